@@ -1,0 +1,340 @@
+"""Build samples/intake-sample.xlsx: a realistic nine-client portfolio.
+
+Run:  python samples/build_sample.py   (from the repository root, with planforge installed)
+
+It covers all five integration types, a two-type project (HARBOR-004), a data migration
+(SUMMIT-006), a sparse project an analyst has only started (FJORD-009), leading-zero
+text IDs are exercised by the tests instead. People are shared across projects so the
+summary's People sheet shows real load.
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from planforge.intake_template import write_intake_template
+
+P = "Projects"
+
+
+def project(**kw):
+    return kw
+
+
+PROJECTS = [
+    project(project_id="ACME-001", project_name="Order-to-Invoice Automation", client_name="Acme Outdoor Co.",
+            system_a="Shopify", system_b="QuickBooks Online", confidence=0.85, complexity="Medium",
+            kickoff_date=date(2026, 2, 2), status="Planning", client_contact="Marco Ruiz (Controller)",
+            data_volume="about 1,200 orders a day, 3,400 SKUs", current_state="re-keying every Shopify order, refund and payout into QuickBooks Online by hand, then reconciling Shopify Payments deposits line by line at month end",
+            hourly_rate=42, budget=24000, deployment_strategy="Blue-green", deployment_window="Sunday 06:00-09:00 ET",
+            rollback_criteria="More than 2% of orders fail to post in the first hour, or any payout fails to reconcile",
+            rollback_time="15 minutes", target_sync_duration="under 5 minutes per order batch",
+            accuracy_metric="Daily order totals match between Shopify and QuickBooks to the cent",
+            response_time_target="p95 under 2 seconds per API call", performance_targets="1,500 orders posted within 30 minutes of the daily peak",
+            test_data_source="Shopify development store and QuickBooks Online sandbox company",
+            test_data_volume="300 orders covering 12 tax and discount combinations",
+            test_data_approach="Scripted order fixtures replayed into the development store",
+            test_data_refresh="Rebuilt from fixtures before each UAT cycle",
+            dashboard_url="https://app.datadoghq.com/dashboard/acme-o2i", alert_destination="#acme-integration on Slack",
+            additional_dependencies="Avalara AvaTax (tax already calculated in Shopify)"),
+    project(project_id="BLOOM-002", project_name="Customer & Order Sync to Klaviyo", client_name="Bloom & Vine Botanicals",
+            system_a="WooCommerce", system_b="Klaviyo", confidence=0.9, complexity="Low", kickoff_date=date(2026, 1, 19),
+            status="Discovery", data_volume="18,000 subscribers, about 150 orders a day",
+            current_state="exporting customer CSVs from WooCommerce every Monday and importing them into Klaviyo, so abandoned-cart and post-purchase flows run on week-old data",
+            hourly_rate=35, budget=9500, deployment_strategy="Rolling", deployment_window="Tuesday 21:00-23:00 PT",
+            rollback_criteria="Profile sync error rate above 1% for 30 minutes", rollback_time="10 minutes",
+            target_sync_duration="under 2 minutes from order to profile update",
+            accuracy_metric="Consent status identical in WooCommerce and Klaviyo for a weekly sample of 500 profiles",
+            test_data_source="Staging copy of the WooCommerce store with anonymised customers"),
+    project(project_id="PEAK-003", project_name="Warehouse Fulfillment Automation", client_name="Peak Performance Supplements",
+            system_a="Shopify Plus", system_b="ShipStation", confidence=0.8, complexity="Medium", kickoff_date=date(2026, 2, 9),
+            status="Planning", data_volume="2,500 orders a day, peaks of 9,000 during promotions",
+            current_state="copying orders into ShipStation with a nightly CSV and pasting tracking numbers back into Shopify by hand, so customers wait a day for tracking emails",
+            hourly_rate=38, deployment_strategy="Canary", deployment_window="Wednesday 05:00-07:00 MT",
+            rollback_criteria="Any order shipped twice, or tracking sync delayed more than 1 hour", rollback_time="20 minutes",
+            performance_targets="9,000 orders routed in under 2 hours on a promotion day",
+            target_sync_duration="under 10 minutes from payment to ShipStation order"),
+    project(project_id="HARBOR-004", project_name="ERP Orders, Inventory & Financials", client_name="Harbor Home Goods",
+            system_a="Shopify", system_b="NetSuite", integration_type="accounting, inventory", confidence=0.75,
+            complexity="High", kickoff_date=date(2026, 2, 16), status="Planning", client_contact="Evelyn Park (Director of Finance)",
+            data_volume="600 orders a day across 3 warehouses, 11,000 SKUs",
+            current_state="keying Shopify orders into NetSuite sales orders twice a day and updating Shopify stock levels from a NetSuite saved search export, which oversells fast movers",
+            hourly_rate=48, budget=42000, deployment_strategy="Phased by location",
+            deployment_window="Saturday 20:00 - Sunday 02:00 ET", rollback_criteria="Inventory drift above 0.5% of SKUs in any location",
+            rollback_time="45 minutes", target_sync_duration="inventory within 5 minutes, orders within 15 minutes",
+            accuracy_metric="Cycle counts match NetSuite on-hand within 0.5%", response_time_target="p95 under 3 seconds",
+            hosting_provider="Azure (East US 2)", secret_manager="Azure Key Vault", error_reduction=0.9),
+    project(project_id="CITY-005", project_name="POS and Online Catalog Unification", client_name="Cityline Coffee Roasters",
+            system_a="Square POS", system_b="Shopify", confidence=0.7, complexity="Medium", kickoff_date=date(2026, 3, 2),
+            status="Planning", data_volume="4 cafés, 900 in-store transactions a day, 240 retail SKUs",
+            current_state="maintaining the bean and merchandise catalog twice, once in Square and once in Shopify, and counting café stock by hand every Sunday",
+            hourly_rate=30, budget=15000, deployment_strategy="Phased by location", deployment_window="Monday 14:00-16:00 (after the lunch rush)",
+            rollback_criteria="Any café unable to take payments, or stock drift above 2%", rollback_time="5 minutes (disable sync; Square keeps selling)"),
+    project(project_id="SUMMIT-006", project_name="Accounting Migration to Xero", client_name="Summit Cycle Works",
+            system_a="BigCommerce", system_b="Xero", confidence=0.65, kickoff_date=date(2026, 2, 23), status="Planning",
+            data_volume="300 orders a day; 3 years of history (about 310,000 invoices)",
+            current_state="moving from a desktop accounting package to Xero while staff post BigCommerce orders manually as daily journal entries",
+            hourly_rate=40, budget=28000, data_migration=True,
+            migration_scope="36 months of invoices, credit notes and customers from the legacy ledger",
+            migration_cleanup="Merge about 4,000 duplicate customer records; map 60 retired SKUs to current accounts",
+            migration_strategy="Year-by-year bulk load inside Xero's 5,000 calls/day cap, oldest year first, with reconciliation after each year",
+            migration_time="about 2 weeks of overnight runs", deployment_strategy="Parallel run",
+            deployment_window="Month-end close week excluded; Friday evenings", rollback_criteria="Trial balance differs from the legacy ledger after any migrated year",
+            rollback_time="1 business day (restore Xero from the pre-load snapshot)"),
+    project(project_id="NORTH-007", project_name="3PL Order Routing", client_name="Northwind Pet Supply",
+            system_a="WooCommerce", system_b="ShipBob", confidence=0.88, complexity="Low", kickoff_date=date(2026, 1, 26),
+            status="In Progress", data_volume="400 orders a day",
+            current_state="emailing ShipBob a spreadsheet of orders twice a day and copying tracking numbers back into WooCommerce",
+            hourly_rate=32, budget=11000, deployment_strategy="Blue-green", rollback_time="10 minutes"),
+    project(project_id="LUMEN-008", project_name="Lifecycle Marketing Data Feed", client_name="Lumen Skincare",
+            system_a="Shopify", system_b="Klaviyo", confidence=0.92, complexity="Low", kickoff_date=date(2026, 3, 9),
+            status="Planning", data_volume="65,000 profiles, 700 orders a day",
+            current_state="relying on the stock Shopify-Klaviyo app, which drops subscription and skin-quiz data the marketing team needs for segmentation",
+            hourly_rate=45, budget=12000),
+    project(project_id="FJORD-009", project_name="Marketplace Bookkeeping", client_name="Fjord Knitwear",
+            system_a="Etsy", system_b="QuickBooks"),
+]
+
+PAIN = {
+    "ACME-001": [("Order entry into QuickBooks takes about 15 hours a week", 15),
+                 ("Month-end payout reconciliation takes two people most of a day", 6),
+                 ("Keying errors cause 20-30 invoice corrections a month", None),
+                 ("Refunds are posted late, so revenue is overstated until month end", 2)],
+    "BLOOM-002": [("Weekly CSV export and import takes 3 hrs/week", None),
+                  ("Abandoned-cart emails go out days late and recover little", None),
+                  ("Unsubscribes are not synced back, a consent risk", 1)],
+    "PEAK-003": [("Copying tracking numbers back to Shopify takes 2 hours a day", None),
+                 ("Orders paid after the nightly export ship a day late", 5),
+                 ("Promotion days need temporary staff just for order entry", 8)],
+    "HARBOR-004": [("Twice-daily order keying into NetSuite takes 25 hours per week", None),
+                   ("Stock levels lag a day, causing 40+ oversold orders a month", 6),
+                   ("Finance spends 40 hours per month reconciling Shopify payouts", None)],
+    "CITY-005": [("Catalog changes are made twice, in Square and Shopify", 4),
+                 ("Sunday stock counts take 3 hrs/week per café", 12),
+                 ("Online orders sell beans that the cafés already sold out of", None)],
+    "SUMMIT-006": [("Manual journal entries for online sales take 10 hours a week", None),
+                   ("The legacy ledger is unsupported and only one person can run it", None),
+                   ("Sales tax reports are rebuilt by hand every quarter", 3)],
+    "NORTH-007": [("Twice-daily spreadsheet to ShipBob takes 6 hours a week", None),
+                  ("Tracking numbers reach customers a day late", 2)],
+    "LUMEN-008": [("Segments miss subscription status, so subscribers get acquisition offers", None),
+                  ("Quiz answers are pasted into Klaviyo by hand, 4 hours a week", None)],
+    "FJORD-009": [("Etsy payouts are recorded in QuickBooks by hand", None)],
+}
+
+OBJECTIVES = {
+    "ACME-001": [("Post every paid order to QuickBooks automatically", "Orders appear in QuickBooks within minutes, with no re-keying"),
+                 ("Close the books two days faster", "Month-end close two days faster with payouts reconciled automatically"),
+                 ("Eliminate invoice corrections", None)],
+    "BLOOM-002": [("Trigger flows on live order data", "Abandoned-cart and post-purchase flows fire within minutes of the event"),
+                  ("Keep consent in sync both ways", "Consent is identical in both systems, lowering compliance risk")],
+    "PEAK-003": [("Same-day shipping for orders paid before 3 pm", "Same-day shipping for every order paid before 3 pm"),
+                 ("Tracking emails within an hour of label creation", None),
+                 ("Handle promotion peaks without temporary staff", None)],
+    "HARBOR-004": [("Real-time order flow into NetSuite", "Sales orders reach NetSuite within 15 minutes, no double keying"),
+                   ("Accurate multi-location stock online", "Oversold orders reduced by at least 90%"),
+                   ("Automated payout reconciliation", "Payouts reconciled daily instead of monthly")],
+    "CITY-005": [("One catalog for cafés and web store", "One catalog maintained once, published to both channels"),
+                 ("Live café stock levels", "Online shop never sells stock the cafés no longer hold")],
+    "SUMMIT-006": [("Retire the legacy ledger", "Legacy ledger retired with three years of history in Xero"),
+                   ("Automated daily sales posting", "Daily sales posted to Xero automatically")],
+    "NORTH-007": [("Orders reach ShipBob within minutes", None), ("Automatic tracking updates", None)],
+    "LUMEN-008": [("Segment on subscription and quiz data", "Campaigns segmented on subscription and skin-quiz data")],
+}
+
+WORKFLOWS = {
+    "ACME-001": [("Create a QuickBooks sales receipt for each paid Shopify order", "Real-time", "3.1"),
+                 ("Post refunds as QuickBooks refund receipts", "Real-time", "3.2"),
+                 ("Reconcile Shopify Payments payouts to QuickBooks deposits", "Scheduled", "3.3"),
+                 ("Sync new products to QuickBooks items", "Scheduled", "3.4")],
+    "BLOOM-002": [("Push customer profiles and consent to Klaviyo", "Real-time", None),
+                  ("Send Placed Order and Started Checkout events", "Real-time", None),
+                  ("Sync Klaviyo unsubscribes back to WooCommerce", "Scheduled", None)],
+    "PEAK-003": [("Route paid orders to ShipStation with warehouse tags", "Real-time", "2.1"),
+                 ("Write tracking numbers back and fulfil the Shopify order", "Real-time", "2.2"),
+                 ("Create return labels for approved returns", "Manual", "2.3")],
+    "HARBOR-004": [("Create NetSuite sales orders from Shopify orders", "Real-time", None),
+                   ("Publish NetSuite on-hand per location to Shopify", "Scheduled", None),
+                   ("Sync fulfilments from NetSuite to Shopify", "Real-time", None),
+                   ("Post Shopify payouts as NetSuite deposits", "Scheduled", None),
+                   ("Sync new NetSuite items to Shopify as draft products", "Scheduled", None)],
+    "CITY-005": [("Publish the Square catalog to Shopify", "Scheduled", None),
+                 ("Sync inventory counts both ways per location", "Real-time", None),
+                 ("Send end-of-day sales summaries", "Scheduled", None)],
+    "SUMMIT-006": [("Migrate historical invoices and customers to Xero", "Manual", None),
+                   ("Post daily BigCommerce sales to Xero as invoices", "Scheduled", None),
+                   ("Post refunds as Xero credit notes", "Real-time", None)],
+    "NORTH-007": [("Send paid orders to ShipBob", "Real-time", None), ("Write tracking back to WooCommerce", "Real-time", None)],
+    "LUMEN-008": [("Send subscription status as profile properties", "Real-time", None),
+                  ("Send quiz answers as profile properties", "Real-time", None)],
+}
+
+SYSTEMS = {
+    "ACME-001": [dict(system="Shopify", rate_limit="GraphQL 100 points/s (Standard plan)", webhooks="Yes",
+                      batch_operations="Bulk operations for the initial product load", known_quirks="Payouts API lags up to 24 h behind the bank deposit",
+                      account_details="Shopify (Standard), acme-outdoor.myshopify.com"),
+                 dict(system="QuickBooks Online", account_details="QuickBooks Online Plus, one realm, US company")],
+    "HARBOR-004": [dict(system="NetSuite", rate_limit="15 concurrent requests (tier 2 + 1 SuiteCloud Plus licence), shared with the 3PL connector",
+                        webhooks="No", batch_operations="SuiteQL for reads; SOAP addList for sales orders",
+                        known_quirks="Custom 'Channel' field is mandatory on sales orders", account_details="OneWorld, 3 subsidiaries; sandbox refreshed quarterly")],
+    "CITY-005": [dict(system="Square POS", account_details="4 locations, Square for Retail Plus")],
+}
+
+RISKS = {
+    "ACME-001": [("Tax rounding differs between Shopify and QuickBooks", "Medium", "High", "Post tax as calculated by Shopify; daily totals check during hypercare", "Priya Natarajan"),
+                 ("Refresh token not persisted after rotation", "Low", "High", "Store each new token atomically in the secret manager; alert on auth failures", "Tom Becker"),
+                 ("Payout timing mismatches confuse the bookkeeper", "Medium", "Medium", "Document the clearing-account flow and train the bookkeeper", "Dana Whitfield")],
+    "BLOOM-002": [("Consent data overwritten by stale imports", "Medium", "High", "Klaviyo is the source of truth for consent; no null overwrites", "Luis Ortega"),
+                  ("Host throttles the WooCommerce API", "Medium", "Medium", "Cache reads, use webhooks, back off on 429/503", "Luis Ortega")],
+    "PEAK-003": [("Promotion peaks exceed ShipStation V1 limit of 40 req/min", "High", "High", "Use V2 API (200 req/min) and batch label creation", "Sam Okafor"),
+                 ("Orders split across warehouses ship twice", "Low", "High", "Idempotency key per fulfilment; daily duplicate report", "Sam Okafor"),
+                 ("Warehouse tags missing on new products", "Medium", "Medium", "Default routing rule and a weekly untagged-SKU report", "Dana Whitfield"),
+                 ("Carrier outage on a promotion day", "Low", "High", "Fallback carrier account configured in ShipStation", None)],
+    "HARBOR-004": [("NetSuite concurrency shared with the 3PL connector", "High", "High", "Queue with a concurrency cap of 5; schedule bulk jobs off-peak", "Priya Natarajan"),
+                   ("Location mapping errors cause stock drift", "Medium", "High", "Mapping table signed off by operations; drift report per location", "Grace Liu"),
+                   ("Subsidiary and tax code mapping disputes", "Medium", "Medium", "Finance sign-off on the mapping before development", "Dana Whitfield"),
+                   ("Sandbox refresh wipes integration configuration", "Medium", "Low", "Configuration as a SuiteCloud project, redeployed after refresh", "Tom Becker")],
+    "CITY-005": [("Square catalog locked by concurrent writes", "Medium", "Medium", "Serialise catalog writes; retry on CATALOG_LOCKED", "Luis Ortega"),
+                 ("Café Wi-Fi outages queue offline sales", "High", "Medium", "Reconcile after Square's offline payments sync", "Luis Ortega")],
+    "SUMMIT-006": [("Xero's 5,000 calls/day cap stretches the migration", "High", "Medium", "Batch 50 invoices per call; run nightly; track progress per year", "Priya Natarajan"),
+                   ("Legacy data quality worse than sampled", "Medium", "High", "Profile the full ledger in week 1; cleanup budget agreed up front", "Grace Liu"),
+                   ("Trial balance differences after migration", "Medium", "High", "Reconcile after each migrated year before loading the next", "Dana Whitfield")],
+    "NORTH-007": [("ShipBob inventory IDs do not match WooCommerce SKUs", "Medium", "Medium", "Mapping sheet validated in discovery", "Sam Okafor")],
+    "LUMEN-008": [("Duplicate events from the stock app and the new feed", "Medium", "Low", "Disable overlapping app features before go-live", "Luis Ortega")],
+}
+
+ALERTS_STD = [("Sync failure rate", "> 2% of syncs in 15 minutes", "High", "30 minutes"),
+              ("Authentication failure", "Any failed token refresh", "Critical", "15 minutes"),
+              ("Queue backlog", "> 500 pending jobs for 10 minutes", "Medium", "2 hours")]
+ALERTS = {pid: ALERTS_STD for pid in ("ACME-001", "BLOOM-002", "PEAK-003", "HARBOR-004", "CITY-005", "SUMMIT-006", "NORTH-007")}
+ALERTS["HARBOR-004"] = ALERTS_STD + [("Inventory drift", "> 0.5% of SKUs differ in any location", "High", "1 hour")]
+
+TEAM = {
+    "ACME-001": [("Project Manager", "Dana Whitfield", None, 0.3), ("Lead Engineer", "Priya Natarajan", None, 0.5),
+                 ("Backend Developer", "Arjun Mehta", None, 1.0), ("QA Engineer", "Grace Liu", None, 0.5),
+                 ("DevOps Engineer", "Tom Becker", None, 0.25), ("Client Point of Contact", "Marco Ruiz", "Controller; approves mapping and UAT", None)],
+    "BLOOM-002": [("Project Manager", "Dana Whitfield", None, 0.2), ("Lead Engineer", "Luis Ortega", None, 0.5),
+                  ("Backend Developer", "Mia Johansson", None, 0.5), ("QA Engineer", "Grace Liu", None, 0.25),
+                  ("DevOps Engineer", "Tom Becker", None, 0.1), ("Client Point of Contact", "Hannah Cole", "Marketing lead", None)],
+    "PEAK-003": [("Project Manager", "Rachel Adams", None, 0.3), ("Lead Engineer", "Sam Okafor", None, 0.6),
+                 ("Backend Developer", "Arjun Mehta", None, 0.5), ("QA Engineer", "Grace Liu", None, 0.25),
+                 ("DevOps Engineer", "Tom Becker", None, 0.2), ("Client Point of Contact", "Jason Reed", "Operations manager", None)],
+    "HARBOR-004": [("Project Manager", "Dana Whitfield", None, 0.4), ("Lead Engineer", "Priya Natarajan", None, 0.6),
+                   ("Solutions Architect", "Omar Haddad", "NetSuite data model and SuiteCloud configuration", 0.3),
+                   ("Backend Developer", "Mia Johansson", None, 1.0), ("QA Engineer", "Grace Liu", None, 0.5),
+                   ("DevOps Engineer", "Tom Becker", None, 0.3)],
+    "CITY-005": [("Project Manager", "Rachel Adams", None, 0.2), ("Lead Engineer", "Luis Ortega", None, 0.5),
+                 ("Backend Developer", "Arjun Mehta", None, 0.5), ("QA Engineer", "Nina Petrova", None, 0.3),
+                 ("Client Point of Contact", "Ada Brooks", "Owner", None)],
+    "SUMMIT-006": [("Project Manager", "Dana Whitfield", None, 0.3), ("Lead Engineer", "Priya Natarajan", None, 0.5),
+                   ("Backend Developer", "Mia Johansson", None, 0.5), ("QA Engineer", "Grace Liu", None, 0.5),
+                   ("DevOps Engineer", "Tom Becker", None, 0.2), ("Business Analyst", "Chloe Martin", "Legacy ledger profiling and cleanup", 0.5),
+                   ("Client Point of Contact", "Ben Walsh", "Bookkeeper", None)],
+    "NORTH-007": [("Project Manager", "Rachel Adams", None, 0.2), ("Lead Engineer", "Sam Okafor", None, 0.4),
+                  ("QA Engineer", "Nina Petrova", None, 0.2)],
+    "LUMEN-008": [("Lead Engineer", "Luis Ortega", None, 0.3), ("Backend Developer", "Mia Johansson", None, 0.3)],
+}
+
+SCENARIOS = {
+    "ACME-001": [("Standard paid order creates one sales receipt with matching totals", "Happy Path"),
+                 ("Partial refund posts a refund receipt for the refunded lines only", "Happy Path"),
+                 ("Daily payout reconciles to a single deposit", "Happy Path"),
+                 ("Order with a 100% discount code", "Edge Case"), ("Order shipped to two tax jurisdictions", "Edge Case"),
+                 ("QuickBooks returns 429 during the daily peak", "Error Handling"),
+                 ("Product missing in QuickBooks when its order arrives", "Error Handling"),
+                 ("1,500 orders in 30 minutes after a flash sale", "Performance")],
+    "BLOOM-002": [("New customer appears in Klaviyo with consent", "Happy Path"), ("Abandoned checkout triggers the flow", "Happy Path"),
+                  ("Customer unsubscribes in Klaviyo", "Happy Path"), ("Guest checkout without email consent", "Edge Case"),
+                  ("Klaviyo API unavailable for 10 minutes", "Error Handling")],
+    "PEAK-003": [("Paid order reaches ShipStation tagged to the right warehouse", "Happy Path"),
+                 ("Label creation fulfils the Shopify order with tracking", "Happy Path"),
+                 ("Split shipment across two warehouses", "Edge Case"), ("Order edited after it reached ShipStation", "Edge Case"),
+                 ("ShipStation rejects an order with an invalid address", "Error Handling"),
+                 ("9,000 orders in 2 hours on a promotion day", "Performance")],
+    "HARBOR-004": [("Order creates a NetSuite sales order in the right subsidiary", "Happy Path"),
+                   ("Stock change in one warehouse updates that Shopify location only", "Happy Path"),
+                   ("Payout posts as one NetSuite deposit", "Happy Path"), ("Bundle SKU with components in two locations", "Edge Case"),
+                   ("NetSuite concurrency limit reached during bulk sync", "Error Handling")],
+    "CITY-005": [("New Square item appears in Shopify", "Happy Path"), ("Café sale lowers Shopify stock", "Happy Path"),
+                 ("Offline café sales arrive hours later", "Edge Case"), ("Catalog locked error during a bulk edit", "Error Handling")],
+    "SUMMIT-006": [("One migrated year reconciles to the legacy trial balance", "Happy Path"),
+                   ("Daily sales post as Xero invoices", "Happy Path"), ("Customer merged during cleanup with open invoices", "Edge Case"),
+                   ("Xero daily limit reached mid-migration", "Error Handling"), ("Full-year load of 100,000 invoices", "Performance")],
+}
+
+OPEN_ITEMS = {
+    "ACME-001": [("Should online orders use a separate QuickBooks class?", "Question", "Marco Ruiz", date(2026, 2, 6)),
+                 ("Are gift cards recorded as liabilities or revenue?", "Question", "Marco Ruiz", None),
+                 ("Shopify Payments payouts match bank deposits one to one", "Assumption", "Priya Natarajan", None)],
+    "BLOOM-002": [("Which WooCommerce host, and does it rate-limit the REST API?", "Question", "Hannah Cole", None)],
+    "PEAK-003": [("ShipStation V2 API access not yet enabled on the client account", "Blocker", "Jason Reed", date(2026, 2, 13)),
+                 ("Do bundles ship from one warehouse only?", "Question", "Jason Reed", None),
+                 ("Promotion calendar shared two weeks ahead", "Assumption", "Rachel Adams", None)],
+    "HARBOR-004": [("NetSuite sandbox not provisioned", "Blocker", "Evelyn Park", date(2026, 2, 20)),
+                   ("Which subsidiary owns online sales?", "Question", "Evelyn Park", None),
+                   ("Which location is the default for unassigned stock?", "Question", "Omar Haddad", None),
+                   ("The 3PL connector keeps its current concurrency share", "Assumption", "Priya Natarajan", None)],
+    "CITY-005": [("Do cafés sell retail bags from the same stock as online?", "Question", "Ada Brooks", None)],
+    "SUMMIT-006": [("Legacy ledger export format confirmed (CSV or IIF)?", "Question", "Ben Walsh", date(2026, 3, 2)),
+                   ("Xero plan allows the daily call volume needed", "Assumption", "Priya Natarajan", None)],
+    "FJORD-009": [("QuickBooks Online or Desktop?", "Question", None, None)],
+}
+
+CRITERIA = {
+    "ACME-001": ["Every paid order posts to QuickBooks within 10 minutes for 30 consecutive days",
+                 "Zero unreconciled payouts at month-end close", "Invoice corrections below 2 per month"],
+    "BLOOM-002": ["Profiles updated within 2 minutes of an order", "Consent identical in both systems in weekly audits"],
+    "PEAK-003": ["Same-day shipping for 99% of orders paid before 3 pm", "Tracking visible to customers within 1 hour of label creation"],
+    "HARBOR-004": ["Oversold orders below 5 a month", "Sales orders in NetSuite within 15 minutes", "Daily payout reconciliation without manual steps"],
+    "CITY-005": ["One catalog edit publishes to both channels", "Stock drift below 2% at weekly counts"],
+    "SUMMIT-006": ["Three years of history reconciled in Xero", "Legacy ledger switched off"],
+}
+
+STEPS = {
+    "ACME-001": [("Pause manual order entry at 06:00", "Marco Ruiz"), ("Deploy the green environment", "Tom Becker"),
+                 ("Backfill orders since the last manual entry", "Arjun Mehta"), ("Switch webhooks to the green environment", "Tom Becker"),
+                 ("Verify the first 50 orders against Shopify", "Grace Liu"), ("Confirm with the controller and close the window", "Dana Whitfield")],
+    "HARBOR-004": [("Freeze NetSuite item changes", "Evelyn Park"), ("Deploy to production", "Tom Becker"),
+                   ("Enable inventory sync for the first warehouse", "Priya Natarajan"), ("Verify stock for 100 sampled SKUs", "Grace Liu"),
+                   ("Enable order sync", "Priya Natarajan"), ("Repeat for the remaining warehouses on the following weekends", "Dana Whitfield")],
+    "SUMMIT-006": [("Take a Xero snapshot", "Tom Becker"), ("Load the oldest migrated year", "Mia Johansson"),
+                   ("Reconcile the year against the legacy trial balance", "Chloe Martin"), ("Repeat for the remaining years", "Mia Johansson"),
+                   ("Switch on daily sales posting", "Priya Natarajan")],
+}
+
+SETTINGS = {
+    "default_hourly_rate": 45,
+    "hosting_provider": "AWS (us-east-1)",
+    "secret_manager": "AWS Secrets Manager",
+    "monitoring_tool": "Datadog",
+    "log_location": "Datadog Logs, index 'integrations'",
+    "alert_destination": "PagerDuty, escalating to #integrations-alerts",
+    "incident_tool": "Jira Service Management",
+}
+
+
+def build_data() -> dict[str, list[dict]]:
+    def rows(table, keys):
+        return [dict(project_id=pid, **dict(zip(keys, item if isinstance(item, tuple) else (item,))))
+                for pid, items in table.items() for item in items]
+
+    return {
+        "Projects": PROJECTS,
+        "Pain Points": rows(PAIN, ("pain_point", "hours_per_week")),
+        "Objectives": rows(OBJECTIVES, ("objective", "business_impact")),
+        "Workflows": rows(WORKFLOWS, ("workflow", "trigger", "spec_section")),
+        "Systems": [dict(project_id=pid, **s) for pid, items in SYSTEMS.items() for s in items],
+        "Risks": rows(RISKS, ("risk", "likelihood", "impact", "mitigation", "owner")),
+        "Alerts": rows(ALERTS, ("alert", "threshold", "severity", "response_time")),
+        "Team": rows(TEAM, ("role", "name", "responsibilities", "allocation")),
+        "Test Scenarios": rows(SCENARIOS, ("scenario", "type")),
+        "Open Items": rows(OPEN_ITEMS, ("item", "type", "owner", "due_date")),
+        "Success Criteria": rows(CRITERIA, ("criterion",)),
+        "Deployment Steps": rows(STEPS, ("step", "owner")),
+    }
+
+
+if __name__ == "__main__":
+    target = Path(__file__).resolve().parent / "intake-sample.xlsx"
+    write_intake_template(target, build_data(), SETTINGS)
+    print(f"wrote {target}")

@@ -1,0 +1,62 @@
+"""Safe, atomic writes: a file appears whole or not at all, and only inside the output folder."""
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+from .errors import OutputError
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; rename it over ``target`` only on success."""
+    target = Path(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        os.close(fd)
+    except OSError as e:
+        raise OutputError(f"cannot write to {target.parent}: {e.strerror or e}") from e
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except OSError as e:
+        raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def write_text(target: Path, text: str) -> None:
+    write_bytes(target, text.encode("utf-8"))
+
+
+def write_bytes(target: Path, data: bytes) -> None:
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
+
+
+def inside(out_dir: Path, name: str) -> Path:
+    """``out_dir / name``, refusing any name that would land elsewhere (defence in depth: IDs are validated)."""
+    if not name or name in (".", "..") or "/" in name or "\\" in name or "\x00" in name:
+        raise OutputError(f"refusing to write a file named {name!r}")
+    path = out_dir / name
+    if path.resolve().parent != out_dir.resolve():
+        raise OutputError(f"refusing to write outside {out_dir}: {name!r}")
+    return path
+
+
+def prepare_out_dir(out_dir: Path) -> Path:
+    """Create the output folder and prove it is writable before any work is spent."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=out_dir, prefix=".planforge-probe.", delete=True)
+        probe.close()
+    except OSError as e:
+        raise OutputError(f"output folder {out_dir} cannot be written: {e.strerror or e}") from e
+    return out_dir
