@@ -14,6 +14,7 @@ from typing import Any, Iterable
 
 from . import schema
 from .errors import ERROR, WARNING, Problem, UnreadableWorkbook, did_you_mean, make_problem
+from .catalog import integration_types, lookup
 from .intake import RawSheet, RawWorkbook, cell_ref, column_letter, read_workbook
 from .model import CHILD_TYPES, Portfolio, Project, Settings
 from .parse import BadValue, id_problem, parser_for
@@ -58,10 +59,13 @@ class _Table:
     sheet: str
     rows: list[_Row]
     broken: bool = False  # structure too damaged to trust its rows
-    pid_col: int = 0
+    columns: dict[str, int] = field(default_factory=dict)
 
     def pid_cell(self, row: _Row) -> str:
-        return cell_ref(row.excel_row - 1, self.pid_col)
+        return self.cell(row, "project_id")
+
+    def cell(self, row: _Row, key: str) -> str:
+        return cell_ref(row.excel_row - 1, self.columns.get(key, 0))
 
 
 def validate_files(paths: Iterable[str | Path]) -> Report:
@@ -136,7 +140,9 @@ def validate_workbook(raw: RawWorkbook) -> Report:
         if pid in bad_ids:
             continue
         kids = {key: children.get(key, {}).get(pid, []) for key in CHILD_TYPES}
-        projects.append(Project(file=raw.file, row=row.excel_row, **row.values, **kids))
+        project = Project(file=raw.file, row=row.excel_row, **row.values, **kids)
+        _check_systems(checker, project_table, row, project)
+        projects.append(project)
     invalid = {pid: [p for p in checker.problems if p.project_id == pid and p.severity == ERROR] for pid in bad_ids}
     return Report(checker.problems, Portfolio(projects, settings, (raw.file,)), invalid)
 
@@ -170,8 +176,7 @@ class _Checker:
             if not any(v is not None for v in cells) and not any((i, j) in raw.flags for j in columns):
                 continue
             rows.append(self._row(raw, i, cells, parsers))
-        pid_col = next((j for j, c in columns.items() if c.key == "project_id"), 0)
-        return _Table(raw.name, rows, broken, pid_col)
+        return _Table(raw.name, rows, broken, {c.key: j for j, c in columns.items()})
 
     def _map_columns(self, raw: RawSheet, sheet: schema.Sheet, header_at: int) -> tuple[dict[int, schema.Column], bool]:
         lookup = schema.header_lookup(sheet)
@@ -234,6 +239,27 @@ class _Checker:
         for code, params in pending:
             self.add(code, project_id=pid, **params)
         return _Row(i + 1, values, ok)
+
+
+def _check_systems(checker: _Checker, table: _Table, row: _Row, project: Project) -> None:
+    """Warnings from the systems catalog: ambiguous names, and types that cannot be detected."""
+    matches = {}
+    for key in ("system_a", "system_b"):
+        name = getattr(project, key)
+        match = lookup(name)
+        matches[key] = match
+        where = {"sheet": table.sheet, "row": row.excel_row, "cell": table.cell(row, key),
+                 "column": schema.PROJECTS.column(key).header, "value": name, "project_id": project.project_id}
+        if match.system and match.ambiguity:
+            checker.add("ambiguous-system", assumed=match.system.name, **where)
+        elif match.system is None and not project.integration_type:
+            checker.add("unknown-system", **where)
+    if project.integration_type or any(m.system is None for m in matches.values()):
+        return
+    if not integration_types(matches["system_a"], matches["system_b"]):
+        checker.add("no-integration-type", sheet=table.sheet, row=row.excel_row, column="Integration Type",
+                    cell=table.cell(row, "integration_type") if "integration_type" in table.columns else "",
+                    value=f"{project.system_a} and {project.system_b}", project_id=project.project_id)
 
 
 def _find_header(rows: list[list[Any]], wanted: str) -> int | None:

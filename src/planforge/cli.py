@@ -1,0 +1,175 @@
+"""Thin command line: parse options, call one library function, map PlanforgeError to an exit code.
+
+Exit codes: 0 success (warnings allowed), 1 data problems, 2 command-line misuse.
+A traceback is shown only with --debug.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from . import __version__
+from .errors import ERROR, PlanforgeError, Problem, UsageError, ValidationFailed
+
+MAX_SHOWN = 200
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class _Group(click.Group):
+    """Catches the one base class (never a list of subclasses) and keeps tracebacks behind --debug."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except PlanforgeError as e:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            if isinstance(e, ValidationFailed):
+                _print_problems(e.report.problems)
+            err.print(f"[red]planforge:[/red] {escape(str(e))}")
+            sys.exit(e.exit_code)
+        except KeyboardInterrupt:
+            err.print("[red]planforge:[/red] interrupted; no partial files were left behind")
+            sys.exit(130)
+        except Exception as e:  # a bug: say so in one line unless debugging
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            err.print(f"[red]planforge: internal error:[/red] {escape(type(e).__name__)}: {escape(str(e))} (rerun with --debug for the traceback)")
+            sys.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="planforge")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Turn Excel discovery intake workbooks into implementation plans and a portfolio summary."""
+    ctx.obj = {"debug": debug}
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init(path: Path, force: bool) -> None:
+    """Write a blank intake workbook to PATH."""
+    from .intake_template import write_intake_template
+
+    if path.exists() and not force:
+        raise UsageError(f"{path} already exists; use --force to overwrite it")
+    write_intake_template(path)
+    out.print(f"Wrote blank intake workbook {escape(str(path))}")
+
+
+@main.command()
+@click.argument("intakes", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def validate(intakes: tuple[Path, ...], as_json: bool) -> None:
+    """Check intake workbook(s) and report every problem at its cell."""
+    from .validate import validate_files
+
+    report = validate_files(_expand(intakes))
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        _print_problems(report.problems)
+        n = len(report.portfolio.projects)
+        status = "[green]valid[/green]" if report.valid else "[red]not valid[/red]"
+        out.print(f"{status}: {n} project(s) ready, {len(report.errors)} error(s), {len(report.warnings)} warning(s)")
+    sys.exit(0 if report.valid else 1)
+
+
+@main.command()
+@click.argument("intakes", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@click.option("--date", "plan_date", default=None, metavar="YYYY-MM-DD", help="Plan date (default: today).")
+@click.option("--only", multiple=True, metavar="ID", help="Generate only these project IDs (repeatable).")
+@click.option("--strict", is_flag=True, help="Write nothing if the intake has any error.")
+@click.option("--no-summary", is_flag=True, help="Skip portfolio-summary.xlsx.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems and the summary line.")
+def generate(intakes: tuple[Path, ...], out_dir: Path, plan_date: str | None, only: tuple[str, ...],
+             strict: bool, no_summary: bool, quiet: bool) -> None:
+    """Write one implementation plan per valid project, and the portfolio summary."""
+    from .pipeline import generate as run
+
+    day = _parse_date(plan_date)
+    started = time.perf_counter()
+    progress = _progress_bar() if err.is_terminal and not quiet else None
+    try:
+        result = run(_expand(intakes), out_dir, day, only=only, strict=strict, summary=not no_summary,
+                     progress=progress.advance if progress else None)
+    finally:
+        if progress:
+            progress.stop()
+    _print_problems(result.report.problems)
+    plans = len(result.contexts)
+    skipped = len(result.skipped)
+    seconds = time.perf_counter() - started
+    line = f"Wrote {plans} plan(s){' and the portfolio summary' if not no_summary else ''} to {escape(str(out_dir))} in {seconds:.1f} s"
+    if skipped:
+        line += f"; [red]skipped {skipped} project(s) with errors[/red]: {escape(', '.join(sorted(result.skipped)[:10]))}"
+    if result.stale:
+        line += f"; {len(result.stale)} stale plan(s) from earlier runs (see warnings)"
+    out.print(line)
+    sys.exit(0 if result.ok else 1)
+
+
+def _expand(paths: tuple[Path, ...]) -> list[Path]:
+    """Folders expand to the workbooks inside them, skipping Excel's ~$ lock files."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods") and not p.name.startswith("~$"))
+            if not found:
+                raise UsageError(f"{path} holds no workbooks (.xlsx, .xlsm, .xls, .ods)")
+            files.extend(found)
+        else:
+            files.append(path)
+    return files
+
+
+def _parse_date(text: str | None) -> date:
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--date {text!r} is not a date like 2026-01-15") from None
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    """One line per problem: ``error: intake.xlsx Risks!D14 (Likelihood): "Hgh" is not one of ...``."""
+    ordered = sorted(problems, key=lambda p: (p.severity != ERROR, p.file, p.sheet, p.row or 0))
+    for p in ordered[:MAX_SHOWN]:
+        tag = "[red]error[/red]" if p.severity == ERROR else "[yellow]warning[/yellow]"
+        where = f"{p.file} {p.location}" if p.location and p.location != p.file else p.file
+        hint = f" [dim]{escape(p.hint)}[/dim]" if p.hint else ""
+        err.print(f"{tag}: {escape(where)}: {escape(p.message)}.{hint}", overflow="ignore", crop=False)
+    if len(problems) > MAX_SHOWN:
+        err.print(f"... and {len(problems) - MAX_SHOWN} more (use 'planforge validate --json' for all)")
+
+
+def _progress_bar():
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    bar = Progress(TextColumn("Rendering plans"), BarColumn(), MofNCompleteColumn(), console=err, transient=True)
+    bar.start()
+    task = bar.add_task("plans", total=None)
+
+    class _Advance:
+        def advance(self, n: int) -> None:
+            bar.advance(task, n)
+
+        def stop(self) -> None:
+            bar.stop()
+
+    return _Advance()

@@ -1,0 +1,100 @@
+"""Prose composed from the intake when the analyst left it blank.
+
+Each function reads like a consultant's first draft: concrete (names the systems, figures and
+objectives), short, and honest about what is estimated. Inputs are plain text; escaping for
+the output format happens later, in the template filters.
+"""
+from __future__ import annotations
+
+from .model import Objective, PainPoint, Project
+
+TYPE_LABELS = {"accounting": "accounting", "marketing": "marketing", "fulfillment": "fulfillment",
+               "inventory": "inventory", "pos": "point-of-sale"}
+
+
+def sentence_start(text: str, names: tuple[str, ...] = ()) -> str:
+    """Lower-case the first letter for use mid-sentence, unless the first word is a name:
+    an acronym or camel-case word ('QuickBooks'), a catalog system, or one of ``names``."""
+    from .catalog import known_words
+
+    text = text.strip().rstrip(".")
+    first = text.split(" ", 1)[0]
+    if len(first) < 2 or not (first[0].isupper() and first[1:].islower()):
+        return text
+    proper = {w.casefold() for n in names for w in n.split()} | known_words()
+    if first.casefold().strip(",:;") in proper:
+        return text
+    return text[0].lower() + text[1:]
+
+
+def join_words(items: list[str]) -> str:
+    items = [i for i in items if i]
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + ", and " + items[-1]
+
+
+def type_phrase(types: tuple[str, ...]) -> str:
+    return join_words([TYPE_LABELS[t] for t in types])
+
+
+def executive_summary(project: Project, types: tuple[str, ...], weeks_to_live: str, support: str,
+                      go_live: str | None, weekly_hours: float | None, confidence: float | None) -> str:
+    """What we build, why it matters, expected impact and timeline, in one paragraph."""
+    kind = f"{type_phrase(types)} integration" if types else "integration"
+    parts = [f"{project.client_name} needs an {kind} between {project.system_a} and {project.system_b}" if kind[0] in "aeiou"
+             else f"{project.client_name} needs a {kind} between {project.system_a} and {project.system_b}"]
+    if project.current_state:
+        parts[0] += f": today the team is {sentence_start(project.current_state, (project.system_a, project.system_b))}."
+    else:
+        parts[0] += "."
+    names = (project.system_a, project.system_b, project.client_name)
+    goals = [sentence_start(o.objective, names) for o in project.objectives[:3]]
+    if goals:
+        parts.append(f"The integration is meant to {join_words(goals)}.")
+    elif project.pain_points:
+        first = project.pain_points[0].pain_point.strip().rstrip(".")
+        parts.append(f"The first pain point it removes: {first}.")
+    if weekly_hours:
+        parts.append(f"Automating the manual steps should save about {weekly_hours:,.0f} staff hours a week.")
+    when = f" (go-live {go_live})" if go_live else ""
+    conf = f" at {confidence * 100:.0f}% discovery confidence" if confidence is not None else ""
+    parts.append(f"Delivery is planned in five phases over {weeks_to_live} to go-live{when}, followed by {support} of post-launch support{conf}.")
+    return " ".join(parts)
+
+
+def business_impacts(objectives: list[Objective], pain_points: list[PainPoint]) -> list[str]:
+    """Each objective's Business Impact, else the objective itself; with no objectives, the
+    pain points reframed as what the client stops losing."""
+    if objectives:
+        return [(o.business_impact or o.objective).strip().rstrip(".") for o in objectives]
+    return [f"Removing today's pain point: {p.pain_point.strip().rstrip('.')}" for p in pain_points]
+
+
+def approach_rationale(project: Project, types: tuple[str, ...], webhooks: dict[str, str | None],
+                       migration: bool) -> list[tuple[str, str]]:
+    """Reasons for the architecture, from the systems' webhook support, the integration type
+    and the migration flag. ``webhooks`` maps system name -> Yes/No/Partial/None (unknown)."""
+    reasons: list[tuple[str, str]] = []
+    pushing = [name for name, hooks in webhooks.items() if hooks and hooks.lower().startswith(("yes", "partial"))]
+    polled = [name for name, hooks in webhooks.items() if hooks and hooks.lower().startswith("no")]
+    unknown = [name for name, hooks in webhooks.items() if not hooks]
+    if pushing:
+        reasons.append(("Event-driven where possible", f"{join_words(pushing)} publish{'es' if len(pushing) == 1 else ''} change events (webhooks), so records move within minutes of the event instead of in nightly batches."))
+    if polled:
+        reasons.append(("Scheduled polling where needed", f"{join_words(polled)} cannot push changes, so it is polled on a schedule sized to its rate limits."))
+    if unknown:
+        reasons.append(("Webhook support to confirm", f"For {join_words(unknown)} it is not yet known; the design falls back to scheduled polling until confirmed in discovery."))
+    reasons.append(("Rate limits respected by design", "every API call goes through a queue with backoff and retry, and batch endpoints are used where the APIs offer them."))
+    reasons.append(("Safe to retry", "writes are idempotent and every run is reconciled, so a failure never creates duplicates or silent gaps."))
+    if "accounting" in types:
+        reasons.append(("Books stay auditable", "postings carry the source order reference and daily totals are reconciled against the source system."))
+    if "inventory" in types or "pos" in types:
+        reasons.append(("One source of truth for stock", "each quantity has one owning system, so two systems never overwrite each other's counts."))
+    if "marketing" in types:
+        reasons.append(("Consent first", "consent and unsubscribes sync before any marketing event, keeping the client compliant."))
+    if "fulfillment" in types:
+        reasons.append(("Orders never ship twice", "each fulfilment carries an idempotency key, and tracking flows back automatically."))
+    if migration:
+        reasons.append(("Migration separate from the live sync", "historical data is loaded and reconciled on its own schedule, so go-live does not wait for the backfill."))
+    return reasons

@@ -1,0 +1,266 @@
+"""Derived figures: each a small pure function whose rule is its docstring.
+
+Policy numbers (phase days, buffers, hourly rate, working weeks) come from Settings so a firm
+can change its model without touching code; tests pin each rule with hand-computed cases.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from .model import PainPoint, Project, Settings
+
+PHASE_NAMES = ("Discovery & Design", "Development", "Testing & Validation", "Deployment", "Post-Launch Support")
+
+
+def confidence_buffer(confidence: float | None, settings: Settings) -> float:
+    """Extra share of time on phases 1-4: none at 85%+, then the Settings buffers for
+    below 85%, below 70% (also when confidence is unknown) and below 50%."""
+    if confidence is None:
+        return settings.buffer_below_70
+    if confidence >= 0.85:
+        return 0.0
+    if confidence >= 0.70:
+        return settings.buffer_below_85
+    if confidence >= 0.50:
+        return settings.buffer_below_70
+    return settings.buffer_below_50
+
+
+_VOLUME = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(k\b|thousand)?[^\d]{0,40}?\b(?:a|per|/|each)\s*(day|week|month)", re.I)
+
+
+def daily_volume(text: str | None) -> float | None:
+    """Largest 'N ... a day/week/month' figure in the Data Volume text, as records per day
+    (weeks over 5 business days, months over 21)."""
+    if not text:
+        return None
+    best = None
+    for number, thousands, unit in _VOLUME.findall(text):
+        value = float(number.replace(",", "")) * (1000 if thousands else 1)
+        per_day = value / {"day": 1, "week": 5, "month": 21}[unit.lower()]
+        best = per_day if best is None else max(best, per_day)
+    return best
+
+
+def complexity(project: Project) -> tuple[str, str]:
+    """The analyst's Complexity when given. Otherwise a score: +2 for 5+ workflows (+1 for 3-4),
+    +1 for a data migration, +1 for more than two systems, +1 for 1,000+ records a day.
+    0 is Low, 1-2 Medium, 3+ High. Returns (level, how it was decided)."""
+    if project.complexity:
+        return project.complexity, "set in the intake"
+    score, reasons = 0, []
+    n = len(project.workflows)
+    if n >= 5:
+        score += 2
+        reasons.append(f"{n} workflows")
+    elif n >= 3:
+        score += 1
+        reasons.append(f"{n} workflows")
+    if has_migration(project):
+        score += 1
+        reasons.append("a data migration")
+    if len(extra_systems(project)) > 0:
+        score += 1
+        reasons.append("more than two systems")
+    volume = daily_volume(project.data_volume)
+    if volume is not None and volume >= 1000:
+        score += 1
+        reasons.append(f"about {volume:,.0f} records a day")
+    level = "Low" if score == 0 else "Medium" if score <= 2 else "High"
+    why = ", ".join(reasons) if reasons else "few workflows and no migration"
+    return level, f"derived from {why}"
+
+
+def has_migration(project: Project) -> bool:
+    """A project migrates data when Data Migration says yes or any Migration field is filled
+    (unless Data Migration explicitly says no)."""
+    if project.data_migration is not None:
+        return project.data_migration
+    return any((project.migration_scope, project.migration_cleanup, project.migration_strategy, project.migration_time))
+
+
+def extra_systems(project: Project) -> list[str]:
+    """Systems named on the Systems sheet that are neither System A nor System B."""
+    from .catalog import lookup
+
+    main = {_system_key(project.system_a, lookup), _system_key(project.system_b, lookup)}
+    seen, extra = set(main), []
+    for facts in project.systems:
+        key = _system_key(facts.system, lookup)
+        if key not in seen:
+            seen.add(key)
+            extra.append(facts.system)
+    return extra
+
+
+def _system_key(name: str, lookup) -> str:
+    match = lookup(name)
+    return match.system.name if match.system else " ".join(name.casefold().split())
+
+
+def phase_days(level: str, confidence: float | None, settings: Settings) -> tuple[int, ...]:
+    """Business days per phase: the Settings base days for the complexity, phases 1-4 scaled
+    by (1 + confidence buffer) and rounded up; phase 5 (support) is not buffered."""
+    base = {"Low": settings.phase_days_low, "Medium": settings.phase_days_medium, "High": settings.phase_days_high}[level]
+    factor = 1 + confidence_buffer(confidence, settings)
+    return tuple(math.ceil(round(d * factor, 6)) if i < 4 else d for i, d in enumerate(base))
+
+
+def add_business_days(start: date, days: int) -> date:
+    """The date ``days`` business days after ``start`` (Mon-Fri; public holidays not modelled)."""
+    current, left = start, days
+    step = 1 if days >= 0 else -1
+    while left:
+        current += timedelta(days=step)
+        if current.weekday() < 5:
+            left -= step
+    return current
+
+
+def next_business_day(day: date) -> date:
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def schedule(kickoff: date, days: tuple[int, ...]) -> list[tuple[date, date]]:
+    """Back-to-back phases from the kickoff (moved to a Monday if it falls on a weekend):
+    each phase ends ``days - 1`` business days after it starts; the next starts the business day after."""
+    spans, start = [], next_business_day(kickoff)
+    for d in days:
+        end = add_business_days(start, d - 1)
+        spans.append((start, end))
+        start = add_business_days(end, 1)
+    return spans
+
+
+def phase_status(span: tuple[date, date] | None, today: date, project_status: str | None) -> str:
+    """On Hold and Cancelled projects carry their status into every phase; otherwise a phase
+    is Complete after its end date, In Progress between its dates, else Not Started."""
+    if project_status in ("On Hold", "Cancelled"):
+        return project_status
+    if project_status == "Live" and span and span[1] < today:
+        return "Complete"
+    if span is None:
+        return "Not Started"
+    start, end = span
+    if today > end:
+        return "Complete"
+    if today >= start:
+        return "In Progress"
+    return "Not Started"
+
+
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
+                 "forty": 40, "fifty": 50, "half an": 0.5, "half a": 0.5, "an": 1, "a": 1}
+_NUM = r"(\d+(?:\.\d+)?|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")"
+_HOURS = re.compile(
+    _NUM + r"(?:\s*(?:-|to)\s*(\d+(?:\.\d+)?))?\s*(?:hours?|hrs?|h)\b\.?\s*(?:of\s+\w+\s+)?"
+    r"(?:/|a|an|per|each|every)\s*(day|week|wk|month|mo|year|yr|business day|working day)\b",
+    re.I,
+)
+_PER_WEEK = {"day": 5.0, "business day": 5.0, "working day": 5.0, "week": 1.0, "wk": 1.0,
+             "month": 12 / 52, "mo": 12 / 52, "year": 1 / 52, "yr": 1 / 52}
+
+
+def hours_in_text(text: str) -> float | None:
+    """Weekly hours stated in free text: '15 hours a week' = 15, '3 hrs/day' = 15 (5 working
+    days), '40 hours per month' = 40 x 12 / 52 = 9.23. A range '2-3 hours' takes its midpoint.
+    Several statements add up. None when the text states no hours."""
+    total, found = 0.0, False
+    for low, high, unit in _HOURS.findall(text or ""):
+        first = _WORD_NUMBERS.get(low.lower()) if not low[0].isdigit() else float(low)
+        if first is None:
+            continue
+        amount = (first + float(high)) / 2 if high else first
+        total += amount * _PER_WEEK[unit.lower()]
+        found = True
+    return round(total, 2) if found else None
+
+
+@dataclass(frozen=True)
+class Savings:
+    """Weekly and annual hours saved, with the per-pain-point evidence behind them."""
+
+    weekly_hours: float
+    annual_hours: float
+    counted: tuple[tuple[PainPoint, float, str], ...]
+    uncounted: tuple[PainPoint, ...]
+
+
+def time_savings(pain_points: list[PainPoint], settings: Settings) -> Savings | None:
+    """Sum of each pain point's Hours per Week (else hours stated in its text), annualised over
+    Settings > Working Weeks per Year. None when no pain point states any hours."""
+    counted, uncounted = [], []
+    for p in pain_points:
+        if p.hours_per_week is not None:
+            counted.append((p, float(p.hours_per_week), "Hours per Week"))
+            continue
+        stated = hours_in_text(p.pain_point)
+        if stated is not None:
+            counted.append((p, stated, "stated in the text"))
+        else:
+            uncounted.append(p)
+    if not counted:
+        return None
+    weekly = round(sum(h for _, h, _ in counted), 2)
+    return Savings(weekly, round(weekly * settings.working_weeks_per_year, 1), tuple(counted), tuple(uncounted))
+
+
+@dataclass(frozen=True)
+class Roi:
+    """Annual value of saved hours and, when the budget is known, first-year ROI and payback."""
+
+    hourly_rate: Decimal
+    rate_source: str
+    annual_value: Decimal
+    budget: Decimal | None
+    roi: float | None
+    payback_months: float | None
+
+
+def roi(savings: Savings | None, project: Project, settings: Settings) -> Roi | None:
+    """annual value = annual hours x hourly rate (project's, else Settings default);
+    ROI = (annual value - budget) / budget; payback = budget / (annual value / 12) months.
+    None without time savings."""
+    if savings is None:
+        return None
+    rate = project.hourly_rate if project.hourly_rate is not None else settings.default_hourly_rate
+    source = "project rate" if project.hourly_rate is not None else "firm default rate"
+    value = (Decimal(str(savings.annual_hours)) * rate).quantize(Decimal("1"), ROUND_HALF_UP)
+    budget = project.budget
+    if not budget or value <= 0:
+        return Roi(rate, source, value, budget, None, None)
+    ratio = float((value - budget) / budget)
+    payback = float(budget / (value / 12))
+    return Roi(rate, source, value, budget, round(ratio, 4), round(payback, 1))
+
+
+def error_reduction(project: Project, settings: Settings) -> tuple[float, bool]:
+    """(share, is_estimate): the project's Error Reduction, else the Settings planning estimate."""
+    if project.error_reduction is not None:
+        return project.error_reduction, False
+    return settings.error_reduction_estimate, True
+
+
+def weeks(days: int) -> str:
+    """Business days as a readable duration: 5 -> '1 week', 12 -> '2.4 weeks', 3 -> '3 days'."""
+    if days < 5:
+        return f"{days} day{'s' if days != 1 else ''}"
+    w = days / 5
+    text = f"{w:.0f}" if w == int(w) else f"{w:.1f}"
+    return f"{text} week{'s' if w != 1 else ''}"
+
+
+_LEVEL_SCORE = {"Low": 1, "Medium": 2, "High": 3}
+
+
+def risk_level(likelihood: str, impact: str) -> str:
+    """Likelihood x impact on a 1-3 scale: 6 or 9 is High, 3 or 4 Medium, 1 or 2 Low."""
+    score = _LEVEL_SCORE[likelihood] * _LEVEL_SCORE[impact]
+    return "High" if score >= 6 else "Medium" if score >= 3 else "Low"

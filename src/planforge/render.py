@@ -1,0 +1,156 @@
+"""The one Jinja environment, its filters, and rendering of plans to Markdown.
+
+Cell text is data: every ``{{ value }}`` is escaped for Markdown by the environment's
+``finalize`` hook unless a filter already produced ``Markdown`` (our own, trusted markup), so
+a template cannot forget to escape. Values are passed as data and never compiled as templates.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .errors import TemplateError
+from .plan_context import PlanContext, Tbd
+
+TBD_MARK = "[TBD]"
+_ALWAYS = re.compile(r"([\\`*_\[\]<|~])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+_LINE_START = re.compile(r"^()(#{1,6}(?=\s|$)|[-+>](?=\s|$)|>|\d{1,9}(?=[.)](?:\s|$))|=+\s*$|-{3,})")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class Markdown(str):
+    """Text already safe to place in Markdown: produced by a filter, not by an analyst."""
+
+
+def escape_inline(text: Any) -> Markdown:
+    """Make arbitrary text inert inline Markdown: one line, no emphasis, links, HTML, code,
+    headings, lists or table breaks. Rendered, it reads exactly as typed."""
+    if isinstance(text, Markdown):
+        return text
+    if text is None or isinstance(text, Tbd):
+        return Markdown(TBD_MARK)
+    if isinstance(text, (date, datetime)):
+        return Markdown(format_date(text))
+    s = _CONTROL.sub("", str(text))
+    s = " ".join(s.split())
+    s = _ALWAYS.sub(r"\\\1", s)
+    s = _ENTITY.sub(r"\\&", s)
+    m = _LINE_START.match(s)
+    if m:
+        lead = m.group(2)
+        s = s[: m.start(2)] + (lead + "\\" if lead[0].isdigit() else "\\" + lead) + s[m.end(2):]
+    return Markdown(s)
+
+
+def table_cell(value: Any) -> Markdown:
+    """Escape for a GFM table cell: pipes escaped, line breaks kept as <br>."""
+    if isinstance(value, Markdown):
+        return value
+    if value is None or isinstance(value, Tbd):
+        return Markdown(TBD_MARK)
+    lines = [escape_inline(line) for line in _CONTROL.sub("", str(value)).splitlines() if line.strip()]
+    return Markdown("<br>".join(lines) if lines else "")
+
+
+def format_date(value: Any) -> str:
+    if isinstance(value, (date, datetime)):
+        return f"{value.day} {value:%b %Y}"
+    return TBD_MARK if value is None or isinstance(value, Tbd) else str(value)
+
+
+def iso_date(value: Any) -> Markdown:
+    return Markdown(value.isoformat() if isinstance(value, (date, datetime)) else TBD_MARK)
+
+
+def money(value: Any) -> Markdown:
+    if value is None or isinstance(value, Tbd):
+        return Markdown(TBD_MARK)
+    return Markdown(f"${Decimal(value):,.0f}")
+
+
+def percent(value: Any) -> Markdown:
+    """0.85 -> '85%'; TBD stays TBD."""
+    if value is None or isinstance(value, Tbd):
+        return Markdown(TBD_MARK)
+    return Markdown(f"{float(value) * 100:.0f}%")
+
+
+def owner_due(item: Any) -> Markdown:
+    """' (owner: X, due 6 Feb 2026)' for an open item, escaped; empty when neither is known."""
+    parts = []
+    if item.owner:
+        parts.append(f"owner: {escape_inline(item.owner)}")
+    if item.due_date:
+        parts.append(f"due {format_date(item.due_date)}")
+    return Markdown(f" ({', '.join(parts)})" if parts else "")
+
+
+def code_span(value: Any) -> Markdown:
+    """Inline code whose fence is longer than any backtick run inside the text."""
+    text = " ".join(str(value).split())
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return Markdown(f"{fence}{pad}{text}{pad}{fence}")
+
+
+def is_tbd(value: Any) -> bool:
+    return value is None or isinstance(value, Tbd)
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Markdown):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return escape_inline(value)
+
+
+def templates_dir() -> Path:
+    """Templates ship inside the wheel (planforge/templates); in a source checkout, templates/."""
+    packaged = Path(str(resources.files("planforge"))) / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+@lru_cache(maxsize=4)
+def environment(directory: str | None = None) -> jinja2.Environment:
+    """The single Jinja environment: strict undefined, Markdown-escaping finalize, our filters."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(directory or str(templates_dir())),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters.update(md=escape_inline, code=code_span, cell=table_cell, date=format_date, iso=iso_date, money=money, percent=percent, owner_due=owner_due)
+    env.tests["tbd"] = is_tbd
+    env.globals["TBD"] = Markdown(TBD_MARK)
+    return env
+
+
+def render_template(name: str, **context: Any) -> str:
+    try:
+        return environment().get_template(name).render(**context)
+    except jinja2.TemplateError as e:
+        where = f"{getattr(e, 'name', None) or name}:{getattr(e, 'lineno', '?')}"
+        raise TemplateError(f"template {where}: {e.message if hasattr(e, 'message') else e}") from e
+
+
+def render_markdown(ctx: PlanContext) -> str:
+    """One plan as Markdown. Normalises blank-line runs so the layout is stable."""
+    text = render_template("plan/plan.md.j2", p=ctx, project=ctx.project)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.rstrip("\n") + "\n"

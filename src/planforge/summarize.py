@@ -1,0 +1,308 @@
+"""The portfolio summary workbook (xlsxwriter): what a delivery lead opens on Monday.
+
+Sheets: Portfolio, Timeline (with a Gantt chart), Confidence, Risks (with a heat map),
+People (weekly load, overlaps flagged) and Data Quality. Intake text is always written with
+write_string, so "=HYPERLINK(...)" stays text; the only links are our own plan files.
+Document properties come from the plan date, so the same input gives the same bytes.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import xlsxwriter
+
+from . import __version__
+from .derive import PHASE_NAMES, risk_level
+from .plan_context import PlanContext, Tbd
+from .workload import people_load
+from .write import atomic_path
+
+if TYPE_CHECKING:
+    from .pipeline import RunResult
+
+GANTT_LIMIT = 40
+PEOPLE_CHART_LIMIT = 12
+CONFIDENCE_BANDS = (("Under 50%", 0, 0.5), ("50-69%", 0.5, 0.7), ("70-84%", 0.7, 0.85), ("85% and over", 0.85, 1.01))
+PHASE_COLOURS = ("#4472C4", "#ED7D31", "#A5A5A5", "#FFC000", "#70AD47")
+
+
+def write_summary(target: Path, result: "RunResult", plan_date: date) -> None:
+    """Write the whole summary workbook atomically."""
+    with atomic_path(target) as tmp:
+        book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+                                              "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd"})
+        created = datetime(plan_date.year, plan_date.month, plan_date.day)
+        book.set_properties({"title": "Portfolio summary", "author": "planforge", "created": created,
+                             "comments": f"planforge {__version__}; plan date {plan_date.isoformat()}"})
+        fmt = _Formats(book)
+        contexts = sorted(result.contexts, key=lambda c: c.project.project_id)
+        _portfolio(book, fmt, contexts)
+        _timeline(book, fmt, contexts)
+        _confidence(book, fmt, contexts)
+        _risks(book, fmt, contexts)
+        _people(book, fmt, contexts)
+        _data_quality(book, fmt, result)
+        book.close()
+
+
+class _Formats:
+    def __init__(self, book: xlsxwriter.Workbook):
+        self.title = book.add_format({"bold": True, "font_size": 14, "font_color": "#1F3864"})
+        self.note = book.add_format({"italic": True, "font_color": "#595959"})
+        self.text = book.add_format({"num_format": "@"})
+        self.wrap = book.add_format({"num_format": "@", "text_wrap": True, "valign": "top"})
+        self.date = book.add_format({"num_format": "yyyy-mm-dd"})
+        self.pct = book.add_format({"num_format": "0%"})
+        self.money = book.add_format({"num_format": "$#,##0"})
+        self.num = book.add_format({"num_format": "0.0"})
+        self.int = book.add_format({"num_format": "0"})
+        self.bold = book.add_format({"bold": True})
+        self.header = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "align": "center"})
+        self.red = book.add_format({"bg_color": "#F8CBAD", "font_color": "#9C0006"})
+        self.amber = book.add_format({"bg_color": "#FFE699"})
+        self.link = book.add_format({"font_color": "#0563C1", "underline": 1})
+
+
+def _cell(ws, row: int, col: int, value: Any, fmt: _Formats, kind: str = "text") -> None:
+    """Write by kind; text is always a string cell, whatever it starts with."""
+    if value is None or isinstance(value, Tbd) or value == "":
+        ws.write_blank(row, col, None)
+    elif kind == "date":
+        ws.write_datetime(row, col, datetime(value.year, value.month, value.day), fmt.date)
+    elif kind in ("pct", "money", "num", "int"):
+        ws.write_number(row, col, float(value), getattr(fmt, kind))
+    else:
+        ws.write_string(row, col, str(value)[:32767], fmt.text)
+
+
+def _table(ws, fmt: _Formats, name: str, columns: list[tuple[str, str, int]], rows: list[list[Any]], first_row: int = 0) -> None:
+    """A real Excel table (filters, banding) with typed cells and a frozen header."""
+    for i, row in enumerate(rows, start=first_row + 1):
+        for j, value in enumerate(row):
+            _cell(ws, i, j, value, fmt, columns[j][1])
+    for j, (_, kind, width) in enumerate(columns):
+        ws.set_column(j, j, width)
+    last = first_row + max(len(rows), 1)
+    ws.add_table(first_row, 0, last, len(columns) - 1, {
+        "name": name, "style": "Table Style Medium 2",
+        "columns": [{"header": header} for header, _, _ in columns]})
+    ws.freeze_panes(first_row + 1, 1)
+
+
+def _risk_counts(ctx: PlanContext) -> Counter:
+    return Counter(risk_level(r.likelihood, r.impact) for r in ctx.project.risks)
+
+
+def _portfolio(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
+    ws = book.add_worksheet("Portfolio")
+    columns = [("Project ID", "text", 14), ("Client", "text", 26), ("Project", "text", 30), ("System A", "text", 16),
+               ("System B", "text", 18), ("Integration Types", "text", 20), ("Confidence", "pct", 11), ("Complexity", "text", 11),
+               ("Kickoff", "date", 11), ("Go-Live", "date", 11), ("Weeks to Go-Live", "num", 10), ("Status", "text", 12),
+               ("Hours Saved / Week", "num", 11), ("Annual Value", "money", 12), ("First-Year ROI", "pct", 10),
+               ("Payback (Months)", "num", 10), ("High Risks", "int", 8), ("Medium Risks", "int", 8), ("Low Risks", "int", 8),
+               ("Open Questions", "int", 9), ("Blockers", "int", 9), ("Completeness", "pct", 12), ("Plan", "text", 34)]
+    rows = []
+    for ctx in contexts:
+        p, counts = ctx.project, _risk_counts(ctx)
+        savings = _savings(ctx)
+        rows.append([p.project_id, p.client_name, p.project_name, p.system_a, p.system_b, ", ".join(ctx.types) or "not determined",
+                     p.confidence, ctx.complexity, ctx.phases[0].start, ctx.go_live, sum(ph.days for ph in ctx.phases[:4]) / 5,
+                     ctx.status, savings[0], savings[1], savings[2], savings[3], counts["High"], counts["Medium"], counts["Low"],
+                     len(ctx.questions), len(ctx.blockers), ctx.completeness.ratio, None])
+    _table(ws, fmt, "Portfolio", columns, rows)
+    from .pipeline import plan_filename
+
+    for i, ctx in enumerate(contexts, start=1):  # our own link to our own file; IDs are validated file-safe
+        name = plan_filename(ctx.project.project_id)
+        ws.write_url(i, len(columns) - 1, f"external:{name}", fmt.link, string=name)
+    if contexts:
+        last = len(contexts)
+        for col in (6, 21):
+            ws.conditional_format(1, col, last, col, {"type": "3_color_scale", "min_color": "#F8696B",
+                                                      "mid_color": "#FFEB84", "max_color": "#63BE7B",
+                                                      "min_type": "num", "min_value": 0.4, "mid_type": "num",
+                                                      "mid_value": 0.7, "max_type": "num", "max_value": 1})
+        ws.conditional_format(1, 16, last, 16, {"type": "cell", "criteria": ">", "value": 0, "format": fmt.red})
+        ws.conditional_format(1, 20, last, 20, {"type": "cell", "criteria": ">", "value": 0, "format": fmt.red})
+
+
+def _savings(ctx: PlanContext) -> tuple[Any, Any, Any, Any]:
+    """(hours a week, annual value, first-year ROI, payback months); None where unknown."""
+    weekly = ctx.savings.weekly_hours if ctx.savings else None
+    if ctx.roi_figures is None:
+        return weekly, None, None, None
+    r = ctx.roi_figures
+    return weekly, r.annual_value, r.roi, r.payback_months
+
+
+def _timeline(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
+    ws = book.add_worksheet("Timeline")
+    columns = [("Project ID", "text", 14), ("Client", "text", 24), ("Phase", "int", 7), ("Phase Name", "text", 22),
+               ("Start", "date", 11), ("End", "date", 11), ("Business Days", "int", 9), ("Owner", "text", 20), ("Status", "text", 12)]
+    rows = [[c.project.project_id, c.project.client_name, ph.number, ph.name, ph.start, ph.end, ph.days,
+             None if isinstance(ph.owner, Tbd) else ph.owner, ph.status] for c in contexts for ph in c.phases]
+    _table(ws, fmt, "Timeline", columns, rows)
+    dated = sorted((c for c in contexts if c.phases[0].start), key=lambda c: (c.phases[0].start, c.project.project_id))
+    if not dated:
+        return
+    shown = dated[:GANTT_LIMIT]
+    gantt = book.add_worksheet("Gantt Data")
+    gantt.hide()
+    gantt.write_row(0, 0, ["Project", "Start", *PHASE_NAMES])
+    for i, c in enumerate(shown, start=1):
+        gantt.write_string(i, 0, c.project.project_id)
+        gantt.write_datetime(i, 1, datetime.combine(c.phases[0].start, datetime.min.time()), fmt.date)
+        for j, ph in enumerate(c.phases):
+            nxt = c.phases[j + 1].start if j + 1 < len(c.phases) else None
+            span = ((nxt - ph.start).days if nxt else (ph.end - ph.start).days + 1)
+            gantt.write_number(i, 2 + j, span)
+    chart = book.add_chart({"type": "bar", "subtype": "stacked"})
+    n = len(shown)
+    chart.add_series({"name": "Start", "categories": ["Gantt Data", 1, 0, n, 0], "values": ["Gantt Data", 1, 1, n, 1],
+                      "fill": {"none": True}, "border": {"none": True}})
+    for j, name in enumerate(PHASE_NAMES):
+        chart.add_series({"name": name, "categories": ["Gantt Data", 1, 0, n, 0], "values": ["Gantt Data", 1, 2 + j, n, 2 + j],
+                          "fill": {"color": PHASE_COLOURS[j]}, "gap": 40})
+    start = min(c.phases[0].start for c in shown)
+    end = max(c.phases[4].end for c in shown)
+    more = f" (first {n} of {len(dated)} by kickoff)" if len(dated) > n else ""
+    chart.set_title({"name": f"Portfolio timeline{more}"})
+    chart.set_x_axis({"date_axis": True, "num_format": "mmm yyyy", "min": _serial(start), "max": _serial(end) + 7,
+                      "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    chart.set_y_axis({"reverse": True})
+    chart.set_legend({"position": "bottom", "delete_series": [0]})
+    chart.set_size({"width": 900, "height": max(320, 60 + 22 * n)})
+    ws.insert_chart(1, len(columns) + 1, chart)
+
+
+def _serial(day: date) -> int:
+    return (day - date(1899, 12, 30)).days
+
+
+def _confidence(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
+    ws = book.add_worksheet("Confidence")
+    ws.set_column(0, 0, 22)
+    ws.set_column(1, 3, 14)
+    ws.write(0, 0, "Confidence distribution", fmt.title)
+    ws.write_row(1, 0, ["Band", "Projects"], fmt.header)
+    bands = [(label, sum(1 for c in contexts if c.project.confidence is not None and lo <= c.project.confidence < hi))
+             for label, lo, hi in CONFIDENCE_BANDS]
+    bands.append(("Not recorded", sum(1 for c in contexts if c.project.confidence is None)))
+    for i, (label, count) in enumerate(bands, start=2):
+        ws.write_string(i, 0, label)
+        ws.write_number(i, 1, count)
+    chart = book.add_chart({"type": "column"})
+    chart.add_series({"name": "Projects", "categories": ["Confidence", 2, 0, 1 + len(bands), 0],
+                      "values": ["Confidence", 2, 1, 1 + len(bands), 1], "fill": {"color": "#4472C4"}, "data_labels": {"value": True}})
+    chart.set_title({"name": "Projects by confidence band"})
+    chart.set_legend({"none": True})
+    ws.insert_chart(1, 4, chart)
+    top = 4 + len(bands) + 12
+    ws.write(top - 1, 0, "Confidence by integration type", fmt.title)
+    ws.write_row(top, 0, ["Integration Type", "Projects", "Average", "Lowest"], fmt.header)
+    by_type: dict[str, list[float]] = defaultdict(list)
+    counts: Counter = Counter()
+    for c in contexts:
+        for t in c.types or ("not determined",):
+            counts[t] += 1
+            if c.project.confidence is not None:
+                by_type[t].append(c.project.confidence)
+    types = sorted(counts)
+    for i, t in enumerate(types, start=top + 1):
+        ws.write_string(i, 0, t)
+        ws.write_number(i, 1, counts[t])
+        values = by_type.get(t)
+        if values:
+            ws.write_number(i, 2, round(sum(values) / len(values), 4), fmt.pct)
+            ws.write_number(i, 3, min(values), fmt.pct)
+    if types:
+        chart = book.add_chart({"type": "bar"})
+        chart.add_series({"name": "Average confidence", "categories": ["Confidence", top + 1, 0, top + len(types), 0],
+                          "values": ["Confidence", top + 1, 2, top + len(types), 2], "fill": {"color": "#70AD47"},
+                          "data_labels": {"value": True, "num_format": "0%"}})
+        chart.set_title({"name": "Average confidence by integration type"})
+        chart.set_x_axis({"min": 0, "max": 1, "num_format": "0%"})
+        chart.set_legend({"none": True})
+        ws.insert_chart(top, 4, chart)
+
+
+def _risks(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
+    ws = book.add_worksheet("Risks")
+    columns = [("Project ID", "text", 14), ("Client", "text", 24), ("Risk", "text", 44), ("Likelihood", "text", 11),
+               ("Impact", "text", 10), ("Level", "text", 9), ("Mitigation", "text", 44), ("Owner", "text", 18)]
+    rows = [[c.project.project_id, c.project.client_name, r.risk, r.likelihood, r.impact, risk_level(r.likelihood, r.impact),
+             r.mitigation, r.owner] for c in contexts for r in c.project.risks]
+    _table(ws, fmt, "Risks", columns, rows)
+    if rows:
+        ws.conditional_format(1, 5, len(rows), 5, {"type": "cell", "criteria": "==", "value": '"High"', "format": fmt.red})
+    grid = Counter((r[3], r[4]) for r in rows)
+    col = len(columns) + 1
+    ws.write(0, col, "Likelihood x impact (number of risks)", fmt.bold)
+    ws.write_string(1, col, "Likelihood \\ Impact", fmt.header)
+    levels = ("Low", "Medium", "High")
+    for j, impact in enumerate(levels):
+        ws.write_string(1, col + 1 + j, impact, fmt.header)
+    for i, likelihood in enumerate(reversed(levels)):
+        ws.write_string(2 + i, col, likelihood, fmt.header)
+        for j, impact in enumerate(levels):
+            ws.write_number(2 + i, col + 1 + j, grid[(likelihood, impact)])
+    ws.set_column(col, col, 20)
+    ws.set_column(col + 1, col + 3, 10)
+    ws.conditional_format(2, col + 1, 4, col + 3, {"type": "3_color_scale", "min_color": "#FFFFFF",
+                                                   "mid_color": "#FFD966", "max_color": "#F4B183"})
+
+
+def _people(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
+    ws = book.add_worksheet("People")
+    loads = people_load(contexts)
+    ws.write(0, 0, "Weekly load per person (1.0 = full time). Red: over 100%; amber: two or more projects in the week.", fmt.note)
+    if not loads:
+        ws.write(2, 0, "No team members with dated phases.")
+        return
+    people = sorted({w.person for w in loads})
+    weeks = sorted({w.week for w in loads})
+    by_key = {(w.person, w.week): w for w in loads}
+    ws.write_string(2, 0, "Person", fmt.header)
+    ws.write_string(2, 1, "Overlap Weeks", fmt.header)
+    ws.write_string(2, 2, "Over-allocated Weeks", fmt.header)
+    head = book.add_format({"num_format": "d mmm", "bold": True, "rotation": 90, "border": 1, "bg_color": "#D9E1F2"})
+    for j, week in enumerate(weeks):
+        ws.write_datetime(2, 3 + j, datetime.combine(week, datetime.min.time()), head)
+    for i, person in enumerate(people, start=3):
+        ws.write_string(i, 0, person)
+        mine = [by_key[(person, w)] for w in weeks if (person, w) in by_key]
+        ws.write_number(i, 1, sum(1 for w in mine if w.overlapping))
+        ws.write_number(i, 2, sum(1 for w in mine if w.over_allocated))
+        for j, week in enumerate(weeks):
+            w = by_key.get((person, week))
+            if w:
+                ws.write_number(i, 3 + j, w.load, fmt.num if not w.overlapping else fmt.amber)
+    ws.set_column(0, 0, 22)
+    ws.set_column(1, 2, 10)
+    ws.set_column(3, 3 + len(weeks), 5)
+    ws.set_row(2, 48)
+    ws.freeze_panes(3, 3)
+    last_row, last_col = 2 + len(people), 2 + len(weeks)
+    ws.conditional_format(3, 3, last_row, last_col, {"type": "cell", "criteria": ">", "value": 1.0, "format": fmt.red})
+    flagged = [w for w in loads if w.overlapping]
+    ws2 = book.add_worksheet("People Flags")
+    columns = [("Person", "text", 22), ("Week Of", "date", 11), ("Load", "num", 8), ("Projects", "int", 9),
+               ("Over-allocated", "text", 14), ("Project IDs", "text", 40)]
+    rows = [[w.person, w.week, w.load, len(w.projects), "Yes" if w.over_allocated else "No", ", ".join(w.projects)] for w in flagged]
+    _table(ws2, fmt, "PeopleFlags", columns, rows)
+
+
+def _data_quality(book, fmt: _Formats, result: "RunResult") -> None:
+    ws = book.add_worksheet("Data Quality")
+    columns = [("Kind", "text", 12), ("Severity", "text", 9), ("Project ID", "text", 14), ("File", "text", 22),
+               ("Location", "text", 26), ("Field or Code", "text", 22), ("Message or Where to Fill", "text", 80)]
+    rows: list[list[Any]] = []
+    for p in result.report.problems:
+        rows.append(["Problem", p.severity, p.project_id or None, p.file, p.location, p.code, p.message])
+    for ctx in sorted(result.contexts, key=lambda c: c.project.project_id):
+        for tbd in ctx.completeness.missing:
+            rows.append(["TBD", "info", ctx.project.project_id, ctx.project.file, f"Projects row {ctx.project.row}", tbd.label, tbd.source])
+    _table(ws, fmt, "DataQuality", columns, rows)

@@ -1,0 +1,73 @@
+"""People load across projects: Team sheet x phase dates, week by week.
+
+A role works in the phases listed in ROLE_PHASES at its Allocation (100% when blank). A week
+is flagged when a person works on two or more projects in it; it is over-allocated when
+their summed allocation passes 100%. Client contacts are the client's staff and not counted.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .plan_context import PlanContext
+
+#: role -> phase numbers (1-5) the role is busy in
+ROLE_PHASES: dict[str, tuple[int, ...]] = {
+    "Project Manager": (1, 2, 3, 4, 5),
+    "Lead Engineer": (1, 2, 3, 4),
+    "Solutions Architect": (1, 2),
+    "Business Analyst": (1, 3),
+    "Backend Developer": (2, 3),
+    "QA Engineer": (3,),
+    "DevOps Engineer": (2, 4),
+    "Support Engineer": (5,),
+    "Other": (1, 2, 3, 4),
+}
+
+
+@dataclass(frozen=True)
+class WeekLoad:
+    person: str
+    week: date  # the Monday
+    load: float  # summed allocation, 1.0 = full time
+    projects: tuple[str, ...]
+
+    @property
+    def overlapping(self) -> bool:
+        return len(self.projects) >= 2
+
+    @property
+    def over_allocated(self) -> bool:
+        return self.load > 1.0 + 1e-9
+
+
+def monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def people_load(contexts: list[PlanContext]) -> list[WeekLoad]:
+    """Every (person, week) with any load, sorted by person then week."""
+    load: dict[tuple[str, date], float] = defaultdict(float)
+    projects: dict[tuple[str, date], set[str]] = defaultdict(set)
+    for ctx in contexts:
+        if ctx.phases[0].start is None:
+            continue
+        for member in ctx.project.team:
+            phases = ROLE_PHASES.get(member.role)
+            if not phases:
+                continue
+            share = member.allocation if member.allocation is not None else 1.0
+            weeks: set[date] = set()
+            for n in phases:
+                phase = ctx.phases[n - 1]
+                week = monday(phase.start)
+                while week <= phase.end:
+                    weeks.add(week)
+                    week += timedelta(days=7)
+            for week in weeks:
+                key = (member.name.strip(), week)
+                load[key] += share
+                projects[key].add(ctx.project.project_id)
+    return [WeekLoad(person, week, round(load[(person, week)], 4), tuple(sorted(projects[(person, week)])))
+            for person, week in sorted(load)]
