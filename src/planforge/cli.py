@@ -173,3 +173,14 @@ def _progress_bar():
             bar.stop()
 
     return _Advance()
+
+
+@main.command(hidden=True)
+@click.option("--out", "out_dir", default="docs", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--seed", default="docs/seed/implementation-plan-template.md", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def docs(out_dir: Path, seed: Path) -> None:
+    """Regenerate docs/intake-reference.md and docs/field-map.md from the schema (maintainers)."""
+    from .reference_docs import write_docs
+
+    for path in write_docs(out_dir, seed):
+        out.print(f"Wrote {escape(str(path))}")

@@ -60,10 +60,21 @@ class _Formats:
         self.num = book.add_format({"num_format": "0.0"})
         self.int = book.add_format({"num_format": "0"})
         self.bold = book.add_format({"bold": True})
-        self.header = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "align": "center"})
+        self.header = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "align": "center", "valign": "vcenter", "text_wrap": True})
         self.red = book.add_format({"bg_color": "#F8CBAD", "font_color": "#9C0006"})
-        self.amber = book.add_format({"bg_color": "#FFE699"})
+        self.amber = book.add_format({"bg_color": "#FFE699", "num_format": "0.0"})
         self.link = book.add_format({"font_color": "#0563C1", "underline": 1})
+
+
+def _sheet(book, name: str):
+    """A worksheet set up to print legibly: landscape, one page wide."""
+    ws = book.add_worksheet(name)
+    ws.set_landscape()
+    ws.set_paper(1)
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    ws.set_footer("&L&A&RPage &P of &N")
+    return ws
 
 
 def _cell(ws, row: int, col: int, value: Any, fmt: _Formats, kind: str = "text") -> None:
@@ -88,8 +99,9 @@ def _table(ws, fmt: _Formats, name: str, columns: list[tuple[str, str, int]], ro
     last = first_row + max(len(rows), 1)
     ws.add_table(first_row, 0, last, len(columns) - 1, {
         "name": name, "style": "Table Style Medium 2",
-        "columns": [{"header": header} for header, _, _ in columns]})
+        "columns": [{"header": header, "header_format": fmt.header} for header, _, _ in columns]})
     ws.freeze_panes(first_row + 1, 1)
+    ws.repeat_rows(first_row)
 
 
 def _risk_counts(ctx: PlanContext) -> Counter:
@@ -97,7 +109,7 @@ def _risk_counts(ctx: PlanContext) -> Counter:
 
 
 def _portfolio(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
-    ws = book.add_worksheet("Portfolio")
+    ws = _sheet(book, "Portfolio")
     columns = [("Project ID", "text", 14), ("Client", "text", 26), ("Project", "text", 30), ("System A", "text", 16),
                ("System B", "text", 18), ("Integration Types", "text", 20), ("Confidence", "pct", 11), ("Complexity", "text", 11),
                ("Kickoff", "date", 11), ("Go-Live", "date", 11), ("Weeks to Go-Live", "num", 10), ("Status", "text", 12),
@@ -139,7 +151,7 @@ def _savings(ctx: PlanContext) -> tuple[Any, Any, Any, Any]:
 
 
 def _timeline(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
-    ws = book.add_worksheet("Timeline")
+    ws = _sheet(book, "Timeline")
     columns = [("Project ID", "text", 14), ("Client", "text", 24), ("Phase", "int", 7), ("Phase Name", "text", 22),
                ("Start", "date", 11), ("End", "date", 11), ("Business Days", "int", 9), ("Owner", "text", 20), ("Status", "text", 12)]
     rows = [[c.project.project_id, c.project.client_name, ph.number, ph.name, ph.start, ph.end, ph.days,
@@ -183,7 +195,7 @@ def _serial(day: date) -> int:
 
 
 def _confidence(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
-    ws = book.add_worksheet("Confidence")
+    ws = _sheet(book, "Confidence")
     ws.set_column(0, 0, 22)
     ws.set_column(1, 3, 14)
     ws.write(0, 0, "Confidence distribution", fmt.title)
@@ -230,7 +242,7 @@ def _confidence(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
 
 
 def _risks(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
-    ws = book.add_worksheet("Risks")
+    ws = _sheet(book, "Risks")
     columns = [("Project ID", "text", 14), ("Client", "text", 24), ("Risk", "text", 44), ("Likelihood", "text", 11),
                ("Impact", "text", 10), ("Level", "text", 9), ("Mitigation", "text", 44), ("Owner", "text", 18)]
     rows = [[c.project.project_id, c.project.client_name, r.risk, r.likelihood, r.impact, risk_level(r.likelihood, r.impact),
@@ -256,7 +268,7 @@ def _risks(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
 
 
 def _people(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
-    ws = book.add_worksheet("People")
+    ws = _sheet(book, "People")
     loads = people_load(contexts)
     ws.write(0, 0, "Weekly load per person (1.0 = full time). Red: over 100%; amber: two or more projects in the week.", fmt.note)
     if not loads:
@@ -288,7 +300,7 @@ def _people(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
     last_row, last_col = 2 + len(people), 2 + len(weeks)
     ws.conditional_format(3, 3, last_row, last_col, {"type": "cell", "criteria": ">", "value": 1.0, "format": fmt.red})
     flagged = [w for w in loads if w.overlapping]
-    ws2 = book.add_worksheet("People Flags")
+    ws2 = _sheet(book, "People Flags")
     columns = [("Person", "text", 22), ("Week Of", "date", 11), ("Load", "num", 8), ("Projects", "int", 9),
                ("Over-allocated", "text", 14), ("Project IDs", "text", 40)]
     rows = [[w.person, w.week, w.load, len(w.projects), "Yes" if w.over_allocated else "No", ", ".join(w.projects)] for w in flagged]
@@ -296,7 +308,7 @@ def _people(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
 
 
 def _data_quality(book, fmt: _Formats, result: "RunResult") -> None:
-    ws = book.add_worksheet("Data Quality")
+    ws = _sheet(book, "Data Quality")
     columns = [("Kind", "text", 12), ("Severity", "text", 9), ("Project ID", "text", 14), ("File", "text", 22),
                ("Location", "text", 26), ("Field or Code", "text", 22), ("Message or Where to Fill", "text", 80)]
     rows: list[list[Any]] = []
