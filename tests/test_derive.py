@@ -1,0 +1,121 @@
+"""Every derivation rule, with expectations computed by hand in the comments."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from planforge import derive
+from planforge.model import PainPoint, Project, Settings, Workflow
+
+S = Settings()
+
+
+def project(**kw) -> Project:
+    base = dict(file="t.xlsx", row=2, project_id="P", project_name="n", client_name="c", system_a="Shopify", system_b="Xero")
+    return Project(**(base | kw))
+
+
+@pytest.mark.parametrize("confidence, buffer", [(0.95, 0.0), (0.85, 0.0), (0.84, 0.15), (0.70, 0.15),
+                                                (0.69, 0.30), (0.50, 0.30), (0.49, 0.50), (None, 0.30)])
+def test_confidence_buffer(confidence, buffer):
+    assert derive.confidence_buffer(confidence, S) == buffer
+
+
+def test_phase_days_buffer_phases_one_to_four_and_round_up():
+    # Medium base 10, 20, 10, 3, 20 at 75% -> x1.15 = 11.5, 23, 11.5, 3.45 -> 12, 23, 12, 4; support stays 20
+    assert derive.phase_days("Medium", 0.75, S) == (12, 23, 12, 4, 20)
+    assert derive.phase_days("Low", 0.9, S) == (5, 10, 5, 2, 10)
+    # High at 40%: 15, 35, 15, 5 x1.5 = 22.5, 52.5, 22.5, 7.5 -> 23, 53, 23, 8
+    assert derive.phase_days("High", 0.4, S) == (23, 53, 23, 8, 30)
+
+
+def test_settings_change_the_model():
+    settings = Settings(phase_days_low=(1, 1, 1, 1, 1), buffer_below_85=1.0)
+    assert derive.phase_days("Low", 0.8, settings) == (2, 2, 2, 2, 1)
+
+
+def test_business_days_skip_weekends():
+    assert derive.add_business_days(date(2026, 1, 30), 1) == date(2026, 2, 2)  # Fri + 1 -> Mon
+    assert derive.add_business_days(date(2026, 2, 2), 4) == date(2026, 2, 6)   # Mon + 4 -> Fri
+    assert derive.add_business_days(date(2026, 2, 2), 5) == date(2026, 2, 9)
+
+
+def test_schedule_is_back_to_back_from_the_kickoff():
+    spans = derive.schedule(date(2026, 1, 31), (5, 10, 1, 2, 3))  # Saturday kickoff moves to Monday 2 Feb
+    assert spans[0] == (date(2026, 2, 2), date(2026, 2, 6))
+    assert spans[1] == (date(2026, 2, 9), date(2026, 2, 20))
+    assert spans[2] == (date(2026, 2, 23), date(2026, 2, 23))
+    assert spans[3] == (date(2026, 2, 24), date(2026, 2, 25))
+
+
+@pytest.mark.parametrize("today, status, expected", [
+    (date(2026, 2, 1), None, "Not Started"), (date(2026, 2, 2), None, "In Progress"),
+    (date(2026, 2, 7), None, "Complete"), (date(2026, 2, 3), "On Hold", "On Hold")])
+def test_phase_status(today, status, expected):
+    assert derive.phase_status((date(2026, 2, 2), date(2026, 2, 6)), today, status) == expected
+
+
+@pytest.mark.parametrize("text, hours", [
+    ("Order entry takes 15 hours a week", 15), ("3 hrs/day of copying", 15), ("40 hours per month", 9.23),
+    ("2-3 hours a day", 12.5), ("two hours a day", 10), ("takes most of a day", None), ("20-30 corrections a month", None),
+    ("6 hours a week plus 1 hour a day", 11), ("half an hour a day", 2.5), ("10 hrs per week", 10), ("100 hours a year", 1.92),
+])
+def test_hours_in_text(text, hours):
+    assert derive.hours_in_text(text) == hours
+
+
+def test_time_savings_prefers_the_column_and_annualises():
+    points = [PainPoint(2, "manual work", 6), PainPoint(3, "copying 3 hrs/day", None), PainPoint(4, "errors", None)]
+    savings = derive.time_savings(points, S)
+    # 6 + 15 = 21 hours a week; x 48 weeks = 1008
+    assert (savings.weekly_hours, savings.annual_hours, len(savings.uncounted)) == (21, 1008, 1)
+    assert derive.time_savings([PainPoint(2, "errors", None)], S) is None
+
+
+def test_roi_and_payback():
+    savings = derive.time_savings([PainPoint(2, "x", 21)], S)
+    result = derive.roi(savings, project(budget=Decimal(20000)), S)
+    # 1008 h x $45 = $45,360; ROI = (45,360 - 20,000) / 20,000 = 126.8%; payback = 20,000 / 3,780 = 5.3 months
+    assert result.annual_value == Decimal(45360)
+    assert (result.roi, result.payback_months) == (1.268, 5.3)
+    no_budget = derive.roi(savings, project(hourly_rate=Decimal(30)), S)
+    assert (no_budget.annual_value, no_budget.roi, no_budget.rate_source) == (Decimal(30240), None, "project rate")
+
+
+def test_error_reduction_project_value_else_estimate():
+    assert derive.error_reduction(project(error_reduction=0.9), S) == (0.9, False)
+    assert derive.error_reduction(project(), S) == (0.8, True)
+
+
+def test_complexity_rule():
+    five = [Workflow(i, f"w{i}") for i in range(5)]
+    assert derive.complexity(project(complexity="Low", workflows=five))[0] == "Low"  # the analyst wins
+    assert derive.complexity(project())[0] == "Low"  # score 0
+    assert derive.complexity(project(workflows=five[:3]))[0] == "Medium"  # 3 workflows: 1
+    assert derive.complexity(project(workflows=five, data_migration=True))[0] == "High"  # 2 + 1 = 3
+    assert derive.complexity(project(workflows=five[:3], data_volume="1,200 orders a day"))[0] == "Medium"  # 1 + 1
+
+
+@pytest.mark.parametrize("text, per_day", [("1,200 orders a day", 1200), ("2,500 orders a day, peaks of 9,000 during promotions", 2500),
+                                            ("5,000 orders per week", 1000), ("42,000 orders/month", 2000), ("65k profiles", None), (None, None)])
+def test_daily_volume(text, per_day):
+    assert derive.daily_volume(text) == per_day
+
+
+def test_migration_flag():
+    assert derive.has_migration(project(migration_scope="2 years")) is True
+    assert derive.has_migration(project(migration_scope="2 years", data_migration=False)) is False
+    assert derive.has_migration(project()) is False
+
+
+@pytest.mark.parametrize("likelihood, impact, level", [("High", "High", "High"), ("Medium", "High", "High"),
+                                                       ("Medium", "Medium", "Medium"), ("Low", "High", "Medium"), ("Low", "Medium", "Low")])
+def test_risk_level(likelihood, impact, level):
+    assert derive.risk_level(likelihood, impact) == level
+
+
+@pytest.mark.parametrize("days, text", [(5, "1 week"), (12, "2.4 weeks"), (3, "3 days"), (1, "1 day"), (40, "8 weeks")])
+def test_weeks(days, text):
+    assert derive.weeks(days) == text

@@ -1,0 +1,185 @@
+"""End to end on the sample: every section, golden plans, well-formed tables, batch behaviour.
+
+Regenerate the golden plans after an intended change with:
+    PLANFORGE_UPDATE_GOLDEN=1 pytest tests/test_generate.py -k golden
+"""
+from __future__ import annotations
+
+import os
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT_HEADER, PROJECT_ROW, RISK_HEADER, ROOT, SAMPLE
+from markdown_it import MarkdownIt
+
+from planforge.errors import ValidationFailed
+from planforge.pipeline import generate
+
+DAY = date(2026, 1, 15)
+GOLDEN = ROOT / "tests" / "golden"
+SEED = ROOT / "docs" / "seed" / "implementation-plan-template.md"
+MD = MarkdownIt("commonmark").enable("table")
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("plans")
+    result = generate([SAMPLE], out, DAY)
+    return out, result
+
+
+def plan(out: Path, pid: str) -> str:
+    return (out / f"{pid}-implementation-plan.md").read_text("utf-8")
+
+
+def test_one_plan_per_project_and_the_summary(sample_run):
+    out, result = sample_run
+    assert result.ok
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [f"{pid}-implementation-plan.md" for pid in ("ACME-001", "BLOOM-002", "PEAK-003", "HARBOR-004", "CITY-005",
+                                                      "SUMMIT-006", "NORTH-007", "LUMEN-008", "FJORD-009")] + ["portfolio-summary.xlsx"])
+
+
+def test_every_plan_has_every_top_level_section_of_the_seed_in_order(sample_run):
+    out, _ = sample_run
+    sections = [line for line in SEED.read_text("utf-8").splitlines() if re.match(r"^## [A-Z0-9]", line) and "[" not in line]
+    assert len(sections) == 12
+    for path in out.glob("*.md"):
+        text = path.read_text("utf-8")
+        positions = [text.find("\n" + s + "\n") for s in sections]
+        assert -1 not in positions, (path.name, [s for s, p in zip(sections, positions) if p == -1])
+        assert positions == sorted(positions)
+
+
+def test_no_placeholder_template_syntax_or_nan_left(sample_run):
+    out, _ = sample_run
+    for path in out.glob("*.md"):
+        text = path.read_text("utf-8")
+        leftovers = re.findall(r"\[(?!TBD\])[A-Z][A-Z0-9_/]{2,}\]|\{\{|\{%|\bnan\b|\bNaN\b|\bNaT\b|: None$", text, re.M)
+        assert leftovers == [], (path.name, leftovers)
+        assert "<!--" not in text
+
+
+def test_two_type_project_gets_both_blocks_and_renumbered_testing(sample_run):
+    text = plan(sample_run[0], "HARBOR-004")
+    assert "#### 2.4 Accounting-Specific Features" in text
+    assert "#### 2.5 Inventory-Specific Features" in text
+    assert "#### 2.6 Testing" in text
+    assert "**Tax calculation discrepancies**" in text and "**Stock drift between systems**" in text
+
+
+def test_single_type_project_numbering(sample_run):
+    text = plan(sample_run[0], "BLOOM-002")
+    assert "#### 2.4 Marketing-Specific Features" in text and "#### 2.5 Testing" in text
+    assert "Accounting-Specific" not in text
+
+
+def test_migration_section_only_with_a_migration(sample_run):
+    out, _ = sample_run
+    assert "### 4.4 Data Migration Requirements" in plan(out, "SUMMIT-006")
+    assert "36 months of invoices" in plan(out, "SUMMIT-006")
+    assert "Data Migration Requirements" not in plan(out, "ACME-001")
+
+
+def test_lists_take_every_row(sample_run):
+    text = plan(sample_run[0], "HARBOR-004")
+    assert "- [ ] Sync new NetSuite items to Shopify as draft products" in text  # the 5th workflow
+    assert text.count("| Inventory drift |") == 1  # the 4th alert
+
+
+def test_sparse_project_shows_tbd_and_lists_what_to_chase(sample_run):
+    text = plan(sample_run[0], "FJORD-009")
+    assert "**Lead Engineer**: [TBD]" in text
+    control = text[text.index("**Document Control**"):]
+    assert re.search(r"Completeness: \d+% \(\d+ of \d+ fields filled\)", control)
+    assert "- Kickoff date: Projects > Kickoff Date" in control
+
+
+def test_every_table_parses_with_matching_cell_counts(sample_run):
+    out, _ = sample_run
+    for path in out.glob("*.md"):
+        assert_tables_well_formed(path.read_text("utf-8"), path.name)
+
+
+def assert_tables_well_formed(text: str, name: str = "") -> int:
+    tokens = MD.parse(text)
+    tables, header, row = 0, None, 0
+    for t in tokens:
+        if t.type == "table_open":
+            tables += 1
+        elif t.type == "tr_open":
+            row = 0
+        elif t.type in ("th_open", "td_open"):
+            row += 1
+        elif t.type == "tr_close":
+            header = row if header is None else header
+            assert row == header, (name, row, header)
+        elif t.type == "table_close":
+            header = None
+    expected = text.count("\n|---") + text.count("\n|------")
+    assert tables >= 1 and tables == len(re.findall(r"^\|[-| ]+\|$", text, re.M)), name
+    return tables
+
+
+def test_same_input_and_date_give_identical_bytes(sample_run, tmp_path):
+    out, _ = sample_run
+    generate([SAMPLE], tmp_path, DAY)
+    for path in out.iterdir():
+        assert path.read_bytes() == (tmp_path / path.name).read_bytes(), path.name
+
+
+@pytest.mark.parametrize("pid", ["ACME-001", "HARBOR-004", "SUMMIT-006", "FJORD-009"])
+def test_golden(sample_run, pid):
+    text = plan(sample_run[0], pid)
+    golden = GOLDEN / f"{pid}-implementation-plan.md"
+    if os.environ.get("PLANFORGE_UPDATE_GOLDEN"):
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(text, "utf-8")
+    assert text == golden.read_text("utf-8")
+
+
+def test_hostile_cell_text_stays_data(book, tmp_path):
+    evil = "Acme | Co\n# Not a heading\n<script>alert(1)</script> {{ 7*7 }} `x` [a](javascript:alert(1))"
+    row = ["P-1", "{% raw %}Name", evil, "Shopify", "QuickBooks Online", 0.85, "2026-02-02"]
+    risks = [RISK_HEADER, ["P-1", "a|b\nc", "Low", "High", "- not a list", "<b>x</b>"]]
+    result = generate([book(Projects=[PROJECT_HEADER, row], Risks=risks)], tmp_path / "out", DAY)
+    text = (tmp_path / "out" / "P-1-implementation-plan.md").read_text("utf-8")
+    assert_tables_well_formed(text)
+    html = MD.render(text)
+    assert "<script>" not in html and "javascript:" not in html.replace("javascript:alert(1))", "") or "href" not in html
+    assert "<h1>Not a heading</h1>" not in html and "49" not in text
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    assert not any("Not a heading" in h for h in headings)
+
+
+def test_broken_project_is_skipped_and_valid_ones_written(book, tmp_path):
+    projects = [PROJECT_HEADER, PROJECT_ROW, ["P-2", "n", "c", "Shopify", "Klaviyo", "lots", None]]
+    result = generate([book(Projects=projects)], tmp_path / "out", DAY)
+    assert [p.name for p in sorted((tmp_path / "out").glob("*.md"))] == ["P-1-implementation-plan.md"]
+    assert list(result.skipped) == ["P-2"] and not result.ok
+
+
+def test_strict_writes_nothing_when_any_error(book, tmp_path):
+    projects = [PROJECT_HEADER, PROJECT_ROW, ["P-2", "n", "c", "Shopify", "Klaviyo", "lots", None]]
+    with pytest.raises(ValidationFailed):
+        generate([book(Projects=projects)], tmp_path / "out", DAY, strict=True)
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+def test_only_limits_the_run(tmp_path):
+    result = generate([SAMPLE], tmp_path, DAY, only=["BLOOM-002"], summary=False)
+    assert [p.name for p in tmp_path.iterdir()] == ["BLOOM-002-implementation-plan.md"]
+
+
+def test_stale_plans_are_reported_not_mixed_in(tmp_path):
+    (tmp_path / "OLD-1-implementation-plan.md").write_text("old")
+    result = generate([SAMPLE], tmp_path, DAY, summary=False)
+    assert [p.name for p in result.stale] == ["OLD-1-implementation-plan.md"]
+    assert any(p.code == "stale-output" for p in result.report.problems)
+
+
+def test_no_temporary_files_left(sample_run):
+    out, _ = sample_run
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
