@@ -1,0 +1,77 @@
+"""The command line as a user meets it: exit codes, one-line errors, --json equal to the library."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from click.testing import CliRunner
+from conftest import PROJECT_HEADER, PROJECT_ROW, SAMPLE
+
+from planforge.cli import main
+from planforge.validate import validate_files
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_validate_sample_exits_zero():
+    result = run("validate", SAMPLE)
+    assert result.exit_code == 0, result.output
+    assert "9 project(s) ready, 0 error(s)" in result.output
+
+
+def test_validate_json_equals_the_library(book):
+    path = book(Projects=[PROJECT_HEADER, PROJECT_ROW[:5] + ["x", None]])
+    result = run("validate", path, "--json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == validate_files([path]).to_dict()
+
+
+def test_validate_prints_one_located_line_per_problem(book):
+    path = book(Projects=[PROJECT_HEADER, PROJECT_ROW[:5] + ["x", None]])
+    result = run("validate", path)
+    assert 'error: intake.xlsx Projects!F2 (Confidence): "x" is not a percentage' in result.output
+
+
+def test_unreadable_file_is_one_line_and_exit_1(tmp_path):
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    result = run("validate", bad)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and "bad.xlsx" in result.output
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run("generate", SAMPLE).exit_code == 2  # no -o
+    assert run("generate", SAMPLE, "-o", tmp_path, "--date", "15/01/2026").exit_code == 2
+    assert run("frobnicate").exit_code == 2
+    assert run("generate", SAMPLE, "-o", tmp_path, "--only", "NOPE-1").exit_code == 2
+
+
+def test_generate_exit_1_when_a_project_fails_but_writes_the_rest(book, tmp_path):
+    path = book(Projects=[PROJECT_HEADER, PROJECT_ROW, ["P-2", "n", "c", "Shopify", "Klaviyo", "lots", None]])
+    result = run("generate", path, "-o", tmp_path / "out", "--date", "2026-01-15")
+    assert result.exit_code == 1
+    assert (tmp_path / "out" / "P-1-implementation-plan.md").exists()
+    assert "skipped 1 project(s) with errors: P-2" in result.output
+
+
+def test_init_refuses_to_overwrite(tmp_path):
+    target = tmp_path / "intake.xlsx"
+    assert run("init", target).exit_code == 0
+    assert run("init", target).exit_code == 2
+    assert run("init", target, "--force").exit_code == 0
+
+
+def test_unwritable_output_is_one_line(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run("generate", SAMPLE, "-o", blocker / "out")
+    assert result.exit_code == 1 and "cannot" in result.output and "Traceback" not in result.output
+
+
+def test_python_dash_m_works():
+    proc = subprocess.run([sys.executable, "-m", "planforge", "--version"], capture_output=True, text=True)
+    assert proc.returncode == 0 and "planforge" in proc.stdout

@@ -1,0 +1,42 @@
+"""Generated docs stay in sync with the schema, and the field map covers the whole seed."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from planforge import schema
+from planforge.model import CHILD_TYPES, Project, Settings
+from planforge.reference_docs import field_map, intake_reference, seed_placeholders
+
+SEED = ROOT / "docs" / "seed" / "implementation-plan-template.md"
+SHARED_SEED = ROOT.parent / "shared" / "seed" / "implementation-plan-template.md"
+
+
+def test_intake_reference_is_in_sync():
+    assert (ROOT / "docs" / "intake-reference.md").read_text("utf-8") == intake_reference(), "run: planforge docs"
+
+
+def test_field_map_is_in_sync_and_covers_every_placeholder():
+    text = field_map(SEED.read_text("utf-8"))
+    assert (ROOT / "docs" / "field-map.md").read_text("utf-8") == text, "run: planforge docs"
+    placeholders = seed_placeholders(SEED.read_text("utf-8"))
+    assert len(placeholders) >= 120
+    assert "UNMAPPED" not in text
+    for name in placeholders:
+        assert f"| `[{name}]` |" in text
+
+
+@pytest.mark.skipif(not SHARED_SEED.exists(), reason="shared/seed is not beside this checkout")
+def test_vendored_seed_matches_the_shared_one():
+    assert SEED.read_text("utf-8") == SHARED_SEED.read_text("utf-8")
+
+
+def test_model_fields_equal_schema_keys():
+    project_fields = set(Project.__dataclass_fields__) - {"file", "row"} - set(CHILD_TYPES)
+    assert project_fields == {c.key for c in schema.PROJECTS.columns}
+    for sheet in schema.CHILD_SHEETS:
+        fields = set(CHILD_TYPES[sheet.key].__dataclass_fields__) - {"row"}
+        assert fields == {c.key for c in sheet.columns} - {"project_id"}, sheet.name
+    assert set(Settings.__dataclass_fields__) == {s.key for s in schema.SETTINGS}
