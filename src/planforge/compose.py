@@ -51,7 +51,8 @@ def executive_summary(project: Project, types: tuple[str, ...], weeks_to_live: s
     names = (project.system_a, project.system_b, project.client_name)
     goals = [sentence_start(o.objective, names) for o in project.objectives[:3]]
     if goals:
-        parts.append(f"The integration is meant to {join_words(goals)}.")
+        joined = join_words(goals) if not any("," in g for g in goals) else "; ".join(goals[:-1]) + "; and " + goals[-1]
+        parts.append(f"The objectives are: {joined}." if len(goals) > 1 else f"The objective is: {goals[0]}.")
     elif project.pain_points:
         first = project.pain_points[0].pain_point.strip().rstrip(".")
         parts.append(f"The first pain point it removes: {first}.")

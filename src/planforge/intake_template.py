@@ -81,6 +81,7 @@ def _instructions(book: xlsxwriter.Workbook, st: _Styles) -> None:
     for i, step in enumerate(steps):
         ws.write(3 + i, 0, f"Step {i + 1}", st.bold)
         ws.write(3 + i, 1, step, st.text)
+        ws.set_row(3 + i, 32 if len(step) > 110 else None)
     row = 4 + len(steps)
     ws.write(row, 0, "Sheets", st.h2)
     for i, sheet in enumerate(schema.SHEETS):
@@ -106,7 +107,7 @@ def _data_sheet(book: xlsxwriter.Workbook, st: _Styles, sheet: schema.Sheet, las
         note = col.help + (f"\nExample: {col.example}" if col.example is not None else "")
         if col.required:
             note = "Required. " + note
-        ws.write_comment(0, j, note, {"x_scale": 2, "y_scale": 1.6, "author": "planforge"})
+        ws.write_comment(0, j, note, {"x_scale": 2, "y_scale": 1.2, "author": "planforge"})
         _validation(ws, j, col, sheet, last)
     ws.autofilter(0, 0, 0, len(sheet.columns) - 1)
 
