@@ -205,9 +205,14 @@ _HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
 _ROW_R = re.compile(rb'\br="(\d+)"')
 
 
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
+
+
 def _flag_cells(data: bytes) -> dict[tuple[int, int], CellFlag]:
     """Formulas with no saved value and error cells, keyed by 0-based (row, col)."""
-    if b"<f" not in data and b":f" not in data and b't="e"' not in data:
+    start, end = data.find(b"sheetData"), data.rfind(b"sheetData")
+    data = data[start:end] if 0 <= start < end else data
+    if not _FORMULA_TAG.search(data) and b't="e"' not in data:
         return {}
     flags: dict[tuple[int, int], CellFlag] = {}
     for m in _CELL.finditer(data):

@@ -2,25 +2,28 @@
 
 It validates everything before writing anything, renders each valid project, writes every
 file atomically inside the output folder, and reports (never hides) projects it skipped and
-stale plans left from earlier runs. The CLI is a thin shell around ``generate``.
+stale plans left from earlier runs. Each stage is timed (``RunResult.timings``) for bench/.
+The CLI is a thin shell around ``generate``.
 """
 from __future__ import annotations
 
 import re
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
-from .errors import Problem, ValidationFailed, make_problem
+from .errors import Problem, UsageError, ValidationFailed, make_problem
 from .model import Project
 from .plan_context import PlanContext, build_context
-from .render import render_markdown
-from .validate import Report, validate_files
-from .write import inside, prepare_out_dir, write_text
+from .validate import Report, read_all, validate_workbooks
+from .write import inside, prepare_out_dir
 
 PLAN_SUFFIX = "-implementation-plan"
 SUMMARY_NAME = "portfolio-summary.xlsx"
+FORMATS = ("md", "html", "docx")
 
 
 def plan_filename(project_id: str, ext: str = "md") -> str:
@@ -36,6 +39,7 @@ class RunResult:
     skipped: dict[str, list[Problem]] = field(default_factory=dict)
     stale: list[Path] = field(default_factory=list)
     contexts: list[PlanContext] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -46,33 +50,55 @@ Progress = Callable[[int], None]
 
 
 def generate(paths: Sequence[str | Path], out_dir: str | Path, plan_date: date, *, only: Iterable[str] = (),
-             strict: bool = False, summary: bool = True, progress: Progress | None = None) -> RunResult:
+             strict: bool = False, summary: bool = True, formats: Sequence[str] = ("md",), jobs: int | None = None,
+             limit: int | None = None, progress: Progress | None = None) -> RunResult:
     """Generate one plan per valid project (and the portfolio summary) into ``out_dir``."""
-    report = validate_files(paths)
+    from .outputs import write_plans
+
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise UsageError(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
+    timings: dict[str, float] = {}
+    with _timed(timings, "read"):
+        raws, problems = read_all(paths)
+    with _timed(timings, "validate"):
+        report = validate_workbooks(raws, problems)
+        del raws
     if strict and report.errors:
         raise ValidationFailed(f"{len(report.errors)} error(s) in the intake; --strict wrote nothing", report)
     out = prepare_out_dir(Path(out_dir))
-    projects = _select(report.portfolio.projects, only, report)
-    result = RunResult(report=report, skipped=dict(report.invalid_projects))
-    settings = report.portfolio.settings
-    for project in projects:
-        ctx = build_context(project, settings, plan_date)
-        result.contexts.append(ctx)
-        target = inside(out, plan_filename(project.project_id))
-        write_text(target, render_markdown(ctx))
-        result.written.append(target)
-        if progress:
-            progress(1)
+    projects = _select(report.portfolio.projects, only, report)[:limit]
+    result = RunResult(report=report, skipped=dict(report.invalid_projects), timings=timings)
+    with _timed(timings, "derive"):
+        settings = report.portfolio.settings
+        result.contexts = [build_context(p, settings, plan_date) for p in projects]
+    result.written += write_plans(result.contexts, out, formats, plan_date, timings, jobs=jobs, progress=progress)
     if summary:
         from .summarize import write_summary
 
-        target = inside(out, SUMMARY_NAME)
-        write_summary(target, result, plan_date)
-        result.written.append(target)
+        with _timed(timings, "summary"):
+            target = inside(out, SUMMARY_NAME)
+            write_summary(target, result, plan_date)
+            result.written.append(target)
     result.stale = _stale_plans(out, report)
     for path in result.stale:
         report.problems.append(make_problem("stale-output", file=path.name))
+    timings["total"] = sum(v for k, v in timings.items() if k != "total")
     return result
+
+
+def generate_stages(paths: Sequence[str | Path], out_dir: str | Path, plan_date: date, jobs: int | None = None) -> dict[str, float]:
+    """Stage timings of one full Markdown run (used by bench/run.py)."""
+    return generate(paths, out_dir, plan_date, jobs=jobs).timings
+
+
+@contextmanager
+def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
 
 
 def _select(projects: list[Project], only: Iterable[str], report: Report) -> list[Project]:
@@ -82,8 +108,6 @@ def _select(projects: list[Project], only: Iterable[str], report: Report) -> lis
     by_id = {p.project_id: p for p in projects}
     unknown = [pid for pid in wanted if pid not in by_id and pid not in report.invalid_projects]
     if unknown:
-        from .errors import UsageError
-
         raise UsageError(f"--only names project(s) not in the intake: {', '.join(unknown)}")
     return [by_id[pid] for pid in wanted if pid in by_id]
 
@@ -94,9 +118,4 @@ _PLAN_FILE = re.compile(rf"^(.+){PLAN_SUFFIX}\.(md|html|docx)$")
 def _stale_plans(out: Path, report: Report) -> list[Path]:
     """Plan files in ``out`` whose project is no longer in the intake at all."""
     known = {p.project_id for p in report.portfolio.projects} | set(report.invalid_projects)
-    stale = []
-    for path in sorted(out.iterdir()):
-        m = _PLAN_FILE.match(path.name)
-        if m and m.group(1) not in known:
-            stale.append(path)
-    return stale
+    return [path for path in sorted(out.iterdir()) if (m := _PLAN_FILE.match(path.name)) and m.group(1) not in known]

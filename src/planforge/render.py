@@ -30,11 +30,16 @@ class Markdown(str):
     """Text already safe to place in Markdown: produced by a filter, not by an analyst."""
 
 
+_NEEDS_WORK = re.compile(r"[\\`*_\[\]<|~&\x00-\x1f\x7f]|\s\s|^\s|\s$|^(?:[#+=>\-]|\d{1,9}[.)])")
+
+
 def escape_inline(text: Any) -> Markdown:
     """Make arbitrary text inert inline Markdown: one line, no emphasis, links, HTML, code,
     headings, lists or table breaks. Rendered, it reads exactly as typed."""
     if isinstance(text, Markdown):
         return text
+    if type(text) is str and not _NEEDS_WORK.search(text):
+        return Markdown(text)  # the common case: nothing to escape
     if text is None or isinstance(text, Tbd):
         return Markdown(TBD_MARK)
     if isinstance(text, (date, datetime)):

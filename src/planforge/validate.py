@@ -70,18 +70,31 @@ class _Table:
 
 def validate_files(paths: Iterable[str | Path]) -> Report:
     """Read and validate one or more intake workbooks into one portfolio."""
+    raws, problems = read_all(paths)
+    return validate_workbooks(raws, problems)
+
+
+def read_all(paths: Iterable[str | Path]) -> tuple[list[RawWorkbook], list[Problem]]:
+    """Read every file once; an unreadable file becomes one problem, the others still count."""
+    raws: list[RawWorkbook] = []
     problems: list[Problem] = []
+    for path in paths:
+        try:
+            raws.append(read_workbook(path))
+        except UnreadableWorkbook as e:
+            problems.append(e.problem)
+    return raws, problems
+
+
+def validate_workbooks(raws: list[RawWorkbook], problems: list[Problem] | None = None) -> Report:
+    """Validate workbooks already read into one portfolio; IDs must be unique across files."""
+    problems = list(problems or [])
     projects: list[Project] = []
     invalid: dict[str, list[Problem]] = {}
     settings = Settings()
     files: list[str] = []
     seen: dict[str, tuple[str, int]] = {}
-    for path in paths:
-        try:
-            raw = read_workbook(path)
-        except UnreadableWorkbook as e:
-            problems.append(e.problem)
-            continue
+    for raw in raws:
         files.append(raw.file)
         report = validate_workbook(raw)
         problems.extend(report.problems)

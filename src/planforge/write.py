@@ -32,23 +32,33 @@ def atomic_path(target: Path) -> Iterator[Path]:
             tmp.unlink()
 
 
+def write_bytes(target: Path, data: bytes) -> None:
+    """Write ``data`` to a hidden temporary file beside ``target``, then rename it into place.
+
+    The temporary name carries the process ID (parallel workers never share one) and is
+    created exclusively, so a half-written file is never visible under the real name."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        tmp.unlink(missing_ok=True)  # left by a killed run that had our PID
+        with open(tmp, "xb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)  # rename never follows a symlink at ``target``
+    except OSError as e:
+        raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
 def write_text(target: Path, text: str) -> None:
     write_bytes(target, text.encode("utf-8"))
 
 
-def write_bytes(target: Path, data: bytes) -> None:
-    with atomic_path(target) as tmp:
-        tmp.write_bytes(data)
-
-
 def inside(out_dir: Path, name: str) -> Path:
     """``out_dir / name``, refusing any name that would land elsewhere (defence in depth: IDs are validated)."""
-    if not name or name in (".", "..") or "/" in name or "\\" in name or "\x00" in name:
+    if not name or name in (".", "..") or any(c in name for c in "/\\\x00") or name.startswith("."):
         raise OutputError(f"refusing to write a file named {name!r}")
-    path = out_dir / name
-    if path.resolve().parent != out_dir.resolve():
-        raise OutputError(f"refusing to write outside {out_dir}: {name!r}")
-    return path
+    return out_dir / name  # one plain name component: it cannot leave out_dir
 
 
 def prepare_out_dir(out_dir: Path) -> Path:

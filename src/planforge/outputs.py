@@ -1,0 +1,87 @@
+"""Render plan contexts to files, per format, serially or across cores.
+
+Markdown is the one content source; HTML and DOCX are produced from the Markdown (see
+docs/formats.md), so no plan text is written twice. With several jobs, worker processes are
+forked after the contexts exist, so nothing is pickled on the way in; each worker renders and
+writes its share and returns only file paths.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from datetime import date
+from pathlib import Path
+from typing import Callable, Sequence
+
+from .plan_context import PlanContext
+from .render import render_markdown
+from .write import inside, write_bytes, write_text
+
+PARALLEL_MIN_PLANS = 400  # below this, forking costs more than it saves
+_SHARED: tuple[list[PlanContext], Path, tuple[str, ...], date] | None = None
+
+
+def write_plans(contexts: list[PlanContext], out: Path, formats: Sequence[str], plan_date: date, timings: dict[str, float],
+                *, jobs: int | None = None, progress: Callable[[int], None] | None = None) -> list[Path]:
+    """Render and write every plan in every format; returns the paths written, in project order."""
+    jobs = jobs or os.cpu_count() or 1
+    formats = tuple(formats)
+    start = time.perf_counter()
+    if jobs > 1 and len(contexts) >= PARALLEL_MIN_PLANS and "fork" in multiprocessing.get_all_start_methods():
+        written = _parallel(contexts, out, formats, plan_date, jobs, progress)
+    else:
+        written = []
+        for ctx in contexts:
+            written += _one(ctx, out, formats, plan_date)
+            if progress:
+                progress(1)
+    timings["render+write"] = timings.get("render+write", 0.0) + time.perf_counter() - start
+    return written
+
+
+def _one(ctx: PlanContext, out: Path, formats: tuple[str, ...], plan_date: date) -> list[Path]:
+    from .pipeline import plan_filename
+
+    markdown = render_markdown(ctx)
+    paths = []
+    for fmt in formats:
+        target = inside(out, plan_filename(ctx.project.project_id, fmt))
+        if fmt == "md":
+            write_text(target, markdown)
+        elif fmt == "html":
+            from .html_writer import plan_html
+
+            write_text(target, plan_html(ctx, markdown))
+        elif fmt == "docx":
+            from .docx_writer import plan_docx
+
+            write_bytes(target, plan_docx(ctx, markdown, plan_date))
+        paths.append(target)
+    return paths
+
+
+def _work(bounds: tuple[int, int]) -> list[str]:
+    contexts, out, formats, plan_date = _SHARED
+    paths: list[str] = []
+    for ctx in contexts[bounds[0]:bounds[1]]:
+        paths += [str(p) for p in _one(ctx, out, formats, plan_date)]
+    return paths
+
+
+def _parallel(contexts: list[PlanContext], out: Path, formats: tuple[str, ...], plan_date: date, jobs: int,
+              progress: Callable[[int], None] | None) -> list[Path]:
+    global _SHARED
+    _SHARED = (contexts, out, formats, plan_date)
+    step = max(50, len(contexts) // (jobs * 8))
+    chunks = [(i, min(i + step, len(contexts))) for i in range(0, len(contexts), step)]
+    written: list[Path] = []
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for (lo, hi), paths in zip(chunks, pool.imap(_work, chunks)):
+                written += [Path(p) for p in paths]
+                if progress:
+                    progress(hi - lo)
+    finally:
+        _SHARED = None
+    return written
