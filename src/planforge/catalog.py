@@ -74,8 +74,8 @@ def _index() -> dict[str, list[tuple[tuple[str, ...], CatalogSystem, str]]]:
 
 @lru_cache(maxsize=1)
 def known_words() -> frozenset[str]:
-    """Every word of every catalog name and alias, for telling names from ordinary words."""
-    return frozenset(t for words in _index().values() for toks, _, _ in words for t in toks if len(t) > 2)
+    """First words of catalog names and aliases ("Shopify", "QuickBooks"), for telling names from ordinary words."""
+    return frozenset(toks[0] for words in _index().values() for toks, _, _ in words if len(toks[0]) > 2)
 
 
 @lru_cache(maxsize=4096)

@@ -94,10 +94,13 @@ def validate(intakes: tuple[Path, ...], as_json: bool) -> None:
 @click.option("--date", "plan_date", default=None, metavar="YYYY-MM-DD", help="Plan date (default: today).")
 @click.option("--only", multiple=True, metavar="ID", help="Generate only these project IDs (repeatable).")
 @click.option("--strict", is_flag=True, help="Write nothing if the intake has any error.")
+@click.option("--format", "formats", default="md", metavar="md,html,docx,pdf", help="Output formats, comma-separated (default md). pdf needs LibreOffice.")
+@click.option("--reference-docx", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Word document whose styles the DOCX plans use.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes for rendering (default: all cores).")
 @click.option("--no-summary", is_flag=True, help="Skip portfolio-summary.xlsx.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the summary line.")
 def generate(intakes: tuple[Path, ...], out_dir: Path, plan_date: str | None, only: tuple[str, ...],
-             strict: bool, no_summary: bool, quiet: bool) -> None:
+             strict: bool, formats: str, reference_docx: Path | None, jobs: int | None, no_summary: bool, quiet: bool) -> None:
     """Write one implementation plan per valid project, and the portfolio summary."""
     from .pipeline import generate as run
 
@@ -106,7 +109,8 @@ def generate(intakes: tuple[Path, ...], out_dir: Path, plan_date: str | None, on
     progress = _progress_bar() if err.is_terminal and not quiet else None
     try:
         result = run(_expand(intakes), out_dir, day, only=only, strict=strict, summary=not no_summary,
-                     progress=progress.advance if progress else None)
+                     formats=tuple(f.strip().lower() for f in formats.split(",") if f.strip()), jobs=jobs,
+                     reference_docx=reference_docx, progress=progress.advance if progress else None)
     finally:
         if progress:
             progress.stop()

@@ -22,6 +22,31 @@ PARALLEL_MIN_PLANS = 400  # below this, forking costs more than it saves
 _SHARED: tuple[list[PlanContext], Path, tuple[str, ...], date] | None = None
 
 
+def check_formats(formats: Sequence[str], reference_docx: Path | None) -> None:
+    """Refuse unknown formats, and PDF without LibreOffice, before any work is done."""
+    from .errors import UsageError
+    from .pipeline import FORMATS
+
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise UsageError(f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
+    if "pdf" in formats and soffice() is None:
+        raise UsageError("--format pdf needs LibreOffice (the 'soffice' command) on PATH; install it, "
+                         "or use --format docx and print to PDF from Word")
+    if "docx" in formats or "pdf" in formats:
+        from .docx_writer import set_reference
+
+        set_reference(reference_docx)
+    elif reference_docx is not None:
+        raise UsageError("--reference-docx only applies with --format docx or pdf")
+
+
+def soffice() -> str | None:
+    import shutil
+
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
 def write_plans(contexts: list[PlanContext], out: Path, formats: Sequence[str], plan_date: date, timings: dict[str, float],
                 *, jobs: int | None = None, progress: Callable[[int], None] | None = None) -> list[Path]:
     """Render and write every plan in every format; returns the paths written, in project order."""
@@ -36,6 +61,8 @@ def write_plans(contexts: list[PlanContext], out: Path, formats: Sequence[str], 
             written += _one(ctx, out, formats, plan_date)
             if progress:
                 progress(1)
+    if "pdf" in formats:
+        written += _pdfs(contexts, out)
     timings["render+write"] = timings.get("render+write", 0.0) + time.perf_counter() - start
     return written
 
@@ -46,6 +73,8 @@ def _one(ctx: PlanContext, out: Path, formats: tuple[str, ...], plan_date: date)
     markdown = render_markdown(ctx)
     paths = []
     for fmt in formats:
+        if fmt == "pdf":
+            continue  # made from the DOCX in one LibreOffice batch, after all plans
         target = inside(out, plan_filename(ctx.project.project_id, fmt))
         if fmt == "md":
             write_text(target, markdown)
@@ -59,6 +88,39 @@ def _one(ctx: PlanContext, out: Path, formats: tuple[str, ...], plan_date: date)
             write_bytes(target, plan_docx(ctx, markdown, plan_date))
         paths.append(target)
     return paths
+
+
+def _pdfs(contexts: list[PlanContext], out: Path) -> list[Path]:
+    """Convert the plans' DOCX to PDF with LibreOffice in one batch, in a private folder, then move them in."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    from .docx_writer import plan_docx
+    from .errors import OutputError
+    from .pipeline import plan_filename
+
+    written = []
+    with tempfile.TemporaryDirectory(prefix="planforge-pdf-") as tmp:
+        work = Path(tmp)
+        sources = []
+        for ctx in contexts:
+            source = work / plan_filename(ctx.project.project_id, "docx")
+            source.write_bytes(plan_docx(ctx, render_markdown(ctx), ctx.plan_date))
+            sources.append(source)
+        for i in range(0, len(sources), 200):
+            batch = sources[i:i + 200]
+            proc = subprocess.run([soffice(), "--headless", "--norestore", f"-env:UserInstallation=file://{work}/profile",
+                                   "--convert-to", "pdf", "--outdir", str(work), *map(str, batch)],
+                                  capture_output=True, text=True, timeout=600)
+            for source in batch:
+                pdf = source.with_suffix(".pdf")
+                if not pdf.exists():
+                    raise OutputError(f"LibreOffice could not convert {source.name} to PDF: {proc.stderr.strip()[:200]}")
+                target = inside(out, pdf.name)
+                write_bytes(target, pdf.read_bytes())
+                written.append(target)
+    return written
 
 
 def _work(bounds: tuple[int, int]) -> list[str]:

@@ -23,7 +23,7 @@ from .write import inside, prepare_out_dir
 
 PLAN_SUFFIX = "-implementation-plan"
 SUMMARY_NAME = "portfolio-summary.xlsx"
-FORMATS = ("md", "html", "docx")
+FORMATS = ("md", "html", "docx", "pdf")
 
 
 def plan_filename(project_id: str, ext: str = "md") -> str:
@@ -51,13 +51,11 @@ Progress = Callable[[int], None]
 
 def generate(paths: Sequence[str | Path], out_dir: str | Path, plan_date: date, *, only: Iterable[str] = (),
              strict: bool = False, summary: bool = True, formats: Sequence[str] = ("md",), jobs: int | None = None,
-             limit: int | None = None, progress: Progress | None = None) -> RunResult:
+             limit: int | None = None, progress: Progress | None = None, reference_docx: Path | None = None) -> RunResult:
     """Generate one plan per valid project (and the portfolio summary) into ``out_dir``."""
-    from .outputs import write_plans
+    from .outputs import check_formats, write_plans
 
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown:
-        raise UsageError(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
+    check_formats(formats, reference_docx)
     timings: dict[str, float] = {}
     with _timed(timings, "read"):
         raws, problems = read_all(paths)
@@ -73,6 +71,13 @@ def generate(paths: Sequence[str | Path], out_dir: str | Path, plan_date: date, 
         settings = report.portfolio.settings
         result.contexts = [build_context(p, settings, plan_date) for p in projects]
     result.written += write_plans(result.contexts, out, formats, plan_date, timings, jobs=jobs, progress=progress)
+    if "html" in formats:
+        from .html_writer import index_html
+        from .write import write_text
+
+        target = inside(out, "index.html")
+        write_text(target, index_html(result.contexts, formats))
+        result.written.append(target)
     if summary:
         from .summarize import write_summary
 
@@ -112,7 +117,7 @@ def _select(projects: list[Project], only: Iterable[str], report: Report) -> lis
     return [by_id[pid] for pid in wanted if pid in by_id]
 
 
-_PLAN_FILE = re.compile(rf"^(.+){PLAN_SUFFIX}\.(md|html|docx)$")
+_PLAN_FILE = re.compile(rf"^(.+){PLAN_SUFFIX}\.(md|html|docx|pdf)$")
 
 
 def _stale_plans(out: Path, report: Report) -> list[Path]:

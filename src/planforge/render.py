@@ -128,27 +128,31 @@ def templates_dir() -> Path:
 
 
 @lru_cache(maxsize=4)
-def environment(directory: str | None = None) -> jinja2.Environment:
-    """The single Jinja environment: strict undefined, Markdown-escaping finalize, our filters."""
+def environment(flavor: str = "md") -> jinja2.Environment:
+    """The environment factory. ``md``: strict undefined, Markdown-escaping finalize, our filters.
+    ``html`` (index and page shells): the same loader and filters with HTML autoescaping instead."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(directory or str(templates_dir())),
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
         undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        finalize=_finalize,
+        autoescape=flavor == "html",
+        finalize=_finalize if flavor == "md" else None,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.filters.update(md=escape_inline, code=code_span, cell=table_cell, date=format_date, iso=iso_date, money=money, percent=percent, owner_due=owner_due)
+    env.filters.update(md=escape_inline, cell=table_cell, date=format_date, iso=iso_date, money=money, percent=percent,
+                       owner_due=owner_due, code=code_span)
     env.tests["tbd"] = is_tbd
     env.globals["TBD"] = Markdown(TBD_MARK)
     return env
 
 
 def render_template(name: str, **context: Any) -> str:
+    """Render a template by name; ``.html.j2`` templates get the HTML flavour."""
+    flavor = "html" if name.endswith(".html.j2") else "md"
     try:
-        return environment().get_template(name).render(**context)
+        return environment(flavor).get_template(name).render(**context)
     except jinja2.TemplateError as e:
         where = f"{getattr(e, 'name', None) or name}:{getattr(e, 'lineno', '?')}"
         raise TemplateError(f"template {where}: {e.message if hasattr(e, 'message') else e}") from e

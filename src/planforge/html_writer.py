@@ -1,0 +1,87 @@
+"""Self-contained HTML plans and the portfolio index, from the rendered Markdown.
+
+One file per plan: embedded CSS with a print stylesheet, a table of contents, styled tables
+and checkboxes. All cell text arrives escaped in the Markdown and is escaped again on output;
+raw HTML never passes (md_tokens). The page carries a Content-Security-Policy that forbids
+scripts, as a second wall.
+"""
+from __future__ import annotations
+
+import html
+from typing import Sequence
+
+from markdown_it.token import Token
+
+from . import md_tokens
+from .plan_context import PlanContext
+from .render import render_template
+
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+
+
+def plan_html(ctx: PlanContext, markdown: str) -> str:
+    """One plan as a standalone HTML page."""
+    tokens = md_tokens.parse(markdown)
+    toc = _prepare(tokens)
+    md = md_tokens.parser()
+    body = md.renderer.render(tokens, md.options, {})
+    title = f"{ctx.project.project_id} implementation plan: {ctx.project.project_name}"
+    return render_template("html/plan.html.j2", title=title, body=_Html(body), toc=toc, csp=_CSP, ctx=ctx)
+
+
+def index_html(contexts: Sequence[PlanContext], formats: Sequence[str]) -> str:
+    """The portfolio index: every plan with client, types, confidence, timeline and links."""
+    from .pipeline import plan_filename
+
+    labels = {"html": "HTML", "md": "Markdown", "docx": "Word", "pdf": "PDF"}
+    rows = [{"ctx": c, "main": plan_filename(c.project.project_id, "html"),
+             "links": [(labels[f], plan_filename(c.project.project_id, f)) for f in ("html", "md", "docx", "pdf") if f in formats]}
+            for c in contexts]
+    return render_template("html/index.html.j2", rows=rows, csp=_CSP, count=len(rows))
+
+
+class _Html(str):
+    """Markup produced by markdown-it from escaped Markdown (already safe)."""
+
+    def __html__(self) -> str:
+        return self
+
+
+def _prepare(tokens: list[Token]) -> list[tuple[int, str, str]]:
+    """Give headings ids, turn task items into checkboxes, neutralise HTML blocks; return the TOC."""
+    seen: dict[str, int] = {}
+    toc: list[tuple[int, str, str]] = []
+    for i, tok in enumerate(tokens):
+        if tok.type == "heading_open":
+            text = md_tokens.inline_text(tokens[i + 1])
+            slug = md_tokens.heading_slug(text, seen)
+            tok.attrSet("id", slug)
+            level = int(tok.tag[1])
+            if level in (2, 3):
+                toc.append((level, slug, text))
+        elif tok.type == "html_block":
+            tok.type, tok.content = "text_block", tok.content
+        elif tok.type == "list_item_open" and "task" in tok.meta:
+            tok.attrSet("class", "task")
+            _prefix_checkbox(tokens, i, tok.meta["task"] == "done")
+        elif tok.type == "bullet_list_open":
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            if nxt is not None and "task" in nxt.meta:
+                tok.attrSet("class", "checklist")
+    return toc
+
+
+def _prefix_checkbox(tokens: list[Token], item_index: int, done: bool) -> None:
+    for tok in tokens[item_index + 1:]:
+        if tok.type == "inline":
+            box = Token("html_inline", "", 0)
+            box.content = f'<span class="box" aria-hidden="true">{"☑" if done else "☐"}</span> '
+            tok.children = [box, *(tok.children or [])]
+            return
+
+
+def _text_block(self, tokens, idx, options, env) -> str:  # noqa: ANN001 - markdown-it rule signature
+    return f"<p>{html.escape(tokens[idx].content)}</p>\n"
+
+
+md_tokens.parser().add_render_rule("text_block", _text_block)

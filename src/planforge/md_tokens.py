@@ -1,0 +1,62 @@
+"""Parse a rendered plan once into markdown-it tokens, for the HTML and DOCX writers.
+
+The Markdown is the single content source. Raw HTML is parsed (our table cells use ``<br>``)
+but every inline HTML token other than a bare ``<br>`` is turned back into plain text (and
+the writers treat HTML blocks as text), so nothing an
+analyst typed can become markup even if it slipped past escaping. Checklist items ("- [ ] ...")
+are recognised from the source line, not from the rendered text, so a typed "[ ]" stays text.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+_BR = re.compile(r"^<br\s*/?>$", re.I)
+_TASK_LINE = re.compile(r"^\s*[-*+] \[( |x|X)\] ")
+
+
+@lru_cache(maxsize=1)
+def parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False}).enable("table")
+
+
+def parse(markdown: str) -> list[Token]:
+    """Tokens with raw HTML neutralised and task-list items marked (``token.meta['task']``)."""
+    tokens = parser().parse(markdown)
+    lines = markdown.splitlines()
+    for i, tok in enumerate(tokens):
+        if tok.type == "inline" and tok.children:
+            for child in tok.children:
+                if child.type == "html_inline" and not _BR.match(child.content.strip()):
+                    child.type = "text"
+        if tok.type == "list_item_open" and tok.map:
+            m = _TASK_LINE.match(lines[tok.map[0]])
+            if m:
+                tok.meta["task"] = "done" if m.group(1) in "xX" else "open"
+                _strip_task_marker(tokens, i)
+    return tokens
+
+
+def _strip_task_marker(tokens: list[Token], item_index: int) -> None:
+    for tok in tokens[item_index + 1:]:
+        if tok.type == "inline":
+            first = tok.children[0] if tok.children else None
+            if first is not None and first.type == "text" and re.match(r"^\[( |x|X)\] ", first.content):
+                first.content = first.content[4:]
+            return
+
+
+def heading_slug(text: str, seen: dict[str, int]) -> str:
+    """A stable, unique anchor id for a heading."""
+    base = re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "section"
+    count = seen.get(base, 0)
+    seen[base] = count + 1
+    return base if count == 0 else f"{base}-{count}"
+
+
+def inline_text(token: Token) -> str:
+    """Plain text of an inline token (for headings, the TOC and document properties)."""
+    return "".join(c.content for c in token.children or () if c.type in ("text", "code_inline"))
