@@ -1,0 +1,134 @@
+"""HTML and DOCX plans read back for structure, injection safety and byte stability."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from datetime import date
+from html.parser import HTMLParser
+
+import docx
+import pytest
+from conftest import PROJECT_HEADER, RISK_HEADER, SAMPLE
+
+from planforge.errors import UsageError
+from planforge.pipeline import generate
+
+DAY = date(2026, 1, 15)
+
+
+@pytest.fixture(scope="module")
+def formats_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("formats")
+    generate([SAMPLE], out, DAY, formats=("md", "html", "docx"), only=["HARBOR-004", "FJORD-009"], summary=False)
+    return out
+
+
+class _Collect(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse_html(text: str) -> _Collect:
+    collector = _Collect()
+    collector.feed(text)
+    return collector
+
+
+def test_html_structure(formats_run):
+    page = parse_html((formats_run / "HARBOR-004-implementation-plan.html").read_text("utf-8"))
+    tags = [t for t, _ in page.tags]
+    assert tags.count("h1") == 1 and tags.count("h2") >= 13 and "h4" in tags
+    assert tags.count("table") == 3  # team, risks, alerts
+    assert ("style" in tags) and ("script" not in tags) and ("link" not in tags)  # self-contained
+    ids = [a["id"] for t, a in page.tags if t in ("h2", "h3") and "id" in a]
+    hrefs = [a["href"][1:] for t, a in page.tags if t == "a" and a.get("href", "").startswith("#")]
+    assert hrefs and set(hrefs) <= set(ids)  # the table of contents points at real headings
+    assert "".join(page.text).count("☐") >= 40
+    assert "@media print" in "".join(page.text)
+
+
+def test_index_lists_every_plan_with_links(formats_run):
+    page = parse_html((formats_run / "index.html").read_text("utf-8"))
+    links = [a["href"] for t, a in page.tags if t == "a"]
+    assert "HARBOR-004-implementation-plan.docx" in links and "FJORD-009-implementation-plan.html" in links
+    assert "Harbor Home Goods" in "".join(page.text)
+
+
+def test_docx_structure_and_properties(formats_run):
+    document = docx.Document(str(formats_run / "HARBOR-004-implementation-plan.docx"))
+    styles = [p.style.name for p in document.paragraphs]
+    headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    assert headings[0] == ("Title", "IMPLEMENTATION PLAN")
+    assert ("Heading 1", "1. PROJECT CONTEXT & WHY THIS MATTERS") in headings
+    assert ("Heading 2", "1.1 Business Problem") in headings
+    assert ("Heading 3", "2.5 Inventory-Specific Features") in headings
+    assert len(document.tables) == 3
+    team = document.tables[0]
+    assert [c.text for c in team.rows[0].cells] == ["Role", "Name", "Responsibilities"]
+    assert team.rows[0]._tr.trPr.xml.count("tblHeader") == 1
+    assert sum(p.text.startswith("☐ ") for p in document.paragraphs) >= 40
+    assert "List Bullet" in styles
+    props = document.core_properties
+    assert (props.title, props.subject, props.created.date()) == ("Implementation Plan: ERP Orders, Inventory & Financials", "Harbor Home Goods", DAY)
+    assert "PAGE" in document.sections[0].footer._element.xml
+
+
+def test_formats_are_byte_identical_across_runs(formats_run, tmp_path):
+    generate([SAMPLE], tmp_path, DAY, formats=("md", "html", "docx"), only=["HARBOR-004", "FJORD-009"], summary=False)
+    for path in formats_run.iterdir():
+        assert path.read_bytes() == (tmp_path / path.name).read_bytes(), path.name
+
+
+def test_injection_stays_inert_in_html_and_docx(book, tmp_path):
+    evil = '<script>alert(1)</script><img src=x onerror=alert(2)> [x](javascript:alert(3)) ## heading'
+    projects = [PROJECT_HEADER, ["P-1", evil, evil, "Shopify", "QuickBooks Online", 0.85, "2026-02-02"]]
+    risks = [RISK_HEADER, ["P-1", evil + "\nsecond line", "Low", "High", "<b>bold</b>", "javascript:alert(4)"]]
+    generate([book(Projects=projects, Risks=risks)], tmp_path, DAY, formats=("html", "docx"), summary=False)
+    page = (tmp_path / "P-1-implementation-plan.html").read_text("utf-8")
+    parsed = parse_html(page)
+    assert not [t for t, _ in parsed.tags if t in ("script", "img", "b")]
+    assert not [a for t, a in parsed.tags if any(k.startswith("on") for k in a) or "javascript:" in a.get("href", "")]
+    assert "<script>alert(1)</script>" in "".join(parsed.text)  # shown as text, exactly as typed
+    index = parse_html((tmp_path / "index.html").read_text("utf-8"))
+    assert not [t for t, _ in index.tags if t in ("script", "img")]
+    document = docx.Document(str(tmp_path / "P-1-implementation-plan.docx"))
+    assert any(evil in p.text for p in document.paragraphs)
+    assert not any("hyperlink" in p._p.xml for p in document.paragraphs)
+
+
+def test_reference_docx_styles_are_used(tmp_path):
+    reference = docx.Document()
+    reference.styles["Heading 1"].font.name = "Georgia"
+    reference.styles["Heading 1"].font.size = docx.shared.Pt(21)
+    reference.add_paragraph("Reference body text that must not appear")
+    reference.save(tmp_path / "firm.docx")
+    generate([SAMPLE], tmp_path / "out", DAY, formats=("docx",), only=["ACME-001"], summary=False, reference_docx=tmp_path / "firm.docx")
+    document = docx.Document(str(tmp_path / "out" / "ACME-001-implementation-plan.docx"))
+    heading = document.styles["Heading 1"]
+    assert (heading.font.name, heading.font.size.pt) == ("Georgia", 21)
+    assert not any("must not appear" in p.text for p in document.paragraphs)
+
+
+def test_unknown_format_and_pdf_without_libreoffice(tmp_path, monkeypatch):
+    with pytest.raises(UsageError):
+        generate([SAMPLE], tmp_path, DAY, formats=("rtf",))
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(UsageError, match="LibreOffice"):
+        generate([SAMPLE], tmp_path, DAY, formats=("pdf",))
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_pdf_through_libreoffice(tmp_path):
+    generate([SAMPLE], tmp_path, DAY, formats=("pdf",), only=["BLOOM-002"], summary=False)
+    pdf = tmp_path / "BLOOM-002-implementation-plan.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
