@@ -128,17 +128,8 @@ def generate(intakes: tuple[Path, ...], out_dir: Path, plan_date: str | None, on
 
 
 def _expand(paths: tuple[Path, ...]) -> list[Path]:
-    """Folders expand to the workbooks inside them, skipping Excel's ~$ lock files."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods") and not p.name.startswith("~$"))
-            if not found:
-                raise UsageError(f"{path} holds no workbooks (.xlsx, .xlsm, .xls, .ods)")
-            files.extend(found)
-        else:
-            files.append(path)
-    return files
+    """Paths go to the library as given; it expands folders and skips lock files."""
+    return list(paths)
 
 
 def _parse_date(text: str | None) -> date:

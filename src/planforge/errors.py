@@ -14,10 +14,10 @@ WARNING = "warning"
 
 #: code -> (severity, message template, hint). Templates are filled from Problem params.
 CODES: dict[str, tuple[str, str, str]] = {
-    "unreadable-file": (ERROR, "{file} cannot be read as an Excel workbook: {reason}",
+    "unreadable-file": (ERROR, "Cannot be read as an Excel workbook: {reason}",
                         "Save it from Excel or LibreOffice as .xlsx and try again."),
-    "encrypted-file": (ERROR, "{file} is password-protected", "Remove the password (File > Info > Protect Workbook) and save again."),
-    "unsafe-file": (ERROR, "{file} was refused: {reason}", "Re-save the workbook from Excel or LibreOffice."),
+    "encrypted-file": (ERROR, "The workbook is password-protected", "Remove the password (File > Info > Protect Workbook) and save again."),
+    "unsafe-file": (ERROR, "Refused: {reason}", "Re-save the workbook from Excel or LibreOffice."),
     "missing-sheet": (ERROR, "Sheet {sheet!r} is missing{suggestion}", "Add the sheet or rename the existing one; sheet names come from the intake template."),
     "missing-child-sheet": (WARNING, "Sheet {sheet!r} is missing; its sections will be marked TBD", "Add the sheet from the intake template when you have the data."),
     "hidden-sheet": (WARNING, "Sheet {sheet!r} is hidden; its rows were read anyway", "Unhide it (right-click a sheet tab > Unhide) so reviewers see the same data."),
@@ -42,8 +42,8 @@ CODES: dict[str, tuple[str, str, str]] = {
     "unknown-system": (WARNING, "{column} {value_repr} is not in the systems catalog; the integration type was not determined", "Fill Integration Type on the Projects sheet."),
     "ambiguous-system": (WARNING, "{column} {value_repr} is ambiguous; assumed {assumed}", "Write the full product name (e.g. {assumed}) to remove the doubt."),
     "no-integration-type": (WARNING, "No integration type could be determined from {value}", "Fill Integration Type on the Projects sheet."),
-    "lock-file-skipped": (WARNING, "{file} is an Excel lock file and was skipped", "Close the workbook in Excel; lock files are not intakes."),
-    "stale-output": (WARNING, "{file} is from an earlier run; its project is no longer in the intake", "Delete it if the project was dropped."),
+    "lock-file-skipped": (WARNING, "An Excel lock file (~$), not a workbook; skipped", "Close the workbook in Excel; lock files are not intakes."),
+    "stale-output": (WARNING, "Plan from an earlier run whose project is no longer in the intake", "Delete it if the project was dropped."),
 }
 
 

@@ -65,6 +65,29 @@ class RawWorkbook:
         return self.path.name
 
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+
+
+def find_workbooks(paths: list[str | Path]) -> tuple[list[Path], list]:
+    """Expand folders to the workbooks inside them. Excel's ``~$`` lock files are skipped with a
+    warning; a folder with no workbook is an error. Files named directly are kept as given."""
+    files: list[Path] = []
+    problems = []
+    for path in map(Path, paths):
+        if not path.is_dir():
+            files.append(path)
+            continue
+        found = sorted(p for p in path.iterdir() if p.suffix.lower() in WORKBOOK_SUFFIXES and p.is_file())
+        for p in found:
+            if p.name.startswith("~$"):
+                problems.append(make_problem("lock-file-skipped", file=p.name))
+            else:
+                files.append(p)
+        if not any(not p.name.startswith("~$") for p in found):
+            problems.append(make_problem("unreadable-file", file=path.name or str(path), reason="the folder holds no workbooks"))
+    return files, problems
+
+
 def read_workbook(path: str | Path) -> RawWorkbook:
     """Read every sheet of ``path`` once. Raises UnreadableWorkbook with one located Problem."""
     path = Path(path)
@@ -114,7 +137,11 @@ def _check_file(path: Path) -> None:
     if not head:
         raise _unreadable(path, "unreadable-file", reason="the file is empty")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return  # OLE2: .xls, or an encrypted .xlsx; calamine decides
+        with path.open("rb") as fh:
+            start = fh.read(1 << 20)
+        if "EncryptedPackage".encode("utf-16-le") in start or "EncryptionInfo".encode("utf-16-le") in start:
+            raise _unreadable(path, "encrypted-file")
+        return  # OLE2: a legacy .xls; calamine reads it
     if not head.startswith(b"PK"):
         texty = all(32 <= b < 127 or b in (9, 10, 13) for b in head)
         raise _unreadable(path, "unreadable-file", reason="it is a text file (a CSV?)" if texty else "it is not a zip container")

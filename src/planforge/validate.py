@@ -15,7 +15,7 @@ from typing import Any, Iterable
 from . import schema
 from .errors import ERROR, WARNING, Problem, UnreadableWorkbook, did_you_mean, make_problem
 from .catalog import integration_types, lookup
-from .intake import RawSheet, RawWorkbook, cell_ref, column_letter, read_workbook
+from .intake import RawSheet, RawWorkbook, cell_ref, column_letter, find_workbooks, read_workbook
 from .model import CHILD_TYPES, Portfolio, Project, Settings
 from .parse import BadValue, id_problem, parser_for
 
@@ -75,10 +75,11 @@ def validate_files(paths: Iterable[str | Path]) -> Report:
 
 
 def read_all(paths: Iterable[str | Path]) -> tuple[list[RawWorkbook], list[Problem]]:
-    """Read every file once; an unreadable file becomes one problem, the others still count."""
+    """Read every file once (folders expand to their workbooks); an unreadable file becomes one
+    problem, the others still count."""
     raws: list[RawWorkbook] = []
-    problems: list[Problem] = []
-    for path in paths:
+    files, problems = find_workbooks(list(paths))
+    for path in files:
         try:
             raws.append(read_workbook(path))
         except UnreadableWorkbook as e:
