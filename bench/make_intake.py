@@ -1,6 +1,7 @@
 """Make a synthetic but realistic intake workbook for benchmarks.
 
     python bench/make_intake.py --projects 1000 --out /tmp/intake-1000.xlsx
+    python bench/make_intake.py --projects 1000 --fill-sheet "Pain Points" --out /tmp/intake-maxrows.xlsx
 
 Per project, like the sample: about 3 pain points, 3 objectives, 3 workflows, 2 systems, 4 risks,
 3 alerts, 6 team members (drawn from a firm of ~N/8 people, so loads overlap), 4 test scenarios,
@@ -67,8 +68,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--projects", type=int, required=True)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--fill-sheet", metavar="SHEET", help="pad this child sheet to Excel's maximum of 1,048,576 rows")
     args = parser.parse_args()
-    write_intake_template(args.out, build(args.projects))
+    data = build(args.projects)
+    if args.fill_sheet:
+        rows = data[args.fill_sheet]
+        template = list(rows)
+        while len(rows) < 1_048_575:  # plus the header row
+            rows.append(dict(template[len(rows) % len(template)]))
+    write_intake_template(args.out, data)
     print(f"wrote {args.out} ({args.projects} projects)")
 
 

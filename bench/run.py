@@ -3,6 +3,8 @@
     python bench/run.py                    # N = 1,000 and 10,000 (workbooks made by make_intake.py)
     python bench/run.py --projects 1000    # one size
     python bench/run.py --formats          # also the HTML and DOCX cost per plan (first 200 plans)
+    python bench/run.py --projects 0       # the workbook whose Pain Points sheet has 1,048,576 rows
+                                           # (make it first: see make_intake.py --fill-sheet)
 
 Each size runs in its own process so peak memory (ru_maxrss) is per size. Prints a table.
 """
@@ -23,44 +25,104 @@ HERE = Path(__file__).resolve().parent
 
 
 def measure(path: Path, out: Path, jobs: int | None) -> dict:
-    """One full run, stage by stage, in this process."""
+    """Bare pandas read; each stage alone on one core; then the real parallel run end to end."""
+    import gc
+
     import pandas as pd
 
-    from planforge.pipeline import generate_stages
+    from planforge.pipeline import RunResult, generate
+    from planforge.plan_context import build_context
+    from planforge.render import render_markdown
+    from planforge.summarize import write_summary
+    from planforge.validate import read_all, validate_workbooks
+    from planforge.write import write_text
 
     t = time.perf_counter()
     pd.read_excel(path, sheet_name=None, engine="calamine")
-    bare = time.perf_counter() - t
-    stages = generate_stages([path], out, date(2026, 1, 15), jobs=jobs)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"bare_read": bare, **stages, "peak_mb": peak_mb}
+    row = {"bare_read": time.perf_counter() - t}
+    gc.disable()  # as generate() does
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        row[name] = now - clock
+        clock = now
+
+    raws, problems = read_all([path])
+    lap("read")
+    report = validate_workbooks(raws, problems)
+    del raws
+    lap("validate")
+    day = date(2026, 1, 15)
+    contexts = [build_context(p, report.portfolio.settings, day) for p in report.portfolio.projects]
+    lap("derive")
+    texts = [render_markdown(c) for c in contexts]
+    lap("render")
+    for c, text in zip(contexts, texts):
+        write_text(out / f"{c.project.project_id}.md", text)
+    lap("write")
+    write_summary(out / "summary.xlsx", RunResult(report=report, contexts=contexts), day)
+    lap("summary")
+    row["stages_sum"] = sum(row[k] for k in ("read", "validate", "derive", "render", "write", "summary"))
+    return row
+
+
+def end_to_end(path: Path, out: Path, jobs: int | None) -> dict:
+    """The real run, alone in this process: wall time and peak memory (this process plus its largest worker)."""
+    from planforge.pipeline import generate
+
+    result = generate([path], out, date(2026, 1, 15), jobs=jobs)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {"total": result.timings["total"], "projects": len(result.contexts), "peak_mb": peak / 1024}
 
 
 def format_costs(path: Path, out: Path, count: int = 200) -> dict:
-    from planforge.pipeline import generate
+    """Seconds per plan for each format, one process, after the Markdown is rendered."""
+    from planforge.docx_writer import plan_docx
+    from planforge.html_writer import plan_html
+    from planforge.plan_context import build_context
+    from planforge.render import render_markdown
+    from planforge.validate import validate_files
 
+    day = date(2026, 1, 15)
+    report = validate_files([path])
+    contexts = [build_context(p, report.portfolio.settings, day) for p in report.portfolio.projects[:count]]
     costs = {}
-    for fmt in ("md", "html", "docx"):
-        t = time.perf_counter()
-        result = generate([path], out / fmt, date(2026, 1, 15), only=[], formats=(fmt,), summary=False, limit=count, jobs=1)
-        costs[fmt] = (time.perf_counter() - t) / max(len(result.contexts), 1)
+    t = time.perf_counter()
+    texts = [render_markdown(c) for c in contexts]
+    costs["md"] = (time.perf_counter() - t) / len(contexts)
+    t = time.perf_counter()
+    for c, m in zip(contexts, texts):
+        plan_html(c, m)
+    costs["html"] = (time.perf_counter() - t) / len(contexts)
+    t = time.perf_counter()
+    for c, m in zip(contexts, texts):
+        plan_docx(c, m, day)
+    costs["docx"] = (time.perf_counter() - t) / len(contexts)
     return costs
 
 
 def child(args) -> None:
     path = Path(args.child)
     with tempfile.TemporaryDirectory() as tmp:
-        data = format_costs(path, Path(tmp)) if args.formats_only else measure(path, Path(tmp), args.jobs)
+        if args.formats_only:
+            data = format_costs(path, Path(tmp))
+        elif args.e2e:
+            data = end_to_end(path, Path(tmp), args.jobs)
+        else:
+            data = measure(path, Path(tmp), args.jobs)
     print(json.dumps(data))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description="Time planforge's stages against a bare pandas read.")
     parser.add_argument("--projects", type=int, nargs="*", default=[1000, 10000])
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--formats", action="store_true")
     parser.add_argument("--child")
     parser.add_argument("--formats-only", action="store_true")
+    parser.add_argument("--e2e", action="store_true")
     args = parser.parse_args()
     if args.child:
         return child(args)
@@ -68,25 +130,30 @@ def main() -> None:
     cache.mkdir(exist_ok=True)
     rows = {}
     for n in args.projects:
-        path = cache / f"intake-{n}.xlsx"
+        path = cache / f"intake-{n}.xlsx" if n > 0 else cache / "intake-maxrows.xlsx"
         if not path.exists():
             subprocess.run([sys.executable, str(HERE / "make_intake.py"), "--projects", str(n), "--out", str(path)], check=True)
         cmd = [sys.executable, __file__, "--child", str(path)] + (["--jobs", str(args.jobs)] if args.jobs else [])
         rows[n] = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
-    stages = ["bare_read", "read", "validate", "derive", "render", "summary", "write", "total"]
-    print(f"{'stage (s)':<14}" + "".join(f"{n:>12,}" for n in rows))
-    for s in stages:
-        print(f"{s:<14}" + "".join(f"{rows[n][s]:>12.2f}" for n in rows))
-    print(f"{'total / bare':<14}" + "".join(f"{rows[n]['total'] / rows[n]['bare_read']:>12.2f}" for n in rows))
-    print(f"{'peak MB':<14}" + "".join(f"{rows[n]['peak_mb']:>12.0f}" for n in rows))
-    if len(rows) >= 2:
-        small, big = sorted(rows)[:2]
+        rows[n] |= json.loads(subprocess.run(cmd + ["--e2e"], check=True, capture_output=True, text=True).stdout)
+    labels = {"bare_read": "pandas.read_excel (bare)", "read": "read", "validate": "validate", "derive": "derive",
+              "render": "render (Markdown)", "write": "write plans", "summary": "summary workbook",
+              "stages_sum": "sum of stages, 1 core", "total": f"end to end, {os.cpu_count()} cores"}
+    print(f"| {'seconds, by projects':<28} |" + "".join(f" {(f'{n:,}' if n else 'max rows'):>8} |" for n in rows))
+    print(f"|{'-' * 30}|" + "".join(f"{'-' * 10}:|" for n in rows))
+    for key, label in labels.items():
+        print(f"| {label:<28} |" + "".join(f" {rows[n][key]:>8.2f} |" for n in rows))
+    print(f"| {'end to end / bare read':<28} |" + "".join(f" {rows[n]['total'] / rows[n]['bare_read']:>7.1f}x |" for n in rows))
+    print(f"| {'peak memory, MB (all procs)':<28} |" + "".join(f" {rows[n]['peak_mb']:>8.0f} |" for n in rows))
+    sized = sorted(n for n in rows if n > 0)
+    if len(sized) >= 2:
+        small, big = sized[:2]
         print(f"scaling: {big:,} projects take {rows[big]['total'] / rows[small]['total']:.1f}x the time of {small:,}")
-    if args.formats:
-        n = min(rows)
+    if args.formats and sized:
+        n = sized[0]
         cmd = [sys.executable, __file__, "--child", str(cache / f"intake-{n}.xlsx"), "--formats-only"]
         costs = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
-        print("cost per plan: " + ", ".join(f"{k} {v * 1000:.1f} ms" for k, v in costs.items()))
+        print("cost per plan, one core: " + ", ".join(f"{k} {v * 1000:.1f} ms" for k, v in costs.items()))
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
 """Every derivation rule, with expectations computed by hand in the comments."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from planforge import derive
 from planforge.model import PainPoint, Project, Settings, Workflow
@@ -40,6 +42,16 @@ def test_business_days_skip_weekends():
     assert derive.add_business_days(date(2026, 1, 30), 1) == date(2026, 2, 2)  # Fri + 1 -> Mon
     assert derive.add_business_days(date(2026, 2, 2), 4) == date(2026, 2, 6)   # Mon + 4 -> Fri
     assert derive.add_business_days(date(2026, 2, 2), 5) == date(2026, 2, 9)
+
+
+@given(st.dates(date(2020, 1, 1), date(2030, 12, 31)), st.integers(0, 400))
+def test_add_business_days_equals_counting_day_by_day(start, days):
+    current, left = start, days
+    while left:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            left -= 1
+    assert derive.add_business_days(start, days) == current
 
 
 def test_schedule_is_back_to_back_from_the_kickoff():

@@ -21,8 +21,8 @@ def sentence_start(text: str, names: tuple[str, ...] = ()) -> str:
     first = text.split(" ", 1)[0]
     if len(first) < 2 or not (first[0].isupper() and first[1:].islower()):
         return text
-    proper = {w.casefold() for n in names for w in n.split()} | known_words()
-    if first.casefold().strip(",:;") in proper:
+    word = first.casefold().strip(",:;")
+    if word in known_words() or any(word == w.casefold() for n in names for w in n.split()):
         return text
     return text[0].lower() + text[1:]
 

@@ -111,14 +111,19 @@ def phase_days(level: str, confidence: float | None, settings: Settings) -> tupl
 
 
 def add_business_days(start: date, days: int) -> date:
-    """The date ``days`` business days after ``start`` (Mon-Fri; public holidays not modelled)."""
-    current, left = start, days
-    step = 1 if days >= 0 else -1
-    while left:
-        current += timedelta(days=step)
-        if current.weekday() < 5:
-            left -= step
-    return current
+    """The date ``days`` business days after ``start`` (Mon-Fri; public holidays not modelled).
+    A weekend ``start`` counts from the Friday before it."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    if days == 0:
+        return start
+    weekday = start.weekday()
+    if weekday >= 5:  # count from the Friday
+        start -= timedelta(days=weekday - 4)
+        weekday = 4
+    weeks, rest = divmod(days, 5)
+    extra = rest + (2 if weekday + rest >= 5 else 0)
+    return start + timedelta(days=weeks * 7 + extra)
 
 
 def next_business_day(day: date) -> date:

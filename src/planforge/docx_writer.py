@@ -175,9 +175,10 @@ class _Writer:
         style = next((n for n in ("Table Grid", "Light Grid Accent 1") if n in table_styles), None)
         if style:
             table.style = self.doc.styles[style]
-        for r, row in enumerate(rows):
+        for r, (row, docx_row) in enumerate(zip(rows, table.rows)):
+            cells = docx_row.cells  # table.cell(r, c) recomputes the grid on every call
             for c, inline in enumerate(row):
-                cell = table.cell(r, c)
+                cell = cells[c]
                 paragraph = cell.paragraphs[0]
                 self.runs(paragraph, inline)
                 if r == 0:

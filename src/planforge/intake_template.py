@@ -15,6 +15,7 @@ from . import __version__, schema
 from .write import atomic_path
 
 DATA_ROWS = 5000  # rows prepared with dropdowns and formats on every sheet
+EXCEL_MAX_ROW = 1_048_575  # 0-based index of Excel's last row
 _FIXED_CREATED = datetime(2026, 1, 1)
 _NUM_FORMATS = {"date": "yyyy-mm-dd", "percent": "0%", "money": "#,##0.00", "number": "0.##", "int": "0"}
 _PROJECT_IDS = "=OFFSET(Projects!$A$2,0,0,MAX(1,COUNTA(Projects!$A:$A)-1),1)"
@@ -39,7 +40,7 @@ def write_intake_template(path: str | Path, data: dict[str, list[dict]] | None =
         _instructions(book, styles)
         for sheet in schema.SHEETS:
             rows = data.get(sheet.name, [])
-            _data_sheet(book, styles, sheet, max(DATA_ROWS, len(rows) + 100))
+            _data_sheet(book, styles, sheet, min(max(DATA_ROWS, len(rows) + 100), EXCEL_MAX_ROW))
             _fill(book.get_worksheet_by_name(sheet.name), styles, sheet, rows)
         _settings(book, styles, settings or {})
         book.define_name("ProjectIDs", _PROJECT_IDS)

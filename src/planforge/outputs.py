@@ -19,7 +19,7 @@ from .render import render_markdown
 from .write import inside, write_bytes, write_text
 
 PARALLEL_MIN_PLANS = 400  # below this, forking costs more than it saves
-_SHARED: tuple[list[PlanContext], Path, tuple[str, ...], date] | None = None
+_SHARED: tuple | None = None
 
 
 def check_formats(formats: Sequence[str], reference_docx: Path | None) -> None:
@@ -48,22 +48,28 @@ def soffice() -> str | None:
 
 
 def write_plans(contexts: list[PlanContext], out: Path, formats: Sequence[str], plan_date: date, timings: dict[str, float],
-                *, jobs: int | None = None, progress: Callable[[int], None] | None = None) -> list[Path]:
-    """Render and write every plan in every format; returns the paths written, in project order."""
+                *, jobs: int | None = None, progress: Callable[[int], None] | None = None,
+                side_job: Callable[[], None] | None = None) -> list[Path]:
+    """Render and write every plan in every format; returns the paths written, in project order.
+
+    ``side_job`` (the summary workbook) runs in the same worker pool as the plans when the run
+    is parallel, so both cores stay busy until the end; otherwise it runs after the plans."""
     jobs = jobs or os.cpu_count() or 1
     formats = tuple(formats)
     start = time.perf_counter()
     if jobs > 1 and len(contexts) >= PARALLEL_MIN_PLANS and "fork" in multiprocessing.get_all_start_methods():
-        written = _parallel(contexts, out, formats, plan_date, jobs, progress)
+        written = _parallel(contexts, out, formats, plan_date, jobs, progress, side_job)
     else:
         written = []
         for ctx in contexts:
             written += _one(ctx, out, formats, plan_date)
             if progress:
                 progress(1)
+        if side_job:
+            side_job()
     if "pdf" in formats:
         written += _pdfs(contexts, out)
-    timings["render+write"] = timings.get("render+write", 0.0) + time.perf_counter() - start
+    timings["plans+summary"] = timings.get("plans+summary", 0.0) + time.perf_counter() - start
     return written
 
 
@@ -123,8 +129,12 @@ def _pdfs(contexts: list[PlanContext], out: Path) -> list[Path]:
     return written
 
 
+def _side() -> None:
+    _SHARED[4]()
+
+
 def _work(bounds: tuple[int, int]) -> list[str]:
-    contexts, out, formats, plan_date = _SHARED
+    contexts, out, formats, plan_date, _ = _SHARED
     paths: list[str] = []
     for ctx in contexts[bounds[0]:bounds[1]]:
         paths += [str(p) for p in _one(ctx, out, formats, plan_date)]
@@ -132,18 +142,23 @@ def _work(bounds: tuple[int, int]) -> list[str]:
 
 
 def _parallel(contexts: list[PlanContext], out: Path, formats: tuple[str, ...], plan_date: date, jobs: int,
-              progress: Callable[[int], None] | None) -> list[Path]:
+              progress: Callable[[int], None] | None, side_job: Callable[[], None] | None) -> list[Path]:
+    """Fork ``jobs`` workers (they inherit the contexts: nothing is pickled on the way in); the
+    side job is queued first, then chunks of plans are handed out as workers come free."""
     global _SHARED
-    _SHARED = (contexts, out, formats, plan_date)
-    step = max(50, len(contexts) // (jobs * 8))
+    _SHARED = (contexts, out, formats, plan_date, side_job)
+    step = max(25, len(contexts) // (jobs * 16))
     chunks = [(i, min(i + step, len(contexts))) for i in range(0, len(contexts), step)]
     written: list[Path] = []
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            side = pool.apply_async(_side) if side_job else None
             for (lo, hi), paths in zip(chunks, pool.imap(_work, chunks)):
                 written += [Path(p) for p in paths]
                 if progress:
                     progress(hi - lo)
+            if side:
+                side.get()
     finally:
         _SHARED = None
     return written

@@ -32,15 +32,16 @@ class Completeness:
     def __init__(self) -> None:
         self.expected = 0
         self.filled = 0
-        self.missing: list[Tbd] = []
+        self._missing: dict[str, Tbd] = {}
+
+    @property
+    def missing(self) -> list[Tbd]:
+        return list(self._missing.values())
 
     def value(self, label: str, value: Any, source: str) -> Any:
         self.expected += 1
         if value is None or value == "" or value == () or value == []:
-            tbd = Tbd(label, source)
-            if tbd not in self.missing:
-                self.missing.append(tbd)
-            return tbd
+            return self._missing.setdefault(label, Tbd(label, source))
         self.filled += 1
         return value
 

@@ -36,10 +36,22 @@ _NEEDS_WORK = re.compile(r"[\\`*_\[\]<|~&\x00-\x1f\x7f]|\s\s|^\s|\s$|^(?:[#+=>\-
 def escape_inline(text: Any) -> Markdown:
     """Make arbitrary text inert inline Markdown: one line, no emphasis, links, HTML, code,
     headings, lists or table breaks. Rendered, it reads exactly as typed."""
+    if type(text) is str:
+        return _escape_str(text)
     if isinstance(text, Markdown):
         return text
-    if type(text) is str and not _NEEDS_WORK.search(text):
+    return _escape_any(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _escape_str(text: str) -> Markdown:
+    """Escaping of plain strings, memoised: portfolios repeat names, systems and phrases."""
+    if not _NEEDS_WORK.search(text):
         return Markdown(text)  # the common case: nothing to escape
+    return _escape_any(text)
+
+
+def _escape_any(text: Any) -> Markdown:
     if text is None or isinstance(text, Tbd):
         return Markdown(TBD_MARK)
     if isinstance(text, (date, datetime)):
@@ -107,13 +119,21 @@ def code_span(value: Any) -> Markdown:
     return Markdown(f"{fence}{pad}{text}{pad}{fence}")
 
 
+def _rendered(text: str) -> Markdown:
+    """Output of one of our own macros: its values were escaped when the macro rendered them."""
+    return Markdown(text)
+
+
 def is_tbd(value: Any) -> bool:
     return value is None or isinstance(value, Tbd)
 
 
 def _finalize(value: Any) -> Any:
-    if isinstance(value, Markdown):
+    kind = type(value)
+    if kind is Markdown:
         return value
+    if kind is str:
+        return _escape_str(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     return escape_inline(value)
@@ -143,6 +163,7 @@ def environment(flavor: str = "md") -> jinja2.Environment:
     )
     env.filters.update(md=escape_inline, cell=table_cell, date=format_date, iso=iso_date, money=money, percent=percent,
                        owner_due=owner_due, code=code_span)
+    env.filters["rendered"] = _rendered
     env.tests["tbd"] = is_tbd
     env.globals["TBD"] = Markdown(TBD_MARK)
     return env

@@ -17,7 +17,7 @@ import xlsxwriter
 from . import __version__
 from .derive import PHASE_NAMES, risk_level
 from .plan_context import PlanContext, Tbd
-from .workload import people_load
+from .workload import overlap_runs, people_load
 from .write import atomic_path
 
 if TYPE_CHECKING:
@@ -77,23 +77,25 @@ def _sheet(book, name: str):
     return ws
 
 
-def _cell(ws, row: int, col: int, value: Any, fmt: _Formats, kind: str = "text") -> None:
-    """Write by kind; text is always a string cell, whatever it starts with."""
-    if value is None or isinstance(value, Tbd) or value == "":
-        ws.write_blank(row, col, None)
-    elif kind == "date":
-        ws.write_datetime(row, col, datetime(value.year, value.month, value.day), fmt.date)
-    elif kind in ("pct", "money", "num", "int"):
-        ws.write_number(row, col, float(value), getattr(fmt, kind))
-    else:
-        ws.write_string(row, col, str(value)[:32767], fmt.text)
+def _writer(ws, fmt: _Formats, kind: str):
+    """The cell writer for a column kind; text is always a string cell, whatever it starts with."""
+    if kind == "date":
+        date_fmt = fmt.date
+        return lambda r, c, v: ws.write_datetime(r, c, datetime(v.year, v.month, v.day), date_fmt)
+    if kind in ("pct", "money", "num", "int"):
+        num_fmt = getattr(fmt, kind)
+        return lambda r, c, v: ws.write_number(r, c, float(v), num_fmt)
+    text_fmt = fmt.text
+    return lambda r, c, v: ws.write_string(r, c, str(v)[:32767], text_fmt)
 
 
 def _table(ws, fmt: _Formats, name: str, columns: list[tuple[str, str, int]], rows: list[list[Any]], first_row: int = 0) -> None:
     """A real Excel table (filters, banding) with typed cells and a frozen header."""
+    writers = [_writer(ws, fmt, kind) for _, kind, _ in columns]
     for i, row in enumerate(rows, start=first_row + 1):
         for j, value in enumerate(row):
-            _cell(ws, i, j, value, fmt, columns[j][1])
+            if value is not None and value != "" and not isinstance(value, Tbd):
+                writers[j](i, j, value)
     for j, (_, kind, width) in enumerate(columns):
         ws.set_column(j, j, width)
     last = first_row + max(len(rows), 1)
@@ -152,10 +154,20 @@ def _savings(ctx: PlanContext) -> tuple[Any, Any, Any, Any]:
 
 def _timeline(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
     ws = _sheet(book, "Timeline")
-    columns = [("Project ID", "text", 14), ("Client", "text", 24), ("Phase", "int", 7), ("Phase Name", "text", 22),
-               ("Start", "date", 11), ("End", "date", 11), ("Business Days", "int", 9), ("Owner", "text", 20), ("Status", "text", 12)]
-    rows = [[c.project.project_id, c.project.client_name, ph.number, ph.name, ph.start, ph.end, ph.days,
-             None if isinstance(ph.owner, Tbd) else ph.owner, ph.status] for c in contexts for ph in c.phases]
+    columns = [("Project ID", "text", 14), ("Client", "text", 24), ("Current Phase", "text", 20)]
+    for name in PHASE_NAMES:
+        short = name.split(" ")[0].replace("Post-Launch", "Support")
+        columns += [(f"{short} Start", "date", 11), (f"{short} End", "date", 11)]
+    columns += [("Business Days to Go-Live", "int", 10), ("Owners", "text", 40)]
+    rows = []
+    for c in contexts:
+        current = next((ph for ph in c.phases if ph.status == "In Progress"), None)
+        label = f"{current.number}. {current.name}" if current else ("Complete" if all(ph.status == "Complete" for ph in c.phases) else c.phases[0].status)
+        row = [c.project.project_id, c.project.client_name, label]
+        for ph in c.phases:
+            row += [ph.start, ph.end]
+        owners = "; ".join(f"{ph.number}: {ph.owner}" for ph in c.phases if not isinstance(ph.owner, Tbd))
+        rows.append(row + [sum(ph.days for ph in c.phases[:4]), owners])
     _table(ws, fmt, "Timeline", columns, rows)
     dated = sorted((c for c in contexts if c.phases[0].start), key=lambda c: (c.phases[0].start, c.project.project_id))
     if not dated:
@@ -187,7 +199,7 @@ def _timeline(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
     chart.set_y_axis({"reverse": True})
     chart.set_legend({"position": "bottom", "delete_series": [0]})
     chart.set_size({"width": 900, "height": max(320, 60 + 22 * n)})
-    ws.insert_chart(1, len(columns) + 1, chart)
+    ws.insert_chart(len(rows) + 3, 0, chart)
 
 
 def _serial(day: date) -> int:
@@ -299,22 +311,24 @@ def _people(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
     ws.freeze_panes(3, 3)
     last_row, last_col = 2 + len(people), 2 + len(weeks)
     ws.conditional_format(3, 3, last_row, last_col, {"type": "cell", "criteria": ">", "value": 1.0, "format": fmt.red})
-    flagged = [w for w in loads if w.overlapping]
     ws2 = _sheet(book, "People Flags")
-    columns = [("Person", "text", 22), ("Week Of", "date", 11), ("Load", "num", 8), ("Projects", "int", 9),
-               ("Over-allocated", "text", 14), ("Project IDs", "text", 40)]
-    rows = [[w.person, w.week, w.load, len(w.projects), "Yes" if w.over_allocated else "No", ", ".join(w.projects)] for w in flagged]
-    _table(ws2, fmt, "PeopleFlags", columns, rows)
+    columns = [("Person", "text", 22), ("From Week", "date", 11), ("To Week", "date", 11), ("Weeks", "int", 7),
+               ("Peak Load", "num", 9), ("Over-allocated Weeks", "int", 12), ("Project IDs", "text", 48)]
+    _table(ws2, fmt, "PeopleFlags", columns, [list(r) for r in overlap_runs(loads)])
 
 
 def _data_quality(book, fmt: _Formats, result: "RunResult") -> None:
+    """Every validation problem at its cell, then one row per project listing its TBD fields."""
     ws = _sheet(book, "Data Quality")
-    columns = [("Kind", "text", 12), ("Severity", "text", 9), ("Project ID", "text", 14), ("File", "text", 22),
-               ("Location", "text", 26), ("Field or Code", "text", 22), ("Message or Where to Fill", "text", 80)]
+    columns = [("Kind", "text", 10), ("Severity", "text", 9), ("Project ID", "text", 14), ("File", "text", 22),
+               ("Location", "text", 26), ("Code or TBD Count", "text", 18), ("Message, or TBD Fields and Where to Fill Them", "text", 100)]
     rows: list[list[Any]] = []
     for p in result.report.problems:
         rows.append(["Problem", p.severity, p.project_id or None, p.file, p.location, p.code, p.message])
     for ctx in sorted(result.contexts, key=lambda c: c.project.project_id):
-        for tbd in ctx.completeness.missing:
-            rows.append(["TBD", "info", ctx.project.project_id, ctx.project.file, f"Projects row {ctx.project.row}", tbd.label, tbd.source])
+        missing = ctx.completeness.missing
+        if missing:
+            fields = "; ".join(f"{t.label} ({t.source})" for t in missing)
+            rows.append(["TBD", "info", ctx.project.project_id, ctx.project.file, f"Projects row {ctx.project.row}",
+                         f"{len(missing)} field{'s' if len(missing) != 1 else ''}", fields])
     _table(ws, fmt, "DataQuality", columns, rows)

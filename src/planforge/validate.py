@@ -17,7 +17,7 @@ from .errors import ERROR, WARNING, Problem, UnreadableWorkbook, did_you_mean, m
 from .catalog import integration_types, lookup
 from .intake import RawSheet, RawWorkbook, cell_ref, column_letter, find_workbooks, read_workbook
 from .model import CHILD_TYPES, Portfolio, Project, Settings
-from .parse import BadValue, id_problem, parser_for
+from .parse import MAX_TEXT, BadValue, id_problem, parse_text, parser_for
 
 HEADER_SEARCH_ROWS = 30
 _IGNORED_SHEETS = {schema.normalise_header(n) for n in (schema.INSTRUCTIONS_SHEET, "Lists", "Read Me", "README")}
@@ -224,35 +224,35 @@ class _Checker:
         return columns, broken
 
     def _row(self, raw: RawSheet, i: int, cells: list[Any], parsers: dict) -> _Row:
+        """Parse one data row; locations are only computed for the cells that have a problem."""
         values: dict[str, Any] = {}
-        ok = True
-        pending: list[tuple[str, dict]] = []
+        pending: list[tuple[str, schema.Column, int, dict]] = []
+        flags = raw.flags
+        width = len(cells)
         for j, (col, parse) in parsers.items():
-            value = cells[j] if j < len(cells) else None
-            flag = raw.flags.get((i, j))
-            where = {"sheet": raw.name, "row": i + 1, "column": col.header, "cell": cell_ref(i, j)}
-            if flag is not None:
-                pending.append(("formula-no-value" if flag.kind == "formula" else "error-cell",
-                                {**where, "value": flag.value or None}))
-                ok = False
+            value = cells[j] if j < width else None
+            if flags and (i, j) in flags:
+                flag = flags[(i, j)]
+                pending.append(("formula-no-value" if flag.kind == "formula" else "error-cell", col, j, {"value": flag.value or None}))
                 continue
             if value is None:
                 if col.required:
-                    pending.append(("required-missing", where))
-                    ok = False
+                    pending.append(("required-missing", col, j, {}))
+                continue
+            if parse is parse_text and type(value) is str and len(value) <= MAX_TEXT:
+                values[col.key] = value  # the common case, without a call
                 continue
             try:
                 values[col.key] = parse(value)
             except BadValue as e:
-                pending.append((e.code, {**where, "value": value, **e.params}))
-                ok = False
+                pending.append((e.code, col, j, {"value": value, **e.params}))
         pid = values.get("project_id")
         pid = pid if isinstance(pid, str) else ""
         if i in raw.hidden_rows:
             self.add("hidden-row", sheet=raw.name, row=i + 1, project_id=pid)
-        for code, params in pending:
-            self.add(code, project_id=pid, **params)
-        return _Row(i + 1, values, ok)
+        for code, col, j, params in pending:
+            self.add(code, sheet=raw.name, row=i + 1, column=col.header, cell=cell_ref(i, j), project_id=pid, **params)
+        return _Row(i + 1, values, not pending)
 
 
 def _check_systems(checker: _Checker, table: _Table, row: _Row, project: Project) -> None:
@@ -337,7 +337,8 @@ def _group_children(checker: _Checker, table: _Table, sheet: schema.Sheet, ids: 
             broken.add(pid)
             continue
         if row.ok:
-            fields = {k: v for k, v in row.values.items() if k != "project_id"}
+            fields = dict(row.values)
+            del fields["project_id"]
             grouped[pid].append(record_type(row=row.excel_row, **fields))
     return grouped, broken
 

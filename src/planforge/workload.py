@@ -71,3 +71,27 @@ def people_load(contexts: list[PlanContext]) -> list[WeekLoad]:
                 projects[key].add(ctx.project.project_id)
     return [WeekLoad(person, week, round(load[(person, week)], 4), tuple(sorted(projects[(person, week)])))
             for person, week in sorted(load)]
+
+
+def overlap_runs(loads: list[WeekLoad]) -> list[tuple[str, date, date, int, float, int, str]]:
+    """Consecutive overlapping weeks per person merged into one run:
+    (person, first week, last week, weeks, peak load, over-allocated weeks, project IDs)."""
+    runs: list[tuple[str, date, date, int, float, int, str]] = []
+    current: list[WeekLoad] = []
+
+    def close() -> None:
+        if current:
+            projects = sorted({p for w in current for p in w.projects})
+            runs.append((current[0].person, current[0].week, current[-1].week, len(current), max(w.load for w in current),
+                         sum(1 for w in current if w.over_allocated), ", ".join(projects)))
+            current.clear()
+
+    for w in loads:  # sorted by person, then week
+        if not w.overlapping:
+            close()
+            continue
+        if current and (current[-1].person != w.person or (w.week - current[-1].week).days != 7):
+            close()
+        current.append(w)
+    close()
+    return runs
