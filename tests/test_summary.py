@@ -27,7 +27,15 @@ def rows(ws):
 
 def test_sheets(sample_summary):
     wb, _ = sample_summary
-    assert wb.sheetnames == ["Portfolio", "Timeline", "Gantt Data", "Confidence", "Risks", "People", "People Flags", "Data Quality"]
+    assert wb.sheetnames == ["Overview", "Portfolio", "Timeline", "Gantt Data", "Confidence", "Risks", "People", "People Flags", "Data Quality"]
+
+
+def test_overview_figures(sample_summary):
+    wb, result = sample_summary
+    figures = {r[0]: r[1] for r in wb["Overview"].iter_rows(min_row=3, max_row=10, values_only=True)}
+    assert figures["Projects with a plan"] == 9
+    assert figures["High risks (likelihood x impact)"] == sum(1 for c in result.contexts for r in c.risks
+                                                              if "High" in (r.likelihood, r.impact) and "Low" not in (r.likelihood, r.impact))
 
 
 def test_portfolio_values_match_the_model(sample_summary):

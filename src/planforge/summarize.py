@@ -39,6 +39,7 @@ def write_summary(target: Path, result: "RunResult", plan_date: date) -> None:
                              "comments": f"planforge {__version__}; plan date {plan_date.isoformat()}"})
         fmt = _Formats(book)
         contexts = sorted(result.contexts, key=lambda c: c.project.project_id)
+        _overview(book, fmt, contexts, result, plan_date)
         _portfolio(book, fmt, contexts)
         _timeline(book, fmt, contexts)
         _confidence(book, fmt, contexts)
@@ -104,6 +105,43 @@ def _table(ws, fmt: _Formats, name: str, columns: list[tuple[str, str, int]], ro
         "columns": [{"header": header, "header_format": fmt.header} for header, _, _ in columns]})
     ws.freeze_panes(first_row + 1, 1)
     ws.repeat_rows(first_row)
+    ws.set_row(first_row, 32)
+
+
+def _overview(book, fmt: _Formats, contexts: list[PlanContext], result: "RunResult", plan_date: date) -> None:
+    """The first page: the handful of numbers a delivery lead scans before opening the detail."""
+    ws = _sheet(book, "Overview")
+    ws.set_column(0, 0, 46)
+    ws.set_column(1, 4, 14)
+    ws.write(0, 0, f"Portfolio summary, {plan_date.day} {plan_date:%b %Y}", fmt.title)
+    confidences = [c.project.confidence for c in contexts if c.project.confidence is not None]
+    soon = [c for c in contexts if c.go_live and 0 <= (c.go_live - plan_date).days <= 30]
+    high_risks = sum(_risk_counts(c)["High"] for c in contexts)
+    savings = [c.savings.weekly_hours for c in contexts if c.savings]
+    figures = [
+        ("Projects with a plan", len(contexts), "int"),
+        ("Projects skipped for errors (see Data Quality)", len(result.skipped), "int"),
+        ("Average confidence", sum(confidences) / len(confidences) if confidences else None, "pct"),
+        ("Go-lives in the next 30 days", len(soon), "int"),
+        ("High risks (likelihood x impact)", high_risks, "int"),
+        ("Open blockers", sum(len(c.blockers) for c in contexts), "int"),
+        ("Staff hours saved per week (stated)", sum(savings) if savings else None, "num"),
+        ("Average plan completeness", sum(c.completeness.ratio for c in contexts) / len(contexts) if contexts else None, "pct"),
+    ]
+    for i, (label, value, kind) in enumerate(figures, start=2):
+        ws.write_string(i, 0, label, fmt.bold)
+        if value is not None:
+            _writer(ws, fmt, kind)(i, 1, value)
+    row = len(figures) + 3
+    for title, counter in (("Projects by status", Counter(c.status for c in contexts)),
+                           ("Projects by integration type", Counter(t for c in contexts for t in (c.types or ("not determined",)))),
+                           ("Go-lives by month", Counter(f"{c.go_live:%Y-%m}" for c in contexts if c.go_live))):
+        ws.write_string(row, 0, title, fmt.header)
+        ws.write_string(row, 1, "Projects", fmt.header)
+        for k, (name, count) in enumerate(sorted(counter.items()), start=1):
+            ws.write_string(row + k, 0, name)
+            ws.write_number(row + k, 1, count)
+        row += len(counter) + 2
 
 
 def _risk_counts(ctx: PlanContext) -> Counter:
@@ -282,11 +320,13 @@ def _risks(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
 def _people(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
     ws = _sheet(book, "People")
     loads = people_load(contexts)
-    ws.write(0, 0, "Weekly load per person (1.0 = full time). Red: over 100%; amber: two or more projects in the week.", fmt.note)
+    ws.write(0, 0, "Weekly load per person (1.0 = full time), most over-allocated first. Red: over 100%; amber: two or more projects in the week.", fmt.note)
     if not loads:
         ws.write(2, 0, "No team members with dated phases.")
         return
-    people = sorted({w.person for w in loads})
+    over: Counter = Counter(w.person for w in loads if w.over_allocated)
+    overlap: Counter = Counter(w.person for w in loads if w.overlapping)
+    people = sorted({w.person for w in loads}, key=lambda p: (-over[p], -overlap[p], p))  # the most stretched first
     weeks = sorted({w.week for w in loads})
     by_key = {(w.person, w.week): w for w in loads}
     ws.write_string(2, 0, "Person", fmt.header)
