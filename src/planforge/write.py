@@ -12,19 +12,18 @@ from .errors import OutputError
 
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; rename it over ``target`` only on success."""
+    """Yield a hidden temporary path beside ``target``; rename it over ``target`` only on success.
+
+    The temporary name carries the process ID, so parallel workers never share one, and a
+    half-written file is never visible under the real name; on failure it is removed."""
     target = Path(target)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-        os.close(fd)
-    except OSError as e:
-        raise OutputError(f"cannot write to {target.parent}: {e.strerror or e}") from e
-    tmp = Path(tmp_name)
-    try:
+        if not target.parent.is_dir():
+            target.parent.mkdir(parents=True, exist_ok=True)
+        tmp.unlink(missing_ok=True)  # left by a killed run that had our PID
         yield tmp
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
+        os.replace(tmp, target)  # rename never follows a symlink at ``target``
     except OSError as e:
         raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
     finally:
@@ -33,21 +32,8 @@ def atomic_path(target: Path) -> Iterator[Path]:
 
 
 def write_bytes(target: Path, data: bytes) -> None:
-    """Write ``data`` to a hidden temporary file beside ``target``, then rename it into place.
-
-    The temporary name carries the process ID (parallel workers never share one) and is
-    created exclusively, so a half-written file is never visible under the real name."""
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
-    try:
-        tmp.unlink(missing_ok=True)  # left by a killed run that had our PID
-        with open(tmp, "xb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)  # rename never follows a symlink at ``target``
-    except OSError as e:
-        raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+    with atomic_path(target) as tmp, open(tmp, "xb") as fh:
+        fh.write(data)
 
 
 def write_text(target: Path, text: str) -> None:
