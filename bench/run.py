@@ -30,7 +30,7 @@ def measure(path: Path, out: Path, jobs: int | None) -> dict:
 
     import pandas as pd
 
-    from planforge.pipeline import RunResult, generate
+    from planforge.pipeline import RunResult
     from planforge.plan_context import build_context
     from planforge.render import render_markdown
     from planforge.summarize import write_summary

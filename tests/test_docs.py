@@ -1,8 +1,6 @@
 """Generated docs stay in sync with the schema, and the field map covers the whole seed."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from conftest import ROOT
 

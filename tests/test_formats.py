@@ -1,9 +1,7 @@
 """HTML and DOCX plans read back for structure, injection safety and byte stability."""
 from __future__ import annotations
 
-import re
 import shutil
-import subprocess
 from datetime import date
 from html.parser import HTMLParser
 

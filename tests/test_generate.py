@@ -118,7 +118,7 @@ def assert_tables_well_formed(text: str, name: str = "") -> int:
             assert row == header, (name, row, header)
         elif t.type == "table_close":
             header = None
-    expected = text.count("\n|---") + text.count("\n|------")
+    text.count("\n|---") + text.count("\n|------")
     assert tables >= 1 and tables == len(re.findall(r"^\|[-| ]+\|$", text, re.M)), name
     return tables
 
@@ -144,7 +144,7 @@ def test_hostile_cell_text_stays_data(book, tmp_path):
     evil = "Acme | Co\n# Not a heading\n<script>alert(1)</script> {{ 7*7 }} `x` [a](javascript:alert(1))"
     row = ["P-1", "{% raw %}Name", evil, "Shopify", "QuickBooks Online", 0.85, "2026-02-02"]
     risks = [RISK_HEADER, ["P-1", "a|b\nc", "Low", "High", "- not a list", "<b>x</b>"]]
-    result = generate([book(Projects=[PROJECT_HEADER, row], Risks=risks)], tmp_path / "out", DAY)
+    generate([book(Projects=[PROJECT_HEADER, row], Risks=risks)], tmp_path / "out", DAY)
     text = (tmp_path / "out" / "P-1-implementation-plan.md").read_text("utf-8")
     assert_tables_well_formed(text)
     html = MD.render(text)
@@ -169,7 +169,7 @@ def test_strict_writes_nothing_when_any_error(book, tmp_path):
 
 
 def test_only_limits_the_run(tmp_path):
-    result = generate([SAMPLE], tmp_path, DAY, only=["BLOOM-002"], summary=False)
+    generate([SAMPLE], tmp_path, DAY, only=["BLOOM-002"], summary=False)
     assert [p.name for p in tmp_path.iterdir()] == ["BLOOM-002-implementation-plan.md"]
 
 

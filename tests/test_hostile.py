@@ -1,7 +1,6 @@
 """Hostile and broken input: clear located errors, nothing lost, nothing executed, nothing half-written."""
 from __future__ import annotations
 
-import io
 import shutil
 import subprocess
 import zipfile
@@ -58,7 +57,7 @@ def test_a_zip_that_is_not_a_workbook(tmp_path):
 
 
 def test_encrypted_workbook(tmp_path):
-    msoffcrypto = pytest.importorskip("msoffcrypto", reason="msoffcrypto-tool makes the encrypted fixture")
+    pytest.importorskip("msoffcrypto", reason="msoffcrypto-tool makes the encrypted fixture")
     from msoffcrypto.format.ooxml import OOXMLFile
 
     plain = tmp_path / "plain.xlsx"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import string
 from datetime import date, datetime
 
+from conftest import PROJECT_HEADER, RISK_HEADER, write_book
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from conftest import PROJECT_HEADER, RISK_HEADER, write_book
 
 from planforge.errors import CODES, ERROR
 from planforge.pipeline import generate

@@ -6,7 +6,11 @@ the output format happens later, in the template filters.
 """
 from __future__ import annotations
 
-from .model import Objective, PainPoint, Project
+from typing import Any
+
+from . import derive
+from .completeness import Completeness
+from .model import Objective, PainPoint, Project, Settings
 
 TYPE_LABELS = {"accounting": "accounting", "marketing": "marketing", "fulfillment": "fulfillment",
                "inventory": "inventory", "pos": "point-of-sale"}
@@ -99,3 +103,43 @@ def approach_rationale(project: Project, types: tuple[str, ...], webhooks: dict[
     if migration:
         reasons.append(("Migration separate from the live sync", "historical data is loaded and reconciled on its own schedule, so go-live does not wait for the backfill."))
     return reasons
+
+
+def default_steps(project: Project) -> list[str]:
+    """Standard cutover steps, used (and labelled as standard) when Deployment Steps is empty."""
+    return [f"Confirm go/no-go with {project.client_name} at the start of the window",
+            "Deploy the integration to production and verify its configuration",
+            "Run the smoke tests against production credentials",
+            f"Enable the first sync cycle from {project.system_a} to {project.system_b}",
+            f"Verify the first records in {project.system_b} with the client and close the window"]
+
+
+def savings_text(c: Completeness, savings: derive.Savings | None, settings: Settings) -> Any:
+    """Weekly and annual hours, and how many pain points stated none (so the figure is a floor)."""
+    if savings is None:
+        return c.value("Time savings", None, "Pain Points > Hours per Week")
+    c.value("Time savings", savings.weekly_hours, "")
+    text = f"About {savings.weekly_hours:,.1f} hours a week ({savings.annual_hours:,.0f} hours a year over {settings.working_weeks_per_year} working weeks)"
+    text = text.replace(".0 hours a week", " hours a week")
+    if savings.uncounted:
+        n = len(savings.uncounted)
+        text += f"; {n} more pain point{'s' if n != 1 else ''} without stated hours not counted"
+    return text
+
+
+def reduction_text(share: float, estimated: bool) -> str:
+    """The error-reduction figure, saying so when it is the firm's planning estimate."""
+    text = f"{share * 100:.0f}% fewer data-entry errors"
+    return text + (" (planning estimate for automated data entry; confirm against the client's error log)" if estimated else "")
+
+
+def roi_text(c: Completeness, roi: derive.Roi | None, savings: derive.Savings | None) -> Any:
+    """ROI and payback when the budget is known; otherwise the annual value and what is missing."""
+    if roi is None:
+        return c.value("ROI", None, "Pain Points > Hours per Week (time savings are needed for ROI)")
+    value = f"${roi.annual_value:,.0f} a year in staff time ({savings.annual_hours:,.0f} h at ${roi.hourly_rate:,.2f}/h, {roi.rate_source})"
+    if roi.roi is None:
+        c.value("Project budget", None, "Projects > Budget")
+        return value + "; ROI and payback need the project budget"
+    c.value("Project budget", roi.budget, "")
+    return f"{roi.roi * 100:,.0f}% first-year ROI on a ${roi.budget:,.0f} budget, paying back in {roi.payback_months:,.1f} months; {value}"

@@ -6,7 +6,7 @@ Validation collects problems; only fatal conditions raise, wrapping one Problem.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 ERROR = "error"

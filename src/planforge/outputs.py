@@ -98,7 +98,6 @@ def _one(ctx: PlanContext, out: Path, formats: tuple[str, ...], plan_date: date)
 
 def _pdfs(contexts: list[PlanContext], out: Path) -> list[Path]:
     """Convert the plans' DOCX to PDF with LibreOffice in one batch, in a private folder, then move them in."""
-    import shutil
     import subprocess
     import tempfile
 

@@ -8,7 +8,6 @@ The CLI is a thin shell around ``generate``.
 from __future__ import annotations
 
 import gc
-import os
 import re
 import time
 from contextlib import contextmanager

@@ -12,47 +12,8 @@ from typing import Any
 
 from . import compose, derive
 from .catalog import CatalogSystem, Match, integration_types, lookup
+from .completeness import Completeness, Tbd
 from .model import OpenItem, Project, Risk, Settings
-
-
-@dataclass(frozen=True)
-class Tbd:
-    """A value the intake does not give yet; ``source`` says where to fill it."""
-
-    label: str
-    source: str
-
-    def __str__(self) -> str:
-        return "[TBD]"
-
-
-class Completeness:
-    """Counts expected fields and remembers the missing ones, in the order the plan shows them."""
-
-    def __init__(self) -> None:
-        self.expected = 0
-        self.filled = 0
-        self._missing: dict[str, Tbd] = {}
-
-    @property
-    def missing(self) -> list[Tbd]:
-        return list(self._missing.values())
-
-    def value(self, label: str, value: Any, source: str) -> Any:
-        self.expected += 1
-        if value is None or value == "" or value == () or value == []:
-            return self._missing.setdefault(label, Tbd(label, source))
-        self.filled += 1
-        return value
-
-    def items(self, label: str, items: list, source: str) -> list:
-        """Like ``value`` for a list: an empty list counts as missing and is returned empty."""
-        self.value(label, items, source)
-        return items
-
-    @property
-    def ratio(self) -> float:
-        return self.filled / self.expected if self.expected else 1.0
 
 
 @dataclass(frozen=True)
@@ -222,8 +183,8 @@ def build_context(project: Project, settings: Settings, plan_date: date) -> Plan
         complexity=level, complexity_how=how, phases=phases, total_timeline=total, go_live=go_live,
         pain_points=c.items("Pain points", [p.pain_point for p in project.pain_points], "Pain Points sheet"),
         impacts=compose.business_impacts(c.items("Business objectives", project.objectives, "Objectives sheet"), project.pain_points),
-        time_savings=_savings_text(c, savings, settings), error_reduction=_reduction_text(reduction, estimated),
-        roi=_roi_text(c, roi, savings), rationale=rationale,
+        time_savings=compose.savings_text(c, savings, settings), error_reduction=compose.reduction_text(reduction, estimated),
+        roi=compose.roi_text(c, roi, savings), rationale=rationale,
         workflows=[(w.workflow, w.spec_section) for w in c.items("Workflows", project.workflows, "Workflows sheet")],
         team=_team(c, project, people, lead, pm),
         access=[(f.name, c.value(f"{f.name} account details", _facts_row(project, f.name).account_details if _facts_row(project, f.name) else None, f"Systems sheet > Account Details for {f.name}")) for f in api[:2]],
@@ -249,7 +210,7 @@ def build_context(project: Project, settings: Settings, plan_date: date) -> Plan
                     "window": c.value("Deployment window", project.deployment_window, "Projects > Deployment Window"),
                     "rollback_criteria": c.value("Rollback criteria", project.rollback_criteria, "Projects > Rollback Criteria"),
                     "rollback_time": c.value("Rollback time", project.rollback_time, "Projects > Rollback Time")},
-        deployment_steps=[s.step + (f" ({s.owner})" if s.owner else "") for s in project.deployment_steps] or _default_steps(project),
+        deployment_steps=[s.step + (f" ({s.owner})" if s.owner else "") for s in project.deployment_steps] or compose.default_steps(project),
         steps_are_default=not project.deployment_steps,
         metrics={"success_rate": _pct(project.target_success_rate or settings.target_success_rate),
                  "duration": c.value("Target sync duration", project.target_sync_duration, "Projects > Target Sync Duration"),
@@ -385,39 +346,3 @@ def _scenarios(project: Project) -> dict[str, Any]:
         else:
             out[{"Happy Path": "happy", "Edge Case": "edge", "Error Handling": "error", "Security": "security"}[kind]].append(s.scenario)
     return out
-
-
-def _default_steps(project: Project) -> list[str]:
-    return [f"Confirm go/no-go with {project.client_name} at the start of the window",
-            "Deploy the integration to production and verify its configuration",
-            "Run the smoke tests against production credentials",
-            f"Enable the first sync cycle from {project.system_a} to {project.system_b}",
-            f"Verify the first records in {project.system_b} with the client and close the window"]
-
-
-def _savings_text(c: Completeness, savings: derive.Savings | None, settings: Settings) -> Any:
-    if savings is None:
-        return c.value("Time savings", None, "Pain Points > Hours per Week")
-    c.value("Time savings", savings.weekly_hours, "")
-    text = f"About {savings.weekly_hours:,.1f} hours a week ({savings.annual_hours:,.0f} hours a year over {settings.working_weeks_per_year} working weeks)"
-    text = text.replace(".0 hours a week", " hours a week")
-    if savings.uncounted:
-        n = len(savings.uncounted)
-        text += f"; {n} more pain point{'s' if n != 1 else ''} without stated hours not counted"
-    return text
-
-
-def _reduction_text(share: float, estimated: bool) -> str:
-    text = f"{share * 100:.0f}% fewer data-entry errors"
-    return text + (" (planning estimate for automated data entry; confirm against the client's error log)" if estimated else "")
-
-
-def _roi_text(c: Completeness, roi: derive.Roi | None, savings: derive.Savings | None) -> Any:
-    if roi is None:
-        return c.value("ROI", None, "Pain Points > Hours per Week (time savings are needed for ROI)")
-    value = f"${roi.annual_value:,.0f} a year in staff time ({savings.annual_hours:,.0f} h at ${roi.hourly_rate:,.2f}/h, {roi.rate_source})"
-    if roi.roi is None:
-        c.value("Project budget", None, "Projects > Budget")
-        return value + "; ROI and payback need the project budget"
-    c.value("Project budget", roi.budget, "")
-    return f"{roi.roi * 100:,.0f}% first-year ROI on a ${roi.budget:,.0f} budget, paying back in {roi.payback_months:,.1f} months; {value}"

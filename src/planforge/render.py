@@ -16,8 +16,9 @@ from typing import Any
 
 import jinja2
 
+from .completeness import Tbd
 from .errors import TemplateError
-from .plan_context import PlanContext, Tbd
+from .plan_context import PlanContext
 
 TBD_MARK = "[TBD]"
 _ALWAYS = re.compile(r"([\\`*_\[\]<|~])")

@@ -7,7 +7,7 @@ are checked against them by a test. Each field's help text is written where it i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 INTEGRATION_TYPES = ("accounting", "marketing", "fulfillment", "inventory", "pos")

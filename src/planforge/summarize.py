@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 import xlsxwriter
 
 from . import __version__
+from .completeness import Tbd
 from .derive import PHASE_NAMES, risk_level
-from .plan_context import PlanContext, Tbd
+from .plan_context import PlanContext
 from .workload import overlap_runs, people_load
 from .write import atomic_path
 
@@ -97,7 +98,7 @@ def _table(ws, fmt: _Formats, name: str, columns: list[tuple[str, str, int]], ro
         for j, value in enumerate(row):
             if value is not None and value != "" and not isinstance(value, Tbd):
                 writers[j](i, j, value)
-    for j, (_, kind, width) in enumerate(columns):
+    for j, (_, _kind, width) in enumerate(columns):
         ws.set_column(j, j, width)
     last = first_row + max(len(rows), 1)
     ws.add_table(first_row, 0, last, len(columns) - 1, {

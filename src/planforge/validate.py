@@ -13,9 +13,23 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import schema
-from .errors import ERROR, WARNING, Problem, UnreadableWorkbook, did_you_mean, make_problem
 from .catalog import integration_types, lookup
-from .intake import RawSheet, RawWorkbook, cell_ref, column_letter, find_workbooks, read_workbook
+from .errors import (
+    ERROR,
+    WARNING,
+    Problem,
+    UnreadableWorkbook,
+    did_you_mean,
+    make_problem,
+)
+from .intake import (
+    RawSheet,
+    RawWorkbook,
+    cell_ref,
+    column_letter,
+    find_workbooks,
+    read_workbook,
+)
 from .model import CHILD_TYPES, Portfolio, Project, Settings
 from .parse import MAX_TEXT, BadValue, id_problem, parse_text, parser_for
 
