@@ -60,6 +60,8 @@ def executive_summary(project: Project, types: tuple[str, ...], weeks_to_live: s
     elif project.pain_points:
         first = project.pain_points[0].pain_point.strip().rstrip(".")
         parts.append(f"The first pain point it removes: {first}.")
+    if project.migration_scope and (project.data_migration is not False):
+        parts.append(f"The work includes a data migration: {sentence_start(project.migration_scope, names)}.")
     if weekly_hours:
         parts.append(f"Automating the manual steps should save about {weekly_hours:,.0f} staff hours a week.")
     when = f" (go-live {go_live})" if go_live else ""
@@ -142,4 +144,6 @@ def roi_text(c: Completeness, roi: derive.Roi | None, savings: derive.Savings | 
         c.value("Project budget", None, "Projects > Budget")
         return value + "; ROI and payback need the project budget"
     c.value("Project budget", roi.budget, "")
-    return f"{roi.roi * 100:,.0f}% first-year ROI on a ${roi.budget:,.0f} budget, paying back in {roi.payback_months:,.1f} months; {value}"
+    ratio = f"{roi.roi * 100:,.0f}%".replace("-", "\u2212")
+    later = ", positive in year two" if roi.roi < 0 else ""
+    return f"Pays back in {roi.payback_months:,.1f} months on a ${roi.budget:,.0f} budget (first-year ROI {ratio}{later}); {value}"
