@@ -176,8 +176,21 @@ def test_only_limits_the_run(tmp_path):
 def test_stale_plans_are_reported_not_mixed_in(tmp_path):
     (tmp_path / "OLD-1-implementation-plan.md").write_text("old")
     result = generate([SAMPLE], tmp_path, DAY, summary=False)
-    assert [p.name for p in result.stale] == ["OLD-1-implementation-plan.md"]
+    assert [(p.name, code) for p, code in result.stale] == [("OLD-1-implementation-plan.md", "stale-output")]
     assert any(p.code == "stale-output" for p in result.report.problems)
+
+
+def test_plans_of_broken_projects_are_reported_as_not_updated(book, tmp_path):
+    (tmp_path / "P-2-implementation-plan.md").write_text("from last week")
+    projects = [PROJECT_HEADER, PROJECT_ROW, ["P-2", "n", "c", "Shopify", "Klaviyo", "lots", None]]
+    result = generate([book(Projects=projects)], tmp_path, DAY, summary=False)
+    assert [(p.name, code) for p, code in result.stale] == [("P-2-implementation-plan.md", "outdated-output")]
+
+
+def test_only_reports_failures_among_the_selected(book, tmp_path):
+    projects = [PROJECT_HEADER, PROJECT_ROW, ["P-2", "n", "c", "Shopify", "Klaviyo", "lots", None]]
+    result = generate([book(Projects=projects)], tmp_path / "out", DAY, only=["P-1"], summary=False)
+    assert result.skipped == {} and [c.project.project_id for c in result.contexts] == ["P-1"]
 
 
 def test_no_temporary_files_left(sample_run):

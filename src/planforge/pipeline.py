@@ -38,7 +38,7 @@ class RunResult:
     report: Report
     written: list[Path] = field(default_factory=list)
     skipped: dict[str, list[Problem]] = field(default_factory=dict)
-    stale: list[Path] = field(default_factory=list)
+    stale: list[tuple[Path, str]] = field(default_factory=list)
     contexts: list[PlanContext] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -52,14 +52,14 @@ Progress = Callable[[int], None]
 
 def generate(paths: Sequence[str | Path], out_dir: str | Path, plan_date: date, *, only: Iterable[str] = (),
              strict: bool = False, summary: bool = True, formats: Sequence[str] = ("md",), jobs: int | None = None,
-             limit: int | None = None, progress: Progress | None = None, reference_docx: Path | None = None) -> RunResult:
+             progress: Progress | None = None, reference_docx: Path | None = None) -> RunResult:
     """Generate one plan per valid project (and the portfolio summary) into ``out_dir``."""
     from .outputs import check_formats
 
     check_formats(formats, reference_docx)
     with _collector_paused():
         return _generate(paths, out_dir, plan_date, only=only, strict=strict, summary=summary, formats=formats,
-                         jobs=jobs, limit=limit, progress=progress)
+                         jobs=jobs, progress=progress)
 
 
 @contextmanager
@@ -76,7 +76,7 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _generate(paths: Sequence[str | Path], out_dir: str | Path, plan_date: date, *, only: Iterable[str], strict: bool,
-              summary: bool, formats: Sequence[str], jobs: int | None, limit: int | None, progress: Progress | None) -> RunResult:
+              summary: bool, formats: Sequence[str], jobs: int | None, progress: Progress | None) -> RunResult:
     from .outputs import write_plans
 
     started = time.perf_counter()
@@ -88,15 +88,17 @@ def _generate(paths: Sequence[str | Path], out_dir: str | Path, plan_date: date,
         del raws
     if strict and report.errors:
         raise ValidationFailed(f"{len(report.errors)} error(s) in the intake; --strict wrote nothing", report)
+    only = list(only)
+    projects = _select(report.portfolio.projects, only, report)
     out = prepare_out_dir(Path(out_dir))
-    projects = _select(report.portfolio.projects, only, report)[:limit]
-    result = RunResult(report=report, skipped=dict(report.invalid_projects), timings=timings)
+    skipped = {pid: ps for pid, ps in report.invalid_projects.items() if not only or pid in only}
+    result = RunResult(report=report, skipped=skipped, timings=timings)
     with _timed(timings, "derive"):
         settings = report.portfolio.settings
         result.contexts = [build_context(p, settings, plan_date) for p in projects]
     result.stale = _stale_plans(out, report)
-    for path in result.stale:
-        report.problems.append(make_problem("stale-output", file=path.name))
+    for path, code in result.stale:
+        report.problems.append(make_problem(code, file=path.name))
     side_job = None
     if summary:
         from .summarize import write_summary
@@ -143,7 +145,13 @@ def _select(projects: list[Project], only: Iterable[str], report: Report) -> lis
 _PLAN_FILE = re.compile(rf"^(.+){PLAN_SUFFIX}\.(md|html|docx|pdf)$")
 
 
-def _stale_plans(out: Path, report: Report) -> list[Path]:
-    """Plan files in ``out`` whose project is no longer in the intake at all."""
-    known = {p.project_id for p in report.portfolio.projects} | set(report.invalid_projects)
-    return [path for path in sorted(out.iterdir()) if (m := _PLAN_FILE.match(path.name)) and m.group(1) not in known]
+def _stale_plans(out: Path, report: Report) -> list[tuple[Path, str]]:
+    """Plan files in ``out`` that this run does not refresh: their project is gone from the
+    intake (``stale-output``), or has errors and was skipped (``outdated-output``)."""
+    valid = {p.project_id for p in report.portfolio.projects}
+    found = []
+    for path in sorted(out.iterdir()):
+        m = _PLAN_FILE.match(path.name)
+        if m and m.group(1) not in valid:
+            found.append((path, "outdated-output" if m.group(1) in report.invalid_projects else "stale-output"))
+    return found
