@@ -130,6 +130,17 @@ def test_lock_files_next_to_workbooks_are_skipped(tmp_path):
     assert [(p.code, p.file) for p in report.problems if p.code == "lock-file-skipped"] == [("lock-file-skipped", "~$intake.xlsx")]
 
 
+def test_scratch_sheets_are_not_read(book):
+    def scratch(wb):
+        ws = wb.create_sheet("My notes")
+        ws["A1"] = "=SUM(1,2)"  # a formula without a saved value: would be an error on a schema sheet
+        ws["B1"] = "#REF!"
+        ws["B1"].data_type = "e"
+
+    report = validate_files([book(after=scratch)])
+    assert report.valid and report.problems == []
+
+
 def test_empty_workbook(book, tmp_path):
     path = tmp_path / "blank.xlsx"
     openpyxl.Workbook().save(path)

@@ -92,7 +92,7 @@ def read_workbook(path: str | Path) -> RawWorkbook:
     """Read every sheet of ``path`` once. Raises UnreadableWorkbook with one located Problem."""
     path = Path(path)
     _check_file(path)
-    xml_facts: dict[str, tuple[dict, frozenset, bool]] = {}
+    xml_facts: dict[str, tuple[dict, frozenset]] = {}
     if zipfile.is_zipfile(path):
         xml_facts = _scan_xlsx(path)
     try:
@@ -106,9 +106,12 @@ def read_workbook(path: str | Path) -> RawWorkbook:
         for meta in book.sheets_metadata:
             if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
                 continue
+            if not _wanted(meta.name):
+                sheets[meta.name] = RawSheet(name=meta.name, rows=[])  # known by name only (for "did you mean")
+                continue
             sheet = book.get_sheet_by_name(meta.name)
             rows = [[_normalise(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
-            flags, hidden_rows, _ = xml_facts.get(meta.name, ({}, frozenset(), False))
+            flags, hidden_rows = xml_facts.get(meta.name, ({}, frozenset()))
             merged = tuple(_range_ref(r) for r in (sheet.merged_cell_ranges or ()))
             sheets[meta.name] = RawSheet(
                 name=meta.name,
@@ -123,6 +126,13 @@ def read_workbook(path: str | Path) -> RawWorkbook:
     finally:
         book.close()
     return RawWorkbook(path=path, sheets=sheets)
+
+
+def _wanted(sheet_name: str) -> bool:
+    """Only the schema's sheets (and Settings) are loaded; an analyst's scratch sheets cost nothing."""
+    from .schema import SETTINGS_SHEET, SHEETS, normalise_header
+
+    return normalise_header(sheet_name) in {normalise_header(s.name) for s in SHEETS} | {normalise_header(SETTINGS_SHEET)}
 
 
 def _check_file(path: Path) -> None:
@@ -147,7 +157,7 @@ def _check_file(path: Path) -> None:
         raise _unreadable(path, "unreadable-file", reason="it is a text file (a CSV?)" if texty else "it is not a zip container")
 
 
-def _scan_xlsx(path: Path) -> dict[str, tuple[dict, frozenset, bool]]:
+def _scan_xlsx(path: Path) -> dict[str, tuple[dict, frozenset]]:
     """Check the zip against the caps, then find flagged cells and hidden rows per sheet name."""
     try:
         zf = zipfile.ZipFile(path)
@@ -183,15 +193,15 @@ def _scan_xlsx(path: Path) -> dict[str, tuple[dict, frozenset, bool]]:
             parts = _sheet_parts(zf)
         except ElementTree.ParseError as e:
             raise _unreadable(path, "unreadable-file", reason="its workbook.xml is damaged") from e
-        facts: dict[str, tuple[dict, frozenset, bool]] = {}
+        facts: dict[str, tuple[dict, frozenset]] = {}
         for sheet_name, part in parts.items():
-            if part not in names:
+            if part not in names or not _wanted(sheet_name):
                 continue
             try:
                 data = _read_capped(zf, part)
             except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
                 raise _unreadable(path, "unreadable-file", reason=f"sheet {sheet_name!r} is damaged") from e
-            facts[sheet_name] = (_flag_cells(data), _hidden_rows(data), False)
+            facts[sheet_name] = (_flag_cells(data), _hidden_rows(data))
         return facts
 
 
