@@ -36,6 +36,7 @@ class ApiFacts:
     batch: Any
     quirks: Any
     catalog_note: str
+    account_details: str | None = None
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,7 @@ def build_context(project: Project, settings: Settings, plan_date: date) -> Plan
         roi=compose.roi_text(c, roi, savings), rationale=rationale,
         workflows=[(w.workflow, w.spec_section) for w in c.items("Workflows", project.workflows, "Workflows sheet")],
         team=_team(c, project, people, lead, pm),
-        access=[(f.name, c.value(f"{f.name} account details", _facts_row(project, f.name).account_details if _facts_row(project, f.name) else None, f"Systems sheet > Account Details for {f.name}")) for f in api[:2]],
+        access=[(f.name, c.value(f"{f.name} account details", f.account_details, f"Systems sheet > Account Details for {f.name}")) for f in api[:2]],
         provider=c.value("Hosting provider", project.hosting_provider or settings.hosting_provider, "Projects > Hosting Provider, or Settings > Hosting Provider"),
         secret_manager=c.value("Secret manager", project.secret_manager or settings.secret_manager, "Projects > Secret Manager, or Settings > Secret Manager"),
         monitoring_tool=c.value("Monitoring tool", project.monitoring_tool or settings.monitoring_tool, "Projects > Monitoring Tool, or Settings > Monitoring Tool"),
@@ -328,7 +329,7 @@ def _api_facts(c: Completeness, name: str, project: Project) -> ApiFacts:
         note = f"{name} was read as {entry.name} ({ambiguity}); write the full product name on the Projects sheet if that is wrong. "
     if used_catalog and entry:
         note += f"Figures not given on the Systems sheet are vendor figures from the planforge catalog (source: {entry.source}; as of {entry.as_of}; confidence {entry.confidence}). Confirm them for the client's plan or tier."
-    return ApiFacts(name=name, catalog_note=note, **facts)
+    return ApiFacts(name=name, catalog_note=note, account_details=row.account_details if row else None, **facts)
 
 
 def _risks(c: Completeness, risks: list[Risk], lead: Any) -> list[RiskRow]:
