@@ -161,8 +161,8 @@ def _progress_bar():
     task = bar.add_task("plans", total=None)
 
     class _Advance:
-        def advance(self, n: int) -> None:
-            bar.advance(task, n)
+        def advance(self, n: int, total: int) -> None:
+            bar.update(task, advance=n, total=total)
 
         def stop(self) -> None:
             bar.stop()

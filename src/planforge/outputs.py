@@ -48,7 +48,7 @@ def soffice() -> str | None:
 
 
 def write_plans(contexts: list[PlanContext], out: Path, formats: Sequence[str], plan_date: date, timings: dict[str, float],
-                *, jobs: int | None = None, progress: Callable[[int], None] | None = None,
+                *, jobs: int | None = None, progress: Callable[[int, int], None] | None = None,
                 side_job: Callable[[], None] | None = None) -> list[Path]:
     """Render and write every plan in every format; returns the paths written, in project order.
 
@@ -64,7 +64,7 @@ def write_plans(contexts: list[PlanContext], out: Path, formats: Sequence[str], 
         for ctx in contexts:
             written += _one(ctx, out, formats, plan_date)
             if progress:
-                progress(1)
+                progress(1, len(contexts))
         if side_job:
             side_job()
     if "pdf" in formats:
@@ -141,7 +141,7 @@ def _work(bounds: tuple[int, int]) -> list[str]:
 
 
 def _parallel(contexts: list[PlanContext], out: Path, formats: tuple[str, ...], plan_date: date, jobs: int,
-              progress: Callable[[int], None] | None, side_job: Callable[[], None] | None) -> list[Path]:
+              progress: Callable[[int, int], None] | None, side_job: Callable[[], None] | None) -> list[Path]:
     """Fork ``jobs`` workers (they inherit the contexts: nothing is pickled on the way in); the
     side job is queued first, then chunks of plans are handed out as workers come free."""
     global _SHARED
@@ -155,7 +155,7 @@ def _parallel(contexts: list[PlanContext], out: Path, formats: tuple[str, ...], 
             for (lo, hi), paths in zip(chunks, pool.imap(_work, chunks)):
                 written += [Path(p) for p in paths]
                 if progress:
-                    progress(hi - lo)
+                    progress(hi - lo, len(contexts))
             if side:
                 side.get()
     finally:

@@ -47,7 +47,7 @@ class RunResult:
         return self.report.valid and not self.skipped
 
 
-Progress = Callable[[int], None]
+Progress = Callable[[int, int], None]  # (plans just done, plans in all)
 
 
 def generate(paths: Sequence[str | Path], out_dir: str | Path, plan_date: date, *, only: Iterable[str] = (),
