@@ -196,3 +196,19 @@ def test_only_reports_failures_among_the_selected(book, tmp_path):
 def test_no_temporary_files_left(sample_run):
     out, _ = sample_run
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_several_intakes_in_one_run_each_with_its_own_settings(book, tmp_path):
+    first = book("a.xlsx", Settings=[["Setting", "Value"], ["Default Hourly Rate", 100]],
+                 Pain_Points=[["Project ID", "Pain Point", "Hours per Week"], ["P-1", "x", 10]])
+    second = book("b.xlsx", Projects=[PROJECT_HEADER, ["Q-1"] + PROJECT_ROW[1:]],
+                  Pain_Points=[["Project ID", "Pain Point", "Hours per Week"], ["Q-1", "x", 10]])
+    result = generate([first, second], tmp_path / "out", DAY, summary=False)
+    rates = {c.project.project_id: c.roi_figures.hourly_rate for c in result.contexts}
+    assert rates == {"P-1": 100, "Q-1": 45}
+
+
+def test_the_same_id_in_two_intakes_is_an_error(book, tmp_path):
+    result = generate([book("a.xlsx"), book("b.xlsx")], tmp_path / "out", DAY, summary=False)
+    assert [c.project.project_id for c in result.contexts] == ["P-1"]
+    assert [(p.code, p.file) for p in result.report.errors] == [("duplicate-id", "b.xlsx")]

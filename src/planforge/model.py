@@ -219,3 +219,8 @@ class Portfolio:
     projects: list[Project]
     settings: Settings = field(default_factory=Settings)
     files: tuple[str, ...] = ()
+    settings_by_file: dict[str, Settings] = field(default_factory=dict)
+
+    def settings_for(self, project: Project) -> Settings:
+        """Each workbook's own Settings sheet applies to its projects (several intakes, one run)."""
+        return self.settings_by_file.get(project.file, self.settings)

@@ -94,8 +94,8 @@ def _generate(paths: Sequence[str | Path], out_dir: str | Path, plan_date: date,
     skipped = {pid: ps for pid, ps in report.invalid_projects.items() if not only or pid in only}
     result = RunResult(report=report, skipped=skipped, timings=timings)
     with _timed(timings, "derive"):
-        settings = report.portfolio.settings
-        result.contexts = [build_context(p, settings, plan_date) for p in projects]
+        portfolio = report.portfolio
+        result.contexts = [build_context(p, portfolio.settings_for(p), plan_date) for p in projects]
     result.stale = _stale_plans(out, report)
     for path, code in result.stale:
         report.problems.append(make_problem(code, file=path.name))

@@ -106,7 +106,7 @@ def validate_workbooks(raws: list[RawWorkbook], problems: list[Problem] | None =
     problems = list(problems or [])
     projects: list[Project] = []
     invalid: dict[str, list[Problem]] = {}
-    settings = Settings()
+    settings_by_file: dict[str, Settings] = {}
     files: list[str] = []
     seen: dict[str, tuple[str, int]] = {}
     for raw in raws:
@@ -114,7 +114,7 @@ def validate_workbooks(raws: list[RawWorkbook], problems: list[Problem] | None =
         report = validate_workbook(raw)
         problems.extend(report.problems)
         invalid.update(report.invalid_projects)
-        settings = report.portfolio.settings if len(files) == 1 else settings
+        settings_by_file[raw.file] = report.portfolio.settings
         for project in report.portfolio.projects:
             key = project.project_id.casefold()
             if key in seen:
@@ -126,7 +126,9 @@ def validate_workbooks(raws: list[RawWorkbook], problems: list[Problem] | None =
                 continue
             seen[key] = (raw.file, project.row)
             projects.append(project)
-    return Report(problems=problems, portfolio=Portfolio(projects, settings, tuple(files)), invalid_projects=invalid)
+    first = settings_by_file[files[0]] if files else Settings()
+    portfolio = Portfolio(projects, first, tuple(files), settings_by_file)
+    return Report(problems=problems, portfolio=portfolio, invalid_projects=invalid)
 
 
 def validate_workbook(raw: RawWorkbook) -> Report:
