@@ -148,12 +148,48 @@ def templates_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "templates"
 
 
+_STATIC_INCLUDE = re.compile(r'\{% include "([^"]+)" %\}')
+
+
+class _InliningLoader(jinja2.FileSystemLoader):
+    """Loads templates with their static includes inlined at compile time.
+
+    The plan stays split into one partial per section for its authors, but renders as one
+    compiled template: an include creates a new context on every render, which cost half the
+    rendering time. ``line_map`` keeps each inlined line's real file and line for error messages."""
+
+    def __init__(self, searchpath: str):
+        super().__init__(searchpath)
+        self.line_map: dict[str, list[tuple[str, int]]] = {}
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        source, filename, uptodate = super().get_source(environment, template)
+        lines: list[tuple[str, int]] = []
+        expanded = self._expand(environment, template, source, lines, depth=0)
+        self.line_map[template] = lines
+        return expanded, filename, uptodate
+
+    def _expand(self, environment, name: str, source: str, lines: list, depth: int) -> str:
+        if depth > 10:
+            raise TemplateError(f"template {name}: includes nest too deep")
+        out: list[str] = []
+        for number, line in enumerate(source.split("\n"), start=1):
+            match = _STATIC_INCLUDE.fullmatch(line.strip())
+            if match:
+                inner = super().get_source(environment, match.group(1))[0]
+                out.append(self._expand(environment, match.group(1), inner.rstrip("\n"), lines, depth + 1))
+            else:
+                out.append(line)
+                lines.append((name, number))
+        return "\n".join(out)
+
+
 @lru_cache(maxsize=4)
 def environment(flavor: str = "md") -> jinja2.Environment:
     """The environment factory. ``md``: strict undefined, Markdown-escaping finalize, our filters.
     ``html`` (index and page shells): the same loader and filters with HTML autoescaping instead."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        loader=_InliningLoader(str(templates_dir())),
         undefined=jinja2.StrictUndefined,
         autoescape=flavor == "html",
         finalize=_finalize if flavor == "md" else None,
@@ -176,12 +212,21 @@ def render_template(name: str, **context: Any) -> str:
     try:
         return environment(flavor).get_template(name).render(**context)
     except jinja2.TemplateError as e:
-        where = f"{getattr(e, 'name', None) or name}:{getattr(e, 'lineno', '?')}"
+        where = _where(flavor, getattr(e, "name", None) or name, getattr(e, "lineno", None))
         raise TemplateError(f"template {where}: {e.message if hasattr(e, 'message') else e}") from e
+
+
+def _where(flavor: str, name: str, lineno: int | None) -> str:
+    """The real partial and line of an error inside an inlined template."""
+    lines = environment(flavor).loader.line_map.get(name, [])
+    if lineno and 0 < lineno <= len(lines):
+        return "%s:%d" % lines[lineno - 1]
+    return f"{name}:{lineno or '?'}"
 
 
 def render_markdown(ctx: PlanContext) -> str:
     """One plan as Markdown. Normalises blank-line runs so the layout is stable."""
     text = render_template("plan/plan.md.j2", p=ctx, project=ctx.project)
-    text = re.sub(r"\n{3,}", "\n\n", text)
+    while "\n\n\n" in text:  # optional blocks may leave blank-line runs; str.replace beats a regex here
+        text = text.replace("\n\n\n", "\n\n")
     return text.rstrip("\n") + "\n"

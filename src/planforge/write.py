@@ -21,18 +21,19 @@ def atomic_path(target: Path) -> Iterator[Path]:
     try:
         if not target.parent.is_dir():
             target.parent.mkdir(parents=True, exist_ok=True)
-        tmp.unlink(missing_ok=True)  # left by a killed run that had our PID
         yield tmp
         os.replace(tmp, target)  # rename never follows a symlink at ``target``
-    except OSError as e:
-        raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
-    finally:
-        with contextlib.suppress(FileNotFoundError):
+    except BaseException as e:
+        with contextlib.suppress(OSError):
             tmp.unlink()
+        if isinstance(e, OSError):
+            raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
+        raise
 
 
 def write_bytes(target: Path, data: bytes) -> None:
-    with atomic_path(target) as tmp, open(tmp, "xb") as fh:
+    """Write ``data`` atomically; a temporary file left by a killed run with our PID is overwritten."""
+    with atomic_path(target) as tmp, open(tmp, "wb") as fh:
         fh.write(data)
 
 
