@@ -57,3 +57,26 @@ def test_table_cells_keep_the_row_shape():
 def test_code_span_fences_backticks():
     assert code_span("a`b") == "``a`b``"
     assert rendered_text(code_span("``x")) == "<code>``x</code>"
+
+
+def test_inlined_includes_keep_real_file_and_line_for_errors(tmp_path):
+    import jinja2
+
+    from planforge.render import _InliningLoader
+
+    (tmp_path / "main.md.j2").write_text("# Title\n{% include \"part.md.j2\" %}\nend {{ ok }}\n")
+    (tmp_path / "part.md.j2").write_text("first\n{{ missing }}\n")
+    loader = _InliningLoader(str(tmp_path))
+    env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined)
+    with pytest.raises(jinja2.UndefinedError) as info:
+        env.get_template("main.md.j2").render(ok=1)
+    lineno = _template_lineno(info.value)
+    assert loader.line_map["main.md.j2"][lineno - 1] == ("part.md.j2", 2)
+    assert env.get_template("main.md.j2").render(ok=1, missing="x") == "# Title\nfirst\nx\nend 1"
+
+
+def _template_lineno(error) -> int:
+    import traceback
+
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith("main.md.j2")]
+    return frames[-1].lineno
