@@ -50,27 +50,34 @@ def people_load(contexts: list[PlanContext]) -> list[WeekLoad]:
     """Every (person, week) with any load, sorted by person then week."""
     load: dict[tuple[str, date], float] = defaultdict(float)
     projects: dict[tuple[str, date], set[str]] = defaultdict(set)
+    week = timedelta(days=7)
     for ctx in contexts:
         if ctx.phases[0].start is None:
             continue
+        phase_weeks = []  # the Mondays each phase touches, computed once per project
+        for phase in ctx.phases:
+            mondays, day = [], monday(phase.start)
+            while day <= phase.end:
+                mondays.append(day)
+                day += week
+            phase_weeks.append(mondays)
+        role_weeks: dict[tuple[int, ...], set[date]] = {}
+        pid = ctx.project.project_id
         for member in ctx.project.team:
             phases = ROLE_PHASES.get(member.role)
             if not phases:
                 continue
+            weeks = role_weeks.get(phases)
+            if weeks is None:
+                weeks = role_weeks[phases] = {w for n in phases for w in phase_weeks[n - 1]}
             share = member.allocation if member.allocation is not None else 1.0
-            weeks: set[date] = set()
-            for n in phases:
-                phase = ctx.phases[n - 1]
-                week = monday(phase.start)
-                while week <= phase.end:
-                    weeks.add(week)
-                    week += timedelta(days=7)
-            for week in weeks:
-                key = (member.name.strip(), week)
+            name = member.name.strip()
+            for w in weeks:
+                key = (name, w)
                 load[key] += share
-                projects[key].add(ctx.project.project_id)
-    return [WeekLoad(person, week, round(load[(person, week)], 4), tuple(sorted(projects[(person, week)])))
-            for person, week in sorted(load)]
+                projects[key].add(pid)
+    return [WeekLoad(person, w, round(load[(person, w)], 4), tuple(sorted(projects[(person, w)])))
+            for person, w in sorted(load)]
 
 
 def overlap_runs(loads: list[WeekLoad]) -> list[tuple[str, date, date, int, float, int, str]]:
