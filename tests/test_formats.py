@@ -78,6 +78,7 @@ def test_docx_structure_and_properties(formats_run):
     props = document.core_properties
     assert (props.title, props.subject, props.created.date()) == ("Implementation Plan: ERP Orders, Inventory & Financials", "Harbor Home Goods", DAY)
     assert "PAGE" in document.sections[0].footer._element.xml
+    assert document.sections[0].header.paragraphs[0].text.startswith("Harbor Home Goods")
 
 
 def test_formats_are_byte_identical_across_runs(formats_run, tmp_path):

@@ -59,6 +59,7 @@ def plan_docx(ctx: PlanContext, markdown: str, plan_date: date) -> bytes:
     writer = _Writer(document)
     writer.write(md_tokens.parse(markdown))
     _footer_page_numbers(document)
+    _header(document, ctx)
     _properties(document, ctx, plan_date)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -181,13 +182,36 @@ class _Writer:
                 cell = cells[c]
                 paragraph = cell.paragraphs[0]
                 self.runs(paragraph, inline)
+                for run in paragraph.runs:
+                    run.font.size = Pt(9)  # tables read better a size down from body text
+                    run.bold = True if r == 0 else run.bold
                 if r == 0:
-                    for run in paragraph.runs:
-                        run.bold = True
                     _shade(cell, "D9E1F2")
         _repeat_header(table.rows[0])
+        self._widths(table, rows, width)
         self.add(None)
         return i + 1
+
+    def _widths(self, table, rows: list[list[Token]], width: int) -> None:
+        """Columns as wide as their text needs (a Risk column is wider than Likelihood)."""
+        section = self.doc.sections[0]
+        usable = section.page_width - section.left_margin - section.right_margin
+        longest_text = [0] * width
+        longest_word = [0] * width
+        for row in rows:
+            for c, inline in enumerate(row):
+                text = md_tokens.inline_text(inline)
+                longest_text[c] = max(longest_text[c], min(len(text), 40))
+                longest_word[c] = max(longest_word[c], max((len(w) for w in text.split()), default=0))
+        weights = [max(word * 2.5 + 5, text) for word, text in zip(longest_word, longest_text)]  # no word broken mid-way
+        total = sum(weights)
+        table.autofit = False
+        grid = table._tbl.tblGrid
+        for c, col in enumerate(grid.findall(qn("w:gridCol"))):
+            col.set(qn("w:w"), str(int(usable * weights[c] / total / 635)))  # EMU -> twentieths of a point
+        for docx_row in table.rows:
+            for c, cell in enumerate(docx_row.cells):
+                cell.width = int(usable * weights[c] / total)
 
 
 def _shade(cell, fill: str) -> None:
@@ -211,6 +235,15 @@ def _footer_page_numbers(document) -> None:
     _field(paragraph, "PAGE")
     paragraph.add_run(" of ")
     _field(paragraph, "NUMPAGES")
+
+
+def _header(document, ctx: PlanContext) -> None:
+    """Client and project on every page, as a consultancy deliverable carries them."""
+    paragraph = document.sections[0].header.paragraphs[0]
+    paragraph.text = ""
+    run = paragraph.add_run(f"{ctx.project.client_name} \u00b7 {ctx.project.project_name} \u00b7 Implementation Plan")
+    run.font.size = Pt(8)
+    run.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
 
 
 def _field(paragraph, instruction: str) -> None:
