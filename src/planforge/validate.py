@@ -173,7 +173,11 @@ def validate_workbook(raw: RawWorkbook) -> Report:
         project = Project(file=raw.file, row=row.excel_row, **row.values, **kids)
         _check_systems(checker, project_table, row, project)
         projects.append(project)
-    invalid = {pid: [p for p in checker.problems if p.project_id == pid and p.severity == ERROR] for pid in bad_ids}
+    errors_by_project: dict[str, list[Problem]] = defaultdict(list)
+    for p in checker.problems:
+        if p.severity == ERROR and p.project_id:
+            errors_by_project[p.project_id].append(p)
+    invalid = {pid: errors_by_project.get(pid, []) for pid in bad_ids}
     return Report(checker.problems, Portfolio(projects, settings, (raw.file,)), invalid)
 
 
