@@ -105,6 +105,22 @@ def test_entity_expansion_and_external_entities_are_refused(tmp_path, doctype):
     assert [(p.code, "DTD" in p.message) for p in problems] == [("unsafe-file", True)]
 
 
+def test_one_far_away_cell_cannot_blow_up_memory(book):
+    def far(wb):
+        wb["Projects"]["XFD1048576"] = "x"  # a few bytes of XML; read densely it is 17 billion cells
+
+    report = validate_files([book(after=far)])
+    assert [(p.code, "XFD" not in p.message and "1,048,576 rows" in p.message) for p in report.problems] == [("unsafe-file", True)]
+
+
+def test_wide_but_reasonable_sheets_are_read(book):
+    def wide(wb):
+        wb["Projects"]["ZZ40"] = "stray note"
+
+    report = validate_files([book(after=wide)])
+    assert report.portfolio.projects and not [p for p in report.problems if p.code == "unsafe-file"]
+
+
 def test_xlsm_is_read(tmp_path):
     path = tmp_path / "intake.xlsm"
     shutil.copy(SAMPLE, path)
