@@ -308,3 +308,10 @@ def test_traceback_only_with_debug(tmp_path, monkeypatch):
     assert plain.exit_code == 1 and "internal error" in plain.output and "Traceback" not in plain.output
     debug = CliRunner().invoke(main, ["--debug", "generate", str(SAMPLE), "-o", str(tmp_path)])
     assert isinstance(debug.exception, RuntimeError)
+
+
+def test_unclosed_cells_are_scanned_in_linear_time():
+    # 20,000 formula cells with no closing tags: the old regex scan was quadratic here
+    cells = b"".join(b'<c r="A%d"><f>1+1' % i for i in range(1, 20001))
+    flags = intake._flag_cells(b"<worksheet><sheetData><row r=\"1\">" + cells + b"</row></sheetData></worksheet>")
+    assert len(flags) == 20000 and flags[(0, 0)].kind == "formula"

@@ -263,7 +263,7 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_CELL_START = re.compile(rb"<(?:\w+:)?c[\s>/]")
 _ATTR_R = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _ATTR_T = re.compile(rb'\bt="(\w+)"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
@@ -281,8 +281,14 @@ def _flag_cells(data: bytes) -> dict[tuple[int, int], CellFlag]:
     if not any(mark in data for mark in _FORMULA_MARKS) and b't="e"' not in data:
         return {}
     flags: dict[tuple[int, int], CellFlag] = {}
-    for m in _CELL.finditer(data):
-        attrs, body = m.group(1), m.group(2) or b""
+    starts = [m.start() for m in _CELL_START.finditer(data)] + [len(data)]
+    for begin, following in zip(starts, starts[1:]):
+        # Each cell is bounded by the next cell's start: linear even when closing tags are missing
+        tag_end = data.find(b">", begin, following)
+        if tag_end < 0:
+            continue
+        attrs = data[begin:tag_end]
+        body = b"" if attrs.endswith(b"/") else data[tag_end + 1:following]
         t = _ATTR_T.search(attrs)
         has_formula = b"<f" in body or b":f" in body
         is_error = bool(t and t.group(1) == b"e")
