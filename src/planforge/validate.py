@@ -345,13 +345,14 @@ def _group_children(checker: _Checker, table: _Table, sheet: schema.Sheet, ids: 
     grouped: dict[str, list] = defaultdict(list)
     broken: set[str] = set()
     id_list = sorted(i for i in ids if i)
+    suggested: dict[str, str] = {}
     for row in table.rows:
         pid = row.values.get("project_id")
         if not pid:
             continue
         if pid not in ids:
             checker.add("unknown-project", sheet=table.sheet, row=row.excel_row, column="Project ID",
-                        cell=table.pid_cell(row), value=pid, project_id="", suggestion=did_you_mean(pid, id_list) if len(id_list) < 5000 else "")
+                        cell=table.pid_cell(row), value=pid, project_id="", suggestion=_suggest(pid, id_list, suggested))
             continue
         if table.broken:
             broken.add(pid)
@@ -361,6 +362,13 @@ def _group_children(checker: _Checker, table: _Table, sheet: schema.Sheet, ids: 
             del fields["project_id"]
             grouped[pid].append(record_type(row=row.excel_row, **fields))
     return grouped, broken
+
+
+def _suggest(pid: str, ids: list[str], done: dict[str, str], limit: int = 500) -> str:
+    """'Did you mean' for unknown IDs, memoised and capped so a sheet of junk IDs stays fast."""
+    if pid not in done and len(done) < limit and len(ids) <= 20_000:
+        done[pid] = did_you_mean(pid, ids)
+    return done.get(pid, "")
 
 
 def _read_settings(checker: _Checker, raw: RawSheet | None) -> Settings:
