@@ -25,7 +25,6 @@ from .errors import UnreadableWorkbook, make_problem
 MAX_UNCOMPRESSED_BYTES = 1_500_000_000
 MAX_COMPRESSION_RATIO = 250
 MAX_ZIP_ENTRIES = 5_000
-MAX_CELL_CHARS = 32_767
 MAX_SHEET_CELLS = 40_000_000  # rows x columns of a sheet's used area; calamine holds it densely
 MAX_SHEET_COLUMNS = 702  # column ZZ; the widest intake sheet has 54
 

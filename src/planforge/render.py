@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -82,16 +81,6 @@ def format_date(value: Any) -> str:
     if isinstance(value, (date, datetime)):
         return f"{value.day} {value:%b %Y}"
     return TBD_MARK if value is None or isinstance(value, Tbd) else str(value)
-
-
-def iso_date(value: Any) -> Markdown:
-    return Markdown(value.isoformat() if isinstance(value, (date, datetime)) else TBD_MARK)
-
-
-def money(value: Any) -> Markdown:
-    if value is None or isinstance(value, Tbd):
-        return Markdown(TBD_MARK)
-    return Markdown(f"${Decimal(value):,.0f}")
 
 
 def percent(value: Any) -> Markdown:
@@ -198,7 +187,7 @@ def environment(flavor: str = "md") -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.filters.update(md=escape_inline, cell=table_cell, date=format_date, iso=iso_date, money=money, percent=percent,
+    env.filters.update(md=escape_inline, cell=table_cell, date=format_date, percent=percent,
                        owner_due=owner_due, code=code_span)
     env.filters["rendered"] = _rendered
     env.tests["tbd"] = is_tbd

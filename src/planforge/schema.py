@@ -227,7 +227,6 @@ SETTINGS_SHEET = "Settings"
 INSTRUCTIONS_SHEET = "Instructions"
 
 SHEETS: tuple[Sheet, ...] = (PROJECTS, *CHILD_SHEETS)
-SHEET_BY_NAME = {s.name: s for s in SHEETS}
 
 #: Placeholders filled by derivations or defaults rather than one column: name -> where it comes from.
 DERIVED_PLACEHOLDERS: dict[str, str] = {
