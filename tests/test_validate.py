@@ -216,3 +216,11 @@ def test_json_shape(book):
     data = validate_files([book(Projects=[PROJECT_HEADER, PROJECT_ROW[:5] + ["x", None]])]).to_dict()
     assert data["valid"] is False
     assert set(data["problems"][0]) >= {"severity", "code", "file", "sheet", "row", "column", "cell", "value", "message"}
+
+
+@pytest.mark.parametrize("typed", ["TBD", "tbc", "?", "-"])
+def test_typed_placeholders_count_as_blank(book, typed):
+    report = validate_files([book(Projects=[PROJECT_HEADER + ["Data Volume"], PROJECT_ROW + [typed]])])
+    assert report.portfolio.projects[0].data_volume is None
+    report = validate_files([book(Projects=[PROJECT_HEADER, ["P-1", "n", typed, "Shopify", "Xero"]])])
+    assert flat(report) == [("Projects", 2, "Client Name", "required-missing")]

@@ -34,6 +34,9 @@ from .model import CHILD_TYPES, Portfolio, Project, Settings
 from .parse import MAX_TEXT, BadValue, id_problem, parse_text, parser_for
 
 HEADER_SEARCH_ROWS = 30
+#: What analysts type for "not known yet": treated like a blank cell, so the plan shows [TBD] and
+#: completeness is not flattered. ("NA" and "None" are real answers and stay text.)
+_PLACEHOLDER_TEXT = frozenset({"tbd", "tbc", "tba", "?", "??", "???", "-", "--", "n/k"})
 _IGNORED_SHEETS = {schema.normalise_header(n) for n in (schema.INSTRUCTIONS_SHEET, "Lists", "Read Me", "README")}
 
 
@@ -255,7 +258,7 @@ class _Checker:
                 flag = flags[(i, j)]
                 pending.append(("formula-no-value" if flag.kind == "formula" else "error-cell", col, j, {"value": flag.value or None}))
                 continue
-            if value is None:
+            if value is None or (type(value) is str and len(value) <= 4 and value.casefold() in _PLACEHOLDER_TEXT):
                 if col.required:
                     pending.append(("required-missing", col, j, {}))
                 continue
