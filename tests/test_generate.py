@@ -187,6 +187,14 @@ def test_plans_of_broken_projects_are_reported_as_not_updated(book, tmp_path):
     assert [(p.name, code) for p, code in result.stale] == [("P-2-implementation-plan.md", "outdated-output")]
 
 
+def test_outputs_not_rewritten_this_run_are_reported(tmp_path):
+    generate([SAMPLE], tmp_path, DAY, formats=("md", "docx"), only=["ACME-001"])
+    result = generate([SAMPLE], tmp_path, DAY, formats=("md",), only=["ACME-001"], summary=False)
+    assert [(p.name, code) for p, code in result.stale] == [("ACME-001-implementation-plan.docx", "outdated-output")]
+    result = generate([SAMPLE], tmp_path, DAY, formats=("md",), summary=False)
+    assert ("portfolio-summary.xlsx", "outdated-output") in [(p.name, code) for p, code in result.stale]
+
+
 def test_only_reports_failures_among_the_selected(book, tmp_path):
     projects = [PROJECT_HEADER, PROJECT_ROW, ["P-2", "n", "c", "Shopify", "Klaviyo", "lots", None]]
     result = generate([book(Projects=projects)], tmp_path / "out", DAY, only=["P-1"], summary=False)

@@ -122,7 +122,7 @@ def generate(intakes: tuple[Path, ...], out_dir: Path, plan_date: str | None, on
     if skipped:
         line += f"; [red]skipped {skipped} project(s) with errors[/red]: {escape(', '.join(sorted(result.skipped)[:10]))}"
     if result.stale:
-        line += f"; {len(result.stale)} plan file(s) from earlier runs not refreshed (see warnings)"
+        line += f"; {len(result.stale)} file(s) from earlier runs not rewritten (see warnings)"
     out.print(line)
     sys.exit(0 if result.ok else 1)
 

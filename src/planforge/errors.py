@@ -43,7 +43,7 @@ CODES: dict[str, tuple[str, str, str]] = {
     "ambiguous-system": (WARNING, "{column} {value_repr} is ambiguous; assumed {assumed}", "Write the full product name (e.g. {assumed}) to remove the doubt."),
     "no-integration-type": (WARNING, "No integration type could be determined from {value}", "Fill Integration Type on the Projects sheet."),
     "lock-file-skipped": (WARNING, "An Excel lock file (~$), not a workbook; skipped", "Close the workbook in Excel; lock files are not intakes."),
-    "outdated-output": (WARNING, "Plan from an earlier run, not updated because its project has errors this run", "Fix the project's errors and generate again."),
+    "outdated-output": (WARNING, "From an earlier run and not rewritten by this one (its project has errors, or this format or file was not asked for)", "Delete it, or generate it again, so no one reads it as current."),
     "stale-output": (WARNING, "Plan from an earlier run whose project is no longer in the intake", "Delete it if the project was dropped."),
 }
 

@@ -96,7 +96,7 @@ def _generate(paths: Sequence[str | Path], out_dir: str | Path, plan_date: date,
     with _timed(timings, "derive"):
         portfolio = report.portfolio
         result.contexts = [build_context(p, portfolio.settings_for(p), plan_date) for p in projects]
-    result.stale = _stale_plans(out, report)
+    result.stale = _stale_outputs(out, report, [c.project.project_id for c in result.contexts], formats, summary, only)
     for path, code in result.stale:
         report.problems.append(make_problem(code, file=path.name))
     side_job = None
@@ -145,13 +145,29 @@ def _select(projects: list[Project], only: Iterable[str], report: Report) -> lis
 _PLAN_FILE = re.compile(rf"^(.+){PLAN_SUFFIX}\.(md|html|docx|pdf)$")
 
 
-def _stale_plans(out: Path, report: Report) -> list[tuple[Path, str]]:
-    """Plan files in ``out`` that this run does not refresh: their project is gone from the
-    intake (``stale-output``), or has errors and was skipped (``outdated-output``)."""
-    valid = {p.project_id for p in report.portfolio.projects}
+def _stale_outputs(out: Path, report: Report, written_ids: list[str], formats: Sequence[str], summary: bool,
+                   only: list[str]) -> list[tuple[Path, str]]:
+    """planforge files in ``out`` that this run will not rewrite, so nobody mistakes them for current:
+    plans whose project is gone from the intake (``stale-output``); plans of projects skipped for
+    errors, plans in formats not produced this time, and an index or summary not produced this
+    time (``outdated-output``). With --only, other projects' plans are left out of the report."""
+    expected = {plan_filename(pid, fmt) for pid in written_ids for fmt in formats}
+    if summary:
+        expected.add(SUMMARY_NAME)
+    if "html" in formats:
+        expected.add("index.html")
+    known = {p.project_id for p in report.portfolio.projects} | set(report.invalid_projects)
     found = []
     for path in sorted(out.iterdir()):
-        m = _PLAN_FILE.match(path.name)
-        if m and m.group(1) not in valid:
-            found.append((path, "outdated-output" if m.group(1) in report.invalid_projects else "stale-output"))
+        name = path.name
+        if name in expected:
+            continue
+        m = _PLAN_FILE.match(name)
+        if m:
+            pid = m.group(1)
+            if only and pid not in only:
+                continue
+            found.append((path, "stale-output" if pid not in known else "outdated-output"))
+        elif name in (SUMMARY_NAME, "index.html") and not only:
+            found.append((path, "outdated-output"))
     return found
