@@ -127,7 +127,9 @@ def test_unknown_format_and_pdf_without_libreoffice(tmp_path, monkeypatch):
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
-def test_pdf_through_libreoffice(tmp_path):
-    generate([SAMPLE], tmp_path, DAY, formats=("pdf",), only=["BLOOM-002"], summary=False)
+@pytest.mark.parametrize("formats", [("pdf",), ("docx", "pdf")])
+def test_pdf_through_libreoffice(tmp_path, formats):
+    generate([SAMPLE], tmp_path, DAY, formats=formats, only=["BLOOM-002"], summary=False)
     pdf = tmp_path / "BLOOM-002-implementation-plan.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == sorted("." + f for f in formats)

@@ -68,7 +68,7 @@ def write_plans(contexts: list[PlanContext], out: Path, formats: Sequence[str], 
         if side_job:
             side_job()
     if "pdf" in formats:
-        written += _pdfs(contexts, out)
+        written += _pdfs(contexts, out, reuse_docx="docx" in formats)
     timings["plans+summary"] = timings.get("plans+summary", 0.0) + time.perf_counter() - start
     return written
 
@@ -96,8 +96,10 @@ def _one(ctx: PlanContext, out: Path, formats: tuple[str, ...], plan_date: date)
     return paths
 
 
-def _pdfs(contexts: list[PlanContext], out: Path) -> list[Path]:
-    """Convert the plans' DOCX to PDF with LibreOffice in one batch, in a private folder, then move them in."""
+def _pdfs(contexts: list[PlanContext], out: Path, reuse_docx: bool) -> list[Path]:
+    """Convert the plans' DOCX to PDF with LibreOffice in batches, in a private folder, then move
+    them in. The DOCX just written are reused; otherwise they are made in the private folder."""
+    import shutil
     import subprocess
     import tempfile
 
@@ -111,7 +113,10 @@ def _pdfs(contexts: list[PlanContext], out: Path) -> list[Path]:
         sources = []
         for ctx in contexts:
             source = work / plan_filename(ctx.project.project_id, "docx")
-            source.write_bytes(plan_docx(ctx, render_markdown(ctx), ctx.plan_date))
+            if reuse_docx:
+                shutil.copyfile(out / source.name, source)
+            else:
+                source.write_bytes(plan_docx(ctx, render_markdown(ctx), ctx.plan_date))
             sources.append(source)
         for i in range(0, len(sources), 200):
             batch = sources[i:i + 200]
