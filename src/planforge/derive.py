@@ -85,19 +85,20 @@ def has_migration(project: Project) -> bool:
 
 def extra_systems(project: Project) -> list[str]:
     """Systems named on the Systems sheet that are neither System A nor System B."""
-    from .catalog import lookup
-
-    main = {_system_key(project.system_a, lookup), _system_key(project.system_b, lookup)}
+    main = {system_key(project.system_a), system_key(project.system_b)}
     seen, extra = set(main), []
     for facts in project.systems:
-        key = _system_key(facts.system, lookup)
+        key = system_key(facts.system)
         if key not in seen:
             seen.add(key)
             extra.append(facts.system)
     return extra
 
 
-def _system_key(name: str, lookup) -> str:
+def system_key(name: str) -> str:
+    """One key per system however it is written: the catalog name, else the folded text."""
+    from .catalog import lookup
+
     match = lookup(name)
     return match.system.name if match.system else " ".join(name.casefold().split())
 
@@ -251,6 +252,11 @@ def error_reduction(project: Project, settings: Settings) -> tuple[float, bool]:
     if project.error_reduction is not None:
         return project.error_reduction, False
     return settings.error_reduction_estimate, True
+
+
+def long_date(day: date) -> str:
+    """The plans' date style, unambiguous in every locale: 2 Feb 2026."""
+    return f"{day.day} {day:%b %Y}"
 
 
 def weeks(days: int) -> str:

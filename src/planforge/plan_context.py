@@ -155,7 +155,7 @@ def build_context(project: Project, settings: Settings, plan_date: date) -> Plan
     to_live = sum(days[:4])
     go_live = spans[3][1] if spans[3] else None
     total = f"{derive.weeks(to_live)} to go-live"
-    total += f" ({_d(phases[0].start)} to {_d(go_live)})" if go_live else " (dates follow the kickoff date)"
+    total += f" ({derive.long_date(phases[0].start)} to {derive.long_date(go_live)})" if go_live else " (dates follow the kickoff date)"
     total += f", then {derive.weeks(days[4])} of post-launch support"
 
     savings = derive.time_savings(project.pain_points, settings)
@@ -165,7 +165,7 @@ def build_context(project: Project, settings: Settings, plan_date: date) -> Plan
     confidence = c.value("Confidence score", project.confidence, "Projects > Confidence")
 
     summary = project.executive_summary or compose.executive_summary(
-        project, types, derive.weeks(to_live), derive.weeks(days[4]), _d(go_live) if go_live else None,
+        project, types, derive.weeks(to_live), derive.weeks(days[4]), derive.long_date(go_live) if go_live else None,
         savings.weekly_hours if savings else None, project.confidence)
     api = [_api_facts(c, name, project) for name in (project.system_a, project.system_b, *derive.extra_systems(project))]
     webhooks = {f.name: (f.webhooks if isinstance(f.webhooks, str) else None) for f in api}
@@ -237,10 +237,6 @@ def build_context(project: Project, settings: Settings, plan_date: date) -> Plan
     return ctx
 
 
-def _d(day: date | None) -> str:
-    return f"{day.day} {day:%b %Y}" if day else ""
-
-
 def _pct(share: float) -> str:
     text = f"{share * 100:.2f}".rstrip("0").rstrip(".")
     return text
@@ -292,13 +288,8 @@ def _team(c: Completeness, project: Project, people: dict[str, str], lead: Any, 
 
 
 def _facts_row(project: Project, name: str):
-    key = _key(name)
-    return next((f for f in project.systems if _key(f.system) == key), None)
-
-
-def _key(name: str) -> str:
-    match = lookup(name)
-    return match.system.name if match.system else " ".join(name.casefold().split())
+    key = derive.system_key(name)
+    return next((f for f in project.systems if derive.system_key(f.system) == key), None)
 
 
 def _api_facts(c: Completeness, name: str, project: Project) -> ApiFacts:

@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 
 from .completeness import Tbd
+from .derive import long_date
 from .errors import TemplateError
 from .plan_context import PlanContext
 
@@ -79,7 +80,7 @@ def table_cell(value: Any) -> Markdown:
 
 def format_date(value: Any) -> str:
     if isinstance(value, (date, datetime)):
-        return f"{value.day} {value:%b %Y}"
+        return long_date(value)
     return TBD_MARK if value is None or isinstance(value, Tbd) else str(value)
 
 
