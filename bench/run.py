@@ -8,6 +8,7 @@
 
 Each size runs in its own process so peak memory (ru_maxrss) is per size. Prints a table.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -132,18 +133,31 @@ def main() -> None:
     for n in args.projects:
         path = cache / f"intake-{n}.xlsx" if n > 0 else cache / "intake-maxrows.xlsx"
         if not path.exists():
-            subprocess.run([sys.executable, str(HERE / "make_intake.py"), "--projects", str(n), "--out", str(path)], check=True)
+            subprocess.run(
+                [sys.executable, str(HERE / "make_intake.py"), "--projects", str(n), "--out", str(path)], check=True
+            )
         cmd = [sys.executable, __file__, "--child", str(path)] + (["--jobs", str(args.jobs)] if args.jobs else [])
         rows[n] = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
         rows[n] |= json.loads(subprocess.run(cmd + ["--e2e"], check=True, capture_output=True, text=True).stdout)
-    labels = {"bare_read": "pandas.read_excel (bare)", "read": "read", "validate": "validate", "derive": "derive",
-              "render": "render (Markdown)", "write": "write plans", "summary": "summary workbook",
-              "stages_sum": "sum of stages, 1 core", "total": f"end to end, {os.cpu_count()} cores"}
+    labels = {
+        "bare_read": "pandas.read_excel (bare)",
+        "read": "read",
+        "validate": "validate",
+        "derive": "derive",
+        "render": "render (Markdown)",
+        "write": "write plans",
+        "summary": "summary workbook",
+        "stages_sum": "sum of stages, 1 core",
+        "total": f"end to end, {os.cpu_count()} cores",
+    }
     print(f"| {'seconds, by projects':<28} |" + "".join(f" {(f'{n:,}' if n else 'max rows'):>8} |" for n in rows))
     print(f"|{'-' * 30}|" + "".join(f"{'-' * 10}:|" for n in rows))
     for key, label in labels.items():
         print(f"| {label:<28} |" + "".join(f" {rows[n][key]:>8.2f} |" for n in rows))
-    print(f"| {'end to end / bare read':<28} |" + "".join(f" {rows[n]['total'] / rows[n]['bare_read']:>7.1f}x |" for n in rows))
+    print(
+        f"| {'end to end / bare read':<28} |"
+        + "".join(f" {rows[n]['total'] / rows[n]['bare_read']:>7.1f}x |" for n in rows)
+    )
     print(f"| {'peak memory, MB (all procs)':<28} |" + "".join(f" {rows[n]['peak_mb']:>8.0f} |" for n in rows))
     sized = sorted(n for n in rows if n > 0)
     if len(sized) >= 2:

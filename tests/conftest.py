@@ -1,5 +1,6 @@
 """Fixtures: small workbooks built in each test from a few lines of data (openpyxl, so tests can
 also write what Excel users produce: formulas without values, error cells, hidden things)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,8 +17,7 @@ PROJECT_ROW = ["P-1", "Order sync", "Client One", "Shopify", "QuickBooks Online"
 RISK_HEADER = ["Project ID", "Risk", "Likelihood", "Impact", "Mitigation", "Owner"]
 
 
-def write_book(path: Path, sheets: dict[str, list[list[Any]]], *, hidden: tuple[str, ...] = (),
-               after=None) -> Path:
+def write_book(path: Path, sheets: dict[str, list[list[Any]]], *, hidden: tuple[str, ...] = (), after=None) -> Path:
     """Write ``sheets`` (name -> rows, first row usually the header) with openpyxl."""
     book = openpyxl.Workbook()
     book.remove(book.active)
@@ -37,8 +37,14 @@ def write_book(path: Path, sheets: dict[str, list[list[Any]]], *, hidden: tuple[
 def book(tmp_path):
     """``book(Projects=[...], Risks=[...])`` -> path; Projects defaults to one valid project."""
 
-    def make(name: str = "intake.xlsx", *, hidden: tuple[str, ...] = (), after=None, bare: bool = False,
-             **sheets: list[list[Any]]) -> Path:
+    def make(
+        name: str = "intake.xlsx",
+        *,
+        hidden: tuple[str, ...] = (),
+        after=None,
+        bare: bool = False,
+        **sheets: list[list[Any]],
+    ) -> Path:
         sheets = {k.replace("_", " "): v for k, v in sheets.items()}
         sheets.setdefault("Projects", [PROJECT_HEADER, PROJECT_ROW])
         if not bare:  # like the template: every child sheet present, header only

@@ -1,4 +1,5 @@
 """Whole-word alias matching and its pitfalls."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,24 +7,51 @@ import pytest
 from planforge.catalog import integration_types, load_catalog, lookup
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("Shopify", "Shopify"), ("shopify plus", "Shopify"), ("Shopify POS", "Shopify POS"),
-    ("Square", "Square"), ("Square POS", "Square"), ("Squarespace", None),
-    ("Vend", "Lightspeed X-Series"), ("Vendor Portal", None), ("Lightspeed X-Series", "Lightspeed X-Series"),
-    ("QuickBooks Online", "QuickBooks Online"), ("QBO", "QuickBooks Online"), ("QuickBooks Desktop", None),
-    ("QuickBooks Pro", None), ("NetSuite", "NetSuite"), ("Oracle NetSuite", "NetSuite"),
-    ("Sage 50", None), ("Lightspeed Restaurant", None), ("Amazon Vendor Central", None),
-    ("Cin7 Core", "Cin7"), ("Klavio", "Klaviyo"), ("Toast", "Toast"), ("Woo", "WooCommerce"),
-    ("Acme ERP", None), ("", None),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("Shopify", "Shopify"),
+        ("shopify plus", "Shopify"),
+        ("Shopify POS", "Shopify POS"),
+        ("Square", "Square"),
+        ("Square POS", "Square"),
+        ("Squarespace", None),
+        ("Vend", "Lightspeed X-Series"),
+        ("Vendor Portal", None),
+        ("Lightspeed X-Series", "Lightspeed X-Series"),
+        ("QuickBooks Online", "QuickBooks Online"),
+        ("QBO", "QuickBooks Online"),
+        ("QuickBooks Desktop", None),
+        ("QuickBooks Pro", None),
+        ("NetSuite", "NetSuite"),
+        ("Oracle NetSuite", "NetSuite"),
+        ("Sage 50", None),
+        ("Lightspeed Restaurant", None),
+        ("Amazon Vendor Central", None),
+        ("Cin7 Core", "Cin7"),
+        ("Klavio", "Klaviyo"),
+        ("Toast", "Toast"),
+        ("Woo", "WooCommerce"),
+        ("Acme ERP", None),
+        ("", None),
+    ],
+)
 def test_lookup(name, expected):
     match = lookup(name)
     assert (match.system.name if match.system else None) == expected
 
 
-@pytest.mark.parametrize("name, default", [("QuickBooks", "QuickBooks Online"), ("Sage", "Sage Intacct"),
-                                           ("Lightspeed", "Lightspeed Retail (R-Series)"), ("Cin7", "Cin7"),
-                                           ("Zoho", "Zoho Books"), ("Amazon", "Amazon Seller Central")])
+@pytest.mark.parametrize(
+    "name, default",
+    [
+        ("QuickBooks", "QuickBooks Online"),
+        ("Sage", "Sage Intacct"),
+        ("Lightspeed", "Lightspeed Retail (R-Series)"),
+        ("Cin7", "Cin7"),
+        ("Zoho", "Zoho Books"),
+        ("Amazon", "Amazon Seller Central"),
+    ],
+)
 def test_ambiguous_names_resolve_to_the_documented_default_with_a_note(name, default):
     match = lookup(name)
     assert match.system.name == default and match.ambiguity
@@ -34,12 +62,19 @@ def test_full_names_are_not_ambiguous():
     assert lookup("Sage Intacct").ambiguity == ""
 
 
-@pytest.mark.parametrize("a, b, types", [
-    ("Shopify", "QuickBooks Online", ("accounting",)), ("Square POS", "Shopify", ("pos",)),
-    ("WooCommerce", "Klaviyo", ("marketing",)), ("Shopify Plus", "ShipStation", ("fulfillment",)),
-    ("Shopify", "Cin7 Core", ("inventory",)), ("Square", "Xero", ("pos", "accounting")),
-    ("Shopify", "Amazon Seller Central", ()), ("Shopify", "Acme ERP", ()),
-])
+@pytest.mark.parametrize(
+    "a, b, types",
+    [
+        ("Shopify", "QuickBooks Online", ("accounting",)),
+        ("Square POS", "Shopify", ("pos",)),
+        ("WooCommerce", "Klaviyo", ("marketing",)),
+        ("Shopify Plus", "ShipStation", ("fulfillment",)),
+        ("Shopify", "Cin7 Core", ("inventory",)),
+        ("Square", "Xero", ("pos", "accounting")),
+        ("Shopify", "Amazon Seller Central", ()),
+        ("Shopify", "Acme ERP", ()),
+    ],
+)
 def test_integration_type_comes_from_the_non_commerce_side(a, b, types):
     assert integration_types(lookup(a), lookup(b)) == types
 

@@ -1,4 +1,5 @@
 """The command line as a user meets it: exit codes, one-line errors, --json equal to the library."""
+
 from __future__ import annotations
 
 import json
@@ -6,8 +7,8 @@ import subprocess
 import sys
 
 from click.testing import CliRunner
-from conftest import PROJECT_HEADER, PROJECT_ROW, SAMPLE
 
+from conftest import PROJECT_HEADER, PROJECT_ROW, SAMPLE
 from planforge.cli import main
 from planforge.validate import validate_files
 

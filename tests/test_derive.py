@@ -1,4 +1,5 @@
 """Every derivation rule, with expectations computed by hand in the comments."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -15,12 +16,16 @@ S = Settings()
 
 
 def project(**kw) -> Project:
-    base = dict(file="t.xlsx", row=2, project_id="P", project_name="n", client_name="c", system_a="Shopify", system_b="Xero")
+    base = dict(
+        file="t.xlsx", row=2, project_id="P", project_name="n", client_name="c", system_a="Shopify", system_b="Xero"
+    )
     return Project(**(base | kw))
 
 
-@pytest.mark.parametrize("confidence, buffer", [(0.95, 0.0), (0.85, 0.0), (0.84, 0.15), (0.70, 0.15),
-                                                (0.69, 0.30), (0.50, 0.30), (0.49, 0.50), (None, 0.30)])
+@pytest.mark.parametrize(
+    "confidence, buffer",
+    [(0.95, 0.0), (0.85, 0.0), (0.84, 0.15), (0.70, 0.15), (0.69, 0.30), (0.50, 0.30), (0.49, 0.50), (None, 0.30)],
+)
 def test_confidence_buffer(confidence, buffer):
     assert derive.confidence_buffer(confidence, S) == buffer
 
@@ -40,7 +45,7 @@ def test_settings_change_the_model():
 
 def test_business_days_skip_weekends():
     assert derive.add_business_days(date(2026, 1, 30), 1) == date(2026, 2, 2)  # Fri + 1 -> Mon
-    assert derive.add_business_days(date(2026, 2, 2), 4) == date(2026, 2, 6)   # Mon + 4 -> Fri
+    assert derive.add_business_days(date(2026, 2, 2), 4) == date(2026, 2, 6)  # Mon + 4 -> Fri
     assert derive.add_business_days(date(2026, 2, 2), 5) == date(2026, 2, 9)
 
 
@@ -62,18 +67,35 @@ def test_schedule_is_back_to_back_from_the_kickoff():
     assert spans[3] == (date(2026, 2, 24), date(2026, 2, 25))
 
 
-@pytest.mark.parametrize("today, status, expected", [
-    (date(2026, 2, 1), None, "Not Started"), (date(2026, 2, 2), None, "In Progress"),
-    (date(2026, 2, 7), None, "Complete"), (date(2026, 2, 3), "On Hold", "On Hold")])
+@pytest.mark.parametrize(
+    "today, status, expected",
+    [
+        (date(2026, 2, 1), None, "Not Started"),
+        (date(2026, 2, 2), None, "In Progress"),
+        (date(2026, 2, 7), None, "Complete"),
+        (date(2026, 2, 3), "On Hold", "On Hold"),
+    ],
+)
 def test_phase_status(today, status, expected):
     assert derive.phase_status((date(2026, 2, 2), date(2026, 2, 6)), today, status) == expected
 
 
-@pytest.mark.parametrize("text, hours", [
-    ("Order entry takes 15 hours a week", 15), ("3 hrs/day of copying", 15), ("40 hours per month", 9.23),
-    ("2-3 hours a day", 12.5), ("two hours a day", 10), ("takes most of a day", None), ("20-30 corrections a month", None),
-    ("6 hours a week plus 1 hour a day", 11), ("half an hour a day", 2.5), ("10 hrs per week", 10), ("100 hours a year", 1.92),
-])
+@pytest.mark.parametrize(
+    "text, hours",
+    [
+        ("Order entry takes 15 hours a week", 15),
+        ("3 hrs/day of copying", 15),
+        ("40 hours per month", 9.23),
+        ("2-3 hours a day", 12.5),
+        ("two hours a day", 10),
+        ("takes most of a day", None),
+        ("20-30 corrections a month", None),
+        ("6 hours a week plus 1 hour a day", 11),
+        ("half an hour a day", 2.5),
+        ("10 hrs per week", 10),
+        ("100 hours a year", 1.92),
+    ],
+)
 def test_hours_in_text(text, hours):
     assert derive.hours_in_text(text) == hours
 
@@ -110,8 +132,17 @@ def test_complexity_rule():
     assert derive.complexity(project(workflows=five[:3], data_volume="1,200 orders a day"))[0] == "Medium"  # 1 + 1
 
 
-@pytest.mark.parametrize("text, per_day", [("1,200 orders a day", 1200), ("2,500 orders a day, peaks of 9,000 during promotions", 2500),
-                                            ("5,000 orders per week", 1000), ("42,000 orders/month", 2000), ("65k profiles", None), (None, None)])
+@pytest.mark.parametrize(
+    "text, per_day",
+    [
+        ("1,200 orders a day", 1200),
+        ("2,500 orders a day, peaks of 9,000 during promotions", 2500),
+        ("5,000 orders per week", 1000),
+        ("42,000 orders/month", 2000),
+        ("65k profiles", None),
+        (None, None),
+    ],
+)
 def test_daily_volume(text, per_day):
     assert derive.daily_volume(text) == per_day
 
@@ -122,8 +153,16 @@ def test_migration_flag():
     assert derive.has_migration(project()) is False
 
 
-@pytest.mark.parametrize("likelihood, impact, level", [("High", "High", "High"), ("Medium", "High", "High"),
-                                                       ("Medium", "Medium", "Medium"), ("Low", "High", "Medium"), ("Low", "Medium", "Low")])
+@pytest.mark.parametrize(
+    "likelihood, impact, level",
+    [
+        ("High", "High", "High"),
+        ("Medium", "High", "High"),
+        ("Medium", "Medium", "Medium"),
+        ("Low", "High", "Medium"),
+        ("Low", "Medium", "Low"),
+    ],
+)
 def test_risk_level(likelihood, impact, level):
     assert derive.risk_level(likelihood, impact) == level
 

@@ -1,9 +1,10 @@
 """Generated docs stay in sync with the schema, and the field map covers the whole seed."""
+
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT
 
+from conftest import ROOT
 from planforge import schema
 from planforge.model import CHILD_TYPES, Project, Settings
 from planforge.reference_docs import field_map, intake_reference, seed_placeholders

@@ -1,4 +1,5 @@
 """HTML and DOCX plans read back for structure, injection safety and byte stability."""
+
 from __future__ import annotations
 
 import shutil
@@ -7,8 +8,8 @@ from html.parser import HTMLParser
 
 import docx
 import pytest
-from conftest import PROJECT_HEADER, RISK_HEADER, SAMPLE
 
+from conftest import PROJECT_HEADER, RISK_HEADER, SAMPLE
 from planforge.errors import UsageError
 from planforge.pipeline import generate
 
@@ -76,7 +77,11 @@ def test_docx_structure_and_properties(formats_run):
     assert sum(p.text.startswith("☐ ") for p in document.paragraphs) >= 40
     assert "List Bullet" in styles
     props = document.core_properties
-    assert (props.title, props.subject, props.created.date()) == ("Implementation Plan: ERP Orders, Inventory & Financials", "Harbor Home Goods", DAY)
+    assert (props.title, props.subject, props.created.date()) == (
+        "Implementation Plan: ERP Orders, Inventory & Financials",
+        "Harbor Home Goods",
+        DAY,
+    )
     assert "PAGE" in document.sections[0].footer._element.xml
     assert document.sections[0].header.paragraphs[0].text.startswith("Harbor Home Goods")
 
@@ -88,7 +93,7 @@ def test_formats_are_byte_identical_across_runs(formats_run, tmp_path):
 
 
 def test_injection_stays_inert_in_html_and_docx(book, tmp_path):
-    evil = '<script>alert(1)</script><img src=x onerror=alert(2)> [x](javascript:alert(3)) ## heading'
+    evil = "<script>alert(1)</script><img src=x onerror=alert(2)> [x](javascript:alert(3)) ## heading"
     projects = [PROJECT_HEADER, ["P-1", evil, evil, "Shopify", "QuickBooks Online", 0.85, "2026-02-02"]]
     risks = [RISK_HEADER, ["P-1", evil + "\nsecond line", "Low", "High", "<b>bold</b>", "javascript:alert(4)"]]
     generate([book(Projects=projects, Risks=risks)], tmp_path, DAY, formats=("html", "docx"), summary=False)
@@ -110,7 +115,15 @@ def test_reference_docx_styles_are_used(tmp_path):
     reference.styles["Heading 1"].font.size = docx.shared.Pt(21)
     reference.add_paragraph("Reference body text that must not appear")
     reference.save(tmp_path / "firm.docx")
-    generate([SAMPLE], tmp_path / "out", DAY, formats=("docx",), only=["ACME-001"], summary=False, reference_docx=tmp_path / "firm.docx")
+    generate(
+        [SAMPLE],
+        tmp_path / "out",
+        DAY,
+        formats=("docx",),
+        only=["ACME-001"],
+        summary=False,
+        reference_docx=tmp_path / "firm.docx",
+    )
     document = docx.Document(str(tmp_path / "out" / "ACME-001-implementation-plan.docx"))
     heading = document.styles["Heading 1"]
     assert (heading.font.name, heading.font.size.pt) == ("Georgia", 21)

@@ -3,6 +3,7 @@
 Regenerate the golden plans after an intended change with:
     PLANFORGE_UPDATE_GOLDEN=1 pytest tests/test_generate.py -k golden
 """
+
 from __future__ import annotations
 
 import os
@@ -11,9 +12,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_HEADER, PROJECT_ROW, RISK_HEADER, ROOT, SAMPLE
 from markdown_it import MarkdownIt
 
+from conftest import PROJECT_HEADER, PROJECT_ROW, RISK_HEADER, ROOT, SAMPLE
 from planforge.errors import ValidationFailed
 from planforge.pipeline import generate
 
@@ -38,13 +39,29 @@ def test_one_plan_per_project_and_the_summary(sample_run):
     out, result = sample_run
     assert result.ok
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        [f"{pid}-implementation-plan.md" for pid in ("ACME-001", "BLOOM-002", "PEAK-003", "HARBOR-004", "CITY-005",
-                                                      "SUMMIT-006", "NORTH-007", "LUMEN-008", "FJORD-009")] + ["portfolio-summary.xlsx"])
+        [
+            f"{pid}-implementation-plan.md"
+            for pid in (
+                "ACME-001",
+                "BLOOM-002",
+                "PEAK-003",
+                "HARBOR-004",
+                "CITY-005",
+                "SUMMIT-006",
+                "NORTH-007",
+                "LUMEN-008",
+                "FJORD-009",
+            )
+        ]
+        + ["portfolio-summary.xlsx"]
+    )
 
 
 def test_every_plan_has_every_top_level_section_of_the_seed_in_order(sample_run):
     out, _ = sample_run
-    sections = [line for line in SEED.read_text("utf-8").splitlines() if re.match(r"^## [A-Z0-9]", line) and "[" not in line]
+    sections = [
+        line for line in SEED.read_text("utf-8").splitlines() if re.match(r"^## [A-Z0-9]", line) and "[" not in line
+    ]
     assert len(sections) == 12
     for path in out.glob("*.md"):
         text = path.read_text("utf-8")
@@ -92,7 +109,7 @@ def test_lists_take_every_row(sample_run):
 def test_sparse_project_shows_tbd_and_lists_what_to_chase(sample_run):
     text = plan(sample_run[0], "FJORD-009")
     assert "**Lead Engineer**: [TBD]" in text
-    control = text[text.index("**Document Control**"):]
+    control = text[text.index("**Document Control**") :]
     assert re.search(r"Completeness: \d+% \(\d+ of \d+ fields filled\)", control)
     assert "- Kickoff date: Projects > Kickoff Date" in control
 
@@ -148,7 +165,9 @@ def test_hostile_cell_text_stays_data(book, tmp_path):
     text = (tmp_path / "out" / "P-1-implementation-plan.md").read_text("utf-8")
     assert_tables_well_formed(text)
     html = MD.render(text)
-    assert "<script>" not in html and "javascript:" not in html.replace("javascript:alert(1))", "") or "href" not in html
+    assert (
+        "<script>" not in html and "javascript:" not in html.replace("javascript:alert(1))", "")
+    ) or "href" not in html
     assert "<h1>Not a heading</h1>" not in html and "49" not in text
     headings = [line for line in text.splitlines() if line.startswith("#")]
     assert not any("Not a heading" in h for h in headings)
@@ -207,10 +226,16 @@ def test_no_temporary_files_left(sample_run):
 
 
 def test_several_intakes_in_one_run_each_with_its_own_settings(book, tmp_path):
-    first = book("a.xlsx", Settings=[["Setting", "Value"], ["Default Hourly Rate", 100]],
-                 Pain_Points=[["Project ID", "Pain Point", "Hours per Week"], ["P-1", "x", 10]])
-    second = book("b.xlsx", Projects=[PROJECT_HEADER, ["Q-1"] + PROJECT_ROW[1:]],
-                  Pain_Points=[["Project ID", "Pain Point", "Hours per Week"], ["Q-1", "x", 10]])
+    first = book(
+        "a.xlsx",
+        Settings=[["Setting", "Value"], ["Default Hourly Rate", 100]],
+        Pain_Points=[["Project ID", "Pain Point", "Hours per Week"], ["P-1", "x", 10]],
+    )
+    second = book(
+        "b.xlsx",
+        Projects=[PROJECT_HEADER, ["Q-1"] + PROJECT_ROW[1:]],
+        Pain_Points=[["Project ID", "Pain Point", "Hours per Week"], ["Q-1", "x", 10]],
+    )
     result = generate([first, second], tmp_path / "out", DAY, summary=False)
     rates = {c.project.project_id: c.roi_figures.hourly_rate for c in result.contexts}
     assert rates == {"P-1": 100, "Q-1": 45}

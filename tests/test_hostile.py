@@ -1,4 +1,5 @@
 """Hostile and broken input: clear located errors, nothing lost, nothing executed, nothing half-written."""
+
 from __future__ import annotations
 
 import shutil
@@ -10,8 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import PROJECT_HEADER, PROJECT_ROW, SAMPLE, flat
 
+from conftest import PROJECT_HEADER, PROJECT_ROW, SAMPLE, flat
 from planforge import intake
 from planforge.cli import main
 from planforge.pipeline import generate
@@ -25,6 +26,7 @@ def codes_for(path) -> list[tuple[str, str]]:
 
 
 # ---- file level -------------------------------------------------------------------------------
+
 
 def test_truncated_zip(tmp_path):
     data = SAMPLE.read_bytes()
@@ -90,9 +92,13 @@ def test_lying_headers_cannot_decompress_past_the_cap(monkeypatch):
         intake._read_capped(zf, "xl/worksheets/sheet2.xml")
 
 
-@pytest.mark.parametrize("doctype", [
-    b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>',
-    b'<!DOCTYPE x [<!ENTITY ext SYSTEM "file:///etc/passwd">]>'])
+@pytest.mark.parametrize(
+    "doctype",
+    [
+        b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>',
+        b'<!DOCTYPE x [<!ENTITY ext SYSTEM "file:///etc/passwd">]>',
+    ],
+)
 def test_entity_expansion_and_external_entities_are_refused(tmp_path, doctype):
     path = tmp_path / "entities.xlsx"
     with zipfile.ZipFile(SAMPLE) as src, zipfile.ZipFile(path, "w") as dst:
@@ -110,7 +116,9 @@ def test_one_far_away_cell_cannot_blow_up_memory(book):
         wb["Projects"]["XFD1048576"] = "x"  # a few bytes of XML; read densely it is 17 billion cells
 
     report = validate_files([book(after=far)])
-    assert [(p.code, "XFD" not in p.message and "1,048,576 rows" in p.message) for p in report.problems] == [("unsafe-file", True)]
+    assert [(p.code, "XFD" not in p.message and "1,048,576 rows" in p.message) for p in report.problems] == [
+        ("unsafe-file", True)
+    ]
 
 
 def test_wide_but_reasonable_sheets_are_read(book):
@@ -130,8 +138,12 @@ def test_xlsm_is_read(tmp_path):
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 @pytest.mark.parametrize("target, ext", [("ods", "ods"), ("xls:MS Excel 97", "xls")])
 def test_ods_and_xls_are_read(tmp_path, target, ext):
-    subprocess.run(["soffice", "--headless", "--convert-to", target, "--outdir", str(tmp_path), str(SAMPLE)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", target, "--outdir", str(tmp_path), str(SAMPLE)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     report = validate_files([tmp_path / f"intake-sample.{ext}"])
     assert report.valid, [p.line() for p in report.errors]
     assert len(report.portfolio.projects) == 9
@@ -143,7 +155,9 @@ def test_lock_files_next_to_workbooks_are_skipped(tmp_path):
     (tmp_path / "~$intake.xlsx").write_bytes(b"\x00" * 165)
     report = validate_files([tmp_path])
     assert report.valid and len(report.portfolio.projects) == 9
-    assert [(p.code, p.file) for p in report.problems if p.code == "lock-file-skipped"] == [("lock-file-skipped", "~$intake.xlsx")]
+    assert [(p.code, p.file) for p in report.problems if p.code == "lock-file-skipped"] == [
+        ("lock-file-skipped", "~$intake.xlsx")
+    ]
 
 
 def test_scratch_sheets_are_not_read(book):
@@ -164,6 +178,7 @@ def test_empty_workbook(book, tmp_path):
 
 
 # ---- cell level -------------------------------------------------------------------------------
+
 
 def test_odd_unicode_headers(book):
     header = ["Ｐｒｏｊｅｃｔ ＩＤ", "Project\u200bName", "Client\u00a0Name", "SYSTEM_A", "system   b"]
@@ -201,8 +216,21 @@ def test_1904_date_system(book):
     assert report.portfolio.projects[0].kickoff_date == date(2026, 2, 2)
 
 
-@pytest.mark.parametrize("cell, expected", [("Yes", True), ("y", True), ("TRUE", True), (True, True), ("x", True), (1, True),
-                                            ("No", False), ("n", False), (False, False), ("0", False)])
+@pytest.mark.parametrize(
+    "cell, expected",
+    [
+        ("Yes", True),
+        ("y", True),
+        ("TRUE", True),
+        (True, True),
+        ("x", True),
+        (1, True),
+        ("No", False),
+        ("n", False),
+        (False, False),
+        ("0", False),
+    ],
+)
 def test_boolean_spellings(book, cell, expected):
     report = validate_files([book(Projects=[PROJECT_HEADER + ["Data Migration"], PROJECT_ROW + [cell]])])
     assert report.portfolio.projects[0].data_migration is expected
@@ -235,7 +263,10 @@ def test_text_over_excel_cell_limit(book, tmp_path):
     assert "40,000 characters" in next(p.message for p in report.problems if p.code == "text-too-long")
 
 
-@pytest.mark.parametrize("value, prefix, digits", [(12345678901234567890, "1234567890123456", 20), (1e20, "100000000000000000000", 21), (42.0, "42", 2)])
+@pytest.mark.parametrize(
+    "value, prefix, digits",
+    [(12345678901234567890, "1234567890123456", 20), (1e20, "100000000000000000000", 21), (42.0, "42", 2)],
+)
 def test_huge_and_float_ids_become_plain_digits(book, value, prefix, digits):
     report = validate_files([book(Projects=[PROJECT_HEADER, [value] + PROJECT_ROW[1:]])])
     pid = report.portfolio.projects[0].project_id
@@ -250,6 +281,7 @@ def test_date_typed_id_is_a_located_error(book):
 
 
 # ---- output level -----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("pid", ["..", "../escape", "a\\b", "CON", "nul.txt", "LPT1", "/etc/x"])
 def test_unsafe_ids_never_become_paths(book, tmp_path, pid):
@@ -313,5 +345,5 @@ def test_traceback_only_with_debug(tmp_path, monkeypatch):
 def test_unclosed_cells_are_scanned_in_linear_time():
     # 20,000 formula cells with no closing tags: the old regex scan was quadratic here
     cells = b"".join(b'<c r="A%d"><f>1+1' % i for i in range(1, 20001))
-    flags = intake._flag_cells(b"<worksheet><sheetData><row r=\"1\">" + cells + b"</row></sheetData></worksheet>")
+    flags = intake._flag_cells(b'<worksheet><sheetData><row r="1">' + cells + b"</row></sheetData></worksheet>")
     assert len(flags) == 20000 and flags[(0, 0)].kind == "formula"

@@ -1,4 +1,5 @@
 """The blank intake workbook: in sync with the schema, guiding the analyst, valid when filled."""
+
 from __future__ import annotations
 
 import shutil
@@ -6,8 +7,8 @@ import subprocess
 
 import openpyxl
 import pytest
-from conftest import ROOT
 
+from conftest import ROOT
 from planforge import schema
 from planforge.intake_template import write_intake_template
 from planforge.validate import validate_files
@@ -17,7 +18,9 @@ COMMITTED = ROOT / "workbook_templates" / "intake-template.xlsx"
 
 def test_committed_template_is_what_init_writes(tmp_path):
     fresh = write_intake_template(tmp_path / "intake.xlsx")
-    assert fresh.read_bytes() == COMMITTED.read_bytes(), "run: planforge init workbook_templates/intake-template.xlsx --force"
+    assert fresh.read_bytes() == COMMITTED.read_bytes(), (
+        "run: planforge init workbook_templates/intake-template.xlsx --force"
+    )
 
 
 def test_blank_template_validates_clean():
@@ -37,9 +40,16 @@ def test_sheets_headers_notes_and_formats():
         for j, col in enumerate(sheet.columns, start=1):
             assert headers[j - 1].endswith("*") == col.required
     projects = wb["Projects"]
-    formats = {c.header: projects.column_dimensions[openpyxl.utils.get_column_letter(j)].number_format
-               for j, c in enumerate(schema.PROJECTS.columns, start=1)}
-    assert (formats["Confidence"], formats["Kickoff Date"], formats["Budget"], formats["Project ID"]) == ("0%", "yyyy-mm-dd", "#,##0.00", "@")
+    formats = {
+        c.header: projects.column_dimensions[openpyxl.utils.get_column_letter(j)].number_format
+        for j, c in enumerate(schema.PROJECTS.columns, start=1)
+    }
+    assert (formats["Confidence"], formats["Kickoff Date"], formats["Budget"], formats["Project ID"]) == (
+        "0%",
+        "yyyy-mm-dd",
+        "#,##0.00",
+        "@",
+    )
 
 
 def _validations(ws):
@@ -63,9 +73,20 @@ def test_dropdowns_on_every_choice_column_and_project_id_picklists():
 def test_filled_template_round_trips_through_the_validator(tmp_path):
     from datetime import date
 
-    data = {"Projects": [dict(project_id="00042", project_name="n", client_name="c", system_a="Square", system_b="Shopify",
-                              confidence=0.7, kickoff_date=date(2026, 3, 2))],
-            "Risks": [dict(project_id="00042", risk="r", likelihood="High", impact="Low")]}
+    data = {
+        "Projects": [
+            dict(
+                project_id="00042",
+                project_name="n",
+                client_name="c",
+                system_a="Square",
+                system_b="Shopify",
+                confidence=0.7,
+                kickoff_date=date(2026, 3, 2),
+            )
+        ],
+        "Risks": [dict(project_id="00042", risk="r", likelihood="High", impact="Low")],
+    }
     path = write_intake_template(tmp_path / "filled.xlsx", data)
     report = validate_files([path])
     assert report.valid
@@ -76,10 +97,25 @@ def test_filled_template_round_trips_through_the_validator(tmp_path):
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_resave_of_the_sample_gives_the_same_model(tmp_path):
     sample = ROOT / "samples" / "intake-sample.xlsx"
-    subprocess.run(["soffice", "--headless", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(tmp_path), str(sample)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(tmp_path),
+            str(sample),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     resaved = validate_files([tmp_path / sample.name])
     original = validate_files([sample])
     assert resaved.valid
-    strip = lambda ps: [(p.project_id, p.client_name, p.confidence, p.kickoff_date, len(p.team), p.risks) for p in ps]
+
+    def strip(ps):
+        return [(p.project_id, p.client_name, p.confidence, p.kickoff_date, len(p.team), p.risks) for p in ps]
+
     assert strip(resaved.portfolio.projects) == strip(original.portfolio.projects)

@@ -1,4 +1,5 @@
 """Cell text is data: escaped Markdown renders back to exactly the text typed, and tables hold."""
+
 from __future__ import annotations
 
 import html
@@ -12,10 +13,34 @@ from planforge.render import code_span, escape_inline, table_cell
 
 MD = MarkdownIt("commonmark").enable("table").enable("strikethrough")
 
-NASTY = ["# Heading", "- item", "+ item", "1. item", "2) item", "*bold* and _it_", "[link](http://x.test)", "![img](x.png)",
-         "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "`code`", "a | b", "{{ 7*7 }}", "{% raw %}", "---", "===",
-         "> quote", "&amp; &#169;", "trailing\\", "~~strike~~", "<http://autolink.test>", "line one\nline two",
-         "    indented code", "[ref]: http://x.test", "***", "1986. A great year"]
+NASTY = [
+    "# Heading",
+    "- item",
+    "+ item",
+    "1. item",
+    "2) item",
+    "*bold* and _it_",
+    "[link](http://x.test)",
+    "![img](x.png)",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "`code`",
+    "a | b",
+    "{{ 7*7 }}",
+    "{% raw %}",
+    "---",
+    "===",
+    "> quote",
+    "&amp; &#169;",
+    "trailing\\",
+    "~~strike~~",
+    "<http://autolink.test>",
+    "line one\nline two",
+    "    indented code",
+    "[ref]: http://x.test",
+    "***",
+    "1986. A great year",
+]
 
 
 def rendered_text(markdown: str) -> str:
@@ -64,7 +89,7 @@ def test_inlined_includes_keep_real_file_and_line_for_errors(tmp_path):
 
     from planforge.render import _InliningLoader
 
-    (tmp_path / "main.md.j2").write_text("# Title\n{% include \"part.md.j2\" %}\nend {{ ok }}\n")
+    (tmp_path / "main.md.j2").write_text('# Title\n{% include "part.md.j2" %}\nend {{ ok }}\n')
     (tmp_path / "part.md.j2").write_text("first\n{{ missing }}\n")
     loader = _InliningLoader(str(tmp_path))
     env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined)

@@ -1,11 +1,12 @@
 """Each problem kind, from its own small workbook, asserted as (sheet, row, column, code)."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-from conftest import PROJECT_HEADER, PROJECT_ROW, RISK_HEADER, SAMPLE, flat, write_book
 
+from conftest import PROJECT_HEADER, PROJECT_ROW, RISK_HEADER, SAMPLE, flat, write_book
 from planforge.validate import validate_files
 
 
@@ -93,8 +94,10 @@ def test_invalid_choice_names_the_closest(book):
 
 def test_duplicate_project_id_reports_both_rows(book):
     report = validate_files([book(Projects=[PROJECT_HEADER, PROJECT_ROW, PROJECT_ROW])])
-    assert [f for f in flat(report) if f[3] == "duplicate-id"] == [("Projects", 2, "Project ID", "duplicate-id"),
-                                                                    ("Projects", 3, "Project ID", "duplicate-id")]
+    assert [f for f in flat(report) if f[3] == "duplicate-id"] == [
+        ("Projects", 2, "Project ID", "duplicate-id"),
+        ("Projects", 3, "Project ID", "duplicate-id"),
+    ]
     assert report.portfolio.projects == []
 
 
@@ -112,7 +115,10 @@ def test_unsafe_project_ids(book, pid):
 
 def test_ids_differing_only_in_case_collide(book):
     report = validate_files([book(Projects=[PROJECT_HEADER, PROJECT_ROW, ["p-1"] + PROJECT_ROW[1:]])])
-    assert sorted(f for f in flat(report)) == [("Projects", 2, "Project ID", "id-collision"), ("Projects", 3, "Project ID", "id-collision")]
+    assert sorted(f for f in flat(report)) == [
+        ("Projects", 2, "Project ID", "id-collision"),
+        ("Projects", 3, "Project ID", "id-collision"),
+    ]
 
 
 def test_formula_without_cached_value(book):
@@ -200,7 +206,9 @@ def test_ambiguous_and_unknown_systems_warn(book):
     projects = [PROJECT_HEADER, ["A", "n", "c", "Shopify", "QuickBooks"], ["B", "n", "c", "Shopify", "Acme ERP"]]
     report = validate_files([book(Projects=projects)])
     assert sorted(f for f in flat(report, "warning") if f[0] == "Projects") == [
-        ("Projects", 2, "System B", "ambiguous-system"), ("Projects", 3, "System B", "unknown-system")]
+        ("Projects", 2, "System B", "ambiguous-system"),
+        ("Projects", 3, "System B", "unknown-system"),
+    ]
     assert report.valid
 
 
@@ -215,7 +223,17 @@ def test_settings_override_defaults_and_bad_settings_are_located(book):
 def test_json_shape(book):
     data = validate_files([book(Projects=[PROJECT_HEADER, PROJECT_ROW[:5] + ["x", None]])]).to_dict()
     assert data["valid"] is False
-    assert set(data["problems"][0]) >= {"severity", "code", "file", "sheet", "row", "column", "cell", "value", "message"}
+    assert set(data["problems"][0]) >= {
+        "severity",
+        "code",
+        "file",
+        "sheet",
+        "row",
+        "column",
+        "cell",
+        "value",
+        "message",
+    }
 
 
 @pytest.mark.parametrize("typed", ["TBD", "tbc", "?", "-"])

@@ -1,2 +1,3 @@
 """planforge: Excel discovery intake -> validated portfolio -> one implementation plan per project."""
+
 __version__ = "0.1.0"

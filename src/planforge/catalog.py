@@ -5,6 +5,7 @@ Portal" is not Vend. The longest alias wins ("Shopify POS" beats "Shopify"). A n
 exactly an ambiguous alias ("QuickBooks", "Sage", "Lightspeed") resolves to the documented
 default with a note, and excluded words ("QuickBooks Desktop") stop a match altogether.
 """
+
 from __future__ import annotations
 
 import json
@@ -52,10 +53,20 @@ def load_catalog() -> tuple[CatalogSystem, ...]:
     raw = json.loads(resources.files("planforge").joinpath("data/systems.json").read_text("utf-8"))
     return tuple(
         CatalogSystem(
-            name=e["name"], category=e["category"], also=tuple(e.get("also", ())), aliases=tuple(e["aliases"]),
-            api=e["api"], rate_limit=e["rate_limit"], webhooks=e["webhooks"], batch=e["batch"], quirks=e["quirks"],
-            source=e["source"], confidence=e["confidence"], as_of=raw["as_of"],
-            ambiguous=tuple(e.get("ambiguous", {}).items()), excludes=tuple(e.get("excludes", ())),
+            name=e["name"],
+            category=e["category"],
+            also=tuple(e.get("also", ())),
+            aliases=tuple(e["aliases"]),
+            api=e["api"],
+            rate_limit=e["rate_limit"],
+            webhooks=e["webhooks"],
+            batch=e["batch"],
+            quirks=e["quirks"],
+            source=e["source"],
+            confidence=e["confidence"],
+            as_of=raw["as_of"],
+            ambiguous=tuple(e.get("ambiguous", {}).items()),
+            excludes=tuple(e.get("excludes", ())),
         )
         for e in raw["systems"]
     )
@@ -86,7 +97,7 @@ def lookup(name: str) -> Match:
     index = _index()
     for start, word in enumerate(words):
         for alias_tokens, system, alias in index.get(word, ()):
-            if words[start:start + len(alias_tokens)] != alias_tokens:
+            if words[start : start + len(alias_tokens)] != alias_tokens:
                 continue
             if any(x in words for x in system.excludes):
                 continue

@@ -3,6 +3,7 @@
 Exit codes: 0 success (warnings allowed), 1 data problems, 2 command-line misuse.
 A traceback is shown only with --debug.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,7 +45,9 @@ class _Group(click.Group):
         except Exception as e:  # a bug: say so in one line unless debugging
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            err.print(f"[red]planforge: internal error:[/red] {escape(type(e).__name__)}: {escape(str(e))} (rerun with --debug for the traceback)")
+            err.print(
+                f"[red]planforge: internal error:[/red] {escape(type(e).__name__)}: {escape(str(e))} (rerun with --debug for the traceback)"
+            )
             sys.exit(1)
 
 
@@ -90,17 +93,41 @@ def validate(intakes: tuple[Path, ...], as_json: bool) -> None:
 
 @main.command()
 @click.argument("intakes", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@click.option(
+    "-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output folder."
+)
 @click.option("--date", "plan_date", default=None, metavar="YYYY-MM-DD", help="Plan date (default: today).")
 @click.option("--only", multiple=True, metavar="ID", help="Generate only these project IDs (repeatable).")
 @click.option("--strict", is_flag=True, help="Write nothing if the intake has any error.")
-@click.option("--format", "formats", default="md", metavar="md,html,docx,pdf", help="Output formats, comma-separated (default md). pdf needs LibreOffice.")
-@click.option("--reference-docx", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Word document whose styles the DOCX plans use.")
-@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes for rendering (default: all cores).")
+@click.option(
+    "--format",
+    "formats",
+    default="md",
+    metavar="md,html,docx,pdf",
+    help="Output formats, comma-separated (default md). pdf needs LibreOffice.",
+)
+@click.option(
+    "--reference-docx",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Word document whose styles the DOCX plans use.",
+)
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes for rendering (default: all cores)."
+)
 @click.option("--no-summary", is_flag=True, help="Skip portfolio-summary.xlsx.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the summary line.")
-def generate(intakes: tuple[Path, ...], out_dir: Path, plan_date: str | None, only: tuple[str, ...],
-             strict: bool, formats: str, reference_docx: Path | None, jobs: int | None, no_summary: bool, quiet: bool) -> None:
+def generate(
+    intakes: tuple[Path, ...],
+    out_dir: Path,
+    plan_date: str | None,
+    only: tuple[str, ...],
+    strict: bool,
+    formats: str,
+    reference_docx: Path | None,
+    jobs: int | None,
+    no_summary: bool,
+    quiet: bool,
+) -> None:
     """Write one implementation plan per valid project, and the portfolio summary."""
     from .pipeline import generate as run
 
@@ -108,9 +135,18 @@ def generate(intakes: tuple[Path, ...], out_dir: Path, plan_date: str | None, on
     started = time.perf_counter()
     progress = _progress_bar() if err.is_terminal and not quiet else None
     try:
-        result = run(_expand(intakes), out_dir, day, only=only, strict=strict, summary=not no_summary,
-                     formats=tuple(f.strip().lower() for f in formats.split(",") if f.strip()), jobs=jobs,
-                     reference_docx=reference_docx, progress=progress.advance if progress else None)
+        result = run(
+            _expand(intakes),
+            out_dir,
+            day,
+            only=only,
+            strict=strict,
+            summary=not no_summary,
+            formats=tuple(f.strip().lower() for f in formats.split(",") if f.strip()),
+            jobs=jobs,
+            reference_docx=reference_docx,
+            progress=progress.advance if progress else None,
+        )
     finally:
         if progress:
             progress.stop()
@@ -120,7 +156,9 @@ def generate(intakes: tuple[Path, ...], out_dir: Path, plan_date: str | None, on
     seconds = time.perf_counter() - started
     line = f"Wrote {plans} plan(s){' and the portfolio summary' if not no_summary else ''} to {escape(str(out_dir))} in {seconds:.1f} s"
     if skipped:
-        line += f"; [red]skipped {skipped} project(s) with errors[/red]: {escape(', '.join(sorted(result.skipped)[:10]))}"
+        line += (
+            f"; [red]skipped {skipped} project(s) with errors[/red]: {escape(', '.join(sorted(result.skipped)[:10]))}"
+        )
     if result.stale:
         line += f"; {len(result.stale)} file(s) from earlier runs not rewritten (see warnings)"
     out.print(line)
@@ -172,7 +210,11 @@ def _progress_bar():
 
 @main.command(hidden=True)
 @click.option("--out", "out_dir", default="docs", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--seed", default="docs/seed/implementation-plan-template.md", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--seed",
+    default="docs/seed/implementation-plan-template.md",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
 def docs(out_dir: Path, seed: Path) -> None:
     """Regenerate docs/intake-reference.md and docs/field-map.md from the schema (maintainers)."""
     from .reference_docs import write_docs

@@ -4,6 +4,7 @@ A value the intake does not give becomes a ``Tbd`` that names where the analyst 
 ``Completeness`` counts expected fields and remembers the missing ones, in plan order, for the
 plan's Document Control and the summary's Data Quality sheet.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

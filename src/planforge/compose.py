@@ -4,6 +4,7 @@ Each function reads like a consultant's first draft: concrete (names the systems
 objectives), short, and honest about what is estimated. Inputs are plain text; escaping for
 the output format happens later, in the template filters.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -12,8 +13,13 @@ from . import derive
 from .completeness import Completeness
 from .model import Objective, PainPoint, Project, Settings
 
-TYPE_LABELS = {"accounting": "accounting", "marketing": "marketing", "fulfillment": "fulfillment",
-               "inventory": "inventory", "pos": "point-of-sale"}
+TYPE_LABELS = {
+    "accounting": "accounting",
+    "marketing": "marketing",
+    "fulfillment": "fulfillment",
+    "inventory": "inventory",
+    "pos": "point-of-sale",
+}
 
 
 def sentence_start(text: str, names: tuple[str, ...] = ()) -> str:
@@ -42,14 +48,26 @@ def type_phrase(types: tuple[str, ...]) -> str:
     return join_words([TYPE_LABELS[t] for t in types])
 
 
-def executive_summary(project: Project, types: tuple[str, ...], weeks_to_live: str, support: str,
-                      go_live: str | None, weekly_hours: float | None, confidence: float | None) -> str:
+def executive_summary(
+    project: Project,
+    types: tuple[str, ...],
+    weeks_to_live: str,
+    support: str,
+    go_live: str | None,
+    weekly_hours: float | None,
+    confidence: float | None,
+) -> str:
     """What we build, why it matters, expected impact and timeline, in one paragraph."""
     kind = f"{type_phrase(types)} integration" if types else "integration"
-    parts = [f"{project.client_name} needs an {kind} between {project.system_a} and {project.system_b}" if kind[0] in "aeiou"
-             else f"{project.client_name} needs a {kind} between {project.system_a} and {project.system_b}"]
+    parts = [
+        f"{project.client_name} needs an {kind} between {project.system_a} and {project.system_b}"
+        if kind[0] in "aeiou"
+        else f"{project.client_name} needs a {kind} between {project.system_a} and {project.system_b}"
+    ]
     if project.current_state:
-        parts[0] += f": today the team is {sentence_start(project.current_state, (project.system_a, project.system_b))}."
+        parts[0] += (
+            f": today the team is {sentence_start(project.current_state, (project.system_a, project.system_b))}."
+        )
     else:
         parts[0] += "."
     names = (project.system_a, project.system_b, project.client_name)
@@ -66,7 +84,9 @@ def executive_summary(project: Project, types: tuple[str, ...], weeks_to_live: s
         parts.append(f"Automating the manual steps should save about {weekly_hours:,.0f} staff hours a week.")
     when = f" (go-live {go_live})" if go_live else ""
     conf = f" at {confidence * 100:.0f}% discovery confidence" if confidence is not None else ""
-    parts.append(f"Delivery is planned in five phases over {weeks_to_live} to go-live{when}, followed by {support} of post-launch support{conf}.")
+    parts.append(
+        f"Delivery is planned in five phases over {weeks_to_live} to go-live{when}, followed by {support} of post-launch support{conf}."
+    )
     return " ".join(parts)
 
 
@@ -78,8 +98,9 @@ def business_impacts(objectives: list[Objective], pain_points: list[PainPoint]) 
     return [f"Removing today's pain point: {p.pain_point.strip().rstrip('.')}" for p in pain_points]
 
 
-def approach_rationale(project: Project, types: tuple[str, ...], webhooks: dict[str, str | None],
-                       migration: bool) -> list[tuple[str, str]]:
+def approach_rationale(
+    project: Project, types: tuple[str, ...], webhooks: dict[str, str | None], migration: bool
+) -> list[tuple[str, str]]:
     """Reasons for the architecture, from the systems' webhook support, the integration type
     and the migration flag. ``webhooks`` maps system name -> Yes/No/Partial/None (unknown)."""
     reasons: list[tuple[str, str]] = []
@@ -87,33 +108,82 @@ def approach_rationale(project: Project, types: tuple[str, ...], webhooks: dict[
     polled = [name for name, hooks in webhooks.items() if hooks and hooks.lower().startswith("no")]
     unknown = [name for name, hooks in webhooks.items() if not hooks]
     if pushing:
-        reasons.append(("Event-driven where possible", f"{join_words(pushing)} publish{'es' if len(pushing) == 1 else ''} change events (webhooks), so records move within minutes of the event instead of in nightly batches."))
+        reasons.append(
+            (
+                "Event-driven where possible",
+                f"{join_words(pushing)} publish{'es' if len(pushing) == 1 else ''} change events (webhooks), so records move within minutes of the event instead of in nightly batches.",
+            )
+        )
     if polled:
-        reasons.append(("Scheduled polling where needed", f"{join_words(polled)} cannot push changes, so it is polled on a schedule sized to its rate limits."))
+        reasons.append(
+            (
+                "Scheduled polling where needed",
+                f"{join_words(polled)} cannot push changes, so it is polled on a schedule sized to its rate limits.",
+            )
+        )
     if unknown:
-        reasons.append(("Webhook support to confirm", f"For {join_words(unknown)} it is not yet known; the design falls back to scheduled polling until confirmed in discovery."))
-    reasons.append(("Rate limits respected by design", "every API call goes through a queue with backoff and retry, and batch endpoints are used where the APIs offer them."))
-    reasons.append(("Safe to retry", "writes are idempotent and every run is reconciled, so a failure never creates duplicates or silent gaps."))
+        reasons.append(
+            (
+                "Webhook support to confirm",
+                f"For {join_words(unknown)} it is not yet known; the design falls back to scheduled polling until confirmed in discovery.",
+            )
+        )
+    reasons.append(
+        (
+            "Rate limits respected by design",
+            "every API call goes through a queue with backoff and retry, and batch endpoints are used where the APIs offer them.",
+        )
+    )
+    reasons.append(
+        (
+            "Safe to retry",
+            "writes are idempotent and every run is reconciled, so a failure never creates duplicates or silent gaps.",
+        )
+    )
     if "accounting" in types:
-        reasons.append(("Books stay auditable", "postings carry the source order reference and daily totals are reconciled against the source system."))
+        reasons.append(
+            (
+                "Books stay auditable",
+                "postings carry the source order reference and daily totals are reconciled against the source system.",
+            )
+        )
     if "inventory" in types or "pos" in types:
-        reasons.append(("One source of truth for stock", "each quantity has one owning system, so two systems never overwrite each other's counts."))
+        reasons.append(
+            (
+                "One source of truth for stock",
+                "each quantity has one owning system, so two systems never overwrite each other's counts.",
+            )
+        )
     if "marketing" in types:
-        reasons.append(("Consent first", "consent and unsubscribes sync before any marketing event, keeping the client compliant."))
+        reasons.append(
+            ("Consent first", "consent and unsubscribes sync before any marketing event, keeping the client compliant.")
+        )
     if "fulfillment" in types:
-        reasons.append(("Orders never ship twice", "each fulfilment carries an idempotency key, and tracking flows back automatically."))
+        reasons.append(
+            (
+                "Orders never ship twice",
+                "each fulfilment carries an idempotency key, and tracking flows back automatically.",
+            )
+        )
     if migration:
-        reasons.append(("Migration separate from the live sync", "historical data is loaded and reconciled on its own schedule, so go-live does not wait for the backfill."))
+        reasons.append(
+            (
+                "Migration separate from the live sync",
+                "historical data is loaded and reconciled on its own schedule, so go-live does not wait for the backfill.",
+            )
+        )
     return reasons
 
 
 def default_steps(project: Project) -> list[str]:
     """Standard cutover steps, used (and labelled as standard) when Deployment Steps is empty."""
-    return [f"Confirm go/no-go with {project.client_name} at the start of the window",
-            "Deploy the integration to production and verify its configuration",
-            "Run the smoke tests against production credentials",
-            f"Enable the first sync cycle from {project.system_a} to {project.system_b}",
-            f"Verify the first records in {project.system_b} with the client and close the window"]
+    return [
+        f"Confirm go/no-go with {project.client_name} at the start of the window",
+        "Deploy the integration to production and verify its configuration",
+        "Run the smoke tests against production credentials",
+        f"Enable the first sync cycle from {project.system_a} to {project.system_b}",
+        f"Verify the first records in {project.system_b} with the client and close the window",
+    ]
 
 
 def savings_text(c: Completeness, savings: derive.Savings | None, settings: Settings) -> Any:
@@ -132,7 +202,9 @@ def savings_text(c: Completeness, savings: derive.Savings | None, settings: Sett
 def reduction_text(share: float, estimated: bool) -> str:
     """The error-reduction figure, saying so when it is the firm's planning estimate."""
     text = f"{share * 100:.0f}% fewer data-entry errors"
-    return text + (" (planning estimate for automated data entry; confirm against the client's error log)" if estimated else "")
+    return text + (
+        " (planning estimate for automated data entry; confirm against the client's error log)" if estimated else ""
+    )
 
 
 def roi_text(c: Completeness, roi: derive.Roi | None, savings: derive.Savings | None) -> Any:

@@ -3,6 +3,7 @@
 Policy numbers (phase days, buffers, hourly rate, working weeks) come from Settings so a firm
 can change its model without touching code; tests pin each rule with hand-computed cases.
 """
+
 from __future__ import annotations
 
 import math
@@ -106,7 +107,9 @@ def system_key(name: str) -> str:
 def phase_days(level: str, confidence: float | None, settings: Settings) -> tuple[int, ...]:
     """Business days per phase: the Settings base days for the complexity, phases 1-4 scaled
     by (1 + confidence buffer) and rounded up; phase 5 (support) is not buffered."""
-    base = {"Low": settings.phase_days_low, "Medium": settings.phase_days_medium, "High": settings.phase_days_high}[level]
+    base = {"Low": settings.phase_days_low, "Medium": settings.phase_days_medium, "High": settings.phase_days_high}[
+        level
+    ]
     factor = 1 + confidence_buffer(confidence, settings)
     return tuple(math.ceil(round(d * factor, 6)) if i < 4 else d for i, d in enumerate(base))
 
@@ -161,17 +164,46 @@ def phase_status(span: tuple[date, date] | None, today: date, project_status: st
     return "Not Started"
 
 
-_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
-                 "forty": 40, "fifty": 50, "half an": 0.5, "half a": 0.5, "an": 1, "a": 1}
+_WORD_NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "half an": 0.5,
+    "half a": 0.5,
+    "an": 1,
+    "a": 1,
+}
 _NUM = r"(\d+(?:\.\d+)?|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")"
 _HOURS = re.compile(
     _NUM + r"(?:\s*(?:-|to)\s*(\d+(?:\.\d+)?))?\s*(?:hours?|hrs?|h)\b\.?\s*(?:of\s+\w+\s+)?"
     r"(?:/|a|an|per|each|every)\s*(day|week|wk|month|mo|year|yr|business day|working day)\b",
     re.I,
 )
-_PER_WEEK = {"day": 5.0, "business day": 5.0, "working day": 5.0, "week": 1.0, "wk": 1.0,
-             "month": 12 / 52, "mo": 12 / 52, "year": 1 / 52, "yr": 1 / 52}
+_PER_WEEK = {
+    "day": 5.0,
+    "business day": 5.0,
+    "working day": 5.0,
+    "week": 1.0,
+    "wk": 1.0,
+    "month": 12 / 52,
+    "mo": 12 / 52,
+    "year": 1 / 52,
+    "yr": 1 / 52,
+}
 
 
 def hours_in_text(text: str) -> float | None:

@@ -5,6 +5,7 @@ checklists with checkbox glyphs, page numbers in the footer and document propert
 reference document (``--reference-docx``) supplies the styles; its body is dropped. The zip is
 rewritten with fixed timestamps, so the same input and date give the same bytes.
 """
+
 from __future__ import annotations
 
 import io
@@ -125,7 +126,11 @@ class _Writer:
         if self.lists:
             level = self.lists[-1]
             plain_list = level["ordered"] or self.item_prefix
-            style = self.style("List Paragraph", "Normal") if plain_list else self.style("List Bullet", "List Paragraph", "Normal")
+            style = (
+                self.style("List Paragraph", "Normal")
+                if plain_list
+                else self.style("List Bullet", "List Paragraph", "Normal")
+            )
             paragraph = self.add(style)
             if plain_list or len(self.lists) > 1:
                 paragraph.paragraph_format.left_indent = Pt(18 * len(self.lists))
@@ -203,7 +208,9 @@ class _Writer:
                 text = md_tokens.inline_text(inline)
                 longest_text[c] = max(longest_text[c], min(len(text), 40))
                 longest_word[c] = max(longest_word[c], max((len(w) for w in text.split()), default=0))
-        weights = [max(word * 2.5 + 5, text) for word, text in zip(longest_word, longest_text)]  # no word broken mid-way
+        weights = [
+            max(word * 2.5 + 5, text) for word, text in zip(longest_word, longest_text)
+        ]  # no word broken mid-way
         total = sum(weights)
         table.autofit = False
         grid = table._tbl.tblGrid

@@ -4,6 +4,7 @@ Every kind of problem has a code and a message template (frictionless-style), an
 its location: file, sheet, Excel row, column name and cell reference such as ``Risks!D14``.
 Validation collects problems; only fatal conditions raise, wrapping one Problem.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -14,37 +15,136 @@ WARNING = "warning"
 
 #: code -> (severity, message template, hint). Templates are filled from Problem params.
 CODES: dict[str, tuple[str, str, str]] = {
-    "unreadable-file": (ERROR, "Cannot be read as an Excel workbook: {reason}",
-                        "Save it from Excel or LibreOffice as .xlsx and try again."),
-    "encrypted-file": (ERROR, "The workbook is password-protected", "Remove the password (File > Info > Protect Workbook) and save again."),
+    "unreadable-file": (
+        ERROR,
+        "Cannot be read as an Excel workbook: {reason}",
+        "Save it from Excel or LibreOffice as .xlsx and try again.",
+    ),
+    "encrypted-file": (
+        ERROR,
+        "The workbook is password-protected",
+        "Remove the password (File > Info > Protect Workbook) and save again.",
+    ),
     "unsafe-file": (ERROR, "Refused: {reason}", "Re-save the workbook from Excel or LibreOffice."),
-    "missing-sheet": (ERROR, "Sheet \"{sheet}\" is missing{suggestion}", "Add the sheet or rename the existing one; sheet names come from the intake template."),
-    "missing-child-sheet": (WARNING, "Sheet \"{sheet}\" is missing; its sections will be marked TBD", "Add the sheet from the intake template when you have the data."),
-    "hidden-sheet": (WARNING, "Sheet \"{sheet}\" is hidden; its rows were read anyway", "Unhide it (right-click a sheet tab > Unhide) so reviewers see the same data."),
-    "hidden-row": (WARNING, "Row {row} is hidden; it was read anyway", "Unhide it so reviewers see the same data, or delete it."),
-    "merged-cells": (WARNING, "Cells {value} are merged; only the top-left cell holds a value", "Unmerge the cells and fill each row."),
-    "missing-header-row": (ERROR, "No header row with \"{value}\" found in the first {limit} rows", "Keep the template's header row; it must contain a 'Project ID' column."),
-    "missing-column": (ERROR, "Required column \"{column}\" is missing{suggestion}", "Add the column back from the intake template."),
-    "unknown-column": (WARNING, "Column \"{column}\" is not part of the intake schema and was ignored{suggestion}", "Rename it to a template column or delete it."),
-    "duplicate-header": (ERROR, "Column \"{column}\" appears more than once (also in {value})", "Keep one column of each name."),
-    "blank-header": (WARNING, "Column {cell_column} holds data but has no header; it was ignored", "Give the column a header from the template or delete it."),
+    "missing-sheet": (
+        ERROR,
+        'Sheet "{sheet}" is missing{suggestion}',
+        "Add the sheet or rename the existing one; sheet names come from the intake template.",
+    ),
+    "missing-child-sheet": (
+        WARNING,
+        'Sheet "{sheet}" is missing; its sections will be marked TBD',
+        "Add the sheet from the intake template when you have the data.",
+    ),
+    "hidden-sheet": (
+        WARNING,
+        'Sheet "{sheet}" is hidden; its rows were read anyway',
+        "Unhide it (right-click a sheet tab > Unhide) so reviewers see the same data.",
+    ),
+    "hidden-row": (
+        WARNING,
+        "Row {row} is hidden; it was read anyway",
+        "Unhide it so reviewers see the same data, or delete it.",
+    ),
+    "merged-cells": (
+        WARNING,
+        "Cells {value} are merged; only the top-left cell holds a value",
+        "Unmerge the cells and fill each row.",
+    ),
+    "missing-header-row": (
+        ERROR,
+        'No header row with "{value}" found in the first {limit} rows',
+        "Keep the template's header row; it must contain a 'Project ID' column.",
+    ),
+    "missing-column": (
+        ERROR,
+        'Required column "{column}" is missing{suggestion}',
+        "Add the column back from the intake template.",
+    ),
+    "unknown-column": (
+        WARNING,
+        'Column "{column}" is not part of the intake schema and was ignored{suggestion}',
+        "Rename it to a template column or delete it.",
+    ),
+    "duplicate-header": (
+        ERROR,
+        'Column "{column}" appears more than once (also in {value})',
+        "Keep one column of each name.",
+    ),
+    "blank-header": (
+        WARNING,
+        "Column {cell_column} holds data but has no header; it was ignored",
+        "Give the column a header from the template or delete it.",
+    ),
     "required-missing": (ERROR, "{column} is required", "Fill the cell."),
     "wrong-type": (ERROR, "{value_repr} is not {expected}", "{hint}"),
-    "invalid-choice": (ERROR, "{value_repr} is not one of {choices}{suggestion}", "Pick a value from the cell's dropdown."),
-    "duplicate-id": (ERROR, "Project ID {value_repr} is used more than once (also on row {other_row})", "Give each project its own ID."),
-    "unknown-project": (ERROR, "Project ID {value_repr} is not on the Projects sheet{suggestion}", "Pick the ID from the cell's dropdown, or add the project first."),
-    "unsafe-id": (ERROR, "Project ID {value_repr} {reason}", "Use letters, digits, '-', '_' and '.' only, e.g. ACME-001."),
-    "id-collision": (ERROR, "Project ID {value_repr} differs only in letter case from the one on row {other_row}; their plan files would collide", "Make the IDs differ by more than case."),
-    "formula-no-value": (ERROR, "Formula has no saved value", "Open the workbook in Excel or LibreOffice, let it recalculate, and save it."),
+    "invalid-choice": (
+        ERROR,
+        "{value_repr} is not one of {choices}{suggestion}",
+        "Pick a value from the cell's dropdown.",
+    ),
+    "duplicate-id": (
+        ERROR,
+        "Project ID {value_repr} is used more than once (also on row {other_row})",
+        "Give each project its own ID.",
+    ),
+    "unknown-project": (
+        ERROR,
+        "Project ID {value_repr} is not on the Projects sheet{suggestion}",
+        "Pick the ID from the cell's dropdown, or add the project first.",
+    ),
+    "unsafe-id": (
+        ERROR,
+        "Project ID {value_repr} {reason}",
+        "Use letters, digits, '-', '_' and '.' only, e.g. ACME-001.",
+    ),
+    "id-collision": (
+        ERROR,
+        "Project ID {value_repr} differs only in letter case from the one on row {other_row}; their plan files would collide",
+        "Make the IDs differ by more than case.",
+    ),
+    "formula-no-value": (
+        ERROR,
+        "Formula has no saved value",
+        "Open the workbook in Excel or LibreOffice, let it recalculate, and save it.",
+    ),
     "error-cell": (ERROR, "Cell holds the Excel error {value}", "Fix the formula or type the value."),
     "text-too-long": (ERROR, "Text is {length:,} characters, over Excel's cell limit of 32,767", "Shorten the text."),
-    "unknown-setting": (WARNING, "Setting {value_repr} is not known and was ignored{suggestion}", "Use a setting name from the template's Settings sheet."),
-    "unknown-system": (WARNING, "{column} {value_repr} is not in the systems catalog; the integration type was not determined", "Fill Integration Type on the Projects sheet."),
-    "ambiguous-system": (WARNING, "{column} {value_repr} is ambiguous; assumed {assumed}", "Write the full product name (e.g. {assumed}) to remove the doubt."),
-    "no-integration-type": (WARNING, "No integration type could be determined from {value}", "Fill Integration Type on the Projects sheet."),
-    "lock-file-skipped": (WARNING, "An Excel lock file (~$), not a workbook; skipped", "Close the workbook in Excel; lock files are not intakes."),
-    "outdated-output": (WARNING, "From an earlier run and not rewritten by this one (its project has errors, or this format or file was not asked for)", "Delete it, or generate it again, so no one reads it as current."),
-    "stale-output": (WARNING, "Plan from an earlier run whose project is no longer in the intake", "Delete it if the project was dropped."),
+    "unknown-setting": (
+        WARNING,
+        "Setting {value_repr} is not known and was ignored{suggestion}",
+        "Use a setting name from the template's Settings sheet.",
+    ),
+    "unknown-system": (
+        WARNING,
+        "{column} {value_repr} is not in the systems catalog; the integration type was not determined",
+        "Fill Integration Type on the Projects sheet.",
+    ),
+    "ambiguous-system": (
+        WARNING,
+        "{column} {value_repr} is ambiguous; assumed {assumed}",
+        "Write the full product name (e.g. {assumed}) to remove the doubt.",
+    ),
+    "no-integration-type": (
+        WARNING,
+        "No integration type could be determined from {value}",
+        "Fill Integration Type on the Projects sheet.",
+    ),
+    "lock-file-skipped": (
+        WARNING,
+        "An Excel lock file (~$), not a workbook; skipped",
+        "Close the workbook in Excel; lock files are not intakes.",
+    ),
+    "outdated-output": (
+        WARNING,
+        "From an earlier run and not rewritten by this one (its project has errors, or this format or file was not asked for)",
+        "Delete it, or generate it again, so no one reads it as current.",
+    ),
+    "stale-output": (
+        WARNING,
+        "Plan from an earlier run whose project is no longer in the intake",
+        "Delete it if the project was dropped.",
+    ),
 }
 
 

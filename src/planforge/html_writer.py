@@ -5,10 +5,11 @@ and checkboxes. All cell text arrives escaped in the Markdown and is escaped aga
 raw HTML never passes (md_tokens). The page carries a Content-Security-Policy that forbids
 scripts, as a second wall.
 """
+
 from __future__ import annotations
 
 import html
-from typing import Sequence
+from collections.abc import Sequence
 
 from markdown_it.token import Token
 
@@ -34,9 +35,18 @@ def index_html(contexts: Sequence[PlanContext], formats: Sequence[str]) -> str:
     from .pipeline import plan_filename
 
     labels = {"html": "HTML", "md": "Markdown", "docx": "Word", "pdf": "PDF"}
-    rows = [{"ctx": c, "main": plan_filename(c.project.project_id, "html"),
-             "links": [(labels[f], plan_filename(c.project.project_id, f)) for f in ("html", "md", "docx", "pdf") if f in formats]}
-            for c in contexts]
+    rows = [
+        {
+            "ctx": c,
+            "main": plan_filename(c.project.project_id, "html"),
+            "links": [
+                (labels[f], plan_filename(c.project.project_id, f))
+                for f in ("html", "md", "docx", "pdf")
+                if f in formats
+            ],
+        }
+        for c in contexts
+    ]
     return render_template("html/index.html.j2", rows=rows, csp=_CSP, count=len(rows))
 
 
@@ -72,7 +82,7 @@ def _prepare(tokens: list[Token]) -> list[tuple[int, str, str]]:
 
 
 def _prefix_checkbox(tokens: list[Token], item_index: int, done: bool) -> None:
-    for tok in tokens[item_index + 1:]:
+    for tok in tokens[item_index + 1 :]:
         if tok.type == "inline":
             box = Token("html_inline", "", 0)
             box.content = f'<span class="box" aria-hidden="true">{"☑" if done else "☐"}</span> '
@@ -80,7 +90,7 @@ def _prefix_checkbox(tokens: list[Token], item_index: int, done: bool) -> None:
             return
 
 
-def _text_block(self, tokens, idx, options, env) -> str:  # noqa: ANN001 - markdown-it rule signature
+def _text_block(self, tokens, idx, options, env) -> str:
     return f"<p>{html.escape(tokens[idx].content)}</p>\n"
 
 

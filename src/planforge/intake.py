@@ -6,8 +6,10 @@ formulas without a saved value, Excel error cells and hidden rows, found by one 
 of the sheet XML. Before anything is decompressed the zip is checked against size caps and
 XML parts are refused if they declare a DTD (entity bombs, external entities).
 """
+
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -85,7 +87,9 @@ def find_workbooks(paths: list[str | Path]) -> tuple[list[Path], list]:
             else:
                 files.append(p)
         if not any(not p.name.startswith("~$") for p in found):
-            problems.append(make_problem("unreadable-file", file=path.name or str(path), reason="the folder holds no workbooks"))
+            problems.append(
+                make_problem("unreadable-file", file=path.name or str(path), reason="the folder holds no workbooks")
+            )
     return files, problems
 
 
@@ -133,7 +137,9 @@ def _wanted(sheet_name: str) -> bool:
     """Only the schema's sheets (and Settings) are loaded; an analyst's scratch sheets cost nothing."""
     from .schema import SETTINGS_SHEET, SHEETS, normalise_header
 
-    return normalise_header(sheet_name) in {normalise_header(s.name) for s in SHEETS} | {normalise_header(SETTINGS_SHEET)}
+    return normalise_header(sheet_name) in {normalise_header(s.name) for s in SHEETS} | {
+        normalise_header(SETTINGS_SHEET)
+    }
 
 
 def _check_file(path: Path) -> None:
@@ -155,7 +161,9 @@ def _check_file(path: Path) -> None:
         return  # OLE2: a legacy .xls; calamine reads it
     if not head.startswith(b"PK"):
         texty = all(32 <= b < 127 or b in (9, 10, 13) for b in head)
-        raise _unreadable(path, "unreadable-file", reason="it is a text file (a CSV?)" if texty else "it is not a zip container")
+        raise _unreadable(
+            path, "unreadable-file", reason="it is a text file (a CSV?)" if texty else "it is not a zip container"
+        )
 
 
 def _scan_xlsx(path: Path) -> dict[str, tuple[dict, frozenset]]:
@@ -170,10 +178,16 @@ def _scan_xlsx(path: Path) -> dict[str, tuple[dict, frozenset]]:
             raise _unreadable(path, "unsafe-file", reason=f"it holds {len(infos):,} parts (cap {MAX_ZIP_ENTRIES:,})")
         total = sum(i.file_size for i in infos)
         if total > MAX_UNCOMPRESSED_BYTES:
-            raise _unreadable(path, "unsafe-file", reason=f"it would decompress to {total:,} bytes (cap {MAX_UNCOMPRESSED_BYTES:,})")
+            raise _unreadable(
+                path, "unsafe-file", reason=f"it would decompress to {total:,} bytes (cap {MAX_UNCOMPRESSED_BYTES:,})"
+            )
         for info in infos:
             if info.file_size > 10_000_000 and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
-                raise _unreadable(path, "unsafe-file", reason=f"part {info.filename} is compressed {info.file_size // max(info.compress_size, 1):,}:1 (a zip bomb?)")
+                raise _unreadable(
+                    path,
+                    "unsafe-file",
+                    reason=f"part {info.filename} is compressed {info.file_size // max(info.compress_size, 1):,}:1 (a zip bomb?)",
+                )
         names = {i.filename for i in infos}
         for name in names:
             if name.endswith((".xml", ".rels", ".vml")):
@@ -229,8 +243,12 @@ def _check_area(path: Path, sheet_name: str, data: bytes) -> None:
             columns = max((_col_index(c.decode()) + 1 for c in set(_CELL_COLUMN.findall(data))), default=0)
     if columns > MAX_SHEET_COLUMNS or rows * columns > MAX_SHEET_CELLS:
         shown = f"more than {MAX_SHEET_COLUMNS:,}" if columns > MAX_SHEET_COLUMNS else f"{columns:,}"
-        raise _unreadable(path, "unsafe-file", reason=f"sheet \"{sheet_name}\" spans {rows:,} rows x {shown} columns "
-                                                      f"(caps: {MAX_SHEET_COLUMNS:,} columns, {MAX_SHEET_CELLS:,} cells)")
+        raise _unreadable(
+            path,
+            "unsafe-file",
+            reason=f'sheet "{sheet_name}" spans {rows:,} rows x {shown} columns '
+            f"(caps: {MAX_SHEET_COLUMNS:,} columns, {MAX_SHEET_CELLS:,} cells)",
+        )
 
 
 def _read_capped(zf: zipfile.ZipFile, part: str) -> bytes:
@@ -247,7 +265,11 @@ def _read_capped(zf: zipfile.ZipFile, part: str) -> bytes:
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     workbook = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels")) if "xl/_rels/workbook.xml.rels" in zf.namelist() else None
+    rels = (
+        ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        if "xl/_rels/workbook.xml.rels" in zf.namelist()
+        else None
+    )
     targets = {}
     if rels is not None:
         for rel in rels.iter(f"{_NS_PKG_REL}Relationship"):
@@ -281,13 +303,13 @@ def _flag_cells(data: bytes) -> dict[tuple[int, int], CellFlag]:
         return {}
     flags: dict[tuple[int, int], CellFlag] = {}
     starts = [m.start() for m in _CELL_START.finditer(data)] + [len(data)]
-    for begin, following in zip(starts, starts[1:]):
+    for begin, following in itertools.pairwise(starts):
         # Each cell is bounded by the next cell's start: linear even when closing tags are missing
         tag_end = data.find(b">", begin, following)
         if tag_end < 0:
             continue
         attrs = data[begin:tag_end]
-        body = b"" if attrs.endswith(b"/") else data[tag_end + 1:following]
+        body = b"" if attrs.endswith(b"/") else data[tag_end + 1 : following]
         t = _ATTR_T.search(attrs)
         has_formula = b"<f" in body or b":f" in body
         is_error = bool(t and t.group(1) == b"e")

@@ -6,6 +6,7 @@ the writers treat HTML blocks as text), so nothing an
 analyst typed can become markup even if it slipped past escaping. Checklist items ("- [ ] ...")
 are recognised from the source line, not from the rendered text, so a typed "[ ]" stays text.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,7 +42,7 @@ def parse(markdown: str) -> list[Token]:
 
 
 def _strip_task_marker(tokens: list[Token], item_index: int) -> None:
-    for tok in tokens[item_index + 1:]:
+    for tok in tokens[item_index + 1 :]:
         if tok.type == "inline":
             first = tok.children[0] if tok.children else None
             if first is not None and first.type == "text" and re.match(r"^\[( |x|X)\] ", first.content):

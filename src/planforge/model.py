@@ -3,6 +3,7 @@
 Field names equal the schema's column keys (a test holds them together), so a typo cannot
 silently drop a column. ``row`` is the Excel row the record came from, for messages.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -5,14 +5,15 @@ docs/formats.md), so no plan text is written twice. With several jobs, worker pr
 forked after the contexts exist, so nothing is pickled on the way in; each worker renders and
 writes its share and returns only file paths.
 """
+
 from __future__ import annotations
 
 import multiprocessing
 import os
 import time
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Callable, Sequence
 
 from .plan_context import PlanContext
 from .render import render_markdown
@@ -31,8 +32,10 @@ def check_formats(formats: Sequence[str], reference_docx: Path | None) -> None:
     if unknown or not formats:
         raise UsageError(f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
     if "pdf" in formats and soffice() is None:
-        raise UsageError("--format pdf needs LibreOffice (the 'soffice' command) on PATH; install it, "
-                         "or use --format docx and print to PDF from Word")
+        raise UsageError(
+            "--format pdf needs LibreOffice (the 'soffice' command) on PATH; install it, "
+            "or use --format docx and print to PDF from Word"
+        )
     if "docx" in formats or "pdf" in formats:
         from .docx_writer import set_reference
 
@@ -47,9 +50,17 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def write_plans(contexts: list[PlanContext], out: Path, formats: Sequence[str], plan_date: date, timings: dict[str, float],
-                *, jobs: int | None = None, progress: Callable[[int, int], None] | None = None,
-                side_job: Callable[[], None] | None = None) -> list[Path]:
+def write_plans(
+    contexts: list[PlanContext],
+    out: Path,
+    formats: Sequence[str],
+    plan_date: date,
+    timings: dict[str, float],
+    *,
+    jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    side_job: Callable[[], None] | None = None,
+) -> list[Path]:
     """Render and write every plan in every format; returns the paths written, in project order.
 
     ``side_job`` (the summary workbook) runs in the same worker pool as the plans when the run
@@ -119,14 +130,29 @@ def _pdfs(contexts: list[PlanContext], out: Path, reuse_docx: bool) -> list[Path
                 source.write_bytes(plan_docx(ctx, render_markdown(ctx), ctx.plan_date))
             sources.append(source)
         for i in range(0, len(sources), 200):
-            batch = sources[i:i + 200]
-            proc = subprocess.run([soffice(), "--headless", "--norestore", f"-env:UserInstallation=file://{work}/profile",
-                                   "--convert-to", "pdf", "--outdir", str(work), *map(str, batch)],
-                                  capture_output=True, text=True, timeout=600)
+            batch = sources[i : i + 200]
+            proc = subprocess.run(
+                [
+                    soffice(),
+                    "--headless",
+                    "--norestore",
+                    f"-env:UserInstallation=file://{work}/profile",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    str(work),
+                    *map(str, batch),
+                ],
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
             for source in batch:
                 pdf = source.with_suffix(".pdf")
                 if not pdf.exists():
-                    raise OutputError(f"LibreOffice could not convert {source.name} to PDF: {proc.stderr.strip()[:200]}")
+                    raise OutputError(
+                        f"LibreOffice could not convert {source.name} to PDF: {proc.stderr.strip()[:200]}"
+                    )
                 target = inside(out, pdf.name)
                 write_bytes(target, pdf.read_bytes())
                 written.append(target)
@@ -140,13 +166,20 @@ def _side() -> None:
 def _work(bounds: tuple[int, int]) -> list[str]:
     contexts, out, formats, plan_date, _ = _SHARED
     paths: list[str] = []
-    for ctx in contexts[bounds[0]:bounds[1]]:
+    for ctx in contexts[bounds[0] : bounds[1]]:
         paths += [str(p) for p in _one(ctx, out, formats, plan_date)]
     return paths
 
 
-def _parallel(contexts: list[PlanContext], out: Path, formats: tuple[str, ...], plan_date: date, jobs: int,
-              progress: Callable[[int, int], None] | None, side_job: Callable[[], None] | None) -> list[Path]:
+def _parallel(
+    contexts: list[PlanContext],
+    out: Path,
+    formats: tuple[str, ...],
+    plan_date: date,
+    jobs: int,
+    progress: Callable[[int, int], None] | None,
+    side_job: Callable[[], None] | None,
+) -> list[Path]:
     """Fork ``jobs`` workers (they inherit the contexts: nothing is pickled on the way in); the
     side job is queued first, then chunks of plans are handed out as workers come free."""
     global _SHARED

@@ -3,12 +3,14 @@
 Analysts type the same thing many ways; these accept the common ones and nothing ambiguous:
 85%, 0.85 and 85 are all 85%; "1,200" is 1200; dates are Excel dates, Excel serials or ISO text.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable
+from typing import Any
 
 MAX_TEXT = 32_767
 MAX_ID_LENGTH = 64
@@ -17,7 +19,18 @@ _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10))
 _NUMBER = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+")
 _TRUE = {"yes", "y", "true", "t", "1", "x", "✓", "✔", "si", "oui", "ja"}
 _FALSE = {"no", "n", "false", "f", "0", "-", "none", "non", "nein"}
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y", "%b %d, %Y", "%B %d, %Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S")
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%b %d %Y",
+    "%B %d %Y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+)
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 
@@ -53,8 +66,11 @@ def parse_id(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, (date, datetime)):
-        raise BadValue("wrong-type", expected="a project ID (Excel turned it into a date)",
-                       hint="Format the column as Text and retype the ID.")
+        raise BadValue(
+            "wrong-type",
+            expected="a project ID (Excel turned it into a date)",
+            hint="Format the column as Text and retype the ID.",
+        )
     return parse_text(value)
 
 
@@ -83,7 +99,7 @@ def _number_from_text(text: str) -> float:
 
 
 def parse_number(value: Any) -> float:
-    if isinstance(value, bool) or isinstance(value, (date, datetime)):
+    if isinstance(value, (bool, date, datetime)):
         raise BadValue("wrong-type", expected="a number", hint="Type a number such as 15 or 7.5.")
     if isinstance(value, (int, float)):
         return value

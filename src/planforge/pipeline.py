@@ -5,16 +5,17 @@ file atomically inside the output folder, and reports (never hides) projects it 
 stale plans left from earlier runs. Each stage is timed (``RunResult.timings``) for bench/.
 The CLI is a thin shell around ``generate``.
 """
+
 from __future__ import annotations
 
 import gc
 import re
 import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
 
 from .errors import Problem, UsageError, ValidationFailed, make_problem
 from .model import Project
@@ -50,16 +51,35 @@ class RunResult:
 Progress = Callable[[int, int], None]  # (plans just done, plans in all)
 
 
-def generate(paths: Sequence[str | Path], out_dir: str | Path, plan_date: date, *, only: Iterable[str] = (),
-             strict: bool = False, summary: bool = True, formats: Sequence[str] = ("md",), jobs: int | None = None,
-             progress: Progress | None = None, reference_docx: Path | None = None) -> RunResult:
+def generate(
+    paths: Sequence[str | Path],
+    out_dir: str | Path,
+    plan_date: date,
+    *,
+    only: Iterable[str] = (),
+    strict: bool = False,
+    summary: bool = True,
+    formats: Sequence[str] = ("md",),
+    jobs: int | None = None,
+    progress: Progress | None = None,
+    reference_docx: Path | None = None,
+) -> RunResult:
     """Generate one plan per valid project (and the portfolio summary) into ``out_dir``."""
     from .outputs import check_formats
 
     check_formats(formats, reference_docx)
     with _collector_paused():
-        return _generate(paths, out_dir, plan_date, only=only, strict=strict, summary=summary, formats=formats,
-                         jobs=jobs, progress=progress)
+        return _generate(
+            paths,
+            out_dir,
+            plan_date,
+            only=only,
+            strict=strict,
+            summary=summary,
+            formats=formats,
+            jobs=jobs,
+            progress=progress,
+        )
 
 
 @contextmanager
@@ -75,8 +95,18 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _generate(paths: Sequence[str | Path], out_dir: str | Path, plan_date: date, *, only: Iterable[str], strict: bool,
-              summary: bool, formats: Sequence[str], jobs: int | None, progress: Progress | None) -> RunResult:
+def _generate(
+    paths: Sequence[str | Path],
+    out_dir: str | Path,
+    plan_date: date,
+    *,
+    only: Iterable[str],
+    strict: bool,
+    summary: bool,
+    formats: Sequence[str],
+    jobs: int | None,
+    progress: Progress | None,
+) -> RunResult:
     from .outputs import write_plans
 
     started = time.perf_counter()
@@ -108,7 +138,9 @@ def _generate(paths: Sequence[str | Path], out_dir: str | Path, plan_date: date,
         def side_job() -> None:
             write_summary(target, result, plan_date)
 
-    result.written += write_plans(result.contexts, out, formats, plan_date, timings, jobs=jobs, progress=progress, side_job=side_job)
+    result.written += write_plans(
+        result.contexts, out, formats, plan_date, timings, jobs=jobs, progress=progress, side_job=side_job
+    )
     if summary:
         result.written.append(target)
     if "html" in formats:
@@ -145,8 +177,9 @@ def _select(projects: list[Project], only: Iterable[str], report: Report) -> lis
 _PLAN_FILE = re.compile(rf"^(.+){PLAN_SUFFIX}\.(md|html|docx|pdf)$")
 
 
-def _stale_outputs(out: Path, report: Report, written_ids: list[str], formats: Sequence[str], summary: bool,
-                   only: list[str]) -> list[tuple[Path, str]]:
+def _stale_outputs(
+    out: Path, report: Report, written_ids: list[str], formats: Sequence[str], summary: bool, only: list[str]
+) -> list[tuple[Path, str]]:
     """planforge files in ``out`` that this run will not rewrite, so nobody mistakes them for current:
     plans whose project is gone from the intake (``stale-output``); plans of projects skipped for
     errors, plans in formats not produced this time, and an index or summary not produced this

@@ -4,6 +4,7 @@ Every value the seed asks for is resolved here to data, a derived figure, a docu
 default, or a ``Tbd`` marker that names where the analyst can fill it; the same bookkeeping
 yields the plan's completeness. Templates only lay these values out.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -118,7 +119,14 @@ class PlanContext:
     completeness: Completeness = field(default_factory=Completeness)
 
 
-ROLE_ORDER = ("Project Manager", "Lead Engineer", "Backend Developer", "QA Engineer", "DevOps Engineer", "Client Point of Contact")
+ROLE_ORDER = (
+    "Project Manager",
+    "Lead Engineer",
+    "Backend Developer",
+    "QA Engineer",
+    "DevOps Engineer",
+    "Client Point of Contact",
+)
 ROLE_DUTIES = {
     "Project Manager": "Overall coordination, client communication, timeline management",
     "Lead Engineer": "Technical architecture, code review, integration design",
@@ -131,9 +139,11 @@ ROLE_DUTIES = {
     "Support Engineer": "Post-launch support, monitoring and incident response",
     "Other": "As agreed with the project manager",
 }
-DEFAULT_ALERTS = (("Sync failure rate", "> 2% of syncs in 15 minutes", "High", "30 minutes"),
-                  ("Authentication failure", "Any failed token refresh", "Critical", "15 minutes"),
-                  ("Queue backlog", "> 500 pending jobs for 10 minutes", "Medium", "2 hours"))
+DEFAULT_ALERTS = (
+    ("Sync failure rate", "> 2% of syncs in 15 minutes", "High", "30 minutes"),
+    ("Authentication failure", "Any failed token refresh", "Critical", "15 minutes"),
+    ("Queue backlog", "> 500 pending jobs for 10 minutes", "Medium", "2 hours"),
+)
 
 
 def build_context(project: Project, settings: Settings, plan_date: date) -> PlanContext:
@@ -142,20 +152,42 @@ def build_context(project: Project, settings: Settings, plan_date: date) -> Plan
     match_a, match_b = lookup(project.system_a), lookup(project.system_b)
     types, type_note = _types(project, match_a, match_b)
     people = _people(project)
-    lead = c.value("Lead engineer", project.lead_engineer or people.get("Lead Engineer"), "Projects > Lead Engineer, or a Team row with role Lead Engineer")
-    pm = c.value("Project manager", project.project_manager or people.get("Project Manager"), "Projects > Project Manager, or a Team row with role Project Manager")
+    lead = c.value(
+        "Lead engineer",
+        project.lead_engineer or people.get("Lead Engineer"),
+        "Projects > Lead Engineer, or a Team row with role Lead Engineer",
+    )
+    pm = c.value(
+        "Project manager",
+        project.project_manager or people.get("Project Manager"),
+        "Projects > Project Manager, or a Team row with role Project Manager",
+    )
 
     level, how = derive.complexity(project)
     days = derive.phase_days(level, project.confidence, settings)
     kickoff = c.value("Kickoff date", project.kickoff_date, "Projects > Kickoff Date")
     spans = derive.schedule(kickoff, days) if isinstance(kickoff, date) else [None] * 5
     owners = _phase_owners(people, lead, pm)
-    phases = [Phase(i + 1, derive.PHASE_NAMES[i], d, derive.weeks(d), *(spans[i] or (None, None)), owners[i],
-                    derive.phase_status(spans[i], plan_date, project.status)) for i, d in enumerate(days)]
+    phases = [
+        Phase(
+            i + 1,
+            derive.PHASE_NAMES[i],
+            d,
+            derive.weeks(d),
+            *(spans[i] or (None, None)),
+            owners[i],
+            derive.phase_status(spans[i], plan_date, project.status),
+        )
+        for i, d in enumerate(days)
+    ]
     to_live = sum(days[:4])
     go_live = spans[3][1] if spans[3] else None
     total = f"{derive.weeks(to_live)} to go-live"
-    total += f" ({derive.long_date(phases[0].start)} to {derive.long_date(go_live)})" if go_live else " (dates follow the kickoff date)"
+    total += (
+        f" ({derive.long_date(phases[0].start)} to {derive.long_date(go_live)})"
+        if go_live
+        else " (dates follow the kickoff date)"
+    )
     total += f", then {derive.weeks(days[4])} of post-launch support"
 
     savings = derive.time_savings(project.pain_points, settings)
@@ -165,74 +197,175 @@ def build_context(project: Project, settings: Settings, plan_date: date) -> Plan
     confidence = c.value("Confidence score", project.confidence, "Projects > Confidence")
 
     summary = project.executive_summary or compose.executive_summary(
-        project, types, derive.weeks(to_live), derive.weeks(days[4]), derive.long_date(go_live) if go_live else None,
-        savings.weekly_hours if savings else None, project.confidence)
-    api = [_api_facts(c, name, project) for name in (project.system_a, project.system_b, *derive.extra_systems(project))]
+        project,
+        types,
+        derive.weeks(to_live),
+        derive.weeks(days[4]),
+        derive.long_date(go_live) if go_live else None,
+        savings.weekly_hours if savings else None,
+        project.confidence,
+    )
+    api = [
+        _api_facts(c, name, project) for name in (project.system_a, project.system_b, *derive.extra_systems(project))
+    ]
     webhooks = {f.name: (f.webhooks if isinstance(f.webhooks, str) else None) for f in api}
-    rationale = [("", project.approach_rationale)] if project.approach_rationale else compose.approach_rationale(project, types, webhooks, migration)
+    rationale = (
+        [("", project.approach_rationale)]
+        if project.approach_rationale
+        else compose.approach_rationale(project, types, webhooks, migration)
+    )
     scen = _scenarios(project)
     monitoring_hours = project.monitoring_period_hours or settings.monitoring_period_hours
     stabilization = project.stabilization_period_days or settings.stabilization_period_days
 
     ctx = PlanContext(
-        project=project, plan_date=plan_date, types=types,
-        type_label=", ".join(compose.TYPE_LABELS[t].title() if t != "pos" else "POS" for t in types) if types else c.value("Integration type", None, "Projects > Integration Type (the systems did not determine it)"),
-        type_note=type_note, lead_engineer=lead, project_manager=pm, status=project.status or "Planning",
-        summary=summary, confidence=confidence,
+        project=project,
+        plan_date=plan_date,
+        types=types,
+        type_label=", ".join(compose.TYPE_LABELS[t].title() if t != "pos" else "POS" for t in types)
+        if types
+        else c.value("Integration type", None, "Projects > Integration Type (the systems did not determine it)"),
+        type_note=type_note,
+        lead_engineer=lead,
+        project_manager=pm,
+        status=project.status or "Planning",
+        summary=summary,
+        confidence=confidence,
         data_volume=c.value("Data volume", project.data_volume, "Projects > Data Volume"),
         current_state=c.value("Current state", project.current_state, "Projects > Current State"),
-        complexity=level, complexity_how=how, phases=phases, total_timeline=total, go_live=go_live,
+        complexity=level,
+        complexity_how=how,
+        phases=phases,
+        total_timeline=total,
+        go_live=go_live,
         pain_points=c.items("Pain points", [p.pain_point for p in project.pain_points], "Pain Points sheet"),
-        impacts=compose.business_impacts(c.items("Business objectives", project.objectives, "Objectives sheet"), project.pain_points),
-        time_savings=compose.savings_text(c, savings, settings), error_reduction=compose.reduction_text(reduction, estimated),
-        roi=compose.roi_text(c, roi, savings), rationale=rationale,
+        impacts=compose.business_impacts(
+            c.items("Business objectives", project.objectives, "Objectives sheet"), project.pain_points
+        ),
+        time_savings=compose.savings_text(c, savings, settings),
+        error_reduction=compose.reduction_text(reduction, estimated),
+        roi=compose.roi_text(c, roi, savings),
+        rationale=rationale,
         workflows=[(w.workflow, w.spec_section) for w in c.items("Workflows", project.workflows, "Workflows sheet")],
         team=_team(c, project, people, lead, pm),
-        access=[(f.name, c.value(f"{f.name} account details", f.account_details, f"Systems sheet > Account Details for {f.name}")) for f in api[:2]],
-        provider=c.value("Hosting provider", project.hosting_provider or settings.hosting_provider, "Projects > Hosting Provider, or Settings > Hosting Provider"),
-        secret_manager=c.value("Secret manager", project.secret_manager or settings.secret_manager, "Projects > Secret Manager, or Settings > Secret Manager"),
-        monitoring_tool=c.value("Monitoring tool", project.monitoring_tool or settings.monitoring_tool, "Projects > Monitoring Tool, or Settings > Monitoring Tool"),
+        access=[
+            (
+                f.name,
+                c.value(
+                    f"{f.name} account details", f.account_details, f"Systems sheet > Account Details for {f.name}"
+                ),
+            )
+            for f in api[:2]
+        ],
+        provider=c.value(
+            "Hosting provider",
+            project.hosting_provider or settings.hosting_provider,
+            "Projects > Hosting Provider, or Settings > Hosting Provider",
+        ),
+        secret_manager=c.value(
+            "Secret manager",
+            project.secret_manager or settings.secret_manager,
+            "Projects > Secret Manager, or Settings > Secret Manager",
+        ),
+        monitoring_tool=c.value(
+            "Monitoring tool",
+            project.monitoring_tool or settings.monitoring_tool,
+            "Projects > Monitoring Tool, or Settings > Monitoring Tool",
+        ),
         dependencies=[d.strip() for d in (project.additional_dependencies or "").split(";") if d.strip()],
         api=api,
-        migration={k: c.value(label, getattr(project, k), f"Projects > {label}") for k, label in (
-            ("migration_scope", "Migration Scope"), ("migration_cleanup", "Migration Cleanup"),
-            ("migration_strategy", "Migration Strategy"), ("migration_time", "Migration Time"))} if migration else None,
+        migration={
+            k: c.value(label, getattr(project, k), f"Projects > {label}")
+            for k, label in (
+                ("migration_scope", "Migration Scope"),
+                ("migration_cleanup", "Migration Cleanup"),
+                ("migration_strategy", "Migration Strategy"),
+                ("migration_time", "Migration Time"),
+            )
+        }
+        if migration
+        else None,
         risks=_risks(c, project.risks, lead),
-        performance_targets=c.value("Performance targets", project.performance_targets or scen["performance"], "Projects > Performance Targets"),
-        test_data={"source": project.test_data_source or f"Vendor sandboxes of {project.system_a} and {project.system_b}",
-                   "volume": c.value("Test data volume", project.test_data_volume, "Projects > Test Data Volume"),
-                   "approach": c.value("Test data approach", project.test_data_approach, "Projects > Test Data Approach"),
-                   "refresh": c.value("Test data refresh", project.test_data_refresh, "Projects > Test Data Refresh")},
+        performance_targets=c.value(
+            "Performance targets", project.performance_targets or scen["performance"], "Projects > Performance Targets"
+        ),
+        test_data={
+            "source": project.test_data_source or f"Vendor sandboxes of {project.system_a} and {project.system_b}",
+            "volume": c.value("Test data volume", project.test_data_volume, "Projects > Test Data Volume"),
+            "approach": c.value("Test data approach", project.test_data_approach, "Projects > Test Data Approach"),
+            "refresh": c.value("Test data refresh", project.test_data_refresh, "Projects > Test Data Refresh"),
+        },
         edge_cases=c.items("Edge-case scenarios", scen["edge"], "Test Scenarios sheet, type Edge Case"),
-        performance_scenario=c.value("Performance scenario", scen["performance"] or project.performance_targets, "Test Scenarios sheet, type Performance"),
+        performance_scenario=c.value(
+            "Performance scenario",
+            scen["performance"] or project.performance_targets,
+            "Test Scenarios sheet, type Performance",
+        ),
         key_scenarios=c.items("UAT scenarios", scen["happy"], "Test Scenarios sheet, type Happy Path")
         + c.items("Error scenarios", scen["error"], "Test Scenarios sheet, type Error Handling"),
-        deployment={"strategy": c.value("Deployment strategy", project.deployment_strategy, "Projects > Deployment Strategy"),
-                    "window": c.value("Deployment window", project.deployment_window, "Projects > Deployment Window"),
-                    "rollback_criteria": c.value("Rollback criteria", project.rollback_criteria, "Projects > Rollback Criteria"),
-                    "rollback_time": c.value("Rollback time", project.rollback_time, "Projects > Rollback Time")},
-        deployment_steps=[s.step + (f" ({s.owner})" if s.owner else "") for s in project.deployment_steps] or compose.default_steps(project),
+        deployment={
+            "strategy": c.value("Deployment strategy", project.deployment_strategy, "Projects > Deployment Strategy"),
+            "window": c.value("Deployment window", project.deployment_window, "Projects > Deployment Window"),
+            "rollback_criteria": c.value(
+                "Rollback criteria", project.rollback_criteria, "Projects > Rollback Criteria"
+            ),
+            "rollback_time": c.value("Rollback time", project.rollback_time, "Projects > Rollback Time"),
+        },
+        deployment_steps=[s.step + (f" ({s.owner})" if s.owner else "") for s in project.deployment_steps]
+        or compose.default_steps(project),
         steps_are_default=not project.deployment_steps,
-        metrics={"success_rate": _pct(project.target_success_rate or settings.target_success_rate),
-                 "duration": c.value("Target sync duration", project.target_sync_duration, "Projects > Target Sync Duration"),
-                 "error_rate": _pct(project.target_error_rate or settings.target_error_rate),
-                 "accuracy": c.value("Accuracy metric", project.accuracy_metric, "Projects > Accuracy Metric"),
-                 "response_time": c.value("Response-time target", project.response_time_target, "Projects > Response Time Target")},
-        tools={"logs": c.value("Log location", project.log_location or settings.log_location, "Projects > Log Location, or Settings"),
-               "dashboard": c.value("Dashboard URL", project.dashboard_url, "Projects > Dashboard URL"),
-               "alerts": c.value("Alert destination", project.alert_destination or settings.alert_destination, "Projects > Alert Destination, or Settings"),
-               "incidents": c.value("Incident tool", project.incident_tool or settings.incident_tool, "Projects > Incident Tool, or Settings")},
-        alerts=[(a.alert, a.threshold or Tbd("Alert threshold", "Alerts > Threshold"), a.severity or Tbd("Alert severity", "Alerts > Severity"), a.response_time or Tbd("Response time", "Alerts > Response Time")) for a in project.alerts] or list(DEFAULT_ALERTS),
+        metrics={
+            "success_rate": _pct(project.target_success_rate or settings.target_success_rate),
+            "duration": c.value(
+                "Target sync duration", project.target_sync_duration, "Projects > Target Sync Duration"
+            ),
+            "error_rate": _pct(project.target_error_rate or settings.target_error_rate),
+            "accuracy": c.value("Accuracy metric", project.accuracy_metric, "Projects > Accuracy Metric"),
+            "response_time": c.value(
+                "Response-time target", project.response_time_target, "Projects > Response Time Target"
+            ),
+        },
+        tools={
+            "logs": c.value(
+                "Log location", project.log_location or settings.log_location, "Projects > Log Location, or Settings"
+            ),
+            "dashboard": c.value("Dashboard URL", project.dashboard_url, "Projects > Dashboard URL"),
+            "alerts": c.value(
+                "Alert destination",
+                project.alert_destination or settings.alert_destination,
+                "Projects > Alert Destination, or Settings",
+            ),
+            "incidents": c.value(
+                "Incident tool",
+                project.incident_tool or settings.incident_tool,
+                "Projects > Incident Tool, or Settings",
+            ),
+        },
+        alerts=[
+            (
+                a.alert,
+                a.threshold or Tbd("Alert threshold", "Alerts > Threshold"),
+                a.severity or Tbd("Alert severity", "Alerts > Severity"),
+                a.response_time or Tbd("Response time", "Alerts > Response Time"),
+            )
+            for a in project.alerts
+        ]
+        or list(DEFAULT_ALERTS),
         alerts_are_default=not project.alerts,
         questions=[o for o in project.open_items if o.type == "Question"],
         blockers=[o for o in project.open_items if o.type == "Blocker"],
         assumptions=[o for o in project.open_items if o.type == "Assumption"],
-        success_criteria=c.items("Success criteria", [s.criterion for s in project.success_criteria], "Success Criteria sheet"),
-        monitoring_hours=monitoring_hours, stabilization_days=stabilization,
+        success_criteria=c.items(
+            "Success criteria", [s.criterion for s in project.success_criteria], "Success Criteria sheet"
+        ),
+        monitoring_hours=monitoring_hours,
+        stabilization_days=stabilization,
         version=project.document_version or "1.0",
         document_owner=project.document_owner or pm,
         next_review=plan_date + timedelta(days=settings.review_interval_days),
-        savings=savings, roi_figures=roi, completeness=c,
+        savings=savings,
+        roi_figures=roi,
+        completeness=c,
     )
     return ctx
 
@@ -250,7 +383,10 @@ def _types(project: Project, a: Match, b: Match) -> tuple[tuple[str, ...], str]:
         return types, f"detected from {project.system_a} and {project.system_b}"
     unknown = [m.query for m in (a, b) if m.system is None]
     if unknown:
-        return (), f"not determined: {compose.join_words(unknown)} {'is' if len(unknown) == 1 else 'are'} not in the systems catalog"
+        return (
+            (),
+            f"not determined: {compose.join_words(unknown)} {'is' if len(unknown) == 1 else 'are'} not in the systems catalog",
+        )
     return (), "not determined: neither system is an accounting, marketing, fulfillment, inventory or POS system"
 
 
@@ -263,8 +399,13 @@ def _people(project: Project) -> dict[str, str]:
 
 
 def _phase_owners(people: dict[str, str], lead: Any, pm: Any) -> list[Any]:
-    return [people.get("Solutions Architect") or lead, lead, people.get("QA Engineer") or lead,
-            people.get("DevOps Engineer") or lead, people.get("Support Engineer") or pm]
+    return [
+        people.get("Solutions Architect") or lead,
+        lead,
+        people.get("QA Engineer") or lead,
+        people.get("DevOps Engineer") or lead,
+        people.get("Support Engineer") or pm,
+    ]
 
 
 def _team(c: Completeness, project: Project, people: dict[str, str], lead: Any, pm: Any) -> list[TeamRow]:
@@ -272,14 +413,20 @@ def _team(c: Completeness, project: Project, people: dict[str, str], lead: Any, 
     by_role: dict[str, list] = {}
     for member in project.team:
         by_role.setdefault(member.role, []).append(member)
-    overrides = {"Project Manager": project.project_manager, "Lead Engineer": project.lead_engineer, "Client Point of Contact": project.client_contact}
+    overrides = {
+        "Project Manager": project.project_manager,
+        "Lead Engineer": project.lead_engineer,
+        "Client Point of Contact": project.client_contact,
+    }
     for role in ROLE_ORDER + tuple(r for r in by_role if r not in ROLE_ORDER):
         members = by_role.get(role, [])
         if overrides.get(role) and not any(m.name == overrides[role] for m in members):
             rows.append(TeamRow(role, overrides[role], ROLE_DUTIES[role]))
             continue
         if not members and role in ROLE_ORDER:
-            rows.append(TeamRow(role, c.value(f"{role} name", None, f"Team sheet, a row with role {role}"), ROLE_DUTIES[role]))
+            rows.append(
+                TeamRow(role, c.value(f"{role} name", None, f"Team sheet, a row with role {role}"), ROLE_DUTIES[role])
+            )
         for m in members:
             if role in ROLE_ORDER:
                 c.value(f"{role} name", m.name, "")
@@ -325,8 +472,16 @@ def _api_facts(c: Completeness, name: str, project: Project) -> ApiFacts:
 
 def _risks(c: Completeness, risks: list[Risk], lead: Any) -> list[RiskRow]:
     c.items("Project risks", risks, "Risks sheet")
-    return [RiskRow(r.risk, r.likelihood, r.impact, r.mitigation or Tbd("Risk mitigation", f"Risks > Mitigation, row {r.row}"),
-                    r.owner or lead) for r in risks]
+    return [
+        RiskRow(
+            r.risk,
+            r.likelihood,
+            r.impact,
+            r.mitigation or Tbd("Risk mitigation", f"Risks > Mitigation, row {r.row}"),
+            r.owner or lead,
+        )
+        for r in risks
+    ]
 
 
 def _scenarios(project: Project) -> dict[str, Any]:
@@ -336,5 +491,7 @@ def _scenarios(project: Project) -> dict[str, Any]:
         if kind == "Performance":
             out["performance"] = out["performance"] or s.scenario
         else:
-            out[{"Happy Path": "happy", "Edge Case": "edge", "Error Handling": "error", "Security": "security"}[kind]].append(s.scenario)
+            out[
+                {"Happy Path": "happy", "Edge Case": "edge", "Error Handling": "error", "Security": "security"}[kind]
+            ].append(s.scenario)
     return out

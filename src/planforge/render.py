@@ -4,6 +4,7 @@ Cell text is data: every ``{{ value }}`` is escaped for Markdown by the environm
 ``finalize`` hook unless a filter already produced ``Markdown`` (our own, trusted markup), so
 a template cannot forget to escape. Values are passed as data and never compiled as templates.
 """
+
 from __future__ import annotations
 
 import re
@@ -64,7 +65,7 @@ def _escape_any(text: Any) -> Markdown:
     m = _LINE_START.match(s)
     if m:
         lead = m.group(2)
-        s = s[: m.start(2)] + (lead + "\\" if lead[0].isdigit() else "\\" + lead) + s[m.end(2):]
+        s = s[: m.start(2)] + (lead + "\\" if lead[0].isdigit() else "\\" + lead) + s[m.end(2) :]
     return Markdown(s)
 
 
@@ -188,8 +189,9 @@ def environment(flavor: str = "md") -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.filters.update(md=escape_inline, cell=table_cell, date=format_date, percent=percent,
-                       owner_due=owner_due, code=code_span)
+    env.filters.update(
+        md=escape_inline, cell=table_cell, date=format_date, percent=percent, owner_due=owner_due, code=code_span
+    )
     env.filters["rendered"] = _rendered
     env.tests["tbd"] = is_tbd
     env.globals["TBD"] = Markdown(TBD_MARK)
@@ -210,7 +212,8 @@ def _where(flavor: str, name: str, lineno: int | None) -> str:
     """The real partial and line of an error inside an inlined template."""
     lines = environment(flavor).loader.line_map.get(name, [])
     if lineno and 0 < lineno <= len(lines):
-        return "%s:%d" % lines[lineno - 1]
+        file, line = lines[lineno - 1]
+        return f"{file}:{line}"
     return f"{name}:{lineno or '?'}"
 
 

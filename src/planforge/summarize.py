@@ -5,6 +5,7 @@ People (weekly load, overlaps flagged) and Data Quality. Intake text is always w
 write_string, so "=HYPERLINK(...)" stays text; the only links are our own plan files.
 Document properties come from the plan date, so the same input gives the same bytes.
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -30,14 +31,27 @@ CONFIDENCE_BANDS = (("Under 50%", 0, 0.5), ("50-69%", 0.5, 0.7), ("70-84%", 0.7,
 PHASE_COLOURS = ("#4472C4", "#ED7D31", "#A5A5A5", "#FFC000", "#70AD47")
 
 
-def write_summary(target: Path, result: "RunResult", plan_date: date) -> None:
+def write_summary(target: Path, result: RunResult, plan_date: date) -> None:
     """Write the whole summary workbook atomically."""
     with atomic_path(target) as tmp:
-        book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                              "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd"})
+        book = xlsxwriter.Workbook(
+            str(tmp),
+            {
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "default_date_format": "yyyy-mm-dd",
+            },
+        )
         created = datetime(plan_date.year, plan_date.month, plan_date.day)
-        book.set_properties({"title": "Portfolio summary", "author": "planforge", "created": created,
-                             "comments": f"planforge {__version__}; plan date {plan_date.isoformat()}"})
+        book.set_properties(
+            {
+                "title": "Portfolio summary",
+                "author": "planforge",
+                "created": created,
+                "comments": f"planforge {__version__}; plan date {plan_date.isoformat()}",
+            }
+        )
         fmt = _Formats(book)
         contexts = sorted(result.contexts, key=lambda c: c.project.project_id)
         _overview(book, fmt, contexts, result, plan_date)
@@ -62,7 +76,16 @@ class _Formats:
         self.num = book.add_format({"num_format": "0.0"})
         self.int = book.add_format({"num_format": "0"})
         self.bold = book.add_format({"bold": True})
-        self.header = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "align": "center", "valign": "vcenter", "text_wrap": True})
+        self.header = book.add_format(
+            {
+                "bold": True,
+                "bg_color": "#D9E1F2",
+                "border": 1,
+                "align": "center",
+                "valign": "vcenter",
+                "text_wrap": True,
+            }
+        )
         self.red = book.add_format({"bg_color": "#F8CBAD", "font_color": "#9C0006"})
         self.amber = book.add_format({"bg_color": "#FFE699", "num_format": "0.0"})
         self.link = book.add_format({"font_color": "#0563C1", "underline": 1})
@@ -91,7 +114,9 @@ def _writer(ws, fmt: _Formats, kind: str):
     return lambda r, c, v: ws.write_string(r, c, str(v)[:32767], text_fmt)
 
 
-def _table(ws, fmt: _Formats, name: str, columns: list[tuple[str, str, int]], rows: list[list[Any]], first_row: int = 0) -> None:
+def _table(
+    ws, fmt: _Formats, name: str, columns: list[tuple[str, str, int]], rows: list[list[Any]], first_row: int = 0
+) -> None:
     """A real Excel table (filters, banding) with typed cells and a frozen header."""
     writers = [_writer(ws, fmt, kind) for _, kind, _ in columns]
     for i, row in enumerate(rows, start=first_row + 1):
@@ -101,15 +126,23 @@ def _table(ws, fmt: _Formats, name: str, columns: list[tuple[str, str, int]], ro
     for j, (_, _kind, width) in enumerate(columns):
         ws.set_column(j, j, width)
     last = first_row + max(len(rows), 1)
-    ws.add_table(first_row, 0, last, len(columns) - 1, {
-        "name": name, "style": "Table Style Medium 2",
-        "columns": [{"header": header, "header_format": fmt.header} for header, _, _ in columns]})
+    ws.add_table(
+        first_row,
+        0,
+        last,
+        len(columns) - 1,
+        {
+            "name": name,
+            "style": "Table Style Medium 2",
+            "columns": [{"header": header, "header_format": fmt.header} for header, _, _ in columns],
+        },
+    )
     ws.freeze_panes(first_row + 1, 1)
     ws.repeat_rows(first_row)
     ws.set_row(first_row, 32)
 
 
-def _overview(book, fmt: _Formats, contexts: list[PlanContext], result: "RunResult", plan_date: date) -> None:
+def _overview(book, fmt: _Formats, contexts: list[PlanContext], result: RunResult, plan_date: date) -> None:
     """The first page: the handful of numbers a delivery lead scans before opening the detail."""
     ws = _sheet(book, "Overview")
     ws.set_column(0, 0, 46)
@@ -127,16 +160,22 @@ def _overview(book, fmt: _Formats, contexts: list[PlanContext], result: "RunResu
         ("High risks (likelihood x impact)", high_risks, "int"),
         ("Open blockers", sum(len(c.blockers) for c in contexts), "int"),
         ("Staff hours saved per week (stated)", sum(savings) if savings else None, "num"),
-        ("Average plan completeness", sum(c.completeness.ratio for c in contexts) / len(contexts) if contexts else None, "pct"),
+        (
+            "Average plan completeness",
+            sum(c.completeness.ratio for c in contexts) / len(contexts) if contexts else None,
+            "pct",
+        ),
     ]
     for i, (label, value, kind) in enumerate(figures, start=2):
         ws.write_string(i, 0, label, fmt.bold)
         if value is not None:
             _writer(ws, fmt, kind)(i, 1, value)
     row = len(figures) + 3
-    for title, counter in (("Projects by status", Counter(c.status for c in contexts)),
-                           ("Projects by integration type", Counter(t for c in contexts for t in (c.types or ("not determined",)))),
-                           ("Go-lives by month", Counter(f"{c.go_live:%Y-%m}" for c in contexts if c.go_live))):
+    for title, counter in (
+        ("Projects by status", Counter(c.status for c in contexts)),
+        ("Projects by integration type", Counter(t for c in contexts for t in (c.types or ("not determined",)))),
+        ("Go-lives by month", Counter(f"{c.go_live:%Y-%m}" for c in contexts if c.go_live)),
+    ):
         ws.write_string(row, 0, title, fmt.header)
         ws.write_string(row, 1, "Projects", fmt.header)
         for k, (name, count) in enumerate(sorted(counter.items()), start=1):
@@ -151,20 +190,62 @@ def _risk_counts(ctx: PlanContext) -> Counter:
 
 def _portfolio(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
     ws = _sheet(book, "Portfolio")
-    columns = [("Project ID", "text", 14), ("Client", "text", 26), ("Project", "text", 30), ("System A", "text", 16),
-               ("System B", "text", 18), ("Integration Types", "text", 20), ("Confidence", "pct", 11), ("Complexity", "text", 11),
-               ("Kickoff", "date", 11), ("Go-Live", "date", 11), ("Weeks to Go-Live", "num", 10), ("Status", "text", 12),
-               ("Hours Saved / Week", "num", 11), ("Annual Value", "money", 12), ("First-Year ROI", "pct", 10),
-               ("Payback (Months)", "num", 10), ("High Risks", "int", 8), ("Medium Risks", "int", 8), ("Low Risks", "int", 8),
-               ("Open Questions", "int", 9), ("Blockers", "int", 9), ("Completeness", "pct", 12), ("Plan", "text", 34)]
+    columns = [
+        ("Project ID", "text", 14),
+        ("Client", "text", 26),
+        ("Project", "text", 30),
+        ("System A", "text", 16),
+        ("System B", "text", 18),
+        ("Integration Types", "text", 20),
+        ("Confidence", "pct", 11),
+        ("Complexity", "text", 11),
+        ("Kickoff", "date", 11),
+        ("Go-Live", "date", 11),
+        ("Weeks to Go-Live", "num", 10),
+        ("Status", "text", 12),
+        ("Hours Saved / Week", "num", 11),
+        ("Annual Value", "money", 12),
+        ("First-Year ROI", "pct", 10),
+        ("Payback (Months)", "num", 10),
+        ("High Risks", "int", 8),
+        ("Medium Risks", "int", 8),
+        ("Low Risks", "int", 8),
+        ("Open Questions", "int", 9),
+        ("Blockers", "int", 9),
+        ("Completeness", "pct", 12),
+        ("Plan", "text", 34),
+    ]
     rows = []
     for ctx in contexts:
         p, counts = ctx.project, _risk_counts(ctx)
         savings = _savings(ctx)
-        rows.append([p.project_id, p.client_name, p.project_name, p.system_a, p.system_b, ", ".join(ctx.types) or "not determined",
-                     p.confidence, ctx.complexity, ctx.phases[0].start, ctx.go_live, sum(ph.days for ph in ctx.phases[:4]) / 5,
-                     ctx.status, savings[0], savings[1], savings[2], savings[3], counts["High"], counts["Medium"], counts["Low"],
-                     len(ctx.questions), len(ctx.blockers), ctx.completeness.ratio, None])
+        rows.append(
+            [
+                p.project_id,
+                p.client_name,
+                p.project_name,
+                p.system_a,
+                p.system_b,
+                ", ".join(ctx.types) or "not determined",
+                p.confidence,
+                ctx.complexity,
+                ctx.phases[0].start,
+                ctx.go_live,
+                sum(ph.days for ph in ctx.phases[:4]) / 5,
+                ctx.status,
+                savings[0],
+                savings[1],
+                savings[2],
+                savings[3],
+                counts["High"],
+                counts["Medium"],
+                counts["Low"],
+                len(ctx.questions),
+                len(ctx.blockers),
+                ctx.completeness.ratio,
+                None,
+            ]
+        )
     _table(ws, fmt, "Portfolio", columns, rows)
     from .pipeline import plan_filename
 
@@ -174,10 +255,24 @@ def _portfolio(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
     if contexts:
         last = len(contexts)
         for col in (6, 21):
-            ws.conditional_format(1, col, last, col, {"type": "3_color_scale", "min_color": "#F8696B",
-                                                      "mid_color": "#FFEB84", "max_color": "#63BE7B",
-                                                      "min_type": "num", "min_value": 0.4, "mid_type": "num",
-                                                      "mid_value": 0.7, "max_type": "num", "max_value": 1})
+            ws.conditional_format(
+                1,
+                col,
+                last,
+                col,
+                {
+                    "type": "3_color_scale",
+                    "min_color": "#F8696B",
+                    "mid_color": "#FFEB84",
+                    "max_color": "#63BE7B",
+                    "min_type": "num",
+                    "min_value": 0.4,
+                    "mid_type": "num",
+                    "mid_value": 0.7,
+                    "max_type": "num",
+                    "max_value": 1,
+                },
+            )
         ws.conditional_format(1, 16, last, 16, {"type": "cell", "criteria": ">", "value": 0, "format": fmt.red})
         ws.conditional_format(1, 20, last, 20, {"type": "cell", "criteria": ">", "value": 0, "format": fmt.red})
 
@@ -201,7 +296,11 @@ def _timeline(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
     rows = []
     for c in contexts:
         current = next((ph for ph in c.phases if ph.status == "In Progress"), None)
-        label = f"{current.number}. {current.name}" if current else ("Complete" if all(ph.status == "Complete" for ph in c.phases) else c.phases[0].status)
+        label = (
+            f"{current.number}. {current.name}"
+            if current
+            else ("Complete" if all(ph.status == "Complete" for ph in c.phases) else c.phases[0].status)
+        )
         row = [c.project.project_id, c.project.client_name, label]
         for ph in c.phases:
             row += [ph.start, ph.end]
@@ -220,21 +319,42 @@ def _timeline(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
         gantt.write_datetime(i, 1, datetime.combine(c.phases[0].start, datetime.min.time()), fmt.date)
         for j, ph in enumerate(c.phases):
             nxt = c.phases[j + 1].start if j + 1 < len(c.phases) else None
-            span = ((nxt - ph.start).days if nxt else (ph.end - ph.start).days + 1)
+            span = (nxt - ph.start).days if nxt else (ph.end - ph.start).days + 1
             gantt.write_number(i, 2 + j, span)
     chart = book.add_chart({"type": "bar", "subtype": "stacked"})
     n = len(shown)
-    chart.add_series({"name": "Start", "categories": ["Gantt Data", 1, 0, n, 0], "values": ["Gantt Data", 1, 1, n, 1],
-                      "fill": {"none": True}, "border": {"none": True}})
+    chart.add_series(
+        {
+            "name": "Start",
+            "categories": ["Gantt Data", 1, 0, n, 0],
+            "values": ["Gantt Data", 1, 1, n, 1],
+            "fill": {"none": True},
+            "border": {"none": True},
+        }
+    )
     for j, name in enumerate(PHASE_NAMES):
-        chart.add_series({"name": name, "categories": ["Gantt Data", 1, 0, n, 0], "values": ["Gantt Data", 1, 2 + j, n, 2 + j],
-                          "fill": {"color": PHASE_COLOURS[j]}, "gap": 40})
+        chart.add_series(
+            {
+                "name": name,
+                "categories": ["Gantt Data", 1, 0, n, 0],
+                "values": ["Gantt Data", 1, 2 + j, n, 2 + j],
+                "fill": {"color": PHASE_COLOURS[j]},
+                "gap": 40,
+            }
+        )
     start = min(c.phases[0].start for c in shown)
     end = max(c.phases[4].end for c in shown)
     more = f" (first {n} of {len(dated)} by kickoff)" if len(dated) > n else ""
     chart.set_title({"name": f"Portfolio timeline{more}"})
-    chart.set_x_axis({"date_axis": True, "num_format": "mmm yyyy", "min": _serial(start), "max": _serial(end) + 7,
-                      "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    chart.set_x_axis(
+        {
+            "date_axis": True,
+            "num_format": "mmm yyyy",
+            "min": _serial(start),
+            "max": _serial(end) + 7,
+            "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
+        }
+    )
     chart.set_y_axis({"reverse": True})
     chart.set_legend({"position": "bottom", "delete_series": [0]})
     chart.set_size({"width": 900, "height": max(320, 60 + 22 * n)})
@@ -251,15 +371,24 @@ def _confidence(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
     ws.set_column(1, 3, 14)
     ws.write(0, 0, "Confidence distribution", fmt.title)
     ws.write_row(1, 0, ["Band", "Projects"], fmt.header)
-    bands = [(label, sum(1 for c in contexts if c.project.confidence is not None and lo <= c.project.confidence < hi))
-             for label, lo, hi in CONFIDENCE_BANDS]
+    bands = [
+        (label, sum(1 for c in contexts if c.project.confidence is not None and lo <= c.project.confidence < hi))
+        for label, lo, hi in CONFIDENCE_BANDS
+    ]
     bands.append(("Not recorded", sum(1 for c in contexts if c.project.confidence is None)))
     for i, (label, count) in enumerate(bands, start=2):
         ws.write_string(i, 0, label)
         ws.write_number(i, 1, count)
     chart = book.add_chart({"type": "column"})
-    chart.add_series({"name": "Projects", "categories": ["Confidence", 2, 0, 1 + len(bands), 0],
-                      "values": ["Confidence", 2, 1, 1 + len(bands), 1], "fill": {"color": "#4472C4"}, "data_labels": {"value": True}})
+    chart.add_series(
+        {
+            "name": "Projects",
+            "categories": ["Confidence", 2, 0, 1 + len(bands), 0],
+            "values": ["Confidence", 2, 1, 1 + len(bands), 1],
+            "fill": {"color": "#4472C4"},
+            "data_labels": {"value": True},
+        }
+    )
     chart.set_title({"name": "Projects by confidence band"})
     chart.set_legend({"none": True})
     ws.insert_chart(1, 4, chart)
@@ -283,9 +412,15 @@ def _confidence(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
             ws.write_number(i, 3, min(values), fmt.pct)
     if types:
         chart = book.add_chart({"type": "bar"})
-        chart.add_series({"name": "Average confidence", "categories": ["Confidence", top + 1, 0, top + len(types), 0],
-                          "values": ["Confidence", top + 1, 2, top + len(types), 2], "fill": {"color": "#70AD47"},
-                          "data_labels": {"value": True, "num_format": "0%"}})
+        chart.add_series(
+            {
+                "name": "Average confidence",
+                "categories": ["Confidence", top + 1, 0, top + len(types), 0],
+                "values": ["Confidence", top + 1, 2, top + len(types), 2],
+                "fill": {"color": "#70AD47"},
+                "data_labels": {"value": True, "num_format": "0%"},
+            }
+        )
         chart.set_title({"name": "Average confidence by integration type"})
         chart.set_x_axis({"min": 0, "max": 1, "num_format": "0%"})
         chart.set_legend({"none": True})
@@ -294,13 +429,35 @@ def _confidence(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
 
 def _risks(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
     ws = _sheet(book, "Risks")
-    columns = [("Project ID", "text", 14), ("Client", "text", 24), ("Risk", "text", 44), ("Likelihood", "text", 11),
-               ("Impact", "text", 10), ("Level", "text", 9), ("Mitigation", "text", 44), ("Owner", "text", 18)]
-    rows = [[c.project.project_id, c.project.client_name, r.risk, r.likelihood, r.impact, risk_level(r.likelihood, r.impact),
-             r.mitigation, r.owner] for c in contexts for r in c.project.risks]
+    columns = [
+        ("Project ID", "text", 14),
+        ("Client", "text", 24),
+        ("Risk", "text", 44),
+        ("Likelihood", "text", 11),
+        ("Impact", "text", 10),
+        ("Level", "text", 9),
+        ("Mitigation", "text", 44),
+        ("Owner", "text", 18),
+    ]
+    rows = [
+        [
+            c.project.project_id,
+            c.project.client_name,
+            r.risk,
+            r.likelihood,
+            r.impact,
+            risk_level(r.likelihood, r.impact),
+            r.mitigation,
+            r.owner,
+        ]
+        for c in contexts
+        for r in c.project.risks
+    ]
     _table(ws, fmt, "Risks", columns, rows)
     if rows:
-        ws.conditional_format(1, 5, len(rows), 5, {"type": "cell", "criteria": "==", "value": '"High"', "format": fmt.red})
+        ws.conditional_format(
+            1, 5, len(rows), 5, {"type": "cell", "criteria": "==", "value": '"High"', "format": fmt.red}
+        )
     grid = Counter((r[3], r[4]) for r in rows)
     col = len(columns) + 1
     ws.write(0, col, "Likelihood x impact (number of risks)", fmt.bold)
@@ -314,14 +471,24 @@ def _risks(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
             ws.write_number(2 + i, col + 1 + j, grid[(likelihood, impact)])
     ws.set_column(col, col, 20)
     ws.set_column(col + 1, col + 3, 10)
-    ws.conditional_format(2, col + 1, 4, col + 3, {"type": "3_color_scale", "min_color": "#FFFFFF",
-                                                   "mid_color": "#FFD966", "max_color": "#F4B183"})
+    ws.conditional_format(
+        2,
+        col + 1,
+        4,
+        col + 3,
+        {"type": "3_color_scale", "min_color": "#FFFFFF", "mid_color": "#FFD966", "max_color": "#F4B183"},
+    )
 
 
 def _people(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
     ws = _sheet(book, "People")
     loads = people_load(contexts)
-    ws.write(0, 0, "Weekly load per person (1.0 = full time), most over-allocated first. Red: over 100%; amber: two or more projects in the week.", fmt.note)
+    ws.write(
+        0,
+        0,
+        "Weekly load per person (1.0 = full time), most over-allocated first. Red: over 100%; amber: two or more projects in the week.",
+        fmt.note,
+    )
     if not loads:
         ws.write(2, 0, "No team members with dated phases.")
         return
@@ -353,16 +520,30 @@ def _people(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
     last_row, last_col = 2 + len(people), 2 + len(weeks)
     ws.conditional_format(3, 3, last_row, last_col, {"type": "cell", "criteria": ">", "value": 1.0, "format": fmt.red})
     ws2 = _sheet(book, "People Flags")
-    columns = [("Person", "text", 22), ("From Week", "date", 11), ("To Week", "date", 11), ("Weeks", "int", 7),
-               ("Peak Load", "num", 9), ("Over-allocated Weeks", "int", 12), ("Project IDs", "text", 48)]
+    columns = [
+        ("Person", "text", 22),
+        ("From Week", "date", 11),
+        ("To Week", "date", 11),
+        ("Weeks", "int", 7),
+        ("Peak Load", "num", 9),
+        ("Over-allocated Weeks", "int", 12),
+        ("Project IDs", "text", 48),
+    ]
     _table(ws2, fmt, "PeopleFlags", columns, [list(r) for r in overlap_runs(loads)])
 
 
-def _data_quality(book, fmt: _Formats, result: "RunResult") -> None:
+def _data_quality(book, fmt: _Formats, result: RunResult) -> None:
     """Every validation problem at its cell, then one row per project listing its TBD fields."""
     ws = _sheet(book, "Data Quality")
-    columns = [("Kind", "text", 10), ("Severity", "text", 9), ("Project ID", "text", 14), ("File", "text", 22),
-               ("Location", "text", 26), ("Code or TBD Count", "text", 18), ("Message, or TBD Fields and Where to Fill Them", "text", 100)]
+    columns = [
+        ("Kind", "text", 10),
+        ("Severity", "text", 9),
+        ("Project ID", "text", 14),
+        ("File", "text", 22),
+        ("Location", "text", 26),
+        ("Code or TBD Count", "text", 18),
+        ("Message, or TBD Fields and Where to Fill Them", "text", 100),
+    ]
     rows: list[list[Any]] = []
     for p in result.report.problems:
         rows.append(["Problem", p.severity, p.project_id or None, p.file, p.location, p.code, p.message])
@@ -370,6 +551,15 @@ def _data_quality(book, fmt: _Formats, result: "RunResult") -> None:
         missing = ctx.completeness.missing
         if missing:
             fields = "; ".join(f"{t.label} ({t.source})" for t in missing)
-            rows.append(["TBD", "info", ctx.project.project_id, ctx.project.file, f"Projects row {ctx.project.row}",
-                         f"{len(missing)} field{'s' if len(missing) != 1 else ''}", fields])
+            rows.append(
+                [
+                    "TBD",
+                    "info",
+                    ctx.project.project_id,
+                    ctx.project.file,
+                    f"Projects row {ctx.project.row}",
+                    f"{len(missing)} field{'s' if len(missing) != 1 else ''}",
+                    fields,
+                ]
+            )
     _table(ws, fmt, "DataQuality", columns, rows)

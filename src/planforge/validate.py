@@ -5,12 +5,14 @@ first (sheets, header row, columns), then each cell against its column's kind, t
 cross-row rules (duplicate and unsafe IDs, child rows whose project does not exist).
 A project is valid when no error points at its Projects row or any of its child rows.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from . import schema
 from .catalog import integration_types, lookup
@@ -122,8 +124,16 @@ def validate_workbooks(raws: list[RawWorkbook], problems: list[Problem] | None =
             key = project.project_id.casefold()
             if key in seen:
                 other_file, other_row = seen[key]
-                p = make_problem("duplicate-id", file=raw.file, sheet="Projects", row=project.row, column="Project ID",
-                                 value=project.project_id, other_row=f"{other_row} of {other_file}", project_id=project.project_id)
+                p = make_problem(
+                    "duplicate-id",
+                    file=raw.file,
+                    sheet="Projects",
+                    row=project.row,
+                    column="Project ID",
+                    value=project.project_id,
+                    other_row=f"{other_row} of {other_file}",
+                    project_id=project.project_id,
+                )
                 problems.append(p)
                 invalid.setdefault(project.project_id, []).append(p)
                 continue
@@ -223,17 +233,29 @@ class _Checker:
         for j, text in enumerate(raw.rows[header_at]):
             ref = cell_ref(header_at, j)
             if text is None or not str(text).strip():
-                if any(j < len(r) and r[j] is not None for r in raw.rows[header_at + 1:]):
+                if any(j < len(r) and r[j] is not None for r in raw.rows[header_at + 1 :]):
                     self.add("blank-header", sheet=raw.name, row=header_at + 1, cell=ref, cell_column=column_letter(j))
                 continue
             col = lookup.get(schema.normalise_header(text))
             if col is None:
-                self.add("unknown-column", sheet=raw.name, row=header_at + 1, column=str(text), cell=ref,
-                         suggestion=did_you_mean(str(text), [c.header for c in sheet.columns]))
+                self.add(
+                    "unknown-column",
+                    sheet=raw.name,
+                    row=header_at + 1,
+                    column=str(text),
+                    cell=ref,
+                    suggestion=did_you_mean(str(text), [c.header for c in sheet.columns]),
+                )
                 continue
             if col.key in seen:
-                self.add("duplicate-header", sheet=raw.name, row=header_at + 1, column=col.header, cell=ref,
-                         value=cell_ref(header_at, seen[col.key]))
+                self.add(
+                    "duplicate-header",
+                    sheet=raw.name,
+                    row=header_at + 1,
+                    column=col.header,
+                    cell=ref,
+                    value=cell_ref(header_at, seen[col.key]),
+                )
                 broken = True
                 continue
             seen[col.key] = j
@@ -241,8 +263,13 @@ class _Checker:
         present = {c.key for c in columns.values()}
         for col in sheet.required_columns:
             if col.key not in present:
-                self.add("missing-column", sheet=raw.name, row=header_at + 1, column=col.header,
-                         suggestion=did_you_mean(col.header, [str(t) for t in raw.rows[header_at] if t]))
+                self.add(
+                    "missing-column",
+                    sheet=raw.name,
+                    row=header_at + 1,
+                    column=col.header,
+                    suggestion=did_you_mean(col.header, [str(t) for t in raw.rows[header_at] if t]),
+                )
                 broken = True
         return columns, broken
 
@@ -256,7 +283,14 @@ class _Checker:
             value = cells[j] if j < width else None
             if flags and (i, j) in flags:
                 flag = flags[(i, j)]
-                pending.append(("formula-no-value" if flag.kind == "formula" else "error-cell", col, j, {"value": flag.value or None}))
+                pending.append(
+                    (
+                        "formula-no-value" if flag.kind == "formula" else "error-cell",
+                        col,
+                        j,
+                        {"value": flag.value or None},
+                    )
+                )
                 continue
             if value is None or (type(value) is str and len(value) <= 4 and value.casefold() in _PLACEHOLDER_TEXT):
                 if col.required:
@@ -285,8 +319,14 @@ def _check_systems(checker: _Checker, table: _Table, row: _Row, project: Project
         name = getattr(project, key)
         match = lookup(name)
         matches[key] = match
-        where = {"sheet": table.sheet, "row": row.excel_row, "cell": table.cell(row, key),
-                 "column": schema.PROJECTS.column(key).header, "value": name, "project_id": project.project_id}
+        where = {
+            "sheet": table.sheet,
+            "row": row.excel_row,
+            "cell": table.cell(row, key),
+            "column": schema.PROJECTS.column(key).header,
+            "value": name,
+            "project_id": project.project_id,
+        }
         if match.system and match.ambiguity:
             checker.add("ambiguous-system", assumed=match.system.name, **where)
         elif match.system is None and not project.integration_type:
@@ -294,9 +334,15 @@ def _check_systems(checker: _Checker, table: _Table, row: _Row, project: Project
     if project.integration_type or any(m.system is None for m in matches.values()):
         return
     if not integration_types(matches["system_a"], matches["system_b"]):
-        checker.add("no-integration-type", sheet=table.sheet, row=row.excel_row, column="Integration Type",
-                    cell=table.cell(row, "integration_type") if "integration_type" in table.columns else "",
-                    value=f"{project.system_a} and {project.system_b}", project_id=project.project_id)
+        checker.add(
+            "no-integration-type",
+            sheet=table.sheet,
+            row=row.excel_row,
+            column="Integration Type",
+            cell=table.cell(row, "integration_type") if "integration_type" in table.columns else "",
+            value=f"{project.system_a} and {project.system_b}",
+            project_id=project.project_id,
+        )
 
 
 def _find_header(rows: list[list[Any]], wanted: str) -> int | None:
@@ -322,7 +368,9 @@ def _check_project_ids(checker: _Checker, table: _Table) -> dict[str, _Row]:
             row.ok = False
         if pid in rows:
             first = rows[pid]
-            checker.add("duplicate-id", row=first.excel_row, cell=table.pid_cell(first), other_row=row.excel_row, **where)
+            checker.add(
+                "duplicate-id", row=first.excel_row, cell=table.pid_cell(first), other_row=row.excel_row, **where
+            )
             checker.add("duplicate-id", row=row.excel_row, cell=table.pid_cell(row), other_row=first.excel_row, **where)
             first.ok = row.ok = False
             continue
@@ -332,8 +380,13 @@ def _check_project_ids(checker: _Checker, table: _Table) -> dict[str, _Row]:
             row.ok = False
             twin.ok = False
             twin_pid = twin.values["project_id"]
-            checker.add("id-collision", row=twin.excel_row, cell=table.pid_cell(twin), other_row=row.excel_row,
-                        **{**where, "value": twin_pid, "project_id": twin_pid})
+            checker.add(
+                "id-collision",
+                row=twin.excel_row,
+                cell=table.pid_cell(twin),
+                other_row=row.excel_row,
+                **{**where, "value": twin_pid, "project_id": twin_pid},
+            )
         rows[pid] = row
         folded[pid.casefold()] = row
     if table.broken:
@@ -342,7 +395,9 @@ def _check_project_ids(checker: _Checker, table: _Table) -> dict[str, _Row]:
     return rows
 
 
-def _group_children(checker: _Checker, table: _Table, sheet: schema.Sheet, ids: set[str]) -> tuple[dict[str, list], set[str]]:
+def _group_children(
+    checker: _Checker, table: _Table, sheet: schema.Sheet, ids: set[str]
+) -> tuple[dict[str, list], set[str]]:
     """Group child rows by project once; returns (pid -> records, pids made invalid by this sheet)."""
     record_type = CHILD_TYPES[sheet.key]
     grouped: dict[str, list] = defaultdict(list)
@@ -354,8 +409,16 @@ def _group_children(checker: _Checker, table: _Table, sheet: schema.Sheet, ids: 
         if not pid:
             continue
         if pid not in ids:
-            checker.add("unknown-project", sheet=table.sheet, row=row.excel_row, column="Project ID",
-                        cell=table.pid_cell(row), value=pid, project_id="", suggestion=_suggest(pid, id_list, suggested))
+            checker.add(
+                "unknown-project",
+                sheet=table.sheet,
+                row=row.excel_row,
+                column="Project ID",
+                cell=table.pid_cell(row),
+                value=pid,
+                project_id="",
+                suggestion=_suggest(pid, id_list, suggested),
+            )
             continue
         if table.broken:
             broken.add(pid)
@@ -397,12 +460,18 @@ def _read_settings(checker: _Checker, raw: RawSheet | None) -> Settings:
         setting = lookup.get(schema.normalise_header(name))
         where = {"sheet": raw.name, "row": i + 1, "column": "Value", "cell": cell_ref(i, value_col)}
         if setting is None:
-            checker.add("unknown-setting", **{**where, "column": "Setting", "cell": cell_ref(i, name_col)},
-                        value=name, suggestion=did_you_mean(str(name), [s.label for s in schema.SETTINGS]))
+            checker.add(
+                "unknown-setting",
+                **{**where, "column": "Setting", "cell": cell_ref(i, name_col)},
+                value=name,
+                suggestion=did_you_mean(str(name), [s.label for s in schema.SETTINGS]),
+            )
             continue
         flag = raw.flags.get((i, value_col))
         if flag is not None:
-            checker.add("formula-no-value" if flag.kind == "formula" else "error-cell", **where, value=flag.value or None)
+            checker.add(
+                "formula-no-value" if flag.kind == "formula" else "error-cell", **where, value=flag.value or None
+            )
             continue
         if value is None:
             continue
@@ -421,7 +490,10 @@ def _parse_setting(setting: schema.Setting, value: Any) -> Any:
         except ValueError:
             days = ()
         if len(days) != 5 or any(d <= 0 for d in days):
-            raise BadValue("wrong-type", expected="five positive whole numbers (business days of phases 1-5)",
-                           hint="Type five numbers separated by commas, e.g. 10, 20, 10, 3, 20.")
+            raise BadValue(
+                "wrong-type",
+                expected="five positive whole numbers (business days of phases 1-5)",
+                hint="Type five numbers separated by commas, e.g. 10, 20, 10, 3, 20.",
+            )
         return days
     return parser_for(setting.kind)(value)

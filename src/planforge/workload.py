@@ -4,6 +4,7 @@ A role works in the phases listed in ROLE_PHASES at its Allocation (100% when bl
 is flagged when a person works on two or more projects in it; it is over-allocated when
 their summed allocation passes 100%. Client contacts are the client's staff and not counted.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -76,8 +77,10 @@ def people_load(contexts: list[PlanContext]) -> list[WeekLoad]:
                 key = (name, w)
                 load[key] += share
                 projects[key].add(pid)
-    return [WeekLoad(person, w, round(load[(person, w)], 4), tuple(sorted(projects[(person, w)])))
-            for person, w in sorted(load)]
+    return [
+        WeekLoad(person, w, round(load[(person, w)], 4), tuple(sorted(projects[(person, w)])))
+        for person, w in sorted(load)
+    ]
 
 
 def overlap_runs(loads: list[WeekLoad]) -> list[tuple[str, date, date, int, float, int, str]]:
@@ -89,8 +92,17 @@ def overlap_runs(loads: list[WeekLoad]) -> list[tuple[str, date, date, int, floa
     def close() -> None:
         if current:
             projects = sorted({p for w in current for p in w.projects})
-            runs.append((current[0].person, current[0].week, current[-1].week, len(current), max(w.load for w in current),
-                         sum(1 for w in current if w.over_allocated), ", ".join(projects)))
+            runs.append(
+                (
+                    current[0].person,
+                    current[0].week,
+                    current[-1].week,
+                    len(current),
+                    max(w.load for w in current),
+                    sum(1 for w in current if w.over_allocated),
+                    ", ".join(projects),
+                )
+            )
             current.clear()
 
     for w in loads:  # sorted by person, then week

@@ -1,11 +1,12 @@
 """Safe, atomic writes: a file appears whole or not at all, and only inside the output folder."""
+
 from __future__ import annotations
 
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from .errors import OutputError
 
@@ -52,8 +53,8 @@ def prepare_out_dir(out_dir: Path) -> Path:
     """Create the output folder and prove it is writable before any work is spent."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        probe = tempfile.NamedTemporaryFile(dir=out_dir, prefix=".planforge-probe.", delete=True)
-        probe.close()
+        with tempfile.NamedTemporaryFile(dir=out_dir, prefix=".planforge-probe."):
+            pass
     except OSError as e:
         raise OutputError(f"output folder {out_dir} cannot be written: {e.strerror or e}") from e
     return out_dir
