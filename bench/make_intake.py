@@ -15,7 +15,7 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-from planforge.intake_template import write_intake_template
+from planforge.writers.intake_template import write_intake_template
 
 PAIRS = [
     ("Shopify", "QuickBooks Online"),

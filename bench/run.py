@@ -34,9 +34,9 @@ def measure(path: Path, out: Path, jobs: int | None) -> dict:
     from planforge.pipeline import RunResult
     from planforge.plan_context import build_context
     from planforge.render import render_markdown
-    from planforge.summarize import write_summary
     from planforge.validate import read_all, validate_workbooks
-    from planforge.write import write_text
+    from planforge.writers.atomic import write_text
+    from planforge.writers.summary import write_summary
 
     t = time.perf_counter()
     pd.read_excel(path, sheet_name=None, engine="calamine")
@@ -80,11 +80,11 @@ def end_to_end(path: Path, out: Path, jobs: int | None) -> dict:
 
 def format_costs(path: Path, out: Path, count: int = 200) -> dict:
     """Seconds per plan for each format, one process, after the Markdown is rendered."""
-    from planforge.docx_writer import plan_docx
-    from planforge.html_writer import plan_html
     from planforge.plan_context import build_context
     from planforge.render import render_markdown
     from planforge.validate import validate_files
+    from planforge.writers.docx import plan_docx
+    from planforge.writers.html import plan_html
 
     day = date(2026, 1, 15)
     report = validate_files([path])

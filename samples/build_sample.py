@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from planforge.intake_template import write_intake_template
+from planforge.writers.intake_template import write_intake_template
 
 P = "Projects"
 

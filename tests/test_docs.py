@@ -7,7 +7,7 @@ import pytest
 from conftest import ROOT
 from planforge import schema
 from planforge.model import CHILD_TYPES, Project, Settings
-from planforge.reference_docs import field_map, intake_reference, seed_placeholders
+from planforge.writers.reference_docs import field_map, intake_reference, seed_placeholders
 
 SEED = ROOT / "docs" / "seed" / "implementation-plan-template.md"
 SHARED_SEED = ROOT.parent / "shared" / "seed" / "implementation-plan-template.md"

@@ -318,7 +318,7 @@ def test_failed_write_leaves_no_temp_file(tmp_path, monkeypatch):
     import os
 
     from planforge.errors import OutputError
-    from planforge.write import write_bytes
+    from planforge.writers.atomic import write_bytes
 
     def broken_replace(src, dst):
         raise OSError(28, "No space left on device")

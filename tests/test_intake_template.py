@@ -10,8 +10,8 @@ import pytest
 
 from conftest import ROOT
 from planforge import schema
-from planforge.intake_template import write_intake_template
 from planforge.validate import validate_files
+from planforge.writers.intake_template import write_intake_template
 
 COMMITTED = ROOT / "workbook_templates" / "intake-template.xlsx"
 

@@ -65,7 +65,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def init(path: Path, force: bool) -> None:
     """Write a blank intake workbook to PATH."""
-    from .intake_template import write_intake_template
+    from .writers.intake_template import write_intake_template
 
     if path.exists() and not force:
         raise UsageError(f"{path} already exists; use --force to overwrite it")
@@ -217,7 +217,7 @@ def _progress_bar():
 )
 def docs(out_dir: Path, seed: Path) -> None:
     """Regenerate docs/intake-reference.md and docs/field-map.md from the schema (maintainers)."""
-    from .reference_docs import write_docs
+    from .writers.reference_docs import write_docs
 
     for path in write_docs(out_dir, seed):
         out.print(f"Wrote {escape(str(path))}")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .plan_context import PlanContext
 from .render import render_markdown
-from .write import inside, write_bytes, write_text
+from .writers.atomic import inside, write_bytes, write_text
 
 PARALLEL_MIN_PLANS = 400  # below this, forking costs more than it saves
 _SHARED: tuple | None = None
@@ -37,7 +37,7 @@ def check_formats(formats: Sequence[str], reference_docx: Path | None) -> None:
             "or use --format docx and print to PDF from Word"
         )
     if "docx" in formats or "pdf" in formats:
-        from .docx_writer import set_reference
+        from .writers.docx import set_reference
 
         set_reference(reference_docx)
     elif reference_docx is not None:
@@ -96,11 +96,11 @@ def _one(ctx: PlanContext, out: Path, formats: tuple[str, ...], plan_date: date)
         if fmt == "md":
             write_text(target, markdown)
         elif fmt == "html":
-            from .html_writer import plan_html
+            from .writers.html import plan_html
 
             write_text(target, plan_html(ctx, markdown))
         elif fmt == "docx":
-            from .docx_writer import plan_docx
+            from .writers.docx import plan_docx
 
             write_bytes(target, plan_docx(ctx, markdown, plan_date))
         paths.append(target)
@@ -114,9 +114,9 @@ def _pdfs(contexts: list[PlanContext], out: Path, reuse_docx: bool) -> list[Path
     import subprocess
     import tempfile
 
-    from .docx_writer import plan_docx
     from .errors import OutputError
     from .pipeline import plan_filename
+    from .writers.docx import plan_docx
 
     written = []
     with tempfile.TemporaryDirectory(prefix="planforge-pdf-") as tmp:

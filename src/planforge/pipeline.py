@@ -21,7 +21,7 @@ from .errors import Problem, UsageError, ValidationFailed, make_problem
 from .model import Project
 from .plan_context import PlanContext, build_context
 from .validate import Report, read_all, validate_workbooks
-from .write import inside, prepare_out_dir
+from .writers.atomic import inside, prepare_out_dir
 
 PLAN_SUFFIX = "-implementation-plan"
 SUMMARY_NAME = "portfolio-summary.xlsx"
@@ -131,7 +131,7 @@ def _generate(
         report.problems.append(make_problem(code, file=path.name))
     side_job = None
     if summary:
-        from .summarize import write_summary
+        from .writers.summary import write_summary
 
         target = inside(out, SUMMARY_NAME)
 
@@ -144,8 +144,8 @@ def _generate(
     if summary:
         result.written.append(target)
     if "html" in formats:
-        from .html_writer import index_html
-        from .write import write_text
+        from .writers.atomic import write_text
+        from .writers.html import index_html
 
         target = inside(out, "index.html")
         write_text(target, index_html(result.contexts, formats))

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 
 from markdown_it.token import Token
 
+from ..plan_context import PlanContext
+from ..render import render_template
 from . import md_tokens
-from .plan_context import PlanContext
-from .render import render_template
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
@@ -32,7 +32,7 @@ def plan_html(ctx: PlanContext, markdown: str) -> str:
 
 def index_html(contexts: Sequence[PlanContext], formats: Sequence[str]) -> str:
     """The portfolio index: every plan with client, types, confidence, timeline and links."""
-    from .pipeline import plan_filename
+    from ..pipeline import plan_filename
 
     labels = {"html": "HTML", "md": "Markdown", "docx": "Word", "pdf": "PDF"}
     rows = [

@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import OutputError
+from ..errors import OutputError
 
 
 @contextlib.contextmanager

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import schema
+from .. import schema
 
 _PLACEHOLDER = re.compile(r"\[([A-Z][A-Z0-9_/]*)(?: -[^\]]*)?\]")
 _KIND_LABELS = {

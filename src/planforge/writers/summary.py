@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 import xlsxwriter
 
-from . import __version__
-from .completeness import Tbd
-from .derive import PHASE_NAMES, risk_level
-from .plan_context import PlanContext
-from .workload import overlap_runs, people_load
-from .write import atomic_path
+from .. import __version__
+from ..completeness import Tbd
+from ..derive import PHASE_NAMES, risk_level
+from ..plan_context import PlanContext
+from ..workload import overlap_runs, people_load
+from .atomic import atomic_path
 
 if TYPE_CHECKING:
-    from .pipeline import RunResult
+    from ..pipeline import RunResult
 
 GANTT_LIMIT = 40
 PEOPLE_CHART_LIMIT = 12
@@ -247,7 +247,7 @@ def _portfolio(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
             ]
         )
     _table(ws, fmt, "Portfolio", columns, rows)
-    from .pipeline import plan_filename
+    from ..pipeline import plan_filename
 
     for i, ctx in enumerate(contexts, start=1):  # our own link to our own file; IDs are validated file-safe
         name = plan_filename(ctx.project.project_id)

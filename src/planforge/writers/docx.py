@@ -21,9 +21,9 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 from markdown_it.token import Token
 
+from ..errors import UsageError
+from ..plan_context import PlanContext
 from . import md_tokens
-from .errors import UsageError
-from .plan_context import PlanContext
 
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _reference: Path | None = None

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import xlsxwriter
 
-from . import __version__, schema
-from .write import atomic_path
+from .. import __version__, schema
+from .atomic import atomic_path
 
 DATA_ROWS = 5000  # rows prepared with dropdowns and formats on every sheet
 EXCEL_MAX_ROW = 1_048_575  # 0-based index of Excel's last row
