@@ -19,7 +19,9 @@ DAY = date(2026, 1, 15)
 @pytest.fixture(scope="module")
 def formats_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("formats")
-    generate([SAMPLE], out, DAY, formats=("md", "html", "docx"), only=["HARBOR-004", "FJORD-009"], summary=False)
+    generate(
+        [SAMPLE], out, plan_date=DAY, formats=("md", "html", "docx"), only=["HARBOR-004", "FJORD-009"], summary=False
+    )
     return out
 
 
@@ -87,7 +89,14 @@ def test_docx_structure_and_properties(formats_run):
 
 
 def test_formats_are_byte_identical_across_runs(formats_run, tmp_path):
-    generate([SAMPLE], tmp_path, DAY, formats=("md", "html", "docx"), only=["HARBOR-004", "FJORD-009"], summary=False)
+    generate(
+        [SAMPLE],
+        tmp_path,
+        plan_date=DAY,
+        formats=("md", "html", "docx"),
+        only=["HARBOR-004", "FJORD-009"],
+        summary=False,
+    )
     for path in formats_run.iterdir():
         assert path.read_bytes() == (tmp_path / path.name).read_bytes(), path.name
 
@@ -96,7 +105,7 @@ def test_injection_stays_inert_in_html_and_docx(book, tmp_path):
     evil = "<script>alert(1)</script><img src=x onerror=alert(2)> [x](javascript:alert(3)) ## heading"
     projects = [PROJECT_HEADER, ["P-1", evil, evil, "Shopify", "QuickBooks Online", 0.85, "2026-02-02"]]
     risks = [RISK_HEADER, ["P-1", evil + "\nsecond line", "Low", "High", "<b>bold</b>", "javascript:alert(4)"]]
-    generate([book(Projects=projects, Risks=risks)], tmp_path, DAY, formats=("html", "docx"), summary=False)
+    generate([book(Projects=projects, Risks=risks)], tmp_path, plan_date=DAY, formats=("html", "docx"), summary=False)
     page = (tmp_path / "P-1-implementation-plan.html").read_text("utf-8")
     parsed = parse_html(page)
     assert not [t for t, _ in parsed.tags if t in ("script", "img", "b")]
@@ -118,7 +127,7 @@ def test_reference_docx_styles_are_used(tmp_path):
     generate(
         [SAMPLE],
         tmp_path / "out",
-        DAY,
+        plan_date=DAY,
         formats=("docx",),
         only=["ACME-001"],
         summary=False,
@@ -132,17 +141,17 @@ def test_reference_docx_styles_are_used(tmp_path):
 
 def test_unknown_format_and_pdf_without_libreoffice(tmp_path, monkeypatch):
     with pytest.raises(UsageError):
-        generate([SAMPLE], tmp_path, DAY, formats=("rtf",))
+        generate([SAMPLE], tmp_path, plan_date=DAY, formats=("rtf",))
     monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(UsageError, match="LibreOffice"):
-        generate([SAMPLE], tmp_path, DAY, formats=("pdf",))
+        generate([SAMPLE], tmp_path, plan_date=DAY, formats=("pdf",))
     assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 @pytest.mark.parametrize("formats", [("pdf",), ("docx", "pdf")])
 def test_pdf_through_libreoffice(tmp_path, formats):
-    generate([SAMPLE], tmp_path, DAY, formats=formats, only=["BLOOM-002"], summary=False)
+    generate([SAMPLE], tmp_path, plan_date=DAY, formats=formats, only=["BLOOM-002"], summary=False)
     pdf = tmp_path / "BLOOM-002-implementation-plan.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
     assert sorted(p.suffix for p in tmp_path.iterdir()) == sorted("." + f for f in formats)

@@ -27,7 +27,7 @@ MD = MarkdownIt("commonmark").enable("table")
 @pytest.fixture(scope="module")
 def sample_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("plans")
-    result = generate([SAMPLE], out, DAY)
+    result = generate([SAMPLE], out, plan_date=DAY)
     return out, result
 
 
@@ -142,7 +142,7 @@ def assert_tables_well_formed(text: str, name: str = "") -> int:
 
 def test_same_input_and_date_give_identical_bytes(sample_run, tmp_path):
     out, _ = sample_run
-    generate([SAMPLE], tmp_path, DAY)
+    generate([SAMPLE], tmp_path, plan_date=DAY)
     for path in out.iterdir():
         assert path.read_bytes() == (tmp_path / path.name).read_bytes(), path.name
 
@@ -161,7 +161,7 @@ def test_hostile_cell_text_stays_data(book, tmp_path):
     evil = "Acme | Co\n# Not a heading\n<script>alert(1)</script> {{ 7*7 }} `x` [a](javascript:alert(1))"
     row = ["P-1", "{% raw %}Name", evil, "Shopify", "QuickBooks Online", 0.85, "2026-02-02"]
     risks = [RISK_HEADER, ["P-1", "a|b\nc", "Low", "High", "- not a list", "<b>x</b>"]]
-    generate([book(Projects=[PROJECT_HEADER, row], Risks=risks)], tmp_path / "out", DAY)
+    generate([book(Projects=[PROJECT_HEADER, row], Risks=risks)], tmp_path / "out", plan_date=DAY)
     text = (tmp_path / "out" / "P-1-implementation-plan.md").read_text("utf-8")
     assert_tables_well_formed(text)
     html = MD.render(text)
@@ -175,7 +175,7 @@ def test_hostile_cell_text_stays_data(book, tmp_path):
 
 def test_broken_project_is_skipped_and_valid_ones_written(book, tmp_path):
     projects = [PROJECT_HEADER, PROJECT_ROW, ["P-2", "n", "c", "Shopify", "Klaviyo", "lots", None]]
-    result = generate([book(Projects=projects)], tmp_path / "out", DAY)
+    result = generate([book(Projects=projects)], tmp_path / "out", plan_date=DAY)
     assert [p.name for p in sorted((tmp_path / "out").glob("*.md"))] == ["P-1-implementation-plan.md"]
     assert list(result.skipped) == ["P-2"] and not result.ok
 
@@ -183,18 +183,18 @@ def test_broken_project_is_skipped_and_valid_ones_written(book, tmp_path):
 def test_strict_writes_nothing_when_any_error(book, tmp_path):
     projects = [PROJECT_HEADER, PROJECT_ROW, ["P-2", "n", "c", "Shopify", "Klaviyo", "lots", None]]
     with pytest.raises(ValidationFailed):
-        generate([book(Projects=projects)], tmp_path / "out", DAY, strict=True)
+        generate([book(Projects=projects)], tmp_path / "out", plan_date=DAY, strict=True)
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
 
 
 def test_only_limits_the_run(tmp_path):
-    generate([SAMPLE], tmp_path, DAY, only=["BLOOM-002"], summary=False)
+    generate([SAMPLE], tmp_path, plan_date=DAY, only=["BLOOM-002"], summary=False)
     assert [p.name for p in tmp_path.iterdir()] == ["BLOOM-002-implementation-plan.md"]
 
 
 def test_stale_plans_are_reported_not_mixed_in(tmp_path):
     (tmp_path / "OLD-1-implementation-plan.md").write_text("old")
-    result = generate([SAMPLE], tmp_path, DAY, summary=False)
+    result = generate([SAMPLE], tmp_path, plan_date=DAY, summary=False)
     assert [(p.name, code) for p, code in result.stale] == [("OLD-1-implementation-plan.md", "stale-output")]
     assert any(p.code == "stale-output" for p in result.report.problems)
 
@@ -202,21 +202,21 @@ def test_stale_plans_are_reported_not_mixed_in(tmp_path):
 def test_plans_of_broken_projects_are_reported_as_not_updated(book, tmp_path):
     (tmp_path / "P-2-implementation-plan.md").write_text("from last week")
     projects = [PROJECT_HEADER, PROJECT_ROW, ["P-2", "n", "c", "Shopify", "Klaviyo", "lots", None]]
-    result = generate([book(Projects=projects)], tmp_path, DAY, summary=False)
+    result = generate([book(Projects=projects)], tmp_path, plan_date=DAY, summary=False)
     assert [(p.name, code) for p, code in result.stale] == [("P-2-implementation-plan.md", "outdated-output")]
 
 
 def test_outputs_not_rewritten_this_run_are_reported(tmp_path):
-    generate([SAMPLE], tmp_path, DAY, formats=("md", "docx"), only=["ACME-001"])
-    result = generate([SAMPLE], tmp_path, DAY, formats=("md",), only=["ACME-001"], summary=False)
+    generate([SAMPLE], tmp_path, plan_date=DAY, formats=("md", "docx"), only=["ACME-001"])
+    result = generate([SAMPLE], tmp_path, plan_date=DAY, formats=("md",), only=["ACME-001"], summary=False)
     assert [(p.name, code) for p, code in result.stale] == [("ACME-001-implementation-plan.docx", "outdated-output")]
-    result = generate([SAMPLE], tmp_path, DAY, formats=("md",), summary=False)
+    result = generate([SAMPLE], tmp_path, plan_date=DAY, formats=("md",), summary=False)
     assert ("portfolio-summary.xlsx", "outdated-output") in [(p.name, code) for p, code in result.stale]
 
 
 def test_only_reports_failures_among_the_selected(book, tmp_path):
     projects = [PROJECT_HEADER, PROJECT_ROW, ["P-2", "n", "c", "Shopify", "Klaviyo", "lots", None]]
-    result = generate([book(Projects=projects)], tmp_path / "out", DAY, only=["P-1"], summary=False)
+    result = generate([book(Projects=projects)], tmp_path / "out", plan_date=DAY, only=["P-1"], summary=False)
     assert result.skipped == {} and [c.project.project_id for c in result.contexts] == ["P-1"]
 
 
@@ -236,12 +236,12 @@ def test_several_intakes_in_one_run_each_with_its_own_settings(book, tmp_path):
         Projects=[PROJECT_HEADER, ["Q-1"] + PROJECT_ROW[1:]],
         Pain_Points=[["Project ID", "Pain Point", "Hours per Week"], ["Q-1", "x", 10]],
     )
-    result = generate([first, second], tmp_path / "out", DAY, summary=False)
+    result = generate([first, second], tmp_path / "out", plan_date=DAY, summary=False)
     rates = {c.project.project_id: c.roi_figures.hourly_rate for c in result.contexts}
     assert rates == {"P-1": 100, "Q-1": 45}
 
 
 def test_the_same_id_in_two_intakes_is_an_error(book, tmp_path):
-    result = generate([book("a.xlsx"), book("b.xlsx")], tmp_path / "out", DAY, summary=False)
+    result = generate([book("a.xlsx"), book("b.xlsx")], tmp_path / "out", plan_date=DAY, summary=False)
     assert [c.project.project_id for c in result.contexts] == ["P-1"]
     assert [(p.code, p.file) for p in result.report.errors] == [("duplicate-id", "b.xlsx")]

@@ -286,7 +286,9 @@ def test_date_typed_id_is_a_located_error(book):
 @pytest.mark.parametrize("pid", ["..", "../escape", "a\\b", "CON", "nul.txt", "LPT1", "/etc/x"])
 def test_unsafe_ids_never_become_paths(book, tmp_path, pid):
     out = tmp_path / "out"
-    result = generate([book(Projects=[PROJECT_HEADER, [pid] + PROJECT_ROW[1:], ["OK-1"] + PROJECT_ROW[1:]])], out, DAY)
+    result = generate(
+        [book(Projects=[PROJECT_HEADER, [pid] + PROJECT_ROW[1:], ["OK-1"] + PROJECT_ROW[1:]])], out, plan_date=DAY
+    )
     assert sorted(p.name for p in out.iterdir()) == ["OK-1-implementation-plan.md", "portfolio-summary.xlsx"]
     assert list(result.skipped) == [pid]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["intake.xlsx", "out"]
@@ -295,19 +297,19 @@ def test_unsafe_ids_never_become_paths(book, tmp_path, pid):
 def test_interrupted_run_leaves_no_partial_files(book, tmp_path, monkeypatch):
     from planforge import outputs
 
-    real = outputs.render_markdown
+    real = outputs.plan_markdown
     calls = {"n": 0}
 
-    def flaky(ctx):
+    def flaky(ctx, options):
         calls["n"] += 1
         if calls["n"] == 3:
             raise KeyboardInterrupt
-        return real(ctx)
+        return real(ctx, options)
 
-    monkeypatch.setattr(outputs, "render_markdown", flaky)
+    monkeypatch.setattr(outputs, "plan_markdown", flaky)
     projects = [PROJECT_HEADER] + [[f"P-{i}"] + PROJECT_ROW[1:] for i in range(5)]
     with pytest.raises(KeyboardInterrupt):
-        generate([book(Projects=projects)], tmp_path / "out", DAY, jobs=1)
+        generate([book(Projects=projects)], tmp_path / "out", plan_date=DAY, jobs=1)
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == ["P-0-implementation-plan.md", "P-1-implementation-plan.md"]  # whole files only, no temp files
     for name in names:

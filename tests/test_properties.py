@@ -76,7 +76,7 @@ def test_random_workbooks_never_crash_and_errors_are_located(
                 problem.row is not None or problem.code in ("missing-sheet", "missing-header-row") or problem.column
             ), problem
 
-    result = generate([path], tmp / "out", date(2026, 1, 15))
+    result = generate([path], tmp / "out", plan_date=date(2026, 1, 15))
     written = sorted(p.name for p in (tmp / "out").glob("*.md"))
     assert written == sorted(f"{p.project_id}-implementation-plan.md" for p in report.portfolio.projects)
     for name in written:

@@ -16,7 +16,7 @@ DAY = date(2026, 1, 15)
 @pytest.fixture(scope="module")
 def sample_summary(tmp_path_factory):
     out = tmp_path_factory.mktemp("summary")
-    result = generate([SAMPLE], out, DAY)
+    result = generate([SAMPLE], out, plan_date=DAY)
     return openpyxl.load_workbook(out / "portfolio-summary.xlsx"), result
 
 
@@ -131,7 +131,7 @@ def test_overlapping_people_are_flagged(book, tmp_path):
         ["C-1", "Lead Engineer", "Ana", None, None],
         ["A-1", "QA Engineer", "Bo", None, 0.5],
     ]
-    generate([book(Projects=projects, Team=team)], tmp_path, DAY)
+    generate([book(Projects=projects, Team=team)], tmp_path, plan_date=DAY)
     wb = openpyxl.load_workbook(tmp_path / "portfolio-summary.xlsx")
     flags = [f for f in rows(wb["People Flags"]) if f["Person"]]
     # A-1 lead: 2 Feb + 3 buffered phases; B-1 lead from 9 Feb: one unbroken run of overlapping weeks for Ana only
@@ -156,7 +156,7 @@ def test_formula_and_link_text_stays_text(book, tmp_path):
         wb["Projects"]["C2"].value = evil
         wb["Projects"]["C2"].data_type = "s"
 
-    result = generate([book(Projects=projects, after=as_text)], tmp_path, DAY)
+    result = generate([book(Projects=projects, after=as_text)], tmp_path, plan_date=DAY)
     assert result.ok, [p.line() for p in result.report.errors]
     wb = openpyxl.load_workbook(tmp_path / "portfolio-summary.xlsx")
     ws = wb["Portfolio"]
@@ -166,8 +166,8 @@ def test_formula_and_link_text_stays_text(book, tmp_path):
 
 
 def test_summary_bytes_are_stable(tmp_path):
-    generate([SAMPLE], tmp_path / "a", DAY, only=["ACME-001"])
-    generate([SAMPLE], tmp_path / "b", DAY, only=["ACME-001"])
+    generate([SAMPLE], tmp_path / "a", plan_date=DAY, only=["ACME-001"])
+    generate([SAMPLE], tmp_path / "b", plan_date=DAY, only=["ACME-001"])
     assert (tmp_path / "a" / "portfolio-summary.xlsx").read_bytes() == (
         tmp_path / "b" / "portfolio-summary.xlsx"
     ).read_bytes()

@@ -7,17 +7,27 @@ A traceback is shown only with --debug.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
-from datetime import date
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from . import __version__
+from ._version import __version__
 from .errors import ERROR, PlanforgeError, Problem, UsageError, ValidationFailed
+from .names import FORMATS
+from .pipeline import GenerateOptions
+from .pipeline import generate as run
+from .validate import validate_files
+from .writers.intake_template import write_intake_template
+from .writers.reference_docs import write_docs
 
 MAX_SHOWN = 200
 out = Console(highlight=False, soft_wrap=True)
@@ -37,7 +47,7 @@ class _Group(click.Group):
                 raise
             if isinstance(e, ValidationFailed):
                 _print_problems(e.report.problems)
-            err.print(f"[red]planforge:[/red] {escape(str(e))}")
+            err.print(f"[red]planforge:[/red] {escape(_as_flags(str(e)))}")
             sys.exit(e.exit_code)
         except KeyboardInterrupt:
             err.print("[red]planforge:[/red] interrupted; no partial files were left behind")
@@ -65,21 +75,39 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def init(path: Path, force: bool) -> None:
     """Write a blank intake workbook to PATH."""
-    from .writers.intake_template import write_intake_template
-
     if path.exists() and not force:
         raise UsageError(f"{path} already exists; use --force to overwrite it")
     write_intake_template(path)
     out.print(f"Wrote blank intake workbook {escape(str(path))}")
 
 
+def _verbosity(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``-v``/``-vv`` and ``-q``: how much the command says on stderr (logging levels)."""
+    f = click.option("-q", "--quiet", is_flag=True, help="Print only problems: no progress bar, no summary line.")(f)
+    return click.option(
+        "-v", "--verbose", count=True, help="Say what each stage did (-v), and how long it took (-vv)."
+    )(f)
+
+
+def _configure_logging(verbose: int, quiet: bool) -> None:
+    """Route the library's ``planforge`` logger to stderr at the level the flags ask for."""
+    logger = logging.getLogger("planforge")
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("planforge: %(message)s"))
+    logger.addHandler(handler)
+    logger.propagate = False
+    logger.setLevel(logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG))
+
+
 @main.command()
 @click.argument("intakes", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def validate(intakes: tuple[Path, ...], as_json: bool) -> None:
+@_verbosity
+def validate(intakes: tuple[Path, ...], as_json: bool, verbose: int, quiet: bool) -> None:
     """Check intake workbook(s) and report every problem at its cell."""
-    from .validate import validate_files
-
+    _configure_logging(verbose, quiet)
     report = validate_files(_expand(intakes))
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
@@ -87,8 +115,25 @@ def validate(intakes: tuple[Path, ...], as_json: bool) -> None:
         _print_problems(report.problems)
         n = len(report.portfolio.projects)
         status = "[green]valid[/green]" if report.valid else "[red]not valid[/red]"
-        out.print(f"{status}: {n} project(s) ready, {len(report.errors)} error(s), {len(report.warnings)} warning(s)")
+        if not quiet:
+            out.print(
+                f"{status}: {n} project(s) ready, {len(report.errors)} error(s), {len(report.warnings)} warning(s)"
+            )
     sys.exit(0 if report.valid else 1)
+
+
+class _Formats(click.Choice):
+    """``md,html`` or repeated ``--format``: each name one of ``names.FORMATS``."""
+
+    name = "formats"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, tuple):
+            return value
+        parts = [v.strip().lower() for v in str(value).split(",") if v.strip()]
+        if not parts:
+            self.fail("give at least one format", param, ctx)
+        return tuple(super(_Formats, self).convert(v, param, ctx) for v in parts)
 
 
 @main.command()
@@ -96,15 +141,21 @@ def validate(intakes: tuple[Path, ...], as_json: bool) -> None:
 @click.option(
     "-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output folder."
 )
-@click.option("--date", "plan_date", default=None, metavar="YYYY-MM-DD", help="Plan date (default: today).")
+@click.option(
+    "--date",
+    "plan_date",
+    default=None,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Plan date, YYYY-MM-DD (default: today).",
+)
 @click.option("--only", multiple=True, metavar="ID", help="Generate only these project IDs (repeatable).")
 @click.option("--strict", is_flag=True, help="Write nothing if the intake has any error.")
 @click.option(
     "--format",
     "formats",
-    default="md",
-    metavar="md,html,docx,pdf",
-    help="Output formats, comma-separated (default md). pdf needs LibreOffice.",
+    multiple=True,
+    type=_Formats(FORMATS, case_sensitive=False),
+    help="Output formats, comma-separated or repeated (default md). pdf needs LibreOffice.",
 )
 @click.option(
     "--reference-docx",
@@ -115,41 +166,44 @@ def validate(intakes: tuple[Path, ...], as_json: bool) -> None:
     "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes for rendering (default: all cores)."
 )
 @click.option("--no-summary", is_flag=True, help="Skip portfolio-summary.xlsx.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only problems and the summary line.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run (per project: status, outputs, problems) as JSON.")
+@_verbosity
 def generate(
     intakes: tuple[Path, ...],
     out_dir: Path,
-    plan_date: str | None,
+    plan_date: datetime | None,
     only: tuple[str, ...],
     strict: bool,
-    formats: str,
+    formats: tuple[tuple[str, ...], ...],
     reference_docx: Path | None,
     jobs: int | None,
     no_summary: bool,
+    as_json: bool,
+    verbose: int,
     quiet: bool,
 ) -> None:
     """Write one implementation plan per valid project, and the portfolio summary."""
-    from .pipeline import generate as run
-
-    day = _parse_date(plan_date)
+    _configure_logging(verbose, quiet)
     started = time.perf_counter()
-    progress = _progress_bar() if err.is_terminal and not quiet else None
+    progress = _progress_bar() if err.is_terminal and not quiet and not as_json else None
     try:
-        result = run(
-            _expand(intakes),
-            out_dir,
-            day,
+        options = GenerateOptions(
+            plan_date=plan_date.date() if plan_date else None,
             only=only,
             strict=strict,
             summary=not no_summary,
-            formats=tuple(f.strip().lower() for f in formats.split(",") if f.strip()),
+            formats=tuple(f for group in formats for f in group) or ("md",),
             jobs=jobs,
             reference_docx=reference_docx,
             progress=progress.advance if progress else None,
         )
+        result = run(_expand(intakes), out_dir, options)
     finally:
         if progress:
             progress.stop()
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        sys.exit(0 if result.ok else 1)
     _print_problems(result.report.problems)
     plans = len(result.contexts)
     skipped = len(result.skipped)
@@ -161,7 +215,8 @@ def generate(
         )
     if result.stale:
         line += f"; {len(result.stale)} file(s) from earlier runs not rewritten (see warnings)"
-    out.print(line)
+    if not quiet:
+        out.print(line)
     sys.exit(0 if result.ok else 1)
 
 
@@ -170,13 +225,22 @@ def _expand(paths: tuple[Path, ...]) -> list[Path]:
     return list(paths)
 
 
-def _parse_date(text: str | None) -> date:
-    if text is None:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"--date {text!r} is not a date like 2026-01-15") from None
+#: Library parameter (as messages write it) -> the flag that sets it.
+FLAGS = {
+    "strict=True": "--strict",
+    "only=": "--only",
+    "formats=": "--format",
+    "reference_docx=": "--reference-docx",
+    "plan_date=": "--date",
+    "jobs=": "--jobs",
+}
+
+
+def _as_flags(message: str) -> str:
+    """A library message speaks of ``only=``; on the command line that is ``--only``."""
+    for parameter, flag in FLAGS.items():
+        message = message.replace(parameter, flag)
+    return message
 
 
 def _print_problems(problems: list[Problem]) -> None:
@@ -191,9 +255,7 @@ def _print_problems(problems: list[Problem]) -> None:
         err.print(f"... and {len(problems) - MAX_SHOWN} more (use 'planforge validate --json' for all)")
 
 
-def _progress_bar():
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
+def _progress_bar() -> Any:
     bar = Progress(TextColumn("Rendering plans"), BarColumn(), MofNCompleteColumn(), console=err, transient=True)
     bar.start()
     task = bar.add_task("plans", total=None)
@@ -216,8 +278,6 @@ def _progress_bar():
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
 )
 def docs(out_dir: Path, seed: Path) -> None:
-    """Regenerate docs/intake-reference.md and docs/field-map.md from the schema (maintainers)."""
-    from .writers.reference_docs import write_docs
-
+    """Regenerate docs/intake-reference.md, docs/field-map.md and docs/problems.md (maintainers)."""
     for path in write_docs(out_dir, seed):
         out.print(f"Wrote {escape(str(path))}")

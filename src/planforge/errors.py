@@ -7,145 +7,286 @@ Validation collects problems; only fatal conditions raise, wrapping one Problem.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
 
-ERROR = "error"
-WARNING = "warning"
 
-#: code -> (severity, message template, hint). Templates are filled from Problem params.
-CODES: dict[str, tuple[str, str, str]] = {
-    "unreadable-file": (
+class Severity(StrEnum):
+    """How bad a problem is. A str enum, so JSON, the summary workbook and comparisons see "error"/"warning"."""
+
+    ERROR = "error"  # the project (or file) cannot be planned
+    WARNING = "warning"  # planned, but read with an assumption the analyst should check
+
+
+ERROR = Severity.ERROR
+WARNING = Severity.WARNING
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemKind:
+    """One declared kind of problem: what ``planforge docs`` lists in docs/problems.md.
+
+    ``template`` and ``hint`` are ``str.format`` templates filled from the problem's parameters
+    (``value``, ``column``, ``sheet``, ``suggestion``, ...); unknown parameters render as blanks."""
+
+    code: str
+    severity: Severity
+    title: str
+    template: str
+    hint: str
+    description: str = ""
+
+
+#: Every problem kind planforge reports. New kinds go at the end.
+KINDS: tuple[ProblemKind, ...] = (
+    ProblemKind(
+        "unreadable-file",
         ERROR,
+        "Unreadable file",
         "Cannot be read as an Excel workbook: {reason}",
         "Save it from Excel or LibreOffice as .xlsx and try again.",
+        "The file is not a workbook planforge can open (not a zip, corrupt, or an old .xls).",
     ),
-    "encrypted-file": (
+    ProblemKind(
+        "encrypted-file",
         ERROR,
+        "Password-protected workbook",
         "The workbook is password-protected",
         "Remove the password (File > Info > Protect Workbook) and save again.",
+        "The workbook is encrypted; planforge never asks for passwords.",
     ),
-    "unsafe-file": (ERROR, "Refused: {reason}", "Re-save the workbook from Excel or LibreOffice."),
-    "missing-sheet": (
+    ProblemKind(
+        "unsafe-file",
         ERROR,
+        "Unsafe file refused",
+        "Refused: {reason}",
+        "Re-save the workbook from Excel or LibreOffice.",
+        "The workbook looks crafted to exhaust memory or disk (a zip bomb, a huge used range); nothing of it is read.",
+    ),
+    ProblemKind(
+        "missing-sheet",
+        ERROR,
+        "Missing sheet",
         'Sheet "{sheet}" is missing{suggestion}',
         "Add the sheet or rename the existing one; sheet names come from the intake template.",
+        "A sheet the intake needs (Projects) is absent.",
     ),
-    "missing-child-sheet": (
+    ProblemKind(
+        "missing-child-sheet",
         WARNING,
+        "Missing optional sheet",
         'Sheet "{sheet}" is missing; its sections will be marked TBD',
         "Add the sheet from the intake template when you have the data.",
+        "A child sheet (Risks, Team, ...) is absent; the plan sections it feeds are marked TBD.",
     ),
-    "hidden-sheet": (
+    ProblemKind(
+        "hidden-sheet",
         WARNING,
+        "Hidden sheet",
         'Sheet "{sheet}" is hidden; its rows were read anyway',
         "Unhide it (right-click a sheet tab > Unhide) so reviewers see the same data.",
+        "A hidden sheet was read like any other, so reviewers may not see data the plans use.",
     ),
-    "hidden-row": (
+    ProblemKind(
+        "hidden-row",
         WARNING,
+        "Hidden row",
         "Row {row} is hidden; it was read anyway",
         "Unhide it so reviewers see the same data, or delete it.",
+        "A hidden row was read like any other.",
     ),
-    "merged-cells": (
+    ProblemKind(
+        "merged-cells",
         WARNING,
+        "Merged cells",
         "Cells {value} are merged; only the top-left cell holds a value",
         "Unmerge the cells and fill each row.",
+        "Merged cells hold their value in the top-left cell only; the other rows read as blank.",
     ),
-    "missing-header-row": (
+    ProblemKind(
+        "missing-header-row",
         ERROR,
+        "No header row",
         'No header row with "{value}" found in the first {limit} rows',
         "Keep the template's header row; it must contain a 'Project ID' column.",
+        "No row near the top of the sheet holds the expected header.",
     ),
-    "missing-column": (
+    ProblemKind(
+        "missing-column",
         ERROR,
+        "Missing column",
         'Required column "{column}" is missing{suggestion}',
         "Add the column back from the intake template.",
+        "A required column of the sheet is absent.",
     ),
-    "unknown-column": (
+    ProblemKind(
+        "unknown-column",
         WARNING,
+        "Unknown column",
         'Column "{column}" is not part of the intake schema and was ignored{suggestion}',
         "Rename it to a template column or delete it.",
+        "A column the intake schema does not know; its data is ignored.",
     ),
-    "duplicate-header": (
+    ProblemKind(
+        "duplicate-header",
         ERROR,
+        "Duplicate column",
         'Column "{column}" appears more than once (also in {value})',
         "Keep one column of each name.",
+        "Two columns carry the same header, so the value to use is ambiguous.",
     ),
-    "blank-header": (
+    ProblemKind(
+        "blank-header",
         WARNING,
+        "Data without a header",
         "Column {cell_column} holds data but has no header; it was ignored",
         "Give the column a header from the template or delete it.",
+        "A column holds data but no header names it; it is ignored.",
     ),
-    "required-missing": (ERROR, "{column} is required", "Fill the cell."),
-    "wrong-type": (ERROR, "{value_repr} is not {expected}", "{hint}"),
-    "invalid-choice": (
+    ProblemKind(
+        "required-missing",
         ERROR,
+        "Required value missing",
+        "{column} is required",
+        "Fill the cell.",
+        "A required cell is blank (typed placeholders such as TBD count as blank).",
+    ),
+    ProblemKind(
+        "wrong-type",
+        ERROR,
+        "Wrong type",
+        "{value_repr} is not {expected}",
+        "{hint}",
+        "The cell's text cannot be read as the column's type (number, date, amount, ...).",
+    ),
+    ProblemKind(
+        "invalid-choice",
+        ERROR,
+        "Not one of the choices",
         "{value_repr} is not one of {choices}{suggestion}",
         "Pick a value from the cell's dropdown.",
+        "The cell holds a value outside the column's list of choices.",
     ),
-    "duplicate-id": (
+    ProblemKind(
+        "duplicate-id",
         ERROR,
+        "Duplicate Project ID",
         "Project ID {value_repr} is used more than once (also on row {other_row})",
         "Give each project its own ID.",
+        "Two projects share one ID, so their plans would overwrite each other.",
     ),
-    "unknown-project": (
+    ProblemKind(
+        "unknown-project",
         ERROR,
+        "Unknown Project ID",
         "Project ID {value_repr} is not on the Projects sheet{suggestion}",
         "Pick the ID from the cell's dropdown, or add the project first.",
+        "A child row names a Project ID that is not on the Projects sheet.",
     ),
-    "unsafe-id": (
+    ProblemKind(
+        "unsafe-id",
         ERROR,
+        "Unsafe Project ID",
         "Project ID {value_repr} {reason}",
         "Use letters, digits, '-', '_' and '.' only, e.g. ACME-001.",
+        "The ID cannot become a file name safely (path characters, reserved device names, ...).",
     ),
-    "id-collision": (
+    ProblemKind(
+        "id-collision",
         ERROR,
+        "Project IDs differ only in case",
         "Project ID {value_repr} differs only in letter case from the one on row {other_row}; their plan files would collide",
         "Make the IDs differ by more than case.",
+        "Two IDs would give the same file name on case-insensitive file systems.",
     ),
-    "formula-no-value": (
+    ProblemKind(
+        "formula-no-value",
         ERROR,
+        "Formula without a saved value",
         "Formula has no saved value",
         "Open the workbook in Excel or LibreOffice, let it recalculate, and save it.",
+        "The workbook was saved by a tool that did not compute formulas, so the value is unknown.",
     ),
-    "error-cell": (ERROR, "Cell holds the Excel error {value}", "Fix the formula or type the value."),
-    "text-too-long": (ERROR, "Text is {length:,} characters, over Excel's cell limit of 32,767", "Shorten the text."),
-    "unknown-setting": (
+    ProblemKind(
+        "error-cell",
+        ERROR,
+        "Excel error value",
+        "Cell holds the Excel error {value}",
+        "Fix the formula or type the value.",
+        "The cell holds an Excel error such as #REF! or #DIV/0!.",
+    ),
+    ProblemKind(
+        "text-too-long",
+        ERROR,
+        "Text over Excel's limit",
+        "Text is {length:,} characters, over Excel's cell limit of 32,767",
+        "Shorten the text.",
+        "The text is longer than an Excel cell can hold.",
+    ),
+    ProblemKind(
+        "unknown-setting",
         WARNING,
+        "Unknown setting",
         "Setting {value_repr} is not known and was ignored{suggestion}",
         "Use a setting name from the template's Settings sheet.",
+        "A row of the Settings sheet names a setting planforge does not know.",
     ),
-    "unknown-system": (
+    ProblemKind(
+        "unknown-system",
         WARNING,
+        "System not in the catalog",
         "{column} {value_repr} is not in the systems catalog; the integration type was not determined",
         "Fill Integration Type on the Projects sheet.",
+        "The system name is not in the built-in catalog, so the integration type is not derived from it.",
     ),
-    "ambiguous-system": (
+    ProblemKind(
+        "ambiguous-system",
         WARNING,
+        "Ambiguous system name",
         "{column} {value_repr} is ambiguous; assumed {assumed}",
         "Write the full product name (e.g. {assumed}) to remove the doubt.",
+        "The system name matches several catalog products; the most common one was assumed.",
     ),
-    "no-integration-type": (
+    ProblemKind(
+        "no-integration-type",
         WARNING,
+        "No integration type",
         "No integration type could be determined from {value}",
         "Fill Integration Type on the Projects sheet.",
+        "Neither the intake nor the systems catalog gives the integration type.",
     ),
-    "lock-file-skipped": (
+    ProblemKind(
+        "lock-file-skipped",
         WARNING,
+        "Excel lock file skipped",
         "An Excel lock file (~$), not a workbook; skipped",
         "Close the workbook in Excel; lock files are not intakes.",
+        "A ~$ lock file Excel leaves beside an open workbook was found and skipped.",
     ),
-    "outdated-output": (
+    ProblemKind(
+        "outdated-output",
         WARNING,
+        "Outdated output",
         "From an earlier run and not rewritten by this one (its project has errors, or this format or file was not asked for)",
         "Delete it, or generate it again, so no one reads it as current.",
+        "A planforge file in the output folder that this run did not rewrite.",
     ),
-    "stale-output": (
+    ProblemKind(
+        "stale-output",
         WARNING,
+        "Stale plan",
         "Plan from an earlier run whose project is no longer in the intake",
         "Delete it if the project was dropped.",
+        "A plan in the output folder whose project is no longer in the intake.",
     ),
-}
+)
+
+#: code -> kind, the registry ``make_problem`` reads.
+CODES: Mapping[str, ProblemKind] = MappingProxyType({kind.code: kind for kind in KINDS})
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +294,7 @@ class Problem:
     """One located finding. ``row`` is the Excel row number (1-based); ``cell`` like ``D14``."""
 
     code: str
-    severity: str
+    severity: Severity
     message: str
     file: str = ""
     sheet: str = ""
@@ -183,6 +324,7 @@ class Problem:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        data["severity"] = self.severity.value
         data["value"] = _jsonable(self.value)
         return data
 
@@ -198,17 +340,17 @@ def _jsonable(value: Any) -> Any:
 
 
 def make_problem(code: str, *, severity: str | None = None, **params: Any) -> Problem:
-    """Build a Problem from its code's template. Unknown template params render as blanks."""
-    default_severity, template, hint = CODES[code]
+    """Build a Problem from its kind's templates (``CODES[code]``). Unknown template params render as blanks."""
+    kind = CODES[code]
     value = params.get("value")
     params.setdefault("value_repr", _quote(value))
     params.setdefault("suggestion", "")
     fields = {k: params.get(k) for k in ("file", "sheet", "row", "column", "cell", "value", "project_id")}
-    message = template.format_map(_Blank(params))
-    hint_text = hint.format_map(_Blank(params))
+    message = kind.template.format_map(_Blank(params))
+    hint_text = kind.hint.format_map(_Blank(params))
     return Problem(
         code=code,
-        severity=severity or default_severity,
+        severity=Severity(severity) if severity else kind.severity,
         message=message,
         hint=hint_text,
         **{k: (v if v is not None or k in ("row", "value") else "") for k, v in fields.items()},
@@ -224,8 +366,6 @@ def _quote(value: Any) -> str:
 
 def did_you_mean(name: str, options: list[str] | tuple[str, ...]) -> str:
     """`` (did you mean "Risks"?)`` when a close option exists, else an empty string."""
-    import difflib
-
     lowered = {o.lower(): o for o in options}
     match = difflib.get_close_matches(str(name).lower(), list(lowered), n=1, cutoff=0.6)
     return f' (did you mean "{lowered[match[0]]}"?)' if match else ""
@@ -259,13 +399,19 @@ class TemplateError(PlanforgeError):
 
 
 class UsageError(PlanforgeError):
-    """Raised for command-line misuse that click itself cannot catch (bad --date, bad --format)."""
+    """Raised when the caller asks for something impossible (an unknown format, an ``only=`` ID not in the
+    intake, an unreadable ``reference_docx``). ``parameter`` names the library argument at fault; the
+    message speaks of it as ``name=``, and the CLI rewrites that to its flag."""
 
     exit_code = 2
 
+    def __init__(self, message: str, problem: Problem | None = None, *, parameter: str | None = None):
+        super().__init__(message, problem)
+        self.parameter = parameter
+
 
 class ValidationFailed(PlanforgeError):
-    """Raised by ``--strict`` runs when the intake has any error; carries the report."""
+    """Raised by ``strict=True`` runs when the intake has any error; carries the report."""
 
     def __init__(self, message: str, report: Any):
         super().__init__(message)

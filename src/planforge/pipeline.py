@@ -9,77 +9,101 @@ The CLI is a thin shell around ``generate``.
 from __future__ import annotations
 
 import gc
-import re
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from .errors import Problem, UsageError, ValidationFailed, make_problem
+from .errors import UsageError, ValidationFailed, make_problem
 from .model import Project
-from .plan_context import PlanContext, build_context
-from .validate import Report, read_all, validate_workbooks
-from .writers.atomic import inside, prepare_out_dir
+from .names import INDEX_NAME, PLAN_FILE, SUMMARY_NAME, plan_filename
+from .outputs import check_options, write_plans
+from .plan_context import build_context
+from .report import Report
+from .result import RunResult
+from .validate import read_all, validate_workbooks
+from .writers.atomic import inside, prepare_out_dir, write_text
+from .writers.html import index_html
+from .writers.options import WriteOptions
+from .writers.summary import write_summary
 
-PLAN_SUFFIX = "-implementation-plan"
-SUMMARY_NAME = "portfolio-summary.xlsx"
-FORMATS = ("md", "html", "docx", "pdf")
-
-
-def plan_filename(project_id: str, ext: str = "md") -> str:
-    return f"{project_id}{PLAN_SUFFIX}.{ext}"
-
-
-@dataclass
-class RunResult:
-    """What a generate run did: the validation report, the files written, what was skipped."""
-
-    report: Report
-    written: list[Path] = field(default_factory=list)
-    skipped: dict[str, list[Problem]] = field(default_factory=dict)
-    stale: list[tuple[Path, str]] = field(default_factory=list)
-    contexts: list[PlanContext] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return self.report.valid and not self.skipped
-
+log = logging.getLogger("planforge")
 
 Progress = Callable[[int, int], None]  # (plans just done, plans in all)
+#: Plan dates outside this range are refused: the plan derives dates years ahead of it (phases,
+#: reviews, stabilisation), and those must stay inside what Python and Excel can hold.
+EARLIEST_PLAN_DATE = date(1900, 1, 1)
+LATEST_PLAN_DATE = date(9899, 12, 31)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GenerateOptions:
+    """How ``generate`` runs. Every field is optional; the defaults write Markdown plans and the summary.
+
+    - ``plan_date``: the date the plans are written for (phases, "as of", document properties);
+      None means today. The same input and date give byte-identical files.
+    - ``only``: project IDs to generate (others are validated but not written); an ID not in the
+      intake is a ``UsageError`` naming ``only=``.
+    - ``strict``: write nothing when the intake has any error (raises ``ValidationFailed``).
+    - ``summary``: also write ``portfolio-summary.xlsx``.
+    - ``formats``: any of ``names.FORMATS`` (md, html, docx, pdf; pdf needs LibreOffice).
+    - ``jobs``: worker processes for rendering (None: all cores; large runs only).
+    - ``reference_docx``: a Word document whose styles the DOCX and PDF plans use.
+    - ``progress``: called as ``progress(plans_just_done, plans_in_all)`` while plans are written.
+    """
+
+    plan_date: date | None = None
+    only: tuple[str, ...] = ()
+    strict: bool = False
+    summary: bool = True
+    formats: tuple[str, ...] = ("md",)
+    jobs: int | None = None
+    reference_docx: Path | None = None
+    progress: Progress | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        for name in ("only", "formats"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                raise UsageError(f"{name}= takes a list of strings, not the string {value!r}", parameter=name)
+            object.__setattr__(self, name, tuple(value))
+        if self.plan_date is not None and not EARLIEST_PLAN_DATE <= self.plan_date <= LATEST_PLAN_DATE:
+            raise UsageError(
+                f"plan_date= {self.plan_date.isoformat()} is outside {EARLIEST_PLAN_DATE.year}-{LATEST_PLAN_DATE.year}; "
+                "plans date phases, reviews and stabilisation from it, and those dates must stay valid",
+                parameter="plan_date",
+            )
+        if self.jobs is not None and self.jobs < 1:
+            raise UsageError(f"jobs= must be at least 1, not {self.jobs}", parameter="jobs")
+        if self.reference_docx is not None:
+            object.__setattr__(self, "reference_docx", Path(self.reference_docx))
 
 
 def generate(
-    paths: Sequence[str | Path],
-    out_dir: str | Path,
-    plan_date: date,
-    *,
-    only: Iterable[str] = (),
-    strict: bool = False,
-    summary: bool = True,
-    formats: Sequence[str] = ("md",),
-    jobs: int | None = None,
-    progress: Progress | None = None,
-    reference_docx: Path | None = None,
+    paths: Sequence[str | Path], out_dir: str | Path, options: GenerateOptions | None = None, **overrides: Any
 ) -> RunResult:
-    """Generate one plan per valid project (and the portfolio summary) into ``out_dir``."""
-    from .outputs import check_formats
+    """Validate the intake workbook(s) at ``paths`` (files or folders), then write one plan per valid
+    project in each format asked for, the portfolio summary and (with HTML) an index into ``out_dir``.
 
-    check_formats(formats, reference_docx)
+    Options come as a ``GenerateOptions`` or as its field names (``generate(paths, out, plan_date=d,
+    formats=["md", "html"])``); keywords override fields of ``options``. Everything is validated
+    before anything is written; a project with errors is skipped (``RunResult.skipped``), never the run.
+    Raises ``UsageError`` for impossible options, ``ValidationFailed`` for ``strict`` runs with errors,
+    ``OutputError`` when ``out_dir`` cannot be written."""
+    unknown = sorted(set(overrides) - {f.name for f in fields(GenerateOptions)})
+    if unknown:
+        raise UsageError(f"generate() got unknown option(s) {', '.join(unknown)}", parameter=unknown[0])
+    opts = replace(options or GenerateOptions(), **overrides)
+    plan_date = opts.plan_date or date.today()
+    write_options = check_options(
+        WriteOptions(plan_date=plan_date, formats=opts.formats, reference_docx=opts.reference_docx)
+    )
     with _collector_paused():
-        return _generate(
-            paths,
-            out_dir,
-            plan_date,
-            only=only,
-            strict=strict,
-            summary=summary,
-            formats=formats,
-            jobs=jobs,
-            progress=progress,
-        )
+        return _generate(paths, Path(out_dir), opts, write_options)
 
 
 @contextmanager
@@ -95,62 +119,60 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _generate(
-    paths: Sequence[str | Path],
-    out_dir: str | Path,
-    plan_date: date,
-    *,
-    only: Iterable[str],
-    strict: bool,
-    summary: bool,
-    formats: Sequence[str],
-    jobs: int | None,
-    progress: Progress | None,
-) -> RunResult:
-    from .outputs import write_plans
-
+def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions, options: WriteOptions) -> RunResult:
     started = time.perf_counter()
     timings: dict[str, float] = {}
     with _timed(timings, "read"):
         raws, problems = read_all(paths)
+    log.info("read %d workbook(s) in %.2f s", len(raws), timings["read"])
     with _timed(timings, "validate"):
         report = validate_workbooks(raws, problems)
         del raws
-    if strict and report.errors:
-        raise ValidationFailed(f"{len(report.errors)} error(s) in the intake; --strict wrote nothing", report)
-    only = list(only)
+    log.info(
+        "validated: %d valid project(s), %d skipped, %d error(s), %d warning(s)",
+        len(report.portfolio.projects),
+        len(report.invalid_projects),
+        len(report.errors),
+        len(report.warnings),
+    )
+    if opts.strict and report.errors:
+        raise ValidationFailed(f"{len(report.errors)} error(s) in the intake; strict=True wrote nothing", report)
+    only = list(opts.only)
     projects = _select(report.portfolio.projects, only, report)
-    out = prepare_out_dir(Path(out_dir))
+    out = prepare_out_dir(out_dir)
     skipped = {pid: ps for pid, ps in report.invalid_projects.items() if not only or pid in only}
     result = RunResult(report=report, skipped=skipped, timings=timings)
     with _timed(timings, "derive"):
         portfolio = report.portfolio
-        result.contexts = [build_context(p, portfolio.settings_for(p), plan_date) for p in projects]
-    result.stale = _stale_outputs(out, report, [c.project.project_id for c in result.contexts], formats, summary, only)
+        result.contexts = [build_context(p, portfolio.settings_for(p), options.plan_date) for p in projects]
+    log.info("derived %d plan context(s) in %.2f s", len(result.contexts), timings["derive"])
+    ids = [c.project.project_id for c in result.contexts]
+    result.stale = _stale_outputs(out, report, ids, options.formats, opts.summary, only)
     for path, code in result.stale:
         report.problems.append(make_problem(code, file=path.name))
-    side_job = None
-    if summary:
-        from .writers.summary import write_summary
+    summary_target = inside(out, SUMMARY_NAME)
 
-        target = inside(out, SUMMARY_NAME)
-
-        def side_job() -> None:
-            write_summary(target, result, plan_date)
+    def side_job() -> None:
+        write_summary(summary_target, result, options)
 
     result.written += write_plans(
-        result.contexts, out, formats, plan_date, timings, jobs=jobs, progress=progress, side_job=side_job
+        result.contexts,
+        out,
+        options,
+        timings,
+        jobs=opts.jobs,
+        progress=opts.progress,
+        side_job=side_job if opts.summary else None,
     )
-    if summary:
-        result.written.append(target)
-    if "html" in formats:
-        from .writers.atomic import write_text
-        from .writers.html import index_html
-
-        target = inside(out, "index.html")
-        write_text(target, index_html(result.contexts, formats))
+    log.info("wrote %d plan file(s) in %.2f s", len(result.written), timings["plans+summary"])
+    if opts.summary:
+        result.written.append(summary_target)
+    if "html" in options.formats:
+        target = inside(out, INDEX_NAME)
+        write_text(target, index_html(result.contexts, options))
         result.written.append(target)
     timings["total"] = time.perf_counter() - started
+    log.debug("timings: %s", ", ".join(f"{k} {v:.3f} s" for k, v in timings.items()))
     return result
 
 
@@ -170,11 +192,8 @@ def _select(projects: list[Project], only: Iterable[str], report: Report) -> lis
     by_id = {p.project_id: p for p in projects}
     unknown = [pid for pid in wanted if pid not in by_id and pid not in report.invalid_projects]
     if unknown:
-        raise UsageError(f"--only names project(s) not in the intake: {', '.join(unknown)}")
+        raise UsageError(f"only= names project(s) not in the intake: {', '.join(unknown)}", parameter="only")
     return [by_id[pid] for pid in wanted if pid in by_id]
-
-
-_PLAN_FILE = re.compile(rf"^(.+){PLAN_SUFFIX}\.(md|html|docx|pdf)$")
 
 
 def _stale_outputs(
@@ -183,24 +202,24 @@ def _stale_outputs(
     """planforge files in ``out`` that this run will not rewrite, so nobody mistakes them for current:
     plans whose project is gone from the intake (``stale-output``); plans of projects skipped for
     errors, plans in formats not produced this time, and an index or summary not produced this
-    time (``outdated-output``). With --only, other projects' plans are left out of the report."""
+    time (``outdated-output``). With ``only``, other projects' plans are left out of the report."""
     expected = {plan_filename(pid, fmt) for pid in written_ids for fmt in formats}
     if summary:
         expected.add(SUMMARY_NAME)
     if "html" in formats:
-        expected.add("index.html")
+        expected.add(INDEX_NAME)
     known = {p.project_id for p in report.portfolio.projects} | set(report.invalid_projects)
     found = []
     for path in sorted(out.iterdir()):
         name = path.name
         if name in expected:
             continue
-        m = _PLAN_FILE.match(name)
+        m = PLAN_FILE.match(name)
         if m:
             pid = m.group(1)
             if only and pid not in only:
                 continue
             found.append((path, "stale-output" if pid not in known else "outdated-output"))
-        elif name in (SUMMARY_NAME, "index.html") and not only:
+        elif name in (SUMMARY_NAME, INDEX_NAME) and not only:
             found.append((path, "outdated-output"))
     return found

@@ -18,7 +18,6 @@ from . import schema
 from .catalog import integration_types, lookup
 from .errors import (
     ERROR,
-    WARNING,
     Problem,
     UnreadableWorkbook,
     did_you_mean,
@@ -34,36 +33,13 @@ from .intake import (
 )
 from .model import CHILD_TYPES, Portfolio, Project, Settings
 from .parse import MAX_TEXT, BadValue, id_problem, parse_text, parser_for
+from .report import Report
 
 HEADER_SEARCH_ROWS = 30
 #: What analysts type for "not known yet": treated like a blank cell, so the plan shows [TBD] and
 #: completeness is not flattered. ("NA" and "None" are real answers and stay text.)
 _PLACEHOLDER_TEXT = frozenset({"tbd", "tbc", "tba", "?", "??", "???", "-", "--", "n/k"})
 _IGNORED_SHEETS = {schema.normalise_header(n) for n in (schema.INSTRUCTIONS_SHEET, "Lists", "Read Me", "README")}
-
-
-@dataclass
-class Report:
-    """What validation found: every problem, and the portfolio of valid projects."""
-
-    problems: list[Problem]
-    portfolio: Portfolio
-    invalid_projects: dict[str, list[Problem]] = field(default_factory=dict)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == ERROR]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == WARNING]
-
-    @property
-    def valid(self) -> bool:
-        return not self.errors
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"valid": self.valid, "problems": [p.to_dict() for p in self.problems]}
 
 
 @dataclass

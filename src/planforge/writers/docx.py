@@ -2,7 +2,7 @@
 
 Real Heading 1-3 styles (the navigation pane works), real tables with repeating header rows,
 checklists with checkbox glyphs, page numbers in the footer and document properties. A
-reference document (``--reference-docx``) supplies the styles; its body is dropped. The zip is
+reference document (``WriteOptions.reference_docx``) supplies the styles; its body is dropped. The zip is
 rewritten with fixed timestamps, so the same input and date give the same bytes.
 """
 
@@ -24,27 +24,25 @@ from markdown_it.token import Token
 from ..errors import UsageError
 from ..plan_context import PlanContext
 from . import md_tokens
+from .options import WriteOptions
 
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-_reference: Path | None = None
 
 
-def set_reference(path: Path | None) -> None:
-    """Use ``path``'s styles for every DOCX written in this process (None: python-docx's default)."""
-    global _reference
-    if path is not None:
-        try:
-            docx.Document(str(path))
-        except Exception as e:
-            raise UsageError(f"--reference-docx {path} is not a readable Word document: {e}") from e
-    _reference = path
-    _template_bytes.cache_clear()
+def check_reference(path: Path) -> None:
+    """Raise UsageError naming ``reference_docx`` unless ``path`` opens as a Word document."""
+    try:
+        docx.Document(str(path))
+    except Exception as e:
+        raise UsageError(
+            f"reference_docx {path} is not a readable Word document: {e}", parameter="reference_docx"
+        ) from e
 
 
-@lru_cache(maxsize=1)
-def _template_bytes() -> bytes:
-    """The starting document (reference or default) with its body emptied, serialised once."""
-    document = docx.Document(str(_reference)) if _reference else docx.Document()
+@lru_cache(maxsize=4)
+def _template_bytes(reference: Path | None) -> bytes:
+    """The starting document (reference or default) with its body emptied, serialised once per reference."""
+    document = docx.Document(str(reference)) if reference else docx.Document()
     body = document.element.body
     for element in list(body):
         if element.tag != qn("w:sectPr"):
@@ -54,14 +52,14 @@ def _template_bytes() -> bytes:
     return buffer.getvalue()
 
 
-def plan_docx(ctx: PlanContext, markdown: str, plan_date: date) -> bytes:
-    """One plan as a .docx, byte-stable for the same input and plan date."""
-    document = docx.Document(io.BytesIO(_template_bytes()))
+def plan_docx(ctx: PlanContext, markdown: str, options: WriteOptions) -> bytes:
+    """One plan as a .docx in ``options.reference_docx``'s styles, byte-stable for the same input and plan date."""
+    document = docx.Document(io.BytesIO(_template_bytes(options.reference_docx)))
     writer = _Writer(document)
     writer.write(md_tokens.parse(markdown))
     _footer_page_numbers(document)
     _header(document, ctx)
-    _properties(document, ctx, plan_date)
+    _properties(document, ctx, options.plan_date)
     buffer = io.BytesIO()
     document.save(buffer)
     return _stable_zip(buffer.getvalue())

@@ -10,40 +10,41 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from functools import lru_cache
 
+from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from ..names import FORMAT_LABELS, plan_filename
 from ..plan_context import PlanContext
 from ..render import render_template
 from . import md_tokens
+from .options import WriteOptions
 
+_LINK_ORDER = ("html", "md", "docx", "pdf")  # the page itself first
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
 
-def plan_html(ctx: PlanContext, markdown: str) -> str:
-    """One plan as a standalone HTML page."""
+def plan_html(ctx: PlanContext, markdown: str, options: WriteOptions) -> str:
+    """One plan as a standalone HTML page (nothing in it depends on ``options`` today)."""
+    del options
     tokens = md_tokens.parse(markdown)
     toc = _prepare(tokens)
-    md = md_tokens.parser()
+    md = _renderer()
     body = md.renderer.render(tokens, md.options, {})
     title = f"{ctx.project.project_id} implementation plan: {ctx.project.project_name}"
     return render_template("html/plan.html.j2", title=title, body=_Html(body), toc=toc, csp=_CSP, ctx=ctx)
 
 
-def index_html(contexts: Sequence[PlanContext], formats: Sequence[str]) -> str:
-    """The portfolio index: every plan with client, types, confidence, timeline and links."""
-    from ..pipeline import plan_filename
-
-    labels = {"html": "HTML", "md": "Markdown", "docx": "Word", "pdf": "PDF"}
+def index_html(contexts: Sequence[PlanContext], options: WriteOptions) -> str:
+    """The portfolio index: every plan with client, types, confidence, timeline and links to each format written."""
+    formats = options.formats
+    labels = FORMAT_LABELS
     rows = [
         {
             "ctx": c,
             "main": plan_filename(c.project.project_id, "html"),
-            "links": [
-                (labels[f], plan_filename(c.project.project_id, f))
-                for f in ("html", "md", "docx", "pdf")
-                if f in formats
-            ],
+            "links": [(labels[f], plan_filename(c.project.project_id, f)) for f in _LINK_ORDER if f in formats],
         }
         for c in contexts
     ]
@@ -90,8 +91,14 @@ def _prefix_checkbox(tokens: list[Token], item_index: int, done: bool) -> None:
             return
 
 
-def _text_block(self, tokens, idx, options, env) -> str:
+def _text_block(self: object, tokens: Sequence[Token], idx: int, options: object, env: object) -> str:
     return f"<p>{html.escape(tokens[idx].content)}</p>\n"
 
 
-md_tokens.parser().add_render_rule("text_block", _text_block)
+@lru_cache(maxsize=1)
+def _renderer() -> MarkdownIt:
+    """A parser of its own for rendering, with HTML blocks neutralised to text paragraphs
+    (the shared token parser in md_tokens is never changed)."""
+    md = md_tokens.new_parser()
+    md.add_render_rule("text_block", _text_block)
+    return md

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import xlsxwriter
 
-from .. import __version__, schema
+from .. import schema
+from .._version import __version__
 from .atomic import atomic_path
 
 DATA_ROWS = 5000  # rows prepared with dropdowns and formats on every sheet

@@ -19,9 +19,15 @@ _BR = re.compile(r"^<br\s*/?>$", re.I)
 _TASK_LINE = re.compile(r"^\s*[-*+] \[( |x|X)\] ")
 
 
+def new_parser() -> MarkdownIt:
+    """A fresh CommonMark parser with tables and raw HTML recognised (then neutralised by ``parse``)."""
+    return MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False}).enable("table")
+
+
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False}).enable("table")
+    """The parser ``parse`` uses, built once and never modified."""
+    return new_parser()
 
 
 def parse(markdown: str) -> list[Token]:

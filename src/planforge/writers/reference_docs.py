@@ -1,4 +1,5 @@
-"""docs/intake-reference.md and docs/field-map.md, generated from the schema (kept in sync by a test)."""
+"""docs/intake-reference.md, docs/field-map.md (from the schema) and docs/problems.md (from the problem
+registry in errors.py), kept in sync by tests/test_docs.py."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import re
 from pathlib import Path
 
 from .. import schema
+from ..errors import KINDS
 
 _PLACEHOLDER = re.compile(r"\[([A-Z][A-Z0-9_/]*)(?: -[^\]]*)?\]")
 _KIND_LABELS = {
@@ -107,11 +109,45 @@ def field_map(seed_text: str) -> str:
     return "\n".join(lines)
 
 
+def problems_reference() -> str:
+    """Every problem code: severity, title, what it means, the message and the fix hint."""
+    lines = [
+        "# Problem codes",
+        "",
+        "Generated from the registry in `src/planforge/errors.py` by `planforge docs`; do not edit by hand.",
+        "",
+        "Every problem planforge reports carries one of these codes, its severity and where it was found",
+        "(file, sheet, row, column, cell). An **error** costs its project (or file) the plan; a **warning** says",
+        "how a value was read and the plan is still written. `{name}` in a message is filled from the problem.",
+        "",
+        "| Code | Severity | Title |",
+        "| --- | --- | --- |",
+        *(f"| [`{k.code}`](#{k.code}) | {k.severity.value} | {_cell(k.title)} |" for k in KINDS),
+        "",
+    ]
+    for kind in KINDS:
+        lines += [
+            f"## {kind.code}",
+            "",
+            f"**{kind.title}** ({kind.severity.value}). {kind.description}",
+            "",
+            f"- Message: {_template(kind.template)}",
+            f"- Fix: {_template(kind.hint)}",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def _template(text: str) -> str:
+    return f"`{text}`" if text else "(none)"
+
+
 def write_docs(directory: Path, seed_path: Path) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     targets = {
         directory / "intake-reference.md": intake_reference(),
         directory / "field-map.md": field_map(seed_path.read_text("utf-8")),
+        directory / "problems.md": problems_reference(),
     }
     for path, text in targets.items():
         path.write_text(text, "utf-8")

@@ -11,19 +11,19 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import xlsxwriter
 
-from .. import __version__
+from .._version import __version__
 from ..completeness import Tbd
 from ..derive import PHASE_NAMES, risk_level
+from ..names import plan_filename
 from ..plan_context import PlanContext
+from ..result import RunResult
 from ..workload import overlap_runs, people_load
 from .atomic import atomic_path
-
-if TYPE_CHECKING:
-    from ..pipeline import RunResult
+from .options import WriteOptions
 
 GANTT_LIMIT = 40
 PEOPLE_CHART_LIMIT = 12
@@ -31,8 +31,9 @@ CONFIDENCE_BANDS = (("Under 50%", 0, 0.5), ("50-69%", 0.5, 0.7), ("70-84%", 0.7,
 PHASE_COLOURS = ("#4472C4", "#ED7D31", "#A5A5A5", "#FFC000", "#70AD47")
 
 
-def write_summary(target: Path, result: RunResult, plan_date: date) -> None:
-    """Write the whole summary workbook atomically."""
+def write_summary(target: Path, result: RunResult, options: WriteOptions) -> None:
+    """Write the whole summary workbook atomically, dated ``options.plan_date``."""
+    plan_date = options.plan_date
     with atomic_path(target) as tmp:
         book = xlsxwriter.Workbook(
             str(tmp),
@@ -247,8 +248,6 @@ def _portfolio(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
             ]
         )
     _table(ws, fmt, "Portfolio", columns, rows)
-    from ..pipeline import plan_filename
-
     for i, ctx in enumerate(contexts, start=1):  # our own link to our own file; IDs are validated file-safe
         name = plan_filename(ctx.project.project_id)
         ws.write_url(i, len(columns) - 1, f"external:{name}", fmt.link, string=name)

@@ -1,0 +1,97 @@
+"""The Python API: what ``import planforge`` offers, for notebooks and scripts.
+
+    >>> import planforge
+    >>> report = planforge.validate(["samples/intake-sample.xlsx"])
+    >>> portfolio = planforge.load(["samples/intake-sample.xlsx"])
+    >>> text = planforge.render_plan(portfolio.projects[0], portfolio=portfolio, plan_date=date(2026, 1, 15))
+    >>> result = planforge.generate(["samples/intake-sample.xlsx"], "out", plan_date=date(2026, 1, 15))
+
+See docs/api.md. Errors are ``PlanforgeError`` subclasses whose messages name the parameter at
+fault (``only=``); problems in the workbooks are data in the ``Report``, never exceptions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import model
+from .errors import UsageError
+from .frames import portfolio_frames
+from .model import Project, Settings
+from .pipeline import GenerateOptions
+from .pipeline import generate as generate
+from .plan_context import build_context
+from .render import render_markdown
+from .report import Report
+from .validate import validate_files
+from .writers.html import plan_html
+from .writers.options import WriteOptions
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["GenerateOptions", "Portfolio", "generate", "load", "render_plan", "validate"]
+
+PathLike = str | Path
+
+
+@dataclass
+class Portfolio(model.Portfolio):
+    """The valid projects of the intake(s) and the policy that applies to each (``load`` returns it).
+
+    The same data the plans are made from, plus ``frames()`` for analysis with pandas."""
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """One DataFrame per intake sheet (``frames()["Risks"]``), typed columns, plus ``"Derived"``:
+        per project the figures the plan derives (complexity, phase days, go-live, savings, ROI, risks).
+        Needs pandas: ``pip install 'planforge[pandas]'``."""
+        return portfolio_frames(self)
+
+
+def validate(paths: Sequence[PathLike]) -> Report:
+    """Read and check the intake workbook(s) (files or folders): every problem at its cell.
+
+    ``report.valid`` is False when any error was found; ``report.problems`` lists errors and
+    warnings; ``report.portfolio`` holds the projects that passed; ``report.to_frame()`` gives the
+    problems as a DataFrame."""
+    return validate_files(_paths(paths))
+
+
+def load(paths: Sequence[PathLike]) -> Portfolio:
+    """The valid projects of the intake(s) as a ``Portfolio``; projects with errors are left out
+    (``validate`` says why)."""
+    found = validate_files(_paths(paths)).portfolio
+    return Portfolio(**{f.name: getattr(found, f.name) for f in fields(model.Portfolio)})
+
+
+def render_plan(
+    project: Project,
+    *,
+    portfolio: model.Portfolio | None = None,
+    settings: Settings | None = None,
+    plan_date: date | None = None,
+    format: str = "md",
+) -> str:
+    """One project's implementation plan as text: Markdown (``format="md"``) or a standalone HTML
+    page (``format="html"``). The firm policy comes from ``settings``, else from the project's own
+    workbook in ``portfolio``, else the defaults; ``plan_date`` defaults to today."""
+    if format not in ("md", "html"):
+        raise UsageError(f"format= must be 'md' or 'html' for render_plan, not {format!r}", parameter="format")
+    if settings is None:
+        settings = portfolio.settings_for(project) if portfolio is not None else Settings()
+    day = plan_date or date.today()
+    ctx = build_context(project, settings, day)
+    markdown = render_markdown(ctx)
+    if format == "md":
+        return markdown
+    return plan_html(ctx, markdown, WriteOptions(plan_date=day, formats=("html",)))
+
+
+def _paths(paths: Sequence[PathLike]) -> list[Path]:
+    if isinstance(paths, (str, Path)):
+        raise UsageError("paths= takes a list of files or folders, e.g. ['intake.xlsx']", parameter="paths")
+    return [Path(p) for p in paths]

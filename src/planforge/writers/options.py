@@ -1,0 +1,22 @@
+"""The options every writer is handed explicitly (no writer reads a module global)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WriteOptions:
+    """How one run writes its outputs.
+
+    ``plan_date`` dates every document (same input and date give the same bytes); ``formats`` are
+    the plan formats asked for (see ``names.FORMATS``); ``reference_docx`` is the Word document whose
+    styles the DOCX plans use (None: python-docx's default); ``soffice`` is the LibreOffice command
+    the PDF writer runs (found once by ``outputs.check_options``)."""
+
+    plan_date: date
+    formats: tuple[str, ...] = ("md",)
+    reference_docx: Path | None = None
+    soffice: str | None = None
