@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from .schema import INTEGRATION_TYPES
+
 
 @dataclass(frozen=True)
 class CatalogSystem:
@@ -116,8 +118,6 @@ def lookup(name: str) -> Match:
 
 def integration_types(a: Match, b: Match) -> tuple[str, ...]:
     """The integration type comes from the non-commerce side(s): Shopify -> QBO is accounting."""
-    from .schema import INTEGRATION_TYPES
-
     found: list[str] = []
     for match in (a, b):
         if match.system and match.system.category in INTEGRATION_TYPES and match.system.category not in found:

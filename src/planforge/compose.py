@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import derive
+from .catalog import known_words
 from .completeness import Completeness
 from .model import Objective, PainPoint, Project, Settings
 
@@ -25,8 +26,6 @@ TYPE_LABELS = {
 def sentence_start(text: str, names: tuple[str, ...] = ()) -> str:
     """Lower-case the first letter for use mid-sentence, unless the first word is a name:
     an acronym or camel-case word ('QuickBooks'), a catalog system, or one of ``names``."""
-    from .catalog import known_words
-
     text = text.strip().rstrip(".")
     first = text.split(" ", 1)[0]
     if len(first) < 2 or not (first[0].isupper() and first[1:].islower()):

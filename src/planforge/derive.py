@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from .catalog import lookup
 from .model import PainPoint, Project, Settings
 
 PHASE_NAMES = ("Discovery & Design", "Development", "Testing & Validation", "Deployment", "Post-Launch Support")
@@ -98,8 +99,6 @@ def extra_systems(project: Project) -> list[str]:
 
 def system_key(name: str) -> str:
     """One key per system however it is written: the catalog name, else the folded text."""
-    from .catalog import lookup
-
     match = lookup(name)
     return match.system.name if match.system else " ".join(name.casefold().split())
 

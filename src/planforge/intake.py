@@ -22,6 +22,7 @@ from xml.etree import ElementTree
 import python_calamine
 
 from .errors import UnreadableWorkbook, make_problem
+from .schema import SETTINGS_SHEET, SHEETS, normalise_header
 
 #: Caps that keep a hostile file from exhausting memory or time (see docs/security.md).
 MAX_UNCOMPRESSED_BYTES = 1_500_000_000
@@ -135,8 +136,6 @@ def read_workbook(path: str | Path) -> RawWorkbook:
 
 def _wanted(sheet_name: str) -> bool:
     """Only the schema's sheets (and Settings) are loaded; an analyst's scratch sheets cost nothing."""
-    from .schema import SETTINGS_SHEET, SHEETS, normalise_header
-
     return normalise_header(sheet_name) in {normalise_header(s.name) for s in SHEETS} | {
         normalise_header(SETTINGS_SHEET)
     }

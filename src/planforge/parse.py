@@ -6,6 +6,7 @@ Analysts type the same thing many ways; these accept the common ones and nothing
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -212,8 +213,6 @@ def choices_parser(choices: tuple[str, ...]) -> Callable[[Any], tuple[str, ...]]
 
 
 def _closest(text: str, choices: tuple[str, ...]) -> str:
-    import difflib
-
     match = difflib.get_close_matches(text, [c.casefold() for c in choices], n=1, cutoff=0.5)
     if not match:
         return ""

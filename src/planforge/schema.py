@@ -8,6 +8,7 @@ are checked against them by a test. Each field's help text is written where it i
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -1038,8 +1039,6 @@ _HEADER_NOISE = re.compile(r"[\s_\u00a0\u2007\u202f\u200b*:.\-/()]+")
 
 def normalise_header(text: Any) -> str:
     """Header matching ignores case, spaces, underscores, non-breaking spaces and punctuation."""
-    import unicodedata
-
     if text is None:
         return ""
     folded = unicodedata.normalize("NFKC", str(text)).casefold()

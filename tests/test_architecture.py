@@ -1,0 +1,160 @@
+"""The layout holds: imports point down the pipeline (no cycle), imports sit at module level
+(except the documented optional heavy dependencies), and no module keeps mutable state."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import planforge
+
+PACKAGE = Path(planforge.__file__).parent
+
+#: (module, imported name) pairs allowed inside a function: optional heavy dependencies only.
+FUNCTION_IMPORTS_ALLOWED = {
+    ("planforge.report", "pandas"),  # Report.to_frame: the optional ``pandas`` extra
+    ("planforge.frames", "pandas"),  # Portfolio.frames: the optional ``pandas`` extra
+}
+
+
+def _modules() -> dict[str, ast.Module]:
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        found[name] = ast.parse(path.read_text("utf-8"), str(path))
+    return found
+
+
+def _resolve(module: str, is_package: bool, node: ast.ImportFrom, modules: dict[str, ast.Module]) -> list[str]:
+    """The planforge modules whose code a ``from X import a, b`` statement needs: each of ``X.a``,
+    ``X.b`` that is a module, and ``X`` itself when it supplies a name (``from . import __version__``
+    needs the package's ``__init__`` to have run; ``from . import schema`` does not)."""
+    if node.level:
+        base = module.split(".") if is_package else module.split(".")[:-1]
+        base = base[: len(base) - (node.level - 1)]
+        target = ".".join(base + ([node.module] if node.module else []))
+    else:
+        target = node.module or ""
+    submodules = [f"{target}.{alias.name}" for alias in node.names if f"{target}.{alias.name}" in modules]
+    supplies_names = len(submodules) < len(node.names)
+    return submodules + ([target] if supplies_names else [])
+
+
+def _edges(modules: dict[str, ast.Module]) -> dict[str, set[str]]:
+    """module -> planforge modules it imports at load time (TYPE_CHECKING blocks excluded)."""
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, tree in modules.items():
+        is_package = _is_package(name)
+        for node in _load_time_imports(tree):
+            if isinstance(node, ast.ImportFrom):
+                targets = _resolve(name, is_package, node, modules)
+            else:
+                targets = [alias.name for alias in node.names]
+            graph[name] |= {t for t in targets if t in modules and t != name}
+    return graph
+
+
+def _is_package(name: str) -> bool:
+    return (PACKAGE.parent / name.replace(".", "/") / "__init__.py").exists()
+
+
+def _load_time_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
+    found: list[ast.Import | ast.ImportFrom] = []
+    for node in tree.body:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            continue
+        found += [n for n in ast.walk(node) if isinstance(n, (ast.Import, ast.ImportFrom))]
+    return found
+
+
+def _function_imports(tree: ast.Module) -> list[tuple[str, int]]:
+    found = []
+    for fn in ast.walk(tree):
+        if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for node in ast.walk(fn):
+                if isinstance(node, ast.Import):
+                    found += [(alias.name, node.lineno) for alias in node.names]
+                elif isinstance(node, ast.ImportFrom):
+                    found.append(("." * node.level + (node.module or ""), node.lineno))
+    return found
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every cycle found by depth-first search (each reported once, from its first module)."""
+    cycles, state = [], {}
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = "open"
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == "open":
+                cycles.append(path[path.index(nxt) :] + [nxt] if nxt in path else [node, nxt])
+            elif nxt not in state:
+                visit(nxt, [*path, nxt])
+        state[node] = "done"
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])
+    return cycles
+
+
+def test_import_graph_has_no_cycle():
+    graph = _edges(_modules())
+    # ``planforge/__init__`` re-exports the API; nothing inside the package may import it back.
+    importers_of_root = sorted(m for m, deps in graph.items() if "planforge" in deps)
+    assert importers_of_root == [], "import from the defining module, not from the package root"
+    assert _cycles(graph) == []
+
+
+def test_the_graph_test_sees_imports():
+    """The checks above would pass vacuously if the graph were empty: prove it is not."""
+    graph = _edges(_modules())
+    assert "planforge.pipeline" in graph["planforge.cli"]
+    assert "planforge.names" in graph["planforge.pipeline"]
+    assert "planforge.writers.atomic" in graph["planforge.writers.summary"]
+    assert graph["planforge.names"] == set()
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c", "a"]]
+
+
+def test_no_function_level_imports_outside_the_allow_list():
+    found = [
+        (name, target, line)
+        for name, tree in _modules().items()
+        for target, line in _function_imports(tree)
+        if (name, target) not in FUNCTION_IMPORTS_ALLOWED
+    ]
+    assert found == [], "import at module level; only optional heavy dependencies may be imported late"
+
+
+def _mutable_state(tree: ast.Module) -> list[tuple[int, str]]:
+    """Module-level names bound to a list, dict or set (literal or comprehension), and any
+    ``global`` statement. ALL_CAPS dict and set tables (read-only by convention) are tolerated;
+    an ALL_CAPS list is not (a tuple says "constant")."""
+    found = [(n.lineno, "global " + ", ".join(n.names)) for n in ast.walk(tree) if isinstance(n, ast.Global)]
+    for node in tree.body:
+        targets, value = _assignment(node)
+        for target in targets:
+            if target.startswith("__") or (target.isupper() and not isinstance(value, (ast.List, ast.ListComp))):
+                continue
+            if isinstance(value, (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)):
+                found.append((node.lineno, target))
+    return found
+
+
+def test_no_module_level_mutable_state():
+    offenders = [(name, *hit) for name, tree in _modules().items() for hit in _mutable_state(tree)]
+    assert offenders == []
+
+
+def test_the_mutable_state_check_can_fail():
+    code = "_SHARED = None\ncache = {}\nNAMES = []\nTABLE = {'a': 1}\ndef f():\n    global _SHARED\n"
+    assert _mutable_state(ast.parse(code)) == [(6, "global _SHARED"), (2, "cache"), (3, "NAMES")]
+
+
+def _assignment(node: ast.stmt) -> tuple[list[str], ast.expr | None]:
+    if isinstance(node, ast.Assign):
+        return [t.id for t in node.targets if isinstance(t, ast.Name)], node.value
+    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+        return [node.target.id], node.value
+    return [], None
