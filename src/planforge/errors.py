@@ -345,7 +345,6 @@ def make_problem(code: str, *, severity: str | None = None, **params: Any) -> Pr
     value = params.get("value")
     params.setdefault("value_repr", _quote(value))
     params.setdefault("suggestion", "")
-    fields = {k: params.get(k) for k in ("file", "sheet", "row", "column", "cell", "value", "project_id")}
     message = kind.template.format_map(_Blank(params))
     hint_text = kind.hint.format_map(_Blank(params))
     return Problem(
@@ -353,8 +352,19 @@ def make_problem(code: str, *, severity: str | None = None, **params: Any) -> Pr
         severity=Severity(severity) if severity else kind.severity,
         message=message,
         hint=hint_text,
-        **{k: (v if v is not None or k in ("row", "value") else "") for k, v in fields.items()},
+        file=_text(params.get("file")),
+        sheet=_text(params.get("sheet")),
+        row=params.get("row"),
+        column=_text(params.get("column")),
+        cell=_text(params.get("cell")),
+        value=value,
+        project_id=_text(params.get("project_id")),
     )
+
+
+def _text(value: Any) -> str:
+    """A location field as given, blank when not given."""
+    return "" if value is None else value
 
 
 def _quote(value: Any) -> str:
@@ -371,7 +381,7 @@ def did_you_mean(name: str, options: list[str] | tuple[str, ...]) -> str:
     return f' (did you mean "{lowered[match[0]]}"?)' if match else ""
 
 
-class _Blank(dict):
+class _Blank(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return ""
 

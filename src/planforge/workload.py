@@ -47,18 +47,25 @@ def monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def phase_spans(ctx: PlanContext) -> list[tuple[date, date]] | None:
+    """Each phase's (start, end), or None when the plan is undated (no kickoff date)."""
+    spans = [(ph.start, ph.end) for ph in ctx.phases if ph.start is not None and ph.end is not None]
+    return spans if spans and len(spans) == len(ctx.phases) else None
+
+
 def people_load(contexts: list[PlanContext]) -> list[WeekLoad]:
     """Every (person, week) with any load, sorted by person then week."""
     load: dict[tuple[str, date], float] = defaultdict(float)
     projects: dict[tuple[str, date], set[str]] = defaultdict(set)
     week = timedelta(days=7)
     for ctx in contexts:
-        if ctx.phases[0].start is None:
+        spans = phase_spans(ctx)
+        if spans is None:
             continue
         phase_weeks = []  # the Mondays each phase touches, computed once per project
-        for phase in ctx.phases:
-            mondays, day = [], monday(phase.start)
-            while day <= phase.end:
+        for start, end in spans:
+            mondays, day = [], monday(start)
+            while day <= end:
                 mondays.append(day)
                 day += week
             phase_weeks.append(mondays)

@@ -21,7 +21,7 @@ from ..derive import PHASE_NAMES, risk_level
 from ..names import plan_filename
 from ..plan_context import PlanContext
 from ..result import RunResult
-from ..workload import overlap_runs, people_load
+from ..workload import overlap_runs, people_load, phase_spans
 from .atomic import atomic_path
 from .options import WriteOptions
 
@@ -300,25 +300,27 @@ def _timeline(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
             if current
             else ("Complete" if all(ph.status == "Complete" for ph in c.phases) else c.phases[0].status)
         )
-        row = [c.project.project_id, c.project.client_name, label]
+        row: list[Any] = [c.project.project_id, c.project.client_name, label]
         for ph in c.phases:
             row += [ph.start, ph.end]
         owners = "; ".join(f"{ph.number}: {ph.owner}" for ph in c.phases if not isinstance(ph.owner, Tbd))
         rows.append(row + [sum(ph.days for ph in c.phases[:4]), owners])
     _table(ws, fmt, "Timeline", columns, rows)
-    dated = sorted((c for c in contexts if c.phases[0].start), key=lambda c: (c.phases[0].start, c.project.project_id))
+    dated = sorted(
+        ((c, spans) for c in contexts if (spans := phase_spans(c)) is not None),
+        key=lambda pair: (pair[1][0][0], pair[0].project.project_id),
+    )
     if not dated:
         return
     shown = dated[:GANTT_LIMIT]
     gantt = book.add_worksheet("Gantt Data")
     gantt.hide()
     gantt.write_row(0, 0, ["Project", "Start", *PHASE_NAMES])
-    for i, c in enumerate(shown, start=1):
+    for i, (c, spans) in enumerate(shown, start=1):
         gantt.write_string(i, 0, c.project.project_id)
-        gantt.write_datetime(i, 1, datetime.combine(c.phases[0].start, datetime.min.time()), fmt.date)
-        for j, ph in enumerate(c.phases):
-            nxt = c.phases[j + 1].start if j + 1 < len(c.phases) else None
-            span = (nxt - ph.start).days if nxt else (ph.end - ph.start).days + 1
+        gantt.write_datetime(i, 1, datetime.combine(spans[0][0], datetime.min.time()), fmt.date)
+        for j, (start, end) in enumerate(spans):
+            span = (spans[j + 1][0] - start).days if j + 1 < len(spans) else (end - start).days + 1
             gantt.write_number(i, 2 + j, span)
     chart = book.add_chart({"type": "bar", "subtype": "stacked"})
     n = len(shown)
@@ -341,8 +343,8 @@ def _timeline(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
                 "gap": 40,
             }
         )
-    start = min(c.phases[0].start for c in shown)
-    end = max(c.phases[4].end for c in shown)
+    start = min(spans[0][0] for _, spans in shown)
+    end = max(spans[4][1] for _, spans in shown)
     more = f" (first {n} of {len(dated)} by kickoff)" if len(dated) > n else ""
     chart.set_title({"name": f"Portfolio timeline{more}"})
     chart.set_x_axis(
