@@ -8,9 +8,9 @@ import sys
 
 from click.testing import CliRunner
 
-from conftest import PROJECT_HEADER, PROJECT_ROW, SAMPLE
 from planforge.cli import main
 from planforge.validate import validate_files
+from support import PROJECT_HEADER, PROJECT_ROW, SAMPLE
 
 
 def run(*args):

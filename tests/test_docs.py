@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ROOT
 from planforge import schema
+from planforge.errors import CODES, KINDS, Severity
 from planforge.model import CHILD_TYPES, Project, Settings
-from planforge.writers.reference_docs import field_map, intake_reference, seed_placeholders
+from planforge.writers.reference_docs import field_map, intake_reference, problems_reference, seed_placeholders
+from support import ROOT
 
 SEED = ROOT / "docs" / "seed" / "implementation-plan-template.md"
 SHARED_SEED = ROOT.parent / "shared" / "seed" / "implementation-plan-template.md"
@@ -15,6 +16,20 @@ SHARED_SEED = ROOT.parent / "shared" / "seed" / "implementation-plan-template.md
 
 def test_intake_reference_is_in_sync():
     assert (ROOT / "docs" / "intake-reference.md").read_text("utf-8") == intake_reference(), "run: planforge docs"
+
+
+def test_problem_reference_is_in_sync_and_lists_every_code():
+    text = (ROOT / "docs" / "problems.md").read_text("utf-8")
+    assert text == problems_reference(), "run: planforge docs"
+    for kind in KINDS:
+        assert f"\n## {kind.code}\n" in text and f"| [`{kind.code}`](#{kind.code}) | {kind.severity} |" in text
+
+
+def test_problem_registry_is_complete():
+    assert len(CODES) == len(KINDS), "a code is declared twice"
+    for kind in KINDS:
+        assert kind.title and kind.template and kind.hint and kind.description, kind.code
+        assert isinstance(kind.severity, Severity)
 
 
 def test_field_map_is_in_sync_and_covers_every_placeholder():

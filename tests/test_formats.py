@@ -9,9 +9,9 @@ from html.parser import HTMLParser
 import docx
 import pytest
 
-from conftest import PROJECT_HEADER, RISK_HEADER, SAMPLE
 from planforge.errors import UsageError
 from planforge.pipeline import generate
+from support import PROJECT_HEADER, RISK_HEADER, SAMPLE
 
 DAY = date(2026, 1, 15)
 

@@ -1,12 +1,12 @@
 """End to end on the sample: every section, golden plans, well-formed tables, batch behaviour.
 
-Regenerate the golden plans after an intended change with:
-    PLANFORGE_UPDATE_GOLDEN=1 pytest tests/test_generate.py -k golden
+Golden plans (Markdown and HTML) live in tests/golden/ and are compared by pytest-regressions;
+after an intended change, regenerate them with:
+    pytest tests/test_generate.py -k golden --force-regen
 """
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import date
 from pathlib import Path
@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from conftest import PROJECT_HEADER, PROJECT_ROW, RISK_HEADER, ROOT, SAMPLE
 from planforge.errors import ValidationFailed
 from planforge.pipeline import generate
+from support import PROJECT_HEADER, PROJECT_ROW, RISK_HEADER, ROOT, SAMPLE
 
 DAY = date(2026, 1, 15)
 GOLDEN = ROOT / "tests" / "golden"
@@ -135,7 +135,6 @@ def assert_tables_well_formed(text: str, name: str = "") -> int:
             assert row == header, (name, row, header)
         elif t.type == "table_close":
             header = None
-    text.count("\n|---") + text.count("\n|------")
     assert tables >= 1 and tables == len(re.findall(r"^\|[-| ]+\|$", text, re.M)), name
     return tables
 
@@ -147,27 +146,40 @@ def test_same_input_and_date_give_identical_bytes(sample_run, tmp_path):
         assert path.read_bytes() == (tmp_path / path.name).read_bytes(), path.name
 
 
-@pytest.mark.parametrize("pid", ["ACME-001", "HARBOR-004", "SUMMIT-006", "FJORD-009"])
-def test_golden(sample_run, pid):
-    text = plan(sample_run[0], pid)
-    golden = GOLDEN / f"{pid}-implementation-plan.md"
-    if os.environ.get("PLANFORGE_UPDATE_GOLDEN"):
-        golden.parent.mkdir(exist_ok=True)
-        golden.write_text(text, "utf-8")
-    assert text == golden.read_text("utf-8")
+GOLDEN_IDS = ["ACME-001", "HARBOR-004", "SUMMIT-006", "FJORD-009"]
+
+
+@pytest.fixture(scope="module")
+def html_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("html")
+    generate([SAMPLE], out, plan_date=DAY, formats=["html"], only=GOLDEN_IDS, summary=False)
+    return out
+
+
+@pytest.mark.parametrize("pid", GOLDEN_IDS)
+def test_golden_markdown(sample_run, pid, file_regression):
+    file_regression.check(plan(sample_run[0], pid), fullpath=GOLDEN / f"{pid}-implementation-plan.md", newline="\n")
+
+
+@pytest.mark.parametrize("pid", GOLDEN_IDS)
+def test_golden_html(html_run, pid, file_regression):
+    text = (html_run / f"{pid}-implementation-plan.html").read_text("utf-8")
+    file_regression.check(text, fullpath=GOLDEN / f"{pid}-implementation-plan.html", newline="\n")
 
 
 def test_hostile_cell_text_stays_data(book, tmp_path):
     evil = "Acme | Co\n# Not a heading\n<script>alert(1)</script> {{ 7*7 }} `x` [a](javascript:alert(1))"
     row = ["P-1", "{% raw %}Name", evil, "Shopify", "QuickBooks Online", 0.85, "2026-02-02"]
     risks = [RISK_HEADER, ["P-1", "a|b\nc", "Low", "High", "- not a list", "<b>x</b>"]]
-    generate([book(Projects=[PROJECT_HEADER, row], Risks=risks)], tmp_path / "out", plan_date=DAY)
+    generate(
+        [book(Projects=[PROJECT_HEADER, row], Risks=risks)], tmp_path / "out", plan_date=DAY, formats=["md", "html"]
+    )
     text = (tmp_path / "out" / "P-1-implementation-plan.md").read_text("utf-8")
     assert_tables_well_formed(text)
-    html = MD.render(text)
-    assert (
-        "<script>" not in html and "javascript:" not in html.replace("javascript:alert(1))", "")
-    ) or "href" not in html
+    for html in (MD.render(text), (tmp_path / "out" / "P-1-implementation-plan.html").read_text("utf-8")):
+        assert "<script" not in html  # any HTML renderer of the Markdown, and our own HTML plan
+        assert "javascript:" not in re.sub(r"\[a\]\(javascript:alert\(1\)\)", "", html)  # only as escaped text
+        assert 'href="javascript' not in html
     assert "<h1>Not a heading</h1>" not in html and "49" not in text
     headings = [line for line in text.splitlines() if line.startswith("#")]
     assert not any("Not a heading" in h for h in headings)

@@ -12,11 +12,11 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from conftest import PROJECT_HEADER, PROJECT_ROW, SAMPLE, flat
 from planforge import intake
 from planforge.cli import main
 from planforge.pipeline import generate
 from planforge.validate import validate_files
+from support import PROJECT_HEADER, PROJECT_ROW, SAMPLE, flat
 
 DAY = date(2026, 1, 15)
 

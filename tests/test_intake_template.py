@@ -8,10 +8,10 @@ import subprocess
 import openpyxl
 import pytest
 
-from conftest import ROOT
 from planforge import schema
 from planforge.validate import validate_files
 from planforge.writers.intake_template import write_intake_template
+from support import ROOT
 
 COMMITTED = ROOT / "workbook_templates" / "intake-template.xlsx"
 

@@ -9,10 +9,10 @@ from datetime import date, datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import PROJECT_HEADER, RISK_HEADER, write_book
 from planforge.errors import CODES, ERROR
 from planforge.pipeline import generate
 from planforge.validate import validate_files
+from support import PROJECT_HEADER, RISK_HEADER, write_book
 
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=30)
 GOOD = {

@@ -7,8 +7,8 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from conftest import PROJECT_HEADER, SAMPLE
 from planforge.pipeline import generate
+from support import PROJECT_HEADER, SAMPLE
 
 DAY = date(2026, 1, 15)
 

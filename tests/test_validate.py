@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from conftest import PROJECT_HEADER, PROJECT_ROW, RISK_HEADER, SAMPLE, flat, write_book
 from planforge.validate import validate_files
+from support import PROJECT_HEADER, PROJECT_ROW, RISK_HEADER, SAMPLE, flat, write_book
 
 
 def test_sample_is_valid_with_nine_projects():

@@ -1,0 +1,42 @@
+"""Shared test helpers: paths, sample rows and small-workbook builders (openpyxl, so tests can
+also write what Excel users produce: formulas without values, error cells, hidden things).
+
+Tests import these from here, never from conftest (which only holds fixtures)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "intake-sample.xlsx"
+
+PROJECT_HEADER = ["Project ID", "Project Name", "Client Name", "System A", "System B", "Confidence", "Kickoff Date"]
+PROJECT_ROW = ["P-1", "Order sync", "Client One", "Shopify", "QuickBooks Online", 0.85, "2026-02-02"]
+RISK_HEADER = ["Project ID", "Risk", "Likelihood", "Impact", "Mitigation", "Owner"]
+
+
+def write_book(path: Path, sheets: dict[str, list[list[Any]]], *, hidden: tuple[str, ...] = (), after=None) -> Path:
+    """Write ``sheets`` (name -> rows, first row usually the header) with openpyxl."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        ws = book.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+        if name in hidden:
+            ws.sheet_state = "hidden"
+    if after:
+        after(book)
+    book.save(path)
+    return path
+
+
+def flat(report, severity: str | None = None) -> list[tuple]:
+    return [p.flat() for p in report.problems if severity is None or p.severity == severity]
+
+
+def codes(report) -> set[str]:
+    return {p.code for p in report.problems}
