@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import date
 
 from click.testing import CliRunner
 
 from planforge.cli import main
+from planforge.pipeline import generate
 from planforge.validate import validate_files
 from support import PROJECT_HEADER, PROJECT_ROW, SAMPLE
 
@@ -76,3 +78,41 @@ def test_unwritable_output_is_one_line(tmp_path):
 def test_python_dash_m_works():
     proc = subprocess.run([sys.executable, "-m", "planforge", "--version"], capture_output=True, text=True)
     assert proc.returncode == 0 and "planforge" in proc.stdout
+
+
+def test_generate_json_equals_the_library(book, tmp_path):
+    path = book(Projects=[PROJECT_HEADER, PROJECT_ROW, ["P-2", "n", "c", "Shopify", "Klaviyo", "lots", None]])
+    result = run("generate", path, "-o", tmp_path / "cli", "--date", "2026-01-15", "--json")
+    assert result.exit_code == 1
+    library = generate([path], tmp_path / "lib", plan_date=date(2026, 1, 15)).to_dict()
+    assert json.loads(result.stdout) == library
+    assert [p["status"] for p in library["projects"]] == ["written", "skipped"]
+
+
+def test_date_out_of_range_and_bad_format_are_usage_errors(tmp_path):
+    far = run("generate", SAMPLE, "-o", tmp_path, "--date", "9999-12-31")
+    assert far.exit_code == 2 and "--date 9999-12-31" in far.output and "internal error" not in far.output
+    assert run("generate", SAMPLE, "-o", tmp_path, "--format", "md,rtf").exit_code == 2
+    only = run("generate", SAMPLE, "-o", tmp_path, "--only", "NOPE-1")
+    assert "--only names project(s) not in the intake: NOPE-1" in only.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_formats_comma_separated_or_repeated(tmp_path):
+    a = run("generate", SAMPLE, "-o", tmp_path / "a", "--date", "2026-01-15", "--format", "md,HTML", "--no-summary")
+    b = run("generate", SAMPLE, "-o", tmp_path / "b", "--date", "2026-01-15", "--format", "md", "--format", "html")
+    assert a.exit_code == b.exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == sorted(
+        p.name for p in (tmp_path / "b").iterdir() if p.name != "portfolio-summary.xlsx"
+    )
+    assert (tmp_path / "a" / "ACME-001-implementation-plan.html").exists()
+
+
+def test_quiet_prints_only_problems_and_verbose_logs_the_stages(tmp_path):
+    quiet = run("generate", SAMPLE, "-o", tmp_path / "q", "--date", "2026-01-15", "-q")
+    assert quiet.exit_code == 0
+    assert "Wrote" not in quiet.output and "ambiguous" in quiet.output  # the sample's one warning stays
+    verbose = run("generate", SAMPLE, "-o", tmp_path / "v", "--date", "2026-01-15", "-v")
+    assert "planforge: validated: 9 valid project(s)" in verbose.output and "timings:" not in verbose.output
+    debug = run("generate", SAMPLE, "-o", tmp_path / "d", "--date", "2026-01-15", "-vv")
+    assert "planforge: timings: read" in debug.output

@@ -1,0 +1,177 @@
+"""The Python API as a notebook user meets it: planforge.validate/load/render_plan/generate,
+the options object, errors naming parameters, DataFrames, and writers without hidden state."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import docx
+import pandas as pd
+import pytest
+
+import planforge
+from planforge.errors import UsageError
+from planforge.outputs import write_plans
+from planforge.pipeline import generate as pipeline_generate
+from planforge.plan_context import build_context
+from planforge.writers.options import WriteOptions
+from support import PROJECT_HEADER, PROJECT_ROW, RISK_HEADER, ROOT, SAMPLE
+
+DAY = date(2026, 1, 15)
+
+
+def test_the_package_exports_the_api():
+    for name in ("validate", "load", "render_plan", "generate", "Report", "Problem", "Portfolio", "RunResult"):
+        assert name in planforge.__all__ and hasattr(planforge, name)
+    assert planforge.__version__ == planforge._version.__version__
+
+
+def test_validate_returns_a_report(book):
+    report = planforge.validate([book(Projects=[PROJECT_HEADER, PROJECT_ROW[:5] + ["x", None]])])
+    assert isinstance(report, planforge.Report) and not report.valid
+    assert [p.flat() for p in report.errors] == [("Projects", 2, "Confidence", "wrong-type")]
+    assert report.errors[0].severity == planforge.Severity.ERROR == "error"
+    assert report.to_dict()["problems"][0]["severity"] == "error"
+
+
+def test_report_to_frame_is_typed(book):
+    report = planforge.validate([book(Projects=[PROJECT_HEADER, PROJECT_ROW[:5] + ["x", None]])])
+    frame = report.to_frame()
+    assert list(frame["code"]) == ["wrong-type"] and list(frame["row"]) == [2]
+    assert str(frame["row"].dtype) == "Int64" and str(frame["code"].dtype) == "string"
+    assert list(frame["severity"].cat.categories) == ["error"]
+
+
+def test_paths_must_be_a_list():
+    with pytest.raises(UsageError, match=r"paths=") as caught:
+        planforge.validate(str(SAMPLE))
+    assert caught.value.parameter == "paths"
+
+
+def test_load_frames_hold_the_risks_typed():
+    portfolio = planforge.load([SAMPLE])
+    frames = portfolio.frames()
+    risks = frames["Risks"]
+    assert isinstance(risks, pd.DataFrame)
+    assert len(risks) == sum(len(p.risks) for p in portfolio.projects) > 0
+    assert list(risks.columns[:4]) == ["File", "Row", "Project ID", "Risk"]
+    assert str(risks["Row"].dtype) == "Int64" and str(risks["Likelihood"].dtype) == "string"
+    projects = frames["Projects"]
+    assert list(projects["Project ID"]) == [p.project_id for p in portfolio.projects]
+    assert str(projects["Kickoff Date"].dtype).startswith("datetime64")
+    assert str(projects["Confidence"].dtype) == "Float64"
+    derived = frames["Derived"]
+    assert list(derived["Project ID"]) == list(projects["Project ID"])
+    assert derived["Phase Days"].min() > 0 and str(derived["Go-Live"].dtype).startswith("datetime64")
+
+
+def test_render_plan_equals_the_generated_plan():
+    portfolio = planforge.load([SAMPLE])
+    acme = next(p for p in portfolio.projects if p.project_id == "ACME-001")
+    golden = ROOT / "tests" / "golden"
+    text = planforge.render_plan(acme, portfolio=portfolio, plan_date=DAY)
+    assert text == (golden / "ACME-001-implementation-plan.md").read_text("utf-8")
+    page = planforge.render_plan(acme, portfolio=portfolio, plan_date=DAY, format="html")
+    assert page == (golden / "ACME-001-implementation-plan.html").read_text("utf-8")
+    with pytest.raises(UsageError, match="format="):
+        planforge.render_plan(acme, format="rtf")
+
+
+def test_generate_takes_one_options_object(tmp_path):
+    options = planforge.GenerateOptions(plan_date=DAY, formats=("md", "html"), only=("BLOOM-002",), summary=False)
+    result = planforge.generate([SAMPLE], tmp_path, options)
+    assert isinstance(result, planforge.RunResult) and result.ok
+    assert sorted(p.name for p in result.written) == [
+        "BLOOM-002-implementation-plan.html",
+        "BLOOM-002-implementation-plan.md",
+        "index.html",
+    ]
+    again = planforge.generate([SAMPLE], tmp_path / "b", options, formats=["md"])  # keywords override fields
+    assert [p.name for p in again.written] == ["BLOOM-002-implementation-plan.md"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "parameter"),
+    [
+        ({"only": ["NOPE-1"]}, "only"),
+        ({"only": "ACME-001"}, "only"),
+        ({"formats": ["rtf"]}, "formats"),
+        ({"plan_date": date(9999, 12, 31)}, "plan_date"),
+        ({"jobs": 0}, "jobs"),
+        ({"reference_docx": SAMPLE, "formats": ["docx"]}, "reference_docx"),
+        ({"reference_docx": SAMPLE}, "reference_docx"),  # md only: the reference would be ignored
+        ({"colour": "blue"}, "colour"),
+    ],
+)
+def test_library_errors_name_the_parameter(tmp_path, kwargs, parameter):
+    with pytest.raises(UsageError) as caught:
+        planforge.generate([SAMPLE], tmp_path / "out", **({"plan_date": DAY} | kwargs))
+    assert caught.value.parameter == parameter
+    assert f"{parameter}=" in str(caught.value) or parameter in str(caught.value)
+    assert "--" not in str(caught.value)  # flags are the CLI's business
+    assert not (tmp_path / "out").exists()
+
+
+def test_reference_docx_travels_in_the_options_not_in_the_process(tmp_path):
+    """A run with a reference document leaves nothing behind: the next run uses the default styles."""
+    reference = docx.Document()
+    reference.styles["Heading 1"].font.size = docx.shared.Pt(21)
+    reference.save(tmp_path / "firm.docx")
+    common = dict(plan_date=DAY, formats=["docx"], only=["ACME-001"], summary=False)
+    pipeline_generate([SAMPLE], tmp_path / "styled", reference_docx=tmp_path / "firm.docx", **common)
+    pipeline_generate([SAMPLE], tmp_path / "plain", **common)
+    styled = docx.Document(str(tmp_path / "styled" / "ACME-001-implementation-plan.docx"))
+    plain = docx.Document(str(tmp_path / "plain" / "ACME-001-implementation-plan.docx"))
+    assert styled.styles["Heading 1"].font.size.pt == 21
+    assert plain.styles["Heading 1"].font.size is None or plain.styles["Heading 1"].font.size.pt != 21
+
+
+def test_parallel_writing_gives_the_same_files_in_the_same_order(tmp_path):
+    portfolio = planforge.load([SAMPLE])
+    contexts = [build_context(p, portfolio.settings_for(p), DAY) for p in portfolio.projects]
+    options = WriteOptions(plan_date=DAY, formats=("md", "html"))
+    serial_dir, parallel_dir = tmp_path / "serial", tmp_path / "parallel"
+    serial_dir.mkdir()
+    parallel_dir.mkdir()
+    serial = write_plans(contexts, serial_dir, options, {}, jobs=1)
+    steps: list[int] = []
+    parallel = write_plans(
+        contexts,
+        parallel_dir,
+        options,
+        {},
+        jobs=2,
+        parallel_min_plans=1,
+        progress=lambda n, total: steps.append(n),
+        side_job=lambda: (parallel_dir / "side.txt").write_text("ran"),
+    )
+    assert [p.name for p in parallel] == [p.name for p in serial]
+    assert sum(steps) == len(contexts)
+    assert (parallel_dir / "side.txt").read_text() == "ran"  # the side job ran in a worker
+    for path in serial:
+        assert path.read_bytes() == (parallel_dir / path.name).read_bytes()
+
+
+def test_a_failure_in_a_worker_reaches_the_caller(tmp_path):
+    portfolio = planforge.load([SAMPLE])
+    contexts = [build_context(p, portfolio.settings_for(p), DAY) for p in portfolio.projects]
+    options = WriteOptions(plan_date=DAY, formats=("md",))
+
+    def boom() -> None:
+        raise RuntimeError("summary failed")
+
+    with pytest.raises(RuntimeError, match="summary failed"):
+        write_plans(contexts, tmp_path, options, {}, jobs=2, parallel_min_plans=1, side_job=boom)
+
+
+def test_run_result_json_has_status_outputs_and_problems(book, tmp_path):
+    projects = [PROJECT_HEADER, PROJECT_ROW, ["P-2", "n", "c", "Shopify", "Klaviyo", "lots", None]]
+    risks = [RISK_HEADER, ["P-1", "Data loss", "Low", "High", "Backups", "Ann"]]
+    result = planforge.generate([book(Projects=projects, Risks=risks)], tmp_path, plan_date=DAY, formats=["md"])
+    data = result.to_dict()
+    assert data["ok"] is False
+    by_id = {p["project_id"]: p for p in data["projects"]}
+    assert by_id["P-1"]["status"] == "written" and by_id["P-1"]["outputs"] == ["P-1-implementation-plan.md"]
+    assert by_id["P-2"]["status"] == "skipped" and by_id["P-2"]["outputs"] == []
+    assert [p["code"] for p in by_id["P-2"]["problems"]] == ["wrong-type"]
+    assert data["portfolio_outputs"] == ["portfolio-summary.xlsx"]
