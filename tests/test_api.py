@@ -62,7 +62,14 @@ def test_load_frames_hold_the_risks_typed():
     assert str(projects["Confidence"].dtype) == "Float64"
     derived = frames["Derived"]
     assert list(derived["Project ID"]) == list(projects["Project ID"])
-    assert derived["Phase Days"].min() > 0 and str(derived["Go-Live"].dtype).startswith("datetime64")
+    assert str(derived["Go-Live"].dtype).startswith("datetime64")
+    # the same figures the plans print: go-live and the weeks to it, from the plan contexts
+    contexts = {p.project_id: build_context(p, portfolio.settings_for(p), DAY) for p in portfolio.projects}
+    for row in derived.itertuples(index=False):
+        ctx = contexts[row[0]]
+        go_live = row[derived.columns.get_loc("Go-Live")]
+        assert (None if pd.isna(go_live) else go_live.date()) == ctx.go_live
+        assert row[derived.columns.get_loc("Days to Go-Live")] == sum(ph.days for ph in ctx.phases[:4])
 
 
 def test_render_plan_equals_the_generated_plan():

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 DERIVED_SHEET = "Derived"
+GO_LIVE_PHASES = 4  # go-live is the end of phase 4 (Deployment); phase 5 is post-launch support
 _DTYPES = {
     "text": "string",
     "id": "string",
@@ -36,9 +37,11 @@ _DTYPES = {
 DERIVED_COLUMNS: dict[str, str] = {
     "Project ID": "string",
     "Complexity": "string",
-    "Phase Days": "Int64",
-    "Kickoff": "datetime64[ns]",
+    "Days to Go-Live": "Int64",
+    "Support Days": "Int64",
+    "Work Starts": "datetime64[ns]",
     "Go-Live": "datetime64[ns]",
+    "Support Ends": "datetime64[ns]",
     "Weekly Hours Saved": "Float64",
     "Annual Hours Saved": "Float64",
     "Annual Value": "Float64",
@@ -77,9 +80,10 @@ def _sheet_frame(sheet: schema.Sheet, projects: list[Project]) -> pd.DataFrame:
 
 
 def derived_frame(portfolio: Portfolio) -> pd.DataFrame:
-    """Per project: complexity, total phase days (after the confidence buffer), kickoff and go-live
-    (business days from kickoff, blank without one), hours and value saved, ROI and payback, and its
-    risk count (all, and those rated High by likelihood x impact), from the same functions the plans use."""
+    """Per project: complexity; business days to go-live (phases 1-4, after the confidence buffer)
+    and of post-launch support (phase 5); the first working day, go-live and end of support (blank
+    without a kickoff date); hours and value saved, ROI and payback; and its risk count (all, and
+    those rated High by likelihood x impact). The same functions and rules the plans use."""
     import pandas as pd  # optional heavy dependency, imported only when a frame is asked for
 
     rows = []
@@ -95,9 +99,11 @@ def derived_frame(portfolio: Portfolio) -> pd.DataFrame:
             {
                 "Project ID": project.project_id,
                 "Complexity": level,
-                "Phase Days": sum(days),
-                "Kickoff": _cell(project.kickoff_date),
-                "Go-Live": _cell(spans[-1][1]) if spans else None,
+                "Days to Go-Live": sum(days[:GO_LIVE_PHASES]),
+                "Support Days": sum(days[GO_LIVE_PHASES:]),
+                "Work Starts": _cell(spans[0][0]) if spans else None,  # kickoff, moved off a weekend
+                "Go-Live": _cell(spans[GO_LIVE_PHASES - 1][1]) if spans else None,
+                "Support Ends": _cell(spans[-1][1]) if spans else None,
                 "Weekly Hours Saved": savings.weekly_hours if savings else None,
                 "Annual Hours Saved": savings.annual_hours if savings else None,
                 "Annual Value": _cell(roi.annual_value) if roi else None,
