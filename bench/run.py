@@ -31,11 +31,12 @@ def measure(path: Path, out: Path, jobs: int | None) -> dict:
 
     import pandas as pd
 
-    from planforge.pipeline import RunResult
     from planforge.plan_context import build_context
     from planforge.render import render_markdown
+    from planforge.result import RunResult
     from planforge.validate import read_all, validate_workbooks
     from planforge.writers.atomic import write_text
+    from planforge.writers.options import WriteOptions
     from planforge.writers.summary import write_summary
 
     t = time.perf_counter()
@@ -63,7 +64,7 @@ def measure(path: Path, out: Path, jobs: int | None) -> dict:
     for c, text in zip(contexts, texts):
         write_text(out / f"{c.project.project_id}.md", text)
     lap("write")
-    write_summary(out / "summary.xlsx", RunResult(report=report, contexts=contexts), day)
+    write_summary(out / "summary.xlsx", RunResult(report=report, contexts=contexts), WriteOptions(plan_date=day))
     lap("summary")
     row["stages_sum"] = sum(row[k] for k in ("read", "validate", "derive", "render", "write", "summary"))
     return row
@@ -73,7 +74,7 @@ def end_to_end(path: Path, out: Path, jobs: int | None) -> dict:
     """The real run, alone in this process: wall time and peak memory (this process plus its largest worker)."""
     from planforge.pipeline import generate
 
-    result = generate([path], out, date(2026, 1, 15), jobs=jobs)
+    result = generate([path], out, plan_date=date(2026, 1, 15), jobs=jobs)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {"total": result.timings["total"], "projects": len(result.contexts), "peak_mb": peak / 1024}
 
@@ -85,8 +86,10 @@ def format_costs(path: Path, out: Path, count: int = 200) -> dict:
     from planforge.validate import validate_files
     from planforge.writers.docx import plan_docx
     from planforge.writers.html import plan_html
+    from planforge.writers.options import WriteOptions
 
     day = date(2026, 1, 15)
+    options = WriteOptions(plan_date=day, formats=("html", "docx"))
     report = validate_files([path])
     contexts = [build_context(p, report.portfolio.settings, day) for p in report.portfolio.projects[:count]]
     costs = {}
@@ -95,11 +98,11 @@ def format_costs(path: Path, out: Path, count: int = 200) -> dict:
     costs["md"] = (time.perf_counter() - t) / len(contexts)
     t = time.perf_counter()
     for c, m in zip(contexts, texts):
-        plan_html(c, m)
+        plan_html(c, m, options)
     costs["html"] = (time.perf_counter() - t) / len(contexts)
     t = time.perf_counter()
     for c, m in zip(contexts, texts):
-        plan_docx(c, m, day)
+        plan_docx(c, m, options)
     costs["docx"] = (time.perf_counter() - t) / len(contexts)
     return costs
 
