@@ -624,7 +624,10 @@ def timeline_sentence(t: _Timeline, window: derive.Window | None) -> str:
 def _key_timeline(t: _Timeline) -> str:
     text = f"{derive.duration(t.to_live_days)} to go-live"
     if t.go_live and t.phases[0].start:
-        text += f" ({derive.long_date(t.phases[0].start)} to {derive.long_date(t.go_live)})"
+        text = (
+            f"{derive.duration(t.to_live_days)} from kickoff on {derive.long_date(t.phases[0].start)} "
+            f"to go-live on {derive.long_date(t.go_live)}"
+        )
     return text + f", then {derive.duration(t.support_days)} of post-launch support"
 
 
