@@ -170,3 +170,77 @@ def test_risk_level(likelihood, impact, level):
 @pytest.mark.parametrize("days, text", [(5, "1 week"), (12, "2.4 weeks"), (3, "3 days"), (1, "1 day"), (40, "8 weeks")])
 def test_weeks(days, text):
     assert derive.weeks(days) == text
+
+
+@pytest.mark.parametrize(
+    "days, text",
+    [
+        (1, "1 business day"),
+        (3, "3 business days"),
+        (10, "10 business days (2 weeks)"),
+        (18, "18 business days (about 4 weeks)"),
+        (13, "13 business days (about 3 weeks)"),
+    ],
+)
+def test_duration_is_business_days_and_whole_weeks(days, text):
+    assert derive.duration(days) == text
+
+
+@pytest.mark.parametrize("value, text", [(17.0, "17"), (6.2, "6.2"), (1234.0, "1,234")])
+def test_number_drops_a_trailing_zero(value, text):
+    assert derive.number(value) == text
+
+
+@pytest.mark.parametrize(
+    "text, weekday, opens, exclusion",
+    [
+        ("Sunday 06:00-09:00 ET", 6, "06:00", False),
+        ("Saturday 20:00 - Sunday 02:00 ET", 5, "20:00", False),
+        ("Monday 14:00-16:00 (after the lunch rush)", 0, "14:00", False),
+        ("Month-end close week excluded; Friday evenings", 4, None, True),
+        ("Tues 9pm", 1, "9pm", False),
+    ],
+)
+def test_deployment_window_is_read_from_its_first_weekday(text, weekday, opens, exclusion):
+    window = derive.deployment_window(text)
+    assert window is not None
+    assert (window.weekday, window.opens, window.has_exclusion) == (weekday, opens, exclusion)
+
+
+@pytest.mark.parametrize("text", ["after hours", "weekends", "", None, "a" * 100_000])
+def test_deployment_window_without_a_weekday_is_none(text):
+    assert derive.deployment_window(text) is None
+
+
+def test_go_live_moves_to_the_next_window_day_and_skips_closed_days():
+    sunday = derive.Window(6, "06:00", False)
+    assert derive.go_live_date(date(2026, 4, 1), sunday) == date(2026, 4, 5)  # Wed -> Sun
+    assert derive.go_live_date(date(2026, 4, 5), sunday) == date(2026, 4, 5)  # already the day
+    monday = derive.Window(0, None, False)
+    assert derive.go_live_date(date(2026, 5, 21), monday, frozenset({date(2026, 5, 25)})) == date(2026, 6, 1)
+
+
+@pytest.mark.parametrize("planned, stable, days", [(20, 30, 22), (30, 30, 30), (10, 14, 10), (2, 30, 22)])
+def test_support_covers_the_stabilisation_period(planned, stable, days):
+    assert derive.support_days(planned, stable) == days
+
+
+def test_fixed_holidays_move_phase_dates():
+    plain = derive.schedule(date(2026, 3, 30), (5, 5))
+    good_friday, easter_monday = date(2026, 4, 3), date(2026, 4, 6)
+    closed = derive.schedule(date(2026, 3, 30), (5, 5), frozenset({good_friday, easter_monday}))
+    assert plain == [(date(2026, 3, 30), date(2026, 4, 3)), (date(2026, 4, 6), date(2026, 4, 10))]
+    assert closed == [(date(2026, 3, 30), date(2026, 4, 7)), (date(2026, 4, 8), date(2026, 4, 14))]
+
+
+def test_closed_days_from_the_holidays_library_and_closures():
+    closed, problem = derive.closed_days("US", (date(2026, 12, 24),), range(2026, 2027))
+    assert problem is None
+    assert {date(2026, 5, 25), date(2026, 7, 3), date(2026, 12, 24)} <= closed  # Memorial Day, 4 July observed
+    closed, problem = derive.closed_days("ZZ", (), range(2026, 2027))
+    assert closed == frozenset() and "ZZ" in problem
+
+
+@given(st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 1, 1)), st.integers(0, 60))
+def test_add_business_days_agrees_with_and_without_closed_days(start, days):
+    assert derive.add_business_days(start, days) == derive.add_business_days(start, days, frozenset({date(1999, 1, 1)}))

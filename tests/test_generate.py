@@ -16,6 +16,7 @@ from markdown_it import MarkdownIt
 
 from planforge.errors import ValidationFailed
 from planforge.pipeline import generate
+from planforge.render import render_review
 from support import PROJECT_HEADER, PROJECT_ROW, RISK_HEADER, ROOT, SAMPLE
 
 DAY = date(2026, 1, 15)
@@ -109,9 +110,60 @@ def test_lists_take_every_row(sample_run):
 def test_sparse_project_shows_tbd_and_lists_what_to_chase(sample_run):
     text = plan(sample_run[0], "FJORD-009")
     assert "**Lead Engineer**: [TBD]" in text
-    control = text[text.index("**Document Control**") :]
-    assert re.search(r"Completeness: \d+% \(\d+ of \d+ fields filled\)", control)
-    assert "- Kickoff date: Projects > Kickoff Date" in control
+    assert "**Edition**: Draft" in text  # TBDs make the client edition a draft
+    ctx = next(c for c in sample_run[1].contexts if c.project.project_id == "FJORD-009")
+    review = render_review(ctx)
+    assert re.search(r"\d+% \(\d+ of \d+ fields filled\)", review)
+    assert "- Kickoff date: Projects > Kickoff Date" in review
+
+
+CLIENT_FORBIDDEN = (
+    "planforge",
+    "Completeness",
+    "Still to be confirmed",
+    "Projects >",
+    "Settings >",
+    "Systems sheet",
+    "Team sheet",
+    "Deployment Steps sheet",
+    "Alerts sheet",
+    "systems catalog",
+    ".md`",
+)
+
+
+def test_client_edition_holds_no_internal_text(sample_run):
+    """No tool name, bookkeeping, sheet/column reference or fill-in instruction in any client plan."""
+    for path in sample_run[0].glob("*-implementation-plan.md"):
+        text = path.read_text("utf-8")
+        for phrase in CLIENT_FORBIDDEN:
+            assert phrase not in text, (path.name, phrase)
+
+
+def test_review_holds_the_bookkeeping(sample_run):
+    ctx = next(c for c in sample_run[1].contexts if c.project.project_id == "FJORD-009")
+    review = render_review(ctx)
+    assert "Etsy webhook support: Yes (commercial access only) (from systems catalog: developers.etsy.com" in review
+    assert "Test data source" in review and "Hosting provider" in review
+    assert "QuickBooks was read as QuickBooks Online" in review
+
+
+def test_seen_self_contradictions_are_gone(sample_run):
+    out = sample_run[0]
+    acme, harbor = plan(out, "ACME-001"), plan(out, "HARBOR-004")
+    assert "go-live on Sunday 5 Apr 2026" in acme
+    assert "go-live on Saturday" in harbor
+    summit, city, fjord = plan(out, "SUMMIT-006"), plan(out, "CITY-005"), plan(out, "FJORD-009")
+    assert "within minutes" not in summit and "nightly batches" not in summit
+    assert "scheduled workflow (post daily BigCommerce sales to Xero as invoices)" in summit
+    assert "one owning system" not in city and "Stock synced both ways" in city
+    assert "Etsy publishes" not in fjord and "Etsy offers webhooks only in part" in fjord
+    assert "(assumed)" in fjord.split("**Source**:")[1].split("\n")[0]
+    for text in (acme, harbor, summit, city, fjord):
+        assert "weeks to go-live" not in text.split("business days")[0]  # no fractional week counts
+        assert not re.search(r"\d+\.\d+ weeks", text)
+        assert not re.search(r"\d+\.0 months", text)
+        assert "The objectives are:" not in text and "The first pain point it removes" not in text
 
 
 def test_every_table_parses_with_matching_cell_counts(sample_run):

@@ -105,3 +105,140 @@ def _template_lineno(error) -> int:
 
     frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith("main.md.j2")]
     return frames[-1].lineno
+
+
+# --- prose, coherence and the two audiences (issue 13) ---
+
+from datetime import date as _date  # noqa: E402
+
+from planforge import compose  # noqa: E402
+from planforge.model import Objective, PainPoint, Project, Risk, Settings, Workflow  # noqa: E402
+from planforge.plan_context import build_context  # noqa: E402
+from planforge.render import blocks, item_lines, render_markdown, render_review  # noqa: E402
+
+MD_PARSER = MarkdownIt("commonmark")
+
+
+def _project(**kw) -> Project:
+    base = dict(
+        file="t.xlsx",
+        row=2,
+        project_id="T-1",
+        project_name="Test",
+        client_name="Client Co",
+        system_a="Shopify",
+        system_b="Xero",
+        kickoff_date=_date(2026, 3, 2),
+    )
+    return Project(**(base | kw))
+
+
+def _summary_text(project: Project) -> str:
+    s = compose.executive_summary(project, ("accounting",), "Timeline.", None, None, 0.0)
+    return s.opening + " | " + " / ".join(s.objectives)
+
+
+def test_one_objective_in_the_sentence_several_as_a_list():
+    one = _summary_text(_project(objectives=[Objective(2, "Retire the legacy ledger")]))
+    assert "The project has one objective: retire the legacy ledger." in one
+    two = compose.executive_summary(
+        _project(objectives=[Objective(2, "Retire the legacy ledger"), Objective(3, "Automated daily sales posting")]),
+        (),
+        "T.",
+        None,
+        None,
+        0.0,
+    )
+    assert two.opening.endswith("The project has two objectives:")
+    assert two.objectives == ("Retire the legacy ledger", "Automated daily sales posting")
+
+
+def test_one_pain_point_is_not_called_the_first():
+    text = _summary_text(_project(pain_points=[PainPoint(2, "Payouts are keyed by hand")]))
+    assert "first" not in text and "the team reports today: payouts are keyed by hand." in text
+
+
+def test_timeline_counts_four_phases_to_go_live_and_separates_confidence():
+    ctx = build_context(_project(confidence=0.65), Settings(), _date(2026, 1, 15))
+    closing = ctx.summary.composed.closing
+    assert "Four phases lead to go-live" in closing
+    assert "post-launch support (phase 5) follows" in closing
+    assert "Discovery confidence is 65%, so phases 1 to 4 include a 30% contingency." in closing
+    assert "support at" not in closing
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("Yes", "yes"),
+        ("No", "no"),
+        ("yes (commercial access only)", "conditional"),
+        ("Partial", "conditional"),
+        (None, "unknown"),
+    ],
+)
+def test_webhook_support_reading(text, kind):
+    assert compose.webhook_support(text) == kind
+
+
+def test_approach_follows_triggers_and_direction():
+    project = _project(
+        system_a="Square POS",
+        system_b="Shopify",
+        workflows=[Workflow(2, "Sync inventory counts both ways per location", "Real-time")],
+    )
+    reasons = dict(compose.approach_rationale(project, ("pos",), {"Square POS": "Yes", "Shopify": "Yes"}, False))
+    assert "Stock synced both ways without overwrites" in reasons
+    assert "One source of truth for stock" not in reasons
+    daily = _project(workflows=[Workflow(2, "Post daily sales to Xero", "Scheduled")])
+    reasons = dict(compose.approach_rationale(daily, ("accounting",), {"Shopify": "Yes", "Xero": "Yes"}, False))
+    assert "Scheduled where the business runs on a schedule" in reasons
+    assert not any("within minutes" in r for r in reasons.values())
+
+
+def test_blank_risk_owner_is_not_a_person():
+    ctx = build_context(
+        _project(lead_engineer="Priya", risks=[Risk(3, "Tax drift", "Low", "High", "Check")]),
+        Settings(),
+        _date(2026, 1, 15),
+    )
+    assert ctx.risks[0].owner == "Owner to be assigned"
+    assert "Risks > Owner, row 3" in render_review(ctx)
+
+
+def test_holidays_from_settings_move_phase_dates():
+    plain = build_context(_project(), Settings(), _date(2026, 1, 15))
+    closed = build_context(_project(), Settings(closure_dates="2026-03-03, 2026-03-04"), _date(2026, 1, 15))
+    assert closed.phases[0].start == plain.phases[0].start
+    assert closed.phases[0].end > plain.phases[0].end
+    bad = build_context(_project(), Settings(closure_dates="next Tuesday", holiday_country="ZZ"), _date(2026, 1, 15))
+    review = render_review(bad)
+    assert "'next Tuesday' is not a date" in review and "'ZZ'" in review
+
+
+def test_unparseable_window_is_a_review_finding():
+    ctx = build_context(_project(deployment_window="after hours"), Settings(), _date(2026, 1, 15))
+    assert "names no weekday" in render_review(ctx)
+
+
+def test_section_11_titles_and_to_follow():
+    text = render_markdown(build_context(_project(), Settings(), _date(2026, 1, 15)))
+    assert "- **Statement of Work** (to follow)" in text and "-sow.md" not in text
+    produced = render_markdown(build_context(_project(), Settings(), _date(2026, 1, 15), frozenset({"sow"})))
+    assert "- **Statement of Work**\n" in produced
+
+
+def test_defaults_are_marked_assumed_for_the_client():
+    settings = Settings(hosting_provider="AWS")
+    text = render_markdown(build_context(_project(), settings, _date(2026, 1, 15)))
+    assert "Cloud hosting provider: AWS (assumed)" in text
+    assert "estimate, assumed" in text
+
+
+def test_line_breaks_and_bullets_survive_and_stay_inert():
+    out = item_lines("First line\n- a bullet\n# not a heading")
+    tokens = [t.type for t in MD_PARSER.parse("- " + out)]
+    assert "heading_open" not in tokens and tokens.count("bullet_list_open") == 2
+    block = blocks("Intro line\nsecond line\n\n* one\n* two <script>")
+    html_out = MD_PARSER.render(block)
+    assert "<br />" in html_out and "<li>one</li>" in html_out and "<script>" not in html_out

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+import holidays
+
 from .catalog import lookup
 from .model import PainPoint, Project, Settings
 
@@ -113,37 +115,84 @@ def phase_days(level: str, confidence: float | None, settings: Settings) -> tupl
     return tuple(math.ceil(round(d * factor, 6)) if i < 4 else d for i, d in enumerate(base))
 
 
-def add_business_days(start: date, days: int) -> date:
-    """The date ``days`` business days after ``start`` (Mon-Fri; public holidays not modelled).
-    A weekend ``start`` counts from the Friday before it."""
+def is_business_day(day: date, closed: frozenset[date] = frozenset()) -> bool:
+    """Monday to Friday and not a closed day (public holiday or firm closure)."""
+    return day.weekday() < 5 and day not in closed
+
+
+def add_business_days(start: date, days: int, closed: frozenset[date] = frozenset()) -> date:
+    """The date ``days`` business days after ``start``, skipping weekends and ``closed`` days
+    (public holidays and firm closures). A non-business ``start`` counts from the business day
+    before it."""
     if days < 0:
         raise ValueError("days must not be negative")
     if days == 0:
         return start
-    weekday = start.weekday()
-    if weekday >= 5:  # count from the Friday
-        start -= timedelta(days=weekday - 4)
-        weekday = 4
-    weeks, rest = divmod(days, 5)
-    extra = rest + (2 if weekday + rest >= 5 else 0)
-    return start + timedelta(days=weeks * 7 + extra)
+    if not closed:
+        weekday = start.weekday()
+        if weekday >= 5:  # count from the Friday
+            start -= timedelta(days=weekday - 4)
+            weekday = 4
+        weeks, rest = divmod(days, 5)
+        extra = rest + (2 if weekday + rest >= 5 else 0)
+        return start + timedelta(days=weeks * 7 + extra)
+    day, left = start, days
+    while left:
+        day += timedelta(days=1)
+        if is_business_day(day, closed):
+            left -= 1
+    return day
 
 
-def next_business_day(day: date) -> date:
-    while day.weekday() >= 5:
+def next_business_day(day: date, closed: frozenset[date] = frozenset()) -> date:
+    """``day`` itself when it is a business day, else the first business day after it."""
+    while not is_business_day(day, closed):
         day += timedelta(days=1)
     return day
 
 
-def schedule(kickoff: date, days: tuple[int, ...]) -> list[tuple[date, date]]:
-    """Back-to-back phases from the kickoff (moved to a Monday if it falls on a weekend):
-    each phase ends ``days - 1`` business days after it starts; the next starts the business day after."""
-    spans, start = [], next_business_day(kickoff)
+def schedule(kickoff: date, days: tuple[int, ...], closed: frozenset[date] = frozenset()) -> list[tuple[date, date]]:
+    """Back-to-back phases from the kickoff (moved to the next business day if it is not one):
+    each phase ends ``days - 1`` business days after it starts; the next starts the business day
+    after. Weekends and ``closed`` days (holidays, closures) are skipped alike."""
+    spans, start = [], next_business_day(kickoff, closed)
     for d in days:
-        end = add_business_days(start, d - 1)
+        end = add_business_days(start, d - 1, closed)
         spans.append((start, end))
-        start = add_business_days(end, 1)
+        start = next_business_day(end + timedelta(days=1), closed)
     return spans
+
+
+def business_days_between(start: date, end: date, closed: frozenset[date] = frozenset()) -> int:
+    """Business days from ``start`` to ``end``, both included."""
+    count, day = 0, start
+    while day <= end:
+        count += is_business_day(day, closed)
+        day += timedelta(days=1)
+    return count
+
+
+def support_days(planned: int, stabilization_days: int) -> int:
+    """Business days of post-launch support: at least the stabilisation period its exit
+    criterion names. ``stabilization_days`` calendar days need ceil(days x 5 / 7) business days
+    (30 days -> 22), so phase 5 never ends before the stable period it promises can be observed."""
+    return max(planned, math.ceil(stabilization_days * 5 / 7))
+
+
+def closed_days(country: str | None, closures: tuple[date, ...], years: range) -> tuple[frozenset[date], str | None]:
+    """Public holidays of ``country`` ('US', 'GB', or with a subdivision 'US-NY', 'CA-ON') for
+    ``years``, from the ``holidays`` library, plus the firm's closure dates.
+    Returns (closed days, problem): problem names an unknown country code, whose holidays are then not applied."""
+    found: set[date] = set(closures)
+    if not country:
+        return frozenset(found), None
+    code, _, subdiv = country.strip().upper().partition("-")
+    try:
+        calendar = holidays.country_holidays(code, subdiv=subdiv or None, years=years)
+    except NotImplementedError:
+        return frozenset(found), f"holiday country {country!r} is not known to the holidays library"
+    found.update(calendar.keys())
+    return frozenset(found), None
 
 
 def phase_status(span: tuple[date, date] | None, today: date, project_status: str | None) -> str:
@@ -299,6 +348,23 @@ def weeks(days: int) -> str:
     return f"{text} week{'s' if w != 1 else ''}"
 
 
+def duration(days: int) -> str:
+    """Business days as a client reads them: 3 -> '3 business days', 10 -> '10 business days
+    (2 weeks)', 18 -> '18 business days (about 4 weeks)'; never fractional weeks."""
+    unit = "business day" if days == 1 else "business days"
+    if days < 5:
+        return f"{days} {unit}"
+    w = round(days / 5)
+    span = f"{w} week{'s' if w != 1 else ''}"
+    return f"{days} {unit} ({span})" if days % 5 == 0 else f"{days} {unit} (about {span})"
+
+
+def number(value: float) -> str:
+    """A figure with at most one decimal and no trailing '.0': 17.0 -> '17', 6.25 -> '6.2'."""
+    text = f"{value:,.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
 _LEVEL_SCORE = {"Low": 1, "Medium": 2, "High": 3}
 
 
@@ -306,3 +372,64 @@ def risk_level(likelihood: str, impact: str) -> str:
     """Likelihood x impact on a 1-3 scale: 6 or 9 is High, 3 or 4 Medium, 1 or 2 Low."""
     score = _LEVEL_SCORE[likelihood] * _LEVEL_SCORE[impact]
     return "High" if score >= 6 else "Medium" if score >= 3 else "Low"
+
+
+_DAYS = {
+    name: i
+    for i, names in enumerate(
+        (
+            ("monday", "mon"),
+            ("tuesday", "tue", "tues"),
+            ("wednesday", "wed"),
+            ("thursday", "thu", "thur", "thurs"),
+            ("friday", "fri"),
+            ("saturday", "sat"),
+            ("sunday", "sun"),
+        )
+    )
+    for name in (*names, names[0] + "s")
+}
+_WINDOW_TOKEN = re.compile(r"[a-z]+|\d{1,2}(?::\d{2})?\s*(?:am|pm)?", re.I)
+_EXCLUSION_WORDS = frozenset(("excluded", "exclude", "excluding", "except", "not", "no", "avoid", "outside"))
+
+
+@dataclass(frozen=True)
+class Window:
+    """A weekly deployment window: the weekday it opens (0 Monday .. 6 Sunday), its opening
+    time as typed ('06:00') when given, and whether the text also states an exclusion we do not model."""
+
+    weekday: int
+    opens: str | None
+    has_exclusion: bool
+
+    @property
+    def day_name(self) -> str:
+        return ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")[self.weekday]
+
+
+def deployment_window(text: str | None) -> Window | None:
+    """The weekly window in Projects > Deployment Window: the first weekday named ('Sunday
+    06:00-09:00 ET', 'Saturday 20:00 - Sunday 02:00', 'Fri evenings') opens it, the first time
+    after it is its opening time. None when no weekday is named ('weekends', 'after hours'),
+    which the plan reports for review. One linear pass over the words."""
+    if not text:
+        return None
+    weekday, opens, exclusion = None, None, False
+    for token in _WINDOW_TOKEN.findall(text):
+        word = token.casefold()
+        if word in _EXCLUSION_WORDS:
+            exclusion = True
+        elif weekday is None and word in _DAYS:
+            weekday = _DAYS[word]
+        elif weekday is not None and opens is None and word[0].isdigit():
+            opens = token.strip()
+    return None if weekday is None else Window(weekday, opens, exclusion)
+
+
+def go_live_date(ready: date, window: Window, closed: frozenset[date] = frozenset()) -> date:
+    """Go-live is the first day of the window on or after the day deployment is ready,
+    skipping closed days (a Monday window on a public holiday moves a week)."""
+    day = ready + timedelta(days=(window.weekday - ready.weekday()) % 7)
+    while day in closed:
+        day += timedelta(days=7)
+    return day

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import derive, schema
 from .model import Portfolio, Project
+from .plan_context import build_context
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -79,7 +80,7 @@ def _sheet_frame(sheet: schema.Sheet, projects: list[Project]) -> pd.DataFrame:
     return pd.DataFrame.from_records(rows, columns=list(dtypes)).astype(dtypes)
 
 
-def derived_frame(portfolio: Portfolio) -> pd.DataFrame:
+def derived_frame(portfolio: Portfolio, plan_date: date | None = None) -> pd.DataFrame:
     """Per project: complexity; business days to go-live (phases 1-4, after the confidence buffer)
     and of post-launch support (phase 5); the first working day, go-live and end of support (blank
     without a kickoff date); hours and value saved, ROI and payback; and its risk count (all, and
@@ -88,22 +89,19 @@ def derived_frame(portfolio: Portfolio) -> pd.DataFrame:
 
     rows = []
     for project in portfolio.projects:
-        settings = portfolio.settings_for(project)
-        level, _ = derive.complexity(project)
-        days = derive.phase_days(level, project.confidence, settings)
-        spans = derive.schedule(project.kickoff_date, days) if project.kickoff_date else []
-        savings = derive.time_savings(project.pain_points, settings)
-        roi = derive.roi(savings, project, settings)
+        ctx = build_context(project, portfolio.settings_for(project), plan_date or date.today())
+        phases = ctx.phases
+        savings, roi = ctx.savings, ctx.roi_figures
         levels = [derive.risk_level(r.likelihood, r.impact) for r in project.risks]
         rows.append(
             {
                 "Project ID": project.project_id,
-                "Complexity": level,
-                "Days to Go-Live": sum(days[:GO_LIVE_PHASES]),
-                "Support Days": sum(days[GO_LIVE_PHASES:]),
-                "Work Starts": _cell(spans[0][0]) if spans else None,  # kickoff, moved off a weekend
-                "Go-Live": _cell(spans[GO_LIVE_PHASES - 1][1]) if spans else None,
-                "Support Ends": _cell(spans[-1][1]) if spans else None,
+                "Complexity": ctx.complexity,
+                "Days to Go-Live": sum(p.days for p in phases[:GO_LIVE_PHASES]),
+                "Support Days": sum(p.days for p in phases[GO_LIVE_PHASES:]),
+                "Work Starts": _cell(phases[0].start) if phases and phases[0].start else None,
+                "Go-Live": _cell(ctx.go_live) if ctx.go_live else None,
+                "Support Ends": _cell(phases[-1].end) if phases and phases[-1].end else None,
                 "Weekly Hours Saved": savings.weekly_hours if savings else None,
                 "Annual Hours Saved": savings.annual_hours if savings else None,
                 "Annual Value": _cell(roi.annual_value) if roi else None,

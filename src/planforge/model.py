@@ -211,6 +211,8 @@ class Settings:
     log_location: str | None = None
     alert_destination: str | None = None
     incident_tool: str | None = None
+    holiday_country: str | None = None
+    closure_dates: str | None = None
 
 
 @dataclass

@@ -1,20 +1,86 @@
 """Assemble the typed render context of one plan from a project and the derivations.
 
-Every value the seed asks for is resolved here to data, a derived figure, a documented
-default, or a ``Tbd`` marker that names where the analyst can fill it; the same bookkeeping
-yields the plan's completeness. Templates only lay these values out.
+One frozen dataclass per plan section, each built by its own small function. Every value is
+resolved here to data, a derived figure, an ``Assumed`` default (marked as such for the
+client), or a ``Tbd`` marker; the coherence rules (go-live inside the deployment window,
+support as long as its stabilisation criterion, approach following the workflows) run here,
+before rendering, and what they change is recorded for the team's review document. Templates
+only lay these values out.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from . import compose, derive
 from .catalog import CatalogSystem, Match, integration_types, lookup
-from .completeness import Completeness, Tbd
+from .completeness import Assumed, Assumption, Completeness, Finding, Tbd
 from .model import OpenItem, Project, Risk, Settings
+
+#: A value as the client sees it: the intake's text, a marked assumption, or TBD.
+Shown = str | Assumed | Tbd
+
+#: Companion documents of a plan, in the order section 11 lists them: (kind, title).
+DOCUMENTS: tuple[tuple[str, str], ...] = (
+    ("sow", "Statement of Work"),
+    ("technical-specs", "Technical Specifications"),
+    ("test-cases", "Test Cases"),
+    ("deployment-runbook", "Deployment Runbook"),
+    ("support-playbook", "Support Playbook"),
+)
+
+
+@dataclass(frozen=True)
+class Header:
+    project_id: str
+    project_name: str
+    client_name: str
+    system_a: str
+    system_b: str
+    type_label: str | Tbd
+    lead_engineer: str | Tbd
+    project_manager: str | Tbd
+    created: date
+    status: str
+    draft: bool
+
+
+@dataclass(frozen=True)
+class ExecutiveSummary:
+    """The analyst's summary (``given``, kept line by line) or the composed one."""
+
+    given: str | None
+    composed: compose.Summary
+    timeline: str
+    data_volume: str | Tbd
+    confidence: float | Tbd
+
+
+@dataclass(frozen=True)
+class PainPointLine:
+    text: str
+    hours: str
+
+
+@dataclass(frozen=True)
+class Reason:
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class BusinessContext:
+    client_name: str
+    current_state: str | Tbd
+    pain_points: tuple[PainPointLine, ...]
+    impacts: tuple[str, ...]
+    time_savings: str | Tbd
+    error_reduction: str
+    roi: str | Tbd
+    rationale_given: str | None
+    rationale: tuple[Reason, ...]
 
 
 @dataclass(frozen=True)
@@ -25,26 +91,74 @@ class Phase:
     duration: str
     start: date | None
     end: date | None
-    owner: Any
+    owner: str | Tbd
     status: str
+    note: str = ""
 
 
 @dataclass(frozen=True)
-class ApiFacts:
+class WorkflowLine:
     name: str
-    rate_limit: Any
-    webhooks: Any
-    batch: Any
-    quirks: Any
-    catalog_note: str
-    account_details: str | None = None
+    spec_section: str | None
+
+
+@dataclass(frozen=True)
+class Schedule:
+    phases: tuple[Phase, ...]
+    go_live: date | None
+    system_a: str
+    system_b: str
+    workflows: tuple[WorkflowLine, ...]
+    types: tuple[str, ...]
+    edge_cases: tuple[str, ...]
+    performance_scenario: str | Tbd
+    monitoring_hours: int
+    stabilization_days: int
 
 
 @dataclass(frozen=True)
 class TeamRow:
     role: str
-    name: Any
+    name: str | Tbd
     responsibilities: str
+
+
+@dataclass(frozen=True)
+class ApiFacts:
+    name: str
+    rate_limit: str | Tbd
+    webhooks: str | Tbd
+    batch: str | Tbd
+    quirks: str | Tbd
+    source: str
+    account_details: str | None = None
+
+
+@dataclass(frozen=True)
+class Migration:
+    scope: str | Tbd
+    cleanup: str | Tbd
+    strategy: str | Tbd
+    time: str | Tbd
+
+
+@dataclass(frozen=True)
+class Access:
+    system: str
+    details: str | Tbd
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    system_a: str
+    system_b: str
+    access: tuple[Access, ...]
+    provider: Shown
+    secret_manager: Shown
+    monitoring_tool: Shown
+    others: tuple[str, ...]
+    api: tuple[ApiFacts, ...]
+    migration: Migration | None
 
 
 @dataclass(frozen=True)
@@ -52,71 +166,175 @@ class RiskRow:
     risk: str
     likelihood: str
     impact: str
-    mitigation: Any
-    owner: Any
+    mitigation: str | Tbd
+    owner: str
 
 
-@dataclass
+@dataclass(frozen=True)
+class Risks:
+    rows: tuple[RiskRow, ...]
+    types: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TestData:
+    source: Shown
+    volume: str | Tbd
+    approach: str | Tbd
+    refresh: str | Tbd
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    kind: str
+    title: str
+    produced: bool
+
+
+@dataclass(frozen=True)
+class Testing:
+    performance_targets: str | Tbd
+    test_data: TestData
+    scenarios: tuple[str, ...]
+    test_cases: DocumentRef
+
+
+@dataclass(frozen=True)
+class Deployment:
+    client_name: str
+    system_b: str
+    strategy: str | Tbd
+    window: str | Tbd
+    rollback_criteria: str | Tbd
+    rollback_time: str | Tbd
+    steps: tuple[str, ...]
+    steps_are_standard: bool
+
+
+@dataclass(frozen=True)
+class Metrics:
+    success_rate: Shown
+    duration: str | Tbd
+    error_rate: Shown
+    accuracy: str | Tbd
+    response_time: str | Tbd
+
+
+@dataclass(frozen=True)
+class Tools:
+    logs: Shown
+    dashboard: str | Tbd
+    alerts: Shown
+    incidents: Shown
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    alert: str
+    threshold: str | Tbd
+    severity: str | Tbd
+    response_time: str | Tbd
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    metrics: Metrics
+    tools: Tools
+    alerts: tuple[AlertRow, ...]
+    alerts_are_standard: bool
+
+
+@dataclass(frozen=True)
+class OpenItems:
+    questions: tuple[OpenItem, ...]
+    blockers: tuple[OpenItem, ...]
+    assumptions: tuple[OpenItem, ...]
+    as_of: date
+
+
+@dataclass(frozen=True)
+class Success:
+    criteria: tuple[str, ...]
+    stabilization_days: int
+
+
+@dataclass(frozen=True)
+class References:
+    documents: tuple[DocumentRef, ...]
+    version: str
+    last_updated: date
+    next_review: date
+    owner: str | Tbd
+
+
+@dataclass(frozen=True)
+class Review:
+    """The team's review material: never shown in the client edition."""
+
+    project_id: str
+    project_name: str
+    client_name: str
+    file: str
+    row: int
+    plan_date: date
+    ratio: float
+    filled: int
+    expected: int
+    missing: tuple[Tbd, ...]
+    assumptions: tuple[Assumption, ...]
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
 class PlanContext:
-    """Everything one plan shows. Built by ``build_context``; rendered by the templates."""
+    """Everything one plan shows, section by section. Built by ``build_context``."""
 
     project: Project
     plan_date: date
+    draft: bool
     types: tuple[str, ...]
-    type_label: Any
-    type_note: str
-    lead_engineer: Any
-    project_manager: Any
-    status: str
-    summary: str
-    confidence: Any
-    data_volume: Any
-    current_state: Any
     complexity: str
-    complexity_how: str
-    phases: list[Phase]
-    total_timeline: str
-    go_live: date | None
-    pain_points: list[str]
-    impacts: list[str]
-    time_savings: str
-    error_reduction: str
-    roi: str
-    rationale: list[tuple[str, str]]
-    workflows: list[tuple[str, str]]
-    team: list[TeamRow]
-    access: list[tuple[str, Any]]
-    provider: Any
-    secret_manager: Any
-    monitoring_tool: Any
-    dependencies: list[str]
-    api: list[ApiFacts]
-    migration: dict[str, Any] | None
-    risks: list[RiskRow]
-    performance_targets: Any
-    test_data: dict[str, Any]
-    edge_cases: list[Any]
-    performance_scenario: Any
-    key_scenarios: list[Any]
-    deployment: dict[str, Any]
-    deployment_steps: list[str]
-    steps_are_default: bool
-    metrics: dict[str, Any]
-    tools: dict[str, Any]
-    alerts: list[tuple[Any, Any, Any, Any]]
-    alerts_are_default: bool
-    questions: list[OpenItem]
-    blockers: list[OpenItem]
-    assumptions: list[OpenItem]
-    success_criteria: list[Any]
-    monitoring_hours: int
-    stabilization_days: int
-    version: str
-    document_owner: Any
-    next_review: date
+    header: Header
+    summary: ExecutiveSummary
+    context: BusinessContext
+    schedule: Schedule
+    team: tuple[TeamRow, ...]
+    dependencies: Dependencies
+    risk_register: Risks
+    testing: Testing
+    deployment: Deployment
+    monitoring: Monitoring
+    open_items: OpenItems
+    success: Success
+    references: References
+    review: Review
+    completeness: Completeness
     savings: derive.Savings | None = None
     roi_figures: derive.Roi | None = None
-    completeness: Completeness = field(default_factory=Completeness)
+
+    @property
+    def phases(self) -> tuple[Phase, ...]:
+        return self.schedule.phases
+
+    @property
+    def go_live(self) -> date | None:
+        return self.schedule.go_live
+
+    @property
+    def status(self) -> str:
+        return self.header.status
+
+    @property
+    def risks(self) -> tuple[RiskRow, ...]:
+        return self.risk_register.rows
+
+    @property
+    def questions(self) -> tuple[OpenItem, ...]:
+        return self.open_items.questions
+
+    @property
+    def blockers(self) -> tuple[OpenItem, ...]:
+        return self.open_items.blockers
 
 
 ROLE_ORDER = (
@@ -144,13 +362,25 @@ DEFAULT_ALERTS = (
     ("Authentication failure", "Any failed token refresh", "Critical", "15 minutes"),
     ("Queue backlog", "> 500 pending jobs for 10 minutes", "Medium", "2 hours"),
 )
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_LATER_WINDOWS = re.compile(r"\b(?:following|next|later|subsequent) (?:weekends?|weeks?|windows?|nights?)\b", re.I)
 
 
-def build_context(project: Project, settings: Settings, plan_date: date) -> PlanContext:
-    """Resolve every field of one plan. Pure: same project, settings and date, same context."""
+@dataclass(frozen=True)
+class _Timeline:
+    phases: tuple[Phase, ...]
+    go_live: date | None
+    to_live_days: int
+    support_days: int
+    buffer: float
+
+
+def build_context(
+    project: Project, settings: Settings, plan_date: date, produced: frozenset[str] = frozenset()
+) -> PlanContext:
+    """Resolve every section of one plan. Pure: same project, settings, date and produced
+    companion documents (kinds of ``DOCUMENTS``), same context."""
     c = Completeness()
-    match_a, match_b = lookup(project.system_a), lookup(project.system_b)
-    types, type_note = _types(project, match_a, match_b)
     people = _people(project)
     lead = c.value(
         "Lead engineer",
@@ -162,232 +392,361 @@ def build_context(project: Project, settings: Settings, plan_date: date) -> Plan
         project.project_manager or people.get("Project Manager"),
         "Projects > Project Manager, or a Team row with role Project Manager",
     )
+    match_a, match_b = lookup(project.system_a), lookup(project.system_b)
+    types = _types(c, project, match_a, match_b)
+    level, _ = derive.complexity(project)
+    timeline = _timeline(c, project, settings, plan_date, level, _phase_owners(people, lead, pm))
+    savings = derive.time_savings(project.pain_points, settings)
+    roi = derive.roi(savings, project, settings)
+    api = tuple(
+        _api_facts(c, name, project) for name in (project.system_a, project.system_b, *derive.extra_systems(project))
+    )
+    documents = tuple(DocumentRef(kind, title, kind in produced) for kind, title in DOCUMENTS)
+    summary = _summary(c, project, types, timeline, savings)
+    context = _business_context(c, project, settings, types, api, savings, roi)
+    schedule = _schedule(c, project, settings, types, timeline)
+    team = _team(c, project, people, lead, pm)
+    dependencies = _dependencies(c, project, settings, api)
+    risks = Risks(_risks(c, project.risks), types)
+    testing = _testing(c, project, documents[2])
+    deployment = _deployment(c, project)
+    monitoring = _monitoring(c, project, settings)
+    open_items = OpenItems(
+        tuple(o for o in project.open_items if o.type == "Question"),
+        tuple(o for o in project.open_items if o.type == "Blocker"),
+        tuple(o for o in project.open_items if o.type == "Assumption"),
+        plan_date,
+    )
+    success = Success(
+        tuple(c.items("Success criteria", [s.criterion for s in project.success_criteria], "Success Criteria sheet")),
+        schedule.stabilization_days,
+    )
+    references = References(
+        documents,
+        project.document_version or "1.0",
+        plan_date,
+        plan_date + timedelta(days=settings.review_interval_days),
+        project.document_owner or pm,
+    )
+    type_label = (
+        ", ".join(compose.TYPE_LABELS[t].title() if t != "pos" else "POS" for t in types)
+        if types
+        else c.value("Integration type", None, "Projects > Integration Type (the systems did not determine it)")
+    )
+    draft = bool(c.missing)
+    header = Header(
+        project.project_id,
+        project.project_name,
+        project.client_name,
+        project.system_a,
+        project.system_b,
+        type_label,
+        lead,
+        pm,
+        plan_date,
+        project.status or "Planning",
+        draft,
+    )
+    review = Review(
+        project.project_id,
+        project.project_name,
+        project.client_name,
+        project.file,
+        project.row,
+        plan_date,
+        c.ratio,
+        c.filled,
+        c.expected,
+        tuple(c.missing),
+        tuple(c.assumptions),
+        tuple(c.findings),
+    )
+    return PlanContext(
+        project=project,
+        plan_date=plan_date,
+        draft=draft,
+        types=types,
+        complexity=level,
+        header=header,
+        summary=summary,
+        context=context,
+        schedule=schedule,
+        team=team,
+        dependencies=dependencies,
+        risk_register=risks,
+        testing=testing,
+        deployment=deployment,
+        monitoring=monitoring,
+        open_items=open_items,
+        success=success,
+        references=references,
+        review=review,
+        completeness=c,
+        savings=savings,
+        roi_figures=roi,
+    )
 
-    level, how = derive.complexity(project)
-    days = derive.phase_days(level, project.confidence, settings)
+
+def parse_closures(text: str | None) -> tuple[tuple[date, ...], tuple[str, ...]]:
+    """Settings > Closure Dates: ISO dates separated by commas or semicolons
+    ('2026-12-24, 2026-12-31'). Returns (dates, items that are not ISO dates)."""
+    found: list[date] = []
+    bad: list[str] = []
+    for part in (text or "").replace(";", ",").split(","):
+        item = part.strip()
+        if not item:
+            continue
+        try:
+            found.append(date.fromisoformat(item))
+        except ValueError:
+            bad.append(item)
+    return tuple(found), tuple(bad)
+
+
+def _closed(c: Completeness, settings: Settings, kickoff: date) -> frozenset[date]:
+    closures, bad = parse_closures(settings.closure_dates)
+    for item in bad:
+        c.find("calendar", f"Settings > Closure Dates: {item!r} is not a date (YYYY-MM-DD); it was not applied.")
+    closed, problem = derive.closed_days(settings.holiday_country, closures, range(kickoff.year, kickoff.year + 3))
+    if problem:
+        c.find("calendar", f"Settings > Holiday Country: {problem}; only weekends and closure dates are skipped.")
+    return closed
+
+
+def _timeline(
+    c: Completeness, project: Project, settings: Settings, plan_date: date, level: str, owners: list[str | Tbd]
+) -> _Timeline:
+    """Phase days and dates, with the coherence rules applied: post-launch support at least as
+    long as its stabilisation criterion (derive.support_days), and go-live on the deployment
+    window's day (derive.go_live_date). Holidays and closures from Settings are skipped."""
+    days = list(derive.phase_days(level, project.confidence, settings))
+    stabilization = project.stabilization_period_days or settings.stabilization_period_days
+    support = derive.support_days(days[4], stabilization)
+    if support != days[4]:
+        c.find(
+            "support-covers-stabilisation",
+            f"Post-launch support lengthened from {days[4]} to {support} business days so that it covers the "
+            f"{stabilization} days of stable operation its exit criterion names.",
+        )
+        days[4] = support
     kickoff = c.value("Kickoff date", project.kickoff_date, "Projects > Kickoff Date")
-    spans = derive.schedule(kickoff, days) if isinstance(kickoff, date) else [None] * 5
-    owners = _phase_owners(people, lead, pm)
-    phases = [
+    window = derive.deployment_window(project.deployment_window)
+    if project.deployment_window and window is None:
+        c.find(
+            "deployment-window",
+            f"Projects > Deployment Window {project.deployment_window!r} names no weekday, so go-live was not "
+            "aligned with it; write e.g. 'Sunday 06:00-09:00 ET'.",
+        )
+    elif window and window.has_exclusion:
+        c.find(
+            "deployment-window",
+            f"Projects > Deployment Window {project.deployment_window!r} states an exclusion the schedule does not "
+            f"check; go-live was set on a {window.day_name}; confirm it is not excluded.",
+        )
+    if any(_LATER_WINDOWS.search(s.step) for s in project.deployment_steps):
+        c.find(
+            "deployment-window",
+            "A deployment step continues in later windows; phase 4 covers the first window only, later ones fall "
+            "in post-launch support. Extend phase 4 if the go-live should include them.",
+        )
+    buffer = derive.confidence_buffer(project.confidence, settings)
+    if not isinstance(kickoff, date):
+        phases = tuple(
+            Phase(
+                i + 1,
+                derive.PHASE_NAMES[i],
+                d,
+                derive.duration(d),
+                None,
+                None,
+                owners[i],
+                _status(None, plan_date, project),
+            )
+            for i, d in enumerate(days)
+        )
+        return _Timeline(phases, None, sum(days[:4]), days[4], buffer)
+    closed = _closed(c, settings, kickoff)
+    spans = derive.schedule(kickoff, tuple(days[:4]), closed)
+    notes = [""] * 5
+    ready = spans[3][1]
+    go_live = ready
+    if window:
+        go_live = derive.go_live_date(ready, window, closed)
+        notes[3] = f"go-live in the {project.deployment_window} window"
+        if go_live != ready:
+            c.find(
+                "go-live-in-window",
+                f"Go-live moved from {derive.long_date(ready)} to {window.day_name} {derive.long_date(go_live)}, the "
+                f"first deployment window ({project.deployment_window}) after deployment is ready.",
+            )
+            spans[3] = (spans[3][0], go_live)
+    support_start = derive.next_business_day(go_live + timedelta(days=1), closed)
+    spans.append((support_start, derive.add_business_days(support_start, days[4] - 1, closed)))
+    counted = [derive.business_days_between(s, e, closed) for s, e in spans]
+    phases = tuple(
         Phase(
             i + 1,
             derive.PHASE_NAMES[i],
-            d,
-            derive.weeks(d),
-            *(spans[i] or (None, None)),
+            counted[i],
+            derive.duration(counted[i]),
+            spans[i][0],
+            spans[i][1],
             owners[i],
-            derive.phase_status(spans[i], plan_date, project.status),
+            _status(spans[i], plan_date, project),
+            notes[i],
         )
-        for i, d in enumerate(days)
-    ]
-    to_live = sum(days[:4])
-    go_live = spans[3][1] if spans[3] else None
-    total = f"{derive.weeks(to_live)} to go-live"
-    total += (
-        f" ({derive.long_date(phases[0].start)} to {derive.long_date(go_live)})"
-        if go_live
-        else " (dates follow the kickoff date)"
+        for i in range(5)
     )
-    total += f", then {derive.weeks(days[4])} of post-launch support"
+    to_live = derive.business_days_between(spans[0][0], go_live, closed)
+    return _Timeline(phases, go_live, to_live, counted[4], buffer)
 
-    savings = derive.time_savings(project.pain_points, settings)
-    roi = derive.roi(savings, project, settings)
-    reduction, estimated = derive.error_reduction(project, settings)
-    migration = derive.has_migration(project)
-    confidence = c.value("Confidence score", project.confidence, "Projects > Confidence")
 
-    summary = project.executive_summary or compose.executive_summary(
+def _status(span: tuple[date, date] | None, plan_date: date, project: Project) -> str:
+    return derive.phase_status(span, plan_date, project.status)
+
+
+def timeline_sentence(t: _Timeline, window: derive.Window | None) -> str:
+    """The delivery sentence: four phases lead to go-live, then support. Durations in business
+    days and whole weeks; dates when the kickoff is known."""
+    to_live, support = derive.duration(t.to_live_days), derive.duration(t.support_days)
+    if t.go_live and t.phases[0].start:
+        day = f"{window.day_name} " if window else ""
+        return (
+            f"Four phases lead to go-live on {day}{derive.long_date(t.go_live)}, {to_live} from kickoff on "
+            f"{derive.long_date(t.phases[0].start)}; post-launch support (phase 5) follows for {support}."
+        )
+    return (
+        f"Four phases lead to go-live in {to_live} from kickoff; post-launch support (phase 5) follows for "
+        f"{support}. Dates follow once the kickoff date is agreed."
+    )
+
+
+def _key_timeline(t: _Timeline) -> str:
+    text = f"{derive.duration(t.to_live_days)} to go-live"
+    if t.go_live and t.phases[0].start:
+        text = (
+            f"{derive.duration(t.to_live_days)} from kickoff on {derive.long_date(t.phases[0].start)} "
+            f"to go-live on {derive.long_date(t.go_live)}"
+        )
+    return text + f", then {derive.duration(t.support_days)} of post-launch support"
+
+
+def _summary(
+    c: Completeness, project: Project, types: tuple[str, ...], t: _Timeline, savings: derive.Savings | None
+) -> ExecutiveSummary:
+    window = derive.deployment_window(project.deployment_window)
+    composed = compose.executive_summary(
         project,
         types,
-        derive.weeks(to_live),
-        derive.weeks(days[4]),
-        derive.long_date(go_live) if go_live else None,
+        timeline_sentence(t, window if t.go_live else None),
         savings.weekly_hours if savings else None,
         project.confidence,
+        t.buffer,
     )
-    api = [
-        _api_facts(c, name, project) for name in (project.system_a, project.system_b, *derive.extra_systems(project))
-    ]
+    return ExecutiveSummary(
+        project.executive_summary,
+        composed,
+        _key_timeline(t),
+        c.value("Data volume", project.data_volume, "Projects > Data Volume"),
+        c.value("Confidence score", project.confidence, "Projects > Confidence"),
+    )
+
+
+def _pain_points(c: Completeness, project: Project, savings: derive.Savings | None) -> tuple[PainPointLine, ...]:
+    """Each pain point with its weekly hours beside it, so the savings total can be traced."""
+    c.items("Pain points", project.pain_points, "Pain Points sheet")
+    hours = {id(p): (h, how) for p, h, how in (savings.counted if savings else ())}
+    lines = []
+    for p in project.pain_points:
+        if id(p) in hours:
+            h, how = hours[id(p)]
+            text = f"{derive.number(h)} hours a week" + (", as stated" if how != "Hours per Week" else "")
+        else:
+            c.find(
+                "savings-traceable",
+                f"Pain Points row {p.row} states no hours (Pain Points > Hours per Week), so the time savings are a floor.",
+            )
+            text = "hours not yet quantified"
+        lines.append(PainPointLine(p.pain_point, text))
+    return tuple(lines)
+
+
+def _business_context(
+    c: Completeness,
+    project: Project,
+    settings: Settings,
+    types: tuple[str, ...],
+    api: tuple[ApiFacts, ...],
+    savings: derive.Savings | None,
+    roi: derive.Roi | None,
+) -> BusinessContext:
+    current = c.value("Current state", project.current_state, "Projects > Current State")
+    pains = _pain_points(c, project, savings)
+    objectives = c.items("Business objectives", project.objectives, "Objectives sheet")
+    reduction, estimated = derive.error_reduction(project, settings)
     webhooks = {f.name: (f.webhooks if isinstance(f.webhooks, str) else None) for f in api}
     rationale = (
-        [("", project.approach_rationale)]
+        ()
         if project.approach_rationale
-        else compose.approach_rationale(project, types, webhooks, migration)
+        else tuple(
+            Reason(title, text)
+            for title, text in compose.approach_rationale(project, types, webhooks, derive.has_migration(project))
+        )
     )
-    scen = _scenarios(project)
-    monitoring_hours = project.monitoring_period_hours or settings.monitoring_period_hours
-    stabilization = project.stabilization_period_days or settings.stabilization_period_days
+    return BusinessContext(
+        project.client_name,
+        current,
+        pains,
+        tuple(compose.business_impacts(objectives, project.pain_points)),
+        compose.savings_text(c, savings, settings),
+        compose.reduction_text(c, reduction, estimated),
+        compose.roi_text(c, roi, savings),
+        project.approach_rationale,
+        rationale,
+    )
 
-    ctx = PlanContext(
-        project=project,
-        plan_date=plan_date,
-        types=types,
-        type_label=", ".join(compose.TYPE_LABELS[t].title() if t != "pos" else "POS" for t in types)
-        if types
-        else c.value("Integration type", None, "Projects > Integration Type (the systems did not determine it)"),
-        type_note=type_note,
-        lead_engineer=lead,
-        project_manager=pm,
-        status=project.status or "Planning",
-        summary=summary,
-        confidence=confidence,
-        data_volume=c.value("Data volume", project.data_volume, "Projects > Data Volume"),
-        current_state=c.value("Current state", project.current_state, "Projects > Current State"),
-        complexity=level,
-        complexity_how=how,
-        phases=phases,
-        total_timeline=total,
-        go_live=go_live,
-        pain_points=c.items("Pain points", [p.pain_point for p in project.pain_points], "Pain Points sheet"),
-        impacts=compose.business_impacts(
-            c.items("Business objectives", project.objectives, "Objectives sheet"), project.pain_points
-        ),
-        time_savings=compose.savings_text(c, savings, settings),
-        error_reduction=compose.reduction_text(reduction, estimated),
-        roi=compose.roi_text(c, roi, savings),
-        rationale=rationale,
-        workflows=[(w.workflow, w.spec_section) for w in c.items("Workflows", project.workflows, "Workflows sheet")],
-        team=_team(c, project, people, lead, pm),
-        access=[
-            (
-                f.name,
-                c.value(
-                    f"{f.name} account details", f.account_details, f"Systems sheet > Account Details for {f.name}"
-                ),
-            )
-            for f in api[:2]
-        ],
-        provider=c.value(
-            "Hosting provider",
-            project.hosting_provider or settings.hosting_provider,
-            "Projects > Hosting Provider, or Settings > Hosting Provider",
-        ),
-        secret_manager=c.value(
-            "Secret manager",
-            project.secret_manager or settings.secret_manager,
-            "Projects > Secret Manager, or Settings > Secret Manager",
-        ),
-        monitoring_tool=c.value(
-            "Monitoring tool",
-            project.monitoring_tool or settings.monitoring_tool,
-            "Projects > Monitoring Tool, or Settings > Monitoring Tool",
-        ),
-        dependencies=[d.strip() for d in (project.additional_dependencies or "").split(";") if d.strip()],
-        api=api,
-        migration={
-            k: c.value(label, getattr(project, k), f"Projects > {label}")
-            for k, label in (
-                ("migration_scope", "Migration Scope"),
-                ("migration_cleanup", "Migration Cleanup"),
-                ("migration_strategy", "Migration Strategy"),
-                ("migration_time", "Migration Time"),
-            )
-        }
-        if migration
-        else None,
-        risks=_risks(c, project.risks, lead),
-        performance_targets=c.value(
-            "Performance targets", project.performance_targets or scen["performance"], "Projects > Performance Targets"
-        ),
-        test_data={
-            "source": project.test_data_source or f"Vendor sandboxes of {project.system_a} and {project.system_b}",
-            "volume": c.value("Test data volume", project.test_data_volume, "Projects > Test Data Volume"),
-            "approach": c.value("Test data approach", project.test_data_approach, "Projects > Test Data Approach"),
-            "refresh": c.value("Test data refresh", project.test_data_refresh, "Projects > Test Data Refresh"),
-        },
-        edge_cases=c.items("Edge-case scenarios", scen["edge"], "Test Scenarios sheet, type Edge Case"),
-        performance_scenario=c.value(
+
+def _schedule(c: Completeness, project: Project, settings: Settings, types: tuple[str, ...], t: _Timeline) -> Schedule:
+    scen = _scenarios(project)
+    workflows = c.items("Workflows", project.workflows, "Workflows sheet")
+    return Schedule(
+        t.phases,
+        t.go_live,
+        project.system_a,
+        project.system_b,
+        tuple(WorkflowLine(w.workflow, w.spec_section) for w in workflows),
+        types,
+        tuple(c.items("Edge-case scenarios", scen.edge, "Test Scenarios sheet, type Edge Case")),
+        c.value(
             "Performance scenario",
-            scen["performance"] or project.performance_targets,
+            scen.performance or project.performance_targets,
             "Test Scenarios sheet, type Performance",
         ),
-        key_scenarios=c.items("UAT scenarios", scen["happy"], "Test Scenarios sheet, type Happy Path")
-        + c.items("Error scenarios", scen["error"], "Test Scenarios sheet, type Error Handling"),
-        deployment={
-            "strategy": c.value("Deployment strategy", project.deployment_strategy, "Projects > Deployment Strategy"),
-            "window": c.value("Deployment window", project.deployment_window, "Projects > Deployment Window"),
-            "rollback_criteria": c.value(
-                "Rollback criteria", project.rollback_criteria, "Projects > Rollback Criteria"
-            ),
-            "rollback_time": c.value("Rollback time", project.rollback_time, "Projects > Rollback Time"),
-        },
-        deployment_steps=[s.step + (f" ({s.owner})" if s.owner else "") for s in project.deployment_steps]
-        or compose.default_steps(project),
-        steps_are_default=not project.deployment_steps,
-        metrics={
-            "success_rate": _pct(project.target_success_rate or settings.target_success_rate),
-            "duration": c.value(
-                "Target sync duration", project.target_sync_duration, "Projects > Target Sync Duration"
-            ),
-            "error_rate": _pct(project.target_error_rate or settings.target_error_rate),
-            "accuracy": c.value("Accuracy metric", project.accuracy_metric, "Projects > Accuracy Metric"),
-            "response_time": c.value(
-                "Response-time target", project.response_time_target, "Projects > Response Time Target"
-            ),
-        },
-        tools={
-            "logs": c.value(
-                "Log location", project.log_location or settings.log_location, "Projects > Log Location, or Settings"
-            ),
-            "dashboard": c.value("Dashboard URL", project.dashboard_url, "Projects > Dashboard URL"),
-            "alerts": c.value(
-                "Alert destination",
-                project.alert_destination or settings.alert_destination,
-                "Projects > Alert Destination, or Settings",
-            ),
-            "incidents": c.value(
-                "Incident tool",
-                project.incident_tool or settings.incident_tool,
-                "Projects > Incident Tool, or Settings",
-            ),
-        },
-        alerts=[
-            (
-                a.alert,
-                a.threshold or Tbd("Alert threshold", "Alerts > Threshold"),
-                a.severity or Tbd("Alert severity", "Alerts > Severity"),
-                a.response_time or Tbd("Response time", "Alerts > Response Time"),
-            )
-            for a in project.alerts
-        ]
-        or list(DEFAULT_ALERTS),
-        alerts_are_default=not project.alerts,
-        questions=[o for o in project.open_items if o.type == "Question"],
-        blockers=[o for o in project.open_items if o.type == "Blocker"],
-        assumptions=[o for o in project.open_items if o.type == "Assumption"],
-        success_criteria=c.items(
-            "Success criteria", [s.criterion for s in project.success_criteria], "Success Criteria sheet"
-        ),
-        monitoring_hours=monitoring_hours,
-        stabilization_days=stabilization,
-        version=project.document_version or "1.0",
-        document_owner=project.document_owner or pm,
-        next_review=plan_date + timedelta(days=settings.review_interval_days),
-        savings=savings,
-        roi_figures=roi,
-        completeness=c,
+        project.monitoring_period_hours or settings.monitoring_period_hours,
+        project.stabilization_period_days or settings.stabilization_period_days,
     )
-    return ctx
 
 
-def _pct(share: float) -> str:
-    text = f"{share * 100:.2f}".rstrip("0").rstrip(".")
-    return text
-
-
-def _types(project: Project, a: Match, b: Match) -> tuple[tuple[str, ...], str]:
+def _types(c: Completeness, project: Project, a: Match, b: Match) -> tuple[str, ...]:
     if project.integration_type:
-        return project.integration_type, "set in the intake"
+        return project.integration_type
     types = integration_types(a, b)
     if types:
-        return types, f"detected from {project.system_a} and {project.system_b}"
+        return types
     unknown = [m.query for m in (a, b) if m.system is None]
     if unknown:
-        return (
-            (),
-            f"not determined: {compose.join_words(unknown)} {'is' if len(unknown) == 1 else 'are'} not in the systems catalog",
+        c.find(
+            "integration-type",
+            f"Integration type not determined: {compose.join_words(unknown)} "
+            f"{'is' if len(unknown) == 1 else 'are'} not in the systems catalog.",
         )
-    return (), "not determined: neither system is an accounting, marketing, fulfillment, inventory or POS system"
+    else:
+        c.find(
+            "integration-type",
+            "Integration type not determined: neither system is an accounting, marketing, fulfillment, inventory "
+            "or POS system.",
+        )
+    return ()
 
 
 def _people(project: Project) -> dict[str, str]:
@@ -398,7 +757,7 @@ def _people(project: Project) -> dict[str, str]:
     return people
 
 
-def _phase_owners(people: dict[str, str], lead: Any, pm: Any) -> list[Any]:
+def _phase_owners(people: dict[str, str], lead: str | Tbd, pm: str | Tbd) -> list[str | Tbd]:
     return [
         people.get("Solutions Architect") or lead,
         lead,
@@ -408,7 +767,9 @@ def _phase_owners(people: dict[str, str], lead: Any, pm: Any) -> list[Any]:
     ]
 
 
-def _team(c: Completeness, project: Project, people: dict[str, str], lead: Any, pm: Any) -> list[TeamRow]:
+def _team(
+    c: Completeness, project: Project, people: dict[str, str], lead: str | Tbd, pm: str | Tbd
+) -> tuple[TeamRow, ...]:
     rows: list[TeamRow] = []
     by_role: dict[str, list] = {}
     for member in project.team:
@@ -420,8 +781,9 @@ def _team(c: Completeness, project: Project, people: dict[str, str], lead: Any, 
     }
     for role in ROLE_ORDER + tuple(r for r in by_role if r not in ROLE_ORDER):
         members = by_role.get(role, [])
-        if overrides.get(role) and not any(m.name == overrides[role] for m in members):
-            rows.append(TeamRow(role, overrides[role], ROLE_DUTIES[role]))
+        override = overrides.get(role)
+        if override and not any(m.name == override for m in members):
+            rows.append(TeamRow(role, override, ROLE_DUTIES[role]))
             continue
         if not members and role in ROLE_ORDER:
             rows.append(
@@ -431,7 +793,7 @@ def _team(c: Completeness, project: Project, people: dict[str, str], lead: Any, 
             if role in ROLE_ORDER:
                 c.value(f"{role} name", m.name, "")
             rows.append(TeamRow(role, m.name, m.responsibilities or ROLE_DUTIES.get(role, ROLE_DUTIES["Other"])))
-    return rows
+    return tuple(rows)
 
 
 def _facts_row(project: Project, name: str):
@@ -439,59 +801,236 @@ def _facts_row(project: Project, name: str):
     return next((f for f in project.systems if derive.system_key(f.system) == key), None)
 
 
-def _api_facts(c: Completeness, name: str, project: Project) -> ApiFacts:
-    """Systems sheet first, else the catalog's figure (labelled with source and date), else TBD."""
-    row = _facts_row(project, name)
-    entry: CatalogSystem | None = lookup(name).system
-    used_catalog = False
+def cite(entry: CatalogSystem) -> str:
+    """A catalog figure's source as a client reads it: 'Shopify API documentation
+    (shopify.dev/docs/api/usage/rate-limits), Nov 2026'."""
+    year, _, month = entry.as_of.partition("-")
+    when = f"{_MONTHS[int(month) - 1]} {year}" if month.isdigit() and 1 <= int(month) <= 12 else entry.as_of
+    return f"{entry.name} API documentation ({entry.source}), {when}"
 
-    def pick(label: str, sheet_value: str | None, catalog_value: str | None, column: str) -> Any:
-        nonlocal used_catalog
+
+def _api_facts(c: Completeness, name: str, project: Project) -> ApiFacts:
+    """Systems sheet first, else the catalog's figure (cited, and listed as an assumption in the
+    review), else TBD."""
+    row = _facts_row(project, name)
+    match = lookup(name)
+    entry: CatalogSystem | None = match.system
+    used: list[str] = []
+
+    def pick(label: str, sheet_value: str | None, catalog_value: str | None, column: str) -> str | Tbd:
         if sheet_value:
             return c.value(f"{name} {label}", sheet_value, "")
-        if catalog_value and catalog_value.strip().upper() not in ("UNVERIFIED", "-", ""):
-            used_catalog = True
+        if entry and catalog_value and catalog_value.strip().upper() not in ("UNVERIFIED", "-", ""):
             text = catalog_value.replace("(UNVERIFIED)", "(unverified)").replace("UNVERIFIED", "unverified")
-            return c.value(f"{name} {label}", text[0].upper() + text[1:], "")
+            text = text[0].upper() + text[1:]
+            used.append(label)
+            c.note_assumption(
+                f"{name} {label}",
+                text,
+                f"systems catalog: {entry.source}, as of {entry.as_of}, confidence {entry.confidence}",
+            )
+            return c.value(f"{name} {label}", text, "")
         return c.value(f"{name} {label}", None, f"Systems sheet > {column} for {name}")
 
-    facts = dict(
-        rate_limit=pick("rate limit", row and row.rate_limit, entry and entry.rate_limit, "Rate Limit"),
-        webhooks=pick("webhook support", row and row.webhooks, entry and entry.webhooks, "Webhooks"),
-        batch=pick("batch operations", row and row.batch_operations, entry and entry.batch, "Batch Operations"),
-        quirks=pick("known quirks", row and row.known_quirks, entry and entry.quirks, "Known Quirks"),
-    )
-    note = ""
-    ambiguity = lookup(name).ambiguity
-    if ambiguity and entry:
-        note = f"{name} was read as {entry.name} ({ambiguity}); write the full product name on the Projects sheet if that is wrong. "
-    if used_catalog and entry:
-        note += f"Figures not given on the Systems sheet are vendor figures from the planforge catalog (source: {entry.source}; as of {entry.as_of}; confidence {entry.confidence}). Confirm them for the client's plan or tier."
-    return ApiFacts(name=name, catalog_note=note, account_details=row.account_details if row else None, **facts)
-
-
-def _risks(c: Completeness, risks: list[Risk], lead: Any) -> list[RiskRow]:
-    c.items("Project risks", risks, "Risks sheet")
-    return [
-        RiskRow(
-            r.risk,
-            r.likelihood,
-            r.impact,
-            r.mitigation or Tbd("Risk mitigation", f"Risks > Mitigation, row {r.row}"),
-            r.owner or lead,
+    rate = pick("rate limit", row and row.rate_limit, entry and entry.rate_limit, "Rate Limit")
+    hooks = pick("webhook support", row and row.webhooks, entry and entry.webhooks, "Webhooks")
+    batch = pick("batch operations", row and row.batch_operations, entry and entry.batch, "Batch Operations")
+    quirks = pick("known quirks", row and row.known_quirks, entry and entry.quirks, "Known Quirks")
+    if match.ambiguity and entry:
+        c.find(
+            "system-name",
+            f"{name} was read as {entry.name} ({match.ambiguity}); write the full product name on the Projects "
+            "sheet if that is wrong.",
         )
-        for r in risks
-    ]
+    source = ""
+    if used and entry:
+        source = (
+            f"Source of the {compose.join_words(used)}: {cite(entry)}. These published figures are assumed until "
+            "confirmed for the account's plan and tier."
+        )
+    return ApiFacts(name, rate, hooks, batch, quirks, source, row.account_details if row else None)
 
 
-def _scenarios(project: Project) -> dict[str, Any]:
-    out: dict[str, Any] = {"happy": [], "edge": [], "error": [], "security": [], "performance": None}
+def _dependencies(c: Completeness, project: Project, settings: Settings, api: tuple[ApiFacts, ...]) -> Dependencies:
+    access = tuple(
+        Access(
+            f.name,
+            c.value(f"{f.name} account details", f.account_details, f"Systems sheet > Account Details for {f.name}"),
+        )
+        for f in api[:2]
+    )
+    migration = None
+    if derive.has_migration(project):
+        migration = Migration(
+            *(
+                c.value(label, getattr(project, key), f"Projects > {label}")
+                for key, label in (
+                    ("migration_scope", "Migration Scope"),
+                    ("migration_cleanup", "Migration Cleanup"),
+                    ("migration_strategy", "Migration Strategy"),
+                    ("migration_time", "Migration Time"),
+                )
+            )
+        )
+    return Dependencies(
+        project.system_a,
+        project.system_b,
+        access,
+        c.pick(
+            "Hosting provider",
+            project.hosting_provider,
+            settings.hosting_provider,
+            "Projects > Hosting Provider",
+            "Settings > Hosting Provider (firm standard)",
+        ),
+        c.pick(
+            "Secret manager",
+            project.secret_manager,
+            settings.secret_manager,
+            "Projects > Secret Manager",
+            "Settings > Secret Manager (firm standard)",
+        ),
+        c.pick(
+            "Monitoring tool",
+            project.monitoring_tool,
+            settings.monitoring_tool,
+            "Projects > Monitoring Tool",
+            "Settings > Monitoring Tool (firm standard)",
+        ),
+        tuple(d.strip() for d in (project.additional_dependencies or "").split(";") if d.strip()),
+        api,
+        migration,
+    )
+
+
+def _risks(c: Completeness, risks: list[Risk]) -> tuple[RiskRow, ...]:
+    """A blank owner reads 'Owner to be assigned' (and is listed for the review), never a guessed person."""
+    c.items("Project risks", risks, "Risks sheet")
+    rows = []
+    for r in risks:
+        owner = r.owner
+        if not owner:
+            c.todo(f"Owner of risk {r.row}", f"Risks > Owner, row {r.row}")
+            owner = "Owner to be assigned"
+        mitigation = r.mitigation or c.todo(f"Mitigation of risk {r.row}", f"Risks > Mitigation, row {r.row}")
+        rows.append(RiskRow(r.risk, r.likelihood, r.impact, mitigation, owner))
+    return tuple(rows)
+
+
+@dataclass(frozen=True)
+class _Scenarios:
+    happy: list[str]
+    edge: list[str]
+    error: list[str]
+    security: list[str]
+    performance: str | None
+
+
+def _scenarios(project: Project) -> _Scenarios:
+    kinds: dict[str, list[str]] = {"Happy Path": [], "Edge Case": [], "Error Handling": [], "Security": []}
+    performance = None
     for s in project.test_scenarios:
         kind = s.type or "Happy Path"
         if kind == "Performance":
-            out["performance"] = out["performance"] or s.scenario
+            performance = performance or s.scenario
         else:
-            out[
-                {"Happy Path": "happy", "Edge Case": "edge", "Error Handling": "error", "Security": "security"}[kind]
-            ].append(s.scenario)
-    return out
+            kinds[kind].append(s.scenario)
+    return _Scenarios(kinds["Happy Path"], kinds["Edge Case"], kinds["Error Handling"], kinds["Security"], performance)
+
+
+def _testing(c: Completeness, project: Project, test_cases: DocumentRef) -> Testing:
+    scen = _scenarios(project)
+    source: Shown = project.test_data_source or c.assume(
+        "Test data source",
+        f"Vendor test environments (sandboxes) of {project.system_a} and {project.system_b}",
+        "Projects > Test Data Source is blank; the standard approach assumes both vendors offer a sandbox",
+    )
+    return Testing(
+        c.value(
+            "Performance targets", project.performance_targets or scen.performance, "Projects > Performance Targets"
+        ),
+        TestData(
+            source,
+            c.value("Test data volume", project.test_data_volume, "Projects > Test Data Volume"),
+            c.value("Test data approach", project.test_data_approach, "Projects > Test Data Approach"),
+            c.value("Test data refresh", project.test_data_refresh, "Projects > Test Data Refresh"),
+        ),
+        tuple(
+            c.items("UAT scenarios", scen.happy, "Test Scenarios sheet, type Happy Path")
+            + c.items("Error scenarios", scen.error, "Test Scenarios sheet, type Error Handling")
+        ),
+        test_cases,
+    )
+
+
+def _deployment(c: Completeness, project: Project) -> Deployment:
+    steps = tuple(s.step + (f" ({s.owner})" if s.owner else "") for s in project.deployment_steps)
+    if not steps:
+        steps = tuple(compose.default_steps(project))
+        c.note_assumption("Deployment steps", "standard cutover steps", "Deployment Steps sheet is empty")
+    return Deployment(
+        project.client_name,
+        project.system_b,
+        c.value("Deployment strategy", project.deployment_strategy, "Projects > Deployment Strategy"),
+        c.value("Deployment window", project.deployment_window, "Projects > Deployment Window"),
+        c.value("Rollback criteria", project.rollback_criteria, "Projects > Rollback Criteria"),
+        c.value("Rollback time", project.rollback_time, "Projects > Rollback Time"),
+        steps,
+        not project.deployment_steps,
+    )
+
+
+def _pct(share: float) -> str:
+    return f"{share * 100:.2f}".rstrip("0").rstrip(".") + "%"
+
+
+def _monitoring(c: Completeness, project: Project, settings: Settings) -> Monitoring:
+    def rate(label: str, given: float | None, default: float, setting: str) -> Shown:
+        if given is not None:
+            return _pct(given)
+        return c.assume(label, _pct(default), f"Settings > {setting} (firm standard)")
+
+    metrics = Metrics(
+        rate("Target success rate", project.target_success_rate, settings.target_success_rate, "Target Success Rate"),
+        c.value("Target sync duration", project.target_sync_duration, "Projects > Target Sync Duration"),
+        rate("Target error rate", project.target_error_rate, settings.target_error_rate, "Target Error Rate"),
+        c.value("Accuracy metric", project.accuracy_metric, "Projects > Accuracy Metric"),
+        c.value("Response-time target", project.response_time_target, "Projects > Response Time Target"),
+    )
+    tools = Tools(
+        c.pick(
+            "Log location",
+            project.log_location,
+            settings.log_location,
+            "Projects > Log Location",
+            "Settings > Log Location (firm standard)",
+        ),
+        c.value("Dashboard URL", project.dashboard_url, "Projects > Dashboard URL"),
+        c.pick(
+            "Alert destination",
+            project.alert_destination,
+            settings.alert_destination,
+            "Projects > Alert Destination",
+            "Settings > Alert Destination (firm standard)",
+        ),
+        c.pick(
+            "Incident tool",
+            project.incident_tool,
+            settings.incident_tool,
+            "Projects > Incident Tool",
+            "Settings > Incident Tool (firm standard)",
+        ),
+    )
+    alerts = tuple(
+        AlertRow(
+            a.alert,
+            a.threshold or c.todo(f"Threshold of alert {a.row}", f"Alerts > Threshold, row {a.row}"),
+            a.severity or c.todo(f"Severity of alert {a.row}", f"Alerts > Severity, row {a.row}"),
+            a.response_time or c.todo(f"Response time of alert {a.row}", f"Alerts > Response Time, row {a.row}"),
+        )
+        for a in project.alerts
+    )
+    if not alerts:
+        alerts = tuple(AlertRow(*row) for row in DEFAULT_ALERTS)
+        c.note_assumption("Alert thresholds", "standard alerts", "Alerts sheet is empty")
+    return Monitoring(metrics, tools, alerts, not project.alerts)

@@ -19,7 +19,7 @@ import jinja2
 from .completeness import Tbd
 from .derive import long_date
 from .errors import TemplateError
-from .plan_context import PlanContext
+from .plan_context import PlanContext, Review
 
 TBD_MARK = "[TBD]"
 _ALWAYS = re.compile(r"([\\`*_\[\]<|~])")
@@ -77,6 +77,66 @@ def table_cell(value: Any) -> Markdown:
         return Markdown(TBD_MARK)
     lines = [escape_inline(line) for line in _CONTROL.sub("", str(value)).splitlines() if line.strip()]
     return Markdown("<br>".join(lines) if lines else "")
+
+
+_BULLET = re.compile(r"[-*\u2022\u00b7\u2013]\s+|\d{1,3}[.)]\s+")
+
+
+def _lines(value: Any) -> list[tuple[bool, str]]:
+    """Analyst text split into (is_bullet, text) lines; blank lines dropped."""
+    out = []
+    for line in _CONTROL.sub("", str(value)).splitlines():
+        text = line.strip()
+        if not text:
+            continue
+        m = _BULLET.match(text)
+        out.append((True, text[m.end() :]) if m and text[m.end() :] else (False, text))
+    return out
+
+
+def item_lines(value: Any) -> Markdown:
+    """Multi-line analyst text inside a list item or sentence: each line kept (a hard line
+    break), lines typed as bullets become a nested list; every line escaped, so still inert."""
+    if isinstance(value, Markdown):
+        return value
+    if value is None or isinstance(value, Tbd) or not isinstance(value, str):
+        return escape_inline(value)
+    lines = _lines(value)
+    if len(lines) <= 1:
+        return escape_inline(lines[0][1] if lines else "")
+    parts: list[str] = []
+    for i, (bullet, text) in enumerate(lines):
+        body = escape_inline(text)
+        if bullet:
+            parts.append(f"\n   - {body}")
+        elif i == 0:
+            parts.append(body)
+        else:
+            parts.append(("  \n   " if not lines[i - 1][0] else "\n\n   ") + body)
+    return Markdown("".join(parts))
+
+
+def blocks(value: Any) -> Markdown:
+    """Multi-line analyst text as top-level Markdown blocks: paragraphs (blank lines in the
+    cell separate them, single breaks stay line breaks) and bullet lines as a list. Inert."""
+    if value is None or isinstance(value, Tbd):
+        return Markdown(TBD_MARK)
+    out: list[str] = []
+    for para in re.split(r"\n[ \t]*\n", _CONTROL.sub("", str(value).replace("\r\n", "\n"))):
+        lines = _lines(para)
+        if not lines:
+            continue
+        chunk: list[str] = []
+        for i, (bullet, text) in enumerate(lines):
+            body = escape_inline(text)
+            if bullet:
+                chunk.append(("\n" if i and not lines[i - 1][0] else "") + f"- {body}\n")
+            else:
+                sep = "\n" if i and lines[i - 1][0] else ""
+                nxt = i + 1 < len(lines) and not lines[i + 1][0]
+                chunk.append(sep + body + ("  \n" if nxt else "\n"))
+        out.append("".join(chunk).rstrip("\n"))
+    return Markdown("\n\n".join(out))
 
 
 def format_date(value: Any) -> str:
@@ -190,7 +250,15 @@ def environment(flavor: str = "md") -> jinja2.Environment:
         auto_reload=False,
     )
     env.filters.update(
-        md=escape_inline, cell=table_cell, date=format_date, percent=percent, owner_due=owner_due, code=code_span
+        md=escape_inline,
+        item_lines=item_lines,
+        md_lines=item_lines,
+        blocks=blocks,
+        cell=table_cell,
+        date=format_date,
+        percent=percent,
+        owner_due=owner_due,
+        code=code_span,
     )
     env.filters["rendered"] = _rendered
     env.tests["tbd"] = is_tbd
@@ -221,5 +289,16 @@ def render_markdown(ctx: PlanContext) -> str:
     """One plan as Markdown. Normalises blank-line runs so the layout is stable."""
     text = render_template("plan/plan.md.j2", p=ctx, project=ctx.project)
     while "\n\n\n" in text:  # optional blocks may leave blank-line runs; str.replace beats a regex here
+        text = text.replace("\n\n\n", "\n\n")
+    return text.rstrip("\n") + "\n"
+
+
+def render_review(ctx: PlanContext | Review) -> str:
+    """The team's review document of one plan (``<ID>-review.md``): completeness, every TBD with
+    the sheet and column to fill, every assumption, default and catalog value used, and the
+    coherence findings. Never sent to the client."""
+    review = ctx.review if isinstance(ctx, PlanContext) else ctx
+    text = render_template("review/review.md.j2", r=review)
+    while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
     return text.rstrip("\n") + "\n"

@@ -957,6 +957,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("log_location", "Log Location", "text", None, "Firm-standard log destination."),
     Setting("alert_destination", "Alert Destination", "text", None, "Firm-standard alert channel."),
     Setting("incident_tool", "Incident Tool", "text", None, "Firm-standard incident tracker."),
+    Setting(
+        "holiday_country",
+        "Holiday Country",
+        "text",
+        None,
+        "Country (or country-region) whose public holidays plans skip like weekends, e.g. US, GB, US-NY, CA-ON.",
+    ),
+    Setting(
+        "closure_dates",
+        "Closure Dates",
+        "text",
+        None,
+        "Firm closure days plans skip like weekends, as dates separated by commas, e.g. 2026-12-24, 2026-12-31.",
+    ),
 )
 SETTINGS_SHEET = "Settings"
 INSTRUCTIONS_SHEET = "Instructions"
