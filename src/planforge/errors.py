@@ -145,6 +145,56 @@ CODES: dict[str, tuple[str, str, str]] = {
         "Plan from an earlier run whose project is no longer in the intake",
         "Delete it if the project was dropped.",
     ),
+    "out-of-range": (
+        ERROR,
+        "{value_repr} is out of range: {why}",
+        "Check the figure; the accepted ranges are in docs/intake-reference.md.",
+    ),
+    "ambiguous-number": (
+        WARNING,
+        "{value_repr} is ambiguous; read as {reading}",
+        "Type it without thousands separators (18500) or with two decimals (18.500,00 or 18,500.00).",
+    ),
+    "ambiguous-percent": (
+        WARNING,
+        "{value_repr} is ambiguous for a rate; read as {reading}",
+        "Type the percent sign (0.5%) to remove the doubt.",
+    ),
+    "currency-mismatch": (
+        ERROR,
+        "{value_repr} is written in {written}, but the project's currency is {currency}",
+        "Convert the amount to {currency}, or set the Currency column (Projects) or setting.",
+    ),
+    "implausible-value": (
+        WARNING,
+        "{value_repr} is unusual for {column}; read as {reading} (usual: {usual})",
+        "Check the figure; correct it if it was meant differently.",
+    ),
+    "implausible-roi": (
+        WARNING,
+        "First-year ROI of {ratio} is implausible; the budget was read as {reading}",
+        "Check Budget and the hours on Pain Points (a thousands separator read as a decimal point?).",
+    ),
+    "id-normalised": (
+        WARNING,
+        "Project ID {typed} holds invisible characters, unusual spaces or dashes; read as {assumed}",
+        "Retype the ID with plain letters, digits and '-'.",
+    ),
+    "id-case-mismatch": (
+        WARNING,
+        "Project ID {value_repr} differs only in letter case from {assumed} on the Projects sheet; matched to it",
+        "Type the ID exactly as on the Projects sheet.",
+    ),
+    "similar-names": (
+        WARNING,
+        "{value_repr} differs only by accents or case from {other} at {other_cell}; counted as two people",
+        "Spell each person's name the same way everywhere.",
+    ),
+    "merged-id-filled": (
+        WARNING,
+        "Project ID is blank under the merged cells {value}; read as {assumed}",
+        "Unmerge the cells and type the ID on each row.",
+    ),
 }
 
 
