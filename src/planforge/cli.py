@@ -76,11 +76,14 @@ def init(path: Path, force: bool) -> None:
 @main.command()
 @click.argument("intakes", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def validate(intakes: tuple[Path, ...], as_json: bool) -> None:
+@click.option(
+    "--date", "plan_date", default=None, metavar="YYYY-MM-DD", help="Run date for plausibility (default: today)."
+)
+def validate(intakes: tuple[Path, ...], as_json: bool, plan_date: str | None) -> None:
     """Check intake workbook(s) and report every problem at its cell."""
     from .validate import validate_files
 
-    report = validate_files(_expand(intakes))
+    report = validate_files(_expand(intakes), as_of=_parse_date(plan_date))
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -156,13 +159,21 @@ def generate(
     seconds = time.perf_counter() - started
     line = f"Wrote {plans} plan(s){' and the portfolio summary' if not no_summary else ''} to {escape(str(out_dir))} in {seconds:.1f} s"
     if skipped:
-        line += (
-            f"; [red]skipped {skipped} project(s) with errors[/red]: {escape(', '.join(sorted(result.skipped)[:10]))}"
-        )
+        why = ", ".join(_held_back_reason(pid, ps) for pid, ps in sorted(result.skipped.items())[:10])
+        line += f"; [red]held back {skipped} project(s) with errors[/red]: {escape(why)}"
     if result.stale:
         line += f"; {len(result.stale)} file(s) from earlier runs not rewritten (see warnings)"
     out.print(line)
     sys.exit(0 if result.ok else 1)
+
+
+def _held_back_reason(pid: str, problems: list[Problem]) -> str:
+    """'ACME-001 (Risks!C14: invalid-choice, +2 more)': the project and its first error's cell."""
+    if not problems:
+        return pid
+    first = problems[0]
+    more = f", +{len(problems) - 1} more" if len(problems) > 1 else ""
+    return f"{pid} ({first.location}: {first.code}{more})"
 
 
 def _expand(paths: tuple[Path, ...]) -> list[Path]:
@@ -174,9 +185,12 @@ def _parse_date(text: str | None) -> date:
     if text is None:
         return date.today()
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise UsageError(f"--date {text!r} is not a date like 2026-01-15") from None
+    if not date(1900, 1, 1) <= day <= date(2200, 12, 31):
+        raise UsageError(f"--date {text!r} is outside 1900-01-01 to 2200-12-31")
+    return day
 
 
 def _print_problems(problems: list[Problem]) -> None:

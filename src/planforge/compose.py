@@ -12,6 +12,7 @@ from typing import Any
 from . import derive
 from .completeness import Completeness
 from .model import Objective, PainPoint, Project, Settings
+from .money import format_money, format_rate
 
 TYPE_LABELS = {
     "accounting": "accounting",
@@ -207,15 +208,15 @@ def reduction_text(share: float, estimated: bool) -> str:
     )
 
 
-def roi_text(c: Completeness, roi: derive.Roi | None, savings: derive.Savings | None) -> Any:
+def roi_text(c: Completeness, roi: derive.Roi | None, savings: derive.Savings | None, currency: str = "USD") -> Any:
     """ROI and payback when the budget is known; otherwise the annual value and what is missing."""
     if roi is None:
         return c.value("ROI", None, "Pain Points > Hours per Week (time savings are needed for ROI)")
-    value = f"${roi.annual_value:,.0f} a year in staff time ({savings.annual_hours:,.0f} h at ${roi.hourly_rate:,.2f}/h, {roi.rate_source})"
+    value = f"{format_money(roi.annual_value, currency)} a year in staff time ({savings.annual_hours:,.0f} h at {format_rate(roi.hourly_rate, currency)}/h, {roi.rate_source})"
     if roi.roi is None:
         c.value("Project budget", None, "Projects > Budget")
         return value + "; ROI and payback need the project budget"
     c.value("Project budget", roi.budget, "")
     ratio = f"{roi.roi * 100:,.0f}%".replace("-", "\u2212")
     later = ", positive in year two" if roi.roi < 0 else ""
-    return f"Pays back in {roi.payback_months:,.1f} months on a ${roi.budget:,.0f} budget (first-year ROI {ratio}{later}); {value}"
+    return f"Pays back in {roi.payback_months:,.1f} months on a {format_money(roi.budget.quantize(1), currency)} budget (first-year ROI {ratio}{later}); {value}"

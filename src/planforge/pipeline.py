@@ -20,7 +20,7 @@ from pathlib import Path
 from .errors import Problem, UsageError, ValidationFailed, make_problem
 from .model import Project
 from .plan_context import PlanContext, build_context
-from .validate import Report, read_all, validate_workbooks
+from .validate import Report, plausibility_after_derive, read_all, validate_workbooks
 from .write import inside, prepare_out_dir
 
 PLAN_SUFFIX = "-implementation-plan"
@@ -114,7 +114,7 @@ def _generate(
     with _timed(timings, "read"):
         raws, problems = read_all(paths)
     with _timed(timings, "validate"):
-        report = validate_workbooks(raws, problems)
+        report = validate_workbooks(raws, problems, as_of=plan_date)
         del raws
     if strict and report.errors:
         raise ValidationFailed(f"{len(report.errors)} error(s) in the intake; --strict wrote nothing", report)
@@ -126,6 +126,8 @@ def _generate(
     with _timed(timings, "derive"):
         portfolio = report.portfolio
         result.contexts = [build_context(p, portfolio.settings_for(p), plan_date) for p in projects]
+        for ctx in result.contexts:
+            report.problems += plausibility_after_derive(ctx.project, ctx.roi_figures.roi if ctx.roi_figures else None)
     result.stale = _stale_outputs(out, report, [c.project.project_id for c in result.contexts], formats, summary, only)
     for path, code in result.stale:
         report.problems.append(make_problem(code, file=path.name))

@@ -244,7 +244,7 @@ def build_context(project: Project, settings: Settings, plan_date: date) -> Plan
         ),
         time_savings=compose.savings_text(c, savings, settings),
         error_reduction=compose.reduction_text(reduction, estimated),
-        roi=compose.roi_text(c, roi, savings),
+        roi=compose.roi_text(c, roi, savings, project.currency),
         rationale=rationale,
         workflows=[(w.workflow, w.spec_section) for w in c.items("Workflows", project.workflows, "Workflows sheet")],
         team=_team(c, project, people, lead, pm),
