@@ -185,6 +185,8 @@ def _number(value: Any, *, money: bool = False, expected: str = "a number", hint
     try:
         amount = read_number(str(value), money=money)
     except NotANumber:
+        if str(value).strip().isdigit():  # hundreds of digits: a number, but far too large
+            raise BadValue("out-of-range", why="it has far too many digits") from None
         raise BadValue("wrong-type", expected=expected, hint=hint) from None
     if amount.ambiguity:
         return Reading(amount.value, "ambiguous-number", {"reading": amount.ambiguity}, amount.currencies)
