@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from .money import NotANumber, currency_code, read_number
@@ -85,16 +86,26 @@ def is_placeholder(value: Any) -> bool:
     """TBD, TBC, ?, N/A, n/a, -, none ... (any case, spacing or trailing dot): a blank cell."""
     if type(value) is not str or len(value) > 16:
         return False
+    return placeholder(value)
+
+
+@lru_cache(maxsize=1 << 14)
+def placeholder(value: str) -> bool:
+    """Memoised: short cells repeat (Low, High, Yes, names) across thousands of rows."""
     return " ".join(value.split()).strip(". ").casefold() in PLACEHOLDERS or not value.strip()
 
 
 def fold_spaces(text: str) -> str:
     """NFKC, invisible characters removed, every run of whitespace (NBSP included) one space, trimmed."""
+    if text.isascii():  # NFKC and the invisible characters leave ASCII unchanged
+        return " ".join(text.split())
     return " ".join(unicodedata.normalize("NFKC", text).translate(_INVISIBLE).split())
 
 
 def fold_identity(text: str) -> str:
     """How IDs and names are compared: fold_spaces plus every dash and minus as '-'."""
+    if text.isascii():
+        return " ".join(text.split())
     return fold_spaces(text.translate(_DASHES)).translate(_DASHES)
 
 
@@ -343,6 +354,7 @@ def parse_bool(value: Any) -> bool:
     raise BadValue("wrong-type", expected="Yes or No", hint="Type Yes or No.")
 
 
+@lru_cache(maxsize=1 << 14)
 def choice_key(text: str) -> str:
     """How choices are compared: NFKC, case, spacing and punctuation ignored ('Blue/Green' = 'Blue-green')."""
     return "".join(c for c in unicodedata.normalize("NFKC", text).casefold() if c.isalnum())

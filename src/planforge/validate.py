@@ -50,6 +50,7 @@ from .parse import (
     is_placeholder,
     parse_text,
     parser_for,
+    placeholder,
     show_invisible,
 )
 
@@ -367,7 +368,7 @@ class _Checker:
                 kind = "formula-no-value" if flag.kind == "formula" else "error-cell"
                 found.append((kind, col, j, {"value": flag.value or None}))
                 continue
-            if value is None or (type(value) is str and len(value) <= 16 and is_placeholder(value)):
+            if value is None or (type(value) is str and len(value) <= 16 and placeholder(value)):
                 if col.required:
                     found.append(("required-missing", col, j, {}))
                 continue
