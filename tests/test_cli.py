@@ -58,7 +58,7 @@ def test_generate_exit_1_when_a_project_fails_but_writes_the_rest(book, tmp_path
     result = run("generate", path, "-o", tmp_path / "out", "--date", "2026-01-15")
     assert result.exit_code == 1
     assert (tmp_path / "out" / "P-1-implementation-plan.md").exists()
-    assert "skipped 1 project(s) with errors: P-2" in result.output
+    assert "held back 1 project(s) with errors: P-2 (Projects!F3 (Confidence): wrong-type)" in result.output
 
 
 def test_init_refuses_to_overwrite(tmp_path):

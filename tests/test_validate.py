@@ -159,11 +159,11 @@ def test_hidden_sheet_is_noticed(book):
     assert len(report.portfolio.projects[0].risks) == 1
 
 
-def test_ids_stay_text_and_na_is_text(book):
+def test_ids_stay_text_and_na_is_text_but_none_is_blank(book):
     projects = [PROJECT_HEADER + ["Data Volume"], ["00123", "n", "NA", "Shopify", "Klaviyo", None, None, "None"]]
     report = validate_files([book(Projects=projects)])
     project = report.portfolio.projects[0]
-    assert (project.project_id, project.client_name, project.data_volume) == ("00123", "NA", "None")
+    assert (project.project_id, project.client_name, project.data_volume) == ("00123", "NA", None)
 
 
 def test_numeric_id_cell_becomes_text(book):

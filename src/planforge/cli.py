@@ -11,7 +11,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from ._version import __version__
 from .errors import ERROR, PlanforgeError, Problem, UsageError, ValidationFailed
 from .names import FORMATS
-from .pipeline import GenerateOptions
+from .pipeline import EARLIEST_PLAN_DATE, LATEST_PLAN_DATE, GenerateOptions
 from .pipeline import generate as run
 from .validate import validate_files
 from .writers.intake_template import write_intake_template
@@ -104,11 +104,21 @@ def _configure_logging(verbose: int, quiet: bool) -> None:
 @main.command()
 @click.argument("intakes", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--date",
+    "plan_date",
+    default=None,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Run date for plausibility checks, YYYY-MM-DD (default: today).",
+)
 @_verbosity
-def validate(intakes: tuple[Path, ...], as_json: bool, verbose: int, quiet: bool) -> None:
+def validate(intakes: tuple[Path, ...], as_json: bool, plan_date: datetime | None, verbose: int, quiet: bool) -> None:
     """Check intake workbook(s) and report every problem at its cell."""
     _configure_logging(verbose, quiet)
-    report = validate_files(_expand(intakes))
+    day = plan_date.date() if plan_date else date.today()
+    if not EARLIEST_PLAN_DATE <= day <= LATEST_PLAN_DATE:
+        raise UsageError(f"--date {day.isoformat()} is outside {EARLIEST_PLAN_DATE.year}-{LATEST_PLAN_DATE.year}")
+    report = validate_files(_expand(intakes), as_of=day)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -210,14 +220,22 @@ def generate(
     seconds = time.perf_counter() - started
     line = f"Wrote {plans} plan(s){' and the portfolio summary' if not no_summary else ''} to {escape(str(out_dir))} in {seconds:.1f} s"
     if skipped:
-        line += (
-            f"; [red]skipped {skipped} project(s) with errors[/red]: {escape(', '.join(sorted(result.skipped)[:10]))}"
-        )
+        why = ", ".join(_held_back_reason(pid, ps) for pid, ps in sorted(result.skipped.items())[:10])
+        line += f"; [red]held back {skipped} project(s) with errors[/red]: {escape(why)}"
     if result.stale:
         line += f"; {len(result.stale)} file(s) from earlier runs not rewritten (see warnings)"
     if not quiet:
         out.print(line)
     sys.exit(0 if result.ok else 1)
+
+
+def _held_back_reason(pid: str, problems: list[Problem]) -> str:
+    """'ACME-001 (Risks!C14: invalid-choice, +2 more)': the project and its first error's cell."""
+    if not problems:
+        return pid
+    first = problems[0]
+    more = f", +{len(problems) - 1} more" if len(problems) > 1 else ""
+    return f"{pid} ({first.location}: {first.code}{more})"
 
 
 def _expand(paths: tuple[Path, ...]) -> list[Path]:

@@ -16,6 +16,7 @@ from .catalog import known_words
 from .completeness import Completeness
 from .derive import number
 from .model import Objective, PainPoint, Project, Settings, Workflow
+from .money import format_money, format_rate
 
 TYPE_LABELS = {
     "accounting": "accounting",
@@ -328,14 +329,14 @@ def reduction_text(c: Completeness, share: float, estimated: bool) -> str:
     return f"About {text} (estimate, assumed: typical of automating manual data entry, not yet measured)"
 
 
-def roi_text(c: Completeness, roi: derive.Roi | None, savings: derive.Savings | None) -> Any:
+def roi_text(c: Completeness, roi: derive.Roi | None, savings: derive.Savings | None, currency: str = "USD") -> Any:
     """ROI and payback when the budget is known; otherwise the annual value and what is missing."""
     if roi is None or savings is None:
         return c.value("ROI", None, "Pain Points > Hours per Week (time savings are needed for ROI)")
     if roi.rate_source != "project rate":
-        c.note_assumption("Hourly rate", f"${roi.hourly_rate:,.2f}", "Settings > Default Hourly Rate")
-    rate = f"${roi.hourly_rate:,.2f}/h" + (" assumed" if roi.rate_source != "project rate" else "")
-    value = f"${roi.annual_value:,.0f} a year in staff time ({savings.annual_hours:,.0f} h at {rate})"
+        c.note_assumption("Hourly rate", format_rate(roi.hourly_rate, currency), "Settings > Default Hourly Rate")
+    rate = f"{format_rate(roi.hourly_rate, currency)}/h" + (" assumed" if roi.rate_source != "project rate" else "")
+    value = f"{format_money(round(roi.annual_value), currency)} a year in staff time ({savings.annual_hours:,.0f} h at {rate})"
     if roi.roi is None or roi.payback_months is None or roi.budget is None:
         c.value("Project budget", None, "Projects > Budget")
         return value + "; ROI and payback follow once the budget is agreed"
@@ -343,4 +344,4 @@ def roi_text(c: Completeness, roi: derive.Roi | None, savings: derive.Savings | 
     ratio = f"{roi.roi * 100:,.0f}%".replace("-", "\u2212")
     later = ", positive in year two" if roi.roi < 0 else ""
     months = number(roi.payback_months)
-    return f"Pays back in {months} month{'s' if months != '1' else ''} on a ${roi.budget:,.0f} budget (first-year ROI {ratio}{later}); {value}"
+    return f"Pays back in {months} month{'s' if months != '1' else ''} on a {format_money(round(roi.budget), currency)} budget (first-year ROI {ratio}{later}); {value}"

@@ -34,7 +34,12 @@ def confidence_buffer(confidence: float | None, settings: Settings) -> float:
     return settings.buffer_below_50
 
 
-_VOLUME = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(k\b|thousand)?[^\d]{0,40}?\b(?:a|per|/|each)\s*(day|week|month)", re.I)
+#: Linear in the text: a number starts only where no digit, comma or point precedes it (so a long
+#: digit run is scanned once, not from each of its digits), and every gap after it is bounded.
+_VOLUME = re.compile(
+    r"(?<![\d,.])(\d{1,15}(?:,\d{3}){0,5}(?:\.\d{1,6})?)(?![\d,])\s{0,5}(k\b|thousand)?[^\d]{0,40}?\b(?:a|per|/|each)\s{0,5}(day|week|month)",
+    re.I,
+)
 
 
 def daily_volume(text: str | None) -> float | None:
@@ -235,10 +240,15 @@ _WORD_NUMBERS = {
     "an": 1,
     "a": 1,
 }
-_NUM = r"(\d+(?:\.\d+)?|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")"
+#: Linear in the text: numbers start only at the start of a digit run (lookbehind) and are at most
+#: 9 digits, word numbers start at a word boundary, and every gap is bounded.
+_NUM = (
+    r"((?<![\d.])\d{1,9}(?:\.\d{1,6})?(?![\d])|\b(?:" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r"))"
+)
 _HOURS = re.compile(
-    _NUM + r"(?:\s*(?:-|to)\s*(\d+(?:\.\d+)?))?\s*(?:hours?|hrs?|h)\b\.?\s*(?:of\s+\w+\s+)?"
-    r"(?:/|a|an|per|each|every)\s*(day|week|wk|month|mo|year|yr|business day|working day)\b",
+    _NUM
+    + r"(?:\s{0,3}(?:-|to)\s{0,3}(\d{1,9}(?:\.\d{1,6})?))?\s{0,3}(?:hours?|hrs?|h)\b\.?\s{0,3}(?:of\s{1,3}\w{1,30}\s{1,3})?"
+    r"(?:/|a|an|per|each|every)\s{0,3}(day|week|wk|month|mo|year|yr|business day|working day)\b",
     re.I,
 )
 _PER_WEEK = {

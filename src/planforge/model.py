@@ -2,6 +2,7 @@
 
 Field names equal the schema's column keys (a test holds them together), so a typo cannot
 silently drop a column. ``row`` is the Excel row the record came from, for messages.
+Names and IDs arrive folded (parse.fold_identity), so one person is one key in every sum.
 """
 
 from __future__ import annotations
@@ -140,6 +141,7 @@ class Project:
     current_state: str | None = None
     executive_summary: str | None = None
     approach_rationale: str | None = None
+    currency: str = "USD"  # the Projects cell, else Settings > Currency (resolved by validation)
     hourly_rate: Decimal | None = None
     budget: Decimal | None = None
     error_reduction: float | None = None
@@ -191,6 +193,7 @@ class Project:
 class Settings:
     """Firm-wide policy from the Settings sheet, defaults built in (schema.SETTINGS)."""
 
+    currency: str = "USD"
     default_hourly_rate: Decimal = Decimal(45)
     working_weeks_per_year: int = 48
     phase_days_low: tuple[int, ...] = (5, 10, 5, 2, 10)

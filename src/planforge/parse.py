@@ -1,25 +1,34 @@
-"""Cell value parsers, one per schema kind. Each returns the typed value or raises BadValue.
+"""Cell value parsers, one per schema kind. Each returns the typed value, a ``Reading`` (the value
+plus a warning saying how ambiguous text was read), or raises BadValue.
 
-Analysts type the same thing many ways; these accept the common ones and nothing ambiguous:
-85%, 0.85 and 85 are all 85%; "1,200" is 1200; dates are Excel dates, Excel serials or ISO text.
+Analysts type the same thing many ways; these accept the common ones and say so when a reading
+is not certain: 85%, 0.85 and 85 are all 85%; "1,200" is 1200 and "1.234,50" is 1234.50 (numbers
+are parsed with Babel, see money.py); dates are Excel dates, Excel serials or ISO text. Every value
+is checked against its column's declared bounds, so nothing downstream can overflow.
+Every regular expression here runs in time linear in the cell's length.
 """
 
 from __future__ import annotations
 
 import difflib
+import math
 import re
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
+
+from .money import NotANumber, currency_code, read_number
 
 MAX_TEXT = 32_767
 MAX_ID_LENGTH = 64
 _SAFE_ID = re.compile(r"[A-Za-z0-9._-]+")
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
-_NUMBER = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+")
 _TRUE = {"yes", "y", "true", "t", "1", "x", "✓", "✔", "si", "oui", "ja"}
-_FALSE = {"no", "n", "false", "f", "0", "-", "none", "non", "nein"}
+_FALSE = {"no", "n", "false", "f", "0", "non", "nein"}
 _DATE_FORMATS = (
     "%Y-%m-%d",
     "%Y/%m/%d",
@@ -33,6 +42,13 @@ _DATE_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
 )
 _EXCEL_EPOCH = date(1899, 12, 30)
+#: What analysts type for "not known yet" or "not applicable": read as a blank cell in every column
+#: kind (text included), so the plan shows [TBD] and completeness is not flattered.
+PLACEHOLDERS = frozenset({"tbd", "tbc", "tba", "?", "??", "???", "-", "--", "---", "n/k", "n/a", "none", "nil", "null"})
+#: Characters that draw nothing: removed before comparing IDs and names.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"))
+#: Every dash and minus folds to '-'.
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
 
 
 class BadValue(Exception):
@@ -42,6 +58,69 @@ class BadValue(Exception):
         super().__init__(code)
         self.code = code
         self.params = params
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A parsed value whose reading was not certain: ``code`` and ``params`` make the located
+    warning that says how the text was read. ``currency`` is the currency written with an amount."""
+
+    value: Any
+    code: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict)
+    currency: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """What a column declares beyond its kind (schema.Column): choices and their synonyms, the
+    bounds a value must lie within, and how a bare number in a percent column is read."""
+
+    choices: tuple[str, ...] = ()
+    synonyms: Mapping[str, str] = field(default_factory=dict)
+    bounds: tuple[Any, Any] | None = None
+    percent_reading: str = "auto"
+
+
+def is_placeholder(value: Any) -> bool:
+    """TBD, TBC, ?, N/A, n/a, -, none ... (any case, spacing or trailing dot): a blank cell."""
+    if type(value) is not str or len(value) > 16:
+        return False
+    return placeholder(value)
+
+
+@lru_cache(maxsize=1 << 14)
+def placeholder(value: str) -> bool:
+    """Memoised: short cells repeat (Low, High, Yes, names) across thousands of rows."""
+    return " ".join(value.split()).strip(". ").casefold() in PLACEHOLDERS or not value.strip()
+
+
+def fold_spaces(text: str) -> str:
+    """NFKC, invisible characters removed, every run of whitespace (NBSP included) one space, trimmed."""
+    if text.isascii():  # NFKC and the invisible characters leave ASCII unchanged
+        return " ".join(text.split())
+    return " ".join(unicodedata.normalize("NFKC", text).translate(_INVISIBLE).split())
+
+
+def fold_identity(text: str) -> str:
+    """How IDs and names are compared: fold_spaces plus every dash and minus as '-'."""
+    if text.isascii():
+        return " ".join(text.split())
+    return fold_spaces(text.translate(_DASHES)).translate(_DASHES)
+
+
+def accent_key(name: str) -> str:
+    """A name without accents or case: Zoë Müller and zoe muller share one key."""
+    decomposed = unicodedata.normalize("NFKD", fold_identity(name))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def show_invisible(text: str) -> str:
+    """Text with invisible and unusual space characters spelled out (``ACME-001U+200B``), for messages."""
+    return "".join(
+        f"U+{ord(c):04X}" if c != " " and (unicodedata.category(c) in ("Cf", "Zs", "Zl", "Zp", "Cc")) else c
+        for c in text
+    )
 
 
 def parse_text(value: Any) -> str:
@@ -60,8 +139,15 @@ def parse_text(value: Any) -> str:
     return text
 
 
-def parse_id(value: Any) -> str:
-    """IDs stay text: 00123 typed as text keeps its zeros; a numeric cell 123 becomes "123"."""
+def parse_name(value: Any) -> str:
+    """A person's name: spacing and invisible characters folded, so 'Dana\u00a0Whitfield' and
+    'Dana  Whitfield' are the same person as 'Dana Whitfield'."""
+    return fold_spaces(parse_text(value))
+
+
+def parse_id(value: Any) -> str | Reading:
+    """IDs stay text: 00123 typed as text keeps its zeros; a numeric cell 123 becomes "123".
+    Spacing, invisible characters and dashes are folded (ACME–001 is ACME-001), with a warning."""
     if isinstance(value, bool):
         raise BadValue("wrong-type", expected="a project ID", hint="Type the project's ID, e.g. ACME-001.")
     if isinstance(value, float) and value.is_integer():
@@ -72,7 +158,11 @@ def parse_id(value: Any) -> str:
             expected="a project ID (Excel turned it into a date)",
             hint="Format the column as Text and retype the ID.",
         )
-    return parse_text(value)
+    text = parse_text(value)
+    folded = fold_identity(text)
+    if folded != text and folded:
+        return Reading(folded, "id-normalised", {"typed": show_invisible(text), "assumed": folded})
+    return folded
 
 
 def id_problem(pid: str) -> str | None:
@@ -81,7 +171,7 @@ def id_problem(pid: str) -> str | None:
         return f"is {len(pid)} characters long (at most {MAX_ID_LENGTH})"
     if not _SAFE_ID.fullmatch(pid):
         bad = sorted({c for c in pid if not _SAFE_ID.fullmatch(c)})
-        shown = ", ".join(repr(c) for c in bad[:5])
+        shown = ", ".join(show_invisible(repr(c)) for c in bad[:5])
         return f"holds characters that are unsafe in a file name ({shown})"
     if set(pid) == {"."} or pid.startswith(".") or pid.endswith("."):
         return "starts or ends with '.', which is unsafe in a file name"
@@ -90,64 +180,148 @@ def id_problem(pid: str) -> str | None:
     return None
 
 
-def _number_from_text(text: str) -> float:
-    cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
-    for sym in ("$", "€", "£", "USD", "usd", "EUR", "GBP"):
-        cleaned = cleaned.replace(sym, "")
-    if not _NUMBER.fullmatch(cleaned):
-        raise ValueError(text)
-    return float(cleaned.replace(",", ""))
+_NUMBER_HINT = "Type a number such as 15 or 7.5."
 
 
-def parse_number(value: Any) -> float:
+def _number(value: Any, *, money: bool = False, expected: str = "a number", hint: str = _NUMBER_HINT) -> Reading:
+    """Any number cell or number text -> Reading(Decimal) (with the ambiguity, if any). Finite only."""
     if isinstance(value, (bool, date, datetime)):
-        raise BadValue("wrong-type", expected="a number", hint="Type a number such as 15 or 7.5.")
-    if isinstance(value, (int, float)):
-        return value
+        raise BadValue("wrong-type", expected=expected, hint=hint)
+    if isinstance(value, int):
+        return Reading(Decimal(value))
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise BadValue("out-of-range", why="it is not a finite number")
+        return Reading(Decimal(repr(value)))
     try:
-        return _number_from_text(str(value))
-    except ValueError:
-        raise BadValue("wrong-type", expected="a number", hint="Type a number such as 15 or 7.5.") from None
+        amount = read_number(str(value), money=money)
+    except NotANumber:
+        if str(value).strip().isdigit():  # hundreds of digits: a number, but far too large
+            raise BadValue("out-of-range", why="it has far too many digits") from None
+        raise BadValue("wrong-type", expected=expected, hint=hint) from None
+    if amount.ambiguity:
+        return Reading(amount.value, "ambiguous-number", {"reading": amount.ambiguity}, amount.currencies)
+    return Reading(amount.value, currency=amount.currencies)
 
 
-def parse_int(value: Any) -> int:
-    number = parse_number(value)
-    if float(number) != int(number) or number < 0:
-        raise BadValue("wrong-type", expected="a whole number", hint="Type a whole number such as 48.")
-    return int(number)
+def _check_bounds(value: Any, bounds: tuple[Any, Any] | None, shown: Callable[[Any], str] = str) -> None:
+    if bounds is None:
+        return
+    low, high = bounds
+    if not low <= value <= high:
+        raise BadValue("out-of-range", why=f"it must lie between {shown(low)} and {shown(high)}")
 
 
-def parse_money(value: Any) -> Decimal:
-    number = parse_number(value)
-    if number < 0:
-        raise BadValue("wrong-type", expected="an amount of money", hint="Type a positive amount such as 18000.")
-    try:
-        return Decimal(str(number)).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        raise BadValue("wrong-type", expected="an amount of money", hint="Type an amount such as 18000.") from None
+def _fmt(number: Any) -> str:
+    return f"{number:,}" if isinstance(number, int) else f"{number:,.6g}"
 
 
-def parse_percent(value: Any) -> float:
-    """0.85, 85 and "85%" all mean 85%. Numbers up to 1 are fractions; up to 100, percents."""
+def _finish(reading: Reading, value: Any) -> Any:
+    """The plain value when the reading was certain, else the Reading carrying its warning."""
+    if reading.code or reading.currency:
+        return Reading(value, reading.code, reading.params, reading.currency)
+    return value
+
+
+def number_parser(rules: Rules) -> Callable[[Any], Any]:
+    def parse(value: Any) -> Any:
+        reading = _number(value)
+        _check_bounds(reading.value, _dec_bounds(rules.bounds), _fmt)
+        number = float(reading.value)
+        return _finish(reading, int(number) if number.is_integer() and type(value) is int else number)
+
+    return parse
+
+
+def int_parser(rules: Rules) -> Callable[[Any], Any]:
+    def parse(value: Any) -> Any:
+        reading = _number(value, expected="a whole number", hint="Type a whole number such as 48.")
+        _check_bounds(reading.value, _dec_bounds(rules.bounds), _fmt)
+        if reading.value != reading.value.to_integral_value() or reading.value < 0:
+            raise BadValue("wrong-type", expected="a whole number", hint="Type a whole number such as 48.")
+        return _finish(reading, int(reading.value))
+
+    return parse
+
+
+def money_parser(rules: Rules) -> Callable[[Any], Any]:
+    hint = "Type an amount such as 18000, 18,000.00 or 18.000,00 €."
+
+    def parse(value: Any) -> Any:
+        reading = _number(value, money=True, expected="an amount of money", hint=hint)
+        if reading.value < 0:
+            raise BadValue("wrong-type", expected="an amount of money", hint="Type a positive amount such as 18000.")
+        _check_bounds(reading.value, _dec_bounds(rules.bounds), _fmt)
+        try:
+            amount = reading.value.quantize(Decimal("0.01"))
+        except InvalidOperation:
+            raise BadValue("wrong-type", expected="an amount of money", hint=hint) from None
+        return _finish(reading, amount)
+
+    return parse
+
+
+def _dec_bounds(bounds: tuple[Any, Any] | None) -> tuple[Decimal, Decimal] | None:
+    return None if bounds is None else (Decimal(str(bounds[0])), Decimal(str(bounds[1])))
+
+
+def percent_parser(rules: Rules) -> Callable[[Any], Any]:
+    """0.85, 85 and "85%" all mean 85%: text ending in % is percent points; a bare number up to 1
+    is a fraction, over 1 percent points. In a "rate" column (a small target such as an error
+    rate) a bare number from 1 up is percent points, and one under 1 is ambiguous (0.5 may mean
+    0.5% or 50%): up to 0.1 it is read as a fraction (0.005 = 0.5%, as Excel stores a percent
+    cell), above that as percent points (0.5 = 0.5%), with a warning naming the reading."""
     hint = "Type 85%, 0.85 or 85."
-    if isinstance(value, str) and value.strip().endswith("%"):
+
+    def parse(value: Any) -> Any:
+        text = value.strip() if isinstance(value, str) else None
+        note: dict[str, Any] = {}
         try:
-            number = _number_from_text(value.strip()[:-1]) / 100
-        except ValueError:
+            if text is not None and text.endswith("%"):
+                number = _number(text[:-1]).value / 100
+            else:
+                reading = _number(value)
+                number = reading.value
+                if rules.percent_reading == "rate" and 0 < number < 1:
+                    as_points = number > Decimal("0.1")
+                    taken = number / 100 if as_points else number
+                    other = number if as_points else number / 100
+                    note = {"reading": f"{_pct(taken)} (not {_pct(other)})"}
+                    number = taken
+                elif number > 1 or (rules.percent_reading == "rate" and number >= 1):
+                    number = number / 100
+        except BadValue as e:
+            if e.code == "out-of-range":
+                raise
             raise BadValue("wrong-type", expected="a percentage", hint=hint) from None
-    else:
-        try:
-            number = parse_number(value)
-        except BadValue:
-            raise BadValue("wrong-type", expected="a percentage", hint=hint) from None
-        if number > 1:
-            number = number / 100
-    if not 0 <= number <= 1:
-        raise BadValue("wrong-type", expected="a percentage between 0% and 100%", hint=hint)
-    return round(float(number), 6)
+        low, high = rules.bounds or (0, 1)
+        if not Decimal(str(low)) <= number <= Decimal(str(high)):
+            raise BadValue(
+                "out-of-range", why=f"it must lie between {_pct(Decimal(str(low)))} and {_pct(Decimal(str(high)))}"
+            )
+        result = round(float(number), 6)
+        return Reading(result, "ambiguous-percent", note) if note else result
+
+    return parse
 
 
-def parse_date(value: Any) -> date:
+def _pct(share: Decimal | float) -> str:
+    return f"{float(share) * 100:,.4g}%"
+
+
+_DATE_BOUNDS = (date(1900, 1, 1), date(2200, 12, 31))
+
+
+def date_parser(rules: Rules) -> Callable[[Any], Any]:
+    def parse(value: Any) -> date:
+        day = _date(value)
+        _check_bounds(day, rules.bounds or _DATE_BOUNDS, date.isoformat)
+        return day
+
+    return parse
+
+
+def _date(value: Any) -> date:
     hint = "Type a date such as 2026-02-02, or pick one in Excel."
     if isinstance(value, datetime):
         return value.date()
@@ -155,7 +329,7 @@ def parse_date(value: Any) -> date:
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2_958_466:
         return _EXCEL_EPOCH + timedelta(days=int(value))  # an unformatted Excel serial
-    if isinstance(value, str):
+    if isinstance(value, str) and len(value) <= 64:
         text = " ".join(value.replace(",", ", ").split()).replace(" ,", ",")
         for fmt in _DATE_FORMATS:
             try:
@@ -165,10 +339,14 @@ def parse_date(value: Any) -> date:
     raise BadValue("wrong-type", expected="a date", hint=hint)
 
 
+def parse_date(value: Any) -> date:
+    return date_parser(Rules())(value)
+
+
 def parse_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    text = str(value).strip().casefold()
+    text = str(value).strip().strip(".").casefold() if len(str(value)) <= 16 else ""
     if text in _TRUE:
         return True
     if text in _FALSE:
@@ -176,34 +354,44 @@ def parse_bool(value: Any) -> bool:
     raise BadValue("wrong-type", expected="Yes or No", hint="Type Yes or No.")
 
 
-def choice_parser(choices: tuple[str, ...]) -> Callable[[Any], str]:
-    """Case-insensitive match; a unique prefix of 3+ letters also counts ("Med" -> Medium)."""
-    exact = {c.casefold(): c for c in choices}
+@lru_cache(maxsize=1 << 14)
+def choice_key(text: str) -> str:
+    """How choices are compared: NFKC, case, spacing and punctuation ignored ('Blue/Green' = 'Blue-green')."""
+    return "".join(c for c in unicodedata.normalize("NFKC", text).casefold() if c.isalnum())
+
+
+def choice_parser(choices: tuple[str, ...], synonyms: Mapping[str, str] | None = None) -> Callable[[Any], str]:
+    """An exact or normalised match (case, spacing, punctuation), or a declared synonym
+    (PM -> Project Manager). Never a guess by prefix."""
+    exact = {choice_key(c): c for c in choices}
+    for word, choice in (synonyms or {}).items():
+        exact.setdefault(choice_key(word), choice)
 
     def parse(value: Any) -> str:
-        text = " ".join(str(value).split()).casefold()
-        if text in exact:
-            return exact[text]
-        prefixed = [c for k, c in exact.items() if len(text) >= 3 and k.startswith(text)]
-        if len(prefixed) == 1:
-            return prefixed[0]
+        text = str(value)
+        key = choice_key(text) if len(text) <= 200 else ""
+        if key in exact:
+            return exact[key]
         raise BadValue("invalid-choice", choices=", ".join(choices), suggestion=_closest(text, choices))
 
     return parse
 
 
-def choices_parser(choices: tuple[str, ...]) -> Callable[[Any], tuple[str, ...]]:
-    """Several choices in one cell: "accounting, inventory" (also ; / + and 'and')."""
-    one = choice_parser(choices)
+_CHOICE_SEPARATORS = re.compile(r"[,;+&|]|\band\b", re.I)
+
+
+def choices_parser(choices: tuple[str, ...], synonyms: Mapping[str, str] | None = None) -> Callable[[Any], Any]:
+    """Several choices in one cell: "accounting, inventory" (also ; + & | and 'and')."""
+    one = choice_parser(choices, synonyms)
 
     def parse(value: Any) -> tuple[str, ...]:
-        parts = [p for p in re.split(r"\s*(?:[,;/+&|]|\band\b)\s*", str(value)) if p.strip()]
+        parts = [p.strip() for p in _CHOICE_SEPARATORS.split(str(value)) if p.strip()]
         picked: list[str] = []
         for part in parts:
             try:
                 item = one(part)
             except BadValue as e:
-                e.params["value_repr"] = f'"{part}"'
+                e.params["value_repr"] = f'"{part[:57]}"'
                 raise
             if item not in picked:
                 picked.append(item)
@@ -213,28 +401,54 @@ def choices_parser(choices: tuple[str, ...]) -> Callable[[Any], tuple[str, ...]]
 
 
 def _closest(text: str, choices: tuple[str, ...]) -> str:
-    match = difflib.get_close_matches(text, [c.casefold() for c in choices], n=1, cutoff=0.5)
+    if len(text) > 60:
+        return ""
+    match = difflib.get_close_matches(text.casefold(), [c.casefold() for c in choices], n=1, cutoff=0.5)
     if not match:
         return ""
     name = next(c for c in choices if c.casefold() == match[0])
     return f' (closest: "{name}")'
 
 
-SIMPLE_PARSERS: dict[str, Callable[[Any], Any]] = {
-    "text": parse_text,
-    "id": parse_id,
-    "int": parse_int,
-    "number": parse_number,
-    "money": parse_money,
-    "percent": parse_percent,
-    "date": parse_date,
-    "bool": parse_bool,
-}
+def parse_currency(value: Any) -> str:
+    """An ISO code (EUR, usd) or an unambiguous symbol (€, £; $ is USD)."""
+    text = str(value)
+    code = currency_code(text) if len(text) <= 16 else None
+    if code is None:
+        raise BadValue("wrong-type", expected="a currency", hint="Type an ISO code such as USD, EUR or GBP.")
+    return code
 
 
-def parser_for(kind: str, choices: tuple[str, ...] = ()) -> Callable[[Any], Any]:
+def parser_for(kind: str, choices: tuple[str, ...] = (), rules: Rules | None = None) -> Callable[[Any], Any]:
+    """The parser for a column kind, with the column's declared rules."""
+    rules = rules or Rules(choices=choices)
+    factories: dict[str, Callable[[Rules], Callable[[Any], Any]]] = {
+        "int": int_parser,
+        "number": number_parser,
+        "money": money_parser,
+        "percent": percent_parser,
+        "date": date_parser,
+    }
+    if kind in factories:
+        return factories[kind](rules)
     if kind == "choice":
-        return choice_parser(choices)
+        return choice_parser(rules.choices or choices, rules.synonyms)
     if kind == "choices":
-        return choices_parser(choices)
-    return SIMPLE_PARSERS[kind]
+        return choices_parser(rules.choices or choices, rules.synonyms)
+    return {"text": parse_text, "id": parse_id, "name": parse_name, "bool": parse_bool, "currency": parse_currency}[
+        kind
+    ]
+
+
+def parse_number(value: Any) -> float:
+    return number_parser(Rules())(value) if not isinstance(value, Reading) else value.value
+
+
+def parse_money(value: Any) -> Decimal:
+    result = money_parser(Rules())(value)
+    return result.value if isinstance(result, Reading) else result
+
+
+def parse_percent(value: Any) -> float:
+    result = percent_parser(Rules())(value)
+    return result.value if isinstance(result, Reading) else result

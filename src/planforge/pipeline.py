@@ -25,7 +25,7 @@ from .outputs import check_options, write_plans
 from .plan_context import build_context
 from .report import Report
 from .result import RunResult
-from .validate import read_all, validate_workbooks
+from .validate import plausibility_after_derive, read_all, validate_workbooks
 from .writers.atomic import inside, prepare_out_dir, write_text
 from .writers.html import index_html
 from .writers.options import WriteOptions
@@ -37,7 +37,7 @@ Progress = Callable[[int, int], None]  # (plans just done, plans in all)
 #: Plan dates outside this range are refused: the plan derives dates years ahead of it (phases,
 #: reviews, stabilisation), and those must stay inside what Python and Excel can hold.
 EARLIEST_PLAN_DATE = date(1900, 1, 1)
-LATEST_PLAN_DATE = date(9899, 12, 31)
+LATEST_PLAN_DATE = date(2200, 12, 31)  # the range every date column accepts (schema)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -126,7 +126,7 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
         raws, problems = read_all(paths)
     log.info("read %d workbook(s) in %.2f s", len(raws), timings["read"])
     with _timed(timings, "validate"):
-        report = validate_workbooks(raws, problems)
+        report = validate_workbooks(raws, problems, as_of=options.plan_date)
         del raws
     log.info(
         "validated: %d valid project(s), %d skipped, %d error(s), %d warning(s)",
@@ -145,6 +145,8 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
     with _timed(timings, "derive"):
         portfolio = report.portfolio
         result.contexts = [build_context(p, portfolio.settings_for(p), options.plan_date) for p in projects]
+        for ctx in result.contexts:
+            report.problems += plausibility_after_derive(ctx.project, ctx.roi_figures.roi if ctx.roi_figures else None)
     log.info("derived %d plan context(s) in %.2f s", len(result.contexts), timings["derive"])
     ids = [c.project.project_id for c in result.contexts]
     result.stale = _stale_outputs(out, report, ids, options.formats, opts.summary, only)

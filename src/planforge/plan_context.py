@@ -700,7 +700,7 @@ def _business_context(
         tuple(compose.business_impacts(objectives, project.pain_points)),
         compose.savings_text(c, savings, settings),
         compose.reduction_text(c, reduction, estimated),
-        compose.roi_text(c, roi, savings),
+        compose.roi_text(c, roi, savings, project.currency),
         project.approach_rationale,
         rationale,
     )
@@ -832,10 +832,10 @@ def _api_facts(c: Completeness, name: str, project: Project) -> ApiFacts:
             return c.value(f"{name} {label}", text, "")
         return c.value(f"{name} {label}", None, f"Systems sheet > {column} for {name}")
 
-    rate = pick("rate limit", row and row.rate_limit, entry and entry.rate_limit, "Rate Limit")
-    hooks = pick("webhook support", row and row.webhooks, entry and entry.webhooks, "Webhooks")
-    batch = pick("batch operations", row and row.batch_operations, entry and entry.batch, "Batch Operations")
-    quirks = pick("known quirks", row and row.known_quirks, entry and entry.quirks, "Known Quirks")
+    rate = pick("rate limit", row and row.rate_limit, entry.rate_limit if entry else None, "Rate Limit")
+    hooks = pick("webhook support", row and row.webhooks, entry.webhooks if entry else None, "Webhooks")
+    batch = pick("batch operations", row and row.batch_operations, entry.batch if entry else None, "Batch Operations")
+    quirks = pick("known quirks", row and row.known_quirks, entry.quirks if entry else None, "Known Quirks")
     if match.ambiguity and entry:
         c.find(
             "system-name",

@@ -278,7 +278,8 @@ def render_template(name: str, **context: Any) -> str:
 
 def _where(flavor: str, name: str, lineno: int | None) -> str:
     """The real partial and line of an error inside an inlined template."""
-    lines = environment(flavor).loader.line_map.get(name, [])
+    loader = environment(flavor).loader
+    lines = loader.line_map.get(name, []) if isinstance(loader, _InliningLoader) else []
     if lineno and 0 < lineno <= len(lines):
         file, line = lines[lineno - 1]
         return f"{file}:{line}"

@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
+
+from .parse import Rules
 
 INTEGRATION_TYPES = ("accounting", "marketing", "fulfillment", "inventory", "pos")
 LEVELS = ("Low", "Medium", "High")
@@ -31,6 +34,80 @@ ROLES = (
 SCENARIO_TYPES = ("Happy Path", "Edge Case", "Error Handling", "Performance", "Security")
 OPEN_ITEM_TYPES = ("Question", "Blocker", "Assumption")
 YES_NO = ("Yes", "No", "Partial")
+#: Synonyms per choice list, compared like the choices (case, spacing and punctuation ignored).
+#: Only words that name one option without doubt: "Dev" is a Backend Developer, never DevOps.
+LEVEL_SYNONYMS = (
+    ("Med", "Medium"),
+    ("Mid", "Medium"),
+    ("Hi", "High"),
+    ("Lo", "Low"),
+    ("H", "High"),
+    ("M", "Medium"),
+    ("L", "Low"),
+)
+ROLE_SYNONYMS = (
+    ("PM", "Project Manager"),
+    ("Project Lead", "Project Manager"),
+    ("Lead", "Lead Engineer"),
+    ("Tech Lead", "Lead Engineer"),
+    ("Technical Lead", "Lead Engineer"),
+    ("Lead Developer", "Lead Engineer"),
+    ("Dev", "Backend Developer"),
+    ("Developer", "Backend Developer"),
+    ("Backend Dev", "Backend Developer"),
+    ("Back-end Developer", "Backend Developer"),
+    ("QA", "QA Engineer"),
+    ("Tester", "QA Engineer"),
+    ("Test Engineer", "QA Engineer"),
+    ("DevOps", "DevOps Engineer"),
+    ("Ops", "DevOps Engineer"),
+    ("SRE", "DevOps Engineer"),
+    ("Client Contact", "Client Point of Contact"),
+    ("Client POC", "Client Point of Contact"),
+    ("POC", "Client Point of Contact"),
+    ("Architect", "Solutions Architect"),
+    ("Solution Architect", "Solutions Architect"),
+    ("BA", "Business Analyst"),
+    ("Analyst", "Business Analyst"),
+    ("Support", "Support Engineer"),
+)
+YES_NO_SYNONYMS = (
+    ("Y", "Yes"),
+    ("N", "No"),
+    ("True", "Yes"),
+    ("False", "No"),
+    ("Some", "Partial"),
+    ("Limited", "Partial"),
+)
+SEVERITY_SYNONYMS = (
+    ("Crit", "Critical"),
+    ("P1", "Critical"),
+    ("P2", "High"),
+    ("P3", "Medium"),
+    ("P4", "Low"),
+    ("Med", "Medium"),
+)
+STATUS_SYNONYMS = (
+    ("WIP", "In Progress"),
+    ("Ongoing", "In Progress"),
+    ("Paused", "On Hold"),
+    ("Canceled", "Cancelled"),
+    ("Done", "Live"),
+)
+SCENARIO_SYNONYMS = (
+    ("Happy", "Happy Path"),
+    ("Edge", "Edge Case"),
+    ("Error", "Error Handling"),
+    ("Perf", "Performance"),
+)
+STRATEGY_SYNONYMS = (
+    ("Blue/Green", "Blue-green"),
+    ("Blue Green", "Blue-green"),
+    ("Big bang", "Big-bang cutover"),
+    ("Cutover", "Big-bang cutover"),
+    ("Parallel", "Parallel run"),
+    ("Phased", "Phased by location"),
+)
 DEPLOYMENT_STRATEGIES = ("Blue-green", "Rolling", "Canary", "Phased by location", "Big-bang cutover", "Parallel run")
 
 
@@ -40,7 +117,7 @@ class Column:
 
     key: str
     header: str
-    kind: str = "text"  # text | id | int | number | money | percent | date | choice | choices | bool
+    kind: str = "text"  # text | id | name | int | number | money | percent | date | choice | choices | bool | currency
     required: bool = False
     choices: tuple[str, ...] = ()
     help: str = ""
@@ -48,6 +125,18 @@ class Column:
     placeholders: tuple[str, ...] = ()
     width: int = 18
     aliases: tuple[str, ...] = ()
+    #: other words analysts use for a choice (normalised like the choices): "PM" -> "Project Manager"
+    synonyms: tuple[tuple[str, str], ...] = ()
+    #: (lowest, highest) accepted value of a number, money, percent or date column: outside is an error
+    bounds: tuple[Any, Any] | None = None
+    #: (lowest, highest) plausible value: outside is a warning naming the reading taken
+    plausible: tuple[Any, Any] | None = None
+    #: how a bare number in a percent column is read: "auto" (up to 1 a fraction, over 1 percent
+    #: points) or "rate" (a small target: see parse.percent_parser)
+    percent_reading: str = "auto"
+
+    def rules(self) -> Rules:
+        return Rules(self.choices, dict(self.synonyms), self.bounds, self.percent_reading)
 
 
 @dataclass(frozen=True)
@@ -153,12 +242,15 @@ PROJECTS = Sheet(
             example=0.85,
             placeholders=("CONFIDENCE_SCORE",),
             width=12,
+            bounds=(0, 1),
+            plausible=(0.10, 1),
         ),
         Column(
             "complexity",
             "Complexity",
             "choice",
             choices=LEVELS,
+            synonyms=LEVEL_SYNONYMS,
             help="Low, Medium or High. Leave blank to derive it from workflows, data migration, systems and volume.",
             example="Medium",
             width=12,
@@ -170,12 +262,14 @@ PROJECTS = Sheet(
             help="First working day of Phase 1. Phase dates are counted from it in business days.",
             example="2026-02-02",
             width=13,
+            bounds=(date(1900, 1, 1), date(2200, 12, 31)),
         ),
         Column(
             "status",
             "Status",
             "choice",
             choices=STATUSES,
+            synonyms=STATUS_SYNONYMS,
             help="Project status; blank means Planning.",
             example="Planning",
             placeholders=("STATUS",),
@@ -188,6 +282,7 @@ PROJECTS = Sheet(
             example="Priya Natarajan",
             placeholders=("LEAD_ENGINEER", "LEAD_NAME"),
             width=18,
+            kind="name",
         ),
         Column(
             "project_manager",
@@ -196,6 +291,7 @@ PROJECTS = Sheet(
             example="Dana Whitfield",
             placeholders=("PROJECT_MANAGER", "PM_NAME"),
             width=18,
+            kind="name",
         ),
         Column(
             "client_contact",
@@ -236,12 +332,22 @@ PROJECTS = Sheet(
             width=40,
         ),
         Column(
+            "currency",
+            "Currency",
+            "currency",
+            help="Currency of this project's amounts (ISO code such as EUR, or a symbol such as €). Blank: Settings > Currency, else USD. A symbol typed with an amount must agree with it.",
+            example="USD",
+            width=10,
+        ),
+        Column(
             "hourly_rate",
             "Hourly Rate",
             "money",
             help="Loaded cost of one hour of the client's staff time, for ROI. Blank: Settings > Default Hourly Rate.",
             example=45,
             width=12,
+            bounds=(0, 100_000),
+            plausible=(1, 10_000),
         ),
         Column(
             "budget",
@@ -250,6 +356,8 @@ PROJECTS = Sheet(
             help="Project fee or budget, for ROI and payback. Blank: the plan says ROI needs it.",
             example=18000,
             width=12,
+            bounds=(0, 1_000_000_000),
+            plausible=(100, 1_000_000_000),
         ),
         Column(
             "error_reduction",
@@ -259,6 +367,7 @@ PROJECTS = Sheet(
             example=0.9,
             placeholders=("ERROR_REDUCTION",),
             width=14,
+            bounds=(0, 1),
         ),
         Column(
             "hosting_provider",
@@ -369,6 +478,7 @@ PROJECTS = Sheet(
             "Deployment Strategy",
             "choice",
             choices=DEPLOYMENT_STRATEGIES,
+            synonyms=STRATEGY_SYNONYMS,
             help="How production cutover happens.",
             example="Blue-green",
             placeholders=("DEPLOYMENT_STRATEGY",),
@@ -405,6 +515,7 @@ PROJECTS = Sheet(
             example=0.995,
             placeholders=("TARGET_RATE",),
             width=14,
+            bounds=(0, 1),
         ),
         Column(
             "target_sync_duration",
@@ -418,9 +529,11 @@ PROJECTS = Sheet(
             "Target Error Rate",
             "percent",
             help="Maximum error rate. Blank: Settings > Target Error Rate.",
-            example=0.005,
+            example="0.5%",
             placeholders=("TARGET_ERROR_RATE",),
             width=14,
+            bounds=(0, 1),
+            percent_reading="rate",
         ),
         Column(
             "accuracy_metric",
@@ -471,6 +584,7 @@ PROJECTS = Sheet(
             help="Hours of close monitoring after go-live. Blank: Settings.",
             placeholders=("MONITORING_PERIOD",),
             width=14,
+            bounds=(0, 8_760),
         ),
         Column(
             "stabilization_period_days",
@@ -479,6 +593,7 @@ PROJECTS = Sheet(
             help="Days of stable operation before handoff. Blank: Settings.",
             placeholders=("STABILIZATION_PERIOD",),
             width=14,
+            bounds=(0, 3_650),
         ),
         Column(
             "document_version",
@@ -493,6 +608,7 @@ PROJECTS = Sheet(
             help="Who owns the plan. Blank: the project manager.",
             placeholders=("DOCUMENT_OWNER",),
             width=18,
+            kind="name",
         ),
     ),
 )
@@ -520,6 +636,7 @@ CHILD_SHEETS: tuple[Sheet, ...] = (
                 help="Staff hours per week this pain costs today.",
                 example=15,
                 width=14,
+                bounds=(0, 168),
             ),
         ),
     ),
@@ -570,6 +687,15 @@ CHILD_SHEETS: tuple[Sheet, ...] = (
                 help="What starts it.",
                 example="Real-time",
                 width=12,
+                synonyms=(
+                    ("Realtime", "Real-time"),
+                    ("Live", "Real-time"),
+                    ("Instant", "Real-time"),
+                    ("Webhook", "Real-time"),
+                    ("Batch", "Scheduled"),
+                    ("Cron", "Scheduled"),
+                    ("By hand", "Manual"),
+                ),
             ),
             Column(
                 "spec_section",
@@ -607,6 +733,7 @@ CHILD_SHEETS: tuple[Sheet, ...] = (
                 "Webhooks",
                 "choice",
                 choices=YES_NO,
+                synonyms=YES_NO_SYNONYMS,
                 help="Does the API push change events?",
                 example="Yes",
                 placeholders=("YES/NO",),
@@ -657,12 +784,23 @@ CHILD_SHEETS: tuple[Sheet, ...] = (
                 "choice",
                 True,
                 LEVELS,
+                synonyms=LEVEL_SYNONYMS,
                 help="Low, Medium or High.",
                 example="Medium",
                 placeholders=("LOW/MED/HIGH",),
                 width=12,
             ),
-            Column("impact", "Impact", "choice", True, LEVELS, help="Low, Medium or High.", example="High", width=12),
+            Column(
+                "impact",
+                "Impact",
+                "choice",
+                True,
+                LEVELS,
+                synonyms=LEVEL_SYNONYMS,
+                help="Low, Medium or High.",
+                example="High",
+                width=12,
+            ),
             Column(
                 "mitigation",
                 "Mitigation",
@@ -708,6 +846,7 @@ CHILD_SHEETS: tuple[Sheet, ...] = (
                 "Severity",
                 "choice",
                 choices=SEVERITIES,
+                synonyms=SEVERITY_SYNONYMS,
                 help="Critical, High, Medium or Low.",
                 example="High",
                 placeholders=("SEVERITY_1", "SEVERITY_2", "SEVERITY_3"),
@@ -735,6 +874,7 @@ CHILD_SHEETS: tuple[Sheet, ...] = (
                 "choice",
                 True,
                 ROLES,
+                synonyms=ROLE_SYNONYMS,
                 help="The person's role on this project.",
                 example="Lead Engineer",
                 placeholders=("DEV_NAME", "QA_NAME", "DEVOPS_NAME"),
@@ -747,6 +887,7 @@ CHILD_SHEETS: tuple[Sheet, ...] = (
                 help="Full name; the same spelling across projects lets the summary add up each person's load.",
                 example="Priya Natarajan",
                 width=20,
+                kind="name",
             ),
             Column(
                 "responsibilities", "Responsibilities", help="Blank: the role's standard responsibilities.", width=40
@@ -758,6 +899,7 @@ CHILD_SHEETS: tuple[Sheet, ...] = (
                 help="Share of the person's week on this project (100% = full time). Blank: 100%.",
                 example=0.5,
                 width=11,
+                bounds=(0, 1),
             ),
         ),
     ),
@@ -790,6 +932,7 @@ CHILD_SHEETS: tuple[Sheet, ...] = (
                 "Type",
                 "choice",
                 choices=SCENARIO_TYPES,
+                synonyms=SCENARIO_SYNONYMS,
                 help="Happy Path, Edge Case, Error Handling, Performance or Security. Blank: Happy Path.",
                 example="Edge Case",
                 width=14,
@@ -822,7 +965,14 @@ CHILD_SHEETS: tuple[Sheet, ...] = (
                 width=12,
             ),
             Column("owner", "Owner", help="Who answers or clears it.", width=18),
-            Column("due_date", "Due Date", "date", help="When it must be answered.", width=12),
+            Column(
+                "due_date",
+                "Due Date",
+                "date",
+                help="When it must be answered.",
+                width=12,
+                bounds=(date(1900, 1, 1), date(2200, 12, 31)),
+            ),
         ),
     ),
     Sheet(
@@ -878,42 +1028,70 @@ class Setting:
     kind: str
     default: Any
     help: str
+    #: (lowest, highest) accepted value, for each of the five numbers of a phase_days setting too;
+    #: settings must fit what a calendar can hold
+    bounds: tuple[Any, Any] | None = None
+    percent_reading: str = "auto"
+
+    def rules(self) -> Rules:
+        return Rules(bounds=self.bounds, percent_reading=self.percent_reading)
 
 
 SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "currency",
+        "Currency",
+        "currency",
+        "USD",
+        "Currency of every amount (ISO code such as USD, EUR, GBP) when a project names none; plans print amounts in it.",
+    ),
     Setting(
         "default_hourly_rate",
         "Default Hourly Rate",
         "money",
         45,
         "Loaded hourly cost of client staff when a project has no Hourly Rate.",
+        bounds=(0, 100_000),
     ),
     Setting(
-        "working_weeks_per_year", "Working Weeks per Year", "int", 48, "Weeks used to annualise weekly time savings."
+        "working_weeks_per_year",
+        "Working Weeks per Year",
+        "int",
+        48,
+        "Weeks used to annualise weekly time savings.",
+        bounds=(1, 52),
     ),
     Setting(
         "phase_days_low",
         "Phase Days Low",
-        "text",
+        "phase_days",
         "5, 10, 5, 2, 10",
         "Business days of phases 1-5 for Low complexity, before the confidence buffer.",
+        bounds=(1, 260),
     ),
     Setting(
         "phase_days_medium",
         "Phase Days Medium",
-        "text",
+        "phase_days",
         "10, 20, 10, 3, 20",
         "Business days of phases 1-5 for Medium complexity.",
+        bounds=(1, 260),
     ),
     Setting(
         "phase_days_high",
         "Phase Days High",
-        "text",
+        "phase_days",
         "15, 35, 15, 5, 30",
         "Business days of phases 1-5 for High complexity.",
+        bounds=(1, 260),
     ),
     Setting(
-        "buffer_below_85", "Buffer Below 85%", "percent", 0.15, "Extra time on phases 1-4 when confidence is under 85%."
+        "buffer_below_85",
+        "Buffer Below 85%",
+        "percent",
+        0.15,
+        "Extra time on phases 1-4 when confidence is under 85%.",
+        bounds=(0, 1),
     ),
     Setting(
         "buffer_below_70",
@@ -921,9 +1099,15 @@ SETTINGS: tuple[Setting, ...] = (
         "percent",
         0.30,
         "Extra time on phases 1-4 when confidence is under 70% (or unknown).",
+        bounds=(0, 1),
     ),
     Setting(
-        "buffer_below_50", "Buffer Below 50%", "percent", 0.50, "Extra time on phases 1-4 when confidence is under 50%."
+        "buffer_below_50",
+        "Buffer Below 50%",
+        "percent",
+        0.50,
+        "Extra time on phases 1-4 when confidence is under 50%.",
+        bounds=(0, 1),
     ),
     Setting(
         "error_reduction_estimate",
@@ -931,9 +1115,15 @@ SETTINGS: tuple[Setting, ...] = (
         "percent",
         0.8,
         "Planning estimate of fewer data-entry errors once re-keying is automated.",
+        bounds=(0, 1),
     ),
     Setting(
-        "monitoring_period_hours", "Monitoring Period Hours", "int", 48, "Hours of close monitoring after go-live."
+        "monitoring_period_hours",
+        "Monitoring Period Hours",
+        "int",
+        48,
+        "Hours of close monitoring after go-live.",
+        bounds=(0, 8_760),
     ),
     Setting(
         "stabilization_period_days",
@@ -941,10 +1131,33 @@ SETTINGS: tuple[Setting, ...] = (
         "int",
         30,
         "Days of stable operation before handoff to support.",
+        bounds=(0, 3_650),
     ),
-    Setting("review_interval_days", "Review Interval Days", "int", 14, "Days from the plan date to its next review."),
-    Setting("target_success_rate", "Target Success Rate", "percent", 0.995, "Default sync success-rate target."),
-    Setting("target_error_rate", "Target Error Rate", "percent", 0.005, "Default maximum error rate."),
+    Setting(
+        "review_interval_days",
+        "Review Interval Days",
+        "int",
+        14,
+        "Days from the plan date to its next review.",
+        bounds=(1, 3_650),
+    ),
+    Setting(
+        "target_success_rate",
+        "Target Success Rate",
+        "percent",
+        0.995,
+        "Default sync success-rate target.",
+        bounds=(0, 1),
+    ),
+    Setting(
+        "target_error_rate",
+        "Target Error Rate",
+        "percent",
+        "0.5%",
+        "Default maximum error rate.",
+        bounds=(0, 1),
+        percent_reading="rate",
+    ),
     Setting(
         "hosting_provider",
         "Hosting Provider",

@@ -1,16 +1,23 @@
 """Raw tables -> every located problem, plus the typed portfolio of the projects that passed.
 
 One pass over each sheet collects all problems (never the first only). Structure is checked
-first (sheets, header row, columns), then each cell against its column's kind, then the
-cross-row rules (duplicate and unsafe IDs, child rows whose project does not exist).
-A project is valid when no error points at its Projects row or any of its child rows.
+first (sheets, header row, columns), then each cell against its column's kind and declared
+bounds (a reading that was not certain becomes a located warning saying how it was read), then
+the cross-row rules (duplicate and unsafe IDs, child rows whose project does not exist, amounts
+in another currency, one person spelled two ways, implausible figures).
+A project is valid when no error points at it: validity is derived from the problems alone, in
+one place (``_held_back``). An error on a child row counts against the project its ID names, or,
+when the ID matches no project, the closest one, so no plan is written missing rows its analyst typed.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -32,21 +39,41 @@ from .intake import (
     read_workbook,
 )
 from .model import CHILD_TYPES, Portfolio, Project, Settings
-from .parse import MAX_TEXT, BadValue, id_problem, parse_text, parser_for
+from .money import currency_matches, format_money
+from .parse import (
+    MAX_TEXT,
+    BadValue,
+    Reading,
+    accent_key,
+    id_problem,
+    is_placeholder,
+    parse_text,
+    parser_for,
+    placeholder,
+    show_invisible,
+)
 from .report import Report
 
 HEADER_SEARCH_ROWS = 30
-#: What analysts type for "not known yet": treated like a blank cell, so the plan shows [TBD] and
-#: completeness is not flattered. ("NA" and "None" are real answers and stay text.)
-_PLACEHOLDER_TEXT = frozenset({"tbd", "tbc", "tba", "?", "??", "???", "-", "--", "n/k"})
+#: A kickoff further than this from the run date is probably a typo (a year off).
+KICKOFF_HORIZON_DAYS = 730
+#: A first-year ROI above this (10 = 1,000%) usually means a budget or hours figure read wrong.
+ROI_PLAUSIBLE = 10.0
 _IGNORED_SHEETS = {schema.normalise_header(n) for n in (schema.INSTRUCTIONS_SHEET, "Lists", "Read Me", "README")}
+#: Money columns whose written currency must agree with the project's.
+_MONEY_KEYS = tuple(c.key for c in schema.PROJECTS.columns if c.kind == "money")
+#: Columns naming people, compared across the workbook for spelling variants.
+_PEOPLE = (("projects", "lead_engineer"), ("projects", "project_manager"), ("team", "name"))
 
 
 @dataclass
 class _Row:
     excel_row: int
     values: dict[str, Any]
-    ok: bool
+    #: problems found on the row, attributed to a project once its ID is resolved
+    pending: list[Problem] = field(default_factory=list)
+    #: column key -> every currency a symbol or code typed with its amount may stand for
+    currencies: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -63,10 +90,11 @@ class _Table:
         return cell_ref(row.excel_row - 1, self.columns.get(key, 0))
 
 
-def validate_files(paths: Iterable[str | Path]) -> Report:
-    """Read and validate one or more intake workbooks into one portfolio."""
+def validate_files(paths: Iterable[str | Path], as_of: date | None = None) -> Report:
+    """Read and validate one or more intake workbooks into one portfolio. ``as_of`` is the run
+    date that date plausibility is judged against (none: no kickoff-horizon check)."""
     raws, problems = read_all(paths)
-    return validate_workbooks(raws, problems)
+    return validate_workbooks(raws, problems, as_of=as_of)
 
 
 def read_all(paths: Iterable[str | Path]) -> tuple[list[RawWorkbook], list[Problem]]:
@@ -82,7 +110,9 @@ def read_all(paths: Iterable[str | Path]) -> tuple[list[RawWorkbook], list[Probl
     return raws, problems
 
 
-def validate_workbooks(raws: list[RawWorkbook], problems: list[Problem] | None = None) -> Report:
+def validate_workbooks(
+    raws: list[RawWorkbook], problems: list[Problem] | None = None, *, as_of: date | None = None
+) -> Report:
     """Validate workbooks already read into one portfolio; IDs must be unique across files."""
     problems = list(problems or [])
     projects: list[Project] = []
@@ -92,7 +122,7 @@ def validate_workbooks(raws: list[RawWorkbook], problems: list[Problem] | None =
     seen: dict[str, tuple[str, int]] = {}
     for raw in raws:
         files.append(raw.file)
-        report = validate_workbook(raw)
+        report = validate_workbook(raw, as_of=as_of)
         problems.extend(report.problems)
         invalid.update(report.invalid_projects)
         settings_by_file[raw.file] = report.portfolio.settings
@@ -120,23 +150,27 @@ def validate_workbooks(raws: list[RawWorkbook], problems: list[Problem] | None =
     return Report(problems=problems, portfolio=portfolio, invalid_projects=invalid)
 
 
-def validate_workbook(raw: RawWorkbook) -> Report:
+def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None) -> Report:
     """Validate one workbook already read. Never raises for bad data."""
     checker = _Checker(raw.file)
     by_name = {schema.normalise_header(name): sheet for name, sheet in raw.sheets.items()}
     known = {schema.normalise_header(s.name) for s in schema.SHEETS} | {schema.normalise_header(schema.SETTINGS_SHEET)}
     strays = [s.name for k, s in by_name.items() if k not in known and k not in _IGNORED_SHEETS]
 
+    settings = _read_settings(checker, by_name.get(schema.normalise_header(schema.SETTINGS_SHEET)))
     projects_sheet = by_name.get(schema.normalise_header("Projects"))
     if projects_sheet is None:
         checker.add("missing-sheet", sheet="Projects", suggestion=did_you_mean("Projects", list(raw.sheets)))
-        return Report(checker.problems, Portfolio([], Settings(), (raw.file,)))
+        return Report(checker.problems, Portfolio([], settings, (raw.file,)))
     project_table = checker.table(projects_sheet, schema.PROJECTS)
     project_rows = _check_project_ids(checker, project_table)
+    for row in project_table.rows:
+        checker.problems.extend(row.pending)
+        _check_project_row(checker, project_table, row, settings, as_of)
 
     children: dict[str, dict[str, list]] = {}
-    bad_ids: set[str] = {pid for pid, row in project_rows.items() if not row.ok}
-    all_ids = set(project_rows) | {r.values.get("project_id") for r in project_table.rows if r.values.get("project_id")}
+    tables: dict[str, _Table] = {}
+    broken_ids: set[str] = set(project_rows) if project_table.broken else set()
     for sheet_schema in schema.CHILD_SHEETS:
         raw_sheet = by_name.get(schema.normalise_header(sheet_schema.name))
         if raw_sheet is None:
@@ -145,29 +179,55 @@ def validate_workbook(raw: RawWorkbook) -> Report:
             checker.add(code, sheet=sheet_schema.name, suggestion=near)
             continue
         table = checker.table(raw_sheet, sheet_schema)
-        grouped, broken = _group_children(checker, table, sheet_schema, all_ids)
+        tables[sheet_schema.key] = table
+        grouped, broken = _group_children(checker, table, sheet_schema, list(project_rows))
         children[sheet_schema.key] = grouped
-        bad_ids |= broken
+        broken_ids |= broken
+    _check_people(checker, project_table, tables.get("team"))
 
-    settings = _read_settings(checker, by_name.get(schema.normalise_header(schema.SETTINGS_SHEET)))
-    for p in checker.problems:
-        if p.severity == ERROR and p.project_id:
-            bad_ids.add(p.project_id)
-
+    bad_ids = _held_back(checker.problems) | broken_ids
     projects: list[Project] = []
     for pid, row in project_rows.items():
         if pid in bad_ids:
             continue
         kids = {key: children.get(key, {}).get(pid, []) for key in CHILD_TYPES}
-        project = Project(file=raw.file, row=row.excel_row, **row.values, **kids)
+        values: dict[str, Any] = {**row.values, "currency": row.values.get("currency") or settings.currency, **kids}
+        project = Project(file=raw.file, row=row.excel_row, **values)
         _check_systems(checker, project_table, row, project)
         projects.append(project)
     errors_by_project: dict[str, list[Problem]] = defaultdict(list)
     for p in checker.problems:
         if p.severity == ERROR and p.project_id:
             errors_by_project[p.project_id].append(p)
-    invalid = {pid: errors_by_project.get(pid, []) for pid in bad_ids}
+    invalid = {pid: errors_by_project.get(pid, []) for pid in bad_ids if pid in project_rows}
     return Report(checker.problems, Portfolio(projects, settings, (raw.file,)), invalid)
+
+
+def _held_back(problems: list[Problem]) -> set[str]:
+    """The one rule of validity: a project is held back when any error names it."""
+    return {p.project_id for p in problems if p.severity == ERROR and p.project_id}
+
+
+def plausibility_after_derive(project: Project, roi_ratio: float | None) -> list[Problem]:
+    """Warnings on figures only known once derived (run by the pipeline after derivation, so this
+    stage never imports a later one): a first-year ROI over 1,000% usually means the budget or
+    the hours saved were read wrong."""
+    if roi_ratio is None or roi_ratio <= ROI_PLAUSIBLE:
+        return []
+    budget = format_money(project.budget, project.currency) if project.budget is not None else "blank"
+    return [
+        make_problem(
+            "implausible-roi",
+            file=project.file,
+            sheet="Projects",
+            row=project.row,
+            column="Budget",
+            value=str(project.budget) if project.budget is not None else None,
+            ratio=f"{roi_ratio * 100:,.0f}%",
+            reading=budget,
+            project_id=project.project_id,
+        )
+    ]
 
 
 class _Checker:
@@ -192,13 +252,33 @@ class _Checker:
             self.add("missing-header-row", sheet=raw.name, value="Project ID", limit=HEADER_SEARCH_ROWS)
             return _Table(raw.name, [], broken=True)
         columns, broken = self._map_columns(raw, sheet, header_at)
-        parsers = {j: (col, parser_for(col.kind, col.choices)) for j, col in columns.items()}
+        parsers = {j: (col, parser_for(col.kind, col.choices, col.rules())) for j, col in columns.items()}
+        pid_col = next((j for j, c in columns.items() if c.key == "project_id"), None)
+        filled = _merged_ids(raw, pid_col, header_at)
         rows: list[_Row] = []
         for i in range(header_at + 1, len(raw.rows)):
             cells = raw.rows[i]
             if not any(v is not None for v in cells) and not any((i, j) in raw.flags for j in columns):
                 continue
-            rows.append(self._row(raw, i, cells, parsers))
+            merged_from = filled.get(i)
+            if merged_from is not None and pid_col is not None:
+                cells = list(cells)
+                cells[pid_col] = merged_from[1]
+            row = self._row(raw, i, cells, parsers)
+            if merged_from is not None and pid_col is not None:
+                row.pending.append(
+                    make_problem(
+                        "merged-id-filled",
+                        file=self.file,
+                        sheet=raw.name,
+                        row=i + 1,
+                        column="Project ID",
+                        cell=cell_ref(i, pid_col),
+                        value=merged_from[0],
+                        assumed=row.values.get("project_id", ""),
+                    )
+                )
+            rows.append(row)
         return _Table(raw.name, rows, broken, {c.key: j for j, c in columns.items()})
 
     def _map_columns(self, raw: RawSheet, sheet: schema.Sheet, header_at: int) -> tuple[dict[int, schema.Column], bool]:
@@ -250,42 +330,175 @@ class _Checker:
         return columns, broken
 
     def _row(self, raw: RawSheet, i: int, cells: list[Any], parsers: dict) -> _Row:
-        """Parse one data row; locations are only computed for the cells that have a problem."""
+        """Parse one data row; locations are only computed for the cells that have a problem.
+        Problems wait in ``pending`` until the row's project is known."""
         values: dict[str, Any] = {}
-        pending: list[tuple[str, schema.Column, int, dict]] = []
+        found: list[tuple[str, schema.Column, int, dict]] = []
+        currencies: dict[str, tuple[str, ...]] = {}
         flags = raw.flags
         width = len(cells)
         for j, (col, parse) in parsers.items():
             value = cells[j] if j < width else None
             if flags and (i, j) in flags:
                 flag = flags[(i, j)]
-                pending.append(
-                    (
-                        "formula-no-value" if flag.kind == "formula" else "error-cell",
-                        col,
-                        j,
-                        {"value": flag.value or None},
-                    )
-                )
+                kind = "formula-no-value" if flag.kind == "formula" else "error-cell"
+                found.append((kind, col, j, {"value": flag.value or None}))
                 continue
-            if value is None or (type(value) is str and len(value) <= 4 and value.casefold() in _PLACEHOLDER_TEXT):
+            if value is None or (type(value) is str and len(value) <= 16 and placeholder(value)):
                 if col.required:
-                    pending.append(("required-missing", col, j, {}))
+                    found.append(("required-missing", col, j, {}))
                 continue
             if parse is parse_text and type(value) is str and len(value) <= MAX_TEXT:
                 values[col.key] = value  # the common case, without a call
                 continue
             try:
-                values[col.key] = parse(value)
+                result = parse(value)
             except BadValue as e:
-                pending.append((e.code, col, j, {"value": value, **e.params}))
+                found.append((e.code, col, j, {"value": value, **e.params}))
+                continue
+            if type(result) is Reading:
+                if result.code:
+                    found.append((result.code, col, j, {"value": value, **result.params}))
+                if result.currency:
+                    currencies[col.key] = result.currency
+                result = result.value
+            values[col.key] = result
+            if col.plausible is not None and not col.plausible[0] <= result <= col.plausible[1]:
+                found.append(("implausible-value", col, j, {"value": value, **_plausible(col, result)}))
         pid = values.get("project_id")
         pid = pid if isinstance(pid, str) else ""
+        row = _Row(i + 1, values, currencies=currencies)
         if i in raw.hidden_rows:
-            self.add("hidden-row", sheet=raw.name, row=i + 1, project_id=pid)
-        for code, col, j, params in pending:
-            self.add(code, sheet=raw.name, row=i + 1, column=col.header, cell=cell_ref(i, j), project_id=pid, **params)
-        return _Row(i + 1, values, not pending)
+            row.pending.append(make_problem("hidden-row", file=self.file, sheet=raw.name, row=i + 1, project_id=pid))
+        for code, col, j, params in found:
+            row.pending.append(
+                make_problem(
+                    code,
+                    file=self.file,
+                    sheet=raw.name,
+                    row=i + 1,
+                    column=col.header,
+                    cell=cell_ref(i, j),
+                    project_id=pid,
+                    **params,
+                )
+            )
+        return row
+
+
+def _plausible(col: schema.Column, value: Any) -> dict[str, str]:
+    """How an implausible value was read, and what is usual, for the warning."""
+    if col.plausible is None:
+        return {"reading": str(value), "usual": ""}
+    low, high = col.plausible
+    if col.kind == "percent":
+        return {"reading": f"{value * 100:g}%", "usual": f"{low * 100:g}% to {high * 100:g}%"}
+    return {"reading": f"{value:,}", "usual": f"{low:,} to {high:,}"}
+
+
+def _merged_ids(raw: RawSheet, pid_col: int | None, header_at: int) -> dict[int, tuple[str, Any]]:
+    """Row index -> (merged range, ID) for blank Project ID cells under a merged Project ID cell."""
+    if pid_col is None or not raw.merged:
+        return {}
+    filled: dict[int, tuple[str, Any]] = {}
+    for rng in raw.merged:
+        bounds = _range_bounds(rng)
+        if bounds is None:
+            continue
+        r1, c1, r2, c2 = bounds
+        if not c1 <= pid_col <= c2 or r1 <= header_at or r1 >= len(raw.rows):
+            continue
+        top = raw.rows[r1][pid_col] if pid_col < len(raw.rows[r1]) else None
+        if top is None:
+            continue
+        for i in range(r1 + 1, min(r2, len(raw.rows) - 1) + 1):
+            cells = raw.rows[i]
+            if (pid_col >= len(cells) or cells[pid_col] is None) and any(v is not None for v in cells):
+                filled[i] = (rng, top)
+    return filled
+
+
+def _range_bounds(rng: str) -> tuple[int, int, int, int] | None:
+    """'A5:B8' -> 0-based (row1, col1, row2, col2), or None when it is not a range."""
+    corners = []
+    for ref in rng.split(":"):
+        letters = ref.rstrip("0123456789")
+        digits = ref[len(letters) :]
+        if not letters.isalpha() or not letters.isascii() or not digits.isdigit():
+            return None
+        col = 0
+        for ch in letters.upper():
+            col = col * 26 + ord(ch) - 64
+        corners.append((int(digits) - 1, col - 1))
+    if len(corners) != 2:
+        return None
+    (r1, c1), (r2, c2) = corners
+    return r1, c1, r2, c2
+
+
+def _check_project_row(checker: _Checker, table: _Table, row: _Row, settings: Settings, as_of: date | None) -> None:
+    """Cross-field checks on one Projects row: amounts written in another currency than the
+    project's, and a kickoff implausibly far from the run date."""
+    pid = row.values.get("project_id") or ""
+    currency = row.values.get("currency") or settings.currency
+    for key in _MONEY_KEYS:
+        written = row.currencies.get(key, ())
+        if written and not currency_matches(written, currency):
+            col = schema.PROJECTS.column(key)
+            checker.add(
+                "currency-mismatch",
+                sheet=table.sheet,
+                row=row.excel_row,
+                column=col.header,
+                cell=table.cell(row, key),
+                value=str(row.values.get(key)),
+                written="/".join(written[:3]),
+                currency=currency,
+                project_id=pid,
+            )
+    kickoff = row.values.get("kickoff_date")
+    if as_of is not None and kickoff is not None and abs((kickoff - as_of).days) > KICKOFF_HORIZON_DAYS:
+        checker.add(
+            "implausible-value",
+            sheet=table.sheet,
+            row=row.excel_row,
+            column="Kickoff Date",
+            cell=table.cell(row, "kickoff_date"),
+            value=kickoff.isoformat(),
+            reading=f"{kickoff.isoformat()}, more than two years from the run date {as_of.isoformat()}",
+            usual="within two years of the run date",
+            project_id=pid,
+        )
+
+
+def _check_people(checker: _Checker, projects: _Table, team: _Table | None) -> None:
+    """One person spelled two ways (Zoe Muller / Zoë Müller, or by case) is counted as two people
+    by the summary: warn at each variant, naming the first cell that spells it differently."""
+    first: dict[str, tuple[str, str, str]] = {}  # accent key -> (spelling, "Sheet!A1", pid)
+    warned: set[tuple[str, str]] = set()
+    for table, key in ((projects, "lead_engineer"), (projects, "project_manager"), (team, "name")):
+        if table is None or key not in table.columns:
+            continue
+        for row in table.rows:
+            name = row.values.get(key)
+            if not isinstance(name, str) or not name:
+                continue
+            where = f"{table.sheet}!{table.cell(row, key)}"
+            k = accent_key(name)
+            seen = first.setdefault(k, (name, where, row.values.get("project_id") or ""))
+            if seen[0] != name and (k, name) not in warned:
+                warned.add((k, name))
+                checker.add(
+                    "similar-names",
+                    sheet=table.sheet,
+                    row=row.excel_row,
+                    column=schema.PROJECTS.column(key).header if key != "name" else "Name",
+                    cell=table.cell(row, key),
+                    value=name,
+                    other=f'"{seen[0]}"',
+                    other_cell=seen[1],
+                    project_id=row.values.get("project_id") or "",
+                )
 
 
 def _check_systems(checker: _Checker, table: _Table, row: _Row, project: Project) -> None:
@@ -329,7 +542,8 @@ def _find_header(rows: list[list[Any]], wanted: str) -> int | None:
 
 
 def _check_project_ids(checker: _Checker, table: _Table) -> dict[str, _Row]:
-    """Unique, file-safe IDs. Returns ID -> row for every row that has an ID (valid or not)."""
+    """Unique, file-safe IDs. Returns ID -> row for every row that has an ID (valid or not);
+    problems name the project, which is what makes it invalid (see ``_held_back``)."""
     rows: dict[str, _Row] = {}
     folded: dict[str, _Row] = {}
     col = schema.PROJECTS.column("project_id")
@@ -337,24 +551,20 @@ def _check_project_ids(checker: _Checker, table: _Table) -> dict[str, _Row]:
         pid = row.values.get("project_id")
         if not pid:
             continue
-        where = {"sheet": table.sheet, "column": col.header, "value": pid, "project_id": pid}
+        where = {"sheet": table.sheet, "column": col.header, "value": show_invisible(pid), "project_id": pid}
         reason = id_problem(pid)
         if reason:
             checker.add("unsafe-id", row=row.excel_row, cell=table.pid_cell(row), reason=reason, **where)
-            row.ok = False
         if pid in rows:
             first = rows[pid]
             checker.add(
                 "duplicate-id", row=first.excel_row, cell=table.pid_cell(first), other_row=row.excel_row, **where
             )
             checker.add("duplicate-id", row=row.excel_row, cell=table.pid_cell(row), other_row=first.excel_row, **where)
-            first.ok = row.ok = False
             continue
         twin = folded.get(pid.casefold())
         if twin is not None:
             checker.add("id-collision", row=row.excel_row, cell=table.pid_cell(row), other_row=twin.excel_row, **where)
-            row.ok = False
-            twin.ok = False
             twin_pid = twin.values["project_id"]
             checker.add(
                 "id-collision",
@@ -365,51 +575,78 @@ def _check_project_ids(checker: _Checker, table: _Table) -> dict[str, _Row]:
             )
         rows[pid] = row
         folded[pid.casefold()] = row
-    if table.broken:
-        for row in rows.values():
-            row.ok = False
     return rows
 
 
 def _group_children(
-    checker: _Checker, table: _Table, sheet: schema.Sheet, ids: set[str]
+    checker: _Checker, table: _Table, sheet: schema.Sheet, ids: list[str]
 ) -> tuple[dict[str, list], set[str]]:
-    """Group child rows by project once; returns (pid -> records, pids made invalid by this sheet)."""
+    """Group child rows by project once; returns (pid -> records, pids made invalid by a broken sheet).
+    A child ID matches its project exactly, or by letter case with a warning; an ID that matches
+    none is an error counted against the closest project, which is then held back."""
     record_type = CHILD_TYPES[sheet.key]
     grouped: dict[str, list] = defaultdict(list)
     broken: set[str] = set()
-    id_list = sorted(i for i in ids if i)
+    exact = set(ids)
+    by_case: dict[str, str] = {}
+    for i in ids:
+        by_case.setdefault(i.casefold(), i)
+    id_list = sorted(exact)
     suggested: dict[str, str] = {}
     for row in table.rows:
         pid = row.values.get("project_id")
+        target = ""
         if not pid:
-            continue
-        if pid not in ids:
+            pass
+        elif pid in exact:
+            target = pid
+        elif pid.casefold() in by_case:
+            target = by_case[pid.casefold()]
+            checker.add(
+                "id-case-mismatch",
+                sheet=table.sheet,
+                row=row.excel_row,
+                column="Project ID",
+                cell=table.pid_cell(row),
+                value=pid,
+                assumed=target,
+                project_id=target,
+            )
+        else:
+            target = _closest_id(pid, id_list, suggested)
             checker.add(
                 "unknown-project",
                 sheet=table.sheet,
                 row=row.excel_row,
                 column="Project ID",
                 cell=table.pid_cell(row),
-                value=pid,
-                project_id="",
-                suggestion=_suggest(pid, id_list, suggested),
+                value=show_invisible(pid),
+                project_id=target,
+                suggestion=f' (did you mean "{target}"? that project is held back until this row is fixed)'
+                if target
+                else "",
             )
+        checker.problems.extend(
+            p if p.project_id == target else dataclasses.replace(p, project_id=target) for p in row.pending
+        )
+        if not target:
             continue
         if table.broken:
-            broken.add(pid)
+            broken.add(target)
             continue
-        if row.ok:
+        if not row.pending or all(p.severity != ERROR for p in row.pending):
             fields = dict(row.values)
             del fields["project_id"]
-            grouped[pid].append(record_type(row=row.excel_row, **fields))
+            grouped[target].append(record_type(row=row.excel_row, **fields))
     return grouped, broken
 
 
-def _suggest(pid: str, ids: list[str], done: dict[str, str], limit: int = 500) -> str:
-    """'Did you mean' for unknown IDs, memoised and capped so a sheet of junk IDs stays fast."""
-    if pid not in done and len(done) < limit and len(ids) <= 20_000:
-        done[pid] = did_you_mean(pid, ids)
+def _closest_id(pid: str, ids: list[str], done: dict[str, str], limit: int = 500) -> str:
+    """The project an unknown child ID most likely means (memoised and capped, so a sheet of junk IDs
+    stays fast), or "" when none is close."""
+    if pid not in done and len(done) < limit and len(ids) <= 20_000 and len(pid) <= 200:
+        match = difflib.get_close_matches(pid.casefold(), [i.casefold() for i in ids], n=1, cutoff=0.6)
+        done[pid] = next((i for i in ids if match and i.casefold() == match[0]), "")
     return done.get(pid, "")
 
 
@@ -427,6 +664,7 @@ def _read_settings(checker: _Checker, raw: RawSheet | None) -> Settings:
     name_col, value_col = header.index("setting"), header.index("value")
     lookup = schema.settings_lookup()
     values: dict[str, Any] = {}
+    written: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {}
     for i in range(header_at + 1, len(raw.rows)):
         cells = raw.rows[i]
         name = cells[name_col] if name_col < len(cells) else None
@@ -449,27 +687,58 @@ def _read_settings(checker: _Checker, raw: RawSheet | None) -> Settings:
                 "formula-no-value" if flag.kind == "formula" else "error-cell", **where, value=flag.value or None
             )
             continue
-        if value is None:
+        if value is None or is_placeholder(value):
             continue
         try:
-            values[setting.key] = _parse_setting(setting, value)
+            result = _parse_setting(setting, value)
         except BadValue as e:
             checker.add(e.code, **where, value=value, **e.params)
-    return Settings(**values)
+            continue
+        if type(result) is Reading:
+            if result.code:
+                checker.add(result.code, **where, value=value, **result.params)
+            if result.currency:
+                written[setting.key] = (where, result.currency)
+            result = result.value
+        values[setting.key] = result
+    settings = Settings(**values)
+    for key, (where, codes) in written.items():
+        if not currency_matches(codes, settings.currency):
+            checker.add(
+                "currency-mismatch",
+                **where,
+                value=str(values[key]),
+                written="/".join(codes[:3]),
+                currency=settings.currency,
+            )
+    return settings
 
 
 def _parse_setting(setting: schema.Setting, value: Any) -> Any:
-    if setting.key.startswith("phase_days_"):
-        parts = [p.strip() for p in str(value).replace(";", ",").split(",")]
+    if setting.kind == "phase_days":
+        return _phase_days(setting, value)
+    return parser_for(setting.kind, rules=setting.rules())(value)
+
+
+def _phase_days(setting: schema.Setting, value: Any) -> tuple[int, ...]:
+    """Five whole business days separated by commas or semicolons, each within the setting's bounds."""
+    expected = "five positive whole numbers (business days of phases 1-5)"
+    hint = "Type five numbers separated by commas, e.g. 10, 20, 10, 3, 20."
+    text = str(value)
+    parts = [p.strip() for p in text.replace(";", ",").split(",")] if len(text) <= 200 else []
+    if len(parts) != 5:
+        raise BadValue("wrong-type", expected=expected, hint=hint)
+    one = parser_for("int", rules=setting.rules())
+    days = []
+    for part in parts:
         try:
-            days = tuple(int(float(p)) for p in parts)
-        except ValueError:
-            days = ()
-        if len(days) != 5 or any(d <= 0 for d in days):
-            raise BadValue(
-                "wrong-type",
-                expected="five positive whole numbers (business days of phases 1-5)",
-                hint="Type five numbers separated by commas, e.g. 10, 20, 10, 3, 20.",
-            )
-        return days
-    return parser_for(setting.kind)(value)
+            day = one(part)
+        except BadValue as e:
+            if e.code == "out-of-range":
+                raise
+            raise BadValue("wrong-type", expected=expected, hint=hint) from None
+        day = day.value if type(day) is Reading else day
+        if day <= 0:
+            raise BadValue("wrong-type", expected=expected, hint=hint)
+        days.append(day)
+    return tuple(days)

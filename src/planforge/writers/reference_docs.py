@@ -21,7 +21,67 @@ _KIND_LABELS = {
     "choice": "one of",
     "choices": "one or more of",
     "bool": "Yes / No",
+    "name": "person's name",
+    "currency": "currency (ISO code or symbol)",
+    "phase_days": "five whole numbers",
 }
+
+#: What the reader accepts, per kind of value (the rules live in parse.py and money.py).
+ACCEPTED = """## What is accepted
+
+- **Blank**: an empty cell, or one holding only `TBD`, `TBC`, `TBA`, `?`, `N/A`, `n/a`, `NA`, `-`, `--`,
+  `none`, `nil` or `null` (any case, spacing or trailing dot), in every column kind, text included. The plan
+  marks it `[TBD]`; it never prints `N/A` as a value.
+- **Numbers and money**: a number cell, or text such as `18500`, `18,500`, `18.500`, `1.234,50`,
+  `1 234,50` or `1,234.50`, parsed with Babel under both conventions (`,` grouping with `.` decimals, and
+  `.` grouping with `,` decimals). When both read it and disagree (`18.500`, `1,234`), one separator
+  followed by exactly three digits is read as a thousands separator (18,500), with a warning
+  `ambiguous-number` at the cell. Amounts may carry a currency symbol or ISO code before or after
+  (`€`, `£`, `$`, `EUR`, `USD`, ...); it must agree with the project's currency (Projects > Currency, else
+  Settings > Currency, else USD), otherwise the cell is an error `currency-mismatch`. Plans and the
+  summary print amounts in the project's currency. Exponents, infinities and figures outside a column's
+  range are errors (`out-of-range`).
+- **Percentages**: `85%`, `0.85` and `85` all mean 85%: text with `%` is percent points, a bare number up
+  to 1 a fraction, over 1 percent points. In a *rate* column (Target Error Rate) a bare number from 1 up
+  is percent points, and one under 1 is ambiguous: up to 0.1 it is read as a fraction (0.005 = 0.5%, as
+  Excel stores a percentage cell), above that as percent points (0.5 = 0.5%), with a warning
+  `ambiguous-percent` naming the reading taken. Type the `%` sign to remove the doubt.
+- **Dates**: Excel dates, Excel serial numbers, or text such as `2026-02-02`, `2026/02/02`, `2 Feb 2026`,
+  `Feb 2, 2026`; between 1900-01-01 and 2200-12-31. A kickoff more than two years from the run date is
+  read as typed, with a warning `implausible-value`.
+- **Choices**: an exact match or the same words with other case, spacing or punctuation (`blue/green` is
+  `Blue-green`, `real time` is `Real-time`), or a declared synonym (listed per column below, e.g. `PM` is
+  Project Manager, `Dev` is Backend Developer, `Y`/`N` are Yes/No). Never a guess by prefix: anything
+  else is an error `invalid-choice` naming the closest option.
+- **Project IDs**: compared after Unicode NFKC, removing invisible characters (zero-width spaces, which
+  messages show as `U+200B`), collapsing spaces and folding every dash and minus to `-` (warning
+  `id-normalised`). A child-sheet ID that differs from the Projects row only in letter case is matched
+  to it with a warning `id-case-mismatch`. A child ID matching no project is an error that holds back
+  the closest project (its plan would lack rows), naming the cell. A blank Project ID directly under a
+  merged Project ID cell takes the merged value, with a warning `merged-id-filled`.
+- **People's names**: spacing (double, non-breaking) and invisible characters are folded, so the People
+  load adds up. Names that differ only by accents or case (Zoe Muller / Zoë Müller) are counted as two
+  people, with a warning `similar-names` naming both cells.
+- **Plausibility**: figures outside a column's usual range (below) are read as typed, with a warning
+  `implausible-value` naming the reading; a first-year ROI over 1,000% gets `implausible-roi`.
+"""
+
+
+def _accepted(bounds: tuple | None, plausible: tuple | None, synonyms: tuple, kind: str) -> str:
+    """The Range column: accepted bounds, usual range and synonyms of one column or setting."""
+    parts = []
+    show = (
+        (lambda v: f"{v * 100:g}%")
+        if kind == "percent"
+        else (lambda v: f"{v:,}" if not hasattr(v, "isoformat") else v.isoformat())
+    )
+    if bounds is not None:
+        parts.append(f"{show(bounds[0])} to {show(bounds[1])}")
+    if plausible is not None:
+        parts.append(f"usual {show(plausible[0])} to {show(plausible[1])}")
+    if synonyms:
+        parts.append("synonyms: " + ", ".join(f"{a} = {b}" for a, b in synonyms))
+    return "; ".join(parts)
 
 
 def _cell(text: object) -> str:
@@ -38,6 +98,7 @@ def intake_reference() -> str:
         "Header matching ignores case, spaces, underscores, non-breaking spaces and a trailing `*`. "
         "The header row is the first row (within the first 30) that holds a `Project ID` column.",
         "",
+        ACCEPTED,
     ]
     for sheet in schema.SHEETS:
         lines += [
@@ -45,14 +106,15 @@ def intake_reference() -> str:
             "",
             sheet.help,
             "",
-            "| Column | Type | Required | Help | Example |",
-            "|---|---|---|---|---|",
+            "| Column | Type | Required | Range | Help | Example |",
+            "|---|---|---|---|---|---|",
         ]
         for col in sheet.columns:
             kind = _KIND_LABELS[col.kind] + (f": {', '.join(col.choices)}" if col.choices else "")
             example = "" if col.example is None else col.example
             lines.append(
-                f"| {_cell(col.header)} | {_cell(kind)} | {'yes' if col.required else ''} | {_cell(col.help)} | {_cell(example)} |"
+                f"| {_cell(col.header)} | {_cell(kind)} | {'yes' if col.required else ''} "
+                f"| {_cell(_accepted(col.bounds, col.plausible, col.synonyms, col.kind))} | {_cell(col.help)} | {_cell(example)} |"
             )
         lines.append("")
     lines += [
@@ -60,12 +122,15 @@ def intake_reference() -> str:
         "",
         "Firm-wide policy, one row per setting (`Setting` | `Value`). Blank values keep the default.",
         "",
-        "| Setting | Type | Default | What it does |",
-        "|---|---|---|---|",
+        "| Setting | Type | Default | Range | What it does |",
+        "|---|---|---|---|---|",
     ]
     for s in schema.SETTINGS:
         default = "" if s.default is None else s.default
-        lines.append(f"| {s.label} | {_KIND_LABELS.get(s.kind, s.kind)} | {_cell(default)} | {_cell(s.help)} |")
+        accepted = _accepted(s.bounds, None, (), s.kind)
+        lines.append(
+            f"| {s.label} | {_KIND_LABELS.get(s.kind, s.kind)} | {_cell(default)} | {_cell(accepted)} | {_cell(s.help)} |"
+        )
     return "\n".join(lines) + "\n"
 
 

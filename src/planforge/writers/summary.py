@@ -18,6 +18,7 @@ import xlsxwriter
 from .._version import __version__
 from ..completeness import Tbd
 from ..derive import PHASE_NAMES, risk_level
+from ..money import Money, excel_money_format
 from ..names import plan_filename
 from ..plan_context import PlanContext
 from ..result import RunResult
@@ -73,7 +74,8 @@ class _Formats:
         self.wrap = book.add_format({"num_format": "@", "text_wrap": True, "valign": "top"})
         self.date = book.add_format({"num_format": "yyyy-mm-dd"})
         self.pct = book.add_format({"num_format": "0%"})
-        self.money = book.add_format({"num_format": "$#,##0"})
+        self._book = book
+        self._money: dict[str, Any] = {}
         self.num = book.add_format({"num_format": "0.0"})
         self.int = book.add_format({"num_format": "0"})
         self.bold = book.add_format({"bold": True})
@@ -90,6 +92,12 @@ class _Formats:
         self.red = book.add_format({"bg_color": "#F8CBAD", "font_color": "#9C0006"})
         self.amber = book.add_format({"bg_color": "#FFE699", "num_format": "0.0"})
         self.link = book.add_format({"font_color": "#0563C1", "underline": 1})
+
+    def money(self, currency: str) -> Any:
+        """The whole-amount format of one currency (``"€"#,##0``), made once per workbook."""
+        if currency not in self._money:
+            self._money[currency] = self._book.add_format({"num_format": excel_money_format(currency)})
+        return self._money[currency]
 
 
 def _sheet(book, name: str):
@@ -108,7 +116,9 @@ def _writer(ws, fmt: _Formats, kind: str):
     if kind == "date":
         date_fmt = fmt.date
         return lambda r, c, v: ws.write_datetime(r, c, datetime(v.year, v.month, v.day), date_fmt)
-    if kind in ("pct", "money", "num", "int"):
+    if kind == "money":  # each amount in its project's currency
+        return lambda r, c, v: ws.write_number(r, c, float(v.amount), fmt.money(v.currency))
+    if kind in ("pct", "num", "int"):
         num_fmt = getattr(fmt, kind)
         return lambda r, c, v: ws.write_number(r, c, float(v), num_fmt)
     text_fmt = fmt.text
@@ -282,7 +292,7 @@ def _savings(ctx: PlanContext) -> tuple[Any, Any, Any, Any]:
     if ctx.roi_figures is None:
         return weekly, None, None, None
     r = ctx.roi_figures
-    return weekly, r.annual_value, r.roi, r.payback_months
+    return weekly, Money(r.annual_value, ctx.project.currency), r.roi, r.payback_months
 
 
 def _timeline(book, fmt: _Formats, contexts: list[PlanContext]) -> None:

@@ -1,0 +1,172 @@
+"""Numbers and money as analysts type them, read and printed with Babel (never hand-rolled).
+
+Reading: ``18500``, ``18,500``, ``18.500``, ``1.234,50``, ``1 234,50`` and ``1,234.50``, with a currency
+symbol or ISO code before or after (``€``, ``£``, ``$``, ``EUR``, ``USD``, ...). Each text is parsed
+strictly under both conventions (``,`` grouping with ``.`` decimals, and ``.`` grouping with ``,``
+decimals); when both accept it with different values (``18.500``, ``1,234``) the text is ambiguous and
+the reading taken is reported: one separator followed by exactly three digits is a thousands separator.
+
+Printing: ``format_money`` and ``excel_money_format`` give each currency its symbol and grouping.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from babel import Locale
+from babel.numbers import (
+    NumberFormatError,
+    format_currency,
+    format_decimal,
+    get_currency_symbol,
+    list_currencies,
+    parse_decimal,
+)
+
+DEFAULT_CURRENCY = "USD"
+#: The two digit conventions analysts use: 1,234.50 (en_US) and 1.234,50 (de_DE).
+_CONVENTIONS = ("en_US", "de_DE")
+_SPACES = frozenset(" \u00a0\u2007\u2009\u202f\u200a")
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """A number read from text: its value, the currency written with it (if any), and, when the
+    text was ambiguous, how it was read (e.g. ``"18,500 (the '.' read as a thousands separator)"``)."""
+
+    value: Decimal
+    currency: str | None = None
+    currencies: tuple[str, ...] = ()
+    ambiguity: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An amount in a currency, for writers that format per currency (the summary workbook)."""
+
+    amount: Decimal
+    currency: str
+
+
+class NotANumber(ValueError):
+    """Text that is not a number in either convention."""
+
+
+@lru_cache(maxsize=1)
+def _symbols() -> dict[str, tuple[str, ...]]:
+    """Currency symbol (as written in English) -> ISO codes that use it, from Babel's CLDR data."""
+    found: dict[str, list[str]] = {}
+    for code in sorted(list_currencies()):
+        symbol = get_currency_symbol(code, "en_US")
+        if symbol != code:
+            found.setdefault(symbol, []).append(code)
+            bare = symbol.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+            if bare and bare != symbol:  # CA$ and A$ are dollars too
+                found.setdefault(bare, []).append(code)
+    found["$"] = sorted({*found.get("$", []), "USD"})
+    return {k: tuple(v) for k, v in found.items()}
+
+
+@lru_cache(maxsize=1)
+def _codes() -> frozenset[str]:
+    return frozenset(list_currencies())
+
+
+def currency_code(text: str) -> str | None:
+    """An ISO code (``eur``) or an unambiguous symbol (``€``) -> the ISO code, else None.
+    ``$`` alone means USD."""
+    cleaned = "".join(text.split()).strip(".")
+    if cleaned.upper() in _codes():
+        return cleaned.upper()
+    codes = _symbols().get(cleaned)
+    if codes is None:
+        return None
+    if cleaned == "$":
+        return "USD"
+    return codes[0] if len(codes) == 1 else None
+
+
+def currency_matches(written: tuple[str, ...], currency: str) -> bool:
+    """Whether a symbol/code written with an amount (all the currencies it may stand for) fits ``currency``."""
+    return not written or currency in written
+
+
+def _split_currency(text: str) -> tuple[str, str | None, tuple[str, ...]]:
+    """(number text, currency code or None, every currency the mark may stand for)."""
+    stripped = text.strip()
+    # the longest leading or trailing run of non-digit, non-sign characters is the currency mark
+    start = 0
+    while start < len(stripped) and not (stripped[start].isdigit() or stripped[start] in "-+.,"):
+        start += 1
+    end = len(stripped)
+    while end > start and not stripped[end - 1].isdigit():
+        end -= 1
+    before, number, after = stripped[:start].strip(), stripped[start:end], stripped[end:].strip()
+    if before and after:
+        raise NotANumber(text)
+    mark = before or after
+    if not mark:
+        return number, None, ()
+    cleaned = "".join(mark.split())
+    if cleaned.upper() in _codes():
+        return number, cleaned.upper(), (cleaned.upper(),)
+    codes = _symbols().get(cleaned)
+    if codes is None:
+        raise NotANumber(text)
+    return number, ("USD" if cleaned == "$" else codes[0]), codes
+
+
+def read_number(text: str, *, money: bool = False) -> Amount:
+    """Parse a number typed as text (a currency mark allowed when ``money``). Raises NotANumber."""
+    if len(text) > 64:
+        raise NotANumber(text[:64])
+    number, code, codes = _split_currency(text) if money else (text.strip(), None, ())
+    if not number:
+        raise NotANumber(text)
+    readings: dict[str, Decimal] = {}
+    for locale in _CONVENTIONS:
+        group = Locale.parse(locale).number_symbols["latn"]["group"]
+        candidate = "".join(group if c in _SPACES else c for c in number)
+        try:
+            readings[locale] = parse_decimal(candidate, locale, strict=True)
+        except (NumberFormatError, InvalidOperation):
+            continue
+    if not readings:
+        raise NotANumber(text)
+    values = set(readings.values())
+    if any(not v.is_finite() for v in values):
+        raise NotANumber(text)
+    if len(values) == 1:
+        return Amount(values.pop(), code, codes)
+    # Both conventions accept it with different values: "18.500" or "1,234". Three digits after one
+    # separator is a thousands group (amounts rarely carry three decimals); that is the reading taken.
+    value = max(values)
+    sep = "." if "." in number else ","
+    shown = format_decimal(value, locale="en_US")
+    return Amount(value, code, codes, f"{shown} (the '{sep}' read as a thousands separator)")
+
+
+def format_money(amount: Decimal | float | int, currency: str = DEFAULT_CURRENCY, locale: str = "en_US") -> str:
+    """An amount in its currency for plans: whole amounts without decimals (``€18,500``),
+    others with the currency's usual decimals (``$45.50``)."""
+    value = Decimal(str(amount))
+    if value == value.to_integral_value():
+        return format_currency(value, currency, format="¤#,##0", locale=locale, currency_digits=False)
+    return format_currency(value, currency, locale=locale)
+
+
+def format_rate(amount: Decimal | float | int, currency: str = DEFAULT_CURRENCY, locale: str = "en_US") -> str:
+    """An hourly rate: always with the currency's decimals (``$45.00``)."""
+    return format_currency(Decimal(str(amount)), currency, locale=locale)
+
+
+def currency_symbol(currency: str, locale: str = "en_US") -> str:
+    return get_currency_symbol(currency, locale)
+
+
+def excel_money_format(currency: str, locale: str = "en_US") -> str:
+    """An Excel number format showing whole amounts in ``currency`` (``"€"#,##0``)."""
+    symbol = get_currency_symbol(currency, locale).replace('"', "")
+    return f'"{symbol}"#,##0'
