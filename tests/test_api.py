@@ -91,10 +91,11 @@ def test_generate_takes_one_options_object(tmp_path):
     assert sorted(p.name for p in result.written) == [
         "BLOOM-002-implementation-plan.html",
         "BLOOM-002-implementation-plan.md",
+        "BLOOM-002-review.md",
         "index.html",
     ]
     again = planforge.generate([SAMPLE], tmp_path / "b", options, formats=["md"])  # keywords override fields
-    assert [p.name for p in again.written] == ["BLOOM-002-implementation-plan.md"]
+    assert [p.name for p in again.written] == ["BLOOM-002-implementation-plan.md", "BLOOM-002-review.md"]
 
 
 @pytest.mark.parametrize(
@@ -156,7 +157,7 @@ def test_parallel_writing_gives_the_same_files_in_the_same_order(tmp_path):
     assert sum(steps) == len(contexts)
     assert (parallel_dir / "side.txt").read_text() == "ran"  # the side job ran in a worker
     for path in serial:
-        assert path.read_bytes() == (parallel_dir / path.name).read_bytes()
+        assert path.read_bytes() == (parallel_dir / path.relative_to(serial_dir)).read_bytes()
 
 
 def test_a_failure_in_a_worker_reaches_the_caller(tmp_path):
@@ -178,7 +179,10 @@ def test_run_result_json_has_status_outputs_and_problems(book, tmp_path):
     data = result.to_dict()
     assert data["ok"] is False
     by_id = {p["project_id"]: p for p in data["projects"]}
-    assert by_id["P-1"]["status"] == "written" and by_id["P-1"]["outputs"] == ["P-1-implementation-plan.md"]
+    assert by_id["P-1"]["status"] == "written" and by_id["P-1"]["outputs"] == [
+        "P-1-implementation-plan.md",
+        "review/P-1-review.md",
+    ]
     assert by_id["P-2"]["status"] == "skipped" and by_id["P-2"]["outputs"] == []
     assert [p["code"] for p in by_id["P-2"]["problems"]] == ["wrong-type"]
     assert data["portfolio_outputs"] == ["portfolio-summary.xlsx"]

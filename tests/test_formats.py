@@ -97,8 +97,9 @@ def test_formats_are_byte_identical_across_runs(formats_run, tmp_path):
         only=["HARBOR-004", "FJORD-009"],
         summary=False,
     )
-    for path in formats_run.iterdir():
-        assert path.read_bytes() == (tmp_path / path.name).read_bytes(), path.name
+    for path in formats_run.rglob("*"):
+        if path.is_file():
+            assert path.read_bytes() == (tmp_path / path.relative_to(formats_run)).read_bytes(), path.name
 
 
 def test_injection_stays_inert_in_html_and_docx(book, tmp_path):
@@ -154,4 +155,4 @@ def test_pdf_through_libreoffice(tmp_path, formats):
     generate([SAMPLE], tmp_path, plan_date=DAY, formats=formats, only=["BLOOM-002"], summary=False)
     pdf = tmp_path / "BLOOM-002-implementation-plan.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
-    assert sorted(p.suffix for p in tmp_path.iterdir()) == sorted("." + f for f in formats)
+    assert sorted(p.suffix for p in tmp_path.iterdir() if p.is_file()) == sorted("." + f for f in formats)

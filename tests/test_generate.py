@@ -36,26 +36,27 @@ def plan(out: Path, pid: str) -> str:
     return (out / f"{pid}-implementation-plan.md").read_text("utf-8")
 
 
+SAMPLE_IDS = (
+    "ACME-001",
+    "BLOOM-002",
+    "PEAK-003",
+    "HARBOR-004",
+    "CITY-005",
+    "SUMMIT-006",
+    "NORTH-007",
+    "LUMEN-008",
+    "FJORD-009",
+)
+
+
 def test_one_plan_per_project_and_the_summary(sample_run):
     out, result = sample_run
     assert result.ok
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        [
-            f"{pid}-implementation-plan.md"
-            for pid in (
-                "ACME-001",
-                "BLOOM-002",
-                "PEAK-003",
-                "HARBOR-004",
-                "CITY-005",
-                "SUMMIT-006",
-                "NORTH-007",
-                "LUMEN-008",
-                "FJORD-009",
-            )
-        ]
-        + ["portfolio-summary.xlsx"]
+        [f"{pid}-implementation-plan.md" for pid in SAMPLE_IDS] + ["portfolio-summary.xlsx", "review"]
     )
+    # the team's review material sits apart from what is sent to the client
+    assert sorted(p.name for p in (out / "review").iterdir()) == sorted(f"{pid}-review.md" for pid in SAMPLE_IDS)
 
 
 def test_every_plan_has_every_top_level_section_of_the_seed_in_order(sample_run):
@@ -194,8 +195,9 @@ def assert_tables_well_formed(text: str, name: str = "") -> int:
 def test_same_input_and_date_give_identical_bytes(sample_run, tmp_path):
     out, _ = sample_run
     generate([SAMPLE], tmp_path, plan_date=DAY)
-    for path in out.iterdir():
-        assert path.read_bytes() == (tmp_path / path.name).read_bytes(), path.name
+    for path in out.rglob("*"):
+        if path.is_file():
+            assert path.read_bytes() == (tmp_path / path.relative_to(out)).read_bytes(), path.name
 
 
 GOLDEN_IDS = ["ACME-001", "HARBOR-004", "SUMMIT-006", "FJORD-009"]
@@ -253,7 +255,8 @@ def test_strict_writes_nothing_when_any_error(book, tmp_path):
 
 def test_only_limits_the_run(tmp_path):
     generate([SAMPLE], tmp_path, plan_date=DAY, only=["BLOOM-002"], summary=False)
-    assert [p.name for p in tmp_path.iterdir()] == ["BLOOM-002-implementation-plan.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["BLOOM-002-implementation-plan.md", "review"]
+    assert [p.name for p in (tmp_path / "review").iterdir()] == ["BLOOM-002-review.md"]
 
 
 def test_stale_plans_are_reported_not_mixed_in(tmp_path):

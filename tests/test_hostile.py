@@ -289,7 +289,8 @@ def test_unsafe_ids_never_become_paths(book, tmp_path, pid):
     result = generate(
         [book(Projects=[PROJECT_HEADER, [pid] + PROJECT_ROW[1:], ["OK-1"] + PROJECT_ROW[1:]])], out, plan_date=DAY
     )
-    assert sorted(p.name for p in out.iterdir()) == ["OK-1-implementation-plan.md", "portfolio-summary.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == ["OK-1-implementation-plan.md", "portfolio-summary.xlsx", "review"]
+    assert [p.name for p in (out / "review").iterdir()] == ["OK-1-review.md"]
     assert list(result.skipped) == [pid]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["intake.xlsx", "out"]
 
@@ -310,7 +311,7 @@ def test_interrupted_run_leaves_no_partial_files(book, tmp_path, monkeypatch):
     projects = [PROJECT_HEADER] + [[f"P-{i}"] + PROJECT_ROW[1:] for i in range(5)]
     with pytest.raises(KeyboardInterrupt):
         generate([book(Projects=projects)], tmp_path / "out", plan_date=DAY, jobs=1)
-    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    names = sorted(p.name for p in (tmp_path / "out").iterdir() if p.is_file())
     assert names == ["P-0-implementation-plan.md", "P-1-implementation-plan.md"]  # whole files only, no temp files
     for name in names:
         assert "**Document Control**" in (tmp_path / "out" / name).read_text("utf-8")

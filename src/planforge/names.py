@@ -18,8 +18,18 @@ SUMMARY_NAME: Final = "portfolio-summary.xlsx"
 INDEX_NAME: Final = "index.html"
 #: A plan file name of any format; group 1 is the project ID, group 2 the format.
 PLAN_FILE: Final = re.compile(rf"^(.+){PLAN_SUFFIX}\.(md|html|docx|pdf)$")
+#: The team's review material per project (TBDs with their cells, assumptions, findings): Markdown
+#: only, in its own folder so nothing in the output folder's top level is internal.
+REVIEW_DIR: Final = "review"
+REVIEW_SUFFIX: Final = "-review"
+REVIEW_FILE: Final = re.compile(rf"^(.+){REVIEW_SUFFIX}\.md$")
 
 
 def plan_filename(project_id: str, ext: str = "md") -> str:
     """``ACME-001-implementation-plan.md``: the file name of one project's plan in one format."""
     return f"{project_id}{PLAN_SUFFIX}.{ext}"
+
+
+def review_filename(project_id: str) -> str:
+    """``ACME-001-review.md``: the team's review material for one project (never sent to the client)."""
+    return f"{project_id}{REVIEW_SUFFIX}.md"

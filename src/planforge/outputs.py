@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
-from .names import FORMATS, plan_filename
+from .names import FORMATS, REVIEW_DIR, plan_filename, review_filename
 from .plan_context import PlanContext
+from .render import render_review
 from .writers.atomic import inside, write_bytes, write_text
 from .writers.docx import check_reference, plan_docx
 from .writers.html import plan_html
@@ -104,6 +105,9 @@ def _one(ctx: PlanContext, out: Path, options: WriteOptions) -> list[Path]:
         elif fmt == "docx":
             write_bytes(target, plan_docx(ctx, markdown, options))
         paths.append(target)
+    review = inside(out / REVIEW_DIR, review_filename(ctx.project.project_id))
+    write_text(review, render_review(ctx))
+    paths.append(review)
     return paths
 
 

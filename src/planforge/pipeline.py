@@ -20,7 +20,7 @@ from typing import Any
 
 from .errors import UsageError, ValidationFailed, make_problem
 from .model import Project
-from .names import INDEX_NAME, PLAN_FILE, SUMMARY_NAME, plan_filename
+from .names import INDEX_NAME, PLAN_FILE, REVIEW_DIR, REVIEW_FILE, SUMMARY_NAME, plan_filename, review_filename
 from .outputs import check_options, write_plans
 from .plan_context import build_context
 from .report import Report
@@ -206,6 +206,7 @@ def _stale_outputs(
     errors, plans in formats not produced this time, and an index or summary not produced this
     time (``outdated-output``). With ``only``, other projects' plans are left out of the report."""
     expected = {plan_filename(pid, fmt) for pid in written_ids for fmt in formats}
+    reviews = {review_filename(pid) for pid in written_ids}
     if summary:
         expected.add(SUMMARY_NAME)
     if "html" in formats:
@@ -224,4 +225,9 @@ def _stale_outputs(
             found.append((path, "stale-output" if pid not in known else "outdated-output"))
         elif name in (SUMMARY_NAME, INDEX_NAME) and not only:
             found.append((path, "outdated-output"))
+    review_dir = out / REVIEW_DIR
+    for path in sorted(review_dir.iterdir()) if review_dir.is_dir() else ():
+        m = REVIEW_FILE.match(path.name)
+        if m and path.name not in reviews and not (only and m.group(1) not in only):
+            found.append((path, "stale-output" if m.group(1) not in known else "outdated-output"))
     return found

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem
-from .names import INDEX_NAME, PLAN_FILE, SUMMARY_NAME
+from .names import INDEX_NAME, PLAN_FILE, REVIEW_DIR, REVIEW_FILE, SUMMARY_NAME
 from .plan_context import PlanContext
 from .report import Report
 
@@ -33,8 +33,12 @@ class RunResult:
         return self.report.valid and not self.skipped
 
     def outputs_of(self, project_id: str) -> list[Path]:
-        """The plan files written for one project, in the order written."""
-        return [p for p in self.written if (m := PLAN_FILE.match(p.name)) and m.group(1) == project_id]
+        """The files written for one project (plans in every format, its review), in the order written."""
+        return [
+            p
+            for p in self.written
+            if (m := PLAN_FILE.match(p.name) or REVIEW_FILE.match(p.name)) and m.group(1) == project_id
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         """The run as JSON-ready data (what ``planforge generate --json`` prints): per project its
@@ -47,7 +51,7 @@ class RunResult:
             {
                 "project_id": ctx.project.project_id,
                 "status": "written",
-                "outputs": [p.name for p in self.outputs_of(ctx.project.project_id)],
+                "outputs": [_relative(p) for p in self.outputs_of(ctx.project.project_id)],
                 "problems": [p.to_dict() for p in by_project.get(ctx.project.project_id, [])],
             }
             for ctx in self.contexts
@@ -64,3 +68,9 @@ class RunResult:
             "stale": [{"file": p.name, "code": code} for p, code in self.stale],
             "problems": [p.to_dict() for p in self.report.problems],
         }
+
+
+def _relative(path: Path) -> str:
+    """A written file as its reader finds it in the output folder: ``ACME-001-implementation-plan.md``,
+    ``review/ACME-001-review.md``."""
+    return f"{path.parent.name}/{path.name}" if path.parent.name == REVIEW_DIR else path.name
