@@ -15,6 +15,7 @@ prints legibly, and is what Excel users already read.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -144,7 +145,7 @@ def _writer(ws, fmt: _Formats, kind: str):
 
 
 def _table(
-    ws, fmt: _Formats, name: str, columns: list[tuple[str, str, int]], rows: list[list[Any]], first_row: int = 0
+    ws, fmt: _Formats, name: str, columns: Sequence[tuple[str, str, float]], rows: list[list[Any]], first_row: int = 0
 ) -> None:
     """A real Excel table (filters, banding) with typed cells and a frozen header."""
     writers = [_writer(ws, fmt, kind) for _, kind, _ in columns]
