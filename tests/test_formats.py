@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from datetime import date
 from html.parser import HTMLParser
 
 import docx
+import openpyxl
 import pytest
 
 from planforge.errors import UsageError
@@ -64,17 +66,20 @@ def test_index_lists_every_plan_with_links(formats_run):
     assert "Harbor Home Goods" in "".join(page.text)
 
 
+def _plan_table(document, *header: str):
+    return next(t for t in document.tables if tuple(c.text for c in t.rows[0].cells) == header)
+
+
 def test_docx_structure_and_properties(formats_run):
     document = docx.Document(str(formats_run / "HARBOR-004-implementation-plan.docx"))
     styles = [p.style.name for p in document.paragraphs]
     headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))]
-    assert headings[0] == ("Title", "IMPLEMENTATION PLAN")
+    assert headings[0] == ("Title", "Implementation Plan")  # the cover page
     assert ("Heading 1", "1. PROJECT CONTEXT & WHY THIS MATTERS") in headings
     assert ("Heading 2", "1.1 Business Problem") in headings
     assert ("Heading 3", "2.5 Inventory-Specific Features") in headings
-    assert len(document.tables) == 3
-    team = document.tables[0]
-    assert [c.text for c in team.rows[0].cells] == ["Role", "Name", "Responsibilities"]
+    assert "IMPLEMENTATION PLAN" not in [text for _, text in headings]  # the Markdown title block is the cover
+    team = _plan_table(document, "Role", "Name", "Responsibilities")
     assert team.rows[0]._tr.trPr.xml.count("tblHeader") == 1
     assert sum(p.text.startswith("☐ ") for p in document.paragraphs) >= 40
     assert "List Bullet" in styles
@@ -155,4 +160,77 @@ def test_pdf_through_libreoffice(tmp_path, formats):
     generate([SAMPLE], tmp_path, plan_date=DAY, formats=formats, only=["BLOOM-002"], summary=False)
     pdf = tmp_path / "BLOOM-002-implementation-plan.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdffonts"):  # the house fonts only: nothing substituted or fallen back to
+        listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+        fonts = {line.split()[0].split("+")[-1] for line in listing.splitlines()[2:]}
+        assert fonts <= {"LiberationSans", "LiberationSans-Bold", "LiberationSans-Italic", "DejaVuSans"}, fonts
     assert sorted(p.suffix for p in tmp_path.iterdir() if p.is_file()) == sorted("." + f for f in formats)
+
+
+def test_docx_front_matter_toc_approval_and_draft_watermark(formats_run):
+    document = docx.Document(str(formats_run / "HARBOR-004-implementation-plan.docx"))
+    texts = [p.text for p in document.paragraphs]
+    cover = texts[: texts.index("Document Control")]
+    assert "Implementation Plan" in cover and "ERP Orders, Inventory & Financials" in cover
+    assert "Prepared for Harbor Home Goods" in cover
+    facts = {r.cells[0].text: r.cells[1].text for r in document.tables[0].rows}
+    assert (facts["Project ID"], facts["Version"], facts["Date"]) == ("HARBOR-004", "1.0", "15 Jan 2026")
+    body = document.element.body.xml
+    assert 'TOC \\o "1-2"' in body and body.count("PAGEREF _Toc") >= 13  # an updatable contents field
+    assert 'w:updateFields w:val="true"' in document.settings.element.xml
+    approval = _plan_table(document, "Role", "Name", "Signature", "Date")
+    approver = approval.rows[2].cells
+    assert approver[0].text == "Approved for Harbor Home Goods" and [c.text for c in approver[1:]] == ["", "", ""]
+    header = document.sections[0].header._element.xml
+    assert 'string="DRAFT"' in header  # HARBOR has TBDs and no approval
+    assert document.sections[0].different_first_page_header_footer  # no running header on the cover
+    assert document.core_properties.author == "Dana Whitfield" != "planforge"  # the document owner
+
+
+def test_docx_headings_keep_with_next_tables_readable_single_ticks(formats_run):
+    document = docx.Document(str(formats_run / "HARBOR-004-implementation-plan.docx"))
+    for p in document.paragraphs:
+        if p.style.name.startswith("Heading"):
+            assert p.paragraph_format.keep_with_next or p.style.paragraph_format.keep_with_next, p.text
+    risks = _plan_table(document, "Risk", "Likelihood", "Impact", "Mitigation Strategy", "Owner")
+    sizes = {run.font.size.pt for row in risks.rows for cell in row.cells for p in cell.paragraphs for run in p.runs}
+    assert sizes and min(sizes) >= 9.5
+    ticks = [p for p in document.paragraphs if "✓" in p.text]
+    assert ticks and all(p.text.startswith("✓ ") and p.style.name != "List Bullet" for p in ticks)  # no "• ✓"
+    for p in document.paragraphs:  # symbols the body font lacks are set in a font that has them
+        for run in p.runs:
+            if any(ch in run.text for ch in "☐☑✓"):
+                assert run.font.name == "DejaVu Sans", run.text
+    styles_xml = document.styles.element.xml
+    assert "asciiTheme" not in styles_xml and "Liberation Sans" in styles_xml
+    page = parse_html((formats_run / "HARBOR-004-implementation-plan.html").read_text("utf-8"))
+    assert "planforge" not in "".join(page.text) and not [a for t, a in page.tags if a.get("name") == "generator"]
+    checks = [a for t, a in page.tags if t == "li" and a.get("class") == "check"]
+    assert checks and "✓ ✓" not in "".join(page.text)
+
+
+def test_approved_plan_has_no_watermark_and_the_firm_as_author(tmp_path):
+    def approve(wb):
+        projects = wb["Projects"]
+        header = [c.value for c in projects[1]]
+        row = next(r for r in range(2, projects.max_row + 1) if projects.cell(r, 1).value == "ACME-001")
+        for name, value in (("Approved By", "Marco Ruiz (Controller)"), ("Approval Date", date(2026, 1, 20))):
+            col = header.index(name) + 1 if name in header else len(header) + 1
+            if name not in header:
+                projects.cell(1, col, name)
+                header.append(name)
+            projects.cell(row, col, value)
+        settings = wb["Settings"]
+        settings.append(["Firm Name", "Northbridge Integration Partners"])
+
+    book = openpyxl.load_workbook(SAMPLE)
+    approve(book)
+    book.save(tmp_path / "intake.xlsx")
+    result = generate([tmp_path / "intake.xlsx"], tmp_path / "out", plan_date=DAY, formats=("docx",), only=["ACME-001"])
+    assert result.ok, [p.line() for p in result.report.errors]
+    document = docx.Document(str(tmp_path / "out" / "ACME-001-implementation-plan.docx"))
+    assert "DRAFT" not in document.sections[0].header._element.xml  # complete and approved
+    assert document.core_properties.author == "Northbridge Integration Partners"
+    approver = _plan_table(document, "Role", "Name", "Signature", "Date").rows[2].cells
+    assert [c.text for c in approver] == ["Approved for Acme Outdoor Co.", "Marco Ruiz (Controller)", "", "20 Jan 2026"]
+    assert "Northbridge Integration Partners" in [p.text for p in document.paragraphs]

@@ -176,6 +176,8 @@ class Project:
     stabilization_period_days: int | None = None
     document_version: str | None = None
     document_owner: str | None = None
+    approved_by: str | None = None
+    approval_date: date | None = None
     pain_points: list[PainPoint] = field(default_factory=list)
     objectives: list[Objective] = field(default_factory=list)
     workflows: list[Workflow] = field(default_factory=list)
@@ -216,6 +218,7 @@ class Settings:
     incident_tool: str | None = None
     holiday_country: str | None = None
     closure_dates: str | None = None
+    firm_name: str | None = None
 
 
 @dataclass

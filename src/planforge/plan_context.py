@@ -45,6 +45,7 @@ class Header:
     created: date
     status: str
     draft: bool
+    firm_name: str | None = None  # Settings > Firm Name: the cover page and the Word/PDF author
 
 
 @dataclass(frozen=True)
@@ -446,6 +447,7 @@ def build_context(
         plan_date,
         project.status or "Planning",
         draft,
+        firm_name=settings.firm_name,
     )
     review = Review(
         project.project_id,

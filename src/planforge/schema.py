@@ -610,6 +610,23 @@ PROJECTS = Sheet(
             width=18,
             kind="name",
         ),
+        Column(
+            "approved_by",
+            "Approved By",
+            help="Who approved the plan for the client (name and title). Blank: the plan's approval block "
+            "keeps a blank signature line and the Word/PDF plan is marked DRAFT.",
+            example="Marco Ruiz (Controller)",
+            width=18,
+        ),
+        Column(
+            "approval_date",
+            "Approval Date",
+            "date",
+            help="When the plan was approved. Blank: a blank date line in the approval block.",
+            example="2026-01-20",
+            width=13,
+            bounds=(date(1900, 1, 1), date(2200, 12, 31)),
+        ),
     ),
 )
 
@@ -1183,6 +1200,13 @@ SETTINGS: tuple[Setting, ...] = (
         "text",
         None,
         "Firm closure days plans skip like weekends, as dates separated by commas, e.g. 2026-12-24, 2026-12-31.",
+    ),
+    Setting(
+        "firm_name",
+        "Firm Name",
+        "text",
+        None,
+        "Your firm's name, shown on the plans' cover page and as the Word/PDF author. Blank: the document owner.",
     ),
 )
 SETTINGS_SHEET = "Settings"

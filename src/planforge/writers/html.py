@@ -74,19 +74,22 @@ def _prepare(tokens: list[Token]) -> list[tuple[int, str, str]]:
             tok.type, tok.content = "text_block", tok.content
         elif tok.type == "list_item_open" and "task" in tok.meta:
             tok.attrSet("class", "task")
-            _prefix_checkbox(tokens, i, tok.meta["task"] == "done")
+            _prefix_mark(tokens, i, "☑" if tok.meta["task"] == "done" else "☐", "box")
+        elif tok.type == "list_item_open" and tok.meta.get("check"):
+            tok.attrSet("class", "check")
+            _prefix_mark(tokens, i, md_tokens.CHECK, "tick")
         elif tok.type == "bullet_list_open":
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-            if nxt is not None and "task" in nxt.meta:
-                tok.attrSet("class", "checklist")
+            if nxt is not None and ("task" in nxt.meta or nxt.meta.get("check")):
+                tok.attrSet("class", "checklist")  # the box or tick is the item's only marker
     return toc
 
 
-def _prefix_checkbox(tokens: list[Token], item_index: int, done: bool) -> None:
+def _prefix_mark(tokens: list[Token], item_index: int, mark: str, css_class: str) -> None:
     for tok in tokens[item_index + 1 :]:
         if tok.type == "inline":
             box = Token("html_inline", "", 0)
-            box.content = f'<span class="box" aria-hidden="true">{"☑" if done else "☐"}</span> '
+            box.content = f'<span class="{css_class}" aria-hidden="true">{mark}</span> '
             tok.children = [box, *(tok.children or [])]
             return
 

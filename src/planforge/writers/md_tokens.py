@@ -4,7 +4,8 @@ The Markdown is the single content source. Raw HTML is parsed (our table cells u
 but every inline HTML token other than a bare ``<br>`` is turned back into plain text (and
 the writers treat HTML blocks as text), so nothing an
 analyst typed can become markup even if it slipped past escaping. Checklist items ("- [ ] ...")
-are recognised from the source line, not from the rendered text, so a typed "[ ]" stays text.
+are recognised from the source line, not from the rendered text, so a typed "[ ]" stays text;
+so are ticked criteria ("- ✓ ..."), which the writers show with the tick as their only marker.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from markdown_it.token import Token
 
 _BR = re.compile(r"^<br\s*/?>$", re.I)
 _TASK_LINE = re.compile(r"^\s*[-*+] \[( |x|X)\] ")
+_CHECK_LINE = re.compile(r"^\s*[-*+] \u2713 ")
+CHECK = "\u2713"
 
 
 def new_parser() -> MarkdownIt:
@@ -31,7 +34,8 @@ def parser() -> MarkdownIt:
 
 
 def parse(markdown: str) -> list[Token]:
-    """Tokens with raw HTML neutralised and task-list items marked (``token.meta['task']``)."""
+    """Tokens with raw HTML neutralised, task-list items marked (``token.meta['task']``) and ticked
+    criteria marked (``token.meta['check']``), their markers taken out of the text."""
     tokens = parser().parse(markdown)
     lines = markdown.splitlines()
     for i, tok in enumerate(tokens):
@@ -44,7 +48,19 @@ def parse(markdown: str) -> list[Token]:
             if m:
                 tok.meta["task"] = "done" if m.group(1) in "xX" else "open"
                 _strip_task_marker(tokens, i)
+            elif _CHECK_LINE.match(lines[tok.map[0]]):
+                tok.meta["check"] = True
+                _strip_check_marker(tokens, i)
     return tokens
+
+
+def _strip_check_marker(tokens: list[Token], item_index: int) -> None:
+    for tok in tokens[item_index + 1 :]:
+        if tok.type == "inline":
+            first = tok.children[0] if tok.children else None
+            if first is not None and first.type == "text" and first.content.startswith(CHECK + " "):
+                first.content = first.content[2:]
+            return
 
 
 def _strip_task_marker(tokens: list[Token], item_index: int) -> None:

@@ -14,9 +14,11 @@ class WriteOptions:
     ``plan_date`` dates every document (same input and date give the same bytes); ``formats`` are
     the plan formats asked for (see ``names.FORMATS``); ``reference_docx`` is the Word document whose
     styles the DOCX plans use (None: python-docx's default); ``soffice`` is the LibreOffice command
-    the PDF writer runs (found once by ``outputs.check_options``)."""
+    the PDF writer runs (found once by ``outputs.check_options``); ``logo`` is the firm's logo
+    (PNG or JPEG) for the Word/PDF cover page, given by the user as a file (never read from a cell)."""
 
     plan_date: date
     formats: tuple[str, ...] = ("md",)
     reference_docx: Path | None = None
     soffice: str | None = None
+    logo: Path | None = None

@@ -30,7 +30,9 @@ def find_soffice() -> str | None:
 
 def write_pdfs(contexts: Sequence[PlanContext], out: Path, options: WriteOptions, *, reuse_docx: bool) -> list[Path]:
     """Convert the plans' DOCX to PDF with LibreOffice in batches, in a private folder, then move
-    them in. The DOCX just written are reused; otherwise they are made in the private folder."""
+    them in. The DOCX are made in the private folder in their PDF edition (``reuse_docx`` is kept
+    for callers; the DOCX written beside carries a Word TOC field LibreOffice would not fill)."""
+    del reuse_docx
     if options.soffice is None:
         raise OutputError("PDF output needs LibreOffice (the 'soffice' command); none was found")
     written = []
@@ -39,10 +41,9 @@ def write_pdfs(contexts: Sequence[PlanContext], out: Path, options: WriteOptions
         sources = []
         for ctx in contexts:
             source = work / plan_filename(ctx.project.project_id, "docx")
-            if reuse_docx:
-                shutil.copyfile(out / source.name, source)
-            else:
-                source.write_bytes(plan_docx(ctx, plan_markdown(ctx, options), options))
+            # the PDF edition's contents carry PAGEREF page numbers, which LibreOffice fills in (it never
+            # refreshes a TOC field), so the DOCX is made again here rather than copied (``reuse_docx``)
+            source.write_bytes(plan_docx(ctx, plan_markdown(ctx, options), options, toc_field=False))
             sources.append(source)
         for i in range(0, len(sources), BATCH):
             batch = sources[i : i + BATCH]

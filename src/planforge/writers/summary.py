@@ -1,32 +1,40 @@
 """The portfolio summary workbook (xlsxwriter): what a delivery lead opens on Monday.
 
-Sheets: Portfolio, Timeline (with a Gantt chart), Confidence, Risks (with a heat map),
+Sheets: Overview, Portfolio, Timeline, Gantt, Confidence, Risks (with a heat map by severity),
 People (weekly load, overlaps flagged) and Data Quality. Intake text is always written with
-write_string, so "=HYPERLINK(...)" stays text; the only links are our own plan files.
+write_string, so "=HYPERLINK(...)" stays text; the only links are our own plan files, to the
+richest format the run wrote. Every sheet prints landscape, one page wide, header rows repeated.
 Document properties come from the plan date, so the same input gives the same bytes.
+
+The Gantt is a grid of week cells (one column per week, headed by its Monday, months above), not a
+bar chart: a chart's date axis can only tick at a fixed number of days, so its "Mar 2026" labels
+drift off the 1st and dates are misread by weeks; a week column says exactly which week a phase is in,
+prints legibly, and is what Excel users already read.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
 
-from .._version import __version__
 from ..completeness import Tbd
 from ..derive import PHASE_NAMES, risk_level
 from ..money import Money, excel_money_format
-from ..names import plan_filename
+from ..names import FORMAT_LABELS, plan_filename
 from ..plan_context import PlanContext
 from ..result import RunResult
 from ..workload import overlap_runs, people_load, phase_spans
 from .atomic import atomic_path
 from .options import WriteOptions
 
-GANTT_LIMIT = 40
+GANTT_WEEK_LIMIT = 156  # three years of week columns; a longer portfolio says where the grid stops
+LINK_ORDER = ("pdf", "docx", "html", "md")  # the Plan link opens the richest format written
+SEVERITY_FILLS = {"High": "#F4B183", "Medium": "#FFE699", "Low": "#C6E0B4"}
 PEOPLE_CHART_LIMIT = 12
 CONFIDENCE_BANDS = (("Under 50%", 0, 0.5), ("50-69%", 0.5, 0.7), ("70-84%", 0.7, 0.85), ("85% and over", 0.85, 1.01))
 PHASE_COLOURS = ("#4472C4", "#ED7D31", "#A5A5A5", "#FFC000", "#70AD47")
@@ -49,16 +57,17 @@ def write_summary(target: Path, result: RunResult, options: WriteOptions) -> Non
         book.set_properties(
             {
                 "title": "Portfolio summary",
-                "author": "planforge",
+                "author": _firm(result),
                 "created": created,
-                "comments": f"planforge {__version__}; plan date {plan_date.isoformat()}",
+                "comments": f"Plan date {plan_date.isoformat()}",
             }
         )
         fmt = _Formats(book)
         contexts = sorted(result.contexts, key=lambda c: c.project.project_id)
         _overview(book, fmt, contexts, result, plan_date)
-        _portfolio(book, fmt, contexts)
+        _portfolio(book, fmt, contexts, options.formats)
         _timeline(book, fmt, contexts)
+        _gantt(book, fmt, contexts)
         _confidence(book, fmt, contexts)
         _risks(book, fmt, contexts)
         _people(book, fmt, contexts)
@@ -66,11 +75,17 @@ def write_summary(target: Path, result: RunResult, options: WriteOptions) -> Non
         book.close()
 
 
+def _firm(result: RunResult) -> str:
+    """The workbook's author: the firm named in Settings, else a neutral label (never the tool)."""
+    names = sorted({c.header.firm_name for c in result.contexts if c.header.firm_name})
+    return names[0] if len(names) == 1 else "Delivery team"
+
+
 class _Formats:
     def __init__(self, book: xlsxwriter.Workbook):
         self.title = book.add_format({"bold": True, "font_size": 14, "font_color": "#1F3864"})
         self.note = book.add_format({"italic": True, "font_color": "#595959"})
-        self.text = book.add_format({"num_format": "@"})
+        self.text = book.add_format({"num_format": "@", "text_wrap": True, "valign": "top"})
         self.wrap = book.add_format({"num_format": "@", "text_wrap": True, "valign": "top"})
         self.date = book.add_format({"num_format": "yyyy-mm-dd"})
         self.pct = book.add_format({"num_format": "0%"})
@@ -100,14 +115,18 @@ class _Formats:
         return self._money[currency]
 
 
-def _sheet(book, name: str):
-    """A worksheet set up to print legibly: landscape, one page wide."""
+def _sheet(book, name: str, header_rows: tuple[int, int] | None = (0, 0)):
+    """A worksheet set up to print legibly: landscape, one page wide (any number tall), header rows
+    repeated on every page, text cells wrapped (the cell formats)."""
     ws = book.add_worksheet(name)
     ws.set_landscape()
-    ws.set_paper(1)
+    ws.set_paper(9)  # A4; Letter printers scale it to fit the width
     ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_header(f"&L&B{name}")
     ws.set_footer("&L&A&RPage &P of &N")
+    if header_rows is not None:
+        ws.repeat_rows(*header_rows)
     return ws
 
 
@@ -126,14 +145,19 @@ def _writer(ws, fmt: _Formats, kind: str):
 
 
 def _table(
-    ws, fmt: _Formats, name: str, columns: list[tuple[str, str, int]], rows: list[list[Any]], first_row: int = 0
+    ws, fmt: _Formats, name: str, columns: Sequence[tuple[str, str, float]], rows: list[list[Any]], first_row: int = 0
 ) -> None:
     """A real Excel table (filters, banding) with typed cells and a frozen header."""
     writers = [_writer(ws, fmt, kind) for _, kind, _ in columns]
     for i, row in enumerate(rows, start=first_row + 1):
+        lines = 1
         for j, value in enumerate(row):
             if value is not None and value != "" and not isinstance(value, Tbd):
                 writers[j](i, j, value)
+                if columns[j][1] == "text":
+                    lines = max(lines, _lines(str(value), columns[j][2]))
+        if lines > 1:  # wrapped text gets the height it needs (no spreadsheet program computes it on opening)
+            ws.set_row(i, 15 * min(lines, 12))
     for j, (_, _kind, width) in enumerate(columns):
         ws.set_column(j, j, width)
     last = first_row + max(len(rows), 1)
@@ -153,20 +177,40 @@ def _table(
     ws.set_row(first_row, 32)
 
 
+def _lines(text: str, width: float) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` characters wide (word-wise estimate)."""
+    total = 0
+    for paragraph in text.split("\n"):
+        line, count = 0, 1
+        for word in paragraph.split():
+            if line and line + 1 + len(word) > width - 1:
+                count, line = count + 1, len(word)
+            else:
+                line += len(word) + (1 if line else 0)
+        total += count
+    return total
+
+
 def _overview(book, fmt: _Formats, contexts: list[PlanContext], result: RunResult, plan_date: date) -> None:
     """The first page: the handful of numbers a delivery lead scans before opening the detail."""
-    ws = _sheet(book, "Overview")
+    ws = _sheet(book, "Overview", header_rows=None)
     ws.set_column(0, 0, 46)
     ws.set_column(1, 4, 14)
     ws.write(0, 0, f"Portfolio summary, {plan_date.day} {plan_date:%b %Y}", fmt.title)
     confidences = [c.project.confidence for c in contexts if c.project.confidence is not None]
+    undated = sum(1 for c in contexts if phase_spans(c) is None)
     soon = [c for c in contexts if c.go_live and 0 <= (c.go_live - plan_date).days <= 30]
     high_risks = sum(_risk_counts(c)["High"] for c in contexts)
     savings = [c.savings.weekly_hours for c in contexts if c.savings]
     figures = [
         ("Projects with a plan", len(contexts), "int"),
         ("Projects skipped for errors (see Data Quality)", len(result.skipped), "int"),
-        ("Average confidence", sum(confidences) / len(confidences) if confidences else None, "pct"),
+        (
+            f"Average confidence ({len(confidences)} of {len(contexts)} projects record one)",
+            sum(confidences) / len(confidences) if confidences else None,
+            "pct",
+        ),
+        ("Projects without dates (no kickoff; see Data Quality)", undated, "int"),
         ("Go-lives in the next 30 days", len(soon), "int"),
         ("High risks (likelihood x impact)", high_risks, "int"),
         ("Open blockers", sum(len(c.blockers) for c in contexts), "int"),
@@ -182,49 +226,64 @@ def _overview(book, fmt: _Formats, contexts: list[PlanContext], result: RunResul
         if value is not None:
             _writer(ws, fmt, kind)(i, 1, value)
     row = len(figures) + 3
+    go_lives = Counter(f"{c.go_live:%Y-%m}" for c in contexts if c.go_live)
+    go_lives["no go-live date"] = sum(1 for c in contexts if not c.go_live)
     for title, counter in (
         ("Projects by status", Counter(c.status for c in contexts)),
-        ("Projects by integration type", Counter(t for c in contexts for t in (c.types or ("not determined",)))),
-        ("Go-lives by month", Counter(f"{c.go_live:%Y-%m}" for c in contexts if c.go_live)),
-    ):
+        ("Projects by integration type (each project once)", Counter(type_group(c) for c in contexts)),
+        ("Go-lives by month", +go_lives),
+    ):  # every block counts each project once, so its total is the number of projects
         ws.write_string(row, 0, title, fmt.header)
         ws.write_string(row, 1, "Projects", fmt.header)
         for k, (name, count) in enumerate(sorted(counter.items()), start=1):
             ws.write_string(row + k, 0, name)
             ws.write_number(row + k, 1, count)
-        row += len(counter) + 2
+        ws.write_string(row + len(counter) + 1, 0, "Total", fmt.bold)
+        ws.write_number(row + len(counter) + 1, 1, sum(counter.values()), fmt.bold)
+        row += len(counter) + 3
+
+
+def type_group(ctx: PlanContext) -> str:
+    """A project's integration types as one label ("accounting + inventory"), so a two-type project is
+    counted once, under its combination, and counts by type add up to the number of projects."""
+    return " + ".join(ctx.types) if ctx.types else "not determined"
+
+
+def plan_link(project_id: str, formats: tuple[str, ...]) -> str:
+    """The plan file a delivery lead should open: the richest format written (pdf > docx > html > md)."""
+    return plan_filename(project_id, next((f for f in LINK_ORDER if f in formats), "md"))
 
 
 def _risk_counts(ctx: PlanContext) -> Counter:
     return Counter(risk_level(r.likelihood, r.impact) for r in ctx.project.risks)
 
 
-def _portfolio(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
+def _portfolio(book, fmt: _Formats, contexts: list[PlanContext], formats: tuple[str, ...]) -> None:
     ws = _sheet(book, "Portfolio")
     columns = [
-        ("Project ID", "text", 14),
-        ("Client", "text", 26),
-        ("Project", "text", 30),
-        ("System A", "text", 16),
-        ("System B", "text", 18),
-        ("Integration Types", "text", 20),
+        ("Project ID", "text", 11),
+        ("Client", "text", 16),
+        ("Project", "text", 20),
+        ("System A", "text", 11),
+        ("System B", "text", 12),
+        ("Integration Types", "text", 13),
         ("Confidence", "pct", 11),
         ("Complexity", "text", 11),
-        ("Kickoff", "date", 11),
-        ("Go-Live", "date", 11),
-        ("Weeks to Go-Live", "num", 10),
-        ("Status", "text", 12),
-        ("Hours Saved / Week", "num", 11),
-        ("Annual Value", "money", 12),
-        ("First-Year ROI", "pct", 10),
-        ("Payback (Months)", "num", 10),
-        ("High Risks", "int", 8),
-        ("Medium Risks", "int", 8),
-        ("Low Risks", "int", 8),
-        ("Open Questions", "int", 9),
-        ("Blockers", "int", 9),
-        ("Completeness", "pct", 12),
-        ("Plan", "text", 34),
+        ("Kickoff", "date", 10.5),
+        ("Go-Live", "date", 10.5),
+        ("Weeks to Go-Live", "num", 8),
+        ("Status", "text", 10),
+        ("Hours Saved / Week", "num", 9),
+        ("Annual Value", "money", 11),
+        ("First-Year ROI", "pct", 8),
+        ("Payback (Months)", "num", 8),
+        ("High Risks", "int", 6),
+        ("Medium Risks", "int", 7),
+        ("Low Risks", "int", 6),
+        ("Open Questions", "int", 10),
+        ("Blockers", "int", 8),
+        ("Completeness", "pct", 13),
+        ("Plan", "text", 10),
     ]
     rows = []
     for ctx in contexts:
@@ -259,8 +318,9 @@ def _portfolio(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
         )
     _table(ws, fmt, "Portfolio", columns, rows)
     for i, ctx in enumerate(contexts, start=1):  # our own link to our own file; IDs are validated file-safe
-        name = plan_filename(ctx.project.project_id)
-        ws.write_url(i, len(columns) - 1, f"external:{name}", fmt.link, string=name)
+        name = plan_link(ctx.project.project_id, formats)
+        label = FORMAT_LABELS[name.rsplit(".", 1)[1]]
+        ws.write_url(i, len(columns) - 1, f"external:{name}", fmt.link, string=f"Open ({label})", tip=name)
     if contexts:
         last = len(contexts)
         for col in (6, 21):
@@ -316,70 +376,96 @@ def _timeline(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
         owners = "; ".join(f"{ph.number}: {ph.owner}" for ph in c.phases if not isinstance(ph.owner, Tbd))
         rows.append(row + [sum(ph.days for ph in c.phases[:4]), owners])
     _table(ws, fmt, "Timeline", columns, rows)
+
+
+def _gantt(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
+    """One row per dated project, one column per week (headed by its Monday, the month above it);
+    a week's cell carries the phase that has most of its working days, by number and colour, and
+    "GL" marks the go-live week. Undated projects are listed under the grid and on Data Quality."""
+    ws = _sheet(book, "Gantt", header_rows=(0, 3))
     dated = sorted(
         ((c, spans) for c in contexts if (spans := phase_spans(c)) is not None),
         key=lambda pair: (pair[1][0][0], pair[0].project.project_id),
     )
+    legend = "Phases: " + "; ".join(f"{i} {name}" for i, name in enumerate(PHASE_NAMES, start=1))
+    ws.write_string(0, 0, "Portfolio timeline by week", fmt.title)
+    ws.write_string(1, 0, legend + ". GL: go-live week. Week columns start on Monday.", fmt.note)
+    ws.set_column(0, 0, 12)
+    ws.set_column(1, 1, 28)
+    ws.set_column(2, 3, 10.5)
+    plain = book.add_format({"num_format": "@"})
     if not dated:
+        ws.write_string(4, 0, "No project has a kickoff date, so none can be placed on the calendar.")
         return
-    shown = dated[:GANTT_LIMIT]
-    gantt = book.add_worksheet("Gantt Data")
-    gantt.hide()
-    gantt.write_row(0, 0, ["Project", "Start", *PHASE_NAMES])
-    for i, (c, spans) in enumerate(shown, start=1):
-        gantt.write_string(i, 0, c.project.project_id)
-        gantt.write_datetime(i, 1, datetime.combine(spans[0][0], datetime.min.time()), fmt.date)
-        for j, (start, end) in enumerate(spans):
-            span = (spans[j + 1][0] - start).days if j + 1 < len(spans) else (end - start).days + 1
-            gantt.write_number(i, 2 + j, span)
-    chart = book.add_chart({"type": "bar", "subtype": "stacked"})
-    n = len(shown)
-    chart.add_series(
-        {
-            "name": "Start",
-            "categories": ["Gantt Data", 1, 0, n, 0],
-            "values": ["Gantt Data", 1, 1, n, 1],
-            "fill": {"none": True},
-            "border": {"none": True},
-        }
+    first = min(spans[0][0] for _, spans in dated)
+    last = max(spans[-1][1] for _, spans in dated)
+    monday = first - timedelta(days=first.weekday())
+    weeks = [monday + timedelta(weeks=k) for k in range(min((last - monday).days // 7 + 1, GANTT_WEEK_LIMIT))]
+    month_fmt = book.add_format({"bold": True, "bg_color": "#B4C6E7", "border": 1, "align": "left"})
+    day_fmt = book.add_format(
+        {"num_format": "d", "bold": True, "bg_color": "#D9E1F2", "border": 1, "align": "center", "font_size": 8}
     )
-    for j, name in enumerate(PHASE_NAMES):
-        chart.add_series(
-            {
-                "name": name,
-                "categories": ["Gantt Data", 1, 0, n, 0],
-                "values": ["Gantt Data", 1, 2 + j, n, 2 + j],
-                "fill": {"color": PHASE_COLOURS[j]},
-                "gap": 40,
-            }
-        )
-    start = min(spans[0][0] for _, spans in shown)
-    end = max(spans[4][1] for _, spans in shown)
-    more = f" (first {n} of {len(dated)} by kickoff)" if len(dated) > n else ""
-    chart.set_title({"name": f"Portfolio timeline{more}"})
-    chart.set_x_axis(
-        {
-            "date_axis": True,
-            "num_format": "mmm yyyy",
-            "min": _serial(start),
-            "max": _serial(end) + 7,
-            "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
-        }
+    phase_fmts = [
+        book.add_format({"bg_color": colour, "border": 1, "border_color": "#FFFFFF", "align": "center", "font_size": 8})
+        for colour in PHASE_COLOURS
+    ]
+    live_fmt = book.add_format(
+        {"bg_color": "#C00000", "font_color": "#FFFFFF", "bold": True, "align": "center", "font_size": 8}
     )
-    chart.set_y_axis({"reverse": True})
-    chart.set_legend({"position": "bottom", "delete_series": [0]})
-    chart.set_size({"width": 900, "height": max(320, 60 + 22 * n)})
-    ws.insert_chart(len(rows) + 3, 0, chart)
+    for col, label in enumerate(("Project ID", "Client", "Kickoff", "Go-Live")):
+        ws.merge_range(2, col, 3, col, label, fmt.header)
+    col0 = 4
+    ws.set_column(col0, col0 + len(weeks) - 1, 3.2)
+    k = 0
+    while k < len(weeks):  # month bands over the week columns, each labelled once ("Mar 2026")
+        month = (weeks[k].year, weeks[k].month)
+        end = k
+        while end + 1 < len(weeks) and (weeks[end + 1].year, weeks[end + 1].month) == month:
+            end += 1
+        label = f"{weeks[k]:%b %Y}"
+        if end > k:
+            ws.merge_range(2, col0 + k, 2, col0 + end, label, month_fmt)
+        else:
+            ws.write_string(2, col0 + k, label, month_fmt)
+        k = end + 1
+    for j, week in enumerate(weeks):
+        ws.write_datetime(3, col0 + j, datetime.combine(week, datetime.min.time()), day_fmt)
+    for i, (c, spans) in enumerate(dated, start=4):
+        ws.write_string(i, 0, c.project.project_id, plain)
+        ws.write_string(i, 1, c.project.client_name, plain)
+        ws.write_datetime(i, 2, datetime.combine(spans[0][0], datetime.min.time()), fmt.date)
+        if c.go_live:
+            ws.write_datetime(i, 3, datetime.combine(c.go_live, datetime.min.time()), fmt.date)
+        for j, week in enumerate(weeks):
+            phase = _phase_of_week(spans, week)
+            if c.go_live and week <= c.go_live < week + timedelta(days=7):
+                ws.write_string(i, col0 + j, "GL", live_fmt)
+            elif phase is not None:
+                ws.write_string(i, col0 + j, str(phase + 1), phase_fmts[phase])
+    row = 4 + len(dated) + 1
+    if (last - monday).days // 7 + 1 > len(weeks):
+        ws.write_string(row, 0, f"The grid stops after {len(weeks)} weeks; later dates are on the Timeline sheet.")
+        row += 1
+    undated = [c.project.project_id for c in contexts if phase_spans(c) is None]
+    if undated:
+        ws.write_string(row, 0, "Not shown (no kickoff date, see Data Quality): " + ", ".join(undated), fmt.note)
+    ws.freeze_panes(4, col0)
 
 
-def _serial(day: date) -> int:
-    return (day - date(1899, 12, 30)).days
+def _phase_of_week(spans: list[tuple[date, date]], week: date) -> int | None:
+    """The phase with the most working days (Mon-Fri) in the week starting ``week``, or None."""
+    best, best_days = None, 0
+    for n, (start, end) in enumerate(spans):
+        days = sum(1 for d in range(5) if start <= week + timedelta(days=d) <= end)
+        if days > best_days:
+            best, best_days = n, days
+    return best
 
 
 def _confidence(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
-    ws = _sheet(book, "Confidence")
-    ws.set_column(0, 0, 22)
-    ws.set_column(1, 3, 14)
+    ws = _sheet(book, "Confidence", header_rows=None)
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, 4, 14)
     ws.write(0, 0, "Confidence distribution", fmt.title)
     ws.write_row(1, 0, ["Band", "Projects"], fmt.header)
     bands = [
@@ -404,23 +490,33 @@ def _confidence(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
     chart.set_legend({"none": True})
     ws.insert_chart(1, 4, chart)
     top = 4 + len(bands) + 12
-    ws.write(top - 1, 0, "Confidence by integration type", fmt.title)
-    ws.write_row(top, 0, ["Integration Type", "Projects", "Average", "Lowest"], fmt.header)
+    ws.write(
+        top - 1, 0, "Confidence by integration type (each project once, under its combination of types)", fmt.title
+    )
+    ws.write_row(top, 0, ["Integration Type", "Projects", "Average", "Lowest", "With Confidence"], fmt.header)
     by_type: dict[str, list[float]] = defaultdict(list)
     counts: Counter = Counter()
     for c in contexts:
-        for t in c.types or ("not determined",):
-            counts[t] += 1
-            if c.project.confidence is not None:
-                by_type[t].append(c.project.confidence)
+        counts[type_group(c)] += 1
+        if c.project.confidence is not None:
+            by_type[type_group(c)].append(c.project.confidence)
     types = sorted(counts)
     for i, t in enumerate(types, start=top + 1):
         ws.write_string(i, 0, t)
         ws.write_number(i, 1, counts[t])
-        values = by_type.get(t)
+        values = by_type.get(t)  # the average is over the projects that record a confidence, counted beside it
+        ws.write_number(i, 4, len(values or ()))
         if values:
             ws.write_number(i, 2, round(sum(values) / len(values), 4), fmt.pct)
             ws.write_number(i, 3, min(values), fmt.pct)
+    total_row = top + 1 + len(types)
+    everyone = [v for values in by_type.values() for v in values]
+    ws.write_string(total_row, 0, "All projects", fmt.bold)
+    ws.write_number(total_row, 1, sum(counts.values()), fmt.bold)
+    ws.write_number(total_row, 4, len(everyone), fmt.bold)
+    if everyone:
+        ws.write_number(total_row, 2, round(sum(everyone) / len(everyone), 4), fmt.pct)
+        ws.write_number(total_row, 3, min(everyone), fmt.pct)
     if types:
         chart = book.add_chart({"type": "bar"})
         chart.add_series(
@@ -471,29 +567,34 @@ def _risks(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
         )
     grid = Counter((r[3], r[4]) for r in rows)
     col = len(columns) + 1
-    ws.write(0, col, "Likelihood x impact (number of risks)", fmt.bold)
+    ws.write(0, col, "Risks by likelihood x impact, coloured by severity", fmt.bold)
     ws.write_string(1, col, "Likelihood \\ Impact", fmt.header)
     levels = ("Low", "Medium", "High")
+    cell_fmts = {
+        level: book.add_format(
+            {"bg_color": colour, "border": 1, "align": "center", "valign": "vcenter", "num_format": f'0" · {level}"'}
+        )
+        for level, colour in SEVERITY_FILLS.items()
+    }
     for j, impact in enumerate(levels):
         ws.write_string(1, col + 1 + j, impact, fmt.header)
     for i, likelihood in enumerate(reversed(levels)):
         ws.write_string(2 + i, col, likelihood, fmt.header)
-        for j, impact in enumerate(levels):
-            ws.write_number(2 + i, col + 1 + j, grid[(likelihood, impact)])
+        for j, impact in enumerate(levels):  # the colour is the cell's severity; the count is its text
+            ws.write_number(2 + i, col + 1 + j, grid[(likelihood, impact)], cell_fmts[risk_level(likelihood, impact)])
+    ws.write_string(6, col, "Total risks", fmt.bold)
+    ws.write_number(6, col + 1, sum(grid.values()), fmt.bold)
+    ws.write_string(7, col, "Severity: High (red), Medium (amber), Low (green), from likelihood x impact.", fmt.note)
     ws.set_column(col, col, 20)
-    ws.set_column(col + 1, col + 3, 10)
-    ws.conditional_format(
-        2,
-        col + 1,
-        4,
-        col + 3,
-        {"type": "3_color_scale", "min_color": "#FFFFFF", "mid_color": "#FFD966", "max_color": "#F4B183"},
-    )
+    ws.set_column(col + 1, col + 3, 12)
 
 
 def _people(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
-    ws = _sheet(book, "People")
+    ws = _sheet(book, "People", header_rows=(2, 2))
     loads = people_load(contexts)
+    undated = [c.project.project_id for c in contexts if phase_spans(c) is None]
+    if undated:
+        ws.write_string(1, 0, "Not counted (no kickoff date, see Data Quality): " + ", ".join(undated), fmt.note)
     ws.write(
         0,
         0,
@@ -553,12 +654,25 @@ def _data_quality(book, fmt: _Formats, result: RunResult) -> None:
         ("File", "text", 22),
         ("Location", "text", 26),
         ("Code or TBD Count", "text", 18),
-        ("Message, or TBD Fields and Where to Fill Them", "text", 100),
+        ("Message, or TBD Fields and Where to Fill Them", "text", 80),
     ]
     rows: list[list[Any]] = []
     for p in result.report.problems:
         rows.append(["Problem", p.severity, p.project_id or None, p.file, p.location, p.code, p.message])
     for ctx in sorted(result.contexts, key=lambda c: c.project.project_id):
+        if phase_spans(ctx) is None:  # said here, so no project leaves the Gantt or People silently
+            rows.append(
+                [
+                    "Not scheduled",
+                    "warning",
+                    ctx.project.project_id,
+                    ctx.project.file,
+                    f"Projects row {ctx.project.row}",
+                    "no kickoff date",
+                    "No kickoff date: the project is left out of the Gantt and the People load until "
+                    "Projects > Kickoff Date is filled.",
+                ]
+            )
         missing = ctx.completeness.missing
         if missing:
             fields = "; ".join(f"{t.label} ({t.source})" for t in missing)
