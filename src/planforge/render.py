@@ -8,6 +8,7 @@ a template cannot forget to escape. Values are passed as data and never compiled
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import traceback
 from collections.abc import Mapping, Sequence, Set
@@ -259,6 +260,7 @@ class _InliningLoader(jinja2.FileSystemLoader):
     def __init__(self, searchpath: str | list[str], firm: Path | None = None):
         super().__init__(searchpath)
         self.firm = firm
+        self._firm_root = os.path.abspath(firm) if firm is not None else None
         self.line_map: dict[str, list[tuple[str, int]]] = {}
         self.names: dict[str, str] = {}  # compiled file name -> template name (for runtime errors)
 
@@ -276,7 +278,7 @@ class _InliningLoader(jinja2.FileSystemLoader):
         return expanded, filename, all_uptodate
 
     def _display(self, name: str, filename: str) -> str:
-        if self.firm is not None and Path(filename).is_relative_to(self.firm.resolve()):
+        if self.firm is not None and filename and os.path.abspath(filename).startswith(f"{self._firm_root}{os.sep}"):
             return str(self.firm / name)
         return name
 
@@ -386,12 +388,12 @@ def render_template(name: str, /, options: RenderOptions | None = None, **contex
             raise TemplateError(f"{file}:{line or '?'}: no template {e.name!r} in the search path") from e
         kinds = ", ".join(available_kinds(options.templates if options is not None else None))
         raise TemplateError(f"no template {name} in the search path (document kinds available: {kinds})") from e
-    except jinja2.TemplateError as e:
+    except Exception as e:  # a template's runtime failure (a filter given the wrong type, 1/0) included
         file, line = locate_error(env, e, name)
         raise TemplateError(f"{file}:{line or '?'}: {_message(e)}") from e
 
 
-def locate_error(env: jinja2.Environment, error: jinja2.TemplateError, name: str) -> tuple[str, int | None]:
+def locate_error(env: jinja2.Environment, error: BaseException, name: str) -> tuple[str, int | None]:
     """The real file and line of a Jinja error: a syntax error carries its line; a runtime error's
     line is that of the innermost template frame of its traceback (Jinja rewrites those frames to
     template lines). Lines of inlined partials map back to the partial through the loader."""
@@ -408,9 +410,10 @@ def locate_error(env: jinja2.Environment, error: jinja2.TemplateError, name: str
     return where, lineno
 
 
-def _message(error: jinja2.TemplateError) -> str:
-    text = error.message if getattr(error, "message", None) else str(error)
-    return text or type(error).__name__
+def _message(error: BaseException) -> str:
+    if isinstance(error, jinja2.TemplateError):
+        return error.message or type(error).__name__
+    return f"{type(error).__name__}: {error}"
 
 
 def _normalised(text: str) -> str:

@@ -20,3 +20,4 @@ class WriteOptions:
     formats: tuple[str, ...] = ("md",)
     reference_docx: Path | None = None
     soffice: str | None = None
+    templates: Path | None = None  # the firm's templates folder, in front of the shipped ones
