@@ -25,7 +25,7 @@ from planforge.render import (
     render_markdown,
     templates_dir,
 )
-from planforge.template_check import builtin_contexts, check_templates
+from planforge.template_check import builtin_contexts, check_templates, context_reference
 from support import SAMPLE
 
 DAY = date(2026, 1, 15)
@@ -258,3 +258,26 @@ def test_generate_with_a_firm_folder_from_the_command_line(tmp_path):
     assert result.exit_code == 0, result.output
     plan = next((tmp_path / "out").glob("*-implementation-plan.md")).read_text("utf-8")
     assert "### Risks we see on every project" in plan and "Common Integration Risks" not in plan
+
+
+# --- docs/templates.md ---
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "templates.md"
+
+
+def test_the_context_reference_in_the_docs_is_generated_from_the_dataclasses():
+    text = DOC.read_text("utf-8")
+    start = text.index("<!-- context-reference:start -->\n") + len("<!-- context-reference:start -->\n")
+    end = text.index("<!-- context-reference:end -->")
+    assert text[start:end] == context_reference(), "regenerate: see docs/templates.md, 'Reference'"
+    assert "| `risk_register` | `Risks` |" in text and "### RiskRow" in text
+
+
+def test_the_worked_example_checks_clean_and_renders(tmp_path):
+    blocks = re.findall(r"`firm/([^`]+)`[^\n]*:\n\n```jinja\n(.*?)```", DOC.read_text("utf-8"), re.S)
+    assert [name for name, _ in blocks] == [RISKS, "handover/handover.md.j2"]
+    folder = firm(tmp_path, dict(blocks))
+    assert check_templates(folder, builtin_contexts()) == []
+    ctx = builtin_contexts()[0]
+    assert "## 5. RISKS AND HOW WE HANDLE THEM" in render_markdown(ctx, RenderOptions(templates=folder))
+    assert render_document("handover", ctx, RenderOptions(templates=folder)).startswith("# Handover: Order to invoice")

@@ -25,7 +25,7 @@ from .errors import ERROR, PlanforgeError, Problem, UsageError, ValidationFailed
 from .names import FORMATS
 from .pipeline import EARLIEST_PLAN_DATE, LATEST_PLAN_DATE, GenerateOptions
 from .pipeline import generate as run
-from .template_check import check_templates, export_templates, sample_contexts
+from .template_check import check_templates, context_reference, export_templates, sample_contexts
 from .validate import validate_files
 from .writers.intake_template import write_intake_template
 from .writers.reference_docs import write_docs
@@ -331,6 +331,12 @@ def templates_check(folder: Path, sample: Path | None, quiet: bool) -> None:
         status = f"[red]{len(issues)} problem(s)[/red]" if issues else "[green]no problems[/green]"
         err.print(f"{escape(str(folder))}: {status}")
     sys.exit(1 if issues else 0)
+
+
+@templates.command("context")
+def templates_context() -> None:
+    """Print, as Markdown, the variables every document template receives and all their fields."""
+    click.echo(context_reference(), nl=False)
 
 
 @main.command(hidden=True)

@@ -485,3 +485,61 @@ def builtin_contexts() -> list[PlanContext]:
         system_b="Shopify",
     )
     return [build_context(p, Settings(), TRIAL_DATE) for p in (full, bare)]
+
+
+# --- the reference of what templates receive (docs/templates.md) ---
+
+
+def context_reference() -> str:
+    """Markdown: the variables every document template receives and, for each dataclass reachable
+    from them, its fields and their types (generated from the dataclasses, so it cannot drift)."""
+    out = ["| Variable | Type |", "|---|---|"]
+    out += [f"| `{name}` | {_cell(hint)} |" for name, hint in ROOTS.items()]
+    queue: list[type] = list(ROOTS.values())
+    seen: set[type] = set()
+    while queue:
+        cls = queue.pop(0)
+        if cls in seen:
+            continue
+        seen.add(cls)
+        doc = (cls.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
+        out += ["", f"### {cls.__name__}", ""]
+        if doc and not doc.startswith(f"{cls.__name__}("):
+            out += [doc, ""]
+        out += ["| Field | Type |", "|---|---|"]
+        hints = _hints(cls)
+        for f in fields(cls):
+            out.append(f"| `{f.name}` | {_cell(hints[f.name])} |")
+            queue += [t for t in _dataclasses_in(hints[f.name]) if t not in seen]
+        for name in sorted(n for n, v in vars(cls).items() if isinstance(v, property) and not n.startswith("_")):
+            result = typing.get_type_hints(vars(cls)[name].fget).get("return")
+            out.append(f"| `{name}` (derived) | {_cell(result)} |")
+            queue += [t for t in _dataclasses_in(result) if t not in seen]
+    return "\n".join(out) + "\n"
+
+
+def _cell(hint: Any) -> str:
+    """A type as a table cell: code, with the union bar escaped so it does not split the cell."""
+    return "`" + _hint_text(hint).replace("|", "\\|") + "`"
+
+
+def _dataclasses_in(hint: Any) -> list[type]:
+    found = []
+    for member in _members(hint):
+        if isinstance(member, type) and is_dataclass(member):
+            found.append(member)
+        for arg in typing.get_args(member):
+            found += _dataclasses_in(arg)
+    return found
+
+
+def _hint_text(hint: Any) -> str:
+    if hint is None or hint is NoneType:
+        return "None"
+    if isinstance(hint, UnionType) or typing.get_origin(hint) is typing.Union:
+        return " | ".join(_hint_text(a) for a in typing.get_args(hint))
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is not None:
+        inner = ", ".join("..." if a is ... else _hint_text(a) for a in args)
+        return f"{getattr(origin, '__name__', str(origin))}[{inner}]"
+    return getattr(hint, "__name__", str(hint))
