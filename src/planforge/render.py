@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .completeness import Tbd
@@ -315,16 +316,13 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self._data_fields: dict[type, frozenset[str]] = {}
+        self._plain = _PlainAttributes()
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        """A public field of one of our dataclasses is plain data, so the sandbox's answer for it is
-        always "safe"; skip its checks (half the render time) and ask it about everything else."""
-        cls = type(obj)
-        names = self._data_fields.get(cls)
-        if names is None:
-            names = self._data_fields[cls] = _data_fields(cls)
-        if attribute in names:
+        """A public field of one of our dataclasses, or a property of a ``loop``, is plain data, so the
+        sandbox's answer for it is always "safe": skip its checks (they doubled the render time) and
+        ask it about everything else."""
+        if attribute in self._plain[type(obj)]:
             return getattr(obj, attribute)
         return super().getattr(obj, attribute)
 
@@ -332,9 +330,19 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         raise SecurityError(f"access to attribute {attribute!r} of a {type(obj).__name__} value is not allowed")
 
 
-def _data_fields(cls: type) -> frozenset[str]:
-    """The public field names of a dataclass that is not itself a container (reading one cannot
-    reach internals or change anything); empty for every other type."""
+class _PlainAttributes(dict[type, frozenset[str]]):
+    """type -> the attribute names whose reading the sandbox would always allow on it, filled on first use."""
+
+    def __missing__(self, cls: type) -> frozenset[str]:
+        names = self[cls] = _plain_attributes(cls)
+        return names
+
+
+def _plain_attributes(cls: type) -> frozenset[str]:
+    """The public fields of a dataclass that is not itself a container, and the properties of Jinja's
+    loop object: reading one cannot reach internals or change anything. Empty for every other type."""
+    if cls is LoopContext:
+        return frozenset(n for n, v in vars(LoopContext).items() if isinstance(v, property) and n[0] != "_")
     if not dataclasses.is_dataclass(cls) or issubclass(cls, (Mapping, Sequence, Set, type)):
         return frozenset()
     return frozenset(f.name for f in dataclasses.fields(cls) if not f.name.startswith("_"))
@@ -346,8 +354,8 @@ def environment(flavor: str = "md", options: RenderOptions | None = None) -> jin
     the firm's, runs in the sandbox with strict undefined variables.
 
     ``md``: Markdown-escaping finalize and our filters. ``html`` (index and page shells): the same
-    loader and filters with HTML autoescaping instead. With a firm folder, templates are reloaded
-    when a file changes (a long-lived process sees the firm's edits)."""
+    loader and filters with HTML autoescaping instead. Compiled templates are kept until
+    ``reload_templates()``, which every run with a firm folder calls first."""
     firm = options.templates if options is not None else None
     env = _Sandbox(
         loader=_InliningLoader([str(p) for p in search_path(firm)], firm=Path(firm) if firm is not None else None),
@@ -357,7 +365,7 @@ def environment(flavor: str = "md", options: RenderOptions | None = None) -> jin
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        auto_reload=firm is not None,
+        auto_reload=False,  # checking ~20 files' times per plan doubled the render cost; see reload_templates
     )
     env.filters.update(
         md=escape_inline,
@@ -374,6 +382,12 @@ def environment(flavor: str = "md", options: RenderOptions | None = None) -> jin
     env.tests["tbd"] = is_tbd
     env.globals["TBD"] = Markdown(TBD_MARK)
     return env
+
+
+def reload_templates() -> None:
+    """Forget every compiled template, so the next render reads the firm's folder again (its files may
+    have changed since): ``generate`` with a firm folder and ``templates check`` call this first."""
+    environment.cache_clear()
 
 
 def render_template(name: str, /, options: RenderOptions | None = None, **context: Any) -> str:

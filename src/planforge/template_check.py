@@ -62,6 +62,7 @@ from .render import (
     environment,
     kind_template,
     locate_error,
+    reload_templates,
     templates_dir,
 )
 from .validate import validate_files
@@ -103,6 +104,7 @@ def check_templates(folder: Path, contexts: Sequence[PlanContext] | None = None)
     folder = Path(folder)
     if not folder.is_dir():
         return [TemplateIssue(str(folder), 0, "misplaced", "not a folder")]
+    reload_templates()  # the folder may have changed since it was last compiled in this process
     options = RenderOptions(templates=folder)
     env = environment("md", options)
     loader = env.loader
