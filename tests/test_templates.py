@@ -4,11 +4,13 @@ template renders in, and ``planforge templates export/check``."""
 from __future__ import annotations
 
 import re
+from dataclasses import fields, is_dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from planforge.cli import main
 from planforge.errors import TemplateError, UsageError
@@ -285,3 +287,20 @@ def test_the_worked_example_checks_clean_and_renders(tmp_path):
     ctx = builtin_contexts()[0]
     assert "## 5. RISKS AND HOW WE HANDLE THEM" in render_markdown(ctx, RenderOptions(templates=folder))
     assert render_document("handover", ctx, RenderOptions(templates=folder)).startswith("# Handover: Order to invoice")
+
+
+def test_the_sandbox_fast_path_answers_as_the_sandbox_does():
+    """Every attribute the fast path serves is one the sandbox itself would allow, with the same value."""
+    env = environment("md", None)
+    seen, queue, served = set(), list(builtin_contexts()), 0
+    while queue:
+        obj = queue.pop()
+        if id(obj) in seen or not is_dataclass(obj):
+            continue
+        seen.add(id(obj))
+        for f in fields(obj):
+            value = getattr(obj, f.name)
+            assert env.getattr(obj, f.name) is ImmutableSandboxedEnvironment.getattr(env, obj, f.name) is value
+            served += 1
+            queue += list(value) if isinstance(value, (tuple, list)) else [value]
+    assert served > 200
