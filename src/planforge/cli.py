@@ -25,6 +25,7 @@ from .errors import ERROR, PlanforgeError, Problem, UsageError, ValidationFailed
 from .names import FORMATS
 from .pipeline import EARLIEST_PLAN_DATE, LATEST_PLAN_DATE, GenerateOptions
 from .pipeline import generate as run
+from .template_check import check_templates, context_reference, export_templates, sample_contexts
 from .validate import validate_files
 from .writers.intake_template import write_intake_template
 from .writers.reference_docs import write_docs
@@ -175,6 +176,12 @@ class _Formats(click.Choice):
 @click.option(
     "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes for rendering (default: all cores)."
 )
+@click.option(
+    "--templates",
+    "templates_folder",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The firm's templates folder, used in front of the shipped templates (see 'planforge templates').",
+)
 @click.option("--no-summary", is_flag=True, help="Skip portfolio-summary.xlsx.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run (per project: status, outputs, problems) as JSON.")
 @_verbosity
@@ -187,6 +194,7 @@ def generate(
     formats: tuple[tuple[str, ...], ...],
     reference_docx: Path | None,
     jobs: int | None,
+    templates_folder: Path | None,
     no_summary: bool,
     as_json: bool,
     verbose: int,
@@ -205,6 +213,7 @@ def generate(
             formats=tuple(f for group in formats for f in group) or ("md",),
             jobs=jobs,
             reference_docx=reference_docx,
+            templates=templates_folder,
             progress=progress.advance if progress else None,
         )
         result = run(_expand(intakes), out_dir, options)
@@ -251,6 +260,7 @@ FLAGS = {
     "reference_docx=": "--reference-docx",
     "plan_date=": "--date",
     "jobs=": "--jobs",
+    "templates=": "--templates",
 }
 
 
@@ -286,6 +296,47 @@ def _progress_bar() -> Any:
             bar.stop()
 
     return _Advance()
+
+
+@main.group()
+def templates() -> None:
+    """Firm templates: export the shipped ones as a starting point, check a firm's folder."""
+
+
+@templates.command("export")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Write into a folder that is not empty (same names are overwritten).")
+def templates_export(folder: Path, force: bool) -> None:
+    """Copy the shipped document templates into FOLDER."""
+    written = export_templates(folder, force=force)
+    out.print(f"Wrote {len(written)} template file(s) to {escape(str(folder))}")
+
+
+@templates.command("check")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--sample",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Intake workbook for the trial render (default: the sample intake, when installed).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only the problems.")
+def templates_check(folder: Path, sample: Path | None, quiet: bool) -> None:
+    """Check the firm's templates in FOLDER: syntax, unknown variables and attributes, what the sandbox
+    refuses, and a trial render of every document kind. One line per problem (file:line: message);
+    exit 1 when there is any."""
+    issues = check_templates(folder, sample_contexts(sample))
+    for issue in issues:
+        click.echo(str(issue))
+    if not quiet:
+        status = f"[red]{len(issues)} problem(s)[/red]" if issues else "[green]no problems[/green]"
+        err.print(f"{escape(str(folder))}: {status}")
+    sys.exit(1 if issues else 0)
+
+
+@templates.command("context")
+def templates_context() -> None:
+    """Print, as Markdown, the variables every document template receives and all their fields."""
+    click.echo(context_reference(), nl=False)
 
 
 @main.command(hidden=True)

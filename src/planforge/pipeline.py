@@ -25,6 +25,7 @@ from .outputs import check_options, write_plans
 from .plan_context import build_context
 from .report import Report
 from .result import RunResult
+from .template_check import refuse_broken
 from .validate import plausibility_after_derive, read_all, validate_workbooks
 from .writers.atomic import inside, prepare_out_dir, write_text
 from .writers.html import index_html
@@ -53,6 +54,8 @@ class GenerateOptions:
     - ``formats``: any of ``names.FORMATS`` (md, html, docx, pdf; pdf needs LibreOffice).
     - ``jobs``: worker processes for rendering (None: all cores; large runs only).
     - ``reference_docx``: a Word document whose styles the DOCX and PDF plans use.
+    - ``templates``: the firm's templates folder, searched before the shipped templates (see
+      docs/templates.md); a folder whose templates do not check is a ``UsageError`` before anything is written.
     - ``progress``: called as ``progress(plans_just_done, plans_in_all)`` while plans are written.
     """
 
@@ -63,6 +66,7 @@ class GenerateOptions:
     formats: tuple[str, ...] = ("md",)
     jobs: int | None = None
     reference_docx: Path | None = None
+    templates: Path | None = None
     progress: Progress | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -81,6 +85,8 @@ class GenerateOptions:
             raise UsageError(f"jobs= must be at least 1, not {self.jobs}", parameter="jobs")
         if self.reference_docx is not None:
             object.__setattr__(self, "reference_docx", Path(self.reference_docx))
+        if self.templates is not None:
+            object.__setattr__(self, "templates", Path(self.templates))
 
 
 def generate(
@@ -100,8 +106,11 @@ def generate(
     opts = replace(options or GenerateOptions(), **overrides)
     plan_date = opts.plan_date or date.today()
     write_options = check_options(
-        WriteOptions(plan_date=plan_date, formats=opts.formats, reference_docx=opts.reference_docx)
+        WriteOptions(
+            plan_date=plan_date, formats=opts.formats, reference_docx=opts.reference_docx, templates=opts.templates
+        )
     )
+    refuse_broken(opts.templates)
     with _collector_paused():
         return _generate(paths, Path(out_dir), opts, write_options)
 

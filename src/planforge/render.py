@@ -7,7 +7,12 @@ a template cannot forget to escape. Values are passed as data and never compiled
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import re
+import traceback
+from collections.abc import Mapping, Sequence, Set
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
@@ -15,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.runtime import LoopContext
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .completeness import Tbd
 from .derive import long_date
@@ -199,55 +206,166 @@ def templates_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "templates"
 
 
+@dataclass(frozen=True, slots=True)
+class RenderOptions:
+    """How documents are rendered (immutable, so it keys the environment cache).
+
+    ``templates``: the firm's templates folder, searched before the shipped templates: a file with the
+    same relative name (``plan/05-risks.md.j2``) replaces the shipped one, and a new folder
+    ``<kind>/<kind>.md.j2`` adds a document kind. None: the shipped templates only."""
+
+    templates: Path | None = None
+
+
+#: A document kind names a folder: lower-case letters, digits and hyphens (never a path).
+KIND_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+
+
+def kind_template(kind: str) -> str:
+    """``plan`` -> ``plan/plan.md.j2``: the one template a document kind starts from."""
+    if not isinstance(kind, str) or not KIND_NAME.fullmatch(kind):
+        raise TemplateError(f"{kind!r} is not a document kind name (lower-case letters, digits and hyphens)")
+    return f"{kind}/{kind}.md.j2"
+
+
+def search_path(templates: Path | None) -> tuple[Path, ...]:
+    """Where templates are looked up, first match wins: the firm's folder, then the shipped templates."""
+    return (Path(templates), templates_dir()) if templates is not None else (templates_dir(),)
+
+
+def available_kinds(templates: Path | None = None) -> tuple[str, ...]:
+    """Every document kind the search path offers (a folder ``<kind>`` holding ``<kind>.md.j2``), sorted."""
+    found: set[str] = set()
+    for root in search_path(templates):
+        if not root.is_dir():
+            continue
+        for child in root.iterdir():
+            if KIND_NAME.fullmatch(child.name) and (child / f"{child.name}.md.j2").is_file():
+                found.add(child.name)
+    return tuple(sorted(found))
+
+
 _STATIC_INCLUDE = re.compile(r'\{% include "([^"]+)" %\}')
 
 
 class _InliningLoader(jinja2.FileSystemLoader):
-    """Loads templates with their static includes inlined at compile time.
+    """Loads templates with their static includes inlined at compile time, from a search path.
 
     The plan stays split into one partial per section for its authors, but renders as one
     compiled template: an include creates a new context on every render, which cost half the
-    rendering time. ``line_map`` keeps each inlined line's real file and line for error messages."""
+    rendering time. Each partial is looked up along the whole search path, so a firm's
+    ``plan/05-risks.md.j2`` replaces the shipped one inside the shipped ``plan.md.j2``.
+    ``line_map`` keeps each inlined line's real file and line for error messages: files from the
+    firm's folder (``firm``) are named by their path, shipped files by their template name."""
 
-    def __init__(self, searchpath: str):
+    def __init__(self, searchpath: str | list[str], firm: Path | None = None):
         super().__init__(searchpath)
+        self.firm = firm
+        self._firm_root = os.path.abspath(firm) if firm is not None else None
         self.line_map: dict[str, list[tuple[str, int]]] = {}
+        self.names: dict[str, str] = {}  # compiled file name -> template name (for runtime errors)
 
-    def get_source(self, environment: jinja2.Environment, template: str):
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
         source, filename, uptodate = super().get_source(environment, template)
         lines: list[tuple[str, int]] = []
-        expanded = self._expand(environment, template, source, lines, depth=0)
+        parts: list[tuple[Any, str]] = [(uptodate, template)]
+        expanded = self._expand(environment, template, source, self._display(template, filename), lines, parts, 0)
         self.line_map[template] = lines
-        return expanded, filename, uptodate
+        self.names[filename] = template
 
-    def _expand(self, environment, name: str, source: str, lines: list, depth: int) -> str:
+        def all_uptodate() -> bool:
+            return all(check() for check, _ in parts if check is not None)
+
+        return expanded, filename, all_uptodate
+
+    def _display(self, name: str, filename: str) -> str:
+        if self.firm is not None and filename and os.path.abspath(filename).startswith(f"{self._firm_root}{os.sep}"):
+            return str(self.firm / name)
+        return name
+
+    def _expand(self, environment, name: str, source: str, shown: str, lines: list, parts: list, depth: int) -> str:
         if depth > 10:
-            raise TemplateError(f"template {name}: includes nest too deep")
+            raise TemplateError(f"{shown}: includes nest too deep")
         out: list[str] = []
         for number, line in enumerate(source.split("\n"), start=1):
             match = _STATIC_INCLUDE.fullmatch(line.strip())
             if match:
-                inner = super().get_source(environment, match.group(1))[0]
-                out.append(self._expand(environment, match.group(1), inner.rstrip("\n"), lines, depth + 1))
+                inner, filename, uptodate = super().get_source(environment, match.group(1))
+                parts.append((uptodate, match.group(1)))
+                shown_inner = self._display(match.group(1), filename)
+                out.append(
+                    self._expand(environment, match.group(1), inner.rstrip("\n"), shown_inner, lines, parts, depth + 1)
+                )
             else:
                 out.append(line)
-                lines.append((name, number))
+                lines.append((shown, number))
         return "\n".join(out)
 
+    def locate(self, name: str | None, lineno: int | None) -> tuple[str, int | None]:
+        """The real file and line of line ``lineno`` of the (inlined) template ``name``."""
+        lines = self.line_map.get(name or "", [])
+        if lineno and 0 < lineno <= len(lines):
+            return lines[lineno - 1]
+        return self._display(name or "?", ""), lineno
 
-@lru_cache(maxsize=4)
-def environment(flavor: str = "md") -> jinja2.Environment:
-    """The environment factory. ``md``: strict undefined, Markdown-escaping finalize, our filters.
-    ``html`` (index and page shells): the same loader and filters with HTML autoescaping instead."""
-    env = jinja2.Environment(
-        loader=_InliningLoader(str(templates_dir())),
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, stricter in one way: reaching for an unsafe attribute
+    (``__class__``, ``__globals__``, ``mro``, ...) raises at once instead of yielding an undefined
+    value that a ``is defined`` test could quietly swallow."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._plain = _PlainAttributes()
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """A public field of one of our dataclasses, or a property of a ``loop``, is plain data, so the
+        sandbox's answer for it is always "safe": skip its checks (they doubled the render time) and
+        ask it about everything else."""
+        if attribute in self._plain[type(obj)]:
+            return getattr(obj, attribute)
+        return super().getattr(obj, attribute)
+
+    def unsafe_undefined(self, obj: Any, attribute: str) -> jinja2.Undefined:
+        raise SecurityError(f"access to attribute {attribute!r} of a {type(obj).__name__} value is not allowed")
+
+
+class _PlainAttributes(dict[type, frozenset[str]]):
+    """type -> the attribute names whose reading the sandbox would always allow on it, filled on first use."""
+
+    def __missing__(self, cls: type) -> frozenset[str]:
+        names = self[cls] = _plain_attributes(cls)
+        return names
+
+
+def _plain_attributes(cls: type) -> frozenset[str]:
+    """The public fields of a dataclass that is not itself a container, and the properties of Jinja's
+    loop object: reading one cannot reach internals or change anything. Empty for every other type."""
+    if cls is LoopContext:
+        return frozenset(n for n, v in vars(LoopContext).items() if isinstance(v, property) and n[0] != "_")
+    if not dataclasses.is_dataclass(cls) or issubclass(cls, (Mapping, Sequence, Set, type)):
+        return frozenset()
+    return frozenset(f.name for f in dataclasses.fields(cls) if not f.name.startswith("_"))
+
+
+@lru_cache(maxsize=16)
+def environment(flavor: str = "md", options: RenderOptions | None = None) -> jinja2.Environment:
+    """The environment factory, one environment per (flavour, options): every template, shipped or
+    the firm's, runs in the sandbox with strict undefined variables.
+
+    ``md``: Markdown-escaping finalize and our filters. ``html`` (index and page shells): the same
+    loader and filters with HTML autoescaping instead. Compiled templates are kept until
+    ``reload_templates()``, which every run with a firm folder calls first."""
+    firm = options.templates if options is not None else None
+    env = _Sandbox(
+        loader=_InliningLoader([str(p) for p in search_path(firm)], firm=Path(firm) if firm is not None else None),
         undefined=jinja2.StrictUndefined,
         autoescape=flavor == "html",
         finalize=_finalize if flavor == "md" else None,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        auto_reload=False,
+        auto_reload=False,  # checking ~20 files' times per plan doubled the render cost; see reload_templates
     )
     env.filters.update(
         md=escape_inline,
@@ -266,40 +384,81 @@ def environment(flavor: str = "md") -> jinja2.Environment:
     return env
 
 
-def render_template(name: str, **context: Any) -> str:
-    """Render a template by name; ``.html.j2`` templates get the HTML flavour."""
-    flavor = "html" if name.endswith(".html.j2") else "md"
+def reload_templates() -> None:
+    """Forget every compiled template, so the next render reads the firm's folder again (its files may
+    have changed since): ``generate`` with a firm folder and ``templates check`` call this first."""
+    environment.cache_clear()
+
+
+def render_template(name: str, /, options: RenderOptions | None = None, **context: Any) -> str:
+    """Render a template by name; ``.html.j2`` templates get the HTML flavour. Any failure, the
+    sandbox's refusals included, becomes a ``TemplateError`` reading ``file:line: message``."""
+    env = environment("html" if name.endswith(".html.j2") else "md", options)
     try:
-        return environment(flavor).get_template(name).render(**context)
-    except jinja2.TemplateError as e:
-        where = _where(flavor, getattr(e, "name", None) or name, getattr(e, "lineno", None))
-        raise TemplateError(f"template {where}: {e.message if hasattr(e, 'message') else e}") from e
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateNotFound as e:
+        if e.name != name:
+            file, line = locate_error(env, e, name)
+            raise TemplateError(f"{file}:{line or '?'}: no template {e.name!r} in the search path") from e
+        kinds = ", ".join(available_kinds(options.templates if options is not None else None))
+        raise TemplateError(f"no template {name} in the search path (document kinds available: {kinds})") from e
+    except Exception as e:  # a template's runtime failure (a filter given the wrong type, 1/0) included
+        file, line = locate_error(env, e, name)
+        raise TemplateError(f"{file}:{line or '?'}: {_message(e)}") from e
 
 
-def _where(flavor: str, name: str, lineno: int | None) -> str:
-    """The real partial and line of an error inside an inlined template."""
-    loader = environment(flavor).loader
-    lines = loader.line_map.get(name, []) if isinstance(loader, _InliningLoader) else []
-    if lineno and 0 < lineno <= len(lines):
-        file, line = lines[lineno - 1]
-        return f"{file}:{line}"
-    return f"{name}:{lineno or '?'}"
+def locate_error(env: jinja2.Environment, error: BaseException, name: str) -> tuple[str, int | None]:
+    """The real file and line of a Jinja error: a syntax error carries its line; a runtime error's
+    line is that of the innermost template frame of its traceback (Jinja rewrites those frames to
+    template lines). Lines of inlined partials map back to the partial through the loader."""
+    loader = env.loader
+    lineno = getattr(error, "lineno", None)
+    where = getattr(error, "name", None) or name
+    if lineno is None:
+        for frame, line in traceback.walk_tb(error.__traceback__):
+            filename = frame.f_code.co_filename
+            if isinstance(loader, _InliningLoader) and filename in loader.names:
+                where, lineno = loader.names[filename], line
+    if isinstance(loader, _InliningLoader):
+        return loader.locate(where, lineno)
+    return where, lineno
 
 
-def render_markdown(ctx: PlanContext) -> str:
-    """One plan as Markdown. Normalises blank-line runs so the layout is stable."""
-    text = render_template("plan/plan.md.j2", p=ctx, project=ctx.project)
-    while "\n\n\n" in text:  # optional blocks may leave blank-line runs; str.replace beats a regex here
-        text = text.replace("\n\n\n", "\n\n")
-    return text.rstrip("\n") + "\n"
+def _message(error: BaseException) -> str:
+    if isinstance(error, jinja2.TemplateError):
+        return error.message or type(error).__name__
+    return f"{type(error).__name__}: {error}"
 
 
-def render_review(ctx: PlanContext | Review) -> str:
-    """The team's review document of one plan (``<ID>-review.md``): completeness, every TBD with
-    the sheet and column to fill, every assumption, default and catalog value used, and the
-    coherence findings. Never sent to the client."""
-    review = ctx.review if isinstance(ctx, PlanContext) else ctx
-    text = render_template("review/review.md.j2", r=review)
+def _normalised(text: str) -> str:
+    """Optional blocks may leave blank-line runs; str.replace beats a regex here."""
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
     return text.rstrip("\n") + "\n"
+
+
+def document_variables(ctx: PlanContext) -> dict[str, Any]:
+    """What every document template receives: ``p`` (the PlanContext), ``project`` (``p.project``,
+    the validated intake row with its child rows) and ``r`` (``p.review``, the team's review)."""
+    return {"p": ctx, "project": ctx.project, "r": ctx.review}
+
+
+def render_document(kind: str, ctx: PlanContext, options: RenderOptions | None = None, **extra: Any) -> str:
+    """One document of one project as Markdown: ``<kind>/<kind>.md.j2`` from the search path of
+    ``options`` (the firm's folder first, then the shipped templates), with ``document_variables``
+    and any ``extra`` variables. A kind with no template is a ``TemplateError`` listing the kinds."""
+    return _normalised(render_template(kind_template(kind), options, **document_variables(ctx), **extra))
+
+
+def render_markdown(ctx: PlanContext, options: RenderOptions | None = None) -> str:
+    """One implementation plan as Markdown (the ``plan`` kind)."""
+    return render_document("plan", ctx, options)
+
+
+def render_review(ctx: PlanContext | Review, options: RenderOptions | None = None) -> str:
+    """The team's review document of one plan (``<ID>-review.md``): completeness, every TBD with
+    the sheet and column to fill, every assumption, default and catalog value used, and the
+    coherence findings. Never sent to the client."""
+    if isinstance(ctx, PlanContext):
+        return render_document("review", ctx, options)
+    return _normalised(render_template(kind_template("review"), options, r=ctx))

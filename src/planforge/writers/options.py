@@ -22,3 +22,4 @@ class WriteOptions:
     reference_docx: Path | None = None
     soffice: str | None = None
     logo: Path | None = None
+    templates: Path | None = None  # the firm's templates folder, in front of the shipped ones

@@ -1,0 +1,306 @@
+"""Firm templates (issue 14): a firm folder in front of the shipped templates, the sandbox every
+template renders in, and ``planforge templates export/check``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import fields, is_dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from planforge.cli import main
+from planforge.errors import TemplateError, UsageError
+from planforge.model import Project, Settings
+from planforge.pipeline import generate
+from planforge.plan_context import build_context
+from planforge.render import (
+    RenderOptions,
+    available_kinds,
+    environment,
+    kind_template,
+    reload_templates,
+    render_document,
+    render_markdown,
+    templates_dir,
+)
+from planforge.template_check import builtin_contexts, check_templates, context_reference
+from support import SAMPLE
+
+DAY = date(2026, 1, 15)
+RISKS = "plan/05-risks.md.j2"
+HANDOVER = "# Handover: {{ p.header.project_name }}\n\nLead: {{ p.header.lead_engineer }}\n"
+
+
+def cli(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def firm(tmp_path: Path, files: dict[str, str]) -> Path:
+    folder = tmp_path / "firm"
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, "utf-8")
+    return folder
+
+
+def section(text: str, number: int) -> tuple[str, str, str]:
+    """(before, section ``number``, after) of a plan's Markdown."""
+    start = text.index(f"\n## {number}. ")
+    end = text.index(f"\n## {number + 1}. ", start)
+    return text[:start], text[start:end], text[end:]
+
+
+def _project(**kw) -> Project:
+    base = dict(
+        file="t.xlsx",
+        row=2,
+        project_id="T-1",
+        project_name="Test",
+        client_name="Client Co",
+        system_a="Shopify",
+        system_b="Xero",
+        kickoff_date=date(2026, 3, 2),
+    )
+    return Project(**(base | kw))
+
+
+# --- overrides and new kinds ---
+
+
+def test_overriding_one_section_changes_exactly_that_section(tmp_path):
+    shipped = (templates_dir() / RISKS).read_text("utf-8")
+    changed = shipped.replace("## 5. RISK ASSESSMENT & MITIGATION", "## 5. RISKS AND HOW WE HANDLE THEM")
+    assert changed != shipped
+    folder = firm(tmp_path, {RISKS: changed})
+    plain = generate([SAMPLE], tmp_path / "plain", plan_date=DAY, summary=False)
+    ours = generate([SAMPLE], tmp_path / "ours", plan_date=DAY, summary=False, templates=folder)
+    assert [p.name for p in plain.written] == [p.name for p in ours.written] and plain.written
+    for before_path, after_path in zip(plain.written, ours.written):
+        before, after = before_path.read_text("utf-8"), after_path.read_text("utf-8")
+        b_head, b_risks, b_tail = section(before, 5)
+        a_head, a_risks, a_tail = section(after, 5)
+        assert (a_head, a_tail) == (b_head, b_tail)  # the rest byte-identical
+        assert a_risks == b_risks.replace("RISK ASSESSMENT & MITIGATION", "RISKS AND HOW WE HANDLE THEM")
+        assert a_risks != b_risks
+
+
+def test_a_new_kind_folder_adds_a_document_kind(tmp_path):
+    folder = firm(tmp_path, {"handover/handover.md.j2": HANDOVER})
+    assert "handover" in available_kinds(folder) and "handover" not in available_kinds(None)
+    assert {"plan", "review"} <= set(available_kinds(folder))
+    ctx = build_context(_project(lead_engineer="Priya Shah"), Settings(), DAY)
+    assert render_document("handover", ctx, RenderOptions(templates=folder)) == "# Handover: Test\n\nLead: Priya Shah\n"
+    with pytest.raises(TemplateError, match=r"document kinds available: .*plan"):
+        render_document("handover", ctx)  # not without the firm folder
+
+
+def test_firm_partials_of_a_new_kind_are_inlined_and_located(tmp_path):
+    folder = firm(
+        tmp_path,
+        {
+            "handover/handover.md.j2": '# Handover\n{% include "handover/_contacts.md.j2" %}\n',
+            "handover/_contacts.md.j2": "Contact: {{ p.header.project_manager }}\n{{ p.header.nope }}\n",
+        },
+    )
+    ctx = build_context(_project(), Settings(), DAY)
+    with pytest.raises(TemplateError) as info:
+        render_document("handover", ctx, RenderOptions(templates=folder))
+    assert str(info.value).startswith(f"{folder / 'handover/_contacts.md.j2'}:2: ")
+
+
+def test_a_kind_is_a_folder_name_never_a_path():
+    for bad in ("../plan", "Plan", "plan/plan", "", "a" * 80):
+        with pytest.raises(TemplateError):
+            kind_template(bad)
+
+
+def test_cell_text_stays_inert_in_firm_templates(tmp_path):
+    folder = firm(tmp_path, {"handover/handover.md.j2": HANDOVER})
+    ctx = build_context(_project(project_name="{{ 7*7 }} *bold* [x](http://e.test)"), Settings(), DAY)
+    text = render_document("handover", ctx, RenderOptions(templates=folder))
+    assert "49" not in text
+    assert text.startswith("# Handover: {{ 7\\*7 }} \\*bold\\* \\[x\\](http://e.test)")
+
+
+def test_an_edited_firm_template_is_read_again_by_the_next_run(tmp_path):
+    folder = firm(tmp_path, {"handover/handover.md.j2": "one {{ p.header.project_id }}\n"})
+    ctx = build_context(_project(), Settings(), DAY)
+    options = RenderOptions(templates=folder)
+    assert render_document("handover", ctx, options) == "one T-1\n"
+    path = folder / "handover/handover.md.j2"
+    path.write_text("two {{ p.header.project_id }}\n", "utf-8")
+    assert render_document("handover", ctx, options) == "one T-1\n"  # compiled once per run
+    reload_templates()  # what generate and templates check do first
+    assert render_document("handover", ctx, options) == "two T-1\n"
+    path.write_text("three {{ p.header.project_id }}\n", "utf-8")
+    generate([SAMPLE], tmp_path / "out", plan_date=DAY, summary=False, templates=folder)
+    assert render_document("handover", ctx, options) == "three T-1\n"
+
+
+# --- the sandbox ---
+
+ESCAPES = [
+    "{{ p.__class__ }}",
+    "{{ p.header.__init__.__globals__ }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{% if p.__class__ is defined %}x{% endif %}",
+    "{{ cycler.__init__.__globals__.os.system('touch MARKER') }}",
+    "{{ (p | attr('__class__')).mro() }}",
+]
+
+
+@pytest.mark.parametrize("payload", ESCAPES)
+def test_sandbox_refuses_at_a_located_line_and_runs_nothing(tmp_path, payload):
+    marker = tmp_path / "pwned"
+    payload = payload.replace("MARKER", str(marker))
+    folder = firm(tmp_path, {"handover/handover.md.j2": f"# Handover\n\n{payload}\n"})
+    ctx = build_context(_project(), Settings(), DAY)
+    with pytest.raises(TemplateError) as info:
+        render_document("handover", ctx, RenderOptions(templates=folder))
+    assert str(info.value).startswith(f"{folder / 'handover/handover.md.j2'}:3: ")
+    assert re.search(r"not allowed|unsafe|not safely callable", str(info.value))
+    issues = check_templates(folder, builtin_contexts())
+    assert [(i.file, i.line, i.kind) for i in issues][:1] == [(str(folder / "handover/handover.md.j2"), 3, "sandbox")]
+    assert not marker.exists()
+
+
+def test_shipped_templates_render_in_the_sandbox_too():
+    env = environment("md", None)
+    assert type(env).__mro__[1].__name__ == "ImmutableSandboxedEnvironment"
+    ctx = build_context(_project(), Settings(), DAY)
+    assert render_markdown(ctx) == render_markdown(ctx, RenderOptions())
+
+
+# --- templates check and export ---
+
+
+def test_check_prints_file_and_line_of_a_misspelled_variable_and_exits_1(tmp_path):
+    shipped = (templates_dir() / RISKS).read_text("utf-8")
+    lines = shipped.split("\n")
+    lines.insert(2, "Prepared for {{ projct.client_name }}.")
+    folder = firm(tmp_path, {RISKS: "\n".join(lines)})
+    result = cli("templates", "check", folder)
+    assert result.exit_code == 1
+    assert f"{folder / RISKS}:3: unknown variable 'projct' (did you mean \"project\"?)" in result.output
+
+
+def test_check_follows_attributes_through_the_typed_context(tmp_path):
+    text = (
+        "{% set h = p.header %}\n"
+        "{{ h.clinet_name }}\n"
+        "{% for row in p.risk_register.rows %}{{ row.ownr }}{% endfor %}\n"
+        "{{ p.dependencies.migration.scope }} {{ project.risks[0].risk }} {{ r.findings | length }}\n"
+    )
+    folder = firm(tmp_path, {"handover/handover.md.j2": text})
+    issues = [(i.line, i.kind, i.message) for i in check_templates(folder, builtin_contexts())]
+    assert issues == [
+        (
+            2,
+            "unknown-attribute",
+            "h.clinet_name: Header has no attribute 'clinet_name' (did you mean \"client_name\"?)",
+        ),
+        (3, "unknown-attribute", "row.ownr: RiskRow has no attribute 'ownr' (did you mean \"owner\"?)"),
+    ]
+
+
+def test_check_reports_syntax_and_runtime_errors_located(tmp_path):
+    folder = firm(tmp_path, {"handover/handover.md.j2": "# H\n{% for x in %}\n"})
+    assert [(i.line, i.kind) for i in check_templates(folder, builtin_contexts())] == [(2, "syntax")]
+    folder = firm(tmp_path, {"handover/handover.md.j2": "# H\n\n{{ p.header | percent }}\n"})
+    issues = check_templates(folder, builtin_contexts())
+    assert [(i.file, i.line, i.kind) for i in issues] == [(str(folder / "handover/handover.md.j2"), 3, "runtime")]
+    assert "TypeError" in issues[0].message
+
+
+def test_check_flags_a_file_no_kind_uses(tmp_path):
+    folder = firm(tmp_path, {"stray.md.j2": "x\n", "handover/handover.md.j2": "ok\n"})
+    assert [(Path(i.file).name, i.kind) for i in check_templates(folder, builtin_contexts())] == [
+        ("stray.md.j2", "misplaced")
+    ]
+
+
+def test_export_then_check_is_clean(tmp_path):
+    result = cli("templates", "export", tmp_path / "ours")
+    assert result.exit_code == 0, result.output
+    exported = sorted(p.relative_to(tmp_path / "ours").as_posix() for p in (tmp_path / "ours").rglob("*.j2"))
+    assert "plan/plan.md.j2" in exported and RISKS in exported and "review/review.md.j2" in exported
+    result = cli("templates", "check", tmp_path / "ours", "--sample", SAMPLE)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+
+
+def test_export_refuses_a_non_empty_folder_unless_forced(tmp_path):
+    (tmp_path / "ours").mkdir()
+    (tmp_path / "ours" / "notes.txt").write_text("mine")
+    assert cli("templates", "export", tmp_path / "ours").exit_code == 2
+    assert not (tmp_path / "ours" / "plan").exists()
+    assert cli("templates", "export", tmp_path / "ours", "--force").exit_code == 0
+    assert (tmp_path / "ours" / RISKS).is_file() and (tmp_path / "ours" / "notes.txt").read_text() == "mine"
+
+
+# --- generate refuses a broken firm folder before writing anything ---
+
+
+def test_generate_refuses_a_broken_firm_folder_and_writes_nothing(tmp_path):
+    folder = firm(tmp_path, {RISKS: "## 5. Risks\n{{ p.risk_registr.rows }}\n"})
+    result = cli("generate", SAMPLE, "-o", tmp_path / "out", "--templates", folder, "--date", "2026-01-15")
+    assert result.exit_code == 2
+    assert f"--templates {folder} has 1 problem(s)" in result.output
+    assert f"{folder / RISKS}:2: p.risk_registr: PlanContext has no attribute 'risk_registr'" in result.output
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(UsageError) as info:
+        generate([SAMPLE], tmp_path / "out", plan_date=DAY, templates=folder)
+    assert info.value.parameter == "templates"
+
+
+def test_generate_with_a_firm_folder_from_the_command_line(tmp_path):
+    shipped = (templates_dir() / RISKS).read_text("utf-8")
+    folder = firm(tmp_path, {RISKS: shipped.replace("Common Integration Risks", "Risks we see on every project")})
+    result = cli("generate", SAMPLE, "-o", tmp_path / "out", "--templates", folder, "--date", "2026-01-15", "-q")
+    assert result.exit_code == 0, result.output
+    plan = next((tmp_path / "out").glob("*-implementation-plan.md")).read_text("utf-8")
+    assert "### Risks we see on every project" in plan and "Common Integration Risks" not in plan
+
+
+# --- docs/templates.md ---
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "templates.md"
+
+
+def test_the_context_reference_in_the_docs_is_generated_from_the_dataclasses():
+    text = DOC.read_text("utf-8")
+    start = text.index("<!-- context-reference:start -->\n") + len("<!-- context-reference:start -->\n")
+    end = text.index("<!-- context-reference:end -->")
+    assert text[start:end] == context_reference(), "regenerate: see docs/templates.md, 'Reference'"
+    assert "| `risk_register` | `Risks` |" in text and "### RiskRow" in text
+
+
+def test_the_worked_example_checks_clean_and_renders(tmp_path):
+    blocks = re.findall(r"`firm/([^`]+)`[^\n]*:\n\n```jinja\n(.*?)```", DOC.read_text("utf-8"), re.S)
+    assert [name for name, _ in blocks] == [RISKS, "handover/handover.md.j2"]
+    folder = firm(tmp_path, dict(blocks))
+    assert check_templates(folder, builtin_contexts()) == []
+    ctx = builtin_contexts()[0]
+    assert "## 5. RISKS AND HOW WE HANDLE THEM" in render_markdown(ctx, RenderOptions(templates=folder))
+    assert render_document("handover", ctx, RenderOptions(templates=folder)).startswith("# Handover: Order to invoice")
+
+
+def test_the_sandbox_fast_path_answers_as_the_sandbox_does():
+    """Every attribute the fast path serves is one the sandbox itself would allow, with the same value."""
+    env = environment("md", None)
+    seen, queue, served = set(), list(builtin_contexts()), 0
+    while queue:
+        obj = queue.pop()
+        if id(obj) in seen or not is_dataclass(obj):
+            continue
+        seen.add(id(obj))
+        for f in fields(obj):
+            value = getattr(obj, f.name)
+            assert env.getattr(obj, f.name) is ImmutableSandboxedEnvironment.getattr(env, obj, f.name) is value
+            served += 1
+            queue += list(value) if isinstance(value, (tuple, list)) else [value]
+    assert served > 200
