@@ -79,7 +79,9 @@ def test_overriding_one_section_changes_exactly_that_section(tmp_path):
     plain = generate([SAMPLE], tmp_path / "plain", plan_date=DAY, summary=False)
     ours = generate([SAMPLE], tmp_path / "ours", plan_date=DAY, summary=False, templates=folder)
     assert [p.name for p in plain.written] == [p.name for p in ours.written] and plain.written
-    for before_path, after_path in zip(plain.written, ours.written):
+    plans = [(b, a) for b, a in zip(plain.written, ours.written) if b.name.endswith("-implementation-plan.md")]
+    assert len(plans) == 9
+    for before_path, after_path in plans:
         before, after = before_path.read_text("utf-8"), after_path.read_text("utf-8")
         b_head, b_risks, b_tail = section(before, 5)
         a_head, a_risks, a_tail = section(after, 5)

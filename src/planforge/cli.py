@@ -347,6 +347,15 @@ def templates_context() -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
 )
 def docs(out_dir: Path, seed: Path) -> None:
-    """Regenerate docs/intake-reference.md, docs/field-map.md and docs/problems.md (maintainers)."""
+    """Regenerate docs/intake-reference.md, docs/field-map.md, docs/problems.md and the context reference
+    in docs/templates.md (maintainers)."""
     for path in write_docs(out_dir, seed):
         out.print(f"Wrote {escape(str(path))}")
+    guide = out_dir / "templates.md"
+    if guide.exists():
+        start, end = "<!-- context-reference:start -->\n", "<!-- context-reference:end -->"
+        text = guide.read_text("utf-8")
+        if start in text and end in text:
+            head, rest = text.split(start, 1)
+            guide.write_text(head + start + context_reference() + end + rest.split(end, 1)[1], "utf-8")
+            out.print(f"Wrote {escape(str(guide))} (context reference)")
