@@ -168,6 +168,14 @@ class _Formats(click.Choice):
     help="Output formats, comma-separated or repeated (default md). pdf needs LibreOffice.",
 )
 @click.option(
+    "--documents",
+    "documents",
+    default=None,
+    metavar="KINDS",
+    help="Documents per project, comma-separated: plan, sow, technical-specs, test-cases, deployment-runbook, "
+    "support-playbook, or all (default: Settings > Documents, else plan).",
+)
+@click.option(
     "--reference-docx",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Word document whose styles the DOCX plans use.",
@@ -185,6 +193,7 @@ def generate(
     only: tuple[str, ...],
     strict: bool,
     formats: tuple[tuple[str, ...], ...],
+    documents: str | None,
     reference_docx: Path | None,
     jobs: int | None,
     no_summary: bool,
@@ -205,6 +214,7 @@ def generate(
             formats=tuple(f for group in formats for f in group) or ("md",),
             jobs=jobs,
             reference_docx=reference_docx,
+            documents=tuple(k.strip() for k in documents.split(",") if k.strip()) if documents else None,
             progress=progress.advance if progress else None,
         )
         result = run(_expand(intakes), out_dir, options)
@@ -249,6 +259,7 @@ FLAGS = {
     "only=": "--only",
     "formats=": "--format",
     "reference_docx=": "--reference-docx",
+    "documents=": "--documents",
     "plan_date=": "--date",
     "jobs=": "--jobs",
 }

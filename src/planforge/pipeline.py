@@ -20,7 +20,18 @@ from typing import Any
 
 from .errors import UsageError, ValidationFailed, make_problem
 from .model import Project
-from .names import INDEX_NAME, PLAN_FILE, REVIEW_DIR, REVIEW_FILE, SUMMARY_NAME, plan_filename, review_filename
+from .names import (
+    DOCUMENT_FILE,
+    INDEX_NAME,
+    PLAN_FILE,
+    REVIEW_DIR,
+    REVIEW_FILE,
+    SUMMARY_NAME,
+    document_filename,
+    expand_documents,
+    review_filename,
+    uat_filename,
+)
 from .outputs import check_options, write_plans
 from .plan_context import build_context
 from .report import Report
@@ -53,6 +64,8 @@ class GenerateOptions:
     - ``formats``: any of ``names.FORMATS`` (md, html, docx, pdf; pdf needs LibreOffice).
     - ``jobs``: worker processes for rendering (None: all cores; large runs only).
     - ``reference_docx``: a Word document whose styles the DOCX and PDF plans use.
+    - ``documents``: document kinds per project (``names.DOCUMENT_KINDS`` or ``all``); None: Settings >
+      Documents, else the plan only.
     - ``progress``: called as ``progress(plans_just_done, plans_in_all)`` while plans are written.
     """
 
@@ -63,9 +76,16 @@ class GenerateOptions:
     formats: tuple[str, ...] = ("md",)
     jobs: int | None = None
     reference_docx: Path | None = None
+    documents: tuple[str, ...] | None = None
     progress: Progress | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
+        if isinstance(self.documents, str):
+            raise UsageError(
+                f"documents= takes a list of strings, not the string {self.documents!r}", parameter="documents"
+            )
+        if self.documents is not None:
+            object.__setattr__(self, "documents", expand_documents(self.documents))
         for name in ("only", "formats"):
             value = getattr(self, name)
             if isinstance(value, str):
@@ -100,7 +120,12 @@ def generate(
     opts = replace(options or GenerateOptions(), **overrides)
     plan_date = opts.plan_date or date.today()
     write_options = check_options(
-        WriteOptions(plan_date=plan_date, formats=opts.formats, reference_docx=opts.reference_docx)
+        WriteOptions(
+            plan_date=plan_date,
+            formats=opts.formats,
+            reference_docx=opts.reference_docx,
+            documents=opts.documents or ("plan",),
+        )
     )
     with _collector_paused():
         return _generate(paths, Path(out_dir), opts, write_options)
@@ -135,6 +160,8 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
         len(report.errors),
         len(report.warnings),
     )
+    if opts.documents is None and report.portfolio.settings.documents:
+        options = check_options(replace(options, documents=expand_documents(report.portfolio.settings.documents)))
     if opts.strict and report.errors:
         raise ValidationFailed(f"{len(report.errors)} error(s) in the intake; strict=True wrote nothing", report)
     only = list(opts.only)
@@ -144,12 +171,13 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
     result = RunResult(report=report, skipped=skipped, timings=timings)
     with _timed(timings, "derive"):
         portfolio = report.portfolio
-        result.contexts = [build_context(p, portfolio.settings_for(p), options.plan_date) for p in projects]
+        produced = frozenset(options.documents)
+        result.contexts = [build_context(p, portfolio.settings_for(p), options.plan_date, produced) for p in projects]
         for ctx in result.contexts:
             report.problems += plausibility_after_derive(ctx.project, ctx.roi_figures.roi if ctx.roi_figures else None)
     log.info("derived %d plan context(s) in %.2f s", len(result.contexts), timings["derive"])
     ids = [c.project.project_id for c in result.contexts]
-    result.stale = _stale_outputs(out, report, ids, options.formats, opts.summary, only)
+    result.stale = _stale_outputs(out, report, ids, options.formats, opts.summary, only, options.documents)
     for path, code in result.stale:
         report.problems.append(make_problem(code, file=path.name))
     summary_target = inside(out, SUMMARY_NAME)
@@ -199,13 +227,21 @@ def _select(projects: list[Project], only: Iterable[str], report: Report) -> lis
 
 
 def _stale_outputs(
-    out: Path, report: Report, written_ids: list[str], formats: Sequence[str], summary: bool, only: list[str]
+    out: Path,
+    report: Report,
+    written_ids: list[str],
+    formats: Sequence[str],
+    summary: bool,
+    only: list[str],
+    documents: Sequence[str] = ("plan",),
 ) -> list[tuple[Path, str]]:
     """planforge files in ``out`` that this run will not rewrite, so nobody mistakes them for current:
     plans whose project is gone from the intake (``stale-output``); plans of projects skipped for
     errors, plans in formats not produced this time, and an index or summary not produced this
     time (``outdated-output``). With ``only``, other projects' plans are left out of the report."""
-    expected = {plan_filename(pid, fmt) for pid in written_ids for fmt in formats}
+    expected = {document_filename(pid, kind, fmt) for pid in written_ids for fmt in formats for kind in documents}
+    if "test-cases" in documents:
+        expected |= {uat_filename(pid) for pid in written_ids}
     reviews = {review_filename(pid) for pid in written_ids}
     if summary:
         expected.add(SUMMARY_NAME)
@@ -217,7 +253,7 @@ def _stale_outputs(
         name = path.name
         if name in expected:
             continue
-        m = PLAN_FILE.match(name)
+        m = PLAN_FILE.match(name) or DOCUMENT_FILE.match(name)
         if m:
             pid = m.group(1)
             if only and pid not in only:

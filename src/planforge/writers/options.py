@@ -20,3 +20,5 @@ class WriteOptions:
     formats: tuple[str, ...] = ("md",)
     reference_docx: Path | None = None
     soffice: str | None = None
+    #: document kinds to write per project (names.DOCUMENT_KINDS); "plan" is the implementation plan
+    documents: tuple[str, ...] = ("plan",)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..errors import OutputError
-from ..names import plan_filename
+from ..names import document_filename
 from ..plan_context import PlanContext
 from .atomic import inside, write_bytes
 from .docx import plan_docx
@@ -28,9 +28,17 @@ def find_soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def write_pdfs(contexts: Sequence[PlanContext], out: Path, options: WriteOptions, *, reuse_docx: bool) -> list[Path]:
-    """Convert the plans' DOCX to PDF with LibreOffice in batches, in a private folder, then move
-    them in. The DOCX just written are reused; otherwise they are made in the private folder."""
+def write_pdfs(
+    contexts: Sequence[PlanContext],
+    out: Path,
+    options: WriteOptions,
+    *,
+    reuse_docx: bool,
+    make_docx: Callable[[PlanContext, str, WriteOptions], bytes] | None = None,
+) -> list[Path]:
+    """Convert the plans' (and companion documents') DOCX to PDF with LibreOffice in batches, in a
+    private folder, then move them in. The DOCX just written are reused; otherwise they are made in
+    the private folder (``make_docx(ctx, kind, options)`` makes a companion document's)."""
     if options.soffice is None:
         raise OutputError("PDF output needs LibreOffice (the 'soffice' command); none was found")
     written = []
@@ -38,12 +46,17 @@ def write_pdfs(contexts: Sequence[PlanContext], out: Path, options: WriteOptions
         work = Path(tmp)
         sources = []
         for ctx in contexts:
-            source = work / plan_filename(ctx.project.project_id, "docx")
-            if reuse_docx:
-                shutil.copyfile(out / source.name, source)
-            else:
-                source.write_bytes(plan_docx(ctx, plan_markdown(ctx, options), options))
-            sources.append(source)
+            for kind in options.documents:
+                source = work / document_filename(ctx.project.project_id, kind, "docx")
+                if reuse_docx:
+                    shutil.copyfile(out / source.name, source)
+                elif kind == "plan":
+                    source.write_bytes(plan_docx(ctx, plan_markdown(ctx, options), options))
+                elif make_docx is not None:
+                    source.write_bytes(make_docx(ctx, kind, options))
+                else:
+                    continue
+                sources.append(source)
         for i in range(0, len(sources), BATCH):
             batch = sources[i : i + BATCH]
             proc = subprocess.run(
