@@ -109,7 +109,7 @@ class WorkflowSpec:
     name: str
     trigger: str | Tbd
     direction: Shown
-    frequency: str | Tbd
+    frequency: Shown
     source_objects: str | Tbd
     target_objects: str | Tbd
     mappings: tuple[MappingRow, ...]
@@ -428,22 +428,27 @@ def build_sow(ctx: PlanContext) -> Sow:
 # ---------------------------------------------------------------- specs
 
 _BACK = re.compile(r"\bback\b", re.IGNORECASE)
+_TOWARDS = re.compile(r"\b(from|to|into)\s+(?:the\s+)?([^\W_]+)", re.IGNORECASE)
 
 
 def direction(workflow: Workflow, a: str, b: str) -> Shown:
     """Which way a workflow's data moves, read from its wording and marked as assumed: 'both
-    ways' (compose.is_two_way); from B to A when it says 'back' or names B's product before A's
-    (or B only); otherwise from A to B (the intake's System A is the source)."""
+    ways' (compose.is_two_way); from B to A when it says 'back', 'to <A>' or 'from <B>'
+    (a system named by the first word of its product name); otherwise from A to B (the
+    intake's System A is the source)."""
     if compose.is_two_way([workflow]):
         return Assumed(f"Both ways between {a} and {b}", "workflow wording")
-    text = workflow.workflow.casefold()
-    first_a = text.find(a.split()[0].casefold())
-    first_b = text.find(b.split()[0].casefold())
-    back = bool(_BACK.search(workflow.workflow)) or (first_b >= 0 and (first_a < 0 or first_b < first_a))
+    first_a, first_b = a.split()[0].casefold(), b.split()[0].casefold()
+    back = bool(_BACK.search(workflow.workflow))
+    for m in _TOWARDS.finditer(workflow.workflow):
+        word, name = m.group(1).casefold(), m.group(2).casefold()
+        if name in (first_a, first_b) and first_a != first_b:
+            back = (word == "from") == (name == first_b)
+            break
     return Assumed(f"{b} to {a}" if back else f"{a} to {b}", "workflow wording")
 
 
-def _frequency(trigger: str | None, webhooks: str | Tbd) -> str | Tbd:
+def _frequency(trigger: str | None, webhooks: str | Tbd) -> Shown:
     if trigger == "Real-time":
         hooks = compose.webhook_support(webhooks if isinstance(webhooks, str) else None)
         if hooks == "yes":
@@ -537,12 +542,16 @@ def _case(
         "Manual": "Start the run as an operator would",
     }.get(trigger or "", "Run the workflow in the test environment")
     pre = f"The integration is connected to the {p.system_a} and {p.system_b} test environments with the UAT test data loaded"
+    steps: tuple[str, ...]
+    target_system = p.system_b
+    if workflow is not None and str(direction(workflow, p.system_a, p.system_b)).startswith(f"{p.system_b} to"):
+        target_system = p.system_a
     if kind == "Error Handling":
         steps = (
             f"Set up the condition described: {s.scenario}",
             run,
             "Check the integration log and the alert channel",
-            f"Check {p.system_b} for duplicate or partial records",
+            f"Check {target_system} for duplicate or partial records",
         )
         expected = "The failure is logged with the record's ID, retried or queued as specified, an alert reaches the support team, and no duplicate or partial record is written"
     elif kind == "Performance":
@@ -560,7 +569,7 @@ def _case(
         steps = (
             f"Create the situation described in the test environment: {s.scenario}",
             run,
-            f"Open the resulting record in {p.system_b if workflow is None else 'the target system'} and compare it with the source",
+            f"Open the resulting record in {target_system} and compare it with the source",
         )
         expected = "The outcome described in the scenario occurs, every mapped field matches the technical specifications, and no alert is raised"
     return TestCase(f"TC-{n:02d}", workflow.workflow if workflow else "General", s.scenario, kind, pre, steps, expected)

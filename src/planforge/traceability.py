@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import Problem, make_problem
 from .model import Project, Workflow
@@ -127,10 +128,18 @@ def _mentions_workflow(item: str, workflows: Sequence[Workflow]) -> bool:
 def check(project: Project, cell: CellRef) -> Iterator[Problem]:
     """Every traceability gap of one project, each located at the cell to look at."""
     wf = project.workflows
-    loc = {"file": project.file, "project_id": project.project_id}
 
-    def at(sheet: str, row: int, column: str, code: str, **params: object) -> Problem:
-        return make_problem(code, sheet=sheet, row=row, column=column, cell=cell(sheet, row, column), **loc, **params)
+    def at(sheet: str, row: int, column: str, code: str, **params: Any) -> Problem:
+        return make_problem(
+            code,
+            file=project.file,
+            project_id=project.project_id,
+            sheet=sheet,
+            row=row,
+            column=column,
+            cell=cell(sheet, row, column),
+            **params,
+        )
 
     for sheet, rows in (
         ("Alerts", project.alerts),
@@ -153,9 +162,9 @@ def check(project: Project, cell: CellRef) -> Iterator[Problem]:
         for sheet, what, hits in needs:
             if not hits[i]:
                 yield at("Workflows", w.row, "Workflow", "untraced-workflow", value=w.workflow, what=what, other=sheet)
-    for r in project.risks:
-        if not (r.owner or "").strip():
-            yield at("Risks", r.row, "Owner", "unowned-item", value=r.risk, what="Risk")
+    for risk in project.risks:
+        if not (risk.owner or "").strip():
+            yield at("Risks", risk.row, "Owner", "unowned-item", value=risk.risk, what="Risk")
     for o in project.open_items:
         if o.type == "Blocker" and not (o.owner or "").strip():
             yield at("Open Items", o.row, "Owner", "unowned-item", value=o.item, what="Blocker")
