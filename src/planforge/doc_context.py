@@ -588,7 +588,7 @@ def build_test_cases(ctx: PlanContext) -> TestCases:
             n += 1
             cases.append(_case(p.project_id, n, s, w, ctx, w.trigger))  # type: ignore[arg-type]
         if cases:
-            groups.append(TestGroup(f"{i + 1}. {w.workflow}", tuple(cases)))
+            groups.append(TestGroup(f"Workflow {i + 1}: {w.workflow}", tuple(cases)))
     if general:
         cases = []
         for s in general:

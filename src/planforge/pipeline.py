@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .completeness import Finding
 from .errors import UsageError, ValidationFailed, make_problem
 from .model import Project
 from .names import (
@@ -33,9 +34,10 @@ from .names import (
     uat_filename,
 )
 from .outputs import check_options, write_plans
-from .plan_context import build_context
+from .plan_context import PlanContext, build_context
 from .report import Report
 from .result import RunResult
+from .traceability import CODES as TRACE_CODES
 from .validate import plausibility_after_derive, read_all, validate_workbooks
 from .writers.atomic import inside, prepare_out_dir, write_text
 from .writers.html import index_html
@@ -173,6 +175,7 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
         portfolio = report.portfolio
         produced = frozenset(options.documents)
         result.contexts = [build_context(p, portfolio.settings_for(p), options.plan_date, produced) for p in projects]
+        result.contexts = _with_traceability(result.contexts, report)
         for ctx in result.contexts:
             report.problems += plausibility_after_derive(ctx.project, ctx.roi_figures.roi if ctx.roi_figures else None)
     log.info("derived %d plan context(s) in %.2f s", len(result.contexts), timings["derive"])
@@ -204,6 +207,21 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
     timings["total"] = time.perf_counter() - started
     log.debug("timings: %s", ", ".join(f"{k} {v:.3f} s" for k, v in timings.items()))
     return result
+
+
+def _with_traceability(contexts: list[PlanContext], report: Report) -> list[PlanContext]:
+    """Each project's traceability warnings, also listed as findings in its review file."""
+    found: dict[str, list[Finding]] = {}
+    for p in report.problems:
+        if p.code in TRACE_CODES and p.project_id:
+            where = f"{p.sheet}!{p.cell}" if p.cell else p.sheet
+            found.setdefault(p.project_id, []).append(Finding("traceability", f"{where}: {p.message}. {p.hint}"))
+    return [
+        replace(c, review=replace(c.review, findings=c.review.findings + tuple(found[c.project.project_id])))
+        if c.project.project_id in found
+        else c
+        for c in contexts
+    ]
 
 
 @contextmanager

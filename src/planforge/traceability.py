@@ -48,6 +48,9 @@ DELIVERABLE_WORDS: tuple[str, ...] = (
 )
 _WORD = re.compile(r"[^\W_]+")
 
+#: The problem codes these checks report (the pipeline copies them into each project's review file).
+CODES: tuple[str, ...] = ("untraced-workflow", "unknown-workflow", "unowned-item", "uncovered-scope")
+
 #: (sheet, row, column) -> "Sheet!B5": the cell reference of a column on a row
 CellRef = Callable[[str, int, str], str]
 
