@@ -329,3 +329,8 @@ def test_traceability_warnings_reach_the_review_file(tmp_path):
     assert [p.flat() for p in result.report.problems if p.code == "unowned-item"] == [
         ("Risks", 10, "Owner", "unowned-item")
     ]
+
+
+def test_an_assumption_on_scope_and_open_items_is_listed_once():
+    sow = build_sow(_ctx("HARBOR-004"))
+    assert sow.assumptions == ("The 3PL connector keeps its current concurrency share",)

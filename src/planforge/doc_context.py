@@ -323,6 +323,18 @@ def _effort(ctx: PlanContext) -> tuple[tuple[PhaseEffort, ...], str]:
     return tuple(rows), basis
 
 
+def _unique(items: tuple[str, ...]) -> tuple[str, ...]:
+    """Items once each (the same assumption may be on Scope and on Open Items), case ignored."""
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        key = " ".join(item.casefold().split())
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return tuple(out)
+
+
 def _days(value: float | None) -> str:
     if value is None:
         return "[TBD]"
@@ -363,7 +375,7 @@ def build_sow(ctx: PlanContext) -> Sow:
         f"Post-launch support for {ctx.phases[4].duration}, including {ctx.schedule.monitoring_hours} hours of close monitoring after go-live",
     )
     phases, basis = _effort(ctx)
-    assumptions = _scope(p, "Assumption") + tuple(o.item for o in ctx.open_items.assumptions)
+    assumptions = _unique(_scope(p, "Assumption") + tuple(o.item for o in ctx.open_items.assumptions))
     deps = _scope(p, "Client dependency")
     standard_deps = not deps
     if standard_deps:
