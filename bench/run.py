@@ -2,7 +2,8 @@
 
     python bench/run.py                    # N = 1,000 and 10,000 (workbooks made by make_intake.py)
     python bench/run.py --projects 1000    # one size
-    python bench/run.py --formats          # also the HTML and DOCX cost per plan (first 200 plans)
+    python bench/run.py --formats          # also the HTML and DOCX cost per plan, and of --documents all
+                                           # per project (first 200 plans)
     python bench/run.py --projects 0       # the workbook whose Pain Points sheet has 1,048,576 rows
                                            # (make it first: see make_intake.py --fill-sheet)
 
@@ -81,6 +82,7 @@ def end_to_end(path: Path, out: Path, jobs: int | None) -> dict:
 
 def format_costs(path: Path, out: Path, count: int = 200) -> dict:
     """Seconds per plan for each format, one process, after the Markdown is rendered."""
+    from planforge.documents import KINDS, document_docx, document_html, render_document, uat_xlsx
     from planforge.plan_context import build_context
     from planforge.render import render_markdown
     from planforge.validate import validate_files
@@ -104,6 +106,22 @@ def format_costs(path: Path, out: Path, count: int = 200) -> dict:
     for c, m in zip(contexts, texts):
         plan_docx(c, m, options)
     costs["docx"] = (time.perf_counter() - t) / len(contexts)
+    # --documents all: the five companion documents and the UAT tracker, per project
+    all_kinds = tuple(KINDS)
+    contexts = [
+        build_context(p, report.portfolio.settings, day, frozenset(all_kinds))
+        for p in report.portfolio.projects[:count]
+    ]
+    t = time.perf_counter()
+    rendered = [[(k, render_document(k, c)) for k in all_kinds] for c in contexts]
+    costs["documents all, md"] = (time.perf_counter() - t) / len(contexts)
+    t = time.perf_counter()
+    for c, docs in zip(contexts, rendered):
+        for k, m in docs:
+            document_html(k, c, m, options)
+            document_docx(k, c, m, options)
+        uat_xlsx(c)
+    costs["documents all, +html+docx+uat"] = (time.perf_counter() - t) / len(contexts) + costs["documents all, md"]
     return costs
 
 

@@ -512,15 +512,23 @@ RISKS = {
     ],
 }
 
-ALERTS_STD = [
-    ("Sync failure rate", "> 2% of syncs in 15 minutes", "High", "30 minutes"),
-    ("Authentication failure", "Any failed token refresh", "Critical", "15 minutes"),
-    ("Queue backlog", "> 500 pending jobs for 10 minutes", "Medium", "2 hours"),
+ALERTS_STD = [  # a blank workflow: the alert watches every workflow of the project
+    ("Sync failure rate", "> 2% of syncs in 15 minutes", "High", "30 minutes", None),
+    ("Authentication failure", "Any failed token refresh", "Critical", "15 minutes", None),
+    ("Queue backlog", "> 500 pending jobs for 10 minutes", "Medium", "2 hours", None),
 ]
 ALERTS = dict.fromkeys(
     ("ACME-001", "BLOOM-002", "PEAK-003", "HARBOR-004", "CITY-005", "SUMMIT-006", "NORTH-007"), ALERTS_STD
 )
-ALERTS["HARBOR-004"] = ALERTS_STD + [("Inventory drift", "> 0.5% of SKUs differ in any location", "High", "1 hour")]
+ALERTS["ACME-001"] = ALERTS_STD + [
+    ("Unreconciled payout", "A payout without a matching deposit after 48 hours", "High", "4 hours", "3"),
+]
+ALERTS["HARBOR-004"] = ALERTS_STD + [
+    ("Inventory drift", "> 0.5% of SKUs differ in any location", "High", "1 hour", "2")
+]
+ALERTS["LUMEN-008"] = [
+    ("Profile update failures", "> 1% of events rejected by Klaviyo in 30 minutes", "Medium", "4 hours", None),
+]
 
 TEAM = {
     "ACME-001": [
@@ -579,51 +587,67 @@ TEAM = {
     "LUMEN-008": [("Lead Engineer", "Luis Ortega", None, 0.3), ("Backend Developer", "Mia Johansson", None, 0.3)],
 }
 
-SCENARIOS = {
+SCENARIOS = {  # (scenario, type, workflow number it tests)
     "ACME-001": [
-        ("Standard paid order creates one sales receipt with matching totals", "Happy Path"),
-        ("Partial refund posts a refund receipt for the refunded lines only", "Happy Path"),
-        ("Daily payout reconciles to a single deposit", "Happy Path"),
-        ("Order with a 100% discount code", "Edge Case"),
-        ("Order shipped to two tax jurisdictions", "Edge Case"),
-        ("QuickBooks returns 429 during the daily peak", "Error Handling"),
-        ("Product missing in QuickBooks when its order arrives", "Error Handling"),
-        ("1,500 orders in 30 minutes after a flash sale", "Performance"),
+        ("Standard paid order creates one sales receipt with matching totals", "Happy Path", "1"),
+        ("Partial refund posts a refund receipt for the refunded lines only", "Happy Path", "2"),
+        ("Daily payout reconciles to a single deposit", "Happy Path", "3"),
+        ("New Shopify product appears as a QuickBooks item with its SKU", "Happy Path", "4"),
+        ("Order with a 100% discount code", "Edge Case", "1"),
+        ("Order shipped to two tax jurisdictions", "Edge Case", "1"),
+        ("QuickBooks returns 429 during the daily peak", "Error Handling", "1"),
+        ("Product missing in QuickBooks when its order arrives", "Error Handling", "1; 4"),
+        ("1,500 orders in 30 minutes after a flash sale", "Performance", "1"),
     ],
     "BLOOM-002": [
-        ("New customer appears in Klaviyo with consent", "Happy Path"),
-        ("Abandoned checkout triggers the flow", "Happy Path"),
-        ("Customer unsubscribes in Klaviyo", "Happy Path"),
-        ("Guest checkout without email consent", "Edge Case"),
-        ("Klaviyo API unavailable for 10 minutes", "Error Handling"),
+        ("New customer appears in Klaviyo with consent", "Happy Path", "1"),
+        ("Abandoned checkout triggers the flow", "Happy Path", "2"),
+        ("Customer unsubscribes in Klaviyo", "Happy Path", "3"),
+        ("Guest checkout without email consent", "Edge Case", "1"),
+        ("Klaviyo API unavailable for 10 minutes", "Error Handling", "2"),
     ],
     "PEAK-003": [
-        ("Paid order reaches ShipStation tagged to the right warehouse", "Happy Path"),
-        ("Label creation fulfils the Shopify order with tracking", "Happy Path"),
-        ("Split shipment across two warehouses", "Edge Case"),
-        ("Order edited after it reached ShipStation", "Edge Case"),
-        ("ShipStation rejects an order with an invalid address", "Error Handling"),
-        ("9,000 orders in 2 hours on a promotion day", "Performance"),
+        ("Paid order reaches ShipStation tagged to the right warehouse", "Happy Path", "1"),
+        ("Label creation fulfils the Shopify order with tracking", "Happy Path", "2"),
+        ("Approved return creates a prepaid return label", "Happy Path", "3"),
+        ("Split shipment across two warehouses", "Edge Case", "1"),
+        ("Order edited after it reached ShipStation", "Edge Case", "1"),
+        ("ShipStation rejects an order with an invalid address", "Error Handling", "1"),
+        ("9,000 orders in 2 hours on a promotion day", "Performance", "1"),
     ],
     "HARBOR-004": [
-        ("Order creates a NetSuite sales order in the right subsidiary", "Happy Path"),
-        ("Stock change in one warehouse updates that Shopify location only", "Happy Path"),
-        ("Payout posts as one NetSuite deposit", "Happy Path"),
-        ("Bundle SKU with components in two locations", "Edge Case"),
-        ("NetSuite concurrency limit reached during bulk sync", "Error Handling"),
+        ("Order creates a NetSuite sales order in the right subsidiary", "Happy Path", "1"),
+        ("Stock change in one warehouse updates that Shopify location only", "Happy Path", "2"),
+        ("Shipped NetSuite fulfilment closes the Shopify order with tracking", "Happy Path", "3"),
+        ("Payout posts as one NetSuite deposit", "Happy Path", "4"),
+        ("New NetSuite item appears in Shopify as a draft product", "Happy Path", "5"),
+        ("Bundle SKU with components in two locations", "Edge Case", "2"),
+        ("NetSuite concurrency limit reached during bulk sync", "Error Handling", "1; 2"),
     ],
     "CITY-005": [
-        ("New Square item appears in Shopify", "Happy Path"),
-        ("Café sale lowers Shopify stock", "Happy Path"),
-        ("Offline café sales arrive hours later", "Edge Case"),
-        ("Catalog locked error during a bulk edit", "Error Handling"),
+        ("New Square item appears in Shopify", "Happy Path", "1"),
+        ("Café sale lowers Shopify stock", "Happy Path", "2"),
+        ("End-of-day summary matches the Square sales report", "Happy Path", "3"),
+        ("Offline café sales arrive hours later", "Edge Case", "2"),
+        ("Catalog locked error during a bulk edit", "Error Handling", "1"),
     ],
     "SUMMIT-006": [
-        ("One migrated year reconciles to the legacy trial balance", "Happy Path"),
-        ("Daily sales post as Xero invoices", "Happy Path"),
-        ("Customer merged during cleanup with open invoices", "Edge Case"),
-        ("Xero daily limit reached mid-migration", "Error Handling"),
-        ("Full-year load of 100,000 invoices", "Performance"),
+        ("One migrated year reconciles to the legacy trial balance", "Happy Path", "1"),
+        ("Daily sales post as Xero invoices", "Happy Path", "2"),
+        ("Refund posts a credit note against its invoice", "Happy Path", "3"),
+        ("Customer merged during cleanup with open invoices", "Edge Case", "1"),
+        ("Xero daily limit reached mid-migration", "Error Handling", "1"),
+        ("Full-year load of 100,000 invoices", "Performance", "1"),
+    ],
+    "NORTH-007": [
+        ("Paid order appears in ShipBob with the right SKUs", "Happy Path", "1"),
+        ("Shipped order shows tracking in WooCommerce", "Happy Path", "2"),
+        ("Order with an SKU unknown to ShipBob", "Error Handling", "1"),
+    ],
+    "LUMEN-008": [
+        ("Subscription cancellation updates the Klaviyo profile", "Happy Path", "1"),
+        ("Completed skin quiz adds its answers to the profile", "Happy Path", "2"),
+        ("Quiz answered twice keeps the latest answers", "Edge Case", "2"),
     ],
 }
 
@@ -676,29 +700,228 @@ CRITERIA = {
     "SUMMIT-006": ["Three years of history reconciled in Xero", "Legacy ledger switched off"],
 }
 
-STEPS = {
+STEPS = {  # (step, owner, workflow it deploys (blank: all), duration)
     "ACME-001": [
-        ("Pause manual order entry at 06:00", "Marco Ruiz"),
-        ("Deploy the green environment", "Tom Becker"),
-        ("Backfill orders since the last manual entry", "Arjun Mehta"),
-        ("Switch webhooks to the green environment", "Tom Becker"),
-        ("Verify the first 50 orders against Shopify", "Grace Liu"),
-        ("Confirm with the controller and close the window", "Dana Whitfield"),
+        ("Pause manual order entry at 06:00", "Marco Ruiz", None, "5 minutes"),
+        ("Deploy the green environment", "Tom Becker", None, "30 minutes"),
+        ("Backfill orders since the last manual entry", "Arjun Mehta", "1; 2", "45 minutes"),
+        ("Switch webhooks to the green environment", "Tom Becker", None, "10 minutes"),
+        ("Verify the first 50 orders against Shopify", "Grace Liu", "1", "30 minutes"),
+        ("Confirm with the controller and close the window", "Dana Whitfield", None, "15 minutes"),
+    ],
+    "BLOOM-002": [
+        ("Deploy the new release to one instance", "Tom Becker", None, "15 minutes"),
+        ("Replay the last 24 hours of customers and orders", "Mia Johansson", "1; 2", "30 minutes"),
+        ("Roll out to the remaining instances", "Tom Becker", None, "20 minutes"),
+        ("Confirm consent matches for 50 sampled profiles", "Grace Liu", "1; 3", "20 minutes"),
+    ],
+    "PEAK-003": [
+        ("Route 5% of paid orders through the integration", "Tom Becker", "1", "15 minutes"),
+        ("Check warehouse tags and tracking on the canary orders", "Grace Liu", "1; 2", "45 minutes"),
+        ("Route all orders and enable return labels", "Sam Okafor", None, "15 minutes"),
+        ("Stop the nightly CSV export", "Jason Reed", None, "5 minutes"),
     ],
     "HARBOR-004": [
-        ("Freeze NetSuite item changes", "Evelyn Park"),
-        ("Deploy to production", "Tom Becker"),
-        ("Enable inventory sync for the first warehouse", "Priya Natarajan"),
-        ("Verify stock for 100 sampled SKUs", "Grace Liu"),
-        ("Enable order sync", "Priya Natarajan"),
-        ("Repeat for the remaining warehouses on the following weekends", "Dana Whitfield"),
+        ("Freeze NetSuite item changes", "Evelyn Park", "5", "15 minutes"),
+        ("Deploy to production", "Tom Becker", None, "45 minutes"),
+        ("Enable inventory sync for the first warehouse", "Priya Natarajan", "2", "30 minutes"),
+        ("Verify stock for 100 sampled SKUs", "Grace Liu", "2", "1 hour"),
+        ("Enable order, fulfilment and payout sync", "Priya Natarajan", "1; 3; 4", "30 minutes"),
+        ("Repeat for the remaining warehouses on the following weekends", "Dana Whitfield", "2", "2 hours each"),
+    ],
+    "CITY-005": [
+        ("Publish the Square catalog to Shopify", "Luis Ortega", "1", "30 minutes"),
+        ("Switch on two-way stock sync for each location", "Arjun Mehta", "2", "30 minutes"),
+        ("Schedule the end-of-day summary", "Luis Ortega", "3", "10 minutes"),
+        ("Count 30 items in one café and compare both systems", "Nina Petrova", "2", "45 minutes"),
     ],
     "SUMMIT-006": [
-        ("Take a Xero snapshot", "Tom Becker"),
-        ("Load the oldest migrated year", "Mia Johansson"),
-        ("Reconcile the year against the legacy trial balance", "Chloe Martin"),
-        ("Repeat for the remaining years", "Mia Johansson"),
-        ("Switch on daily sales posting", "Priya Natarajan"),
+        ("Take a Xero snapshot", "Tom Becker", None, "15 minutes"),
+        ("Load the oldest migrated year", "Mia Johansson", "1", "1 day"),
+        ("Reconcile the year against the legacy trial balance", "Chloe Martin", "1", "half a day"),
+        ("Repeat for the remaining years", "Mia Johansson", "1", "2 days"),
+        ("Switch on daily sales and refund posting", "Priya Natarajan", "2; 3", "30 minutes"),
+    ],
+    "NORTH-007": [
+        ("Deploy the integration and connect ShipBob", "Sam Okafor", None, "30 minutes"),
+        ("Send the first 20 paid orders and check them in ShipBob", "Nina Petrova", "1", "30 minutes"),
+        ("Confirm tracking appears in WooCommerce", "Nina Petrova", "2", "1 hour"),
+    ],
+    "LUMEN-008": [
+        ("Disable the overlapping features of the stock app", "Luis Ortega", None, "15 minutes"),
+        ("Deploy and backfill 30 days of subscription and quiz data", "Mia Johansson", "1; 2", "1 hour"),
+    ],
+}
+
+MAPPINGS = {  # workflow number -> (source object, source field, target object, target field, transform, required, key)
+    "ACME-001": [
+        ("1", "Order", "id", "SalesReceipt", "PrivateNote", "Prefixed 'Shopify #'", True, True),
+        ("1", "Order", "created_at", "SalesReceipt", "TxnDate", "Store time zone date", True, False),
+        ("1", "Order", "customer.email", "Customer", "PrimaryEmailAddr", None, False, False),
+        ("1", "LineItem", "sku", "Item", "Sku", None, True, False),
+        (
+            "1",
+            "Order",
+            "total_tax",
+            "SalesReceipt",
+            "TxnTaxDetail.TotalTax",
+            "Tax as calculated by Shopify",
+            True,
+            False,
+        ),
+        ("2", "Refund", "id", "RefundReceipt", "PrivateNote", "Prefixed 'Shopify refund #'", True, True),
+        ("2", "Refund", "refund_line_items", "RefundReceipt", "Line", "Refunded lines only", True, False),
+        ("3", "Payout", "id", "Deposit", "PrivateNote", None, True, True),
+        ("3", "Payout", "amount", "Deposit", "TotalAmt", "Net of fees; fees to the Shopify Fees account", True, False),
+        ("4", "Product", "variants.sku", "Item", "Sku", None, True, True),
+        ("4", "Product", "title", "Item", "Name", "Truncated to 100 characters", True, False),
+    ],
+    "BLOOM-002": [
+        ("1", "Customer", "email", "Profile", "email", "Lower-cased", True, True),
+        (
+            "1",
+            "Customer",
+            "marketing_consent",
+            "Profile",
+            "subscriptions.email",
+            "Opted-in only; never overwritten with blank",
+            True,
+            False,
+        ),
+        ("2", "Order", "id", "Event", "unique_id", None, True, True),
+        ("2", "Order", "total", "Event", "value", None, True, False),
+        ("3", "Profile", "email", "Customer", "email", None, True, True),
+        ("3", "Profile", "unsubscribed", "Customer", "marketing_opt_in", "Inverted", True, False),
+    ],
+    "PEAK-003": [
+        ("1", "Order", "id", "Order", "orderKey", None, True, True),
+        ("1", "Order", "shipping_address", "Order", "shipTo", None, True, False),
+        ("1", "Product", "tags", "Order", "advancedOptions.warehouseId", "Warehouse tag to warehouse ID", True, False),
+        ("2", "Shipment", "trackingNumber", "Fulfillment", "tracking_number", None, True, False),
+        ("2", "Shipment", "orderKey", "Fulfillment", "order_id", None, True, True),
+        ("3", "Return", "order_id", "Label", "orderId", None, True, True),
+    ],
+    "HARBOR-004": [
+        ("1", "Order", "id", "SalesOrder", "externalId", None, True, True),
+        ("1", "Order", "location_id", "SalesOrder", "subsidiary", "Location to subsidiary table", True, False),
+        ("1", "Order", "source_name", "SalesOrder", "custbody_channel", "Always 'Shopify'", True, False),
+        ("2", "InventoryBalance", "quantityAvailable", "InventoryLevel", "available", None, True, False),
+        (
+            "2",
+            "InventoryBalance",
+            "location",
+            "InventoryLevel",
+            "location_id",
+            "NetSuite location to Shopify location table",
+            True,
+            True,
+        ),
+        ("3", "ItemFulfillment", "trackingNumbers", "Fulfillment", "tracking_info.number", None, True, False),
+        ("3", "ItemFulfillment", "createdFrom", "Fulfillment", "order_id", "Sales order external ID", True, True),
+        ("4", "Payout", "id", "Deposit", "externalId", None, True, True),
+        ("4", "Payout", "amount", "Deposit", "total", "Net of fees", True, False),
+        ("5", "InventoryItem", "itemId", "Product", "variants.sku", None, True, True),
+        ("5", "InventoryItem", "displayName", "Product", "title", None, True, False),
+    ],
+    "CITY-005": [
+        ("1", "CatalogItem", "id", "Product", "metafields.square_id", None, True, True),
+        ("1", "CatalogItem", "name", "Product", "title", None, True, False),
+        (
+            "2",
+            "InventoryCount",
+            "quantity",
+            "InventoryLevel",
+            "available",
+            "Both ways; latest change wins",
+            True,
+            False,
+        ),
+        ("2", "InventoryCount", "location_id", "InventoryLevel", "location_id", "Location table", True, True),
+        ("3", "Payment", "amount_money", "Summary", "total_sales", "Summed per location and day", True, False),
+    ],
+    "SUMMIT-006": [
+        ("1", "Invoice", "number", "Invoice", "InvoiceNumber", "Prefixed 'LEG-'", True, True),
+        ("1", "Customer", "name", "Contact", "Name", "Merged duplicates by cleanup list", True, False),
+        ("2", "Order", "id", "Invoice", "Reference", None, True, True),
+        ("2", "Order", "total_inc_tax", "Invoice", "Total", None, True, False),
+        ("3", "Refund", "id", "CreditNote", "Reference", None, True, True),
+        ("3", "Refund", "amount", "CreditNote", "Total", None, True, False),
+    ],
+    "NORTH-007": [
+        ("1", "Order", "id", "Order", "reference_id", None, True, True),
+        ("1", "LineItem", "sku", "Order", "products.reference_id", "SKU mapping table", True, False),
+        ("2", "Shipment", "tracking.tracking_number", "Order", "meta._tracking_number", None, True, False),
+        ("2", "Shipment", "order.reference_id", "Order", "id", None, True, True),
+    ],
+    "LUMEN-008": [
+        ("1", "Subscription", "customer.email", "Profile", "email", None, True, True),
+        ("1", "Subscription", "status", "Profile", "properties.subscription_status", None, True, False),
+        ("2", "QuizResult", "email", "Profile", "email", None, True, True),
+        ("2", "QuizResult", "skin_type", "Profile", "properties.skin_type", None, False, False),
+    ],
+}
+
+SCOPE = {  # (item, kind, workflow)
+    "ACME-001": [
+        ("Paid orders, refunds and payouts posted from Shopify to QuickBooks Online", "In scope", "1; 2; 3"),
+        ("Product catalogue kept in step as QuickBooks items", "In scope", "4"),
+        ("Training the bookkeeper on the clearing-account flow", "In scope", None),
+        ("Migration of orders placed before go-live", "Out of scope", None),
+        ("Changes to the Avalara AvaTax configuration", "Out of scope", None),
+        ("Shopify remains the system of record for tax", "Assumption", None),
+        ("QuickBooks chart of accounts and classes agreed by 13 Feb 2026", "Client dependency", None),
+        ("Shopify and QuickBooks administrator access in week 1", "Client dependency", None),
+    ],
+    "BLOOM-002": [
+        ("Customer, consent and order events from WooCommerce to Klaviyo", "In scope", "1; 2"),
+        ("Unsubscribes synced back to WooCommerce", "In scope", "3"),
+        ("Designing Klaviyo flows and email content", "Out of scope", None),
+        ("The hosting plan allows the webhook volume", "Assumption", None),
+        ("Consent wording approved by the client's counsel", "Client dependency", None),
+    ],
+    "PEAK-003": [
+        ("Order routing to ShipStation with warehouse tags", "In scope", "1"),
+        ("Tracking write-back and return labels", "In scope", "2; 3"),
+        ("Carrier contract negotiation", "Out of scope", None),
+        ("ShipStation V2 API enabled on the client account by 13 Feb 2026", "Client dependency", None),
+        ("Warehouse staff available for the canary day", "Client dependency", None),
+    ],
+    "HARBOR-004": [
+        ("Sales orders, fulfilments and payouts between Shopify and NetSuite", "In scope", "1; 3; 4"),
+        ("Stock per location published from NetSuite to Shopify", "In scope", "2"),
+        ("New NetSuite items created in Shopify as drafts", "In scope", "5"),
+        ("Changes to the 3PL connector", "Out of scope", None),
+        ("NetSuite saved searches and reports", "Out of scope", None),
+        ("Product content beyond title, SKU and price", "Out of scope", None),
+        ("The 3PL connector keeps its current concurrency share", "Assumption", None),
+        ("NetSuite sandbox provisioned by 20 Feb 2026", "Client dependency", None),
+        ("Subsidiary and tax code mapping signed off by finance", "Client dependency", None),
+    ],
+    "CITY-005": [
+        ("Square catalog published to Shopify", "In scope", "1"),
+        ("Stock kept in step both ways per location", "In scope", "2"),
+        ("End-of-day sales summaries", "In scope", "3"),
+        ("Café menu boards and kitchen tickets", "Out of scope", None),
+        ("One stock pool per location for cafés and online", "Assumption", None),
+    ],
+    "SUMMIT-006": [
+        ("Three years of invoices and customers migrated to Xero", "In scope", "1"),
+        ("Daily sales and refunds posted to Xero", "In scope", "2; 3"),
+        ("Payroll and fixed-asset registers", "Out of scope", None),
+        ("Legacy ledger export delivered by 2 Mar 2026", "Client dependency", None),
+    ],
+    "NORTH-007": [
+        ("Paid orders sent to ShipBob and tracking written back", "In scope", "1; 2"),
+        ("Returns processing", "Out of scope", None),
+        ("SKU mapping sheet validated by the client", "Client dependency", None),
+    ],
+    "LUMEN-008": [
+        ("Subscription status and quiz answers on Klaviyo profiles", "In scope", "1; 2"),
+        ("Klaviyo segment and flow design", "Out of scope", None),
+    ],
+    "FJORD-009": [
+        ("Etsy payouts recorded in QuickBooks automatically", "In scope", None),
+        ("Etsy shop listings and photography", "Out of scope", None),
     ],
 }
 
@@ -728,12 +951,26 @@ def build_data() -> dict[str, list[dict]]:
         "Workflows": rows(WORKFLOWS, ("workflow", "trigger", "spec_section")),
         "Systems": [dict(project_id=pid, **s) for pid, items in SYSTEMS.items() for s in items],
         "Risks": rows(RISKS, ("risk", "likelihood", "impact", "mitigation", "owner")),
-        "Alerts": rows(ALERTS, ("alert", "threshold", "severity", "response_time")),
+        "Alerts": rows(ALERTS, ("alert", "threshold", "severity", "response_time", "workflow")),
         "Team": rows(TEAM, ("role", "name", "responsibilities", "allocation")),
-        "Test Scenarios": rows(SCENARIOS, ("scenario", "type")),
+        "Test Scenarios": rows(SCENARIOS, ("scenario", "type", "workflow")),
         "Open Items": rows(OPEN_ITEMS, ("item", "type", "owner", "due_date")),
         "Success Criteria": rows(CRITERIA, ("criterion",)),
-        "Deployment Steps": rows(STEPS, ("step", "owner")),
+        "Deployment Steps": rows(STEPS, ("step", "owner", "workflow", "duration")),
+        "Field Mappings": rows(
+            MAPPINGS,
+            (
+                "workflow",
+                "source_object",
+                "source_field",
+                "target_object",
+                "target_field",
+                "transform",
+                "required",
+                "key",
+            ),
+        ),
+        "Scope": rows(SCOPE, ("item", "kind", "workflow")),
     }
 
 

@@ -225,7 +225,9 @@ def test_section_11_titles_and_to_follow():
     text = render_markdown(build_context(_project(), Settings(), _date(2026, 1, 15)))
     assert "- **Statement of Work** (to follow)" in text and "-sow.md" not in text
     produced = render_markdown(build_context(_project(), Settings(), _date(2026, 1, 15), frozenset({"sow"})))
-    assert "- **Statement of Work**\n" in produced
+    assert (
+        "- **[Statement of Work](T-1-sow.md)**\n" in produced and "Technical Specifications** (to follow)" in produced
+    )
 
 
 def test_defaults_are_marked_assumed_for_the_client():

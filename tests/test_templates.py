@@ -100,6 +100,18 @@ def test_a_new_kind_folder_adds_a_document_kind(tmp_path):
         render_document("handover", ctx)  # not without the firm folder
 
 
+def test_generate_writes_a_firm_kind_asked_for_with_documents(tmp_path):
+    folder = firm(tmp_path, {"handover/handover.md.j2": HANDOVER})
+    result = generate(
+        [SAMPLE], tmp_path / "out", plan_date=DAY, summary=False, templates=folder, documents=("plan", "handover")
+    )
+    assert result.ok
+    handover = (tmp_path / "out" / "ACME-001-handover.md").read_text("utf-8")
+    assert handover == "# Handover: Order-to-Invoice Automation\n\nLead: Priya Natarajan\n"
+    with pytest.raises(UsageError, match="handover"):  # a firm kind needs the firm's folder
+        generate([SAMPLE], tmp_path / "none", plan_date=DAY, summary=False, documents=("handover",))
+
+
 def test_firm_partials_of_a_new_kind_are_inlined_and_located(tmp_path):
     folder = firm(
         tmp_path,

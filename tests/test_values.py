@@ -189,14 +189,14 @@ def test_placeholder_in_a_required_cell_is_missing(book):
 
 
 def test_child_id_differing_only_by_case_matches_with_a_warning(book):
-    report = validate_files([book(Risks=[RISK_HEADER, ["p-1", "x", "Low", "Low"]])])
+    report = validate_files([book(Risks=[RISK_HEADER, ["p-1", "x", "Low", "Low", "", "Ann"]])])
     assert flat(report) == [("Risks", 2, "Project ID", "id-case-mismatch")]
     assert len(report.portfolio.projects[0].risks) == 1
 
 
 @pytest.mark.parametrize("typed", ["P\u20131", "P-1\u200b", "P\u22121", "P\u2014\u20601"])
 def test_child_id_with_dashes_or_invisible_characters_matches_with_a_warning(book, typed):
-    report = validate_files([book(Risks=[RISK_HEADER, [typed, "x", "Low", "Low"]])])
+    report = validate_files([book(Risks=[RISK_HEADER, [typed, "x", "Low", "Low", "", "Ann"]])])
     assert flat(report) == [("Risks", 2, "Project ID", "id-normalised")]
     assert len(report.portfolio.projects[0].risks) == 1
     if "\u200b" in typed:

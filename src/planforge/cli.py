@@ -169,6 +169,14 @@ class _Formats(click.Choice):
     help="Output formats, comma-separated or repeated (default md). pdf needs LibreOffice.",
 )
 @click.option(
+    "--documents",
+    "documents",
+    default=None,
+    metavar="KINDS",
+    help="Documents per project, comma-separated: plan, sow, technical-specs, test-cases, deployment-runbook, "
+    "support-playbook, or all (default: Settings > Documents, else plan).",
+)
+@click.option(
     "--reference-docx",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Word document whose styles the DOCX plans use.",
@@ -192,6 +200,7 @@ def generate(
     only: tuple[str, ...],
     strict: bool,
     formats: tuple[tuple[str, ...], ...],
+    documents: str | None,
     reference_docx: Path | None,
     jobs: int | None,
     templates_folder: Path | None,
@@ -214,6 +223,7 @@ def generate(
             jobs=jobs,
             reference_docx=reference_docx,
             templates=templates_folder,
+            documents=tuple(k.strip() for k in documents.split(",") if k.strip()) if documents else None,
             progress=progress.advance if progress else None,
         )
         result = run(_expand(intakes), out_dir, options)
@@ -258,6 +268,7 @@ FLAGS = {
     "only=": "--only",
     "formats=": "--format",
     "reference_docx=": "--reference-docx",
+    "documents=": "--documents",
     "plan_date=": "--date",
     "jobs=": "--jobs",
     "templates=": "--templates",

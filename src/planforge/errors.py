@@ -363,6 +363,40 @@ KINDS: tuple[ProblemKind, ...] = (
         "Unmerge the cells and type the ID on each row.",
         "A blank Project ID under a merged ID cell takes the merged value.",
     ),
+    ProblemKind(
+        "untraced-workflow",
+        WARNING,
+        "Workflow not traced",
+        "Workflow {value_repr} has no {what}: no {other} row names it",
+        "Add a row on {other} whose Workflow column gives this workflow's number or text.",
+        "Traceability: every workflow needs a field mapping, a test scenario, an alert and a deployment step. "
+        "Alerts and deployment steps with a blank Workflow cover every workflow; test scenarios and mappings must name it.",
+    ),
+    ProblemKind(
+        "unknown-workflow",
+        WARNING,
+        "Workflow not found",
+        "Workflow {value_repr} matches none of the project's {count} workflow(s); the row covers no workflow",
+        "Give the workflow's number on the Workflows sheet (1, 2, ...), its Spec Section or its exact text.",
+        "A Workflow cell on Alerts, Test Scenarios, Deployment Steps, Field Mappings or Scope names no workflow of its project.",
+    ),
+    ProblemKind(
+        "unowned-item",
+        WARNING,
+        "No owner",
+        "{what} {value_repr} has no owner; the documents say 'Owner to be assigned'",
+        "Name the person who owns it in the Owner column.",
+        "Traceability: every risk and every blocker needs a named owner.",
+    ),
+    ProblemKind(
+        "uncovered-scope",
+        WARNING,
+        "In-scope item not delivered",
+        "In-scope item {value_repr} is delivered by no workflow or deliverable",
+        "Name the workflow that delivers it in the Scope sheet's Workflow column, add the workflow, or mark the item Out of scope.",
+        "Traceability: an in-scope item is covered when its Workflow cell names a workflow, its wording contains a "
+        "workflow's, or it names a deliverable (test cases, UAT, runbook, support, monitoring, training, migration, ...).",
+    ),
 )
 
 #: code -> kind, the registry ``make_problem`` reads.

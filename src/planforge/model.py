@@ -62,6 +62,7 @@ class Alert:
     threshold: str | None = None
     severity: str | None = None
     response_time: str | None = None
+    workflow: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,7 @@ class TestScenario:
     row: int
     scenario: str
     type: str | None = None
+    workflow: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +102,29 @@ class DeploymentStep:
     row: int
     step: str
     owner: str | None = None
+    workflow: str | None = None
+    duration: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FieldMapping:
+    row: int
+    workflow: str
+    source_field: str
+    target_field: str
+    source_object: str | None = None
+    target_object: str | None = None
+    transform: str | None = None
+    required: bool | None = None
+    key: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeItem:
+    row: int
+    item: str
+    kind: str
+    workflow: str | None = None
 
 
 #: child sheet key -> record class
@@ -115,6 +140,8 @@ CHILD_TYPES = {
     "open_items": OpenItem,
     "success_criteria": SuccessCriterion,
     "deployment_steps": DeploymentStep,
+    "field_mappings": FieldMapping,
+    "scope": ScopeItem,
 }
 
 
@@ -189,6 +216,8 @@ class Project:
     open_items: list[OpenItem] = field(default_factory=list)
     success_criteria: list[SuccessCriterion] = field(default_factory=list)
     deployment_steps: list[DeploymentStep] = field(default_factory=list)
+    field_mappings: list[FieldMapping] = field(default_factory=list)
+    scope: list[ScopeItem] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +248,7 @@ class Settings:
     holiday_country: str | None = None
     closure_dates: str | None = None
     firm_name: str | None = None
+    documents: tuple[str, ...] | None = None
 
 
 @dataclass

@@ -18,10 +18,11 @@ from multiprocessing.queues import SimpleQueue
 from pathlib import Path
 from typing import Any
 
+from .documents import docx_bytes, for_format, write_documents
 from .errors import UsageError
-from .names import FORMATS, REVIEW_DIR, plan_filename, review_filename
+from .names import DOCUMENT_KINDS, FORMATS, REVIEW_DIR, plan_filename, review_filename
 from .plan_context import PlanContext
-from .render import render_review
+from .render import available_kinds, render_review
 from .writers.atomic import inside, write_bytes, write_text
 from .writers.docx import check_reference, plan_docx
 from .writers.html import plan_html
@@ -36,6 +37,13 @@ Progress = Callable[[int, int], None]  # (plans just done, plans in all)
 def check_options(options: WriteOptions) -> WriteOptions:
     """Refuse unknown formats, PDF without LibreOffice and an unreadable reference document before
     any work is done; return the options with the LibreOffice command filled in for PDF."""
+    kinds = (*DOCUMENT_KINDS, *(k for k in available_kinds(options.templates) if k not in (*DOCUMENT_KINDS, "review")))
+    bad_kinds = [k for k in options.documents if k not in kinds]
+    if bad_kinds or not options.documents:
+        raise UsageError(
+            f"documents= has unknown kind(s) {', '.join(bad_kinds) or '(none)'}; choose from {', '.join(kinds)} or all",
+            parameter="documents",
+        )
     unknown = [f for f in options.formats if f not in FORMATS]
     if unknown or not options.formats:
         raise UsageError(
@@ -86,25 +94,26 @@ def write_plans(
         if side_job:
             side_job()
     if "pdf" in options.formats:
-        written += write_pdfs(contexts, out, options, reuse_docx="docx" in options.formats)
+        written += write_pdfs(contexts, out, options, reuse_docx="docx" in options.formats, make_docx=docx_bytes)
     timings["plans+summary"] = timings.get("plans+summary", 0.0) + time.perf_counter() - start
     return written
 
 
 def _one(ctx: PlanContext, out: Path, options: WriteOptions) -> list[Path]:
-    markdown = plan_markdown(ctx, options)
     paths = []
-    for fmt in options.formats:
+    markdown = plan_markdown(ctx, options) if "plan" in options.documents else ""
+    for fmt in options.formats if markdown else ():
         if fmt == "pdf":
             continue  # made from the DOCX in one LibreOffice batch, after all plans
         target = inside(out, plan_filename(ctx.project.project_id, fmt))
         if fmt == "md":
             write_text(target, markdown)
         elif fmt == "html":
-            write_text(target, plan_html(ctx, markdown, options))
+            write_text(target, plan_html(ctx, for_format(markdown, ctx, fmt), options))
         elif fmt == "docx":
-            write_bytes(target, plan_docx(ctx, markdown, options))
+            write_bytes(target, plan_docx(ctx, for_format(markdown, ctx, fmt), options))
         paths.append(target)
+    paths += write_documents(ctx, out, options)
     review = inside(out / REVIEW_DIR, review_filename(ctx.project.project_id))
     write_text(review, render_review(ctx))
     paths.append(review)

@@ -18,14 +18,27 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .completeness import Finding
 from .errors import UsageError, ValidationFailed, make_problem
 from .model import Project
-from .names import INDEX_NAME, PLAN_FILE, REVIEW_DIR, REVIEW_FILE, SUMMARY_NAME, plan_filename, review_filename
+from .names import (
+    DOCUMENT_FILE,
+    INDEX_NAME,
+    PLAN_FILE,
+    REVIEW_DIR,
+    REVIEW_FILE,
+    SUMMARY_NAME,
+    document_filename,
+    expand_documents,
+    review_filename,
+    uat_filename,
+)
 from .outputs import check_options, write_plans
-from .plan_context import build_context
+from .plan_context import PlanContext, build_context
 from .report import Report
 from .result import RunResult
 from .template_check import refuse_broken
+from .traceability import CODES as TRACE_CODES
 from .validate import plausibility_after_derive, read_all, validate_workbooks
 from .writers.atomic import inside, prepare_out_dir, write_text
 from .writers.html import index_html
@@ -56,6 +69,8 @@ class GenerateOptions:
     - ``reference_docx``: a Word document whose styles the DOCX and PDF plans use.
     - ``templates``: the firm's templates folder, searched before the shipped templates (see
       docs/templates.md); a folder whose templates do not check is a ``UsageError`` before anything is written.
+    - ``documents``: document kinds per project (``names.DOCUMENT_KINDS`` or ``all``); None: Settings >
+      Documents, else the plan only.
     - ``progress``: called as ``progress(plans_just_done, plans_in_all)`` while plans are written.
     """
 
@@ -67,9 +82,16 @@ class GenerateOptions:
     jobs: int | None = None
     reference_docx: Path | None = None
     templates: Path | None = None
+    documents: tuple[str, ...] | None = None
     progress: Progress | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
+        if isinstance(self.documents, str):
+            raise UsageError(
+                f"documents= takes a list of strings, not the string {self.documents!r}", parameter="documents"
+            )
+        if self.documents is not None:
+            object.__setattr__(self, "documents", expand_documents(self.documents))
         for name in ("only", "formats"):
             value = getattr(self, name)
             if isinstance(value, str):
@@ -107,7 +129,11 @@ def generate(
     plan_date = opts.plan_date or date.today()
     write_options = check_options(
         WriteOptions(
-            plan_date=plan_date, formats=opts.formats, reference_docx=opts.reference_docx, templates=opts.templates
+            plan_date=plan_date,
+            formats=opts.formats,
+            reference_docx=opts.reference_docx,
+            documents=opts.documents or ("plan",),
+            templates=opts.templates,
         )
     )
     refuse_broken(opts.templates)
@@ -144,6 +170,8 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
         len(report.errors),
         len(report.warnings),
     )
+    if opts.documents is None and report.portfolio.settings.documents:
+        options = check_options(replace(options, documents=expand_documents(report.portfolio.settings.documents)))
     if opts.strict and report.errors:
         raise ValidationFailed(f"{len(report.errors)} error(s) in the intake; strict=True wrote nothing", report)
     only = list(opts.only)
@@ -153,12 +181,14 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
     result = RunResult(report=report, skipped=skipped, timings=timings)
     with _timed(timings, "derive"):
         portfolio = report.portfolio
-        result.contexts = [build_context(p, portfolio.settings_for(p), options.plan_date) for p in projects]
+        produced = frozenset(options.documents)
+        result.contexts = [build_context(p, portfolio.settings_for(p), options.plan_date, produced) for p in projects]
+        result.contexts = _with_traceability(result.contexts, report)
         for ctx in result.contexts:
             report.problems += plausibility_after_derive(ctx.project, ctx.roi_figures.roi if ctx.roi_figures else None)
     log.info("derived %d plan context(s) in %.2f s", len(result.contexts), timings["derive"])
     ids = [c.project.project_id for c in result.contexts]
-    result.stale = _stale_outputs(out, report, ids, options.formats, opts.summary, only)
+    result.stale = _stale_outputs(out, report, ids, options.formats, opts.summary, only, options.documents)
     for path, code in result.stale:
         report.problems.append(make_problem(code, file=path.name))
     summary_target = inside(out, SUMMARY_NAME)
@@ -187,6 +217,21 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
     return result
 
 
+def _with_traceability(contexts: list[PlanContext], report: Report) -> list[PlanContext]:
+    """Each project's traceability warnings, also listed as findings in its review file."""
+    found: dict[str, list[Finding]] = {}
+    for p in report.problems:
+        if p.code in TRACE_CODES and p.project_id:
+            where = f"{p.sheet}!{p.cell}" if p.cell else p.sheet
+            found.setdefault(p.project_id, []).append(Finding("traceability", f"{where}: {p.message}. {p.hint}"))
+    return [
+        replace(c, review=replace(c.review, findings=c.review.findings + tuple(found[c.project.project_id])))
+        if c.project.project_id in found
+        else c
+        for c in contexts
+    ]
+
+
 @contextmanager
 def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
     start = time.perf_counter()
@@ -208,13 +253,21 @@ def _select(projects: list[Project], only: Iterable[str], report: Report) -> lis
 
 
 def _stale_outputs(
-    out: Path, report: Report, written_ids: list[str], formats: Sequence[str], summary: bool, only: list[str]
+    out: Path,
+    report: Report,
+    written_ids: list[str],
+    formats: Sequence[str],
+    summary: bool,
+    only: list[str],
+    documents: Sequence[str] = ("plan",),
 ) -> list[tuple[Path, str]]:
     """planforge files in ``out`` that this run will not rewrite, so nobody mistakes them for current:
     plans whose project is gone from the intake (``stale-output``); plans of projects skipped for
     errors, plans in formats not produced this time, and an index or summary not produced this
     time (``outdated-output``). With ``only``, other projects' plans are left out of the report."""
-    expected = {plan_filename(pid, fmt) for pid in written_ids for fmt in formats}
+    expected = {document_filename(pid, kind, fmt) for pid in written_ids for fmt in formats for kind in documents}
+    if "test-cases" in documents:
+        expected |= {uat_filename(pid) for pid in written_ids}
     reviews = {review_filename(pid) for pid in written_ids}
     if summary:
         expected.add(SUMMARY_NAME)
@@ -226,7 +279,7 @@ def _stale_outputs(
         name = path.name
         if name in expected:
             continue
-        m = PLAN_FILE.match(name)
+        m = PLAN_FILE.match(name) or DOCUMENT_FILE.match(name)
         if m:
             pid = m.group(1)
             if only and pid not in only:

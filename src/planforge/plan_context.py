@@ -18,6 +18,7 @@ from . import compose, derive
 from .catalog import CatalogSystem, Match, integration_types, lookup
 from .completeness import Assumed, Assumption, Completeness, Finding, Tbd
 from .model import OpenItem, Project, Risk, Settings
+from .names import document_filename
 
 #: A value as the client sees it: the intake's text, a marked assumption, or TBD.
 Shown = str | Assumed | Tbd
@@ -190,6 +191,8 @@ class DocumentRef:
     kind: str
     title: str
     produced: bool
+    #: the Markdown file name; each writer points the link at its own format's sibling file
+    file: str = ""
 
 
 @dataclass(frozen=True)
@@ -402,7 +405,10 @@ def build_context(
     api = tuple(
         _api_facts(c, name, project) for name in (project.system_a, project.system_b, *derive.extra_systems(project))
     )
-    documents = tuple(DocumentRef(kind, title, kind in produced) for kind, title in DOCUMENTS)
+    documents = tuple(
+        DocumentRef(kind, title, kind in produced, document_filename(project.project_id, kind, "md"))
+        for kind, title in DOCUMENTS
+    )
     summary = _summary(c, project, types, timeline, savings)
     context = _business_context(c, project, settings, types, api, savings, roi)
     schedule = _schedule(c, project, settings, types, timeline)

@@ -25,6 +25,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .completeness import Tbd
 from .derive import long_date
+from .doc_context import BUILDERS
 from .errors import TemplateError
 from .plan_context import PlanContext, Review
 
@@ -437,17 +438,23 @@ def _normalised(text: str) -> str:
     return text.rstrip("\n") + "\n"
 
 
-def document_variables(ctx: PlanContext) -> dict[str, Any]:
+def document_variables(ctx: PlanContext, kind: str = "plan") -> dict[str, Any]:
     """What every document template receives: ``p`` (the PlanContext), ``project`` (``p.project``,
-    the validated intake row with its child rows) and ``r`` (``p.review``, the team's review)."""
-    return {"p": ctx, "project": ctx.project, "r": ctx.review}
+    the validated intake row with its child rows) and ``r`` (``p.review``, the team's review); a
+    companion kind (sow, technical-specs, ...) also gets ``d``, its own typed context
+    (``doc_context.BUILDERS``), built from ``p`` so every figure has one source."""
+    variables: dict[str, Any] = {"p": ctx, "project": ctx.project, "r": ctx.review}
+    builder = BUILDERS.get(kind)
+    if builder is not None:
+        variables["d"] = builder(ctx)
+    return variables
 
 
 def render_document(kind: str, ctx: PlanContext, options: RenderOptions | None = None, **extra: Any) -> str:
     """One document of one project as Markdown: ``<kind>/<kind>.md.j2`` from the search path of
     ``options`` (the firm's folder first, then the shipped templates), with ``document_variables``
     and any ``extra`` variables. A kind with no template is a ``TemplateError`` listing the kinds."""
-    return _normalised(render_template(kind_template(kind), options, **document_variables(ctx), **extra))
+    return _normalised(render_template(kind_template(kind), options, **document_variables(ctx, kind), **extra))
 
 
 def render_markdown(ctx: PlanContext, options: RenderOptions | None = None) -> str:

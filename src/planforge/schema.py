@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from .names import DOCUMENT_KINDS
 from .parse import Rules
 
 INTEGRATION_TYPES = ("accounting", "marketing", "fulfillment", "inventory", "pos")
@@ -107,6 +108,15 @@ STRATEGY_SYNONYMS = (
     ("Cutover", "Big-bang cutover"),
     ("Parallel", "Parallel run"),
     ("Phased", "Phased by location"),
+)
+SCOPE_KINDS = ("In scope", "Out of scope", "Assumption", "Client dependency")
+SCOPE_SYNONYMS = (
+    ("In", "In scope"),
+    ("Included", "In scope"),
+    ("Out", "Out of scope"),
+    ("Excluded", "Out of scope"),
+    ("Dependency", "Client dependency"),
+    ("Client", "Client dependency"),
 )
 DEPLOYMENT_STRATEGIES = ("Blue-green", "Rolling", "Canary", "Phased by location", "Big-bang cutover", "Parallel run")
 
@@ -877,6 +887,13 @@ CHILD_SHEETS: tuple[Sheet, ...] = (
                 placeholders=("RESPONSE_1", "RESPONSE_2", "RESPONSE_3"),
                 width=14,
             ),
+            Column(
+                "workflow",
+                "Workflow",
+                help="The workflow this alert covers: its number on the Workflows sheet (1, 2, ...) or its text; several separated by ';'. Blank: every workflow of the project.",
+                example="1",
+                width=16,
+            ),
         ),
     ),
     Sheet(
@@ -953,6 +970,13 @@ CHILD_SHEETS: tuple[Sheet, ...] = (
                 help="Happy Path, Edge Case, Error Handling, Performance or Security. Blank: Happy Path.",
                 example="Edge Case",
                 width=14,
+            ),
+            Column(
+                "workflow",
+                "Workflow",
+                help="The workflow this scenario tests covers: its number on the Workflows sheet (1, 2, ...) or its text; several separated by ';'. Blank: a general scenario, listed apart in the test cases.",
+                example="1",
+                width=16,
             ),
         ),
     ),
@@ -1031,6 +1055,115 @@ CHILD_SHEETS: tuple[Sheet, ...] = (
                 width=50,
             ),
             Column("owner", "Owner", help="Who performs it.", width=18),
+            Column(
+                "workflow",
+                "Workflow",
+                help="The workflow this step deploys covers: its number on the Workflows sheet (1, 2, ...) or its text; several separated by ';'. Blank: every workflow of the project.",
+                example="1",
+                width=16,
+            ),
+            Column(
+                "duration",
+                "Duration",
+                help="How long the step takes, e.g. '30 minutes'. Blank: to be agreed.",
+                example="30 minutes",
+                width=12,
+            ),
+        ),
+    ),
+    Sheet(
+        "Field Mappings",
+        "field_mappings",
+        help="Field-level mapping per workflow, for the technical specifications.",
+        columns=(
+            _pid("field mapping"),
+            Column(
+                "workflow",
+                "Workflow",
+                required=True,
+                help="The workflow the mapping belongs to: its number on the Workflows sheet (1, 2, ...) or its text.",
+                example="1",
+                width=16,
+            ),
+            Column("source_object", "Source Object", help="Record type read, e.g. 'Order'.", example="Order", width=18),
+            Column(
+                "source_field",
+                "Source Field",
+                required=True,
+                help="Field read from the source system.",
+                example="total_price",
+                width=22,
+            ),
+            Column(
+                "target_object",
+                "Target Object",
+                help="Record type written, e.g. 'SalesReceipt'.",
+                example="SalesReceipt",
+                width=18,
+            ),
+            Column(
+                "target_field",
+                "Target Field",
+                required=True,
+                help="Field written in the target system.",
+                example="TotalAmt",
+                width=22,
+            ),
+            Column(
+                "transform",
+                "Transform",
+                help="How the value changes on the way, e.g. 'cents to decimal'. Blank: copied as is.",
+                width=30,
+            ),
+            Column(
+                "required",
+                "Required",
+                "bool",
+                help="Yes when the target record cannot be written without this field.",
+                example="Yes",
+                width=10,
+            ),
+            Column(
+                "key",
+                "Matching Key",
+                "bool",
+                help="Yes when this field identifies the record in the target (used to find it again, so a retry never duplicates it).",
+                example="No",
+                width=12,
+            ),
+        ),
+    ),
+    Sheet(
+        "Scope",
+        "scope",
+        help="What the engagement covers and does not, for the statement of work.",
+        columns=(
+            _pid("scope item"),
+            Column(
+                "item",
+                "Item",
+                required=True,
+                help="One scope statement, assumption or client dependency.",
+                example="Posting paid Shopify orders to QuickBooks Online",
+                width=50,
+            ),
+            Column(
+                "kind",
+                "Kind",
+                "choice",
+                True,
+                SCOPE_KINDS,
+                synonyms=SCOPE_SYNONYMS,
+                help="In scope, Out of scope, Assumption or Client dependency.",
+                example="In scope",
+                width=18,
+            ),
+            Column(
+                "workflow",
+                "Workflow",
+                help="For an in-scope item, the workflow that delivers it: its number (1, 2, ...) or its text. Blank: matched by its wording.",
+                width=16,
+            ),
         ),
     ),
 )
@@ -1049,9 +1182,10 @@ class Setting:
     #: settings must fit what a calendar can hold
     bounds: tuple[Any, Any] | None = None
     percent_reading: str = "auto"
+    choices: tuple[str, ...] = ()
 
     def rules(self) -> Rules:
-        return Rules(bounds=self.bounds, percent_reading=self.percent_reading)
+        return Rules(self.choices, bounds=self.bounds, percent_reading=self.percent_reading)
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -1207,6 +1341,15 @@ SETTINGS: tuple[Setting, ...] = (
         "text",
         None,
         "Your firm's name, shown on the plans' cover page and as the Word/PDF author. Blank: the document owner.",
+    ),
+    Setting(
+        "documents",
+        "Documents",
+        "choices",
+        None,
+        "Documents generate writes per project when --documents is not given: plan, sow, technical-specs, "
+        "test-cases, deployment-runbook, support-playbook, or all; comma-separated. Blank: plan.",
+        choices=(*DOCUMENT_KINDS, "all"),
     ),
 )
 SETTINGS_SHEET = "Settings"

@@ -37,6 +37,7 @@ from jinja2.sandbox import (
     UNSAFE_METHOD_ATTRIBUTES,
 )
 
+from .doc_context import BUILDERS
 from .errors import UsageError, did_you_mean
 from .model import (
     Alert,
@@ -69,6 +70,19 @@ from .validate import validate_files
 
 #: The variables every document template receives (render.document_variables) and their types.
 ROOTS: Mapping[str, Any] = {"p": PlanContext, "project": Project, "r": Review}
+#: The companion kinds' own context ``d`` (render.document_variables), by kind.
+DOCUMENT_ROOTS: Mapping[str, Any] = {kind: typing.get_type_hints(build)["return"] for kind, build in BUILDERS.items()}
+
+
+def roots_for(name: str) -> dict[str, Any]:
+    """The variables a template under ``<kind>/`` receives: ``ROOTS``, plus ``d`` for a companion kind."""
+    kind = name.replace("\\", "/").split("/", 1)[0]
+    roots = dict(ROOTS)
+    if kind in DOCUMENT_ROOTS:
+        roots["d"] = DOCUMENT_ROOTS[kind]
+    return roots
+
+
 #: Attribute names the sandbox never allows, whatever the object (besides any name starting with "_").
 UNSAFE_NAMES = frozenset(
     {"mro"}
@@ -210,9 +224,10 @@ def _check_tree(
 ) -> set[str]:
     """Unknown variables, unknown attributes and sandbox-refused attributes of one parsed template;
     returns the names it binds (``set``, ``for``, macros, imports)."""
-    known = set(ROOTS) | set(env.globals) | allowed
+    roots = roots_for(name)
+    known = set(roots) | set(env.globals) | allowed
     walker = _Walker(lambda lineno, kind, message: issues.add(TemplateIssue(*_at(loader, name, lineno), kind, message)))
-    walker.statements(tree.body, dict(ROOTS))
+    walker.statements(tree.body, roots)
     for variable in sorted(meta.find_undeclared_variables(tree) - known):
         lineno = min((n.lineno for n in tree.find_all(nodes.Name) if n.name == variable), default=0)
         hint = did_you_mean(variable, sorted(known))
@@ -403,7 +418,7 @@ def _trial_render(env: jinja2.Environment, kinds: Sequence[str], contexts: Seque
         name = kind_template(kind)
         for ctx in contexts:
             try:
-                env.get_template(name).render(**document_variables(ctx))
+                env.get_template(name).render(**document_variables(ctx, kind))
             except Exception as e:  # any failure of a firm template is a finding, located
                 file, line = locate_error(env, e, name)
                 text = e.message if isinstance(e, jinja2.TemplateError) and e.message else f"{type(e).__name__}: {e}"

@@ -53,6 +53,7 @@ from .parse import (
     show_invisible,
 )
 from .report import Report
+from .traceability import check as traceability_check
 
 HEADER_SEARCH_ROWS = 30
 #: A kickoff further than this from the run date is probably a typo (a year off).
@@ -195,12 +196,30 @@ def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None) -> Report:
         project = Project(file=raw.file, row=row.excel_row, **values)
         _check_systems(checker, project_table, row, project)
         projects.append(project)
+    cell = _cell_finder(tables)
+    for project in projects:
+        checker.problems.extend(traceability_check(project, cell))
     errors_by_project: dict[str, list[Problem]] = defaultdict(list)
     for p in checker.problems:
         if p.severity == ERROR and p.project_id:
             errors_by_project[p.project_id].append(p)
     invalid = {pid: errors_by_project.get(pid, []) for pid in bad_ids if pid in project_rows}
     return Report(checker.problems, Portfolio(projects, settings, (raw.file,)), invalid)
+
+
+def _cell_finder(tables: dict[str, _Table]):
+    """(sheet name, Excel row, column header) -> cell reference such as 'B5' (blank when the
+    column is absent), for the traceability checks that run on the typed projects."""
+    by_name = {s.name: s for s in schema.CHILD_SHEETS}
+
+    def cell(sheet: str, row: int, header: str) -> str:
+        sch = by_name[sheet]
+        table = tables.get(sch.key)
+        key = next((c.key for c in sch.columns if c.header == header), "")
+        col = table.columns.get(key) if table else None
+        return cell_ref(row - 1, col) if col is not None else ""
+
+    return cell
 
 
 def _held_back(problems: list[Problem]) -> set[str]:

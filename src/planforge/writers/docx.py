@@ -24,13 +24,16 @@ from pathlib import Path
 import docx
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
+from docx.text.run import Run
 from markdown_it.token import Token
 
 from ..completeness import Tbd
 from ..errors import UsageError
+from ..names import DOCUMENT_FILE, PLAN_FILE
 from ..plan_context import PlanContext
 from . import docx_styles, md_tokens
 from .options import WriteOptions
@@ -271,8 +274,15 @@ class _Writer:
 
     def runs(self, paragraph, inline: Token, size=None) -> None:
         bold = italic = False
+        target = paragraph  # runs go into a hyperlink while inside a link to a sibling document
         for child in inline.children or ():
             kind = child.type
+            if kind == "link_open":
+                target = _hyperlink(paragraph, str(child.attrGet("href") or ""))
+                continue
+            if kind == "link_close":
+                target = paragraph
+                continue
             if kind == "strong_open":
                 bold = True
             elif kind == "strong_close":
@@ -283,7 +293,7 @@ class _Writer:
                 italic = False
             elif kind in ("text", "code_inline") and child.content:
                 font = docx_styles.MONO_FONT if kind == "code_inline" else None
-                self.text(paragraph, child.content, bold=bold or None, italic=italic or None, size=size, font=font)
+                self.text(target, child.content, bold=bold or None, italic=italic or None, size=size, font=font)
             elif kind == "softbreak":
                 paragraph.add_run(" ")
             elif kind in ("hardbreak", "html_inline"):
@@ -499,6 +509,33 @@ def _instr(paragraph, instruction: str) -> None:
     text.text = instruction
     run.append(text)
     paragraph._p.append(run)
+
+
+class _Link:
+    """A w:hyperlink to a sibling output file; ``add_run`` adds styled runs inside it."""
+
+    def __init__(self, paragraph, href: str):
+        self.paragraph = paragraph
+        self.element = OxmlElement("w:hyperlink")
+        rel = paragraph.part.relate_to(href, RT.HYPERLINK, is_external=True)
+        self.element.set(qn("r:id"), rel)
+        paragraph._p.append(self.element)
+
+    def add_run(self, text: str):
+        run = Run(OxmlElement("w:r"), self.paragraph)
+        self.element.append(run._r)
+        run.text = text
+        run.font.color.rgb = RGBColor(0x1F, 0x38, 0x64)
+        run.font.underline = True
+        return run
+
+
+def _hyperlink(paragraph, href: str):
+    """Only links to planforge's own sibling files (a plan or companion document) become
+    hyperlinks; anything else stays plain text (cell text never becomes a link)."""
+    if PLAN_FILE.match(href) or DOCUMENT_FILE.match(href):
+        return _Link(paragraph, href)
+    return paragraph
 
 
 def _shade(cell, fill: str) -> None:

@@ -23,3 +23,5 @@ class WriteOptions:
     soffice: str | None = None
     logo: Path | None = None
     templates: Path | None = None  # the firm's templates folder, in front of the shipped ones
+    #: document kinds to write per project (names.DOCUMENT_KINDS); "plan" is the implementation plan
+    documents: tuple[str, ...] = ("plan",)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..errors import OutputError
-from ..names import plan_filename
+from ..names import document_filename
 from ..plan_context import PlanContext
 from .atomic import inside, write_bytes
 from .docx import plan_docx
@@ -28,11 +28,19 @@ def find_soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def write_pdfs(contexts: Sequence[PlanContext], out: Path, options: WriteOptions, *, reuse_docx: bool) -> list[Path]:
-    """Convert the plans' DOCX to PDF with LibreOffice in batches, in a private folder, then move
-    them in. The DOCX are made in the private folder in their PDF edition (``reuse_docx`` is kept
-    for callers; the DOCX written beside carries a Word TOC field LibreOffice would not fill)."""
-    del reuse_docx
+def write_pdfs(
+    contexts: Sequence[PlanContext],
+    out: Path,
+    options: WriteOptions,
+    *,
+    reuse_docx: bool,
+    make_docx: Callable[[PlanContext, str, WriteOptions], bytes] | None = None,
+) -> list[Path]:
+    """Convert the plans' (and companion documents') DOCX to PDF with LibreOffice in batches, in a
+    private folder, then move them in. The DOCX just written are reused; otherwise they are made in
+    the private folder (``make_docx(ctx, kind, options)`` makes a companion document's). The plan's DOCX is
+    always made again in its PDF edition: its contents carry PAGEREF page numbers, which LibreOffice fills
+    in (it never refreshes the TOC field of the DOCX written beside)."""
     if options.soffice is None:
         raise OutputError("PDF output needs LibreOffice (the 'soffice' command); none was found")
     written = []
@@ -40,11 +48,17 @@ def write_pdfs(contexts: Sequence[PlanContext], out: Path, options: WriteOptions
         work = Path(tmp)
         sources = []
         for ctx in contexts:
-            source = work / plan_filename(ctx.project.project_id, "docx")
-            # the PDF edition's contents carry PAGEREF page numbers, which LibreOffice fills in (it never
-            # refreshes a TOC field), so the DOCX is made again here rather than copied (``reuse_docx``)
-            source.write_bytes(plan_docx(ctx, plan_markdown(ctx, options), options, toc_field=False))
-            sources.append(source)
+            for kind in options.documents:
+                source = work / document_filename(ctx.project.project_id, kind, "docx")
+                if kind == "plan":
+                    source.write_bytes(plan_docx(ctx, plan_markdown(ctx, options), options, toc_field=False))
+                elif reuse_docx:
+                    shutil.copyfile(out / source.name, source)
+                elif make_docx is not None:
+                    source.write_bytes(make_docx(ctx, kind, options))
+                else:
+                    continue
+                sources.append(source)
         for i in range(0, len(sources), BATCH):
             batch = sources[i : i + BATCH]
             proc = subprocess.run(

@@ -1,0 +1,126 @@
+"""The companion documents of a plan: one per kind and project, in every format the plan is
+written in, plus the UAT tracker beside the test cases.
+
+Each kind is a template folder (``templates/<kind>/<kind>.md.j2``) fed a typed context from
+``doc_context``; its Markdown goes through the plan's own writers (HTML, DOCX; PDF from the
+DOCX), so a document looks and escapes exactly like the plan. ``render_document`` is the one
+place a kind is rendered, so a firm-template renderer can replace it in one line.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+import docx
+
+from . import render
+from .doc_context import BUILDERS, TITLES, TestCases
+from .names import document_filename, uat_filename
+from .plan_context import PlanContext
+from .render import RenderOptions
+from .writers.atomic import inside, write_bytes, write_text
+from .writers.docx import _stable_zip, plan_docx
+from .writers.html import plan_html
+from .writers.options import WriteOptions
+from .writers.uat import uat_tracker
+
+#: The companion kinds, in the order section 11 lists them (the plan itself is "plan").
+KINDS: tuple[str, ...] = tuple(BUILDERS)
+
+
+def render_document(kind: str, ctx: PlanContext, options: WriteOptions) -> str:
+    """One companion document of ``kind`` as Markdown, from the plan's context, through the run's
+    template search path (the firm's folder first, then the shipped templates)."""
+    return render.render_document(kind, ctx, RenderOptions(templates=options.templates))
+
+
+def kind_title(kind: str) -> str:
+    """A kind's title: ours, or a firm kind's folder name as words (``handover`` -> Handover)."""
+    return TITLES.get(kind) or kind.replace("-", " ").replace("_", " ").title()
+
+
+def document_html(kind: str, ctx: PlanContext, markdown: str, options: WriteOptions) -> str:
+    """The document as a standalone HTML page, through the plan's HTML writer, titled as the document."""
+    page = plan_html(ctx, markdown, options)
+    plan_title = html.escape(f"{ctx.project.project_id} implementation plan: {ctx.project.project_name}")
+    title = html.escape(f"{ctx.project.project_id} {kind_title(kind).lower()}: {ctx.project.project_name}")
+    return page.replace(f"<title>{plan_title}</title>", f"<title>{title}</title>", 1)
+
+
+def document_docx(kind: str, ctx: PlanContext, markdown: str, options: WriteOptions) -> bytes:
+    """The document as .docx through the plan's DOCX writer, with its own running header and title."""
+    data = plan_docx(ctx, markdown, options)
+    document = docx.Document(io.BytesIO(data))
+    name = kind_title(kind)
+    for paragraph in document.sections[0].header.paragraphs:
+        for run in paragraph.runs:
+            if "Implementation Plan" in run.text:
+                run.text = run.text.replace("Implementation Plan", name)
+    props = document.core_properties
+    props.title = f"{name}: {ctx.project.project_name}"
+    props.category = name
+    props.keywords = ", ".join((name.lower(), ctx.project.project_id, *ctx.types))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return _stable_zip(buffer.getvalue())
+
+
+def uat_xlsx(ctx: PlanContext) -> bytes:
+    """The UAT tracker of the project's test cases."""
+    cases = BUILDERS["test-cases"](ctx)
+    assert isinstance(cases, TestCases)
+    return uat_tracker(cases)
+
+
+def requested(kinds: Sequence[str]) -> tuple[str, ...]:
+    """The companion kinds among ``kinds`` (``plan`` excluded): ours in section 11's order, then the
+    firm's own kinds (a folder in its templates) in name order."""
+    return tuple(k for k in KINDS if k in kinds) + tuple(
+        sorted(k for k in set(kinds) if k not in KINDS and k != "plan")
+    )
+
+
+def for_format(markdown: str, ctx: PlanContext, ext: str) -> str:
+    """The plan's Markdown with section 11's links pointing at the ``ext`` sibling files (the
+    HTML plan links ``ACME-001-sow.html``, the DOCX plan ``ACME-001-sow.docx``). Only the exact
+    link targets this run produced are rewritten: they are our own markup, never cell text."""
+    if ext == "md":
+        return markdown
+    for ref in ctx.references.documents:
+        if ref.produced:
+            stem = ref.file[: -len(".md")]
+            markdown = markdown.replace(f"]({ref.file})", f"]({stem}.{ext})")
+    return markdown
+
+
+def docx_bytes(ctx: PlanContext, kind: str, options: WriteOptions) -> bytes:
+    """A companion document's .docx (for the PDF batch when DOCX itself was not asked for)."""
+    return document_docx(kind, ctx, render_document(kind, ctx, options), options)
+
+
+def write_documents(ctx: PlanContext, out: Path, options: WriteOptions) -> list[Path]:
+    """Write the companion documents ``options.documents`` asks for, in every format but PDF
+    (made from the DOCX in the PDF batch), and the UAT tracker with the test cases."""
+    paths: list[Path] = []
+    pid = ctx.project.project_id
+    for kind in requested(options.documents):
+        markdown = render_document(kind, ctx, options)
+        for fmt in options.formats:
+            if fmt == "pdf":
+                continue
+            target = inside(out, document_filename(pid, kind, fmt))
+            if fmt == "md":
+                write_text(target, markdown)
+            elif fmt == "html":
+                write_text(target, document_html(kind, ctx, markdown, options))
+            elif fmt == "docx":
+                write_bytes(target, document_docx(kind, ctx, markdown, options))
+            paths.append(target)
+        if kind == "test-cases":
+            target = inside(out, uat_filename(pid))
+            write_bytes(target, uat_xlsx(ctx))
+            paths.append(target)
+    return paths
