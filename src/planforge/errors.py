@@ -363,6 +363,33 @@ KINDS: tuple[ProblemKind, ...] = (
         "Unmerge the cells and type the ID on each row.",
         "A blank Project ID under a merged ID cell takes the merged value.",
     ),
+    ProblemKind(
+        "internal-error",
+        ERROR,
+        "Internal error",
+        "Internal error while {stage}: {error}: {reason}",
+        "This project's other files and every other project were still written; "
+        "rerun with -vv for the traceback and report it with the cell that triggered it.",
+        "planforge failed on one project (or on the summary or index) in a way it did not foresee; "
+        "the failure costs that project or file only.",
+    ),
+    ProblemKind(
+        "write-failed",
+        ERROR,
+        "File could not be written",
+        "Could not write {file}: {reason}",
+        "Remove or rename what is in the way (a folder or read-only file of that name), then rerun.",
+        "One output file could not be written; the project's other files and the other projects were.",
+    ),
+    ProblemKind(
+        "text-cleaned",
+        WARNING,
+        "Characters removed",
+        "{count} character(s) that documents cannot hold ({shown}) were removed",
+        "Retype the text without them; they usually come from pasting out of another program.",
+        "Control characters, non-characters (U+FFFE, U+FFFF) and broken surrogates cannot be stored in "
+        "DOCX, HTML or XLSX files, so they are removed where the cell is read; surrogates become U+FFFD.",
+    ),
 )
 
 #: code -> kind, the registry ``make_problem`` reads.
