@@ -75,7 +75,7 @@ def write_plans(
     jobs: int | None = None,
     progress: Progress | None = None,
     side_job: Callable[[], None] | None = None,
-    parallel_min_plans: int = PARALLEL_MIN_PLANS,
+    parallel_min_plans: int | None = None,
 ) -> tuple[list[Path], list[Problem]]:
     """Render and write every plan in every format; returns the paths written, in project order,
     and the problems of what could not be made (each located at its project; never raised).
@@ -84,6 +84,7 @@ def write_plans(
     parallel, so every core stays busy until the end; otherwise it runs after the plans. If it
     fails, that is one run-level problem and the plans are still written."""
     jobs = jobs or os.cpu_count() or 1
+    parallel_min_plans = PARALLEL_MIN_PLANS if parallel_min_plans is None else parallel_min_plans
     start = time.perf_counter()
     problems: list[Problem] = []
     if jobs > 1 and len(contexts) >= parallel_min_plans and "fork" in multiprocessing.get_all_start_methods():

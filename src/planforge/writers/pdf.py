@@ -89,6 +89,8 @@ def write_pdfs(
 
 def _convert(soffice: str, work: Path, sources: list[Path]) -> str:
     """Run LibreOffice on ``sources`` (PDFs land beside them); returns what it said on failure."""
+    if not sources:
+        return ""  # soffice without documents would wait for a user
     try:
         proc = subprocess.run(
             [
