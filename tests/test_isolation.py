@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import docx
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -314,3 +315,78 @@ def test_a_docx_libreoffice_cannot_convert_costs_only_that_pdf(tmp_path, monkeyp
     assert (out / "BLOOM-002-implementation-plan.pdf").exists()
     assert not (out / f"{VICTIM}-implementation-plan.pdf").exists()
     assert [p.code for p in result.failed[VICTIM]] == ["internal-error"]
+
+
+# --- issue 11's value-level reproductions, each applied to ACME-001 in a copy of the sample -------
+
+REPRODUCTIONS = {
+    "hours-per-week-1e30": ("Pain Points", "C2", 1e30),
+    "hours-per-week-1e30-text": ("Pain Points", "C2", "1e30"),
+    "monitoring-hours-400-nines": ("Projects", "AW2", "9" * 400),
+    "monitoring-hours-inf-text": ("Projects", "AW2", "inf"),
+    "monitoring-hours-1e309": ("Projects", "AW2", "1e309"),
+    "kickoff-9999": ("Projects", "I2", date(9999, 12, 1)),
+    "kickoff-9999-text": ("Projects", "I2", "9999-12-01"),
+    "project-name-235": ("Projects", "B2", "P" * 235),
+    "client-name-226": ("Projects", "C2", "C" * 226),
+    "review-interval-3000000": ("Settings", "Review Interval Days", 3000000),
+    "phase-days-1e999": ("Settings", "Phase Days Medium", "1e999, 1, 1, 1, 1"),
+    "phase-days-600000": ("Settings", "Phase Days Medium", "600000, 600000, 600000, 600000, 600000"),
+    "working-weeks-1e26": ("Settings", "Working Weeks per Year", 1e26),
+}
+
+
+def _sample_with(tmp_path: Path, sheet: str, where: str, value) -> Path:
+    book = openpyxl.load_workbook(SAMPLE)
+    ws = book[sheet]
+    if sheet == "Settings":
+        row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == where)
+        ws.cell(row, 2).value = value
+    else:
+        ws[where].value = value
+    path = tmp_path / "intake.xlsx"
+    book.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def clean_copy(tmp_path_factory) -> dict[str, bytes]:
+    """A clean run of the sample as openpyxl saves it (the reproductions are saved the same way)."""
+    tmp = tmp_path_factory.mktemp("copy")
+    book = openpyxl.load_workbook(SAMPLE)
+    book.save(tmp / "intake.xlsx")
+    generate([tmp / "intake.xlsx"], tmp / "out", plan_date=DAY, formats=FORMATS, jobs=1)
+    return _files(tmp / "out")
+
+
+@pytest.mark.parametrize("case", REPRODUCTIONS)
+def test_each_reproduction_costs_at_most_acme_001(clean_copy, tmp_path, case):
+    sheet, where, value = REPRODUCTIONS[case]
+    intake = _sample_with(tmp_path, sheet, where, value)
+    out = tmp_path / "out"
+    run = CliRunner().invoke(
+        main,
+        ["generate", str(intake), "-o", str(out), "--date", "2026-03-02", "--format", "md,html,docx", "--json", "-q"],
+    )
+    assert run.exit_code in (0, 1) and "Traceback" not in run.output, run.output
+    data = json.loads(run.stdout)
+    status = {p["project_id"]: p["status"] for p in data["projects"]}
+    assert [pid for pid, s in status.items() if s != "written"] in ([], [VICTIM])
+    assert not [p for p in data["problems"] if p["code"] == "internal-error"]
+    if sheet == "Settings":  # a bad setting is an error at its cell; the built-in default is kept
+        errors = [p for p in data["problems"] if p["severity"] == "error"]
+        assert run.exit_code == 1 and errors and all(p["sheet"] == "Settings" and p["row"] for p in errors)
+        assert _files(out) == clean_copy
+        return
+    assert _others(_files(out)) == _others(clean_copy)
+    if status[VICTIM] == "written":  # a long name is simply written (its DOCX properties shortened)
+        assert (out / f"{VICTIM}-implementation-plan.docx").exists()
+    else:
+        errors = [p for p in data["problems"] if p["severity"] == "error"]
+        assert errors and all(p["project_id"] == VICTIM and p["cell"] == where for p in errors)
+        assert run.exit_code == 1
+
+
+def test_plan_date_9999_is_a_usage_error(tmp_path):
+    run = CliRunner().invoke(main, ["generate", str(SAMPLE), "-o", str(tmp_path), "--date", "9999-12-31"])
+    assert run.exit_code == 2 and "Traceback" not in run.output
