@@ -217,12 +217,13 @@ def _parallel(
         tasks.put(task)
     done: dict[int, list[str]] = {}
     held: dict[Connection, tuple[int, int]] = {}
+    pipes_by_id = {id(reader): reader for reader in pipes}
     side_done = side_job is None
     finished = False
     try:
         while pipes:
-            for reader in wait(list(pipes)):
-                assert isinstance(reader, Connection)
+            for ready in wait(list(pipes)):
+                reader = pipes_by_id[id(ready)]
                 try:
                     message: _Message = reader.recv()
                 except EOFError:

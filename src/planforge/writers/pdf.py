@@ -126,9 +126,9 @@ def normalise_pdf(data: bytes, plan_date: date) -> bytes:
                 del pdf.trailer[key]  # without an ID to keep, qpdf derives both halves from the content
         if pikepdf.Name.Metadata in pdf.Root:
             with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
-                for key in ("xmp:CreateDate", "xmp:ModifyDate", "xmp:MetadataDate"):
-                    if key in meta:
-                        meta[key] = f"{plan_date.isoformat()}T00:00:00Z"
+                for field in ("xmp:CreateDate", "xmp:ModifyDate", "xmp:MetadataDate"):
+                    if field in meta:
+                        meta[field] = f"{plan_date.isoformat()}T00:00:00Z"
         buffer = io.BytesIO()
         pdf.save(buffer, deterministic_id=True)
     return buffer.getvalue()
