@@ -141,9 +141,10 @@ def test_parallel_writing_gives_the_same_files_in_the_same_order(tmp_path):
     serial_dir, parallel_dir = tmp_path / "serial", tmp_path / "parallel"
     serial_dir.mkdir()
     parallel_dir.mkdir()
-    serial = write_plans(contexts, serial_dir, options, {}, jobs=1)
+    serial, problems = write_plans(contexts, serial_dir, options, {}, jobs=1)
+    assert problems == []
     steps: list[int] = []
-    parallel = write_plans(
+    parallel, problems = write_plans(
         contexts,
         parallel_dir,
         options,
@@ -160,7 +161,7 @@ def test_parallel_writing_gives_the_same_files_in_the_same_order(tmp_path):
         assert path.read_bytes() == (parallel_dir / path.relative_to(serial_dir)).read_bytes()
 
 
-def test_a_failure_in_a_worker_reaches_the_caller(tmp_path):
+def test_a_failure_in_a_worker_reaches_the_caller_as_a_problem(tmp_path):
     portfolio = planforge.load([SAMPLE])
     contexts = [build_context(p, portfolio.settings_for(p), DAY) for p in portfolio.projects]
     options = WriteOptions(plan_date=DAY, formats=("md",))
@@ -168,8 +169,10 @@ def test_a_failure_in_a_worker_reaches_the_caller(tmp_path):
     def boom() -> None:
         raise RuntimeError("summary failed")
 
-    with pytest.raises(RuntimeError, match="summary failed"):
-        write_plans(contexts, tmp_path, options, {}, jobs=2, parallel_min_plans=1, side_job=boom)
+    written, problems = write_plans(contexts, tmp_path, options, {}, jobs=2, parallel_min_plans=1, side_job=boom)
+    assert [(p.code, p.project_id) for p in problems] == [("internal-error", "")]
+    assert "RuntimeError: summary failed" in problems[0].message
+    assert len([p for p in written if p.suffix == ".md" and p.parent == tmp_path]) == len(contexts)
 
 
 def test_run_result_json_has_status_outputs_and_problems(book, tmp_path):

@@ -18,9 +18,11 @@ import docx
 
 from . import render
 from .doc_context import BUILDERS, TITLES, TestCases
+from .errors import Problem
 from .names import document_filename, uat_filename
 from .plan_context import PlanContext
 from .render import RenderOptions
+from .result import failure
 from .writers.atomic import inside, write_bytes, write_text
 from .writers.docx import _stable_zip, plan_docx
 from .writers.html import plan_html
@@ -101,26 +103,42 @@ def docx_bytes(ctx: PlanContext, kind: str, options: WriteOptions) -> bytes:
     return document_docx(kind, ctx, render_document(kind, ctx, options), options)
 
 
-def write_documents(ctx: PlanContext, out: Path, options: WriteOptions) -> list[Path]:
+def write_documents(ctx: PlanContext, out: Path, options: WriteOptions) -> tuple[list[Path], list[Problem]]:
     """Write the companion documents ``options.documents`` asks for, in every format but PDF
-    (made from the DOCX in the PDF batch), and the UAT tracker with the test cases."""
+    (made from the DOCX in the PDF batch), and the UAT tracker with the test cases. Each document
+    sits behind the run's isolation boundary: a failure costs that document (a located problem),
+    never the project's other files."""
     paths: list[Path] = []
-    pid = ctx.project.project_id
+    problems: list[Problem] = []
+    project = ctx.project
+    pid = project.project_id
     for kind in requested(options.documents):
-        markdown = render_document(kind, ctx, options)
+        try:
+            markdown = render_document(kind, ctx, options)
+        except Exception as e:
+            problems.append(failure(f"rendering the {kind_title(kind)}", e, project=project))
+            continue
         for fmt in options.formats:
             if fmt == "pdf":
                 continue
-            target = inside(out, document_filename(pid, kind, fmt))
-            if fmt == "md":
-                write_text(target, markdown)
-            elif fmt == "html":
-                write_text(target, document_html(kind, ctx, markdown, options))
-            elif fmt == "docx":
-                write_bytes(target, document_docx(kind, ctx, markdown, options))
-            paths.append(target)
+            name = document_filename(pid, kind, fmt)
+            try:
+                target = inside(out, name)
+                if fmt == "md":
+                    write_text(target, markdown)
+                elif fmt == "html":
+                    write_text(target, document_html(kind, ctx, markdown, options))
+                elif fmt == "docx":
+                    write_bytes(target, document_docx(kind, ctx, markdown, options))
+                paths.append(target)
+            except Exception as e:
+                problems.append(failure(f"making {name}", e, project=project, file=name))
         if kind == "test-cases":
-            target = inside(out, uat_filename(pid))
-            write_bytes(target, uat_xlsx(ctx))
-            paths.append(target)
-    return paths
+            name = uat_filename(pid)
+            try:
+                target = inside(out, name)
+                write_bytes(target, uat_xlsx(ctx))
+                paths.append(target)
+            except Exception as e:
+                problems.append(failure(f"making {name}", e, project=project, file=name))
+    return paths, problems

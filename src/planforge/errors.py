@@ -397,6 +397,33 @@ KINDS: tuple[ProblemKind, ...] = (
         "Traceability: an in-scope item is covered when its Workflow cell names a workflow, its wording contains a "
         "workflow's, or it names a deliverable (test cases, UAT, runbook, support, monitoring, training, migration, ...).",
     ),
+    ProblemKind(
+        "internal-error",
+        ERROR,
+        "Internal error",
+        "Internal error while {stage}: {error}: {reason}",
+        "This project's other files and every other project were still written; "
+        "rerun with -vv for the traceback and report it with the cell that triggered it.",
+        "planforge failed on one project (or on the summary or index) in a way it did not foresee; "
+        "the failure costs that project or file only.",
+    ),
+    ProblemKind(
+        "write-failed",
+        ERROR,
+        "File could not be written",
+        "Could not write {file}: {reason}",
+        "Remove or rename what is in the way (a folder or read-only file of that name), then rerun.",
+        "One output file could not be written; the project's other files and the other projects were.",
+    ),
+    ProblemKind(
+        "text-cleaned",
+        WARNING,
+        "Characters removed",
+        "{count} character(s) that documents cannot hold ({shown}) were removed",
+        "Retype the text without them; they usually come from pasting out of another program.",
+        "Control characters, non-characters (U+FFFE, U+FFFF) and broken surrogates cannot be stored in "
+        "DOCX, HTML or XLSX files, so they are removed where the cell is read; surrogates become U+FFFD.",
+    ),
 )
 
 #: code -> kind, the registry ``make_problem`` reads.

@@ -4,7 +4,13 @@ Markdown is the one content source; HTML and DOCX are produced from the Markdown
 docs/formats.md), so no plan text is written twice. With several jobs, worker processes are
 forked after the contexts exist: each worker receives the contexts and options as arguments of
 the forked process (inherited, never pickled), renders and writes its share of the plans, and
-sends back only file paths.
+sends back only file paths and problems.
+
+Every project is rendered and written behind one boundary (``_one``): any exception becomes a
+located problem for that project (``result.failure``) and every other project is still written.
+The same holds for the summary side job, for a worker process that dies (its project in flight
+fails, the rest of its share is written by the parent) and for the PDF batch.
+KeyboardInterrupt and SystemExit are never caught: they stop the run, leaving only whole files.
 """
 
 from __future__ import annotations
@@ -14,16 +20,18 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from multiprocessing.connection import Connection, wait
 from multiprocessing.queues import SimpleQueue
 from pathlib import Path
 from typing import Any
 
 from .documents import docx_bytes, for_format, write_documents
-from .errors import UsageError
+from .errors import Problem, UsageError
 from .names import DOCUMENT_KINDS, FORMATS, REVIEW_DIR, plan_filename, review_filename
 from .plan_context import PlanContext
 from .render import available_kinds, render_review
-from .writers.atomic import inside, write_bytes, write_text
+from .result import failure
+from .writers.atomic import inside, subfolder, write_bytes, write_text
 from .writers.docx import check_reference, plan_docx
 from .writers.html import plan_html
 from .writers.markdown import plan_markdown
@@ -75,80 +83,120 @@ def write_plans(
     jobs: int | None = None,
     progress: Progress | None = None,
     side_job: Callable[[], None] | None = None,
-    parallel_min_plans: int = PARALLEL_MIN_PLANS,
-) -> list[Path]:
-    """Render and write every plan in every format; returns the paths written, in project order.
+    parallel_min_plans: int | None = None,
+) -> tuple[list[Path], list[Problem]]:
+    """Render and write every plan in every format; returns the paths written, in project order,
+    and the problems of what could not be made (each located at its project; never raised).
 
     ``side_job`` (the summary workbook) runs in one of the worker processes when the run is
-    parallel, so every core stays busy until the end; otherwise it runs after the plans."""
+    parallel, so every core stays busy until the end; otherwise it runs after the plans. If it
+    fails, that is one run-level problem and the plans are still written."""
     jobs = jobs or os.cpu_count() or 1
+    parallel_min_plans = PARALLEL_MIN_PLANS if parallel_min_plans is None else parallel_min_plans
     start = time.perf_counter()
+    problems: list[Problem] = []
     if jobs > 1 and len(contexts) >= parallel_min_plans and "fork" in multiprocessing.get_all_start_methods():
-        written = _parallel(contexts, out, options, jobs, progress, side_job)
+        written = _parallel(contexts, out, options, jobs, progress, side_job, problems)
     else:
         written = []
         for ctx in contexts:
-            written += _one(ctx, out, options)
+            paths, failed = _one(ctx, out, options)
+            written += paths
+            problems += failed
             if progress:
                 progress(1, len(contexts))
         if side_job:
-            side_job()
+            problems += _side(side_job)
     if "pdf" in options.formats:
-        written += write_pdfs(contexts, out, options, reuse_docx="docx" in options.formats, make_docx=docx_bytes)
+        failed_ids = {p.project_id for p in problems}
+        pdfs, failed = write_pdfs(
+            [c for c in contexts if c.project.project_id not in failed_ids],
+            out,
+            options,
+            reuse_docx="docx" in options.formats,
+            make_docx=docx_bytes,
+        )
+        written += pdfs
+        problems += failed
     timings["plans+summary"] = timings.get("plans+summary", 0.0) + time.perf_counter() - start
-    return written
+    return written, problems
 
 
-def _one(ctx: PlanContext, out: Path, options: WriteOptions) -> list[Path]:
-    paths = []
-    markdown = plan_markdown(ctx, options) if "plan" in options.documents else ""
+def _one(ctx: PlanContext, out: Path, options: WriteOptions) -> tuple[list[Path], list[Problem]]:
+    """One project's files, each behind the isolation boundary: an exception while rendering costs
+    the project's plan, one while making or writing a file costs that file; never raised."""
+    project = ctx.project
+    try:
+        markdown = plan_markdown(ctx, options) if "plan" in options.documents else ""
+    except Exception as e:
+        return [], [failure("rendering the plan", e, project=project)]
+    paths: list[Path] = []
+    problems: list[Problem] = []
     for fmt in options.formats if markdown else ():
         if fmt == "pdf":
             continue  # made from the DOCX in one LibreOffice batch, after all plans
-        target = inside(out, plan_filename(ctx.project.project_id, fmt))
-        if fmt == "md":
-            write_text(target, markdown)
-        elif fmt == "html":
-            write_text(target, plan_html(ctx, for_format(markdown, ctx, fmt), options))
-        elif fmt == "docx":
-            write_bytes(target, plan_docx(ctx, for_format(markdown, ctx, fmt), options))
-        paths.append(target)
-    paths += write_documents(ctx, out, options)
-    review = inside(out / REVIEW_DIR, review_filename(ctx.project.project_id))
-    write_text(review, render_review(ctx))
-    paths.append(review)
-    return paths
+        name = plan_filename(project.project_id, fmt)
+        try:
+            target = inside(out, name)
+            if fmt == "md":
+                write_text(target, markdown)
+            elif fmt == "html":
+                write_text(target, plan_html(ctx, for_format(markdown, ctx, fmt), options))
+            elif fmt == "docx":
+                write_bytes(target, plan_docx(ctx, for_format(markdown, ctx, fmt), options))
+            paths.append(target)
+        except Exception as e:
+            problems.append(failure(f"making {name}", e, project=project, file=name))
+    documents, failed = write_documents(ctx, out, options)
+    paths += documents
+    problems += failed
+    name = review_filename(project.project_id)
+    try:
+        review = inside(subfolder(out, REVIEW_DIR), name)
+        write_text(review, render_review(ctx))
+        paths.append(review)
+    except Exception as e:
+        problems.append(failure(f"making {REVIEW_DIR}/{name}", e, project=project, file=name))
+    return paths, problems
+
+
+def _side(side_job: Callable[[], None]) -> list[Problem]:
+    """Run the side job (the summary) behind the boundary: a failure is one run-level problem."""
+    try:
+        side_job()
+    except Exception as e:
+        return [failure("writing the portfolio summary", e)]
+    return []
 
 
 _SIDE = (-1, -1)  # the task that runs the side job
 _Task = tuple[int, int] | None  # plan index bounds; None: no more work
+# What a worker sends on its own pipe: ("start", lo, hi) when it takes a task, ("plan", i, paths,
+# problems) after each plan, ("side", problems) after the side job.
+_Message = tuple[Any, ...]
 
 
 def _worker(
     tasks: SimpleQueue[_Task],
-    results: SimpleQueue[tuple[int, int, list[str] | BaseException]],
+    answers: Connection,
     contexts: Sequence[PlanContext],
     out: Path,
     options: WriteOptions,
     side_job: Callable[[], None] | None,
 ) -> None:
-    """One forked worker: take index ranges until told to stop, answer each with the paths written
-    (or the exception raised, so the parent re-raises it)."""
+    """One forked worker: take index ranges until told to stop, and report each plan as it is done
+    on its own pipe, so the parent knows exactly which plan was in flight if the worker dies."""
     while (task := tasks.get()) is not None:
         lo, hi = task
-        try:
-            if task == _SIDE:
-                assert side_job is not None
-                side_job()
-                answer: list[str] | BaseException = []
-            else:
-                answer = [str(p) for ctx in contexts[lo:hi] for p in _one(ctx, out, options)]
-        except BaseException as e:
-            answer = e
-        try:
-            results.put((lo, hi, answer))
-        except Exception as e:  # an exception that cannot be pickled: send its text
-            results.put((lo, hi, RuntimeError(f"{type(answer).__name__}: {answer} ({e})")))
+        answers.send(("start", lo, hi))
+        if task == _SIDE:
+            assert side_job is not None
+            answers.send(("side", _side(side_job)))
+            continue
+        for i in range(lo, hi):
+            paths, problems = _one(contexts[i], out, options)
+            answers.send(("plan", i, [str(p) for p in paths], problems))
+    answers.close()
 
 
 def _parallel(
@@ -158,41 +206,81 @@ def _parallel(
     jobs: int,
     progress: Progress | None,
     side_job: Callable[[], None] | None,
+    problems: list[Problem],
 ) -> list[Path]:
     """Fork ``jobs`` workers that inherit the contexts; the side job is queued first, then chunks of
-    plans are taken by workers as they come free. Paths come back in project order."""
+    plans are taken by workers as they come free. Paths come back in project order.
+
+    A worker that dies (a crash in a C library, the kernel's OOM killer) costs the plan it was
+    writing: that plan gets an ``internal-error``, and every plan no worker finished is written here."""
     fork = multiprocessing.get_context("fork")
     tasks: SimpleQueue[_Task] = fork.SimpleQueue()
-    results: SimpleQueue[tuple[int, int, Any]] = fork.SimpleQueue()
     step = max(25, len(contexts) // (jobs * 16))
     chunks: list[_Task] = [(i, min(i + step, len(contexts))) for i in range(0, len(contexts), step)]
     queued = ([_SIDE] if side_job else []) + chunks
-    workers = [
-        fork.Process(target=_worker, args=(tasks, results, contexts, out, options, side_job), daemon=True)
-        for _ in range(min(jobs, len(queued)))
-    ]
-    for w in workers:
+    pipes: dict[Connection, Any] = {}
+    for _ in range(min(jobs, len(queued))):
+        reader, writer = fork.Pipe(duplex=False)
+        w = fork.Process(target=_worker, args=(tasks, writer, contexts, out, options, side_job), daemon=True)
         w.start()
-    for task in queued + [None] * len(workers):
+        writer.close()  # the parent's copy: the reader sees EOF once the worker is gone
+        pipes[reader] = w
+    for task in queued + [None] * len(pipes):
         tasks.put(task)
     done: dict[int, list[str]] = {}
-    failure: BaseException | None = None
+    held: dict[Connection, tuple[int, int]] = {}
+    pipes_by_id = {id(reader): reader for reader in pipes}
+    side_done = side_job is None
     finished = False
     try:
-        for _ in queued:
-            lo, hi, answer = results.get()
-            if isinstance(answer, BaseException):
-                failure = failure or answer
-            elif (lo, hi) != _SIDE:
-                done[lo] = answer
-                if progress:
-                    progress(hi - lo, len(contexts))
-        finished = failure is None
+        while pipes:
+            for ready in wait(list(pipes)):
+                reader = pipes_by_id[id(ready)]
+                try:
+                    message: _Message = reader.recv()
+                except EOFError:
+                    worker = pipes.pop(reader)
+                    worker.join()
+                    task = held.pop(reader, None)
+                    if task == _SIDE and not side_done:
+                        side_done = True
+                        problems.append(failure("writing the portfolio summary", _died(worker)))
+                    elif task is not None:
+                        lost = next((i for i in range(*task) if i not in done), None)
+                        if lost is not None:
+                            done[lost] = []
+                            problems.append(
+                                failure("rendering and writing", _died(worker), project=contexts[lost].project)
+                            )
+                    continue
+                if message[0] == "start":
+                    held[reader] = (message[1], message[2])
+                elif message[0] == "side":
+                    side_done = True
+                    problems += message[1]
+                else:
+                    _, i, paths, failed = message
+                    done[i] = paths
+                    problems += failed
+                    if progress:
+                        progress(1, len(contexts))
+        finished = True
     finally:
-        for w in workers:
+        for worker in pipes.values():
             if not finished:
-                w.terminate()
-            w.join()
-    if failure is not None:
-        raise failure
-    return [Path(p) for lo in sorted(done) for p in done[lo]]
+                worker.terminate()
+            worker.join()
+    for i, ctx in enumerate(contexts):  # what no worker finished (all of them died): written here
+        if i not in done:
+            paths, failed = _one(ctx, out, options)
+            done[i] = [str(p) for p in paths]
+            problems += failed
+            if progress:
+                progress(1, len(contexts))
+    if not side_done and side_job:
+        problems += _side(side_job)
+    return [Path(p) for i in sorted(done) for p in done[i]]
+
+
+def _died(worker: Any) -> RuntimeError:
+    return RuntimeError(f"the worker process stopped unexpectedly (exit code {worker.exitcode})")

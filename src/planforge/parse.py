@@ -48,6 +48,9 @@ PLACEHOLDERS = frozenset({"tbd", "tbc", "tba", "?", "??", "???", "-", "--", "---
 #: Characters that draw nothing: removed before comparing IDs and names.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"))
 #: Every dash and minus folds to '-'.
+#: What XML 1.0 cannot hold, so no DOCX, HTML or XLSX writer may see it: C0 controls but tab,
+#: newline and carriage return; surrogates (only ever lone ones in a str); U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
 
 
@@ -121,6 +124,21 @@ def show_invisible(text: str) -> str:
         f"U+{ord(c):04X}" if c != " " and (unicodedata.category(c) in ("Cf", "Zs", "Zl", "Zp", "Cc")) else c
         for c in text
     )
+
+
+def xml_unsafe(text: str) -> bool:
+    """True when ``text`` holds a character no document format can store (see ``clean_text``)."""
+    return _NOT_XML.search(text) is not None
+
+
+def clean_text(text: str) -> Reading:
+    """``text`` made safe for every writer, with the ``text-cleaned`` warning saying what went:
+    controls and non-characters are removed, a lone surrogate (half of a broken character)
+    becomes U+FFFD. Called once, where a cell's text enters the model (validate)."""
+    found = _NOT_XML.findall(text)
+    cleaned = _NOT_XML.sub(lambda m: "\ufffd" if "\ud800" <= m.group() <= "\udfff" else "", text)
+    shown = ", ".join(f"U+{ord(c):04X}" for c in sorted(set(found))[:5])
+    return Reading(cleaned, "text-cleaned", {"count": len(found), "shown": shown})
 
 
 def parse_text(value: Any) -> str:

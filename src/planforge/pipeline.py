@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .completeness import Finding
-from .errors import UsageError, ValidationFailed, make_problem
+from .errors import Problem, UsageError, ValidationFailed, make_problem
 from .model import Project
 from .names import (
     DOCUMENT_FILE,
@@ -36,7 +36,7 @@ from .names import (
 from .outputs import check_options, write_plans
 from .plan_context import PlanContext, build_context
 from .report import Report
-from .result import RunResult
+from .result import RunResult, failure
 from .template_check import refuse_broken
 from .traceability import CODES as TRACE_CODES
 from .validate import plausibility_after_derive, read_all, validate_workbooks
@@ -180,12 +180,7 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
     skipped = {pid: ps for pid, ps in report.invalid_projects.items() if not only or pid in only}
     result = RunResult(report=report, skipped=skipped, timings=timings)
     with _timed(timings, "derive"):
-        portfolio = report.portfolio
-        produced = frozenset(options.documents)
-        result.contexts = [build_context(p, portfolio.settings_for(p), options.plan_date, produced) for p in projects]
-        result.contexts = _with_traceability(result.contexts, report)
-        for ctx in result.contexts:
-            report.problems += plausibility_after_derive(ctx.project, ctx.roi_figures.roi if ctx.roi_figures else None)
+        result.contexts = _with_traceability(_derive(projects, report, options, result.failed), report)
     log.info("derived %d plan context(s) in %.2f s", len(result.contexts), timings["derive"])
     ids = [c.project.project_id for c in result.contexts]
     result.stale = _stale_outputs(out, report, ids, options.formats, opts.summary, only, options.documents)
@@ -196,7 +191,7 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
     def side_job() -> None:
         write_summary(summary_target, result, options)
 
-    result.written += write_plans(
+    written, problems = write_plans(
         result.contexts,
         out,
         options,
@@ -205,13 +200,19 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
         progress=opts.progress,
         side_job=side_job if opts.summary else None,
     )
+    result.written += written
+    _record(problems, report, result.failed)
     log.info("wrote %d plan file(s) in %.2f s", len(result.written), timings["plans+summary"])
-    if opts.summary:
+    if opts.summary and all(p.project_id for p in problems):  # a problem of no project is the summary's
         result.written.append(summary_target)
+    result.contexts = [c for c in result.contexts if c.project.project_id not in result.failed]
     if "html" in options.formats:
         target = inside(out, INDEX_NAME)
-        write_text(target, index_html(result.contexts, options))
-        result.written.append(target)
+        try:
+            write_text(target, index_html(result.contexts, options))
+            result.written.append(target)
+        except Exception as e:
+            _record([failure("writing the index", e)], report, result.failed)
     timings["total"] = time.perf_counter() - started
     log.debug("timings: %s", ", ".join(f"{k} {v:.3f} s" for k, v in timings.items()))
     return result
@@ -230,6 +231,34 @@ def _with_traceability(contexts: list[PlanContext], report: Report) -> list[Plan
         else c
         for c in contexts
     ]
+
+
+def _derive(
+    projects: list[Project], report: Report, options: WriteOptions, failed: dict[str, list[Problem]]
+) -> list[PlanContext]:
+    """Each project's plan context and its after-derive plausibility checks, behind the isolation
+    boundary: an exception costs that project (an ``internal-error`` in ``failed``), never the run."""
+    portfolio = report.portfolio
+    produced = frozenset(options.documents)
+    contexts = []
+    for project in projects:
+        try:
+            ctx = build_context(project, portfolio.settings_for(project), options.plan_date, produced)
+            found = plausibility_after_derive(ctx.project, ctx.roi_figures.roi if ctx.roi_figures else None)
+        except Exception as e:
+            _record([failure("deriving the plan", e, project=project)], report, failed)
+            continue
+        report.problems += found
+        contexts.append(ctx)
+    return contexts
+
+
+def _record(problems: list[Problem], report: Report, failed: dict[str, list[Problem]]) -> None:
+    """Problems from the isolation boundary go into the report; a project with one is ``failed``."""
+    report.problems += problems
+    for problem in problems:
+        if problem.project_id:
+            failed.setdefault(problem.project_id, []).append(problem)
 
 
 @contextmanager

@@ -2,35 +2,43 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import Problem
+from .errors import OutputError, Problem, make_problem
+from .model import Project
 from .names import INDEX_NAME, PLAN_FILE, REVIEW_DIR, REVIEW_FILE, SUMMARY_NAME
 from .plan_context import PlanContext
 from .report import Report
+
+log = logging.getLogger("planforge")
 
 
 @dataclass
 class RunResult:
     """What a generate run did: the validation report, the files written, what was skipped.
 
-    ``skipped`` maps each project left out for errors to its problems; ``stale`` lists files in the
-    output folder this run did not rewrite, with the problem code it reported for each;
+    ``skipped`` maps each project left out for errors to its problems; ``failed`` maps each project
+    whose plan (or one of its files) could not be made, after validation passed, to the
+    ``internal-error`` or ``write-failed`` problems that say why (every other project was still
+    written); ``contexts`` holds the projects whose files were all written; ``stale`` lists files in
+    the output folder this run did not rewrite, with the problem code it reported for each;
     ``timings`` holds seconds per stage (for bench/)."""
 
     report: Report
     written: list[Path] = field(default_factory=list)
     skipped: dict[str, list[Problem]] = field(default_factory=dict)
+    failed: dict[str, list[Problem]] = field(default_factory=dict)
     stale: list[tuple[Path, str]] = field(default_factory=list)
     contexts: list[PlanContext] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        """True when the intake had no error and no project was skipped."""
-        return self.report.valid and not self.skipped
+        """True when the intake had no error, no project was skipped and every file was written."""
+        return self.report.valid and not self.skipped and not self.failed
 
     def outputs_of(self, project_id: str) -> list[Path]:
         """The files written for one project (plans in every format, its review), in the order written."""
@@ -42,7 +50,7 @@ class RunResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The run as JSON-ready data (what ``planforge generate --json`` prints): per project its
-        status (``written`` or ``skipped``), output file names and problems; then the portfolio files."""
+        status (``written``, ``failed`` or ``skipped``), output file names and problems; then the portfolio files."""
         by_project: dict[str, list[Problem]] = {}
         for p in self.report.problems:
             if p.project_id:
@@ -60,6 +68,15 @@ class RunResult:
             {"project_id": pid, "status": "skipped", "outputs": [], "problems": [p.to_dict() for p in problems]}
             for pid, problems in self.skipped.items()
         ]
+        projects += [
+            {
+                "project_id": pid,
+                "status": "failed",
+                "outputs": [_relative(p) for p in self.outputs_of(pid)],
+                "problems": [p.to_dict() for p in by_project.get(pid, [])],
+            }
+            for pid in self.failed
+        ]
         return {
             "ok": self.ok,
             "valid": self.report.valid,
@@ -68,6 +85,27 @@ class RunResult:
             "stale": [{"file": p.name, "code": code} for p, code in self.stale],
             "problems": [p.to_dict() for p in self.report.problems],
         }
+
+
+def failure(stage: str, error: BaseException, *, project: Project | None = None, file: str = "") -> Problem:
+    """The problem that stands for an exception caught at a run's isolation boundary: ``write-failed``
+    for a file the system refused (``OutputError``), ``internal-error`` for anything else, naming the
+    stage, the exception type and its text, located at the project's row when there is one. The
+    traceback goes to the ``planforge`` logger at debug level (``-vv``), never into the problem."""
+    log.debug("%s failed%s", stage, f" for {project.project_id}" if project else "", exc_info=error)
+    where: dict[str, Any] = {}
+    if project is not None:
+        where = {"project_id": project.project_id, "file": project.file, "sheet": "Projects", "row": project.row}
+    if isinstance(error, OutputError):
+        cause = error.__cause__
+        reason = cause.strerror if isinstance(cause, OSError) and cause.strerror else str(error)
+        return make_problem("write-failed", **{**where, "file": file or where.get("file", "")}, reason=reason)
+    reason = " ".join(str(error).split())
+    if len(reason) > 300:
+        reason = reason[:297] + "..."
+    return make_problem(
+        "internal-error", **where, stage=stage, error=type(error).__name__, reason=reason or "(no message)"
+    )
 
 
 def _relative(path: Path) -> str:

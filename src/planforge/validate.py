@@ -45,12 +45,14 @@ from .parse import (
     BadValue,
     Reading,
     accent_key,
+    clean_text,
     id_problem,
     is_placeholder,
     parse_text,
     parser_for,
     placeholder,
     show_invisible,
+    xml_unsafe,
 )
 from .report import Report
 from .traceability import check as traceability_check
@@ -358,6 +360,10 @@ class _Checker:
         width = len(cells)
         for j, (col, parse) in parsers.items():
             value = cells[j] if j < width else None
+            if type(value) is str and xml_unsafe(value):  # before any parser or writer sees it
+                reading = clean_text(value)
+                found.append(("text-cleaned", col, j, {"value": reading.value, **reading.params}))
+                value = reading.value or None
             if flags and (i, j) in flags:
                 flag = flags[(i, j)]
                 kind = "formula-no-value" if flag.kind == "formula" else "error-cell"
@@ -706,6 +712,10 @@ def _read_settings(checker: _Checker, raw: RawSheet | None) -> Settings:
                 "formula-no-value" if flag.kind == "formula" else "error-cell", **where, value=flag.value or None
             )
             continue
+        if type(value) is str and xml_unsafe(value):  # before any parser or writer sees it
+            reading = clean_text(value)
+            checker.add("text-cleaned", **where, value=reading.value, **reading.params)
+            value = reading.value or None
         if value is None or is_placeholder(value):
             continue
         try:

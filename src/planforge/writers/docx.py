@@ -37,6 +37,7 @@ from ..names import DOCUMENT_FILE, PLAN_FILE
 from ..plan_context import PlanContext
 from . import docx_styles, md_tokens
 from .options import WriteOptions
+from .text import Capped
 
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 TABLE_FONT_SIZE = Pt(9.5)
@@ -608,7 +609,7 @@ def _field(paragraph, instruction: str) -> None:
 def _properties(document, ctx: PlanContext, plan_date: date) -> None:
     """Properties from the firm and the plan, never from the tool that wrote them."""
     when = datetime(plan_date.year, plan_date.month, plan_date.day)
-    props = document.core_properties
+    props = Capped(document.core_properties)  # python-docx refuses properties over 255 characters
     props.title = f"Implementation Plan: {ctx.project.project_name}"
     props.subject = ctx.project.client_name
     props.author = author(ctx)
