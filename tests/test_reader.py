@@ -1,0 +1,204 @@
+"""The .xlsx reader parses sheet XML, never matches text, and refuses past the caps before calamine
+expands anything. Each hostile workbook is written part by part with zipfile, one kind per test."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pytest
+
+from conftest import PROJECT_HEADER, PROJECT_ROW, flat
+from planforge import intake
+from planforge.errors import UnreadableWorkbook
+from planforge.sheet_facts import Caps
+from planforge.validate import validate_files
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+        "</Types>"
+    ),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+        "</Relationships>"
+    ),
+    "xl/workbook.xml": (
+        f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN}" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<sheets><sheet name="Projects" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+        "</Relationships>"
+    ),
+}
+
+
+def _cell(ref: str, value: object) -> str:
+    if isinstance(value, str):
+        return f'<c r="{ref}" t="inlineStr"><is><t>{escape(value)}</t></is></c>'
+    return f'<c r="{ref}"><v>{value}</v></c>'
+
+
+def _row(n: int, values: list, replace: dict[str, str] | None = None) -> str:
+    cells = []
+    for j, value in enumerate(values):
+        ref = f"{chr(65 + j)}{n}"
+        cells.append((replace or {}).get(ref, _cell(ref, value)))
+    return f'<row r="{n}">' + "".join(cells) + "</row>"
+
+
+def xlsx(
+    tmp_path: Path,
+    *,
+    cells: dict[str, str] | None = None,
+    extra_rows: str = "",
+    shared: list[str] = (),
+    sheet: str | None = None,
+    name: str = "hostile.xlsx",
+) -> Path:
+    """A one-sheet workbook (Projects: header + one valid project); ``cells`` replace cells of row 2 by raw XML."""
+    if sheet is None:
+        rows = _row(1, PROJECT_HEADER) + _row(2, PROJECT_ROW, cells) + extra_rows
+        sheet = (
+            f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>{rows}</sheetData></worksheet>'
+        )
+    strings = "".join(f"<si><t>{escape(s)}</t></si>" for s in shared)
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for part, text in PARTS.items():
+            z.writestr(part, text)
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+        z.writestr("xl/sharedStrings.xml", f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN}">{strings}</sst>')
+    return path
+
+
+def test_the_builder_makes_a_valid_intake(tmp_path):
+    report = validate_files([xlsx(tmp_path)])
+    assert report.valid and len(report.portfolio.projects) == 1
+
+
+def test_inline_text_that_looks_like_a_formula_tag_is_text(tmp_path):
+    path = xlsx(tmp_path, cells={"B2": _cell("B2", "codes like X:f and Y:f <f> and <x:f >")})
+    report = validate_files([path])
+    assert flat(report, "error") == [] and report.portfolio.projects[0].project_name.startswith("codes like X:f")
+
+
+def test_single_quoted_formula_without_value(tmp_path):
+    report = validate_files([xlsx(tmp_path, cells={"F2": "<c r='F2'><f>1+1</f></c>"})])
+    assert flat(report, "error") == [("Projects", 2, "Confidence", "formula-no-value")]
+
+
+def test_error_cell_with_attributes_in_any_order(tmp_path):
+    report = validate_files([xlsx(tmp_path, cells={"F2": "<c t='e' s=\"0\" r='F2'><v>#REF!</v></c>"})])
+    assert flat(report, "error") == [("Projects", 2, "Confidence", "error-cell")]
+    assert "#REF!" in report.errors[0].message
+
+
+def test_namespaced_prefix_is_parsed(tmp_path):
+    rows = _row(1, PROJECT_HEADER).replace("<", "<x:").replace("<x:/", "</x:")
+    row2 = _row(2, PROJECT_ROW, {"F2": "<c r='F2'><f>1+1</f></c>"}).replace("<", "<x:").replace("<x:/", "</x:")
+    sheet = f'<x:worksheet xmlns:x="{MAIN}"><x:sheetData>{rows}{row2}</x:sheetData></x:worksheet>'
+    report = validate_files([xlsx(tmp_path, sheet=sheet)])
+    assert ("Projects", 2, "Confidence", "formula-no-value") in flat(report, "error")
+
+
+def test_cells_without_references_are_placed_after_the_previous_one(tmp_path):
+    row = '<row r="2">' + "".join(_cell(f"{chr(65 + j)}2", v) for j, v in enumerate(PROJECT_ROW[:5]))
+    row += "<c><f>1+1</f></c></row>"  # no r: column F, Confidence
+    report = validate_files(
+        [
+            xlsx(
+                tmp_path,
+                sheet=f'<worksheet xmlns="{MAIN}"><sheetData>{_row(1, PROJECT_HEADER)}{row}</sheetData></worksheet>',
+            )
+        ]
+    )
+    assert ("Projects", 2, "Confidence", "formula-no-value") in flat(report, "error")
+
+
+def test_hidden_row_in_single_quotes(tmp_path):
+    path = xlsx(
+        tmp_path,
+        sheet=f'<worksheet xmlns="{MAIN}"><sheetData>{_row(1, PROJECT_HEADER)}'
+        + _row(2, PROJECT_ROW).replace('<row r="2">', "<row hidden='true' r='2'>")
+        + "</sheetData></worksheet>",
+    )
+    assert ("Projects", 2, "", "hidden-row") in flat(validate_files([path]))
+
+
+@pytest.mark.parametrize(
+    "far",
+    [
+        '<row r="3"><c t="n" r="XFD1048576"><v>1</v></c></row>',
+        "<row spans='1:2' r='1048576'><c r='XFD1048576'><v>1</v></c></row>",
+        '<row spans="1:2" r="1048576"><c t="n"><v>1</v></c><c r="ZZZ1048576"/></row>',
+    ],
+)
+def test_far_cells_are_refused_before_calamine_allocates(tmp_path, far):
+    report = validate_files([xlsx(tmp_path, extra_rows=far)])
+    assert flat(report, "error") == [("Projects", None, "", "unsafe-file")]
+
+
+def test_missing_closing_tags_are_a_located_unreadable_file(tmp_path):
+    sheet = f'<worksheet xmlns="{MAIN}"><sheetData>{_row(1, PROJECT_HEADER)}<row r="2"><c r="A2"><f>1+1'
+    assert flat(validate_files([xlsx(tmp_path, sheet=sheet)])) == [("Projects", None, "", "unreadable-file")]
+
+
+def test_a_dtd_after_a_long_comment_is_still_refused(tmp_path):
+    sheet = (
+        '<?xml version="1.0"?><!--' + "x" * 10_000 + '--><!DOCTYPE w [<!ENTITY a "aaaa">]>'
+        f'<worksheet xmlns="{MAIN}"><sheetData>{_row(1, PROJECT_HEADER)}</sheetData></worksheet>'
+    )
+    problems = validate_files([xlsx(tmp_path, sheet=sheet)]).errors
+    assert [(p.code, "DTD" in p.message) for p in problems] == [("unsafe-file", True)]
+
+
+def test_shared_string_amplification_is_refused(tmp_path):
+    # the issue's reproduction: 50,000 cells pointing at one 32,767-character shared string (1.6 GB once expanded)
+    cells = "".join(f'<row r="{i}"><c r="B{i}" t="s"><v>0</v></c></row>' for i in range(3, 50_003))
+    report = validate_files([xlsx(tmp_path, extra_rows=cells, shared=["x" * 32_767])])
+    assert flat(report, "error") == [("Projects", None, "", "unsafe-file")]
+    assert "cell text" in report.errors[0].message
+
+
+def test_cell_text_cap_counts_shared_strings_per_cell(tmp_path):
+    cells = "".join(f'<row r="{i}"><c r="B{i}" t="s"><v>0</v></c></row>' for i in range(3, 13))
+    path = xlsx(tmp_path, extra_rows=cells, shared=["y" * 1000])
+    intake.read_workbook(path, caps=Caps(max_cell_text=11_000))  # 10 x 1,000 bytes plus the inline text fit
+    with pytest.raises(UnreadableWorkbook) as caught:
+        intake.read_workbook(path, caps=Caps(max_cell_text=9_000))
+    assert caught.value.problem.flat() == ("Projects", None, "", "unsafe-file")
+
+
+def test_cells_per_sheet_and_per_workbook_caps(tmp_path):
+    path = xlsx(tmp_path, extra_rows='<row r="100"><c r="G100"><v>1</v></c></row>')  # 100 rows x 7 columns
+    intake.read_workbook(path, caps=Caps(max_sheet_cells=700))
+    for caps in (Caps(max_sheet_cells=699), Caps(max_workbook_cells=699)):
+        with pytest.raises(UnreadableWorkbook) as caught:
+            intake.read_workbook(path, caps=caps)
+        assert caught.value.problem.flat() == ("Projects", None, "", "unsafe-file")
+
+
+def test_a_row_of_too_many_cells_is_refused_while_parsing(tmp_path):
+    row = '<row r="3">' + '<c r="A3"><v>1</v></c>' * 20_000 + "</row>"
+    assert flat(validate_files([xlsx(tmp_path, extra_rows=row)])) == [("Projects", None, "", "unsafe-file")]
+
+
+def test_a_refused_file_costs_only_that_file(tmp_path):
+    xlsx(tmp_path, name="good.xlsx")
+    xlsx(tmp_path, name="bad.xlsx", extra_rows='<row r="3"><c t="n" r="XFD1048576"><v>1</v></c></row>')
+    report = validate_files([tmp_path])
+    assert [(p.file, p.code) for p in report.errors] == [("bad.xlsx", "unsafe-file")]
+    assert len(report.portfolio.projects) == 1
