@@ -202,3 +202,17 @@ def test_a_refused_file_costs_only_that_file(tmp_path):
     report = validate_files([tmp_path])
     assert [(p.file, p.code) for p in report.errors] == [("bad.xlsx", "unsafe-file")]
     assert len(report.portfolio.projects) == 1
+
+
+def test_a_shared_value_split_by_markup_cannot_hide_its_index(tmp_path):
+    # "1" then a child element then "0": calamine would not read index 1; counting it as 1 or 10 would be a guess
+    cells = '<row r="3"><c r="B3" t="s"><v>1<x/>0</v></c></row>'
+    path = xlsx(tmp_path, extra_rows=cells, shared=["a", "b" * 1000])
+    assert flat(validate_files([path])) == [("Projects", None, "", "unreadable-file")]
+
+
+def test_text_after_a_shared_value_is_text_not_part_of_the_index(tmp_path):
+    cells = '<row r="3"><c r="B3" t="s"><v>1</v>0</c></row>'  # the index is 1 (1,000 bytes), never 10
+    path = xlsx(tmp_path, extra_rows=cells, shared=["a", "b" * 1000])
+    with pytest.raises(UnreadableWorkbook):
+        intake.read_workbook(path, caps=Caps(max_cell_text=900))

@@ -11,6 +11,7 @@ refused.
 
 from __future__ import annotations
 
+import gc
 import re
 import unicodedata
 import zipfile
@@ -94,6 +95,16 @@ def read_workbook(path: str | Path, caps: Caps | None = None) -> RawWorkbook:
     path = Path(path)
     caps = caps or Caps()
     _check_file(path)
+    collecting = gc.isenabled()
+    gc.disable()  # millions of short-lived containers and no cycles: the cyclic collector only costs time
+    try:
+        return _read(path, caps)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _read(path: Path, caps: Caps) -> RawWorkbook:
     try:
         facts = _facts(path, caps)
     except Refused as e:

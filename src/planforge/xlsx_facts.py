@@ -1,19 +1,20 @@
 """Facts about an .xlsx that calamine hides or would pay for too late, read by parsing its XML.
 
-Before calamine expands anything, the shared-string table and each schema sheet are streamed
-with lxml (no DTD, no entities, no network) in chunks of rows, so memory stays flat whatever
-the part's size. Per sheet this yields the used area (refused over the caps), the cell text
-after shared-string expansion (refused over the cap), formulas without a saved value, error
-cells and hidden rows. Elements are parsed, never matched as text: attribute order, quote
+Before calamine expands anything, the shared-string table (lxml) and each schema sheet (expat,
+the cheapest streaming parser: no element objects) are parsed with no DTD, no entities and no
+network, so memory stays flat whatever the part's size. Per sheet this yields the used area
+(refused over the caps), the cell text after shared-string expansion (refused over the cap),
+formulas without a saved value, error cells and hidden rows. Elements are parsed, never matched as text: attribute order, quote
 style and namespace prefixes do not matter, and a malformed part is an unreadable file.
 """
 
 from __future__ import annotations
 
+import pyexpat
 import zipfile
 from array import array
 from collections.abc import Callable, Iterator
-from itertools import repeat
+from itertools import filterfalse, repeat
 from typing import IO
 
 from lxml import etree
@@ -23,7 +24,7 @@ from .sheet_facts import CHUNK, Budget, Caps, CellFlag, Refused, SheetFacts, col
 _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _DIGITS = "0123456789"
-_ROWS_PER_CHUNK = 1024
+_ACCOUNT_EVERY = 16_384  # cells between two bulk accountings of area and text
 _MAX_ROW_CELLS = 16_384  # Excel's column count: a longer row is built, never read
 
 
@@ -114,94 +115,69 @@ def shared_string_sizes(zf: zipfile.ZipFile, names: set[str], caps: Caps) -> arr
     return sizes
 
 
-class _SheetScan:
-    """Running state of one sheet's scan: used area so far, text, flags, hidden rows."""
+def expat_parser() -> pyexpat.XMLParserType:
+    """A namespace-aware expat parser that refuses any DTD (so no entity is ever declared or expanded).
 
-    def __init__(self, name: str, ns: str, sizes: array, budget: Budget):
+    Element names arrive as ``"namespace-uri local-name"``, so prefixes never matter; character
+    data is buffered so a short value (a shared-string index) arrives in one piece."""
+    parser = pyexpat.ParserCreate(namespace_separator=" ")
+    parser.SetParamEntityParsing(pyexpat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.buffer_text = True
+    parser.buffer_size = 1 << 16
+    parser.StartDoctypeDeclHandler = _refuse_dtd
+    parser.EntityDeclHandler = _refuse_dtd
+    return parser
+
+
+def _refuse_dtd(*_: object) -> None:
+    raise Refused("unsafe-file", "a part declares a DTD or entities")
+
+
+class _Totals:
+    """What one sheet's scan has accounted for so far (the handlers keep the per-cell state)."""
+
+    def __init__(self, name: str, sizes: array, budget: Budget):
         self.name, self.sizes, self.budget = name, sizes, budget
-        p = f"{{{ns}}}" if ns else ""
-        self.tag_c, self.tag_v, self.tag_f, self.tag_is = p + "c", p + "v", p + "f", p + "is"
         self.max_row = 0  # 1-based extents of the used area
         self.max_col = 0
-        self.last_row = 0  # the row an r-less <row> follows
         self.flags: dict[tuple[int, int], CellFlag] = {}
         self.hidden: set[int] = set()
 
-    def chunk(self, rows: list[etree._Element]) -> None:
-        """Account for complete rows: positions, text, flags. One pass, a few lookups a cell."""
-        tag_c, tag_v, tag_is, sizes = self.tag_c, self.tag_v, self.tag_is, self.sizes
-        refs: list[str] = []
-        shared: list[str] = []
-        text = 0
-        for row in rows:
-            r = row.get("r")
-            try:
-                self.last_row = int(r) if r is not None else self.last_row + 1
-            except ValueError as e:
-                raise Refused("unreadable-file", f'sheet "{self.name}" has a row number {r!r} that is not valid') from e
-            if row.get("hidden") in ("1", "true"):
-                self.hidden.add(self.last_row - 1)
-            col = -1
-            previous: str | None = None
-            for cell in row.iterchildren(tag_c):
-                ref = cell.get("r")
-                if ref is None:  # placed after the previous cell, as readers place it
-                    col = self._ref(previous)[1] + 1 if previous is not None else col + 1
-                    ref = f"{column_letter(col)}{self.last_row}"
-                previous = ref
-                refs.append(ref)
-                kind = cell.get("t")
-                n = len(cell)
-                if n == 1:
-                    child = cell[0]
-                    if child.tag == tag_v:
-                        if kind == "s":
-                            shared.append(child.text or "")
-                            continue
-                        if kind != "e":
-                            text += len(child.text or "")
-                            continue
-                    elif child.tag == tag_is:
-                        text += len("".join(child.itertext()).encode("utf-8", "surrogatepass"))
-                        continue
-                elif n == 0 and kind != "e":
-                    continue
-                self._flag(cell, ref, kind)
-        self._extents(refs)
+    def account(self, refs: list[str], events: list[str], marks: list[int], tag_v: str, names: dict[str, str]) -> None:
+        """Account in bulk for a run of complete cells: the used area from their references, and
+        their text (every character-data piece, plus the shared string each ``t="s"`` value names).
+
+        ``events`` holds, in document order, each character-data piece and the name of each closing
+        tag (both appended by expat without a Python call); ``marks`` are the positions where the
+        value of a ``t="s"`` cell began. Such a value is exactly one piece followed by ``</v>``;
+        ``names`` are the names expat has interned (a closing tag's name is not text)."""
         try:
-            text += sum(map(sizes.__getitem__, map(int, shared)))
-        except (ValueError, IndexError) as e:
-            raise Refused(
-                "unreadable-file", f'sheet "{self.name}" points at a shared string that does not exist'
-            ) from e
+            rows = max(map(int, map(str.lstrip, refs, repeat(_UPPER))), default=0)
+        except ValueError as e:
+            raise Refused("unreadable-file", f'sheet "{self.name}" has a cell reference that is not valid') from e
+        for letters in set(map(str.rstrip, refs, repeat(_DIGITS))):
+            self.max_col = max(self.max_col, self.ref(letters + "1")[1] + 1)
+        self.max_row = max(self.max_row, rows)
+        self.budget.check_area(self.name, self.max_row, self.max_col)
+        text = len("".join(filterfalse(names.__contains__, events)).encode("utf-8", "surrogatepass"))
+        if marks:
+            values = [events[m] for m in marks]
+            closed = [events[m + 1] if m + 1 < len(events) else "" for m in marks]
+            digits = "".join(values)
+            if closed.count(tag_v) != len(marks) or not all(values) or not (digits.isascii() and digits.isdigit()):
+                raise Refused("unreadable-file", f'sheet "{self.name}" has a shared-string index that is not valid')
+            indices = list(map(int, values))
+            if max(indices) >= len(self.sizes):
+                raise Refused("unreadable-file", f'sheet "{self.name}" points at a shared string that does not exist')
+            text += sum(map(self.sizes.__getitem__, indices))
         self.budget.add_text(self.name, text)
 
-    def _flag(self, cell: etree._Element, ref: str, kind: str | None) -> None:
-        """A cell with a formula, an error, or several children: flag it if its value is missing or an error."""
-        value = cell.findtext(self.tag_v) or ""
-        if kind == "e":
-            self.flags[self._ref(ref)] = CellFlag("error", value or "#ERROR")
-        elif cell.find(self.tag_f) is not None and not value:  # a formula whose value was never saved
-            self.flags[self._ref(ref)] = CellFlag("formula")
-        elif kind == "s" and value:
-            self.budget.add_text(self.name, self._shared_size(value))
-        elif kind != "s":
-            self.budget.add_text(
-                self.name,
-                len(value) + len("".join(cell.find(self.tag_is).itertext()))
-                if cell.find(self.tag_is) is not None
-                else len(value),
-            )
+    def shared_size(self, index: str) -> int:
+        if not (index.isascii() and index.isdigit()) or int(index) >= len(self.sizes):
+            raise Refused("unreadable-file", f'sheet "{self.name}" points at a shared string that does not exist')
+        return self.sizes[int(index)]
 
-    def _shared_size(self, index: str) -> int:
-        try:
-            return self.sizes[int(index)]
-        except (ValueError, IndexError) as e:
-            raise Refused(
-                "unreadable-file", f'sheet "{self.name}" points at a shared string that does not exist'
-            ) from e
-
-    def _ref(self, ref: str | None) -> tuple[int, int]:
+    def ref(self, ref: str | None) -> tuple[int, int]:
         try:
             return parse_ref(ref or "")
         except ValueError as e:
@@ -209,62 +185,123 @@ class _SheetScan:
                 "unreadable-file", f'sheet "{self.name}" has a cell reference {ref!r} that is not valid'
             ) from e
 
-    def _extents(self, refs: list[str]) -> None:
-        """Grow the used area by these references (bulk: distinct column letters are few)."""
-        try:
-            rows = max(map(int, map(str.lstrip, refs, repeat(_UPPER))), default=0)
-        except ValueError as e:
-            raise Refused("unreadable-file", f'sheet "{self.name}" has a cell reference that is not valid') from e
-        for letters in set(map(str.rstrip, refs, repeat(_DIGITS))):
-            self.max_col = max(self.max_col, self._ref(letters + "1")[1] + 1)
-        self.max_row = max(self.max_row, rows, self.last_row)
-        self.budget.check_area(self.name, self.max_row, self.max_col)
-
 
 def scan_sheet(fh: IO[bytes], name: str, sizes: array, budget: Budget) -> SheetFacts:
-    """Stream one worksheet part; refuse it past a cap; return its flags and hidden rows."""
-    scan: _SheetScan | None = None
-    sheet_data: etree._Element | None = None
-    pending = 0
-    what = f'sheet "{name}"'
-    parser = pull_parser(events=("end",), tag="{*}row")
+    """Stream one worksheet part through expat; refuse it past a cap; return its flags and hidden rows.
+
+    The common cell costs one small Python call per opening tag: its reference and type are
+    noted. Its value's text and its closing tags are appended to one list by expat itself (a C
+    ``list.append``, no Python frame), and area and text are accounted in bulk every few thousand
+    cells. Only a cell that can be flagged (``t="e"``, or one holding an ``<f>``) switches the
+    parser to exact per-event handlers until the cell closes."""
+    totals = _Totals(name, sizes, budget)
+    parser = expat_parser()
+    refs: list[str] = []  # references of the cells since the last accounting
+    events: list[str] = []  # character-data pieces and closing-tag names since then, in order
+    marks: list[int] = []  # positions in ``events`` where a t="s" cell's value begins
+    add = events.append
+    tag_c = tag_v = tag_f = tag_row = ""
+    last_row = 0  # the row an r-less <row> follows
+    row_start = 0  # position in ``refs`` of the current row's first cell
+    row_before = 0  # cells of the current row accounted before ``row_start``
+    row_previous = ""  # the current row's last cell reference before ``row_start``
+    kind: str | None = None  # the current cell's t attribute
+    special: list = []  # a flaggable cell being read exactly: [ref, kind, in_value, value pieces, has_formula]
+
+    def root(qname: str, attrs: dict[str, str]) -> None:
+        nonlocal tag_c, tag_v, tag_f, tag_row
+        ns = qname.rpartition(" ")[0]
+        tag_v, tag_c, tag_row, tag_f = (f"{ns} {t}" if ns else t for t in ("v", "c", "row", "f"))
+        parser.StartElementHandler = start
+
+    def start(qname: str, attrs: dict[str, str]) -> None:
+        nonlocal kind, last_row, row_start, row_before, row_previous
+        if qname == tag_c:
+            if len(refs) >= _ACCOUNT_EVERY:
+                flush()
+            ref = attrs.get("r")
+            if ref is None:  # placed after the previous cell of its row, as readers place it
+                previous = refs[-1] if len(refs) > row_start else row_previous
+                col = totals.ref(previous)[1] + 1 if previous else 0
+                ref = f"{column_letter(col)}{last_row}"
+            refs.append(ref)
+            kind = attrs.get("t")
+            if kind == "e":
+                begin_exact(ref)
+        elif qname == tag_v:
+            if special:
+                special[2] = True
+            elif kind == "s":
+                marks.append(len(events))
+        elif qname == tag_row:
+            row_cells(len(refs) - row_start)
+            r = attrs.get("r")
+            try:
+                last_row = int(r) if r is not None else last_row + 1
+            except ValueError as e:
+                raise Refused("unreadable-file", f'sheet "{name}" has a row number {r!r} that is not valid') from e
+            totals.max_row = max(totals.max_row, last_row)
+            if attrs.get("hidden") in ("1", "true"):
+                totals.hidden.add(last_row - 1)
+            row_start = len(refs)
+            row_before = 0
+            row_previous = ""
+            kind = None
+        elif qname == tag_f and refs and not special:
+            begin_exact(refs[-1])
+            special[4] = True
+
+    def begin_exact(ref: str) -> None:
+        special[:] = [ref, kind, False, [], False]
+        parser.CharacterDataHandler = exact_text
+        parser.EndElementHandler = exact_end
+
+    def exact_text(data: str) -> None:
+        add(data)
+        if special and special[2]:
+            special[3].append(data)
+
+    def exact_end(qname: str) -> None:
+        if qname == tag_v and special:
+            special[2] = False
+        elif qname == tag_c:
+            ref, cell_kind, _, pieces, has_formula = special
+            value = "".join(pieces)
+            special.clear()
+            parser.CharacterDataHandler = parser.EndElementHandler = add
+            if cell_kind == "e":
+                totals.flags[totals.ref(ref)] = CellFlag("error", value or "#ERROR")
+            elif has_formula and not value:  # a formula whose value was never saved
+                totals.flags[totals.ref(ref)] = CellFlag("formula")
+            elif cell_kind == "s" and value:
+                budget.add_text(name, totals.shared_size(value))
+
+    def row_cells(count: int) -> None:
+        if row_before + count > _MAX_ROW_CELLS:
+            raise Refused("unsafe-file", f'sheet "{name}" has a row of more than {_MAX_ROW_CELLS:,} cells', name)
 
     def flush() -> None:
-        nonlocal pending
-        if sheet_data is None or scan is None or not pending:
-            return
-        scan.chunk(sheet_data[:pending])
-        del sheet_data[:pending]  # the tree never holds more than one chunk of rows
-        pending = 0
+        nonlocal row_start, row_before, row_previous
+        row_cells(len(refs) - row_start)
+        if len(refs) > row_start:
+            row_before += len(refs) - row_start
+            row_previous = refs[-1]
+        totals.account(refs, events, marks, tag_v, parser.intern)
+        refs.clear()
+        events.clear()
+        marks.clear()
+        row_start = 0
 
+    parser.StartElementHandler = root
+    parser.CharacterDataHandler = parser.EndElementHandler = add
     try:
-        while chunk := fh.read(CHUNK):
-            parser.feed(chunk)
-            for _, row in parser.read_events():
-                if sheet_data is None:
-                    parent = row.getparent()
-                    if parent is None or local(parent.tag) != "sheetData":
-                        continue
-                    sheet_data = parent
-                    ns = row.tag[1:].split("}", 1)[0] if row.tag.startswith("{") else ""
-                    scan = _SheetScan(name, ns, sizes, budget)
-                pending += 1
-            if pending >= _ROWS_PER_CHUNK:
-                flush()
-            if sheet_data is not None and len(sheet_data) > pending and len(sheet_data[-1]) > _MAX_ROW_CELLS:
-                raise Refused("unsafe-file", f'sheet "{name}" has a row of more than {_MAX_ROW_CELLS:,} cells', name)
-        parser.close()
-        for _ in parser.read_events():
-            pass
-    except etree.XMLSyntaxError as e:
-        raise Refused("unreadable-file", f"{what} is damaged ({str(e).splitlines()[0][:120]})", name) from e
-    if sheet_data is not None:
-        pending = len(sheet_data)
+        parser.ParseFile(fh)
+    except pyexpat.ExpatError as e:
+        raise Refused("unreadable-file", f'sheet "{name}" is damaged ({pyexpat.ErrorString(e.code)})', name) from e
+    if tag_c:
         flush()
-    if scan is None:
-        return SheetFacts()
-    budget.add_area(name, scan.max_row, scan.max_col)
-    return SheetFacts(flags=scan.flags, hidden_rows=frozenset(scan.hidden))
+    budget.add_area(name, totals.max_row, totals.max_col)
+    return SheetFacts(flags=totals.flags, hidden_rows=frozenset(totals.hidden))
 
 
 def scan_xlsx(zf: zipfile.ZipFile, wanted: Callable[[str], bool], caps: Caps) -> dict[str, SheetFacts]:
