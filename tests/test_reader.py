@@ -3,6 +3,8 @@ expands anything. Each hostile workbook is written part by part with zipfile, on
 
 from __future__ import annotations
 
+import shutil
+import sys
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -216,3 +218,146 @@ def test_text_after_a_shared_value_is_text_not_part_of_the_index(tmp_path):
     path = xlsx(tmp_path, extra_rows=cells, shared=["a", "b" * 1000])
     with pytest.raises(UnreadableWorkbook):
         intake.read_workbook(path, caps=Caps(max_cell_text=900))
+
+
+# ---- format parity: one workbook, the same problems whether LibreOffice saved it as .xlsx, .ods or .xls
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PARITY_FORMATS = ("xlsx", "ods", "xls")
+MESS = {"error-cell", "formula-no-value", "hidden-row", "hidden-sheet", "merged-cells"}
+EXPECTED_MESS = [
+    (("Projects", 3, "Confidence", "error-cell"), "#REF!"),
+    (("Projects", 4, "Kickoff Date", "error-cell"), "#N/A"),
+    (("Projects", 5, "Confidence", "error-cell"), "#DIV/0!"),
+    (("Projects", 6, "Confidence", "error-cell"), "#VALUE!"),
+    (("Projects", 7, "", "hidden-row"), None),
+    (("Projects", 7, "Project Name", "error-cell"), "#NAME?"),  # LibreOffice computed the formula openpyxl left bare
+    (("Risks", None, "", "merged-cells"), "A2:A3"),
+    (("Alerts", None, "", "hidden-sheet"), None),
+]
+
+
+def _problems(path: Path) -> list[tuple]:
+    return sorted(((p.flat(), p.value) for p in validate_files([path]).problems), key=repr)
+
+
+@pytest.mark.parametrize("fmt", PARITY_FORMATS)
+def test_each_format_reports_the_mess(fmt):
+    found = [item for item in _problems(FIXTURES / f"parity.{fmt}") if item[0][3] in MESS]
+    assert found == sorted(EXPECTED_MESS, key=repr)
+
+
+def test_every_format_gives_the_same_problems():
+    xlsx_, ods, xls = (_problems(FIXTURES / f"parity.{fmt}") for fmt in PARITY_FORMATS)
+    assert xlsx_ == ods == xls
+
+
+@pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")), reason="needs LibreOffice (soffice)")
+def test_fixtures_rebuilt_by_libreoffice_give_the_same_problems(tmp_path):
+    sys.path.insert(0, str(FIXTURES))
+    try:
+        import make_parity
+    finally:
+        sys.path.remove(str(FIXTURES))
+    make_parity.main(tmp_path)
+    for fmt in PARITY_FORMATS:
+        assert _problems(tmp_path / f"parity.{fmt}") == _problems(FIXTURES / f"parity.{fmt}")
+
+
+# ---- .ods specifics, each on a content.xml written in the test
+
+ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"'
+)
+
+
+def _ods_cell(value: object) -> str:
+    if isinstance(value, str):
+        return f'<table:table-cell office:value-type="string"><text:p>{escape(value)}</text:p></table:table-cell>'
+    return f'<table:table-cell office:value-type="float" office:value="{value}"><text:p>{value}</text:p></table:table-cell>'
+
+
+def ods(tmp_path: Path, row2: str | None = None, extra_rows: str = "") -> Path:
+    """A one-sheet .ods (Projects: header + one project); ``row2`` replaces row 2's XML."""
+    header = "<table:table-row>" + "".join(map(_ods_cell, PROJECT_HEADER)) + "</table:table-row>"
+    row2 = row2 or "<table:table-row>" + "".join(map(_ods_cell, PROJECT_ROW)) + "</table:table-row>"
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODS_NS}><office:body><office:spreadsheet>'
+        f'<table:table table:name="Projects">{header}{row2}{extra_rows}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    path = tmp_path / "intake.ods"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+            'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+            '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+            "</manifest:manifest>",
+        )
+        z.writestr("content.xml", content)
+    return path
+
+
+def _ods_row(cells: dict[int, str]) -> str:
+    return (
+        "<table:table-row>"
+        + "".join(cells.get(j, _ods_cell(v)) for j, v in enumerate(PROJECT_ROW))
+        + "</table:table-row>"
+    )
+
+
+def test_ods_builder_makes_a_valid_intake(tmp_path):
+    report = validate_files([ods(tmp_path)])
+    assert report.valid and len(report.portfolio.projects) == 1
+
+
+def test_ods_formula_without_a_value(tmp_path):
+    row = _ods_row({5: '<table:table-cell table:formula="of:=1+1"/>'})
+    assert flat(validate_files([ods(tmp_path, row)]), "error") == [("Projects", 2, "Confidence", "formula-no-value")]
+
+
+def test_ods_error_after_repeated_cells_is_placed_by_the_repeat(tmp_path):
+    row = (
+        "<table:table-row>"
+        + "".join(map(_ods_cell, PROJECT_ROW[:3]))
+        + '<table:table-cell table:number-columns-repeated="2"/>'  # D and E blank
+        + '<table:table-cell calcext:value-type="error" office:value-type="string"><text:p>#N/A</text:p></table:table-cell>'
+        + "</table:table-row>"
+    )
+    report = validate_files([ods(tmp_path, row)])
+    assert ("Projects", 2, "Confidence", "error-cell") in flat(report, "error")
+
+
+def test_ods_trailing_repeated_empty_rows_and_columns_are_normal(tmp_path):
+    tail = (
+        '<table:table-row table:number-rows-repeated="1048574">'
+        '<table:table-cell table:number-columns-repeated="16384"/></table:table-row>'
+    )
+    report = validate_files([ods(tmp_path, extra_rows=tail)])
+    assert report.valid
+
+
+def test_ods_repeated_content_over_the_cap_is_refused(tmp_path):
+    far = (
+        '<table:table-row table:number-rows-repeated="1000000">'
+        '<table:table-cell table:number-columns-repeated="700" office:value-type="float" office:value="1"/>'
+        "</table:table-row>"
+    )
+    assert flat(validate_files([ods(tmp_path, extra_rows=far)])) == [("Projects", None, "", "unsafe-file")]
+
+
+def test_ods_filtered_row_is_hidden(tmp_path):
+    row = _ods_row({}).replace("<table:table-row>", '<table:table-row table:visibility="filter">', 1)
+    assert ("Projects", 2, "", "hidden-row") in flat(validate_files([ods(tmp_path, row)]))
+
+
+def test_a_damaged_xls_is_a_located_unreadable_file(tmp_path):
+    bad = tmp_path / "damaged.xls"
+    bad.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    assert [p.code for p in validate_files([bad]).errors] == ["unreadable-file"]

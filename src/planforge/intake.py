@@ -23,7 +23,7 @@ from typing import Any
 import python_calamine
 from lxml import etree
 
-from . import xlsx_facts
+from . import ods_facts, xls_facts, xlsx_facts
 from .errors import UnreadableWorkbook, make_problem
 from .sheet_facts import Caps, CellFlag, Refused, SheetFacts, cell_ref, column_letter, declares_dtd
 
@@ -38,6 +38,7 @@ __all__ = [
     "read_workbook",
 ]
 
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0"  # the compound-file header of a legacy .xls
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -194,7 +195,7 @@ def _check_file(path: Path) -> None:
         head = fh.read(8)
     if not head:
         raise _unreadable(path, "unreadable-file", reason="the file is empty")
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
+    if head.startswith(OLE2_MAGIC):
         with path.open("rb") as fh:
             start = fh.read(1 << 20)
         if "EncryptedPackage".encode("utf-16-le") in start or "EncryptionInfo".encode("utf-16-le") in start:
@@ -209,8 +210,9 @@ def _check_file(path: Path) -> None:
 
 def _facts(path: Path, caps: Caps) -> dict[str, SheetFacts]:
     """Check the container against the caps, then read each format's facts for the schema sheets."""
-    if not zipfile.is_zipfile(path):
-        return {}  # legacy .xls: calamine's view only (format parity for .xls is not built yet)
+    with path.open("rb") as fh:
+        if fh.read(4) == OLE2_MAGIC:  # a legacy .xls (_check_file refused an encrypted one)
+            return xls_facts.scan_xls(path, _wanted, caps)
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as e:
@@ -220,7 +222,7 @@ def _facts(path: Path, caps: Caps) -> dict[str, SheetFacts]:
         if "xl/workbook.xml" in names:
             return xlsx_facts.scan_xlsx(zf, _wanted, caps)
         if "content.xml" in names:
-            return {}  # OpenDocument: zip caps only so far (format parity for .ods is not built yet)
+            return ods_facts.scan_ods(zf, _wanted, caps)
         if "EncryptedPackage" in names:
             raise Refused("encrypted-file", "")
         raise Refused("unreadable-file", "it is a zip file but not an Excel workbook")
