@@ -361,3 +361,8 @@ def test_a_damaged_xls_is_a_located_unreadable_file(tmp_path):
     bad = tmp_path / "damaged.xls"
     bad.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
     assert [p.code for p in validate_files([bad]).errors] == ["unreadable-file"]
+
+
+def test_an_empty_shared_cell_is_read_as_blank(tmp_path):
+    cells = '<row r="3"><c r="B3" t="s"/></row>'
+    assert validate_files([xlsx(tmp_path, extra_rows=cells, shared=["a"])]).valid
