@@ -15,6 +15,8 @@ import gc
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -25,6 +27,7 @@ from lxml import etree
 
 from . import ods_facts, xls_facts, xlsx_facts
 from .errors import UnreadableWorkbook, make_problem
+from .schema import SETTINGS_SHEET, SHEETS, normalise_header
 from .sheet_facts import Caps, CellFlag, Refused, SheetFacts, cell_ref, column_letter, declares_dtd
 
 __all__ = [
@@ -106,47 +109,81 @@ def read_workbook(path: str | Path, caps: Caps | None = None) -> RawWorkbook:
 
 
 def _read(path: Path, caps: Caps) -> RawWorkbook:
+    """Read the facts and the cells, overlapping them: as soon as a sheet passes the caps, calamine
+    (which releases the GIL) loads it on a second thread while the next sheet is scanned, and it is
+    normalised before the next load starts, so at most one calamine sheet is held at a time."""
+    book: Any = None
+    facts: dict[str, SheetFacts] = {}
+    built: dict[str, RawSheet] = {}
     try:
-        facts = _facts(path, caps)
-    except Refused as e:
-        raise _unreadable(path, e.code, reason=e.reason, sheet=e.sheet) from e
+        with ThreadPoolExecutor(max_workers=1) as loader:
+            pending: tuple[str, Future] | None = None
+            try:
+                for name, found in _facts(path, caps):
+                    facts[name] = found
+                    if book is None:
+                        book = _open(path)
+                    if pending:
+                        built[pending[0]] = _sheet(pending[0], pending[1].result(), facts[pending[0]], book)
+                    pending = (name, loader.submit(book.get_sheet_by_name, name))
+            except Refused as e:
+                raise _unreadable(path, e.code, reason=e.reason, sheet=e.sheet) from e
+            except Exception as e:  # calamine raises several unrelated types for corrupt files
+                raise _unreadable(path, "unreadable-file", reason=_reason(e)) from e
+            if book is None:
+                book = _open(path)
+            try:
+                if pending:
+                    built[pending[0]] = _sheet(pending[0], pending[1].result(), facts[pending[0]], book)
+                return RawWorkbook(path=path, sheets=_sheets(book, built, facts))
+            except Exception as e:
+                raise _unreadable(path, "unreadable-file", reason=_reason(e)) from e
+    finally:
+        if book is not None:
+            book.close()
+
+
+def _open(path: Path) -> Any:
     try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        return python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.PasswordError as e:
         raise _unreadable(path, "encrypted-file") from e
     except Exception as e:  # calamine raises several unrelated types for corrupt files
         raise _unreadable(path, "unreadable-file", reason=_reason(e)) from e
+
+
+def _sheets(book: Any, built: dict[str, RawSheet], facts: dict[str, SheetFacts]) -> dict[str, RawSheet]:
+    """Every worksheet in the workbook's order: the schema sheets read, the others by name only."""
     sheets: dict[str, RawSheet] = {}
-    try:
-        for meta in book.sheets_metadata:
-            if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
-                continue
-            if not _wanted(meta.name):
-                sheets[meta.name] = RawSheet(name=meta.name, rows=[])  # known by name only (for "did you mean")
-                continue
-            sheet = book.get_sheet_by_name(meta.name)
-            rows = _rows(sheet)
-            found = facts.get(meta.name, SheetFacts())
-            merged = found.merged
-            if merged is None:
-                merged = tuple(_range_ref(r) for r in (sheet.merged_cell_ranges or ()))
-            hidden = found.hidden
-            if hidden is None:
-                hidden = str(meta.visible) not in ("SheetVisibleEnum.Visible", "Visible")
-            del sheet  # calamine's copy of the sheet goes before the next one is read
-            sheets[meta.name] = RawSheet(
-                name=meta.name,
-                rows=_pad(rows, facts.get(meta.name)),
-                hidden=hidden,
-                flags=found.flags,
-                hidden_rows=found.hidden_rows,
-                merged=merged,
-            )
-    except Exception as e:
-        raise _unreadable(path, "unreadable-file", reason=_reason(e)) from e
-    finally:
-        book.close()
-    return RawWorkbook(path=path, sheets=sheets)
+    for meta in book.sheets_metadata:
+        if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
+            continue
+        if not _wanted(meta.name):
+            sheets[meta.name] = RawSheet(name=meta.name, rows=[])  # known by name only (for "did you mean")
+            continue
+        raw = built.get(meta.name)
+        if raw is None:
+            raw = _sheet(meta.name, book.get_sheet_by_name(meta.name), facts.get(meta.name, SheetFacts()), book)
+        if facts.get(meta.name, SheetFacts()).hidden is None:
+            raw.hidden = str(meta.visible) not in ("SheetVisibleEnum.Visible", "Visible")
+        sheets[meta.name] = raw
+    return sheets
+
+
+def _sheet(name: str, sheet: Any, found: SheetFacts, book: Any) -> RawSheet:
+    """One calamine sheet, normalised, with what the fact reader found beside its values."""
+    rows = _rows(sheet)
+    merged = found.merged
+    if merged is None:
+        merged = tuple(_range_ref(r) for r in (sheet.merged_cell_ranges or ()))
+    return RawSheet(
+        name=name,
+        rows=_pad(rows, found),
+        hidden=bool(found.hidden),
+        flags=found.flags,
+        hidden_rows=found.hidden_rows,
+        merged=merged,
+    )
 
 
 def _rows(sheet: Any) -> list[list[Any]]:
@@ -177,8 +214,6 @@ def _pad(rows: list[list[Any]], facts: SheetFacts | None) -> list[list[Any]]:
 
 def _wanted(sheet_name: str) -> bool:
     """Only the schema's sheets (and Settings) are loaded; an analyst's scratch sheets cost nothing."""
-    from .schema import SETTINGS_SHEET, SHEETS, normalise_header
-
     return normalise_header(sheet_name) in {normalise_header(s.name) for s in SHEETS} | {
         normalise_header(SETTINGS_SHEET)
     }
@@ -208,11 +243,13 @@ def _check_file(path: Path) -> None:
         )
 
 
-def _facts(path: Path, caps: Caps) -> dict[str, SheetFacts]:
-    """Check the container against the caps, then read each format's facts for the schema sheets."""
+def _facts(path: Path, caps: Caps) -> Iterator[tuple[str, SheetFacts]]:
+    """Check the container against the caps, then read each format's facts for the schema sheets,
+    yielding each sheet as soon as it has passed (an .xlsx sheet by sheet, the others at once)."""
     with path.open("rb") as fh:
         if fh.read(4) == OLE2_MAGIC:  # a legacy .xls (_check_file refused an encrypted one)
-            return xls_facts.scan_xls(path, _wanted, caps)
+            yield from xls_facts.scan_xls(path, _wanted, caps).items()
+            return
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as e:
@@ -220,12 +257,13 @@ def _facts(path: Path, caps: Caps) -> dict[str, SheetFacts]:
     with zf:
         names = _check_zip(zf, caps)
         if "xl/workbook.xml" in names:
-            return xlsx_facts.scan_xlsx(zf, _wanted, caps)
-        if "content.xml" in names:
-            return ods_facts.scan_ods(zf, _wanted, caps)
-        if "EncryptedPackage" in names:
+            yield from xlsx_facts.iter_xlsx(zf, _wanted, caps)
+        elif "content.xml" in names:
+            yield from ods_facts.scan_ods(zf, _wanted, caps).items()
+        elif "EncryptedPackage" in names:
             raise Refused("encrypted-file", "")
-        raise Refused("unreadable-file", "it is a zip file but not an Excel workbook")
+        else:
+            raise Refused("unreadable-file", "it is a zip file but not an Excel workbook")
 
 
 def _check_zip(zf: zipfile.ZipFile, caps: Caps) -> set[str]:

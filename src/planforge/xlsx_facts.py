@@ -306,20 +306,25 @@ def scan_sheet(fh: IO[bytes], name: str, sizes: array, budget: Budget) -> SheetF
 
 def scan_xlsx(zf: zipfile.ZipFile, wanted: Callable[[str], bool], caps: Caps) -> dict[str, SheetFacts]:
     """Facts for each wanted sheet, after the shared strings and every wanted sheet pass the caps."""
+    return dict(iter_xlsx(zf, wanted, caps))
+
+
+def iter_xlsx(zf: zipfile.ZipFile, wanted: Callable[[str], bool], caps: Caps) -> Iterator[tuple[str, SheetFacts]]:
+    """Each wanted sheet's facts as soon as it has passed the caps (the shared strings pass first;
+    the workbook-wide caps count the sheets passed so far)."""
     names = set(zf.namelist())
     parts = sheet_parts(zf, names, caps)
     sizes = shared_string_sizes(zf, names, caps)
     budget = Budget(caps)
-    facts: dict[str, SheetFacts] = {}
     for sheet_name, part in parts.items():
         if part not in names or not wanted(sheet_name):
             continue
         try:
             with open_capped(zf, part, caps) as fh:
-                facts[sheet_name] = scan_sheet(fh, sheet_name, sizes, budget)
+                found = scan_sheet(fh, sheet_name, sizes, budget)
         except Refused as e:
             e.sheet = e.sheet or sheet_name
             raise
         except (zipfile.BadZipFile, OSError, EOFError) as e:
             raise Refused("unreadable-file", f'sheet "{sheet_name}" is damaged', sheet_name) from e
-    return facts
+        yield sheet_name, found
