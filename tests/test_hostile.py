@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import zipfile
+from array import array
 from datetime import date
 from pathlib import Path
 
@@ -14,8 +16,11 @@ from click.testing import CliRunner
 
 from planforge import intake
 from planforge.cli import main
+from planforge.errors import UnreadableWorkbook
 from planforge.pipeline import generate
+from planforge.sheet_facts import Budget, Caps, Refused
 from planforge.validate import validate_files
+from planforge.xlsx_facts import open_capped, scan_sheet
 from support import PROJECT_HEADER, PROJECT_ROW, SAMPLE, flat
 
 DAY = date(2026, 1, 15)
@@ -81,15 +86,20 @@ def test_zip_bomb_is_refused_before_decompressing(tmp_path):
     assert "zip bomb" in problems[0].message
 
 
-def test_declared_size_cap(tmp_path, monkeypatch):
-    monkeypatch.setattr(intake, "MAX_UNCOMPRESSED_BYTES", 10_000)
-    assert [c for c, _ in codes_for(SAMPLE)] == ["unsafe-file"]
+def test_declared_size_cap(tmp_path):
+    with pytest.raises(UnreadableWorkbook) as caught:
+        intake.read_workbook(SAMPLE, caps=Caps(max_uncompressed_bytes=10_000))
+    assert caught.value.problem.code == "unsafe-file"
 
 
-def test_lying_headers_cannot_decompress_past_the_cap(monkeypatch):
-    monkeypatch.setattr(intake, "MAX_UNCOMPRESSED_BYTES", 1000)
-    with zipfile.ZipFile(SAMPLE) as zf, pytest.raises(ValueError):
-        intake._read_capped(zf, "xl/worksheets/sheet2.xml")
+def test_lying_headers_cannot_decompress_past_the_cap():
+    with (
+        zipfile.ZipFile(SAMPLE) as zf,
+        pytest.raises(Refused),
+        open_capped(zf, "xl/worksheets/sheet2.xml", Caps(max_uncompressed_bytes=1000)) as fh,
+    ):
+        while fh.read(1 << 16):
+            pass
 
 
 @pytest.mark.parametrize(
@@ -250,11 +260,22 @@ def _patched(book, tmp_path, replacements: dict[bytes, bytes]) -> Path:
 
 
 def test_control_characters_are_removed(book, tmp_path):
-    path = _patched(book, tmp_path, {b"NAME_HERE": b"Order_x0007_ sync_x001B_", b"CLIENT_HERE": b"Cli&#x9;ent\x01"})
+    path = _patched(book, tmp_path, {b"NAME_HERE": b"Order_x0007_ sync_x001B_", b"CLIENT_HERE": b"Cli&#x9;ent_x0001_"})
     report = validate_files([path])
     project = report.portfolio.projects[0]
     assert project.project_name == "Order sync"
     assert "\x01" not in project.client_name
+
+
+def test_a_raw_control_byte_costs_nothing_but_a_located_warning(book, tmp_path):
+    # XML 1.0 forbids U+0001 (Excel writes _x0001_), but programs write it raw: the file stays readable,
+    # the character is removed from the value and the cell says so
+    path = _patched(book, tmp_path, {b"CLIENT_HERE": b"Client\x01"})
+    report = validate_files([path])
+    assert [p.flat() for p in report.problems if p.code == "text-cleaned"] == [
+        ("Projects", 2, "Client Name", "text-cleaned")
+    ]
+    assert report.portfolio.projects[0].client_name == "Client"
 
 
 def test_text_over_excel_cell_limit(book, tmp_path):
@@ -345,8 +366,10 @@ def test_traceback_only_with_debug(tmp_path, monkeypatch):
     assert isinstance(debug.exception, RuntimeError)
 
 
-def test_unclosed_cells_are_scanned_in_linear_time():
-    # 20,000 formula cells with no closing tags: the old regex scan was quadratic here
+def test_unclosed_cells_are_an_unreadable_file_not_a_hang():
+    # 20,000 formula cells with no closing tags: the old regex scan was quadratic here; a parser stops at the end
     cells = b"".join(b'<c r="A%d"><f>1+1' % i for i in range(1, 20001))
-    flags = intake._flag_cells(b'<worksheet><sheetData><row r="1">' + cells + b"</row></sheetData></worksheet>")
-    assert len(flags) == 20000 and flags[(0, 0)].kind == "formula"
+    data = b'<worksheet><sheetData><row r="1">' + cells + b"</row></sheetData></worksheet>"
+    with pytest.raises(Refused) as caught:
+        scan_sheet(io.BytesIO(data), "Projects", array("I"), Budget(Caps()))
+    assert (caught.value.code, caught.value.sheet) == ("unreadable-file", "Projects")

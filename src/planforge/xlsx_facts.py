@@ -1,0 +1,349 @@
+"""Facts about an .xlsx that calamine hides or would pay for too late, read by parsing its XML.
+
+Before calamine expands anything, the shared-string table (lxml) and each schema sheet (expat,
+the cheapest streaming parser: no element objects) are parsed with no DTD, no entities and no
+network, so memory stays flat whatever the part's size. Per sheet this yields the used area
+(refused over the caps), the cell text after shared-string expansion (refused over the cap),
+formulas without a saved value, error cells and hidden rows. Elements are parsed, never matched as text: attribute order, quote
+style and namespace prefixes do not matter, and a malformed part is an unreadable file.
+"""
+
+from __future__ import annotations
+
+import pyexpat
+import zipfile
+from array import array
+from collections.abc import Callable, Iterator
+from itertools import filterfalse, repeat
+from typing import IO, cast
+
+from lxml import etree
+
+from .sheet_facts import CHUNK, Budget, Caps, CellFlag, Refused, SheetFacts, column_letter, parse_ref, pull_parser
+
+_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_DIGITS = "0123456789"
+_ACCOUNT_EVERY = 16_384  # cells between two bulk accountings of area and text
+_MAX_ROW_CELLS = 16_384  # Excel's column count: a longer row is built, never read
+
+
+def local(tag: object) -> str:
+    """``{ns}row`` -> ``row`` (comments and processing instructions have no string tag)."""
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def open_capped(zf: zipfile.ZipFile, part: str, caps: Caps) -> IO[bytes]:
+    """A part's decompressed stream that refuses to go past the size cap whatever its header claims."""
+    return cast(IO[bytes], _CappedReader(zf.open(part), caps.max_uncompressed_bytes, part))  # reads like a file
+
+
+#: Characters XML 1.0 forbids but spreadsheet programs write anyway: C0 controls other than tab, line
+#: feed and carriage return, and the non-characters U+FFFE and U+FFFF. The scan reads structure only,
+#: so each becomes a stand-in of the same length (a space, U+FFFD); the cell's value itself comes from
+#: the workbook reader and validation cleans it with a located warning (``parse.clean_text``), so
+#: one such character costs neither the file nor the project.
+_CONTROLS = bytes.maketrans(bytes(c for c in range(0x20) if c not in (9, 10, 13)), b" " * 29)
+_NON_CHARACTERS = ((b"\xef\xbf\xbe", b"\xef\xbf\xbd"), (b"\xef\xbf\xbf", b"\xef\xbf\xbd"))
+
+
+class _CappedReader:
+    def __init__(self, fh: IO[bytes], limit: int, part: str):
+        self.fh, self.left, self.part = fh, limit, part
+        self.held = b""  # the start of a non-character split across two reads
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.fh.read(n if n >= 0 else CHUNK)
+        self.left -= len(data)
+        if self.left < 0:
+            raise Refused("unsafe-file", f"part {self.part} decompresses past the cap")
+        data, self.held = self.held + data, b""
+        if data and (data.endswith(b"\xef") or data.endswith(b"\xef\xbf")):
+            cut = 1 if data.endswith(b"\xef") else 2
+            if len(data) > cut:  # at the end of the part there is nothing more to wait for
+                data, self.held = data[:-cut], data[-cut:]
+        data = data.translate(_CONTROLS)
+        for bad, good in _NON_CHARACTERS:
+            if bad in data:
+                data = data.replace(bad, good)
+        return data
+
+    def __enter__(self) -> _CappedReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.fh.close()
+
+
+def stream(fh: IO[bytes], what: str, *, events: tuple[str, ...], tag: object = None) -> Iterator[tuple]:
+    """(event, element) pairs of one part, fed in 64 KB chunks; a syntax error is a located refusal."""
+    parser = pull_parser(events=events, tag=tag)
+    try:
+        while chunk := fh.read(CHUNK):
+            parser.feed(chunk)
+            yield from parser.read_events()
+        parser.close()
+        yield from parser.read_events()
+    except etree.XMLSyntaxError as e:
+        raise Refused("unreadable-file", f"{what} is damaged ({str(e).splitlines()[0][:120]})") from e
+
+
+def sheet_parts(zf: zipfile.ZipFile, names: set[str], caps: Caps) -> dict[str, str]:
+    """Sheet name -> part path, from workbook.xml and its relationships."""
+    targets: dict[str, str] = {}
+    if "xl/_rels/workbook.xml.rels" in names:
+        with open_capped(zf, "xl/_rels/workbook.xml.rels", caps) as fh:
+            for _, el in stream(fh, "xl/_rels/workbook.xml.rels", events=("end",), tag="{*}Relationship"):
+                target = el.get("Target", "")
+                targets[el.get("Id", "")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+                el.clear()
+    parts: dict[str, str] = {}
+    with open_capped(zf, "xl/workbook.xml", caps) as fh:
+        for _, el in stream(fh, "its workbook.xml", events=("end",), tag="{*}sheet"):
+            rid = el.get(f"{{{_NS_REL}}}id")
+            if rid in targets:
+                parts[el.get("name", "")] = targets[rid]
+            el.clear()
+    return parts
+
+
+def shared_string_sizes(zf: zipfile.ZipFile, names: set[str], caps: Caps) -> array:
+    """UTF-8 size of each shared string, in table order (what every ``t="s"`` cell expands to)."""
+    sizes = array("I")
+    total = 0
+    for part in sorted(n for n in names if n.lower() == "xl/sharedstrings.xml"):
+        with open_capped(zf, part, caps) as fh:
+            for _, si in stream(fh, part, events=("end",), tag="{*}si"):
+                size = len("".join(si.itertext()).encode("utf-8", "surrogatepass"))
+                sizes.append(size)
+                total += size
+                si.clear()
+                if len(sizes) > caps.max_shared_strings:
+                    raise Refused(
+                        "unsafe-file", f"its shared-string table holds over {caps.max_shared_strings:,} entries"
+                    )
+                if total > caps.max_cell_text:
+                    raise Refused("unsafe-file", f"its shared strings hold over {caps.max_cell_text:,} bytes of text")
+                prev = si.getprevious()
+                while prev is not None:
+                    parent = prev.getparent()
+                    if parent is None:
+                        break
+                    parent.remove(prev)
+                    prev = si.getprevious()
+    return sizes
+
+
+def expat_parser() -> pyexpat.XMLParserType:
+    """A namespace-aware expat parser that refuses any DTD (so no entity is ever declared or expanded).
+
+    Element names arrive as ``"namespace-uri local-name"``, so prefixes never matter; character
+    data is buffered so a short value (a shared-string index) arrives in one piece."""
+    parser = pyexpat.ParserCreate(namespace_separator=" ")
+    parser.SetParamEntityParsing(pyexpat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.buffer_text = True
+    parser.buffer_size = 1 << 16
+    parser.StartDoctypeDeclHandler = _refuse_dtd
+    parser.EntityDeclHandler = _refuse_dtd
+    return parser
+
+
+def _refuse_dtd(*_: object) -> None:
+    raise Refused("unsafe-file", "a part declares a DTD or entities")
+
+
+class _Totals:
+    """What one sheet's scan has accounted for so far (the handlers keep the per-cell state)."""
+
+    def __init__(self, name: str, sizes: array, budget: Budget):
+        self.name, self.sizes, self.budget = name, sizes, budget
+        self.max_row = 0  # 1-based extents of the used area
+        self.max_col = 0
+        self.flags: dict[tuple[int, int], CellFlag] = {}
+        self.hidden: set[int] = set()
+
+    def account(self, refs: list[str], events: list[str], marks: list[int], tag_v: str, names: dict[str, str]) -> None:
+        """Account in bulk for a run of complete cells: the used area from their references, and
+        their text (every character-data piece, plus the shared string each ``t="s"`` value names).
+
+        ``events`` holds, in document order, each character-data piece and the name of each closing
+        tag (both appended by expat without a Python call); ``marks`` are the positions where the
+        value of a ``t="s"`` cell began. Such a value is exactly one piece followed by ``</v>``;
+        ``names`` are the names expat has interned (a closing tag's name is not text)."""
+        try:
+            rows = max(map(int, map(str.lstrip, refs, repeat(_UPPER))), default=0)
+        except ValueError as e:
+            raise Refused("unreadable-file", f'sheet "{self.name}" has a cell reference that is not valid') from e
+        for letters in set(map(str.rstrip, refs, repeat(_DIGITS))):
+            self.max_col = max(self.max_col, self.ref(letters + "1")[1] + 1)
+        self.max_row = max(self.max_row, rows)
+        self.budget.check_area(self.name, self.max_row, self.max_col)
+        text = len("".join(filterfalse(names.__contains__, events)).encode("utf-8", "surrogatepass"))
+        if marks:
+            values = [events[m] for m in marks]
+            closed = [events[m + 1] if m + 1 < len(events) else "" for m in marks]
+            digits = "".join(values)
+            if closed.count(tag_v) != len(marks) or not all(values) or not (digits.isascii() and digits.isdigit()):
+                raise Refused("unreadable-file", f'sheet "{self.name}" has a shared-string index that is not valid')
+            indices = list(map(int, values))
+            if max(indices) >= len(self.sizes):
+                raise Refused("unreadable-file", f'sheet "{self.name}" points at a shared string that does not exist')
+            text += sum(map(self.sizes.__getitem__, indices))
+        self.budget.add_text(self.name, text)
+
+    def shared_size(self, index: str) -> int:
+        if not (index.isascii() and index.isdigit()) or int(index) >= len(self.sizes):
+            raise Refused("unreadable-file", f'sheet "{self.name}" points at a shared string that does not exist')
+        return self.sizes[int(index)]
+
+    def ref(self, ref: str | None) -> tuple[int, int]:
+        try:
+            return parse_ref(ref or "")
+        except ValueError as e:
+            raise Refused(
+                "unreadable-file", f'sheet "{self.name}" has a cell reference {ref!r} that is not valid'
+            ) from e
+
+
+def scan_sheet(fh: IO[bytes], name: str, sizes: array, budget: Budget) -> SheetFacts:
+    """Stream one worksheet part through expat; refuse it past a cap; return its flags and hidden rows.
+
+    The common cell costs one small Python call per opening tag: its reference and type are
+    noted. Its value's text and its closing tags are appended to one list by expat itself (a C
+    ``list.append``, no Python frame), and area and text are accounted in bulk every few thousand
+    cells. Only a cell that can be flagged (``t="e"``, or one holding an ``<f>``) switches the
+    parser to exact per-event handlers until the cell closes."""
+    totals = _Totals(name, sizes, budget)
+    parser = expat_parser()
+    refs: list[str] = []  # references of the cells since the last accounting
+    events: list[str] = []  # character-data pieces and closing-tag names since then, in order
+    marks: list[int] = []  # positions in ``events`` where a t="s" cell's value begins
+    add = events.append
+    tag_c = tag_v = tag_f = tag_row = ""
+    last_row = 0  # the row an r-less <row> follows
+    row_start = 0  # position in ``refs`` of the current row's first cell
+    row_before = 0  # cells of the current row accounted before ``row_start``
+    row_previous = ""  # the current row's last cell reference before ``row_start``
+    kind: str | None = None  # the current cell's t attribute
+    special: list = []  # a flaggable cell being read exactly: [ref, kind, in_value, value pieces, has_formula]
+
+    def root(qname: str, attrs: dict[str, str]) -> None:
+        nonlocal tag_c, tag_v, tag_f, tag_row
+        ns = qname.rpartition(" ")[0]
+        tag_v, tag_c, tag_row, tag_f = (f"{ns} {t}" if ns else t for t in ("v", "c", "row", "f"))
+        parser.StartElementHandler = start
+
+    def start(qname: str, attrs: dict[str, str]) -> None:
+        nonlocal kind, last_row, row_start, row_before, row_previous
+        if qname == tag_c:
+            if len(refs) >= _ACCOUNT_EVERY:
+                flush()
+            ref = attrs.get("r")
+            if ref is None:  # placed after the previous cell of its row, as readers place it
+                previous = refs[-1] if len(refs) > row_start else row_previous
+                col = totals.ref(previous)[1] + 1 if previous else 0
+                ref = f"{column_letter(col)}{last_row}"
+            refs.append(ref)
+            kind = attrs.get("t")
+            if kind == "e":
+                begin_exact(ref)
+        elif qname == tag_v:
+            if special:
+                special[2] = True
+            elif kind == "s":
+                marks.append(len(events))
+        elif qname == tag_row:
+            row_cells(len(refs) - row_start)
+            r = attrs.get("r")
+            try:
+                last_row = int(r) if r is not None else last_row + 1
+            except ValueError as e:
+                raise Refused("unreadable-file", f'sheet "{name}" has a row number {r!r} that is not valid') from e
+            totals.max_row = max(totals.max_row, last_row)
+            if attrs.get("hidden") in ("1", "true"):
+                totals.hidden.add(last_row - 1)
+            row_start = len(refs)
+            row_before = 0
+            row_previous = ""
+            kind = None
+        elif qname == tag_f and refs and not special:
+            begin_exact(refs[-1])
+            special[4] = True
+
+    def begin_exact(ref: str) -> None:
+        special[:] = [ref, kind, False, [], False]
+        parser.CharacterDataHandler = exact_text
+        parser.EndElementHandler = exact_end
+
+    def exact_text(data: str) -> None:
+        add(data)
+        if special and special[2]:
+            special[3].append(data)
+
+    def exact_end(qname: str) -> None:
+        if qname == tag_v and special:
+            special[2] = False
+        elif qname == tag_c:
+            ref, cell_kind, _, pieces, has_formula = special
+            value = "".join(pieces)
+            special.clear()
+            parser.CharacterDataHandler = parser.EndElementHandler = add
+            if cell_kind == "e":
+                totals.flags[totals.ref(ref)] = CellFlag("error", value or "#ERROR")
+            elif has_formula and not value:  # a formula whose value was never saved
+                totals.flags[totals.ref(ref)] = CellFlag("formula")
+            elif cell_kind == "s" and value:
+                budget.add_text(name, totals.shared_size(value))
+
+    def row_cells(count: int) -> None:
+        if row_before + count > _MAX_ROW_CELLS:
+            raise Refused("unsafe-file", f'sheet "{name}" has a row of more than {_MAX_ROW_CELLS:,} cells', name)
+
+    def flush() -> None:
+        nonlocal row_start, row_before, row_previous
+        row_cells(len(refs) - row_start)
+        if len(refs) > row_start:
+            row_before += len(refs) - row_start
+            row_previous = refs[-1]
+        totals.account(refs, events, marks, tag_v, parser.intern)
+        refs.clear()
+        events.clear()
+        marks.clear()
+        row_start = 0
+
+    parser.StartElementHandler = root
+    parser.CharacterDataHandler = parser.EndElementHandler = add
+    try:
+        parser.ParseFile(fh)
+    except pyexpat.ExpatError as e:
+        raise Refused("unreadable-file", f'sheet "{name}" is damaged ({pyexpat.ErrorString(e.code)})', name) from e
+    if tag_c:
+        flush()
+    budget.add_area(name, totals.max_row, totals.max_col)
+    return SheetFacts(flags=totals.flags, hidden_rows=frozenset(totals.hidden))
+
+
+def scan_xlsx(zf: zipfile.ZipFile, wanted: Callable[[str], bool], caps: Caps) -> dict[str, SheetFacts]:
+    """Facts for each wanted sheet, after the shared strings and every wanted sheet pass the caps."""
+    return dict(iter_xlsx(zf, wanted, caps))
+
+
+def iter_xlsx(zf: zipfile.ZipFile, wanted: Callable[[str], bool], caps: Caps) -> Iterator[tuple[str, SheetFacts]]:
+    """Each wanted sheet's facts as soon as it has passed the caps (the shared strings pass first;
+    the workbook-wide caps count the sheets passed so far)."""
+    names = set(zf.namelist())
+    parts = sheet_parts(zf, names, caps)
+    sizes = shared_string_sizes(zf, names, caps)
+    budget = Budget(caps)
+    for sheet_name, part in parts.items():
+        if part not in names or not wanted(sheet_name):
+            continue
+        try:
+            with open_capped(zf, part, caps) as fh:
+                found = scan_sheet(fh, sheet_name, sizes, budget)
+        except Refused as e:
+            e.sheet = e.sheet or sheet_name
+            raise
+        except (zipfile.BadZipFile, OSError, EOFError) as e:
+            raise Refused("unreadable-file", f'sheet "{sheet_name}" is damaged', sheet_name) from e
+        yield sheet_name, found
