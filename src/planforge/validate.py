@@ -248,10 +248,8 @@ class _Checker:
         the cell's value and type, so it is memoised; ID columns share one memo across the file's sheets."""
         parse = parser_for(col.kind, col.choices, col.rules())
         plain_text = parse is parse_text
-        if col.kind == "id":
-            memo, size = self._id_memo, _ID_MEMO_SIZE
-        else:
-            memo, size = (None if plain_text else {}), _MEMO_SIZE
+        memo: dict[Any, Any] | None = self._id_memo if col.kind == "id" else None if plain_text else {}
+        size = _ID_MEMO_SIZE if col.kind == "id" else _MEMO_SIZE
         return (j, col, col.key, col.required, plain_text, parse, memo, size, col.plausible)
 
     def add(self, code: str, **params: Any) -> Problem:
