@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import subprocess
+import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -74,6 +76,35 @@ def test_typed_values_that_print_alike_still_differ():
     assert digest(date(2026, 2, 2)) != digest("2026-02-02")
     assert digest(("a", "b")) == digest(["a", "b"])
     assert digest({"b": 1, "a": 2}) == digest({"a": 2, "b": 1})
+
+
+def test_no_text_can_forge_a_boundary():
+    assert digest(["ab", "c"]) != digest(["a", "bc"])
+    assert digest("s1:a", "b") != digest("s1:a" + "s1:b")
+    assert digest(Risk(row=2, risk="a", likelihood="Low", impact="High")) != digest(
+        Risk(row=2, risk="a", likelihood="High", impact="Low")
+    )
+
+
+def test_digests_do_not_depend_on_the_process():
+    script = (
+        "from datetime import date; from planforge.validate import validate_files; "
+        "from planforge.manifest import Manifest, RunInputs, digest; "
+        f"pf = validate_files([{str(SAMPLE)!r}]).portfolio; "
+        "plan = Manifest().plan(pf.projects, RunInputs(plan_date=date(2026, 1, 15)), pf.settings_for); "
+        "print(sorted(plan.digests.items()), digest({'x', 'y', 'z'}), digest({'k': 1, 'j': 2}))"
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(runs) == 1 and len(next(iter(runs))) > 9 * 64
 
 
 def test_an_unknown_type_is_refused_not_stringified():

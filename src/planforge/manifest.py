@@ -24,10 +24,12 @@ problems (review material lists them, and some, like spelling variants, depend o
 run-wide ``RunInputs``: template files' contents (packaged and firm folder), the formats and documents
 asked for, the plan date, extra inputs such as a reference DOCX, and the planforge version.
 
-The canonical serialisation is JSON with sorted keys and typed tags for what JSON cannot tell apart
-(``Decimal`` vs float, dates vs text, tuples are lists), so equal models give equal digests across runs
-and machines, and any change to any value gives another. The manifest itself is written with sorted
-keys and fixed separators: the same run gives the same bytes.
+The canonical serialisation (``canonical``) is typed, length-prefixed text: ``Decimal`` is not float,
+a date is not its ISO text, and no cell text can forge a boundary, so equal models give equal
+digests across runs and machines, and any change to any value gives another. It costs about 0.1 ms
+a project (10,000 projects: ~1 s of one core); settings and run inputs are hashed once per workbook.
+The manifest itself is JSON written with sorted keys and fixed indentation: the same run gives the
+same bytes.
 
 Checking for hand edits reads every recorded file once (SHA-256, about 1 GB/s; a size that differs
 needs no hashing). No modification times are stored: they would make the manifest differ between
@@ -39,12 +41,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
-from pathlib import Path, PurePosixPath
+from functools import lru_cache
+from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
 from ._version import __version__
@@ -59,45 +63,93 @@ MANIFEST_FORMAT = 1
 # ---------------------------------------------------------------------------------------------- digests
 
 
-def canonical(value: Any) -> Any:
-    """``value`` as plain JSON data, the same for equal values on every run and machine.
+def canonical(value: Any) -> str:
+    """``value`` as canonical text: the same for equal values on every run and machine, different for
+    any difference, typed where printing would blur it (``Decimal('18000')`` is not ``18000.00``, nor
+    the float ``18000.0``, nor the text ``"18000"``; a date is not its ISO text).
 
-    Dataclasses become objects tagged with their class name; ``Decimal``, dates, times and durations
-    are tagged strings; tuples, lists and sets become lists (sets sorted); mappings get string keys.
-    Anything else is a programming error (``TypeError``), never silently stringified."""
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float):
-        return {"$float": repr(value)}  # repr round-trips; JSON would also accept it, NaN included
-    if isinstance(value, Decimal):
-        return {"$decimal": str(value)}  # 18000 and 18000.00 print differently, so they differ here too
-    if isinstance(value, datetime):
-        return {"$datetime": value.isoformat()}
-    if isinstance(value, date):
-        return {"$date": value.isoformat()}
-    if isinstance(value, time):
-        return {"$time": value.isoformat()}
-    if isinstance(value, timedelta):
-        return {"$timedelta": [value.days, value.seconds, value.microseconds]}
-    if isinstance(value, Enum):
-        return {"$enum": f"{type(value).__name__}.{value.name}"}
-    if isinstance(value, Path):
-        return {"$path": value.as_posix()}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        return {"$type": type(value).__name__, **fields}
-    if isinstance(value, Mapping):
-        return {"$map": sorted(([canonical(k), canonical(v)] for k, v in value.items()), key=_dumps)}
-    if isinstance(value, (list, tuple)):
-        return [canonical(v) for v in value]
-    if isinstance(value, (set, frozenset)):
-        return {"$set": sorted((canonical(v) for v in value), key=_dumps)}
-    raise TypeError(f"cannot serialise a {type(value).__name__} for the run manifest")
+    Each value is a type letter and its text; text and containers carry their length, so no content
+    can forge a boundary. Dataclasses are their class name and every field by name; mappings are
+    sorted by their keys' canonical text. Anything else is a programming error (``TypeError``),
+    never silently stringified."""
+    out: list[str] = []
+    _encode(value, out)
+    return "".join(out)
+
+
+def _encode(value: Any, out: list[str]) -> None:
+    kind = type(value)
+    if kind is str:
+        out.append(f"s{len(value)}:")
+        out.append(value)
+    elif value is None:
+        out.append("N")
+    elif kind is bool:
+        out.append("T" if value else "F")
+    elif kind is int:
+        out.append(f"i{value};")
+    elif kind is float:
+        out.append(f"f{value!r};")
+    elif kind is Decimal:
+        out.append(f"d{value};")
+    elif kind is date:
+        out.append(f"D{value.isoformat()};")
+    elif kind is datetime:
+        out.append(f"W{value.isoformat()};")
+    elif kind is time:
+        out.append(f"H{value.isoformat()};")
+    elif kind is timedelta:
+        out.append(f"P{value.days},{value.seconds},{value.microseconds};")
+    elif kind is list or kind is tuple:
+        out.append(f"L{len(value)}[")
+        for item in value:
+            _encode(item, out)
+        out.append("]")
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        header, fields_of = _dataclass_codec(kind)
+        out.append(header)  # the class and its field names, once: then each field's value in order
+        for item in fields_of(value):
+            if item is None:  # most optional fields: no call
+                out.append("N")
+            elif type(item) is str:
+                out.append(f"s{len(item)}:{item}")
+            elif type(item) is int:  # every record's row
+                out.append(f"i{item};")
+            else:
+                _encode(item, out)
+        out.append("}")
+    elif isinstance(value, Mapping):
+        items = sorted((canonical(k), canonical(v)) for k, v in value.items())
+        out.append(f"M{len(items)}{{")
+        out.extend(k + v for k, v in items)
+        out.append("}")
+    elif isinstance(value, (set, frozenset)):
+        members = sorted(canonical(v) for v in value)
+        out.append(f"S{len(members)}{{")
+        out.extend(members)
+        out.append("}")
+    elif isinstance(value, Enum):
+        out.append(f"E{type(value).__name__}.{value.name};")
+    elif isinstance(value, PurePath):
+        _encode(value.as_posix(), out)
+    elif isinstance(value, (str, int, float, list, tuple)):  # subclasses: as their base type
+        base = next(b for b in (bool, int, float, str, list, tuple) if isinstance(value, b))
+        _encode(base(value), out)
+    else:
+        raise TypeError(f"cannot serialise a {kind.__name__} for the run manifest")
+
+
+@lru_cache(maxsize=256)
+def _dataclass_codec(cls: type) -> tuple[str, Callable[[Any], tuple[Any, ...]]]:
+    """A dataclass's header (class name, field names) and a getter of all its fields as one tuple."""
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    getter = operator.attrgetter(*names) if len(names) > 1 else (lambda v: tuple(getattr(v, n) for n in names))
+    return f"O{len(names)}:{cls.__name__}({','.join(names)}){{", getter
 
 
 def digest(*values: Any) -> str:
-    """SHA-256 (hex) of the canonical serialisation of ``values``."""
-    return hashlib.sha256(_dumps([canonical(v) for v in values]).encode("utf-8")).hexdigest()
+    """SHA-256 (hex) of the canonical text of ``values``."""
+    return hashlib.sha256(canonical(values).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def file_digest(path: Path) -> str:
@@ -147,10 +199,19 @@ class RunInputs:
         return digest(self)
 
 
-def project_digest(project: Project, settings: Settings, inputs: RunInputs, problems: Iterable[Any] = ()) -> str:
+def context_digest(settings: Settings, inputs: RunInputs) -> str:
+    """The digest of what projects sharing ``settings`` have in common (computed once per Settings)."""
+    return digest(settings, inputs)
+
+
+def project_digest(
+    project: Project, settings: Settings, inputs: RunInputs, problems: Iterable[Any] = (), *, context: str = ""
+) -> str:
     """The digest of everything one project's files are made from (see the module docstring).
-    ``problems`` are the project's own problems (review material lists them), in report order."""
-    return digest(project, settings, list(problems), inputs)
+    ``problems`` are the project's own problems (review material lists them), in report order.
+    ``context`` is ``context_digest(settings, inputs)`` when already known (it is the same for
+    every project of a workbook)."""
+    return digest(project, list(problems), context or context_digest(settings, inputs))
 
 
 def portfolio_digest(project_digests: Mapping[str, str], inputs: RunInputs, problems: Iterable[Any] = ()) -> str:
@@ -229,10 +290,15 @@ class Manifest:
         its own problems. ``portfolio`` is this run's ``portfolio_digest`` (None: the shared files
         count as changed whenever any project changed or was removed). With ``out_dir``, a project
         whose recorded file is missing counts as changed. ``force`` makes every project changed."""
-        digests = {
-            p.project_id: project_digest(p, settings_for(p), inputs, problems_for(p) if problems_for else ())
-            for p in projects
-        }
+        contexts: dict[Settings, str] = {}
+        digests = {}
+        for p in projects:
+            settings = settings_for(p)
+            context = contexts.get(settings)
+            if context is None:
+                context = contexts[settings] = context_digest(settings, inputs)
+            problems = problems_for(p) if problems_for else ()
+            digests[p.project_id] = project_digest(p, settings, inputs, problems, context=context)
         return self.plan_digests(digests, portfolio=portfolio, out_dir=out_dir, force=force)
 
     def plan_digests(
