@@ -135,6 +135,13 @@ def test_every_validated_model_of_the_sample_serialises_the_same_twice():
     assert one == two and len(set(one)) == len(first.projects) == 9
 
 
+def test_problems_serialise_with_their_severity():
+    problems = validate_files([SAMPLE]).problems
+    assert problems and digest(problems) == digest(validate_files([SAMPLE]).problems)
+    assert digest(problems) != digest([dataclasses.replace(problems[0], cell="Z99"), *problems[1:]])
+    assert digest([dataclasses.replace(problems[0], severity="error")]) != digest(problems[:1])
+
+
 def test_tree_digest_follows_file_contents_and_names(tmp_path):
     packaged, firm = tmp_path / "templates", tmp_path / "firm"
     packaged.mkdir()

@@ -78,7 +78,7 @@ def canonical(value: Any) -> str:
 
 
 def _encode(value: Any, out: list[str]) -> None:
-    kind = type(value)
+    kind: Any = type(value)
     if kind is str:
         out.append(f"s{len(value)}:")
         out.append(value)
@@ -132,9 +132,14 @@ def _encode(value: Any, out: list[str]) -> None:
         out.append(f"E{type(value).__name__}.{value.name};")
     elif isinstance(value, PurePath):
         _encode(value.as_posix(), out)
-    elif isinstance(value, (str, int, float, list, tuple)):  # subclasses: as their base type
-        base = next(b for b in (bool, int, float, str, list, tuple) if isinstance(value, b))
-        _encode(base(value), out)
+    elif isinstance(value, str):  # subclasses: as their base type
+        _encode(str(value), out)
+    elif isinstance(value, int):
+        _encode(int(value), out)
+    elif isinstance(value, float):
+        _encode(float(value), out)
+    elif isinstance(value, (list, tuple)):
+        _encode(list(value), out)
     else:
         raise TypeError(f"cannot serialise a {kind.__name__} for the run manifest")
 
