@@ -248,6 +248,10 @@ def test_updated_keeps_unchanged_entries_replaces_changed_and_drops_removed_or_s
     assert after.projects["P-2"] == ProjectEntry(plan.digests["P-2"], new)
     assert set(after.projects) == {"P-1", "P-2"}
     assert after.shared == first.shared and after.portfolio == first.portfolio
+    only = first.plan([_project("P-2", client_name="New")], INPUTS, _settings)  # a run limited to P-2
+    kept = first.updated(only, {"P-2": new}, keep_removed=True)
+    assert kept.projects["P-1"] == first.projects["P-1"] and kept.projects["P-3"] == first.projects["P-3"]
+    assert set(first.updated(only, {"P-2": new}).projects) == {"P-2"}
 
 
 def test_the_manifest_round_trips_and_is_written_deterministically(tmp_path):

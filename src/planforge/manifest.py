@@ -339,12 +339,16 @@ class Manifest:
         *,
         portfolio: str = "",
         shared: Mapping[str, Output] | None = None,
+        keep_removed: bool = False,
     ) -> Manifest:
         """The manifest after a run that followed ``plan``: unchanged projects keep their entries,
         changed ones get ``written[pid]`` (relative path -> Output; a changed project that wrote
         nothing, e.g. skipped for errors, is dropped), removed ones are dropped. ``shared`` replaces
-        the shared files when given (the run rewrote them), else they are kept."""
+        the shared files when given (the run rewrote them), else they are kept. ``keep_removed``
+        keeps the entries of projects this run did not look at (a run limited to some projects)."""
         projects: dict[str, ProjectEntry] = {}
+        if keep_removed:
+            projects.update((pid, self.projects[pid]) for pid in plan.removed if pid in self.projects)
         for pid, d in plan.digests.items():
             if pid in plan.unchanged and pid in self.projects:
                 projects[pid] = self.projects[pid]
