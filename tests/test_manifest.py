@@ -237,6 +237,11 @@ def test_a_hand_edit_is_found_by_its_bytes_even_at_the_same_size(tmp_path):
     (tmp_path / "portfolio-summary.xlsx").write_bytes(b"xlsx, annotated")
     (tmp_path / "review" / "P-2-review.md").unlink()  # missing is not edited
     assert edited_by_hand(tmp_path) == [tmp_path / "P-1-implementation-plan.md", tmp_path / "portfolio-summary.xlsx"]
+    # only what a rerun would overwrite: the changed projects' files, and the shared ones when they change
+    assert edited_by_hand(tmp_path, projects=["P-2"], shared=False) == []
+    assert edited_by_hand(tmp_path, projects=["P-1"], shared=False) == [tmp_path / "P-1-implementation-plan.md"]
+    assert edited_by_hand(tmp_path, projects=[], shared=True) == [tmp_path / "portfolio-summary.xlsx"]
+    assert edited_by_hand(tmp_path, shared=False) == [tmp_path / "P-1-implementation-plan.md"]
 
 
 def test_updated_keeps_unchanged_entries_replaces_changed_and_drops_removed_or_skipped(tmp_path):

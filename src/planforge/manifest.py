@@ -361,10 +361,11 @@ class Manifest:
             version=__version__,
         )
 
-    def files(self) -> dict[str, Output]:
-        """Every recorded file, relative path -> Output."""
+    def files(self, *, shared: bool = True) -> dict[str, Output]:
+        """Every recorded file (without the shared ones when ``shared`` is false), relative path -> Output."""
         found = {rel: out for entry in self.projects.values() for rel, out in entry.outputs.items()}
-        found.update(self.shared)
+        if shared:
+            found.update(self.shared)
         return found
 
     def to_json(self) -> bytes:
@@ -420,17 +421,34 @@ def write_manifest(out_dir: Path, manifest: Manifest) -> Path:
     return target
 
 
-def edited_by_hand(out_dir: Path, manifest: Manifest | None = None) -> list[Path]:
+def edited_by_hand(
+    out_dir: Path,
+    manifest: Manifest | None = None,
+    *,
+    projects: Iterable[str] | None = None,
+    shared: bool = True,
+) -> list[Path]:
     """Recorded files whose bytes are no longer those the manifest says were written (edited since),
     sorted. A rerun never overwrites these silently: it reports them and keeps them unless forced.
     Missing files are not edits (``Manifest.plan`` redoes their project). ``manifest`` defaults to
-    the one in ``out_dir``; without one, nothing can be told edited."""
+    the one in ``out_dir``; without one, nothing can be told edited.
+
+    Only the files a run is about to overwrite need checking: pass ``projects`` (the plan's changed
+    IDs) and ``shared`` (``portfolio_changed``), and a rerun with nothing changed reads no file at all.
+    The default checks every recorded file (a forced run, or a report of the whole folder)."""
     out_dir = Path(out_dir)
     manifest = manifest if manifest is not None else load_manifest(out_dir)
     if manifest is None:
         return []
+    if projects is None:
+        recorded_files = manifest.files() if shared else manifest.files(shared=False)
+    else:
+        entries = [manifest.projects[pid] for pid in projects if pid in manifest.projects]
+        recorded_files = {rel: out for entry in entries for rel, out in entry.outputs.items()}
+        if shared:
+            recorded_files.update(manifest.shared)
     edited = []
-    for rel, recorded in sorted(manifest.files().items()):
+    for rel, recorded in sorted(recorded_files.items()):
         path = out_dir / rel
         try:
             if not path.is_file():
