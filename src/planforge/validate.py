@@ -241,14 +241,16 @@ class _Checker:
     def __init__(self, file: str):
         self.file = file
         self.problems: list[Problem] = []
-        self._id_memo: dict[Any, Any] = {}
+        #: parser -> its memo: columns that share a parser (every sheet's Project ID) share what it read
+        self._memos: dict[Callable[[Any], Any], dict[Any, Any]] = {}
 
     def _reader(self, j: int, col: schema.Column) -> _Reader:
         """How column ``col`` at index ``j`` is read. Every parser but plain text is a pure function of
-        the cell's value and type, so it is memoised; ID columns share one memo across the file's sheets."""
+        the cell's value and type, so it is memoised; columns with the same parser (the Project ID of
+        every sheet, names) share one memo across the file's sheets."""
         parse = parser_for(col.kind, col.choices, col.rules())
         plain_text = parse is parse_text
-        memo: dict[Any, Any] | None = self._id_memo if col.kind == "id" else None if plain_text else {}
+        memo = None if plain_text else self._memos.setdefault(parse, {})
         size = _ID_MEMO_SIZE if col.kind == "id" else _MEMO_SIZE
         return (j, col, col.key, col.required, plain_text, parse, memo, size, col.plausible)
 
@@ -434,7 +436,7 @@ class _Checker:
 #: dates repeat across thousands of rows. Only hashable cell types are remembered; failures never are.
 _MEMO_TYPES = frozenset({str, int, float, bool, date})
 _MEMO_SIZE = 4096
-#: Project IDs repeat on every child sheet: one memo for all of a file's ID columns, as large as the file.
+#: Project IDs repeat on every child sheet (their columns share one parser, so one memo): it may hold every ID.
 _ID_MEMO_SIZE = 1 << 20
 _MISS = object()
 
