@@ -2,10 +2,13 @@
 
     python bench/make_intake.py --projects 1000 --out /tmp/intake-1000.xlsx
     python bench/make_intake.py --projects 1000 --fill-sheet "Pain Points" --out /tmp/intake-maxrows.xlsx
+    python bench/make_intake.py --projects 1000 --edit-percent 1 --out /tmp/intake-1000-edited.xlsx
 
 Per project, like the sample: about 3 pain points, 3 objectives, 3 workflows, 2 systems, 4 risks,
 3 alerts, 6 team members (drawn from a firm of ~N/8 people, so loads overlap), 4 test scenarios,
 3 open items, 2 success criteria and 4 deployment steps. Seeded: the same N gives the same file.
+``--edit-percent P`` makes the same workbook with P% of the projects edited (one Projects cell and
+one Risks cell each), for timing reruns that redo only what changed.
 """
 
 from __future__ import annotations
@@ -186,6 +189,26 @@ def build(n: int, seed: int = 7) -> dict[str, list[dict]]:
     return data
 
 
+def edit(data: dict[str, list[dict]], percent: float) -> list[str]:
+    """Edit ``percent``% of the projects in place, spread evenly (every k-th project): its Current
+    State and the mitigation of its first risk. Returns the edited project IDs."""
+    projects = data["Projects"]
+    count = max(1, round(len(projects) * percent / 100)) if percent > 0 else 0
+    step = len(projects) / count if count else 0
+    edited = [projects[int(k * step)]["project_id"] for k in range(count)]
+    wanted = set(edited)
+    for row in projects:
+        if row["project_id"] in wanted:
+            row["current_state"] = f"{row['current_state']} (revised after the second workshop)"
+    first_risk: set[str] = set()
+    for row in data["Risks"]:
+        pid = row["project_id"]
+        if pid in wanted and pid not in first_risk:
+            first_risk.add(pid)
+            row["mitigation"] = "Reconcile hourly and alert the on-call engineer"
+    return edited
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--projects", type=int, required=True)
@@ -193,8 +216,11 @@ def main() -> None:
     parser.add_argument(
         "--fill-sheet", metavar="SHEET", help="pad this child sheet to Excel's maximum of 1,048,576 rows"
     )
+    parser.add_argument("--edit-percent", type=float, default=0.0, help="edit this share of the projects (see edit)")
     args = parser.parse_args()
     data = build(args.projects)
+    if args.edit_percent:
+        edit(data, args.edit_percent)
     if args.fill_sheet:
         rows = data[args.fill_sheet]
         template = list(rows)

@@ -1,21 +1,37 @@
-"""Time each stage of planforge against a bare pandas read of the same workbook.
+"""Time planforge end to end against a bare pandas read of the same workbook, measured in the same run.
 
-    python bench/run.py                    # N = 1,000 and 10,000 (workbooks made by make_intake.py)
-    python bench/run.py --projects 1000    # one size
-    python bench/run.py --formats          # also the HTML and DOCX cost per plan, and of --documents all
-                                           # per project (first 200 plans)
-    python bench/run.py --projects 0       # the workbook whose Pain Points sheet has 1,048,576 rows
-                                           # (make it first: see make_intake.py --fill-sheet)
+    python bench/run.py                      # 1,000 and 10,000 projects, median of 3
+    python bench/run.py --projects 1000 --repeat 1
+    python bench/run.py --formats            # also the cost per plan of md, html, docx (and --documents all)
+    python bench/run.py --stages             # also each stage alone on one core (CPU seconds)
+    python bench/run.py --projects 0         # the workbook whose Pain Points sheet has 1,048,576 rows
 
-Each size runs in its own process so peak memory (ru_maxrss) is per size. Prints a table.
+Rows, each the median of ``--repeat`` runs, each run in a fresh process (so memory is per run):
+
+- ``pandas.read_excel`` (bare): ``pandas.read_excel(path, sheet_name=None, engine="calamine")``, the
+  floor, measured before every planforge run so both see the same machine load;
+- cold run: ``generate`` into an empty folder (default outputs: Markdown plans, review files, summary);
+- rerun, nothing changed: ``generate`` again into that folder;
+- rerun, 1% changed: the same workbook with 1% of the projects edited (``make_intake.py --edit-percent``),
+  copied over the input and run again; the next repetition swaps the original back (1% changed again).
+
+The rerun rows say "n/a (manifest not wired)" while ``generate`` leaves no run manifest
+(``planforge.manifest.MANIFEST_NAME``) in its output folder: a rerun is then a cold run.
+Each row gives wall seconds, CPU seconds (the process and its workers) and the ratio of wall time to
+the bare read's. Peak memory is the parent's ru_maxrss plus its largest worker's (RUSAGE_CHILDREN);
+the bound "all workers" adds that worker once per job. Other processes on the machine move wall
+time; compare CPU seconds when the machine is shared.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -24,13 +40,54 @@ from datetime import date
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+DAY = date(2026, 1, 15)
+MANIFEST_NAME = ".planforge-manifest.json"  # planforge.manifest.MANIFEST_NAME; literal so old trees bench too
 
 
-def measure(path: Path, out: Path, jobs: int | None) -> dict:
-    """Bare pandas read; each stage alone on one core; then the real parallel run end to end."""
-    import gc
+# ------------------------------------------------------------------------------------------ child processes
 
+
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _peak_mb() -> tuple[float, float]:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kid = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own + kid, own + kid * (os.cpu_count() or 1)
+
+
+def bare_read(path: Path) -> dict:
     import pandas as pd
+
+    cpu, t = _cpu(), time.perf_counter()
+    pd.read_excel(path, sheet_name=None, engine="calamine")
+    return {"wall": time.perf_counter() - t, "cpu": _cpu() - cpu}
+
+
+def run_generate(path: Path, out: Path, jobs: int | None, extra: dict | None = None) -> dict:
+    """One ``generate`` call, as the CLI makes it: wall, CPU (with workers), peak memory, what it did."""
+    from planforge.pipeline import generate
+
+    cpu, t = _cpu(), time.perf_counter()
+    result = generate([path], out, plan_date=DAY, jobs=jobs, **(extra or {}))
+    wall, cpu = time.perf_counter() - t, _cpu() - cpu
+    peak, bound = _peak_mb()
+    return {
+        "wall": wall,
+        "cpu": cpu,
+        "peak_mb": peak,
+        "peak_bound_mb": bound,
+        "projects": len(result.contexts),
+        "manifest": (out / MANIFEST_NAME).is_file(),
+    }
+
+
+def stages(path: Path, out: Path) -> dict:
+    """Each stage alone on one core, CPU seconds (garbage collector paused, as ``generate`` does)."""
+    import gc
 
     from planforge.plan_context import build_context
     from planforge.render import render_markdown
@@ -40,49 +97,37 @@ def measure(path: Path, out: Path, jobs: int | None) -> dict:
     from planforge.writers.options import WriteOptions
     from planforge.writers.summary import write_summary
 
-    t = time.perf_counter()
-    pd.read_excel(path, sheet_name=None, engine="calamine")
-    row = {"bare_read": time.perf_counter() - t}
-    gc.disable()  # as generate() does
-    clock = time.perf_counter()
+    gc.disable()
+    row: dict[str, float] = {}
+    clock = time.process_time()
 
     def lap(name: str) -> None:
         nonlocal clock
-        now = time.perf_counter()
+        now = time.process_time()
         row[name] = now - clock
         clock = now
 
     raws, problems = read_all([path])
     lap("read")
-    report = validate_workbooks(raws, problems)
+    report = validate_workbooks(raws, problems, as_of=DAY)
     del raws
     lap("validate")
-    day = date(2026, 1, 15)
-    contexts = [build_context(p, report.portfolio.settings, day) for p in report.portfolio.projects]
+    contexts = [build_context(p, report.portfolio.settings_for(p), DAY) for p in report.portfolio.projects]
     lap("derive")
     texts = [render_markdown(c) for c in contexts]
     lap("render")
     for c, text in zip(contexts, texts):
         write_text(out / f"{c.project.project_id}.md", text)
     lap("write")
-    write_summary(out / "summary.xlsx", RunResult(report=report, contexts=contexts), WriteOptions(plan_date=day))
+    write_summary(out / "summary.xlsx", RunResult(report=report, contexts=contexts), WriteOptions(plan_date=DAY))
     lap("summary")
-    row["stages_sum"] = sum(row[k] for k in ("read", "validate", "derive", "render", "write", "summary"))
     return row
 
 
-def end_to_end(path: Path, out: Path, jobs: int | None) -> dict:
-    """The real run, alone in this process: wall time and peak memory (this process plus its largest worker)."""
-    from planforge.pipeline import generate
-
-    result = generate([path], out, plan_date=date(2026, 1, 15), jobs=jobs)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"total": result.timings["total"], "projects": len(result.contexts), "peak_mb": peak / 1024}
-
-
 def format_costs(path: Path, out: Path, count: int = 200) -> dict:
-    """Seconds per plan for each format, one process, after the Markdown is rendered."""
-    from planforge.documents import KINDS, document_docx, document_html, render_document, uat_xlsx
+    """Seconds per plan of each format, one process, from the same contexts (the first ``count``);
+    and of ``--documents all`` over the default documents, when ``generate`` has that option."""
+    from planforge.pipeline import GenerateOptions, generate
     from planforge.plan_context import build_context
     from planforge.render import render_markdown
     from planforge.validate import validate_files
@@ -90,105 +135,179 @@ def format_costs(path: Path, out: Path, count: int = 200) -> dict:
     from planforge.writers.html import plan_html
     from planforge.writers.options import WriteOptions
 
-    day = date(2026, 1, 15)
-    options = WriteOptions(plan_date=day, formats=("html", "docx"))
+    options = WriteOptions(plan_date=DAY, formats=("html", "docx"))
     report = validate_files([path])
-    contexts = [build_context(p, report.portfolio.settings, day) for p in report.portfolio.projects[:count]]
-    costs = {}
-    t = time.perf_counter()
+    projects = report.portfolio.projects[:count]
+    contexts = [build_context(p, report.portfolio.settings_for(p), DAY) for p in projects]
+    costs: dict[str, float | None] = {}
+    t = time.process_time()
     texts = [render_markdown(c) for c in contexts]
-    costs["md"] = (time.perf_counter() - t) / len(contexts)
-    t = time.perf_counter()
+    costs["md"] = (time.process_time() - t) / len(contexts)
+    t = time.process_time()
     for c, m in zip(contexts, texts):
         plan_html(c, m, options)
-    costs["html"] = (time.perf_counter() - t) / len(contexts)
-    t = time.perf_counter()
+    costs["html"] = (time.process_time() - t) / len(contexts)
+    t = time.process_time()
     for c, m in zip(contexts, texts):
         plan_docx(c, m, options)
-    costs["docx"] = (time.perf_counter() - t) / len(contexts)
-    # --documents all: the five companion documents and the UAT tracker, per project
-    all_kinds = tuple(KINDS)
-    contexts = [
-        build_context(p, report.portfolio.settings, day, frozenset(all_kinds))
-        for p in report.portfolio.projects[:count]
-    ]
-    t = time.perf_counter()
-    rendered = [[(k, render_document(k, c)) for k in all_kinds] for c in contexts]
-    costs["documents all, md"] = (time.perf_counter() - t) / len(contexts)
-    t = time.perf_counter()
-    for c, docs in zip(contexts, rendered):
-        for k, m in docs:
-            document_html(k, c, m, options)
-            document_docx(k, c, m, options)
-        uat_xlsx(c)
-    costs["documents all, +html+docx+uat"] = (time.perf_counter() - t) / len(contexts) + costs["documents all, md"]
+    costs["docx"] = (time.process_time() - t) / len(contexts)
+    costs["documents_all"] = None
+    if "documents" in {f.name for f in dataclasses.fields(GenerateOptions)}:
+        only = tuple(p.project_id for p in projects)
+        spent = {}
+        for label, extra in (("default", {}), ("all", {"documents": ("all",)})):
+            target = out / label
+            t = time.process_time()
+            generate([path], target, plan_date=DAY, jobs=1, summary=False, only=only, **extra)
+            spent[label] = time.process_time() - t
+        costs["documents_all"] = (spent["all"] - spent["default"]) / len(projects)
     return costs
 
 
-def child(args) -> None:
+def child(args: argparse.Namespace) -> None:
     path = Path(args.child)
+    out = Path(args.out) if args.out else None
     with tempfile.TemporaryDirectory() as tmp:
-        if args.formats_only:
-            data = format_costs(path, Path(tmp))
-        elif args.e2e:
-            data = end_to_end(path, Path(tmp), args.jobs)
+        if args.mode == "bare":
+            data = bare_read(path)
+        elif args.mode == "generate":
+            assert out is not None
+            data = run_generate(path, out, args.jobs)
+        elif args.mode == "stages":
+            data = stages(path, Path(tmp))
         else:
-            data = measure(path, Path(tmp), args.jobs)
+            data = format_costs(path, Path(tmp))
     print(json.dumps(data))
 
 
+# ------------------------------------------------------------------------------------------ the parent
+
+
+def _child(mode: str, path: Path, out: Path | None = None, jobs: int | None = None) -> dict:
+    cmd = [sys.executable, __file__, "--child", str(path), "--mode", mode]
+    cmd += ["--out", str(out)] if out else []
+    cmd += ["--jobs", str(jobs)] if jobs else []
+    return json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+
+
+def _workbooks(n: int, cache: Path) -> tuple[Path, Path | None]:
+    """The workbook of ``n`` projects and its copy with 1% of the projects edited (made once, cached)."""
+    if n <= 0:
+        path = cache / "intake-maxrows.xlsx"
+        if not path.exists():
+            sys.exit(f"make {path} first: python bench/make_intake.py --projects 1000 --fill-sheet 'Pain Points'")
+        return path, None
+    made = []
+    for name, extra in ((f"intake-{n}.xlsx", []), (f"intake-{n}-edited.xlsx", ["--edit-percent", "1"])):
+        path = cache / name
+        if not path.exists():
+            cmd = [sys.executable, str(HERE / "make_intake.py"), "--projects", str(n), "--out", str(path), *extra]
+            subprocess.run(cmd, check=True, capture_output=True)
+        made.append(path)
+    return made[0], made[1]
+
+
+def measure(n: int, cache: Path, repeat: int, jobs: int | None) -> dict:
+    """Every row for one size: lists of per-repetition figures (the report takes medians)."""
+    original, edited = _workbooks(n, cache)
+    rows: dict[str, list[dict]] = {"bare": [], "cold": [], "unchanged": [], "changed": []}
+    with tempfile.TemporaryDirectory(dir=cache) as tmp:
+        work = Path(tmp)
+        intake = work / original.name.replace(f"-{n}", "")  # one name for both versions: the model holds it
+        out = work / "out"
+        for _ in range(repeat):
+            rows["bare"].append(_child("bare", original))
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.copyfile(original, intake)
+            rows["cold"].append(_child("generate", intake, out, jobs))
+        wired = all(r["manifest"] for r in rows["cold"])
+        if wired:
+            for _ in range(repeat):
+                rows["unchanged"].append(_child("generate", intake, out, jobs))
+            if edited is not None:
+                for k in range(repeat):  # edited, original, edited, ...: each rerun changes 1% of the projects
+                    shutil.copyfile(edited if k % 2 == 0 else original, intake)
+                    rows["changed"].append(_child("generate", intake, out, jobs))
+    return {"wired": wired, **rows}
+
+
+def _median(runs: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
+
+
+def report(results: dict[int, dict], jobs: int | None) -> None:
+    sizes = list(results)
+    cores = jobs or os.cpu_count()
+    head = "".join(f" {(f'{n:,}' if n else 'max rows'):>26} |" for n in sizes)
+    print(f"| {'wall s / CPU s / x bare read':<34} |" + head)
+    print(f"|{'-' * 36}|" + "".join(f"{'-' * 27}:|" for _ in sizes))
+
+    def line(label: str, key: str) -> None:
+        cells = []
+        for n in sizes:
+            res, runs = results[n], results[n][key]
+            if not runs:
+                why = "manifest not wired" if not res["wired"] else "no edited workbook"
+                cells.append(f" {'n/a (' + why + ')':>26} |")
+                continue
+            wall, cpu = _median(runs, "wall"), _median(runs, "cpu")
+            ratio = wall / _median(res["bare"], "wall")
+            cells.append(f" {f'{wall:.2f} / {cpu:.2f} / {ratio:.1f}x':>26} |")
+        print(f"| {label:<34} |" + "".join(cells))
+
+    line("pandas.read_excel (bare)", "bare")
+    line(f"cold run, {cores} cores", "cold")
+    line("rerun, nothing changed", "unchanged")
+    line("rerun, 1% of projects changed", "changed")
+    print(
+        f"| {'peak memory MB (parent+worker)':<34} |"
+        + "".join(f" {_median(results[n]['cold'], 'peak_mb'):>26.0f} |" for n in sizes)
+    )
+    print(
+        f"| {'  bound, every worker at its peak':<34} |"
+        + "".join(f" {_median(results[n]['cold'], 'peak_bound_mb'):>26.0f} |" for n in sizes)
+    )
+    sized = [n for n in sizes if n > 0]
+    if len(sized) >= 2:
+        small, big = sorted(sized)[:2]
+        scale = _median(results[big]["cold"], "wall") / _median(results[small]["cold"], "wall")
+        print(f"\nscaling: {big:,} projects take {scale:.1f}x the wall time of {small:,} (cold run)")
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description="Time planforge's stages against a bare pandas read.")
+    parser = argparse.ArgumentParser(description="Time planforge end to end against a bare pandas read.")
     parser.add_argument("--projects", type=int, nargs="*", default=[1000, 10000])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per row; the table shows the median")
     parser.add_argument("--jobs", type=int, default=None)
-    parser.add_argument("--formats", action="store_true")
-    parser.add_argument("--child")
-    parser.add_argument("--formats-only", action="store_true")
-    parser.add_argument("--e2e", action="store_true")
+    parser.add_argument("--formats", action="store_true", help="also the cost per plan of each format")
+    parser.add_argument("--stages", action="store_true", help="also each stage alone on one core")
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "planforge-bench")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--mode", choices=["bare", "generate", "stages", "formats"], help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         return child(args)
-    cache = Path(tempfile.gettempdir()) / "planforge-bench"
-    cache.mkdir(exist_ok=True)
-    rows = {}
-    for n in args.projects:
-        path = cache / f"intake-{n}.xlsx" if n > 0 else cache / "intake-maxrows.xlsx"
-        if not path.exists():
-            subprocess.run(
-                [sys.executable, str(HERE / "make_intake.py"), "--projects", str(n), "--out", str(path)], check=True
-            )
-        cmd = [sys.executable, __file__, "--child", str(path)] + (["--jobs", str(args.jobs)] if args.jobs else [])
-        rows[n] = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
-        rows[n] |= json.loads(subprocess.run(cmd + ["--e2e"], check=True, capture_output=True, text=True).stdout)
-    labels = {
-        "bare_read": "pandas.read_excel (bare)",
-        "read": "read",
-        "validate": "validate",
-        "derive": "derive",
-        "render": "render (Markdown)",
-        "write": "write plans",
-        "summary": "summary workbook",
-        "stages_sum": "sum of stages, 1 core",
-        "total": f"end to end, {os.cpu_count()} cores",
-    }
-    print(f"| {'seconds, by projects':<28} |" + "".join(f" {(f'{n:,}' if n else 'max rows'):>8} |" for n in rows))
-    print(f"|{'-' * 30}|" + "".join(f"{'-' * 10}:|" for n in rows))
-    for key, label in labels.items():
-        print(f"| {label:<28} |" + "".join(f" {rows[n][key]:>8.2f} |" for n in rows))
-    print(
-        f"| {'end to end / bare read':<28} |"
-        + "".join(f" {rows[n]['total'] / rows[n]['bare_read']:>7.1f}x |" for n in rows)
-    )
-    print(f"| {'peak memory, MB (all procs)':<28} |" + "".join(f" {rows[n]['peak_mb']:>8.0f} |" for n in rows))
-    sized = sorted(n for n in rows if n > 0)
-    if len(sized) >= 2:
-        small, big = sized[:2]
-        print(f"scaling: {big:,} projects take {rows[big]['total'] / rows[small]['total']:.1f}x the time of {small:,}")
+    cache = args.cache
+    cache.mkdir(parents=True, exist_ok=True)
+    results = {n: measure(n, cache, args.repeat, args.jobs) for n in args.projects}
+    report(results, args.jobs)
+    if args.stages:
+        print("\nCPU seconds per stage, one core (median of the runs):")
+        for n in args.projects:
+            path = _workbooks(n, cache)[0]
+            runs = [_child("stages", path) for _ in range(args.repeat)]
+            print(f"  {n:,}: " + ", ".join(f"{k} {statistics.median(r[k] for r in runs):.2f}" for k in runs[0]))
+    sized = [n for n in args.projects if n > 0]
     if args.formats and sized:
-        n = sized[0]
-        cmd = [sys.executable, __file__, "--child", str(cache / f"intake-{n}.xlsx"), "--formats-only"]
-        costs = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
-        print("cost per plan, one core: " + ", ".join(f"{k} {v * 1000:.1f} ms" for k, v in costs.items()))
+        path = _workbooks(min(sized), cache)[0]
+        runs = [_child("formats", path) for _ in range(args.repeat)]
+        parts = []
+        for key, label in (("md", "md"), ("html", "html"), ("docx", "docx"), ("documents_all", "--documents all")):
+            values = [r[key] for r in runs if r.get(key) is not None]
+            shown = f"{statistics.median(values) * 1000:.2f} ms" if values else "n/a (no --documents option)"
+            parts.append(f"{label} {shown}")
+        print("\ncost per plan, one core, CPU: " + ", ".join(parts))
 
 
 if __name__ == "__main__":

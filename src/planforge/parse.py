@@ -242,9 +242,11 @@ def _finish(reading: Reading, value: Any) -> Any:
 
 
 def number_parser(rules: Rules) -> Callable[[Any], Any]:
+    bounds = _dec_bounds(rules.bounds)  # once per column, not per cell
+
     def parse(value: Any) -> Any:
         reading = _number(value)
-        _check_bounds(reading.value, _dec_bounds(rules.bounds), _fmt)
+        _check_bounds(reading.value, bounds, _fmt)
         number = float(reading.value)
         return _finish(reading, int(number) if number.is_integer() and type(value) is int else number)
 
@@ -252,9 +254,11 @@ def number_parser(rules: Rules) -> Callable[[Any], Any]:
 
 
 def int_parser(rules: Rules) -> Callable[[Any], Any]:
+    bounds = _dec_bounds(rules.bounds)
+
     def parse(value: Any) -> Any:
         reading = _number(value, expected="a whole number", hint="Type a whole number such as 48.")
-        _check_bounds(reading.value, _dec_bounds(rules.bounds), _fmt)
+        _check_bounds(reading.value, bounds, _fmt)
         if reading.value != reading.value.to_integral_value() or reading.value < 0:
             raise BadValue("wrong-type", expected="a whole number", hint="Type a whole number such as 48.")
         return _finish(reading, int(reading.value))
@@ -264,12 +268,13 @@ def int_parser(rules: Rules) -> Callable[[Any], Any]:
 
 def money_parser(rules: Rules) -> Callable[[Any], Any]:
     hint = "Type an amount such as 18000, 18,000.00 or 18.000,00 €."
+    bounds = _dec_bounds(rules.bounds)
 
     def parse(value: Any) -> Any:
         reading = _number(value, money=True, expected="an amount of money", hint=hint)
         if reading.value < 0:
             raise BadValue("wrong-type", expected="an amount of money", hint="Type a positive amount such as 18000.")
-        _check_bounds(reading.value, _dec_bounds(rules.bounds), _fmt)
+        _check_bounds(reading.value, bounds, _fmt)
         try:
             amount = reading.value.quantize(Decimal("0.01"))
         except InvalidOperation:
@@ -290,6 +295,7 @@ def percent_parser(rules: Rules) -> Callable[[Any], Any]:
     0.5% or 50%): up to 0.1 it is read as a fraction (0.005 = 0.5%, as Excel stores a percent
     cell), above that as percent points (0.5 = 0.5%), with a warning naming the reading."""
     hint = "Type 85%, 0.85 or 85."
+    low, high = (Decimal(str(b)) for b in (rules.bounds or (0, 1)))  # once per column, not per cell
 
     def parse(value: Any) -> Any:
         text = value.strip() if isinstance(value, str) else None
@@ -312,11 +318,8 @@ def percent_parser(rules: Rules) -> Callable[[Any], Any]:
             if e.code == "out-of-range":
                 raise
             raise BadValue("wrong-type", expected="a percentage", hint=hint) from None
-        low, high = rules.bounds or (0, 1)
-        if not Decimal(str(low)) <= number <= Decimal(str(high)):
-            raise BadValue(
-                "out-of-range", why=f"it must lie between {_pct(Decimal(str(low)))} and {_pct(Decimal(str(high)))}"
-            )
+        if not low <= number <= high:
+            raise BadValue("out-of-range", why=f"it must lie between {_pct(low)} and {_pct(high)}")
         result = round(float(number), 6)
         return Reading(result, "ambiguous-percent", note) if note else result
 

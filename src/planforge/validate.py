@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -69,10 +69,14 @@ _MONEY_KEYS = tuple(c.key for c in schema.PROJECTS.columns if c.kind == "money")
 _PEOPLE = (("projects", "lead_engineer"), ("projects", "project_manager"), ("team", "name"))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     excel_row: int
+    #: column key -> typed value; on child sheets without the Project ID (that is ``pid``), so the
+    #: values are the record's fields as they stand
     values: dict[str, Any]
+    #: the row's Project ID as typed (folded), "" when blank or unreadable
+    pid: str = ""
     #: problems found on the row, attributed to a project once its ID is resolved
     pending: list[Problem] = field(default_factory=list)
     #: column key -> every currency a symbol or code typed with its amount may stand for
@@ -181,9 +185,10 @@ def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None) -> Report:
             code = "missing-sheet" if near else "missing-child-sheet"
             checker.add(code, sheet=sheet_schema.name, suggestion=near)
             continue
-        table = checker.table(raw_sheet, sheet_schema)
+        table, rows = checker.open_table(raw_sheet, sheet_schema)
         tables[sheet_schema.key] = table
-        grouped, broken = _group_children(checker, table, sheet_schema, list(project_rows))
+        keep = table.rows if sheet_schema.key == "team" else None  # only Team rows are needed later
+        grouped, broken = _group_children(checker, table, rows, sheet_schema, list(project_rows), keep)
         children[sheet_schema.key] = grouped
         broken_ids |= broken
     _check_people(checker, project_table, tables.get("team"))
@@ -257,6 +262,18 @@ class _Checker:
     def __init__(self, file: str):
         self.file = file
         self.problems: list[Problem] = []
+        #: parser -> its memo: columns that share a parser (every sheet's Project ID) share what it read
+        self._memos: dict[Callable[[Any], Any], dict[Any, Any]] = {}
+
+    def _reader(self, j: int, col: schema.Column) -> _Reader:
+        """How column ``col`` at index ``j`` is read. Every parser but plain text is a pure function of
+        the cell's value and type, so it is memoised; columns with the same parser (the Project ID of
+        every sheet, names) share one memo across the file's sheets."""
+        parse = parser_for(col.kind, col.choices, col.rules())
+        plain_text = parse is parse_text
+        memo = None if plain_text else self._memos.setdefault(parse, {})
+        size = _ID_MEMO_SIZE if col.kind == "id" else _MEMO_SIZE
+        return (j, col, col.key, col.required, plain_text, parse, memo, size, col.plausible)
 
     def add(self, code: str, **params: Any) -> Problem:
         problem = make_problem(code, file=self.file, **params)
@@ -264,6 +281,14 @@ class _Checker:
         return problem
 
     def table(self, raw: RawSheet, sheet: schema.Sheet) -> _Table:
+        """Check the sheet's structure and parse every row (``_Table.rows``)."""
+        table, rows = self.open_table(raw, sheet)
+        table.rows = list(rows)
+        return table
+
+    def open_table(self, raw: RawSheet, sheet: schema.Sheet) -> tuple[_Table, Iterator[_Row]]:
+        """Check the sheet's structure now; parse its rows as they are drawn from the iterator, so a
+        caller that groups rows can do so in the same pass (the table's ``rows`` stay empty)."""
         if raw.hidden:
             self.add("hidden-sheet", sheet=raw.name)
         for rng in raw.merged:
@@ -271,21 +296,28 @@ class _Checker:
         header_at = _find_header(raw.rows, "projectid")
         if header_at is None:
             self.add("missing-header-row", sheet=raw.name, value="Project ID", limit=HEADER_SEARCH_ROWS)
-            return _Table(raw.name, [], broken=True)
+            return _Table(raw.name, [], broken=True), iter(())
         columns, broken = self._map_columns(raw, sheet, header_at)
-        parsers = {j: (col, parser_for(col.kind, col.choices, col.rules())) for j, col in columns.items()}
+        table = _Table(raw.name, [], broken, {c.key: j for j, c in columns.items()})
+        return table, self._rows(raw, sheet, columns, header_at)
+
+    def _rows(
+        self, raw: RawSheet, sheet: schema.Sheet, columns: dict[int, schema.Column], header_at: int
+    ) -> Iterator[_Row]:
+        readers = [self._reader(j, col) for j, col in columns.items()]
         pid_col = next((j for j, c in columns.items() if c.key == "project_id"), None)
+        keep_id = sheet.key == "projects"  # child rows carry their ID in ``_Row.pid`` only
         filled = _merged_ids(raw, pid_col, header_at)
-        rows: list[_Row] = []
+        flags = raw.flags
         for i in range(header_at + 1, len(raw.rows)):
             cells = raw.rows[i]
-            if not any(v is not None for v in cells) and not any((i, j) in raw.flags for j in columns):
+            if cells.count(None) == len(cells) and not (flags and any((i, j) in flags for j in columns)):
                 continue
-            merged_from = filled.get(i)
+            merged_from = filled.get(i) if filled else None
             if merged_from is not None and pid_col is not None:
                 cells = list(cells)
                 cells[pid_col] = merged_from[1]
-            row = self._row(raw, i, cells, parsers)
+            row = self._row(raw, i, cells, readers, keep_id)
             if merged_from is not None and pid_col is not None:
                 row.pending.append(
                     make_problem(
@@ -296,11 +328,10 @@ class _Checker:
                         column="Project ID",
                         cell=cell_ref(i, pid_col),
                         value=merged_from[0],
-                        assumed=row.values.get("project_id", ""),
+                        assumed=row.pid,
                     )
                 )
-            rows.append(row)
-        return _Table(raw.name, rows, broken, {c.key: j for j, c in columns.items()})
+            yield row
 
     def _map_columns(self, raw: RawSheet, sheet: schema.Sheet, header_at: int) -> tuple[dict[int, schema.Column], bool]:
         lookup = schema.header_lookup(sheet)
@@ -350,52 +381,68 @@ class _Checker:
                 broken = True
         return columns, broken
 
-    def _row(self, raw: RawSheet, i: int, cells: list[Any], parsers: dict) -> _Row:
-        """Parse one data row; locations are only computed for the cells that have a problem.
-        Problems wait in ``pending`` until the row's project is known."""
+    def _row(self, raw: RawSheet, i: int, cells: list[Any], readers: list[_Reader], keep_id: bool) -> _Row:
+        """Parse one data row in one step: blank and placeholder cells, the column's parser (memoised
+        per column for repeating values), bounds and plausibility. A clean cell costs no dict or
+        problem; locations are computed only for the cells that have a problem, and problems wait
+        in ``pending`` until the row's project is known."""
         values: dict[str, Any] = {}
-        found: list[tuple[str, schema.Column, int, dict]] = []
-        currencies: dict[str, tuple[str, ...]] = {}
+        found: list[tuple[str, schema.Column, int, dict]] | None = None
+        currencies: dict[str, tuple[str, ...]] | None = None
         flags = raw.flags
         width = len(cells)
-        for j, (col, parse) in parsers.items():
+        for j, col, key, required, plain_text, parse, column_memo, memo_size, plausible in readers:
             value = cells[j] if j < width else None
             if type(value) is str and xml_unsafe(value):  # before any parser or writer sees it
                 reading = clean_text(value)
+                found = found or []
                 found.append(("text-cleaned", col, j, {"value": reading.value, **reading.params}))
                 value = reading.value or None
             if flags and (i, j) in flags:
                 flag = flags[(i, j)]
                 kind = "formula-no-value" if flag.kind == "formula" else "error-cell"
+                found = found or []
                 found.append((kind, col, j, {"value": flag.value or None}))
                 continue
-            if value is None or (type(value) is str and len(value) <= 16 and placeholder(value)):
-                if col.required:
+            kind_of_value = type(value)
+            if value is None or (kind_of_value is str and len(value) <= 16 and placeholder(value)):
+                if required:
+                    found = found or []
                     found.append(("required-missing", col, j, {}))
                 continue
-            if parse is parse_text and type(value) is str and len(value) <= MAX_TEXT:
-                values[col.key] = value  # the common case, without a call
+            if plain_text and kind_of_value is str and len(value) <= MAX_TEXT:
+                values[key] = value  # the common case, without a call
                 continue
-            try:
-                result = parse(value)
-            except BadValue as e:
-                found.append((e.code, col, j, {"value": value, **e.params}))
-                continue
+            memo = column_memo if kind_of_value in _MEMO_TYPES else None
+            memo_key = (value if kind_of_value is str else (kind_of_value, value)) if memo is not None else None
+            result = memo.get(memo_key, _MISS) if memo is not None else _MISS
+            if result is _MISS:
+                try:
+                    result = parse(value)
+                except BadValue as e:
+                    found = found or []
+                    found.append((e.code, col, j, {"value": value, **e.params}))
+                    continue
+                if memo is not None and len(memo) < memo_size:
+                    memo[memo_key] = result
             if type(result) is Reading:
                 if result.code:
+                    found = found or []
                     found.append((result.code, col, j, {"value": value, **result.params}))
                 if result.currency:
-                    currencies[col.key] = result.currency
+                    currencies = currencies or {}
+                    currencies[key] = result.currency
                 result = result.value
-            values[col.key] = result
-            if col.plausible is not None and not col.plausible[0] <= result <= col.plausible[1]:
+            values[key] = result
+            if plausible is not None and not plausible[0] <= result <= plausible[1]:
+                found = found or []
                 found.append(("implausible-value", col, j, {"value": value, **_plausible(col, result)}))
-        pid = values.get("project_id")
+        pid = values.get("project_id") if keep_id else values.pop("project_id", None)
         pid = pid if isinstance(pid, str) else ""
-        row = _Row(i + 1, values, currencies=currencies)
+        row = _Row(i + 1, values, pid, [], currencies or {})
         if i in raw.hidden_rows:
             row.pending.append(make_problem("hidden-row", file=self.file, sheet=raw.name, row=i + 1, project_id=pid))
-        for code, col, j, params in found:
+        for code, col, j, params in found or ():
             row.pending.append(
                 make_problem(
                     code,
@@ -409,6 +456,19 @@ class _Checker:
                 )
             )
         return row
+
+
+#: Parsed values a column remembers (per file, never across runs): IDs, choices, names, numbers and
+#: dates repeat across thousands of rows. Only hashable cell types are remembered; failures never are.
+_MEMO_TYPES = frozenset({str, int, float, bool, date})
+_MEMO_SIZE = 4096
+#: Project IDs repeat on every child sheet (their columns share one parser, so one memo): it may hold every ID.
+_ID_MEMO_SIZE = 1 << 20
+_MISS = object()
+
+#: One column's reading, prepared once per table: (index, column, key, required, plain text,
+#: parser, memo or None, memo cap, plausible range). A tuple, so the row loop unpacks it in one step.
+_Reader = tuple[int, schema.Column, str, bool, bool, Callable[[Any], Any], dict | None, int, tuple | None]
 
 
 def _plausible(col: schema.Column, value: Any) -> dict[str, str]:
@@ -464,7 +524,7 @@ def _range_bounds(rng: str) -> tuple[int, int, int, int] | None:
 def _check_project_row(checker: _Checker, table: _Table, row: _Row, settings: Settings, as_of: date | None) -> None:
     """Cross-field checks on one Projects row: amounts written in another currency than the
     project's, and a kickoff implausibly far from the run date."""
-    pid = row.values.get("project_id") or ""
+    pid = row.pid
     currency = row.values.get("currency") or settings.currency
     for key in _MONEY_KEYS:
         written = row.currencies.get(key, ())
@@ -501,6 +561,7 @@ def _check_people(checker: _Checker, projects: _Table, team: _Table | None) -> N
     by the summary: warn at each variant, naming the first cell that spells it differently."""
     first: dict[str, tuple[str, str, str]] = {}  # accent key -> (spelling, "Sheet!A1", pid)
     warned: set[tuple[str, str]] = set()
+    keys: dict[str, str] = {}  # name -> accent key: the same few names fill thousands of rows
     for table, key in ((projects, "lead_engineer"), (projects, "project_manager"), (team, "name")):
         if table is None or key not in table.columns:
             continue
@@ -508,9 +569,12 @@ def _check_people(checker: _Checker, projects: _Table, team: _Table | None) -> N
             name = row.values.get(key)
             if not isinstance(name, str) or not name:
                 continue
-            where = f"{table.sheet}!{table.cell(row, key)}"
-            k = accent_key(name)
-            seen = first.setdefault(k, (name, where, row.values.get("project_id") or ""))
+            k = keys.get(name)
+            if k is None:
+                k = keys[name] = accent_key(name)
+            seen = first.get(k)
+            if seen is None:
+                seen = first[k] = (name, f"{table.sheet}!{table.cell(row, key)}", row.pid)
             if seen[0] != name and (k, name) not in warned:
                 warned.add((k, name))
                 checker.add(
@@ -522,7 +586,7 @@ def _check_people(checker: _Checker, projects: _Table, team: _Table | None) -> N
                     value=name,
                     other=f'"{seen[0]}"',
                     other_cell=seen[1],
-                    project_id=row.values.get("project_id") or "",
+                    project_id=row.pid,
                 )
 
 
@@ -573,7 +637,7 @@ def _check_project_ids(checker: _Checker, table: _Table) -> dict[str, _Row]:
     folded: dict[str, _Row] = {}
     col = schema.PROJECTS.column("project_id")
     for row in table.rows:
-        pid = row.values.get("project_id")
+        pid = row.pid
         if not pid:
             continue
         where = {"sheet": table.sheet, "column": col.header, "value": show_invisible(pid), "project_id": pid}
@@ -590,7 +654,7 @@ def _check_project_ids(checker: _Checker, table: _Table) -> dict[str, _Row]:
         twin = folded.get(pid.casefold())
         if twin is not None:
             checker.add("id-collision", row=row.excel_row, cell=table.pid_cell(row), other_row=twin.excel_row, **where)
-            twin_pid = twin.values["project_id"]
+            twin_pid = twin.pid
             checker.add(
                 "id-collision",
                 row=twin.excel_row,
@@ -604,9 +668,15 @@ def _check_project_ids(checker: _Checker, table: _Table) -> dict[str, _Row]:
 
 
 def _group_children(
-    checker: _Checker, table: _Table, sheet: schema.Sheet, ids: list[str]
+    checker: _Checker,
+    table: _Table,
+    rows: Iterable[_Row],
+    sheet: schema.Sheet,
+    ids: list[str],
+    keep: list[_Row] | None = None,
 ) -> tuple[dict[str, list], set[str]]:
-    """Group child rows by project once; returns (pid -> records, pids made invalid by a broken sheet).
+    """Group child rows by project as they are parsed (one pass over the sheet); returns (pid ->
+    records, pids made invalid by a broken sheet). Rows are kept in ``keep`` when given.
     A child ID matches its project exactly, or by letter case with a warning; an ID that matches
     none is an error counted against the closest project, which is then held back."""
     record_type = CHILD_TYPES[sheet.key]
@@ -618,8 +688,10 @@ def _group_children(
         by_case.setdefault(i.casefold(), i)
     id_list = sorted(exact)
     suggested: dict[str, str] = {}
-    for row in table.rows:
-        pid = row.values.get("project_id")
+    for row in rows:
+        if keep is not None:
+            keep.append(row)
+        pid = row.pid
         target = ""
         if not pid:
             pass
@@ -651,18 +723,17 @@ def _group_children(
                 if target
                 else "",
             )
-        checker.problems.extend(
-            p if p.project_id == target else dataclasses.replace(p, project_id=target) for p in row.pending
-        )
+        if row.pending:
+            checker.problems.extend(
+                p if p.project_id == target else dataclasses.replace(p, project_id=target) for p in row.pending
+            )
         if not target:
             continue
         if table.broken:
             broken.add(target)
             continue
         if not row.pending or all(p.severity != ERROR for p in row.pending):
-            fields = dict(row.values)
-            del fields["project_id"]
-            grouped[target].append(record_type(row=row.excel_row, **fields))
+            grouped[target].append(record_type(row=row.excel_row, **row.values))
     return grouped, broken
 
 
