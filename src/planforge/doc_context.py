@@ -385,7 +385,7 @@ def build_sow(ctx: PlanContext) -> Sow:
             f"A named contact{f', {contact},' if isinstance(contact, str) and contact else ''} who answers design "
             "questions within two business days",
             "Testers from the client's team available throughout user acceptance testing",
-            "Sign-off of the field mappings, UAT results and go-live within the dates below",
+            "Sign-off of the field mappings, UAT results and go-live by the milestone dates in section 8",
         )
     names = {1: "Design approved", 2: "Build complete", 3: "UAT sign-off", 4: "Go-live", 5: "Handover to support"}
     criteria = {
@@ -419,7 +419,7 @@ def build_sow(ctx: PlanContext) -> Sow:
     return Sow(
         header(ctx, "sow"),
         summary,
-        ctx.context.impacts,
+        tuple(o.objective.strip().rstrip(".") for o in p.objectives),  # the plan's objectives, not its outcomes
         in_scope,
         out,
         standard_out,
@@ -515,7 +515,7 @@ def build_specs(ctx: PlanContext) -> TechSpecs:
         )
         specs.append(
             WorkflowSpec(
-                w.spec_section or f"{i + 1}",
+                f"4.{i + 1}",  # its section in the technical specifications, which the plan's phase 2 cites
                 w.workflow,
                 w.trigger or _tbd("Trigger"),
                 way,
@@ -639,6 +639,20 @@ _ROLLBACK = {
 }
 
 
+def countdown_day(live: date, offset: int, closed: frozenset[date] = frozenset()) -> date:
+    """The date of a countdown activity ``offset`` calendar days from go-live. People work on business
+    days, so an activity before go-live that would fall on a weekend, public holiday or closure is
+    brought forward to the business day before; one after go-live moves to the next business day.
+    Go-live itself (offset 0) stays on its deployment window's day."""
+    day = live + timedelta(days=offset)
+    if offset == 0:
+        return day
+    step = timedelta(days=-1 if offset < 0 else 1)
+    while not derive.is_business_day(day, closed):
+        day += step
+    return day
+
+
 def build_runbook(ctx: PlanContext) -> Runbook:
     p = ctx.project
     dp = ctx.deployment
@@ -650,7 +664,7 @@ def build_runbook(ctx: PlanContext) -> Runbook:
     live = ctx.go_live
 
     def at(days: int) -> date | None:
-        return live + timedelta(days=days) if live else None
+        return countdown_day(live, days, ctx.closed_days) if live else None
 
     countdown = (
         CountdownItem("T-7", at(-7), "UAT sign-off confirmed; change freeze on the integration's configuration", pm),
@@ -663,7 +677,7 @@ def build_runbook(ctx: PlanContext) -> Runbook:
         CountdownItem("T-3", at(-3), "Readiness review (gate 1); deployment window confirmed with the client", pm),
         CountdownItem("T-2", at(-2), "Notice of the deployment window sent to the client's users", pm),
         CountdownItem("T-1", at(-1), "Go/no-go decision (gate 2); rollback rehearsed; support team briefed", lead),
-        CountdownItem("T-0", live, f"Deployment in the {dp.window} window, then verification (gate 3)", devops),
+        CountdownItem("T-0", live, f"Deployment in the window ({dp.window}), then verification (gate 3)", devops),
         CountdownItem(
             "T+1",
             at(1),
@@ -777,7 +791,7 @@ _PLAYS: tuple[tuple[tuple[str, ...], str, tuple[str, ...], tuple[str, ...]], ...
         ),
     ),
     (
-        ("drift", "mismatch", "reconciliation", "reconcile", "difference", "differ"),
+        ("drift", "mismatch", "reconciliation", "reconcile", "unreconciled", "unmatched", "difference", "differ"),
         "The two systems disagree on figures that should match.",
         (
             "Run the reconciliation report and list the records that differ",
@@ -802,7 +816,7 @@ _PLAYS: tuple[tuple[tuple[str, ...], str, tuple[str, ...], tuple[str, ...]], ...
     ),
 )
 _GENERAL_PLAY = (
-    "The watched condition crossed its threshold.",
+    "The condition this alert watches has passed its threshold; the workflows it covers need attention.",
     ("Open the dashboard and the logs for the affected workflow", "Check both systems' status pages"),
     ("Fix the cause, replay affected records and confirm the condition clears",),
 )
@@ -826,7 +840,11 @@ def build_playbook(ctx: PlanContext) -> Playbook:
         for a in alerts:
             if a.severity == sev and isinstance(a.response_time, str) and a.response_time not in times:
                 times.append(a.response_time)
-        response: str | Tbd = " or ".join(times) if times else _tbd("response")
+        response: str | Tbd = _tbd("response")
+        if len(times) == 1:
+            response = times[0]
+        elif times:  # each alert keeps its own target; say so rather than leave a bare "x or y"
+            response = f"{', '.join(times[:-1])} or {times[-1]}, as set for each alert in section 4"
         if times or sev in ("Critical", "High"):
             severities.append(SeverityLevel(sev, SEVERITY_MEANING[sev], response))
     plays = []
@@ -843,7 +861,7 @@ def build_playbook(ctx: PlanContext) -> Playbook:
             1,
             "First-line support",
             _person(ctx, "Support Engineer", "DevOps Engineer"),
-            "First response within the severity's target",
+            "Every alert: first response within the severity's target",
         ),
         EscalationStep(
             2,
