@@ -373,3 +373,17 @@ def test_a_severity_with_several_response_times_says_each_alert_has_its_own():
     text = render_document("support-playbook", ctx, WriteOptions(plan_date=DAY))
     assert "| High | " in text and "30 minutes or 4 hours, as set for each alert in section 4 |" in text
     assert "The watched condition" not in text
+
+
+def test_runbook_countdown_agrees_with_the_plan_and_its_own_labels():
+    for pid in ("ACME-001", "HARBOR-004", "SUMMIT-006"):
+        ctx = _ctx(pid)
+        runbook = build_runbook(ctx)
+        uat_end = ctx.phases[2].end
+        assert runbook.countdown[0].when >= uat_end  # UAT sign-off is not confirmed before UAT ends
+        for item in runbook.countdown:
+            gap = (item.when - ctx.go_live).days
+            assert item.offset == ("T-0" if gap == 0 else f"T{gap:+d}")
+            assert item.offset == "T-0" or item.when.weekday() < 5
+        labels = {c.offset for c in runbook.countdown}
+        assert {g.when for g in runbook.gates[:2]} <= labels

@@ -663,39 +663,52 @@ def build_runbook(ctx: PlanContext) -> Runbook:
     qa = _person(ctx, "QA Engineer", "Lead Engineer")
     live = ctx.go_live
 
-    def at(days: int) -> date | None:
-        return countdown_day(live, days, ctx.closed_days) if live else None
+    uat_end = ctx.phases[2].end if len(ctx.phases) > 2 else None
+    when: dict[int, date | None] = {}
+    for offset in (-7, -5, -3, -2, -1, 0, 1, 2):
+        when[offset] = countdown_day(live, offset, ctx.closed_days) if live else None
+    first = when[-7]
+    if first and uat_end and first < uat_end < live:  # UAT sign-off cannot be confirmed before UAT ends
+        when[-7] = uat_end
+
+    def day(offset: int) -> str:
+        """The Day label: the real distance of the activity's date from go-live."""
+        at = when[offset]
+        gap = (at - live).days if at and live else offset
+        return "T-0" if gap == 0 else f"T{gap:+d}"
 
     countdown = (
-        CountdownItem("T-7", at(-7), "UAT sign-off confirmed; change freeze on the integration's configuration", pm),
         CountdownItem(
-            "T-5",
-            at(-5),
+            day(-7), when[-7], "UAT sign-off confirmed; change freeze on the integration's configuration", pm
+        ),
+        CountdownItem(
+            day(-5),
+            when[-5],
             f"Production credentials stored in {ctx.dependencies.secret_manager}; production configuration reviewed",
             devops,
         ),
-        CountdownItem("T-3", at(-3), "Readiness review (gate 1); deployment window confirmed with the client", pm),
-        CountdownItem("T-2", at(-2), "Notice of the deployment window sent to the client's users", pm),
-        CountdownItem("T-1", at(-1), "Go/no-go decision (gate 2); rollback rehearsed; support team briefed", lead),
+        CountdownItem(day(-3), when[-3], "Readiness review (gate 1); deployment window confirmed with the client", pm),
+        CountdownItem(day(-2), when[-2], "Notice of the deployment window sent to the client's users", pm),
+        CountdownItem(day(-1), when[-1], "Go/no-go decision (gate 2); rollback rehearsed; support team briefed", lead),
         CountdownItem("T-0", live, f"Deployment in the window ({dp.window}), then verification (gate 3)", devops),
         CountdownItem(
-            "T+1",
-            at(1),
+            day(1),
+            when[1],
             f"Close monitoring ({ctx.schedule.monitoring_hours} hours from go-live); first daily reconciliation",
             qa,
         ),
-        CountdownItem("T+2", at(2), "Post-go-live review with the client; open issues triaged", pm),
+        CountdownItem(day(2), when[2], "Post-go-live review with the client; open issues triaged", pm),
     )
     gates = (
         Gate(
             "Gate 1: readiness",
-            "T-3",
+            day(-3),
             "UAT signed off, open defects accepted, production access and credentials in place",
             (pm, client),
         ),
         Gate(
             "Gate 2: go/no-go",
-            "T-1",
+            day(-1),
             "No open critical defects, rollback rehearsed, client users notified, support team briefed",
             (lead, client),
         ),
@@ -731,12 +744,12 @@ def build_runbook(ctx: PlanContext) -> Runbook:
         "The client confirms the first production sync",
     )
     comms = (
-        Communication("T-2", "Client users", f"Deployment window {dp.window} and what changes for them", pm),
+        Communication(day(-2), "Client users", f"Deployment window {dp.window} and what changes for them", pm),
         Communication("T-0, start", "Client contact and delivery team", "Window opened; deployment started", pm),
         Communication(
             "T-0, end", "Client contact and users", "Go-live confirmed, or rollback completed and the next window", pm
         ),
-        Communication("T+2", "Client contact", "Post-go-live review: results, open issues, next steps", pm),
+        Communication(day(2), "Client contact", "Post-go-live review: results, open issues, next steps", pm),
     )
     return Runbook(
         header(ctx, "deployment-runbook"),
