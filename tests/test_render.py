@@ -264,6 +264,14 @@ def test_hours_beside_a_pain_point_only_when_its_text_does_not_give_them():
     assert _pain_line("Finance spends 40 hours per month reconciling", None).endswith("_(about 9.2 hours a week)_")
     # no hours in the text: the Hours per Week column
     assert _pain_line("Month-end takes two people most of a day", 6).endswith("_(6 hours a week)_")
+    plan = render_markdown(
+        build_context(
+            _project(pain_points=[PainPoint(2, "Takes 15 hours a week", 15), PainPoint(3, "Slow", 2)]),
+            Settings(),
+            _date(2026, 1, 15),
+        )
+    )
+    assert "- **Pain Point 1**: Takes 15 hours a week\n- **Pain Point 2**: Slow _(2 hours a week)_\n" in plan
     # text and column disagree: the column (which the total counts) is shown
     assert _pain_line("Order entry takes 10 hours a week", 12).endswith("_(12 hours a week)_")
 
@@ -292,8 +300,13 @@ def test_outcomes_without_objectives_read_as_outcomes():
 
 
 def test_metric_values_after_a_label_start_with_a_capital():
-    project = _project(target_sync_duration="inventory within 5 minutes", accuracy_metric="daily totals match")
+    project = _project(
+        target_sync_duration="inventory within 5 minutes",
+        accuracy_metric="daily totals match",
+        response_time_target="p95 under 2 seconds",
+    )
     text = render_markdown(build_context(project, Settings(), _date(2026, 1, 15)))
     assert "- **Sync Duration**: Inventory within 5 minutes" in text
     assert "- **Data Accuracy**: Daily totals match" in text
+    assert "- **API Response Times**: p95 under 2 seconds" in text  # not a plain word: left as typed
     assert "- **Error Rate**: Below " in text and "Average" not in text

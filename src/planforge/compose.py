@@ -277,7 +277,7 @@ def approach_rationale(
         reasons.append(
             (
                 "Orders never ship twice",
-                "each fulfilment carries an idempotency key, and tracking flows back automatically.",
+                "each fulfillment carries an idempotency key, and tracking flows back automatically.",
             )
         )
     if migration:

@@ -558,9 +558,10 @@ def _case(
     target_system = p.system_b
     if workflow is not None and str(direction(workflow, p.system_a, p.system_b)).startswith(f"{p.system_b} to"):
         target_system = p.system_a
+    source_system = p.system_b if target_system == p.system_a else p.system_a
     if kind == "Error Handling":
         steps = (
-            f"Set up the condition described: {s.scenario}",
+            "Set up this condition in the test environment",
             run,
             "Check the integration log and the alert channel",
             f"Check {target_system} for duplicate or partial records",
@@ -569,21 +570,21 @@ def _case(
     elif kind == "Performance":
         target = ctx.testing.performance_targets
         steps = (
-            f"Load the volume described: {s.scenario}",
+            f"Load this volume into the {source_system} test environment",
             run,
             "Measure the time from the first to the last record written",
         )
         expected = f"The volume is processed without errors{f' and within the target: {target}' if isinstance(target, str) else ''}"
     elif kind == "Security":
-        steps = (f"Attempt the action described: {s.scenario}", "Check the integration log")
+        steps = ("Attempt this action against the test environment", "Check the integration log")
         expected = "The attempt is refused and logged; no data is read or written"
     else:
         steps = (
-            f"Create the situation described in the test environment: {s.scenario}",
+            f"Set up this case in the {source_system} test environment",
             run,
             f"Open the resulting record in {target_system} and compare it with the source",
         )
-        expected = "The outcome described in the scenario occurs, every mapped field matches the technical specifications, and no alert is raised"
+        expected = f"The records in {target_system} are as the scenario states, every mapped field matches the technical specifications, and no alert is raised"
     return TestCase(f"TC-{n:02d}", workflow.workflow if workflow else "General", s.scenario, kind, pre, steps, expected)
 
 
@@ -787,7 +788,7 @@ _PLAYS: tuple[tuple[tuple[str, ...], str, tuple[str, ...], tuple[str, ...]], ...
             "Check whether the token was revoked, expired or rotated without being stored",
         ),
         (
-            "Re-authorise the connection and store the new credentials in the secret manager",
+            "Re-authorize the connection and store the new credentials in the secret manager",
             "Replay the failed records from the retry queue",
         ),
     ),

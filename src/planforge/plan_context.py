@@ -959,8 +959,10 @@ def _testing(c: Completeness, project: Project, test_cases: DocumentRef) -> Test
     scen = _scenarios(project)
     source: Shown = project.test_data_source or c.assume(
         "Test data source",
-        f"Vendor test environments (sandboxes) of {project.system_a} and {project.system_b}",
-        "Projects > Test Data Source is blank; the standard approach assumes both vendors offer a sandbox",
+        f"Test environments of {project.system_a} and {project.system_b}: the vendor's sandbox where one is offered, "
+        "otherwise a dedicated test account",
+        "Projects > Test Data Source is blank; standard approach (the catalog does not record which vendors offer a "
+        "sandbox)",
     )
     return Testing(
         c.value(
@@ -999,8 +1001,10 @@ def _deployment(c: Completeness, project: Project) -> Deployment:
 
 def label_value(text: str | None) -> str | None:
     """Analyst text shown after a bold label ('**Sync Duration**: ...') starts with a capital, like
-    every other value in the list: 'inventory within 5 minutes' -> 'Inventory within 5 minutes'."""
-    if not text or not text[0].islower():
+    every other value in the list: 'inventory within 5 minutes' -> 'Inventory within 5 minutes'. A first
+    word that is not a plain lower-case word ('p95', 'iOS', 'eBay') is left as typed."""
+    first = (text or "").split(" ", 1)[0]
+    if not text or not (first.isalpha() and first.islower()):
         return text
     return text[0].upper() + text[1:]
 
