@@ -664,12 +664,14 @@ def build_runbook(ctx: PlanContext) -> Runbook:
     qa = _person(ctx, "QA Engineer", "Lead Engineer")
     live = ctx.go_live
 
+    # a window still TBD is marked once, in the introduction; composed rows then read without it
+    window = f" ({dp.window})" if isinstance(dp.window, str) else ""
     uat_end = ctx.phases[2].end if len(ctx.phases) > 2 else None
     when: dict[int, date | None] = {}
     for offset in (-7, -5, -3, -2, -1, 0, 1, 2):
         when[offset] = countdown_day(live, offset, ctx.closed_days) if live else None
     first = when[-7]
-    if first and uat_end and first < uat_end < live:  # UAT sign-off cannot be confirmed before UAT ends
+    if first and uat_end and live and first < uat_end < live:  # UAT sign-off cannot be confirmed before UAT ends
         when[-7] = uat_end
 
     def day(offset: int) -> str:
@@ -691,7 +693,7 @@ def build_runbook(ctx: PlanContext) -> Runbook:
         CountdownItem(day(-3), when[-3], "Readiness review (gate 1); deployment window confirmed with the client", pm),
         CountdownItem(day(-2), when[-2], "Notice of the deployment window sent to the client's users", pm),
         CountdownItem(day(-1), when[-1], "Go/no-go decision (gate 2); rollback rehearsed; support team briefed", lead),
-        CountdownItem("T-0", live, f"Deployment in the window ({dp.window}), then verification (gate 3)", devops),
+        CountdownItem("T-0", live, f"Deployment in the window{window}, then verification (gate 3)", devops),
         CountdownItem(
             day(1),
             when[1],
@@ -745,7 +747,7 @@ def build_runbook(ctx: PlanContext) -> Runbook:
         "The client confirms the first production sync",
     )
     comms = (
-        Communication(day(-2), "Client users", f"Deployment window {dp.window} and what changes for them", pm),
+        Communication(day(-2), "Client users", f"Deployment window{window} and what changes for them", pm),
         Communication("T-0, start", "Client contact and delivery team", "Window opened; deployment started", pm),
         Communication(
             "T-0, end", "Client contact and users", "Go-live confirmed, or rollback completed and the next window", pm
