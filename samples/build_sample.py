@@ -597,7 +597,7 @@ SCENARIOS = {  # (scenario, type, workflow number it tests)
         ("Order shipped to two tax jurisdictions", "Edge Case", "1"),
         ("QuickBooks returns 429 during the daily peak", "Error Handling", "1"),
         ("Product missing in QuickBooks when its order arrives", "Error Handling", "1; 4"),
-        ("1,500 orders in 30 minutes after a flash sale", "Performance", "1"),
+        ("1,500 orders arrive within 30 minutes at the daily peak", "Performance", "1"),
     ],
     "BLOOM-002": [
         ("New customer appears in Klaviyo with consent", "Happy Path", "1"),
@@ -933,6 +933,7 @@ SETTINGS = {
     "log_location": "Datadog Logs, index 'integrations'",
     "alert_destination": "PagerDuty, escalating to #integrations-alerts",
     "incident_tool": "Jira Service Management",
+    "holiday_country": "US",  # the sample firm is in the US: plans skip Good Friday, Memorial Day, 3 July observed
 }
 
 

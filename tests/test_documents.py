@@ -13,12 +13,13 @@ import pytest
 from lxml import etree
 
 import planforge
-from planforge.doc_context import build_runbook, build_sow, direction
+from planforge.doc_context import build_runbook, build_sow, countdown_day, direction
 from planforge.documents import render_document
 from planforge.model import Workflow
 from planforge.names import DOCUMENT_FILE, DOCUMENT_KINDS, document_filename, expand_documents, uat_filename
 from planforge.pipeline import GenerateOptions, generate
 from planforge.plan_context import build_context
+from planforge.render import render_markdown
 from planforge.schema import SHEETS
 from planforge.validate import validate_files
 from planforge.writers.options import WriteOptions
@@ -272,7 +273,8 @@ def test_documents_reuse_the_plans_dates_and_owners():
     assert [e.phase for e in sow.phases] == list(ctx.phases)
     assert sow.milestones[3].due == ctx.go_live
     runbook = build_runbook(ctx)
-    assert runbook.go_live == ctx.go_live and runbook.countdown[0].when == date.fromordinal(ctx.go_live.toordinal() - 7)
+    # go-live is Saturday 13 Jun (the window opens Saturday 20:00); T-7 falls on Saturday 6 Jun and is worked on Friday 5 Jun
+    assert runbook.go_live == ctx.go_live == date(2026, 6, 13) and runbook.countdown[0].when == date(2026, 6, 5)
     assert [s.duration for s in runbook.steps][:2] == ["15 minutes", "45 minutes"]
 
 
@@ -335,3 +337,53 @@ def test_traceability_warnings_reach_the_review_file(tmp_path):
 def test_an_assumption_on_scope_and_open_items_is_listed_once():
     sow = build_sow(_ctx("HARBOR-004"))
     assert sow.assumptions == ("The 3PL connector keeps its current concurrency share",)
+
+
+def test_countdown_activities_fall_on_business_days():
+    sunday = date(2026, 4, 5)  # a Sunday go-live window; Friday 3 Apr closed (a firm holiday)
+    closed = frozenset({date(2026, 4, 3)})
+    assert countdown_day(sunday, 0, closed) == sunday  # go-live keeps its window's day
+    assert countdown_day(sunday, -1, closed) == date(2026, 4, 2)  # Saturday and the holiday: Thursday before
+    assert countdown_day(sunday, -5, closed) == date(2026, 3, 31)  # already a business day
+    assert countdown_day(sunday, 1, closed) == date(2026, 4, 6)  # Monday after
+    assert countdown_day(date(2026, 4, 2), 1, closed) == date(2026, 4, 6)  # after go-live: the next business day
+
+
+def test_sow_purpose_is_ours_and_lists_the_plans_objectives():
+    ctx = _ctx("ACME-001")
+    sow = build_sow(ctx)
+    assert sow.objectives == tuple(o.objective for o in ctx.project.objectives)  # not the outcomes of plan 1.2
+    text = render_document("sow", ctx, WriteOptions(plan_date=DAY))
+    assert "We will connect Shopify and QuickBooks Online for Acme Outdoor Co." in text
+    assert "Acme Outdoor Co. will connect" not in text
+
+
+def test_plan_cites_the_workflow_sections_the_technical_specifications_have():
+    ctx = _ctx("ACME-001")
+    specs = render_document("technical-specs", ctx, WriteOptions(plan_date=DAY))
+    plan_refs = re.findall(r"see Technical Specifications, section (4\.\d+)", render_markdown(ctx))
+    assert plan_refs == ["4.1", "4.2", "4.3", "4.4"]
+    for ref in plan_refs:
+        assert f"\n### {ref} " in specs
+    assert "Spec section" not in specs
+
+
+def test_a_severity_with_several_response_times_says_each_alert_has_its_own():
+    ctx = _ctx("ACME-001")
+    text = render_document("support-playbook", ctx, WriteOptions(plan_date=DAY))
+    assert "| High | " in text and "30 minutes or 4 hours, as set for each alert in section 4 |" in text
+    assert "The watched condition" not in text
+
+
+def test_runbook_countdown_agrees_with_the_plan_and_its_own_labels():
+    for pid in ("ACME-001", "HARBOR-004", "SUMMIT-006"):
+        ctx = _ctx(pid)
+        runbook = build_runbook(ctx)
+        uat_end = ctx.phases[2].end
+        assert runbook.countdown[0].when >= uat_end  # UAT sign-off is not confirmed before UAT ends
+        for item in runbook.countdown:
+            gap = (item.when - ctx.go_live).days
+            assert item.offset == ("T-0" if gap == 0 else f"T{gap:+d}")
+            assert item.offset == "T-0" or item.when.weekday() < 5
+        labels = {c.offset for c in runbook.countdown}
+        assert {g.when for g in runbook.gates[:2]} <= labels

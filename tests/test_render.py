@@ -234,7 +234,7 @@ def test_defaults_are_marked_assumed_for_the_client():
     settings = Settings(hosting_provider="AWS")
     text = render_markdown(build_context(_project(), settings, _date(2026, 1, 15)))
     assert "Cloud hosting provider: AWS (assumed)" in text
-    assert "estimate, assumed" in text
+    assert "(assumed: typical of automating manual data entry" in text
 
 
 def test_line_breaks_and_bullets_survive_and_stay_inert():
@@ -244,3 +244,69 @@ def test_line_breaks_and_bullets_survive_and_stay_inert():
     block = blocks("Intro line\nsecond line\n\n* one\n* two <script>")
     html_out = MD_PARSER.render(block)
     assert "<br />" in html_out and "<li>one</li>" in html_out and "<script>" not in html_out
+
+
+def _pain_line(text: str, hours: float | None) -> str:
+    plan = render_markdown(
+        build_context(_project(pain_points=[PainPoint(2, text, hours)]), Settings(), _date(2026, 1, 15))
+    )
+    return next(line for line in plan.splitlines() if line.startswith("- **Pain Point 1**"))
+
+
+def test_hours_beside_a_pain_point_only_when_its_text_does_not_give_them():
+    # the analyst's words already state the weekly hours: no note repeating them
+    assert (
+        _pain_line("Order entry takes about 15 hours a week", 15)
+        == "- **Pain Point 1**: Order entry takes about 15 hours a week"
+    )
+    assert _pain_line("Keying takes 25 hours per week", None) == "- **Pain Point 1**: Keying takes 25 hours per week"
+    # another unit: the weekly figure the total uses, converted
+    assert _pain_line("Finance spends 40 hours per month reconciling", None).endswith("_(about 9.2 hours a week)_")
+    # no hours in the text: the Hours per Week column
+    assert _pain_line("Month-end takes two people most of a day", 6).endswith("_(6 hours a week)_")
+    plan = render_markdown(
+        build_context(
+            _project(pain_points=[PainPoint(2, "Takes 15 hours a week", 15), PainPoint(3, "Slow", 2)]),
+            Settings(),
+            _date(2026, 1, 15),
+        )
+    )
+    assert "- **Pain Point 1**: Takes 15 hours a week\n- **Pain Point 2**: Slow _(2 hours a week)_\n" in plan
+    # text and column disagree: the column (which the total counts) is shown
+    assert _pain_line("Order entry takes 10 hours a week", 12).endswith("_(12 hours a week)_")
+
+
+def test_tbd_markers_carry_no_bookkeeping_explanations():
+    project = _project(kickoff_date=None)
+    text = render_markdown(build_context(project, Settings(), _date(2026, 1, 15)))
+    assert "[TBD] (" not in text and "recorded yet" not in text and "not yet described" not in text
+    assert "Client Co's current process: [TBD]." in text
+
+
+def test_go_live_note_names_the_day_and_quotes_the_window():
+    project = _project(deployment_window="Month-end close week excluded; Friday evenings")
+    text = render_markdown(build_context(project, Settings(), _date(2026, 1, 15)))
+    phase4 = next(line for line in text.splitlines() if line.startswith("**Duration**") and "go-live" in line)
+    assert "go-live on Friday " in phase4
+    assert phase4.rstrip().endswith("(deployment window: Month-end close week excluded; Friday evenings)")
+    assert "go-live in the Month-end" not in text
+
+
+def test_outcomes_without_objectives_read_as_outcomes():
+    project = _project(pain_points=[PainPoint(2, "Etsy payouts are recorded in QuickBooks by hand")])
+    text = render_markdown(build_context(project, Settings(), _date(2026, 1, 15)))
+    assert "Expected outcomes once the integration is live:" in text and "we enable" not in text
+    assert "- An end to today's manual work: Etsy payouts are recorded in QuickBooks by hand" in text
+
+
+def test_metric_values_after_a_label_start_with_a_capital():
+    project = _project(
+        target_sync_duration="inventory within 5 minutes",
+        accuracy_metric="daily totals match",
+        response_time_target="p95 under 2 seconds",
+    )
+    text = render_markdown(build_context(project, Settings(), _date(2026, 1, 15)))
+    assert "- **Sync Duration**: Inventory within 5 minutes" in text
+    assert "- **Data Accuracy**: Daily totals match" in text
+    assert "- **API Response Times**: p95 under 2 seconds" in text  # not a plain word: left as typed
+    assert "- **Error Rate**: Below " in text and "Average" not in text

@@ -113,11 +113,11 @@ def count_word(n: int) -> str:
 
 
 def business_impacts(objectives: list[Objective], pain_points: list[PainPoint]) -> list[str]:
-    """Each objective's Business Impact, else the objective itself; with no objectives, the
-    pain points reframed as what the client stops losing."""
+    """Each objective's Business Impact, else the objective itself; with no objectives, each pain
+    point as the manual work that ends ("An end to today's manual work: ...")."""
     if objectives:
         return [(o.business_impact or o.objective).strip().rstrip(".") for o in objectives]
-    return [f"Removing today's pain point: {p.pain_point.strip().rstrip('.')}" for p in pain_points]
+    return [f"An end to today's manual work: {p.pain_point.strip().rstrip('.')}" for p in pain_points]
 
 
 _CONDITIONAL_HOOKS = re.compile(r"\b(?:partial|limited|commercial|on request|approval|partner|beta)\b", re.I)
@@ -277,14 +277,15 @@ def approach_rationale(
         reasons.append(
             (
                 "Orders never ship twice",
-                "each fulfilment carries an idempotency key, and tracking flows back automatically.",
+                "each fulfillment carries an idempotency key, and tracking flows back automatically.",
             )
         )
     if migration:
         reasons.append(
             (
                 "Migration separate from the live sync",
-                "historical data is loaded and reconciled on its own schedule, so go-live does not wait for the backfill.",
+                "historical data is loaded and reconciled in its own runs, each checked before the next, so a "
+                "migration problem never corrupts the live postings.",
             )
         )
     return reasons
@@ -308,7 +309,7 @@ def savings_text(c: Completeness, savings: derive.Savings | None, settings: Sett
         return c.value("Time savings", None, "Pain Points > Hours per Week")
     c.value("Time savings", savings.weekly_hours, "")
     text = (
-        f"About {number(savings.weekly_hours)} hours a week, the sum of the hours shown beside the pain points "
+        f"About {number(savings.weekly_hours)} hours a week, the sum of the weekly hours of the pain points in section 1.1 "
         f"({savings.annual_hours:,.0f} hours a year over {settings.working_weeks_per_year} working weeks)"
     )
     if savings.uncounted:
@@ -326,7 +327,7 @@ def reduction_text(c: Completeness, share: float, estimated: bool) -> str:
     c.note_assumption(
         "Error reduction", f"{share * 100:.0f}%", "Settings > Error Reduction Estimate (no Projects > Error Reduction)"
     )
-    return f"About {text} (estimate, assumed: typical of automating manual data entry, not yet measured)"
+    return f"About {text} (assumed: typical of automating manual data entry; not yet measured for this client)"
 
 
 def roi_text(c: Completeness, roi: derive.Roi | None, savings: derive.Savings | None, currency: str = "USD") -> Any:

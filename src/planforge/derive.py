@@ -279,6 +279,17 @@ def hours_in_text(text: str) -> float | None:
     return round(total, 2) if found else None
 
 
+def states_weekly_hours(text: str, hours: float) -> bool:
+    """True when ``text`` itself states ``hours`` as a weekly figure ('takes about 15 hours a week'),
+    so a reader needs no separate note of the hours; False for other units ('40 hours per month'),
+    which a reader cannot compare with the weekly total without converting."""
+    matches = _HOURS.findall(text or "")
+    if not matches or any(_PER_WEEK[unit.lower()] != 1.0 for _, _, unit in matches):
+        return False
+    stated = hours_in_text(text)
+    return stated is not None and abs(stated - hours) < 0.005
+
+
 @dataclass(frozen=True)
 class Savings:
     """Weekly and annual hours saved, with the per-pain-point evidence behind them."""

@@ -385,7 +385,7 @@ def build_sow(ctx: PlanContext) -> Sow:
             f"A named contact{f', {contact},' if isinstance(contact, str) and contact else ''} who answers design "
             "questions within two business days",
             "Testers from the client's team available throughout user acceptance testing",
-            "Sign-off of the field mappings, UAT results and go-live within the dates below",
+            "Sign-off of the field mappings, UAT results and go-live by the milestone dates in section 8",
         )
     names = {1: "Design approved", 2: "Build complete", 3: "UAT sign-off", 4: "Go-live", 5: "Handover to support"}
     criteria = {
@@ -419,7 +419,7 @@ def build_sow(ctx: PlanContext) -> Sow:
     return Sow(
         header(ctx, "sow"),
         summary,
-        ctx.context.impacts,
+        tuple(o.objective.strip().rstrip(".") for o in p.objectives),  # the plan's objectives, not its outcomes
         in_scope,
         out,
         standard_out,
@@ -515,7 +515,7 @@ def build_specs(ctx: PlanContext) -> TechSpecs:
         )
         specs.append(
             WorkflowSpec(
-                w.spec_section or f"{i + 1}",
+                f"4.{i + 1}",  # its section in the technical specifications, which the plan's phase 2 cites
                 w.workflow,
                 w.trigger or _tbd("Trigger"),
                 way,
@@ -558,9 +558,10 @@ def _case(
     target_system = p.system_b
     if workflow is not None and str(direction(workflow, p.system_a, p.system_b)).startswith(f"{p.system_b} to"):
         target_system = p.system_a
+    source_system = p.system_b if target_system == p.system_a else p.system_a
     if kind == "Error Handling":
         steps = (
-            f"Set up the condition described: {s.scenario}",
+            "Set up this condition in the test environment",
             run,
             "Check the integration log and the alert channel",
             f"Check {target_system} for duplicate or partial records",
@@ -569,21 +570,21 @@ def _case(
     elif kind == "Performance":
         target = ctx.testing.performance_targets
         steps = (
-            f"Load the volume described: {s.scenario}",
+            f"Load this volume into the {source_system} test environment",
             run,
             "Measure the time from the first to the last record written",
         )
         expected = f"The volume is processed without errors{f' and within the target: {target}' if isinstance(target, str) else ''}"
     elif kind == "Security":
-        steps = (f"Attempt the action described: {s.scenario}", "Check the integration log")
+        steps = ("Attempt this action against the test environment", "Check the integration log")
         expected = "The attempt is refused and logged; no data is read or written"
     else:
         steps = (
-            f"Create the situation described in the test environment: {s.scenario}",
+            f"Set up this case in the {source_system} test environment",
             run,
             f"Open the resulting record in {target_system} and compare it with the source",
         )
-        expected = "The outcome described in the scenario occurs, every mapped field matches the technical specifications, and no alert is raised"
+        expected = f"The records in {target_system} are as the scenario states, every mapped field matches the technical specifications, and no alert is raised"
     return TestCase(f"TC-{n:02d}", workflow.workflow if workflow else "General", s.scenario, kind, pre, steps, expected)
 
 
@@ -639,6 +640,20 @@ _ROLLBACK = {
 }
 
 
+def countdown_day(live: date, offset: int, closed: frozenset[date] = frozenset()) -> date:
+    """The date of a countdown activity ``offset`` calendar days from go-live. People work on business
+    days, so an activity before go-live that would fall on a weekend, public holiday or closure is
+    brought forward to the business day before; one after go-live moves to the next business day.
+    Go-live itself (offset 0) stays on its deployment window's day."""
+    day = live + timedelta(days=offset)
+    if offset == 0:
+        return day
+    step = timedelta(days=-1 if offset < 0 else 1)
+    while not derive.is_business_day(day, closed):
+        day += step
+    return day
+
+
 def build_runbook(ctx: PlanContext) -> Runbook:
     p = ctx.project
     dp = ctx.deployment
@@ -649,39 +664,54 @@ def build_runbook(ctx: PlanContext) -> Runbook:
     qa = _person(ctx, "QA Engineer", "Lead Engineer")
     live = ctx.go_live
 
-    def at(days: int) -> date | None:
-        return live + timedelta(days=days) if live else None
+    # a window still TBD is marked once, in the introduction; composed rows then read without it
+    window = f" ({dp.window})" if isinstance(dp.window, str) else ""
+    uat_end = ctx.phases[2].end if len(ctx.phases) > 2 else None
+    when: dict[int, date | None] = {}
+    for offset in (-7, -5, -3, -2, -1, 0, 1, 2):
+        when[offset] = countdown_day(live, offset, ctx.closed_days) if live else None
+    first = when[-7]
+    if first and uat_end and live and first < uat_end < live:  # UAT sign-off cannot be confirmed before UAT ends
+        when[-7] = uat_end
+
+    def day(offset: int) -> str:
+        """The Day label: the real distance of the activity's date from go-live."""
+        at = when[offset]
+        gap = (at - live).days if at and live else offset
+        return "T-0" if gap == 0 else f"T{gap:+d}"
 
     countdown = (
-        CountdownItem("T-7", at(-7), "UAT sign-off confirmed; change freeze on the integration's configuration", pm),
         CountdownItem(
-            "T-5",
-            at(-5),
+            day(-7), when[-7], "UAT sign-off confirmed; change freeze on the integration's configuration", pm
+        ),
+        CountdownItem(
+            day(-5),
+            when[-5],
             f"Production credentials stored in {ctx.dependencies.secret_manager}; production configuration reviewed",
             devops,
         ),
-        CountdownItem("T-3", at(-3), "Readiness review (gate 1); deployment window confirmed with the client", pm),
-        CountdownItem("T-2", at(-2), "Notice of the deployment window sent to the client's users", pm),
-        CountdownItem("T-1", at(-1), "Go/no-go decision (gate 2); rollback rehearsed; support team briefed", lead),
-        CountdownItem("T-0", live, f"Deployment in the {dp.window} window, then verification (gate 3)", devops),
+        CountdownItem(day(-3), when[-3], "Readiness review (gate 1); deployment window confirmed with the client", pm),
+        CountdownItem(day(-2), when[-2], "Notice of the deployment window sent to the client's users", pm),
+        CountdownItem(day(-1), when[-1], "Go/no-go decision (gate 2); rollback rehearsed; support team briefed", lead),
+        CountdownItem("T-0", live, f"Deployment in the window{window}, then verification (gate 3)", devops),
         CountdownItem(
-            "T+1",
-            at(1),
+            day(1),
+            when[1],
             f"Close monitoring ({ctx.schedule.monitoring_hours} hours from go-live); first daily reconciliation",
             qa,
         ),
-        CountdownItem("T+2", at(2), "Post-go-live review with the client; open issues triaged", pm),
+        CountdownItem(day(2), when[2], "Post-go-live review with the client; open issues triaged", pm),
     )
     gates = (
         Gate(
             "Gate 1: readiness",
-            "T-3",
+            day(-3),
             "UAT signed off, open defects accepted, production access and credentials in place",
             (pm, client),
         ),
         Gate(
             "Gate 2: go/no-go",
-            "T-1",
+            day(-1),
             "No open critical defects, rollback rehearsed, client users notified, support team briefed",
             (lead, client),
         ),
@@ -717,12 +747,12 @@ def build_runbook(ctx: PlanContext) -> Runbook:
         "The client confirms the first production sync",
     )
     comms = (
-        Communication("T-2", "Client users", f"Deployment window {dp.window} and what changes for them", pm),
+        Communication(day(-2), "Client users", f"Deployment window{window} and what changes for them", pm),
         Communication("T-0, start", "Client contact and delivery team", "Window opened; deployment started", pm),
         Communication(
             "T-0, end", "Client contact and users", "Go-live confirmed, or rollback completed and the next window", pm
         ),
-        Communication("T+2", "Client contact", "Post-go-live review: results, open issues, next steps", pm),
+        Communication(day(2), "Client contact", "Post-go-live review: results, open issues, next steps", pm),
     )
     return Runbook(
         header(ctx, "deployment-runbook"),
@@ -760,7 +790,7 @@ _PLAYS: tuple[tuple[tuple[str, ...], str, tuple[str, ...], tuple[str, ...]], ...
             "Check whether the token was revoked, expired or rotated without being stored",
         ),
         (
-            "Re-authorise the connection and store the new credentials in the secret manager",
+            "Re-authorize the connection and store the new credentials in the secret manager",
             "Replay the failed records from the retry queue",
         ),
     ),
@@ -777,7 +807,7 @@ _PLAYS: tuple[tuple[tuple[str, ...], str, tuple[str, ...], tuple[str, ...]], ...
         ),
     ),
     (
-        ("drift", "mismatch", "reconciliation", "reconcile", "difference", "differ"),
+        ("drift", "mismatch", "reconciliation", "reconcile", "unreconciled", "unmatched", "difference", "differ"),
         "The two systems disagree on figures that should match.",
         (
             "Run the reconciliation report and list the records that differ",
@@ -802,7 +832,7 @@ _PLAYS: tuple[tuple[tuple[str, ...], str, tuple[str, ...], tuple[str, ...]], ...
     ),
 )
 _GENERAL_PLAY = (
-    "The watched condition crossed its threshold.",
+    "The condition this alert watches has passed its threshold; the workflows it covers need attention.",
     ("Open the dashboard and the logs for the affected workflow", "Check both systems' status pages"),
     ("Fix the cause, replay affected records and confirm the condition clears",),
 )
@@ -826,7 +856,11 @@ def build_playbook(ctx: PlanContext) -> Playbook:
         for a in alerts:
             if a.severity == sev and isinstance(a.response_time, str) and a.response_time not in times:
                 times.append(a.response_time)
-        response: str | Tbd = " or ".join(times) if times else _tbd("response")
+        response: str | Tbd = _tbd("response")
+        if len(times) == 1:
+            response = times[0]
+        elif times:  # each alert keeps its own target; say so rather than leave a bare "x or y"
+            response = f"{', '.join(times[:-1])} or {times[-1]}, as set for each alert in section 4"
         if times or sev in ("Critical", "High"):
             severities.append(SeverityLevel(sev, SEVERITY_MEANING[sev], response))
     plays = []
@@ -843,7 +877,7 @@ def build_playbook(ctx: PlanContext) -> Playbook:
             1,
             "First-line support",
             _person(ctx, "Support Engineer", "DevOps Engineer"),
-            "First response within the severity's target",
+            "Every alert: first response within the severity's target",
         ),
         EscalationStep(
             2,

@@ -315,6 +315,8 @@ class PlanContext:
     completeness: Completeness
     savings: derive.Savings | None = None
     roi_figures: derive.Roi | None = None
+    #: Public holidays and firm closures the schedule skips (empty until the kickoff date is known).
+    closed_days: frozenset[date] = frozenset()
 
     @property
     def phases(self) -> tuple[Phase, ...]:
@@ -377,6 +379,7 @@ class _Timeline:
     to_live_days: int
     support_days: int
     buffer: float
+    closed: frozenset[date] = frozenset()
 
 
 def build_context(
@@ -492,6 +495,7 @@ def build_context(
         completeness=c,
         savings=savings,
         roi_figures=roi,
+        closed_days=timeline.closed,
     )
 
 
@@ -580,7 +584,9 @@ def _timeline(
     go_live = ready
     if window:
         go_live = derive.go_live_date(ready, window, closed)
-        notes[3] = f"go-live in the {project.deployment_window} window"
+        notes[3] = (
+            f"go-live on {window.day_name} {derive.long_date(go_live)} (deployment window: {project.deployment_window})"
+        )
         if go_live != ready:
             c.find(
                 "go-live-in-window",
@@ -606,7 +612,7 @@ def _timeline(
         for i in range(5)
     )
     to_live = derive.business_days_between(spans[0][0], go_live, closed)
-    return _Timeline(phases, go_live, to_live, counted[4], buffer)
+    return _Timeline(phases, go_live, to_live, counted[4], buffer, closed)
 
 
 def _status(span: tuple[date, date] | None, plan_date: date, project: Project) -> str:
@@ -668,7 +674,10 @@ def _pain_points(c: Completeness, project: Project, savings: derive.Savings | No
     for p in project.pain_points:
         if id(p) in hours:
             h, how = hours[id(p)]
-            text = f"{derive.number(h)} hours a week" + (", as stated" if how != "Hours per Week" else "")
+            if derive.states_weekly_hours(p.pain_point, h):
+                text = ""  # the analyst's own words already give the weekly hours
+            else:
+                text = ("" if how == "Hours per Week" else "about ") + f"{derive.number(h)} hours a week"
         else:
             c.find(
                 "savings-traceable",
@@ -853,8 +862,8 @@ def _api_facts(c: Completeness, name: str, project: Project) -> ApiFacts:
     source = ""
     if used and entry:
         source = (
-            f"Source of the {compose.join_words(used)}: {cite(entry)}. These published figures are assumed until "
-            "confirmed for the account's plan and tier."
+            f"The {name} {compose.join_words(used)} above are taken from the {cite(entry)}, and are assumed "
+            "until confirmed for the account's plan and tier."
         )
     return ApiFacts(name, rate, hooks, batch, quirks, source, row.account_details if row else None)
 
@@ -950,8 +959,10 @@ def _testing(c: Completeness, project: Project, test_cases: DocumentRef) -> Test
     scen = _scenarios(project)
     source: Shown = project.test_data_source or c.assume(
         "Test data source",
-        f"Vendor test environments (sandboxes) of {project.system_a} and {project.system_b}",
-        "Projects > Test Data Source is blank; the standard approach assumes both vendors offer a sandbox",
+        f"Test environments of {project.system_a} and {project.system_b}: the vendor's sandbox where one is offered, "
+        "otherwise a dedicated test account",
+        "Projects > Test Data Source is blank; standard approach (the catalog does not record which vendors offer a "
+        "sandbox)",
     )
     return Testing(
         c.value(
@@ -988,6 +999,16 @@ def _deployment(c: Completeness, project: Project) -> Deployment:
     )
 
 
+def label_value(text: str | None) -> str | None:
+    """Analyst text shown after a bold label ('**Sync Duration**: ...') starts with a capital, like
+    every other value in the list: 'inventory within 5 minutes' -> 'Inventory within 5 minutes'. A first
+    word that is not a plain lower-case word ('p95', 'iOS', 'eBay') is left as typed."""
+    first = (text or "").split(" ", 1)[0]
+    if not text or not (first.isalpha() and first.islower()):
+        return text
+    return text[0].upper() + text[1:]
+
+
 def _pct(share: float) -> str:
     return f"{share * 100:.2f}".rstrip("0").rstrip(".") + "%"
 
@@ -1000,10 +1021,10 @@ def _monitoring(c: Completeness, project: Project, settings: Settings) -> Monito
 
     metrics = Metrics(
         rate("Target success rate", project.target_success_rate, settings.target_success_rate, "Target Success Rate"),
-        c.value("Target sync duration", project.target_sync_duration, "Projects > Target Sync Duration"),
+        c.value("Target sync duration", label_value(project.target_sync_duration), "Projects > Target Sync Duration"),
         rate("Target error rate", project.target_error_rate, settings.target_error_rate, "Target Error Rate"),
-        c.value("Accuracy metric", project.accuracy_metric, "Projects > Accuracy Metric"),
-        c.value("Response-time target", project.response_time_target, "Projects > Response Time Target"),
+        c.value("Accuracy metric", label_value(project.accuracy_metric), "Projects > Accuracy Metric"),
+        c.value("Response-time target", label_value(project.response_time_target), "Projects > Response Time Target"),
     )
     tools = Tools(
         c.pick(
