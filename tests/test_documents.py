@@ -387,3 +387,18 @@ def test_runbook_countdown_agrees_with_the_plan_and_its_own_labels():
             assert item.offset == "T-0" or item.when.weekday() < 5
         labels = {c.offset for c in runbook.countdown}
         assert {g.when for g in runbook.gates[:2]} <= labels
+
+
+def test_companion_docx_carries_its_own_title_on_cover_header_and_properties(tmp_path):
+    import docx as python_docx
+
+    generate(
+        [SAMPLE], tmp_path, plan_date=DAY, formats=("docx",), documents=("sow",), only=["HARBOR-004"], summary=False
+    )
+    document = python_docx.Document(str(tmp_path / "HARBOR-004-sow.docx"))
+    texts = [p.text for p in document.paragraphs]
+    cover = texts[: texts.index("Document Control")]
+    assert "Statement of Work" in cover and "Implementation Plan" not in cover
+    assert "STATEMENT OF WORK" not in texts  # the Markdown title block gives way to the cover
+    assert document.sections[0].header.paragraphs[0].text.endswith("Statement of Work")
+    assert document.core_properties.title.startswith("Statement of Work: ")

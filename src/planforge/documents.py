@@ -10,11 +10,8 @@ place a kind is rendered, so a firm-template renderer can replace it in one line
 from __future__ import annotations
 
 import html
-import io
 from collections.abc import Sequence
 from pathlib import Path
-
-import docx
 
 from . import render
 from .doc_context import BUILDERS, TITLES, TestCases
@@ -24,7 +21,7 @@ from .plan_context import PlanContext
 from .render import RenderOptions
 from .result import failure
 from .writers.atomic import inside, write_bytes, write_text
-from .writers.docx import _stable_zip, plan_docx
+from .writers.docx import plan_docx
 from .writers.html import plan_html
 from .writers.options import WriteOptions
 from .writers.uat import uat_tracker
@@ -52,22 +49,12 @@ def document_html(kind: str, ctx: PlanContext, markdown: str, options: WriteOpti
     return page.replace(f"<title>{plan_title}</title>", f"<title>{title}</title>", 1)
 
 
-def document_docx(kind: str, ctx: PlanContext, markdown: str, options: WriteOptions) -> bytes:
-    """The document as .docx through the plan's DOCX writer, with its own running header and title."""
-    data = plan_docx(ctx, markdown, options)
-    document = docx.Document(io.BytesIO(data))
-    name = kind_title(kind)
-    for paragraph in document.sections[0].header.paragraphs:
-        for run in paragraph.runs:
-            if "Implementation Plan" in run.text:
-                run.text = run.text.replace("Implementation Plan", name)
-    props = document.core_properties
-    props.title = f"{name}: {ctx.project.project_name}"
-    props.category = name
-    props.keywords = ", ".join((name.lower(), ctx.project.project_id, *ctx.types))
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return _stable_zip(buffer.getvalue())
+def document_docx(
+    kind: str, ctx: PlanContext, markdown: str, options: WriteOptions, *, toc_field: bool = True
+) -> bytes:
+    """The document as .docx through the plan's DOCX writer: its own title on the cover, in the
+    running header and in the properties."""
+    return plan_docx(ctx, markdown, options, toc_field=toc_field, title=kind_title(kind))
 
 
 def uat_xlsx(ctx: PlanContext) -> bytes:
@@ -99,8 +86,8 @@ def for_format(markdown: str, ctx: PlanContext, ext: str) -> str:
 
 
 def docx_bytes(ctx: PlanContext, kind: str, options: WriteOptions) -> bytes:
-    """A companion document's .docx (for the PDF batch when DOCX itself was not asked for)."""
-    return document_docx(kind, ctx, render_document(kind, ctx, options), options)
+    """A companion document's .docx in its PDF edition (contents with page numbers LibreOffice fills in)."""
+    return document_docx(kind, ctx, render_document(kind, ctx, options), options, toc_field=False)
 
 
 def write_documents(ctx: PlanContext, out: Path, options: WriteOptions) -> tuple[list[Path], list[Problem]]:

@@ -113,7 +113,6 @@ def write_plans(
             [c for c in contexts if c.project.project_id not in failed_ids],
             out,
             options,
-            reuse_docx="docx" in options.formats,
             make_docx=docx_bytes,
         )
         written += pdfs

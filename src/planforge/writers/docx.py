@@ -105,8 +105,16 @@ def author(ctx: PlanContext) -> str:
     return owner if isinstance(owner, str) else ctx.project.client_name
 
 
-def plan_docx(ctx: PlanContext, markdown: str, options: WriteOptions, *, toc_field: bool = True) -> bytes:
-    """One plan as a .docx, byte-stable for the same input and plan date.
+def plan_docx(
+    ctx: PlanContext,
+    markdown: str,
+    options: WriteOptions,
+    *,
+    toc_field: bool = True,
+    title: str = "Implementation Plan",
+) -> bytes:
+    """One plan (or companion document, named by ``title``: cover, running header, properties) as a
+    .docx, byte-stable for the same input and plan date.
 
     ``toc_field`` True writes the contents as a Word TOC field (Word refreshes it on opening); False writes
     the same entries as paragraphs whose page numbers are PAGEREF fields, which LibreOffice computes when
@@ -117,7 +125,7 @@ def plan_docx(ctx: PlanContext, markdown: str, options: WriteOptions, *, toc_fie
     before = len(body)
     writer.write(_without_title_block(md_tokens.parse(markdown)))
     plan_elements = list(body)[before - 1 : -1]  # everything written, without the final sectPr
-    _cover(writer, ctx, options)
+    _cover(writer, ctx, options, title)
     _document_control(writer, ctx, options.plan_date)
     _contents(writer, toc_field)
     front = list(body)[before - 1 + len(plan_elements) : -1]
@@ -125,12 +133,12 @@ def plan_docx(ctx: PlanContext, markdown: str, options: WriteOptions, *, toc_fie
         body.remove(element)
     for i, element in enumerate(front):
         body.insert(i, element)
-    _page_setup(document, ctx)
+    _page_setup(document, ctx, title)
     if is_draft(ctx):
         _watermark(document, writer.font)
     if toc_field:
         document.settings.element.append(parse_xml(f'<w:updateFields {_W} w:val="true"/>'))
-    _properties(document, ctx, options.plan_date)
+    _properties(document, ctx, options.plan_date, title)
     buffer = io.BytesIO()
     document.save(buffer)
     return _stable_zip(buffer.getvalue())
@@ -387,7 +395,7 @@ def _shown(value: object) -> str:
     return "" if value is None or isinstance(value, Tbd) else str(value)
 
 
-def _cover(writer: _Writer, ctx: PlanContext, options: WriteOptions) -> None:
+def _cover(writer: _Writer, ctx: PlanContext, options: WriteOptions, name: str) -> None:
     """The cover page: firm (logo, name), title, project, client and the document's identity."""
     h = ctx.header
     if options.logo is not None:
@@ -397,7 +405,7 @@ def _cover(writer: _Writer, ctx: PlanContext, options: WriteOptions) -> None:
     spacer = writer.add(None)
     spacer.paragraph_format.space_before = Pt(110)
     title = writer.add(writer.style("Title"))
-    writer.text(title, "Implementation Plan")
+    writer.text(title, name)
     writer.text(writer.add(writer.style("Subtitle")), h.project_name, size=Pt(18), color=ACCENT)
     writer.text(writer.add(None), f"{h.system_a} \u2194 {h.system_b} integration", size=Pt(13), color=MUTED)
     prepared = writer.add(None)
@@ -553,13 +561,13 @@ def _repeat_header(row) -> None:
     row._tr.get_or_add_trPr().append(header)
 
 
-def _page_setup(document, ctx: PlanContext) -> None:
+def _page_setup(document, ctx: PlanContext, name: str) -> None:
     """Header (client and project) and footer (version, page numbers) on every page but the cover."""
     section = document.sections[0]
     section.different_first_page_header_footer = True
     paragraph = section.header.paragraphs[0]
     paragraph.text = ""
-    run = paragraph.add_run(f"{ctx.project.client_name} \u00b7 {ctx.project.project_name} \u00b7 Implementation Plan")
+    run = paragraph.add_run(f"{ctx.project.client_name} \u00b7 {ctx.project.project_name} \u00b7 {name}")
     run.font.size = Pt(8.5)
     run.font.color.rgb = MUTED
     footer = section.footer.paragraphs[0]
@@ -606,16 +614,16 @@ def _field(paragraph, instruction: str) -> None:
     paragraph._p.append(field)
 
 
-def _properties(document, ctx: PlanContext, plan_date: date) -> None:
+def _properties(document, ctx: PlanContext, plan_date: date, name: str) -> None:
     """Properties from the firm and the plan, never from the tool that wrote them."""
     when = datetime(plan_date.year, plan_date.month, plan_date.day)
     props = Capped(document.core_properties)  # python-docx refuses properties over 255 characters
-    props.title = f"Implementation Plan: {ctx.project.project_name}"
+    props.title = f"{name}: {ctx.project.project_name}"
     props.subject = ctx.project.client_name
     props.author = author(ctx)
     props.last_modified_by = author(ctx)
-    props.keywords = ", ".join(("implementation plan", ctx.project.project_id, *ctx.types))
-    props.category = "Implementation plan"
+    props.keywords = ", ".join((name.lower(), ctx.project.project_id, *ctx.types))
+    props.category = name
     props.comments = f"Client: {ctx.project.client_name}; version {ctx.references.version}; {_day(plan_date)}"
     props.identifier = ctx.project.project_id
     props.version = ctx.references.version

@@ -46,14 +46,12 @@ def write_pdfs(
     out: Path,
     options: WriteOptions,
     *,
-    reuse_docx: bool,
     make_docx: Callable[[PlanContext, str, WriteOptions], bytes] | None = None,
 ) -> tuple[list[Path], list[Problem]]:
     """Convert the plans' (and companion documents') DOCX to PDF with LibreOffice in batches, in a
-    private folder, then move them in. A companion document's DOCX just written is reused; otherwise
-    ``make_docx(ctx, kind, options)`` makes it in the private folder. The plan's DOCX is always made
-    again in its PDF edition: its contents carry PAGEREF page numbers, which LibreOffice fills in (it
-    never refreshes the TOC field of the DOCX written beside). Returns the PDFs written and a located
+    private folder, then move them in. Every DOCX is made again in its PDF edition (a companion
+    document's by ``make_docx(ctx, kind, options)``): its contents carry PAGEREF page numbers, which
+    LibreOffice fills in (it never refreshes the TOC field of the DOCX written beside). Returns the PDFs written and a located
     problem for each document whose PDF could not be made."""
     if options.soffice is None:
         raise OutputError("PDF output needs LibreOffice (the 'soffice' command); none was found")
@@ -68,8 +66,6 @@ def write_pdfs(
                 try:
                     if kind == "plan":
                         source.write_bytes(plan_docx(ctx, plan_markdown(ctx, options), options, toc_field=False))
-                    elif reuse_docx and (out / source.name).is_file():
-                        shutil.copyfile(out / source.name, source)
                     elif make_docx is not None:
                         source.write_bytes(make_docx(ctx, kind, options))
                     else:
