@@ -5,10 +5,13 @@ Tests import these from here, never from conftest (which only holds fixtures).""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+
+from planforge.model import Project
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "intake-sample.xlsx"
@@ -40,3 +43,18 @@ def flat(report, severity: str | None = None) -> list[tuple]:
 
 def codes(report) -> set[str]:
     return {p.code for p in report.problems}
+
+
+def make_project(**kw: Any) -> Project:
+    """A small valid project built in code (Shopify -> Xero, kickoff 2 Mar 2026); ``kw`` overrides fields."""
+    base: dict[str, Any] = dict(
+        file="t.xlsx",
+        row=2,
+        project_id="T-1",
+        project_name="Test",
+        client_name="Client Co",
+        system_a="Shopify",
+        system_b="Xero",
+        kickoff_date=date(2026, 3, 2),
+    )
+    return Project(**(base | kw))

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from planforge.render import code_span, escape_inline, table_cell
+from support import make_project
 
 MD = MarkdownIt("commonmark").enable("table").enable("strikethrough")
 
@@ -119,18 +120,7 @@ from planforge.render import blocks, item_lines, render_markdown, render_review 
 MD_PARSER = MarkdownIt("commonmark")
 
 
-def _project(**kw) -> Project:
-    base = dict(
-        file="t.xlsx",
-        row=2,
-        project_id="T-1",
-        project_name="Test",
-        client_name="Client Co",
-        system_a="Shopify",
-        system_b="Xero",
-        kickoff_date=_date(2026, 3, 2),
-    )
-    return Project(**(base | kw))
+_project = make_project
 
 
 def _summary_text(project: Project) -> str:

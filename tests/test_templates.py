@@ -14,7 +14,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from planforge.cli import main
 from planforge.errors import TemplateError, UsageError
-from planforge.model import Project, Settings
+from planforge.model import Settings
 from planforge.pipeline import generate
 from planforge.plan_context import build_context
 from planforge.render import (
@@ -28,7 +28,7 @@ from planforge.render import (
     templates_dir,
 )
 from planforge.template_check import builtin_contexts, check_templates, context_reference
-from support import SAMPLE
+from support import SAMPLE, make_project
 
 DAY = date(2026, 1, 15)
 RISKS = "plan/05-risks.md.j2"
@@ -54,18 +54,7 @@ def section(text: str, number: int) -> tuple[str, str, str]:
     return text[:start], text[start:end], text[end:]
 
 
-def _project(**kw) -> Project:
-    base = dict(
-        file="t.xlsx",
-        row=2,
-        project_id="T-1",
-        project_name="Test",
-        client_name="Client Co",
-        system_a="Shopify",
-        system_b="Xero",
-        kickoff_date=date(2026, 3, 2),
-    )
-    return Project(**(base | kw))
+_project = make_project
 
 
 # --- overrides and new kinds ---
