@@ -11,11 +11,11 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from conftest import PROJECT_HEADER, PROJECT_ROW, flat
 from planforge import intake
 from planforge.errors import UnreadableWorkbook
 from planforge.sheet_facts import Caps
 from planforge.validate import validate_files
+from support import PROJECT_HEADER, PROJECT_ROW, flat
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 PARTS = {

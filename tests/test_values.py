@@ -12,10 +12,10 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from conftest import PROJECT_HEADER, PROJECT_ROW, RISK_HEADER, flat
 from planforge.money import excel_money_format, format_money, read_number
 from planforge.pipeline import generate
 from planforge.validate import validate_files
+from support import PROJECT_HEADER, PROJECT_ROW, RISK_HEADER, flat
 
 TEAM_HEADER = ["Project ID", "Role", "Name", "Allocation"]
 PAIN_HEADER = ["Project ID", "Pain Point", "Hours per Week"]
@@ -256,7 +256,7 @@ def test_held_back_project_writes_no_plan_and_the_run_says_why(book, tmp_path):
     "sheets, where",
     [
         ({"Pain_Points": [PAIN_HEADER, ["P-1", "x", 1e30]]}, ("Pain Points", 2, "Hours per Week", "out-of-range")),
-        ({"Pain_Points": [PAIN_HEADER, ["P-1", "x", "1e30"]]}, ("Pain Points", 2, "Hours per Week", "out-of-range")),
+        ({"Pain_Points": [PAIN_HEADER, ["P-1", "x", "1e30"]]}, ("Pain Points", 2, "Hours per Week", "wrong-type")),
         (
             {"Projects": project(**{"Monitoring Period Hours": "9" * 400})},
             ("Projects", 2, "Monitoring Period Hours", "out-of-range"),
@@ -268,7 +268,7 @@ def test_held_back_project_writes_no_plan_and_the_run_says_why(book, tmp_path):
         ({"Settings": [SETTINGS_HEADER, ["Review Interval Days", 3000000]]}, ("Settings", 2, "Value", "out-of-range")),
         (
             {"Settings": [SETTINGS_HEADER, ["Phase Days Low", "1e999, 1, 1, 1, 1"]]},
-            ("Settings", 2, "Value", "out-of-range"),
+            ("Settings", 2, "Value", "wrong-type"),  # an exponent is not a number of days
         ),
         (
             {"Settings": [SETTINGS_HEADER, ["Phase Days Low", ", ".join(["600000"] * 5)]]},
@@ -313,3 +313,46 @@ def test_every_numeric_and_date_field_declares_its_range():
     for setting in schema.SETTINGS:
         if setting.kind in ("int", "number", "money", "percent", "phase_days"):
             assert setting.bounds is not None, setting.label
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [("US$24,000", Decimal("24000")), ("$24,000.00 USD", Decimal("24000.00")), ("EUR 1,234.50", None)],
+)
+def test_dollar_spellings_read_and_a_foreign_code_is_kept_for_the_currency_check(typed, expected):
+    amount = read_number(typed, money=True)
+    if expected is None:  # read; the project's currency decides later (currency-mismatch)
+        assert amount.currency == "EUR"
+    else:
+        assert (amount.value, amount.currency) == (expected, "USD")
+
+
+@pytest.mark.parametrize("typed", ["1e4", "$1,2345", "12.345,678", "€24,000 USD"])
+def test_exponents_extra_decimals_and_clashing_marks_are_not_amounts(typed):
+    from planforge.parse import BadValue, parse_money
+
+    with pytest.raises(BadValue):
+        parse_money(typed)
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("13/02/2026", dt.date(2026, 2, 13)),
+        ("02/13/2026", dt.date(2026, 2, 13)),
+        ("03.03.2026", dt.date(2026, 3, 3)),
+        ("February 2nd, 2026", dt.date(2026, 2, 2)),
+    ],
+)
+def test_numeric_dates_read_only_when_the_numbers_decide(typed, expected):
+    from planforge.parse import parse_date
+
+    assert parse_date(typed) == expected
+
+
+def test_a_day_month_date_that_could_go_either_way_is_an_error(book):
+    row = [*PROJECT_ROW[:6], "02/03/2026"]
+    report = validate_files([book(Projects=[PROJECT_HEADER, row])])
+    problem = next(p for p in report.problems if p.code == "ambiguous-date")
+    assert problem.flat() == ("Projects", 2, "Kickoff Date", "ambiguous-date")
+    assert "2 March 2026" in problem.message and "3 February 2026" in problem.message

@@ -424,6 +424,14 @@ KINDS: tuple[ProblemKind, ...] = (
         "Control characters, non-characters (U+FFFE, U+FFFF) and broken surrogates cannot be stored in "
         "DOCX, HTML or XLSX files, so they are removed where the cell is read; surrogates become U+FFFD.",
     ),
+    ProblemKind(
+        "ambiguous-date",
+        ERROR,
+        "Ambiguous date",
+        "{value_repr} could be {first} or {second}",
+        "Type the date as year-month-day (2026-03-02), or pick it in Excel.",
+        "A numeric date whose day and month could be read either way; planforge never guesses which.",
+    ),
 )
 
 #: code -> kind, the registry ``make_problem`` reads.

@@ -66,6 +66,7 @@ def _symbols() -> dict[str, tuple[str, ...]]:
             if bare and bare != symbol:  # CA$ and A$ are dollars too
                 found.setdefault(bare, []).append(code)
     found["$"] = sorted({*found.get("$", []), "USD"})
+    found["US$"] = ["USD"]  # how many invoices write the US dollar
     return {k: tuple(v) for k, v in found.items()}
 
 
@@ -104,18 +105,28 @@ def _split_currency(text: str) -> tuple[str, str | None, tuple[str, ...]]:
     while end > start and not stripped[end - 1].isdigit():
         end -= 1
     before, number, after = stripped[:start].strip(), stripped[start:end], stripped[end:].strip()
-    if before and after:
-        raise NotANumber(text)
+    if before and after:  # "$24,000.00 USD": a symbol and a code that must name one currency
+        first, second = _mark(before, text), _mark(after, text)
+        both = tuple(c for c in first[1] if c in second[1])
+        if not both:
+            raise NotANumber(text)
+        return number, both[0] if len(both) == 1 else first[0], both
     mark = before or after
     if not mark:
         return number, None, ()
+    code, codes = _mark(mark, text)
+    return number, code, codes
+
+
+def _mark(mark: str, text: str) -> tuple[str | None, tuple[str, ...]]:
+    """A currency mark written with an amount -> (its currency, every currency it may stand for)."""
     cleaned = "".join(mark.split())
     if cleaned.upper() in _codes():
-        return number, cleaned.upper(), (cleaned.upper(),)
+        return cleaned.upper(), (cleaned.upper(),)
     codes = _symbols().get(cleaned)
     if codes is None:
         raise NotANumber(text)
-    return number, ("USD" if cleaned == "$" else codes[0]), codes
+    return ("USD" if cleaned == "$" else codes[0]), codes
 
 
 def read_number(text: str, *, money: bool = False) -> Amount:
@@ -123,7 +134,7 @@ def read_number(text: str, *, money: bool = False) -> Amount:
     if len(text) > 64:
         raise NotANumber(text[:64])
     number, code, codes = _split_currency(text) if money else (text.strip(), None, ())
-    if not number:
+    if not number or any(c.isalpha() for c in number):  # "1e4": an exponent is no way to type a figure
         raise NotANumber(text)
     readings: dict[str, Decimal] = {}
     for locale in _CONVENTIONS:
@@ -135,10 +146,15 @@ def read_number(text: str, *, money: bool = False) -> Amount:
             continue
     if not readings:
         raise NotANumber(text)
-    values = set(readings.values())
-    if any(not v.is_finite() for v in values):
+    if any(not v.is_finite() for v in readings.values()):
         raise NotANumber(text)
-    if len(values) == 1:
+    ambiguous = len(set(readings.values())) > 1
+    if money:  # an amount has at most two decimals: "1,2345" is neither 1.2345 nor 12,345 for sure
+        readings = {k: v for k, v in readings.items() if -int(v.as_tuple().exponent) <= 2}
+        if not readings:
+            raise NotANumber(text)
+    values = set(readings.values())
+    if not ambiguous:
         return Amount(values.pop(), code, codes)
     # Both conventions accept it with different values: "18.500" or "1,234". Three digits after one
     # separator is a thousands group (amounts rarely carry three decimals); that is the reading taken.

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
@@ -42,6 +42,10 @@ _DATE_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
 )
 _EXCEL_EPOCH = date(1899, 12, 30)
+#: 13/02/2026, 2.3.2026, 02-03-2026: day and month in either order, a four-digit year (linear: no nesting).
+_NUMERIC_DATE = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{4})")
+#: "2nd", "21st": the ordinal suffix after a day number, dropped before the date formats are tried.
+_ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b", re.I)
 #: What analysts type for "not known yet" or "not applicable": read as a blank cell in every column
 #: kind (text included), so the plan shows [TBD] and completeness is not flattered.
 PLACEHOLDERS = frozenset({"tbd", "tbc", "tba", "?", "??", "???", "-", "--", "---", "n/k", "n/a", "none", "nil", "null"})
@@ -298,7 +302,9 @@ def percent_parser(rules: Rules) -> Callable[[Any], Any]:
     low, high = (Decimal(str(b)) for b in (rules.bounds or (0, 1)))  # once per column, not per cell
 
     def parse(value: Any) -> Any:
-        text = value.strip() if isinstance(value, str) else None
+        text = unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) and len(value) <= 64 else None
+        if text is not None:
+            value = text  # full-width digits and signs (８５％) read as typed
         note: dict[str, Any] = {}
         try:
             if text is not None and text.endswith("%"):
@@ -352,12 +358,36 @@ def _date(value: Any) -> date:
         return _EXCEL_EPOCH + timedelta(days=int(value))  # an unformatted Excel serial
     if isinstance(value, str) and len(value) <= 64:
         text = " ".join(value.replace(",", ", ").split()).replace(" ,", ",")
+        text = _ORDINAL.sub(r"\1", unicodedata.normalize("NFKC", text))
         for fmt in _DATE_FORMATS:
             try:
                 return datetime.strptime(text, fmt).date()
             except ValueError:
                 continue
+        numeric = _NUMERIC_DATE.fullmatch(text)
+        if numeric:
+            return _day_month(value, int(numeric.group(1)), int(numeric.group(3)), int(numeric.group(4)))
+    if isinstance(value, time):
+        raise BadValue("wrong-type", expected="a date (it is a time of day only)", hint=hint)
     raise BadValue("wrong-type", expected="a date", hint=hint)
+
+
+def _day_month(value: str, first: int, second: int, year: int) -> date:
+    """A numeric date whose order of day and month is told by the numbers themselves: 13/02/2026 can
+    only be 13 February, 02/13/2026 only February 13. When both orders are real dates and differ
+    (02/03/2026), the cell is ambiguous: an error, never a guess."""
+    readings = set()
+    for day, month in ((first, second), (second, first)):
+        try:
+            readings.add(date(year, month, day))
+        except ValueError:
+            continue
+    if len(readings) == 1:
+        return readings.pop()
+    if not readings:
+        raise BadValue("wrong-type", expected="a date", hint="Type a date such as 2026-02-02, or pick one in Excel.")
+    one, other = sorted(readings)
+    raise BadValue("ambiguous-date", first=f"{one.day} {one:%B %Y}", second=f"{other.day} {other:%B %Y}")
 
 
 def parse_date(value: Any) -> date:

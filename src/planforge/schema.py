@@ -378,6 +378,7 @@ PROJECTS = Sheet(
             placeholders=("ERROR_REDUCTION",),
             width=14,
             bounds=(0, 1),
+            plausible=(0.10, 1),
         ),
         Column(
             "hosting_provider",

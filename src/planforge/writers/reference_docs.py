@@ -39,15 +39,19 @@ ACCEPTED = """## What is accepted
   `ambiguous-number` at the cell. Amounts may carry a currency symbol or ISO code before or after
   (`€`, `£`, `$`, `EUR`, `USD`, ...); it must agree with the project's currency (Projects > Currency, else
   Settings > Currency, else USD), otherwise the cell is an error `currency-mismatch`. Plans and the
-  summary print amounts in the project's currency. Exponents, infinities and figures outside a column's
-  range are errors (`out-of-range`).
+  summary print amounts in the project's currency. An amount has at most two decimals (`$1,2345` is
+  an error, not a guess). Text with an exponent (`1e4`) is not a figure (`wrong-type`); infinities and
+  figures outside a column's range are errors (`out-of-range`).
 - **Percentages**: `85%`, `0.85` and `85` all mean 85%: text with `%` is percent points, a bare number up
   to 1 a fraction, over 1 percent points. In a *rate* column (Target Error Rate) a bare number from 1 up
   is percent points, and one under 1 is ambiguous: up to 0.1 it is read as a fraction (0.005 = 0.5%, as
   Excel stores a percentage cell), above that as percent points (0.5 = 0.5%), with a warning
   `ambiguous-percent` naming the reading taken. Type the `%` sign to remove the doubt.
 - **Dates**: Excel dates, Excel serial numbers, or text such as `2026-02-02`, `2026/02/02`, `2 Feb 2026`,
-  `Feb 2, 2026`; between 1900-01-01 and 2200-12-31. A kickoff more than two years from the run date is
+  `Feb 2, 2026`, `February 2nd, 2026`; between 1900-01-01 and 2200-12-31. A numeric date with day and
+  month in either order is read only when the numbers decide it (`13/02/2026` is 13 February,
+  `02/13/2026` February 13); `02/03/2026` could be either and is an error `ambiguous-date`, never a
+  guess. A kickoff more than two years from the run date is
   read as typed, with a warning `implausible-value`.
 - **Choices**: an exact match or the same words with other case, spacing or punctuation (`blue/green` is
   `Blue-green`, `real time` is `Real-time`), or a declared synonym (listed per column below, e.g. `PM` is
