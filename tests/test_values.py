@@ -356,3 +356,10 @@ def test_a_day_month_date_that_could_go_either_way_is_an_error(book):
     problem = next(p for p in report.problems if p.code == "ambiguous-date")
     assert problem.flat() == ("Projects", 2, "Kickoff Date", "ambiguous-date")
     assert "2 March 2026" in problem.message and "3 February 2026" in problem.message
+
+
+def test_a_weekend_kickoff_is_read_with_a_located_warning_naming_the_working_day(book):
+    report = validate_files([book(Projects=[PROJECT_HEADER, [*PROJECT_ROW[:6], "2026-02-07"]])])
+    problem = next(p for p in report.problems if p.code == "kickoff-on-weekend")
+    assert problem.flat() == ("Projects", 2, "Kickoff Date", "kickoff-on-weekend")
+    assert "Saturday" in problem.message and "Monday 9 February 2026" in problem.message

@@ -432,6 +432,14 @@ KINDS: tuple[ProblemKind, ...] = (
         "Type the date as year-month-day (2026-03-02), or pick it in Excel.",
         "A numeric date whose day and month could be read either way; planforge never guesses which.",
     ),
+    ProblemKind(
+        "kickoff-on-weekend",
+        WARNING,
+        "Kickoff on a weekend",
+        "Kickoff Date {value_repr} is a {weekday}; the plans start work on {start}",
+        "Type the first working day of the project, or keep it if the plans' reading is right.",
+        "Phases run on working days, so a weekend kickoff moves to the next Monday; the plans name that day.",
+    ),
 )
 
 #: code -> kind, the registry ``make_problem`` reads.

@@ -17,7 +17,7 @@ import difflib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -552,6 +552,19 @@ def _check_project_row(checker: _Checker, table: _Table, row: _Row, settings: Se
             value=kickoff.isoformat(),
             reading=f"{kickoff.isoformat()}, more than two years from the run date {as_of.isoformat()}",
             usual="within two years of the run date",
+            project_id=pid,
+        )
+    if kickoff is not None and kickoff.weekday() >= 5:
+        start = kickoff + timedelta(days=7 - kickoff.weekday())
+        checker.add(
+            "kickoff-on-weekend",
+            sheet=table.sheet,
+            row=row.excel_row,
+            column="Kickoff Date",
+            cell=table.cell(row, "kickoff_date"),
+            value=kickoff.isoformat(),
+            weekday=f"{kickoff:%A}",
+            start=f"{start:%A} {start.day} {start:%B %Y}",
             project_id=pid,
         )
 
