@@ -179,6 +179,8 @@ def _table(
 
 def _lines(text: str, width: float) -> int:
     """How many lines ``text`` wraps to in a column ``width`` characters wide (word-wise estimate)."""
+    if len(text) <= width - 1 and "\n" not in text:
+        return 1  # fits as typed; collapsing spaces can only shorten it (most cells: no walk over words)
     total = 0
     for paragraph in text.split("\n"):
         line, count = 0, 1
@@ -436,11 +438,15 @@ def _gantt(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
         ws.write_datetime(i, 2, datetime.combine(spans[0][0], datetime.min.time()), fmt.date)
         if c.go_live:
             ws.write_datetime(i, 3, datetime.combine(c.go_live, datetime.min.time()), fmt.date)
-        for j, week in enumerate(weeks):
-            phase = _phase_of_week(spans, week)
-            if c.go_live and week <= c.go_live < week + timedelta(days=7):
+        live = (c.go_live - monday).days // 7 if c.go_live else -1  # go-live falls inside the phases' weeks
+        first_week = (spans[0][0] - monday).days // 7
+        last_week = min((spans[-1][1] - monday).days // 7, len(weeks) - 1)
+        for j in range(first_week, last_week + 1):  # only the project's own weeks can hold one of its phases
+            if j == live:
                 ws.write_string(i, col0 + j, "GL", live_fmt)
-            elif phase is not None:
+                continue
+            phase = _phase_of_week(spans, weeks[j])
+            if phase is not None:
                 ws.write_string(i, col0 + j, str(phase + 1), phase_fmts[phase])
     row = 4 + len(dated) + 1
     if (last - monday).days // 7 + 1 > len(weeks):
@@ -455,8 +461,9 @@ def _gantt(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
 def _phase_of_week(spans: list[tuple[date, date]], week: date) -> int | None:
     """The phase with the most working days (Mon-Fri) in the week starting ``week``, or None."""
     best, best_days = None, 0
+    friday = week + timedelta(days=4)
     for n, (start, end) in enumerate(spans):
-        days = sum(1 for d in range(5) if start <= week + timedelta(days=d) <= end)
+        days = (min(end, friday) - max(start, week)).days + 1  # the span's days within Monday..Friday
         if days > best_days:
             best, best_days = n, days
     return best
