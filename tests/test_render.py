@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import html
 
+import jinja2
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markdown_it import MarkdownIt
 
-from planforge.render import code_span, escape_inline, table_cell
+from planforge.completeness import Finding
+from planforge.render import (
+    _finalize,
+    _item_lines_str,
+    _table_cell,
+    code_span,
+    environment,
+    escape_inline,
+    table_cell,
+)
 
 MD = MarkdownIt("commonmark").enable("table").enable("strikethrough")
 
@@ -244,3 +255,18 @@ def test_line_breaks_and_bullets_survive_and_stay_inert():
     block = blocks("Intro line\nsecond line\n\n* one\n* two <script>")
     html_out = MD_PARSER.render(block)
     assert "<br />" in html_out and "<li>one</li>" in html_out and "<script>" not in html_out
+
+
+def test_fast_paths_answer_as_the_slow_ones():
+    """The memoised escapes and the environment's getattr closure give exactly the uncached answers
+    and the sandbox's: finalize hands back plain str (no copy in the template's str()), same text."""
+    for text in ("plain", "a|b", "*x*", "# h", "1. x", "line\nline", "  ", "", "- a\n- b", "x\n\n- y", "<b>&amp;"):
+        assert table_cell(text) == _table_cell(text)
+        assert _finalize(text) == escape_inline(text) and type(_finalize(text)) is str
+        assert item_lines(text) == _item_lines_str.__wrapped__(text)  # the memo answers as the function does
+    env, sandbox = environment("md"), ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined)
+    finding = Finding("rule", "message")
+    assert env.getattr(finding, "rule") == sandbox.getattr(finding, "rule") == "rule"
+    assert env.getattr("abc", "upper")() == sandbox.getattr("abc", "upper")() == "ABC"
+    with pytest.raises(SecurityError):
+        env.getattr(finding, "__class__")

@@ -368,6 +368,12 @@ def error_reduction(project: Project, settings: Settings) -> tuple[float, bool]:
 
 def long_date(day: date) -> str:
     """The plans' date style, unambiguous in every locale: 2 Feb 2026."""
+    return _long_date(day) if type(day) is date else f"{day.day} {day:%b %Y}"
+
+
+@lru_cache(maxsize=4096)
+def _long_date(day: date) -> str:
+    """A portfolio's plans share their dates (plan date, reviews, phase ends): strftime once per date."""
     return f"{day.day} {day:%b %Y}"
 
 
