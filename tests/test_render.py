@@ -270,3 +270,12 @@ def test_fast_paths_answer_as_the_slow_ones():
     assert env.getattr("abc", "upper")() == sandbox.getattr("abc", "upper")() == "ABC"
     with pytest.raises(SecurityError):
         env.getattr(finding, "__class__")
+
+
+def test_markdown_templates_place_finalized_values_without_a_second_conversion():
+    """The md environment's code places ``environment.finalize(value)`` (always a str); HTML keeps
+    Jinja's own autoescaping."""
+    md = environment("md").compile("{{ x }}", raw=True)
+    assert "environment.finalize(" in md and "str(environment.finalize(" not in md
+    assert "escape(" in environment("html").compile("{{ x }}", raw=True)
+    assert environment("md").from_string("{{ x }}|{{ n }}|{{ d }}").render(x="*a*", n=3, d=None) == "\\*a\\*|3|[TBD]"

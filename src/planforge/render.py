@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.compiler import CodeGenerator
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
@@ -339,10 +340,34 @@ class _InliningLoader(jinja2.FileSystemLoader):
         return self._display(name or "?", ""), lineno
 
 
+class _MarkdownCodeGenerator(CodeGenerator):
+    """Jinja's code generator, placing each ``{{ value }}`` of a Markdown template as
+    ``environment.finalize(value)`` rather than ``str(environment.finalize(value))``: ``_finalize``
+    always answers a ``str`` (escaped text), so the ``str()`` around it only cost a call and, for a
+    ``Markdown`` value, a copy. Every other case (HTML autoescaping, no finalize) is Jinja's own."""
+
+    def _plain(self, frame: Any, finalize: Any) -> bool:
+        return finalize.src is not None and not frame.eval_ctx.volatile and not frame.eval_ctx.autoescape
+
+    def _output_child_pre(self, node: Any, frame: Any, finalize: Any) -> None:
+        if self._plain(frame, finalize):
+            self.write(finalize.src)
+        else:
+            super()._output_child_pre(node, frame, finalize)
+
+    def _output_child_post(self, node: Any, frame: Any, finalize: Any) -> None:
+        if self._plain(frame, finalize):
+            self.write(")")
+        else:
+            super()._output_child_post(node, frame, finalize)
+
+
 class _Sandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox, stricter in one way: reaching for an unsafe attribute
     (``__class__``, ``__globals__``, ``mro``, ...) raises at once instead of yielding an undefined
     value that a ``is defined`` test could quietly swallow."""
+
+    code_generator_class = _MarkdownCodeGenerator
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
