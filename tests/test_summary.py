@@ -105,6 +105,8 @@ def test_risks_and_heat_map(sample_summary):
     ]
     assert sorted((r["Project ID"], r["Risk"]) for r in risks) == sorted(high)  # the register: High risks only
     assert {r["Level"] for r in risks} == {"High"}
+    overview = {r[0]: r[1] for r in wb["Overview"].iter_rows(min_row=3, max_row=10, values_only=True)}
+    assert overview["High risks (likelihood x impact)"] == len(risks)  # the Overview figure is the register's length
     scores = [{"Medium": 2, "High": 3}[r["Likelihood"]] * {"Medium": 2, "High": 3}[r["Impact"]] for r in risks]
     assert scores == sorted(scores, reverse=True)  # the most severe first
     ws = wb["Risks"]
