@@ -359,7 +359,7 @@ def _savings(ctx: PlanContext) -> tuple[Any, Any, Any, Any]:
 
 
 def _timeline(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
-    """The phase schedule, compact: one row per project with the phase it is in and who owns it, the
+    """The phase schedule, compact: one row per project with the phase it is in, who owns it (or the next), the
     kickoff and each phase's end (a phase starts the business day after the one before it ends, so
     the ends are the milestones; Deployment ends on the go-live day). Client and all owners are on
     Portfolio and in the plan; the weeks themselves are on the Gantt."""
@@ -367,7 +367,7 @@ def _timeline(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
     columns = [
         ("Project ID", "text", 14),
         ("Current Phase", "text", 20),
-        ("Current Phase Owner", "text", 18),
+        ("Owner (Current or Next Phase)", "text", 18),
         ("Kickoff", "date", 11),
     ]
     for name in PHASE_NAMES:
@@ -382,7 +382,9 @@ def _timeline(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
             if current
             else ("Complete" if all(ph.status == "Complete" for ph in c.phases) else c.phases[0].status)
         )
-        owner = current.owner if current is not None else None
+        # who a lead calls: the owner of the phase in progress, else of the next one still to finish
+        acting = current or next((ph for ph in c.phases if ph.status != "Complete"), None)
+        owner = acting.owner if acting is not None else None
         row: list[Any] = [c.project.project_id, label, owner, c.phases[0].start]
         row += [ph.end for ph in c.phases]
         rows.append(row + [sum(ph.days for ph in c.phases[:4])])
