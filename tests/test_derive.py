@@ -244,3 +244,21 @@ def test_closed_days_from_the_holidays_library_and_closures():
 @given(st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 1, 1)), st.integers(0, 60))
 def test_add_business_days_agrees_with_and_without_closed_days(start, days):
     assert derive.add_business_days(start, days) == derive.add_business_days(start, days, frozenset({date(1999, 1, 1)}))
+
+
+@given(
+    st.dates(date(2025, 1, 1), date(2028, 12, 31)),
+    st.integers(-3, 400),
+    st.frozensets(st.dates(date(2024, 12, 1), date(2030, 1, 31)), max_size=30),
+)
+def test_business_days_between_counts_what_a_walk_over_the_days_counts(start, span, closed):
+    """The arithmetic count (whole weeks, the days left over, closed weekdays by bisection) is the
+    definition: walk the days from start to end, count each business day."""
+    end = start + timedelta(days=span)
+    walked = sum(
+        derive.is_business_day(start + timedelta(days=k), closed) for k in range(max((end - start).days + 1, 0))
+    )
+    assert derive.business_days_between(start, end, closed) == walked
+    assert derive.business_days_between(start, end) == sum(
+        (start + timedelta(days=k)).weekday() < 5 for k in range(max((end - start).days + 1, 0))
+    )

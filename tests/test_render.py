@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import html
 
+import jinja2
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markdown_it import MarkdownIt
 
-from planforge.render import code_span, escape_inline, table_cell
+from planforge.completeness import Finding
+from planforge.render import (
+    _finalize,
+    _item_lines_str,
+    _table_cell,
+    code_span,
+    environment,
+    escape_inline,
+    table_cell,
+)
 from support import make_project
 
 MD = MarkdownIt("commonmark").enable("table").enable("strikethrough")
@@ -300,3 +311,27 @@ def test_metric_values_after_a_label_start_with_a_capital():
     assert "- **Data Accuracy**: Daily totals match" in text
     assert "- **API Response Times**: p95 under 2 seconds" in text  # not a plain word: left as typed
     assert "- **Error Rate**: Below " in text and "Average" not in text
+
+
+def test_fast_paths_answer_as_the_slow_ones():
+    """The memoised escapes and the environment's getattr closure give exactly the uncached answers
+    and the sandbox's: finalize hands back plain str (no copy in the template's str()), same text."""
+    for text in ("plain", "a|b", "*x*", "# h", "1. x", "line\nline", "  ", "", "- a\n- b", "x\n\n- y", "<b>&amp;"):
+        assert table_cell(text) == _table_cell(text)
+        assert _finalize(text) == escape_inline(text) and type(_finalize(text)) is str
+        assert item_lines(text) == _item_lines_str.__wrapped__(text)  # the memo answers as the function does
+    env, sandbox = environment("md"), ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined)
+    finding = Finding("rule", "message")
+    assert env.getattr(finding, "rule") == sandbox.getattr(finding, "rule") == "rule"
+    assert env.getattr("abc", "upper")() == sandbox.getattr("abc", "upper")() == "ABC"
+    with pytest.raises(SecurityError):
+        env.getattr(finding, "__class__")
+
+
+def test_markdown_templates_place_finalized_values_without_a_second_conversion():
+    """The md environment's code places ``environment.finalize(value)`` (always a str); HTML keeps
+    Jinja's own autoescaping."""
+    md = environment("md").compile("{{ x }}", raw=True)
+    assert "environment.finalize(" in md and "str(environment.finalize(" not in md
+    assert "escape(" in environment("html").compile("{{ x }}", raw=True)
+    assert environment("md").from_string("{{ x }}|{{ n }}|{{ d }}").render(x="*a*", n=3, d=None) == "\\*a\\*|3|[TBD]"

@@ -81,20 +81,34 @@ def test_timeline_has_five_phases_per_project_and_a_gantt(sample_summary):
     assert len(timeline) == 9
     acme = timeline["ACME-001"]
     ctx = next(c for c in result.contexts if c.project.project_id == "ACME-001")
-    starts = [
-        acme[k] for k in ("Discovery Start", "Development Start", "Testing Start", "Deployment Start", "Support Start")
-    ]
-    ends = [acme[k] for k in ("Discovery End", "Development End", "Testing End", "Deployment End", "Support End")]
-    assert starts == [datetime.combine(ph.start, datetime.min.time()) for ph in ctx.phases]
+    ends = [acme[k] for k in ("Discovery End", "Development End", "Testing End", "Go-Live", "Support End")]
+    assert acme["Kickoff"] == datetime.combine(ctx.phases[0].start, datetime.min.time())
     assert ends == [datetime.combine(ph.end, datetime.min.time()) for ph in ctx.phases]
-    assert timeline["FJORD-009"]["Discovery Start"] is None  # no kickoff date: no invented dates
+    assert acme["Go-Live"] == datetime.combine(ctx.go_live, datetime.min.time())  # deployment ends on go-live
+    # compact: each phase starts the business day after the one before it ends, so the ends say it all
+    assert all(b.start > a.end for a, b in zip(ctx.phases, ctx.phases[1:]))
+    acting = next(ph for ph in ctx.phases if ph.status != "Complete")  # in progress, or the next to start
+    assert acme["Owner (Current or Next Phase)"] == acting.owner
+    assert timeline["FJORD-009"]["Kickoff"] is None  # no kickoff date: no invented dates
+    assert timeline["FJORD-009"]["Discovery End"] is None
     assert len(wb["Confidence"]._charts) == 2
 
 
 def test_risks_and_heat_map(sample_summary):
     wb, result = sample_summary
-    risks = rows(wb["Risks"])
-    assert len([r for r in risks if r["Project ID"]]) == sum(len(c.risks) for c in result.contexts)
+    risks = [r for r in rows(wb["Risks"]) if r["Project ID"]]
+    high = [
+        (c.project.project_id, r.risk)
+        for c in result.contexts
+        for r in c.risks
+        if r.likelihood != "Low" != r.impact and "High" in (r.likelihood, r.impact)
+    ]
+    assert sorted((r["Project ID"], r["Risk"]) for r in risks) == sorted(high)  # the register: High risks only
+    assert {r["Level"] for r in risks} == {"High"}
+    overview = {r[0]: r[1] for r in wb["Overview"].iter_rows(min_row=3, max_row=10, values_only=True)}
+    assert overview["High risks (likelihood x impact)"] == len(risks)  # the Overview figure is the register's length
+    scores = [{"Medium": 2, "High": 3}[r["Likelihood"]] * {"Medium": 2, "High": 3}[r["Impact"]] for r in risks]
+    assert scores == sorted(scores, reverse=True)  # the most severe first
     ws = wb["Risks"]
     grid = {(ws.cell(r, 10).value, ws.cell(2, c).value): ws.cell(r, c) for r in (3, 4, 5) for c in (11, 12, 13)}
     counts = Counter((r.likelihood, r.impact) for c in result.contexts for r in c.risks)
@@ -106,11 +120,12 @@ def test_risks_and_heat_map(sample_summary):
     assert fills[("Medium", "Medium")] == fills[("High", "Low")] == fills[("Low", "High")] == "FFE699"
     assert fills[("Low", "Low")] == fills[("Low", "Medium")] == fills[("Medium", "Low")] == "C6E0B4"
     assert grid[("Medium", "Medium")].number_format == '0" · Medium"'  # the count is shown with its severity
-    assert ws.cell(7, 11).value == sum(counts.values())
+    assert ws.cell(7, 11).value == sum(counts.values())  # the heat map counts every risk, not only the register
+    assert "counted per project on Portfolio" in ws.cell(9, 10).value
 
 
 def test_data_quality_lists_problems_and_tbds(sample_summary):
-    wb, _ = sample_summary
+    wb, result = sample_summary
     entries = rows(wb["Data Quality"])
     assert any(
         e["Kind"] == "Problem"
@@ -119,7 +134,12 @@ def test_data_quality_lists_problems_and_tbds(sample_summary):
         for e in entries
     )
     fjord = next(e for e in entries if e["Kind"] == "TBD" and e["Project ID"] == "FJORD-009")
-    assert "Kickoff date (Projects > Kickoff Date)" in fjord["Message, or TBD Fields and Where to Fill Them"]
+    ctx = next(c for c in result.contexts if c.project.project_id == "FJORD-009")
+    n = len(ctx.completeness.missing)
+    assert fjord["Code or TBD Count"] == f"{n} fields"
+    # the count and where the list lives; the list itself (with each cell to fill) is the review file's
+    message = fjord["Message, or TBD Fields and Where to Fill Them"]
+    assert message == f"{n} fields to fill, each with its sheet and column in review/FJORD-009-review.md"
     assert not any(e["Project ID"] == "ACME-001" and e["Kind"] == "TBD" for e in entries)  # ACME is complete
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from . import derive
@@ -16,7 +17,13 @@ from .catalog import known_words
 from .completeness import Completeness
 from .derive import number
 from .model import Objective, PainPoint, Project, Settings, Workflow
-from .money import format_money, format_rate
+from .money import format_money as _money_text
+from .money import format_rate as _rate_text
+
+#: Babel formats an amount in ~40 us, and a portfolio repeats its rates and many budgets: each
+#: distinct (amount, currency) is formatted once per process (typed: 45 and Decimal("45") stay apart).
+format_money = lru_cache(maxsize=4096, typed=True)(_money_text)
+format_rate = lru_cache(maxsize=256, typed=True)(_rate_text)
 
 TYPE_LABELS = {
     "accounting": "accounting",

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 import holidays
 
@@ -169,12 +171,25 @@ def schedule(kickoff: date, days: tuple[int, ...], closed: frozenset[date] = fro
 
 
 def business_days_between(start: date, end: date, closed: frozenset[date] = frozenset()) -> int:
-    """Business days from ``start`` to ``end``, both included."""
-    count, day = 0, start
-    while day <= end:
-        count += is_business_day(day, closed)
-        day += timedelta(days=1)
+    """Business days from ``start`` to ``end``, both included: the weekdays of the span (five a
+    whole week, then the weekdays among the days left over), less the closed days that fall on a
+    weekday inside it."""
+    if end < start:
+        return 0
+    weeks, rest = divmod((end - start).days + 1, 7)
+    first = start.weekday()
+    count = weeks * 5 + sum(1 for k in range(rest) if (first + k) % 7 < 5)
+    if closed:
+        weekdays = _closed_weekdays(closed)
+        count -= bisect_right(weekdays, end) - bisect_left(weekdays, start)
     return count
+
+
+@lru_cache(maxsize=64)
+def _closed_weekdays(closed: frozenset[date]) -> tuple[date, ...]:
+    """The closed days that fall on a weekday, sorted (weekend days are not business days anyway).
+    A firm's calendar is one set per Settings, so this is sorted once per run, not per project."""
+    return tuple(sorted(day for day in closed if day.weekday() < 5))
 
 
 def support_days(planned: int, stabilization_days: int) -> int:
@@ -188,6 +203,13 @@ def closed_days(country: str | None, closures: tuple[date, ...], years: range) -
     """Public holidays of ``country`` ('US', 'GB', or with a subdivision 'US-NY', 'CA-ON') for
     ``years``, from the ``holidays`` library, plus the firm's closure dates.
     Returns (closed days, problem): problem names an unknown country code, whose holidays are then not applied."""
+    return _closed_days(country or None, tuple(closures), years)
+
+
+@lru_cache(maxsize=64)
+def _closed_days(country: str | None, closures: tuple[date, ...], years: range) -> tuple[frozenset[date], str | None]:
+    """``closed_days``, once per calendar (country, closures, years): every project of a Settings
+    asks for the same few calendars, and the same frozenset then keys ``_closed_weekdays`` at once."""
     found: set[date] = set(closures)
     if not country:
         return frozenset(found), None
@@ -357,6 +379,12 @@ def error_reduction(project: Project, settings: Settings) -> tuple[float, bool]:
 
 def long_date(day: date) -> str:
     """The plans' date style, unambiguous in every locale: 2 Feb 2026."""
+    return _long_date(day) if type(day) is date else f"{day.day} {day:%b %Y}"
+
+
+@lru_cache(maxsize=4096)
+def _long_date(day: date) -> str:
+    """A portfolio's plans share their dates (plan date, reviews, phase ends): strftime once per date."""
     return f"{day.day} {day:%b %Y}"
 
 

@@ -25,7 +25,7 @@ import xlsxwriter
 from ..completeness import Tbd
 from ..derive import PHASE_NAMES, risk_level
 from ..money import Money, excel_money_format
-from ..names import FORMAT_LABELS, plan_filename
+from ..names import FORMAT_LABELS, REVIEW_DIR, plan_filename, review_filename
 from ..plan_context import PlanContext
 from ..result import RunResult
 from ..workload import overlap_runs, people_load, phase_spans
@@ -34,6 +34,7 @@ from .options import WriteOptions
 
 GANTT_WEEK_LIMIT = 156  # three years of week columns; a longer portfolio says where the grid stops
 LINK_ORDER = ("pdf", "docx", "html", "md")  # the Plan link opens the richest format written
+_SCORE = {"Low": 1, "Medium": 2, "High": 3}  # likelihood and impact, as derive.risk_level scores them
 SEVERITY_FILLS = {"High": "#F4B183", "Medium": "#FFE699", "Low": "#C6E0B4"}
 PEOPLE_CHART_LIMIT = 12
 CONFIDENCE_BANDS = (("Under 50%", 0, 0.5), ("50-69%", 0.5, 0.7), ("70-84%", 0.7, 0.85), ("85% and over", 0.85, 1.01))
@@ -179,6 +180,8 @@ def _table(
 
 def _lines(text: str, width: float) -> int:
     """How many lines ``text`` wraps to in a column ``width`` characters wide (word-wise estimate)."""
+    if len(text) <= width - 1 and "\n" not in text:
+        return 1  # fits as typed; collapsing spaces can only shorten it (most cells: no walk over words)
     total = 0
     for paragraph in text.split("\n"):
         line, count = 0, 1
@@ -356,12 +359,21 @@ def _savings(ctx: PlanContext) -> tuple[Any, Any, Any, Any]:
 
 
 def _timeline(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
+    """The phase schedule, compact: one row per project with the phase it is in, who owns it (or the next), the
+    kickoff and each phase's end (a phase starts the business day after the one before it ends, so
+    the ends are the milestones; Deployment ends on the go-live day). Client and all owners are on
+    Portfolio and in the plan; the weeks themselves are on the Gantt."""
     ws = _sheet(book, "Timeline")
-    columns = [("Project ID", "text", 14), ("Client", "text", 24), ("Current Phase", "text", 20)]
+    columns = [
+        ("Project ID", "text", 14),
+        ("Current Phase", "text", 20),
+        ("Owner (Current or Next Phase)", "text", 18),
+        ("Kickoff", "date", 11),
+    ]
     for name in PHASE_NAMES:
         short = name.split(" ")[0].replace("Post-Launch", "Support")
-        columns += [(f"{short} Start", "date", 11), (f"{short} End", "date", 11)]
-    columns += [("Business Days to Go-Live", "int", 10), ("Owners", "text", 40)]
+        columns.append((f"{short} End" if short != "Deployment" else "Go-Live", "date", 11))
+    columns.append(("Business Days to Go-Live", "int", 10))
     rows = []
     for c in contexts:
         current = next((ph for ph in c.phases if ph.status == "In Progress"), None)
@@ -370,11 +382,12 @@ def _timeline(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
             if current
             else ("Complete" if all(ph.status == "Complete" for ph in c.phases) else c.phases[0].status)
         )
-        row: list[Any] = [c.project.project_id, c.project.client_name, label]
-        for ph in c.phases:
-            row += [ph.start, ph.end]
-        owners = "; ".join(f"{ph.number}: {ph.owner}" for ph in c.phases if not isinstance(ph.owner, Tbd))
-        rows.append(row + [sum(ph.days for ph in c.phases[:4]), owners])
+        # who a lead calls: the owner of the phase in progress, else of the next one still to finish
+        acting = current or next((ph for ph in c.phases if ph.status != "Complete"), None)
+        owner = acting.owner if acting is not None else None
+        row: list[Any] = [c.project.project_id, label, owner, c.phases[0].start]
+        row += [ph.end for ph in c.phases]
+        rows.append(row + [sum(ph.days for ph in c.phases[:4])])
     _table(ws, fmt, "Timeline", columns, rows)
 
 
@@ -436,11 +449,15 @@ def _gantt(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
         ws.write_datetime(i, 2, datetime.combine(spans[0][0], datetime.min.time()), fmt.date)
         if c.go_live:
             ws.write_datetime(i, 3, datetime.combine(c.go_live, datetime.min.time()), fmt.date)
-        for j, week in enumerate(weeks):
-            phase = _phase_of_week(spans, week)
-            if c.go_live and week <= c.go_live < week + timedelta(days=7):
+        live = (c.go_live - monday).days // 7 if c.go_live else -1  # go-live falls inside the phases' weeks
+        first_week = (spans[0][0] - monday).days // 7
+        last_week = min((spans[-1][1] - monday).days // 7, len(weeks) - 1)
+        for j in range(first_week, last_week + 1):  # only the project's own weeks can hold one of its phases
+            if j == live:
                 ws.write_string(i, col0 + j, "GL", live_fmt)
-            elif phase is not None:
+                continue
+            phase = _phase_of_week(spans, weeks[j])
+            if phase is not None:
                 ws.write_string(i, col0 + j, str(phase + 1), phase_fmts[phase])
     row = 4 + len(dated) + 1
     if (last - monday).days // 7 + 1 > len(weeks):
@@ -455,8 +472,9 @@ def _gantt(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
 def _phase_of_week(spans: list[tuple[date, date]], week: date) -> int | None:
     """The phase with the most working days (Mon-Fri) in the week starting ``week``, or None."""
     best, best_days = None, 0
+    friday = week + timedelta(days=4)
     for n, (start, end) in enumerate(spans):
-        days = sum(1 for d in range(5) if start <= week + timedelta(days=d) <= end)
+        days = (min(end, friday) - max(start, week)).days + 1  # the span's days within Monday..Friday
         if days > best_days:
             best, best_days = n, days
     return best
@@ -535,6 +553,9 @@ def _confidence(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
 
 
 def _risks(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
+    """The register a lead acts on: every High risk (likelihood x impact 6 or 9), the most severe
+    first, with its mitigation and owner. Medium and Low risks are counted per project on Portfolio
+    and listed in each plan's section 5; the heat map beside the register counts every risk."""
     ws = _sheet(book, "Risks")
     columns = [
         ("Project ID", "text", 14),
@@ -546,26 +567,22 @@ def _risks(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
         ("Mitigation", "text", 44),
         ("Owner", "text", 18),
     ]
-    rows = [
-        [
-            c.project.project_id,
-            c.project.client_name,
-            r.risk,
-            r.likelihood,
-            r.impact,
-            risk_level(r.likelihood, r.impact),
-            r.mitigation,
-            r.owner,
-        ]
-        for c in contexts
-        for r in c.project.risks
-    ]
+    grid: Counter = Counter()
+    high: list[tuple[int, int, list[Any]]] = []
+    for n, c in enumerate(contexts):  # contexts are sorted by project ID, so n orders within a score
+        for r in c.project.risks:
+            grid[(r.likelihood, r.impact)] += 1
+            if risk_level(r.likelihood, r.impact) == "High":
+                row = [c.project.project_id, c.project.client_name, r.risk, r.likelihood, r.impact, "High"]
+                score = _SCORE[r.likelihood] * _SCORE[r.impact]
+                high.append((-score, n, row + [r.mitigation, r.owner]))
+    high.sort(key=lambda item: item[:2])  # stable: a project's risks keep their sheet order
+    rows = [row for _, _, row in high]
     _table(ws, fmt, "Risks", columns, rows)
     if rows:
         ws.conditional_format(
             1, 5, len(rows), 5, {"type": "cell", "criteria": "==", "value": '"High"', "format": fmt.red}
         )
-    grid = Counter((r[3], r[4]) for r in rows)
     col = len(columns) + 1
     ws.write(0, col, "Risks by likelihood x impact, coloured by severity", fmt.bold)
     ws.write_string(1, col, "Likelihood \\ Impact", fmt.header)
@@ -585,6 +602,13 @@ def _risks(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
     ws.write_string(6, col, "Total risks", fmt.bold)
     ws.write_number(6, col + 1, sum(grid.values()), fmt.bold)
     ws.write_string(7, col, "Severity: High (red), Medium (amber), Low (green), from likelihood x impact.", fmt.note)
+    ws.write_string(
+        8,
+        col,
+        "The register lists the High risks, most severe first; Medium and Low risks are counted per project on "
+        "Portfolio (Medium Risks, Low Risks) and listed in each plan's section 5.",
+        fmt.note,
+    )
     ws.set_column(col, col, 20)
     ws.set_column(col + 1, col + 3, 12)
 
@@ -645,7 +669,8 @@ def _people(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
 
 
 def _data_quality(book, fmt: _Formats, result: RunResult) -> None:
-    """Every validation problem at its cell, then one row per project listing its TBD fields."""
+    """Every validation problem at its cell, then per project: not scheduled (no kickoff), and how many TBD
+    fields it has, pointing at its review file, which lists each with where to fill it."""
     ws = _sheet(book, "Data Quality")
     columns = [
         ("Kind", "text", 10),
@@ -673,9 +698,8 @@ def _data_quality(book, fmt: _Formats, result: RunResult) -> None:
                     "Projects > Kickoff Date is filled.",
                 ]
             )
-        missing = ctx.completeness.missing
-        if missing:
-            fields = "; ".join(f"{t.label} ({t.source})" for t in missing)
+        missing = len(ctx.completeness.missing)
+        if missing:  # the count tells a lead where to chase; the fields and their cells are in the review file
             rows.append(
                 [
                     "TBD",
@@ -683,8 +707,9 @@ def _data_quality(book, fmt: _Formats, result: RunResult) -> None:
                     ctx.project.project_id,
                     ctx.project.file,
                     f"Projects row {ctx.project.row}",
-                    f"{len(missing)} field{'s' if len(missing) != 1 else ''}",
-                    fields,
+                    f"{missing} field{'s' if missing != 1 else ''}",
+                    f"{missing} field{'s' if missing != 1 else ''} to fill, each with its sheet and column in "
+                    f"{REVIEW_DIR}/{review_filename(ctx.project.project_id)}",
                 ]
             )
     _table(ws, fmt, "DataQuality", columns, rows)
