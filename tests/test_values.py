@@ -363,3 +363,15 @@ def test_a_weekend_kickoff_is_read_with_a_located_warning_naming_the_working_day
     problem = next(p for p in report.problems if p.code == "kickoff-on-weekend")
     assert problem.flat() == ("Projects", 2, "Kickoff Date", "kickoff-on-weekend")
     assert "Saturday" in problem.message and "Monday 9 February 2026" in problem.message
+
+
+@pytest.mark.parametrize(
+    "typed, shown", [("0,5 %", "0.5%"), (0.015, "1.5%"), (0.0001, "0.01%"), (0.85, "85%"), ("-0", "0%")]
+)
+def test_plans_print_the_percentage_the_cell_was_read_as(book, tmp_path, typed, shown):
+    result = generate(
+        [book(Projects=[PROJECT_HEADER, [*PROJECT_ROW[:5], typed, PROJECT_ROW[6]]])], tmp_path, plan_date=RUN_DATE
+    )
+    plan = (tmp_path / "P-1-implementation-plan.md").read_text("utf-8")
+    assert result.report.portfolio.projects, result.report.problems
+    assert f"**Confidence Score**: {shown}" in plan

@@ -18,6 +18,7 @@ from .completeness import Completeness
 from .derive import number
 from .model import Objective, PainPoint, Project, Settings, Workflow
 from .money import format_money as _money_text
+from .money import format_percent
 from .money import format_rate as _rate_text
 
 #: Babel formats an amount in ~40 us, and a portfolio repeats its rates and many budgets: each
@@ -108,7 +109,7 @@ def executive_summary(
         )
     closing.append(timeline)
     if confidence is not None:
-        conf = f"Discovery confidence is {confidence * 100:.0f}%"
+        conf = f"Discovery confidence is {format_percent(confidence)}"
         closing.append(f"{conf}, so phases 1 to 4 include a {buffer * 100:.0f}% contingency." if buffer else f"{conf}.")
     return Summary(opening, objectives, " ".join(closing))
 
@@ -328,11 +329,11 @@ def savings_text(c: Completeness, savings: derive.Savings | None, settings: Sett
 def reduction_text(c: Completeness, share: float, estimated: bool) -> str:
     """The error-reduction figure; the firm's planning figure is labelled an estimate (and listed
     in the review as an assumption) since no data of the client's stands behind it."""
-    text = f"{share * 100:.0f}% fewer data-entry errors"
+    text = f"{format_percent(share)} fewer data-entry errors"
     if not estimated:
         return text
     c.note_assumption(
-        "Error reduction", f"{share * 100:.0f}%", "Settings > Error Reduction Estimate (no Projects > Error Reduction)"
+        "Error reduction", format_percent(share), "Settings > Error Reduction Estimate (no Projects > Error Reduction)"
     )
     return f"About {text} (assumed: typical of automating manual data entry; not yet measured for this client)"
 

@@ -24,6 +24,9 @@ from babel.numbers import (
     list_currencies,
     parse_decimal,
 )
+from babel.numbers import (
+    format_percent as babel_percent,
+)
 
 DEFAULT_CURRENCY = "USD"
 #: The two digit conventions analysts use: 1,234.50 (en_US) and 1.234,50 (de_DE).
@@ -186,3 +189,14 @@ def excel_money_format(currency: str, locale: str = "en_US") -> str:
     """An Excel number format showing whole amounts in ``currency`` (``"€"#,##0``)."""
     symbol = get_currency_symbol(currency, locale).replace('"', "")
     return f'"{symbol}"#,##0'
+
+
+@lru_cache(maxsize=4096)
+def format_percent(share: Decimal | float, locale: str = "en_US") -> str:
+    """A share as percent points the way it was read: up to two decimals, none when whole (``0.85`` ->
+    ``85%``, ``0.005`` -> ``0.5%``, ``0.0001`` -> ``0.01%``), so a plan never prints 0% for a figure a
+    warning called 0.5%; never ``-0%``."""
+    value = Decimal(str(share))
+    if value == 0:
+        value = Decimal(0)
+    return babel_percent(value, format="#,##0.##%", locale=locale)

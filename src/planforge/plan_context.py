@@ -18,6 +18,7 @@ from . import compose, derive
 from .catalog import CatalogSystem, Match, integration_types, lookup
 from .completeness import Assumed, Assumption, Completeness, Finding, Tbd
 from .model import OpenItem, Project, Risk, Settings
+from .money import format_percent
 from .names import document_filename
 
 #: A value as the client sees it: the intake's text, a marked assumption, or TBD.
@@ -1010,7 +1011,7 @@ def label_value(text: str | None) -> str | None:
 
 
 def _pct(share: float) -> str:
-    return f"{share * 100:.2f}".rstrip("0").rstrip(".") + "%"
+    return format_percent(share)
 
 
 def _monitoring(c: Completeness, project: Project, settings: Settings) -> Monitoring:

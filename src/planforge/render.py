@@ -28,6 +28,7 @@ from .completeness import Tbd
 from .derive import long_date
 from .doc_context import BUILDERS
 from .errors import TemplateError
+from .money import format_percent
 from .plan_context import PlanContext, Review
 
 TBD_MARK = "[TBD]"
@@ -178,7 +179,7 @@ def percent(value: Any) -> Markdown:
     """0.85 -> '85%'; TBD stays TBD."""
     if value is None or isinstance(value, Tbd):
         return Markdown(TBD_MARK)
-    return Markdown(f"{float(value) * 100:.0f}%")
+    return Markdown(format_percent(float(value)))
 
 
 def owner_due(item: Any) -> Markdown:
