@@ -335,3 +335,12 @@ def test_markdown_templates_place_finalized_values_without_a_second_conversion()
     assert "environment.finalize(" in md and "str(environment.finalize(" not in md
     assert "escape(" in environment("html").compile("{{ x }}", raw=True)
     assert environment("md").from_string("{{ x }}|{{ n }}|{{ d }}").render(x="*a*", n=3, d=None) == "\\*a\\*|3|[TBD]"
+
+
+def test_numbered_lines_keep_their_typed_numbers_as_text():
+    from planforge.render import blocks
+
+    text = blocks("intro\n\n1. one\n3) three")
+    html_out = MD.render(text)
+    assert "1. one" in html_out and "3) three" in html_out  # as typed, not renumbered
+    assert "<ol" not in html_out and "<li>one</li>" not in html_out

@@ -101,7 +101,7 @@ def _table_cell(value: Any) -> Markdown:
     return Markdown("<br>".join(lines) if lines else "")
 
 
-_BULLET = re.compile(r"[-*\u2022\u00b7\u2013]\s+|\d{1,3}[.)]\s+")
+_BULLET = re.compile(r"[-*\u2022\u00b7\u2013]\s+")  # a numbered line ("1. one") stays a line: its number is text
 
 
 def _lines(value: Any) -> list[tuple[bool, str]]:
