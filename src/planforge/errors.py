@@ -424,6 +424,15 @@ KINDS: tuple[ProblemKind, ...] = (
         "Control characters, non-characters (U+FFFE, U+FFFF) and broken surrogates cannot be stored in "
         "DOCX, HTML or XLSX files, so they are removed where the cell is read; surrogates become U+FFFD.",
     ),
+    ProblemKind(
+        "edited-output",
+        WARNING,
+        "Output edited by hand",
+        "Changed since planforge wrote it; {action}",
+        "Copy your edits elsewhere (or into the intake), then rerun with --force to bring the file up to date.",
+        "A file in the output folder no longer holds the bytes planforge wrote (the run manifest says so): "
+        "a rerun keeps it rather than overwrite someone's edits, unless --force is given.",
+    ),
 )
 
 #: code -> kind, the registry ``make_problem`` reads.
