@@ -164,3 +164,18 @@ def test_the_cli_says_what_the_rerun_did(tmp_path):
     assert "3 unchanged, 0 rewritten" in again.output
     forced = CliRunner().invoke(main, [*args, "--force"])
     assert "Wrote 3 plan(s)" in forced.output
+
+
+def test_a_portfolio_file_edited_by_hand_is_kept_too(tmp_path):
+    out = tmp_path / "out"
+    book = _book(tmp_path / "in.xlsx")
+    _run(book, out)
+    index = out / "index.html"
+    index.write_bytes(index.read_bytes() + b"<!-- ours -->")
+    edited_bytes = index.read_bytes()
+    assert _run(book, out).edited == []  # nothing changed: nothing about to be overwritten, nothing read
+    rerun = _run(_book(book, name_of_p2="Order sync renamed"), out)
+    assert rerun.edited == [index] and index.read_bytes() == edited_bytes
+    assert [p.file for p in rerun.report.problems if p.code == "edited-output"] == ["index.html"]
+    assert (out / "portfolio-summary.xlsx") in rerun.written
+    assert _run(book, out, force=True).edited == [index] and b"<!-- ours -->" not in index.read_bytes()
