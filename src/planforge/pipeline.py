@@ -300,7 +300,9 @@ def _plan_rerun(
         report.portfolio.settings_for,
         problems_for=lambda p: by_project.get(p.project_id, ()),
     ).digests
-    portfolio = portfolio_digest(digests, inputs, report.problems)
+    # Each project's own problems are in its digest already: the portfolio adds the rest (the run's,
+    # and those of projects skipped for errors), which the summary lists too.
+    portfolio = portfolio_digest(digests, inputs, [p for p in report.problems if p.project_id not in digests])
     return manifest.plan_digests(digests, portfolio=portfolio, out_dir=out, force=opts.force), portfolio
 
 
