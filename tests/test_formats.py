@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 
 from planforge.errors import UsageError
+from planforge.manifest import MANIFEST_NAME
 from planforge.pipeline import generate
 from support import PROJECT_HEADER, RISK_HEADER, SAMPLE
 
@@ -164,7 +165,9 @@ def test_pdf_through_libreoffice(tmp_path, formats):
         listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
         fonts = {line.split()[0].split("+")[-1] for line in listing.splitlines()[2:]}
         assert fonts <= {"LiberationSans", "LiberationSans-Bold", "LiberationSans-Italic", "DejaVuSans"}, fonts
-    assert sorted(p.suffix for p in tmp_path.iterdir() if p.is_file()) == sorted("." + f for f in formats)
+    assert sorted(p.suffix for p in tmp_path.iterdir() if p.is_file() and p.name != MANIFEST_NAME) == sorted(
+        "." + f for f in formats
+    )
 
 
 def test_docx_front_matter_toc_approval_and_draft_watermark(formats_run):

@@ -15,6 +15,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from planforge.errors import ValidationFailed
+from planforge.manifest import MANIFEST_NAME
 from planforge.pipeline import generate
 from planforge.render import render_review
 from support import PROJECT_HEADER, PROJECT_ROW, RISK_HEADER, ROOT, SAMPLE
@@ -52,7 +53,7 @@ SAMPLE_IDS = (
 def test_one_plan_per_project_and_the_summary(sample_run):
     out, result = sample_run
     assert result.ok
-    assert sorted(p.name for p in out.iterdir()) == sorted(
+    assert sorted(p.name for p in out.iterdir() if p.name != MANIFEST_NAME) == sorted(
         [f"{pid}-implementation-plan.md" for pid in SAMPLE_IDS] + ["portfolio-summary.xlsx", "review"]
     )
     # the team's review material sits apart from what is sent to the client
@@ -255,7 +256,10 @@ def test_strict_writes_nothing_when_any_error(book, tmp_path):
 
 def test_only_limits_the_run(tmp_path):
     generate([SAMPLE], tmp_path, plan_date=DAY, only=["BLOOM-002"], summary=False)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["BLOOM-002-implementation-plan.md", "review"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != MANIFEST_NAME) == [
+        "BLOOM-002-implementation-plan.md",
+        "review",
+    ]
     assert [p.name for p in (tmp_path / "review").iterdir()] == ["BLOOM-002-review.md"]
 
 
@@ -289,7 +293,7 @@ def test_only_reports_failures_among_the_selected(book, tmp_path):
 
 def test_no_temporary_files_left(sample_run):
     out, _ = sample_run
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    assert not [p for p in out.iterdir() if p.name.startswith(".") and p.name != MANIFEST_NAME]
 
 
 def test_several_intakes_in_one_run_each_with_its_own_settings(book, tmp_path):

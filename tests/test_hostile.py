@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from planforge import intake
 from planforge.cli import main
 from planforge.errors import UnreadableWorkbook
+from planforge.manifest import MANIFEST_NAME
 from planforge.pipeline import generate
 from planforge.sheet_facts import Budget, Caps, Refused
 from planforge.validate import validate_files
@@ -310,7 +311,11 @@ def test_unsafe_ids_never_become_paths(book, tmp_path, pid):
     result = generate(
         [book(Projects=[PROJECT_HEADER, [pid] + PROJECT_ROW[1:], ["OK-1"] + PROJECT_ROW[1:]])], out, plan_date=DAY
     )
-    assert sorted(p.name for p in out.iterdir()) == ["OK-1-implementation-plan.md", "portfolio-summary.xlsx", "review"]
+    assert sorted(p.name for p in out.iterdir() if p.name != MANIFEST_NAME) == [
+        "OK-1-implementation-plan.md",
+        "portfolio-summary.xlsx",
+        "review",
+    ]
     assert [p.name for p in (out / "review").iterdir()] == ["OK-1-review.md"]
     assert list(result.skipped) == [pid]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["intake.xlsx", "out"]

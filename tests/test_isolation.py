@@ -98,14 +98,14 @@ def test_a_failure_at_any_stage_costs_only_its_project(clean, tmp_path, monkeypa
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_one_failed_file_write_costs_that_file(clean, tmp_path, monkeypatch, jobs):
-    real = outputs.write_text
+    real = outputs.write_bytes
 
-    def failing(target, text):
+    def failing(target, data):
         if target.name == f"{VICTIM}-implementation-plan.md":
             raise OutputError("cannot write it") from OSError(28, "No space left on device")
-        return real(target, text)
+        return real(target, data)
 
-    monkeypatch.setattr(outputs, "write_text", failing)
+    monkeypatch.setattr(outputs, "write_bytes", failing)
     out, result = _run(tmp_path, monkeypatch, jobs)
     assert _others(_files(out)) == _others(clean)
     assert (out / f"{VICTIM}-implementation-plan.html").read_bytes() == clean[f"{VICTIM}-implementation-plan.html"]

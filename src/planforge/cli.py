@@ -22,7 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from ._version import __version__
 from .errors import ERROR, PlanforgeError, Problem, UsageError, ValidationFailed
-from .names import FORMATS
+from .names import FORMATS, SUMMARY_NAME
 from .pipeline import EARLIEST_PLAN_DATE, LATEST_PLAN_DATE, GenerateOptions
 from .pipeline import generate as run
 from .template_check import check_templates, context_reference, export_templates, sample_contexts
@@ -191,6 +191,11 @@ class _Formats(click.Choice):
     help="The firm's templates folder, used in front of the shipped templates (see 'planforge templates').",
 )
 @click.option("--no-summary", is_flag=True, help="Skip portfolio-summary.xlsx.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Redo every project and overwrite files edited by hand (default: a rerun redoes only what changed).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the run (per project: status, outputs, problems) as JSON.")
 @_verbosity
 def generate(
@@ -205,6 +210,7 @@ def generate(
     jobs: int | None,
     templates_folder: Path | None,
     no_summary: bool,
+    force: bool,
     as_json: bool,
     verbose: int,
     quiet: bool,
@@ -225,6 +231,7 @@ def generate(
             templates=templates_folder,
             documents=tuple(k.strip() for k in documents.split(",") if k.strip()) if documents else None,
             progress=progress.advance if progress else None,
+            force=force,
         )
         result = run(_expand(intakes), out_dir, options)
     finally:
@@ -238,6 +245,15 @@ def generate(
     skipped = len(result.skipped)
     seconds = time.perf_counter() - started
     line = f"Wrote {plans} plan(s){' and the portfolio summary' if not no_summary else ''} to {escape(str(out_dir))} in {seconds:.1f} s"
+    if result.unchanged:
+        summary = " and the portfolio summary" if any(p.name == SUMMARY_NAME for p in result.written) else ""
+        line = (
+            f"{len(result.unchanged):,} unchanged, {len(result.rewritten):,} rewritten{summary}"
+            f" in {escape(str(out_dir))} in {seconds:.1f} s"
+        )
+    if result.edited:
+        kept = "overwritten (--force)" if force else "kept (--force overwrites them)"
+        line += f"; [yellow]{len(result.edited)} file(s) edited by hand {kept}[/yellow]"
     if skipped:
         why = ", ".join(_held_back_reason(pid, ps) for pid, ps in sorted(result.skipped.items())[:10])
         line += f"; [red]held back {skipped} project(s) with errors[/red]: {escape(why)}"

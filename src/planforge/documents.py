@@ -90,11 +90,13 @@ def docx_bytes(ctx: PlanContext, kind: str, options: WriteOptions) -> bytes:
     return document_docx(kind, ctx, render_document(kind, ctx, options), options, toc_field=False)
 
 
-def write_documents(ctx: PlanContext, out: Path, options: WriteOptions) -> tuple[list[Path], list[Problem]]:
+def write_documents(
+    ctx: PlanContext, out: Path, options: WriteOptions, keep: frozenset[Path] = frozenset()
+) -> tuple[list[Path], list[Problem]]:
     """Write the companion documents ``options.documents`` asks for, in every format but PDF
     (made from the DOCX in the PDF batch), and the UAT tracker with the test cases. Each document
     sits behind the run's isolation boundary: a failure costs that document (a located problem),
-    never the project's other files."""
+    never the project's other files. Files in ``keep`` (edited by hand, see manifest.py) are not written."""
     paths: list[Path] = []
     problems: list[Problem] = []
     project = ctx.project
@@ -111,6 +113,8 @@ def write_documents(ctx: PlanContext, out: Path, options: WriteOptions) -> tuple
             name = document_filename(pid, kind, fmt)
             try:
                 target = inside(out, name)
+                if target in keep:
+                    continue
                 if fmt == "md":
                     write_text(target, markdown)
                 elif fmt == "html":
@@ -124,6 +128,8 @@ def write_documents(ctx: PlanContext, out: Path, options: WriteOptions) -> tuple
             name = uat_filename(pid)
             try:
                 target = inside(out, name)
+                if target in keep:
+                    continue
                 write_bytes(target, uat_xlsx(ctx))
                 paths.append(target)
             except Exception as e:

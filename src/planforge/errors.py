@@ -440,6 +440,15 @@ KINDS: tuple[ProblemKind, ...] = (
         "Type the first working day of the project, or keep it if the plans' reading is right.",
         "Phases run on working days, so a weekend kickoff moves to the next Monday; the plans name that day.",
     ),
+    ProblemKind(
+        "edited-output",
+        WARNING,
+        "Output edited by hand",
+        "Changed since planforge wrote it; {action}",
+        "Copy your edits elsewhere (or into the intake), then rerun with --force to bring the file up to date.",
+        "A file in the output folder no longer holds the bytes planforge wrote (the run manifest says so): "
+        "a rerun keeps it rather than overwrite someone's edits, unless --force is given.",
+    ),
 )
 
 #: code -> kind, the registry ``make_problem`` reads.

@@ -4,7 +4,10 @@ Markdown is the one content source; HTML and DOCX are produced from the Markdown
 docs/formats.md), so no plan text is written twice. With several jobs, worker processes are
 forked after the contexts exist: each worker receives the contexts and options as arguments of
 the forked process (inherited, never pickled), renders and writes its share of the plans, and
-sends back only file paths and problems.
+sends back only file paths with their SHA-256 and size (for the run manifest) and problems.
+
+``keep`` names files a rerun must not overwrite (edited by hand since planforge wrote them, see
+``manifest.edited_by_hand``): they are skipped, and left out of what is returned.
 
 Every project is rendered and written behind one boundary (``_one``): any exception becomes a
 located problem for that project (``result.failure``) and every other project is still written.
@@ -27,11 +30,12 @@ from typing import Any
 
 from .documents import docx_bytes, for_format, write_documents
 from .errors import Problem, UsageError
-from .names import DOCUMENT_KINDS, FORMATS, REVIEW_DIR, plan_filename, review_filename
+from .manifest import Output
+from .names import DOCUMENT_KINDS, FORMATS, REVIEW_DIR, document_filename, plan_filename, review_filename
 from .plan_context import PlanContext
 from .render import available_kinds, render_review
 from .result import failure
-from .writers.atomic import inside, subfolder, write_bytes, write_text
+from .writers.atomic import inside, subfolder, write_bytes
 from .writers.docx import check_reference, plan_docx
 from .writers.html import plan_html
 from .writers.markdown import plan_markdown
@@ -84,31 +88,47 @@ def write_plans(
     progress: Progress | None = None,
     side_job: Callable[[], None] | None = None,
     parallel_min_plans: int | None = None,
+    keep: frozenset[Path] = frozenset(),
+    recorded: dict[str, dict[Path, Output]] | None = None,
 ) -> tuple[list[Path], list[Problem]]:
     """Render and write every plan in every format; returns the paths written, in project order,
     and the problems of what could not be made (each located at its project; never raised).
 
     ``side_job`` (the summary workbook) runs in one of the worker processes when the run is
     parallel, so every core stays busy until the end; otherwise it runs after the plans. If it
-    fails, that is one run-level problem and the plans are still written."""
+    fails, that is one run-level problem and the plans are still written.
+
+    ``keep``: files not to overwrite (a project with a kept PDF is left out of the PDF batch).
+    ``recorded`` receives project ID -> each file written for it -> its ``Output`` (hashed from the bytes in hand where
+    the file is made here, else read back while it is still in the page cache)."""
     jobs = jobs or os.cpu_count() or 1
     parallel_min_plans = PARALLEL_MIN_PLANS if parallel_min_plans is None else parallel_min_plans
     start = time.perf_counter()
     problems: list[Problem] = []
     if jobs > 1 and len(contexts) >= parallel_min_plans and "fork" in multiprocessing.get_all_start_methods():
-        written = _parallel(contexts, out, options, jobs, progress, side_job, problems)
+        made = _parallel(contexts, out, options, jobs, progress, side_job, problems, keep)
     else:
-        written = []
+        made = []
         for ctx in contexts:
-            paths, failed = _one(ctx, out, options)
-            written += paths
+            files, failed = _one(ctx, out, options, keep)
+            made += [(ctx.project.project_id, path, output) for path, output in files]
             problems += failed
             if progress:
                 progress(1, len(contexts))
         if side_job:
             problems += _side(side_job)
+    written = [path for _, path, _ in made]
+    if recorded is not None:
+        for pid, path, output in made:
+            recorded.setdefault(pid, {})[path] = output
     if "pdf" in options.formats:
         failed_ids = {p.project_id for p in problems}
+        failed_ids |= {
+            c.project.project_id
+            for c in contexts
+            for kind in options.documents
+            if out / document_filename(c.project.project_id, kind, "pdf") in keep
+        }
         pdfs, failed = write_pdfs(
             [c for c in contexts if c.project.project_id not in failed_ids],
             out,
@@ -117,19 +137,31 @@ def write_plans(
         )
         written += pdfs
         problems += failed
+        if recorded is not None:
+            owner = {
+                document_filename(c.project.project_id, kind, "pdf"): c.project.project_id
+                for c in contexts
+                for kind in options.documents
+            }
+            for path in pdfs:
+                recorded.setdefault(owner.get(path.name, ""), {})[path] = Output.of_file(path)
     timings["plans+summary"] = timings.get("plans+summary", 0.0) + time.perf_counter() - start
     return written, problems
 
 
-def _one(ctx: PlanContext, out: Path, options: WriteOptions) -> tuple[list[Path], list[Problem]]:
+def _one(
+    ctx: PlanContext, out: Path, options: WriteOptions, keep: frozenset[Path] = frozenset()
+) -> tuple[list[tuple[Path, Output]], list[Problem]]:
     """One project's files, each behind the isolation boundary: an exception while rendering costs
-    the project's plan, one while making or writing a file costs that file; never raised."""
+    the project's plan, one while making or writing a file costs that file; never raised. Returns
+    each file written with its ``Output`` (hashed from the bytes just written); files in ``keep``
+    are not written."""
     project = ctx.project
     try:
         markdown = plan_markdown(ctx, options) if "plan" in options.documents else ""
     except Exception as e:
         return [], [failure("rendering the plan", e, project=project)]
-    paths: list[Path] = []
+    paths: list[tuple[Path, Output]] = []
     problems: list[Problem] = []
     for fmt in options.formats if markdown else ():
         if fmt == "pdf":
@@ -137,23 +169,28 @@ def _one(ctx: PlanContext, out: Path, options: WriteOptions) -> tuple[list[Path]
         name = plan_filename(project.project_id, fmt)
         try:
             target = inside(out, name)
+            if target in keep:
+                continue
             if fmt == "md":
-                write_text(target, markdown)
+                data = markdown.encode("utf-8")
             elif fmt == "html":
-                write_text(target, plan_html(ctx, for_format(markdown, ctx, fmt), options))
-            elif fmt == "docx":
-                write_bytes(target, plan_docx(ctx, for_format(markdown, ctx, fmt), options))
-            paths.append(target)
+                data = plan_html(ctx, for_format(markdown, ctx, fmt), options).encode("utf-8")
+            else:
+                data = plan_docx(ctx, for_format(markdown, ctx, fmt), options)
+            write_bytes(target, data)
+            paths.append((target, Output.of_bytes(data)))
         except Exception as e:
             problems.append(failure(f"making {name}", e, project=project, file=name))
-    documents, failed = write_documents(ctx, out, options)
-    paths += documents
+    documents, failed = write_documents(ctx, out, options, keep)
+    paths += [(path, Output.of_file(path)) for path in documents]
     problems += failed
     name = review_filename(project.project_id)
     try:
         review = inside(subfolder(out, REVIEW_DIR), name)
-        write_text(review, render_review(ctx))
-        paths.append(review)
+        if review not in keep:
+            data = render_review(ctx).encode("utf-8")
+            write_bytes(review, data)
+            paths.append((review, Output.of_bytes(data)))
     except Exception as e:
         problems.append(failure(f"making {REVIEW_DIR}/{name}", e, project=project, file=name))
     return paths, problems
@@ -170,8 +207,8 @@ def _side(side_job: Callable[[], None]) -> list[Problem]:
 
 _SIDE = (-1, -1)  # the task that runs the side job
 _Task = tuple[int, int] | None  # plan index bounds; None: no more work
-# What a worker sends on its own pipe: ("start", lo, hi) when it takes a task, ("plan", i, paths,
-# problems) after each plan, ("side", problems) after the side job.
+# What a worker sends on its own pipe: ("start", lo, hi) when it takes a task, ("plan", i, files,
+# problems) after each plan (files: (path, sha256, size) each), ("side", problems) after the side job.
 _Message = tuple[Any, ...]
 
 
@@ -182,6 +219,7 @@ def _worker(
     out: Path,
     options: WriteOptions,
     side_job: Callable[[], None] | None,
+    keep: frozenset[Path] = frozenset(),
 ) -> None:
     """One forked worker: take index ranges until told to stop, and report each plan as it is done
     on its own pipe, so the parent knows exactly which plan was in flight if the worker dies."""
@@ -193,8 +231,8 @@ def _worker(
             answers.send(("side", _side(side_job)))
             continue
         for i in range(lo, hi):
-            paths, problems = _one(contexts[i], out, options)
-            answers.send(("plan", i, [str(p) for p in paths], problems))
+            files, problems = _one(contexts[i], out, options, keep)
+            answers.send(("plan", i, [(str(p), o.sha256, o.size) for p, o in files], problems))
     answers.close()
 
 
@@ -206,7 +244,8 @@ def _parallel(
     progress: Progress | None,
     side_job: Callable[[], None] | None,
     problems: list[Problem],
-) -> list[Path]:
+    keep: frozenset[Path] = frozenset(),
+) -> list[tuple[str, Path, Output]]:
     """Fork ``jobs`` workers that inherit the contexts; the side job is queued first, then chunks of
     plans are taken by workers as they come free. Paths come back in project order.
 
@@ -220,13 +259,13 @@ def _parallel(
     pipes: dict[Connection, Any] = {}
     for _ in range(min(jobs, len(queued))):
         reader, writer = fork.Pipe(duplex=False)
-        w = fork.Process(target=_worker, args=(tasks, writer, contexts, out, options, side_job), daemon=True)
+        w = fork.Process(target=_worker, args=(tasks, writer, contexts, out, options, side_job, keep), daemon=True)
         w.start()
         writer.close()  # the parent's copy: the reader sees EOF once the worker is gone
         pipes[reader] = w
     for task in queued + [None] * len(pipes):
         tasks.put(task)
-    done: dict[int, list[str]] = {}
+    done: dict[int, list[tuple[str, str, int]]] = {}
     held: dict[Connection, tuple[int, int]] = {}
     pipes_by_id = {id(reader): reader for reader in pipes}
     side_done = side_job is None
@@ -271,14 +310,16 @@ def _parallel(
             worker.join()
     for i, ctx in enumerate(contexts):  # what no worker finished (all of them died): written here
         if i not in done:
-            paths, failed = _one(ctx, out, options)
-            done[i] = [str(p) for p in paths]
+            files, failed = _one(ctx, out, options, keep)
+            done[i] = [(str(p), o.sha256, o.size) for p, o in files]
             problems += failed
             if progress:
                 progress(1, len(contexts))
     if not side_done and side_job:
         problems += _side(side_job)
-    return [Path(p) for i in sorted(done) for p in done[i]]
+    return [
+        (contexts[i].project.project_id, Path(p), Output(sha, size)) for i in sorted(done) for p, sha, size in done[i]
+    ]
 
 
 def _died(worker: Any) -> RuntimeError:

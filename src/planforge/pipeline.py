@@ -2,8 +2,10 @@
 
 It validates everything before writing anything, renders each valid project, writes every
 file atomically inside the output folder, and reports (never hides) projects it skipped and
-stale plans left from earlier runs. Each stage is timed (``RunResult.timings``) for bench/.
-The CLI is a thin shell around ``generate``.
+stale plans left from earlier runs. A rerun into the same folder redoes only the projects whose
+inputs changed since the run manifest was written (manifest.py), keeps files edited by hand
+(reported, overwritten only with ``force``), and writes the manifest last. Each stage is timed
+(``RunResult.timings``) for bench/. The CLI is a thin shell around ``generate``.
 """
 
 from __future__ import annotations
@@ -18,8 +20,21 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from . import derive
 from .completeness import Finding
 from .errors import Problem, UsageError, ValidationFailed, make_problem
+from .manifest import (
+    Manifest,
+    Output,
+    RerunPlan,
+    RunInputs,
+    edited_by_hand,
+    file_digest,
+    load_manifest,
+    portfolio_digest,
+    tree_digest,
+    write_manifest,
+)
 from .model import Project
 from .names import (
     DOCUMENT_FILE,
@@ -35,6 +50,7 @@ from .names import (
 )
 from .outputs import check_options, write_plans
 from .plan_context import PlanContext, build_context
+from .render import templates_dir
 from .report import Report
 from .result import RunResult, failure
 from .template_check import refuse_broken
@@ -72,6 +88,8 @@ class GenerateOptions:
     - ``documents``: document kinds per project (``names.DOCUMENT_KINDS`` or ``all``); None: Settings >
       Documents, else the plan only.
     - ``progress``: called as ``progress(plans_just_done, plans_in_all)`` while plans are written.
+    - ``force``: redo every project and overwrite files edited by hand, rather than redo only what
+      changed since the run manifest in ``out_dir`` was written.
     """
 
     plan_date: date | None = None
@@ -84,6 +102,7 @@ class GenerateOptions:
     templates: Path | None = None
     documents: tuple[str, ...] | None = None
     progress: Progress | None = field(default=None, compare=False)
+    force: bool = False
 
     def __post_init__(self) -> None:
         if isinstance(self.documents, str):
@@ -179,43 +198,167 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
     out = prepare_out_dir(out_dir)
     skipped = {pid: ps for pid, ps in report.invalid_projects.items() if not only or pid in only}
     result = RunResult(report=report, skipped=skipped, timings=timings)
+    with _timed(timings, "plan rerun"):
+        manifest = load_manifest(out) or Manifest()
+        inputs = _run_inputs(opts, options)
+        rerun, portfolio = _plan_rerun(manifest, projects, report, inputs, out, opts)
+        shared_names = _shared_names(opts.summary, options.formats)
+        shared_changed = rerun.portfolio_changed or any(name not in manifest.shared for name in shared_names)
+        edited = (
+            edited_by_hand(out, manifest)
+            if opts.force
+            else edited_by_hand(out, manifest, projects=rerun.changed, shared=shared_changed)
+        )
+    result.unchanged = list(rerun.unchanged)
+    result.edited = edited
+    result.kept_outputs = {pid: [out / rel for rel in manifest.projects[pid].outputs] for pid in rerun.unchanged}
+    keep = frozenset() if opts.force else frozenset(edited)
+    action = "overwritten (--force)" if opts.force else "kept, not overwritten"
+    for path in edited:
+        report.problems.append(make_problem("edited-output", file=_relative_to(path, out), action=action))
+    changed = set(rerun.changed)
+    # The summary and index list every project: when they are rewritten, every project is derived
+    # (its files are still written only if it changed); otherwise only the changed ones are.
+    to_derive = projects if shared_changed else [p for p in projects if p.project_id in changed]
     with _timed(timings, "derive"):
-        result.contexts = _with_traceability(_derive(projects, report, options, result.failed), report)
+        result.contexts = _with_traceability(_derive(to_derive, report, options, result.failed), report)
+        if not shared_changed:
+            _plausibility_only([p for p in projects if p.project_id not in changed], report, result.failed)
     log.info("derived %d plan context(s) in %.2f s", len(result.contexts), timings["derive"])
-    ids = [c.project.project_id for c in result.contexts]
+    ids = [c.project.project_id for c in result.contexts] + [pid for pid in rerun.unchanged if not shared_changed]
     result.stale = _stale_outputs(out, report, ids, options.formats, opts.summary, only, options.documents)
     for path, code in result.stale:
         report.problems.append(make_problem(code, file=path.name))
     summary_target = inside(out, SUMMARY_NAME)
+    write_shared = {name: shared_changed and inside(out, name) not in keep for name in shared_names}
 
     def side_job() -> None:
         write_summary(summary_target, result, options)
 
+    recorded: dict[str, dict[Path, Output]] = {}
     written, problems = write_plans(
-        result.contexts,
+        [c for c in result.contexts if c.project.project_id in changed],
         out,
         options,
         timings,
         jobs=opts.jobs,
         progress=opts.progress,
-        side_job=side_job if opts.summary else None,
+        side_job=side_job if write_shared.get(SUMMARY_NAME) else None,
+        keep=keep,
+        recorded=recorded,
     )
     result.written += written
     _record(problems, report, result.failed)
     log.info("wrote %d plan file(s) in %.2f s", len(result.written), timings["plans+summary"])
-    if opts.summary and all(p.project_id for p in problems):  # a problem of no project is the summary's
+    if write_shared.get(SUMMARY_NAME) and all(p.project_id for p in problems):  # a project-less problem: the summary's
         result.written.append(summary_target)
     result.contexts = [c for c in result.contexts if c.project.project_id not in result.failed]
-    if "html" in options.formats:
+    if write_shared.get(INDEX_NAME):
         target = inside(out, INDEX_NAME)
         try:
             write_text(target, index_html(result.contexts, options))
             result.written.append(target)
         except Exception as e:
             _record([failure("writing the index", e)], report, result.failed)
+    with _timed(timings, "manifest"):
+        final = _updated_manifest(
+            out, manifest, rerun, result, recorded, keep, shared_names, shared_changed, portfolio, bool(only)
+        )
+        if final != manifest:  # nothing changed: the manifest keeps its bytes and modification time too
+            write_manifest(out, final)
     timings["total"] = time.perf_counter() - started
     log.debug("timings: %s", ", ".join(f"{k} {v:.3f} s" for k, v in timings.items()))
     return result
+
+
+def _run_inputs(opts: GenerateOptions, options: WriteOptions) -> RunInputs:
+    """What every project's files are made from besides the project (see manifest.RunInputs): the
+    date, formats, documents, the template folders (shipped and the firm's) and the packaged data
+    the plans cite, the reference DOCX."""
+    data_dir = Path(__file__).resolve().parent / "data"
+    extra = {"reference_docx": file_digest(options.reference_docx)} if options.reference_docx else {}
+    return RunInputs(
+        plan_date=options.plan_date,
+        formats=tuple(options.formats),
+        documents=tuple(options.documents),
+        templates=tree_digest(templates_dir(), opts.templates, data_dir),
+        extra=extra,
+    )
+
+
+def _plan_rerun(
+    manifest: Manifest, projects: list[Project], report: Report, inputs: RunInputs, out: Path, opts: GenerateOptions
+) -> tuple[RerunPlan, str]:
+    """Which projects changed since the manifest was written (every one with ``force``)."""
+    by_project: dict[str, list[Problem]] = {}
+    for problem in report.problems:
+        if problem.project_id:
+            by_project.setdefault(problem.project_id, []).append(problem)
+    digests = manifest.plan(
+        projects,
+        inputs,
+        report.portfolio.settings_for,
+        problems_for=lambda p: by_project.get(p.project_id, ()),
+    ).digests
+    # Each project's own problems are in its digest already: the portfolio adds the rest (the run's,
+    # and those of projects skipped for errors), which the summary lists too.
+    portfolio = portfolio_digest(digests, inputs, [p for p in report.problems if p.project_id not in digests])
+    return manifest.plan_digests(digests, portfolio=portfolio, out_dir=out, force=opts.force), portfolio
+
+
+def _shared_names(summary: bool, formats: Sequence[str]) -> list[str]:
+    """The portfolio-wide files this run produces."""
+    return ([SUMMARY_NAME] if summary else []) + ([INDEX_NAME] if "html" in formats else [])
+
+
+def _relative_to(path: Path, out: Path) -> str:
+    return path.relative_to(out).as_posix()
+
+
+def _updated_manifest(
+    out: Path,
+    manifest: Manifest,
+    rerun: RerunPlan,
+    result: RunResult,
+    recorded: dict[str, dict[Path, Output]],
+    keep: frozenset[Path],
+    shared_names: list[str],
+    shared_changed: bool,
+    portfolio: str,
+    keep_removed: bool,
+) -> Manifest:
+    """What this run leaves as the manifest. A project that failed is left out, so the next run redoes
+    it; one with a file kept because it was edited by hand is recorded under a digest no run computes,
+    so each later run reports the file again until it is resolved (deleted, or ``force``). The same
+    holds for a kept summary or index and the portfolio digest. ``keep_removed`` (a run limited with
+    ``only``) keeps the other projects' entries."""
+    not_current = "0" * 64
+    digests = dict(rerun.digests)
+    written: dict[str, dict[str, Output]] = {}
+    for pid, files in recorded.items():
+        if pid and pid not in result.failed:
+            written[pid] = {_relative_to(path, out): output for path, output in files.items()}
+    kept = {_relative_to(path, out) for path in keep}
+    for pid in rerun.changed if kept else ():
+        old = manifest.projects.get(pid)
+        held = [rel for rel in old.outputs if rel in kept] if old is not None and pid not in result.failed else []
+        if old is not None and held:
+            written.setdefault(pid, {}).update((rel, old.outputs[rel]) for rel in held)
+            digests[pid] = not_current
+    plan = RerunPlan(rerun.unchanged, rerun.changed, rerun.removed, rerun.portfolio_changed, digests)
+    if not shared_changed:
+        return manifest.updated(plan, written, keep_removed=keep_removed)
+    shared: dict[str, Output] = {}
+    for name in shared_names:
+        path = out / name
+        if path in keep and name in manifest.shared:
+            shared[name] = manifest.shared[name]
+            portfolio = not_current
+        elif path in result.written:
+            shared[name] = Output.of_file(path)
+        else:
+            portfolio = not_current  # not written (it failed): rewrite it next run
+    return manifest.updated(plan, written, portfolio=portfolio, shared=shared, keep_removed=keep_removed)
 
 
 def _with_traceability(contexts: list[PlanContext], report: Report) -> list[PlanContext]:
@@ -251,6 +394,19 @@ def _derive(
         report.problems += found
         contexts.append(ctx)
     return contexts
+
+
+def _plausibility_only(projects: list[Project], report: Report, failed: dict[str, list[Problem]]) -> None:
+    """The after-derive warnings of projects a rerun does not derive (their files are unchanged):
+    the run still reports them, from the two figures they need rather than a whole plan context."""
+    portfolio = report.portfolio
+    for project in projects:
+        try:
+            settings = portfolio.settings_for(project)
+            roi = derive.roi(derive.time_savings(project.pain_points, settings), project, settings)
+            report.problems += plausibility_after_derive(project, roi.roi if roi else None)
+        except Exception as e:
+            _record([failure("checking the derived figures", e, project=project)], report, failed)
 
 
 def _record(problems: list[Problem], report: Report, failed: dict[str, list[Problem]]) -> None:

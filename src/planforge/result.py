@@ -25,6 +25,9 @@ class RunResult:
     ``internal-error`` or ``write-failed`` problems that say why (every other project was still
     written); ``contexts`` holds the projects whose files were all written; ``stale`` lists files in
     the output folder this run did not rewrite, with the problem code it reported for each;
+    ``unchanged`` lists the projects a rerun left alone (their inputs match the run manifest, their
+    files keep their bytes and modification time), with ``kept_outputs`` their files; ``edited``
+    lists files edited by hand since planforge wrote them (kept unless the run was forced);
     ``timings`` holds seconds per stage (for bench/)."""
 
     report: Report
@@ -34,6 +37,15 @@ class RunResult:
     stale: list[tuple[Path, str]] = field(default_factory=list)
     contexts: list[PlanContext] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    unchanged: list[str] = field(default_factory=list)
+    kept_outputs: dict[str, list[Path]] = field(default_factory=dict)
+    edited: list[Path] = field(default_factory=list)
+
+    @property
+    def rewritten(self) -> list[str]:
+        """The projects whose files this run wrote (every written one that is not ``unchanged``)."""
+        unchanged = set(self.unchanged)
+        return [c.project.project_id for c in self.contexts if c.project.project_id not in unchanged]
 
     @property
     def ok(self) -> bool:
@@ -41,28 +53,38 @@ class RunResult:
         return self.report.valid and not self.skipped and not self.failed
 
     def outputs_of(self, project_id: str) -> list[Path]:
-        """The files written for one project (plans in every format, its review), in the order written."""
-        return [
-            p
-            for p in self.written
-            if (m := PLAN_FILE.match(p.name) or REVIEW_FILE.match(p.name)) and m.group(1) == project_id
-        ]
+        """The files written for one project (plans in every format, its review), in the order written.
+        For many projects use ``outputs_by_project`` (one pass), not this per project."""
+        return self.outputs_by_project().get(project_id, [])
+
+    def outputs_by_project(self) -> dict[str, list[Path]]:
+        """Project ID -> the files written for it, in the order written: one pass over ``written``."""
+        grouped: dict[str, list[Path]] = {}
+        for p in self.written:
+            if m := PLAN_FILE.match(p.name) or REVIEW_FILE.match(p.name):
+                grouped.setdefault(m.group(1), []).append(p)
+        return grouped
 
     def to_dict(self) -> dict[str, Any]:
         """The run as JSON-ready data (what ``planforge generate --json`` prints): per project its
-        status (``written``, ``failed`` or ``skipped``), output file names and problems; then the portfolio files."""
+        status (``written``, ``unchanged``, ``failed`` or ``skipped``), output file names and problems;
+        then the portfolio files, the files edited by hand."""
         by_project: dict[str, list[Problem]] = {}
         for p in self.report.problems:
             if p.project_id:
                 by_project.setdefault(p.project_id, []).append(p)
+        outputs = self.outputs_by_project()
+        unchanged = set(self.unchanged)
+        derived = [c.project.project_id for c in self.contexts]
+        seen = set(derived)
         projects = [
             {
-                "project_id": ctx.project.project_id,
-                "status": "written",
-                "outputs": [_relative(p) for p in self.outputs_of(ctx.project.project_id)],
-                "problems": [p.to_dict() for p in by_project.get(ctx.project.project_id, [])],
+                "project_id": pid,
+                "status": "unchanged" if pid in unchanged else "written",
+                "outputs": [_relative(p) for p in (self.kept_outputs if pid in unchanged else outputs).get(pid, [])],
+                "problems": [p.to_dict() for p in by_project.get(pid, [])],
             }
-            for ctx in self.contexts
+            for pid in derived + [pid for pid in self.unchanged if pid not in seen]
         ]
         projects += [
             {"project_id": pid, "status": "skipped", "outputs": [], "problems": [p.to_dict() for p in problems]}
@@ -72,7 +94,7 @@ class RunResult:
             {
                 "project_id": pid,
                 "status": "failed",
-                "outputs": [_relative(p) for p in self.outputs_of(pid)],
+                "outputs": [_relative(p) for p in outputs.get(pid, [])],
                 "problems": [p.to_dict() for p in by_project.get(pid, [])],
             }
             for pid in self.failed
@@ -83,6 +105,7 @@ class RunResult:
             "projects": projects,
             "portfolio_outputs": [p.name for p in self.written if p.name in (SUMMARY_NAME, INDEX_NAME)],
             "stale": [{"file": p.name, "code": code} for p, code in self.stale],
+            "edited": [_relative(p) for p in self.edited],
             "problems": [p.to_dict() for p in self.report.problems],
         }
 

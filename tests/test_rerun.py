@@ -1,0 +1,181 @@
+"""Reruns redo only what changed (the run manifest wired into generate): untouched files keep their
+bytes and modification time, a changed project's files and the portfolio files are rewritten, hand
+edits are reported and kept unless forced, and the result is byte-identical to a cold run."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from planforge import outputs
+from planforge.cli import main
+from planforge.manifest import MANIFEST_NAME, load_manifest
+from planforge.pipeline import generate
+from support import PROJECT_HEADER, PROJECT_ROW, RISK_HEADER, write_book
+
+DAY = date(2026, 3, 2)
+OLD = 1_000_000_000  # a modification time long past: a file rewritten by the rerun gets a new one
+IDS = ["P-1", "P-2", "P-3"]
+
+
+def _book(path: Path, *, name_of_p2: str = "Order sync two", risk_of_p3: str = "Vendor API limits") -> Path:
+    rows = [PROJECT_HEADER]
+    for pid in IDS:
+        row = list(PROJECT_ROW)
+        row[0] = pid
+        row[1] = name_of_p2 if pid == "P-2" else f"Order sync {pid}"
+        rows.append(row)
+    risks = [RISK_HEADER] + [
+        [pid, risk_of_p3 if pid == "P-3" else "Data mapping", "High", "Medium", "Test", "Ann"] for pid in IDS
+    ]
+    return write_book(path, {"Projects": rows, "Risks": risks})
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def _age(out: Path) -> dict[str, int]:
+    """Set every file's modification time far in the past; return them (nanoseconds) by relative path."""
+    found = {}
+    for p in out.rglob("*"):
+        if p.is_file():
+            os.utime(p, (OLD, OLD))
+            found[p.relative_to(out).as_posix()] = p.stat().st_mtime_ns
+    return found
+
+
+def _mtimes(out: Path) -> dict[str, int]:
+    return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+
+
+def _run(book: Path, out: Path, **options):
+    return generate([book], out, plan_date=DAY, formats=("md", "html"), **options)
+
+
+def test_a_rerun_with_nothing_changed_rewrites_nothing(tmp_path):
+    book, out = _book(tmp_path / "in.xlsx"), tmp_path / "out"
+    first = _run(book, out)
+    assert first.unchanged == [] and (out / MANIFEST_NAME).is_file()
+    before, aged = _files(out), _age(out)
+    again = _run(book, out)
+    assert again.unchanged == IDS and again.rewritten == [] and again.written == []
+    assert _files(out) == before and _mtimes(out) == aged
+    assert again.stale == [] and again.edited == []
+    statuses = {p["project_id"]: (p["status"], sorted(p["outputs"])) for p in again.to_dict()["projects"]}
+    assert statuses["P-2"] == (
+        "unchanged",
+        ["P-2-implementation-plan.html", "P-2-implementation-plan.md", "review/P-2-review.md"],
+    )
+
+
+def test_one_changed_project_rewrites_its_files_and_the_portfolio_files_only(tmp_path):
+    out = tmp_path / "out"
+    _run(_book(tmp_path / "in.xlsx"), out)
+    aged = _age(out)
+    rerun = _run(_book(tmp_path / "in.xlsx", name_of_p2="Order sync renamed"), out)
+    assert rerun.unchanged == ["P-1", "P-3"] and rerun.rewritten == ["P-2"]
+    now = _mtimes(out)
+    changed = {rel for rel in now if now[rel] != aged.get(rel)}
+    assert changed == {
+        "P-2-implementation-plan.md",
+        "P-2-implementation-plan.html",
+        "review/P-2-review.md",
+        "portfolio-summary.xlsx",
+        "index.html",
+        MANIFEST_NAME,
+    }
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["serial", "forked"])
+def test_a_rerun_is_byte_identical_to_a_cold_run(tmp_path, monkeypatch, parallel):
+    if parallel:
+        monkeypatch.setattr(outputs, "PARALLEL_MIN_PLANS", 1)
+    jobs = 2 if parallel else 1
+    book = _book(tmp_path / "in.xlsx")  # the same workbook, edited between runs (its name is in the plans)
+    _run(book, tmp_path / "a", jobs=jobs)
+    _run(book, tmp_path / "b", jobs=jobs)
+    assert _files(tmp_path / "a") == _files(tmp_path / "b")
+    _book(book, risk_of_p3="Rate limits at month end")
+    rerun = _run(book, tmp_path / "b", jobs=jobs)
+    assert rerun.rewritten == ["P-3"]
+    _run(book, tmp_path / "c", jobs=jobs)
+    assert _files(tmp_path / "b") == _files(tmp_path / "c")  # plans, reviews, summary, index and manifest
+
+
+def test_a_file_edited_by_hand_is_reported_and_kept_unless_forced(tmp_path):
+    out = tmp_path / "out"
+    _run(_book(tmp_path / "in.xlsx"), out)
+    plan = out / "P-2-implementation-plan.md"
+    plan.write_text(plan.read_text("utf-8") + "\nOur own notes.\n", "utf-8")
+    edited_bytes = plan.read_bytes()
+    changed = _book(tmp_path / "in.xlsx", name_of_p2="Order sync renamed")
+
+    rerun = _run(changed, out)
+    assert rerun.edited == [plan] and plan.read_bytes() == edited_bytes
+    found = [(p.code, p.file, p.severity) for p in rerun.report.problems if p.code == "edited-output"]
+    assert found == [("edited-output", "P-2-implementation-plan.md", "warning")]
+    assert "kept" in next(p.message for p in rerun.report.problems if p.code == "edited-output")
+    assert "Order sync renamed" in (out / "P-2-implementation-plan.html").read_text("utf-8")  # the rest is redone
+
+    again = _run(changed, out)  # still not up to date: reported again, still kept
+    assert again.edited == [plan] and plan.read_bytes() == edited_bytes
+
+    forced = _run(changed, out, force=True)
+    assert forced.edited == [plan] and "Our own notes." not in plan.read_text("utf-8")
+    assert "overwritten" in next(p.message for p in forced.report.problems if p.code == "edited-output")
+    assert sorted(forced.rewritten) == IDS
+    assert _run(changed, out).edited == []
+
+
+def test_a_damaged_manifest_means_a_cold_run(tmp_path):
+    book, out = _book(tmp_path / "in.xlsx"), tmp_path / "out"
+    _run(book, out)
+    (out / MANIFEST_NAME).write_text('{"format": 1, "projects": ', "utf-8")
+    aged = _age(out)
+    rerun = _run(book, out)
+    assert rerun.unchanged == [] and sorted(rerun.rewritten) == IDS
+    assert all(_mtimes(out)[rel] != aged[rel] for rel in aged)
+    assert load_manifest(out) is not None
+
+
+def test_only_keeps_the_other_projects_entries(tmp_path):
+    book, out = _book(tmp_path / "in.xlsx"), tmp_path / "out"
+    _run(book, out)
+    before = load_manifest(out)
+    assert before is not None
+    _run(_book(tmp_path / "in.xlsx", name_of_p2="Order sync renamed"), out, only=("P-2",))
+    after = load_manifest(out)
+    assert after is not None and set(after.projects) == set(IDS)
+    assert after.projects["P-1"] == before.projects["P-1"] and after.projects["P-2"] != before.projects["P-2"]
+    assert _run(book, out).unchanged == IDS  # P-2 as --only left it
+    assert _run(_book(book), out).unchanged == ["P-1", "P-3"]  # P-2 changed back
+
+
+def test_the_cli_says_what_the_rerun_did(tmp_path):
+    book, out = _book(tmp_path / "in.xlsx"), tmp_path / "out"
+    args = ["generate", str(book), "-o", str(out), "--date", DAY.isoformat()]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    again = CliRunner().invoke(main, args)
+    assert "3 unchanged, 0 rewritten" in again.output
+    forced = CliRunner().invoke(main, [*args, "--force"])
+    assert "Wrote 3 plan(s)" in forced.output
+
+
+def test_a_portfolio_file_edited_by_hand_is_kept_too(tmp_path):
+    out = tmp_path / "out"
+    book = _book(tmp_path / "in.xlsx")
+    _run(book, out)
+    index = out / "index.html"
+    index.write_bytes(index.read_bytes() + b"<!-- ours -->")
+    edited_bytes = index.read_bytes()
+    assert _run(book, out).edited == []  # nothing changed: nothing about to be overwritten, nothing read
+    rerun = _run(_book(book, name_of_p2="Order sync renamed"), out)
+    assert rerun.edited == [index] and index.read_bytes() == edited_bytes
+    assert [p.file for p in rerun.report.problems if p.code == "edited-output"] == ["index.html"]
+    assert (out / "portfolio-summary.xlsx") in rerun.written
+    assert _run(book, out, force=True).edited == [index] and b"<!-- ours -->" not in index.read_bytes()
