@@ -20,6 +20,7 @@ from .completeness import Assumed, Assumption, Completeness, Finding, Tbd
 from .model import OpenItem, Project, Risk, Settings
 from .money import format_percent
 from .names import document_filename
+from .schema import ROLES
 
 #: A value as the client sees it: the intake's text, a marked assumption, or TBD.
 Shown = str | Assumed | Tbd
@@ -344,14 +345,8 @@ class PlanContext:
         return self.open_items.blockers
 
 
-ROLE_ORDER = (
-    "Project Manager",
-    "Lead Engineer",
-    "Backend Developer",
-    "QA Engineer",
-    "DevOps Engineer",
-    "Client Point of Contact",
-)
+#: The seed's team table: its six roles, in the schema's order, always listed (TBD when unstaffed).
+ROLE_ORDER = ROLES[:6]
 ROLE_DUTIES = {
     "Project Manager": "Overall coordination, client communication, timeline management",
     "Lead Engineer": "Technical architecture, code review, integration design",
