@@ -375,3 +375,12 @@ def test_plans_print_the_percentage_the_cell_was_read_as(book, tmp_path, typed, 
     plan = (tmp_path / "P-1-implementation-plan.md").read_text("utf-8")
     assert result.report.portfolio.projects, result.report.problems
     assert f"**Confidence Score**: {shown}" in plan
+
+
+def test_a_child_sheet_that_cannot_be_read_holds_back_every_project_of_its_workbook(book, tmp_path):
+    # the Risks header names no Risk column: its rows cannot be attributed, so no plan may go out without them
+    risks = [["Project ID", "Hazard", "Likelihood", "Impact"], ["P-1", "Data loss", "Low", "High"]]
+    projects = [PROJECT_HEADER, PROJECT_ROW, ["P-2", *PROJECT_ROW[1:]]]
+    result = generate([book(Projects=projects, Risks=risks)], tmp_path, plan_date=RUN_DATE)
+    assert ("Risks", 1, "Risk", "missing-column") in flat(result.report)
+    assert sorted(result.skipped) == ["P-1", "P-2"] and not list(tmp_path.glob("*-implementation-plan.md"))

@@ -747,6 +747,8 @@ def _group_children(
             continue
         if not row.pending or all(p.severity != ERROR for p in row.pending):
             grouped[target].append(record_type(row=row.excel_row, **row.values))
+    if table.broken:  # rows that cannot be read cannot be attributed: no plan may go out without them
+        broken |= set(ids)
     return grouped, broken
 
 
