@@ -384,3 +384,4 @@ def test_a_child_sheet_that_cannot_be_read_holds_back_every_project_of_its_workb
     result = generate([book(Projects=projects, Risks=risks)], tmp_path, plan_date=RUN_DATE)
     assert ("Risks", 1, "Risk", "missing-column") in flat(result.report)
     assert sorted(result.skipped) == ["P-1", "P-2"] and not list(tmp_path.glob("*-implementation-plan.md"))
+    assert [p.code for p in result.skipped["P-1"]] == ["missing-column"]  # the sheet's error says why

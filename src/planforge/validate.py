@@ -210,7 +210,9 @@ def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None) -> Report:
     for p in checker.problems:
         if p.severity == ERROR and p.project_id:
             errors_by_project[p.project_id].append(p)
-    invalid = {pid: errors_by_project.get(pid, []) for pid in bad_ids if pid in project_rows}
+    # a project held back by a sheet that cannot be read has no error of its own: the sheet's errors say why
+    sheet_errors = [p for p in checker.problems if p.severity == ERROR and not p.project_id]
+    invalid = {pid: errors_by_project.get(pid) or sheet_errors for pid in bad_ids if pid in project_rows}
     return Report(checker.problems, Portfolio(projects, settings, (raw.file,)), invalid)
 
 
