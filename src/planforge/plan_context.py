@@ -1005,15 +1005,11 @@ def label_value(text: str | None) -> str | None:
     return text[0].upper() + text[1:]
 
 
-def _pct(share: float) -> str:
-    return format_percent(share)
-
-
 def _monitoring(c: Completeness, project: Project, settings: Settings) -> Monitoring:
     def rate(label: str, given: float | None, default: float, setting: str) -> Shown:
         if given is not None:
-            return _pct(given)
-        return c.assume(label, _pct(default), f"Settings > {setting} (firm standard)")
+            return format_percent(given)
+        return c.assume(label, format_percent(default), f"Settings > {setting} (firm standard)")
 
     metrics = Metrics(
         rate("Target success rate", project.target_success_rate, settings.target_success_rate, "Target Success Rate"),
