@@ -115,4 +115,4 @@ def test_quiet_prints_only_problems_and_verbose_logs_the_stages(tmp_path):
     verbose = run("generate", SAMPLE, "-o", tmp_path / "v", "--date", "2026-01-15", "-v")
     assert "planforge: validated: 9 valid project(s)" in verbose.output and "timings:" not in verbose.output
     debug = run("generate", SAMPLE, "-o", tmp_path / "d", "--date", "2026-01-15", "-vv")
-    assert "planforge: timings: read" in debug.output
+    assert "planforge: timings: up-to-date check" in debug.output and ", read " in debug.output

@@ -364,7 +364,7 @@ def test_traceback_only_with_debug(tmp_path, monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(pipeline, "read_all", boom)
+    monkeypatch.setattr(pipeline, "read_files", boom)
     plain = CliRunner().invoke(main, ["generate", str(SAMPLE), "-o", str(tmp_path)])
     assert plain.exit_code == 1 and "internal error" in plain.output and "Traceback" not in plain.output
     debug = CliRunner().invoke(main, ["--debug", "generate", str(SAMPLE), "-o", str(tmp_path)])

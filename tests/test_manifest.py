@@ -8,13 +8,14 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from planforge.manifest import (
+    MANIFEST_FORMAT,
     MANIFEST_NAME,
     Manifest,
     Output,
@@ -266,7 +267,7 @@ def test_the_manifest_round_trips_and_is_written_deterministically(tmp_path):
     write_manifest(tmp_path, load_manifest(tmp_path))
     assert (tmp_path / MANIFEST_NAME).read_bytes() == data
     raw = json.loads(data)
-    assert list(raw["projects"]) == ["P-1", "P-2"] and raw["format"] == 1
+    assert list(raw["projects"]) == ["P-1", "P-2"] and raw["format"] == MANIFEST_FORMAT
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
 
 
@@ -306,3 +307,41 @@ def test_portfolio_digest_follows_every_project_and_every_problem():
     assert portfolio_digest({"P-1": "a" * 64, "P-2": "c" * 64}, INPUTS) != base
     assert portfolio_digest({"P-2": "b" * 64, "P-1": "a" * 64}, INPUTS) != base  # run order is summary order
     assert portfolio_digest({"P-1": "a" * 64, "P-2": "b" * 64}, INPUTS, ["unknown-project at Risks!A9"]) != base
+
+
+def test_the_run_record_keeps_each_problem_exactly(tmp_path):
+    from decimal import Decimal
+
+    from planforge.errors import make_problem
+    from planforge.manifest import RunRecord
+
+    values = [None, "text", 3, 2.5, True, Decimal("18500.50"), DAY, datetime(2026, 1, 2, 3, 4), timedelta(days=2)]
+    problems = tuple(
+        make_problem(
+            "invalid-choice", file="in.xlsx", sheet="Risks", row=i + 2, column="Impact", value=v, project_id="P"
+        )
+        for i, v in enumerate(values)
+    )
+    record = RunRecord("c" * 64, problems, {"P": (0, 3)}, ("P-1",), ("P-1",), ("plan",))
+    write_manifest(tmp_path, Manifest(run=record))
+    loaded = load_manifest(tmp_path)
+    assert loaded is not None and loaded.run == record
+    assert [type(p.value) for p in loaded.run.problems] == [type(v) for v in values]
+
+
+@pytest.mark.parametrize("damage", ["position", "text", "value"])
+def test_a_damaged_run_record_means_a_cold_run(tmp_path, damage):
+    from planforge.errors import make_problem
+    from planforge.manifest import RunRecord
+
+    problem = make_problem("invalid-choice", file="in.xlsx", sheet="Risks", row=2, value="x", project_id="P")
+    write_manifest(tmp_path, Manifest(run=RunRecord("c" * 64, (problem,), {"P": (0,)})))
+    raw = json.loads((tmp_path / MANIFEST_NAME).read_bytes())
+    if damage == "position":
+        raw["run"]["invalid"]["P"] = [5]
+    elif damage == "text":
+        raw["run"]["problems"][0][0] = 99
+    else:
+        raw["run"]["problems"][0][8] = {"module": "os.system"}
+    (tmp_path / MANIFEST_NAME).write_text(json.dumps(raw))
+    assert load_manifest(tmp_path) is None

@@ -179,3 +179,111 @@ def test_a_portfolio_file_edited_by_hand_is_kept_too(tmp_path):
     assert [p.file for p in rerun.report.problems if p.code == "edited-output"] == ["index.html"]
     assert (out / "portfolio-summary.xlsx") in rerun.written
     assert _run(book, out, force=True).edited == [index] and b"<!-- ours -->" not in index.read_bytes()
+
+
+# ---------------------------------------------------------------- byte-identical inputs: nothing is read
+
+
+def _refuse_reading(monkeypatch):
+    def refuse(files):
+        raise AssertionError("the rerun read the workbooks")
+
+    monkeypatch.setattr("planforge.pipeline.read_files", refuse)
+
+
+def test_a_rerun_with_byte_identical_inputs_reads_nothing_and_reports_the_same(tmp_path, monkeypatch):
+    book, out = _book(tmp_path / "in.xlsx"), tmp_path / "out"
+    first = _run(book, out)
+    before, aged = _files(out), _age(out)
+    _refuse_reading(monkeypatch)
+    again = _run(book, out)
+    assert again.unchanged == IDS and again.written == [] and again.contexts == []
+    assert [p.to_dict() for p in again.report.problems] == [p.to_dict() for p in first.report.problems]
+    assert again.report.valid == first.report.valid and again.skipped == first.skipped
+    assert _files(out) == before and _mtimes(out) == aged
+    assert again.to_dict()["projects"] == _run(book, out).to_dict()["projects"]
+
+
+def test_the_restored_report_reads_the_portfolio_when_first_asked(tmp_path):
+    book, out = _book(tmp_path / "in.xlsx"), tmp_path / "out"
+    first = _run(book, out)
+    again = _run(book, out)
+    assert type(again.report).__name__ == "RestoredReport"
+    assert again.report.portfolio.projects == first.report.portfolio.projects
+
+
+def test_a_held_back_project_and_a_typed_value_survive_the_restore(tmp_path):
+    book, out = tmp_path / "in.xlsx", tmp_path / "out"
+    rows = [PROJECT_HEADER]
+    for pid in IDS:
+        row = list(PROJECT_ROW)
+        row[0] = pid
+        rows.append(row)
+    rows[2][PROJECT_HEADER.index("Kickoff Date")] = "next spring"  # P-2 held back for an error
+    write_book(book, {"Projects": rows})
+    first = _run(book, out)
+    assert "P-2" in first.skipped
+    again = _run(book, out)
+    assert again.report.problems == first.report.problems  # values keep their types
+    assert {pid: [p.to_dict() for p in ps] for pid, ps in again.skipped.items()} == {
+        pid: [p.to_dict() for p in ps] for pid, ps in first.skipped.items()
+    }
+    assert again.unchanged == ["P-1", "P-3"] and not again.ok
+
+
+@pytest.mark.parametrize("change", ["edit the workbook", "delete a plan", "force", "another date", "add a format"])
+def test_anything_else_than_identical_inputs_and_outputs_means_reading(tmp_path, change):
+    book, out = _book(tmp_path / "in.xlsx"), tmp_path / "out"
+    _run(book, out)
+    options: dict = {}
+    if change == "edit the workbook":
+        _book(book, name_of_p2="Order sync renamed")
+    elif change == "delete a plan":
+        (out / "P-1-implementation-plan.md").unlink()
+    elif change == "force":
+        options = {"force": True}
+    elif change == "another date":
+        options = {"plan_date": date(2026, 3, 3)}
+    else:
+        options = {"formats": ("md", "html", "docx")}
+    again = generate([book], out, **{"plan_date": DAY, "formats": ("md", "html"), **options})
+    assert type(again.report).__name__ == "Report" and again.rewritten
+
+
+def test_a_moved_intake_with_the_same_name_and_bytes_is_still_up_to_date(tmp_path, monkeypatch):
+    book, out = _book(tmp_path / "in.xlsx"), tmp_path / "out"
+    _run(book, out)
+    moved = tmp_path / "elsewhere" / "in.xlsx"
+    moved.parent.mkdir()
+    book.rename(moved)
+    _refuse_reading(monkeypatch)
+    assert _run(moved, out).unchanged == IDS
+
+
+def test_a_stale_file_is_still_found_when_nothing_is_read(tmp_path):
+    book, out = _book(tmp_path / "in.xlsx"), tmp_path / "out"
+    _run(book, out)
+    (out / "GONE-9-implementation-plan.md").write_text("old", "utf-8")
+    again = _run(book, out)
+    assert type(again.report).__name__ == "RestoredReport"
+    assert [(p.name, code) for p, code in again.stale] == [("GONE-9-implementation-plan.md", "stale-output")]
+    assert [p.code for p in again.report.problems if p.code == "stale-output"] == ["stale-output"]
+
+
+def test_a_run_with_a_failed_project_is_not_recorded_as_complete(tmp_path, monkeypatch):
+    book, out = _book(tmp_path / "in.xlsx"), tmp_path / "out"
+    real = outputs.render_review
+
+    def fail_p2(ctx):
+        if ctx.project.project_id == "P-2":
+            raise RuntimeError("boom")
+        return real(ctx)
+
+    monkeypatch.setattr(outputs, "render_review", fail_p2)
+    first = _run(book, out)
+    assert "P-2" in first.failed
+    manifest = load_manifest(out)
+    assert manifest is not None and manifest.run is None
+    monkeypatch.setattr(outputs, "render_review", real)
+    again = _run(book, out)
+    assert type(again.report).__name__ == "Report" and again.rewritten == ["P-2"]

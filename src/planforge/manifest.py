@@ -17,6 +17,12 @@ the same way under the digest of the whole portfolio. A rerun then:
 4. writes the new manifest (``Manifest.updated`` + ``write_manifest``) atomically, last, so a run
    killed halfway leaves the old manifest and the next run redoes what it cannot prove done.
 
+Before any of that, a rerun asks ``Manifest.up_to_date``: when the last run was complete (no
+project failed, no hand edit kept) and recorded a ``RunRecord`` whose ``run_key`` (each workbook's
+name and bytes, every option, the template folders, the version) equals this run's, and every file
+it recorded is still there, nothing would be redone, so nothing is read: the report is restored
+from the record (the same inputs give the same findings) and only the stale-output check runs.
+
 What a project's digest covers (``project_digest``): the validated Project itself including every
 child row (a canonical serialisation of the frozen model, not the workbook's bytes, so re-saving the
 workbook or editing another project changes nothing), the Settings that apply to it, the project's own
@@ -52,12 +58,16 @@ from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
 from ._version import __version__
+from .errors import Problem, Severity
 from .model import Project, Settings
 from .writers.atomic import write_bytes
 
 MANIFEST_NAME = ".planforge-manifest.json"
 #: Bumped when the manifest's layout changes; a manifest of another format is ignored (a cold run).
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
+#: The digest a manifest records for what is not current (a kept hand edit, a file that failed): no
+#: run computes it, so the next run redoes that project or the shared files.
+NOT_CURRENT = "0" * 64
 
 
 # ---------------------------------------------------------------------------------------------- digests
@@ -225,6 +235,157 @@ def portfolio_digest(project_digests: Mapping[str, str], inputs: RunInputs, prob
     return digest(list(project_digests.items()), inputs, list(problems))
 
 
+# ---------------------------------------------------------------------------------------------- the run record
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    """What a complete run found, so a rerun with byte-identical inputs can skip reading entirely.
+
+    ``key`` is ``run_key`` of the run's inputs (each workbook's name and bytes, the options, the
+    template folders, the version); ``problems`` the run's report (without the problems about the
+    output folder, which a rerun finds again); ``invalid`` each project held back for errors, with
+    the positions of its problems in ``problems``; ``valid`` every project that passed, and
+    ``selected`` those the run wrote (all of them unless limited with ``only``), in run order;
+    ``documents`` the document kinds written (Settings may choose them)."""
+
+    key: str
+    problems: tuple[Problem, ...] = ()
+    invalid: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    valid: tuple[str, ...] = ()
+    selected: tuple[str, ...] = ()
+    documents: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        texts: dict[str, int] = {}  # the few distinct codes, files, sheets, columns and hints, stored once
+        return {
+            "key": self.key,
+            "problems": [_problem_json(p, texts) for p in self.problems],
+            "texts": list(texts),
+            "invalid": {pid: list(at) for pid, at in self.invalid.items()},
+            "valid": list(self.valid),
+            "selected": list(self.selected),
+            "documents": list(self.documents),
+        }
+
+    @classmethod
+    def from_json(cls, raw: Any) -> RunRecord:
+        texts = _strings(raw["texts"])
+        problems = tuple(_problem(p, texts) for p in raw["problems"])
+        invalid = {}
+        for pid, at in raw["invalid"].items():
+            if not all(type(i) is int and 0 <= i < len(problems) for i in at):
+                raise ValueError("bad problem position")
+            invalid[str(pid)] = tuple(at)
+        return cls(
+            _hex(raw["key"]),
+            problems,
+            invalid,
+            _strings(raw["valid"]),
+            _strings(raw["selected"]),
+            _strings(raw["documents"]),
+        )
+
+
+def run_key(files: Sequence[Path], **options: Any) -> str | None:
+    """The digest of a run's whole input: each workbook's name (not its folder: moving the intake
+    changes no output) and bytes, in order, and ``options`` (everything else the outputs depend on:
+    the date, formats, documents, template digests, ...) plus the version. None when a file cannot
+    be read: such a run is never skipped."""
+    try:
+        named = [(Path(f).name, file_digest(Path(f))) for f in files]
+    except OSError:
+        return None
+    return digest(named, options, __version__)
+
+
+def recordable(problems: Iterable[Problem]) -> bool:
+    """True when every problem's value can be recorded and read back as the same type."""
+    try:
+        for p in problems:
+            _encode_value(p.value)
+    except TypeError:
+        return False
+    return True
+
+
+def _encode_value(value: Any) -> Any:
+    """A problem's value as JSON that reads back as the same type (``Decimal`` stays ``Decimal``)."""
+    kind: Any = type(value)
+    if value is None or kind in (str, int, float, bool):
+        return value
+    if kind is Decimal:
+        return {"decimal": str(value)}
+    if kind in (date, datetime, time):
+        return {kind.__name__: value.isoformat()}
+    if kind is timedelta:
+        return {"timedelta": [value.days, value.seconds, value.microseconds]}
+    raise TypeError(f"cannot record a {kind.__name__} value")
+
+
+def _decode_value(raw: Any) -> Any:
+    if raw is None or type(raw) in (str, int, float, bool):
+        return raw
+    if not isinstance(raw, dict) or len(raw) != 1:
+        raise ValueError("bad value")
+    ((kind, text),) = raw.items()
+    if kind == "decimal":
+        return Decimal(text)
+    if kind == "timedelta":
+        return timedelta(*text)
+    readers = {"date": date.fromisoformat, "datetime": datetime.fromisoformat, "time": time.fromisoformat}
+    return readers[kind](text)
+
+
+_PROBLEM_FIELDS = (
+    "code",
+    "severity",
+    "message",
+    "file",
+    "sheet",
+    "row",
+    "column",
+    "cell",
+    "value",
+    "hint",
+    "project_id",
+)
+_TABLED = (0, 1, 3, 4, 6, 9)  # positions of the fields held as indices into the text table
+
+
+def _problem_json(p: Problem, texts: dict[str, int]) -> list[Any]:
+    row = [
+        p.code, p.severity.value, p.message, p.file, p.sheet, p.row, p.column, p.cell,
+        _encode_value(p.value), p.hint, p.project_id,
+    ]  # fmt: skip
+    for i in _TABLED:
+        row[i] = texts.setdefault(row[i], len(texts))
+    return row
+
+
+def _problem(raw: Any, texts: tuple[str, ...]) -> Problem:
+    if not isinstance(raw, list) or len(raw) != len(_PROBLEM_FIELDS):
+        raise ValueError("bad problem")
+    fields = list(raw)
+    for i in _TABLED:
+        at = fields[i]
+        if type(at) is not int or not 0 <= at < len(texts):
+            raise ValueError("bad text position")
+        fields[i] = texts[at]
+    code, severity, message, file, sheet, row, column, cell, value, hint, project_id = fields
+    if not all(isinstance(t, str) for t in (message, cell, project_id)) or not (row is None or type(row) is int):
+        raise ValueError("bad problem")
+    return Problem(
+        code, Severity(severity), message, file, sheet, row, column, cell, _decode_value(value), hint, project_id
+    )
+
+
+def _strings(raw: Any) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(s, str) for s in raw):
+        raise ValueError("bad list")
+    return tuple(raw)
+
+
 # ---------------------------------------------------------------------------------------------- the manifest
 
 
@@ -277,6 +438,17 @@ class Manifest:
     portfolio: str = ""
     shared: Mapping[str, Output] = field(default_factory=dict)
     version: str = __version__
+    #: set when the run that wrote it was complete (see ``RunRecord``); a rerun with the same key may skip
+    run: RunRecord | None = None
+
+    def up_to_date(self, key: str | None, out_dir: Path) -> bool:
+        """True when this manifest records a complete run with the same ``run_key`` and every file it
+        recorded is still in ``out_dir``: a rerun would redo nothing, so it need not even read."""
+        if key is None or self.run is None or self.run.key != key or self.portfolio == NOT_CURRENT:
+            return False
+        if any(entry.digest == NOT_CURRENT for entry in self.projects.values()):
+            return False
+        return all((out_dir / rel).is_file() for rel in self.files())
 
     def plan(
         self,
@@ -340,12 +512,14 @@ class Manifest:
         portfolio: str = "",
         shared: Mapping[str, Output] | None = None,
         keep_removed: bool = False,
+        run: RunRecord | None = None,
     ) -> Manifest:
         """The manifest after a run that followed ``plan``: unchanged projects keep their entries,
         changed ones get ``written[pid]`` (relative path -> Output; a changed project that wrote
         nothing, e.g. skipped for errors, is dropped), removed ones are dropped. ``shared`` replaces
         the shared files when given (the run rewrote them), else they are kept. ``keep_removed``
-        keeps the entries of projects this run did not look at (a run limited to some projects)."""
+        keeps the entries of projects this run did not look at (a run limited to some projects).
+        ``run`` records a complete run (None: the next run cannot skip reading)."""
         projects: dict[str, ProjectEntry] = {}
         if keep_removed:
             projects.update((pid, self.projects[pid]) for pid in plan.removed if pid in self.projects)
@@ -360,6 +534,7 @@ class Manifest:
             portfolio=portfolio or self.portfolio,
             shared=dict(self.shared if shared is None else shared),
             version=__version__,
+            run=run,
         )
 
     def files(self, *, shared: bool = True) -> dict[str, Output]:
@@ -380,8 +555,9 @@ class Manifest:
                 for pid, e in self.projects.items()
             },
             "shared": {rel: _output_json(o) for rel, o in self.shared.items()},
+            "run": self.run.to_json() if self.run is not None else None,
         }
-        return (json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+        return (json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n").encode("utf-8")
 
     @classmethod
     def from_json(cls, data: bytes) -> Manifest | None:
@@ -398,7 +574,8 @@ class Manifest:
                 for pid, entry in raw["projects"].items()
             }
             shared = {_relpath(rel): _output(o) for rel, o in raw["shared"].items()}
-            return cls(projects, str(raw["portfolio"]), shared, str(raw["planforge"]))
+            run = RunRecord.from_json(raw["run"]) if raw.get("run") is not None else None
+            return cls(projects, str(raw["portfolio"]), shared, str(raw["planforge"]), run)
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
 

@@ -23,15 +23,20 @@ from typing import Any
 from . import derive
 from .completeness import Finding
 from .errors import Problem, UsageError, ValidationFailed, make_problem
+from .intake import find_workbooks
 from .manifest import (
+    NOT_CURRENT,
     Manifest,
     Output,
     RerunPlan,
     RunInputs,
+    RunRecord,
     edited_by_hand,
     file_digest,
     load_manifest,
     portfolio_digest,
+    recordable,
+    run_key,
     tree_digest,
     write_manifest,
 )
@@ -51,11 +56,11 @@ from .names import (
 from .outputs import check_options, write_plans
 from .plan_context import PlanContext, build_context
 from .render import templates_dir
-from .report import Report
+from .report import Report, RestoredReport
 from .result import RunResult, failure
 from .template_check import refuse_broken
 from .traceability import CODES as TRACE_CODES
-from .validate import plausibility_after_derive, read_all, validate_workbooks
+from .validate import plausibility_after_derive, read_files, validate_files, validate_workbooks
 from .writers.atomic import inside, prepare_out_dir, write_text
 from .writers.html import index_html
 from .writers.options import WriteOptions
@@ -176,8 +181,16 @@ def _collector_paused() -> Iterator[None]:
 def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions, options: WriteOptions) -> RunResult:
     started = time.perf_counter()
     timings: dict[str, float] = {}
+    with _timed(timings, "up-to-date check"):
+        files, found = find_workbooks(list(paths))
+        templates = tree_digest(templates_dir(), opts.templates, Path(__file__).resolve().parent / "data")
+        key = None if opts.force else _run_key(files, found, opts, options, templates)
+        previous = load_manifest(out_dir) if key is not None and out_dir.is_dir() else None
+    if previous is not None and previous.run is not None and previous.up_to_date(key, out_dir):
+        return _nothing_to_do(previous, previous.run, files, out_dir, opts, options, timings, started)
     with _timed(timings, "read"):
-        raws, problems = read_all(paths)
+        raws, problems = read_files(files)
+        problems = found + problems
     log.info("read %d workbook(s) in %.2f s", len(raws), timings["read"])
     with _timed(timings, "validate"):
         report = validate_workbooks(raws, problems, as_of=options.plan_date)
@@ -200,7 +213,7 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
     result = RunResult(report=report, skipped=skipped, timings=timings)
     with _timed(timings, "plan rerun"):
         manifest = load_manifest(out) or Manifest()
-        inputs = _run_inputs(opts, options)
+        inputs = _run_inputs(options, templates)
         rerun, portfolio = _plan_rerun(manifest, projects, report, inputs, out, opts)
         shared_names = _shared_names(opts.summary, options.formats)
         shared_changed = rerun.portfolio_changed or any(name not in manifest.shared for name in shared_names)
@@ -226,7 +239,8 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
             _plausibility_only([p for p in projects if p.project_id not in changed], report, result.failed)
     log.info("derived %d plan context(s) in %.2f s", len(result.contexts), timings["derive"])
     ids = [c.project.project_id for c in result.contexts] + [pid for pid in rerun.unchanged if not shared_changed]
-    result.stale = _stale_outputs(out, report, ids, options.formats, opts.summary, only, options.documents)
+    known = {p.project_id for p in report.portfolio.projects} | set(report.invalid_projects)
+    result.stale = _stale_outputs(out, known, ids, options.formats, opts.summary, only, options.documents)
     for path, code in result.stale:
         report.problems.append(make_problem(code, file=path.name))
     summary_target = inside(out, SUMMARY_NAME)
@@ -261,8 +275,9 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
         except Exception as e:
             _record([failure("writing the index", e)], report, result.failed)
     with _timed(timings, "manifest"):
+        record = None if keep else _run_record(key, report, result, projects, options)
         final = _updated_manifest(
-            out, manifest, rerun, result, recorded, keep, shared_names, shared_changed, portfolio, bool(only)
+            out, manifest, rerun, result, recorded, keep, shared_names, shared_changed, portfolio, bool(only), record
         )
         if final != manifest:  # nothing changed: the manifest keeps its bytes and modification time too
             write_manifest(out, final)
@@ -271,19 +286,103 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
     return result
 
 
-def _run_inputs(opts: GenerateOptions, options: WriteOptions) -> RunInputs:
+def _run_inputs(options: WriteOptions, templates: str) -> RunInputs:
     """What every project's files are made from besides the project (see manifest.RunInputs): the
-    date, formats, documents, the template folders (shipped and the firm's) and the packaged data
-    the plans cite, the reference DOCX."""
-    data_dir = Path(__file__).resolve().parent / "data"
+    date, formats, documents, ``templates`` (the digest of the template folders, shipped and the
+    firm's, and the packaged data the plans cite), the reference DOCX."""
     extra = {"reference_docx": file_digest(options.reference_docx)} if options.reference_docx else {}
     return RunInputs(
         plan_date=options.plan_date,
         formats=tuple(options.formats),
         documents=tuple(options.documents),
-        templates=tree_digest(templates_dir(), opts.templates, data_dir),
+        templates=templates,
         extra=extra,
     )
+
+
+def _run_key(
+    files: list[Path], found: list[Problem], opts: GenerateOptions, options: WriteOptions, templates: str
+) -> str | None:
+    """The digest of everything a run's outputs and report depend on (see ``manifest.run_key``)."""
+    reference = file_digest(options.reference_docx) if options.reference_docx else ""
+    return run_key(
+        files,
+        found=found,
+        plan_date=options.plan_date,
+        only=opts.only,
+        strict=opts.strict,
+        summary=opts.summary,
+        formats=tuple(options.formats),
+        documents=opts.documents,
+        templates=templates,
+        reference_docx=reference,
+    )
+
+
+#: Problems about the output folder rather than the intake: a rerun finds them afresh.
+_FOLDER_CODES = frozenset({"stale-output", "outdated-output", "edited-output"})
+
+
+def _run_record(
+    key: str | None, report: Report, result: RunResult, selected: list[Project], options: WriteOptions
+) -> RunRecord | None:
+    """What the next run needs to skip reading when its inputs are byte-identical; None when this
+    run was not complete (a project failed) or its report cannot be recorded exactly."""
+    if key is None or result.failed:
+        return None
+    problems = [p for p in report.problems if p.code not in _FOLDER_CODES]
+    if not recordable(problems):
+        return None
+    position = {id(p): i for i, p in enumerate(problems)}
+    invalid: dict[str, tuple[int, ...]] = {}
+    for pid, held in report.invalid_projects.items():
+        if any(id(p) not in position for p in held):
+            return None
+        invalid[pid] = tuple(position[id(p)] for p in held)
+    return RunRecord(
+        key=key,
+        problems=tuple(problems),
+        invalid=invalid,
+        valid=tuple(p.project_id for p in report.portfolio.projects),
+        selected=tuple(p.project_id for p in selected),
+        documents=tuple(options.documents),
+    )
+
+
+def _nothing_to_do(
+    manifest: Manifest,
+    run: RunRecord,
+    files: list[Path],
+    out: Path,
+    opts: GenerateOptions,
+    options: WriteOptions,
+    timings: dict[str, float],
+    started: float,
+) -> RunResult:
+    """A rerun whose inputs are byte-identical to the last complete run's, with every file it wrote
+    still in place: nothing is read, derived or written. The report is the last run's (the same
+    inputs give the same findings); files edited by hand are left alone, as any rerun leaves an
+    unchanged project's files; stale files are looked for afresh."""
+    problems = list(run.problems)
+    invalid = {pid: [problems[i] for i in at] for pid, at in run.invalid.items()}
+    plan_date = options.plan_date
+    report = RestoredReport(problems, invalid, lambda: validate_files(files, as_of=plan_date).portfolio)
+    if opts.strict and report.errors:
+        raise ValidationFailed(f"{len(report.errors)} error(s) in the intake; strict=True wrote nothing", report)
+    only = list(opts.only)
+    skipped = {pid: ps for pid, ps in invalid.items() if not only or pid in only}
+    result = RunResult(report=report, skipped=skipped, timings=timings)
+    result.unchanged = list(run.selected)
+    result.kept_outputs = {
+        pid: [out / rel for rel in manifest.projects[pid].outputs] for pid in run.selected if pid in manifest.projects
+    }
+    known = set(run.valid) | set(invalid)
+    result.stale = _stale_outputs(out, known, run.selected, options.formats, opts.summary, only, run.documents)
+    for path, code in result.stale:
+        problems.append(make_problem(code, file=path.name))
+    log.info("nothing changed since the last run: %d project(s) unchanged", len(run.selected))
+    timings["total"] = time.perf_counter() - started
+    return result
 
 
 def _plan_rerun(
@@ -326,13 +425,14 @@ def _updated_manifest(
     shared_changed: bool,
     portfolio: str,
     keep_removed: bool,
+    run: RunRecord | None = None,
 ) -> Manifest:
     """What this run leaves as the manifest. A project that failed is left out, so the next run redoes
     it; one with a file kept because it was edited by hand is recorded under a digest no run computes,
     so each later run reports the file again until it is resolved (deleted, or ``force``). The same
     holds for a kept summary or index and the portfolio digest. ``keep_removed`` (a run limited with
-    ``only``) keeps the other projects' entries."""
-    not_current = "0" * 64
+    ``only``) keeps the other projects' entries. ``run`` records a complete run (see ``RunRecord``)."""
+    not_current = NOT_CURRENT
     digests = dict(rerun.digests)
     written: dict[str, dict[str, Output]] = {}
     for pid, files in recorded.items():
@@ -347,7 +447,7 @@ def _updated_manifest(
             digests[pid] = not_current
     plan = RerunPlan(rerun.unchanged, rerun.changed, rerun.removed, rerun.portfolio_changed, digests)
     if not shared_changed:
-        return manifest.updated(plan, written, keep_removed=keep_removed)
+        return manifest.updated(plan, written, keep_removed=keep_removed, run=run)
     shared: dict[str, Output] = {}
     for name in shared_names:
         path = out / name
@@ -358,7 +458,9 @@ def _updated_manifest(
             shared[name] = Output.of_file(path)
         else:
             portfolio = not_current  # not written (it failed): rewrite it next run
-    return manifest.updated(plan, written, portfolio=portfolio, shared=shared, keep_removed=keep_removed)
+    if portfolio == not_current:
+        run = None
+    return manifest.updated(plan, written, portfolio=portfolio, shared=shared, keep_removed=keep_removed, run=run)
 
 
 def _with_traceability(contexts: list[PlanContext], report: Report) -> list[PlanContext]:
@@ -439,8 +541,8 @@ def _select(projects: list[Project], only: Iterable[str], report: Report) -> lis
 
 def _stale_outputs(
     out: Path,
-    report: Report,
-    written_ids: list[str],
+    known: set[str],
+    written_ids: Sequence[str],
     formats: Sequence[str],
     summary: bool,
     only: list[str],
@@ -449,7 +551,8 @@ def _stale_outputs(
     """planforge files in ``out`` that this run will not rewrite, so nobody mistakes them for current:
     plans whose project is gone from the intake (``stale-output``); plans of projects skipped for
     errors, plans in formats not produced this time, and an index or summary not produced this
-    time (``outdated-output``). With ``only``, other projects' plans are left out of the report."""
+    time (``outdated-output``). ``known``: every project ID of the intake, valid or held back. With
+    ``only``, other projects' plans are left out of the report."""
     expected = {document_filename(pid, kind, fmt) for pid in written_ids for fmt in formats for kind in documents}
     if "test-cases" in documents:
         expected |= {uat_filename(pid) for pid in written_ids}
@@ -458,7 +561,6 @@ def _stale_outputs(
         expected.add(SUMMARY_NAME)
     if "html" in formats:
         expected.add(INDEX_NAME)
-    known = {p.project_id for p in report.portfolio.projects} | set(report.invalid_projects)
     found = []
     for path in sorted(out.iterdir()):
         name = path.name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +55,34 @@ class Report:
         """Every problem as one row of a DataFrame (columns ``PROBLEM_COLUMNS``). Needs pandas
         (``pip install 'planforge[pandas]'``)."""
         return problems_frame(self.problems)
+
+
+class RestoredReport(Report):
+    """The report of a rerun that found nothing to redo, restored from the run manifest: the problems
+    and held-back projects exactly as the last run found them (same inputs, same findings). The
+    portfolio is read from the workbooks only when first asked for, so such a rerun never reads them;
+    a workbook changed since the run was checked would be read as it is then."""
+
+    def __init__(
+        self,
+        problems: list[Problem],
+        invalid_projects: dict[str, list[Problem]],
+        load_portfolio: Callable[[], Portfolio],
+    ):
+        self.problems = problems
+        self.invalid_projects = invalid_projects
+        self._load_portfolio = load_portfolio
+        self._portfolio: Portfolio | None = None
+
+    @property  # a lazy field: read on first use
+    def portfolio(self) -> Portfolio:
+        if self._portfolio is None:
+            self._portfolio = self._load_portfolio()
+        return self._portfolio
+
+    @portfolio.setter
+    def portfolio(self, value: Portfolio) -> None:
+        self._portfolio = value
 
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:

@@ -107,13 +107,21 @@ def validate_files(paths: Iterable[str | Path], as_of: date | None = None) -> Re
 def read_all(paths: Iterable[str | Path]) -> tuple[list[RawWorkbook], list[Problem]]:
     """Read every file once (folders expand to their workbooks); an unreadable file becomes one
     problem, the others still count."""
-    raws: list[RawWorkbook] = []
     files, problems = find_workbooks(list(paths))
+    raws, unreadable = read_files(files)
+    return raws, problems + unreadable
+
+
+def read_files(files: Iterable[Path]) -> tuple[list[RawWorkbook], list[Problem]]:
+    """Read each workbook file (already found, see ``intake.find_workbooks``); an unreadable one
+    becomes one problem, the others still count."""
+    raws: list[RawWorkbook] = []
+    problems: list[Problem] = []
     for path in files:
         try:
             raws.append(read_workbook(path))
         except UnreadableWorkbook as e:
-            problems.append(e.problem)
+            problems.append(e.problem or make_problem("unreadable-file", file=path.name, reason=str(e)))
     return raws, problems
 
 
