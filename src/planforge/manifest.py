@@ -58,7 +58,7 @@ from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
 from ._version import __version__
-from .errors import Problem, Severity
+from .errors import CODES, Problem, Severity
 from .model import Project, Settings
 from .writers.atomic import write_bytes
 
@@ -375,6 +375,8 @@ def _problem(raw: Any, texts: tuple[str, ...]) -> Problem:
     code, severity, message, file, sheet, row, column, cell, value, hint, project_id = fields
     if not all(isinstance(t, str) for t in (message, cell, project_id)) or not (row is None or type(row) is int):
         raise ValueError("bad problem")
+    if code not in CODES:  # only kinds of the registry: a record from another version is not trusted
+        raise ValueError("unknown problem code")
     return Problem(
         code, Severity(severity), message, file, sheet, row, column, cell, _decode_value(value), hint, project_id
     )
