@@ -287,3 +287,11 @@ def test_a_run_with_a_failed_project_is_not_recorded_as_complete(tmp_path, monke
     monkeypatch.setattr(outputs, "render_review", real)
     again = _run(book, out)
     assert type(again.report).__name__ == "Report" and again.rewritten == ["P-2"]
+
+
+def test_a_change_to_planforge_code_redoes_everything(tmp_path, monkeypatch):
+    book, out = _book(tmp_path / "in.xlsx"), tmp_path / "out"
+    _run(book, out)
+    monkeypatch.setattr("planforge.pipeline.code_digest", lambda: "e" * 64)  # as if a module were edited
+    again = _run(book, out)
+    assert type(again.report).__name__ == "Report" and sorted(again.rewritten) == IDS

@@ -28,7 +28,8 @@ child row (a canonical serialisation of the frozen model, not the workbook's byt
 workbook or editing another project changes nothing), the Settings that apply to it, the project's own
 problems (review material lists them, and some, like spelling variants, depend on other rows), and the
 run-wide ``RunInputs``: template files' contents (packaged and firm folder), the formats and documents
-asked for, the plan date, extra inputs such as a reference DOCX, and the planforge version.
+asked for, the plan date, extra inputs such as a reference DOCX and planforge's own code (``code_digest``:
+an edited module redoes everything even under the same version number), and the planforge version.
 
 The canonical serialisation (``canonical``) is typed, length-prefixed text: ``Decimal`` is not float,
 a date is not its ISO text, and no cell text can forge a boundary, so equal models give equal
@@ -189,6 +190,17 @@ def tree_digest(*folders: Path | None) -> str:
         for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
             rel = path.relative_to(folder).as_posix()
             h.update(f"{rel}\0{file_digest(path)}\0".encode())
+    return h.hexdigest()
+
+
+def code_digest() -> str:
+    """SHA-256 of planforge's own Python source (every ``.py`` file of the package, by relative
+    path): a change to the code redoes everything even when the version number stayed the same
+    (an editable install while developing)."""
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        h.update(f"{path.relative_to(package).as_posix()}\0{file_digest(path)}\0".encode())
     return h.hexdigest()
 
 

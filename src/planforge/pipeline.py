@@ -31,6 +31,7 @@ from .manifest import (
     RerunPlan,
     RunInputs,
     RunRecord,
+    code_digest,
     edited_by_hand,
     file_digest,
     load_manifest,
@@ -289,8 +290,10 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
 def _run_inputs(options: WriteOptions, templates: str) -> RunInputs:
     """What every project's files are made from besides the project (see manifest.RunInputs): the
     date, formats, documents, ``templates`` (the digest of the template folders, shipped and the
-    firm's, and the packaged data the plans cite), the reference DOCX."""
-    extra = {"reference_docx": file_digest(options.reference_docx)} if options.reference_docx else {}
+    firm's, and the packaged data the plans cite), planforge's own code, the reference DOCX."""
+    extra = {"code": code_digest()}  # the code the files are made by, as much as their templates
+    if options.reference_docx:
+        extra["reference_docx"] = file_digest(options.reference_docx)
     return RunInputs(
         plan_date=options.plan_date,
         formats=tuple(options.formats),
@@ -316,6 +319,7 @@ def _run_key(
         documents=opts.documents,
         templates=templates,
         reference_docx=reference,
+        code=code_digest(),
     )
 
 
