@@ -21,9 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.utility import xl_cell_to_rowcol
 
 from ..completeness import Tbd
 from ..derive import PHASE_NAMES, risk_level
+from ..errors import CODES, ERROR, Problem
 from ..money import Money, excel_money_format
 from ..names import FORMAT_LABELS, REVIEW_DIR, plan_filename, review_filename
 from ..plan_context import PlanContext
@@ -39,6 +41,13 @@ SEVERITY_FILLS = {"High": "#F4B183", "Medium": "#FFE699", "Low": "#C6E0B4"}
 PEOPLE_CHART_LIMIT = 12
 CONFIDENCE_BANDS = (("Under 50%", 0, 0.5), ("50-69%", 0.5, 0.7), ("70-84%", 0.7, 0.85), ("85% and over", 0.85, 1.01))
 PHASE_COLOURS = ("#4472C4", "#ED7D31", "#A5A5A5", "#FFC000", "#70AD47")
+CELL_TEXT_LIMIT = 32_767  # Excel's limit on the text of one cell
+DATA_QUALITY_NOTES = (
+    "Errors: one row each; each holds its project back until fixed. Warnings: one row per project, file and code,"
+    " with how many (Problems), every cell in sheet order (Location) and the first one's message.",
+    "Each problem with its own message and cell: planforge validate --json. A project's review file"
+    " (review/<Project ID>-review.md) lists its traceability warnings at their cells and its TBD fields.",
+)
 
 
 def write_summary(target: Path, result: RunResult, options: WriteOptions) -> None:
@@ -94,6 +103,7 @@ class _Formats:
         self._money: dict[str, Any] = {}
         self.num = book.add_format({"num_format": "0.0"})
         self.int = book.add_format({"num_format": "0"})
+        self.count = book.add_format({"num_format": "0", "align": "center", "valign": "top"})  # beside wrapped text
         self.bold = book.add_format({"bold": True})
         self.header = book.add_format(
             {
@@ -138,7 +148,7 @@ def _writer(ws, fmt: _Formats, kind: str):
         return lambda r, c, v: ws.write_datetime(r, c, datetime(v.year, v.month, v.day), date_fmt)
     if kind == "money":  # each amount in its project's currency
         return lambda r, c, v: ws.write_number(r, c, float(v.amount), fmt.money(v.currency))
-    if kind in ("pct", "num", "int"):
+    if kind in ("pct", "num", "int", "count"):
         num_fmt = getattr(fmt, kind)
         return lambda r, c, v: ws.write_number(r, c, float(v), num_fmt)
     text_fmt = fmt.text
@@ -669,21 +679,24 @@ def _people(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
 
 
 def _data_quality(book, fmt: _Formats, result: RunResult) -> None:
-    """Every validation problem at its cell, then per project: not scheduled (no kickoff), and how many TBD
-    fields it has, pointing at its review file, which lists each with where to fill it."""
+    """Every validation problem, then per project: not scheduled (no kickoff), and how many TBD fields it
+    has, pointing at its review file, which lists each with where to fill it. Errors are one row each (each
+    holds its project back; an analyst fixes each); a project's other problems of one kind share a row."""
     ws = _sheet(book, "Data Quality")
+    ws.write_string(0, 0, "Data quality: what to fix in the intake", fmt.title)
+    for i, note in enumerate(DATA_QUALITY_NOTES, start=1):
+        ws.write_string(i, 0, note, fmt.note)
     columns = [
         ("Kind", "text", 10),
         ("Severity", "text", 9),
         ("Project ID", "text", 14),
         ("File", "text", 22),
-        ("Location", "text", 26),
+        ("Location", "text", 30),
         ("Code or TBD Count", "text", 18),
+        ("Problems", "count", 9),
         ("Message, or TBD Fields and Where to Fill Them", "text", 80),
     ]
-    rows: list[list[Any]] = []
-    for p in result.report.problems:
-        rows.append(["Problem", p.severity, p.project_id or None, p.file, p.location, p.code, p.message])
+    rows = data_quality_rows(result.report.problems)
     for ctx in sorted(result.contexts, key=lambda c: c.project.project_id):
         if phase_spans(ctx) is None:  # said here, so no project leaves the Gantt or People silently
             rows.append(
@@ -694,6 +707,7 @@ def _data_quality(book, fmt: _Formats, result: RunResult) -> None:
                     ctx.project.file,
                     f"Projects row {ctx.project.row}",
                     "no kickoff date",
+                    None,
                     "No kickoff date: the project is left out of the Gantt and the People load until "
                     "Projects > Kickoff Date is filled.",
                 ]
@@ -708,8 +722,117 @@ def _data_quality(book, fmt: _Formats, result: RunResult) -> None:
                     ctx.project.file,
                     f"Projects row {ctx.project.row}",
                     f"{missing} field{'s' if missing != 1 else ''}",
+                    None,
                     f"{missing} field{'s' if missing != 1 else ''} to fill, each with its sheet and column in "
                     f"{REVIEW_DIR}/{review_filename(ctx.project.project_id)}",
                 ]
             )
-    _table(ws, fmt, "DataQuality", columns, rows)
+    _table(ws, fmt, "DataQuality", columns, rows, first_row=len(DATA_QUALITY_NOTES) + 1)
+
+
+def data_quality_rows(problems: Sequence[Problem], limit: int = CELL_TEXT_LIMIT) -> list[list[Any]]:
+    """The Data Quality rows of the run's problems, in the order each row's first problem was found:
+    (Kind, Severity, Project ID, File, Location, Code, Problems, Message).
+
+    An error is a row of its own, and so is a problem of no project (the run's or a file's). A project's
+    other problems are grouped by (project, file, code): one row with their number, every place joined in
+    sheet order ("Workflows!B8, B9, B10 (Workflow)", at most ``limit`` characters, then "and N more"),
+    and the kind's title with the first one's message."""
+    entries: list[list[Problem]] = []
+    groups: dict[tuple[str, str, str, str], list[Problem]] = {}
+    for p in problems:
+        if p.severity == ERROR or not p.project_id:
+            entries.append([p])
+            continue
+        key = (p.project_id, p.file, p.code, p.severity)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = []
+            entries.append(group)
+        group.append(p)
+    return [_problem_row(group, limit) for group in entries]
+
+
+def _problem_row(group: list[Problem], limit: int) -> list[Any]:
+    if len(group) == 1:
+        p = group[0]
+        return ["Problem", p.severity, p.project_id or None, p.file, p.location, p.code, 1, p.message]
+    sheets: dict[str, int] = {}
+    for p in group:  # sheets in the order their problems were found; within a sheet, by row then column
+        sheets.setdefault(p.sheet, len(sheets))
+    ordered = sorted(group, key=lambda p: (sheets[p.sheet], *_row_col(p)))
+    places = list(dict.fromkeys(_place(p) for p in ordered))  # distinct, in order (a cell may hold several)
+    first = ordered[0]
+    kind = CODES.get(first.code)
+    title = kind.title if kind is not None else first.code
+    where = "cells" if all(p.cell for p in group) else "places"
+    at = f" at {len(places):,} {where}" if len(places) != len(group) else ""
+    message = f"{title}: {len(group):,} problems{at}. The first: {first.message}"
+    return [
+        "Problem",
+        first.severity,
+        first.project_id,
+        first.file,
+        _joined_places(places, limit) or first.location,
+        first.code,
+        len(group),
+        message,
+    ]
+
+
+def _row_col(p: Problem) -> tuple[int, int]:
+    """Where a problem sits in its sheet, for sheet order: its cell's (row, column), else its row."""
+    return xl_cell_to_rowcol(p.cell) if p.cell else ((p.row or 0) - 1, -1)
+
+
+def _place(p: Problem) -> tuple[str, str, str, str]:
+    """(sheet, separator, "B8" or "row 8" or "", column): one place a problem points at, as
+    ``Problem.location`` writes it ("Workflows!B8", "Projects row 8")."""
+    if p.cell:
+        return p.sheet, "!", p.cell, p.column
+    return p.sheet, " ", f"row {p.row}" if p.row else "", p.column
+
+
+def _joined_places(places: list[tuple[str, str, str, str]], limit: int) -> str:
+    """Places joined per sheet ("Workflows!B8, B9 (Workflow); Risks!F10 (Owner)"), a column named once when
+    all of a sheet's places share it. Over ``limit`` characters, as many as fit, then "and N more"."""
+    text = _render_places(places)
+    if len(text) <= limit:
+        return text
+
+    def cut(k: int) -> str:
+        return f"{_render_places(places[:k])} and {len(places) - k:,} more"
+
+    lo, hi = 0, min(len(places), limit // 2)  # each shown place takes at least two characters (", B2")
+    while lo < hi:  # the most places whose text, with "and N more", fits
+        mid = (lo + hi + 1) // 2
+        if len(cut(mid)) <= limit:
+            lo = mid
+        else:
+            hi = mid - 1
+    return cut(lo) if lo else f"{len(places):,} places, too long to list here"
+
+
+def _render_places(places: list[tuple[str, str, str, str]]) -> str:
+    segments: list[str] = []
+    k = 0
+    while k < len(places):
+        sheet = places[k][0]
+        end = k
+        while end + 1 < len(places) and places[end + 1][0] == sheet:
+            end += 1
+        mine = places[k : end + 1]
+        columns = {column for *_, column in mine}
+        shared = next(iter(columns)) if len(columns) == 1 else ""  # named once, after the sheet's places
+        parts = []
+        for n, (_, sep, ref, column) in enumerate(mine):
+            label = f"{sheet}{sep}{ref}" if n == 0 and sheet and ref else (ref or sheet)
+            if column and not shared:
+                label = f"{label} ({column})" if label else column
+            parts.append(label)
+        segment = ", ".join(parts)
+        if shared:
+            segment = f"{segment} ({shared})" if segment else shared
+        segments.append(segment)
+        k = end + 1
+    return "; ".join(segments)
