@@ -10,7 +10,7 @@ import pytest
 
 from planforge.errors import make_problem
 from planforge.pipeline import generate
-from planforge.writers.summary import CELL_TEXT_LIMIT, data_quality_rows
+from planforge.writers.summary import CELL_TEXT_LIMIT, _phase_of_week, _phases_by_week, data_quality_rows
 from support import PROJECT_HEADER, SAMPLE
 
 DAY = date(2026, 1, 15)
@@ -341,6 +341,21 @@ def test_gantt_weeks_are_readable_to_the_week(sample_summary):
         assert first <= ctx.phases[0].start < first + timedelta(days=7)
     assert "FJORD-009" not in projects  # undated: named under the grid and on Data Quality
     assert any("FJORD-009" in str(v) for row in ws.iter_rows(values_only=True) for v in row if v)
+
+
+def test_gantt_week_walk_gives_each_weeks_phase_as_asking_every_phase():
+    d = date(2026, 1, 5)  # a Monday
+    day = timedelta(days=1)
+    shapes = [
+        [(d, d + 10 * day), (d + 11 * day, d + 12 * day), (d + 13 * day, d + 40 * day)],  # in order, as derived
+        [(d + 2 * day, d + 2 * day), (d + 3 * day, d + 3 * day), (d + 6 * day, d + 30 * day)],  # one-day phases
+        [(d, d + 20 * day), (d + 5 * day, d + 9 * day), (d + 15 * day, d + 40 * day)],  # overlapping: asked weekly
+        [(d + 9 * day, d + 3 * day), (d + 10 * day, d + 30 * day)],  # ends before it starts: asked weekly
+    ]
+    weeks = [d + timedelta(weeks=k) for k in range(8)]
+    for spans in shapes:
+        walked = list(_phases_by_week(spans, weeks, 0, 7))
+        assert walked == [(j, _phase_of_week(spans, weeks[j])) for j in range(8)], spans
 
 
 def test_undated_projects_are_listed_not_dropped(sample_summary):
