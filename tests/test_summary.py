@@ -8,7 +8,9 @@ from datetime import date, datetime, timedelta
 import openpyxl
 import pytest
 
+from planforge.errors import make_problem
 from planforge.pipeline import generate
+from planforge.writers.summary import CELL_TEXT_LIMIT, _phase_of_week, _phases_by_week, data_quality_rows
 from support import PROJECT_HEADER, SAMPLE
 
 DAY = date(2026, 1, 15)
@@ -25,6 +27,12 @@ def rows(ws):
     values = list(ws.iter_rows(values_only=True))
     header = values[0]
     return [dict(zip(header, r)) for r in values[1:] if any(v is not None for v in r)]
+
+
+def table_rows(ws, name):
+    """The rows of one Excel table, as dicts by its header (a table may sit under notes)."""
+    values = [[c.value for c in row] for row in ws[ws.tables[name].ref]]
+    return [dict(zip(values[0], r)) for r in values[1:]]
 
 
 def test_sheets(sample_summary):
@@ -126,7 +134,7 @@ def test_risks_and_heat_map(sample_summary):
 
 def test_data_quality_lists_problems_and_tbds(sample_summary):
     wb, result = sample_summary
-    entries = rows(wb["Data Quality"])
+    entries = table_rows(wb["Data Quality"], "DataQuality")
     assert any(
         e["Kind"] == "Problem"
         and e["Code or TBD Count"] == "ambiguous-system"
@@ -141,6 +149,145 @@ def test_data_quality_lists_problems_and_tbds(sample_summary):
     message = fjord["Message, or TBD Fields and Where to Fill Them"]
     assert message == f"{n} fields to fill, each with its sheet and column in review/FJORD-009-review.md"
     assert not any(e["Project ID"] == "ACME-001" and e["Kind"] == "TBD" for e in entries)  # ACME is complete
+
+
+def untraced(row, what="field mapping", project="A-1", file="a.xlsx"):
+    return make_problem(
+        "untraced-workflow",
+        file=file,
+        sheet="Workflows",
+        row=row,
+        column="Workflow",
+        cell=f"B{row}",
+        value=f"Workflow {row}",
+        what=what,
+        other="Field Mappings",
+        project_id=project,
+    )
+
+
+def unowned(sheet, cell, project="A-1"):
+    row = int(cell[1:])
+    return make_problem(
+        "unowned-item",
+        file="a.xlsx",
+        sheet=sheet,
+        row=row,
+        column="Owner",
+        cell=cell,
+        what="Risk",
+        value=f"Risk at {cell}",
+        project_id=project,
+    )
+
+
+DQ = ("Kind", "Severity", "Project ID", "File", "Location", "Code", "Problems", "Message")
+
+
+def dq(problems, **kwargs):
+    return [dict(zip(DQ, row)) for row in data_quality_rows(problems, **kwargs)]
+
+
+def test_data_quality_groups_a_projects_warnings_by_file_and_code():
+    found = [
+        untraced(12),
+        untraced(10),
+        untraced(10, what="test scenario"),  # a second problem at the same cell: counted, cell named once
+        unowned("Risks", "F7"),
+        untraced(11),
+        untraced(3, project="B-1"),
+        untraced(4, file="b.xlsx"),  # same project, another workbook: its own row
+        unowned("Open Items", "D4"),
+        unowned("Risks", "F5"),
+    ]
+    rows_ = dq(found)
+    assert [(r["Project ID"], r["File"], r["Code"], r["Problems"]) for r in rows_] == [
+        ("A-1", "a.xlsx", "untraced-workflow", 4),  # in the order each group's first problem was found
+        ("A-1", "a.xlsx", "unowned-item", 3),
+        ("B-1", "a.xlsx", "untraced-workflow", 1),
+        ("A-1", "b.xlsx", "untraced-workflow", 1),
+    ]
+    workflows, owners, single, other_file = rows_
+    assert workflows["Location"] == "Workflows!B10, B11, B12 (Workflow)"  # sheet order, each cell once
+    assert workflows["Severity"] == "warning" and workflows["Kind"] == "Problem"
+    assert workflows["Message"] == (
+        "Workflow not traced: 4 problems at 3 cells. The first: "
+        'Workflow "Workflow 10" has no field mapping: no Field Mappings row names it'
+    )
+    # sheets in the order found; within one, by row
+    assert owners["Location"] == "Risks!F5, F7 (Owner); Open Items!D4 (Owner)"
+    assert owners["Message"].startswith('No owner: 3 problems. The first: Risk "Risk at F5" has no owner')
+    # a group of one reads exactly as the problem itself
+    assert (single["Location"], single["Message"]) == ("Workflows!B3 (Workflow)", found[5].message)
+    assert other_file["Location"] == "Workflows!B4 (Workflow)"
+
+
+def test_data_quality_keeps_errors_and_run_level_problems_one_row_each():
+    errors = [
+        make_problem(
+            "invalid-choice",
+            file="a.xlsx",
+            sheet="Risks",
+            row=row,
+            column="Likelihood",
+            cell=f"D{row}",
+            value="Hgh",
+            project_id="A-1",
+        )
+        for row in (4, 5)
+    ]
+    run_level = [make_problem("lock-file-skipped", file=f"~$a{n}.xlsx") for n in (1, 2)]
+    rows_ = dq([errors[0], untraced(2), *run_level, errors[1], untraced(3)])
+    assert [(r["Severity"], r["Project ID"], r["Location"], r["Problems"]) for r in rows_] == [
+        ("error", "A-1", "Risks!D4 (Likelihood)", 1),
+        ("warning", "A-1", "Workflows!B2, B3 (Workflow)", 2),
+        ("warning", None, "~$a1.xlsx", 1),
+        ("warning", None, "~$a2.xlsx", 1),
+        ("error", "A-1", "Risks!D5 (Likelihood)", 1),
+    ]
+    assert [r["Message"] for r in rows_ if r["Severity"] == "error"] == [e.message for e in errors]
+
+
+def test_data_quality_caps_a_long_location_and_says_how_many_more():
+    found = [untraced(row) for row in range(2, 10_002)]  # 10,000 cells: ~70,000 characters joined
+    (row,) = dq(found)
+    location = row["Location"]
+    assert row["Problems"] == 10_000
+    assert len(location) <= CELL_TEXT_LIMIT
+    shown = location.split(" (Workflow) and ")[0].split(", ")
+    assert shown[0] == "Workflows!B2" and shown[1:4] == ["B3", "B4", "B5"]
+    assert location.endswith(f" (Workflow) and {10_000 - len(shown):,} more")
+    assert len(location) > CELL_TEXT_LIMIT - 20  # as many cells as fit, not a silent cut
+    assert dq(found[:5], limit=38)[0]["Location"] == "Workflows!B2, B3 (Workflow) and 3 more"  # at any limit
+    assert dq(found[:5], limit=37)[0]["Location"] == "Workflows!B2 (Workflow) and 4 more"
+
+
+def test_data_quality_sheet_says_how_it_is_grouped(sample_summary):
+    wb, result = sample_summary
+    ws = wb["Data Quality"]
+    notes = " ".join(str(ws.cell(r, 1).value) for r in (2, 3))
+    assert "one row per project, file and code" in notes and "planforge validate --json" in notes
+    assert "review/<Project ID>-review.md" in notes
+    problems = [e for e in table_rows(ws, "DataQuality") if e["Kind"] == "Problem"]
+    assert sum(e["Problems"] for e in problems) == len(result.report.problems)  # every problem counted once
+
+
+def test_data_quality_sheet_writes_one_row_for_a_projects_untraced_workflows(book, tmp_path):
+    workflows = [["Project ID", "Workflow", "Trigger"]] + [["P-1", f"Sync {what}", "Real-time"] for what in "ABC"]
+    result = generate([book(Workflows=workflows)], tmp_path, plan_date=DAY)
+    found = [p for p in result.report.problems if p.code == "untraced-workflow"]
+    assert len(found) > 3  # each workflow lacks more than one kind of trace
+    wb = openpyxl.load_workbook(tmp_path / "portfolio-summary.xlsx")
+    entries = [
+        e for e in table_rows(wb["Data Quality"], "DataQuality") if e["Code or TBD Count"] == "untraced-workflow"
+    ]
+    assert len(entries) == 1
+    (entry,) = entries
+    assert (entry["Project ID"], entry["Problems"]) == ("P-1", len(found))
+    assert entry["Location"] == "Workflows!B2, B3, B4 (Workflow)"
+    assert entry["Message, or TBD Fields and Where to Fill Them"].startswith(
+        f'Workflow not traced: {len(found)} problems at 3 cells. The first: Workflow "Sync A" has no '
+    )
 
 
 def test_counts_add_up_to_the_number_of_projects(sample_summary):
@@ -196,9 +343,24 @@ def test_gantt_weeks_are_readable_to_the_week(sample_summary):
     assert any("FJORD-009" in str(v) for row in ws.iter_rows(values_only=True) for v in row if v)
 
 
+def test_gantt_week_walk_gives_each_weeks_phase_as_asking_every_phase():
+    d = date(2026, 1, 5)  # a Monday
+    day = timedelta(days=1)
+    shapes = [
+        [(d, d + 10 * day), (d + 11 * day, d + 12 * day), (d + 13 * day, d + 40 * day)],  # in order, as derived
+        [(d + 2 * day, d + 2 * day), (d + 3 * day, d + 3 * day), (d + 6 * day, d + 30 * day)],  # one-day phases
+        [(d, d + 20 * day), (d + 5 * day, d + 9 * day), (d + 15 * day, d + 40 * day)],  # overlapping: asked weekly
+        [(d + 9 * day, d + 3 * day), (d + 10 * day, d + 30 * day)],  # ends before it starts: asked weekly
+    ]
+    weeks = [d + timedelta(weeks=k) for k in range(8)]
+    for spans in shapes:
+        walked = list(_phases_by_week(spans, weeks, 0, 7))
+        assert walked == [(j, _phase_of_week(spans, weeks[j])) for j in range(8)], spans
+
+
 def test_undated_projects_are_listed_not_dropped(sample_summary):
     wb, _ = sample_summary
-    entries = rows(wb["Data Quality"])
+    entries = table_rows(wb["Data Quality"], "DataQuality")
     assert any(e["Kind"] == "Not scheduled" and e["Project ID"] == "FJORD-009" for e in entries)
     assert "FJORD-009" in wb["People"]["A2"].value
 
@@ -209,8 +371,9 @@ def test_every_sheet_prints_landscape_one_page_wide_with_repeated_headers(sample
         assert ws.page_setup.orientation == "landscape", ws.title
         assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0, ws.title  # 1 is the default
         assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
-    for name in ("Portfolio", "Timeline", "Risks", "Data Quality", "People Flags"):
+    for name in ("Portfolio", "Timeline", "Risks", "People Flags"):
         assert wb[name].print_title_rows == "$1:$1", name
+    assert wb["Data Quality"].print_title_rows == "$4:$4"  # under its title and the notes on how it is grouped
     assert wb["Gantt"].print_title_rows == "$1:$4"
     assert wb["Portfolio"]["B2"].alignment.wrap_text
 

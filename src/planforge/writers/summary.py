@@ -15,15 +15,18 @@ prints legibly, and is what Excel users already read.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.utility import xl_cell_to_rowcol
 
 from ..completeness import Tbd
 from ..derive import PHASE_NAMES, risk_level
+from ..errors import CODES, ERROR, Problem
 from ..money import Money, excel_money_format
 from ..names import FORMAT_LABELS, REVIEW_DIR, plan_filename, review_filename
 from ..plan_context import PlanContext
@@ -39,6 +42,14 @@ SEVERITY_FILLS = {"High": "#F4B183", "Medium": "#FFE699", "Low": "#C6E0B4"}
 PEOPLE_CHART_LIMIT = 12
 CONFIDENCE_BANDS = (("Under 50%", 0, 0.5), ("50-69%", 0.5, 0.7), ("70-84%", 0.7, 0.85), ("85% and over", 0.85, 1.01))
 PHASE_COLOURS = ("#4472C4", "#ED7D31", "#A5A5A5", "#FFC000", "#70AD47")
+CELL_TEXT_LIMIT = 32_767  # Excel's limit on the text of one cell
+_TEXT, _NUMBER, _DATE, _MONEY = range(4)  # how a table column's cells are written
+DATA_QUALITY_NOTES = (
+    "Errors: one row each; each holds its project back until fixed. Warnings: one row per project, file and code,"
+    " with how many (Problems), every cell in sheet order (Location) and the first one's message.",
+    "Each problem with its own message and cell: planforge validate --json. A project's review file"
+    " (review/<Project ID>-review.md) lists its traceability warnings at their cells and its TBD fields.",
+)
 
 
 def write_summary(target: Path, result: RunResult, options: WriteOptions) -> None:
@@ -65,14 +76,16 @@ def write_summary(target: Path, result: RunResult, options: WriteOptions) -> Non
         )
         fmt = _Formats(book)
         contexts = sorted(result.contexts, key=lambda c: c.project.project_id)
-        _overview(book, fmt, contexts, result, plan_date)
+        schedule = [phase_spans(c) for c in contexts]  # None: no kickoff date, so off the calendar
+        undated = [c.project.project_id for c, spans in zip(contexts, schedule) if spans is None]
+        _overview(book, fmt, contexts, result, plan_date, len(undated))
         _portfolio(book, fmt, contexts, options.formats)
         _timeline(book, fmt, contexts)
-        _gantt(book, fmt, contexts)
+        _gantt(book, fmt, contexts, schedule, undated)
         _confidence(book, fmt, contexts)
         _risks(book, fmt, contexts)
-        _people(book, fmt, contexts)
-        _data_quality(book, fmt, result)
+        _people(book, fmt, contexts, undated)
+        _data_quality(book, fmt, result, contexts, schedule)
         book.close()
 
 
@@ -94,6 +107,7 @@ class _Formats:
         self._money: dict[str, Any] = {}
         self.num = book.add_format({"num_format": "0.0"})
         self.int = book.add_format({"num_format": "0"})
+        self.count = book.add_format({"num_format": "0", "align": "center", "valign": "top"})  # beside wrapped text
         self.bold = book.add_format({"bold": True})
         self.header = book.add_format(
             {
@@ -138,27 +152,56 @@ def _writer(ws, fmt: _Formats, kind: str):
         return lambda r, c, v: ws.write_datetime(r, c, datetime(v.year, v.month, v.day), date_fmt)
     if kind == "money":  # each amount in its project's currency
         return lambda r, c, v: ws.write_number(r, c, float(v.amount), fmt.money(v.currency))
-    if kind in ("pct", "num", "int"):
+    if kind in ("pct", "num", "int", "count"):
         num_fmt = getattr(fmt, kind)
         return lambda r, c, v: ws.write_number(r, c, float(v), num_fmt)
     text_fmt = fmt.text
-    return lambda r, c, v: ws.write_string(r, c, str(v)[:32767], text_fmt)
+    return lambda r, c, v: ws.write_string(r, c, str(v)[:CELL_TEXT_LIMIT], text_fmt)
 
 
 def _table(
     ws, fmt: _Formats, name: str, columns: Sequence[tuple[str, str, float]], rows: list[list[Any]], first_row: int = 0
 ) -> None:
-    """A real Excel table (filters, banding) with typed cells and a frozen header."""
-    writers = [_writer(ws, fmt, kind) for _, kind, _ in columns]
+    """A real Excel table (filters, banding) with typed cells and a frozen header.
+
+    The cells are written as ``_writer`` writes them, through the worksheet's bound methods and formats
+    chosen once per column (a table is most of the summary's million cells): same cells, same bytes."""
+    write_string, write_number, write_datetime, set_row = (
+        ws.write_string,
+        ws.write_number,
+        ws.write_datetime,
+        ws.set_row,
+    )
+    plan: list[tuple[int, Any, float]] = []  # per column: how to write it, its format, its width
+    for _, kind, width in columns:
+        if kind == "text":
+            plan.append((_TEXT, fmt.text, width))
+        elif kind == "date":
+            plan.append((_DATE, fmt.date, width))
+        elif kind == "money":
+            plan.append((_MONEY, None, width))  # each amount in its project's currency
+        else:
+            plan.append((_NUMBER, getattr(fmt, kind), width))
+    money = fmt.money
     for i, row in enumerate(rows, start=first_row + 1):
         lines = 1
         for j, value in enumerate(row):
-            if value is not None and value != "" and not isinstance(value, Tbd):
-                writers[j](i, j, value)
-                if columns[j][1] == "text":
-                    lines = max(lines, _lines(str(value), columns[j][2]))
+            if value is None or value == "" or isinstance(value, Tbd):
+                continue
+            how, cell_fmt, width = plan[j]
+            if how == _TEXT:  # always a string cell, whatever it starts with
+                text = str(value)
+                write_string(i, j, text[:CELL_TEXT_LIMIT] if len(text) > CELL_TEXT_LIMIT else text, cell_fmt)
+                if len(text) > width - 1 or "\n" in text:  # else it fits as typed: one line
+                    lines = max(lines, _lines(text, width))
+            elif how == _NUMBER:
+                write_number(i, j, float(value), cell_fmt)
+            elif how == _DATE:
+                write_datetime(i, j, datetime(value.year, value.month, value.day), cell_fmt)
+            else:
+                write_number(i, j, float(value.amount), money(value.currency))
         if lines > 1:  # wrapped text gets the height it needs (no spreadsheet program computes it on opening)
-            ws.set_row(i, 15 * min(lines, 12))
+            set_row(i, 15 * min(lines, 12))
     for j, (_, _kind, width) in enumerate(columns):
         ws.set_column(j, j, width)
     last = first_row + max(len(rows), 1)
@@ -194,14 +237,15 @@ def _lines(text: str, width: float) -> int:
     return total
 
 
-def _overview(book, fmt: _Formats, contexts: list[PlanContext], result: RunResult, plan_date: date) -> None:
+def _overview(
+    book, fmt: _Formats, contexts: list[PlanContext], result: RunResult, plan_date: date, undated: int
+) -> None:
     """The first page: the handful of numbers a delivery lead scans before opening the detail."""
     ws = _sheet(book, "Overview", header_rows=None)
     ws.set_column(0, 0, 46)
     ws.set_column(1, 4, 14)
     ws.write(0, 0, f"Portfolio summary, {plan_date.day} {plan_date:%b %Y}", fmt.title)
     confidences = [c.project.confidence for c in contexts if c.project.confidence is not None]
-    undated = sum(1 for c in contexts if phase_spans(c) is None)
     soon = [c for c in contexts if c.go_live and 0 <= (c.go_live - plan_date).days <= 30]
     high_risks = sum(_risk_counts(c)["High"] for c in contexts)
     savings = [c.savings.weekly_hours for c in contexts if c.savings]
@@ -391,13 +435,15 @@ def _timeline(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
     _table(ws, fmt, "Timeline", columns, rows)
 
 
-def _gantt(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
+def _gantt(
+    book, fmt: _Formats, contexts: list[PlanContext], schedule: list[list[tuple[date, date]] | None], undated: list[str]
+) -> None:
     """One row per dated project, one column per week (headed by its Monday, the month above it);
     a week's cell carries the phase that has most of its working days, by number and colour, and
     "GL" marks the go-live week. Undated projects are listed under the grid and on Data Quality."""
     ws = _sheet(book, "Gantt", header_rows=(0, 3))
     dated = sorted(
-        ((c, spans) for c in contexts if (spans := phase_spans(c)) is not None),
+        ((c, spans) for c, spans in zip(contexts, schedule) if spans is not None),
         key=lambda pair: (pair[1][0][0], pair[0].project.project_id),
     )
     legend = "Phases: " + "; ".join(f"{i} {name}" for i, name in enumerate(PHASE_NAMES, start=1))
@@ -443,30 +489,59 @@ def _gantt(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
         k = end + 1
     for j, week in enumerate(weeks):
         ws.write_datetime(3, col0 + j, datetime.combine(week, datetime.min.time()), day_fmt)
+    write_string, write_datetime = ws.write_string, ws.write_datetime
+    labels = [str(n + 1) for n in range(len(phase_fmts))]
     for i, (c, spans) in enumerate(dated, start=4):
-        ws.write_string(i, 0, c.project.project_id, plain)
-        ws.write_string(i, 1, c.project.client_name, plain)
-        ws.write_datetime(i, 2, datetime.combine(spans[0][0], datetime.min.time()), fmt.date)
+        write_string(i, 0, c.project.project_id, plain)
+        write_string(i, 1, c.project.client_name, plain)
+        write_datetime(i, 2, datetime.combine(spans[0][0], datetime.min.time()), fmt.date)
         if c.go_live:
-            ws.write_datetime(i, 3, datetime.combine(c.go_live, datetime.min.time()), fmt.date)
+            write_datetime(i, 3, datetime.combine(c.go_live, datetime.min.time()), fmt.date)
         live = (c.go_live - monday).days // 7 if c.go_live else -1  # go-live falls inside the phases' weeks
         first_week = (spans[0][0] - monday).days // 7
         last_week = min((spans[-1][1] - monday).days // 7, len(weeks) - 1)
-        for j in range(first_week, last_week + 1):  # only the project's own weeks can hold one of its phases
+        # only the project's own weeks can hold one of its phases
+        for j, phase in _phases_by_week(spans, weeks, first_week, last_week):
             if j == live:
-                ws.write_string(i, col0 + j, "GL", live_fmt)
-                continue
-            phase = _phase_of_week(spans, weeks[j])
-            if phase is not None:
-                ws.write_string(i, col0 + j, str(phase + 1), phase_fmts[phase])
+                write_string(i, col0 + j, "GL", live_fmt)
+            elif phase is not None:
+                write_string(i, col0 + j, labels[phase], phase_fmts[phase])
     row = 4 + len(dated) + 1
     if (last - monday).days // 7 + 1 > len(weeks):
         ws.write_string(row, 0, f"The grid stops after {len(weeks)} weeks; later dates are on the Timeline sheet.")
         row += 1
-    undated = [c.project.project_id for c in contexts if phase_spans(c) is None]
     if undated:
         ws.write_string(row, 0, "Not shown (no kickoff date, see Data Quality): " + ", ".join(undated), fmt.note)
     ws.freeze_panes(4, col0)
+
+
+def _phases_by_week(
+    spans: list[tuple[date, date]], weeks: list[date], first_week: int, last_week: int
+) -> Iterator[tuple[int, int | None]]:
+    """(week index, ``_phase_of_week``) for each week from ``first_week`` to ``last_week``.
+
+    When the phases run in order without overlapping (each starts after the one before it ends, as
+    derived), a week can only hold the phases that touch it: walk the spans once instead of asking each
+    of them every week. Any other shape is asked week by week."""
+    if any(start > end for start, end in spans) or any(a[1] >= b[0] for a, b in pairwise(spans)):
+        for j in range(first_week, last_week + 1):
+            yield j, _phase_of_week(spans, weeks[j])
+        return
+    n = 0
+    for j in range(first_week, last_week + 1):
+        week = weeks[j]
+        friday = week + timedelta(days=4)
+        while n < len(spans) and spans[n][1] < week:  # ended before this week: no day in it
+            n += 1
+        best, best_days = None, 0
+        k = n
+        while k < len(spans) and spans[k][0] <= friday:  # the spans that touch Monday..Friday, in order
+            start, end = spans[k]
+            days = (min(end, friday) - max(start, week)).days + 1
+            if days > best_days:
+                best, best_days = k, days
+            k += 1
+        yield j, best
 
 
 def _phase_of_week(spans: list[tuple[date, date]], week: date) -> int | None:
@@ -613,10 +688,9 @@ def _risks(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
     ws.set_column(col + 1, col + 3, 12)
 
 
-def _people(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
+def _people(book, fmt: _Formats, contexts: list[PlanContext], undated: list[str]) -> None:
     ws = _sheet(book, "People", header_rows=(2, 2))
     loads = people_load(contexts)
-    undated = [c.project.project_id for c in contexts if phase_spans(c) is None]
     if undated:
         ws.write_string(1, 0, "Not counted (no kickoff date, see Data Quality): " + ", ".join(undated), fmt.note)
     ws.write(
@@ -668,24 +742,29 @@ def _people(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
     _table(ws2, fmt, "PeopleFlags", columns, [list(r) for r in overlap_runs(loads)])
 
 
-def _data_quality(book, fmt: _Formats, result: RunResult) -> None:
-    """Every validation problem at its cell, then per project: not scheduled (no kickoff), and how many TBD
-    fields it has, pointing at its review file, which lists each with where to fill it."""
+def _data_quality(
+    book, fmt: _Formats, result: RunResult, contexts: list[PlanContext], schedule: list[list[tuple[date, date]] | None]
+) -> None:
+    """Every validation problem, then per project: not scheduled (no kickoff), and how many TBD fields it
+    has, pointing at its review file, which lists each with where to fill it. Errors are one row each (each
+    holds its project back; an analyst fixes each); a project's other problems of one kind share a row."""
     ws = _sheet(book, "Data Quality")
+    ws.write_string(0, 0, "Data quality: what to fix in the intake", fmt.title)
+    for i, note in enumerate(DATA_QUALITY_NOTES, start=1):
+        ws.write_string(i, 0, note, fmt.note)
     columns = [
         ("Kind", "text", 10),
         ("Severity", "text", 9),
         ("Project ID", "text", 14),
         ("File", "text", 22),
-        ("Location", "text", 26),
+        ("Location", "text", 30),
         ("Code or TBD Count", "text", 18),
+        ("Problems", "count", 9),
         ("Message, or TBD Fields and Where to Fill Them", "text", 80),
     ]
-    rows: list[list[Any]] = []
-    for p in result.report.problems:
-        rows.append(["Problem", p.severity, p.project_id or None, p.file, p.location, p.code, p.message])
-    for ctx in sorted(result.contexts, key=lambda c: c.project.project_id):
-        if phase_spans(ctx) is None:  # said here, so no project leaves the Gantt or People silently
+    rows = data_quality_rows(result.report.problems)
+    for ctx, spans in zip(contexts, schedule):  # by project ID
+        if spans is None:  # said here, so no project leaves the Gantt or People silently
             rows.append(
                 [
                     "Not scheduled",
@@ -694,6 +773,7 @@ def _data_quality(book, fmt: _Formats, result: RunResult) -> None:
                     ctx.project.file,
                     f"Projects row {ctx.project.row}",
                     "no kickoff date",
+                    None,
                     "No kickoff date: the project is left out of the Gantt and the People load until "
                     "Projects > Kickoff Date is filled.",
                 ]
@@ -708,8 +788,117 @@ def _data_quality(book, fmt: _Formats, result: RunResult) -> None:
                     ctx.project.file,
                     f"Projects row {ctx.project.row}",
                     f"{missing} field{'s' if missing != 1 else ''}",
+                    None,
                     f"{missing} field{'s' if missing != 1 else ''} to fill, each with its sheet and column in "
                     f"{REVIEW_DIR}/{review_filename(ctx.project.project_id)}",
                 ]
             )
-    _table(ws, fmt, "DataQuality", columns, rows)
+    _table(ws, fmt, "DataQuality", columns, rows, first_row=len(DATA_QUALITY_NOTES) + 1)
+
+
+def data_quality_rows(problems: Sequence[Problem], limit: int = CELL_TEXT_LIMIT) -> list[list[Any]]:
+    """The Data Quality rows of the run's problems, in the order each row's first problem was found:
+    (Kind, Severity, Project ID, File, Location, Code, Problems, Message).
+
+    An error is a row of its own, and so is a problem of no project (the run's or a file's). A project's
+    other problems are grouped by (project, file, code): one row with their number, every place joined in
+    sheet order ("Workflows!B8, B9, B10 (Workflow)", at most ``limit`` characters, then "and N more"),
+    and the kind's title with the first one's message."""
+    entries: list[list[Problem]] = []
+    groups: dict[tuple[str, str, str, str], list[Problem]] = {}
+    for p in problems:
+        if p.severity == ERROR or not p.project_id:
+            entries.append([p])
+            continue
+        key = (p.project_id, p.file, p.code, p.severity)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = []
+            entries.append(group)
+        group.append(p)
+    return [_problem_row(group, limit) for group in entries]
+
+
+def _problem_row(group: list[Problem], limit: int) -> list[Any]:
+    if len(group) == 1:
+        p = group[0]
+        return ["Problem", p.severity, p.project_id or None, p.file, p.location, p.code, 1, p.message]
+    sheets: dict[str, int] = {}
+    for p in group:  # sheets in the order their problems were found; within a sheet, by row then column
+        sheets.setdefault(p.sheet, len(sheets))
+    ordered = sorted(group, key=lambda p: (sheets[p.sheet], *_row_col(p)))
+    places = list(dict.fromkeys(_place(p) for p in ordered))  # distinct, in order (a cell may hold several)
+    first = ordered[0]
+    kind = CODES.get(first.code)
+    title = kind.title if kind is not None else first.code
+    where = "cells" if all(p.cell for p in group) else "places"
+    at = f" at {len(places):,} {where}" if len(places) != len(group) else ""
+    message = f"{title}: {len(group):,} problems{at}. The first: {first.message}"
+    return [
+        "Problem",
+        first.severity,
+        first.project_id,
+        first.file,
+        _joined_places(places, limit) or first.location,
+        first.code,
+        len(group),
+        message,
+    ]
+
+
+def _row_col(p: Problem) -> tuple[int, int]:
+    """Where a problem sits in its sheet, for sheet order: its cell's (row, column), else its row."""
+    return xl_cell_to_rowcol(p.cell) if p.cell else ((p.row or 0) - 1, -1)
+
+
+def _place(p: Problem) -> tuple[str, str, str, str]:
+    """(sheet, separator, "B8" or "row 8" or "", column): one place a problem points at, as
+    ``Problem.location`` writes it ("Workflows!B8", "Projects row 8")."""
+    if p.cell:
+        return p.sheet, "!", p.cell, p.column
+    return p.sheet, " ", f"row {p.row}" if p.row else "", p.column
+
+
+def _joined_places(places: list[tuple[str, str, str, str]], limit: int) -> str:
+    """Places joined per sheet ("Workflows!B8, B9 (Workflow); Risks!F10 (Owner)"), a column named once when
+    all of a sheet's places share it. Over ``limit`` characters, as many as fit, then "and N more"."""
+    text = _render_places(places)
+    if len(text) <= limit:
+        return text
+
+    def cut(k: int) -> str:
+        return f"{_render_places(places[:k])} and {len(places) - k:,} more"
+
+    lo, hi = 0, min(len(places), limit // 2)  # each shown place takes at least two characters (", B2")
+    while lo < hi:  # the most places whose text, with "and N more", fits
+        mid = (lo + hi + 1) // 2
+        if len(cut(mid)) <= limit:
+            lo = mid
+        else:
+            hi = mid - 1
+    return cut(lo) if lo else f"{len(places):,} places, too long to list here"
+
+
+def _render_places(places: list[tuple[str, str, str, str]]) -> str:
+    segments: list[str] = []
+    k = 0
+    while k < len(places):
+        sheet = places[k][0]
+        end = k
+        while end + 1 < len(places) and places[end + 1][0] == sheet:
+            end += 1
+        mine = places[k : end + 1]
+        columns = {column for *_, column in mine}
+        shared = next(iter(columns)) if len(columns) == 1 else ""  # named once, after the sheet's places
+        parts = []
+        for n, (_, sep, ref, column) in enumerate(mine):
+            label = f"{sheet}{sep}{ref}" if n == 0 and sheet and ref else (ref or sheet)
+            if column and not shared:
+                label = f"{label} ({column})" if label else column
+            parts.append(label)
+        segment = ", ".join(parts)
+        if shared:
+            segment = f"{segment} ({shared})" if segment else shared
+        segments.append(segment)
+        k = end + 1
+    return "; ".join(segments)
