@@ -328,7 +328,9 @@ def test_documents_option_and_settings_default(tmp_path):
 def test_traceability_warnings_reach_the_review_file(tmp_path):
     result = generate([SAMPLE], tmp_path, plan_date=DAY, only=("PEAK-003",), summary=False)
     review = (tmp_path / "review" / "PEAK-003-review.md").read_text("utf-8")
-    assert "traceability: Risks!F10: Risk" in review and "Carrier outage on a promotion day" in review
+    assert (
+        "## Intake warnings (1)" in review and '- Risks!F10 (Owner): Risk "Carrier outage on a promotion day"' in review
+    )
     assert [p.flat() for p in result.report.problems if p.code == "unowned-item"] == [
         ("Risks", 10, "Owner", "unowned-item")
     ]

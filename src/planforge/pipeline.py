@@ -22,7 +22,7 @@ from typing import Any
 
 from . import derive
 from .completeness import Finding
-from .errors import Problem, UsageError, ValidationFailed, make_problem
+from .errors import WARNING, Problem, UsageError, ValidationFailed, make_problem
 from .intake import find_workbooks
 from .manifest import (
     NOT_CURRENT,
@@ -60,7 +60,6 @@ from .render import templates_dir
 from .report import Report, RestoredReport
 from .result import RunResult, failure
 from .template_check import refuse_broken
-from .traceability import CODES as TRACE_CODES
 from .validate import plausibility_after_derive, read_files, validate_files, validate_workbooks
 from .writers.atomic import inside, prepare_out_dir, write_text
 from .writers.html import index_html
@@ -235,7 +234,7 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
     # (its files are still written only if it changed); otherwise only the changed ones are.
     to_derive = projects if shared_changed else [p for p in projects if p.project_id in changed]
     with _timed(timings, "derive"):
-        result.contexts = _with_traceability(_derive(to_derive, report, options, result.failed), report)
+        result.contexts = _with_warnings(_derive(to_derive, report, options, result.failed), report)
         if not shared_changed:
             _plausibility_only([p for p in projects if p.project_id not in changed], report, result.failed)
     log.info("derived %d plan context(s) in %.2f s", len(result.contexts), timings["derive"])
@@ -467,15 +466,16 @@ def _updated_manifest(
     return manifest.updated(plan, written, portfolio=portfolio, shared=shared, keep_removed=keep_removed, run=run)
 
 
-def _with_traceability(contexts: list[PlanContext], report: Report) -> list[PlanContext]:
-    """Each project's traceability warnings, also listed as findings in its review file."""
+def _with_warnings(contexts: list[PlanContext], report: Report) -> list[PlanContext]:
+    """Each project's warnings (how a value was read, what is not traced, what looks implausible),
+    listed at their cells in its review file, where the team works through them."""
     found: dict[str, list[Finding]] = {}
     for p in report.problems:
-        if p.code in TRACE_CODES and p.project_id:
-            where = f"{p.sheet}!{p.cell}" if p.cell else p.sheet
-            found.setdefault(p.project_id, []).append(Finding("traceability", f"{where}: {p.message}. {p.hint}"))
+        if p.project_id and p.severity == WARNING:
+            hint = f" {p.hint}" if p.hint else ""
+            found.setdefault(p.project_id, []).append(Finding(p.location or p.file, f"{p.message}.{hint}"))
     return [
-        replace(c, review=replace(c.review, findings=c.review.findings + tuple(found[c.project.project_id])))
+        replace(c, review=replace(c.review, warnings=c.review.warnings + tuple(found[c.project.project_id])))
         if c.project.project_id in found
         else c
         for c in contexts

@@ -289,6 +289,8 @@ class Review:
     missing: tuple[Tbd, ...]
     assumptions: tuple[Assumption, ...]
     findings: tuple[Finding, ...]
+    #: the intake's warnings about this project, each at its cell (``rule``: the location; filled by the run)
+    warnings: tuple[Finding, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ DATA_QUALITY_NOTES = (
     "Errors: one row each; each holds its project back until fixed. Warnings: one row per project, file and code,"
     " with how many (Problems), every cell in sheet order (Location) and the first one's message.",
     "Each problem with its own message and cell: planforge validate --json. A project's review file"
-    " (review/<Project ID>-review.md) lists its traceability warnings at their cells and its TBD fields.",
+    " (review/<Project ID>-review.md) lists each of its warnings at its cell, and its TBD fields.",
 )
 
 
