@@ -390,3 +390,33 @@ def test_each_reproduction_costs_at_most_acme_001(clean_copy, tmp_path, case):
 def test_plan_date_9999_is_a_usage_error(tmp_path):
     run = CliRunner().invoke(main, ["generate", str(SAMPLE), "-o", str(tmp_path), "--date", "9999-12-31"])
     assert run.exit_code == 2 and "Traceback" not in run.output
+
+
+# ---------------------------------------------------------------- work done in a forked child
+
+
+def test_in_background_returns_the_childs_value():
+    parent = os.getpid()
+    assert outputs.in_background(lambda: os.getpid() != parent, fork=True)() is True
+    assert outputs.in_background(lambda: os.getpid() == parent, fork=False)() is True
+
+
+def test_a_child_that_fails_or_dies_costs_nothing_but_time(tmp_path):
+    marker = tmp_path / "calls"
+
+    def failing() -> int:
+        with marker.open("a") as fh:
+            fh.write(f"{os.getpid()}\n")
+        raise ValueError("bad value")
+
+    with pytest.raises(ValueError, match="bad value"):  # the parent meets the same error itself
+        outputs.in_background(failing, fork=True)()
+    assert len(set(marker.read_text().split())) == 2  # tried in the child, then here
+    parent = os.getpid()
+
+    def dying() -> str:
+        if os.getpid() != parent:
+            os._exit(3)  # a crash in the child: no answer on the pipe
+        return "computed here"
+
+    assert outputs.in_background(dying, fork=True)() == "computed here"

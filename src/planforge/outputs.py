@@ -26,7 +26,7 @@ from dataclasses import replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.queues import SimpleQueue
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .documents import docx_bytes, for_format, write_documents
 from .errors import Problem, UsageError
@@ -43,6 +43,7 @@ from .writers.options import WriteOptions
 from .writers.pdf import find_soffice, write_pdfs
 
 PARALLEL_MIN_PLANS = 400  # below this, forking costs more than it saves
+_T = TypeVar("_T")
 Progress = Callable[[int, int], None]  # (plans just done, plans in all)
 
 
@@ -320,6 +321,43 @@ def _parallel(
     return [
         (contexts[i].project.project_id, Path(p), Output(sha, size)) for i in sorted(done) for p, sha, size in done[i]
     ]
+
+
+def in_background(compute: Callable[[], _T], *, fork: bool) -> Callable[[], _T]:
+    """Start ``compute`` in a forked process and return a function that waits for its value, so this
+    process can do other work meanwhile. The child inherits everything ``compute`` needs (nothing is
+    pickled on the way in); the value is pickled on the way back, so it should be small. Without
+    ``fork`` (a small run, or a platform without it), or when the child fails or dies, the value is
+    computed in this process when asked for: the same value, and the same exception, either way."""
+    if not fork or "fork" not in multiprocessing.get_all_start_methods():
+        return compute
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+    child = context.Process(target=_compute_and_send, args=(compute, writer), daemon=True)
+    child.start()
+    writer.close()
+
+    def result() -> _T:
+        try:
+            done, value = reader.recv()
+        except (EOFError, OSError):  # the child died without an answer
+            done, value = False, None
+        finally:
+            reader.close()
+            child.join()
+        return value if done else compute()
+
+    return result
+
+
+def _compute_and_send(compute: Callable[[], Any], answers: Connection) -> None:
+    try:
+        value = compute()
+    except Exception:  # the parent computes it again and meets the error itself
+        answers.send((False, None))
+    else:
+        answers.send((True, value))
+    answers.close()
 
 
 def _died(worker: Any) -> RuntimeError:

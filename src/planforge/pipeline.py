@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from . import derive
+from . import derive, outputs
 from .completeness import Finding
 from .errors import WARNING, Problem, UsageError, ValidationFailed, make_problem
 from .intake import find_workbooks
@@ -54,7 +56,7 @@ from .names import (
     review_filename,
     uat_filename,
 )
-from .outputs import check_options, write_plans
+from .outputs import check_options, in_background, write_plans
 from .plan_context import PlanContext, build_context
 from .render import templates_dir
 from .report import Report, RestoredReport
@@ -211,10 +213,20 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
     out = prepare_out_dir(out_dir)
     skipped = {pid: ps for pid, ps in report.invalid_projects.items() if not only or pid in only}
     result = RunResult(report=report, skipped=skipped, timings=timings)
+    # A large run computes the projects' digests in a forked process while this one derives every
+    # project: a cold run and a changed portfolio need every context anyway (summary, index), and the
+    # digests (~0.1 ms a project) no longer wait for the derivation (~0.2 ms a project) or it for them.
+    overlap = (opts.jobs or os.cpu_count() or 1) > 1 and len(projects) >= outputs.PARALLEL_MIN_PLANS
     with _timed(timings, "plan rerun"):
         manifest = load_manifest(out) or Manifest()
         inputs = _run_inputs(options, templates)
-        rerun, portfolio = _plan_rerun(manifest, projects, report, inputs, out, opts)
+        planned = in_background(partial(_plan_rerun, manifest, projects, report, inputs, out, opts), fork=overlap)
+    derived = None
+    if overlap:
+        with _timed(timings, "derive"):
+            derived = _derive(projects, report, options, result.failed)
+    with _timed(timings, "plan rerun"):
+        rerun, portfolio = planned()
         shared_names = _shared_names(opts.summary, options.formats)
         shared_changed = rerun.portfolio_changed or any(name not in manifest.shared for name in shared_names)
         edited = (
@@ -234,9 +246,13 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
     # (its files are still written only if it changed); otherwise only the changed ones are.
     to_derive = projects if shared_changed else [p for p in projects if p.project_id in changed]
     with _timed(timings, "derive"):
-        result.contexts = _with_warnings(_derive(to_derive, report, options, result.failed), report)
-        if not shared_changed:
-            _plausibility_only([p for p in projects if p.project_id not in changed], report, result.failed)
+        if derived is None:
+            derived = _derive(to_derive, report, options, result.failed)
+            if not shared_changed:
+                _plausibility_only([p for p in projects if p.project_id not in changed], report, result.failed)
+        elif not shared_changed:  # derived for nothing: the unchanged projects' files stay as they are
+            derived = [c for c in derived if c.project.project_id in changed]
+        result.contexts = _with_warnings(derived, report)
     log.info("derived %d plan context(s) in %.2f s", len(result.contexts), timings["derive"])
     ids = [c.project.project_id for c in result.contexts] + [pid for pid in rerun.unchanged if not shared_changed]
     known = {p.project_id for p in report.portfolio.projects} | set(report.invalid_projects)
