@@ -345,3 +345,35 @@ def test_a_damaged_run_record_means_a_cold_run(tmp_path, damage):
         raw["run"]["problems"][0][8] = {"module": "os.system"}
     (tmp_path / MANIFEST_NAME).write_text(json.dumps(raw))
     assert load_manifest(tmp_path) is None
+
+
+@pytest.mark.parametrize(
+    "value", [{"decimal": "junk"}, {"decimal": "NaN"}, {"timedelta": [10**12, 0, 0]}, "\ud800", float("nan")]
+)
+def test_a_run_record_with_an_impossible_value_means_a_cold_run(tmp_path, value):
+    from planforge.errors import make_problem
+    from planforge.manifest import RunRecord
+
+    problem = make_problem("invalid-choice", file="in.xlsx", sheet="Risks", row=2, value="x", project_id="P")
+    write_manifest(tmp_path, Manifest(run=RunRecord("c" * 64, (problem,), {"P": (0,)})))
+    raw = json.loads((tmp_path / MANIFEST_NAME).read_bytes())
+    raw["run"]["problems"][0][8] = value
+    (tmp_path / MANIFEST_NAME).write_text(json.dumps(raw), "utf-8", errors="surrogatepass")
+    assert load_manifest(tmp_path) is None
+
+
+def test_a_deeply_nested_manifest_means_a_cold_run(tmp_path):
+    (tmp_path / MANIFEST_NAME).write_text('{"format": 2, "x": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    assert load_manifest(tmp_path) is None
+
+
+def test_a_template_in_a_symlinked_folder_counts(tmp_path):
+    shared, firm = tmp_path / "shared", tmp_path / "firm"
+    shared.mkdir()
+    firm.mkdir()
+    (shared / "05-risks.md.j2").write_text("a", "utf-8")
+    (firm / "plan").symlink_to(shared, target_is_directory=True)
+    (firm / "loop").symlink_to(firm, target_is_directory=True)  # a link back up is read once, not forever
+    before = tree_digest(firm)
+    (shared / "05-risks.md.j2").write_text("b", "utf-8")
+    assert tree_digest(firm) != before

@@ -54,7 +54,7 @@ def _mtimes(out: Path) -> dict[str, int]:
 
 
 def _run(book: Path, out: Path, **options):
-    return generate([book], out, plan_date=DAY, formats=("md", "html"), **options)
+    return generate([book], out, **{"plan_date": DAY, "formats": ("md", "html"), **options})
 
 
 def test_a_rerun_with_nothing_changed_rewrites_nothing(tmp_path):
@@ -295,3 +295,99 @@ def test_a_change_to_planforge_code_redoes_everything(tmp_path, monkeypatch):
     monkeypatch.setattr("planforge.pipeline.code_digest", lambda: "e" * 64)  # as if a module were edited
     again = _run(book, out)
     assert type(again.report).__name__ == "Report" and sorted(again.rewritten) == IDS
+
+
+# ---------------------------------------------------------------- what an attack on the rerun found
+
+
+def test_a_run_killed_while_writing_is_redone_even_with_the_last_complete_runs_inputs(tmp_path, monkeypatch):
+    book, out = _book(tmp_path / "in.xlsx"), tmp_path / "out"
+    _run(book, out)
+    real, calls = outputs.write_bytes, []
+
+    def killed_after_two(target, data):
+        calls.append(target)
+        if len(calls) > 2:
+            raise KeyboardInterrupt
+        real(target, data)
+
+    monkeypatch.setattr(outputs, "write_bytes", killed_after_two)
+    with pytest.raises(KeyboardInterrupt):
+        _run(book, out, plan_date=date(2026, 4, 1))  # another date: every file is rewritten
+    monkeypatch.setattr(outputs, "write_bytes", real)
+    again = _run(book, out)  # the last complete run's inputs: the half-written files must not be trusted
+    assert again.edited == [] and sorted(again.rewritten) == IDS
+    _run(book, tmp_path / "cold")
+    assert {k: v for k, v in _files(out).items() if k != MANIFEST_NAME} == {
+        k: v for k, v in _files(tmp_path / "cold").items() if k != MANIFEST_NAME
+    }
+
+
+def test_a_project_that_failed_once_is_back_in_the_index_once_it_is_written(tmp_path):
+    book, out = _book(tmp_path / "in.xlsx"), tmp_path / "out"
+    blocker = out / "P-2-implementation-plan.md"
+    blocker.mkdir(parents=True)  # a folder where the plan goes: writing it fails
+    first = _run(book, out)
+    assert "P-2" in first.failed
+    blocker.rmdir()
+    _run(book, out)
+    _run(book, out)
+    _run(book, tmp_path / "cold")
+    assert (out / "index.html").read_bytes() == (tmp_path / "cold" / "index.html").read_bytes()
+    assert (out / "portfolio-summary.xlsx").read_bytes() == (tmp_path / "cold" / "portfolio-summary.xlsx").read_bytes()
+
+
+def test_the_summary_does_not_list_files_of_the_output_folder(tmp_path):
+    book, out = _book(tmp_path / "in.xlsx"), tmp_path / "out"
+    out.mkdir()
+    (out / "GONE-9-implementation-plan.md").write_text("old", "utf-8")
+    result = _run(book, out)
+    assert [code for _, code in result.stale] == ["stale-output"]
+    _run(book, tmp_path / "cold")
+    assert (out / "portfolio-summary.xlsx").read_bytes() == (tmp_path / "cold" / "portfolio-summary.xlsx").read_bytes()
+
+
+def test_a_summary_written_under_only_is_rewritten_by_the_full_run(tmp_path):
+    book, out = tmp_path / "in.xlsx", tmp_path / "out"
+    rows = [PROJECT_HEADER]
+    for pid in IDS:
+        row = list(PROJECT_ROW)
+        row[0] = pid
+        rows.append(row)
+    rows[3][PROJECT_HEADER.index("Kickoff Date")] = "next spring"  # P-3 held back for an error
+    write_book(book, {"Projects": rows})
+    _run(book, out, only=("P-1", "P-2"))
+    _run(book, out)
+    _run(book, tmp_path / "cold")
+    assert (out / "portfolio-summary.xlsx").read_bytes() == (tmp_path / "cold" / "portfolio-summary.xlsx").read_bytes()
+
+
+def test_a_partial_rerun_reports_problems_in_the_cold_runs_order(tmp_path):
+    book, out = tmp_path / "in.xlsx", tmp_path / "out"
+    header = [*PROJECT_HEADER, "Budget"]
+    rows = [header]
+    for pid in IDS:
+        row = [*PROJECT_ROW, 100]  # a budget this small makes an implausible ROI warning per project
+        row[0] = pid
+        rows.append(row)
+    pains = [["Project ID", "Pain Point", "Hours per Week"]] + [[pid, "Manual order entry", 40] for pid in IDS]
+    write_book(book, {"Projects": rows, "Pain Points": pains})
+    cold = _run(book, out)
+    (out / "P-2-implementation-plan.md").unlink()
+    again = _run(book, out)
+    assert again.rewritten == ["P-2"]
+    assert [p.to_dict() for p in again.report.problems] == [p.to_dict() for p in cold.report.problems]
+
+
+def test_the_result_of_a_rerun_that_read_nothing_pickles_and_refuses_a_changed_intake(tmp_path):
+    import pickle
+
+    import planforge
+
+    book, out = _book(tmp_path / "in.xlsx"), tmp_path / "out"
+    _run(book, out)
+    again = _run(book, out)
+    assert pickle.loads(pickle.dumps(again)).report.problems == again.report.problems
+    _book(book, name_of_p2="Order sync renamed")
+    with pytest.raises(planforge.UsageError, match="changed or were removed"):
+        _ = again.report.portfolio

@@ -453,6 +453,10 @@ KINDS: tuple[ProblemKind, ...] = (
 
 #: code -> kind, the registry ``make_problem`` reads.
 CODES: Mapping[str, ProblemKind] = MappingProxyType({kind.code: kind for kind in KINDS})
+#: The kinds about the output folder rather than the intake (files left by earlier runs, files
+#: edited by hand): a run finds them afresh each time, and the summary, which is about the intake,
+#: does not list them (the terminal and ``--json`` do).
+OUTPUT_FOLDER_CODES: frozenset[str] = frozenset({"stale-output", "outdated-output", "edited-output"})
 
 
 @dataclass(frozen=True, slots=True)

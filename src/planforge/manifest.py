@@ -48,13 +48,16 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
 import operator
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
@@ -187,20 +190,60 @@ def tree_digest(*folders: Path | None) -> str:
         if folder is None or not Path(folder).is_dir():
             h.update(b"absent\0")
             continue
-        for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
-            rel = path.relative_to(folder).as_posix()
+        for rel, path in _files_under(Path(folder)):
             h.update(f"{rel}\0{file_digest(path)}\0".encode())
     return h.hexdigest()
 
 
+def _files_under(folder: Path) -> list[tuple[str, Path]]:
+    """Every file under ``folder`` as (relative path, path), sorted, through symlinked subfolders too
+    (Jinja loads templates through them), each real folder once (a link back up is not a loop)."""
+    found: list[tuple[str, Path]] = []
+    seen: set[str] = set()
+    for root, dirs, names in os.walk(folder, followlinks=True):
+        real = os.path.realpath(root)
+        if real in seen:
+            dirs[:] = []
+            continue
+        seen.add(real)
+        dirs.sort()
+        for name in names:
+            path = Path(root) / name
+            if path.is_file():
+                found.append((path.relative_to(folder).as_posix(), path))
+    return sorted(found)
+
+
+MAX_ROW = 1_048_576  # the most rows a sheet holds (Excel and LibreOffice)
+#: The libraries whose behaviour shapes what a run reads and writes (their versions are inputs too).
+DEPENDENCIES = (
+    "python-calamine",
+    "xlrd",
+    "jinja2",
+    "xlsxwriter",
+    "markdown-it-py",
+    "python-docx",
+    "lxml",
+    "holidays",
+    "babel",
+    "pikepdf",
+)
+
+
 def code_digest() -> str:
     """SHA-256 of planforge's own Python source (every ``.py`` file of the package, by relative
-    path): a change to the code redoes everything even when the version number stayed the same
-    (an editable install while developing)."""
+    path) and of the installed versions of the libraries it reads and writes with: a change to the
+    code redoes everything even when planforge's version number stayed the same (an editable
+    install while developing), and so does upgrading calamine, xlsxwriter or Babel."""
     package = Path(__file__).resolve().parent
     h = hashlib.sha256()
     for path in sorted(package.rglob("*.py")):
         h.update(f"{path.relative_to(package).as_posix()}\0{file_digest(path)}\0".encode())
+    for name in DEPENDENCIES:
+        try:
+            h.update(f"{name}=={metadata.version(name)}\0".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{name} absent\0".encode())
     return h.hexdigest()
 
 
@@ -241,10 +284,16 @@ def project_digest(
     return digest(project, list(problems), context or context_digest(settings, inputs))
 
 
-def portfolio_digest(project_digests: Mapping[str, str], inputs: RunInputs, problems: Iterable[Any] = ()) -> str:
+def portfolio_digest(
+    project_digests: Mapping[str, str],
+    inputs: RunInputs,
+    problems: Iterable[Any] = (),
+    held_back: Iterable[str] = (),
+) -> str:
     """The digest the shared files (summary, index) are made from: every project's digest in run order,
-    the run inputs, and every problem of the run (the summary's Data Quality sheet lists them all)."""
-    return digest(list(project_digests.items()), inputs, list(problems))
+    the run inputs, every problem of the run (the summary's Data Quality sheet lists them all) and the
+    projects held back for errors that the run reports (the Overview counts them)."""
+    return digest(list(project_digests.items()), inputs, list(problems), sorted(held_back))
 
 
 # ---------------------------------------------------------------------------------------------- the run record
@@ -299,16 +348,23 @@ class RunRecord:
         )
 
 
-def run_key(files: Sequence[Path], **options: Any) -> str | None:
-    """The digest of a run's whole input: each workbook's name (not its folder: moving the intake
-    changes no output) and bytes, in order, and ``options`` (everything else the outputs depend on:
-    the date, formats, documents, template digests, ...) plus the version. None when a file cannot
-    be read: such a run is never skipped."""
+def file_digests(files: Sequence[Path]) -> tuple[str, ...] | None:
+    """Each file's ``file_digest``, or None when one cannot be read or is not a regular file (a pipe
+    would be consumed here): a run whose inputs cannot be fingerprinted is never skipped."""
     try:
-        named = [(Path(f).name, file_digest(Path(f))) for f in files]
+        if not all(Path(f).is_file() for f in files):
+            return None
+        return tuple(file_digest(Path(f)) for f in files)
     except OSError:
         return None
-    return digest(named, options, __version__)
+
+
+def run_key(files: Sequence[Path], digests: Sequence[str], **options: Any) -> str:
+    """The digest of a run's whole input: each workbook's name (not its folder: moving the intake
+    changes no output) and bytes (``digests``, from ``file_digests``), in order, and ``options``
+    (everything else the outputs depend on: the date, formats, documents, template digests, ...)
+    plus the version."""
+    return digest([(Path(f).name, d) for f, d in zip(files, digests)], options, __version__)
 
 
 def recordable(problems: Iterable[Problem]) -> bool:
@@ -336,14 +392,25 @@ def _encode_value(value: Any) -> Any:
 
 
 def _decode_value(raw: Any) -> Any:
-    if raw is None or type(raw) in (str, int, float, bool):
+    if raw is None or type(raw) in (int, bool):
+        return raw
+    if type(raw) is str:
+        return _text(raw)
+    if type(raw) is float:
+        if not math.isfinite(raw):  # no cell holds NaN or infinity (the reader turns NaN into blank)
+            raise ValueError("not a finite number")
         return raw
     if not isinstance(raw, dict) or len(raw) != 1:
         raise ValueError("bad value")
     ((kind, text),) = raw.items()
     if kind == "decimal":
-        return Decimal(text)
+        value = Decimal(_text(text))
+        if not value.is_finite():
+            raise ValueError("not a finite number")
+        return value
     if kind == "timedelta":
+        if not (isinstance(text, list) and len(text) == 3 and all(type(n) is int for n in text)):
+            raise ValueError("bad duration")
         return timedelta(*text)
     readers = {"date": date.fromisoformat, "datetime": datetime.fromisoformat, "time": time.fromisoformat}
     return readers[kind](text)
@@ -385,8 +452,10 @@ def _problem(raw: Any, texts: tuple[str, ...]) -> Problem:
             raise ValueError("bad text position")
         fields[i] = texts[at]
     code, severity, message, file, sheet, row, column, cell, value, hint, project_id = fields
-    if not all(isinstance(t, str) for t in (message, cell, project_id)) or not (row is None or type(row) is int):
-        raise ValueError("bad problem")
+    for text in (message, cell, project_id):
+        _text(text)
+    if not (row is None or (type(row) is int and 1 <= row <= MAX_ROW)):
+        raise ValueError("bad row")
     if code not in CODES:  # only kinds of the registry: a record from another version is not trusted
         raise ValueError("unknown problem code")
     return Problem(
@@ -397,7 +466,15 @@ def _problem(raw: Any, texts: tuple[str, ...]) -> Problem:
 def _strings(raw: Any) -> tuple[str, ...]:
     if not isinstance(raw, list) or not all(isinstance(s, str) for s in raw):
         raise ValueError("bad list")
-    return tuple(raw)
+    return tuple(map(_text, raw))
+
+
+def _text(raw: Any) -> str:
+    """Text that can be printed and written as UTF-8 (JSON admits lone surrogates; no cell holds one)."""
+    if not isinstance(raw, str):
+        raise ValueError("not text")
+    raw.encode("utf-8")  # UnicodeEncodeError is a ValueError
+    return raw
 
 
 # ---------------------------------------------------------------------------------------------- the manifest
@@ -590,7 +667,7 @@ class Manifest:
             shared = {_relpath(rel): _output(o) for rel, o in raw["shared"].items()}
             run = RunRecord.from_json(raw["run"]) if raw.get("run") is not None else None
             return cls(projects, str(raw["portfolio"]), shared, str(raw["planforge"]), run)
-        except (ValueError, KeyError, TypeError, AttributeError):
+        except (ValueError, KeyError, TypeError, AttributeError, ArithmeticError, RecursionError):
             return None
 
 

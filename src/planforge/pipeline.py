@@ -24,18 +24,20 @@ from typing import Any
 
 from . import derive, outputs
 from .completeness import Finding
-from .errors import WARNING, Problem, UsageError, ValidationFailed, make_problem
+from .errors import OUTPUT_FOLDER_CODES, WARNING, Problem, UsageError, ValidationFailed, make_problem
 from .intake import find_workbooks
 from .manifest import (
     NOT_CURRENT,
     Manifest,
     Output,
+    ProjectEntry,
     RerunPlan,
     RunInputs,
     RunRecord,
     code_digest,
     edited_by_hand,
     file_digest,
+    file_digests,
     load_manifest,
     portfolio_digest,
     recordable,
@@ -43,7 +45,7 @@ from .manifest import (
     tree_digest,
     write_manifest,
 )
-from .model import Project
+from .model import Portfolio, Project
 from .names import (
     DOCUMENT_FILE,
     INDEX_NAME,
@@ -186,10 +188,12 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
     with _timed(timings, "up-to-date check"):
         files, found = find_workbooks(list(paths))
         templates = tree_digest(templates_dir(), opts.templates, Path(__file__).resolve().parent / "data")
-        key = None if opts.force else _run_key(files, found, opts, options, templates)
+        fingerprints = None if opts.force else file_digests(files)
+        key = None if fingerprints is None else _run_key(files, fingerprints, found, opts, options, templates)
         previous = load_manifest(out_dir) if key is not None and out_dir.is_dir() else None
-    if previous is not None and previous.run is not None and previous.up_to_date(key, out_dir):
-        return _nothing_to_do(previous, previous.run, files, out_dir, opts, options, timings, started)
+    if previous is not None and previous.run is not None and fingerprints and previous.up_to_date(key, out_dir):
+        load = partial(_portfolio_of, tuple(files), fingerprints, options.plan_date)
+        return _nothing_to_do(previous, previous.run, load, out_dir, opts, options, timings, started)
     with _timed(timings, "read"):
         raws, problems = read_files(files)
         problems = found + problems
@@ -222,9 +226,10 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
         inputs = _run_inputs(options, templates)
         planned = in_background(partial(_plan_rerun, manifest, projects, report, inputs, out, opts), fork=overlap)
     derived = None
+    after: dict[str, list[Problem]] = {}  # the after-derive problems, by project
     if overlap:
         with _timed(timings, "derive"):
-            derived = _derive(projects, report, options, result.failed)
+            derived = _derive(projects, report, options, result.failed, after)
     with _timed(timings, "plan rerun"):
         rerun, portfolio = planned()
         shared_names = _shared_names(opts.summary, options.formats)
@@ -238,21 +243,24 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
     result.edited = edited
     result.kept_outputs = {pid: [out / rel for rel in manifest.projects[pid].outputs] for pid in rerun.unchanged}
     keep = frozenset() if opts.force else frozenset(edited)
-    action = "overwritten (--force)" if opts.force else "kept, not overwritten"
-    for path in edited:
-        report.problems.append(make_problem("edited-output", file=_relative_to(path, out), action=action))
     changed = set(rerun.changed)
     # The summary and index list every project: when they are rewritten, every project is derived
     # (its files are still written only if it changed); otherwise only the changed ones are.
     to_derive = projects if shared_changed else [p for p in projects if p.project_id in changed]
     with _timed(timings, "derive"):
         if derived is None:
-            derived = _derive(to_derive, report, options, result.failed)
+            derived = _derive(to_derive, report, options, result.failed, after)
             if not shared_changed:
-                _plausibility_only([p for p in projects if p.project_id not in changed], report, result.failed)
+                unchanged = [p for p in projects if p.project_id not in changed]
+                _plausibility_only(unchanged, report, result.failed, after)
         elif not shared_changed:  # derived for nothing: the unchanged projects' files stay as they are
             derived = [c for c in derived if c.project.project_id in changed]
+        for project in projects:  # in project order however they were derived: a rerun reports as a cold run
+            report.problems += after.get(project.project_id, ())
         result.contexts = _with_warnings(derived, report)
+    action = "overwritten (--force)" if opts.force else "kept, not overwritten"
+    for path in edited:
+        report.problems.append(make_problem("edited-output", file=_relative_to(path, out), action=action))
     log.info("derived %d plan context(s) in %.2f s", len(result.contexts), timings["derive"])
     ids = [c.project.project_id for c in result.contexts] + [pid for pid in rerun.unchanged if not shared_changed]
     known = {p.project_id for p in report.portfolio.projects} | set(report.invalid_projects)
@@ -265,6 +273,10 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
     def side_job() -> None:
         write_summary(summary_target, result, options)
 
+    on_disk = manifest
+    if manifest.projects and (changed or any(write_shared.values())):
+        on_disk = _in_progress(manifest, changed, keep, out, any(write_shared.values()))
+        write_manifest(out, on_disk)
     recorded: dict[str, dict[Path, Output]] = {}
     written, problems = write_plans(
         [c for c in result.contexts if c.project.project_id in changed],
@@ -295,7 +307,7 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
         final = _updated_manifest(
             out, manifest, rerun, result, recorded, keep, shared_names, shared_changed, portfolio, bool(only), record
         )
-        if final != manifest:  # nothing changed: the manifest keeps its bytes and modification time too
+        if final != on_disk:  # nothing changed: the manifest keeps its bytes and modification time too
             write_manifest(out, final)
     timings["total"] = time.perf_counter() - started
     log.debug("timings: %s", ", ".join(f"{k} {v:.3f} s" for k, v in timings.items()))
@@ -319,12 +331,18 @@ def _run_inputs(options: WriteOptions, templates: str) -> RunInputs:
 
 
 def _run_key(
-    files: list[Path], found: list[Problem], opts: GenerateOptions, options: WriteOptions, templates: str
-) -> str | None:
+    files: list[Path],
+    fingerprints: tuple[str, ...],
+    found: list[Problem],
+    opts: GenerateOptions,
+    options: WriteOptions,
+    templates: str,
+) -> str:
     """The digest of everything a run's outputs and report depend on (see ``manifest.run_key``)."""
     reference = file_digest(options.reference_docx) if options.reference_docx else ""
     return run_key(
         files,
+        fingerprints,
         found=found,
         plan_date=options.plan_date,
         only=opts.only,
@@ -338,10 +356,6 @@ def _run_key(
     )
 
 
-#: Problems about the output folder rather than the intake: a rerun finds them afresh.
-_FOLDER_CODES = frozenset({"stale-output", "outdated-output", "edited-output"})
-
-
 def _run_record(
     key: str | None, report: Report, result: RunResult, selected: list[Project], options: WriteOptions
 ) -> RunRecord | None:
@@ -349,7 +363,7 @@ def _run_record(
     run was not complete (a project failed) or its report cannot be recorded exactly."""
     if key is None or result.failed:
         return None
-    problems = [p for p in report.problems if p.code not in _FOLDER_CODES]
+    problems = [p for p in report.problems if p.code not in OUTPUT_FOLDER_CODES]
     if not recordable(problems):
         return None
     position = {id(p): i for i, p in enumerate(problems)}
@@ -368,10 +382,22 @@ def _run_record(
     )
 
 
+def _portfolio_of(files: tuple[Path, ...], fingerprints: tuple[str, ...], plan_date: date) -> Portfolio:
+    """The portfolio of a run that read nothing, read when first asked for: from the same bytes the
+    run was checked against, or not at all."""
+    if file_digests(files) != fingerprints:
+        raise UsageError(
+            "the intake workbooks changed or were removed since this run, so its portfolio cannot be read; "
+            "call planforge.load() to read them as they are now",
+            parameter="paths",
+        )
+    return validate_files(files, as_of=plan_date).portfolio
+
+
 def _nothing_to_do(
     manifest: Manifest,
     run: RunRecord,
-    files: list[Path],
+    load_portfolio: Callable[[], Portfolio],
     out: Path,
     opts: GenerateOptions,
     options: WriteOptions,
@@ -384,8 +410,7 @@ def _nothing_to_do(
     unchanged project's files; stale files are looked for afresh."""
     problems = list(run.problems)
     invalid = {pid: [problems[i] for i in at] for pid, at in run.invalid.items()}
-    plan_date = options.plan_date
-    report = RestoredReport(problems, invalid, lambda: validate_files(files, as_of=plan_date).portfolio)
+    report = RestoredReport(problems, invalid, load_portfolio)
     if opts.strict and report.errors:
         raise ValidationFailed(f"{len(report.errors)} error(s) in the intake; strict=True wrote nothing", report)
     only = list(opts.only)
@@ -420,7 +445,11 @@ def _plan_rerun(
     ).digests
     # Each project's own problems are in its digest already: the portfolio adds the rest (the run's,
     # and those of projects skipped for errors), which the summary lists too.
-    portfolio = portfolio_digest(digests, inputs, [p for p in report.problems if p.project_id not in digests])
+    only = set(opts.only)
+    held_back = [pid for pid in report.invalid_projects if not only or pid in only]
+    portfolio = portfolio_digest(
+        digests, inputs, [p for p in report.problems if p.project_id not in digests], held_back=held_back
+    )
     return manifest.plan_digests(digests, portfolio=portfolio, out_dir=out, force=opts.force), portfolio
 
 
@@ -431,6 +460,22 @@ def _shared_names(summary: bool, formats: Sequence[str]) -> list[str]:
 
 def _relative_to(path: Path, out: Path) -> str:
     return path.relative_to(out).as_posix()
+
+
+def _in_progress(manifest: Manifest, changed: set[str], keep: frozenset[Path], out: Path, shared: bool) -> Manifest:
+    """The manifest while this run writes: the projects (and, with ``shared``, the summary and index)
+    about to be rewritten are marked not current, without the records of their files except those
+    kept as hand edits. A run killed halfway then leaves a manifest by which the next run redoes
+    them, whatever their inputs, and never takes a half-written file for a hand edit."""
+    kept = {_relative_to(path, out) for path in keep}
+    projects = dict(manifest.projects)
+    for pid in changed & projects.keys():
+        held = {rel: o for rel, o in projects[pid].outputs.items() if rel in kept}
+        projects[pid] = ProjectEntry(NOT_CURRENT, held)
+    if not shared:
+        return Manifest(projects, manifest.portfolio, manifest.shared, manifest.version)
+    held_shared = {rel: o for rel, o in manifest.shared.items() if rel in kept}
+    return Manifest(projects, NOT_CURRENT, held_shared, manifest.version)
 
 
 def _updated_manifest(
@@ -477,6 +522,8 @@ def _updated_manifest(
             shared[name] = Output.of_file(path)
         else:
             portfolio = not_current  # not written (it failed): rewrite it next run
+    if result.failed:  # the summary and index may leave out a project that failed: rewrite them next run
+        portfolio = not_current
     if portfolio == not_current:
         run = None
     return manifest.updated(plan, written, portfolio=portfolio, shared=shared, keep_removed=keep_removed, run=run)
@@ -499,10 +546,15 @@ def _with_warnings(contexts: list[PlanContext], report: Report) -> list[PlanCont
 
 
 def _derive(
-    projects: list[Project], report: Report, options: WriteOptions, failed: dict[str, list[Problem]]
+    projects: list[Project],
+    report: Report,
+    options: WriteOptions,
+    failed: dict[str, list[Problem]],
+    after: dict[str, list[Problem]],
 ) -> list[PlanContext]:
-    """Each project's plan context and its after-derive plausibility checks, behind the isolation
-    boundary: an exception costs that project (an ``internal-error`` in ``failed``), never the run."""
+    """Each project's plan context and its after-derive plausibility checks (into ``after``, by
+    project), behind the isolation boundary: an exception costs that project (an ``internal-error``
+    in ``failed`` and ``after``), never the run."""
     portfolio = report.portfolio
     produced = frozenset(options.documents)
     contexts = []
@@ -511,24 +563,34 @@ def _derive(
             ctx = build_context(project, portfolio.settings_for(project), options.plan_date, produced)
             found = plausibility_after_derive(ctx.project, ctx.roi_figures.roi if ctx.roi_figures else None)
         except Exception as e:
-            _record([failure("deriving the plan", e, project=project)], report, failed)
+            problem = failure("deriving the plan", e, project=project)
+            failed.setdefault(project.project_id, []).append(problem)
+            after[project.project_id] = [problem]
             continue
-        report.problems += found
+        if found:
+            after[project.project_id] = found
         contexts.append(ctx)
     return contexts
 
 
-def _plausibility_only(projects: list[Project], report: Report, failed: dict[str, list[Problem]]) -> None:
-    """The after-derive warnings of projects a rerun does not derive (their files are unchanged):
-    the run still reports them, from the two figures they need rather than a whole plan context."""
+def _plausibility_only(
+    projects: list[Project], report: Report, failed: dict[str, list[Problem]], after: dict[str, list[Problem]]
+) -> None:
+    """The after-derive warnings of projects a rerun does not derive (their files are unchanged),
+    into ``after``: the run still reports them, from the two figures they need rather than a whole
+    plan context."""
     portfolio = report.portfolio
     for project in projects:
         try:
             settings = portfolio.settings_for(project)
             roi = derive.roi(derive.time_savings(project.pain_points, settings), project, settings)
-            report.problems += plausibility_after_derive(project, roi.roi if roi else None)
+            found = plausibility_after_derive(project, roi.roi if roi else None)
         except Exception as e:
-            _record([failure("checking the derived figures", e, project=project)], report, failed)
+            problem = failure("checking the derived figures", e, project=project)
+            failed.setdefault(project.project_id, []).append(problem)
+            found = [problem]
+        if found:
+            after[project.project_id] = found
 
 
 def _record(problems: list[Problem], report: Report, failed: dict[str, list[Problem]]) -> None:

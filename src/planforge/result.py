@@ -9,7 +9,7 @@ from typing import Any
 
 from .errors import OutputError, Problem, make_problem
 from .model import Project
-from .names import INDEX_NAME, PLAN_FILE, REVIEW_DIR, REVIEW_FILE, SUMMARY_NAME
+from .names import DOCUMENT_FILE, INDEX_NAME, PLAN_FILE, REVIEW_DIR, REVIEW_FILE, SUMMARY_NAME
 from .plan_context import PlanContext
 from .report import Report
 
@@ -53,7 +53,7 @@ class RunResult:
         return self.report.valid and not self.skipped and not self.failed
 
     def outputs_of(self, project_id: str) -> list[Path]:
-        """The files written for one project (plans in every format, its review), in the order written.
+        """The files written for one project (plans and documents in every format, its review), in the order written.
         For many projects use ``outputs_by_project`` (one pass), not this per project."""
         return self.outputs_by_project().get(project_id, [])
 
@@ -61,7 +61,7 @@ class RunResult:
         """Project ID -> the files written for it, in the order written: one pass over ``written``."""
         grouped: dict[str, list[Path]] = {}
         for p in self.written:
-            if m := PLAN_FILE.match(p.name) or REVIEW_FILE.match(p.name):
+            if m := PLAN_FILE.match(p.name) or DOCUMENT_FILE.match(p.name) or REVIEW_FILE.match(p.name):
                 grouped.setdefault(m.group(1), []).append(p)
         return grouped
 

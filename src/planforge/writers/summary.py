@@ -26,7 +26,7 @@ from xlsxwriter.utility import xl_cell_to_rowcol
 
 from ..completeness import Tbd
 from ..derive import PHASE_NAMES, risk_level
-from ..errors import CODES, ERROR, Problem
+from ..errors import CODES, ERROR, OUTPUT_FOLDER_CODES, Problem
 from ..money import Money, excel_money_format
 from ..names import FORMAT_LABELS, REVIEW_DIR, plan_filename, review_filename
 from ..plan_context import PlanContext
@@ -762,7 +762,7 @@ def _data_quality(
         ("Problems", "count", 9),
         ("Message, or TBD Fields and Where to Fill Them", "text", 80),
     ]
-    rows = data_quality_rows(result.report.problems)
+    rows = data_quality_rows([p for p in result.report.problems if p.code not in OUTPUT_FOLDER_CODES])
     for ctx, spans in zip(contexts, schedule):  # by project ID
         if spans is None:  # said here, so no project leaves the Gantt or People silently
             rows.append(
