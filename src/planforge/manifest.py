@@ -13,9 +13,12 @@ the same way under the digest of the whole portfolio. A rerun then:
 2. asks ``edited_by_hand`` which recorded files no longer have the bytes the manifest says were
    written. Those are reported and kept (the project counts as unchanged as far as that file goes),
    unless the run is forced;
-3. renders and writes the changed projects only, then the shared files when ``portfolio_changed``;
-4. writes the new manifest (``Manifest.updated`` + ``write_manifest``) atomically, last, so a run
-   killed halfway leaves the old manifest and the next run redoes what it cannot prove done.
+3. before writing, rewrites the manifest with the projects (and shared files) it is about to
+   rewrite marked not current and their file records dropped (hand edits it keeps excepted), so a
+   run killed halfway leaves a manifest by which the next run redoes them, whatever its inputs, and
+   never takes a half-written file for a hand edit;
+4. renders and writes the changed projects only, then the shared files when ``portfolio_changed``;
+5. writes the new manifest (``Manifest.updated`` + ``write_manifest``) atomically, last.
 
 Before any of that, a rerun asks ``Manifest.up_to_date``: when the last run was complete (no
 project failed, no hand edit kept) and recorded a ``RunRecord`` whose ``run_key`` (each workbook's
