@@ -573,26 +573,31 @@ class _Pool:
                 "module": __name__,
             }
         ).encode()
-        procs: list[subprocess.Popen[bytes]] = []
-        for _ in range(min(jobs, len(large))):
-            try:
-                proc = subprocess.Popen(
-                    [python, "-I", "-S", "-c", _WORKER_MAIN],
-                    stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.DEVNULL,
-                    creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
-                )
-            except (OSError, ValueError, subprocess.SubprocessError):  # no such interpreter, no processes here
-                break
-            procs.append(proc)
-            try:
-                _write_frame(cast(IO[bytes], proc.stdin), boot)  # small: the pipe takes it without waiting
-            except OSError:
-                pass  # gone already: its feeder will find out
-        if not procs:
+        pool = cls([], sheets, large)
+        try:
+            for _ in range(min(jobs, len(large))):
+                try:
+                    proc = subprocess.Popen(
+                        [python, "-I", "-S", "-c", _WORKER_MAIN],
+                        stdin=subprocess.PIPE,
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.DEVNULL,
+                        creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+                    )
+                except (OSError, ValueError, subprocess.SubprocessError):  # no such interpreter, no processes here
+                    break
+                pool.procs.append(proc)
+                try:
+                    _write_frame(cast(IO[bytes], proc.stdin), boot)  # read as soon as the interpreter is up
+                except OSError:
+                    pass  # gone already: its feeder will find out
+        except BaseException:  # Ctrl-C while starting them
+            pool.close()
+            raise
+        if not pool.procs:
             return None
-        return cls(procs, sheets, large)
+        pool.live = len(pool.procs)
+        return pool
 
     def serve(self, file: str, caps: Caps, sizes: array) -> None:
         """Give the workers the workbook and start feeding them sheets."""
