@@ -131,6 +131,28 @@ def test_a_refusal_found_in_a_worker_is_the_in_process_refusal(tmp_path):
     assert (alone[1].code, alone[1].sheet) == ("unsafe-file", "Risks")
 
 
+ROW_OF_20000 = b'<row r="5000">' + b'<c r="A5000"><v>1</v></c>' * 20_000 + b"</row></sheetData>"
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        b'<row r="x"><c r="A9"><v>1</v></c></row></sheetData>',  # a row number that is not one
+        b'<row r="900"><c r="1A"><v>1</v></c></row></sheetData>',  # a cell reference that is not one
+        b'<row r="900"><c r="A900" t="s"><v>999999</v></c></row></sheetData>',  # no such shared string
+        b'<row r="900"><c r="A900" t="s"><v>1<x/>0</v></c></row></sheetData>',  # an index split by markup
+        b'<row r="900"><c r="A900" t="e"><v>#REF!</v></c><c r="B900"><f>1+1</f></c></row></sheetData>',  # flags
+        b'<row r="900"><c r="A900"><v>1</c></row></sheetData>',  # damaged
+        ROW_OF_20000,
+    ],
+)
+def test_each_kind_of_refusal_in_a_worker_is_the_in_process_one(tmp_path, tail):
+    messy = messy_book(tmp_path)
+    path = patched(messy, tmp_path / "hostile.xlsx", risks_part(messy), b"</sheetData>", tail)
+    alone, forced = outcome(path, IN_PROCESS), outcome(path, FORCED)
+    assert forced == alone
+
+
 def test_with_two_sheets_over_a_cap_the_first_is_named_either_way(tmp_path):
     messy = messy_book(tmp_path)
     with zipfile.ZipFile(messy) as zf:

@@ -6,7 +6,8 @@ fact reader per format (``xlsx_facts``, ``ods_facts``, ``xls_facts``): formulas 
 value, error cells, hidden rows and sheets, merged ranges. Before calamine expands anything, the
 file is checked against the caps in ``sheet_facts.Caps`` (zip size, used area, cell text after
 shared strings and repeats); XML parts that declare a DTD (entity bombs, external entities) are
-refused.
+refused. A large .xlsx's sheets are checked in worker processes meanwhile (``ScanWorkers``), with
+the same result.
 """
 
 from __future__ import annotations

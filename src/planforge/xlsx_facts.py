@@ -480,7 +480,7 @@ def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
             sheet_name, part = json.loads(request)
             try:
                 answer = _encode(scan_part(zf, part, sheet_name, sizes, caps))
-            except Exception as e:
+            except Exception as e:  # unforeseen: said so, and the parent scans this sheet in-process
                 answer = {"failed": f"{type(e).__name__}: {e}"[:200]}
             _write_frame(answers, json.dumps(answer).encode())
 
@@ -621,7 +621,7 @@ class _Pool:
                 _write_frame(requests, json.dumps(self.sheets[index]).encode())
                 self.answers.put((index, _decode(json.loads(_read_frame(answers)))))
             _write_frame(requests, b"")
-        except Exception:
+        except Exception:  # the worker died, or answered something unexpected: the sheet it held is lost
             if index is not None:
                 self.answers.put((index, None))
         finally:
