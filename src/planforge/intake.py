@@ -6,7 +6,8 @@ fact reader per format (``xlsx_facts``, ``ods_facts``, ``xls_facts``): formulas 
 value, error cells, hidden rows and sheets, merged ranges. Before calamine expands anything, the
 file is checked against the caps in ``sheet_facts.Caps`` (zip size, used area, cell text after
 shared strings and repeats); XML parts that declare a DTD (entity bombs, external entities) are
-refused.
+refused. A large .xlsx's sheets are checked in worker processes meanwhile (``ScanWorkers``), with
+the same result.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from __future__ import annotations
 import gc
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -28,12 +30,14 @@ from . import ods_facts, xls_facts, xlsx_facts
 from .errors import UnreadableWorkbook, make_problem
 from .schema import SETTINGS_SHEET, SHEETS, normalise_header
 from .sheet_facts import Caps, CellFlag, Refused, SheetFacts, cell_ref, column_letter, declares_dtd
+from .xlsx_facts import ScanWorkers
 
 __all__ = [
     "Caps",
     "CellFlag",
     "RawSheet",
     "RawWorkbook",
+    "ScanWorkers",
     "cell_ref",
     "column_letter",
     "find_workbooks",
@@ -92,32 +96,36 @@ def find_workbooks(paths: list[str | Path]) -> tuple[list[Path], list]:
     return files, problems
 
 
-def read_workbook(path: str | Path, caps: Caps | None = None) -> RawWorkbook:
-    """Read every schema sheet of ``path`` once. Raises UnreadableWorkbook with one located Problem."""
+def read_workbook(path: str | Path, caps: Caps | None = None, workers: ScanWorkers | None = None) -> RawWorkbook:
+    """Read every schema sheet of ``path`` once. Raises UnreadableWorkbook with one located Problem.
+
+    ``workers``: when a large .xlsx's sheets are scanned in worker processes (None: the defaults of
+    ``ScanWorkers``, which keep small workbooks in-process; ``ScanWorkers(jobs=1)``: never)."""
     path = Path(path)
     caps = caps or Caps()
     _check_file(path)
     collecting = gc.isenabled()
     gc.disable()  # millions of short-lived containers and no cycles: the cyclic collector only costs time
     try:
-        return _read(path, caps)
+        return _read(path, caps, workers or ScanWorkers())
     finally:
         if collecting:
             gc.enable()
 
 
-def _read(path: Path, caps: Caps) -> RawWorkbook:
+def _read(path: Path, caps: Caps, workers: ScanWorkers) -> RawWorkbook:
     """Read the facts and the cells, overlapping them: as soon as a sheet passes the caps, calamine
-    (which releases the GIL) loads it on a second thread while the next sheet is scanned, and it is
-    normalised before the next load starts, so at most one calamine sheet is held at a time."""
+    (which releases the GIL) loads it on a second thread while the next sheet is scanned (here, or
+    in worker processes for a large .xlsx), and it is normalised before the next load starts, so at
+    most one calamine sheet is held at a time."""
     book: Any = None
     facts: dict[str, SheetFacts] = {}
     built: dict[str, RawSheet] = {}
     try:
-        with ThreadPoolExecutor(max_workers=1) as loader:
+        with ThreadPoolExecutor(max_workers=1) as loader, closing(_facts(path, caps, workers)) as scanned:
             pending: tuple[str, Future] | None = None
             try:
-                for name, found in _facts(path, caps):
+                for name, found in scanned:  # closed on any way out: scan workers stop with the read
                     facts[name] = found
                     if book is None:
                         book = _open(path)
@@ -241,7 +249,7 @@ def _check_file(path: Path) -> None:
         )
 
 
-def _facts(path: Path, caps: Caps) -> Iterator[tuple[str, SheetFacts]]:
+def _facts(path: Path, caps: Caps, workers: ScanWorkers) -> Generator[tuple[str, SheetFacts], None, None]:
     """Check the container against the caps, then read each format's facts for the schema sheets,
     yielding each sheet as soon as it has passed (an .xlsx sheet by sheet, the others at once)."""
     with path.open("rb") as fh:
@@ -255,7 +263,7 @@ def _facts(path: Path, caps: Caps) -> Iterator[tuple[str, SheetFacts]]:
     with zf:
         names = _check_zip(zf, caps)
         if "xl/workbook.xml" in names:
-            yield from xlsx_facts.iter_xlsx(zf, _wanted, caps)
+            yield from xlsx_facts.iter_xlsx(zf, _wanted, caps, workers)
         elif "content.xml" in names:
             yield from ods_facts.scan_ods(zf, _wanted, caps).items()
         elif "EncryptedPackage" in names:

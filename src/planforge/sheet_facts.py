@@ -103,6 +103,23 @@ class Budget:
             )
 
 
+class SheetBudget(Budget):
+    """The budget of one sheet scanned on its own (in a worker process, or in-process in its place):
+    it enforces the per-sheet caps and counts the sheet's cell text as ``Budget`` does (a sheet whose
+    text alone is over the cap puts any workbook over it), but keeps the sheet's used area instead of
+    adding it to a workbook total. The caller adds the sheets to the workbook's ``Budget`` in sheet
+    order (``xlsx_facts.admit``)."""
+
+    def __init__(self, caps: Caps):
+        super().__init__(caps)
+        self.rows = 0
+        self.columns = 0
+
+    def add_area(self, sheet: str, rows: int, columns: int) -> None:
+        self.check_area(sheet, rows, columns)
+        self.rows, self.columns = rows, columns
+
+
 _REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 
 

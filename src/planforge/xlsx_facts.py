@@ -6,20 +6,45 @@ network, so memory stays flat whatever the part's size. Per sheet this yields th
 (refused over the caps), the cell text after shared-string expansion (refused over the cap),
 formulas without a saved value, error cells and hidden rows. Elements are parsed, never matched as text: attribute order, quote
 style and namespace prefixes do not matter, and a malformed part is an unreadable file.
+
+A large workbook's sheets are scanned in worker processes, two or more at a time (``ScanWorkers``,
+``_Pool``): each sheet is scanned on its own against the per-sheet caps, and the parent adds the
+sheets to the workbook-wide totals in sheet order (``admit``), so a sheet passes, or is refused with
+the same located reason, exactly as when the sheets are scanned one after the other in-process.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import pyexpat
+import queue
+import struct
+import subprocess
+import sys
+import threading
 import zipfile
 from array import array
+from collections import deque
 from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
 from itertools import filterfalse, repeat
-from typing import IO, cast
+from typing import IO, Any, cast
 
 from lxml import etree
 
-from .sheet_facts import CHUNK, Budget, Caps, CellFlag, Refused, SheetFacts, column_letter, parse_ref, pull_parser
+from .sheet_facts import (
+    CHUNK,
+    Budget,
+    Caps,
+    CellFlag,
+    Refused,
+    SheetBudget,
+    SheetFacts,
+    column_letter,
+    parse_ref,
+    pull_parser,
+)
 
 _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -325,25 +350,324 @@ def scan_sheet(fh: IO[bytes], name: str, sizes: array, budget: Budget) -> SheetF
 
 def scan_xlsx(zf: zipfile.ZipFile, wanted: Callable[[str], bool], caps: Caps) -> dict[str, SheetFacts]:
     """Facts for each wanted sheet, after the shared strings and every wanted sheet pass the caps."""
-    return dict(iter_xlsx(zf, wanted, caps))
+    return dict(iter_xlsx(zf, wanted, caps, ScanWorkers(jobs=1)))
 
 
-def iter_xlsx(zf: zipfile.ZipFile, wanted: Callable[[str], bool], caps: Caps) -> Iterator[tuple[str, SheetFacts]]:
+@dataclass(frozen=True)
+class ScanWorkers:
+    """When an .xlsx's sheets are scanned in worker processes, and by what.
+
+    The sheet parts of at least ``min_part`` bytes (uncompressed, as the zip declares) go to workers
+    when they add up to ``min_bytes`` or more and at least two workers would start; every other sheet,
+    and every sheet of a smaller workbook, is scanned in-process. ``jobs``: worker processes at most
+    (None: one per core this process may use; 1: none). ``python``: the interpreter that runs them
+    (None: this one; a frozen application scans in-process)."""
+
+    jobs: int | None = None
+    min_bytes: int = 8_000_000
+    min_part: int = 500_000
+    python: str | None = None
+
+
+@dataclass(frozen=True)
+class SheetScan:
+    """One sheet scanned on its own (``scan_part``): its facts, used area and cell text, or the refusal
+    that stopped it (``text`` then counts the cell text accounted before the refusal)."""
+
+    facts: SheetFacts
+    text: int
+    rows: int = 0
+    columns: int = 0
+    refused: Refused | None = None
+
+
+def scan_part(zf: zipfile.ZipFile, part: str, sheet_name: str, sizes: array, caps: Caps) -> SheetScan:
+    """Scan one sheet part against the per-sheet caps only; a refusal is returned, not raised, with the
+    text accounted before it, so that ``admit`` can tell whether the workbook's text cap came first."""
+    budget = SheetBudget(caps)
+    try:
+        with open_capped(zf, part, caps) as fh:
+            facts = scan_sheet(fh, sheet_name, sizes, budget)
+    except Refused as e:
+        e.sheet = e.sheet or sheet_name
+        return SheetScan(SheetFacts(), budget.text, refused=e)
+    except (zipfile.BadZipFile, OSError, EOFError) as e:
+        refused = Refused("unreadable-file", f'sheet "{sheet_name}" is damaged', sheet_name)
+        refused.__cause__ = e
+        return SheetScan(SheetFacts(), budget.text, refused=refused)
+    return SheetScan(facts, budget.text, budget.rows, budget.columns)
+
+
+def admit(budget: Budget, sheet_name: str, scan: SheetScan) -> SheetFacts:
+    """Add one sheet scanned on its own to the workbook's running totals (call in sheet order).
+
+    The result, or the refusal, is the one the sheet meets when it is scanned against the running
+    totals (``iter_xlsx`` in-process): cell text only grows, so the workbook's text cap is crossed
+    inside this sheet exactly when the text before it plus the sheet's text up to its end (or up to
+    its own refusal) is over the cap, and that crossing comes first; then the sheet's own refusal;
+    then its used area, counted towards the workbook's cells."""
+    budget.add_text(sheet_name, scan.text)
+    if scan.refused is not None:
+        raise scan.refused
+    budget.add_area(sheet_name, scan.rows, scan.columns)
+    return scan.facts
+
+
+def iter_xlsx(
+    zf: zipfile.ZipFile, wanted: Callable[[str], bool], caps: Caps, workers: ScanWorkers | None = None
+) -> Iterator[tuple[str, SheetFacts]]:
     """Each wanted sheet's facts as soon as it has passed the caps (the shared strings pass first;
-    the workbook-wide caps count the sheets passed so far)."""
+    the workbook-wide caps count the sheets passed so far), in workbook order. A large workbook's
+    large sheets are scanned in worker processes meanwhile (``ScanWorkers``; None: the defaults)."""
     names = set(zf.namelist())
     parts = sheet_parts(zf, names, caps)
-    sizes = shared_string_sizes(zf, names, caps)
-    budget = Budget(caps)
-    for sheet_name, part in parts.items():
-        if part not in names or not wanted(sheet_name):
-            continue
+    sheets = [(sheet_name, part) for sheet_name, part in parts.items() if part in names and wanted(sheet_name)]
+    pool = _Pool.start(zf, sheets, workers or ScanWorkers())
+    if pool is None:
+        sizes = shared_string_sizes(zf, names, caps)
+        budget = Budget(caps)
+        for sheet_name, part in sheets:
+            try:
+                with open_capped(zf, part, caps) as fh:
+                    found = scan_sheet(fh, sheet_name, sizes, budget)
+            except Refused as e:
+                e.sheet = e.sheet or sheet_name
+                raise
+            except (zipfile.BadZipFile, OSError, EOFError) as e:
+                raise Refused("unreadable-file", f'sheet "{sheet_name}" is damaged', sheet_name) from e
+            yield sheet_name, found
+        return
+    with pool:
+        sizes = shared_string_sizes(zf, names, caps)
+        pool.serve(cast(str, zf.filename), caps, sizes)
+        budget = Budget(caps)
+        for index, (sheet_name, part) in enumerate(sheets):
+            scan = pool.result(index)
+            if scan is None:  # a small part, or one no worker could scan: read here
+                scan = scan_part(zf, part, sheet_name, sizes, caps)
+            yield sheet_name, admit(budget, sheet_name, scan)
+
+
+# ---- worker processes ---------------------------------------------------------------------------------
+
+#: What a scan worker runs (``python -I -S -c``: no site, no current folder on the path). It leaves
+#: Ctrl-C to the parent, which stops it; takes the parent's module path; and imports this module and
+#: ``sheet_facts`` under a bare package, not the package's ``__init__``, which would load every stage
+#: (a quarter of a second a worker). Then ``serve`` answers until told to stop.
+_WORKER_MAIN = """
+import importlib, json, signal, struct, sys, types
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+(size,) = struct.unpack(">Q", sys.stdin.buffer.read(8))
+boot = json.loads(sys.stdin.buffer.read(size))
+sys.path[:] = boot["path"]
+package = types.ModuleType(boot["package"])
+package.__path__ = [boot["directory"]]
+sys.modules[boot["package"]] = package
+importlib.import_module(boot["module"]).serve(sys.stdin.buffer, sys.stdout.buffer)
+"""
+
+
+def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
+    """A scan worker's loop: read the workbook's path, the caps and the shared-string sizes, then for
+    each sheet asked for answer with its ``SheetScan``, until an empty request. A failure nobody
+    foresaw is answered as such: the parent scans that sheet itself and meets it there."""
+    header = json.loads(_read_frame(requests))
+    sizes = array("I")
+    sizes.frombytes(_read_frame(requests))
+    caps = Caps(**header["caps"])
+    with zipfile.ZipFile(header["file"]) as zf:
+        while request := _read_frame(requests):
+            sheet_name, part = json.loads(request)
+            try:
+                answer = _encode(scan_part(zf, part, sheet_name, sizes, caps))
+            except Exception as e:  # unforeseen: said so, and the parent scans this sheet in-process
+                answer = {"failed": f"{type(e).__name__}: {e}"[:200]}
+            _write_frame(answers, json.dumps(answer).encode())
+
+
+def _encode(scan: SheetScan) -> dict[str, Any]:
+    if scan.refused is not None:
+        return {"text": scan.text, "refused": [scan.refused.code, scan.refused.reason, scan.refused.sheet]}
+    return {
+        "text": scan.text,
+        "rows": scan.rows,
+        "columns": scan.columns,
+        "flags": [[r, c, flag.kind, flag.value] for (r, c), flag in scan.facts.flags.items()],
+        "hidden": sorted(scan.facts.hidden_rows),
+    }
+
+
+def _decode(answer: dict[str, Any]) -> SheetScan | None:
+    """A worker's answer as a ``SheetScan`` (None: it failed on that sheet)."""
+    if "failed" in answer:
+        return None
+    if "refused" in answer:
+        code, reason, sheet_name = answer["refused"]
+        return SheetScan(SheetFacts(), int(answer["text"]), refused=Refused(code, reason, sheet_name))
+    flags = {(int(r), int(c)): CellFlag(kind, value) for r, c, kind, value in answer["flags"]}
+    facts = SheetFacts(flags=flags, hidden_rows=frozenset(map(int, answer["hidden"])))
+    return SheetScan(facts, int(answer["text"]), int(answer["rows"]), int(answer["columns"]))
+
+
+def _write_frame(fh: IO[bytes], data: bytes) -> None:
+    fh.write(struct.pack(">Q", len(data)))
+    fh.write(data)
+    fh.flush()
+
+
+def _read_frame(fh: IO[bytes]) -> bytes:
+    """One length-prefixed message; EOFError when the other side has gone."""
+    head = fh.read(8)
+    if len(head) < 8:
+        raise EOFError("the other side stopped")
+    (size,) = struct.unpack(">Q", head)
+    data = fh.read(size)
+    if len(data) < size:
+        raise EOFError("the other side stopped")
+    return data
+
+
+def _cores() -> int:
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity else os.cpu_count() or 1
+
+
+class _Pool:
+    """The worker processes scanning one workbook's large sheet parts.
+
+    Each worker is a fresh interpreter started with ``_WORKER_MAIN`` (never a fork: the parent may
+    have threads, calamine's loader among them, and a notebook or a host application has more),
+    with a thread here that feeds it: the thread takes the next sheet no worker has taken (in
+    workbook order, so the parent can admit and load them as they come), sends it, and posts the
+    answer. A worker that dies, cannot start or answers nonsense costs only time: the sheet it held
+    is posted as lost, and it and every sheet no worker is left to take are scanned in-process.
+    ``close`` (the ``with`` block's end, also on Ctrl-C) kills the workers and waits for them."""
+
+    def __init__(self, procs: list[subprocess.Popen[bytes]], sheets: list[tuple[str, str]], order: list[int]):
+        self.procs = procs
+        self.sheets = sheets
+        self.indices = frozenset(order)
+        self.pending = deque(order)  # sheets no worker has taken yet, in the order they are taken
+        self.lock = threading.Lock()
+        self.answers: queue.SimpleQueue[tuple[int | None, SheetScan | None]] = queue.SimpleQueue()
+        self.done: dict[int, SheetScan | None] = {}
+        self.live = len(procs)
+        self.threads: list[threading.Thread] = []
+
+    @classmethod
+    def start(cls, zf: zipfile.ZipFile, sheets: list[tuple[str, str]], workers: ScanWorkers) -> _Pool | None:
+        """Start the workers when it pays (see ``ScanWorkers``), or None: scan everything in-process."""
+        python = workers.python or ("" if getattr(sys, "frozen", False) else sys.executable)
+        jobs = workers.jobs if workers.jobs is not None else _cores()
+        if not python or not zf.filename or jobs < 2:
+            return None
+        size = {index: zf.getinfo(part).file_size for index, (_, part) in enumerate(sheets)}
+        large = [index for index in size if size[index] >= workers.min_part]
+        if len(large) < 2 or sum(size[index] for index in large) < workers.min_bytes:
+            return None
+        boot = json.dumps(
+            {
+                "path": [p for p in sys.path if isinstance(p, str)],
+                "package": __package__,
+                "directory": os.path.dirname(os.path.abspath(__file__)),
+                "module": __name__,
+            }
+        ).encode()
+        pool = cls([], sheets, large)
         try:
-            with open_capped(zf, part, caps) as fh:
-                found = scan_sheet(fh, sheet_name, sizes, budget)
-        except Refused as e:
-            e.sheet = e.sheet or sheet_name
+            for _ in range(min(jobs, len(large))):
+                try:
+                    proc = subprocess.Popen(
+                        [python, "-I", "-S", "-c", _WORKER_MAIN],
+                        stdin=subprocess.PIPE,
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.DEVNULL,
+                        creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+                    )
+                except (OSError, ValueError, subprocess.SubprocessError):  # no such interpreter, no processes here
+                    break
+                pool.procs.append(proc)
+                try:
+                    _write_frame(cast(IO[bytes], proc.stdin), boot)  # read as soon as the interpreter is up
+                except OSError:
+                    pass  # gone already: its feeder will find out
+        except BaseException:  # Ctrl-C while starting them
+            pool.close()
             raise
-        except (zipfile.BadZipFile, OSError, EOFError) as e:
-            raise Refused("unreadable-file", f'sheet "{sheet_name}" is damaged', sheet_name) from e
-        yield sheet_name, found
+        if not pool.procs:
+            return None
+        pool.live = len(pool.procs)
+        return pool
+
+    def serve(self, file: str, caps: Caps, sizes: array) -> None:
+        """Give the workers the workbook and start feeding them sheets."""
+        header = json.dumps({"file": os.path.abspath(file), "caps": asdict(caps)}).encode()
+        for proc in self.procs:
+            thread = threading.Thread(target=self._feed, args=(proc, header, sizes.tobytes()), daemon=True)
+            thread.start()
+            self.threads.append(thread)
+
+    def _take(self) -> int | None:
+        with self.lock:
+            return self.pending.popleft() if self.pending else None
+
+    def _feed(self, proc: subprocess.Popen[bytes], header: bytes, sizes: bytes) -> None:
+        requests, answers = cast(IO[bytes], proc.stdin), cast(IO[bytes], proc.stdout)
+        index = None
+        try:
+            _write_frame(requests, header)
+            _write_frame(requests, sizes)
+            while (index := self._take()) is not None:
+                _write_frame(requests, json.dumps(self.sheets[index]).encode())
+                self.answers.put((index, _decode(json.loads(_read_frame(answers)))))
+            _write_frame(requests, b"")
+        except Exception:  # the worker died, or answered something unexpected: the sheet it held is lost
+            if index is not None:
+                self.answers.put((index, None))
+        finally:
+            self.answers.put((None, None))  # this worker takes nothing more
+
+    def result(self, index: int) -> SheetScan | None:
+        """Sheet ``index``'s scan once its worker has answered; None for a sheet the workers do not
+        scan, one whose worker failed on it or died holding it, and one no worker is left to take:
+        the caller scans it in-process."""
+        if index not in self.indices:
+            return None
+        while index not in self.done:
+            if not self.live:  # every feeder has stopped, and posted what it held
+                with self.lock:
+                    if index in self.pending:
+                        self.pending.remove(index)
+                return None
+            try:
+                taken, scan = self.answers.get(timeout=0.5)  # a timeout keeps Ctrl-C prompt everywhere
+            except queue.Empty:
+                continue
+            if taken is None:
+                self.live -= 1
+            else:
+                self.done[taken] = scan
+        return self.done.pop(index)
+
+    def close(self) -> None:
+        with self.lock:
+            self.pending.clear()
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.kill()  # done, or no longer wanted (a refusal, an error, Ctrl-C): nothing to wait for
+        for thread in self.threads:
+            thread.join(timeout=10)  # the pipes closed with the process: the feeder stops at once
+        for proc in self.procs:
+            proc.wait()
+            for pipe in (proc.stdin, proc.stdout):
+                try:
+                    if pipe is not None:
+                        pipe.close()
+                except OSError:
+                    pass
+
+    def __enter__(self) -> _Pool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
