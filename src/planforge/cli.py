@@ -182,7 +182,10 @@ class _Formats(click.Choice):
     help="Word document whose styles the DOCX plans use.",
 )
 @click.option(
-    "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes for rendering (default: all cores)."
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for reading large workbooks and rendering (default: all cores; 1: none).",
 )
 @click.option(
     "--templates",

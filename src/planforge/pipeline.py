@@ -25,7 +25,7 @@ from typing import Any
 from . import derive, outputs
 from .completeness import Finding
 from .errors import OUTPUT_FOLDER_CODES, WARNING, Problem, UsageError, ValidationFailed, make_problem
-from .intake import find_workbooks
+from .intake import ScanWorkers, find_workbooks
 from .manifest import (
     NOT_CURRENT,
     Manifest,
@@ -90,7 +90,8 @@ class GenerateOptions:
     - ``strict``: write nothing when the intake has any error (raises ``ValidationFailed``).
     - ``summary``: also write ``portfolio-summary.xlsx``.
     - ``formats``: any of ``names.FORMATS`` (md, html, docx, pdf; pdf needs LibreOffice).
-    - ``jobs``: worker processes for rendering (None: all cores; large runs only).
+    - ``jobs``: worker processes for scanning a large workbook and for rendering (None: all cores; large
+      runs only; 1: none).
     - ``reference_docx``: a Word document whose styles the DOCX and PDF plans use.
     - ``templates``: the firm's templates folder, searched before the shipped templates (see
       docs/templates.md); a folder whose templates do not check is a ``UsageError`` before anything is written.
@@ -195,7 +196,7 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
         load = partial(_portfolio_of, tuple(files), fingerprints, options.plan_date)
         return _nothing_to_do(previous, previous.run, load, out_dir, opts, options, timings, started)
     with _timed(timings, "read"):
-        raws, problems = read_files(files)
+        raws, problems = read_files(files, ScanWorkers(jobs=opts.jobs) if opts.jobs else None)
         problems = found + problems
     log.info("read %d workbook(s) in %.2f s", len(raws), timings["read"])
     with _timed(timings, "validate"):

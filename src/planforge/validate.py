@@ -33,6 +33,7 @@ from .errors import (
 from .intake import (
     RawSheet,
     RawWorkbook,
+    ScanWorkers,
     cell_ref,
     column_letter,
     find_workbooks,
@@ -112,14 +113,14 @@ def read_all(paths: Iterable[str | Path]) -> tuple[list[RawWorkbook], list[Probl
     return raws, problems + unreadable
 
 
-def read_files(files: Iterable[Path]) -> tuple[list[RawWorkbook], list[Problem]]:
+def read_files(files: Iterable[Path], workers: ScanWorkers | None = None) -> tuple[list[RawWorkbook], list[Problem]]:
     """Read each workbook file (already found, see ``intake.find_workbooks``); an unreadable one
-    becomes one problem, the others still count."""
+    becomes one problem, the others still count. ``workers``: see ``intake.read_workbook``."""
     raws: list[RawWorkbook] = []
     problems: list[Problem] = []
     for path in files:
         try:
-            raws.append(read_workbook(path))
+            raws.append(read_workbook(path, workers=workers))
         except UnreadableWorkbook as e:
             problems.append(e.problem or make_problem("unreadable-file", file=path.name, reason=str(e)))
     return raws, problems
