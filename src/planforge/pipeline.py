@@ -223,7 +223,7 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
     # digests (~0.1 ms a project) no longer wait for the derivation (~0.2 ms a project) or it for them.
     overlap = (opts.jobs or os.cpu_count() or 1) > 1 and len(projects) >= outputs.PARALLEL_MIN_PLANS
     with _timed(timings, "plan rerun"):
-        manifest = load_manifest(out) or Manifest()
+        manifest = (previous if key is not None else load_manifest(out)) or Manifest()  # read once
         inputs = _run_inputs(options, templates)
         planned = in_background(partial(_plan_rerun, manifest, projects, report, inputs, out, opts), fork=overlap)
     derived = None
