@@ -35,6 +35,18 @@ def _book(path: Path, *, name_of_p2: str = "Order sync two", risk_of_p3: str = "
     return write_book(path, {"Projects": rows, "Risks": risks})
 
 
+def _book_holding_back(path: Path, held: str) -> Path:
+    """The three projects, ``held`` with a kickoff date that is not a date (an error: held back)."""
+    rows = [PROJECT_HEADER]
+    for pid in IDS:
+        row = list(PROJECT_ROW)
+        row[0] = pid
+        if pid == held:
+            row[PROJECT_HEADER.index("Kickoff Date")] = "next spring"
+        rows.append(row)
+    return write_book(path, {"Projects": rows})
+
+
 def _files(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
@@ -213,14 +225,7 @@ def test_the_restored_report_reads_the_portfolio_when_first_asked(tmp_path):
 
 
 def test_a_held_back_project_and_a_typed_value_survive_the_restore(tmp_path):
-    book, out = tmp_path / "in.xlsx", tmp_path / "out"
-    rows = [PROJECT_HEADER]
-    for pid in IDS:
-        row = list(PROJECT_ROW)
-        row[0] = pid
-        rows.append(row)
-    rows[2][PROJECT_HEADER.index("Kickoff Date")] = "next spring"  # P-2 held back for an error
-    write_book(book, {"Projects": rows})
+    book, out = _book_holding_back(tmp_path / "in.xlsx", "P-2"), tmp_path / "out"
     first = _run(book, out)
     assert "P-2" in first.skipped
     again = _run(book, out)
@@ -348,14 +353,7 @@ def test_the_summary_does_not_list_files_of_the_output_folder(tmp_path):
 
 
 def test_a_summary_written_under_only_is_rewritten_by_the_full_run(tmp_path):
-    book, out = tmp_path / "in.xlsx", tmp_path / "out"
-    rows = [PROJECT_HEADER]
-    for pid in IDS:
-        row = list(PROJECT_ROW)
-        row[0] = pid
-        rows.append(row)
-    rows[3][PROJECT_HEADER.index("Kickoff Date")] = "next spring"  # P-3 held back for an error
-    write_book(book, {"Projects": rows})
+    book, out = _book_holding_back(tmp_path / "in.xlsx", "P-3"), tmp_path / "out"
     _run(book, out, only=("P-1", "P-2"))
     _run(book, out)
     _run(book, tmp_path / "cold")

@@ -419,20 +419,9 @@ def _decode_value(raw: Any) -> Any:
     return readers[kind](text)
 
 
-_PROBLEM_FIELDS = (
-    "code",
-    "severity",
-    "message",
-    "file",
-    "sheet",
-    "row",
-    "column",
-    "cell",
-    "value",
-    "hint",
-    "project_id",
-)
-_TABLED = (0, 1, 3, 4, 6, 9)  # positions of the fields held as indices into the text table
+_PROBLEM_FIELDS = tuple(f.name for f in dataclasses.fields(Problem))  # a record row holds them in this order
+#: the fields held as indices into the record's text table (few distinct values, repeated a lot)
+_TABLED = tuple(_PROBLEM_FIELDS.index(name) for name in ("code", "severity", "file", "sheet", "column", "hint"))
 
 
 def _problem_json(p: Problem, texts: dict[str, int]) -> list[Any]:
