@@ -189,8 +189,9 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
     with _timed(timings, "up-to-date check"):
         files, found = find_workbooks(list(paths))
         templates = tree_digest(templates_dir(), opts.templates, Path(__file__).resolve().parent / "data")
+        extra = _extra_inputs(options)
         fingerprints = None if opts.force else file_digests(files)
-        key = None if fingerprints is None else _run_key(files, fingerprints, found, opts, options, templates)
+        key = None if fingerprints is None else _run_key(files, fingerprints, found, opts, options, templates, extra)
         previous = load_manifest(out_dir) if key is not None and out_dir.is_dir() else None
     if previous is not None and previous.run is not None and fingerprints and previous.up_to_date(key, out_dir):
         load = partial(_portfolio_of, tuple(files), fingerprints, options.plan_date)
@@ -224,7 +225,7 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
     overlap = (opts.jobs or os.cpu_count() or 1) > 1 and len(projects) >= outputs.PARALLEL_MIN_PLANS
     with _timed(timings, "plan rerun"):
         manifest = (previous if key is not None else load_manifest(out)) or Manifest()  # read once
-        inputs = _run_inputs(options, templates)
+        inputs = _run_inputs(options, templates, extra)
         planned = in_background(partial(_plan_rerun, manifest, projects, report, inputs, out, opts), fork=overlap)
     derived = None
     after: dict[str, list[Problem]] = {}  # the after-derive problems, by project
@@ -315,13 +316,19 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
     return result
 
 
-def _run_inputs(options: WriteOptions, templates: str) -> RunInputs:
-    """What every project's files are made from besides the project (see manifest.RunInputs): the
-    date, formats, documents, ``templates`` (the digest of the template folders, shipped and the
-    firm's, and the packaged data the plans cite), planforge's own code, the reference DOCX."""
+def _extra_inputs(options: WriteOptions) -> dict[str, str]:
+    """The run's inputs besides the workbooks, options and templates, as digests: planforge's own
+    code (and its libraries' versions) and the reference DOCX."""
     extra = {"code": code_digest()}  # the code the files are made by, as much as their templates
     if options.reference_docx:
         extra["reference_docx"] = file_digest(options.reference_docx)
+    return extra
+
+
+def _run_inputs(options: WriteOptions, templates: str, extra: dict[str, str]) -> RunInputs:
+    """What every project's files are made from besides the project (see manifest.RunInputs): the
+    date, formats, documents, ``templates`` (the digest of the template folders, shipped and the
+    firm's, and the packaged data the plans cite), and ``extra`` (``_extra_inputs``)."""
     return RunInputs(
         plan_date=options.plan_date,
         formats=tuple(options.formats),
@@ -338,9 +345,9 @@ def _run_key(
     opts: GenerateOptions,
     options: WriteOptions,
     templates: str,
+    extra: dict[str, str],
 ) -> str:
     """The digest of everything a run's outputs and report depend on (see ``manifest.run_key``)."""
-    reference = file_digest(options.reference_docx) if options.reference_docx else ""
     return run_key(
         files,
         fingerprints,
@@ -352,8 +359,7 @@ def _run_key(
         formats=tuple(options.formats),
         documents=opts.documents,
         templates=templates,
-        reference_docx=reference,
-        code=code_digest(),
+        extra=extra,
     )
 
 
