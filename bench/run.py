@@ -262,6 +262,14 @@ def _workbooks(n: int, cache: Path) -> tuple[Path, Path | None]:
     return made[0], made[1]
 
 
+def _settle() -> None:
+    """Let the disk finish what the previous run (or the removal of its 20,000 files) left it to
+    write, so a run is not charged for its predecessor's writeback."""
+    if hasattr(os, "sync"):
+        os.sync()
+    time.sleep(2)
+
+
 def measure(n: int, cache: Path, repeat: int, jobs: int | None) -> dict:
     """Every row for one size: lists of per-repetition figures (the report takes medians)."""
     original, edited = _workbooks(n, cache)
@@ -274,6 +282,7 @@ def measure(n: int, cache: Path, repeat: int, jobs: int | None) -> dict:
             rows["bare"].append(_child("bare", original))
             shutil.rmtree(out, ignore_errors=True)
             shutil.copyfile(original, intake)
+            _settle()
             rows["cold"].append(_child("generate", intake, out, jobs))
         wired = all(r["manifest"] for r in rows["cold"])
         if wired:
@@ -282,6 +291,7 @@ def measure(n: int, cache: Path, repeat: int, jobs: int | None) -> dict:
             if edited is not None:
                 for k in range(repeat):  # edited, original, edited, ...: each rerun changes 1% of the projects
                     shutil.copyfile(edited if k % 2 == 0 else original, intake)
+                    _settle()
                     rows["changed"].append(_child("generate", intake, out, jobs))
     return {"wired": wired, **rows}
 
