@@ -15,6 +15,7 @@ the same located reason, exactly as when the sheets are scanned one after the ot
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pyexpat
@@ -348,11 +349,6 @@ def scan_sheet(fh: IO[bytes], name: str, sizes: array, budget: Budget) -> SheetF
     return SheetFacts(flags=totals.flags, hidden_rows=frozenset(totals.hidden))
 
 
-def scan_xlsx(zf: zipfile.ZipFile, wanted: Callable[[str], bool], caps: Caps) -> dict[str, SheetFacts]:
-    """Facts for each wanted sheet, after the shared strings and every wanted sheet pass the caps."""
-    return dict(iter_xlsx(zf, wanted, caps, ScanWorkers(jobs=1)))
-
-
 @dataclass(frozen=True)
 class ScanWorkers:
     """When an .xlsx's sheets are scanned in worker processes, and by what.
@@ -402,7 +398,7 @@ def admit(budget: Budget, sheet_name: str, scan: SheetScan) -> SheetFacts:
     """Add one sheet scanned on its own to the workbook's running totals (call in sheet order).
 
     The result, or the refusal, is the one the sheet meets when it is scanned against the running
-    totals (``iter_xlsx`` in-process): cell text only grows, so the workbook's text cap is crossed
+    totals (``scan_sheet`` with the workbook's ``Budget``): cell text only grows, so the workbook's text cap is crossed
     inside this sheet exactly when the text before it plus the sheet's text up to its end (or up to
     its own refusal) is over the cap, and that crossing comes first; then the sheet's own refusal;
     then its used area, counted towards the workbook's cells."""
@@ -423,27 +419,14 @@ def iter_xlsx(
     parts = sheet_parts(zf, names, caps)
     sheets = [(sheet_name, part) for sheet_name, part in parts.items() if part in names and wanted(sheet_name)]
     pool = _Pool.start(zf, sheets, workers or ScanWorkers())
-    if pool is None:
+    with pool or contextlib.nullcontext():
         sizes = shared_string_sizes(zf, names, caps)
-        budget = Budget(caps)
-        for sheet_name, part in sheets:
-            try:
-                with open_capped(zf, part, caps) as fh:
-                    found = scan_sheet(fh, sheet_name, sizes, budget)
-            except Refused as e:
-                e.sheet = e.sheet or sheet_name
-                raise
-            except (zipfile.BadZipFile, OSError, EOFError) as e:
-                raise Refused("unreadable-file", f'sheet "{sheet_name}" is damaged', sheet_name) from e
-            yield sheet_name, found
-        return
-    with pool:
-        sizes = shared_string_sizes(zf, names, caps)
-        pool.serve(cast(str, zf.filename), caps, sizes)
+        if pool is not None:
+            pool.serve(cast(str, zf.filename), caps, sizes)
         budget = Budget(caps)
         for index, (sheet_name, part) in enumerate(sheets):
-            scan = pool.result(index)
-            if scan is None:  # a small part, or one no worker could scan: read here
+            scan = pool.result(index) if pool is not None else None
+            if scan is None:  # no workers, a small part, or one no worker could scan: read here
                 scan = scan_part(zf, part, sheet_name, sizes, caps)
             yield sheet_name, admit(budget, sheet_name, scan)
 
