@@ -18,7 +18,7 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-from planforge.writers.intake_template import write_intake_template
+from planforge.intake.blank_workbook import write_intake_template
 
 PAIRS = [
     ("Shopify", "QuickBooks Online"),

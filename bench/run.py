@@ -147,13 +147,13 @@ def stages(path: Path, out: Path) -> dict:
     """Each stage alone on one core, CPU seconds (garbage collector paused, as ``generate`` does)."""
     import gc
 
-    from planforge.plan_context import build_context
-    from planforge.render import render_markdown
-    from planforge.result import RunResult
-    from planforge.validate import read_all, validate_workbooks
-    from planforge.writers.atomic import write_text
-    from planforge.writers.options import WriteOptions
-    from planforge.writers.summary import write_summary
+    from planforge.context.plan import build_context
+    from planforge.core.atomic import write_text
+    from planforge.core.result import RunResult
+    from planforge.formats.options import WriteOptions
+    from planforge.portfolio.summary import write_summary
+    from planforge.render.environment import render_markdown
+    from planforge.validation.validate import read_all, validate_workbooks
 
     gc.disable()
     row: dict[str, float] = {}
@@ -185,13 +185,13 @@ def stages(path: Path, out: Path) -> dict:
 def format_costs(path: Path, out: Path, count: int = 200) -> dict:
     """Seconds per plan of each format, one process, from the same contexts (the first ``count``);
     and of ``--documents all`` over the default documents, when ``generate`` has that option."""
+    from planforge.context.plan import build_context
+    from planforge.formats.docx import plan_docx
+    from planforge.formats.html import plan_html
+    from planforge.formats.options import WriteOptions
     from planforge.pipeline import GenerateOptions, generate
-    from planforge.plan_context import build_context
-    from planforge.render import render_markdown
-    from planforge.validate import validate_files
-    from planforge.writers.docx import plan_docx
-    from planforge.writers.html import plan_html
-    from planforge.writers.options import WriteOptions
+    from planforge.render.environment import render_markdown
+    from planforge.validation.validate import validate_files
 
     options = WriteOptions(plan_date=DAY, formats=("html", "docx"))
     report = validate_files([path])

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import jinja2
 
-from planforge import render
-from planforge.plan_context import build_context
-from planforge.validate import validate_files
+from planforge.context.plan import build_context
+from planforge.render import environment as render
+from planforge.validation.validate import validate_files
 
 HERE = Path(__file__).resolve().parent
 

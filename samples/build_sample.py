@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from planforge.writers.intake_template import write_intake_template
+from planforge.intake.blank_workbook import write_intake_template
 
 P = "Projects"
 

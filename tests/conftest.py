@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from planforge.schema import CHILD_SHEETS
+from planforge.intake.schema import CHILD_SHEETS
 from support import (  # noqa: F401  (re-exported for tests written before support.py existed)
     PROJECT_HEADER,
     PROJECT_ROW,

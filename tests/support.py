@@ -11,7 +11,7 @@ from typing import Any
 
 import openpyxl
 
-from planforge.model import Project
+from planforge.core.model import Project
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "intake-sample.xlsx"

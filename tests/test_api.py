@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 
 import planforge
-from planforge.errors import UsageError
-from planforge.outputs import write_plans
+from planforge.context.plan import build_context
+from planforge.core.errors import UsageError
+from planforge.formats.options import WriteOptions
+from planforge.outputs.batch import write_plans
 from planforge.pipeline import generate as pipeline_generate
-from planforge.plan_context import build_context
-from planforge.writers.options import WriteOptions
 from support import PROJECT_HEADER, PROJECT_ROW, RISK_HEADER, ROOT, SAMPLE
 
 DAY = date(2026, 1, 15)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from planforge.catalog import integration_types, load_catalog, lookup
+from planforge.derive.catalog import integration_types, load_catalog, lookup
 
 
 @pytest.mark.parametrize(

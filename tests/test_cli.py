@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from planforge.cli import main
 from planforge.pipeline import generate
-from planforge.validate import validate_files
+from planforge.validation.validate import validate_files
 from support import PROJECT_HEADER, PROJECT_ROW, SAMPLE
 
 

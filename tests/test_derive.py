@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planforge import derive
-from planforge.model import PainPoint, Project, Settings, Workflow
+from planforge.core.model import PainPoint, Project, Settings, Workflow
+from planforge.derive import rules as derive
 
 S = Settings()
 

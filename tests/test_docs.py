@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from planforge import schema
-from planforge.errors import CODES, KINDS, Severity
-from planforge.model import CHILD_TYPES, Project, Settings
-from planforge.writers.reference_docs import field_map, intake_reference, problems_reference, seed_placeholders
+from planforge.core.errors import CODES, KINDS, Severity
+from planforge.core.model import CHILD_TYPES, Project, Settings
+from planforge.intake import schema
+from planforge.intake.reference_docs import field_map, intake_reference, problems_reference, seed_placeholders
 from support import ROOT
 
 SEED = ROOT / "docs" / "seed" / "implementation-plan-template.md"

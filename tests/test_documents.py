@@ -13,16 +13,16 @@ import pytest
 from lxml import etree
 
 import planforge
-from planforge.doc_context import build_runbook, build_sow, countdown_day, direction
-from planforge.documents import render_document
-from planforge.model import Workflow
-from planforge.names import DOCUMENT_FILE, DOCUMENT_KINDS, document_filename, expand_documents, uat_filename
+from planforge.context.documents import build_runbook, build_sow, countdown_day, direction
+from planforge.context.plan import build_context
+from planforge.core.model import Workflow
+from planforge.core.names import DOCUMENT_FILE, DOCUMENT_KINDS, document_filename, expand_documents, uat_filename
+from planforge.formats.options import WriteOptions
+from planforge.intake.schema import SHEETS
+from planforge.outputs.documents import render_document
 from planforge.pipeline import GenerateOptions, generate
-from planforge.plan_context import build_context
-from planforge.render import render_markdown
-from planforge.schema import SHEETS
-from planforge.validate import validate_files
-from planforge.writers.options import WriteOptions
+from planforge.render.environment import render_markdown
+from planforge.validation.validate import validate_files
 from support import SAMPLE, flat
 
 DAY = date(2026, 1, 15)

@@ -11,9 +11,9 @@ import docx
 import openpyxl
 import pytest
 
-from planforge.errors import UsageError
-from planforge.manifest import MANIFEST_NAME
+from planforge.core.errors import UsageError
 from planforge.pipeline import generate
+from planforge.rerun.manifest import MANIFEST_NAME
 from support import PROJECT_HEADER, RISK_HEADER, SAMPLE
 
 DAY = date(2026, 1, 15)

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from planforge.errors import ValidationFailed
-from planforge.manifest import MANIFEST_NAME
+from planforge.core.errors import ValidationFailed
 from planforge.pipeline import generate
-from planforge.render import render_review
+from planforge.render.environment import render_review
+from planforge.rerun.manifest import MANIFEST_NAME
 from support import PROJECT_HEADER, PROJECT_ROW, RISK_HEADER, ROOT, SAMPLE
 
 DAY = date(2026, 1, 15)

@@ -14,14 +14,14 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from planforge import intake
 from planforge.cli import main
-from planforge.errors import UnreadableWorkbook
-from planforge.manifest import MANIFEST_NAME
+from planforge.core.errors import UnreadableWorkbook
+from planforge.intake import reader as intake
+from planforge.intake.sheet_facts import Budget, Caps, Refused
+from planforge.intake.xlsx_facts import open_capped, scan_sheet
 from planforge.pipeline import generate
-from planforge.sheet_facts import Budget, Caps, Refused
-from planforge.validate import validate_files
-from planforge.xlsx_facts import open_capped, scan_sheet
+from planforge.rerun.manifest import MANIFEST_NAME
+from planforge.validation.validate import validate_files
 from support import PROJECT_HEADER, PROJECT_ROW, SAMPLE, flat
 
 DAY = date(2026, 1, 15)
@@ -322,7 +322,7 @@ def test_unsafe_ids_never_become_paths(book, tmp_path, pid):
 
 
 def test_interrupted_run_leaves_no_partial_files(book, tmp_path, monkeypatch):
-    from planforge import outputs
+    from planforge.outputs import batch as outputs
 
     real = outputs.plan_markdown
     calls = {"n": 0}
@@ -346,8 +346,8 @@ def test_interrupted_run_leaves_no_partial_files(book, tmp_path, monkeypatch):
 def test_failed_write_leaves_no_temp_file(tmp_path, monkeypatch):
     import os
 
-    from planforge.errors import OutputError
-    from planforge.writers.atomic import write_bytes
+    from planforge.core.atomic import write_bytes
+    from planforge.core.errors import OutputError
 
     def broken_replace(src, dst):
         raise OSError(28, "No space left on device")

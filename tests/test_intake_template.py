@@ -8,9 +8,9 @@ import subprocess
 import openpyxl
 import pytest
 
-from planforge import schema
-from planforge.validate import validate_files
-from planforge.writers.intake_template import write_intake_template
+from planforge.intake import schema
+from planforge.intake.blank_workbook import write_intake_template
+from planforge.validation.validate import validate_files
 from support import ROOT
 
 COMMITTED = ROOT / "workbook_templates" / "intake-template.xlsx"

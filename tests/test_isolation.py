@@ -17,14 +17,15 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from planforge import outputs, pipeline
+from planforge import pipeline
 from planforge.cli import main
-from planforge.errors import OutputError
-from planforge.parse import clean_text
+from planforge.core.atomic import write_text
+from planforge.core.errors import OutputError
+from planforge.formats.pdf import find_soffice
+from planforge.formats.text import Capped, truncate
+from planforge.intake.parse import clean_text
+from planforge.outputs import batch as outputs
 from planforge.pipeline import generate
-from planforge.writers.atomic import write_text
-from planforge.writers.pdf import find_soffice
-from planforge.writers.text import Capped, truncate
 from support import PROJECT_HEADER, PROJECT_ROW, SAMPLE, write_book
 
 DAY = date(2026, 3, 2)
@@ -302,7 +303,7 @@ def test_pdf_reruns_are_byte_identical(tmp_path):
 
 @pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) is not installed")
 def test_a_docx_libreoffice_cannot_convert_costs_only_that_pdf(tmp_path, monkeypatch):
-    from planforge.writers import pdf
+    from planforge.formats import pdf
 
     real = pdf._convert
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from planforge.manifest import (
+from planforge.core.model import Project, Risk, Settings
+from planforge.rerun.manifest import (
     MANIFEST_FORMAT,
     MANIFEST_NAME,
     Manifest,
@@ -30,8 +31,7 @@ from planforge.manifest import (
     tree_digest,
     write_manifest,
 )
-from planforge.model import Project, Risk, Settings
-from planforge.validate import validate_files
+from planforge.validation.validate import validate_files
 from support import SAMPLE
 
 DAY = date(2026, 1, 15)
@@ -89,8 +89,8 @@ def test_no_text_can_forge_a_boundary():
 
 def test_digests_do_not_depend_on_the_process():
     script = (
-        "from datetime import date; from planforge.validate import validate_files; "
-        "from planforge.manifest import Manifest, RunInputs, digest; "
+        "from datetime import date; from planforge.validation.validate import validate_files; "
+        "from planforge.rerun.manifest import Manifest, RunInputs, digest; "
         f"pf = validate_files([{str(SAMPLE)!r}]).portfolio; "
         "plan = Manifest().plan(pf.projects, RunInputs(plan_date=date(2026, 1, 15)), pf.settings_for); "
         "print(sorted(plan.digests.items()), digest({'x', 'y', 'z'}), digest({'k': 1, 'j': 2}))"
@@ -312,8 +312,8 @@ def test_portfolio_digest_follows_every_project_and_every_problem():
 def test_the_run_record_keeps_each_problem_exactly(tmp_path):
     from decimal import Decimal
 
-    from planforge.errors import make_problem
-    from planforge.manifest import RunRecord
+    from planforge.core.errors import make_problem
+    from planforge.rerun.manifest import RunRecord
 
     values = [None, "text", 3, 2.5, True, Decimal("18500.50"), DAY, datetime(2026, 1, 2, 3, 4), timedelta(days=2)]
     problems = tuple(
@@ -331,8 +331,8 @@ def test_the_run_record_keeps_each_problem_exactly(tmp_path):
 
 @pytest.mark.parametrize("damage", ["position", "text", "value"])
 def test_a_damaged_run_record_means_a_cold_run(tmp_path, damage):
-    from planforge.errors import make_problem
-    from planforge.manifest import RunRecord
+    from planforge.core.errors import make_problem
+    from planforge.rerun.manifest import RunRecord
 
     problem = make_problem("invalid-choice", file="in.xlsx", sheet="Risks", row=2, value="x", project_id="P")
     write_manifest(tmp_path, Manifest(run=RunRecord("c" * 64, (problem,), {"P": (0,)})))
@@ -351,8 +351,8 @@ def test_a_damaged_run_record_means_a_cold_run(tmp_path, damage):
     "value", [{"decimal": "junk"}, {"decimal": "NaN"}, {"timedelta": [10**12, 0, 0]}, "\ud800", float("nan")]
 )
 def test_a_run_record_with_an_impossible_value_means_a_cold_run(tmp_path, value):
-    from planforge.errors import make_problem
-    from planforge.manifest import RunRecord
+    from planforge.core.errors import make_problem
+    from planforge.rerun.manifest import RunRecord
 
     problem = make_problem("invalid-choice", file="in.xlsx", sheet="Risks", row=2, value="x", project_id="P")
     write_manifest(tmp_path, Manifest(run=RunRecord("c" * 64, (problem,), {"P": (0,)})))

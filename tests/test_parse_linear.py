@@ -10,8 +10,9 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planforge import derive, schema
-from planforge.parse import BadValue, parser_for
+from planforge.derive import rules as derive
+from planforge.intake import schema
+from planforge.intake.parse import BadValue, parser_for
 
 MAX_CELL = 32_767
 WORDS = ["hours", "hrs", "a", "an", "per", "week", "day", "k", "to", "-", ",", ".", "of", "and", "thousand", "orders"]

@@ -9,9 +9,9 @@ from datetime import date, datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planforge.errors import CODES, ERROR
+from planforge.core.errors import CODES, ERROR
 from planforge.pipeline import generate
-from planforge.validate import validate_files
+from planforge.validation.validate import validate_files
 from support import PROJECT_HEADER, RISK_HEADER, write_book
 
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=30)

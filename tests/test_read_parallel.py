@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from planforge import intake, xlsx_facts
-from planforge.errors import UnreadableWorkbook
-from planforge.intake import ScanWorkers, read_workbook
-from planforge.schema import SHEETS
-from planforge.sheet_facts import Caps
-from planforge.xlsx_facts import _Pool, scan_part, shared_string_sizes, sheet_parts
+from planforge.core.errors import UnreadableWorkbook
+from planforge.intake import reader as intake
+from planforge.intake import xlsx_facts
+from planforge.intake.reader import ScanWorkers, read_workbook
+from planforge.intake.schema import SHEETS
+from planforge.intake.sheet_facts import Caps
+from planforge.intake.xlsx_facts import _Pool, scan_part, shared_string_sizes, sheet_parts
 from support import PROJECT_HEADER, PROJECT_ROW, RISK_HEADER, SAMPLE, write_book
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -11,10 +11,10 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from planforge import intake
-from planforge.errors import UnreadableWorkbook
-from planforge.sheet_facts import Caps
-from planforge.validate import validate_files
+from planforge.core.errors import UnreadableWorkbook
+from planforge.intake import reader as intake
+from planforge.intake.sheet_facts import Caps
+from planforge.validation.validate import validate_files
 from support import PROJECT_HEADER, PROJECT_ROW, flat
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markdown_it import MarkdownIt
 
-from planforge.completeness import Finding
-from planforge.render import (
+from planforge.derive.completeness import Finding
+from planforge.render.environment import (
     _finalize,
     _item_lines_str,
     _table_cell,
@@ -99,7 +99,7 @@ def test_code_span_fences_backticks():
 def test_inlined_includes_keep_real_file_and_line_for_errors(tmp_path):
     import jinja2
 
-    from planforge.render import _InliningLoader
+    from planforge.render.environment import _InliningLoader
 
     (tmp_path / "main.md.j2").write_text('# Title\n{% include "part.md.j2" %}\nend {{ ok }}\n')
     (tmp_path / "part.md.j2").write_text("first\n{{ missing }}\n")
@@ -123,10 +123,10 @@ def _template_lineno(error) -> int:
 
 from datetime import date as _date  # noqa: E402
 
-from planforge import compose  # noqa: E402
-from planforge.model import Objective, PainPoint, Project, Risk, Settings, Workflow  # noqa: E402
-from planforge.plan_context import build_context  # noqa: E402
-from planforge.render import blocks, item_lines, render_markdown, render_review  # noqa: E402
+from planforge.context import compose  # noqa: E402
+from planforge.context.plan import build_context  # noqa: E402
+from planforge.core.model import Objective, PainPoint, Project, Risk, Settings, Workflow  # noqa: E402
+from planforge.render.environment import blocks, item_lines, render_markdown, render_review  # noqa: E402
 
 MD_PARSER = MarkdownIt("commonmark")
 
@@ -338,7 +338,7 @@ def test_markdown_templates_place_finalized_values_without_a_second_conversion()
 
 
 def test_numbered_lines_keep_their_typed_numbers_as_text():
-    from planforge.render import blocks
+    from planforge.render.environment import blocks
 
     text = blocks("intro\n\n1. one\n3) three")
     html_out = MD.render(text)

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from planforge import outputs
 from planforge.cli import main
-from planforge.manifest import MANIFEST_NAME, load_manifest
+from planforge.outputs import batch as outputs
 from planforge.pipeline import generate
+from planforge.rerun.manifest import MANIFEST_NAME, load_manifest
 from support import PROJECT_HEADER, PROJECT_ROW, RISK_HEADER, write_book
 
 DAY = date(2026, 3, 2)

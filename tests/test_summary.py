@@ -8,9 +8,9 @@ from datetime import date, datetime, timedelta
 import openpyxl
 import pytest
 
-from planforge.errors import make_problem
+from planforge.core.errors import make_problem
 from planforge.pipeline import generate
-from planforge.writers.summary import CELL_TEXT_LIMIT, _phase_of_week, _phases_by_week, data_quality_rows
+from planforge.portfolio.summary import CELL_TEXT_LIMIT, _phase_of_week, _phases_by_week, data_quality_rows
 from support import PROJECT_HEADER, SAMPLE
 
 DAY = date(2026, 1, 15)

@@ -13,11 +13,11 @@ from click.testing import CliRunner
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from planforge.cli import main
-from planforge.errors import TemplateError, UsageError
-from planforge.model import Settings
+from planforge.context.plan import build_context
+from planforge.core.errors import TemplateError, UsageError
+from planforge.core.model import Settings
 from planforge.pipeline import generate
-from planforge.plan_context import build_context
-from planforge.render import (
+from planforge.render.environment import (
     RenderOptions,
     available_kinds,
     environment,
@@ -27,7 +27,7 @@ from planforge.render import (
     render_markdown,
     templates_dir,
 )
-from planforge.template_check import builtin_contexts, check_templates, context_reference
+from planforge.render.template_check import builtin_contexts, check_templates, context_reference
 from support import SAMPLE, make_project
 
 DAY = date(2026, 1, 15)

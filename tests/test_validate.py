@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from planforge.validate import validate_files
+from planforge.validation.validate import validate_files
 from support import PROJECT_HEADER, PROJECT_ROW, RISK_HEADER, SAMPLE, flat, write_book
 
 

@@ -3,7 +3,7 @@ repeats must still give every cell its own located problem and its own reading."
 
 from __future__ import annotations
 
-from planforge.validate import validate_files
+from planforge.validation.validate import validate_files
 from support import PROJECT_HEADER, RISK_HEADER, flat
 
 

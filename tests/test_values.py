@@ -12,9 +12,9 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from planforge.money import excel_money_format, format_money, read_number
+from planforge.core.money import excel_money_format, format_money, read_number
 from planforge.pipeline import generate
-from planforge.validate import validate_files
+from planforge.validation.validate import validate_files
 from support import PROJECT_HEADER, PROJECT_ROW, RISK_HEADER, flat
 
 TEAM_HEADER = ["Project ID", "Role", "Name", "Allocation"]
@@ -304,7 +304,7 @@ def test_out_of_range_costs_one_project_and_validate_agrees(book, tmp_path):
 
 
 def test_every_numeric_and_date_field_declares_its_range():
-    from planforge import schema
+    from planforge.intake import schema
 
     for sheet in schema.SHEETS:
         for col in sheet.columns:
@@ -329,7 +329,7 @@ def test_dollar_spellings_read_and_a_foreign_code_is_kept_for_the_currency_check
 
 @pytest.mark.parametrize("typed", ["1e4", "$1,2345", "12.345,678", "€24,000 USD"])
 def test_exponents_extra_decimals_and_clashing_marks_are_not_amounts(typed):
-    from planforge.parse import BadValue, parse_money
+    from planforge.intake.parse import BadValue, parse_money
 
     with pytest.raises(BadValue):
         parse_money(typed)
@@ -345,7 +345,7 @@ def test_exponents_extra_decimals_and_clashing_marks_are_not_amounts(typed):
     ],
 )
 def test_numeric_dates_read_only_when_the_numbers_decide(typed, expected):
-    from planforge.parse import parse_date
+    from planforge.intake.parse import parse_date
 
     assert parse_date(typed) == expected
 

@@ -9,9 +9,9 @@ The Python API (see docs/api.md)::
     result = planforge.generate(["intake.xlsx"], "out", formats=["md", "html"])  # -> RunResult
 """
 
-from ._version import __version__
-from .api import Portfolio, generate, load, render_plan, validate
-from .errors import (
+from planforge._version import __version__
+from planforge.api import Portfolio, generate, load, render_plan, validate
+from planforge.core.errors import (
     ERROR,
     WARNING,
     OutputError,
@@ -24,9 +24,9 @@ from .errors import (
     UsageError,
     ValidationFailed,
 )
-from .pipeline import GenerateOptions
-from .report import Report
-from .result import RunResult
+from planforge.core.report import Report
+from planforge.core.result import RunResult
+from planforge.pipeline import GenerateOptions
 
 __all__ = [
     "ERROR",

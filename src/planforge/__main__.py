@@ -1,3 +1,3 @@
-from .cli import main
+from planforge.cli import main
 
 main()

@@ -18,18 +18,18 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import model
-from .errors import UsageError
-from .frames import portfolio_frames
-from .model import Project, Settings
-from .pipeline import GenerateOptions
-from .pipeline import generate as generate
-from .plan_context import build_context
-from .render import render_markdown
-from .report import Report
-from .validate import validate_files
-from .writers.html import plan_html
-from .writers.options import WriteOptions
+from planforge.context.plan import build_context
+from planforge.core import model
+from planforge.core.errors import UsageError
+from planforge.core.model import Project, Settings
+from planforge.core.report import Report
+from planforge.formats.html import plan_html
+from planforge.formats.options import WriteOptions
+from planforge.pipeline import GenerateOptions
+from planforge.pipeline import generate as generate
+from planforge.portfolio.frames import portfolio_frames
+from planforge.render.environment import render_markdown
+from planforge.validation.validate import validate_files
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -20,15 +20,15 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from ._version import __version__
-from .errors import ERROR, PlanforgeError, Problem, UsageError, ValidationFailed
-from .names import FORMATS, SUMMARY_NAME
-from .pipeline import EARLIEST_PLAN_DATE, LATEST_PLAN_DATE, GenerateOptions
-from .pipeline import generate as run
-from .template_check import check_templates, context_reference, export_templates, sample_contexts
-from .validate import validate_files
-from .writers.intake_template import write_intake_template
-from .writers.reference_docs import write_docs
+from planforge._version import __version__
+from planforge.core.errors import ERROR, PlanforgeError, Problem, UsageError, ValidationFailed
+from planforge.core.names import FORMATS, SUMMARY_NAME
+from planforge.intake.blank_workbook import write_intake_template
+from planforge.intake.reference_docs import write_docs
+from planforge.pipeline import EARLIEST_PLAN_DATE, LATEST_PLAN_DATE, GenerateOptions
+from planforge.pipeline import generate as run
+from planforge.render.template_check import check_templates, context_reference, export_templates, sample_contexts
+from planforge.validation.validate import validate_files
 
 MAX_SHOWN = 200
 out = Console(highlight=False, soft_wrap=True)

@@ -22,11 +22,35 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from . import derive, outputs
-from .completeness import Finding
-from .errors import OUTPUT_FOLDER_CODES, WARNING, Problem, UsageError, ValidationFailed, make_problem
-from .intake import ScanWorkers, find_workbooks
-from .manifest import (
+from planforge.context.plan import PlanContext, build_context
+from planforge.core.atomic import inside, prepare_out_dir, write_text
+from planforge.core.errors import OUTPUT_FOLDER_CODES, WARNING, Problem, UsageError, ValidationFailed, make_problem
+from planforge.core.model import Portfolio, Project
+from planforge.core.names import (
+    DOCUMENT_FILE,
+    INDEX_NAME,
+    PLAN_FILE,
+    REVIEW_DIR,
+    REVIEW_FILE,
+    SUMMARY_NAME,
+    document_filename,
+    expand_documents,
+    review_filename,
+    uat_filename,
+)
+from planforge.core.report import Report, RestoredReport
+from planforge.core.result import RunResult, failure
+from planforge.derive import rules as derive
+from planforge.derive.completeness import Finding
+from planforge.formats.html import index_html
+from planforge.formats.options import WriteOptions
+from planforge.intake.reader import ScanWorkers, find_workbooks
+from planforge.outputs import batch as outputs
+from planforge.outputs.batch import check_options, in_background, write_plans
+from planforge.portfolio.summary import write_summary
+from planforge.render.environment import templates_dir
+from planforge.render.template_check import refuse_broken
+from planforge.rerun.manifest import (
     NOT_CURRENT,
     Manifest,
     Output,
@@ -45,30 +69,7 @@ from .manifest import (
     tree_digest,
     write_manifest,
 )
-from .model import Portfolio, Project
-from .names import (
-    DOCUMENT_FILE,
-    INDEX_NAME,
-    PLAN_FILE,
-    REVIEW_DIR,
-    REVIEW_FILE,
-    SUMMARY_NAME,
-    document_filename,
-    expand_documents,
-    review_filename,
-    uat_filename,
-)
-from .outputs import check_options, in_background, write_plans
-from .plan_context import PlanContext, build_context
-from .render import templates_dir
-from .report import Report, RestoredReport
-from .result import RunResult, failure
-from .template_check import refuse_broken
-from .validate import plausibility_after_derive, read_files, validate_files, validate_workbooks
-from .writers.atomic import inside, prepare_out_dir, write_text
-from .writers.html import index_html
-from .writers.options import WriteOptions
-from .writers.summary import write_summary
+from planforge.validation.validate import plausibility_after_derive, read_files, validate_files, validate_workbooks
 
 log = logging.getLogger("planforge")
 

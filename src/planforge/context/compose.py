@@ -1,0 +1,356 @@
+"""Prose composed from the intake when the analyst left it blank.
+
+Each function reads like a consultant's first draft: concrete (names the systems, figures and
+objectives), short, and honest about what is estimated. Inputs are plain text; escaping for
+the output format happens later, in the template filters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from planforge.core.model import Objective, PainPoint, Project, Settings, Workflow
+from planforge.core.money import format_money as _money_text
+from planforge.core.money import format_percent
+from planforge.core.money import format_rate as _rate_text
+from planforge.derive import rules as derive
+from planforge.derive.catalog import known_words
+from planforge.derive.completeness import Completeness
+from planforge.derive.rules import number
+
+#: Babel formats an amount in ~40 us, and a portfolio repeats its rates and many budgets: each
+#: distinct (amount, currency) is formatted once per process (typed: 45 and Decimal("45") stay apart).
+format_money = lru_cache(maxsize=4096, typed=True)(_money_text)
+format_rate = lru_cache(maxsize=256, typed=True)(_rate_text)
+
+TYPE_LABELS = {
+    "accounting": "accounting",
+    "marketing": "marketing",
+    "fulfillment": "fulfillment",
+    "inventory": "inventory",
+    "pos": "point-of-sale",
+}
+
+
+def sentence_start(text: str, names: tuple[str, ...] = ()) -> str:
+    """Lower-case the first letter for use mid-sentence, unless the first word is a name:
+    an acronym or camel-case word ('QuickBooks'), a catalog system, or one of ``names``."""
+    text = text.strip().rstrip(".")
+    first = text.split(" ", 1)[0]
+    if len(first) < 2 or not (first[0].isupper() and first[1:].islower()):
+        return text
+    word = first.casefold().strip(",:;")
+    if word in known_words() or any(word == w.casefold() for n in names for w in n.split()):
+        return text
+    return text[0].lower() + text[1:]
+
+
+def join_words(items: list[str]) -> str:
+    items = [i for i in items if i]
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + ", and " + items[-1]
+
+
+def type_phrase(types: tuple[str, ...]) -> str:
+    return join_words([TYPE_LABELS[t] for t in types])
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The composed executive summary: an opening paragraph, the objectives as a list when
+    there are several (a list reads right whether each is a noun or a verb phrase), and a
+    closing paragraph on figures and timeline."""
+
+    opening: str
+    objectives: tuple[str, ...]
+    closing: str
+
+
+def executive_summary(
+    project: Project,
+    types: tuple[str, ...],
+    timeline: str,
+    weekly_hours: float | None,
+    confidence: float | None,
+    buffer: float,
+) -> Summary:
+    """What we build, why it matters, expected impact and timeline. One objective goes in the
+    sentence after a colon; several become a list introduced by their count."""
+    kind = f"{type_phrase(types)} integration" if types else "integration"
+    article = "an" if kind[0] in "aeiou" else "a"
+    opening = f"{project.client_name} needs {article} {kind} between {project.system_a} and {project.system_b}"
+    if project.current_state:
+        opening += f": today the team is {sentence_start(project.current_state, (project.system_a, project.system_b))}."
+    else:
+        opening += "."
+    names = (project.system_a, project.system_b, project.client_name)
+    goals = tuple(o.objective.strip().rstrip(".") for o in project.objectives)
+    objectives: tuple[str, ...] = ()
+    if len(goals) == 1:
+        opening += f" The project has one objective: {sentence_start(goals[0], names)}."
+    elif goals:
+        opening += f" The project has {count_word(len(goals))} objectives:"
+        objectives = goals
+    elif len(project.pain_points) == 1:
+        opening += f" It removes the manual work the team reports today: {sentence_start(project.pain_points[0].pain_point, names)}."
+    elif project.pain_points:
+        first = sentence_start(project.pain_points[0].pain_point, names)
+        opening += f" It removes the {count_word(len(project.pain_points))} pain points listed in section 1.1, the first being: {first}."
+    closing = []
+    if project.migration_scope and (project.data_migration is not False):
+        closing.append(f"The work includes a data migration: {sentence_start(project.migration_scope, names)}.")
+    if weekly_hours:
+        closing.append(
+            f"Automating the manual steps should save about {number(weekly_hours)} staff hours a week (section 1.2)."
+        )
+    closing.append(timeline)
+    if confidence is not None:
+        conf = f"Discovery confidence is {format_percent(confidence)}"
+        closing.append(f"{conf}, so phases 1 to 4 include a {buffer * 100:.0f}% contingency." if buffer else f"{conf}.")
+    return Summary(opening, objectives, " ".join(closing))
+
+
+def count_word(n: int) -> str:
+    """2 -> 'two' ... 10 -> 'ten'; larger numbers as digits."""
+    words = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+    return words[n] if 0 <= n < len(words) else str(n)
+
+
+def business_impacts(objectives: list[Objective], pain_points: list[PainPoint]) -> list[str]:
+    """Each objective's Business Impact, else the objective itself; with no objectives, each pain
+    point as the manual work that ends ("An end to today's manual work: ...")."""
+    if objectives:
+        return [(o.business_impact or o.objective).strip().rstrip(".") for o in objectives]
+    return [f"An end to today's manual work: {p.pain_point.strip().rstrip('.')}" for p in pain_points]
+
+
+_CONDITIONAL_HOOKS = re.compile(r"\b(?:partial|limited|commercial|on request|approval|partner|beta)\b", re.I)
+_TWO_WAY = re.compile(r"\b(?:both ways|two-way|two way|bidirectional|bi-directional|in both directions)\b", re.I)
+
+
+def webhook_support(text: str | None) -> str:
+    """How a system's Webhook support (Systems sheet, else the catalog: the same value section
+    4.3 shows) is read: 'yes', 'no', 'conditional' (partial, or limited to an access tier such
+    as 'yes (commercial access only)'), or 'unknown' when blank."""
+    if not text:
+        return "unknown"
+    low = text.strip().lower()
+    if low.startswith("no"):
+        return "no"
+    if low.startswith("partial") or _CONDITIONAL_HOOKS.search(low):
+        return "conditional"
+    return "yes" if low.startswith("yes") else "conditional"
+
+
+def is_two_way(workflows: list[Workflow]) -> bool:
+    """A workflow that says it syncs 'both ways' (two-way, bidirectional) shares ownership of its data."""
+    return any(_TWO_WAY.search(w.workflow) for w in workflows)
+
+
+def _plural(items: list, noun: str) -> str:
+    return noun if len(items) == 1 else noun + "s"
+
+
+def _names(workflows: list[Workflow], names: tuple[str, ...]) -> str:
+    return join_words([sentence_start(w.workflow, names) for w in workflows])
+
+
+def approach_rationale(
+    project: Project, types: tuple[str, ...], webhooks: dict[str, str | None], migration: bool
+) -> list[tuple[str, str]]:
+    """Reasons for the architecture, following the workflows' triggers (Real-time workflows run
+    on events, Scheduled ones on a schedule, Manual ones when the team starts them), their
+    direction (a two-way sync shares ownership; otherwise each record has one owning system),
+    and each system's webhook support as section 4.3 shows it (``webhooks``: name -> text)."""
+    names = (project.system_a, project.system_b, project.client_name)
+    support = {name: webhook_support(text) for name, text in webhooks.items()}
+    pushing = [n for n, s in support.items() if s == "yes"]
+    polled = [n for n, s in support.items() if s == "no"]
+    conditional = [n for n, s in support.items() if s == "conditional"]
+    unknown = [n for n, s in support.items() if s == "unknown"]
+    events = [w for w in project.workflows if w.trigger == "Real-time"]
+    scheduled = [w for w in project.workflows if w.trigger == "Scheduled"]
+    manual = [w for w in project.workflows if w.trigger == "Manual"]
+    reasons: list[tuple[str, str]] = []
+    if events and pushing:
+        reasons.append(
+            (
+                "Event-driven where the work is time-sensitive",
+                f"{join_words(pushing)} publish{'es' if len(pushing) == 1 else ''} change events (webhooks), so the "
+                f"real-time {_plural(events, 'workflow')} ({_names(events, names)}) "
+                f"{'moves' if len(events) == 1 else 'move'} records shortly after they change.",
+            )
+        )
+    elif events:
+        reasons.append(
+            (
+                "Frequent polling for time-sensitive work",
+                f"the real-time {_plural(events, 'workflow')} ({_names(events, names)}) "
+                f"{'needs' if len(events) == 1 else 'need'} timely updates, but no system is known to push changes, "
+                "so the integration polls on a short schedule sized to the rate limits.",
+            )
+        )
+    if scheduled:
+        reasons.append(
+            (
+                "Scheduled where the business runs on a schedule",
+                f"the scheduled {_plural(scheduled, 'workflow')} ({_names(scheduled, names)}) "
+                f"{'runs' if len(scheduled) == 1 else 'run'} at set times, matching how the business works today, "
+                "and each run is reconciled before the next.",
+            )
+        )
+    if manual:
+        reasons.append(
+            (
+                "Started by the team where a person decides",
+                f"the team starts the {_plural(manual, 'manual workflow')} ({_names(manual, names)}) and receives "
+                "a report of what was done.",
+            )
+        )
+    if polled:
+        reasons.append(
+            (
+                "Scheduled polling where a system cannot push",
+                f"{join_words(polled)} {'does' if len(polled) == 1 else 'do'} not publish webhooks, so "
+                f"{'it is' if len(polled) == 1 else 'they are'} read on a schedule sized to the rate limits.",
+            )
+        )
+    if conditional:
+        reasons.append(
+            (
+                "Webhooks only where available",
+                f"{join_words(conditional)} offer{'s' if len(conditional) == 1 else ''} webhooks only in part or on "
+                "some access levels (section 4.3), so the design reads changes on a schedule until that access is confirmed.",
+            )
+        )
+    if unknown:
+        reasons.append(
+            (
+                "Webhook support to confirm",
+                f"for {join_words(unknown)} it is not yet confirmed, so the design reads changes on a schedule until it is.",
+            )
+        )
+    if not project.workflows and pushing:
+        reasons.append(
+            (
+                "Event-driven where possible",
+                f"{join_words(pushing)} publish{'es' if len(pushing) == 1 else ''} change events (webhooks), which the "
+                "design uses once the workflows are agreed.",
+            )
+        )
+    reasons.append(
+        (
+            "Rate limits respected by design",
+            "every API call goes through a queue with backoff and retry, and batch endpoints are used where the APIs offer them.",
+        )
+    )
+    reasons.append(
+        (
+            "Safe to retry",
+            "writes are idempotent and every run is reconciled, so a failure never creates duplicates or silent gaps.",
+        )
+    )
+    if "accounting" in types:
+        reasons.append(
+            (
+                "Books stay auditable",
+                "postings carry the source order reference and daily totals are reconciled against the source system.",
+            )
+        )
+    if "inventory" in types or "pos" in types:
+        if is_two_way(project.workflows):
+            reasons.append(
+                (
+                    "Stock synced both ways without overwrites",
+                    "counts flow in both directions, so each change travels as an adjustment with its location, "
+                    "source and time rather than as an absolute count, and a daily reconciliation flags any drift.",
+                )
+            )
+        else:
+            reasons.append(
+                (
+                    "One source of truth for stock",
+                    "each quantity has one owning system, so two systems never overwrite each other's counts.",
+                )
+            )
+    if "marketing" in types:
+        reasons.append(
+            ("Consent first", "consent and unsubscribes sync before any marketing event, keeping the client compliant.")
+        )
+    if "fulfillment" in types:
+        reasons.append(
+            (
+                "Orders never ship twice",
+                "each fulfillment carries an idempotency key, and tracking flows back automatically.",
+            )
+        )
+    if migration:
+        reasons.append(
+            (
+                "Migration separate from the live sync",
+                "historical data is loaded and reconciled in its own runs, each checked before the next, so a "
+                "migration problem never corrupts the live postings.",
+            )
+        )
+    return reasons
+
+
+def default_steps(project: Project) -> list[str]:
+    """Standard cutover steps, used (and labelled as standard) when Deployment Steps is empty."""
+    return [
+        f"Confirm go/no-go with {project.client_name} at the start of the window",
+        "Deploy the integration to production and verify its configuration",
+        "Run the smoke tests against production credentials",
+        f"Enable the first sync cycle from {project.system_a} to {project.system_b}",
+        f"Verify the first records in {project.system_b} with the client and close the window",
+    ]
+
+
+def savings_text(c: Completeness, savings: derive.Savings | None, settings: Settings) -> Any:
+    """Weekly and annual hours (the sum of the hours shown beside each pain point), and how many
+    pain points are not yet quantified (so the figure is a floor)."""
+    if savings is None:
+        return c.value("Time savings", None, "Pain Points > Hours per Week")
+    c.value("Time savings", savings.weekly_hours, "")
+    text = (
+        f"About {number(savings.weekly_hours)} hours a week, the sum of the weekly hours of the pain points in section 1.1 "
+        f"({savings.annual_hours:,.0f} hours a year over {settings.working_weeks_per_year} working weeks)"
+    )
+    if savings.uncounted:
+        n = len(savings.uncounted)
+        text += f"; {count_word(n)} pain point{'s are' if n != 1 else ' is'} not yet quantified and not counted"
+    return text
+
+
+def reduction_text(c: Completeness, share: float, estimated: bool) -> str:
+    """The error-reduction figure; the firm's planning figure is labelled an estimate (and listed
+    in the review as an assumption) since no data of the client's stands behind it."""
+    text = f"{format_percent(share)} fewer data-entry errors"
+    if not estimated:
+        return text
+    c.note_assumption(
+        "Error reduction", format_percent(share), "Settings > Error Reduction Estimate (no Projects > Error Reduction)"
+    )
+    return f"About {text} (assumed: typical of automating manual data entry; not yet measured for this client)"
+
+
+def roi_text(c: Completeness, roi: derive.Roi | None, savings: derive.Savings | None, currency: str = "USD") -> Any:
+    """ROI and payback when the budget is known; otherwise the annual value and what is missing."""
+    if roi is None or savings is None:
+        return c.value("ROI", None, "Pain Points > Hours per Week (time savings are needed for ROI)")
+    if roi.rate_source != "project rate":
+        c.note_assumption("Hourly rate", format_rate(roi.hourly_rate, currency), "Settings > Default Hourly Rate")
+    rate = f"{format_rate(roi.hourly_rate, currency)}/h" + (" assumed" if roi.rate_source != "project rate" else "")
+    value = f"{format_money(round(roi.annual_value), currency)} a year in staff time ({savings.annual_hours:,.0f} h at {rate})"
+    if roi.roi is None or roi.payback_months is None or roi.budget is None:
+        c.value("Project budget", None, "Projects > Budget")
+        return value + "; ROI and payback follow once the budget is agreed"
+    c.value("Project budget", roi.budget, "")
+    ratio = f"{roi.roi * 100:,.0f}%".replace("-", "\u2212")
+    later = ", positive in year two" if roi.roi < 0 else ""
+    months = number(roi.payback_months)
+    return f"Pays back in {months} month{'s' if months != '1' else ''} on a {format_money(round(roi.budget), currency)} budget (first-year ROI {ratio}{later}); {value}"

@@ -1,0 +1,933 @@
+"""Typed contexts of the companion documents (SOW, technical specifications, test cases,
+deployment runbook, support playbook), built from the validated project and its plan context.
+
+Every figure the plan already derives (phase dates and durations, go-live, owners, API facts,
+alerts, ROI) is taken from the ``PlanContext``, never recomputed, so a document cannot disagree
+with the plan. What only a document needs (per-workflow mappings, test-case steps, the runbook
+countdown, the escalation path) is resolved here to data, ``Assumed`` (printed "(assumed)") or
+``Tbd`` (printed "[TBD]"); templates only lay it out. The review bookkeeping stays in the plan's
+review file: nothing here is internal.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from planforge.context import compose
+from planforge.context.plan import DOCUMENTS, AlertRow, ApiFacts, Phase, PlanContext, Shown
+from planforge.context.workload import ROLE_PHASES
+from planforge.core.model import Alert, FieldMapping, Project, TestScenario, Workflow
+from planforge.core.money import format_money, format_rate
+from planforge.derive import rules as derive
+from planforge.derive.completeness import Assumed, Tbd
+from planforge.validation.traceability import covered, match_workflows
+
+#: kind -> document title, the plan's section 11 names
+TITLES: dict[str, str] = dict(DOCUMENTS) | {"plan": "Implementation Plan"}
+
+
+def _tbd(label: str) -> Tbd:
+    return Tbd(label, "")
+
+
+@dataclass(frozen=True)
+class DocHeader:
+    kind: str
+    title: str
+    project_id: str
+    project_name: str
+    client_name: str
+    system_a: str
+    system_b: str
+    version: str
+    date: date
+    draft: bool
+    owner: str | Tbd
+
+
+# ---------------------------------------------------------------- SOW
+
+
+@dataclass(frozen=True)
+class Milestone:
+    name: str
+    due: date | None
+    acceptance: str
+
+
+@dataclass(frozen=True)
+class PhaseEffort:
+    phase: Phase
+    person_days: str | None
+
+
+@dataclass(frozen=True)
+class Commercial:
+    fee: str | Tbd
+    rate: str
+    annual_value: str | None
+    payback: str | None
+    roi: str | None
+
+
+@dataclass(frozen=True)
+class Sow:
+    header: DocHeader
+    summary: str | None
+    objectives: tuple[str, ...]
+    in_scope: tuple[str, ...]
+    out_of_scope: tuple[str, ...]
+    out_of_scope_standard: bool
+    deliverables: tuple[str, ...]
+    phases: tuple[PhaseEffort, ...]
+    go_live: date | None
+    effort_basis: str
+    assumptions: tuple[str, ...]
+    dependencies: tuple[str, ...]
+    dependencies_standard: bool
+    milestones: tuple[Milestone, ...]
+    commercial: Commercial
+    client_contact: str | Tbd
+    project_manager: str | Tbd
+
+
+# ---------------------------------------------------------------- technical specifications
+
+
+@dataclass(frozen=True)
+class MappingRow:
+    source: str
+    target: str
+    transform: str
+    required: str
+
+
+@dataclass(frozen=True)
+class WorkflowSpec:
+    number: str
+    name: str
+    trigger: str | Tbd
+    direction: Shown
+    frequency: Shown
+    source_objects: str | Tbd
+    target_objects: str | Tbd
+    mappings: tuple[MappingRow, ...]
+    keys: str | Tbd
+    idempotency: str
+    alerts: tuple[AlertRow, ...]
+
+
+@dataclass(frozen=True)
+class TechSpecs:
+    header: DocHeader
+    workflows: tuple[WorkflowSpec, ...]
+    api: tuple[ApiFacts, ...]
+    secret_manager: Shown
+    provider: Shown
+    monitoring_tool: Shown
+    alert_destination: Shown
+    logs: Shown
+
+
+# ---------------------------------------------------------------- test cases
+
+
+@dataclass(frozen=True)
+class TestCase:
+    id: str
+    workflow: str
+    scenario: str
+    type: str
+    preconditions: str
+    steps: tuple[str, ...]
+    expected: str
+
+
+@dataclass(frozen=True)
+class TestGroup:
+    title: str
+    cases: tuple[TestCase, ...]
+
+
+@dataclass(frozen=True)
+class TestCases:
+    header: DocHeader
+    groups: tuple[TestGroup, ...]
+    uat_start: date | None
+    uat_end: date | None
+    tester: str | Tbd
+    test_data: Shown
+
+    @property
+    def cases(self) -> tuple[TestCase, ...]:
+        return tuple(c for g in self.groups for c in g.cases)
+
+
+# ---------------------------------------------------------------- runbook
+
+
+@dataclass(frozen=True)
+class CountdownItem:
+    offset: str
+    when: date | None
+    activity: str
+    owner: str | Tbd
+
+
+@dataclass(frozen=True)
+class Gate:
+    name: str
+    when: str
+    criteria: str
+    approvers: tuple[str | Tbd, ...]
+
+
+@dataclass(frozen=True)
+class RunbookStep:
+    number: int
+    step: str
+    owner: str | Tbd
+    duration: str | Tbd
+
+
+@dataclass(frozen=True)
+class Communication:
+    when: str
+    audience: str
+    message: str
+    owner: str | Tbd
+
+
+@dataclass(frozen=True)
+class Runbook:
+    header: DocHeader
+    go_live: date | None
+    window: str | Tbd
+    strategy: str | Tbd
+    countdown: tuple[CountdownItem, ...]
+    gates: tuple[Gate, ...]
+    steps: tuple[RunbookStep, ...]
+    steps_are_standard: bool
+    rollback_criteria: str | Tbd
+    rollback_time: str | Tbd
+    rollback_steps: tuple[str, ...]
+    verification: tuple[str, ...]
+    communications: tuple[Communication, ...]
+
+
+# ---------------------------------------------------------------- support playbook
+
+
+@dataclass(frozen=True)
+class SeverityLevel:
+    severity: str
+    meaning: str
+    response: str | Tbd
+
+
+@dataclass(frozen=True)
+class EscalationStep:
+    level: int
+    role: str
+    name: str | Tbd
+    when: str
+
+
+@dataclass(frozen=True)
+class AlertPlay:
+    alert: str
+    threshold: str | Tbd
+    severity: str | Tbd
+    response: str | Tbd
+    workflows: str
+    meaning: str
+    diagnose: tuple[str, ...]
+    fix: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Playbook:
+    header: DocHeader
+    severities: tuple[SeverityLevel, ...]
+    escalation: tuple[EscalationStep, ...]
+    alerts: tuple[AlertPlay, ...]
+    alerts_are_standard: bool
+    monitoring_hours: int
+    stabilization_days: int
+    support_start: date | None
+    support_end: date | None
+    support_duration: str
+    alert_destination: Shown
+    incident_tool: Shown
+    dashboard: str | Tbd
+    logs: Shown
+    exclusions: tuple[str, ...]
+
+
+# ================================================================ builders
+
+
+def header(ctx: PlanContext, kind: str) -> DocHeader:
+    p = ctx.project
+    return DocHeader(
+        kind,
+        TITLES[kind],
+        p.project_id,
+        p.project_name,
+        p.client_name,
+        p.system_a,
+        p.system_b,
+        ctx.references.version,
+        ctx.plan_date,
+        ctx.draft,
+        ctx.references.owner,
+    )
+
+
+def _people(ctx: PlanContext) -> dict[str, str | Tbd]:
+    """Role -> the person the plan's team table names first (TBD rows included)."""
+    found: dict[str, str | Tbd] = {}
+    for row in ctx.team:
+        found.setdefault(row.role, row.name)
+    return found
+
+
+def _person(ctx: PlanContext, *roles: str) -> str | Tbd:
+    people = _people(ctx)
+    for role in roles:
+        name = people.get(role)
+        if isinstance(name, str) and name:
+            return name
+    return _tbd(roles[0])
+
+
+def _scope(project: Project, kind: str) -> tuple[str, ...]:
+    return tuple(s.item for s in project.scope if s.kind == kind)
+
+
+def _effort(ctx: PlanContext) -> tuple[tuple[PhaseEffort, ...], str]:
+    """Person-days per phase: each delivery-team member's allocation x the phase's business days,
+    for the phases their role works in (workload.ROLE_PHASES, the rule the summary's People sheet
+    uses). Client staff are not counted."""
+    team = [m for m in ctx.project.team if m.role != "Client Point of Contact"]
+    rows = []
+    for phase in ctx.phases:
+        share = sum(
+            (m.allocation if m.allocation is not None else 1.0)
+            for m in team
+            if phase.number in ROLE_PHASES.get(m.role, ROLE_PHASES["Other"])
+        )
+        rows.append(PhaseEffort(phase, derive.number(round(share * phase.days, 1)) if team else None))
+    basis = "Effort is the delivery team's allocation on the phases each role works in, in person-days." if team else ""
+    return tuple(rows), basis
+
+
+def _unique(items: tuple[str, ...]) -> tuple[str, ...]:
+    """Items once each (the same assumption may be on Scope and on Open Items), case ignored."""
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        key = " ".join(item.casefold().split())
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return tuple(out)
+
+
+def _days(value: float | None) -> str:
+    if value is None:
+        return "[TBD]"
+    return derive.number(value)
+
+
+def build_sow(ctx: PlanContext) -> Sow:
+    p = ctx.project
+    workflows = tuple(w.workflow[:1].upper() + w.workflow[1:] for w in p.workflows)
+    in_scope = _scope(p, "In scope") or workflows
+    out = _scope(p, "Out of scope")
+    standard_out = not out
+    if standard_out:
+        out = (
+            f"Changes to the configuration, data or processes of {p.system_a} or {p.system_b} beyond what the "
+            "integration needs",
+            "Data flows, systems or reports not listed in scope",
+            *(() if derive.has_migration(p) else ("Migration of historical data",)),
+            f"Support after the post-launch support period of {ctx.phases[4].duration}",
+        )
+    docs = [t for k, t in DOCUMENTS if k != "sow"]
+    deliverables = (
+        f"A production integration between {p.system_a} and {p.system_b} covering "
+        + (
+            f"{compose.count_word(len(p.workflows))} workflow{'s' if len(p.workflows) != 1 else ''}"
+            if p.workflows
+            else "the agreed workflows"
+        ),
+        *(
+            ("Migration of historical data: " + str(ctx.dependencies.migration.scope),)
+            if ctx.dependencies.migration
+            else ()
+        ),
+        "The implementation plan, kept current until handover, and the "
+        + compose.join_words([d.lower() for d in docs]),
+        "User acceptance testing support and a UAT tracker for the client's testers",
+        f"Monitoring and alerting configured in {ctx.dependencies.monitoring_tool}",
+        f"Post-launch support for {ctx.phases[4].duration}, including {ctx.schedule.monitoring_hours} hours of close monitoring after go-live",
+    )
+    phases, basis = _effort(ctx)
+    assumptions = _unique(_scope(p, "Assumption") + tuple(o.item for o in ctx.open_items.assumptions))
+    deps = _scope(p, "Client dependency")
+    standard_deps = not deps
+    if standard_deps:
+        contact = ctx.project.client_contact or _people(ctx).get("Client Point of Contact")
+        deps = (
+            f"Administrator access to {p.system_a} and {p.system_b}, in test and production, by the start of phase 1",
+            f"A named contact{f', {contact},' if isinstance(contact, str) and contact else ''} who answers design "
+            "questions within two business days",
+            "Testers from the client's team available throughout user acceptance testing",
+            "Sign-off of the field mappings, UAT results and go-live by the milestone dates in section 8",
+        )
+    names = {1: "Design approved", 2: "Build complete", 3: "UAT sign-off", 4: "Go-live", 5: "Handover to support"}
+    criteria = {
+        1: "the field mappings, matching keys and error handling in the technical specifications are approved in writing",
+        2: "every workflow runs end to end in the test environment and passes the system tests",
+        3: "every test case is marked Pass, or its failure is accepted in writing, in the UAT tracker",
+        4: "the deployment runbook's verification checks pass and the client confirms the first production sync",
+        5: (
+            "the success criteria of the implementation plan are met and "
+            f"{ctx.success.stabilization_days} days of stable operation are completed"
+        ),
+    }
+    milestones = tuple(
+        Milestone(names[ph.number], ctx.go_live if ph.number == 4 else ph.end, criteria[ph.number]) for ph in ctx.phases
+    )
+    roi = ctx.roi_figures
+    cur = p.currency
+    fee: str | Tbd = format_money(p.budget, cur) if p.budget is not None else _tbd("Budget")
+    rate_text = ""
+    value = payback = ratio = None
+    if roi is not None:
+        rate_text = f"{format_rate(roi.hourly_rate, cur)} an hour" + (
+            "" if roi.rate_source == "project rate" else " (assumed)"
+        )
+        value = format_money(round(roi.annual_value), cur)
+        if roi.payback_months is not None:
+            payback = f"{derive.number(roi.payback_months)} months"
+        if roi.roi is not None:
+            ratio = f"{roi.roi * 100:,.0f}%".replace("-", "\u2212")
+    summary = ctx.summary.given or None
+    return Sow(
+        header(ctx, "sow"),
+        summary,
+        tuple(o.objective.strip().rstrip(".") for o in p.objectives),  # the plan's objectives, not its outcomes
+        in_scope,
+        out,
+        standard_out,
+        deliverables,
+        phases,
+        ctx.go_live,
+        basis,
+        assumptions,
+        deps,
+        standard_deps,
+        milestones,
+        Commercial(fee, rate_text, value, payback, ratio),
+        p.client_contact or _person(ctx, "Client Point of Contact"),
+        ctx.header.project_manager,
+    )
+
+
+# ---------------------------------------------------------------- specs
+
+_BACK = re.compile(r"\bback\b", re.IGNORECASE)
+_TOWARDS = re.compile(r"\b(from|to|into)\s+(?:the\s+)?([^\W_]+)", re.IGNORECASE)
+
+
+def direction(workflow: Workflow, a: str, b: str) -> Shown:
+    """Which way a workflow's data moves, read from its wording and marked as assumed: 'both
+    ways' (compose.is_two_way); from B to A when it says 'back', 'to <A>' or 'from <B>'
+    (a system named by the first word of its product name); otherwise from A to B (the
+    intake's System A is the source)."""
+    if compose.is_two_way([workflow]):
+        return Assumed(f"Both ways between {a} and {b}", "workflow wording")
+    first_a, first_b = a.split()[0].casefold(), b.split()[0].casefold()
+    back = bool(_BACK.search(workflow.workflow))
+    for m in _TOWARDS.finditer(workflow.workflow):
+        word, name = m.group(1).casefold(), m.group(2).casefold()
+        if name in (first_a, first_b) and first_a != first_b:
+            back = (word == "from") == (name == first_b)
+            break
+    return Assumed(f"{b} to {a}" if back else f"{a} to {b}", "workflow wording")
+
+
+def _frequency(trigger: str | None, webhooks: str | Tbd) -> Shown:
+    if trigger == "Real-time":
+        hooks = compose.webhook_support(webhooks if isinstance(webhooks, str) else None)
+        if hooks == "yes":
+            return "On each change event (webhook), processed within minutes"
+        return "On each change, detected by polling every few minutes"
+    if trigger == "Scheduled":
+        return Assumed("Once a day, outside business hours", "standard schedule")
+    if trigger == "Manual":
+        return "When the team starts a run"
+    return _tbd("Frequency")
+
+
+def _objects(values: list[str | None]) -> str | Tbd:
+    found: list[str] = []
+    for v in values:
+        if v and v not in found:
+            found.append(v)
+    return ", ".join(found) if found else _tbd("Objects")
+
+
+def _mapping_row(m: FieldMapping) -> MappingRow:
+    source = f"{m.source_object}.{m.source_field}" if m.source_object else m.source_field
+    target = f"{m.target_object}.{m.target_field}" if m.target_object else m.target_field
+    return MappingRow(source, target, m.transform or "Copied as is", "Yes" if m.required else "No")
+
+
+def _alert_rows(alerts: list[Alert]) -> tuple[AlertRow, ...]:
+    return tuple(
+        AlertRow(a.alert, a.threshold or _tbd("t"), a.severity or _tbd("s"), a.response_time or _tbd("r"))
+        for a in alerts
+    )
+
+
+def build_specs(ctx: PlanContext) -> TechSpecs:
+    p = ctx.project
+    by_map = covered(p.field_mappings, p.workflows, blank_is_all=False)
+    by_alert = covered(p.alerts, p.workflows, blank_is_all=True)
+    source_hooks = {f.name: f.webhooks for f in ctx.dependencies.api}
+    specs = []
+    for i, w in enumerate(p.workflows):
+        maps: list[FieldMapping] = by_map[i]  # type: ignore[assignment]
+        way = direction(w, p.system_a, p.system_b)
+        source_system = p.system_b if str(way).startswith(p.system_b) else p.system_a
+        keys = [_mapping_row(m).target for m in maps if m.key]
+        alerts = _alert_rows(by_alert[i]) if p.alerts else ctx.monitoring.alerts  # type: ignore[arg-type]
+        idem = (
+            f"Each record is looked up by its matching key ({', '.join(keys)}) before it is written, so a retry or a "
+            "replayed event updates the record instead of creating a second one."
+            if keys
+            else "Each source record's ID is stored with the record it creates, and looked up before every write, so "
+            "a retry or a replayed event never creates a second record."
+        )
+        specs.append(
+            WorkflowSpec(
+                f"4.{i + 1}",  # its section in the technical specifications, which the plan's phase 2 cites
+                w.workflow,
+                w.trigger or _tbd("Trigger"),
+                way,
+                _frequency(w.trigger, source_hooks.get(source_system, _tbd("hooks"))),
+                _objects([m.source_object for m in maps]),
+                _objects([m.target_object for m in maps]),
+                tuple(_mapping_row(m) for m in maps),
+                ", ".join(keys) if keys else _tbd("Matching key"),
+                idem,
+                alerts,
+            )
+        )
+    return TechSpecs(
+        header(ctx, "technical-specs"),
+        tuple(specs),
+        ctx.dependencies.api,
+        ctx.dependencies.secret_manager,
+        ctx.dependencies.provider,
+        ctx.dependencies.monitoring_tool,
+        ctx.monitoring.tools.alerts,
+        ctx.monitoring.tools.logs,
+    )
+
+
+# ---------------------------------------------------------------- test cases
+
+
+def _case(
+    pid: str, n: int, s: TestScenario, workflow: Workflow | None, ctx: PlanContext, trigger: str | None
+) -> TestCase:
+    p = ctx.project
+    kind = s.type or "Happy Path"
+    run = {
+        "Real-time": "Wait for the event to be processed (within minutes)",
+        "Scheduled": "Start the scheduled run on demand from the test environment",
+        "Manual": "Start the run as an operator would",
+    }.get(trigger or "", "Run the workflow in the test environment")
+    pre = f"The integration is connected to the {p.system_a} and {p.system_b} test environments with the UAT test data loaded"
+    steps: tuple[str, ...]
+    target_system = p.system_b
+    if workflow is not None and str(direction(workflow, p.system_a, p.system_b)).startswith(f"{p.system_b} to"):
+        target_system = p.system_a
+    source_system = p.system_b if target_system == p.system_a else p.system_a
+    if kind == "Error Handling":
+        steps = (
+            "Set up this condition in the test environment",
+            run,
+            "Check the integration log and the alert channel",
+            f"Check {target_system} for duplicate or partial records",
+        )
+        expected = "The failure is logged with the record's ID, retried or queued as specified, an alert reaches the support team, and no duplicate or partial record is written"
+    elif kind == "Performance":
+        target = ctx.testing.performance_targets
+        steps = (
+            f"Load this volume into the {source_system} test environment",
+            run,
+            "Measure the time from the first to the last record written",
+        )
+        expected = f"The volume is processed without errors{f' and within the target: {target}' if isinstance(target, str) else ''}"
+    elif kind == "Security":
+        steps = ("Attempt this action against the test environment", "Check the integration log")
+        expected = "The attempt is refused and logged; no data is read or written"
+    else:
+        steps = (
+            f"Set up this case in the {source_system} test environment",
+            run,
+            f"Open the resulting record in {target_system} and compare it with the source",
+        )
+        expected = f"The records in {target_system} are as the scenario states, every mapped field matches the technical specifications, and no alert is raised"
+    return TestCase(f"TC-{n:02d}", workflow.workflow if workflow else "General", s.scenario, kind, pre, steps, expected)
+
+
+def build_test_cases(ctx: PlanContext) -> TestCases:
+    p = ctx.project
+    wf = p.workflows
+    by_flow = covered(p.test_scenarios, wf, blank_is_all=False)
+    general = [s for s in p.test_scenarios if not match_workflows(s.workflow, wf).indexes]
+    groups = []
+    n = 0
+    for i, w in enumerate(wf):
+        cases = []
+        for s in by_flow[i]:
+            n += 1
+            cases.append(_case(p.project_id, n, s, w, ctx, w.trigger))  # type: ignore[arg-type]
+        if cases:
+            groups.append(TestGroup(f"Workflow {i + 1}: {w.workflow}", tuple(cases)))
+    if general:
+        cases = []
+        for s in general:
+            n += 1
+            cases.append(_case(p.project_id, n, s, None, ctx, None))
+        groups.append(TestGroup("General scenarios", tuple(cases)))
+    uat = ctx.phases[2]
+    return TestCases(
+        header(ctx, "test-cases"),
+        tuple(groups),
+        uat.start,
+        uat.end,
+        _person(ctx, "QA Engineer", "Lead Engineer"),
+        ctx.testing.test_data.source,
+    )
+
+
+# ---------------------------------------------------------------- runbook
+
+_ROLLBACK = {
+    "Blue-green": (
+        "Switch traffic and webhooks back to the previous (blue) environment",
+        "Stop the new environment's workers so nothing is written twice",
+    ),
+    "Canary": ("Route all traffic back to the current version", "Stop the canary workers"),
+    "Rolling": (
+        "Roll the updated instances back to the previous release",
+        "Confirm every instance runs the previous release",
+    ),
+    "Phased by location": (
+        "Disable the integration for the locations already switched",
+        "Return those locations to the previous process",
+    ),
+    "Parallel run": ("Stop the new integration's writes and keep the current process as the system of record",),
+    "Big-bang cutover": ("Disable the integration's schedules and webhooks", "Resume the previous manual process"),
+}
+
+
+def countdown_day(live: date, offset: int, closed: frozenset[date] = frozenset()) -> date:
+    """The date of a countdown activity ``offset`` calendar days from go-live. People work on business
+    days, so an activity before go-live that would fall on a weekend, public holiday or closure is
+    brought forward to the business day before; one after go-live moves to the next business day.
+    Go-live itself (offset 0) stays on its deployment window's day."""
+    day = live + timedelta(days=offset)
+    if offset == 0:
+        return day
+    step = timedelta(days=-1 if offset < 0 else 1)
+    while not derive.is_business_day(day, closed):
+        day += step
+    return day
+
+
+def build_runbook(ctx: PlanContext) -> Runbook:
+    p = ctx.project
+    dp = ctx.deployment
+    pm = ctx.header.project_manager
+    lead = ctx.header.lead_engineer
+    client = p.client_contact or _person(ctx, "Client Point of Contact")
+    devops = _person(ctx, "DevOps Engineer", "Lead Engineer")
+    qa = _person(ctx, "QA Engineer", "Lead Engineer")
+    live = ctx.go_live
+
+    # a window still TBD is marked once, in the introduction; composed rows then read without it
+    window = f" ({dp.window})" if isinstance(dp.window, str) else ""
+    uat_end = ctx.phases[2].end if len(ctx.phases) > 2 else None
+    when: dict[int, date | None] = {}
+    for offset in (-7, -5, -3, -2, -1, 0, 1, 2):
+        when[offset] = countdown_day(live, offset, ctx.closed_days) if live else None
+    first = when[-7]
+    if first and uat_end and live and first < uat_end < live:  # UAT sign-off cannot be confirmed before UAT ends
+        when[-7] = uat_end
+
+    def day(offset: int) -> str:
+        """The Day label: the real distance of the activity's date from go-live."""
+        at = when[offset]
+        gap = (at - live).days if at and live else offset
+        return "T-0" if gap == 0 else f"T{gap:+d}"
+
+    countdown = (
+        CountdownItem(
+            day(-7), when[-7], "UAT sign-off confirmed; change freeze on the integration's configuration", pm
+        ),
+        CountdownItem(
+            day(-5),
+            when[-5],
+            f"Production credentials stored in {ctx.dependencies.secret_manager}; production configuration reviewed",
+            devops,
+        ),
+        CountdownItem(day(-3), when[-3], "Readiness review (gate 1); deployment window confirmed with the client", pm),
+        CountdownItem(day(-2), when[-2], "Notice of the deployment window sent to the client's users", pm),
+        CountdownItem(day(-1), when[-1], "Go/no-go decision (gate 2); rollback rehearsed; support team briefed", lead),
+        CountdownItem("T-0", live, f"Deployment in the window{window}, then verification (gate 3)", devops),
+        CountdownItem(
+            day(1),
+            when[1],
+            f"Close monitoring ({ctx.schedule.monitoring_hours} hours from go-live); first daily reconciliation",
+            qa,
+        ),
+        CountdownItem(day(2), when[2], "Post-go-live review with the client; open issues triaged", pm),
+    )
+    gates = (
+        Gate(
+            "Gate 1: readiness",
+            day(-3),
+            "UAT signed off, open defects accepted, production access and credentials in place",
+            (pm, client),
+        ),
+        Gate(
+            "Gate 2: go/no-go",
+            day(-1),
+            "No open critical defects, rollback rehearsed, client users notified, support team briefed",
+            (lead, client),
+        ),
+        Gate(
+            "Gate 3: go-live confirmed",
+            "T-0, end of window",
+            "Verification checks below pass and the client confirms the first production sync",
+            (client, pm),
+        ),
+    )
+    if p.deployment_steps:
+        steps = tuple(
+            RunbookStep(i + 1, s.step, s.owner or _tbd("owner"), s.duration or _tbd("duration"))
+            for i, s in enumerate(p.deployment_steps)
+        )
+    else:
+        steps = tuple(RunbookStep(i + 1, s, _tbd("owner"), _tbd("duration")) for i, s in enumerate(dp.steps))
+    strategy = p.deployment_strategy or ""
+    rollback = (
+        *_ROLLBACK.get(strategy, ("Disable the integration's schedules and webhooks",)),
+        f"Check {p.system_b} for records written since the window opened and reverse or correct them",
+        "Confirm the rollback with the client and agree the next window",
+    )
+    verification = (
+        "The integration's health check passes in production",
+        f"The first production sync completes and its records appear correctly in {p.system_b}",
+        *(
+            (f"Accuracy check: {ctx.monitoring.metrics.accuracy}",)
+            if isinstance(ctx.monitoring.metrics.accuracy, str)
+            else ()
+        ),
+        "Dashboards show live data and a test alert reaches the alert channel",
+        "The client confirms the first production sync",
+    )
+    comms = (
+        Communication(day(-2), "Client users", f"Deployment window{window} and what changes for them", pm),
+        Communication("T-0, start", "Client contact and delivery team", "Window opened; deployment started", pm),
+        Communication(
+            "T-0, end", "Client contact and users", "Go-live confirmed, or rollback completed and the next window", pm
+        ),
+        Communication(day(2), "Client contact", "Post-go-live review: results, open issues, next steps", pm),
+    )
+    return Runbook(
+        header(ctx, "deployment-runbook"),
+        live,
+        dp.window,
+        dp.strategy,
+        countdown,
+        gates,
+        steps,
+        not p.deployment_steps,
+        dp.rollback_criteria,
+        dp.rollback_time,
+        rollback,
+        verification,
+        comms,
+    )
+
+
+# ---------------------------------------------------------------- playbook
+
+SEVERITY_MEANING = {
+    "Critical": "The integration is down or is writing wrong data; business processes are blocked",
+    "High": "A workflow is failing or badly delayed; a workaround exists for a short time",
+    "Medium": "Degraded service: delays or isolated failures that do not block the business",
+    "Low": "A cosmetic issue or a question; no business impact",
+}
+#: Alert wording -> what it means, how to diagnose, how to fix. Matched on whole words of the
+#: alert's name, first match wins; an alert matching none gets the general play.
+_PLAYS: tuple[tuple[tuple[str, ...], str, tuple[str, ...], tuple[str, ...]], ...] = (
+    (
+        ("auth", "authentication", "token", "credential", "credentials"),
+        "The integration cannot sign in to one of the systems, so every workflow using it has stopped.",
+        (
+            "Check which system refused the credentials in the logs",
+            "Check whether the token was revoked, expired or rotated without being stored",
+        ),
+        (
+            "Re-authorize the connection and store the new credentials in the secret manager",
+            "Replay the failed records from the retry queue",
+        ),
+    ),
+    (
+        ("backlog", "queue", "pending", "lag", "delay", "delayed", "latency"),
+        "Records are waiting longer than planned; the target system is falling behind the source.",
+        (
+            "Check the rate-limit responses (HTTP 429) and the target system's status page",
+            "Check whether a bulk change in the source created a burst",
+        ),
+        (
+            "Let the queue drain within the rate limit; raise concurrency only within the agreed limits",
+            "Tell the client contact if the delay exceeds the response target",
+        ),
+    ),
+    (
+        ("drift", "mismatch", "reconciliation", "reconcile", "unreconciled", "unmatched", "difference", "differ"),
+        "The two systems disagree on figures that should match.",
+        (
+            "Run the reconciliation report and list the records that differ",
+            "Check recent manual edits and failed writes for those records",
+        ),
+        (
+            "Correct the records from the system that owns them",
+            "Add a test case for the cause before closing the incident",
+        ),
+    ),
+    (
+        ("failure", "failures", "failed", "error", "errors"),
+        "Writes are failing above the agreed rate; some records have not reached the target system.",
+        (
+            "Group the failed records by error message in the logs",
+            "Check the target system's status page and recent configuration changes",
+        ),
+        (
+            "Fix the cause (mapping, reference data, configuration) and replay the failed records",
+            "Confirm the failure rate is back under the threshold",
+        ),
+    ),
+)
+_GENERAL_PLAY = (
+    "The condition this alert watches has passed its threshold; the workflows it covers need attention.",
+    ("Open the dashboard and the logs for the affected workflow", "Check both systems' status pages"),
+    ("Fix the cause, replay affected records and confirm the condition clears",),
+)
+
+
+def _play(alert: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    words = set(re.findall(r"[^\W_]+", alert.casefold()))
+    for keys, meaning, diagnose, fix in _PLAYS:
+        if words & set(keys):
+            return meaning, diagnose, fix
+    return _GENERAL_PLAY
+
+
+def build_playbook(ctx: PlanContext) -> Playbook:
+    p = ctx.project
+    alerts = ctx.monitoring.alerts
+    flows = covered(p.alerts, p.workflows, blank_is_all=True)
+    severities = []
+    for sev in ("Critical", "High", "Medium", "Low"):
+        times = []
+        for a in alerts:
+            if a.severity == sev and isinstance(a.response_time, str) and a.response_time not in times:
+                times.append(a.response_time)
+        response: str | Tbd = _tbd("response")
+        if len(times) == 1:
+            response = times[0]
+        elif times:  # each alert keeps its own target; say so rather than leave a bare "x or y"
+            response = f"{', '.join(times[:-1])} or {times[-1]}, as set for each alert in section 4"
+        if times or sev in ("Critical", "High"):
+            severities.append(SeverityLevel(sev, SEVERITY_MEANING[sev], response))
+    plays = []
+    for i, a in enumerate(alerts):
+        covers = "Every workflow"
+        if p.alerts:
+            hit = [w.workflow for w, rows in zip(p.workflows, flows, strict=True) if p.alerts[i] in rows]
+            if len(hit) < len(p.workflows):
+                covers = "; ".join(hit) if hit else "None named"
+        meaning, diagnose, fix = _play(a.alert)
+        plays.append(AlertPlay(a.alert, a.threshold, a.severity, a.response_time, covers, meaning, diagnose, fix))
+    escalation = (
+        EscalationStep(
+            1,
+            "First-line support",
+            _person(ctx, "Support Engineer", "DevOps Engineer"),
+            "Every alert: first response within the severity's target",
+        ),
+        EscalationStep(
+            2,
+            "Lead engineer",
+            ctx.header.lead_engineer,
+            "Not resolved within the response target, or any Critical incident",
+        ),
+        EscalationStep(
+            3, "Project manager", ctx.header.project_manager, "Client impact, or not resolved within one business day"
+        ),
+        EscalationStep(
+            4,
+            "Client contact",
+            p.client_contact or _person(ctx, "Client Point of Contact"),
+            "Decisions needing the client (data corrections, process workarounds)",
+        ),
+    )
+    support = ctx.phases[4]
+    return Playbook(
+        header(ctx, "support-playbook"),
+        tuple(severities),
+        escalation,
+        tuple(plays),
+        ctx.monitoring.alerts_are_standard,
+        ctx.schedule.monitoring_hours,
+        ctx.schedule.stabilization_days,
+        support.start,
+        support.end,
+        support.duration,
+        ctx.monitoring.tools.alerts,
+        ctx.monitoring.tools.incidents,
+        ctx.monitoring.tools.dashboard,
+        ctx.monitoring.tools.logs,
+        (
+            f"Outages and changes of {p.system_a} or {p.system_b} themselves (we raise them with the vendor on the client's behalf)",
+            "New workflows, fields or systems: these are change requests",
+            "Data entered incorrectly in the source system",
+            f"Support after the post-launch period ends on {derive.long_date(support.end)}"
+            if support.end
+            else "Support after the post-launch period ends",
+        ),
+    )
+
+
+#: kind -> builder of its typed context
+BUILDERS = {
+    "sow": build_sow,
+    "technical-specs": build_specs,
+    "test-cases": build_test_cases,
+    "deployment-runbook": build_runbook,
+    "support-playbook": build_playbook,
+}

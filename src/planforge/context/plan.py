@@ -1,0 +1,1060 @@
+"""Assemble the typed render context of one plan from a project and the derivations.
+
+One frozen dataclass per plan section, each built by its own small function. Every value is
+resolved here to data, a derived figure, an ``Assumed`` default (marked as such for the
+client), or a ``Tbd`` marker; the coherence rules (go-live inside the deployment window,
+support as long as its stabilisation criterion, approach following the workflows) run here,
+before rendering, and what they change is recorded for the team's review document. Templates
+only lay these values out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from planforge.context import compose
+from planforge.core.model import OpenItem, Project, Risk, Settings
+from planforge.core.money import format_percent
+from planforge.core.names import document_filename
+from planforge.derive import rules as derive
+from planforge.derive.catalog import CatalogSystem, Match, integration_types, lookup
+from planforge.derive.completeness import Assumed, Assumption, Completeness, Finding, Tbd
+from planforge.intake.schema import ROLES
+
+#: A value as the client sees it: the intake's text, a marked assumption, or TBD.
+Shown = str | Assumed | Tbd
+
+#: Companion documents of a plan, in the order section 11 lists them: (kind, title).
+DOCUMENTS: tuple[tuple[str, str], ...] = (
+    ("sow", "Statement of Work"),
+    ("technical-specs", "Technical Specifications"),
+    ("test-cases", "Test Cases"),
+    ("deployment-runbook", "Deployment Runbook"),
+    ("support-playbook", "Support Playbook"),
+)
+
+
+@dataclass(frozen=True)
+class Header:
+    project_id: str
+    project_name: str
+    client_name: str
+    system_a: str
+    system_b: str
+    type_label: str | Tbd
+    lead_engineer: str | Tbd
+    project_manager: str | Tbd
+    created: date
+    status: str
+    draft: bool
+    firm_name: str | None = None  # Settings > Firm Name: the cover page and the Word/PDF author
+
+
+@dataclass(frozen=True)
+class ExecutiveSummary:
+    """The analyst's summary (``given``, kept line by line) or the composed one."""
+
+    given: str | None
+    composed: compose.Summary
+    timeline: str
+    data_volume: str | Tbd
+    confidence: float | Tbd
+
+
+@dataclass(frozen=True)
+class PainPointLine:
+    text: str
+    hours: str
+
+
+@dataclass(frozen=True)
+class Reason:
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class BusinessContext:
+    client_name: str
+    current_state: str | Tbd
+    pain_points: tuple[PainPointLine, ...]
+    impacts: tuple[str, ...]
+    time_savings: str | Tbd
+    error_reduction: str
+    roi: str | Tbd
+    rationale_given: str | None
+    rationale: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class Phase:
+    number: int
+    name: str
+    days: int
+    duration: str
+    start: date | None
+    end: date | None
+    owner: str | Tbd
+    status: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class WorkflowLine:
+    name: str
+    spec_section: str | None
+
+
+@dataclass(frozen=True)
+class Schedule:
+    phases: tuple[Phase, ...]
+    go_live: date | None
+    system_a: str
+    system_b: str
+    workflows: tuple[WorkflowLine, ...]
+    types: tuple[str, ...]
+    edge_cases: tuple[str, ...]
+    performance_scenario: str | Tbd
+    monitoring_hours: int
+    stabilization_days: int
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    role: str
+    name: str | Tbd
+    responsibilities: str
+
+
+@dataclass(frozen=True)
+class ApiFacts:
+    name: str
+    rate_limit: str | Tbd
+    webhooks: str | Tbd
+    batch: str | Tbd
+    quirks: str | Tbd
+    source: str
+    account_details: str | None = None
+
+
+@dataclass(frozen=True)
+class Migration:
+    scope: str | Tbd
+    cleanup: str | Tbd
+    strategy: str | Tbd
+    time: str | Tbd
+
+
+@dataclass(frozen=True)
+class Access:
+    system: str
+    details: str | Tbd
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    system_a: str
+    system_b: str
+    access: tuple[Access, ...]
+    provider: Shown
+    secret_manager: Shown
+    monitoring_tool: Shown
+    others: tuple[str, ...]
+    api: tuple[ApiFacts, ...]
+    migration: Migration | None
+
+
+@dataclass(frozen=True)
+class RiskRow:
+    risk: str
+    likelihood: str
+    impact: str
+    mitigation: str | Tbd
+    owner: str
+
+
+@dataclass(frozen=True)
+class Risks:
+    rows: tuple[RiskRow, ...]
+    types: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TestData:
+    source: Shown
+    volume: str | Tbd
+    approach: str | Tbd
+    refresh: str | Tbd
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    kind: str
+    title: str
+    produced: bool
+    #: the Markdown file name; each writer points the link at its own format's sibling file
+    file: str = ""
+
+
+@dataclass(frozen=True)
+class Testing:
+    performance_targets: str | Tbd
+    test_data: TestData
+    scenarios: tuple[str, ...]
+    test_cases: DocumentRef
+
+
+@dataclass(frozen=True)
+class Deployment:
+    client_name: str
+    system_b: str
+    strategy: str | Tbd
+    window: str | Tbd
+    rollback_criteria: str | Tbd
+    rollback_time: str | Tbd
+    steps: tuple[str, ...]
+    steps_are_standard: bool
+
+
+@dataclass(frozen=True)
+class Metrics:
+    success_rate: Shown
+    duration: str | Tbd
+    error_rate: Shown
+    accuracy: str | Tbd
+    response_time: str | Tbd
+
+
+@dataclass(frozen=True)
+class Tools:
+    logs: Shown
+    dashboard: str | Tbd
+    alerts: Shown
+    incidents: Shown
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    alert: str
+    threshold: str | Tbd
+    severity: str | Tbd
+    response_time: str | Tbd
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    metrics: Metrics
+    tools: Tools
+    alerts: tuple[AlertRow, ...]
+    alerts_are_standard: bool
+
+
+@dataclass(frozen=True)
+class OpenItems:
+    questions: tuple[OpenItem, ...]
+    blockers: tuple[OpenItem, ...]
+    assumptions: tuple[OpenItem, ...]
+    as_of: date
+
+
+@dataclass(frozen=True)
+class Success:
+    criteria: tuple[str, ...]
+    stabilization_days: int
+
+
+@dataclass(frozen=True)
+class References:
+    documents: tuple[DocumentRef, ...]
+    version: str
+    last_updated: date
+    next_review: date
+    owner: str | Tbd
+
+
+@dataclass(frozen=True)
+class Review:
+    """The team's review material: never shown in the client edition."""
+
+    project_id: str
+    project_name: str
+    client_name: str
+    file: str
+    row: int
+    plan_date: date
+    ratio: float
+    filled: int
+    expected: int
+    missing: tuple[Tbd, ...]
+    assumptions: tuple[Assumption, ...]
+    findings: tuple[Finding, ...]
+    #: the intake's warnings about this project, each at its cell (``rule``: the location; filled by the run)
+    warnings: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    """Everything one plan shows, section by section. Built by ``build_context``."""
+
+    project: Project
+    plan_date: date
+    draft: bool
+    types: tuple[str, ...]
+    complexity: str
+    header: Header
+    summary: ExecutiveSummary
+    context: BusinessContext
+    schedule: Schedule
+    team: tuple[TeamRow, ...]
+    dependencies: Dependencies
+    risk_register: Risks
+    testing: Testing
+    deployment: Deployment
+    monitoring: Monitoring
+    open_items: OpenItems
+    success: Success
+    references: References
+    review: Review
+    completeness: Completeness
+    savings: derive.Savings | None = None
+    roi_figures: derive.Roi | None = None
+    #: Public holidays and firm closures the schedule skips (empty until the kickoff date is known).
+    closed_days: frozenset[date] = frozenset()
+
+    @property
+    def phases(self) -> tuple[Phase, ...]:
+        return self.schedule.phases
+
+    @property
+    def go_live(self) -> date | None:
+        return self.schedule.go_live
+
+    @property
+    def status(self) -> str:
+        return self.header.status
+
+    @property
+    def risks(self) -> tuple[RiskRow, ...]:
+        return self.risk_register.rows
+
+    @property
+    def questions(self) -> tuple[OpenItem, ...]:
+        return self.open_items.questions
+
+    @property
+    def blockers(self) -> tuple[OpenItem, ...]:
+        return self.open_items.blockers
+
+
+#: The seed's team table: its six roles, in the schema's order, always listed (TBD when unstaffed).
+ROLE_ORDER = ROLES[:6]
+ROLE_DUTIES = {
+    "Project Manager": "Overall coordination, client communication, timeline management",
+    "Lead Engineer": "Technical architecture, code review, integration design",
+    "Backend Developer": "Core integration development, API clients",
+    "QA Engineer": "Test planning, UAT coordination, quality assurance",
+    "DevOps Engineer": "Infrastructure, deployment, monitoring setup",
+    "Client Point of Contact": "Requirements clarification, testing, approvals",
+    "Solutions Architect": "Solution design, data model and mapping decisions",
+    "Business Analyst": "Requirements, data mapping and business rules",
+    "Support Engineer": "Post-launch support, monitoring and incident response",
+    "Other": "As agreed with the project manager",
+}
+DEFAULT_ALERTS = (
+    ("Sync failure rate", "> 2% of syncs in 15 minutes", "High", "30 minutes"),
+    ("Authentication failure", "Any failed token refresh", "Critical", "15 minutes"),
+    ("Queue backlog", "> 500 pending jobs for 10 minutes", "Medium", "2 hours"),
+)
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_LATER_WINDOWS = re.compile(r"\b(?:following|next|later|subsequent) (?:weekends?|weeks?|windows?|nights?)\b", re.I)
+
+
+@dataclass(frozen=True)
+class _Timeline:
+    phases: tuple[Phase, ...]
+    go_live: date | None
+    to_live_days: int
+    support_days: int
+    buffer: float
+    closed: frozenset[date] = frozenset()
+
+
+def build_context(
+    project: Project, settings: Settings, plan_date: date, produced: frozenset[str] = frozenset()
+) -> PlanContext:
+    """Resolve every section of one plan. Pure: same project, settings, date and produced
+    companion documents (kinds of ``DOCUMENTS``), same context."""
+    c = Completeness()
+    people = _people(project)
+    lead = c.value(
+        "Lead engineer",
+        project.lead_engineer or people.get("Lead Engineer"),
+        "Projects > Lead Engineer, or a Team row with role Lead Engineer",
+    )
+    pm = c.value(
+        "Project manager",
+        project.project_manager or people.get("Project Manager"),
+        "Projects > Project Manager, or a Team row with role Project Manager",
+    )
+    match_a, match_b = lookup(project.system_a), lookup(project.system_b)
+    types = _types(c, project, match_a, match_b)
+    level, _ = derive.complexity(project)
+    timeline = _timeline(c, project, settings, plan_date, level, _phase_owners(people, lead, pm))
+    savings = derive.time_savings(project.pain_points, settings)
+    roi = derive.roi(savings, project, settings)
+    api = tuple(
+        _api_facts(c, name, project) for name in (project.system_a, project.system_b, *derive.extra_systems(project))
+    )
+    documents = tuple(
+        DocumentRef(kind, title, kind in produced, document_filename(project.project_id, kind, "md"))
+        for kind, title in DOCUMENTS
+    )
+    summary = _summary(c, project, types, timeline, savings)
+    context = _business_context(c, project, settings, types, api, savings, roi)
+    schedule = _schedule(c, project, settings, types, timeline)
+    team = _team(c, project, people, lead, pm)
+    dependencies = _dependencies(c, project, settings, api)
+    risks = Risks(_risks(c, project.risks), types)
+    testing = _testing(c, project, documents[2])
+    deployment = _deployment(c, project)
+    monitoring = _monitoring(c, project, settings)
+    open_items = OpenItems(
+        tuple(o for o in project.open_items if o.type == "Question"),
+        tuple(o for o in project.open_items if o.type == "Blocker"),
+        tuple(o for o in project.open_items if o.type == "Assumption"),
+        plan_date,
+    )
+    success = Success(
+        tuple(c.items("Success criteria", [s.criterion for s in project.success_criteria], "Success Criteria sheet")),
+        schedule.stabilization_days,
+    )
+    references = References(
+        documents,
+        project.document_version or "1.0",
+        plan_date,
+        plan_date + timedelta(days=settings.review_interval_days),
+        project.document_owner or pm,
+    )
+    type_label = (
+        ", ".join(compose.TYPE_LABELS[t].title() if t != "pos" else "POS" for t in types)
+        if types
+        else c.value("Integration type", None, "Projects > Integration Type (the systems did not determine it)")
+    )
+    draft = bool(c.missing)
+    header = Header(
+        project.project_id,
+        project.project_name,
+        project.client_name,
+        project.system_a,
+        project.system_b,
+        type_label,
+        lead,
+        pm,
+        plan_date,
+        project.status or "Planning",
+        draft,
+        firm_name=settings.firm_name,
+    )
+    review = Review(
+        project.project_id,
+        project.project_name,
+        project.client_name,
+        project.file,
+        project.row,
+        plan_date,
+        c.ratio,
+        c.filled,
+        c.expected,
+        tuple(c.missing),
+        tuple(c.assumptions),
+        tuple(c.findings),
+    )
+    return PlanContext(
+        project=project,
+        plan_date=plan_date,
+        draft=draft,
+        types=types,
+        complexity=level,
+        header=header,
+        summary=summary,
+        context=context,
+        schedule=schedule,
+        team=team,
+        dependencies=dependencies,
+        risk_register=risks,
+        testing=testing,
+        deployment=deployment,
+        monitoring=monitoring,
+        open_items=open_items,
+        success=success,
+        references=references,
+        review=review,
+        completeness=c,
+        savings=savings,
+        roi_figures=roi,
+        closed_days=timeline.closed,
+    )
+
+
+def parse_closures(text: str | None) -> tuple[tuple[date, ...], tuple[str, ...]]:
+    """Settings > Closure Dates: ISO dates separated by commas or semicolons
+    ('2026-12-24, 2026-12-31'). Returns (dates, items that are not ISO dates)."""
+    found: list[date] = []
+    bad: list[str] = []
+    for part in (text or "").replace(";", ",").split(","):
+        item = part.strip()
+        if not item:
+            continue
+        try:
+            found.append(date.fromisoformat(item))
+        except ValueError:
+            bad.append(item)
+    return tuple(found), tuple(bad)
+
+
+def _closed(c: Completeness, settings: Settings, kickoff: date) -> frozenset[date]:
+    closures, bad = parse_closures(settings.closure_dates)
+    for item in bad:
+        c.find("calendar", f"Settings > Closure Dates: {item!r} is not a date (YYYY-MM-DD); it was not applied.")
+    closed, problem = derive.closed_days(settings.holiday_country, closures, range(kickoff.year, kickoff.year + 3))
+    if problem:
+        c.find("calendar", f"Settings > Holiday Country: {problem}; only weekends and closure dates are skipped.")
+    return closed
+
+
+def _timeline(
+    c: Completeness, project: Project, settings: Settings, plan_date: date, level: str, owners: list[str | Tbd]
+) -> _Timeline:
+    """Phase days and dates, with the coherence rules applied: post-launch support at least as
+    long as its stabilisation criterion (derive.support_days), and go-live on the deployment
+    window's day (derive.go_live_date). Holidays and closures from Settings are skipped."""
+    days = list(derive.phase_days(level, project.confidence, settings))
+    stabilization = project.stabilization_period_days or settings.stabilization_period_days
+    support = derive.support_days(days[4], stabilization)
+    if support != days[4]:
+        c.find(
+            "support-covers-stabilisation",
+            f"Post-launch support lengthened from {days[4]} to {support} business days so that it covers the "
+            f"{stabilization} days of stable operation its exit criterion names.",
+        )
+        days[4] = support
+    kickoff = c.value("Kickoff date", project.kickoff_date, "Projects > Kickoff Date")
+    window = derive.deployment_window(project.deployment_window)
+    if project.deployment_window and window is None:
+        c.find(
+            "deployment-window",
+            f"Projects > Deployment Window {project.deployment_window!r} names no weekday, so go-live was not "
+            "aligned with it; write e.g. 'Sunday 06:00-09:00 ET'.",
+        )
+    elif window and window.has_exclusion:
+        c.find(
+            "deployment-window",
+            f"Projects > Deployment Window {project.deployment_window!r} states an exclusion the schedule does not "
+            f"check; go-live was set on a {window.day_name}; confirm it is not excluded.",
+        )
+    if any(_LATER_WINDOWS.search(s.step) for s in project.deployment_steps):
+        c.find(
+            "deployment-window",
+            "A deployment step continues in later windows; phase 4 covers the first window only, later ones fall "
+            "in post-launch support. Extend phase 4 if the go-live should include them.",
+        )
+    buffer = derive.confidence_buffer(project.confidence, settings)
+    if not isinstance(kickoff, date):
+        phases = tuple(
+            Phase(
+                i + 1,
+                derive.PHASE_NAMES[i],
+                d,
+                derive.duration(d),
+                None,
+                None,
+                owners[i],
+                _status(None, plan_date, project),
+            )
+            for i, d in enumerate(days)
+        )
+        return _Timeline(phases, None, sum(days[:4]), days[4], buffer)
+    closed = _closed(c, settings, kickoff)
+    spans = derive.schedule(kickoff, tuple(days[:4]), closed)
+    notes = [""] * 5
+    ready = spans[3][1]
+    go_live = ready
+    if window:
+        go_live = derive.go_live_date(ready, window, closed)
+        notes[3] = (
+            f"go-live on {window.day_name} {derive.long_date(go_live)} (deployment window: {project.deployment_window})"
+        )
+        if go_live != ready:
+            c.find(
+                "go-live-in-window",
+                f"Go-live moved from {derive.long_date(ready)} to {window.day_name} {derive.long_date(go_live)}, the "
+                f"first deployment window ({project.deployment_window}) after deployment is ready.",
+            )
+            spans[3] = (spans[3][0], go_live)
+    support_start = derive.next_business_day(go_live + timedelta(days=1), closed)
+    spans.append((support_start, derive.add_business_days(support_start, days[4] - 1, closed)))
+    counted = [derive.business_days_between(s, e, closed) for s, e in spans]
+    phases = tuple(
+        Phase(
+            i + 1,
+            derive.PHASE_NAMES[i],
+            counted[i],
+            derive.duration(counted[i]),
+            spans[i][0],
+            spans[i][1],
+            owners[i],
+            _status(spans[i], plan_date, project),
+            notes[i],
+        )
+        for i in range(5)
+    )
+    to_live = derive.business_days_between(spans[0][0], go_live, closed)
+    return _Timeline(phases, go_live, to_live, counted[4], buffer, closed)
+
+
+def _status(span: tuple[date, date] | None, plan_date: date, project: Project) -> str:
+    return derive.phase_status(span, plan_date, project.status)
+
+
+def timeline_sentence(t: _Timeline, window: derive.Window | None) -> str:
+    """The delivery sentence: four phases lead to go-live, then support. Durations in business
+    days and whole weeks; dates when the kickoff is known."""
+    to_live, support = derive.duration(t.to_live_days), derive.duration(t.support_days)
+    if t.go_live and t.phases[0].start:
+        day = f"{window.day_name} " if window else ""
+        return (
+            f"Four phases lead to go-live on {day}{derive.long_date(t.go_live)}, {to_live} from kickoff on "
+            f"{derive.long_date(t.phases[0].start)}; post-launch support (phase 5) follows for {support}."
+        )
+    return (
+        f"Four phases lead to go-live in {to_live} from kickoff; post-launch support (phase 5) follows for "
+        f"{support}. Dates follow once the kickoff date is agreed."
+    )
+
+
+def _key_timeline(t: _Timeline) -> str:
+    text = f"{derive.duration(t.to_live_days)} to go-live"
+    if t.go_live and t.phases[0].start:
+        text = (
+            f"{derive.duration(t.to_live_days)} from kickoff on {derive.long_date(t.phases[0].start)} "
+            f"to go-live on {derive.long_date(t.go_live)}"
+        )
+    return text + f", then {derive.duration(t.support_days)} of post-launch support"
+
+
+def _summary(
+    c: Completeness, project: Project, types: tuple[str, ...], t: _Timeline, savings: derive.Savings | None
+) -> ExecutiveSummary:
+    window = derive.deployment_window(project.deployment_window)
+    composed = compose.executive_summary(
+        project,
+        types,
+        timeline_sentence(t, window if t.go_live else None),
+        savings.weekly_hours if savings else None,
+        project.confidence,
+        t.buffer,
+    )
+    return ExecutiveSummary(
+        project.executive_summary,
+        composed,
+        _key_timeline(t),
+        c.value("Data volume", project.data_volume, "Projects > Data Volume"),
+        c.value("Confidence score", project.confidence, "Projects > Confidence"),
+    )
+
+
+def _pain_points(c: Completeness, project: Project, savings: derive.Savings | None) -> tuple[PainPointLine, ...]:
+    """Each pain point with its weekly hours beside it, so the savings total can be traced."""
+    c.items("Pain points", project.pain_points, "Pain Points sheet")
+    hours = {id(p): (h, how) for p, h, how in (savings.counted if savings else ())}
+    lines = []
+    for p in project.pain_points:
+        if id(p) in hours:
+            h, how = hours[id(p)]
+            if derive.states_weekly_hours(p.pain_point, h):
+                text = ""  # the analyst's own words already give the weekly hours
+            else:
+                text = ("" if how == "Hours per Week" else "about ") + f"{derive.number(h)} hours a week"
+        else:
+            c.find(
+                "savings-traceable",
+                f"Pain Points row {p.row} states no hours (Pain Points > Hours per Week), so the time savings are a floor.",
+            )
+            text = "hours not yet quantified"
+        lines.append(PainPointLine(p.pain_point, text))
+    return tuple(lines)
+
+
+def _business_context(
+    c: Completeness,
+    project: Project,
+    settings: Settings,
+    types: tuple[str, ...],
+    api: tuple[ApiFacts, ...],
+    savings: derive.Savings | None,
+    roi: derive.Roi | None,
+) -> BusinessContext:
+    current = c.value("Current state", project.current_state, "Projects > Current State")
+    pains = _pain_points(c, project, savings)
+    objectives = c.items("Business objectives", project.objectives, "Objectives sheet")
+    reduction, estimated = derive.error_reduction(project, settings)
+    webhooks = {f.name: (f.webhooks if isinstance(f.webhooks, str) else None) for f in api}
+    rationale = (
+        ()
+        if project.approach_rationale
+        else tuple(
+            Reason(title, text)
+            for title, text in compose.approach_rationale(project, types, webhooks, derive.has_migration(project))
+        )
+    )
+    return BusinessContext(
+        project.client_name,
+        current,
+        pains,
+        tuple(compose.business_impacts(objectives, project.pain_points)),
+        compose.savings_text(c, savings, settings),
+        compose.reduction_text(c, reduction, estimated),
+        compose.roi_text(c, roi, savings, project.currency),
+        project.approach_rationale,
+        rationale,
+    )
+
+
+def _schedule(c: Completeness, project: Project, settings: Settings, types: tuple[str, ...], t: _Timeline) -> Schedule:
+    scen = _scenarios(project)
+    workflows = c.items("Workflows", project.workflows, "Workflows sheet")
+    return Schedule(
+        t.phases,
+        t.go_live,
+        project.system_a,
+        project.system_b,
+        tuple(WorkflowLine(w.workflow, w.spec_section) for w in workflows),
+        types,
+        tuple(c.items("Edge-case scenarios", scen.edge, "Test Scenarios sheet, type Edge Case")),
+        c.value(
+            "Performance scenario",
+            scen.performance or project.performance_targets,
+            "Test Scenarios sheet, type Performance",
+        ),
+        project.monitoring_period_hours or settings.monitoring_period_hours,
+        project.stabilization_period_days or settings.stabilization_period_days,
+    )
+
+
+def _types(c: Completeness, project: Project, a: Match, b: Match) -> tuple[str, ...]:
+    if project.integration_type:
+        return project.integration_type
+    types = integration_types(a, b)
+    if types:
+        return types
+    unknown = [m.query for m in (a, b) if m.system is None]
+    if unknown:
+        c.find(
+            "integration-type",
+            f"Integration type not determined: {compose.join_words(unknown)} "
+            f"{'is' if len(unknown) == 1 else 'are'} not in the systems catalog.",
+        )
+    else:
+        c.find(
+            "integration-type",
+            "Integration type not determined: neither system is an accounting, marketing, fulfillment, inventory "
+            "or POS system.",
+        )
+    return ()
+
+
+def _people(project: Project) -> dict[str, str]:
+    """First named person per role."""
+    people: dict[str, str] = {}
+    for member in project.team:
+        people.setdefault(member.role, member.name)
+    return people
+
+
+def _phase_owners(people: dict[str, str], lead: str | Tbd, pm: str | Tbd) -> list[str | Tbd]:
+    return [
+        people.get("Solutions Architect") or lead,
+        lead,
+        people.get("QA Engineer") or lead,
+        people.get("DevOps Engineer") or lead,
+        people.get("Support Engineer") or pm,
+    ]
+
+
+def _team(
+    c: Completeness, project: Project, people: dict[str, str], lead: str | Tbd, pm: str | Tbd
+) -> tuple[TeamRow, ...]:
+    rows: list[TeamRow] = []
+    by_role: dict[str, list] = {}
+    for member in project.team:
+        by_role.setdefault(member.role, []).append(member)
+    overrides = {
+        "Project Manager": project.project_manager,
+        "Lead Engineer": project.lead_engineer,
+        "Client Point of Contact": project.client_contact,
+    }
+    for role in ROLE_ORDER + tuple(r for r in by_role if r not in ROLE_ORDER):
+        members = by_role.get(role, [])
+        override = overrides.get(role)
+        if override and not any(m.name == override for m in members):
+            rows.append(TeamRow(role, override, ROLE_DUTIES[role]))
+            continue
+        if not members and role in ROLE_ORDER:
+            rows.append(
+                TeamRow(role, c.value(f"{role} name", None, f"Team sheet, a row with role {role}"), ROLE_DUTIES[role])
+            )
+        for m in members:
+            if role in ROLE_ORDER:
+                c.value(f"{role} name", m.name, "")
+            rows.append(TeamRow(role, m.name, m.responsibilities or ROLE_DUTIES.get(role, ROLE_DUTIES["Other"])))
+    return tuple(rows)
+
+
+def _facts_row(project: Project, name: str):
+    key = derive.system_key(name)
+    return next((f for f in project.systems if derive.system_key(f.system) == key), None)
+
+
+def cite(entry: CatalogSystem) -> str:
+    """A catalog figure's source as a client reads it: 'Shopify API documentation
+    (shopify.dev/docs/api/usage/rate-limits), Nov 2026'."""
+    year, _, month = entry.as_of.partition("-")
+    when = f"{_MONTHS[int(month) - 1]} {year}" if month.isdigit() and 1 <= int(month) <= 12 else entry.as_of
+    return f"{entry.name} API documentation ({entry.source}), {when}"
+
+
+def _api_facts(c: Completeness, name: str, project: Project) -> ApiFacts:
+    """Systems sheet first, else the catalog's figure (cited, and listed as an assumption in the
+    review), else TBD."""
+    row = _facts_row(project, name)
+    match = lookup(name)
+    entry: CatalogSystem | None = match.system
+    used: list[str] = []
+
+    def pick(label: str, sheet_value: str | None, catalog_value: str | None, column: str) -> str | Tbd:
+        if sheet_value:
+            return c.value(f"{name} {label}", sheet_value, "")
+        if entry and catalog_value and catalog_value.strip().upper() not in ("UNVERIFIED", "-", ""):
+            text = catalog_value.replace("(UNVERIFIED)", "(unverified)").replace("UNVERIFIED", "unverified")
+            text = text[0].upper() + text[1:]
+            used.append(label)
+            c.note_assumption(
+                f"{name} {label}",
+                text,
+                f"systems catalog: {entry.source}, as of {entry.as_of}, confidence {entry.confidence}",
+            )
+            return c.value(f"{name} {label}", text, "")
+        return c.value(f"{name} {label}", None, f"Systems sheet > {column} for {name}")
+
+    rate = pick("rate limit", row and row.rate_limit, entry.rate_limit if entry else None, "Rate Limit")
+    hooks = pick("webhook support", row and row.webhooks, entry.webhooks if entry else None, "Webhooks")
+    batch = pick("batch operations", row and row.batch_operations, entry.batch if entry else None, "Batch Operations")
+    quirks = pick("known quirks", row and row.known_quirks, entry.quirks if entry else None, "Known Quirks")
+    if match.ambiguity and entry:
+        c.find(
+            "system-name",
+            f"{name} was read as {entry.name} ({match.ambiguity}); write the full product name on the Projects "
+            "sheet if that is wrong.",
+        )
+    source = ""
+    if used and entry:
+        source = (
+            f"The {name} {compose.join_words(used)} above are taken from the {cite(entry)}, and are assumed "
+            "until confirmed for the account's plan and tier."
+        )
+    return ApiFacts(name, rate, hooks, batch, quirks, source, row.account_details if row else None)
+
+
+def _dependencies(c: Completeness, project: Project, settings: Settings, api: tuple[ApiFacts, ...]) -> Dependencies:
+    access = tuple(
+        Access(
+            f.name,
+            c.value(f"{f.name} account details", f.account_details, f"Systems sheet > Account Details for {f.name}"),
+        )
+        for f in api[:2]
+    )
+    migration = None
+    if derive.has_migration(project):
+        migration = Migration(
+            *(
+                c.value(label, getattr(project, key), f"Projects > {label}")
+                for key, label in (
+                    ("migration_scope", "Migration Scope"),
+                    ("migration_cleanup", "Migration Cleanup"),
+                    ("migration_strategy", "Migration Strategy"),
+                    ("migration_time", "Migration Time"),
+                )
+            )
+        )
+    return Dependencies(
+        project.system_a,
+        project.system_b,
+        access,
+        c.pick(
+            "Hosting provider",
+            project.hosting_provider,
+            settings.hosting_provider,
+            "Projects > Hosting Provider",
+            "Settings > Hosting Provider (firm standard)",
+        ),
+        c.pick(
+            "Secret manager",
+            project.secret_manager,
+            settings.secret_manager,
+            "Projects > Secret Manager",
+            "Settings > Secret Manager (firm standard)",
+        ),
+        c.pick(
+            "Monitoring tool",
+            project.monitoring_tool,
+            settings.monitoring_tool,
+            "Projects > Monitoring Tool",
+            "Settings > Monitoring Tool (firm standard)",
+        ),
+        tuple(d.strip() for d in (project.additional_dependencies or "").split(";") if d.strip()),
+        api,
+        migration,
+    )
+
+
+def _risks(c: Completeness, risks: list[Risk]) -> tuple[RiskRow, ...]:
+    """A blank owner reads 'Owner to be assigned' (and is listed for the review), never a guessed person."""
+    c.items("Project risks", risks, "Risks sheet")
+    rows = []
+    for r in risks:
+        owner = r.owner
+        if not owner:
+            c.todo(f"Owner of risk {r.row}", f"Risks > Owner, row {r.row}")
+            owner = "Owner to be assigned"
+        mitigation = r.mitigation or c.todo(f"Mitigation of risk {r.row}", f"Risks > Mitigation, row {r.row}")
+        rows.append(RiskRow(r.risk, r.likelihood, r.impact, mitigation, owner))
+    return tuple(rows)
+
+
+@dataclass(frozen=True)
+class _Scenarios:
+    happy: list[str]
+    edge: list[str]
+    error: list[str]
+    security: list[str]
+    performance: str | None
+
+
+def _scenarios(project: Project) -> _Scenarios:
+    kinds: dict[str, list[str]] = {"Happy Path": [], "Edge Case": [], "Error Handling": [], "Security": []}
+    performance = None
+    for s in project.test_scenarios:
+        kind = s.type or "Happy Path"
+        if kind == "Performance":
+            performance = performance or s.scenario
+        else:
+            kinds[kind].append(s.scenario)
+    return _Scenarios(kinds["Happy Path"], kinds["Edge Case"], kinds["Error Handling"], kinds["Security"], performance)
+
+
+def _testing(c: Completeness, project: Project, test_cases: DocumentRef) -> Testing:
+    scen = _scenarios(project)
+    source: Shown = project.test_data_source or c.assume(
+        "Test data source",
+        f"Test environments of {project.system_a} and {project.system_b}: the vendor's sandbox where one is offered, "
+        "otherwise a dedicated test account",
+        "Projects > Test Data Source is blank; standard approach (the catalog does not record which vendors offer a "
+        "sandbox)",
+    )
+    return Testing(
+        c.value(
+            "Performance targets", project.performance_targets or scen.performance, "Projects > Performance Targets"
+        ),
+        TestData(
+            source,
+            c.value("Test data volume", project.test_data_volume, "Projects > Test Data Volume"),
+            c.value("Test data approach", project.test_data_approach, "Projects > Test Data Approach"),
+            c.value("Test data refresh", project.test_data_refresh, "Projects > Test Data Refresh"),
+        ),
+        tuple(
+            c.items("UAT scenarios", scen.happy, "Test Scenarios sheet, type Happy Path")
+            + c.items("Error scenarios", scen.error, "Test Scenarios sheet, type Error Handling")
+        ),
+        test_cases,
+    )
+
+
+def _deployment(c: Completeness, project: Project) -> Deployment:
+    steps = tuple(s.step + (f" ({s.owner})" if s.owner else "") for s in project.deployment_steps)
+    if not steps:
+        steps = tuple(compose.default_steps(project))
+        c.note_assumption("Deployment steps", "standard cutover steps", "Deployment Steps sheet is empty")
+    return Deployment(
+        project.client_name,
+        project.system_b,
+        c.value("Deployment strategy", project.deployment_strategy, "Projects > Deployment Strategy"),
+        c.value("Deployment window", project.deployment_window, "Projects > Deployment Window"),
+        c.value("Rollback criteria", project.rollback_criteria, "Projects > Rollback Criteria"),
+        c.value("Rollback time", project.rollback_time, "Projects > Rollback Time"),
+        steps,
+        not project.deployment_steps,
+    )
+
+
+def label_value(text: str | None) -> str | None:
+    """Analyst text shown after a bold label ('**Sync Duration**: ...') starts with a capital, like
+    every other value in the list: 'inventory within 5 minutes' -> 'Inventory within 5 minutes'. A first
+    word that is not a plain lower-case word ('p95', 'iOS', 'eBay') is left as typed."""
+    first = (text or "").split(" ", 1)[0]
+    if not text or not (first.isalpha() and first.islower()):
+        return text
+    return text[0].upper() + text[1:]
+
+
+def _monitoring(c: Completeness, project: Project, settings: Settings) -> Monitoring:
+    def rate(label: str, given: float | None, default: float, setting: str) -> Shown:
+        if given is not None:
+            return format_percent(given)
+        return c.assume(label, format_percent(default), f"Settings > {setting} (firm standard)")
+
+    metrics = Metrics(
+        rate("Target success rate", project.target_success_rate, settings.target_success_rate, "Target Success Rate"),
+        c.value("Target sync duration", label_value(project.target_sync_duration), "Projects > Target Sync Duration"),
+        rate("Target error rate", project.target_error_rate, settings.target_error_rate, "Target Error Rate"),
+        c.value("Accuracy metric", label_value(project.accuracy_metric), "Projects > Accuracy Metric"),
+        c.value("Response-time target", label_value(project.response_time_target), "Projects > Response Time Target"),
+    )
+    tools = Tools(
+        c.pick(
+            "Log location",
+            project.log_location,
+            settings.log_location,
+            "Projects > Log Location",
+            "Settings > Log Location (firm standard)",
+        ),
+        c.value("Dashboard URL", project.dashboard_url, "Projects > Dashboard URL"),
+        c.pick(
+            "Alert destination",
+            project.alert_destination,
+            settings.alert_destination,
+            "Projects > Alert Destination",
+            "Settings > Alert Destination (firm standard)",
+        ),
+        c.pick(
+            "Incident tool",
+            project.incident_tool,
+            settings.incident_tool,
+            "Projects > Incident Tool",
+            "Settings > Incident Tool (firm standard)",
+        ),
+    )
+    alerts = tuple(
+        AlertRow(
+            a.alert,
+            a.threshold or c.todo(f"Threshold of alert {a.row}", f"Alerts > Threshold, row {a.row}"),
+            a.severity or c.todo(f"Severity of alert {a.row}", f"Alerts > Severity, row {a.row}"),
+            a.response_time or c.todo(f"Response time of alert {a.row}", f"Alerts > Response Time, row {a.row}"),
+        )
+        for a in project.alerts
+    )
+    if not alerts:
+        alerts = tuple(AlertRow(*row) for row in DEFAULT_ALERTS)
+        c.note_assumption("Alert thresholds", "standard alerts", "Alerts sheet is empty")
+    return Monitoring(metrics, tools, alerts, not project.alerts)

@@ -1,0 +1,125 @@
+"""The built-in systems catalog (data/systems.json) and whole-word alias matching.
+
+Matching works on word tokens, never substrings: "Squarespace" is not Square and "Vendor
+Portal" is not Vend. The longest alias wins ("Shopify POS" beats "Shopify"). A name that is
+exactly an ambiguous alias ("QuickBooks", "Sage", "Lightspeed") resolves to the documented
+default with a note, and excluded words ("QuickBooks Desktop") stop a match altogether.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from planforge.intake.schema import INTEGRATION_TYPES
+
+
+@dataclass(frozen=True)
+class CatalogSystem:
+    """One system's facts, each figure with its source and the catalog's as-of date."""
+
+    name: str
+    category: str
+    also: tuple[str, ...]
+    aliases: tuple[str, ...]
+    api: str
+    rate_limit: str
+    webhooks: str
+    batch: str
+    quirks: str
+    source: str
+    confidence: str
+    as_of: str
+    ambiguous: tuple[tuple[str, str], ...] = ()
+    excludes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Match:
+    """The outcome of looking a system name up: the entry (or None) and any ambiguity note."""
+
+    query: str
+    system: CatalogSystem | None
+    ambiguity: str = ""
+
+
+def tokens(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"[a-z0-9]+", str(text).casefold()))
+
+
+@lru_cache(maxsize=1)
+def load_catalog() -> tuple[CatalogSystem, ...]:
+    raw = json.loads(resources.files("planforge").joinpath("data/systems.json").read_text("utf-8"))
+    return tuple(
+        CatalogSystem(
+            name=e["name"],
+            category=e["category"],
+            also=tuple(e.get("also", ())),
+            aliases=tuple(e["aliases"]),
+            api=e["api"],
+            rate_limit=e["rate_limit"],
+            webhooks=e["webhooks"],
+            batch=e["batch"],
+            quirks=e["quirks"],
+            source=e["source"],
+            confidence=e["confidence"],
+            as_of=raw["as_of"],
+            ambiguous=tuple(e.get("ambiguous", {}).items()),
+            excludes=tuple(e.get("excludes", ())),
+        )
+        for e in raw["systems"]
+    )
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[str, list[tuple[tuple[str, ...], CatalogSystem, str]]]:
+    index: dict[str, list[tuple[tuple[str, ...], CatalogSystem, str]]] = {}
+    for system in load_catalog():
+        for alias in (system.name, *system.aliases):
+            toks = tokens(alias)
+            if toks:
+                index.setdefault(toks[0], []).append((toks, system, alias))
+    return index
+
+
+@lru_cache(maxsize=1)
+def known_words() -> frozenset[str]:
+    """First words of catalog names and aliases ("Shopify", "QuickBooks"), for telling names from ordinary words."""
+    return frozenset(toks[0] for words in _index().values() for toks, _, _ in words if len(toks[0]) > 2)
+
+
+@lru_cache(maxsize=4096)
+def lookup(name: str) -> Match:
+    """Resolve a system name typed by an analyst to a catalog entry, by whole words."""
+    words = tokens(name)
+    best: tuple[int, int, CatalogSystem, str] | None = None
+    index = _index()
+    for start, word in enumerate(words):
+        for alias_tokens, system, alias in index.get(word, ()):
+            if words[start : start + len(alias_tokens)] != alias_tokens:
+                continue
+            if any(x in words for x in system.excludes):
+                continue
+            score = (len(alias_tokens), len(alias))
+            if best is None or score > best[:2]:
+                best = (*score, system, alias)
+    if best is None:
+        return Match(name, None)
+    system, alias = best[2], best[3]
+    note = ""
+    for ambiguous_alias, why in system.ambiguous:
+        if tokens(ambiguous_alias) == words:
+            note = why
+    return Match(name, system, note)
+
+
+def integration_types(a: Match, b: Match) -> tuple[str, ...]:
+    """The integration type comes from the non-commerce side(s): Shopify -> QBO is accounting."""
+    found: list[str] = []
+    for match in (a, b):
+        if match.system and match.system.category in INTEGRATION_TYPES and match.system.category not in found:
+            found.append(match.system.category)
+    return tuple(found)

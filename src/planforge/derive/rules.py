@@ -1,0 +1,484 @@
+"""Derived figures: each a small pure function whose rule is its docstring.
+
+Policy numbers (phase days, buffers, hourly rate, working weeks) come from Settings so a firm
+can change its model without touching code; tests pin each rule with hand-computed cases.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+
+import holidays
+
+from planforge.core.model import PainPoint, Project, Settings
+from planforge.derive.catalog import lookup
+
+PHASE_NAMES = ("Discovery & Design", "Development", "Testing & Validation", "Deployment", "Post-Launch Support")
+
+
+def confidence_buffer(confidence: float | None, settings: Settings) -> float:
+    """Extra share of time on phases 1-4: none at 85%+, then the Settings buffers for
+    below 85%, below 70% (also when confidence is unknown) and below 50%."""
+    if confidence is None:
+        return settings.buffer_below_70
+    if confidence >= 0.85:
+        return 0.0
+    if confidence >= 0.70:
+        return settings.buffer_below_85
+    if confidence >= 0.50:
+        return settings.buffer_below_70
+    return settings.buffer_below_50
+
+
+#: Linear in the text: a number starts only where no digit, comma or point precedes it (so a long
+#: digit run is scanned once, not from each of its digits), and every gap after it is bounded.
+_VOLUME = re.compile(
+    r"(?<![\d,.])(\d{1,15}(?:,\d{3}){0,5}(?:\.\d{1,6})?)(?![\d,])\s{0,5}(k\b|thousand)?[^\d]{0,40}?\b(?:a|per|/|each)\s{0,5}(day|week|month)",
+    re.I,
+)
+
+
+def daily_volume(text: str | None) -> float | None:
+    """Largest 'N ... a day/week/month' figure in the Data Volume text, as records per day
+    (weeks over 5 business days, months over 21)."""
+    if not text:
+        return None
+    best = None
+    for number, thousands, unit in _VOLUME.findall(text):
+        value = float(number.replace(",", "")) * (1000 if thousands else 1)
+        per_day = value / {"day": 1, "week": 5, "month": 21}[unit.lower()]
+        best = per_day if best is None else max(best, per_day)
+    return best
+
+
+def complexity(project: Project) -> tuple[str, str]:
+    """The analyst's Complexity when given. Otherwise a score: +2 for 5+ workflows (+1 for 3-4),
+    +1 for a data migration, +1 for more than two systems, +1 for 1,000+ records a day.
+    0 is Low, 1-2 Medium, 3+ High. Returns (level, how it was decided)."""
+    if project.complexity:
+        return project.complexity, "set in the intake"
+    score, reasons = 0, []
+    n = len(project.workflows)
+    if n >= 5:
+        score += 2
+        reasons.append(f"{n} workflows")
+    elif n >= 3:
+        score += 1
+        reasons.append(f"{n} workflows")
+    if has_migration(project):
+        score += 1
+        reasons.append("a data migration")
+    if len(extra_systems(project)) > 0:
+        score += 1
+        reasons.append("more than two systems")
+    volume = daily_volume(project.data_volume)
+    if volume is not None and volume >= 1000:
+        score += 1
+        reasons.append(f"about {volume:,.0f} records a day")
+    level = "Low" if score == 0 else "Medium" if score <= 2 else "High"
+    why = ", ".join(reasons) if reasons else "few workflows and no migration"
+    return level, f"derived from {why}"
+
+
+def has_migration(project: Project) -> bool:
+    """A project migrates data when Data Migration says yes or any Migration field is filled
+    (unless Data Migration explicitly says no)."""
+    if project.data_migration is not None:
+        return project.data_migration
+    return any((project.migration_scope, project.migration_cleanup, project.migration_strategy, project.migration_time))
+
+
+def extra_systems(project: Project) -> list[str]:
+    """Systems named on the Systems sheet that are neither System A nor System B."""
+    main = {system_key(project.system_a), system_key(project.system_b)}
+    seen, extra = set(main), []
+    for facts in project.systems:
+        key = system_key(facts.system)
+        if key not in seen:
+            seen.add(key)
+            extra.append(facts.system)
+    return extra
+
+
+def system_key(name: str) -> str:
+    """One key per system however it is written: the catalog name, else the folded text."""
+    match = lookup(name)
+    return match.system.name if match.system else " ".join(name.casefold().split())
+
+
+def phase_days(level: str, confidence: float | None, settings: Settings) -> tuple[int, ...]:
+    """Business days per phase: the Settings base days for the complexity, phases 1-4 scaled
+    by (1 + confidence buffer) and rounded up; phase 5 (support) is not buffered."""
+    base = {"Low": settings.phase_days_low, "Medium": settings.phase_days_medium, "High": settings.phase_days_high}[
+        level
+    ]
+    factor = 1 + confidence_buffer(confidence, settings)
+    return tuple(math.ceil(round(d * factor, 6)) if i < 4 else d for i, d in enumerate(base))
+
+
+def is_business_day(day: date, closed: frozenset[date] = frozenset()) -> bool:
+    """Monday to Friday and not a closed day (public holiday or firm closure)."""
+    return day.weekday() < 5 and day not in closed
+
+
+def add_business_days(start: date, days: int, closed: frozenset[date] = frozenset()) -> date:
+    """The date ``days`` business days after ``start``, skipping weekends and ``closed`` days
+    (public holidays and firm closures). A non-business ``start`` counts from the business day
+    before it."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    if days == 0:
+        return start
+    if not closed:
+        weekday = start.weekday()
+        if weekday >= 5:  # count from the Friday
+            start -= timedelta(days=weekday - 4)
+            weekday = 4
+        weeks, rest = divmod(days, 5)
+        extra = rest + (2 if weekday + rest >= 5 else 0)
+        return start + timedelta(days=weeks * 7 + extra)
+    day, left = start, days
+    while left:
+        day += timedelta(days=1)
+        if is_business_day(day, closed):
+            left -= 1
+    return day
+
+
+def next_business_day(day: date, closed: frozenset[date] = frozenset()) -> date:
+    """``day`` itself when it is a business day, else the first business day after it."""
+    while not is_business_day(day, closed):
+        day += timedelta(days=1)
+    return day
+
+
+def schedule(kickoff: date, days: tuple[int, ...], closed: frozenset[date] = frozenset()) -> list[tuple[date, date]]:
+    """Back-to-back phases from the kickoff (moved to the next business day if it is not one):
+    each phase ends ``days - 1`` business days after it starts; the next starts the business day
+    after. Weekends and ``closed`` days (holidays, closures) are skipped alike."""
+    spans, start = [], next_business_day(kickoff, closed)
+    for d in days:
+        end = add_business_days(start, d - 1, closed)
+        spans.append((start, end))
+        start = next_business_day(end + timedelta(days=1), closed)
+    return spans
+
+
+def business_days_between(start: date, end: date, closed: frozenset[date] = frozenset()) -> int:
+    """Business days from ``start`` to ``end``, both included: the weekdays of the span (five a
+    whole week, then the weekdays among the days left over), less the closed days that fall on a
+    weekday inside it."""
+    if end < start:
+        return 0
+    weeks, rest = divmod((end - start).days + 1, 7)
+    first = start.weekday()
+    count = weeks * 5 + sum(1 for k in range(rest) if (first + k) % 7 < 5)
+    if closed:
+        weekdays = _closed_weekdays(closed)
+        count -= bisect_right(weekdays, end) - bisect_left(weekdays, start)
+    return count
+
+
+@lru_cache(maxsize=64)
+def _closed_weekdays(closed: frozenset[date]) -> tuple[date, ...]:
+    """The closed days that fall on a weekday, sorted (weekend days are not business days anyway).
+    A firm's calendar is one set per Settings, so this is sorted once per run, not per project."""
+    return tuple(sorted(day for day in closed if day.weekday() < 5))
+
+
+def support_days(planned: int, stabilization_days: int) -> int:
+    """Business days of post-launch support: at least the stabilisation period its exit
+    criterion names. ``stabilization_days`` calendar days need ceil(days x 5 / 7) business days
+    (30 days -> 22), so phase 5 never ends before the stable period it promises can be observed."""
+    return max(planned, math.ceil(stabilization_days * 5 / 7))
+
+
+def closed_days(country: str | None, closures: tuple[date, ...], years: range) -> tuple[frozenset[date], str | None]:
+    """Public holidays of ``country`` ('US', 'GB', or with a subdivision 'US-NY', 'CA-ON') for
+    ``years``, from the ``holidays`` library, plus the firm's closure dates.
+    Returns (closed days, problem): problem names an unknown country code, whose holidays are then not applied."""
+    return _closed_days(country or None, tuple(closures), years)
+
+
+@lru_cache(maxsize=64)
+def _closed_days(country: str | None, closures: tuple[date, ...], years: range) -> tuple[frozenset[date], str | None]:
+    """``closed_days``, once per calendar (country, closures, years): every project of a Settings
+    asks for the same few calendars, and the same frozenset then keys ``_closed_weekdays`` at once."""
+    found: set[date] = set(closures)
+    if not country:
+        return frozenset(found), None
+    code, _, subdiv = country.strip().upper().partition("-")
+    try:
+        calendar = holidays.country_holidays(code, subdiv=subdiv or None, years=years)
+    except NotImplementedError:
+        return frozenset(found), f"holiday country {country!r} is not known to the holidays library"
+    found.update(calendar.keys())
+    return frozenset(found), None
+
+
+def phase_status(span: tuple[date, date] | None, today: date, project_status: str | None) -> str:
+    """On Hold and Cancelled projects carry their status into every phase; otherwise a phase
+    is Complete after its end date, In Progress between its dates, else Not Started."""
+    if project_status in ("On Hold", "Cancelled"):
+        return project_status
+    if project_status == "Live" and span and span[1] < today:
+        return "Complete"
+    if span is None:
+        return "Not Started"
+    start, end = span
+    if today > end:
+        return "Complete"
+    if today >= start:
+        return "In Progress"
+    return "Not Started"
+
+
+_WORD_NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "half an": 0.5,
+    "half a": 0.5,
+    "an": 1,
+    "a": 1,
+}
+#: Linear in the text: numbers start only at the start of a digit run (lookbehind) and are at most
+#: 9 digits, word numbers start at a word boundary, and every gap is bounded.
+_NUM = (
+    r"((?<![\d.])\d{1,9}(?:\.\d{1,6})?(?![\d])|\b(?:" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r"))"
+)
+_HOURS = re.compile(
+    _NUM
+    + r"(?:\s{0,3}(?:-|to)\s{0,3}(\d{1,9}(?:\.\d{1,6})?))?\s{0,3}(?:hours?|hrs?|h)\b\.?\s{0,3}(?:of\s{1,3}\w{1,30}\s{1,3})?"
+    r"(?:/|a|an|per|each|every)\s{0,3}(day|week|wk|month|mo|year|yr|business day|working day)\b",
+    re.I,
+)
+_PER_WEEK = {
+    "day": 5.0,
+    "business day": 5.0,
+    "working day": 5.0,
+    "week": 1.0,
+    "wk": 1.0,
+    "month": 12 / 52,
+    "mo": 12 / 52,
+    "year": 1 / 52,
+    "yr": 1 / 52,
+}
+
+
+def hours_in_text(text: str) -> float | None:
+    """Weekly hours stated in free text: '15 hours a week' = 15, '3 hrs/day' = 15 (5 working
+    days), '40 hours per month' = 40 x 12 / 52 = 9.23. A range '2-3 hours' takes its midpoint.
+    Several statements add up. None when the text states no hours."""
+    total, found = 0.0, False
+    for low, high, unit in _HOURS.findall(text or ""):
+        first = _WORD_NUMBERS.get(low.lower()) if not low[0].isdigit() else float(low)
+        if first is None:
+            continue
+        amount = (first + float(high)) / 2 if high else first
+        total += amount * _PER_WEEK[unit.lower()]
+        found = True
+    return round(total, 2) if found else None
+
+
+def states_weekly_hours(text: str, hours: float) -> bool:
+    """True when ``text`` itself states ``hours`` as a weekly figure ('takes about 15 hours a week'),
+    so a reader needs no separate note of the hours; False for other units ('40 hours per month'),
+    which a reader cannot compare with the weekly total without converting."""
+    matches = _HOURS.findall(text or "")
+    if not matches or any(_PER_WEEK[unit.lower()] != 1.0 for _, _, unit in matches):
+        return False
+    stated = hours_in_text(text)
+    return stated is not None and abs(stated - hours) < 0.005
+
+
+@dataclass(frozen=True)
+class Savings:
+    """Weekly and annual hours saved, with the per-pain-point evidence behind them."""
+
+    weekly_hours: float
+    annual_hours: float
+    counted: tuple[tuple[PainPoint, float, str], ...]
+    uncounted: tuple[PainPoint, ...]
+
+
+def time_savings(pain_points: list[PainPoint], settings: Settings) -> Savings | None:
+    """Sum of each pain point's Hours per Week (else hours stated in its text), annualised over
+    Settings > Working Weeks per Year. None when no pain point states any hours."""
+    counted, uncounted = [], []
+    for p in pain_points:
+        if p.hours_per_week is not None:
+            counted.append((p, float(p.hours_per_week), "Hours per Week"))
+            continue
+        stated = hours_in_text(p.pain_point)
+        if stated is not None:
+            counted.append((p, stated, "stated in the text"))
+        else:
+            uncounted.append(p)
+    if not counted:
+        return None
+    weekly = round(sum(h for _, h, _ in counted), 2)
+    return Savings(weekly, round(weekly * settings.working_weeks_per_year, 1), tuple(counted), tuple(uncounted))
+
+
+@dataclass(frozen=True)
+class Roi:
+    """Annual value of saved hours and, when the budget is known, first-year ROI and payback."""
+
+    hourly_rate: Decimal
+    rate_source: str
+    annual_value: Decimal
+    budget: Decimal | None
+    roi: float | None
+    payback_months: float | None
+
+
+def roi(savings: Savings | None, project: Project, settings: Settings) -> Roi | None:
+    """annual value = annual hours x hourly rate (project's, else Settings default);
+    ROI = (annual value - budget) / budget; payback = budget / (annual value / 12) months.
+    None without time savings."""
+    if savings is None:
+        return None
+    rate = project.hourly_rate if project.hourly_rate is not None else settings.default_hourly_rate
+    source = "project rate" if project.hourly_rate is not None else "firm default rate"
+    value = (Decimal(str(savings.annual_hours)) * rate).quantize(Decimal("1"), ROUND_HALF_UP)
+    budget = project.budget
+    if not budget or value <= 0:
+        return Roi(rate, source, value, budget, None, None)
+    ratio = float((value - budget) / budget)
+    payback = float(budget / (value / 12))
+    return Roi(rate, source, value, budget, round(ratio, 4), round(payback, 1))
+
+
+def error_reduction(project: Project, settings: Settings) -> tuple[float, bool]:
+    """(share, is_estimate): the project's Error Reduction, else the Settings planning estimate."""
+    if project.error_reduction is not None:
+        return project.error_reduction, False
+    return settings.error_reduction_estimate, True
+
+
+def long_date(day: date) -> str:
+    """The plans' date style, unambiguous in every locale: 2 Feb 2026."""
+    return _long_date(day) if type(day) is date else f"{day.day} {day:%b %Y}"
+
+
+@lru_cache(maxsize=4096)
+def _long_date(day: date) -> str:
+    """A portfolio's plans share their dates (plan date, reviews, phase ends): strftime once per date."""
+    return f"{day.day} {day:%b %Y}"
+
+
+def weeks(days: int) -> str:
+    """Business days as a readable duration: 5 -> '1 week', 12 -> '2.4 weeks', 3 -> '3 days'."""
+    if days < 5:
+        return f"{days} day{'s' if days != 1 else ''}"
+    w = days / 5
+    text = f"{w:.0f}" if w == int(w) else f"{w:.1f}"
+    return f"{text} week{'s' if w != 1 else ''}"
+
+
+def duration(days: int) -> str:
+    """Business days as a client reads them: 3 -> '3 business days', 10 -> '10 business days
+    (2 weeks)', 18 -> '18 business days (about 4 weeks)'; never fractional weeks."""
+    unit = "business day" if days == 1 else "business days"
+    if days < 5:
+        return f"{days} {unit}"
+    w = round(days / 5)
+    span = f"{w} week{'s' if w != 1 else ''}"
+    return f"{days} {unit} ({span})" if days % 5 == 0 else f"{days} {unit} (about {span})"
+
+
+def number(value: float) -> str:
+    """A figure with at most one decimal and no trailing '.0': 17.0 -> '17', 6.25 -> '6.2'."""
+    text = f"{value:,.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+_LEVEL_SCORE = {"Low": 1, "Medium": 2, "High": 3}
+
+
+def risk_level(likelihood: str, impact: str) -> str:
+    """Likelihood x impact on a 1-3 scale: 6 or 9 is High, 3 or 4 Medium, 1 or 2 Low."""
+    score = _LEVEL_SCORE[likelihood] * _LEVEL_SCORE[impact]
+    return "High" if score >= 6 else "Medium" if score >= 3 else "Low"
+
+
+_DAYS = {
+    name: i
+    for i, names in enumerate(
+        (
+            ("monday", "mon"),
+            ("tuesday", "tue", "tues"),
+            ("wednesday", "wed"),
+            ("thursday", "thu", "thur", "thurs"),
+            ("friday", "fri"),
+            ("saturday", "sat"),
+            ("sunday", "sun"),
+        )
+    )
+    for name in (*names, names[0] + "s")
+}
+_WINDOW_TOKEN = re.compile(r"[a-z]+|\d{1,2}(?::\d{2})?\s*(?:am|pm)?", re.I)
+_EXCLUSION_WORDS = frozenset(("excluded", "exclude", "excluding", "except", "not", "no", "avoid", "outside"))
+
+
+@dataclass(frozen=True)
+class Window:
+    """A weekly deployment window: the weekday it opens (0 Monday .. 6 Sunday), its opening
+    time as typed ('06:00') when given, and whether the text also states an exclusion we do not model."""
+
+    weekday: int
+    opens: str | None
+    has_exclusion: bool
+
+    @property
+    def day_name(self) -> str:
+        return ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")[self.weekday]
+
+
+def deployment_window(text: str | None) -> Window | None:
+    """The weekly window in Projects > Deployment Window: the first weekday named ('Sunday
+    06:00-09:00 ET', 'Saturday 20:00 - Sunday 02:00', 'Fri evenings') opens it, the first time
+    after it is its opening time. None when no weekday is named ('weekends', 'after hours'),
+    which the plan reports for review. One linear pass over the words."""
+    if not text:
+        return None
+    weekday, opens, exclusion = None, None, False
+    for token in _WINDOW_TOKEN.findall(text):
+        word = token.casefold()
+        if word in _EXCLUSION_WORDS:
+            exclusion = True
+        elif weekday is None and word in _DAYS:
+            weekday = _DAYS[word]
+        elif weekday is not None and opens is None and word[0].isdigit():
+            opens = token.strip()
+    return None if weekday is None else Window(weekday, opens, exclusion)
+
+
+def go_live_date(ready: date, window: Window, closed: frozenset[date] = frozenset()) -> date:
+    """Go-live is the first day of the window on or after the day deployment is ready,
+    skipping closed days (a Monday window on a public holiday moves a week)."""
+    day = ready + timedelta(days=(window.weekday - ready.weekday()) % 7)
+    while day in closed:
+        day += timedelta(days=7)
+    return day

@@ -1,0 +1,165 @@
+"""Facts about an .ods that calamine does not expose, read by parsing ``content.xml`` with expat.
+
+OpenDocument writes a run of identical rows or cells once with a repeat count, so positions are
+counted with ``table:number-rows-repeated`` / ``table:number-columns-repeated``. The used area
+counts only cells that hold something: LibreOffice ends every sheet with empty rows and columns
+repeated up to the sheet's limits, which is normal and never refused. What LibreOffice writes:
+
+- an error: ``calcext:value-type="error"`` with the error text (``#REF!``) as the cell's paragraph;
+- a formula without a value: ``table:formula`` and no ``office:value-type``;
+- a hidden row: ``table:visibility="collapse"`` (hidden) or ``"filter"`` (filtered out);
+- a merge: ``table:number-rows-spanned`` / ``number-columns-spanned`` on the top-left cell, the
+  others written as ``table:covered-table-cell``;
+- a hidden sheet: ``table:display="false"`` in the table's automatic style.
+"""
+
+from __future__ import annotations
+
+import pyexpat
+import zipfile
+from collections.abc import Callable
+
+from planforge.intake.sheet_facts import Budget, Caps, CellFlag, Refused, SheetFacts, cell_ref
+from planforge.intake.xlsx_facts import expat_parser, open_capped
+
+TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0 "
+OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0 "
+STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0 "
+CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0 "
+_CELLS = (TABLE + "table-cell", TABLE + "covered-table-cell")
+MAX_FLAGGED_CELLS = 100_000  # error or formula cells one sheet may expand to through repeats
+
+
+class _Table:
+    """One table's running state while its rows stream past."""
+
+    def __init__(self, name: str, hidden: bool, wanted: bool):
+        self.name, self.hidden, self.wanted = name, hidden, wanted
+        self.row = 0  # 0-based index of the current row
+        self.rows = 1  # how many times the current row repeats
+        self.row_hidden = False
+        self.row_used = False
+        self.col = 0
+        self.max_row = 0  # 1-based extents of the cells that hold something
+        self.max_col = 0
+        self.flags: dict[tuple[int, int], CellFlag] = {}
+        self.hidden_rows: set[int] = set()
+        self.merged: list[str] = []
+
+    def facts(self) -> SheetFacts:
+        return SheetFacts(
+            flags=self.flags,
+            hidden_rows=frozenset(self.hidden_rows),
+            merged=tuple(self.merged),
+            hidden=self.hidden,
+        )
+
+
+def _count(attrs: dict[str, str], key: str, table: str) -> int:
+    value = attrs.get(TABLE + key, "1")
+    try:
+        n = int(value)
+    except ValueError as e:
+        raise Refused(
+            "unreadable-file", f'sheet "{table}" has a repeat count {value!r} that is not valid', table
+        ) from e
+    if n < 1:
+        raise Refused("unreadable-file", f'sheet "{table}" has a repeat count {value!r} that is not valid', table)
+    return n
+
+
+def scan_ods(zf: zipfile.ZipFile, wanted: Callable[[str], bool], caps: Caps) -> dict[str, SheetFacts]:
+    """Facts for each wanted sheet of an OpenDocument spreadsheet, after its area and text pass the caps."""
+    budget = Budget(caps)
+    facts: dict[str, SheetFacts] = {}
+    hidden_styles: set[str] = set()
+    style: list[str] = []  # the table style being read, if any
+    table: _Table | None = None
+    cell: dict | None = None  # the cell being read: its attributes and text pieces
+    annotation = 0  # depth inside office:annotation (a comment's text is not the cell's)
+    parser = expat_parser()
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal table, cell, annotation
+        if name in _CELLS and table is not None:
+            cell = {"attrs": attrs, "text": []}
+        elif name == TABLE + "table-row" and table is not None:
+            table.rows = _count(attrs, "number-rows-repeated", table.name)
+            table.row_hidden = attrs.get(TABLE + "visibility", "visible") in ("collapse", "filter")
+            table.row_used = False
+            table.col = 0
+        elif name == TABLE + "table":
+            table_name = attrs.get(TABLE + "name", "")
+            table = _Table(table_name, attrs.get(TABLE + "style-name", "") in hidden_styles, wanted(table_name))
+        elif name == OFFICE + "annotation":
+            annotation += 1
+        elif name == STYLE + "style" and attrs.get(STYLE + "family") == "table":
+            style[:] = [attrs.get(STYLE + "name", "")]
+        elif name == STYLE + "table-properties" and style and attrs.get(TABLE + "display") == "false":
+            hidden_styles.add(style[0])
+
+    def text(data: str) -> None:
+        if cell is not None and not annotation:
+            cell["text"].append(data)
+
+    def end(name: str) -> None:
+        nonlocal table, cell, annotation
+        if name in _CELLS and table is not None and cell is not None:
+            end_cell(table, cell["attrs"], "".join(cell["text"]))
+            cell = None
+        elif name == TABLE + "table-row" and table is not None:
+            if table.row_used and table.row_hidden:
+                table.hidden_rows.update(range(table.row, table.row + table.rows))
+            table.row += table.rows
+        elif name == TABLE + "table" and table is not None:
+            if table.wanted:
+                budget.add_area(table.name, table.max_row, table.max_col)
+                facts[table.name] = table.facts()
+            table = None
+        elif name == OFFICE + "annotation":
+            annotation -= 1
+        elif name == STYLE + "style":
+            style.clear()
+
+    def end_cell(t: _Table, attrs: dict[str, str], value: str) -> None:
+        cols = _count(attrs, "number-columns-repeated", t.name)
+        kind = attrs.get(CALCEXT + "value-type") or attrs.get(OFFICE + "value-type")
+        formula = attrs.get(TABLE + "formula")
+        if t.wanted and (kind or formula or value):
+            t.row_used = True
+            t.max_row = max(t.max_row, t.row + t.rows)
+            t.max_col = max(t.max_col, t.col + cols)
+            budget.check_area(t.name, t.max_row, t.max_col)
+            budget.add_text(t.name, len(value.encode("utf-8", "surrogatepass")) * cols * t.rows)
+            flag = None
+            if kind == "error":
+                flag = CellFlag("error", value.strip() or "#ERROR")
+            elif formula and not attrs.get(OFFICE + "value-type"):
+                flag = CellFlag("formula")
+            if flag is not None:
+                if len(t.flags) + cols * t.rows > MAX_FLAGGED_CELLS:
+                    raise Refused(
+                        "unsafe-file", f'sheet "{t.name}" repeats over {MAX_FLAGGED_CELLS:,} formula or error cells'
+                    )
+                for r in range(t.row, t.row + t.rows):
+                    for c in range(t.col, t.col + cols):
+                        t.flags[(r, c)] = flag
+            rows_spanned = _count(attrs, "number-rows-spanned", t.name)
+            cols_spanned = _count(attrs, "number-columns-spanned", t.name)
+            if rows_spanned > 1 or cols_spanned > 1:
+                last = cell_ref(t.row + rows_spanned - 1, t.col + cols_spanned - 1)
+                t.merged.append(f"{cell_ref(t.row, t.col)}:{last}")
+        t.col += cols
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
+    try:
+        with open_capped(zf, "content.xml", caps) as fh:
+            parser.ParseFile(fh)
+    except Refused as e:
+        e.sheet = e.sheet or (table.name if table is not None else "")
+        raise
+    except (pyexpat.ExpatError, zipfile.BadZipFile, OSError, EOFError) as e:
+        raise Refused("unreadable-file", "its content.xml is damaged") from e
+    return facts

@@ -1,0 +1,364 @@
+"""The write stage: every plan in every format, serially or across cores, through the writers.
+
+Markdown is the one content source; HTML and DOCX are produced from the Markdown (see
+docs/formats.md), so no plan text is written twice. With several jobs, worker processes are
+forked after the contexts exist: each worker receives the contexts and options as arguments of
+the forked process (inherited, never pickled), renders and writes its share of the plans, and
+sends back only file paths with their SHA-256 and size (for the run manifest) and problems.
+
+``keep`` names files a rerun must not overwrite (edited by hand since planforge wrote them, see
+``manifest.edited_by_hand``): they are skipped, and left out of what is returned.
+
+Every project is rendered and written behind one boundary (``_one``): any exception becomes a
+located problem for that project (``result.failure``) and every other project is still written.
+The same holds for the summary side job, for a worker process that dies (its project in flight
+fails, the rest of its share is written by the parent) and for the PDF batch.
+KeyboardInterrupt and SystemExit are never caught: they stop the run, leaving only whole files.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from multiprocessing.connection import Connection, wait
+from multiprocessing.queues import SimpleQueue
+from pathlib import Path
+from typing import Any, TypeVar
+
+from planforge.context.plan import PlanContext
+from planforge.core.atomic import inside, subfolder, write_bytes
+from planforge.core.errors import Problem, UsageError
+from planforge.core.names import DOCUMENT_KINDS, FORMATS, REVIEW_DIR, document_filename, plan_filename, review_filename
+from planforge.core.result import failure
+from planforge.formats.docx import check_reference, plan_docx
+from planforge.formats.html import plan_html
+from planforge.formats.markdown import plan_markdown
+from planforge.formats.options import WriteOptions
+from planforge.formats.pdf import find_soffice, write_pdfs
+from planforge.outputs.documents import docx_bytes, for_format, write_documents
+from planforge.render.environment import available_kinds, render_review
+from planforge.rerun.manifest import Output
+
+PARALLEL_MIN_PLANS = 400  # below this, forking costs more than it saves
+_T = TypeVar("_T")
+Progress = Callable[[int, int], None]  # (plans just done, plans in all)
+
+
+def check_options(options: WriteOptions) -> WriteOptions:
+    """Refuse unknown formats, PDF without LibreOffice and an unreadable reference document before
+    any work is done; return the options with the LibreOffice command filled in for PDF."""
+    kinds = (*DOCUMENT_KINDS, *(k for k in available_kinds(options.templates) if k not in (*DOCUMENT_KINDS, "review")))
+    bad_kinds = [k for k in options.documents if k not in kinds]
+    if bad_kinds or not options.documents:
+        raise UsageError(
+            f"documents= has unknown kind(s) {', '.join(bad_kinds) or '(none)'}; choose from {', '.join(kinds)} or all",
+            parameter="documents",
+        )
+    unknown = [f for f in options.formats if f not in FORMATS]
+    if unknown or not options.formats:
+        raise UsageError(
+            f"formats= has unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}",
+            parameter="formats",
+        )
+    if "pdf" in options.formats:
+        soffice = options.soffice or find_soffice()
+        if soffice is None:
+            raise UsageError(
+                "formats= pdf needs LibreOffice (the 'soffice' command) on PATH; install it, "
+                "or use the docx format and print to PDF from Word",
+                parameter="formats",
+            )
+        options = replace(options, soffice=soffice)
+    if options.reference_docx is not None:
+        if "docx" not in options.formats and "pdf" not in options.formats:
+            raise UsageError("reference_docx= only applies with the docx or pdf format", parameter="reference_docx")
+        check_reference(options.reference_docx)
+    return options
+
+
+def write_plans(
+    contexts: list[PlanContext],
+    out: Path,
+    options: WriteOptions,
+    timings: dict[str, float],
+    *,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+    side_job: Callable[[], None] | None = None,
+    parallel_min_plans: int | None = None,
+    keep: frozenset[Path] = frozenset(),
+    recorded: dict[str, dict[Path, Output]] | None = None,
+) -> tuple[list[Path], list[Problem]]:
+    """Render and write every plan in every format; returns the paths written, in project order,
+    and the problems of what could not be made (each located at its project; never raised).
+
+    ``side_job`` (the summary workbook) runs in one of the worker processes when the run is
+    parallel, so every core stays busy until the end; otherwise it runs after the plans. If it
+    fails, that is one run-level problem and the plans are still written.
+
+    ``keep``: files not to overwrite (a project with a kept PDF is left out of the PDF batch).
+    ``recorded`` receives project ID -> each file written for it -> its ``Output`` (hashed from the bytes in hand where
+    the file is made here, else read back while it is still in the page cache)."""
+    jobs = jobs or os.cpu_count() or 1
+    parallel_min_plans = PARALLEL_MIN_PLANS if parallel_min_plans is None else parallel_min_plans
+    start = time.perf_counter()
+    problems: list[Problem] = []
+    if jobs > 1 and len(contexts) >= parallel_min_plans and "fork" in multiprocessing.get_all_start_methods():
+        made = _parallel(contexts, out, options, jobs, progress, side_job, problems, keep)
+    else:
+        made = []
+        for ctx in contexts:
+            files, failed = _one(ctx, out, options, keep)
+            made += [(ctx.project.project_id, path, output) for path, output in files]
+            problems += failed
+            if progress:
+                progress(1, len(contexts))
+        if side_job:
+            problems += _side(side_job)
+    written = [path for _, path, _ in made]
+    if recorded is not None:
+        for pid, path, output in made:
+            recorded.setdefault(pid, {})[path] = output
+    if "pdf" in options.formats:
+        failed_ids = {p.project_id for p in problems}
+        failed_ids |= {
+            c.project.project_id
+            for c in contexts
+            for kind in options.documents
+            if out / document_filename(c.project.project_id, kind, "pdf") in keep
+        }
+        pdfs, failed = write_pdfs(
+            [c for c in contexts if c.project.project_id not in failed_ids],
+            out,
+            options,
+            make_docx=docx_bytes,
+        )
+        written += pdfs
+        problems += failed
+        if recorded is not None:
+            owner = {
+                document_filename(c.project.project_id, kind, "pdf"): c.project.project_id
+                for c in contexts
+                for kind in options.documents
+            }
+            for path in pdfs:
+                recorded.setdefault(owner.get(path.name, ""), {})[path] = Output.of_file(path)
+    timings["plans+summary"] = timings.get("plans+summary", 0.0) + time.perf_counter() - start
+    return written, problems
+
+
+def _one(
+    ctx: PlanContext, out: Path, options: WriteOptions, keep: frozenset[Path] = frozenset()
+) -> tuple[list[tuple[Path, Output]], list[Problem]]:
+    """One project's files, each behind the isolation boundary: an exception while rendering costs
+    the project's plan, one while making or writing a file costs that file; never raised. Returns
+    each file written with its ``Output`` (hashed from the bytes just written); files in ``keep``
+    are not written."""
+    project = ctx.project
+    try:
+        markdown = plan_markdown(ctx, options) if "plan" in options.documents else ""
+    except Exception as e:
+        return [], [failure("rendering the plan", e, project=project)]
+    paths: list[tuple[Path, Output]] = []
+    problems: list[Problem] = []
+    for fmt in options.formats if markdown else ():
+        if fmt == "pdf":
+            continue  # made from the DOCX in one LibreOffice batch, after all plans
+        name = plan_filename(project.project_id, fmt)
+        try:
+            target = inside(out, name)
+            if target in keep:
+                continue
+            if fmt == "md":
+                data = markdown.encode("utf-8")
+            elif fmt == "html":
+                data = plan_html(ctx, for_format(markdown, ctx, fmt), options).encode("utf-8")
+            else:
+                data = plan_docx(ctx, for_format(markdown, ctx, fmt), options)
+            write_bytes(target, data)
+            paths.append((target, Output.of_bytes(data)))
+        except Exception as e:
+            problems.append(failure(f"making {name}", e, project=project, file=name))
+    documents, failed = write_documents(ctx, out, options, keep)
+    paths += [(path, Output.of_file(path)) for path in documents]
+    problems += failed
+    name = review_filename(project.project_id)
+    try:
+        review = inside(subfolder(out, REVIEW_DIR), name)
+        if review not in keep:
+            data = render_review(ctx).encode("utf-8")
+            write_bytes(review, data)
+            paths.append((review, Output.of_bytes(data)))
+    except Exception as e:
+        problems.append(failure(f"making {REVIEW_DIR}/{name}", e, project=project, file=name))
+    return paths, problems
+
+
+def _side(side_job: Callable[[], None]) -> list[Problem]:
+    """Run the side job (the summary) behind the boundary: a failure is one run-level problem."""
+    try:
+        side_job()
+    except Exception as e:
+        return [failure("writing the portfolio summary", e)]
+    return []
+
+
+_SIDE = (-1, -1)  # the task that runs the side job
+_Task = tuple[int, int] | None  # plan index bounds; None: no more work
+# What a worker sends on its own pipe: ("start", lo, hi) when it takes a task, ("plan", i, files,
+# problems) after each plan (files: (path, sha256, size) each), ("side", problems) after the side job.
+_Message = tuple[Any, ...]
+
+
+def _worker(
+    tasks: SimpleQueue[_Task],
+    answers: Connection,
+    contexts: Sequence[PlanContext],
+    out: Path,
+    options: WriteOptions,
+    side_job: Callable[[], None] | None,
+    keep: frozenset[Path] = frozenset(),
+) -> None:
+    """One forked worker: take index ranges until told to stop, and report each plan as it is done
+    on its own pipe, so the parent knows exactly which plan was in flight if the worker dies."""
+    while (task := tasks.get()) is not None:
+        lo, hi = task
+        answers.send(("start", lo, hi))
+        if task == _SIDE:
+            assert side_job is not None
+            answers.send(("side", _side(side_job)))
+            continue
+        for i in range(lo, hi):
+            files, problems = _one(contexts[i], out, options, keep)
+            answers.send(("plan", i, [(str(p), o.sha256, o.size) for p, o in files], problems))
+    answers.close()
+
+
+def _parallel(
+    contexts: list[PlanContext],
+    out: Path,
+    options: WriteOptions,
+    jobs: int,
+    progress: Progress | None,
+    side_job: Callable[[], None] | None,
+    problems: list[Problem],
+    keep: frozenset[Path] = frozenset(),
+) -> list[tuple[str, Path, Output]]:
+    """Fork ``jobs`` workers that inherit the contexts; the side job is queued first, then chunks of
+    plans are taken by workers as they come free. Paths come back in project order.
+
+    A worker that dies (a crash in a C library, the kernel's OOM killer) costs the plan it was
+    writing: that plan gets an ``internal-error``, and every plan no worker finished is written here."""
+    fork = multiprocessing.get_context("fork")
+    tasks: SimpleQueue[_Task] = fork.SimpleQueue()
+    step = max(25, len(contexts) // (jobs * 16))
+    chunks: list[_Task] = [(i, min(i + step, len(contexts))) for i in range(0, len(contexts), step)]
+    queued = ([_SIDE] if side_job else []) + chunks
+    pipes: dict[Connection, Any] = {}
+    for _ in range(min(jobs, len(queued))):
+        reader, writer = fork.Pipe(duplex=False)
+        w = fork.Process(target=_worker, args=(tasks, writer, contexts, out, options, side_job, keep), daemon=True)
+        w.start()
+        writer.close()  # the parent's copy: the reader sees EOF once the worker is gone
+        pipes[reader] = w
+    for task in queued + [None] * len(pipes):
+        tasks.put(task)
+    done: dict[int, list[tuple[str, str, int]]] = {}
+    held: dict[Connection, tuple[int, int]] = {}
+    pipes_by_id = {id(reader): reader for reader in pipes}
+    side_done = side_job is None
+    finished = False
+    try:
+        while pipes:
+            for ready in wait(list(pipes)):
+                reader = pipes_by_id[id(ready)]
+                try:
+                    message: _Message = reader.recv()
+                except EOFError:
+                    worker = pipes.pop(reader)
+                    worker.join()
+                    task = held.pop(reader, None)
+                    if task == _SIDE and not side_done:
+                        side_done = True
+                        problems.append(failure("writing the portfolio summary", _died(worker)))
+                    elif task is not None:
+                        lost = next((i for i in range(*task) if i not in done), None)
+                        if lost is not None:
+                            done[lost] = []
+                            problems.append(
+                                failure("rendering and writing", _died(worker), project=contexts[lost].project)
+                            )
+                    continue
+                if message[0] == "start":
+                    held[reader] = (message[1], message[2])
+                elif message[0] == "side":
+                    side_done = True
+                    problems += message[1]
+                else:
+                    _, i, paths, failed = message
+                    done[i] = paths
+                    problems += failed
+                    if progress:
+                        progress(1, len(contexts))
+        finished = True
+    finally:
+        for worker in pipes.values():
+            if not finished:
+                worker.terminate()
+            worker.join()
+    for i, ctx in enumerate(contexts):  # what no worker finished (all of them died): written here
+        if i not in done:
+            files, failed = _one(ctx, out, options, keep)
+            done[i] = [(str(p), o.sha256, o.size) for p, o in files]
+            problems += failed
+            if progress:
+                progress(1, len(contexts))
+    if not side_done and side_job:
+        problems += _side(side_job)
+    return [
+        (contexts[i].project.project_id, Path(p), Output(sha, size)) for i in sorted(done) for p, sha, size in done[i]
+    ]
+
+
+def in_background(compute: Callable[[], _T], *, fork: bool) -> Callable[[], _T]:
+    """Start ``compute`` in a forked process and return a function that waits for its value, so this
+    process can do other work meanwhile. The child inherits everything ``compute`` needs (nothing is
+    pickled on the way in); the value is pickled on the way back, so it should be small. Without
+    ``fork`` (a small run, or a platform without it), or when the child fails or dies, the value is
+    computed in this process when asked for: the same value, and the same exception, either way."""
+    if not fork or "fork" not in multiprocessing.get_all_start_methods():
+        return compute
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+    child = context.Process(target=_compute_and_send, args=(compute, writer), daemon=True)
+    child.start()
+    writer.close()
+
+    def result() -> _T:
+        try:
+            done, value = reader.recv()
+        except (EOFError, OSError):  # the child died without an answer
+            done, value = False, None
+        finally:
+            reader.close()
+            child.join()
+        return value if done else compute()
+
+    return result
+
+
+def _compute_and_send(compute: Callable[[], Any], answers: Connection) -> None:
+    try:
+        value = compute()
+    except Exception:  # the parent computes it again and meets the error itself
+        answers.send((False, None))
+    else:
+        answers.send((True, value))
+    answers.close()
+
+
+def _died(worker: Any) -> RuntimeError:
+    return RuntimeError(f"the worker process stopped unexpectedly (exit code {worker.exitcode})")

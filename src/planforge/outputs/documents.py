@@ -1,0 +1,137 @@
+"""The companion documents of a plan: one per kind and project, in every format the plan is
+written in, plus the UAT tracker beside the test cases.
+
+Each kind is a template folder (``templates/<kind>/<kind>.md.j2``) fed a typed context from
+``doc_context``; its Markdown goes through the plan's own writers (HTML, DOCX; PDF from the
+DOCX), so a document looks and escapes exactly like the plan. ``render_document`` is the one
+place a kind is rendered, so a firm-template renderer can replace it in one line.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from pathlib import Path
+
+from planforge.context.documents import BUILDERS, TITLES, TestCases
+from planforge.context.plan import PlanContext
+from planforge.core.atomic import inside, write_bytes, write_text
+from planforge.core.errors import Problem
+from planforge.core.names import document_filename, uat_filename
+from planforge.core.result import failure
+from planforge.formats.docx import plan_docx
+from planforge.formats.html import plan_html
+from planforge.formats.options import WriteOptions
+from planforge.formats.uat import uat_tracker
+from planforge.render import environment as render
+from planforge.render.environment import RenderOptions
+
+#: The companion kinds, in the order section 11 lists them (the plan itself is "plan").
+KINDS: tuple[str, ...] = tuple(BUILDERS)
+
+
+def render_document(kind: str, ctx: PlanContext, options: WriteOptions) -> str:
+    """One companion document of ``kind`` as Markdown, from the plan's context, through the run's
+    template search path (the firm's folder first, then the shipped templates)."""
+    return render.render_document(kind, ctx, RenderOptions(templates=options.templates))
+
+
+def kind_title(kind: str) -> str:
+    """A kind's title: ours, or a firm kind's folder name as words (``handover`` -> Handover)."""
+    return TITLES.get(kind) or kind.replace("-", " ").replace("_", " ").title()
+
+
+def document_html(kind: str, ctx: PlanContext, markdown: str, options: WriteOptions) -> str:
+    """The document as a standalone HTML page, through the plan's HTML writer, titled as the document."""
+    page = plan_html(ctx, markdown, options)
+    plan_title = html.escape(f"{ctx.project.project_id} implementation plan: {ctx.project.project_name}")
+    title = html.escape(f"{ctx.project.project_id} {kind_title(kind).lower()}: {ctx.project.project_name}")
+    return page.replace(f"<title>{plan_title}</title>", f"<title>{title}</title>", 1)
+
+
+def document_docx(
+    kind: str, ctx: PlanContext, markdown: str, options: WriteOptions, *, toc_field: bool = True
+) -> bytes:
+    """The document as .docx through the plan's DOCX writer: its own title on the cover, in the
+    running header and in the properties."""
+    return plan_docx(ctx, markdown, options, toc_field=toc_field, title=kind_title(kind))
+
+
+def uat_xlsx(ctx: PlanContext) -> bytes:
+    """The UAT tracker of the project's test cases."""
+    cases = BUILDERS["test-cases"](ctx)
+    assert isinstance(cases, TestCases)
+    return uat_tracker(cases)
+
+
+def requested(kinds: Sequence[str]) -> tuple[str, ...]:
+    """The companion kinds among ``kinds`` (``plan`` excluded): ours in section 11's order, then the
+    firm's own kinds (a folder in its templates) in name order."""
+    return tuple(k for k in KINDS if k in kinds) + tuple(
+        sorted(k for k in set(kinds) if k not in KINDS and k != "plan")
+    )
+
+
+def for_format(markdown: str, ctx: PlanContext, ext: str) -> str:
+    """The plan's Markdown with section 11's links pointing at the ``ext`` sibling files (the
+    HTML plan links ``ACME-001-sow.html``, the DOCX plan ``ACME-001-sow.docx``). Only the exact
+    link targets this run produced are rewritten: they are our own markup, never cell text."""
+    if ext == "md":
+        return markdown
+    for ref in ctx.references.documents:
+        if ref.produced:
+            stem = ref.file[: -len(".md")]
+            markdown = markdown.replace(f"]({ref.file})", f"]({stem}.{ext})")
+    return markdown
+
+
+def docx_bytes(ctx: PlanContext, kind: str, options: WriteOptions) -> bytes:
+    """A companion document's .docx in its PDF edition (contents with page numbers LibreOffice fills in)."""
+    return document_docx(kind, ctx, render_document(kind, ctx, options), options, toc_field=False)
+
+
+def write_documents(
+    ctx: PlanContext, out: Path, options: WriteOptions, keep: frozenset[Path] = frozenset()
+) -> tuple[list[Path], list[Problem]]:
+    """Write the companion documents ``options.documents`` asks for, in every format but PDF
+    (made from the DOCX in the PDF batch), and the UAT tracker with the test cases. Each document
+    sits behind the run's isolation boundary: a failure costs that document (a located problem),
+    never the project's other files. Files in ``keep`` (edited by hand, see manifest.py) are not written."""
+    paths: list[Path] = []
+    problems: list[Problem] = []
+    project = ctx.project
+    pid = project.project_id
+    for kind in requested(options.documents):
+        try:
+            markdown = render_document(kind, ctx, options)
+        except Exception as e:
+            problems.append(failure(f"rendering the {kind_title(kind)}", e, project=project))
+            continue
+        for fmt in options.formats:
+            if fmt == "pdf":
+                continue
+            name = document_filename(pid, kind, fmt)
+            try:
+                target = inside(out, name)
+                if target in keep:
+                    continue
+                if fmt == "md":
+                    write_text(target, markdown)
+                elif fmt == "html":
+                    write_text(target, document_html(kind, ctx, markdown, options))
+                elif fmt == "docx":
+                    write_bytes(target, document_docx(kind, ctx, markdown, options))
+                paths.append(target)
+            except Exception as e:
+                problems.append(failure(f"making {name}", e, project=project, file=name))
+        if kind == "test-cases":
+            name = uat_filename(pid)
+            try:
+                target = inside(out, name)
+                if target in keep:
+                    continue
+                write_bytes(target, uat_xlsx(ctx))
+                paths.append(target)
+            except Exception as e:
+                problems.append(failure(f"making {name}", e, project=project, file=name))
+    return paths, problems

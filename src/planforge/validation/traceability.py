@@ -1,0 +1,188 @@
+"""Traceability: does every workflow reach a mapping, a test, an alert and a deployment step?
+
+planforge knows the intake's structure, so it can check what no general tool can: every
+workflow has at least one field mapping, one test scenario, an alert that covers it and a
+deployment step; every risk and blocker has an owner; every in-scope item is delivered by a
+workflow or a deliverable. Gaps are located warnings (validate, the review file, the
+summary's Data Quality sheet); they never hold a project back.
+
+How a row names its workflow (``match_workflows``): the Workflow cell holds the workflow's
+number on the Workflows sheet (``2``, ``#2`` or ``W2``), its Spec Section (``2.1``), or its text
+(case, spacing and punctuation ignored); several are separated by ``;``. A blank Workflow
+cell on Alerts or Deployment Steps means the row applies to every workflow of the project;
+a blank one on Test Scenarios ties the scenario to no workflow (it is a general scenario).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from planforge.core.errors import Problem, make_problem
+from planforge.core.model import Project, Workflow
+from planforge.intake.schema import normalise_header
+
+#: ``2``, ``#2``, ``W2``, ``WF 2``, ``Workflow 2``: a workflow by its number
+_NUMBER = re.compile(r"(?:workflow|wf|w|#)?\s*#?\s*(\d{1,4})", re.IGNORECASE)
+#: Words naming a deliverable every engagement produces, for in-scope items: an item naming one
+#: is delivered by that deliverable rather than by a workflow.
+DELIVERABLE_WORDS: tuple[str, ...] = (
+    "statement of work",
+    "technical specification",
+    "test case",
+    "uat",
+    "user acceptance",
+    "runbook",
+    "deployment",
+    "go-live",
+    "support",
+    "hypercare",
+    "monitoring",
+    "alerting",
+    "documentation",
+    "training",
+    "handover",
+    "implementation plan",
+)
+_WORD = re.compile(r"[^\W_]+")
+
+#: The problem codes these checks report (the pipeline copies them into each project's review file).
+CODES: tuple[str, ...] = ("untraced-workflow", "unknown-workflow", "unowned-item", "uncovered-scope")
+
+#: (sheet, row, column) -> "Sheet!B5": the cell reference of a column on a row
+CellRef = Callable[[str, int, str], str]
+
+
+@dataclass(frozen=True)
+class WorkflowMatch:
+    """What a Workflow cell names: the indexes (0-based) of the workflows it matched, and the
+    parts that matched none."""
+
+    indexes: tuple[int, ...]
+    unmatched: tuple[str, ...]
+
+
+def _key(text: str) -> str:
+    return normalise_header(text)
+
+
+def match_workflows(text: str | None, workflows: Sequence[Workflow]) -> WorkflowMatch:
+    """Read a Workflow cell against a project's workflows (rules in the module docstring).
+    Blank text matches nothing and leaves nothing unmatched."""
+    found: list[int] = []
+    unmatched: list[str] = []
+    for part in (text or "").split(";"):
+        item = part.strip()
+        if not item:
+            continue
+        index = _one(item, workflows)
+        if index is None:
+            unmatched.append(item)
+        elif index not in found:
+            found.append(index)
+    return WorkflowMatch(tuple(found), tuple(unmatched))
+
+
+def _one(item: str, workflows: Sequence[Workflow]) -> int | None:
+    key = _key(item)
+    for i, w in enumerate(workflows):
+        if _key(w.workflow) == key or (w.spec_section and w.spec_section.strip() == item):
+            return i
+    m = _NUMBER.fullmatch(item)
+    if m and 1 <= int(m.group(1)) <= len(workflows):
+        return int(m.group(1)) - 1
+    return None
+
+
+def covered(rows: Sequence[object], workflows: Sequence[Workflow], *, blank_is_all: bool) -> list[list[object]]:
+    """Per workflow, the rows that cover it (by their ``workflow`` attribute)."""
+    out: list[list[object]] = [[] for _ in workflows]
+    for row in rows:
+        text = getattr(row, "workflow", None)
+        if not (text or "").strip():
+            if blank_is_all:
+                for hits in out:
+                    hits.append(row)
+            continue
+        for i in match_workflows(text, workflows).indexes:
+            out[i].append(row)
+    return out
+
+
+def _words(text: str) -> str:
+    return " " + " ".join(_WORD.findall(text.casefold())) + " "
+
+
+def names_deliverable(item: str, has_migration: bool) -> bool:
+    """True when an in-scope item's wording names a deliverable (whole words, case ignored)."""
+    words = _words(item)
+    wanted = DELIVERABLE_WORDS + (("migration", "migrate", "historical data") if has_migration else ())
+    return any(_words(w) in words for w in wanted)
+
+
+def _mentions_workflow(item: str, workflows: Sequence[Workflow]) -> bool:
+    """An in-scope item whose wording contains a workflow's (or the reverse), whole words."""
+    words = _words(item)
+    return any((w := _words(wf.workflow)) in words or words in w for wf in workflows)
+
+
+def check(project: Project, cell: CellRef) -> Iterator[Problem]:
+    """Every traceability gap of one project, each located at the cell to look at."""
+    wf = project.workflows
+
+    def at(sheet: str, row: int, column: str, code: str, **params: Any) -> Problem:
+        return make_problem(
+            code,
+            file=project.file,
+            project_id=project.project_id,
+            sheet=sheet,
+            row=row,
+            column=column,
+            cell=cell(sheet, row, column),
+            **params,
+        )
+
+    for sheet, rows in (
+        ("Alerts", project.alerts),
+        ("Test Scenarios", project.test_scenarios),
+        ("Deployment Steps", project.deployment_steps),
+        ("Field Mappings", project.field_mappings),
+        ("Scope", project.scope),
+    ):
+        for r in rows:
+            for part in match_workflows(getattr(r, "workflow", None), wf).unmatched:
+                yield at(sheet, r.row, "Workflow", "unknown-workflow", value=part, count=len(wf))
+
+    needs = (
+        ("Field Mappings", "field mapping", covered(project.field_mappings, wf, blank_is_all=False)),
+        ("Test Scenarios", "test scenario", covered(project.test_scenarios, wf, blank_is_all=False)),
+        ("Alerts", "alert", covered(project.alerts, wf, blank_is_all=True)),
+        ("Deployment Steps", "deployment step", covered(project.deployment_steps, wf, blank_is_all=True)),
+    )
+    for i, w in enumerate(wf):
+        for sheet, what, hits in needs:
+            if not hits[i]:
+                yield at("Workflows", w.row, "Workflow", "untraced-workflow", value=w.workflow, what=what, other=sheet)
+    for risk in project.risks:
+        if not (risk.owner or "").strip():
+            yield at("Risks", risk.row, "Owner", "unowned-item", value=risk.risk, what="Risk")
+    for o in project.open_items:
+        if o.type == "Blocker" and not (o.owner or "").strip():
+            yield at("Open Items", o.row, "Owner", "unowned-item", value=o.item, what="Blocker")
+    migration = (
+        project.data_migration
+        if project.data_migration is not None
+        else any(
+            (project.migration_scope, project.migration_cleanup, project.migration_strategy, project.migration_time)
+        )
+    )
+    for s in project.scope:
+        if s.kind != "In scope":
+            continue
+        if match_workflows(s.workflow, wf).indexes:
+            continue
+        if _mentions_workflow(s.item, wf) or names_deliverable(s.item, migration):
+            continue
+        yield at("Scope", s.row, "Item", "uncovered-scope", value=s.item)

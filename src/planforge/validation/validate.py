@@ -1,0 +1,864 @@
+"""Raw tables -> every located problem, plus the typed portfolio of the projects that passed.
+
+One pass over each sheet collects all problems (never the first only). Structure is checked
+first (sheets, header row, columns), then each cell against its column's kind and declared
+bounds (a reading that was not certain becomes a located warning saying how it was read), then
+the cross-row rules (duplicate and unsafe IDs, child rows whose project does not exist, amounts
+in another currency, one person spelled two ways, implausible figures).
+A project is valid when no error points at it: validity is derived from the problems alone, in
+one place (``_held_back``). An error on a child row counts against the project its ID names, or,
+when the ID matches no project, the closest one, so no plan is written missing rows its analyst typed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from planforge.core.errors import ERROR, Problem, UnreadableWorkbook, did_you_mean, make_problem
+from planforge.core.model import CHILD_TYPES, Portfolio, Project, Settings
+from planforge.core.money import currency_matches, format_money
+from planforge.core.report import Report
+from planforge.derive.catalog import integration_types, lookup
+from planforge.intake import schema
+from planforge.intake.parse import (
+    MAX_TEXT,
+    BadValue,
+    Reading,
+    accent_key,
+    clean_text,
+    id_problem,
+    is_placeholder,
+    parse_text,
+    parser_for,
+    placeholder,
+    show_invisible,
+    xml_unsafe,
+)
+from planforge.intake.reader import (
+    RawSheet,
+    RawWorkbook,
+    ScanWorkers,
+    cell_ref,
+    column_letter,
+    find_workbooks,
+    read_workbook,
+)
+from planforge.validation.traceability import check as traceability_check
+
+HEADER_SEARCH_ROWS = 30
+#: A kickoff further than this from the run date is probably a typo (a year off).
+KICKOFF_HORIZON_DAYS = 730
+#: A first-year ROI above this (10 = 1,000%) usually means a budget or hours figure read wrong.
+ROI_PLAUSIBLE = 10.0
+_IGNORED_SHEETS = {schema.normalise_header(n) for n in (schema.INSTRUCTIONS_SHEET, "Lists", "Read Me", "README")}
+#: Money columns whose written currency must agree with the project's.
+_MONEY_KEYS = tuple(c.key for c in schema.PROJECTS.columns if c.kind == "money")
+#: Columns naming people, compared across the workbook for spelling variants.
+_PEOPLE = (("projects", "lead_engineer"), ("projects", "project_manager"), ("team", "name"))
+
+
+@dataclass(slots=True)
+class _Row:
+    excel_row: int
+    #: column key -> typed value; on child sheets without the Project ID (that is ``pid``), so the
+    #: values are the record's fields as they stand
+    values: dict[str, Any]
+    #: the row's Project ID as typed (folded), "" when blank or unreadable
+    pid: str = ""
+    #: problems found on the row, attributed to a project once its ID is resolved
+    pending: list[Problem] = field(default_factory=list)
+    #: column key -> every currency a symbol or code typed with its amount may stand for
+    currencies: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass
+class _Table:
+    sheet: str
+    rows: list[_Row]
+    broken: bool = False  # structure too damaged to trust its rows
+    columns: dict[str, int] = field(default_factory=dict)
+
+    def pid_cell(self, row: _Row) -> str:
+        return self.cell(row, "project_id")
+
+    def cell(self, row: _Row, key: str) -> str:
+        return cell_ref(row.excel_row - 1, self.columns.get(key, 0))
+
+
+def validate_files(paths: Iterable[str | Path], as_of: date | None = None) -> Report:
+    """Read and validate one or more intake workbooks into one portfolio. ``as_of`` is the run
+    date that date plausibility is judged against (none: no kickoff-horizon check)."""
+    raws, problems = read_all(paths)
+    return validate_workbooks(raws, problems, as_of=as_of)
+
+
+def read_all(paths: Iterable[str | Path]) -> tuple[list[RawWorkbook], list[Problem]]:
+    """Read every file once (folders expand to their workbooks); an unreadable file becomes one
+    problem, the others still count."""
+    files, problems = find_workbooks(list(paths))
+    raws, unreadable = read_files(files)
+    return raws, problems + unreadable
+
+
+def read_files(files: Iterable[Path], workers: ScanWorkers | None = None) -> tuple[list[RawWorkbook], list[Problem]]:
+    """Read each workbook file (already found, see ``intake.find_workbooks``); an unreadable one
+    becomes one problem, the others still count. ``workers``: see ``intake.read_workbook``."""
+    raws: list[RawWorkbook] = []
+    problems: list[Problem] = []
+    for path in files:
+        try:
+            raws.append(read_workbook(path, workers=workers))
+        except UnreadableWorkbook as e:
+            problems.append(e.problem or make_problem("unreadable-file", file=path.name, reason=str(e)))
+    return raws, problems
+
+
+def validate_workbooks(
+    raws: list[RawWorkbook], problems: list[Problem] | None = None, *, as_of: date | None = None
+) -> Report:
+    """Validate workbooks already read into one portfolio; IDs must be unique across files."""
+    problems = list(problems or [])
+    projects: list[Project] = []
+    invalid: dict[str, list[Problem]] = {}
+    settings_by_file: dict[str, Settings] = {}
+    files: list[str] = []
+    seen: dict[str, tuple[str, int]] = {}
+    for raw in raws:
+        files.append(raw.file)
+        report = validate_workbook(raw, as_of=as_of)
+        problems.extend(report.problems)
+        invalid.update(report.invalid_projects)
+        settings_by_file[raw.file] = report.portfolio.settings
+        for project in report.portfolio.projects:
+            key = project.project_id.casefold()
+            if key in seen:
+                other_file, other_row = seen[key]
+                p = make_problem(
+                    "duplicate-id",
+                    file=raw.file,
+                    sheet="Projects",
+                    row=project.row,
+                    column="Project ID",
+                    value=project.project_id,
+                    other_row=f"{other_row} of {other_file}",
+                    project_id=project.project_id,
+                )
+                problems.append(p)
+                invalid.setdefault(project.project_id, []).append(p)
+                continue
+            seen[key] = (raw.file, project.row)
+            projects.append(project)
+    first = settings_by_file[files[0]] if files else Settings()
+    portfolio = Portfolio(projects, first, tuple(files), settings_by_file)
+    return Report(problems=problems, portfolio=portfolio, invalid_projects=invalid)
+
+
+def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None) -> Report:
+    """Validate one workbook already read. Never raises for bad data."""
+    checker = _Checker(raw.file)
+    by_name = {schema.normalise_header(name): sheet for name, sheet in raw.sheets.items()}
+    known = {schema.normalise_header(s.name) for s in schema.SHEETS} | {schema.normalise_header(schema.SETTINGS_SHEET)}
+    strays = [s.name for k, s in by_name.items() if k not in known and k not in _IGNORED_SHEETS]
+
+    settings = _read_settings(checker, by_name.get(schema.normalise_header(schema.SETTINGS_SHEET)))
+    projects_sheet = by_name.get(schema.normalise_header("Projects"))
+    if projects_sheet is None:
+        checker.add("missing-sheet", sheet="Projects", suggestion=did_you_mean("Projects", list(raw.sheets)))
+        return Report(checker.problems, Portfolio([], settings, (raw.file,)))
+    project_table = checker.table(projects_sheet, schema.PROJECTS)
+    project_rows = _check_project_ids(checker, project_table)
+    for row in project_table.rows:
+        checker.problems.extend(row.pending)
+        _check_project_row(checker, project_table, row, settings, as_of)
+
+    children: dict[str, dict[str, list]] = {}
+    tables: dict[str, _Table] = {}
+    broken_ids: set[str] = set(project_rows) if project_table.broken else set()
+    for sheet_schema in schema.CHILD_SHEETS:
+        raw_sheet = by_name.get(schema.normalise_header(sheet_schema.name))
+        if raw_sheet is None:
+            near = did_you_mean(sheet_schema.name, strays)
+            code = "missing-sheet" if near else "missing-child-sheet"
+            checker.add(code, sheet=sheet_schema.name, suggestion=near)
+            continue
+        table, rows = checker.open_table(raw_sheet, sheet_schema)
+        tables[sheet_schema.key] = table
+        keep = table.rows if sheet_schema.key == "team" else None  # only Team rows are needed later
+        grouped, broken = _group_children(checker, table, rows, sheet_schema, list(project_rows), keep)
+        children[sheet_schema.key] = grouped
+        broken_ids |= broken
+    _check_people(checker, project_table, tables.get("team"))
+
+    bad_ids = _held_back(checker.problems) | broken_ids
+    projects: list[Project] = []
+    for pid, row in project_rows.items():
+        if pid in bad_ids:
+            continue
+        kids = {key: children.get(key, {}).get(pid, []) for key in CHILD_TYPES}
+        values: dict[str, Any] = {**row.values, "currency": row.values.get("currency") or settings.currency, **kids}
+        project = Project(file=raw.file, row=row.excel_row, **values)
+        _check_systems(checker, project_table, row, project)
+        projects.append(project)
+    cell = _cell_finder(tables)
+    for project in projects:
+        checker.problems.extend(traceability_check(project, cell))
+    errors_by_project: dict[str, list[Problem]] = defaultdict(list)
+    for p in checker.problems:
+        if p.severity == ERROR and p.project_id:
+            errors_by_project[p.project_id].append(p)
+    # a project held back by a sheet that cannot be read has no error of its own: the sheet's errors say why
+    sheet_errors = [p for p in checker.problems if p.severity == ERROR and not p.project_id]
+    invalid = {pid: errors_by_project.get(pid) or sheet_errors for pid in bad_ids if pid in project_rows}
+    return Report(checker.problems, Portfolio(projects, settings, (raw.file,)), invalid)
+
+
+def _cell_finder(tables: dict[str, _Table]):
+    """(sheet name, Excel row, column header) -> cell reference such as 'B5' (blank when the
+    column is absent), for the traceability checks that run on the typed projects."""
+    by_name = {s.name: s for s in schema.CHILD_SHEETS}
+
+    def cell(sheet: str, row: int, header: str) -> str:
+        sch = by_name[sheet]
+        table = tables.get(sch.key)
+        key = next((c.key for c in sch.columns if c.header == header), "")
+        col = table.columns.get(key) if table else None
+        return cell_ref(row - 1, col) if col is not None else ""
+
+    return cell
+
+
+def _held_back(problems: list[Problem]) -> set[str]:
+    """The one rule of validity: a project is held back when any error names it."""
+    return {p.project_id for p in problems if p.severity == ERROR and p.project_id}
+
+
+def plausibility_after_derive(project: Project, roi_ratio: float | None) -> list[Problem]:
+    """Warnings on figures only known once derived (run by the pipeline after derivation, so this
+    stage never imports a later one): a first-year ROI over 1,000% usually means the budget or
+    the hours saved were read wrong."""
+    if roi_ratio is None or roi_ratio <= ROI_PLAUSIBLE:
+        return []
+    budget = format_money(project.budget, project.currency) if project.budget is not None else "blank"
+    return [
+        make_problem(
+            "implausible-roi",
+            file=project.file,
+            sheet="Projects",
+            row=project.row,
+            column="Budget",
+            value=str(project.budget) if project.budget is not None else None,
+            ratio=f"{roi_ratio * 100:,.0f}%",
+            reading=budget,
+            project_id=project.project_id,
+        )
+    ]
+
+
+class _Checker:
+    """Collects problems for one file and parses tables against their schema."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[Problem] = []
+        #: parser -> its memo: columns that share a parser (every sheet's Project ID) share what it read
+        self._memos: dict[Callable[[Any], Any], dict[Any, Any]] = {}
+
+    def _reader(self, j: int, col: schema.Column) -> _Reader:
+        """How column ``col`` at index ``j`` is read. Every parser but plain text is a pure function of
+        the cell's value and type, so it is memoised; columns with the same parser (the Project ID of
+        every sheet, names) share one memo across the file's sheets."""
+        parse = parser_for(col.kind, col.choices, col.rules())
+        plain_text = parse is parse_text
+        memo = None if plain_text else self._memos.setdefault(parse, {})
+        size = _ID_MEMO_SIZE if col.kind == "id" else _MEMO_SIZE
+        return (j, col, col.key, col.required, plain_text, parse, memo, size, col.plausible)
+
+    def add(self, code: str, **params: Any) -> Problem:
+        problem = make_problem(code, file=self.file, **params)
+        self.problems.append(problem)
+        return problem
+
+    def table(self, raw: RawSheet, sheet: schema.Sheet) -> _Table:
+        """Check the sheet's structure and parse every row (``_Table.rows``)."""
+        table, rows = self.open_table(raw, sheet)
+        table.rows = list(rows)
+        return table
+
+    def open_table(self, raw: RawSheet, sheet: schema.Sheet) -> tuple[_Table, Iterator[_Row]]:
+        """Check the sheet's structure now; parse its rows as they are drawn from the iterator, so a
+        caller that groups rows can do so in the same pass (the table's ``rows`` stay empty)."""
+        if raw.hidden:
+            self.add("hidden-sheet", sheet=raw.name)
+        for rng in raw.merged:
+            self.add("merged-cells", sheet=raw.name, cell=rng.split(":")[0], value=rng)
+        header_at = _find_header(raw.rows, "projectid")
+        if header_at is None:
+            self.add("missing-header-row", sheet=raw.name, value="Project ID", limit=HEADER_SEARCH_ROWS)
+            return _Table(raw.name, [], broken=True), iter(())
+        columns, broken = self._map_columns(raw, sheet, header_at)
+        table = _Table(raw.name, [], broken, {c.key: j for j, c in columns.items()})
+        return table, self._rows(raw, sheet, columns, header_at)
+
+    def _rows(
+        self, raw: RawSheet, sheet: schema.Sheet, columns: dict[int, schema.Column], header_at: int
+    ) -> Iterator[_Row]:
+        readers = [self._reader(j, col) for j, col in columns.items()]
+        pid_col = next((j for j, c in columns.items() if c.key == "project_id"), None)
+        keep_id = sheet.key == "projects"  # child rows carry their ID in ``_Row.pid`` only
+        filled = _merged_ids(raw, pid_col, header_at)
+        flags = raw.flags
+        for i in range(header_at + 1, len(raw.rows)):
+            cells = raw.rows[i]
+            if cells.count(None) == len(cells) and not (flags and any((i, j) in flags for j in columns)):
+                continue
+            merged_from = filled.get(i) if filled else None
+            if merged_from is not None and pid_col is not None:
+                cells = list(cells)
+                cells[pid_col] = merged_from[1]
+            row = self._row(raw, i, cells, readers, keep_id)
+            if merged_from is not None and pid_col is not None:
+                row.pending.append(
+                    make_problem(
+                        "merged-id-filled",
+                        file=self.file,
+                        sheet=raw.name,
+                        row=i + 1,
+                        column="Project ID",
+                        cell=cell_ref(i, pid_col),
+                        value=merged_from[0],
+                        assumed=row.pid,
+                    )
+                )
+            yield row
+
+    def _map_columns(self, raw: RawSheet, sheet: schema.Sheet, header_at: int) -> tuple[dict[int, schema.Column], bool]:
+        lookup = schema.header_lookup(sheet)
+        columns: dict[int, schema.Column] = {}
+        seen: dict[str, int] = {}
+        broken = False
+        for j, text in enumerate(raw.rows[header_at]):
+            ref = cell_ref(header_at, j)
+            if text is None or not str(text).strip():
+                if any(j < len(r) and r[j] is not None for r in raw.rows[header_at + 1 :]):
+                    self.add("blank-header", sheet=raw.name, row=header_at + 1, cell=ref, cell_column=column_letter(j))
+                continue
+            col = lookup.get(schema.normalise_header(text))
+            if col is None:
+                self.add(
+                    "unknown-column",
+                    sheet=raw.name,
+                    row=header_at + 1,
+                    column=str(text),
+                    cell=ref,
+                    suggestion=did_you_mean(str(text), [c.header for c in sheet.columns]),
+                )
+                continue
+            if col.key in seen:
+                self.add(
+                    "duplicate-header",
+                    sheet=raw.name,
+                    row=header_at + 1,
+                    column=col.header,
+                    cell=ref,
+                    value=cell_ref(header_at, seen[col.key]),
+                )
+                broken = True
+                continue
+            seen[col.key] = j
+            columns[j] = col
+        present = {c.key for c in columns.values()}
+        for col in sheet.required_columns:
+            if col.key not in present:
+                self.add(
+                    "missing-column",
+                    sheet=raw.name,
+                    row=header_at + 1,
+                    column=col.header,
+                    suggestion=did_you_mean(col.header, [str(t) for t in raw.rows[header_at] if t]),
+                )
+                broken = True
+        return columns, broken
+
+    def _row(self, raw: RawSheet, i: int, cells: list[Any], readers: list[_Reader], keep_id: bool) -> _Row:
+        """Parse one data row in one step: blank and placeholder cells, the column's parser (memoised
+        per column for repeating values), bounds and plausibility. A clean cell costs no dict or
+        problem; locations are computed only for the cells that have a problem, and problems wait
+        in ``pending`` until the row's project is known."""
+        values: dict[str, Any] = {}
+        found: list[tuple[str, schema.Column, int, dict]] | None = None
+        currencies: dict[str, tuple[str, ...]] | None = None
+        flags = raw.flags
+        width = len(cells)
+        for j, col, key, required, plain_text, parse, column_memo, memo_size, plausible in readers:
+            value = cells[j] if j < width else None
+            if type(value) is str and xml_unsafe(value):  # before any parser or writer sees it
+                reading = clean_text(value)
+                found = found or []
+                found.append(("text-cleaned", col, j, {"value": reading.value, **reading.params}))
+                value = reading.value or None
+            if flags and (i, j) in flags:
+                flag = flags[(i, j)]
+                kind = "formula-no-value" if flag.kind == "formula" else "error-cell"
+                found = found or []
+                found.append((kind, col, j, {"value": flag.value or None}))
+                continue
+            kind_of_value = type(value)
+            if value is None or (kind_of_value is str and len(value) <= 16 and placeholder(value)):
+                if required:
+                    found = found or []
+                    found.append(("required-missing", col, j, {}))
+                continue
+            if plain_text and kind_of_value is str and len(value) <= MAX_TEXT:
+                values[key] = value  # the common case, without a call
+                continue
+            memo = column_memo if kind_of_value in _MEMO_TYPES else None
+            memo_key = (value if kind_of_value is str else (kind_of_value, value)) if memo is not None else None
+            result = memo.get(memo_key, _MISS) if memo is not None else _MISS
+            if result is _MISS:
+                try:
+                    result = parse(value)
+                except BadValue as e:
+                    found = found or []
+                    found.append((e.code, col, j, {"value": value, **e.params}))
+                    continue
+                if memo is not None and len(memo) < memo_size:
+                    memo[memo_key] = result
+            if type(result) is Reading:
+                if result.code:
+                    found = found or []
+                    found.append((result.code, col, j, {"value": value, **result.params}))
+                if result.currency:
+                    currencies = currencies or {}
+                    currencies[key] = result.currency
+                result = result.value
+            values[key] = result
+            if plausible is not None and not plausible[0] <= result <= plausible[1]:
+                found = found or []
+                found.append(("implausible-value", col, j, {"value": value, **_plausible(col, result)}))
+        pid = values.get("project_id") if keep_id else values.pop("project_id", None)
+        pid = pid if isinstance(pid, str) else ""
+        row = _Row(i + 1, values, pid, [], currencies or {})
+        if i in raw.hidden_rows:
+            row.pending.append(make_problem("hidden-row", file=self.file, sheet=raw.name, row=i + 1, project_id=pid))
+        for code, col, j, params in found or ():
+            row.pending.append(
+                make_problem(
+                    code,
+                    file=self.file,
+                    sheet=raw.name,
+                    row=i + 1,
+                    column=col.header,
+                    cell=cell_ref(i, j),
+                    project_id=pid,
+                    **params,
+                )
+            )
+        return row
+
+
+#: Parsed values a column remembers (per file, never across runs): IDs, choices, names, numbers and
+#: dates repeat across thousands of rows. Only hashable cell types are remembered; failures never are.
+_MEMO_TYPES = frozenset({str, int, float, bool, date})
+_MEMO_SIZE = 4096
+#: Project IDs repeat on every child sheet (their columns share one parser, so one memo): it may hold every ID.
+_ID_MEMO_SIZE = 1 << 20
+_MISS = object()
+
+#: One column's reading, prepared once per table: (index, column, key, required, plain text,
+#: parser, memo or None, memo cap, plausible range). A tuple, so the row loop unpacks it in one step.
+_Reader = tuple[int, schema.Column, str, bool, bool, Callable[[Any], Any], dict | None, int, tuple | None]
+
+
+def _plausible(col: schema.Column, value: Any) -> dict[str, str]:
+    """How an implausible value was read, and what is usual, for the warning."""
+    if col.plausible is None:
+        return {"reading": str(value), "usual": ""}
+    low, high = col.plausible
+    if col.kind == "percent":
+        return {"reading": f"{value * 100:g}%", "usual": f"{low * 100:g}% to {high * 100:g}%"}
+    return {"reading": f"{value:,}", "usual": f"{low:,} to {high:,}"}
+
+
+def _merged_ids(raw: RawSheet, pid_col: int | None, header_at: int) -> dict[int, tuple[str, Any]]:
+    """Row index -> (merged range, ID) for blank Project ID cells under a merged Project ID cell."""
+    if pid_col is None or not raw.merged:
+        return {}
+    filled: dict[int, tuple[str, Any]] = {}
+    for rng in raw.merged:
+        bounds = _range_bounds(rng)
+        if bounds is None:
+            continue
+        r1, c1, r2, c2 = bounds
+        if not c1 <= pid_col <= c2 or r1 <= header_at or r1 >= len(raw.rows):
+            continue
+        top = raw.rows[r1][pid_col] if pid_col < len(raw.rows[r1]) else None
+        if top is None:
+            continue
+        for i in range(r1 + 1, min(r2, len(raw.rows) - 1) + 1):
+            cells = raw.rows[i]
+            if (pid_col >= len(cells) or cells[pid_col] is None) and any(v is not None for v in cells):
+                filled[i] = (rng, top)
+    return filled
+
+
+def _range_bounds(rng: str) -> tuple[int, int, int, int] | None:
+    """'A5:B8' -> 0-based (row1, col1, row2, col2), or None when it is not a range."""
+    corners = []
+    for ref in rng.split(":"):
+        letters = ref.rstrip("0123456789")
+        digits = ref[len(letters) :]
+        if not letters.isalpha() or not letters.isascii() or not digits.isdigit():
+            return None
+        col = 0
+        for ch in letters.upper():
+            col = col * 26 + ord(ch) - 64
+        corners.append((int(digits) - 1, col - 1))
+    if len(corners) != 2:
+        return None
+    (r1, c1), (r2, c2) = corners
+    return r1, c1, r2, c2
+
+
+def _check_project_row(checker: _Checker, table: _Table, row: _Row, settings: Settings, as_of: date | None) -> None:
+    """Cross-field checks on one Projects row: amounts written in another currency than the
+    project's, and a kickoff implausibly far from the run date."""
+    pid = row.pid
+    currency = row.values.get("currency") or settings.currency
+    for key in _MONEY_KEYS:
+        written = row.currencies.get(key, ())
+        if written and not currency_matches(written, currency):
+            col = schema.PROJECTS.column(key)
+            checker.add(
+                "currency-mismatch",
+                sheet=table.sheet,
+                row=row.excel_row,
+                column=col.header,
+                cell=table.cell(row, key),
+                value=str(row.values.get(key)),
+                written="/".join(written[:3]),
+                currency=currency,
+                project_id=pid,
+            )
+    kickoff = row.values.get("kickoff_date")
+    if as_of is not None and kickoff is not None and abs((kickoff - as_of).days) > KICKOFF_HORIZON_DAYS:
+        checker.add(
+            "implausible-value",
+            sheet=table.sheet,
+            row=row.excel_row,
+            column="Kickoff Date",
+            cell=table.cell(row, "kickoff_date"),
+            value=kickoff.isoformat(),
+            reading=f"{kickoff.isoformat()}, more than two years from the run date {as_of.isoformat()}",
+            usual="within two years of the run date",
+            project_id=pid,
+        )
+    if kickoff is not None and kickoff.weekday() >= 5:
+        start = kickoff + timedelta(days=7 - kickoff.weekday())
+        checker.add(
+            "kickoff-on-weekend",
+            sheet=table.sheet,
+            row=row.excel_row,
+            column="Kickoff Date",
+            cell=table.cell(row, "kickoff_date"),
+            value=kickoff.isoformat(),
+            weekday=f"{kickoff:%A}",
+            start=f"{start:%A} {start.day} {start:%B %Y}",
+            project_id=pid,
+        )
+
+
+def _check_people(checker: _Checker, projects: _Table, team: _Table | None) -> None:
+    """One person spelled two ways (Zoe Muller / Zoë Müller, or by case) is counted as two people
+    by the summary: warn at each variant, naming the first cell that spells it differently."""
+    first: dict[str, tuple[str, str, str]] = {}  # accent key -> (spelling, "Sheet!A1", pid)
+    warned: set[tuple[str, str]] = set()
+    keys: dict[str, str] = {}  # name -> accent key: the same few names fill thousands of rows
+    for table, key in ((projects, "lead_engineer"), (projects, "project_manager"), (team, "name")):
+        if table is None or key not in table.columns:
+            continue
+        for row in table.rows:
+            name = row.values.get(key)
+            if not isinstance(name, str) or not name:
+                continue
+            k = keys.get(name)
+            if k is None:
+                k = keys[name] = accent_key(name)
+            seen = first.get(k)
+            if seen is None:
+                seen = first[k] = (name, f"{table.sheet}!{table.cell(row, key)}", row.pid)
+            if seen[0] != name and (k, name) not in warned:
+                warned.add((k, name))
+                checker.add(
+                    "similar-names",
+                    sheet=table.sheet,
+                    row=row.excel_row,
+                    column=schema.PROJECTS.column(key).header if key != "name" else "Name",
+                    cell=table.cell(row, key),
+                    value=name,
+                    other=f'"{seen[0]}"',
+                    other_cell=seen[1],
+                    project_id=row.pid,
+                )
+
+
+def _check_systems(checker: _Checker, table: _Table, row: _Row, project: Project) -> None:
+    """Warnings from the systems catalog: ambiguous names, and types that cannot be detected."""
+    matches = {}
+    for key in ("system_a", "system_b"):
+        name = getattr(project, key)
+        match = lookup(name)
+        matches[key] = match
+        where = {
+            "sheet": table.sheet,
+            "row": row.excel_row,
+            "cell": table.cell(row, key),
+            "column": schema.PROJECTS.column(key).header,
+            "value": name,
+            "project_id": project.project_id,
+        }
+        if match.system and match.ambiguity:
+            checker.add("ambiguous-system", assumed=match.system.name, **where)
+        elif match.system is None and not project.integration_type:
+            checker.add("unknown-system", **where)
+    if project.integration_type or any(m.system is None for m in matches.values()):
+        return
+    if not integration_types(matches["system_a"], matches["system_b"]):
+        checker.add(
+            "no-integration-type",
+            sheet=table.sheet,
+            row=row.excel_row,
+            column="Integration Type",
+            cell=table.cell(row, "integration_type") if "integration_type" in table.columns else "",
+            value=f"{project.system_a} and {project.system_b}",
+            project_id=project.project_id,
+        )
+
+
+def _find_header(rows: list[list[Any]], wanted: str) -> int | None:
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if any(schema.normalise_header(v) == wanted for v in row if v is not None):
+            return i
+    return None
+
+
+def _check_project_ids(checker: _Checker, table: _Table) -> dict[str, _Row]:
+    """Unique, file-safe IDs. Returns ID -> row for every row that has an ID (valid or not);
+    problems name the project, which is what makes it invalid (see ``_held_back``)."""
+    rows: dict[str, _Row] = {}
+    folded: dict[str, _Row] = {}
+    col = schema.PROJECTS.column("project_id")
+    for row in table.rows:
+        pid = row.pid
+        if not pid:
+            continue
+        where = {"sheet": table.sheet, "column": col.header, "value": show_invisible(pid), "project_id": pid}
+        reason = id_problem(pid)
+        if reason:
+            checker.add("unsafe-id", row=row.excel_row, cell=table.pid_cell(row), reason=reason, **where)
+        if pid in rows:
+            first = rows[pid]
+            checker.add(
+                "duplicate-id", row=first.excel_row, cell=table.pid_cell(first), other_row=row.excel_row, **where
+            )
+            checker.add("duplicate-id", row=row.excel_row, cell=table.pid_cell(row), other_row=first.excel_row, **where)
+            continue
+        twin = folded.get(pid.casefold())
+        if twin is not None:
+            checker.add("id-collision", row=row.excel_row, cell=table.pid_cell(row), other_row=twin.excel_row, **where)
+            twin_pid = twin.pid
+            checker.add(
+                "id-collision",
+                row=twin.excel_row,
+                cell=table.pid_cell(twin),
+                other_row=row.excel_row,
+                **{**where, "value": twin_pid, "project_id": twin_pid},
+            )
+        rows[pid] = row
+        folded[pid.casefold()] = row
+    return rows
+
+
+def _group_children(
+    checker: _Checker,
+    table: _Table,
+    rows: Iterable[_Row],
+    sheet: schema.Sheet,
+    ids: list[str],
+    keep: list[_Row] | None = None,
+) -> tuple[dict[str, list], set[str]]:
+    """Group child rows by project as they are parsed (one pass over the sheet); returns (pid ->
+    records, pids made invalid by a broken sheet). Rows are kept in ``keep`` when given.
+    A child ID matches its project exactly, or by letter case with a warning; an ID that matches
+    none is an error counted against the closest project, which is then held back."""
+    record_type = CHILD_TYPES[sheet.key]
+    grouped: dict[str, list] = defaultdict(list)
+    broken: set[str] = set()
+    exact = set(ids)
+    by_case: dict[str, str] = {}
+    for i in ids:
+        by_case.setdefault(i.casefold(), i)
+    id_list = sorted(exact)
+    suggested: dict[str, str] = {}
+    for row in rows:
+        if keep is not None:
+            keep.append(row)
+        pid = row.pid
+        target = ""
+        if not pid:
+            pass
+        elif pid in exact:
+            target = pid
+        elif pid.casefold() in by_case:
+            target = by_case[pid.casefold()]
+            checker.add(
+                "id-case-mismatch",
+                sheet=table.sheet,
+                row=row.excel_row,
+                column="Project ID",
+                cell=table.pid_cell(row),
+                value=pid,
+                assumed=target,
+                project_id=target,
+            )
+        else:
+            target = _closest_id(pid, id_list, suggested)
+            checker.add(
+                "unknown-project",
+                sheet=table.sheet,
+                row=row.excel_row,
+                column="Project ID",
+                cell=table.pid_cell(row),
+                value=show_invisible(pid),
+                project_id=target,
+                suggestion=f' (did you mean "{target}"? that project is held back until this row is fixed)'
+                if target
+                else "",
+            )
+        if row.pending:
+            checker.problems.extend(
+                p if p.project_id == target else dataclasses.replace(p, project_id=target) for p in row.pending
+            )
+        if not target:
+            continue
+        if table.broken:
+            broken.add(target)
+            continue
+        if not row.pending or all(p.severity != ERROR for p in row.pending):
+            grouped[target].append(record_type(row=row.excel_row, **row.values))
+    if table.broken:  # rows that cannot be read cannot be attributed: no plan may go out without them
+        broken |= set(ids)
+    return grouped, broken
+
+
+def _closest_id(pid: str, ids: list[str], done: dict[str, str], limit: int = 500) -> str:
+    """The project an unknown child ID most likely means (memoised and capped, so a sheet of junk IDs
+    stays fast), or "" when none is close."""
+    if pid not in done and len(done) < limit and len(ids) <= 20_000 and len(pid) <= 200:
+        match = difflib.get_close_matches(pid.casefold(), [i.casefold() for i in ids], n=1, cutoff=0.6)
+        done[pid] = next((i for i in ids if match and i.casefold() == match[0]), "")
+    return done.get(pid, "")
+
+
+def _read_settings(checker: _Checker, raw: RawSheet | None) -> Settings:
+    """Settings rows (Setting | Value) over the built-in defaults; bad values keep the default."""
+    if raw is None:
+        return Settings()
+    header_at = _find_header(raw.rows, "setting")
+    if header_at is None:
+        return Settings()
+    header = [schema.normalise_header(v) for v in raw.rows[header_at]]
+    if "value" not in header:
+        checker.add("missing-column", sheet=raw.name, row=header_at + 1, column="Value")
+        return Settings()
+    name_col, value_col = header.index("setting"), header.index("value")
+    lookup = schema.settings_lookup()
+    values: dict[str, Any] = {}
+    written: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {}
+    for i in range(header_at + 1, len(raw.rows)):
+        cells = raw.rows[i]
+        name = cells[name_col] if name_col < len(cells) else None
+        value = cells[value_col] if value_col < len(cells) else None
+        if name is None:
+            continue
+        setting = lookup.get(schema.normalise_header(name))
+        where = {"sheet": raw.name, "row": i + 1, "column": "Value", "cell": cell_ref(i, value_col)}
+        if setting is None:
+            checker.add(
+                "unknown-setting",
+                **{**where, "column": "Setting", "cell": cell_ref(i, name_col)},
+                value=name,
+                suggestion=did_you_mean(str(name), [s.label for s in schema.SETTINGS]),
+            )
+            continue
+        flag = raw.flags.get((i, value_col))
+        if flag is not None:
+            checker.add(
+                "formula-no-value" if flag.kind == "formula" else "error-cell", **where, value=flag.value or None
+            )
+            continue
+        if type(value) is str and xml_unsafe(value):  # before any parser or writer sees it
+            reading = clean_text(value)
+            checker.add("text-cleaned", **where, value=reading.value, **reading.params)
+            value = reading.value or None
+        if value is None or is_placeholder(value):
+            continue
+        try:
+            result = _parse_setting(setting, value)
+        except BadValue as e:
+            checker.add(e.code, **where, value=value, **e.params)
+            continue
+        if type(result) is Reading:
+            if result.code:
+                checker.add(result.code, **where, value=value, **result.params)
+            if result.currency:
+                written[setting.key] = (where, result.currency)
+            result = result.value
+        values[setting.key] = result
+    settings = Settings(**values)
+    for key, (where, codes) in written.items():
+        if not currency_matches(codes, settings.currency):
+            checker.add(
+                "currency-mismatch",
+                **where,
+                value=str(values[key]),
+                written="/".join(codes[:3]),
+                currency=settings.currency,
+            )
+    return settings
+
+
+def _parse_setting(setting: schema.Setting, value: Any) -> Any:
+    if setting.kind == "phase_days":
+        return _phase_days(setting, value)
+    return parser_for(setting.kind, rules=setting.rules())(value)
+
+
+def _phase_days(setting: schema.Setting, value: Any) -> tuple[int, ...]:
+    """Five whole business days separated by commas or semicolons, each within the setting's bounds."""
+    expected = "five positive whole numbers (business days of phases 1-5)"
+    hint = "Type five numbers separated by commas, e.g. 10, 20, 10, 3, 20."
+    text = str(value)
+    parts = [p.strip() for p in text.replace(";", ",").split(",")] if len(text) <= 200 else []
+    if len(parts) != 5:
+        raise BadValue("wrong-type", expected=expected, hint=hint)
+    one = parser_for("int", rules=setting.rules())
+    days = []
+    for part in parts:
+        try:
+            day = one(part)
+        except BadValue as e:
+            if e.code == "out-of-range":
+                raise
+            raise BadValue("wrong-type", expected=expected, hint=hint) from None
+        day = day.value if type(day) is Reading else day
+        if day <= 0:
+            raise BadValue("wrong-type", expected=expected, hint=hint)
+        days.append(day)
+    return tuple(days)
