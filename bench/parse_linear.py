@@ -1,7 +1,10 @@
-"""Every pattern run on cell text is linear in the cell's length (issue 11: one Pain Point of 32,767
-digits and spaces took 68-93 s). No wall-clock limit: each parser's time on a full 32,767-character
-cell is compared with its time on half of it. Linear work doubles; the old quadratic patterns
-quadrupled (and took minutes). The slack absorbs timer noise on sub-millisecond runs."""
+"""Bench: every pattern run on cell text is linear in the cell's length (issue 11: one Pain Point of
+32,767 digits and spaces took 68-93 s). Each parser's time on a full 32,767-character cell is compared
+with its time on half of it: linear work doubles; the old quadratic patterns quadrupled (and took
+minutes). Timings belong here, not in tests/ (a loaded CI machine once failed them); the tests count
+the parsers' Python-level work instead (tests/intake/test_parse_work.py).
+
+Run: ``python -m pytest bench/parse_linear.py -q``."""
 
 from __future__ import annotations
 
