@@ -158,3 +158,18 @@ def _assignment(node: ast.stmt) -> tuple[list[str], ast.expr | None]:
     if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
         return [node.target.id], node.value
     return [], None
+
+
+def test_the_top_level_reads_as_the_pipeline():
+    """``ls src/planforge`` shows the stages: a few top-level modules, the rest in stage packages."""
+    modules = sorted(p.name for p in PACKAGE.glob("*.py"))
+    packages = sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file())
+    assert len(modules) <= 10, modules
+    assert {"intake", "validation", "derive", "context", "render", "formats", "outputs"} <= set(packages)
+
+
+def test_core_is_a_leaf():
+    """Every stage may use ``core``; ``core`` uses no stage (at load time)."""
+    graph = _edges(_modules())
+    upward = {m: sorted(d for d in deps if not d.startswith("planforge.core")) for m, deps in graph.items()}
+    assert {m: d for m, d in upward.items() if m.startswith("planforge.core") and d} == {}
