@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import zipfile
 from datetime import date
 
 from click.testing import CliRunner
@@ -116,3 +118,40 @@ def test_quiet_prints_only_problems_and_verbose_logs_the_stages(tmp_path):
     assert "planforge: validated: 9 valid project(s)" in verbose.output and "timings:" not in verbose.output
     debug = run("generate", SAMPLE, "-o", tmp_path / "d", "--date", "2026-01-15", "-vv")
     assert "planforge: timings: up-to-date check" in debug.output and ", read " in debug.output
+
+
+def _strict(text):
+    def reject(constant):
+        raise ValueError(f"not JSON: {constant}")
+
+    return json.loads(text, parse_constant=reject)
+
+
+def test_json_output_stays_json_when_a_cell_holds_infinity(book):
+    """A cached ``<v>inf</v>`` or ``<v>-inf</v>`` in a cell: --json writes the value as text, never as
+    a bare Infinity that strict parsers reject."""
+    plain = book(Projects=[[*PROJECT_HEADER, "Budget"], [*PROJECT_ROW[:5], 0.25, PROJECT_ROW[6], 987654.25]])
+    path = plain.with_name("inf.xlsx")
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(path, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                data = data.replace(b"<v>987654.25</v>", b"<v>inf</v>").replace(b"<v>0.25</v>", b"<v>-inf</v>")
+            zout.writestr(info, data)
+    for args in (["validate", path, "--json"], ["generate", path, "-o", path.parent / "out", "--json"]):
+        result = run(*args)
+        assert result.exit_code in (0, 1), result.output
+        assert '"inf"' in result.stdout
+        _strict(result.stdout)
+
+
+def test_a_pipe_given_as_a_path_is_refused_at_once(tmp_path):
+    fifo = tmp_path / "intake.xlsx"
+    os.mkfifo(fifo)
+    result = run("validate", fifo)
+    assert result.exit_code == 2
+    assert "is a pipe" in result.output
+    result = run("generate", SAMPLE, "-o", tmp_path / "out", "--format", "docx", "--reference-docx", fifo)
+    assert result.exit_code == 2
+    assert "is a pipe" in result.output
+    assert not (tmp_path / "out").exists()

@@ -6,7 +6,6 @@ A traceback is shown only with --debug.
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 import time
@@ -21,8 +20,10 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from planforge._version import __version__
+from planforge.core import strict_json
 from planforge.core.errors import ERROR, PlanforgeError, Problem, UsageError, ValidationFailed
 from planforge.core.names import FORMATS, SUMMARY_NAME
+from planforge.core.paths import require_input
 from planforge.intake.blank_workbook import write_intake_template
 from planforge.intake.reference_docs import write_docs
 from planforge.pipeline import EARLIEST_PLAN_DATE, LATEST_PLAN_DATE, GenerateOptions
@@ -31,6 +32,18 @@ from planforge.render.template_check import check_templates, context_reference, 
 from planforge.validation.validate import validate_files
 
 MAX_SHOWN = 200
+
+
+def _regular_file(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """A file option must name a regular file: a pipe or a device would hang the run on its first read."""
+    if value is None:
+        return None
+    try:
+        return require_input(value, what=f"--{(param.name or '').replace('_', '-')}")
+    except UsageError as e:
+        raise click.BadParameter(str(e)) from e
+
+
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -121,7 +134,7 @@ def validate(intakes: tuple[Path, ...], as_json: bool, plan_date: datetime | Non
         raise UsageError(f"--date {day.isoformat()} is outside {EARLIEST_PLAN_DATE.year}-{LATEST_PLAN_DATE.year}")
     report = validate_files(_expand(intakes), as_of=day)
     if as_json:
-        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        click.echo(strict_json.dumps(report.to_dict()))
     else:
         _print_problems(report.problems)
         n = len(report.portfolio.projects)
@@ -179,6 +192,7 @@ class _Formats(click.Choice):
 @click.option(
     "--reference-docx",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    callback=_regular_file,
     help="Word document whose styles the DOCX plans use.",
 )
 @click.option(
@@ -241,7 +255,7 @@ def generate(
         if progress:
             progress.stop()
     if as_json:
-        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        click.echo(strict_json.dumps(result.to_dict()))
         sys.exit(0 if result.ok else 1)
     _print_problems(result.report.problems)
     plans = len(result.contexts)
@@ -277,8 +291,9 @@ def _held_back_reason(pid: str, problems: list[Problem]) -> str:
 
 
 def _expand(paths: tuple[Path, ...]) -> list[Path]:
-    """Paths go to the library as given; it expands folders and skips lock files."""
-    return list(paths)
+    """Paths go to the library as given (it expands folders and skips lock files), once each is
+    known to be a file or a folder: a pipe or a device would hang the run on its first read."""
+    return [require_input(path, what="intake", folder_ok=True) for path in paths]
 
 
 #: Library parameter (as messages write it) -> the flag that sets it.
@@ -347,6 +362,7 @@ def templates_export(folder: Path, force: bool) -> None:
 @click.option(
     "--sample",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    callback=_regular_file,
     help="Intake workbook for the trial render (default: the sample intake, when installed).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only the problems.")
