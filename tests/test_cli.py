@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from planforge.cli import main
 from planforge.pipeline import generate
 from planforge.validation.validate import validate_files
-from support import PROJECT_HEADER, PROJECT_ROW, SAMPLE
+from support import PROJECT_HEADER, PROJECT_ROW, RISK_HEADER, SAMPLE
 
 
 def run(*args):
@@ -155,3 +155,18 @@ def test_a_pipe_given_as_a_path_is_refused_at_once(tmp_path):
     assert result.exit_code == 2
     assert "is a pipe" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_control_characters_from_cells_and_arguments_print_inert(book, tmp_path):
+    """A C1 CSI (U+009B) or OSC (U+009D) from a cell, an --only value or a path reaches the terminal
+    as a visible escape, never as the character a terminal would act on."""
+    risk = ["P-1", "Stock drift", "H\x9b31mgh\x9d0;x", "High", "Reconcile nightly", "Ana"]
+    path = book(Projects=[PROJECT_HEADER, PROJECT_ROW], Risks=[RISK_HEADER, risk])
+    result = run("validate", path)
+    assert "\\x9b31mgh\\x9d0;x" in result.output
+    assert not any(0x80 <= ord(ch) <= 0x9F or ch in "\x07\x1b" for ch in result.output)
+    result = run("generate", path, "-o", tmp_path / "out", "--only", "P-\x9b2J")
+    assert result.exit_code == 2
+    assert "\\x9b2J" in result.output and "\x9b" not in result.output
+    result = run("validate", tmp_path / "no\x9dsuch.xlsx")
+    assert result.exit_code != 0 and "\x9d" not in result.output

@@ -24,6 +24,7 @@ from planforge.core import strict_json
 from planforge.core.errors import ERROR, PlanforgeError, Problem, UsageError, ValidationFailed
 from planforge.core.names import FORMATS, SUMMARY_NAME
 from planforge.core.paths import require_input
+from planforge.core.terminal import inert
 from planforge.intake.blank_workbook import write_intake_template
 from planforge.intake.reference_docs import write_docs
 from planforge.pipeline import EARLIEST_PLAN_DATE, LATEST_PLAN_DATE, GenerateOptions
@@ -32,6 +33,18 @@ from planforge.render.template_check import check_templates, context_reference, 
 from planforge.validation.validate import validate_files
 
 MAX_SHOWN = 200
+
+
+def _shown(text: str) -> str:
+    """Text for a Rich console line: control characters made visible, markup escaped."""
+    return escape(inert(text))
+
+
+class _InertFormatter(logging.Formatter):
+    """Log lines carry cell text and paths: made inert like every other line printed."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return inert(super().format(record))
 
 
 def _regular_file(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
@@ -54,14 +67,17 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        except (click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except click.ClickException as e:  # its message may quote a path or an --only value as typed
+            setattr(e, "message", inert(e.message))  # noqa: B010 (typed Final in click; reassigned before it is shown)
             raise
         except PlanforgeError as e:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             if isinstance(e, ValidationFailed):
                 _print_problems(e.report.problems)
-            err.print(f"[red]planforge:[/red] {escape(_as_flags(str(e)))}")
+            err.print(f"[red]planforge:[/red] {_shown(_as_flags(str(e)))}")
             sys.exit(e.exit_code)
         except KeyboardInterrupt:
             err.print("[red]planforge:[/red] interrupted; no partial files were left behind")
@@ -70,7 +86,7 @@ class _Group(click.Group):
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             err.print(
-                f"[red]planforge: internal error:[/red] {escape(type(e).__name__)}: {escape(str(e))} (rerun with --debug for the traceback)"
+                f"[red]planforge: internal error:[/red] {_shown(type(e).__name__)}: {_shown(str(e))} (rerun with --debug for the traceback)"
             )
             sys.exit(1)
 
@@ -92,7 +108,7 @@ def init(path: Path, force: bool) -> None:
     if path.exists() and not force:
         raise UsageError(f"{path} already exists; use --force to overwrite it")
     write_intake_template(path)
-    out.print(f"Wrote blank intake workbook {escape(str(path))}")
+    out.print(f"Wrote blank intake workbook {_shown(str(path))}")
 
 
 def _verbosity(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -109,7 +125,7 @@ def _configure_logging(verbose: int, quiet: bool) -> None:
     for handler in list(logger.handlers):
         logger.removeHandler(handler)
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("planforge: %(message)s"))
+    handler.setFormatter(_InertFormatter("planforge: %(message)s"))
     logger.addHandler(handler)
     logger.propagate = False
     logger.setLevel(logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG))
@@ -261,19 +277,19 @@ def generate(
     plans = len(result.contexts)
     skipped = len(result.skipped)
     seconds = time.perf_counter() - started
-    line = f"Wrote {plans} plan(s){' and the portfolio summary' if not no_summary else ''} to {escape(str(out_dir))} in {seconds:.1f} s"
+    line = f"Wrote {plans} plan(s){' and the portfolio summary' if not no_summary else ''} to {_shown(str(out_dir))} in {seconds:.1f} s"
     if result.unchanged:
         summary = " and the portfolio summary" if any(p.name == SUMMARY_NAME for p in result.written) else ""
         line = (
             f"{len(result.unchanged):,} unchanged, {len(result.rewritten):,} rewritten{summary}"
-            f" in {escape(str(out_dir))} in {seconds:.1f} s"
+            f" in {_shown(str(out_dir))} in {seconds:.1f} s"
         )
     if result.edited:
         kept = "overwritten (--force)" if force else "kept (--force overwrites them)"
         line += f"; [yellow]{len(result.edited)} file(s) edited by hand {kept}[/yellow]"
     if skipped:
         why = ", ".join(_held_back_reason(pid, ps) for pid, ps in sorted(result.skipped.items())[:10])
-        line += f"; [red]held back {skipped} project(s) with errors[/red]: {escape(why)}"
+        line += f"; [red]held back {skipped} project(s) with errors[/red]: {_shown(why)}"
     if result.stale:
         line += f"; {len(result.stale)} file(s) from earlier runs not rewritten (see warnings)"
     if not quiet:
@@ -322,8 +338,8 @@ def _print_problems(problems: list[Problem]) -> None:
     for p in ordered[:MAX_SHOWN]:
         tag = "[red]error[/red]" if p.severity == ERROR else "[yellow]warning[/yellow]"
         where = f"{p.file} {p.location}" if p.location and p.location != p.file else p.file
-        hint = f" [dim]{escape(p.hint)}[/dim]" if p.hint else ""
-        err.print(f"{tag}: {escape(where)}: {escape(p.message)}.{hint}", overflow="ignore", crop=False)
+        hint = f" [dim]{_shown(p.hint)}[/dim]" if p.hint else ""
+        err.print(f"{tag}: {_shown(where)}: {_shown(p.message)}.{hint}", overflow="ignore", crop=False)
     if len(problems) > MAX_SHOWN:
         err.print(f"... and {len(problems) - MAX_SHOWN} more (use 'planforge validate --json' for all)")
 
@@ -354,7 +370,7 @@ def templates() -> None:
 def templates_export(folder: Path, force: bool) -> None:
     """Copy the shipped document templates into FOLDER."""
     written = export_templates(folder, force=force)
-    out.print(f"Wrote {len(written)} template file(s) to {escape(str(folder))}")
+    out.print(f"Wrote {len(written)} template file(s) to {_shown(str(folder))}")
 
 
 @templates.command("check")
@@ -372,10 +388,10 @@ def templates_check(folder: Path, sample: Path | None, quiet: bool) -> None:
     exit 1 when there is any."""
     issues = check_templates(folder, sample_contexts(sample))
     for issue in issues:
-        click.echo(str(issue))
+        click.echo(inert(str(issue)))
     if not quiet:
         status = f"[red]{len(issues)} problem(s)[/red]" if issues else "[green]no problems[/green]"
-        err.print(f"{escape(str(folder))}: {status}")
+        err.print(f"{_shown(str(folder))}: {status}")
     sys.exit(1 if issues else 0)
 
 
@@ -396,7 +412,7 @@ def docs(out_dir: Path, seed: Path) -> None:
     """Regenerate docs/intake-reference.md, docs/field-map.md, docs/problems.md and the context reference
     in docs/templates.md (maintainers)."""
     for path in write_docs(out_dir, seed):
-        out.print(f"Wrote {escape(str(path))}")
+        out.print(f"Wrote {_shown(str(path))}")
     guide = out_dir / "templates.md"
     if guide.exists():
         start, end = "<!-- context-reference:start -->\n", "<!-- context-reference:end -->"
@@ -404,4 +420,4 @@ def docs(out_dir: Path, seed: Path) -> None:
         if start in text and end in text:
             head, rest = text.split(start, 1)
             guide.write_text(head + start + context_reference() + end + rest.split(end, 1)[1], "utf-8")
-            out.print(f"Wrote {escape(str(guide))} (context reference)")
+            out.print(f"Wrote {_shown(str(guide))} (context reference)")
