@@ -64,7 +64,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 class _Group(click.Group):
     """Catches the one base class (never a list of subclasses) and keeps tracebacks behind --debug."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort):
@@ -162,7 +162,7 @@ def validate(intakes: tuple[Path, ...], as_json: bool, plan_date: datetime | Non
     sys.exit(0 if report.valid else 1)
 
 
-class _Formats(click.Choice):
+class _Formats(click.Choice[str]):
     """``md,html`` or repeated ``--format``: each name one of ``names.FORMATS``."""
 
     name = "formats"

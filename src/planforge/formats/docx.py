@@ -22,12 +22,16 @@ from functools import lru_cache
 from pathlib import Path
 
 import docx
+from docx.blkcntnr import BlockItemContainer
+from docx.document import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Length, Pt, RGBColor
+from docx.table import Table, _Cell, _Row
+from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from markdown_it.token import Token
 
@@ -161,11 +165,11 @@ class _TocEntry:
 
 
 class _Writer:
-    def __init__(self, document):
+    def __init__(self, document: Document) -> None:
         self.doc = document
         self.styles = {s.name: s.style_id for s in document.styles if s.type == 1}  # paragraph styles
         self.table_styles = {s.name for s in document.styles if s.type == 3}
-        self.lists: list[dict] = []  # stack of {"ordered": bool, "n": int}
+        self.lists: list[dict[str, int]] = []  # stack of {"ordered": bool, "n": int}
         self.item_prefix = ""
         self.toc: list[_TocEntry] = []
         normal = document.styles["Normal"].font.name if "Normal" in self.styles else None
@@ -174,14 +178,24 @@ class _Writer:
     def style(self, *names: str) -> str | None:
         return next((n for n in names if n in self.styles), None)
 
-    def add(self, style: str | None, container=None):
+    def add(self, style: str | None, container: BlockItemContainer | None = None) -> Paragraph:
         """A new paragraph with ``style`` set by id (python-docx's by-name lookup is slow)."""
         paragraph = (container or self.doc).add_paragraph()
         if style and style != "Normal":
             paragraph._p.style = self.styles[style]
         return paragraph
 
-    def text(self, paragraph, text: str, *, bold=None, italic=None, size=None, color=None, font=None):
+    def text(
+        self,
+        paragraph: Paragraph | _Link,
+        text: str,
+        *,
+        bold: bool | None = None,
+        italic: bool | None = None,
+        size: Length | None = None,
+        color: RGBColor | None = None,
+        font: str | None = None,
+    ) -> None:
         """Runs of ``text``; characters the body font lacks go in the symbol font, so nothing is substituted."""
         start = 0
         runs = []
@@ -202,8 +216,8 @@ class _Writer:
                 run.font.color.rgb = color
             if face:
                 run.font.name = face
-                run._r.rPr.rFonts.set(qn("w:cs"), face)
-                run._r.rPr.rFonts.set(qn("w:eastAsia"), face)
+                run._r.rPr.rFonts.set(qn("w:cs"), face)  # type: ignore[union-attr]  # font.name made rPr/rFonts
+                run._r.rPr.rFonts.set(qn("w:eastAsia"), face)  # type: ignore[union-attr]
 
     def write(self, tokens: list[Token]) -> None:
         i = 0
@@ -248,7 +262,7 @@ class _Writer:
         else:
             self.text(paragraph, text, bold=True if style is None else None)
 
-    def bookmarked(self, paragraph, text: str, level: int) -> None:
+    def bookmarked(self, paragraph: Paragraph, text: str, level: int) -> None:
         n = len(self.toc) + 1
         name = f"_Toc{n:06d}"
         paragraph._p.append(parse_xml(f'<w:bookmarkStart {_W} w:id="{n}" w:name="{name}"/>'))
@@ -281,9 +295,9 @@ class _Writer:
                 paragraph.paragraph_format.keep_with_next = True
         self.runs(paragraph, inline)
 
-    def runs(self, paragraph, inline: Token, size=None) -> None:
+    def runs(self, paragraph: Paragraph, inline: Token, size: Length | None = None) -> None:
         bold = italic = False
-        target = paragraph  # runs go into a hyperlink while inside a link to a sibling document
+        target: Paragraph | _Link = paragraph  # runs go into a hyperlink while inside a link to a sibling document
         for child in inline.children or ():
             kind = child.type
             if kind == "link_open":
@@ -333,8 +347,8 @@ class _Writer:
         self.add(None).paragraph_format.space_after = Pt(2)
         return i + 1
 
-    def new_table(self, n_rows: int, n_cols: int):
-        table = self.doc.add_table(rows=n_rows, cols=n_cols)
+    def new_table(self, n_rows: int, n_cols: int) -> Table:
+        table: Table = self.doc.add_table(rows=n_rows, cols=n_cols)
         style = next((n for n in ("Plan Table", "Table Grid", "Light Grid Accent 1") if n in self.table_styles), None)
         if style:
             table.style = self.doc.styles[style]
@@ -342,16 +356,16 @@ class _Writer:
             row._tr.get_or_add_trPr().append(parse_xml(f'<w:cantSplit {_W} w:val="true"/>'))
         return table
 
-    def header_row(self, table) -> None:
+    def header_row(self, table: Table) -> None:
         _repeat_header(table.rows[0])
         for cell in table.rows[0].cells:
             _shade(cell, "D9E1F2")
             cell.paragraphs[0].paragraph_format.keep_with_next = True
 
-    def _widths(self, table, rows: list[list[str]], width: int, weights: list[float] | None = None) -> None:
+    def _widths(self, table: Table, rows: list[list[str]], width: int, weights: list[float] | None = None) -> None:
         """Columns as wide as their text needs (a Risk column is wider than Likelihood), none below 2 cm."""
         section = self.doc.sections[0]
-        usable = section.page_width - section.left_margin - section.right_margin
+        usable = section.page_width - section.left_margin - section.right_margin  # type: ignore[operator]  # set in every template
         if weights is None:
             weights = column_weights(rows, int(usable / 12700 / TABLE_CHAR_PT))
         total = sum(weights)
@@ -478,7 +492,7 @@ def _contents(writer: _Writer, toc_field: bool) -> None:
     label = writer.add(writer.style("TOC Heading", "Heading 3"))
     writer.text(label, "Contents")
     section = writer.doc.sections[0]
-    right = int((section.page_width - section.left_margin - section.right_margin) / 635)
+    right = int((section.page_width - section.left_margin - section.right_margin) / 635)  # type: ignore[operator]
     entries = writer.toc
     for i, entry in enumerate(entries):
         style = writer.style(f"TOC {entry.level}", f"toc {entry.level}")
@@ -506,12 +520,12 @@ def _contents(writer: _Writer, toc_field: bool) -> None:
     writer.add(None).add_run().add_break(WD_BREAK.PAGE)
 
 
-def _field_char(paragraph, kind: str, dirty: bool = False) -> None:
+def _field_char(paragraph: Paragraph, kind: str, dirty: bool = False) -> None:
     extra = ' w:dirty="true"' if dirty else ""
     paragraph._p.append(parse_xml(f'<w:r {_W}><w:fldChar w:fldCharType="{kind}"{extra}/></w:r>'))
 
 
-def _instr(paragraph, instruction: str) -> None:
+def _instr(paragraph: Paragraph, instruction: str) -> None:
     run = OxmlElement("w:r")
     text = OxmlElement("w:instrText")
     text.set(qn("xml:space"), "preserve")
@@ -523,14 +537,14 @@ def _instr(paragraph, instruction: str) -> None:
 class _Link:
     """A w:hyperlink to a sibling output file; ``add_run`` adds styled runs inside it."""
 
-    def __init__(self, paragraph, href: str):
+    def __init__(self, paragraph: Paragraph, href: str) -> None:
         self.paragraph = paragraph
         self.element = OxmlElement("w:hyperlink")
         rel = paragraph.part.relate_to(href, RT.HYPERLINK, is_external=True)
         self.element.set(qn("r:id"), rel)
         paragraph._p.append(self.element)
 
-    def add_run(self, text: str):
+    def add_run(self, text: str) -> Run:
         run = Run(OxmlElement("w:r"), self.paragraph)
         self.element.append(run._r)
         run.text = text
@@ -539,7 +553,7 @@ class _Link:
         return run
 
 
-def _hyperlink(paragraph, href: str):
+def _hyperlink(paragraph: Paragraph, href: str) -> _Link | Paragraph:
     """Only links to planforge's own sibling files (a plan or companion document) become
     hyperlinks; anything else stays plain text (cell text never becomes a link)."""
     if PLAN_FILE.match(href) or DOCUMENT_FILE.match(href):
@@ -547,7 +561,7 @@ def _hyperlink(paragraph, href: str):
     return paragraph
 
 
-def _shade(cell, fill: str) -> None:
+def _shade(cell: _Cell, fill: str) -> None:
     shading = OxmlElement("w:shd")
     shading.set(qn("w:val"), "clear")
     shading.set(qn("w:color"), "auto")
@@ -555,13 +569,13 @@ def _shade(cell, fill: str) -> None:
     cell._tc.get_or_add_tcPr().append(shading)
 
 
-def _repeat_header(row) -> None:
+def _repeat_header(row: _Row) -> None:
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     row._tr.get_or_add_trPr().append(header)
 
 
-def _page_setup(document, ctx: PlanContext, name: str) -> None:
+def _page_setup(document: Document, ctx: PlanContext, name: str) -> None:
     """Header (client and project) and footer (version, page numbers) on every page but the cover."""
     section = document.sections[0]
     section.different_first_page_header_footer = True
@@ -572,7 +586,7 @@ def _page_setup(document, ctx: PlanContext, name: str) -> None:
     run.font.color.rgb = MUTED
     footer = section.footer.paragraphs[0]
     footer.text = ""
-    section_width = int((section.page_width - section.left_margin - section.right_margin) / 635)
+    section_width = int((section.page_width - section.left_margin - section.right_margin) / 635)  # type: ignore[operator]
     footer._p.get_or_add_pPr().append(  # the Footer style's centre stop cleared: page numbers go right
         parse_xml(
             f'<w:tabs {_W}><w:tab w:val="clear" w:pos="4680"/><w:tab w:val="right" w:pos="{section_width}"/></w:tabs>'
@@ -590,7 +604,7 @@ def _page_setup(document, ctx: PlanContext, name: str) -> None:
     footer.alignment = WD_ALIGN_PARAGRAPH.LEFT
 
 
-def _watermark(document, font: str) -> None:
+def _watermark(document: Document, font: str) -> None:
     """A diagonal DRAFT behind the text of every page (a VML text path, as Word writes its watermarks)."""
     section = document.sections[0]
     for n, header in enumerate((section.header, section.first_page_header), start=1):
@@ -598,7 +612,7 @@ def _watermark(document, font: str) -> None:
         paragraph._p.append(parse_xml(_WATERMARK.format(n=n, font=font)))
 
 
-def _field(paragraph, instruction: str) -> None:
+def _field(paragraph: Paragraph, instruction: str) -> None:
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), instruction)
     run = OxmlElement("w:r")
@@ -614,7 +628,7 @@ def _field(paragraph, instruction: str) -> None:
     paragraph._p.append(field)
 
 
-def _properties(document, ctx: PlanContext, plan_date: date, name: str) -> None:
+def _properties(document: Document, ctx: PlanContext, plan_date: date, name: str) -> None:
     """Properties from the firm and the plan, never from the tool that wrote them."""
     when = datetime(plan_date.year, plan_date.month, plan_date.day)
     props = Capped(document.core_properties)  # python-docx refuses properties over 255 characters

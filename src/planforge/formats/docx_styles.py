@@ -10,11 +10,16 @@ embeds exactly these fonts and nothing is substituted.
 
 from __future__ import annotations
 
+from typing import Any
+
+from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
+from docx.styles.style import BaseStyle
+from docx.styles.styles import Styles
 from lxml import etree
 
 BODY_FONT = "Liberation Sans"
@@ -38,7 +43,7 @@ _HEADINGS = {
 }
 
 
-def apply(document) -> None:
+def apply(document: Document) -> None:
     """Give ``document`` the house styles: explicit fonts, readable sizes, headings kept with their text."""
     styles = document.styles
     _explicit_fonts(styles.element)
@@ -73,7 +78,7 @@ def apply(document) -> None:
     _font_table(document)
 
 
-def _bullets(document) -> None:
+def _bullets(document: Document) -> None:
     """List bullets as a plain "•" in the body font (the blank document's Symbol-font private-use glyph
     makes LibreOffice embed OpenSymbol)."""
     numbering = document.part.numbering_part.element
@@ -88,7 +93,7 @@ def _bullets(document) -> None:
             fonts.attrib.pop(qn("w:hint"), None)
 
 
-def _explicit_fonts(styles_element) -> None:
+def _explicit_fonts(styles_element: Any) -> None:
     """Every run font in the style part named outright (the document defaults included)."""
     for fonts in styles_element.iter(qn("w:rFonts")):
         for attr in _THEME_ATTRS:
@@ -101,7 +106,7 @@ def _explicit_fonts(styles_element) -> None:
         rpr.insert(0, parse_xml(f'<w:rFonts {_W} w:ascii="{BODY_FONT}" w:hAnsi="{BODY_FONT}" w:cs="{BODY_FONT}"/>'))
 
 
-def _no_border(style) -> None:
+def _no_border(style: BaseStyle) -> None:
     """python-docx's Title has a bottom border and wide letter spacing; the house title has neither."""
     ppr = style.element.pPr
     if ppr is not None:
@@ -116,9 +121,9 @@ def _no_border(style) -> None:
                 rpr.remove(found)
 
 
-def _table_style(styles) -> None:
+def _table_style(styles: Styles) -> None:
     """Plan Table: thin grey rules, cells padded, text at table size."""
-    style = styles.add_style("Plan Table", WD_STYLE_TYPE.TABLE)
+    style = styles.add_style("Plan Table", WD_STYLE_TYPE.TABLE)  # type: ignore[no-untyped-call]  # python-docx leaves add_style untyped
     style.base_style = styles["Normal Table"]
     style.font.size = Pt(9.5)
     style.paragraph_format.space_after = Pt(0)
@@ -137,7 +142,7 @@ def _table_style(styles) -> None:
     )
 
 
-def _font_table(document) -> None:
+def _font_table(document: Document) -> None:
     """Declare the fonts with the Windows font Word should use where they are not installed."""
     part = next((r.target_part for r in document.part.rels.values() if r.reltype == RT.FONT_TABLE), None)
     if part is None:

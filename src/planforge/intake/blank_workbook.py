@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import xlsxwriter
 
@@ -24,7 +25,7 @@ _PROJECT_IDS = "=OFFSET(Projects!$A$2,0,0,MAX(1,COUNTA(Projects!$A:$A)-1),1)"
 
 
 def write_intake_template(
-    path: str | Path, data: dict[str, list[dict]] | None = None, settings: dict[str, object] | None = None
+    path: str | Path, data: dict[str, list[dict[str, Any]]] | None = None, settings: dict[str, object] | None = None
 ) -> Path:
     """Write the intake workbook to ``path`` atomically and return the path.
 
@@ -145,10 +146,10 @@ def _data_sheet(book: xlsxwriter.Workbook, st: _Styles, sheet: schema.Sheet, las
     ws.autofilter(0, 0, 0, len(sheet.columns) - 1)
 
 
-def _validation(ws, j: int, col: schema.Column, sheet: schema.Sheet, last: int) -> None:
+def _validation(ws: Any, j: int, col: schema.Column, sheet: schema.Sheet, last: int) -> None:
     title = col.header[:32]
     message = (col.help[:250]) if col.help else ""
-    options: dict = {"input_title": title, "input_message": message}
+    options: dict[str, Any] = {"input_title": title, "input_message": message}
     if col.key == "project_id" and sheet.child:
         options |= {
             "validate": "list",
@@ -185,7 +186,7 @@ def _validation(ws, j: int, col: schema.Column, sheet: schema.Sheet, last: int) 
     ws.data_validation(1, j, last, j, options)
 
 
-def _fill(ws, st: _Styles, sheet: schema.Sheet, rows: list[dict]) -> None:
+def _fill(ws: Any, st: _Styles, sheet: schema.Sheet, rows: list[dict[str, Any]]) -> None:
     """Write rows typed by column kind; text always as text (never a formula or link)."""
     for i, row in enumerate(rows, start=1):
         for j, col in enumerate(sheet.columns):
