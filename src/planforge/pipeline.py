@@ -10,7 +10,6 @@ inputs changed since the run manifest was written (manifest.py), keeps files edi
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import time
@@ -167,21 +166,7 @@ def generate(
         )
     )
     refuse_broken(opts.templates)
-    with _collector_paused():
-        return _generate(paths, Path(out_dir), opts, write_options)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The run builds hundreds of thousands of long-lived, acyclic records; Python's cyclic
-    collector kept rescanning them and made large runs superlinear. Pause it for the run."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+    return _generate(paths, Path(out_dir), opts, write_options)
 
 
 def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions, options: WriteOptions) -> RunResult:

@@ -12,7 +12,6 @@ the same result.
 
 from __future__ import annotations
 
-import gc
 import unicodedata
 import zipfile
 from collections.abc import Generator
@@ -104,13 +103,7 @@ def read_workbook(path: str | Path, caps: Caps | None = None, workers: ScanWorke
     path = Path(path)
     caps = caps or Caps()
     _check_file(path)
-    collecting = gc.isenabled()
-    gc.disable()  # millions of short-lived containers and no cycles: the cyclic collector only costs time
-    try:
-        return _read(path, caps, workers or ScanWorkers())
-    finally:
-        if collecting:
-            gc.enable()
+    return _read(path, caps, workers or ScanWorkers())
 
 
 def _read(path: Path, caps: Caps, workers: ScanWorkers) -> RawWorkbook:
