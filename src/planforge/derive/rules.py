@@ -417,9 +417,14 @@ def number(value: float) -> str:
 _LEVEL_SCORE = {"Low": 1, "Medium": 2, "High": 3}
 
 
+def risk_score(likelihood: str, impact: str) -> int:
+    """Likelihood x impact, each scored Low 1, Medium 2, High 3: a score from 1 to 9."""
+    return _LEVEL_SCORE[likelihood] * _LEVEL_SCORE[impact]
+
+
 def risk_level(likelihood: str, impact: str) -> str:
     """Likelihood x impact on a 1-3 scale: 6 or 9 is High, 3 or 4 Medium, 1 or 2 Low."""
-    score = _LEVEL_SCORE[likelihood] * _LEVEL_SCORE[impact]
+    score = risk_score(likelihood, impact)
     return "High" if score >= 6 else "Medium" if score >= 3 else "Low"
 
 

@@ -32,12 +32,11 @@ from planforge.core.money import Money, excel_money_format
 from planforge.core.names import FORMAT_LABELS, REVIEW_DIR, plan_filename, review_filename
 from planforge.core.result import RunResult
 from planforge.derive.completeness import Tbd
-from planforge.derive.rules import PHASE_NAMES, risk_level
+from planforge.derive.rules import PHASE_NAMES, risk_level, risk_score
 from planforge.formats.options import WriteOptions
 
 GANTT_WEEK_LIMIT = 156  # three years of week columns; a longer portfolio says where the grid stops
 LINK_ORDER = ("pdf", "docx", "html", "md")  # the Plan link opens the richest format written
-_SCORE = {"Low": 1, "Medium": 2, "High": 3}  # likelihood and impact, as derive.risk_level scores them
 SEVERITY_FILLS = {"High": "#F4B183", "Medium": "#FFE699", "Low": "#C6E0B4"}
 PEOPLE_CHART_LIMIT = 12
 CONFIDENCE_BANDS = (("Under 50%", 0, 0.5), ("50-69%", 0.5, 0.7), ("70-84%", 0.7, 0.85), ("85% and over", 0.85, 1.01))
@@ -649,7 +648,7 @@ def _risks(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
             grid[(r.likelihood, r.impact)] += 1
             if risk_level(r.likelihood, r.impact) == "High":
                 row = [c.project.project_id, c.project.client_name, r.risk, r.likelihood, r.impact, "High"]
-                score = _SCORE[r.likelihood] * _SCORE[r.impact]
+                score = risk_score(r.likelihood, r.impact)
                 high.append((-score, n, row + [r.mitigation, r.owner]))
     high.sort(key=lambda item: item[:2])  # stable: a project's risks keep their sheet order
     rows = [row for _, _, row in high]
