@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from planforge.context import compose
-from planforge.context.plan import DOCUMENTS, AlertRow, ApiFacts, Phase, PlanContext, Shown
+from planforge.context.plan import DOCUMENTS, AlertRow, ApiFacts, Phase, PlanContext, Shown, people_by_role
 from planforge.context.workload import ROLE_PHASES
 from planforge.core.model import Alert, FieldMapping, Project, TestScenario, Workflow
 from planforge.core.money import format_money, format_rate
@@ -286,16 +286,8 @@ def header(ctx: PlanContext, kind: str) -> DocHeader:
     )
 
 
-def _people(ctx: PlanContext) -> dict[str, str | Tbd]:
-    """Role -> the person the plan's team table names first (TBD rows included)."""
-    found: dict[str, str | Tbd] = {}
-    for row in ctx.team:
-        found.setdefault(row.role, row.name)
-    return found
-
-
 def _person(ctx: PlanContext, *roles: str) -> str | Tbd:
-    people = _people(ctx)
+    people = people_by_role((row.role, row.name) for row in ctx.team)
     for role in roles:
         name = people.get(role)
         if isinstance(name, str) and name:
@@ -380,7 +372,9 @@ def build_sow(ctx: PlanContext) -> Sow:
     deps = _scope(p, "Client dependency")
     standard_deps = not deps
     if standard_deps:
-        contact = ctx.project.client_contact or _people(ctx).get("Client Point of Contact")
+        contact = ctx.project.client_contact or people_by_role((row.role, row.name) for row in ctx.team).get(
+            "Client Point of Contact"
+        )
         deps = (
             f"Administrator access to {p.system_a} and {p.system_b}, in test and production, by the start of phase 1",
             f"A named contact{f', {contact},' if isinstance(contact, str) and contact else ''} who answers design "

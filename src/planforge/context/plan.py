@@ -11,8 +11,10 @@ only lay these values out.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypeVar
 
 from planforge.context import compose
 from planforge.core.model import OpenItem, Project, Risk, Settings
@@ -22,6 +24,8 @@ from planforge.derive import rules as derive
 from planforge.derive.catalog import CatalogSystem, Match, integration_types, lookup
 from planforge.derive.completeness import Assumed, Assumption, Completeness, Finding, Tbd
 from planforge.intake.schema import ROLES
+
+_Name = TypeVar("_Name")
 
 #: A value as the client sees it: the intake's text, a marked assumption, or TBD.
 Shown = str | Assumed | Tbd
@@ -387,7 +391,7 @@ def build_context(
     """Resolve every section of one plan. Pure: same project, settings, date and produced
     companion documents (kinds of ``DOCUMENTS``), same context."""
     c = Completeness()
-    people = _people(project)
+    people = people_by_role((member.role, member.name) for member in project.team)
     lead = c.value(
         "Lead engineer",
         project.lead_engineer or people.get("Lead Engineer"),
@@ -765,11 +769,16 @@ def _types(c: Completeness, project: Project, a: Match, b: Match) -> tuple[str, 
     return ()
 
 
-def _people(project: Project) -> dict[str, str]:
-    """First named person per role."""
-    people: dict[str, str] = {}
-    for member in project.team:
-        people.setdefault(member.role, member.name)
+def people_by_role(rows: Iterable[tuple[str, _Name]]) -> dict[str, _Name]:
+    """Role -> the first person named for it.
+
+    One definition for the plan (which reads the intake team) and the documents
+    (which read the plan's team table, TBD rows included), so both agree on who
+    "first named" means.
+    """
+    people: dict[str, _Name] = {}
+    for role, name in rows:
+        people.setdefault(role, name)
     return people
 
 
