@@ -7,6 +7,7 @@ after an intended change, regenerate them with:
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
 from pathlib import Path
@@ -316,3 +317,17 @@ def test_the_same_id_in_two_intakes_is_an_error(book, tmp_path):
     result = generate([book("a.xlsx"), book("b.xlsx")], tmp_path / "out", plan_date=DAY, summary=False)
     assert [c.project.project_id for c in result.contexts] == ["P-1"]
     assert [(p.code, p.file) for p in result.report.errors] == [("duplicate-id", "b.xlsx")]
+
+
+@pytest.mark.parametrize(("mask", "mode"), [(0o022, 0o644), (0o027, 0o640)])
+def test_every_file_written_has_the_mode_the_umask_gives(tmp_path, mask, mode):
+    """A shared output folder: plans, companion documents, reviews, the summary, the index and the
+    manifest get the mode any new file gets under the user's umask, not mkstemp's private 0600."""
+    old = os.umask(mask)
+    try:
+        generate([SAMPLE], tmp_path, plan_date=DAY, formats=["md", "html", "docx"], documents=["all"])
+    finally:
+        os.umask(old)
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert len(files) > 60
+    assert {oct(p.stat().st_mode & 0o777) for p in files} == {oct(mode)}

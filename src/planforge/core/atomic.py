@@ -3,7 +3,9 @@
 The temporary file is created exclusively (``O_CREAT | O_EXCL | O_NOFOLLOW`` through
 ``tempfile.mkstemp``) under an unpredictable hidden name beside its target, so a symlink or file
 planted in the output folder is never followed or reused; it is renamed over the target, and a
-rename replaces a symlink at the target rather than writing through it.
+rename replaces a symlink at the target rather than writing through it. ``mkstemp`` makes the
+file private (0600); before the rename it is given the mode the user's umask gives any new file
+(0644 under 022), so a colleague on a shared drive can open what planforge wrote.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ def _exclusive(target: Path) -> Iterator[tuple[int, Path]]:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
         try:
+            os.fchmod(fd, 0o666 & ~_umask())
             yield fd, Path(tmp)
         finally:
             os.close(fd)
@@ -41,6 +44,14 @@ def _exclusive(target: Path) -> Iterator[tuple[int, Path]]:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def _umask() -> int:
+    """The process's umask. POSIX can only read it by setting it, so it is set to the strict 077 for
+    the instant between the two calls: a file another thread creates meanwhile is more private, never less."""
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
 
 
 @contextlib.contextmanager
