@@ -39,7 +39,7 @@ from planforge.context.plan import PlanContext
 from planforge.core.errors import UsageError
 from planforge.core.names import DOCUMENT_FILE, PLAN_FILE
 from planforge.derive.completeness import Tbd
-from planforge.formats import docx_styles, md_tokens
+from planforge.formats import docx_reference, docx_styles, md_tokens
 from planforge.formats.options import WriteOptions
 from planforge.formats.text import Capped
 
@@ -72,19 +72,27 @@ _WATERMARK = (
 
 
 def check_reference(path: Path) -> None:
-    """Raise UsageError naming ``reference_docx`` unless ``path`` opens as a Word document."""
+    """Raise UsageError naming ``reference_docx`` unless ``path`` passes the reference checks
+    (``docx_reference``) and then opens as a Word document."""
     try:
-        docx.Document(str(path))
+        docx.Document(io.BytesIO(_reference_package(path)))
+    except UsageError:
+        raise
     except Exception as e:
         raise UsageError(
             f"reference_docx {path} is not a readable Word document: {e}", parameter="reference_docx"
         ) from e
 
 
+def _reference_package(path: Path) -> bytes:
+    """The reference as python-docx may open it: read under the caps (never opened directly)."""
+    return docx_reference.package(docx_reference.read_reference(path))
+
+
 @lru_cache(maxsize=4)
 def _template_bytes(reference: Path | None) -> bytes:
     """The starting document (the reference, else the house styles) with its body emptied, serialised once."""
-    document = docx.Document(str(reference)) if reference else docx.Document()
+    document = docx.Document(io.BytesIO(_reference_package(reference))) if reference else docx.Document()
     if reference is None:
         docx_styles.apply(document)
     body = document.element.body
