@@ -85,8 +85,9 @@ def check_reference(path: Path) -> None:
 
 
 def _reference_package(path: Path) -> bytes:
-    """The reference as python-docx may open it: read under the caps (never opened directly)."""
-    return docx_reference.package(docx_reference.read_reference(path))
+    """The reference as python-docx may open it: read under the caps (never opened directly) and
+    cut down to what a client document may carry (``docx_reference.clean``)."""
+    return docx_reference.package(docx_reference.clean(docx_reference.read_reference(path)))
 
 
 @lru_cache(maxsize=4)
