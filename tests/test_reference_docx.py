@@ -224,7 +224,7 @@ def test_a_plan_takes_only_styles_and_clean_headers_from_a_hostile_reference(tmp
                 if rel.get("TargetMode") == "External":  # the plan's own links to its sibling files only
                     assert ":" not in rel.get("Target") and "/" not in rel.get("Target"), (name, rel.get("Target"))
     settings = etree.fromstring(parts["word/settings.xml"])
-    assert settings.find("w:attachedTemplate", NS) is None
+    assert settings.find("w:attachedTemplate", NS) is None and settings.find("w:updateFields", NS) is None
     headers = [etree.fromstring(d) for n, d in parts.items() if n.startswith("word/header")]
     instructions = [
         " ".join(e.get(f"{{{W}}}instr", "") for h in headers for e in h.iter(f"{{{W}}}fldSimple")),
