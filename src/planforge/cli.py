@@ -25,6 +25,8 @@ from planforge.core.errors import ERROR, PlanforgeError, Problem, UsageError, Va
 from planforge.core.names import FORMATS, SUMMARY_NAME
 from planforge.core.paths import require_input
 from planforge.core.terminal import inert
+from planforge.formats.docx import check_reference
+from planforge.formats.docx_reference import ReferenceRefused
 from planforge.intake.blank_workbook import write_intake_template
 from planforge.intake.reference_docs import write_docs
 from planforge.pipeline import EARLIEST_PLAN_DATE, LATEST_PLAN_DATE, GenerateOptions
@@ -55,6 +57,18 @@ def _regular_file(ctx: click.Context, param: click.Parameter, value: Path | None
         return require_input(value, what=f"--{(param.name or '').replace('_', '-')}")
     except UsageError as e:
         raise click.BadParameter(str(e)) from e
+
+
+def _reference_docx(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """A reference DOCX must be a regular file that passes the reference checks (a zip bomb, an OLE
+    file or a DTD is a bad option value, refused before any output is written)."""
+    path = _regular_file(ctx, param, value)
+    if path is not None:
+        try:
+            check_reference(path)
+        except ReferenceRefused as e:
+            raise click.BadParameter(e.detail) from e
+    return path
 
 
 out = Console(highlight=False, soft_wrap=True)
@@ -208,7 +222,7 @@ class _Formats(click.Choice[str]):
 @click.option(
     "--reference-docx",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    callback=_regular_file,
+    callback=_reference_docx,
     help="Word document whose styles the DOCX plans use.",
 )
 @click.option(

@@ -39,7 +39,7 @@ from planforge.context.plan import PlanContext
 from planforge.core.errors import UsageError
 from planforge.core.names import DOCUMENT_FILE, PLAN_FILE
 from planforge.derive.completeness import Tbd
-from planforge.formats import docx_styles, md_tokens
+from planforge.formats import docx_reference, docx_styles, md_tokens
 from planforge.formats.options import WriteOptions
 from planforge.formats.text import Capped
 
@@ -72,19 +72,28 @@ _WATERMARK = (
 
 
 def check_reference(path: Path) -> None:
-    """Raise UsageError naming ``reference_docx`` unless ``path`` opens as a Word document."""
+    """Raise UsageError naming ``reference_docx`` unless ``path`` passes the reference checks
+    (``docx_reference``) and then opens as a Word document."""
     try:
-        docx.Document(str(path))
+        docx.Document(io.BytesIO(_reference_package(path)))
+    except UsageError:
+        raise
     except Exception as e:
         raise UsageError(
             f"reference_docx {path} is not a readable Word document: {e}", parameter="reference_docx"
         ) from e
 
 
+def _reference_package(path: Path) -> bytes:
+    """The reference as python-docx may open it: read under the caps (never opened directly) and
+    cut down to what a client document may carry (``docx_reference.clean``)."""
+    return docx_reference.package(docx_reference.clean(docx_reference.read_reference(path)))
+
+
 @lru_cache(maxsize=4)
 def _template_bytes(reference: Path | None) -> bytes:
     """The starting document (the reference, else the house styles) with its body emptied, serialised once."""
-    document = docx.Document(str(reference)) if reference else docx.Document()
+    document = docx.Document(io.BytesIO(_reference_package(reference))) if reference else docx.Document()
     if reference is None:
         docx_styles.apply(document)
     body = document.element.body
@@ -120,7 +129,9 @@ def plan_docx(
     """One plan (or companion document, named by ``title``: cover, running header, properties) as a
     .docx, byte-stable for the same input and plan date.
 
-    ``toc_field`` True writes the contents as a Word TOC field (Word refreshes it on opening); False writes
+    ``toc_field`` True writes the contents as a Word TOC field whose shown result already holds the
+    entries, neither dirty nor behind ``updateFields``, so Word opens it without a prompt (the reader
+    refreshes it, page numbers included, with Update Table); False writes
     the same entries as paragraphs whose page numbers are PAGEREF fields, which LibreOffice computes when
     it lays the document out (it never refreshes a TOC field), for the PDF edition."""
     document = docx.Document(io.BytesIO(_template_bytes(options.reference_docx)))
@@ -140,8 +151,6 @@ def plan_docx(
     _page_setup(document, ctx, title)
     if is_draft(ctx):
         _watermark(document, writer.font)
-    if toc_field:
-        document.settings.element.append(parse_xml(f'<w:updateFields {_W} w:val="true"/>'))
     _properties(document, ctx, options.plan_date, title)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -486,7 +495,7 @@ def _document_control(writer: _Writer, ctx: PlanContext, plan_date: date) -> Non
 
 
 def _contents(writer: _Writer, toc_field: bool) -> None:
-    """The table of contents: a Word TOC field (refreshed by Word on opening, its entries pre-filled)
+    """The table of contents: a Word TOC field (its entries pre-filled, refreshed only when asked)
     or, for the PDF edition, the same entries with PAGEREF page numbers LibreOffice fills in."""
     writer.add(None).add_run().add_break(WD_BREAK.PAGE)
     label = writer.add(writer.style("TOC Heading", "Heading 3"))
@@ -505,7 +514,7 @@ def _contents(writer: _Writer, toc_field: bool) -> None:
         fmt.space_before = Pt(4 if entry.level == 1 else 0)
         fmt.space_after = Pt(0)
         if toc_field and i == 0:
-            _field_char(paragraph, "begin", dirty=True)
+            _field_char(paragraph, "begin")
             _instr(paragraph, ' TOC \\o "1-2" \\h \\z \\u ')
             _field_char(paragraph, "separate")
         writer.text(paragraph, entry.text, bold=True if entry.level == 1 else None)
@@ -520,9 +529,8 @@ def _contents(writer: _Writer, toc_field: bool) -> None:
     writer.add(None).add_run().add_break(WD_BREAK.PAGE)
 
 
-def _field_char(paragraph: Paragraph, kind: str, dirty: bool = False) -> None:
-    extra = ' w:dirty="true"' if dirty else ""
-    paragraph._p.append(parse_xml(f'<w:r {_W}><w:fldChar w:fldCharType="{kind}"{extra}/></w:r>'))
+def _field_char(paragraph: Paragraph, kind: str) -> None:
+    paragraph._p.append(parse_xml(f'<w:r {_W}><w:fldChar w:fldCharType="{kind}"/></w:r>'))
 
 
 def _instr(paragraph: Paragraph, instruction: str) -> None:

@@ -254,7 +254,7 @@ def _facts(path: Path, caps: Caps, workers: ScanWorkers) -> Generator[tuple[str,
     except (zipfile.BadZipFile, OSError) as e:
         raise Refused("unreadable-file", "the zip container is damaged") from e
     with zf:
-        names = _check_zip(zf, caps)
+        names = check_zip(zf, caps)
         if "xl/workbook.xml" in names:
             yield from xlsx_facts.iter_xlsx(zf, _wanted, caps, workers)
         elif "content.xml" in names:
@@ -265,7 +265,7 @@ def _facts(path: Path, caps: Caps, workers: ScanWorkers) -> Generator[tuple[str,
             raise Refused("unreadable-file", "it is a zip file but not an Excel workbook")
 
 
-def _check_zip(zf: zipfile.ZipFile, caps: Caps) -> set[str]:
+def check_zip(zf: zipfile.ZipFile, caps: Caps) -> set[str]:
     """Refuse from the zip directory alone (entries, declared size, compression ratio), then refuse
     any XML part that declares a DTD. Returns the part names."""
     infos = zf.infolist()
