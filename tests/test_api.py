@@ -3,6 +3,7 @@ the options object, errors naming parameters, DataFrames, and writers without hi
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 import docx
@@ -189,3 +190,15 @@ def test_run_result_json_has_status_outputs_and_problems(book, tmp_path):
     assert by_id["P-2"]["status"] == "skipped" and by_id["P-2"]["outputs"] == []
     assert [p["code"] for p in by_id["P-2"]["problems"]] == ["wrong-type"]
     assert data["portfolio_outputs"] == ["portfolio-summary.xlsx"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_the_library_refuses_a_pipe_as_intake_or_reference_docx_at_once(tmp_path):
+    """A FIFO with no writer would block the run on its first read; the library refuses it, as the CLI does."""
+    fifo = tmp_path / "intake.xlsx"
+    os.mkfifo(fifo)
+    with pytest.raises(UsageError, match="is a pipe"):
+        planforge.generate([fifo], tmp_path / "out", plan_date=DAY)
+    with pytest.raises(UsageError, match="is a pipe"):
+        planforge.generate([SAMPLE], tmp_path / "out", plan_date=DAY, formats=["docx"], reference_docx=fifo)
+    assert not (tmp_path / "out").exists()

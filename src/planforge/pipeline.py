@@ -37,6 +37,7 @@ from planforge.core.names import (
     review_filename,
     uat_filename,
 )
+from planforge.core.paths import require_input
 from planforge.core.report import Report, RestoredReport
 from planforge.core.result import RunResult, failure
 from planforge.derive import rules as derive
@@ -155,6 +156,7 @@ def generate(
     if unknown:
         raise UsageError(f"generate() got unknown option(s) {', '.join(unknown)}", parameter=unknown[0])
     opts = replace(options or GenerateOptions(), **overrides)
+    _refuse_special_inputs(paths, opts.reference_docx)
     plan_date = opts.plan_date or date.today()
     write_options = check_options(
         WriteOptions(
@@ -167,6 +169,17 @@ def generate(
     )
     refuse_broken(opts.templates)
     return _generate(paths, Path(out_dir), opts, write_options)
+
+
+def _refuse_special_inputs(paths: Sequence[str | Path], reference_docx: Path | None) -> None:
+    """A FIFO or device given as an intake or reference DOCX would block the run on its first read:
+    ``UsageError`` at once, as the CLI does. A path that does not exist is left to the reader, which
+    reports it as the intake's own problem."""
+    for path in map(Path, paths):
+        if path.exists():
+            require_input(path, what="intake", folder_ok=True)
+    if reference_docx is not None and reference_docx.exists():
+        require_input(reference_docx, what="reference_docx=")
 
 
 def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions, options: WriteOptions) -> RunResult:

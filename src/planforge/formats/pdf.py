@@ -26,6 +26,7 @@ import pikepdf
 from planforge.context.plan import PlanContext
 from planforge.core.atomic import inside, write_bytes
 from planforge.core.errors import OutputError, Problem
+from planforge.core.lifeline import tied
 from planforge.core.names import document_filename
 from planforge.core.result import failure
 from planforge.formats.docx import plan_docx
@@ -101,7 +102,7 @@ def _convert(soffice: str, work: Path, sources: list[Path]) -> str:
     if not sources:
         return ""  # soffice without documents would wait for a user
     try:
-        proc = subprocess.run(
+        with tied(
             [
                 soffice,
                 "--headless",
@@ -113,10 +114,9 @@ def _convert(soffice: str, work: Path, sources: list[Path]) -> str:
                 str(work),
                 *map(str, sources),
             ],
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT,
-        )
+            TIMEOUT,
+        ) as (command, fds):  # soffice and soffice.bin end with this process
+            proc = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT + 30, pass_fds=fds)
     except (OSError, subprocess.SubprocessError) as e:
         return f"{type(e).__name__}: {e}"[:200]
     return "" if proc.returncode == 0 else (proc.stderr.strip() or f"exit code {proc.returncode}")[:200]

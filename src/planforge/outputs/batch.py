@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 from planforge.context.plan import PlanContext
 from planforge.core.atomic import inside, subfolder, write_bytes
 from planforge.core.errors import Problem, UsageError
+from planforge.core.lifeline import Lifeline
 from planforge.core.names import DOCUMENT_KINDS, FORMATS, REVIEW_DIR, document_filename, plan_filename, review_filename
 from planforge.core.result import failure
 from planforge.formats.docx import check_reference, plan_docx
@@ -220,10 +221,19 @@ def _worker(
     out: Path,
     options: WriteOptions,
     side_job: Callable[[], None] | None,
-    keep: frozenset[Path] = frozenset(),
+    keep: frozenset[Path],
+    lifeline: Lifeline,
+    others: Sequence[Connection],
 ) -> None:
     """One forked worker: take index ranges until told to stop, and report each plan as it is done
-    on its own pipe, so the parent knows exactly which plan was in flight if the worker dies."""
+    on its own pipe, so the parent knows exactly which plan was in flight if the worker dies.
+
+    First it closes the other workers' pipe ends it inherited (``others``: a worker holding another's
+    read end would keep that one blocked on a full pipe after the parent's death) and holds the
+    lifeline, so it ends within moments of the parent."""
+    for other in others:
+        other.close()
+    lifeline.hold()
     while (task := tasks.get()) is not None:
         lo, hi = task
         answers.send(("start", lo, hi))
@@ -258,9 +268,11 @@ def _parallel(
     chunks: list[_Task] = [(i, min(i + step, len(contexts))) for i in range(0, len(contexts), step)]
     queued = ([_SIDE] if side_job else []) + chunks
     pipes: dict[Connection, Any] = {}
+    lifeline = Lifeline()
     for _ in range(min(jobs, len(queued))):
         reader, writer = fork.Pipe(duplex=False)
-        w = fork.Process(target=_worker, args=(tasks, writer, contexts, out, options, side_job, keep), daemon=True)
+        args = (tasks, writer, contexts, out, options, side_job, keep, lifeline, [*pipes, reader])
+        w = fork.Process(target=_worker, args=args, daemon=True)
         w.start()
         writer.close()  # the parent's copy: the reader sees EOF once the worker is gone
         pipes[reader] = w
@@ -309,6 +321,7 @@ def _parallel(
             if not finished:
                 worker.terminate()
             worker.join()
+        lifeline.close()
     for i, ctx in enumerate(contexts):  # what no worker finished (all of them died): written here
         if i not in done:
             files, failed = _one(ctx, out, options, keep)
@@ -333,7 +346,8 @@ def in_background(compute: Callable[[], _T], *, fork: bool) -> Callable[[], _T]:
         return compute
     context = multiprocessing.get_context("fork")
     reader, writer = context.Pipe(duplex=False)
-    child = context.Process(target=_compute_and_send, args=(compute, writer), daemon=True)
+    lifeline = Lifeline()
+    child = context.Process(target=_compute_and_send, args=(compute, writer, reader, lifeline), daemon=True)
     child.start()
     writer.close()
 
@@ -345,12 +359,16 @@ def in_background(compute: Callable[[], _T], *, fork: bool) -> Callable[[], _T]:
         finally:
             reader.close()
             child.join()
+            lifeline.close()
         return value if done else compute()
 
     return result
 
 
-def _compute_and_send(compute: Callable[[], Any], answers: Connection) -> None:
+def _compute_and_send(compute: Callable[[], Any], answers: Connection, mine: Connection, lifeline: Lifeline) -> None:
+    """The background child: end with the parent (see ``Lifeline``), compute, answer."""
+    mine.close()  # the parent's read end, inherited
+    lifeline.hold()
     try:
         value = compute()
     except Exception:  # the parent computes it again and meets the error itself
