@@ -328,11 +328,11 @@ def test_fast_paths_answer_as_the_slow_ones():
         env.getattr(finding, "__class__")
 
 
-def test_markdown_templates_place_finalized_values_without_a_second_conversion():
-    """The md environment's code places ``environment.finalize(value)`` (always a str); HTML keeps
-    Jinja's own autoescaping."""
+def test_markdown_templates_escape_through_public_finalize_only():
+    """The md environment escapes every ``{{ value }}`` through Jinja's public ``finalize`` hook (no
+    private code generator); HTML keeps Jinja's own autoescaping."""
     md = environment("md").compile("{{ x }}", raw=True)
-    assert "environment.finalize(" in md and "str(environment.finalize(" not in md
+    assert "environment.finalize(" in md
     assert "escape(" in environment("html").compile("{{ x }}", raw=True)
     assert environment("md").from_string("{{ x }}|{{ n }}|{{ d }}").render(x="*a*", n=3, d=None) == "\\*a\\*|3|[TBD]"
 

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.compiler import CodeGenerator
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
@@ -341,63 +340,25 @@ class _InliningLoader(jinja2.FileSystemLoader):
         return self._display(name or "?", ""), lineno
 
 
-class _MarkdownCodeGenerator(CodeGenerator):
-    """Jinja's code generator, placing each ``{{ value }}`` of a Markdown template as
-    ``environment.finalize(value)`` rather than ``str(environment.finalize(value))``: ``_finalize``
-    always answers a ``str`` (escaped text), so the ``str()`` around it only cost a call and, for a
-    ``Markdown`` value, a copy. Every other case (HTML autoescaping, no finalize) is Jinja's own."""
-
-    def _plain(self, frame: Any, finalize: Any) -> bool:
-        return finalize.src is not None and not frame.eval_ctx.volatile and not frame.eval_ctx.autoescape
-
-    def _output_child_pre(self, node: Any, frame: Any, finalize: Any) -> None:
-        if self._plain(frame, finalize):
-            self.write(finalize.src)
-        else:
-            super()._output_child_pre(node, frame, finalize)
-
-    def _output_child_post(self, node: Any, frame: Any, finalize: Any) -> None:
-        if self._plain(frame, finalize):
-            self.write(")")
-        else:
-            super()._output_child_post(node, frame, finalize)
-
-
 class _Sandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox, stricter in one way: reaching for an unsafe attribute
     (``__class__``, ``__globals__``, ``mro``, ...) raises at once instead of yielding an undefined
     value that a ``is defined`` test could quietly swallow."""
 
-    code_generator_class = _MarkdownCodeGenerator
-
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self._plain = _PlainAttributes()
-        # Every ``a.b`` of a template calls ``environment.getattr``: an instance attribute holding a closure
-        # over its two lookups costs a third less than the method (no bound method, no ``self`` lookups).
-        self.getattr = _fast_getattr(self._plain, super().getattr)  # type: ignore[method-assign]
+        self.plain_attributes = _PlainAttributes()
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """A public field of one of our dataclasses, or a property of a ``loop``, is plain data, so the
         sandbox's answer for it is always "safe": skip its checks (they doubled the render time) and
-        ask it about everything else. (Each instance answers with ``_fast_getattr``, the same rule.)"""
-        if attribute in self._plain[type(obj)]:
+        ask it about everything else. (``getattr`` is the sandbox's documented override point.)"""
+        if attribute in self.plain_attributes[type(obj)]:
             return getattr(obj, attribute)
         return super().getattr(obj, attribute)
 
     def unsafe_undefined(self, obj: Any, attribute: str) -> jinja2.Undefined:
         raise SecurityError(f"access to attribute {attribute!r} of a {type(obj).__name__} value is not allowed")
-
-
-def _fast_getattr(plain: _PlainAttributes, careful: Any) -> Any:
-    """``_Sandbox.getattr`` as a closure: plain data directly, everything else through the sandbox."""
-
-    def getattr_(obj: Any, attribute: str) -> Any:
-        if attribute in plain[type(obj)]:
-            return getattr(obj, attribute)
-        return careful(obj, attribute)
-
-    return getattr_
 
 
 class _PlainAttributes(dict[type, frozenset[str]]):
