@@ -344,3 +344,21 @@ def test_numbered_lines_keep_their_typed_numbers_as_text():
     html_out = MD.render(text)
     assert "1. one" in html_out and "3) three" in html_out  # as typed, not renumbered
     assert "<ol" not in html_out and "<li>one</li>" not in html_out
+
+
+def test_markdown_escaping_lives_in_one_module():
+    """The renderer's filters and the reference documents escape through ``core.markdown``; no other
+    module keeps its own copy of a Markdown escaping rule (a pipe or backslash replacement)."""
+    from pathlib import Path
+
+    from planforge.core.markdown import code_cell, escape_text, pipe_cell
+
+    assert escape_inline("a|b *c*") == escape_text("a|b *c*") == "a\\|b \\*c\\*"
+    assert pipe_cell("a|b\nc") == "a\\|b c" and code_cell("int | None") == "`int \\| None`"
+    src = Path(__file__).resolve().parents[1] / "src" / "planforge"
+    copies = [
+        str(p.relative_to(src))
+        for p in src.rglob("*.py")
+        if p.name != "markdown.py" and ('replace("|"' in p.read_text() or "[\\\\`*_" in p.read_text())
+    ]
+    assert copies == []

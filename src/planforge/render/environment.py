@@ -17,31 +17,27 @@ from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from jinja2.runtime import LoopContext
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from planforge.context.documents import BUILDERS
 from planforge.context.plan import PlanContext, Review
+from planforge.core import markdown
 from planforge.core.errors import TemplateError
+from planforge.core.markdown import escape_text, needs_escaping, strip_control
 from planforge.core.money import format_percent
 from planforge.derive.completeness import Tbd
 from planforge.derive.rules import long_date
 
 TBD_MARK = "[TBD]"
-_ALWAYS = re.compile(r"([\\`*_\[\]<|~])")
-_ENTITY = re.compile(r"&(?=#?\w+;)")
-_LINE_START = re.compile(r"^()(#{1,6}(?=\s|$)|[-+>](?=\s|$)|>|\d{1,9}(?=[.)](?:\s|$))|=+\s*$|-{3,})")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class Markdown(str):
     """Text already safe to place in Markdown: produced by a filter, not by an analyst."""
-
-
-_NEEDS_WORK = re.compile(r"[\\`*_\[\]<|~&\x00-\x1f\x7f]|\s\s|^\s|\s$|^(?:[#+=>\-]|\d{1,9}[.)])")
 
 
 def escape_inline(text: Any) -> Markdown:
@@ -57,7 +53,7 @@ def escape_inline(text: Any) -> Markdown:
 @lru_cache(maxsize=1 << 16)
 def _escape_str(text: str) -> Markdown:
     """Escaping of plain strings, memoised: portfolios repeat names, systems and phrases."""
-    if not _NEEDS_WORK.search(text):
+    if not needs_escaping(text):
         return Markdown(text)  # the common case: nothing to escape
     return _escape_any(text)
 
@@ -67,15 +63,7 @@ def _escape_any(text: Any) -> Markdown:
         return Markdown(TBD_MARK)
     if isinstance(text, (date, datetime)):
         return Markdown(format_date(text))
-    s = _CONTROL.sub("", str(text))
-    s = " ".join(s.split())
-    s = _ALWAYS.sub(r"\\\1", s)
-    s = _ENTITY.sub(r"\\&", s)
-    m = _LINE_START.match(s)
-    if m:
-        lead = m.group(2)
-        s = s[: m.start(2)] + (lead + "\\" if lead[0].isdigit() else "\\" + lead) + s[m.end(2) :]
-    return Markdown(s)
+    return Markdown(escape_text(str(text)))
 
 
 def table_cell(value: Any) -> Markdown:
@@ -96,7 +84,7 @@ def _table_cell_str(text: str) -> Markdown:
 def _table_cell(value: Any) -> Markdown:
     if value is None or isinstance(value, Tbd):
         return Markdown(TBD_MARK)
-    lines = [escape_inline(line) for line in _CONTROL.sub("", str(value)).splitlines() if line.strip()]
+    lines = [escape_inline(line) for line in strip_control(str(value)).splitlines() if line.strip()]
     return Markdown("<br>".join(lines) if lines else "")
 
 
@@ -106,7 +94,7 @@ _BULLET = re.compile(r"[-*\u2022\u00b7\u2013]\s+")  # a numbered line ("1. one")
 def _lines(value: Any) -> list[tuple[bool, str]]:
     """Analyst text split into (is_bullet, text) lines; blank lines dropped."""
     out = []
-    for line in _CONTROL.sub("", str(value)).splitlines():
+    for line in strip_control(str(value)).splitlines():
         text = line.strip()
         if not text:
             continue
@@ -151,7 +139,7 @@ def blocks(value: Any) -> Markdown:
     if value is None or isinstance(value, Tbd):
         return Markdown(TBD_MARK)
     out: list[str] = []
-    for para in re.split(r"\n[ \t]*\n", _CONTROL.sub("", str(value).replace("\r\n", "\n"))):
+    for para in re.split(r"\n[ \t]*\n", strip_control(str(value).replace("\r\n", "\n"))):
         lines = _lines(para)
         if not lines:
             continue
@@ -193,11 +181,7 @@ def owner_due(item: Any) -> Markdown:
 
 def code_span(value: Any) -> Markdown:
     """Inline code whose fence is longer than any backtick run inside the text."""
-    text = " ".join(str(value).split())
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return Markdown(f"{fence}{pad}{text}{pad}{fence}")
+    return Markdown(markdown.code_span(str(value)))
 
 
 def _rendered(text: str) -> Markdown:
@@ -210,13 +194,13 @@ def is_tbd(value: Any) -> bool:
 
 
 def _finalize(value: Any) -> str:
-    """Every ``{{ value }}`` of a Markdown template, as plain ``str``: the compiled template wraps the
-    answer in ``str()``, which copies a ``str`` subclass such as ``Markdown`` but not a ``str``."""
+    """Every ``{{ value }}`` of a Markdown template, escaped (Jinja's public ``finalize`` hook): plain
+    text as a plain ``str``, which the compiled template's ``str()`` hands back without a copy."""
     kind = type(value)
     if kind is str:
         return _finalize_str(value)
     if kind is Markdown:
-        return value
+        return cast(Markdown, value)
     if kind is int or kind is float:
         return str(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -314,7 +298,16 @@ class _InliningLoader(jinja2.FileSystemLoader):
             return str(self.firm / name)
         return name
 
-    def _expand(self, environment, name: str, source: str, shown: str, lines: list, parts: list, depth: int) -> str:
+    def _expand(
+        self,
+        environment: jinja2.Environment,
+        name: str,
+        source: str,
+        shown: str,
+        lines: list[tuple[str, int]],
+        parts: list[tuple[Any, str]],
+        depth: int,
+    ) -> str:
         if depth > 10:
             raise TemplateError(f"{shown}: includes nest too deep")
         out: list[str] = []

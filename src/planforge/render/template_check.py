@@ -40,6 +40,7 @@ from jinja2.sandbox import (
 from planforge.context.documents import BUILDERS
 from planforge.context.plan import PlanContext, Review, build_context
 from planforge.core.errors import UsageError, did_you_mean
+from planforge.core.markdown import code_cell
 from planforge.core.model import (
     Alert,
     DeploymentStep,
@@ -537,7 +538,7 @@ def context_reference() -> str:
 
 def _cell(hint: Any) -> str:
     """A type as a table cell: code, with the union bar escaped so it does not split the cell."""
-    return "`" + _hint_text(hint).replace("|", "\\|") + "`"
+    return code_cell(_hint_text(hint))
 
 
 def _dataclasses_in(hint: Any) -> list[type]:
