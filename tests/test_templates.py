@@ -8,6 +8,7 @@ from dataclasses import fields, is_dataclass
 from datetime import date
 from pathlib import Path
 
+import jinja2
 import pytest
 from click.testing import CliRunner
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -307,3 +308,57 @@ def test_the_sandbox_fast_path_answers_as_the_sandbox_does():
             served += 1
             queue += list(value) if isinstance(value, (tuple, list)) else [value]
     assert served > 200
+
+
+# --- links out of the templates folder (issue 20, item 8) ---
+
+SECRET = "root:x:0:0:the secret line\n"
+
+
+def _outside(tmp_path: Path) -> Path:
+    secret = tmp_path / "elsewhere" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text(SECRET, "utf-8")
+    return secret
+
+
+def test_a_template_linked_outside_the_folder_refuses_the_run_naming_the_link(tmp_path):
+    secret = _outside(tmp_path)
+    folder = firm(tmp_path, {})
+    (folder / "plan").mkdir(parents=True)
+    (folder / RISKS).symlink_to(secret)
+    link = folder / RISKS
+    issues = check_templates(folder, builtin_contexts())
+    assert {(i.file, i.kind) for i in issues} == {(str(link), "outside-folder")}
+    result = cli("generate", SAMPLE, "-o", tmp_path / "out", "--templates", folder, "--date", "2026-01-15")
+    assert result.exit_code == 2 and str(link) in result.output and "outside the templates folder" in result.output
+    assert not (tmp_path / "out").exists()
+    ctx = build_context(_project(), Settings(), DAY)
+    with pytest.raises(TemplateError, match="outside the templates folder"):  # the loader refuses on its own too
+        render_markdown(ctx, RenderOptions(templates=folder))
+
+
+def test_a_linked_folder_and_include_targets_cannot_leave_the_folder(tmp_path):
+    secret = _outside(tmp_path)
+    (secret.parent / "handover.md.j2").write_text("# Handover\n", "utf-8")
+    folder = firm(tmp_path, {"notes/notes.md.j2": '# Notes\n{% include "notes/leak.md.j2" %}\n'})
+    (folder / "handover").symlink_to(secret.parent, target_is_directory=True)
+    (folder / "notes" / "leak.md.j2").symlink_to(secret)
+    issues = {(i.file, i.kind) for i in check_templates(folder, builtin_contexts())}
+    assert (str(folder / "handover"), "outside-folder") in issues
+    assert (str(folder / "notes" / "leak.md.j2"), "outside-folder") in issues
+    ctx = build_context(_project(), Settings(), DAY)
+    for kind in ("handover", "notes"):
+        with pytest.raises(TemplateError, match="outside the templates folder"):
+            render_document(kind, ctx, RenderOptions(templates=folder))
+    for name in ("notes/../../elsewhere/secret.txt", str(secret)):  # '..' refused, absolute made relative
+        with pytest.raises(jinja2.TemplateNotFound):
+            environment("md", RenderOptions(templates=folder)).from_string(f"{{% include {name!r} %}}").render()
+
+
+def test_a_link_inside_the_folder_is_fine(tmp_path):
+    shipped = (templates_dir() / RISKS).read_text("utf-8")
+    folder = firm(tmp_path, {"shared/risks.md.j2": shipped})
+    (folder / "plan").mkdir()
+    (folder / RISKS).symlink_to(folder / "shared" / "risks.md.j2")
+    assert [i.kind for i in check_templates(folder, builtin_contexts())] == ["misplaced"]  # shared/ is no kind

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import posixpath
 import re
 import traceback
 from collections.abc import Mapping, Sequence, Set
@@ -263,6 +264,15 @@ def available_kinds(templates: Path | None = None) -> tuple[str, ...]:
 _STATIC_INCLUDE = re.compile(r'\{% include "([^"]+)" %\}')
 
 
+class TemplateOutsideFolder(TemplateError):
+    """A template file reached through a link that resolves outside its templates folder."""
+
+    def __init__(self, link: str, target: str):
+        self.link = link
+        self.detail = f"a link to {target}, outside the templates folder; templates must be files inside it"
+        super().__init__(f"{link}: {self.detail}")
+
+
 class _InliningLoader(jinja2.FileSystemLoader):
     """Loads templates with their static includes inlined at compile time, from a search path.
 
@@ -281,6 +291,7 @@ class _InliningLoader(jinja2.FileSystemLoader):
         self.names: dict[str, str] = {}  # compiled file name -> template name (for runtime errors)
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        self.confine(template)
         source, filename, uptodate = super().get_source(environment, template)
         lines: list[tuple[str, int]] = []
         parts: list[tuple[Any, str]] = [(uptodate, template)]
@@ -292,6 +303,19 @@ class _InliningLoader(jinja2.FileSystemLoader):
             return all(check() for check, _ in parts if check is not None)
 
         return expanded, filename, all_uptodate
+
+    def confine(self, template: str) -> None:
+        """Refuse a template whose file, or a folder on its way, is a link resolving outside the
+        templates folder it was found in (``plan/leak.md.j2 -> /etc/passwd``), before it is read.
+        ``..`` and absolute names never leave a folder: ``split_template_path`` refuses or strips them."""
+        pieces = jinja2.loaders.split_template_path(template)
+        for root in self.searchpath:
+            filename = posixpath.join(root, *pieces)
+            if os.path.isfile(filename):
+                real_root = os.path.realpath(root)
+                if os.path.commonpath([real_root, os.path.realpath(filename)]) != real_root:
+                    raise TemplateOutsideFolder(self._display(template, filename), os.path.realpath(filename))
+                return
 
     def _display(self, name: str, filename: str) -> str:
         if self.firm is not None and filename and os.path.abspath(filename).startswith(f"{self._firm_root}{os.sep}"):
@@ -314,6 +338,7 @@ class _InliningLoader(jinja2.FileSystemLoader):
         for number, line in enumerate(source.split("\n"), start=1):
             match = _STATIC_INCLUDE.fullmatch(line.strip())
             if match:
+                self.confine(match.group(1))
                 inner, filename, uptodate = super().get_source(environment, match.group(1))
                 parts.append((uptodate, match.group(1)))
                 shown_inner = self._display(match.group(1), filename)
@@ -426,6 +451,8 @@ def render_template(name: str, /, options: RenderOptions | None = None, **contex
             raise TemplateError(f"{file}:{line or '?'}: no template {e.name!r} in the search path") from e
         kinds = ", ".join(available_kinds(options.templates if options is not None else None))
         raise TemplateError(f"no template {name} in the search path (document kinds available: {kinds})") from e
+    except TemplateOutsideFolder:
+        raise  # already names the link
     except Exception as e:  # a template's runtime failure (a filter given the wrong type, 1/0) included
         file, line = locate_error(env, e, name)
         raise TemplateError(f"{file}:{line or '?'}: {_message(e)}") from e

@@ -58,6 +58,7 @@ from planforge.core.model import (
 )
 from planforge.render.environment import (
     RenderOptions,
+    TemplateOutsideFolder,
     _InliningLoader,
     available_kinds,
     document_variables,
@@ -102,7 +103,7 @@ class TemplateIssue:
     """One problem in a template: where (file as the user names it, line) and what.
 
     ``kind`` is one of ``syntax``, ``unknown-variable``, ``unknown-attribute``, ``sandbox``,
-    ``runtime``, ``misplaced``."""
+    ``runtime``, ``misplaced``, ``outside-folder`` (a link resolving outside the templates folder)."""
 
     file: str
     line: int
@@ -134,6 +135,7 @@ def check_templates(folder: Path, contexts: Sequence[PlanContext] | None = None)
         covered |= {file for file, _ in loader.line_map.get(name, [])}
         if tree is not None:
             bound |= _check_tree(env, loader, name, tree, issues, allowed=frozenset())
+    issues |= _links_outside(folder)
     for path in sorted(folder.rglob("*.j2")):
         relative = path.relative_to(folder).as_posix()
         shown = str(folder / relative)
@@ -152,11 +154,28 @@ def check_templates(folder: Path, contexts: Sequence[PlanContext] | None = None)
         tree = _parse(env, loader, relative, issues)
         if tree is not None:  # a partial included by name at render time: it sees its includer's names
             _check_tree(env, loader, relative, tree, issues, allowed=frozenset(bound))
-    if not any(i.kind in ("syntax", "sandbox") for i in issues):  # never run what the sandbox would refuse
+    if not any(
+        i.kind in ("syntax", "sandbox", "outside-folder") for i in issues
+    ):  # never run what the sandbox would refuse
         placed = {(i.file, i.line) for i in issues}
         trial = _trial_render(env, kinds, sample_contexts() if contexts is None else contexts)
         issues |= {i for i in trial if (i.file, i.line) not in placed}  # a static finding says it better
     return sorted(issues)
+
+
+def _links_outside(folder: Path) -> set[TemplateIssue]:
+    """Every link in ``folder`` (to a file or a folder) that resolves outside it: a template must be
+    the firm's own file, never a way to read another one into a plan (``leak.md.j2 -> /etc/passwd``)."""
+    root = folder.resolve()
+    found = set()
+    for path in folder.rglob("*"):  # links to folders are listed, not followed
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
+            found.add(
+                TemplateIssue(
+                    str(path), 0, "outside-folder", TemplateOutsideFolder(str(path), str(path.resolve())).detail
+                )
+            )
+    return found
 
 
 def refuse_broken(folder: Path | None) -> None:
@@ -206,6 +225,8 @@ def _parse(
     try:
         source, filename, _ = loader.get_source(env, name)
         return env.parse(source, name, filename)
+    except TemplateOutsideFolder as e:
+        issues.add(TemplateIssue(e.link, 0, "outside-folder", e.detail))
     except jinja2.TemplateSyntaxError as e:
         file, line = loader.locate(name, e.lineno)
         issues.add(TemplateIssue(file, line or 0, "syntax", f"syntax error: {e.message}"))
