@@ -19,6 +19,7 @@ from planforge.core.errors import TemplateError, UsageError
 from planforge.core.model import Settings
 from planforge.pipeline import generate
 from planforge.render.environment import (
+    RenderLimit,
     RenderOptions,
     available_kinds,
     environment,
@@ -362,3 +363,63 @@ def test_a_link_inside_the_folder_is_fine(tmp_path):
     (folder / "plan").mkdir()
     (folder / RISKS).symlink_to(folder / "shared" / "risks.md.j2")
     assert [i.kind for i in check_templates(folder, builtin_contexts())] == ["misplaced"]  # shared/ is no kind
+
+
+# --- bounds on rendering one document (issue 20, item 4) ---
+
+FAST = {"timeout": 0.5, "max_size": 100_000}
+ACME_ONLY = "{% if p.project.project_id == 'ACME-001' %}BOMB{% endif %}"
+
+
+def _bomb_plan(tmp_path: Path, bomb: str) -> Path:
+    plan = (templates_dir() / "plan/plan.md.j2").read_text("utf-8")
+    return firm(tmp_path, {"plan/plan.md.j2": plan + ACME_ONLY.replace("BOMB", bomb) + "\n"})
+
+
+@pytest.mark.parametrize(
+    "bomb",
+    [
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",  # calls nothing
+        "{% for i in range(100000) %}{% for j in range(100000) %}{{ i }}{% endfor %}{% endfor %}",
+        "{{ 'x' * 10**9 }}",
+        "{{ 'x'.ljust(10**9) }}",
+        "{{ '%999999999s' % 'x' }}",
+        "{{ '{:>999999999}'.format('x') }}",
+        "{{ lipsum(10**6) }}",
+        "{{ 'x' | center(10**9) }}",
+        "{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}",
+    ],
+)
+def test_a_template_past_a_render_bound_costs_only_its_document(tmp_path, bomb):
+    folder = _bomb_plan(tmp_path, bomb)
+    acme = build_context(_project(project_id="ACME-001"), Settings(), DAY)
+    other = build_context(_project(project_id="BETA-002"), Settings(), DAY)
+    options = RenderOptions(templates=folder, **FAST)
+    reload_templates()
+    with pytest.raises(RenderLimit) as info:
+        render_markdown(acme, options)
+    assert str(info.value).startswith(f"{folder / 'plan/plan.md.j2'}:")
+    assert "render" in str(info.value) and "(rendering ACME-001)" in str(info.value)
+    assert render_markdown(other, options) == render_markdown(other, RenderOptions(templates=folder))
+
+
+def test_a_render_bound_hit_in_templates_check_is_a_located_problem(tmp_path):
+    bomb = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    folder = firm(tmp_path, {"handover/handover.md.j2": f"# Handover\n\n{bomb}\n"})
+    issues = check_templates(folder, builtin_contexts(), RenderOptions(**FAST))
+    assert [(i.file, i.line, i.kind) for i in issues][:1] == [(str(folder / "handover/handover.md.j2"), 3, "limit")]
+    assert "time limit" in issues[0].message
+
+
+def test_a_render_restores_the_alarm_handler_it_found():
+    import signal
+
+    def handler(signum, frame):
+        return None
+
+    previous = signal.signal(signal.SIGALRM, handler)
+    try:
+        render_markdown(build_context(_project(), Settings(), DAY))
+        assert signal.getsignal(signal.SIGALRM) is handler
+    finally:
+        signal.signal(signal.SIGALRM, previous)

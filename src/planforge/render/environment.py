@@ -11,6 +11,7 @@ import dataclasses
 import os
 import posixpath
 import re
+import time
 import traceback
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
@@ -33,6 +34,19 @@ from planforge.core.markdown import escape_text, needs_escaping, strip_control
 from planforge.core.money import format_percent
 from planforge.derive.completeness import Tbd
 from planforge.derive.rules import long_date
+from planforge.render.limits import (
+    DEFAULT_MAX_SIZE,
+    DEFAULT_TIMEOUT,
+    RenderLimit,
+    alarm,
+    bounded,
+    check_arguments,
+    check_binop,
+    collect,
+    is_text_method,
+)
+
+__all__ = ["RenderLimit", "RenderOptions", "TemplateOutsideFolder", "environment", "render_document", "render_markdown"]
 
 TBD_MARK = "[TBD]"
 
@@ -231,6 +245,9 @@ class RenderOptions:
     ``<kind>/<kind>.md.j2`` adds a document kind. None: the shipped templates only."""
 
     templates: Path | None = None
+    #: Bounds on rendering one document (``render.limits``): seconds, and characters of output.
+    timeout: float = DEFAULT_TIMEOUT
+    max_size: int = DEFAULT_MAX_SIZE
 
 
 #: A document kind names a folder: lower-case letters, digits and hyphens (never a path).
@@ -295,7 +312,7 @@ class _InliningLoader(jinja2.FileSystemLoader):
         source, filename, uptodate = super().get_source(environment, template)
         lines: list[tuple[str, int]] = []
         parts: list[tuple[Any, str]] = [(uptodate, template)]
-        expanded = self._expand(environment, template, source, self._display(template, filename), lines, parts, 0)
+        expanded = self._expand(environment, template, source, self.display(template, filename), lines, parts, 0)
         self.line_map[template] = lines
         self.names[filename] = template
 
@@ -314,10 +331,10 @@ class _InliningLoader(jinja2.FileSystemLoader):
             if os.path.isfile(filename):
                 real_root = os.path.realpath(root)
                 if os.path.commonpath([real_root, os.path.realpath(filename)]) != real_root:
-                    raise TemplateOutsideFolder(self._display(template, filename), os.path.realpath(filename))
+                    raise TemplateOutsideFolder(self.display(template, filename), os.path.realpath(filename))
                 return
 
-    def _display(self, name: str, filename: str) -> str:
+    def display(self, name: str, filename: str) -> str:
         if self.firm is not None and filename and os.path.abspath(filename).startswith(f"{self._firm_root}{os.sep}"):
             return str(self.firm / name)
         return name
@@ -341,7 +358,7 @@ class _InliningLoader(jinja2.FileSystemLoader):
                 self.confine(match.group(1))
                 inner, filename, uptodate = super().get_source(environment, match.group(1))
                 parts.append((uptodate, match.group(1)))
-                shown_inner = self._display(match.group(1), filename)
+                shown_inner = self.display(match.group(1), filename)
                 out.append(
                     self._expand(environment, match.group(1), inner.rstrip("\n"), shown_inner, lines, parts, depth + 1)
                 )
@@ -355,7 +372,7 @@ class _InliningLoader(jinja2.FileSystemLoader):
         lines = self.line_map.get(name or "", [])
         if lineno and 0 < lineno <= len(lines):
             return lines[lineno - 1]
-        return self._display(name or "?", ""), lineno
+        return self.display(name or "?", ""), lineno
 
 
 class _Sandbox(ImmutableSandboxedEnvironment):
@@ -363,9 +380,26 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     (``__class__``, ``__globals__``, ``mro``, ...) raises at once instead of yielding an undefined
     value that a ``is defined`` test could quietly swallow."""
 
-    def __init__(self, *args: Any, **kwargs: Any):
+    #: Operators whose operands ``call_binop`` sees first, so a result over the size bound is never built.
+    intercepted_binops = frozenset({"*", "+", "**", "%"})
+
+    def __init__(self, *args: Any, max_size: int = DEFAULT_MAX_SIZE, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.plain_attributes = _PlainAttributes()
+        self.max_size = max_size
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
+        """The sandbox's documented hook for intercepted operators: ``'x' * 10**9`` is refused, not built."""
+        check_binop(operator, left, right, self.max_size)
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        """Every call of a template: a string method given a width over the size bound
+        (``'x'.ljust(10**9)``, ``'{:>999999999}'.format(x)``) is refused before the call; the sandbox
+        then checks the callable as before."""
+        if is_text_method(__obj):
+            check_arguments((__obj.__self__, *args), kwargs, __self.max_size)
+        return super().call(__context, __obj, *args, **kwargs)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """A public field of one of our dataclasses, or a property of a ``loop``, is plain data, so the
@@ -407,6 +441,7 @@ def environment(flavor: str = "md", options: RenderOptions | None = None) -> jin
     ``reload_templates()``, which every run with a firm folder calls first."""
     firm = options.templates if options is not None else None
     env = _Sandbox(
+        max_size=options.max_size if options is not None else DEFAULT_MAX_SIZE,
         loader=_InliningLoader([str(p) for p in search_path(firm)], firm=Path(firm) if firm is not None else None),
         undefined=jinja2.StrictUndefined,
         autoescape=flavor == "html",
@@ -427,6 +462,10 @@ def environment(flavor: str = "md", options: RenderOptions | None = None) -> jin
         owner_due=owner_due,
         code=code_span,
     )
+    for name in ("center", "indent"):  # Jinja's filters that pad to a width
+        env.filters[name] = bounded(env.filters[name], env.max_size, skip=1)
+    env.filters["format"] = bounded(env.filters["format"], env.max_size, counts=False)
+    env.globals["lipsum"] = bounded(jinja2.utils.generate_lorem_ipsum, env.max_size)
     env.filters["rendered"] = _rendered
     env.tests["tbd"] = is_tbd
     env.globals["TBD"] = Markdown(TBD_MARK)
@@ -444,7 +483,7 @@ def render_template(name: str, /, options: RenderOptions | None = None, **contex
     sandbox's refusals included, becomes a ``TemplateError`` reading ``file:line: message``."""
     env = environment("html" if name.endswith(".html.j2") else "md", options)
     try:
-        return env.get_template(name).render(**context)
+        return bounded_render(env.get_template(name), options or RenderOptions(), context)
     except jinja2.TemplateNotFound as e:
         if e.name != name:
             file, line = locate_error(env, e, name)
@@ -453,9 +492,22 @@ def render_template(name: str, /, options: RenderOptions | None = None, **contex
         raise TemplateError(f"no template {name} in the search path (document kinds available: {kinds})") from e
     except TemplateOutsideFolder:
         raise  # already names the link
+    except RenderLimit as e:
+        file, line = locate_error(env, e, name)
+        if line is None and isinstance(env.loader, _InliningLoader):  # the size bound: the document, no line
+            file = env.loader.display(name, env.get_template(name).filename or "")
+        raise RenderLimit(f"{file}:{line or '?'}: {e.detail}") from e
     except Exception as e:  # a template's runtime failure (a filter given the wrong type, 1/0) included
         file, line = locate_error(env, e, name)
         raise TemplateError(f"{file}:{line or '?'}: {_message(e)}") from e
+
+
+def bounded_render(template: jinja2.Template, options: RenderOptions, context: Mapping[str, Any]) -> str:
+    """``template`` rendered within ``options.timeout`` seconds and ``options.max_size`` characters,
+    else ``RenderLimit``: an alarm stops even a loop that calls nothing (main thread), and the
+    chunks are counted as they come."""
+    with alarm(options.timeout):
+        return collect(template.generate(**context), options.max_size, time.monotonic() + options.timeout)
 
 
 def locate_error(env: jinja2.Environment, error: BaseException, name: str) -> tuple[str, int | None]:
@@ -504,7 +556,10 @@ def render_document(kind: str, ctx: PlanContext, options: RenderOptions | None =
     """One document of one project as Markdown: ``<kind>/<kind>.md.j2`` from the search path of
     ``options`` (the firm's folder first, then the shipped templates), with ``document_variables``
     and any ``extra`` variables. A kind with no template is a ``TemplateError`` listing the kinds."""
-    return _normalised(render_template(kind_template(kind), options, **document_variables(ctx, kind), **extra))
+    try:
+        return _normalised(render_template(kind_template(kind), options, **document_variables(ctx, kind), **extra))
+    except RenderLimit as e:
+        raise RenderLimit(f"{e.detail} (rendering {ctx.project.project_id})") from e
 
 
 def render_markdown(ctx: PlanContext, options: RenderOptions | None = None) -> str:

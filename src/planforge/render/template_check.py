@@ -57,10 +57,12 @@ from planforge.core.model import (
     Workflow,
 )
 from planforge.render.environment import (
+    RenderLimit,
     RenderOptions,
     TemplateOutsideFolder,
     _InliningLoader,
     available_kinds,
+    bounded_render,
     document_variables,
     environment,
     kind_template,
@@ -114,14 +116,18 @@ class TemplateIssue:
         return f"{self.file}:{self.line or '?'}: {self.message}"
 
 
-def check_templates(folder: Path, contexts: Sequence[PlanContext] | None = None) -> list[TemplateIssue]:
+def check_templates(
+    folder: Path, contexts: Sequence[PlanContext] | None = None, bounds: RenderOptions | None = None
+) -> list[TemplateIssue]:
     """Every problem of the firm's templates ``folder`` (in front of the shipped ones), sorted by file
-    and line. ``contexts`` are the projects of the trial render (default: ``sample_contexts()``)."""
+    and line. ``contexts`` are the projects of the trial render (default: ``sample_contexts()``);
+    ``bounds`` its time and size bounds per document (its ``templates`` is ignored)."""
     folder = Path(folder)
     if not folder.is_dir():
         return [TemplateIssue(str(folder), 0, "misplaced", "not a folder")]
     reload_templates()  # the folder may have changed since it was last compiled in this process
-    options = RenderOptions(templates=folder)
+    base = bounds or RenderOptions()
+    options = RenderOptions(templates=folder, timeout=base.timeout, max_size=base.max_size)
     env = environment("md", options)
     loader = env.loader
     assert isinstance(loader, _InliningLoader)
@@ -158,7 +164,7 @@ def check_templates(folder: Path, contexts: Sequence[PlanContext] | None = None)
         i.kind in ("syntax", "sandbox", "outside-folder") for i in issues
     ):  # never run what the sandbox would refuse
         placed = {(i.file, i.line) for i in issues}
-        trial = _trial_render(env, kinds, sample_contexts() if contexts is None else contexts)
+        trial = _trial_render(env, kinds, sample_contexts() if contexts is None else contexts, options)
         issues |= {i for i in trial if (i.file, i.line) not in placed}  # a static finding says it better
     return sorted(issues)
 
@@ -434,13 +440,20 @@ def _element(hint: Any) -> Any:
 # --- the trial render ---
 
 
-def _trial_render(env: jinja2.Environment, kinds: Sequence[str], contexts: Sequence[PlanContext]) -> set[TemplateIssue]:
+def _trial_render(
+    env: jinja2.Environment, kinds: Sequence[str], contexts: Sequence[PlanContext], options: RenderOptions
+) -> set[TemplateIssue]:
+    """Render every kind for every context within ``options``' bounds: a failure is a located finding
+    (``limit`` for a bound, ``runtime`` otherwise), never a hang."""
     found: set[TemplateIssue] = set()
     for kind in kinds:
         name = kind_template(kind)
         for ctx in contexts:
             try:
-                env.get_template(name).render(**document_variables(ctx, kind))
+                bounded_render(env.get_template(name), options, document_variables(ctx, kind))
+            except RenderLimit as e:
+                file, line = locate_error(env, e, name)
+                found.add(TemplateIssue(file, line or 0, "limit", f"{e.detail} (rendering {ctx.project.project_id})"))
             except Exception as e:  # any failure of a firm template is a finding, located
                 file, line = locate_error(env, e, name)
                 text = e.message if isinstance(e, jinja2.TemplateError) and e.message else f"{type(e).__name__}: {e}"
