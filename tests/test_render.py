@@ -328,11 +328,11 @@ def test_fast_paths_answer_as_the_slow_ones():
         env.getattr(finding, "__class__")
 
 
-def test_markdown_templates_place_finalized_values_without_a_second_conversion():
-    """The md environment's code places ``environment.finalize(value)`` (always a str); HTML keeps
-    Jinja's own autoescaping."""
+def test_markdown_templates_escape_through_public_finalize_only():
+    """The md environment escapes every ``{{ value }}`` through Jinja's public ``finalize`` hook (no
+    private code generator); HTML keeps Jinja's own autoescaping."""
     md = environment("md").compile("{{ x }}", raw=True)
-    assert "environment.finalize(" in md and "str(environment.finalize(" not in md
+    assert "environment.finalize(" in md
     assert "escape(" in environment("html").compile("{{ x }}", raw=True)
     assert environment("md").from_string("{{ x }}|{{ n }}|{{ d }}").render(x="*a*", n=3, d=None) == "\\*a\\*|3|[TBD]"
 
@@ -344,3 +344,21 @@ def test_numbered_lines_keep_their_typed_numbers_as_text():
     html_out = MD.render(text)
     assert "1. one" in html_out and "3) three" in html_out  # as typed, not renumbered
     assert "<ol" not in html_out and "<li>one</li>" not in html_out
+
+
+def test_markdown_escaping_lives_in_one_module():
+    """The renderer's filters and the reference documents escape through ``core.markdown``; no other
+    module keeps its own copy of a Markdown escaping rule (a pipe or backslash replacement)."""
+    from pathlib import Path
+
+    from planforge.core.markdown import code_cell, escape_text, pipe_cell
+
+    assert escape_inline("a|b *c*") == escape_text("a|b *c*") == "a\\|b \\*c\\*"
+    assert pipe_cell("a|b\nc") == "a\\|b c" and code_cell("int | None") == "`int \\| None`"
+    src = Path(__file__).resolve().parents[1] / "src" / "planforge"
+    copies = [
+        str(p.relative_to(src))
+        for p in src.rglob("*.py")
+        if p.name != "markdown.py" and ('replace("|"' in p.read_text() or "[\\\\`*_" in p.read_text())
+    ]
+    assert copies == []

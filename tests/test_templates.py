@@ -8,6 +8,7 @@ from dataclasses import fields, is_dataclass
 from datetime import date
 from pathlib import Path
 
+import jinja2
 import pytest
 from click.testing import CliRunner
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -18,6 +19,7 @@ from planforge.core.errors import TemplateError, UsageError
 from planforge.core.model import Settings
 from planforge.pipeline import generate
 from planforge.render.environment import (
+    RenderLimit,
     RenderOptions,
     available_kinds,
     environment,
@@ -307,3 +309,117 @@ def test_the_sandbox_fast_path_answers_as_the_sandbox_does():
             served += 1
             queue += list(value) if isinstance(value, (tuple, list)) else [value]
     assert served > 200
+
+
+# --- links out of the templates folder (issue 20, item 8) ---
+
+SECRET = "root:x:0:0:the secret line\n"
+
+
+def _outside(tmp_path: Path) -> Path:
+    secret = tmp_path / "elsewhere" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text(SECRET, "utf-8")
+    return secret
+
+
+def test_a_template_linked_outside_the_folder_refuses_the_run_naming_the_link(tmp_path):
+    secret = _outside(tmp_path)
+    folder = firm(tmp_path, {})
+    (folder / "plan").mkdir(parents=True)
+    (folder / RISKS).symlink_to(secret)
+    link = folder / RISKS
+    issues = check_templates(folder, builtin_contexts())
+    assert {(i.file, i.kind) for i in issues} == {(str(link), "outside-folder")}
+    result = cli("generate", SAMPLE, "-o", tmp_path / "out", "--templates", folder, "--date", "2026-01-15")
+    assert result.exit_code == 2 and str(link) in result.output and "outside the templates folder" in result.output
+    assert not (tmp_path / "out").exists()
+    ctx = build_context(_project(), Settings(), DAY)
+    with pytest.raises(TemplateError, match="outside the templates folder"):  # the loader refuses on its own too
+        render_markdown(ctx, RenderOptions(templates=folder))
+
+
+def test_a_linked_folder_and_include_targets_cannot_leave_the_folder(tmp_path):
+    secret = _outside(tmp_path)
+    (secret.parent / "handover.md.j2").write_text("# Handover\n", "utf-8")
+    folder = firm(tmp_path, {"notes/notes.md.j2": '# Notes\n{% include "notes/leak.md.j2" %}\n'})
+    (folder / "handover").symlink_to(secret.parent, target_is_directory=True)
+    (folder / "notes" / "leak.md.j2").symlink_to(secret)
+    issues = {(i.file, i.kind) for i in check_templates(folder, builtin_contexts())}
+    assert (str(folder / "handover"), "outside-folder") in issues
+    assert (str(folder / "notes" / "leak.md.j2"), "outside-folder") in issues
+    ctx = build_context(_project(), Settings(), DAY)
+    for kind in ("handover", "notes"):
+        with pytest.raises(TemplateError, match="outside the templates folder"):
+            render_document(kind, ctx, RenderOptions(templates=folder))
+    for name in ("notes/../../elsewhere/secret.txt", str(secret)):  # '..' refused, absolute made relative
+        with pytest.raises(jinja2.TemplateNotFound):
+            environment("md", RenderOptions(templates=folder)).from_string(f"{{% include {name!r} %}}").render()
+
+
+def test_a_link_inside_the_folder_is_fine(tmp_path):
+    shipped = (templates_dir() / RISKS).read_text("utf-8")
+    folder = firm(tmp_path, {"shared/risks.md.j2": shipped})
+    (folder / "plan").mkdir()
+    (folder / RISKS).symlink_to(folder / "shared" / "risks.md.j2")
+    assert [i.kind for i in check_templates(folder, builtin_contexts())] == ["misplaced"]  # shared/ is no kind
+
+
+# --- bounds on rendering one document (issue 20, item 4) ---
+
+FAST = {"timeout": 0.5, "max_size": 100_000}
+ACME_ONLY = "{% if p.project.project_id == 'ACME-001' %}BOMB{% endif %}"
+
+
+def _bomb_plan(tmp_path: Path, bomb: str) -> Path:
+    plan = (templates_dir() / "plan/plan.md.j2").read_text("utf-8")
+    return firm(tmp_path, {"plan/plan.md.j2": plan + ACME_ONLY.replace("BOMB", bomb) + "\n"})
+
+
+@pytest.mark.parametrize(
+    "bomb",
+    [
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",  # calls nothing
+        "{% for i in range(100000) %}{% for j in range(100000) %}{{ i }}{% endfor %}{% endfor %}",
+        "{{ 'x' * 10**9 }}",
+        "{{ 'x'.ljust(10**9) }}",
+        "{{ '%999999999s' % 'x' }}",
+        "{{ '{:>999999999}'.format('x') }}",
+        "{{ lipsum(10**6) }}",
+        "{{ 'x' | center(10**9) }}",
+        "{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}",
+    ],
+)
+def test_a_template_past_a_render_bound_costs_only_its_document(tmp_path, bomb):
+    folder = _bomb_plan(tmp_path, bomb)
+    acme = build_context(_project(project_id="ACME-001"), Settings(), DAY)
+    other = build_context(_project(project_id="BETA-002"), Settings(), DAY)
+    options = RenderOptions(templates=folder, **FAST)
+    reload_templates()
+    with pytest.raises(RenderLimit) as info:
+        render_markdown(acme, options)
+    assert str(info.value).startswith(f"{folder / 'plan/plan.md.j2'}:")
+    assert "render" in str(info.value) and "(rendering ACME-001)" in str(info.value)
+    assert render_markdown(other, options) == render_markdown(other, RenderOptions(templates=folder))
+
+
+def test_a_render_bound_hit_in_templates_check_is_a_located_problem(tmp_path):
+    bomb = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    folder = firm(tmp_path, {"handover/handover.md.j2": f"# Handover\n\n{bomb}\n"})
+    issues = check_templates(folder, builtin_contexts(), RenderOptions(**FAST))
+    assert [(i.file, i.line, i.kind) for i in issues][:1] == [(str(folder / "handover/handover.md.j2"), 3, "limit")]
+    assert "time limit" in issues[0].message
+
+
+def test_a_render_restores_the_alarm_handler_it_found():
+    import signal
+
+    def handler(signum, frame):
+        return None
+
+    previous = signal.signal(signal.SIGALRM, handler)
+    try:
+        render_markdown(build_context(_project(), Settings(), DAY))
+        assert signal.getsignal(signal.SIGALRM) is handler
+    finally:
+        signal.signal(signal.SIGALRM, previous)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from planforge.core.errors import KINDS
+from planforge.core.markdown import pipe_cell
 from planforge.intake import schema
 
 _PLACEHOLDER = re.compile(r"\[([A-Z][A-Z0-9_/]*)(?: -[^\]]*)?\]")
@@ -71,14 +73,17 @@ ACCEPTED = """## What is accepted
 """
 
 
-def _accepted(bounds: tuple | None, plausible: tuple | None, synonyms: tuple, kind: str) -> str:
+def _accepted(
+    bounds: tuple[Any, Any] | None, plausible: tuple[Any, Any] | None, synonyms: tuple[Any, ...], kind: str
+) -> str:
     """The Range column: accepted bounds, usual range and synonyms of one column or setting."""
     parts = []
-    show = (
-        (lambda v: f"{v * 100:g}%")
-        if kind == "percent"
-        else (lambda v: f"{v:,}" if not hasattr(v, "isoformat") else v.isoformat())
-    )
+
+    def show(v: Any) -> str:
+        if kind == "percent":
+            return f"{v * 100:g}%"
+        return f"{v:,}" if not hasattr(v, "isoformat") else str(v.isoformat())
+
     if bounds is not None:
         parts.append(f"{show(bounds[0])} to {show(bounds[1])}")
     if plausible is not None:
@@ -89,7 +94,7 @@ def _accepted(bounds: tuple | None, plausible: tuple | None, synonyms: tuple, ki
 
 
 def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return pipe_cell(str(text))
 
 
 def intake_reference() -> str:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import posixpath
 import re
+import time
 import traceback
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
@@ -17,32 +19,40 @@ from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
-from jinja2.compiler import CodeGenerator
+from jinja2.exceptions import SecurityError
 from jinja2.runtime import LoopContext
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from planforge.context.documents import BUILDERS
 from planforge.context.plan import PlanContext, Review
+from planforge.core import markdown
 from planforge.core.errors import TemplateError
+from planforge.core.markdown import escape_text, needs_escaping, strip_control
 from planforge.core.money import format_percent
 from planforge.derive.completeness import Tbd
 from planforge.derive.rules import long_date
+from planforge.render.limits import (
+    DEFAULT_MAX_SIZE,
+    DEFAULT_TIMEOUT,
+    RenderLimit,
+    alarm,
+    bounded,
+    check_arguments,
+    check_binop,
+    collect,
+    is_text_method,
+)
+
+__all__ = ["RenderLimit", "RenderOptions", "TemplateOutsideFolder", "environment", "render_document", "render_markdown"]
 
 TBD_MARK = "[TBD]"
-_ALWAYS = re.compile(r"([\\`*_\[\]<|~])")
-_ENTITY = re.compile(r"&(?=#?\w+;)")
-_LINE_START = re.compile(r"^()(#{1,6}(?=\s|$)|[-+>](?=\s|$)|>|\d{1,9}(?=[.)](?:\s|$))|=+\s*$|-{3,})")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class Markdown(str):
     """Text already safe to place in Markdown: produced by a filter, not by an analyst."""
-
-
-_NEEDS_WORK = re.compile(r"[\\`*_\[\]<|~&\x00-\x1f\x7f]|\s\s|^\s|\s$|^(?:[#+=>\-]|\d{1,9}[.)])")
 
 
 def escape_inline(text: Any) -> Markdown:
@@ -58,7 +68,7 @@ def escape_inline(text: Any) -> Markdown:
 @lru_cache(maxsize=1 << 16)
 def _escape_str(text: str) -> Markdown:
     """Escaping of plain strings, memoised: portfolios repeat names, systems and phrases."""
-    if not _NEEDS_WORK.search(text):
+    if not needs_escaping(text):
         return Markdown(text)  # the common case: nothing to escape
     return _escape_any(text)
 
@@ -68,15 +78,7 @@ def _escape_any(text: Any) -> Markdown:
         return Markdown(TBD_MARK)
     if isinstance(text, (date, datetime)):
         return Markdown(format_date(text))
-    s = _CONTROL.sub("", str(text))
-    s = " ".join(s.split())
-    s = _ALWAYS.sub(r"\\\1", s)
-    s = _ENTITY.sub(r"\\&", s)
-    m = _LINE_START.match(s)
-    if m:
-        lead = m.group(2)
-        s = s[: m.start(2)] + (lead + "\\" if lead[0].isdigit() else "\\" + lead) + s[m.end(2) :]
-    return Markdown(s)
+    return Markdown(escape_text(str(text)))
 
 
 def table_cell(value: Any) -> Markdown:
@@ -97,7 +99,7 @@ def _table_cell_str(text: str) -> Markdown:
 def _table_cell(value: Any) -> Markdown:
     if value is None or isinstance(value, Tbd):
         return Markdown(TBD_MARK)
-    lines = [escape_inline(line) for line in _CONTROL.sub("", str(value)).splitlines() if line.strip()]
+    lines = [escape_inline(line) for line in strip_control(str(value)).splitlines() if line.strip()]
     return Markdown("<br>".join(lines) if lines else "")
 
 
@@ -107,7 +109,7 @@ _BULLET = re.compile(r"[-*\u2022\u00b7\u2013]\s+")  # a numbered line ("1. one")
 def _lines(value: Any) -> list[tuple[bool, str]]:
     """Analyst text split into (is_bullet, text) lines; blank lines dropped."""
     out = []
-    for line in _CONTROL.sub("", str(value)).splitlines():
+    for line in strip_control(str(value)).splitlines():
         text = line.strip()
         if not text:
             continue
@@ -152,7 +154,7 @@ def blocks(value: Any) -> Markdown:
     if value is None or isinstance(value, Tbd):
         return Markdown(TBD_MARK)
     out: list[str] = []
-    for para in re.split(r"\n[ \t]*\n", _CONTROL.sub("", str(value).replace("\r\n", "\n"))):
+    for para in re.split(r"\n[ \t]*\n", strip_control(str(value).replace("\r\n", "\n"))):
         lines = _lines(para)
         if not lines:
             continue
@@ -194,11 +196,7 @@ def owner_due(item: Any) -> Markdown:
 
 def code_span(value: Any) -> Markdown:
     """Inline code whose fence is longer than any backtick run inside the text."""
-    text = " ".join(str(value).split())
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return Markdown(f"{fence}{pad}{text}{pad}{fence}")
+    return Markdown(markdown.code_span(str(value)))
 
 
 def _rendered(text: str) -> Markdown:
@@ -211,13 +209,13 @@ def is_tbd(value: Any) -> bool:
 
 
 def _finalize(value: Any) -> str:
-    """Every ``{{ value }}`` of a Markdown template, as plain ``str``: the compiled template wraps the
-    answer in ``str()``, which copies a ``str`` subclass such as ``Markdown`` but not a ``str``."""
+    """Every ``{{ value }}`` of a Markdown template, escaped (Jinja's public ``finalize`` hook): plain
+    text as a plain ``str``, which the compiled template's ``str()`` hands back without a copy."""
     kind = type(value)
     if kind is str:
         return _finalize_str(value)
     if kind is Markdown:
-        return value
+        return cast(Markdown, value)
     if kind is int or kind is float:
         return str(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -247,6 +245,9 @@ class RenderOptions:
     ``<kind>/<kind>.md.j2`` adds a document kind. None: the shipped templates only."""
 
     templates: Path | None = None
+    #: Bounds on rendering one document (``render.limits``): seconds, and characters of output.
+    timeout: float = DEFAULT_TIMEOUT
+    max_size: int = DEFAULT_MAX_SIZE
 
 
 #: A document kind names a folder: lower-case letters, digits and hyphens (never a path).
@@ -280,6 +281,15 @@ def available_kinds(templates: Path | None = None) -> tuple[str, ...]:
 _STATIC_INCLUDE = re.compile(r'\{% include "([^"]+)" %\}')
 
 
+class TemplateOutsideFolder(TemplateError):
+    """A template file reached through a link that resolves outside its templates folder."""
+
+    def __init__(self, link: str, target: str):
+        self.link = link
+        self.detail = f"a link to {target}, outside the templates folder; templates must be files inside it"
+        super().__init__(f"{link}: {self.detail}")
+
+
 class _InliningLoader(jinja2.FileSystemLoader):
     """Loads templates with their static includes inlined at compile time, from a search path.
 
@@ -298,10 +308,11 @@ class _InliningLoader(jinja2.FileSystemLoader):
         self.names: dict[str, str] = {}  # compiled file name -> template name (for runtime errors)
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        self.confine(template)
         source, filename, uptodate = super().get_source(environment, template)
         lines: list[tuple[str, int]] = []
         parts: list[tuple[Any, str]] = [(uptodate, template)]
-        expanded = self._expand(environment, template, source, self._display(template, filename), lines, parts, 0)
+        expanded = self._expand(environment, template, source, self.display(template, filename), lines, parts, 0)
         self.line_map[template] = lines
         self.names[filename] = template
 
@@ -310,21 +321,44 @@ class _InliningLoader(jinja2.FileSystemLoader):
 
         return expanded, filename, all_uptodate
 
-    def _display(self, name: str, filename: str) -> str:
+    def confine(self, template: str) -> None:
+        """Refuse a template whose file, or a folder on its way, is a link resolving outside the
+        templates folder it was found in (``plan/leak.md.j2 -> /etc/passwd``), before it is read.
+        ``..`` and absolute names never leave a folder: ``split_template_path`` refuses or strips them."""
+        pieces = jinja2.loaders.split_template_path(template)
+        for root in self.searchpath:
+            filename = posixpath.join(root, *pieces)
+            if os.path.isfile(filename):
+                real_root = os.path.realpath(root)
+                if os.path.commonpath([real_root, os.path.realpath(filename)]) != real_root:
+                    raise TemplateOutsideFolder(self.display(template, filename), os.path.realpath(filename))
+                return
+
+    def display(self, name: str, filename: str) -> str:
         if self.firm is not None and filename and os.path.abspath(filename).startswith(f"{self._firm_root}{os.sep}"):
             return str(self.firm / name)
         return name
 
-    def _expand(self, environment, name: str, source: str, shown: str, lines: list, parts: list, depth: int) -> str:
+    def _expand(
+        self,
+        environment: jinja2.Environment,
+        name: str,
+        source: str,
+        shown: str,
+        lines: list[tuple[str, int]],
+        parts: list[tuple[Any, str]],
+        depth: int,
+    ) -> str:
         if depth > 10:
             raise TemplateError(f"{shown}: includes nest too deep")
         out: list[str] = []
         for number, line in enumerate(source.split("\n"), start=1):
             match = _STATIC_INCLUDE.fullmatch(line.strip())
             if match:
+                self.confine(match.group(1))
                 inner, filename, uptodate = super().get_source(environment, match.group(1))
                 parts.append((uptodate, match.group(1)))
-                shown_inner = self._display(match.group(1), filename)
+                shown_inner = self.display(match.group(1), filename)
                 out.append(
                     self._expand(environment, match.group(1), inner.rstrip("\n"), shown_inner, lines, parts, depth + 1)
                 )
@@ -338,29 +372,7 @@ class _InliningLoader(jinja2.FileSystemLoader):
         lines = self.line_map.get(name or "", [])
         if lineno and 0 < lineno <= len(lines):
             return lines[lineno - 1]
-        return self._display(name or "?", ""), lineno
-
-
-class _MarkdownCodeGenerator(CodeGenerator):
-    """Jinja's code generator, placing each ``{{ value }}`` of a Markdown template as
-    ``environment.finalize(value)`` rather than ``str(environment.finalize(value))``: ``_finalize``
-    always answers a ``str`` (escaped text), so the ``str()`` around it only cost a call and, for a
-    ``Markdown`` value, a copy. Every other case (HTML autoescaping, no finalize) is Jinja's own."""
-
-    def _plain(self, frame: Any, finalize: Any) -> bool:
-        return finalize.src is not None and not frame.eval_ctx.volatile and not frame.eval_ctx.autoescape
-
-    def _output_child_pre(self, node: Any, frame: Any, finalize: Any) -> None:
-        if self._plain(frame, finalize):
-            self.write(finalize.src)
-        else:
-            super()._output_child_pre(node, frame, finalize)
-
-    def _output_child_post(self, node: Any, frame: Any, finalize: Any) -> None:
-        if self._plain(frame, finalize):
-            self.write(")")
-        else:
-            super()._output_child_post(node, frame, finalize)
+        return self.display(name or "?", ""), lineno
 
 
 class _Sandbox(ImmutableSandboxedEnvironment):
@@ -368,36 +380,37 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     (``__class__``, ``__globals__``, ``mro``, ...) raises at once instead of yielding an undefined
     value that a ``is defined`` test could quietly swallow."""
 
-    code_generator_class = _MarkdownCodeGenerator
+    #: Operators whose operands ``call_binop`` sees first, so a result over the size bound is never built.
+    intercepted_binops = frozenset({"*", "+", "**", "%"})
 
-    def __init__(self, *args: Any, **kwargs: Any):
+    def __init__(self, *args: Any, max_size: int = DEFAULT_MAX_SIZE, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self._plain = _PlainAttributes()
-        # Every ``a.b`` of a template calls ``environment.getattr``: an instance attribute holding a closure
-        # over its two lookups costs a third less than the method (no bound method, no ``self`` lookups).
-        self.getattr = _fast_getattr(self._plain, super().getattr)  # type: ignore[method-assign]
+        self.plain_attributes = _PlainAttributes()
+        self.max_size = max_size
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
+        """The sandbox's documented hook for intercepted operators: ``'x' * 10**9`` is refused, not built."""
+        check_binop(operator, left, right, self.max_size)
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        """Every call of a template: a string method given a width over the size bound
+        (``'x'.ljust(10**9)``, ``'{:>999999999}'.format(x)``) is refused before the call; the sandbox
+        then checks the callable as before."""
+        if is_text_method(__obj):
+            check_arguments((__obj.__self__, *args), kwargs, __self.max_size)
+        return super().call(__context, __obj, *args, **kwargs)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """A public field of one of our dataclasses, or a property of a ``loop``, is plain data, so the
         sandbox's answer for it is always "safe": skip its checks (they doubled the render time) and
-        ask it about everything else. (Each instance answers with ``_fast_getattr``, the same rule.)"""
-        if attribute in self._plain[type(obj)]:
+        ask it about everything else. (``getattr`` is the sandbox's documented override point.)"""
+        if attribute in self.plain_attributes[type(obj)]:
             return getattr(obj, attribute)
         return super().getattr(obj, attribute)
 
     def unsafe_undefined(self, obj: Any, attribute: str) -> jinja2.Undefined:
         raise SecurityError(f"access to attribute {attribute!r} of a {type(obj).__name__} value is not allowed")
-
-
-def _fast_getattr(plain: _PlainAttributes, careful: Any) -> Any:
-    """``_Sandbox.getattr`` as a closure: plain data directly, everything else through the sandbox."""
-
-    def getattr_(obj: Any, attribute: str) -> Any:
-        if attribute in plain[type(obj)]:
-            return getattr(obj, attribute)
-        return careful(obj, attribute)
-
-    return getattr_
 
 
 class _PlainAttributes(dict[type, frozenset[str]]):
@@ -428,6 +441,7 @@ def environment(flavor: str = "md", options: RenderOptions | None = None) -> jin
     ``reload_templates()``, which every run with a firm folder calls first."""
     firm = options.templates if options is not None else None
     env = _Sandbox(
+        max_size=options.max_size if options is not None else DEFAULT_MAX_SIZE,
         loader=_InliningLoader([str(p) for p in search_path(firm)], firm=Path(firm) if firm is not None else None),
         undefined=jinja2.StrictUndefined,
         autoescape=flavor == "html",
@@ -448,6 +462,10 @@ def environment(flavor: str = "md", options: RenderOptions | None = None) -> jin
         owner_due=owner_due,
         code=code_span,
     )
+    for name in ("center", "indent"):  # Jinja's filters that pad to a width
+        env.filters[name] = bounded(env.filters[name], env.max_size, skip=1)
+    env.filters["format"] = bounded(env.filters["format"], env.max_size, counts=False)
+    env.globals["lipsum"] = bounded(jinja2.utils.generate_lorem_ipsum, env.max_size)
     env.filters["rendered"] = _rendered
     env.tests["tbd"] = is_tbd
     env.globals["TBD"] = Markdown(TBD_MARK)
@@ -465,16 +483,31 @@ def render_template(name: str, /, options: RenderOptions | None = None, **contex
     sandbox's refusals included, becomes a ``TemplateError`` reading ``file:line: message``."""
     env = environment("html" if name.endswith(".html.j2") else "md", options)
     try:
-        return env.get_template(name).render(**context)
+        return bounded_render(env.get_template(name), options or RenderOptions(), context)
     except jinja2.TemplateNotFound as e:
         if e.name != name:
             file, line = locate_error(env, e, name)
             raise TemplateError(f"{file}:{line or '?'}: no template {e.name!r} in the search path") from e
         kinds = ", ".join(available_kinds(options.templates if options is not None else None))
         raise TemplateError(f"no template {name} in the search path (document kinds available: {kinds})") from e
+    except TemplateOutsideFolder:
+        raise  # already names the link
+    except RenderLimit as e:
+        file, line = locate_error(env, e, name)
+        if line is None and isinstance(env.loader, _InliningLoader):  # the size bound: the document, no line
+            file = env.loader.display(name, env.get_template(name).filename or "")
+        raise RenderLimit(f"{file}:{line or '?'}: {e.detail}") from e
     except Exception as e:  # a template's runtime failure (a filter given the wrong type, 1/0) included
         file, line = locate_error(env, e, name)
         raise TemplateError(f"{file}:{line or '?'}: {_message(e)}") from e
+
+
+def bounded_render(template: jinja2.Template, options: RenderOptions, context: Mapping[str, Any]) -> str:
+    """``template`` rendered within ``options.timeout`` seconds and ``options.max_size`` characters,
+    else ``RenderLimit``: an alarm stops even a loop that calls nothing (main thread), and the
+    chunks are counted as they come."""
+    with alarm(options.timeout):
+        return collect(template.generate(**context), options.max_size, time.monotonic() + options.timeout)
 
 
 def locate_error(env: jinja2.Environment, error: BaseException, name: str) -> tuple[str, int | None]:
@@ -523,7 +556,10 @@ def render_document(kind: str, ctx: PlanContext, options: RenderOptions | None =
     """One document of one project as Markdown: ``<kind>/<kind>.md.j2`` from the search path of
     ``options`` (the firm's folder first, then the shipped templates), with ``document_variables``
     and any ``extra`` variables. A kind with no template is a ``TemplateError`` listing the kinds."""
-    return _normalised(render_template(kind_template(kind), options, **document_variables(ctx, kind), **extra))
+    try:
+        return _normalised(render_template(kind_template(kind), options, **document_variables(ctx, kind), **extra))
+    except RenderLimit as e:
+        raise RenderLimit(f"{e.detail} (rendering {ctx.project.project_id})") from e
 
 
 def render_markdown(ctx: PlanContext, options: RenderOptions | None = None) -> str:

@@ -40,6 +40,7 @@ from jinja2.sandbox import (
 from planforge.context.documents import BUILDERS
 from planforge.context.plan import PlanContext, Review, build_context
 from planforge.core.errors import UsageError, did_you_mean
+from planforge.core.markdown import code_cell
 from planforge.core.model import (
     Alert,
     DeploymentStep,
@@ -56,9 +57,12 @@ from planforge.core.model import (
     Workflow,
 )
 from planforge.render.environment import (
+    RenderLimit,
     RenderOptions,
+    TemplateOutsideFolder,
     _InliningLoader,
     available_kinds,
+    bounded_render,
     document_variables,
     environment,
     kind_template,
@@ -101,7 +105,7 @@ class TemplateIssue:
     """One problem in a template: where (file as the user names it, line) and what.
 
     ``kind`` is one of ``syntax``, ``unknown-variable``, ``unknown-attribute``, ``sandbox``,
-    ``runtime``, ``misplaced``."""
+    ``runtime``, ``misplaced``, ``outside-folder`` (a link resolving outside the templates folder)."""
 
     file: str
     line: int
@@ -112,14 +116,18 @@ class TemplateIssue:
         return f"{self.file}:{self.line or '?'}: {self.message}"
 
 
-def check_templates(folder: Path, contexts: Sequence[PlanContext] | None = None) -> list[TemplateIssue]:
+def check_templates(
+    folder: Path, contexts: Sequence[PlanContext] | None = None, bounds: RenderOptions | None = None
+) -> list[TemplateIssue]:
     """Every problem of the firm's templates ``folder`` (in front of the shipped ones), sorted by file
-    and line. ``contexts`` are the projects of the trial render (default: ``sample_contexts()``)."""
+    and line. ``contexts`` are the projects of the trial render (default: ``sample_contexts()``);
+    ``bounds`` its time and size bounds per document (its ``templates`` is ignored)."""
     folder = Path(folder)
     if not folder.is_dir():
         return [TemplateIssue(str(folder), 0, "misplaced", "not a folder")]
     reload_templates()  # the folder may have changed since it was last compiled in this process
-    options = RenderOptions(templates=folder)
+    base = bounds or RenderOptions()
+    options = RenderOptions(templates=folder, timeout=base.timeout, max_size=base.max_size)
     env = environment("md", options)
     loader = env.loader
     assert isinstance(loader, _InliningLoader)
@@ -133,6 +141,7 @@ def check_templates(folder: Path, contexts: Sequence[PlanContext] | None = None)
         covered |= {file for file, _ in loader.line_map.get(name, [])}
         if tree is not None:
             bound |= _check_tree(env, loader, name, tree, issues, allowed=frozenset())
+    issues |= _links_outside(folder)
     for path in sorted(folder.rglob("*.j2")):
         relative = path.relative_to(folder).as_posix()
         shown = str(folder / relative)
@@ -151,11 +160,28 @@ def check_templates(folder: Path, contexts: Sequence[PlanContext] | None = None)
         tree = _parse(env, loader, relative, issues)
         if tree is not None:  # a partial included by name at render time: it sees its includer's names
             _check_tree(env, loader, relative, tree, issues, allowed=frozenset(bound))
-    if not any(i.kind in ("syntax", "sandbox") for i in issues):  # never run what the sandbox would refuse
+    if not any(
+        i.kind in ("syntax", "sandbox", "outside-folder") for i in issues
+    ):  # never run what the sandbox would refuse
         placed = {(i.file, i.line) for i in issues}
-        trial = _trial_render(env, kinds, sample_contexts() if contexts is None else contexts)
+        trial = _trial_render(env, kinds, sample_contexts() if contexts is None else contexts, options)
         issues |= {i for i in trial if (i.file, i.line) not in placed}  # a static finding says it better
     return sorted(issues)
+
+
+def _links_outside(folder: Path) -> set[TemplateIssue]:
+    """Every link in ``folder`` (to a file or a folder) that resolves outside it: a template must be
+    the firm's own file, never a way to read another one into a plan (``leak.md.j2 -> /etc/passwd``)."""
+    root = folder.resolve()
+    found = set()
+    for path in folder.rglob("*"):  # links to folders are listed, not followed
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
+            found.add(
+                TemplateIssue(
+                    str(path), 0, "outside-folder", TemplateOutsideFolder(str(path), str(path.resolve())).detail
+                )
+            )
+    return found
 
 
 def refuse_broken(folder: Path | None) -> None:
@@ -205,6 +231,8 @@ def _parse(
     try:
         source, filename, _ = loader.get_source(env, name)
         return env.parse(source, name, filename)
+    except TemplateOutsideFolder as e:
+        issues.add(TemplateIssue(e.link, 0, "outside-folder", e.detail))
     except jinja2.TemplateSyntaxError as e:
         file, line = loader.locate(name, e.lineno)
         issues.add(TemplateIssue(file, line or 0, "syntax", f"syntax error: {e.message}"))
@@ -412,13 +440,20 @@ def _element(hint: Any) -> Any:
 # --- the trial render ---
 
 
-def _trial_render(env: jinja2.Environment, kinds: Sequence[str], contexts: Sequence[PlanContext]) -> set[TemplateIssue]:
+def _trial_render(
+    env: jinja2.Environment, kinds: Sequence[str], contexts: Sequence[PlanContext], options: RenderOptions
+) -> set[TemplateIssue]:
+    """Render every kind for every context within ``options``' bounds: a failure is a located finding
+    (``limit`` for a bound, ``runtime`` otherwise), never a hang."""
     found: set[TemplateIssue] = set()
     for kind in kinds:
         name = kind_template(kind)
         for ctx in contexts:
             try:
-                env.get_template(name).render(**document_variables(ctx, kind))
+                bounded_render(env.get_template(name), options, document_variables(ctx, kind))
+            except RenderLimit as e:
+                file, line = locate_error(env, e, name)
+                found.add(TemplateIssue(file, line or 0, "limit", f"{e.detail} (rendering {ctx.project.project_id})"))
             except Exception as e:  # any failure of a firm template is a finding, located
                 file, line = locate_error(env, e, name)
                 text = e.message if isinstance(e, jinja2.TemplateError) and e.message else f"{type(e).__name__}: {e}"
@@ -537,7 +572,7 @@ def context_reference() -> str:
 
 def _cell(hint: Any) -> str:
     """A type as a table cell: code, with the union bar escaped so it does not split the cell."""
-    return "`" + _hint_text(hint).replace("|", "\\|") + "`"
+    return code_cell(_hint_text(hint))
 
 
 def _dataclasses_in(hint: Any) -> list[type]:
