@@ -29,7 +29,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from planforge.context.documents import BUILDERS
 from planforge.context.plan import PlanContext, Review
 from planforge.core import markdown
-from planforge.core.errors import TemplateError
+from planforge.core.errors import RenderLimit, TemplateError
 from planforge.core.markdown import escape_text, needs_escaping, strip_control
 from planforge.core.money import format_percent
 from planforge.derive.completeness import Tbd
@@ -37,11 +37,11 @@ from planforge.derive.rules import long_date
 from planforge.render.limits import (
     DEFAULT_MAX_SIZE,
     DEFAULT_TIMEOUT,
-    RenderLimit,
     alarm,
     bounded,
     check_arguments,
     check_binop,
+    check_bounds,
     collect,
     is_text_method,
 )
@@ -245,9 +245,13 @@ class RenderOptions:
     ``<kind>/<kind>.md.j2`` adds a document kind. None: the shipped templates only."""
 
     templates: Path | None = None
-    #: Bounds on rendering one document (``render.limits``): seconds, and characters of output.
+    #: Bounds on rendering one document (``render.limits``): seconds, and characters of output
+    #: (``UsageError`` unless positive, see ``check_bounds``).
     timeout: float = DEFAULT_TIMEOUT
     max_size: int = DEFAULT_MAX_SIZE
+
+    def __post_init__(self) -> None:
+        check_bounds(self.timeout, self.max_size)
 
 
 #: A document kind names a folder: lower-case letters, digits and hyphens (never a path).

@@ -15,20 +15,27 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from planforge.core.errors import TemplateError
+from planforge.core.errors import RenderLimit, UsageError
 
 DEFAULT_TIMEOUT = 10.0  # seconds per document: a shipped plan takes under a millisecond
 DEFAULT_MAX_SIZE = 20_000_000  # characters per document: a plan is ~20 KB, 1,000 times that is a runaway
+MAX_TIMEOUT = 86_400.0  # a day: an alarm further off than that is no bound (and the OS timer has a range)
 #: Widths in a format string (``'%999999999s'``, ``'{:>999999999}'``) that would build a huge string.
 _WIDE_FORMAT = re.compile(r"[%{][^%{}\s]*\d{7,}|%[^a-zA-Z%\s]*\*")
 
 
-class RenderLimit(TemplateError):
-    """A template passed a render bound (time or size); ``detail`` says which."""
-
-    def __init__(self, detail: str):
-        super().__init__(detail)
-        self.detail = detail
+def check_bounds(timeout: object, max_size: object, names: tuple[str, str] = ("timeout", "max_size")) -> None:
+    """Refuse bounds that bound nothing, as a ``UsageError`` naming the parameter (``names``): the time
+    bound a number of seconds over 0 and at most ``MAX_TIMEOUT``, the size bound a whole number over 0."""
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= MAX_TIMEOUT:  # NaN too
+        raise UsageError(
+            f"{names[0]}= must be a number of seconds over 0 and at most {MAX_TIMEOUT:,.0f}, not {timeout!r}",
+            parameter=names[0],
+        )
+    if not isinstance(max_size, int) or isinstance(max_size, bool) or max_size < 1:
+        raise UsageError(
+            f"{names[1]}= must be a whole number of characters over 0, not {max_size!r}", parameter=names[1]
+        )
 
 
 def too_big(size: int, max_size: int) -> None:
