@@ -11,7 +11,6 @@ import dataclasses
 import os
 import posixpath
 import re
-import time
 import traceback
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
@@ -37,12 +36,11 @@ from planforge.derive.rules import long_date
 from planforge.render.limits import (
     DEFAULT_MAX_SIZE,
     DEFAULT_TIMEOUT,
-    alarm,
     bounded,
+    bounded_join,
     check_arguments,
     check_binop,
     check_bounds,
-    collect,
     is_text_method,
 )
 
@@ -508,10 +506,8 @@ def render_template(name: str, /, options: RenderOptions | None = None, **contex
 
 def bounded_render(template: jinja2.Template, options: RenderOptions, context: Mapping[str, Any]) -> str:
     """``template`` rendered within ``options.timeout`` seconds and ``options.max_size`` characters,
-    else ``RenderLimit``: an alarm stops even a loop that calls nothing (main thread), and the
-    chunks are counted as they come."""
-    with alarm(options.timeout):
-        return collect(template.generate(**context), options.max_size, time.monotonic() + options.timeout)
+    else ``RenderLimit`` (``limits.bounded_join``: a timer stops even a loop that calls nothing)."""
+    return bounded_join(template.generate(**context), options.max_size, options.timeout)
 
 
 def locate_error(env: jinja2.Environment, error: BaseException, name: str) -> tuple[str, int | None]:
