@@ -3,6 +3,7 @@ template renders in, and ``planforge templates export/check``."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import fields, is_dataclass
 from datetime import date
@@ -18,10 +19,12 @@ from planforge.context.plan import build_context
 from planforge.core.errors import TemplateError, UsageError
 from planforge.core.model import Settings
 from planforge.pipeline import generate
+from planforge.render import template_check
 from planforge.render.environment import (
     RenderLimit,
     RenderOptions,
     available_kinds,
+    bounded_render,
     environment,
     kind_template,
     reload_templates,
@@ -423,3 +426,86 @@ def test_a_render_restores_the_alarm_handler_it_found():
         assert signal.getsignal(signal.SIGALRM) is handler
     finally:
         signal.signal(signal.SIGALRM, previous)
+
+
+# --- the render bounds of a run: --render-timeout, --render-max-size (issue 20, item 4) ---
+
+CPU_BOMB = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+SIZE_BOMB = "{% for i in range(100000) %}{{ lipsum(1) }}{% endfor %}"
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    """Every project's file in an output folder (the run's own manifest, summary and index aside)."""
+    shared = {".planforge-manifest.json", "portfolio-summary.xlsx", "index.html"}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and p.name not in shared
+    }
+
+
+@pytest.mark.parametrize(
+    ("bomb", "flag", "bound"),
+    [
+        (CPU_BOMB, ("--render-timeout", "1"), "took longer than the render time limit of 1 s"),
+        (SIZE_BOMB, ("--render-max-size", "100000"), "over the render limit of 100,000 per document"),
+    ],
+)
+def test_a_run_whose_firm_template_runs_away_for_one_project_costs_only_its_plan(tmp_path, bomb, flag, bound):
+    folder = _bomb_plan(tmp_path, bomb)
+    common = ("--date", "2026-01-15", "--format", "md,html,docx", "--no-summary")
+    clean = cli("generate", SAMPLE, "-o", tmp_path / "clean", *common, *flag)
+    assert clean.exit_code == 0, clean.output
+    hit = cli("generate", SAMPLE, "-o", tmp_path / "hit", *common, "--templates", folder, *flag, "--json")
+    assert hit.exit_code == 1 and "Traceback" not in hit.output
+    errors = [p for p in json.loads(hit.stdout)["problems"] if p["severity"] == "error"]
+    assert [(p["project_id"], p["sheet"], p["row"], p["code"]) for p in errors] == [
+        ("ACME-001", "Projects", 2, "render-limit")
+    ]
+    assert errors[0]["message"].startswith(f"Stopped rendering the plan: {folder / 'plan/plan.md.j2'}:")
+    assert bound in errors[0]["message"] and "(rendering ACME-001)" in errors[0]["message"]
+    before, after = _files(tmp_path / "clean"), _files(tmp_path / "hit")
+    assert not [name for name in after if "ACME-001-implementation-plan." in name]  # the plan is not written
+    others = {name: data for name, data in before.items() if "ACME-001" not in name}
+    assert len(others) == 8 * 4 and {name: after.get(name) for name in others} == others  # 3 formats, a review
+
+
+def test_the_render_bounds_are_checked_and_reach_every_render(tmp_path):
+    for bad in ({"render_timeout": 0}, {"render_timeout": float("nan")}, {"render_timeout": 10**6}):
+        with pytest.raises(UsageError, match="render_timeout="):
+            generate([SAMPLE], tmp_path / "out", **bad)
+    for bad in ({"render_max_size": 0}, {"render_max_size": 1.5}, {"render_max_size": True}):
+        with pytest.raises(UsageError, match="render_max_size="):
+            generate([SAMPLE], tmp_path / "out", **bad)
+    with pytest.raises(UsageError, match="timeout="):
+        RenderOptions(timeout=-1)
+    result = cli("generate", SAMPLE, "-o", tmp_path / "out", "--render-max-size", "0")
+    assert result.exit_code == 2 and "--render-max-size" in result.output
+    result = cli("templates", "check", _bomb_plan(tmp_path, CPU_BOMB), "--render-timeout", "0")
+    assert result.exit_code == 2 and "--render-timeout" in result.output
+    # a bound smaller than every plan: each one is a render-limit problem, nothing is written
+    small = generate([SAMPLE], tmp_path / "small", plan_date=DAY, summary=False, render_max_size=1000)
+    assert not list((tmp_path / "small").glob("*-implementation-plan.md"))
+    errors = [(p.project_id, p.code) for p in small.report.problems if p.severity == "error"]
+    assert sorted(errors) == sorted((p.project_id, "render-limit") for p in small.report.portfolio.projects)
+    assert len(errors) == 9 and not small.contexts
+
+
+def test_a_template_that_runs_away_for_every_project_is_refused_within_one_bound(tmp_path, monkeypatch):
+    plan = (templates_dir() / "plan/plan.md.j2").read_text("utf-8")
+    folder = firm(tmp_path, {"plan/plan.md.j2": f"{plan}{CPU_BOMB}\n"})
+    with pytest.raises(UsageError, match=r"templates= .* 1 problem\(s\)") as info:
+        generate([SAMPLE], tmp_path / "out", plan_date=DAY, templates=folder, render_timeout=0.5)
+    assert "took longer than the render time limit of 0.5 s" in str(info.value)
+    assert not (tmp_path / "out").exists()
+    plans = []
+
+    def counted(template, options, variables):
+        plans.extend([variables["p"].project.project_id] if template.name == "plan/plan.md.j2" else [])
+        return bounded_render(template, options, variables)
+
+    monkeypatch.setattr(template_check, "bounded_render", counted)
+    result = cli("templates", "check", folder, "--render-timeout", "0.5")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stdout.count("render time limit of 0.5 s") == 1
+    assert plans == ["DEMO-001"]  # the plan's trial stops at its first bound: 11 trial projects, 1 bound paid

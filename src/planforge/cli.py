@@ -31,6 +31,8 @@ from planforge.intake.blank_workbook import write_intake_template
 from planforge.intake.reference_docs import write_docs
 from planforge.pipeline import EARLIEST_PLAN_DATE, LATEST_PLAN_DATE, GenerateOptions
 from planforge.pipeline import generate as run
+from planforge.render.environment import RenderOptions
+from planforge.render.limits import DEFAULT_MAX_SIZE, DEFAULT_TIMEOUT, MAX_TIMEOUT
 from planforge.render.template_check import check_templates, context_reference, export_templates, sample_contexts
 from planforge.validation.validate import validate_files
 
@@ -145,6 +147,26 @@ def _configure_logging(verbose: int, quiet: bool) -> None:
     logger.setLevel(logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG))
 
 
+def _render_bounds(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--render-timeout`` and ``--render-max-size``: the bounds on rendering one document."""
+    f = click.option(
+        "--render-max-size",
+        type=click.IntRange(min=1),
+        default=DEFAULT_MAX_SIZE,
+        metavar="CHARS",
+        help=f"Characters one document may hold (default {DEFAULT_MAX_SIZE:,}); a document past it is not "
+        "written and is reported as a render-limit problem of its project.",
+    )(f)
+    return click.option(
+        "--render-timeout",
+        type=click.FloatRange(min=0, min_open=True, max=MAX_TIMEOUT),
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"Seconds one document may take to render (default {DEFAULT_TIMEOUT:g}); a document past it is "
+        "not written and is reported as a render-limit problem of its project.",
+    )(f)
+
+
 @main.command()
 @click.argument("intakes", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -243,6 +265,7 @@ class _Formats(click.Choice[str]):
     is_flag=True,
     help="Redo every project and overwrite files edited by hand (default: a rerun redoes only what changed).",
 )
+@_render_bounds
 @click.option("--json", "as_json", is_flag=True, help="Print the run (per project: status, outputs, problems) as JSON.")
 @_verbosity
 def generate(
@@ -258,6 +281,8 @@ def generate(
     templates_folder: Path | None,
     no_summary: bool,
     force: bool,
+    render_timeout: float,
+    render_max_size: int,
     as_json: bool,
     verbose: int,
     quiet: bool,
@@ -279,6 +304,8 @@ def generate(
             documents=tuple(k.strip() for k in documents.split(",") if k.strip()) if documents else None,
             progress=progress.advance if progress else None,
             force=force,
+            render_timeout=render_timeout,
+            render_max_size=render_max_size,
         )
         result = run(_expand(intakes), out_dir, options)
     finally:
@@ -336,6 +363,8 @@ FLAGS = {
     "plan_date=": "--date",
     "jobs=": "--jobs",
     "templates=": "--templates",
+    "render_timeout=": "--render-timeout",
+    "render_max_size=": "--render-max-size",
 }
 
 
@@ -395,12 +424,16 @@ def templates_export(folder: Path, force: bool) -> None:
     callback=_regular_file,
     help="Intake workbook for the trial render (default: the sample intake, when installed).",
 )
+@_render_bounds
 @click.option("-q", "--quiet", is_flag=True, help="Print only the problems.")
-def templates_check(folder: Path, sample: Path | None, quiet: bool) -> None:
+def templates_check(
+    folder: Path, sample: Path | None, render_timeout: float, render_max_size: int, quiet: bool
+) -> None:
     """Check the firm's templates in FOLDER: syntax, unknown variables and attributes, what the sandbox
-    refuses, and a trial render of every document kind. One line per problem (file:line: message);
-    exit 1 when there is any."""
-    issues = check_templates(folder, sample_contexts(sample))
+    refuses, and a trial render of every document kind within the render bounds. One line per problem
+    (file:line: message); exit 1 when there is any."""
+    bounds = RenderOptions(timeout=render_timeout, max_size=render_max_size)
+    issues = check_templates(folder, sample_contexts(sample), bounds)
     for issue in issues:
         click.echo(inert(str(issue)))
     if not quiet:

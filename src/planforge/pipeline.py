@@ -48,7 +48,8 @@ from planforge.intake.reader import ScanWorkers, find_workbooks
 from planforge.outputs import batch as outputs
 from planforge.outputs.batch import check_options, in_background, write_plans
 from planforge.portfolio.summary import write_summary
-from planforge.render.environment import templates_dir
+from planforge.render.environment import RenderOptions, templates_dir
+from planforge.render.limits import DEFAULT_MAX_SIZE, DEFAULT_TIMEOUT, check_bounds
 from planforge.render.template_check import refuse_broken
 from planforge.rerun.manifest import (
     NOT_CURRENT,
@@ -101,6 +102,9 @@ class GenerateOptions:
     - ``progress``: called as ``progress(plans_just_done, plans_in_all)`` while plans are written.
     - ``force``: redo every project and overwrite files edited by hand, rather than redo only what
       changed since the run manifest in ``out_dir`` was written.
+    - ``render_timeout``, ``render_max_size``: the bounds on rendering one document, in seconds and
+      characters (default 10 s and 20,000,000; both must be over 0): a document past one is not written
+      and is a ``render-limit`` problem of its project; the other documents and projects are written.
     """
 
     plan_date: date | None = None
@@ -114,8 +118,11 @@ class GenerateOptions:
     documents: tuple[str, ...] | None = None
     progress: Progress | None = field(default=None, compare=False)
     force: bool = False
+    render_timeout: float = DEFAULT_TIMEOUT
+    render_max_size: int = DEFAULT_MAX_SIZE
 
     def __post_init__(self) -> None:
+        check_bounds(self.render_timeout, self.render_max_size, ("render_timeout", "render_max_size"))
         if isinstance(self.documents, str):
             raise UsageError(
                 f"documents= takes a list of strings, not the string {self.documents!r}", parameter="documents"
@@ -165,9 +172,11 @@ def generate(
             reference_docx=opts.reference_docx,
             documents=opts.documents or ("plan",),
             templates=opts.templates,
+            render_timeout=opts.render_timeout,
+            render_max_size=opts.render_max_size,
         )
     )
-    refuse_broken(opts.templates)
+    refuse_broken(opts.templates, RenderOptions(timeout=opts.render_timeout, max_size=opts.render_max_size))
     return _generate(paths, Path(out_dir), opts, write_options)
 
 

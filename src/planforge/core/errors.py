@@ -449,6 +449,18 @@ KINDS: tuple[ProblemKind, ...] = (
         "A file in the output folder no longer holds the bytes planforge wrote (the run manifest says so): "
         "a rerun keeps it rather than overwrite someone's edits, unless --force is given.",
     ),
+    ProblemKind(
+        "render-limit",
+        ERROR,
+        "Render bound passed",
+        "Stopped {stage}: {reason}",
+        "Fix the template at that line (a loop or a text that grows without end); if this document really "
+        "needs more, raise the bound: --render-timeout SECONDS or --render-max-size CHARS "
+        "(render_timeout=, render_max_size= in the Python API).",
+        "A firm template took longer than the render time bound or produced more than the render size bound "
+        "for one project's document (see docs/templates.md); that document is not written, the project's "
+        "other files and every other project are.",
+    ),
 )
 
 #: code -> kind, the registry ``make_problem`` reads.
@@ -576,6 +588,15 @@ class OutputError(PlanforgeError):
 
 class TemplateError(PlanforgeError):
     """Raised when a plan template fails to render; names the template and line."""
+
+
+class RenderLimit(TemplateError):
+    """Raised when rendering one document passes a render bound (time or size); ``detail`` says which
+    and, once located, in which template file and line."""
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail
 
 
 class UsageError(PlanforgeError):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planforge.core.errors import OutputError, Problem, make_problem
+from planforge.core.errors import OutputError, Problem, RenderLimit, make_problem
 from planforge.core.model import Project
 from planforge.core.names import DOCUMENT_FILE, INDEX_NAME, PLAN_FILE, REVIEW_DIR, REVIEW_FILE, SUMMARY_NAME
 from planforge.core.report import Report
@@ -114,9 +114,11 @@ class RunResult:
 
 def failure(stage: str, error: BaseException, *, project: Project | None = None, file: str = "") -> Problem:
     """The problem that stands for an exception caught at a run's isolation boundary: ``write-failed``
-    for a file the system refused (``OutputError``), ``internal-error`` for anything else, naming the
-    stage, the exception type and its text, located at the project's row when there is one. The
-    traceback goes to the ``planforge`` logger at debug level (``-vv``), never into the problem."""
+    for a file the system refused (``OutputError``), ``render-limit`` for a document whose template
+    passed a render bound (``RenderLimit``: its text names the template file, line and bound),
+    ``internal-error`` for anything else, naming the stage, the exception type and its text; located
+    at the project's row when there is one. The traceback goes to the ``planforge`` logger at debug
+    level (``-vv``), never into the problem."""
     log.debug("%s failed%s", stage, f" for {project.project_id}" if project else "", exc_info=error)
     where: dict[str, Any] = {}
     if project is not None:
@@ -128,6 +130,8 @@ def failure(stage: str, error: BaseException, *, project: Project | None = None,
     reason = " ".join(str(error).split())
     if len(reason) > 300:
         reason = reason[:297] + "..."
+    if isinstance(error, RenderLimit):
+        return make_problem("render-limit", **where, stage=stage, reason=reason)
     return make_problem(
         "internal-error", **where, stage=stage, error=type(error).__name__, reason=reason or "(no message)"
     )

@@ -10,4 +10,4 @@ from planforge.render.environment import RenderOptions, render_markdown
 def plan_markdown(ctx: PlanContext, options: WriteOptions) -> str:
     """One plan as Markdown. The plan date travels in the context; ``options.templates`` is the firm's
     templates folder, if any."""
-    return render_markdown(ctx, RenderOptions(templates=options.templates))
+    return render_markdown(ctx, RenderOptions(options.templates, options.render_timeout, options.render_max_size))

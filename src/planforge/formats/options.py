@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from planforge.render.limits import DEFAULT_MAX_SIZE, DEFAULT_TIMEOUT
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WriteOptions:
@@ -15,7 +17,8 @@ class WriteOptions:
     the plan formats asked for (see ``names.FORMATS``); ``reference_docx`` is the Word document whose
     styles the DOCX plans use (None: python-docx's default); ``soffice`` is the LibreOffice command
     the PDF writer runs (found once by ``outputs.check_options``); ``logo`` is the firm's logo
-    (PNG or JPEG) for the Word/PDF cover page, given by the user as a file (never read from a cell)."""
+    (PNG or JPEG) for the Word/PDF cover page, given by the user as a file (never read from a cell);
+    ``render_timeout`` and ``render_max_size`` bound the rendering of each document (``render.limits``)."""
 
     plan_date: date
     formats: tuple[str, ...] = ("md",)
@@ -25,3 +28,5 @@ class WriteOptions:
     templates: Path | None = None  # the firm's templates folder, in front of the shipped ones
     #: document kinds to write per project (names.DOCUMENT_KINDS); "plan" is the implementation plan
     documents: tuple[str, ...] = ("plan",)
+    render_timeout: float = DEFAULT_TIMEOUT  # seconds per document
+    render_max_size: int = DEFAULT_MAX_SIZE  # characters per document

@@ -33,7 +33,9 @@ KINDS: tuple[str, ...] = tuple(BUILDERS)
 def render_document(kind: str, ctx: PlanContext, options: WriteOptions) -> str:
     """One companion document of ``kind`` as Markdown, from the plan's context, through the run's
     template search path (the firm's folder first, then the shipped templates)."""
-    return render.render_document(kind, ctx, RenderOptions(templates=options.templates))
+    return render.render_document(
+        kind, ctx, RenderOptions(options.templates, options.render_timeout, options.render_max_size)
+    )
 
 
 def kind_title(kind: str) -> str:

@@ -11,7 +11,6 @@ import dataclasses
 import os
 import posixpath
 import re
-import time
 import traceback
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from planforge.context.documents import BUILDERS
 from planforge.context.plan import PlanContext, Review
 from planforge.core import markdown
-from planforge.core.errors import TemplateError
+from planforge.core.errors import RenderLimit, TemplateError
 from planforge.core.markdown import escape_text, needs_escaping, strip_control
 from planforge.core.money import format_percent
 from planforge.derive.completeness import Tbd
@@ -37,12 +36,11 @@ from planforge.derive.rules import long_date
 from planforge.render.limits import (
     DEFAULT_MAX_SIZE,
     DEFAULT_TIMEOUT,
-    RenderLimit,
-    alarm,
     bounded,
+    bounded_join,
     check_arguments,
     check_binop,
-    collect,
+    check_bounds,
     is_text_method,
 )
 
@@ -245,9 +243,13 @@ class RenderOptions:
     ``<kind>/<kind>.md.j2`` adds a document kind. None: the shipped templates only."""
 
     templates: Path | None = None
-    #: Bounds on rendering one document (``render.limits``): seconds, and characters of output.
+    #: Bounds on rendering one document (``render.limits``): seconds, and characters of output
+    #: (``UsageError`` unless positive, see ``check_bounds``).
     timeout: float = DEFAULT_TIMEOUT
     max_size: int = DEFAULT_MAX_SIZE
+
+    def __post_init__(self) -> None:
+        check_bounds(self.timeout, self.max_size)
 
 
 #: A document kind names a folder: lower-case letters, digits and hyphens (never a path).
@@ -504,10 +506,8 @@ def render_template(name: str, /, options: RenderOptions | None = None, **contex
 
 def bounded_render(template: jinja2.Template, options: RenderOptions, context: Mapping[str, Any]) -> str:
     """``template`` rendered within ``options.timeout`` seconds and ``options.max_size`` characters,
-    else ``RenderLimit``: an alarm stops even a loop that calls nothing (main thread), and the
-    chunks are counted as they come."""
-    with alarm(options.timeout):
-        return collect(template.generate(**context), options.max_size, time.monotonic() + options.timeout)
+    else ``RenderLimit`` (``limits.bounded_join``: a timer stops even a loop that calls nothing)."""
+    return bounded_join(template.generate(**context), options.max_size, options.timeout)
 
 
 def locate_error(env: jinja2.Environment, error: BaseException, name: str) -> tuple[str, int | None]:

@@ -117,11 +117,17 @@ class TemplateIssue:
 
 
 def check_templates(
-    folder: Path, contexts: Sequence[PlanContext] | None = None, bounds: RenderOptions | None = None
+    folder: Path,
+    contexts: Sequence[PlanContext] | None = None,
+    bounds: RenderOptions | None = None,
+    *,
+    every_limit: bool = True,
 ) -> list[TemplateIssue]:
     """Every problem of the firm's templates ``folder`` (in front of the shipped ones), sorted by file
     and line. ``contexts`` are the projects of the trial render (default: ``sample_contexts()``);
-    ``bounds`` its time and size bounds per document (its ``templates`` is ignored)."""
+    ``bounds`` its time and size bounds per document (its ``templates`` is ignored). A kind past a
+    bound is not rendered again for the next projects; without ``every_limit`` the trial stops at the
+    first bound passed, so a template that runs away for every project costs one bound, not one per kind."""
     folder = Path(folder)
     if not folder.is_dir():
         return [TemplateIssue(str(folder), 0, "misplaced", "not a folder")]
@@ -164,7 +170,7 @@ def check_templates(
         i.kind in ("syntax", "sandbox", "outside-folder") for i in issues
     ):  # never run what the sandbox would refuse
         placed = {(i.file, i.line) for i in issues}
-        trial = _trial_render(env, kinds, sample_contexts() if contexts is None else contexts, options)
+        trial = _trial_render(env, kinds, sample_contexts() if contexts is None else contexts, options, every_limit)
         issues |= {i for i in trial if (i.file, i.line) not in placed}  # a static finding says it better
     return sorted(issues)
 
@@ -184,14 +190,15 @@ def _links_outside(folder: Path) -> set[TemplateIssue]:
     return found
 
 
-def refuse_broken(folder: Path | None) -> None:
+def refuse_broken(folder: Path | None, bounds: RenderOptions | None = None) -> None:
     """Raise ``UsageError`` (``templates=``) listing the problems of a firm folder, before ``generate``
-    writes anything; the trial render uses the built-in projects (no file is read)."""
+    writes anything; the trial render uses the built-in projects (no file is read) within ``bounds``
+    (the run's render bounds) and stops at the first bound passed."""
     if folder is None:
         return
     if not Path(folder).is_dir():
         raise UsageError(f"templates= {folder} is not a folder", parameter="templates")
-    issues = check_templates(Path(folder), builtin_contexts())
+    issues = check_templates(Path(folder), builtin_contexts(), bounds, every_limit=False)
     if issues:
         shown = "\n".join(f"  {issue}" for issue in issues[:20])
         more = f"\n  ... and {len(issues) - 20} more" if len(issues) > 20 else ""
@@ -441,10 +448,16 @@ def _element(hint: Any) -> Any:
 
 
 def _trial_render(
-    env: jinja2.Environment, kinds: Sequence[str], contexts: Sequence[PlanContext], options: RenderOptions
+    env: jinja2.Environment,
+    kinds: Sequence[str],
+    contexts: Sequence[PlanContext],
+    options: RenderOptions,
+    every_limit: bool = True,
 ) -> set[TemplateIssue]:
     """Render every kind for every context within ``options``' bounds: a failure is a located finding
-    (``limit`` for a bound, ``runtime`` otherwise), never a hang."""
+    (``limit`` for a bound, ``runtime`` otherwise), never a hang. A kind past a bound is not rendered
+    for the next contexts (the bound would cost its time again); without ``every_limit`` the trial
+    ends at the first bound passed."""
     found: set[TemplateIssue] = set()
     for kind in kinds:
         name = kind_template(kind)
@@ -454,6 +467,9 @@ def _trial_render(
             except RenderLimit as e:
                 file, line = locate_error(env, e, name)
                 found.add(TemplateIssue(file, line or 0, "limit", f"{e.detail} (rendering {ctx.project.project_id})"))
+                if not every_limit:
+                    return _first_per_place(found)
+                break
             except Exception as e:  # any failure of a firm template is a finding, located
                 file, line = locate_error(env, e, name)
                 text = e.message if isinstance(e, jinja2.TemplateError) and e.message else f"{type(e).__name__}: {e}"
