@@ -12,6 +12,7 @@ the same result.
 
 from __future__ import annotations
 
+import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Generator
@@ -123,7 +124,9 @@ def _read(path: Path, caps: Caps, workers: ScanWorkers) -> RawWorkbook:
                     if book is None:
                         book = _open(path)
                     if pending:
-                        built[pending[0]] = _sheet(pending[0], pending[1].result(), facts[pending[0]], book)
+                        built[pending[0]] = _sheet(
+                            pending[0], _loaded(path, *pending, facts, caps), facts[pending[0]], book
+                        )
                     pending = (name, loader.submit(book.get_sheet_by_name, name))
             except Refused as e:
                 raise _unreadable(path, e.code, reason=e.reason, sheet=e.sheet) from e
@@ -133,13 +136,49 @@ def _read(path: Path, caps: Caps, workers: ScanWorkers) -> RawWorkbook:
                 book = _open(path)
             try:
                 if pending:
-                    built[pending[0]] = _sheet(pending[0], pending[1].result(), facts[pending[0]], book)
+                    built[pending[0]] = _sheet(
+                        pending[0], _loaded(path, *pending, facts, caps), facts[pending[0]], book
+                    )
                 return RawWorkbook(path=path, sheets=_sheets(book, built, facts))
             except Exception as e:
                 raise _unreadable(path, "unreadable-file", reason=_reason(e)) from e
     finally:
         if book is not None:
             book.close()
+
+
+def _loaded(path: Path, name: str, loading: Future, facts: dict[str, SheetFacts], caps: Caps) -> Any:
+    """calamine's sheet ``name``; when calamine refuses it and the scan found error cells in it (an
+    error code calamine does not know, such as Excel 365's ``#SPILL!``), the sheet read from a copy of
+    the workbook in which those cells hold ``#N/A``. Each error cell keeps its own text in its flag,
+    so it is still a located ``error-cell`` problem, and the rest of the sheet reads as usual."""
+    try:
+        return loading.result()
+    except Exception:
+        if not _has_errors(facts.get(name)) or not _is_xlsx(path):
+            raise
+    with zipfile.ZipFile(path) as zf, tempfile.TemporaryDirectory(prefix="planforge-") as folder:
+        copy = Path(folder) / "known-errors.xlsx"
+        with copy.open("wb") as out:
+            part = xlsx_facts.sheet_parts(zf, set(zf.namelist()), caps)[name]
+            xlsx_facts.copy_with_known_errors(zf, {name: part}, out, caps)
+        book = python_calamine.CalamineWorkbook.from_path(str(copy))
+        try:
+            return book.get_sheet_by_name(name)
+        finally:
+            book.close()
+
+
+def _has_errors(found: SheetFacts | None) -> bool:
+    return found is not None and any(flag.kind == "error" for flag in found.flags.values())
+
+
+def _is_xlsx(path: Path) -> bool:
+    with path.open("rb") as fh:
+        if fh.read(2) != b"PK":
+            return False
+    with zipfile.ZipFile(path) as zf:
+        return "xl/workbook.xml" in zf.namelist()
 
 
 def _open(path: Path) -> Any:

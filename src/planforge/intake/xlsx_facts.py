@@ -349,6 +349,102 @@ def scan_sheet(fh: IO[bytes], name: str, sizes: array, budget: Budget) -> SheetF
     return SheetFacts(flags=totals.flags, hidden_rows=frozenset(totals.hidden))
 
 
+#: What an error cell holds in the copy ``copy_with_known_errors`` makes: an error every reader knows.
+KNOWN_ERROR = b"#N/A"
+
+
+def error_value_spans(fh: IO[bytes], name: str) -> list[tuple[int, int]]:
+    """Byte ranges (start, end) of the saved value of each error cell (``t="e"``) of one sheet part:
+    from the end of ``<v>``'s start tag to the start of its end tag, as expat reports the positions
+    of its events (so entity and character references, CDATA and prefixes are all covered)."""
+    parser = pyexpat.ParserCreate(namespace_separator=" ")
+    parser.SetParamEntityParsing(pyexpat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = _refuse_dtd
+    spans: list[tuple[int, int]] = []
+    in_error = in_value = False  # inside a t="e" cell; inside its <v>
+    begins: int | None = None  # where the current <v>'s content begins, once an event inside it came
+
+    def inside(*_: object) -> None:  # the first event inside an error cell's <v> marks where its text begins
+        nonlocal begins
+        if in_value and begins is None:
+            begins = parser.CurrentByteIndex
+
+    def start(qname: str, attrs: dict[str, str]) -> None:
+        nonlocal in_error, in_value, begins
+        inside()
+        tag = local_name(qname)
+        if tag == "c":
+            in_error = attrs.get("t") == "e"
+        elif tag == "v" and in_error:
+            in_value, begins = True, None
+
+    def end(qname: str) -> None:
+        nonlocal in_error, in_value
+        inside()
+        tag = local_name(qname)
+        if tag == "v" and in_value:
+            if begins is not None and begins < parser.CurrentByteIndex:
+                spans.append((begins, parser.CurrentByteIndex))
+            in_value = False
+        elif tag == "c":
+            in_error = False
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = parser.StartCdataSectionHandler = inside
+    parser.CommentHandler = parser.ProcessingInstructionHandler = inside
+    try:
+        parser.ParseFile(fh)
+    except pyexpat.ExpatError as e:
+        raise Refused("unreadable-file", f'sheet "{name}" is damaged ({pyexpat.ErrorString(e.code)})', name) from e
+    return spans
+
+
+def local_name(qname: str) -> str:
+    """expat's ``"namespace-uri local-name"`` -> ``local-name``."""
+    return qname.rpartition(" ")[2]
+
+
+def copy_with_known_errors(zf: zipfile.ZipFile, sheets: dict[str, str], out: IO[bytes], caps: Caps) -> None:
+    """Write a copy of the workbook to ``out`` in which every error cell of the given sheets
+    (sheet name -> part) holds ``KNOWN_ERROR``, for a reader that refuses a sheet over an error code
+    it does not know (``#SPILL!``, ``#CALC!``, ...). Each part is copied through the size cap; the
+    error cells were already flagged, with their own text, by ``scan_sheet``."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for sheet_name, part in sheets.items():
+        with open_capped(zf, part, caps) as fh:  # the stand-ins it writes keep every byte's position
+            spans[part] = error_value_spans(fh, sheet_name)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in zf.infolist():
+            entry = zipfile.ZipInfo(info.filename, info.date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            with zf.open(info) as src, copy.open(entry, "w") as dst:
+                _splice(src, dst, spans.get(info.filename, []), caps.max_uncompressed_bytes, info.filename)
+
+
+def _splice(src: IO[bytes], dst: IO[bytes], spans: list[tuple[int, int]], limit: int, part: str) -> None:
+    """Copy ``src`` to ``dst`` with each byte range in ``spans`` (in order) replaced by ``KNOWN_ERROR``."""
+    position = 0
+    pending = deque(spans)
+    while chunk := src.read(CHUNK):
+        if position + len(chunk) > limit:
+            raise Refused("unsafe-file", f"part {part} decompresses past the cap")
+        end = position + len(chunk)
+        at = 0  # bytes of this chunk written or skipped so far
+        while pending and pending[0][0] < end:
+            start, stop = pending[0]
+            if start >= position + at:
+                dst.write(chunk[at : start - position])
+                dst.write(KNOWN_ERROR)
+                at = start - position
+            at = min(max(at, stop - position), len(chunk))
+            if stop > end:
+                break
+            pending.popleft()
+        dst.write(chunk[at:])
+        position = end
+
+
 @dataclass(frozen=True)
 class ScanWorkers:
     """When an .xlsx's sheets are scanned in worker processes, and by what.

@@ -1,0 +1,127 @@
+"""Every error value a spreadsheet program writes is a located ``error-cell`` for that cell's project
+(issue 20, item 1). Excel 365 writes codes the workbook reader (calamine) does not know, such as
+``#SPILL!``; such a cell once cost the whole workbook, naming no cell. Each case edits one ACME-001
+cell of the sample (its sheet XML, with zipfile and lxml) and checks that only that cell is flagged
+and that the other eight projects still validate."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from planforge.intake import xlsx_facts
+from planforge.pipeline import generate
+from planforge.validation.validate import validate_files
+from support import SAMPLE, flat
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+EXCEL_365 = ("#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#GETTING_DATA")
+OTHERS = ("#PYTHON!", "#TIMEOUT!", "Err:502", "#NULL!", "#N/A", " #REF! ", "#EXTERNAL!")
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    rels = etree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): "xl/" + r.get("Target").lstrip("/").removeprefix("xl/") for r in rels}
+    book = etree.fromstring(zf.read("xl/workbook.xml"))
+    return {s.get("name"): targets[s.get(f"{{{REL}}}id")] for s in book.iter(f"{{{MAIN}}}sheet")}
+
+
+def with_errors(tmp_path: Path, errors: dict[tuple[str, str], str], name: str = "intake.xlsx") -> Path:
+    """The sample with each (sheet, cell) holding a formula whose saved value is the error code given."""
+    with zipfile.ZipFile(SAMPLE) as zf:
+        parts = _sheet_parts(zf)
+        edited: dict[str, bytes] = {}
+        for (sheet, ref), code in errors.items():
+            part = parts[sheet]
+            root = etree.fromstring(edited.get(part) or zf.read(part))
+            cell = root.find(f".//{{{MAIN}}}c[@r='{ref}']")
+            assert cell is not None, (sheet, ref)
+            for child in list(cell):
+                cell.remove(child)
+            cell.set("t", "e")
+            etree.SubElement(cell, f"{{{MAIN}}}f").text = "_xlfn.ANCHORARRAY(A1)"
+            etree.SubElement(cell, f"{{{MAIN}}}v").text = code
+            edited[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        path = tmp_path / name
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in zf.infolist():
+                out.writestr(info, edited.get(info.filename) or zf.read(info))
+    return path
+
+
+@pytest.mark.parametrize("code", EXCEL_365 + OTHERS)
+def test_each_error_code_is_a_located_error_cell(tmp_path, code):
+    report = validate_files([with_errors(tmp_path, {("Projects", "G2"): code})])
+    assert flat(report, "error") == [("Projects", 2, "Confidence", "error-cell")]
+    assert code.strip() in report.errors[0].message
+    assert len(report.portfolio.projects) == 8  # ACME-001 is skipped, every other project is read
+
+
+def test_several_codes_on_several_sheets_are_each_located(tmp_path):
+    errors = {("Projects", "G2"): "#SPILL!", ("Projects", "G3"): "#NULL!", ("Pain Points", "C2"): "#CALC!"}
+    report = validate_files([with_errors(tmp_path, errors)])
+    assert sorted(flat(report, "error")) == [
+        ("Pain Points", 2, "Hours per Week", "error-cell"),
+        ("Projects", 2, "Confidence", "error-cell"),
+        ("Projects", 3, "Confidence", "error-cell"),
+    ]
+    assert {(p.sheet, p.row): p.value for p in report.errors} == {
+        ("Pain Points", 2): "#CALC!",
+        ("Projects", 2): "#SPILL!",
+        ("Projects", 3): "#NULL!",
+    }
+
+
+def test_an_unknown_code_costs_only_its_project_plan(tmp_path):
+    result = generate([with_errors(tmp_path, {("Projects", "G2"): "#SPILL!"})], tmp_path / "out", formats=["md"])
+    written = sorted(p.name for p in (tmp_path / "out").rglob("*-implementation-plan.md"))
+    assert list(result.skipped) == ["ACME-001"]
+    assert len(written) == 8 and not any("ACME-001" in name for name in written)
+
+
+# ---- the copy the reader loads a sheet from when calamine refuses one of its error codes
+
+
+class _Trickle(io.BytesIO):
+    """A part that arrives a few bytes at a time, so a value's span crosses the reads."""
+
+    def read(self, n: int | None = -1) -> bytes:
+        return super().read(3)
+
+
+SHEET = (
+    f'<x:worksheet xmlns:x="{MAIN}"><x:sheetData><x:row r="1">'
+    '<x:c r="A1" t="e"><x:f>A2#</x:f><x:v>#SPILL!</x:v></x:c>'
+    '<x:c r="B1" t="s"><x:v>0</x:v></x:c>'
+    '<x:c r="C1" t="e"><x:v>&#35;CALC&#33;</x:v></x:c>'
+    '<x:c r="D1" t="e"><x:v><![CDATA[#BUSY!]]></x:v></x:c>'
+    '<x:c r="E1" t="e"><x:v/></x:c>'
+    '<x:c r="F1" t="e"><x:v></x:v></x:c>'
+    '<x:c r="G1"><x:v>#SPILL!</x:v></x:c>'
+    "</x:row></x:sheetData></x:worksheet>"
+).encode()
+KNOWN = SHEET.replace(b'#SPILL!</x:v></x:c><x:c r="B1"', b'#N/A</x:v></x:c><x:c r="B1"')
+KNOWN = KNOWN.replace(b"&#35;CALC&#33;", b"#N/A").replace(b"<![CDATA[#BUSY!]]>", b"#N/A")
+
+
+def test_error_values_are_found_by_parsing_whatever_their_spelling():
+    spans = xlsx_facts.error_value_spans(io.BytesIO(SHEET), "Projects")
+    assert [SHEET[a:b] for a, b in spans] == [b"#SPILL!", b"&#35;CALC&#33;", b"<![CDATA[#BUSY!]]>"]
+
+
+def test_the_copy_holds_a_known_error_in_each_error_cell_and_nothing_else_changes():
+    spans = xlsx_facts.error_value_spans(io.BytesIO(SHEET), "Projects")
+    out = io.BytesIO()
+    xlsx_facts._splice(_Trickle(SHEET), out, spans, 1 << 20, "sheet1.xml")
+    assert out.getvalue() == KNOWN
+    etree.fromstring(out.getvalue())  # still well-formed
+
+
+def test_the_copy_keeps_the_size_cap():
+    with pytest.raises(xlsx_facts.Refused):
+        xlsx_facts._splice(io.BytesIO(SHEET), io.BytesIO(), [], 100, "sheet1.xml")
