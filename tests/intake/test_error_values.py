@@ -7,13 +7,15 @@ and that the other eight projects still validate."""
 from __future__ import annotations
 
 import io
+import shutil
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from planforge.intake import xlsx_facts
+from planforge.intake import reader, xls_facts, xlsx_facts
 from planforge.pipeline import generate
 from planforge.validation.validate import validate_files
 from support import SAMPLE, flat
@@ -82,6 +84,58 @@ def test_an_unknown_code_costs_only_its_project_plan(tmp_path):
     written = sorted(p.name for p in (tmp_path / "out").rglob("*-implementation-plan.md"))
     assert list(result.skipped) == ["ACME-001"]
     assert len(written) == 8 and not any("ACME-001" in name for name in written)
+
+
+# ---- .ods and .xls as LibreOffice saves them (tests/fixtures/make_errors.py)
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+LOCATED = [("Projects", row, "Confidence", "error-cell") for row in range(3, 8)]
+
+
+def _errors(path: Path) -> tuple[list[tuple], list[str | None], list[str]]:
+    report = validate_files([path])
+    errors = sorted(report.errors, key=lambda p: p.row or 0)
+    return [p.flat() for p in errors], [p.value for p in errors], [p.project_id for p in report.portfolio.projects]
+
+
+def test_ods_errors_as_libreoffice_writes_them_are_located():
+    located, values, read = _errors(FIXTURES / "errors.ods")
+    assert located == LOCATED and read == ["P-1", "P-7"]
+    assert values == ["#NUM!", "Err:522", "Err:502", "#N/A", "#DIV/0!"]
+
+
+def test_xls_error_codes_even_ones_no_program_writes_are_located():
+    located, values, read = _errors(FIXTURES / "errors.xls")
+    assert located == LOCATED and read == ["P-1", "P-7"]
+    assert values == ["#ERROR", "#VALUE!", "#VALUE!", "#GETTING_DATA", "#DIV/0!"]  # 0x2C has no name
+
+
+def test_only_a_code_none_of_biffs_sends_an_xls_past_calamine():
+    assert xls_facts.has_unknown_errors(FIXTURES / "errors.xls", lambda _: True)
+    assert not xls_facts.has_unknown_errors(FIXTURES / "parity.xls", lambda _: True)  # #REF!, #N/A, ... only
+
+
+def test_an_xls_read_without_calamine_reads_as_calamine_reads_it():
+    """The .xls fallback (xlrd) gives the rows calamine gives, on a file calamine reads."""
+    path = FIXTURES / "parity.xls"
+    calamine = reader.python_calamine.CalamineWorkbook.from_path(str(path))
+    xlrd_book = xls_facts.XlrdBook(path)
+    assert [m.name for m in xlrd_book.sheets_metadata] == [m.name for m in calamine.sheets_metadata]
+    for meta in calamine.sheets_metadata:
+        ours = reader._rows(xlrd_book.get_sheet_by_name(meta.name))
+        assert ours == reader._rows(calamine.get_sheet_by_name(meta.name)), meta.name
+
+
+@pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")), reason="needs LibreOffice (soffice)")
+def test_fixtures_rebuilt_by_libreoffice_give_the_same_problems(tmp_path):
+    sys.path.insert(0, str(FIXTURES))
+    try:
+        import make_errors
+    finally:
+        sys.path.remove(str(FIXTURES))
+    make_errors.main(tmp_path)
+    for fmt in ("ods", "xls"):
+        assert _errors(tmp_path / f"errors.{fmt}") == _errors(FIXTURES / f"errors.{fmt}")
 
 
 # ---- the copy the reader loads a sheet from when calamine refuses one of its error codes

@@ -182,12 +182,21 @@ def _is_xlsx(path: Path) -> bool:
 
 
 def _open(path: Path) -> Any:
+    """calamine's workbook; for an .xls that calamine refuses over an error code none of BIFF's
+    (it reads every sheet at once, so that one cell would cost the file), the same read with xlrd."""
     try:
         return python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.PasswordError as e:
         raise _unreadable(path, "encrypted-file") from e
     except Exception as e:  # calamine raises several unrelated types for corrupt files
+        if _is_xls(path) and xls_facts.has_unknown_errors(path, _wanted):
+            return xls_facts.XlrdBook(path)
         raise _unreadable(path, "unreadable-file", reason=_reason(e)) from e
+
+
+def _is_xls(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(4) == OLE2_MAGIC
 
 
 def _sheets(book: Any, built: dict[str, RawSheet], facts: dict[str, SheetFacts]) -> dict[str, RawSheet]:
