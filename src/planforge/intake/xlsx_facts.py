@@ -187,6 +187,17 @@ class _Totals:
         self.max_col = 0
         self.flags: dict[tuple[int, int], CellFlag] = {}
         self.hidden: set[int] = set()
+        self.refs: list[str] = []  # references of the cells since the last accounting (the run)
+        self.events: list[str] = []  # character-data pieces and closing-tag names since then, in order
+        self.marks: list[int] = []  # positions in ``events`` where a t="s" cell's value begins
+
+    def flush(self, row: _Row, tag_v: str, names: dict[str, str]) -> None:
+        """Account for the run (``account``) and start a new one."""
+        row.accounted(self.refs)
+        self.account(self.refs, self.events, self.marks, tag_v, names)
+        self.refs.clear()
+        self.events.clear()
+        self.marks.clear()
 
     def account(self, refs: list[str], events: list[str], marks: list[int], tag_v: str, names: dict[str, str]) -> None:
         """Account in bulk for a run of complete cells: the used area from their references, and
@@ -217,6 +228,16 @@ class _Totals:
             text += sum(map(self.sizes.__getitem__, indices))
         self.budget.add_text(self.name, text)
 
+    def close_exact(self, ref: str, kind: str | None, value: str, has_formula: bool) -> None:
+        """A cell read exactly has closed: flag an error or a formula without a saved value, or
+        account for the shared string its value names."""
+        if kind == "e":
+            self.flags[self.ref(ref)] = CellFlag("error", value or "#ERROR")
+        elif has_formula and not value:  # a formula whose value was never saved
+            self.flags[self.ref(ref)] = CellFlag("formula")
+        elif kind == "s" and value:
+            self.budget.add_text(self.name, self.shared_size(value))
+
     def shared_size(self, index: str) -> int:
         if not (index.isascii() and index.isdigit()) or int(index) >= len(self.sizes):
             raise Refused("unreadable-file", f'sheet "{self.name}" points at a shared string that does not exist')
@@ -231,7 +252,7 @@ class _Totals:
             ) from e
 
 
-def scan_sheet(fh: IO[bytes], name: str, sizes: array, budget: Budget) -> SheetFacts:
+def scan_sheet(fh: IO[bytes], name: str, sizes: array[int], budget: Budget) -> SheetFacts:
     """Stream one worksheet part through expat; refuse it past a cap; return its flags and hidden rows.
 
     The common cell costs one small Python call per opening tag: its reference and type are
@@ -240,18 +261,13 @@ def scan_sheet(fh: IO[bytes], name: str, sizes: array, budget: Budget) -> SheetF
     cells. Only a cell that can be flagged (``t="e"``, or one holding an ``<f>``) switches the
     parser to exact per-event handlers until the cell closes."""
     totals = _Totals(name, sizes, budget)
+    row = _Row(name)
     parser = expat_parser()
-    refs: list[str] = []  # references of the cells since the last accounting
-    events: list[str] = []  # character-data pieces and closing-tag names since then, in order
-    marks: list[int] = []  # positions in ``events`` where a t="s" cell's value begins
+    refs, events, marks = totals.refs, totals.events, totals.marks  # the run since the last accounting
     add = events.append
     tag_c = tag_v = tag_f = tag_row = ""
-    last_row = 0  # the row an r-less <row> follows
-    row_start = 0  # position in ``refs`` of the current row's first cell
-    row_before = 0  # cells of the current row accounted before ``row_start``
-    row_previous = ""  # the current row's last cell reference before ``row_start``
     kind: str | None = None  # the current cell's t attribute
-    special: list = []  # a flaggable cell being read exactly: [ref, kind, in_value, value pieces, has_formula]
+    special: list[Any] = []  # a flaggable cell being read exactly: [ref, kind, in_value, value pieces, has_formula]
 
     def root(qname: str, attrs: dict[str, str]) -> None:
         nonlocal tag_c, tag_v, tag_f, tag_row
@@ -260,15 +276,13 @@ def scan_sheet(fh: IO[bytes], name: str, sizes: array, budget: Budget) -> SheetF
         parser.StartElementHandler = start
 
     def start(qname: str, attrs: dict[str, str]) -> None:
-        nonlocal kind, last_row, row_start, row_before, row_previous
+        nonlocal kind
         if qname == tag_c:
             if len(refs) >= _ACCOUNT_EVERY:
-                flush()
+                totals.flush(row, tag_v, parser.intern)
             ref = attrs.get("r")
             if ref is None:  # placed after the previous cell of its row, as readers place it
-                previous = refs[-1] if len(refs) > row_start else row_previous
-                col = totals.ref(previous)[1] + 1 if previous else 0
-                ref = f"{column_letter(col)}{last_row}"
+                ref = row.place(refs, totals)
             refs.append(ref)
             kind = attrs.get("t")
             if kind == "e":
@@ -279,18 +293,7 @@ def scan_sheet(fh: IO[bytes], name: str, sizes: array, budget: Budget) -> SheetF
             elif kind == "s":
                 marks.append(len(events))
         elif qname == tag_row:
-            row_cells(len(refs) - row_start)
-            r = attrs.get("r")
-            try:
-                last_row = int(r) if r is not None else last_row + 1
-            except ValueError as e:
-                raise Refused("unreadable-file", f'sheet "{name}" has a row number {r!r} that is not valid') from e
-            totals.max_row = max(totals.max_row, last_row)
-            if attrs.get("hidden") in ("1", "true"):
-                totals.hidden.add(last_row - 1)
-            row_start = len(refs)
-            row_before = 0
-            row_previous = ""
+            row.begin(attrs, len(refs), totals)
             kind = None
         elif qname == tag_f and refs and not special:
             begin_exact(refs[-1])
@@ -311,42 +314,73 @@ def scan_sheet(fh: IO[bytes], name: str, sizes: array, budget: Budget) -> SheetF
             special[2] = False
         elif qname == tag_c:
             ref, cell_kind, _, pieces, has_formula = special
-            value = "".join(pieces)
             special.clear()
             parser.CharacterDataHandler = parser.EndElementHandler = add
-            if cell_kind == "e":
-                totals.flags[totals.ref(ref)] = CellFlag("error", value or "#ERROR")
-            elif has_formula and not value:  # a formula whose value was never saved
-                totals.flags[totals.ref(ref)] = CellFlag("formula")
-            elif cell_kind == "s" and value:
-                budget.add_text(name, totals.shared_size(value))
-
-    def row_cells(count: int) -> None:
-        if row_before + count > _MAX_ROW_CELLS:
-            raise Refused("unsafe-file", f'sheet "{name}" has a row of more than {_MAX_ROW_CELLS:,} cells', name)
-
-    def flush() -> None:
-        nonlocal row_start, row_before, row_previous
-        row_cells(len(refs) - row_start)
-        if len(refs) > row_start:
-            row_before += len(refs) - row_start
-            row_previous = refs[-1]
-        totals.account(refs, events, marks, tag_v, parser.intern)
-        refs.clear()
-        events.clear()
-        marks.clear()
-        row_start = 0
+            totals.close_exact(ref, cell_kind, "".join(pieces), has_formula)
 
     parser.StartElementHandler = root
     parser.CharacterDataHandler = parser.EndElementHandler = add
+    parse_sheet(parser, fh, name)
+    if tag_c:
+        totals.flush(row, tag_v, parser.intern)
+    budget.add_area(name, totals.max_row, totals.max_col)
+    return SheetFacts(flags=totals.flags, hidden_rows=frozenset(totals.hidden))
+
+
+def parse_sheet(parser: pyexpat.XMLParserType, fh: IO[bytes], name: str) -> None:
+    """Run ``parser`` over a sheet part; malformed XML is an unreadable file naming the sheet."""
     try:
         parser.ParseFile(fh)
     except pyexpat.ExpatError as e:
         raise Refused("unreadable-file", f'sheet "{name}" is damaged ({pyexpat.ErrorString(e.code)})', name) from e
-    if tag_c:
-        flush()
-    budget.add_area(name, totals.max_row, totals.max_col)
-    return SheetFacts(flags=totals.flags, hidden_rows=frozenset(totals.hidden))
+
+
+class _Row:
+    """Where the ``<row>`` being read stands, for ``scan_sheet``: its number, and how many of its
+    cells were accounted before the current run (the references since the last accounting)."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.number = 0  # 1-based; the row an r-less <row> follows
+        self.start = 0  # position in the run's references of the row's first cell
+        self.before = 0  # cells of the row accounted before ``start``
+        self.previous = ""  # the row's last cell reference before ``start``
+
+    def check(self, count: int) -> None:
+        """Refuse the row once it holds more than Excel's column count of cells."""
+        if self.before + count > _MAX_ROW_CELLS:
+            raise Refused(
+                "unsafe-file", f'sheet "{self.name}" has a row of more than {_MAX_ROW_CELLS:,} cells', self.name
+            )
+
+    def begin(self, attrs: dict[str, str], position: int, totals: _Totals) -> None:
+        """A ``<row>`` opens at ``position`` of the run: check the row it ends, note its number and hiding."""
+        self.check(position - self.start)
+        r = attrs.get("r")
+        try:
+            self.number = int(r) if r is not None else self.number + 1
+        except ValueError as e:
+            raise Refused("unreadable-file", f'sheet "{self.name}" has a row number {r!r} that is not valid') from e
+        totals.max_row = max(totals.max_row, self.number)
+        if attrs.get("hidden") in ("1", "true"):
+            totals.hidden.add(self.number - 1)
+        self.start = position
+        self.before = 0
+        self.previous = ""
+
+    def place(self, refs: list[str], totals: _Totals) -> str:
+        """The reference of a cell written without one: the column after the row's previous cell."""
+        previous = refs[-1] if len(refs) > self.start else self.previous
+        col = totals.ref(previous)[1] + 1 if previous else 0
+        return f"{column_letter(col)}{self.number}"
+
+    def accounted(self, refs: list[str]) -> None:
+        """The run ``refs`` is about to be accounted and cleared: carry the row's count over it."""
+        self.check(len(refs) - self.start)
+        if len(refs) > self.start:
+            self.before += len(refs) - self.start
+            self.previous = refs[-1]
+        self.start = 0
 
 
 #: What an error cell holds in the copy ``copy_with_known_errors`` makes: an error every reader knows.
@@ -393,10 +427,7 @@ def error_value_spans(fh: IO[bytes], name: str) -> list[tuple[int, int]]:
     parser.EndElementHandler = end
     parser.CharacterDataHandler = parser.StartCdataSectionHandler = inside
     parser.CommentHandler = parser.ProcessingInstructionHandler = inside
-    try:
-        parser.ParseFile(fh)
-    except pyexpat.ExpatError as e:
-        raise Refused("unreadable-file", f'sheet "{name}" is damaged ({pyexpat.ErrorString(e.code)})', name) from e
+    parse_sheet(parser, fh, name)
     return spans
 
 
