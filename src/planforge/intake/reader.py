@@ -26,7 +26,7 @@ from typing import Any
 import python_calamine
 from lxml import etree
 
-from planforge.core.errors import UnreadableWorkbook, make_problem
+from planforge.core.errors import Problem, UnreadableWorkbook, make_problem
 from planforge.intake import ods_facts, xls_facts, xlsx_facts
 from planforge.intake.schema import SETTINGS_SHEET, SHEETS, normalise_header
 from planforge.intake.sheet_facts import Caps, CellFlag, Refused, SheetFacts, cell_ref, column_letter, declares_dtd
@@ -74,11 +74,11 @@ class RawWorkbook:
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
 
-def find_workbooks(paths: list[str | Path]) -> tuple[list[Path], list]:
+def find_workbooks(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
     """Expand folders to the workbooks inside them. Excel's ``~$`` lock files are skipped with a
     warning; a folder with no workbook is an error. Files named directly are kept as given."""
     files: list[Path] = []
-    problems = []
+    problems: list[Problem] = []
     for path in map(Path, paths):
         if not path.is_dir():
             files.append(path)
@@ -117,7 +117,7 @@ def _read(path: Path, caps: Caps, workers: ScanWorkers) -> RawWorkbook:
     built: dict[str, RawSheet] = {}
     try:
         with ThreadPoolExecutor(max_workers=1) as loader, closing(_facts(path, caps, workers)) as scanned:
-            pending: tuple[str, Future] | None = None
+            pending: tuple[str, Future[Any]] | None = None
             try:
                 for name, found in scanned:  # closed on any way out: scan workers stop with the read
                     facts[name] = found
@@ -147,7 +147,7 @@ def _read(path: Path, caps: Caps, workers: ScanWorkers) -> RawWorkbook:
             book.close()
 
 
-def _loaded(path: Path, name: str, loading: Future, facts: dict[str, SheetFacts], caps: Caps) -> Any:
+def _loaded(path: Path, name: str, loading: Future[Any], facts: dict[str, SheetFacts], caps: Caps) -> Any:
     """calamine's sheet ``name``; when calamine refuses it and the scan found error cells in it (an
     error code calamine does not know, such as Excel 365's ``#SPILL!``), the sheet read from a copy of
     the workbook in which those cells hold ``#N/A``. Each error cell keeps its own text in its flag,

@@ -101,7 +101,7 @@ class _CappedReader:
         self.fh.close()
 
 
-def stream(fh: IO[bytes], what: str, *, events: tuple[str, ...], tag: object = None) -> Iterator[tuple]:
+def stream(fh: IO[bytes], what: str, *, events: tuple[str, ...], tag: object = None) -> Iterator[tuple[str, Any]]:
     """(event, element) pairs of one part, fed in 64 KB chunks; a syntax error is a located refusal."""
     parser = pull_parser(events=events, tag=tag)
     try:
@@ -133,7 +133,7 @@ def sheet_parts(zf: zipfile.ZipFile, names: set[str], caps: Caps) -> dict[str, s
     return parts
 
 
-def shared_string_sizes(zf: zipfile.ZipFile, names: set[str], caps: Caps) -> array:
+def shared_string_sizes(zf: zipfile.ZipFile, names: set[str], caps: Caps) -> array[int]:
     """UTF-8 size of each shared string, in table order (what every ``t="s"`` cell expands to)."""
     sizes = array("I")
     total = 0
@@ -181,7 +181,7 @@ def _refuse_dtd(*_: object) -> None:
 class _Totals:
     """What one sheet's scan has accounted for so far (the handlers keep the per-cell state)."""
 
-    def __init__(self, name: str, sizes: array, budget: Budget):
+    def __init__(self, name: str, sizes: array[int], budget: Budget):
         self.name, self.sizes, self.budget = name, sizes, budget
         self.max_row = 0  # 1-based extents of the used area
         self.max_col = 0
@@ -504,7 +504,7 @@ class SheetScan:
     refused: Refused | None = None
 
 
-def scan_part(zf: zipfile.ZipFile, part: str, sheet_name: str, sizes: array, caps: Caps) -> SheetScan:
+def scan_part(zf: zipfile.ZipFile, part: str, sheet_name: str, sizes: array[int], caps: Caps) -> SheetScan:
     """Scan one sheet part against the per-sheet caps only; a refusal is returned, not raised, with the
     text accounted before it, so that ``admit`` can tell whether the workbook's text cap came first."""
     budget = SheetBudget(caps)
@@ -709,7 +709,7 @@ class _Pool:
         pool.live = len(pool.procs)
         return pool
 
-    def serve(self, file: str, caps: Caps, sizes: array) -> None:
+    def serve(self, file: str, caps: Caps, sizes: array[int]) -> None:
         """Give the workers the workbook and start feeding them sheets."""
         header = json.dumps({"file": os.path.abspath(file), "caps": asdict(caps)}).encode()
         for proc in self.procs:
