@@ -19,6 +19,7 @@ from planforge.intake import reader, xls_facts, xlsx_facts
 from planforge.pipeline import generate
 from planforge.validation.validate import validate_files
 from support import SAMPLE, flat
+from test_reader import _ods_row, ods
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -179,3 +180,21 @@ def test_the_copy_holds_a_known_error_in_each_error_cell_and_nothing_else_change
 def test_the_copy_keeps_the_size_cap():
     with pytest.raises(xlsx_facts.Refused):
         xlsx_facts._splice(io.BytesIO(SHEET), io.BytesIO(), [], 100, "sheet1.xml")
+
+
+# ---- an .ods from a writer that leaves errors as strings (no calcext:value-type)
+
+
+@pytest.mark.parametrize("text", ["#SPILL!", "#DIV/0!", "Err:502", "#N/A"])
+def test_an_ods_formula_whose_string_result_is_an_error_is_an_error_cell(tmp_path, text):
+    cell = f'<table:table-cell table:formula="of:=1/0" office:value-type="string"><text:p>{text}</text:p></table:table-cell>'
+    report = validate_files([ods(tmp_path, _ods_row({5: cell}))])
+    assert flat(report, "error") == [("Projects", 2, "Confidence", "error-cell")]
+    assert report.errors[0].value == text
+
+
+@pytest.mark.parametrize("text", ["#hashtag", "Err:", "Error: 502", "#SPILL"])
+def test_an_ods_formula_whose_string_result_only_looks_odd_is_text(tmp_path, text):
+    cell = f'<table:table-cell table:formula="of:=A1" office:value-type="string"><text:p>{text}</text:p></table:table-cell>'
+    report = validate_files([ods(tmp_path, _ods_row({1: cell}))])  # Project Name: any text will do
+    assert "error-cell" not in {p.code for p in report.problems}

@@ -5,7 +5,9 @@ counted with ``table:number-rows-repeated`` / ``table:number-columns-repeated``.
 counts only cells that hold something: LibreOffice ends every sheet with empty rows and columns
 repeated up to the sheet's limits, which is normal and never refused. What LibreOffice writes:
 
-- an error: ``calcext:value-type="error"`` with the error text (``#REF!``) as the cell's paragraph;
+- an error: ``calcext:value-type="error"`` with the error text (``#REF!``, ``Err:502``) as the cell's
+  paragraph; a writer without LibreOffice's extension leaves a string whose text is the error, and
+  a formula cell whose string result reads as an error (``is_error_text``) is one too;
 - a formula without a value: ``table:formula`` and no ``office:value-type``;
 - a hidden row: ``table:visibility="collapse"`` (hidden) or ``"filter"`` (filtered out);
 - a merge: ``table:number-rows-spanned`` / ``number-columns-spanned`` on the top-left cell, the
@@ -20,7 +22,7 @@ import zipfile
 from collections.abc import Callable
 from typing import Any
 
-from planforge.intake.sheet_facts import Budget, Caps, CellFlag, Refused, SheetFacts, cell_ref
+from planforge.intake.sheet_facts import Budget, Caps, CellFlag, Refused, SheetFacts, cell_ref, is_error_text
 from planforge.intake.xlsx_facts import expat_parser, open_capped
 
 TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0 "
@@ -61,7 +63,7 @@ class _Table:
             budget.check_area(self.name, self.max_row, self.max_col)
             budget.add_text(self.name, len(value.encode("utf-8", "surrogatepass")) * cols * self.rows)
             flag = None
-            if kind == "error":
+            if kind == "error" or (formula and kind == "string" and is_error_text(value)):
                 flag = CellFlag("error", value.strip() or "#ERROR")
             elif formula and not attrs.get(OFFICE + "value-type"):
                 flag = CellFlag("formula")
