@@ -5,7 +5,9 @@ counted with ``table:number-rows-repeated`` / ``table:number-columns-repeated``.
 counts only cells that hold something: LibreOffice ends every sheet with empty rows and columns
 repeated up to the sheet's limits, which is normal and never refused. What LibreOffice writes:
 
-- an error: ``calcext:value-type="error"`` with the error text (``#REF!``) as the cell's paragraph;
+- an error: ``calcext:value-type="error"`` with the error text (``#REF!``, ``Err:502``) as the cell's
+  paragraph; a writer without LibreOffice's extension leaves a string whose text is the error, and
+  a formula cell whose string result reads as an error (``is_error_text``) is one too;
 - a formula without a value: ``table:formula`` and no ``office:value-type``;
 - a hidden row: ``table:visibility="collapse"`` (hidden) or ``"filter"`` (filtered out);
 - a merge: ``table:number-rows-spanned`` / ``number-columns-spanned`` on the top-left cell, the
@@ -18,8 +20,9 @@ from __future__ import annotations
 import pyexpat
 import zipfile
 from collections.abc import Callable
+from typing import Any
 
-from planforge.intake.sheet_facts import Budget, Caps, CellFlag, Refused, SheetFacts, cell_ref
+from planforge.intake.sheet_facts import Budget, Caps, CellFlag, Refused, SheetFacts, cell_ref, is_error_text
 from planforge.intake.xlsx_facts import expat_parser, open_capped
 
 TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0 "
@@ -45,6 +48,43 @@ class _Table:
         self.flags: dict[tuple[int, int], CellFlag] = {}
         self.hidden_rows: set[int] = set()
         self.merged: list[str] = []
+
+    def add_cell(self, attrs: dict[str, str], value: str, budget: Budget) -> None:
+        """A cell (and its repeats across the row and down the repeated rows) has been read: count
+        its area and text if it holds something, flag an error or a formula without a value, note a
+        merge it starts, and move past it."""
+        cols = _count(attrs, "number-columns-repeated", self.name)
+        kind = attrs.get(CALCEXT + "value-type") or attrs.get(OFFICE + "value-type")
+        formula = attrs.get(TABLE + "formula")
+        if self.wanted and (kind or formula or value):
+            self.row_used = True
+            self.max_row = max(self.max_row, self.row + self.rows)
+            self.max_col = max(self.max_col, self.col + cols)
+            budget.check_area(self.name, self.max_row, self.max_col)
+            budget.add_text(self.name, len(value.encode("utf-8", "surrogatepass")) * cols * self.rows)
+            flag = None
+            if kind == "error" or (formula and kind == "string" and is_error_text(value)):
+                flag = CellFlag("error", value.strip() or "#ERROR")
+            elif formula and not attrs.get(OFFICE + "value-type"):
+                flag = CellFlag("formula")
+            if flag is not None:
+                self.flag(flag, cols)
+            rows_spanned = _count(attrs, "number-rows-spanned", self.name)
+            cols_spanned = _count(attrs, "number-columns-spanned", self.name)
+            if rows_spanned > 1 or cols_spanned > 1:
+                last = cell_ref(self.row + rows_spanned - 1, self.col + cols_spanned - 1)
+                self.merged.append(f"{cell_ref(self.row, self.col)}:{last}")
+        self.col += cols
+
+    def flag(self, flag: CellFlag, cols: int) -> None:
+        """Flag the current cell, repeated ``cols`` times across and down the row's repeats."""
+        if len(self.flags) + cols * self.rows > MAX_FLAGGED_CELLS:
+            raise Refused(
+                "unsafe-file", f'sheet "{self.name}" repeats over {MAX_FLAGGED_CELLS:,} formula or error cells'
+            )
+        for r in range(self.row, self.row + self.rows):
+            for c in range(self.col, self.col + cols):
+                self.flags[(r, c)] = flag
 
     def facts(self) -> SheetFacts:
         return SheetFacts(
@@ -75,7 +115,7 @@ def scan_ods(zf: zipfile.ZipFile, wanted: Callable[[str], bool], caps: Caps) -> 
     hidden_styles: set[str] = set()
     style: list[str] = []  # the table style being read, if any
     table: _Table | None = None
-    cell: dict | None = None  # the cell being read: its attributes and text pieces
+    cell: dict[str, Any] | None = None  # the cell being read: its attributes and text pieces
     annotation = 0  # depth inside office:annotation (a comment's text is not the cell's)
     parser = expat_parser()
 
@@ -105,7 +145,7 @@ def scan_ods(zf: zipfile.ZipFile, wanted: Callable[[str], bool], caps: Caps) -> 
     def end(name: str) -> None:
         nonlocal table, cell, annotation
         if name in _CELLS and table is not None and cell is not None:
-            end_cell(table, cell["attrs"], "".join(cell["text"]))
+            table.add_cell(cell["attrs"], "".join(cell["text"]), budget)
             cell = None
         elif name == TABLE + "table-row" and table is not None:
             if table.row_used and table.row_hidden:
@@ -120,36 +160,6 @@ def scan_ods(zf: zipfile.ZipFile, wanted: Callable[[str], bool], caps: Caps) -> 
             annotation -= 1
         elif name == STYLE + "style":
             style.clear()
-
-    def end_cell(t: _Table, attrs: dict[str, str], value: str) -> None:
-        cols = _count(attrs, "number-columns-repeated", t.name)
-        kind = attrs.get(CALCEXT + "value-type") or attrs.get(OFFICE + "value-type")
-        formula = attrs.get(TABLE + "formula")
-        if t.wanted and (kind or formula or value):
-            t.row_used = True
-            t.max_row = max(t.max_row, t.row + t.rows)
-            t.max_col = max(t.max_col, t.col + cols)
-            budget.check_area(t.name, t.max_row, t.max_col)
-            budget.add_text(t.name, len(value.encode("utf-8", "surrogatepass")) * cols * t.rows)
-            flag = None
-            if kind == "error":
-                flag = CellFlag("error", value.strip() or "#ERROR")
-            elif formula and not attrs.get(OFFICE + "value-type"):
-                flag = CellFlag("formula")
-            if flag is not None:
-                if len(t.flags) + cols * t.rows > MAX_FLAGGED_CELLS:
-                    raise Refused(
-                        "unsafe-file", f'sheet "{t.name}" repeats over {MAX_FLAGGED_CELLS:,} formula or error cells'
-                    )
-                for r in range(t.row, t.row + t.rows):
-                    for c in range(t.col, t.col + cols):
-                        t.flags[(r, c)] = flag
-            rows_spanned = _count(attrs, "number-rows-spanned", t.name)
-            cols_spanned = _count(attrs, "number-columns-spanned", t.name)
-            if rows_spanned > 1 or cols_spanned > 1:
-                last = cell_ref(t.row + rows_spanned - 1, t.col + cols_spanned - 1)
-                t.merged.append(f"{cell_ref(t.row, t.col)}:{last}")
-        t.col += cols
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end

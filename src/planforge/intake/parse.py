@@ -391,7 +391,8 @@ def _day_month(value: str, first: int, second: int, year: int) -> date:
 
 
 def parse_date(value: Any) -> date:
-    return date_parser(Rules())(value)
+    day: date = date_parser(Rules())(value)
+    return day
 
 
 def parse_bool(value: Any) -> bool:
@@ -492,14 +493,17 @@ def parser_for(kind: str, choices: tuple[str, ...] = (), rules: Rules | None = N
 
 
 def parse_number(value: Any) -> float:
-    return number_parser(Rules())(value) if not isinstance(value, Reading) else value.value
+    number: float = number_parser(Rules())(value) if not isinstance(value, Reading) else value.value
+    return number
 
 
 def parse_money(value: Any) -> Decimal:
     result = money_parser(Rules())(value)
-    return result.value if isinstance(result, Reading) else result
+    amount: Decimal = result.value if isinstance(result, Reading) else result
+    return amount
 
 
 def parse_percent(value: Any) -> float:
     result = percent_parser(Rules())(value)
-    return result.value if isinstance(result, Reading) else result
+    percent: float = result.value if isinstance(result, Reading) else result
+    return percent

@@ -12,6 +12,7 @@ the same result.
 
 from __future__ import annotations
 
+import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Generator
@@ -25,7 +26,7 @@ from typing import Any
 import python_calamine
 from lxml import etree
 
-from planforge.core.errors import UnreadableWorkbook, make_problem
+from planforge.core.errors import Problem, UnreadableWorkbook, make_problem
 from planforge.intake import ods_facts, xls_facts, xlsx_facts
 from planforge.intake.schema import SETTINGS_SHEET, SHEETS, normalise_header
 from planforge.intake.sheet_facts import Caps, CellFlag, Refused, SheetFacts, cell_ref, column_letter, declares_dtd
@@ -73,11 +74,11 @@ class RawWorkbook:
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
 
-def find_workbooks(paths: list[str | Path]) -> tuple[list[Path], list]:
+def find_workbooks(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
     """Expand folders to the workbooks inside them. Excel's ``~$`` lock files are skipped with a
     warning; a folder with no workbook is an error. Files named directly are kept as given."""
     files: list[Path] = []
-    problems = []
+    problems: list[Problem] = []
     for path in map(Path, paths):
         if not path.is_dir():
             files.append(path)
@@ -116,14 +117,16 @@ def _read(path: Path, caps: Caps, workers: ScanWorkers) -> RawWorkbook:
     built: dict[str, RawSheet] = {}
     try:
         with ThreadPoolExecutor(max_workers=1) as loader, closing(_facts(path, caps, workers)) as scanned:
-            pending: tuple[str, Future] | None = None
+            pending: tuple[str, Future[Any]] | None = None
             try:
                 for name, found in scanned:  # closed on any way out: scan workers stop with the read
                     facts[name] = found
                     if book is None:
                         book = _open(path)
                     if pending:
-                        built[pending[0]] = _sheet(pending[0], pending[1].result(), facts[pending[0]], book)
+                        built[pending[0]] = _sheet(
+                            pending[0], _loaded(path, *pending, facts, caps), facts[pending[0]], book
+                        )
                     pending = (name, loader.submit(book.get_sheet_by_name, name))
             except Refused as e:
                 raise _unreadable(path, e.code, reason=e.reason, sheet=e.sheet) from e
@@ -133,7 +136,9 @@ def _read(path: Path, caps: Caps, workers: ScanWorkers) -> RawWorkbook:
                 book = _open(path)
             try:
                 if pending:
-                    built[pending[0]] = _sheet(pending[0], pending[1].result(), facts[pending[0]], book)
+                    built[pending[0]] = _sheet(
+                        pending[0], _loaded(path, *pending, facts, caps), facts[pending[0]], book
+                    )
                 return RawWorkbook(path=path, sheets=_sheets(book, built, facts))
             except Exception as e:
                 raise _unreadable(path, "unreadable-file", reason=_reason(e)) from e
@@ -142,13 +147,56 @@ def _read(path: Path, caps: Caps, workers: ScanWorkers) -> RawWorkbook:
             book.close()
 
 
+def _loaded(path: Path, name: str, loading: Future[Any], facts: dict[str, SheetFacts], caps: Caps) -> Any:
+    """calamine's sheet ``name``; when calamine refuses it and the scan found error cells in it (an
+    error code calamine does not know, such as Excel 365's ``#SPILL!``), the sheet read from a copy of
+    the workbook in which those cells hold ``#N/A``. Each error cell keeps its own text in its flag,
+    so it is still a located ``error-cell`` problem, and the rest of the sheet reads as usual."""
+    try:
+        return loading.result()
+    except Exception:
+        if not _has_errors(facts.get(name)) or not _is_xlsx(path):
+            raise
+    with zipfile.ZipFile(path) as zf, tempfile.TemporaryDirectory(prefix="planforge-") as folder:
+        copy = Path(folder) / "known-errors.xlsx"
+        with copy.open("wb") as out:
+            part = xlsx_facts.sheet_parts(zf, set(zf.namelist()), caps)[name]
+            xlsx_facts.copy_with_known_errors(zf, {name: part}, out, caps)
+        book = python_calamine.CalamineWorkbook.from_path(str(copy))
+        try:
+            return book.get_sheet_by_name(name)
+        finally:
+            book.close()
+
+
+def _has_errors(found: SheetFacts | None) -> bool:
+    return found is not None and any(flag.kind == "error" for flag in found.flags.values())
+
+
+def _is_xlsx(path: Path) -> bool:
+    with path.open("rb") as fh:
+        if fh.read(2) != b"PK":
+            return False
+    with zipfile.ZipFile(path) as zf:
+        return "xl/workbook.xml" in zf.namelist()
+
+
 def _open(path: Path) -> Any:
+    """calamine's workbook; for an .xls that calamine refuses over an error code none of BIFF's
+    (it reads every sheet at once, so that one cell would cost the file), the same read with xlrd."""
     try:
         return python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.PasswordError as e:
         raise _unreadable(path, "encrypted-file") from e
     except Exception as e:  # calamine raises several unrelated types for corrupt files
+        if _is_xls(path) and xls_facts.has_unknown_errors(path, _wanted):
+            return xls_facts.XlrdBook(path)
         raise _unreadable(path, "unreadable-file", reason=_reason(e)) from e
+
+
+def _is_xls(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(4) == OLE2_MAGIC
 
 
 def _sheets(book: Any, built: dict[str, RawSheet], facts: dict[str, SheetFacts]) -> dict[str, RawSheet]:

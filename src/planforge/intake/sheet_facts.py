@@ -21,6 +21,41 @@ class CellFlag:
     value: str = ""
 
 
+#: The error values spreadsheet programs show, as text: Excel's (with Excel 365's dynamic-array,
+#: data-type and Python ones), Google Sheets' ``#ERROR!``; LibreOffice's own are ``Err:`` and a number.
+ERROR_TEXTS = frozenset(
+    [
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#N/A",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+        "#PYTHON!",
+        "#TIMEOUT!",
+        "#EXTERNAL!",
+        "#ERROR!",
+    ]
+)
+
+
+def is_error_text(text: str) -> bool:
+    """Whether a formula's text result is an error value (``#SPILL!``, ``Err:502``), as a program that
+    writes errors as strings leaves it."""
+    text = text.strip()
+    code = text.removeprefix("Err:")
+    return text in ERROR_TEXTS or (code != text and 0 < len(code) <= 4 and code.isascii() and code.isdigit())
+
+
 @dataclass(frozen=True)
 class SheetFacts:
     """What one sheet's file structure says: flagged cells keyed by 0-based (row, col), hidden rows

@@ -101,7 +101,7 @@ class _CappedReader:
         self.fh.close()
 
 
-def stream(fh: IO[bytes], what: str, *, events: tuple[str, ...], tag: object = None) -> Iterator[tuple]:
+def stream(fh: IO[bytes], what: str, *, events: tuple[str, ...], tag: object = None) -> Iterator[tuple[str, Any]]:
     """(event, element) pairs of one part, fed in 64 KB chunks; a syntax error is a located refusal."""
     parser = pull_parser(events=events, tag=tag)
     try:
@@ -133,7 +133,7 @@ def sheet_parts(zf: zipfile.ZipFile, names: set[str], caps: Caps) -> dict[str, s
     return parts
 
 
-def shared_string_sizes(zf: zipfile.ZipFile, names: set[str], caps: Caps) -> array:
+def shared_string_sizes(zf: zipfile.ZipFile, names: set[str], caps: Caps) -> array[int]:
     """UTF-8 size of each shared string, in table order (what every ``t="s"`` cell expands to)."""
     sizes = array("I")
     total = 0
@@ -181,12 +181,23 @@ def _refuse_dtd(*_: object) -> None:
 class _Totals:
     """What one sheet's scan has accounted for so far (the handlers keep the per-cell state)."""
 
-    def __init__(self, name: str, sizes: array, budget: Budget):
+    def __init__(self, name: str, sizes: array[int], budget: Budget):
         self.name, self.sizes, self.budget = name, sizes, budget
         self.max_row = 0  # 1-based extents of the used area
         self.max_col = 0
         self.flags: dict[tuple[int, int], CellFlag] = {}
         self.hidden: set[int] = set()
+        self.refs: list[str] = []  # references of the cells since the last accounting (the run)
+        self.events: list[str] = []  # character-data pieces and closing-tag names since then, in order
+        self.marks: list[int] = []  # positions in ``events`` where a t="s" cell's value begins
+
+    def flush(self, row: _Row, tag_v: str, names: dict[str, str]) -> None:
+        """Account for the run (``account``) and start a new one."""
+        row.accounted(self.refs)
+        self.account(self.refs, self.events, self.marks, tag_v, names)
+        self.refs.clear()
+        self.events.clear()
+        self.marks.clear()
 
     def account(self, refs: list[str], events: list[str], marks: list[int], tag_v: str, names: dict[str, str]) -> None:
         """Account in bulk for a run of complete cells: the used area from their references, and
@@ -217,6 +228,16 @@ class _Totals:
             text += sum(map(self.sizes.__getitem__, indices))
         self.budget.add_text(self.name, text)
 
+    def close_exact(self, ref: str, kind: str | None, value: str, has_formula: bool) -> None:
+        """A cell read exactly has closed: flag an error or a formula without a saved value, or
+        account for the shared string its value names."""
+        if kind == "e":
+            self.flags[self.ref(ref)] = CellFlag("error", value or "#ERROR")
+        elif has_formula and not value:  # a formula whose value was never saved
+            self.flags[self.ref(ref)] = CellFlag("formula")
+        elif kind == "s" and value:
+            self.budget.add_text(self.name, self.shared_size(value))
+
     def shared_size(self, index: str) -> int:
         if not (index.isascii() and index.isdigit()) or int(index) >= len(self.sizes):
             raise Refused("unreadable-file", f'sheet "{self.name}" points at a shared string that does not exist')
@@ -231,7 +252,7 @@ class _Totals:
             ) from e
 
 
-def scan_sheet(fh: IO[bytes], name: str, sizes: array, budget: Budget) -> SheetFacts:
+def scan_sheet(fh: IO[bytes], name: str, sizes: array[int], budget: Budget) -> SheetFacts:
     """Stream one worksheet part through expat; refuse it past a cap; return its flags and hidden rows.
 
     The common cell costs one small Python call per opening tag: its reference and type are
@@ -240,18 +261,13 @@ def scan_sheet(fh: IO[bytes], name: str, sizes: array, budget: Budget) -> SheetF
     cells. Only a cell that can be flagged (``t="e"``, or one holding an ``<f>``) switches the
     parser to exact per-event handlers until the cell closes."""
     totals = _Totals(name, sizes, budget)
+    row = _Row(name)
     parser = expat_parser()
-    refs: list[str] = []  # references of the cells since the last accounting
-    events: list[str] = []  # character-data pieces and closing-tag names since then, in order
-    marks: list[int] = []  # positions in ``events`` where a t="s" cell's value begins
+    refs, events, marks = totals.refs, totals.events, totals.marks  # the run since the last accounting
     add = events.append
     tag_c = tag_v = tag_f = tag_row = ""
-    last_row = 0  # the row an r-less <row> follows
-    row_start = 0  # position in ``refs`` of the current row's first cell
-    row_before = 0  # cells of the current row accounted before ``row_start``
-    row_previous = ""  # the current row's last cell reference before ``row_start``
     kind: str | None = None  # the current cell's t attribute
-    special: list = []  # a flaggable cell being read exactly: [ref, kind, in_value, value pieces, has_formula]
+    special: list[Any] = []  # a flaggable cell being read exactly: [ref, kind, in_value, value pieces, has_formula]
 
     def root(qname: str, attrs: dict[str, str]) -> None:
         nonlocal tag_c, tag_v, tag_f, tag_row
@@ -260,15 +276,13 @@ def scan_sheet(fh: IO[bytes], name: str, sizes: array, budget: Budget) -> SheetF
         parser.StartElementHandler = start
 
     def start(qname: str, attrs: dict[str, str]) -> None:
-        nonlocal kind, last_row, row_start, row_before, row_previous
+        nonlocal kind
         if qname == tag_c:
             if len(refs) >= _ACCOUNT_EVERY:
-                flush()
+                totals.flush(row, tag_v, parser.intern)
             ref = attrs.get("r")
             if ref is None:  # placed after the previous cell of its row, as readers place it
-                previous = refs[-1] if len(refs) > row_start else row_previous
-                col = totals.ref(previous)[1] + 1 if previous else 0
-                ref = f"{column_letter(col)}{last_row}"
+                ref = row.place(refs, totals)
             refs.append(ref)
             kind = attrs.get("t")
             if kind == "e":
@@ -279,18 +293,7 @@ def scan_sheet(fh: IO[bytes], name: str, sizes: array, budget: Budget) -> SheetF
             elif kind == "s":
                 marks.append(len(events))
         elif qname == tag_row:
-            row_cells(len(refs) - row_start)
-            r = attrs.get("r")
-            try:
-                last_row = int(r) if r is not None else last_row + 1
-            except ValueError as e:
-                raise Refused("unreadable-file", f'sheet "{name}" has a row number {r!r} that is not valid') from e
-            totals.max_row = max(totals.max_row, last_row)
-            if attrs.get("hidden") in ("1", "true"):
-                totals.hidden.add(last_row - 1)
-            row_start = len(refs)
-            row_before = 0
-            row_previous = ""
+            row.begin(attrs, len(refs), totals)
             kind = None
         elif qname == tag_f and refs and not special:
             begin_exact(refs[-1])
@@ -311,42 +314,166 @@ def scan_sheet(fh: IO[bytes], name: str, sizes: array, budget: Budget) -> SheetF
             special[2] = False
         elif qname == tag_c:
             ref, cell_kind, _, pieces, has_formula = special
-            value = "".join(pieces)
             special.clear()
             parser.CharacterDataHandler = parser.EndElementHandler = add
-            if cell_kind == "e":
-                totals.flags[totals.ref(ref)] = CellFlag("error", value or "#ERROR")
-            elif has_formula and not value:  # a formula whose value was never saved
-                totals.flags[totals.ref(ref)] = CellFlag("formula")
-            elif cell_kind == "s" and value:
-                budget.add_text(name, totals.shared_size(value))
-
-    def row_cells(count: int) -> None:
-        if row_before + count > _MAX_ROW_CELLS:
-            raise Refused("unsafe-file", f'sheet "{name}" has a row of more than {_MAX_ROW_CELLS:,} cells', name)
-
-    def flush() -> None:
-        nonlocal row_start, row_before, row_previous
-        row_cells(len(refs) - row_start)
-        if len(refs) > row_start:
-            row_before += len(refs) - row_start
-            row_previous = refs[-1]
-        totals.account(refs, events, marks, tag_v, parser.intern)
-        refs.clear()
-        events.clear()
-        marks.clear()
-        row_start = 0
+            totals.close_exact(ref, cell_kind, "".join(pieces), has_formula)
 
     parser.StartElementHandler = root
     parser.CharacterDataHandler = parser.EndElementHandler = add
+    parse_sheet(parser, fh, name)
+    if tag_c:
+        totals.flush(row, tag_v, parser.intern)
+    budget.add_area(name, totals.max_row, totals.max_col)
+    return SheetFacts(flags=totals.flags, hidden_rows=frozenset(totals.hidden))
+
+
+def parse_sheet(parser: pyexpat.XMLParserType, fh: IO[bytes], name: str) -> None:
+    """Run ``parser`` over a sheet part; malformed XML is an unreadable file naming the sheet."""
     try:
         parser.ParseFile(fh)
     except pyexpat.ExpatError as e:
         raise Refused("unreadable-file", f'sheet "{name}" is damaged ({pyexpat.ErrorString(e.code)})', name) from e
-    if tag_c:
-        flush()
-    budget.add_area(name, totals.max_row, totals.max_col)
-    return SheetFacts(flags=totals.flags, hidden_rows=frozenset(totals.hidden))
+
+
+class _Row:
+    """Where the ``<row>`` being read stands, for ``scan_sheet``: its number, and how many of its
+    cells were accounted before the current run (the references since the last accounting)."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.number = 0  # 1-based; the row an r-less <row> follows
+        self.start = 0  # position in the run's references of the row's first cell
+        self.before = 0  # cells of the row accounted before ``start``
+        self.previous = ""  # the row's last cell reference before ``start``
+
+    def check(self, count: int) -> None:
+        """Refuse the row once it holds more than Excel's column count of cells."""
+        if self.before + count > _MAX_ROW_CELLS:
+            raise Refused(
+                "unsafe-file", f'sheet "{self.name}" has a row of more than {_MAX_ROW_CELLS:,} cells', self.name
+            )
+
+    def begin(self, attrs: dict[str, str], position: int, totals: _Totals) -> None:
+        """A ``<row>`` opens at ``position`` of the run: check the row it ends, note its number and hiding."""
+        self.check(position - self.start)
+        r = attrs.get("r")
+        try:
+            self.number = int(r) if r is not None else self.number + 1
+        except ValueError as e:
+            raise Refused("unreadable-file", f'sheet "{self.name}" has a row number {r!r} that is not valid') from e
+        totals.max_row = max(totals.max_row, self.number)
+        if attrs.get("hidden") in ("1", "true"):
+            totals.hidden.add(self.number - 1)
+        self.start = position
+        self.before = 0
+        self.previous = ""
+
+    def place(self, refs: list[str], totals: _Totals) -> str:
+        """The reference of a cell written without one: the column after the row's previous cell."""
+        previous = refs[-1] if len(refs) > self.start else self.previous
+        col = totals.ref(previous)[1] + 1 if previous else 0
+        return f"{column_letter(col)}{self.number}"
+
+    def accounted(self, refs: list[str]) -> None:
+        """The run ``refs`` is about to be accounted and cleared: carry the row's count over it."""
+        self.check(len(refs) - self.start)
+        if len(refs) > self.start:
+            self.before += len(refs) - self.start
+            self.previous = refs[-1]
+        self.start = 0
+
+
+#: What an error cell holds in the copy ``copy_with_known_errors`` makes: an error every reader knows.
+KNOWN_ERROR = b"#N/A"
+
+
+def error_value_spans(fh: IO[bytes], name: str) -> list[tuple[int, int]]:
+    """Byte ranges (start, end) of the saved value of each error cell (``t="e"``) of one sheet part:
+    from the end of ``<v>``'s start tag to the start of its end tag, as expat reports the positions
+    of its events (so entity and character references, CDATA and prefixes are all covered)."""
+    parser = pyexpat.ParserCreate(namespace_separator=" ")
+    parser.SetParamEntityParsing(pyexpat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = _refuse_dtd
+    spans: list[tuple[int, int]] = []
+    in_error = in_value = False  # inside a t="e" cell; inside its <v>
+    begins: int | None = None  # where the current <v>'s content begins, once an event inside it came
+
+    def inside(*_: object) -> None:  # the first event inside an error cell's <v> marks where its text begins
+        nonlocal begins
+        if in_value and begins is None:
+            begins = parser.CurrentByteIndex
+
+    def start(qname: str, attrs: dict[str, str]) -> None:
+        nonlocal in_error, in_value, begins
+        inside()
+        tag = local_name(qname)
+        if tag == "c":
+            in_error = attrs.get("t") == "e"
+        elif tag == "v" and in_error:
+            in_value, begins = True, None
+
+    def end(qname: str) -> None:
+        nonlocal in_error, in_value
+        inside()
+        tag = local_name(qname)
+        if tag == "v" and in_value:
+            if begins is not None and begins < parser.CurrentByteIndex:
+                spans.append((begins, parser.CurrentByteIndex))
+            in_value = False
+        elif tag == "c":
+            in_error = False
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = parser.StartCdataSectionHandler = inside
+    parser.CommentHandler = parser.ProcessingInstructionHandler = inside
+    parse_sheet(parser, fh, name)
+    return spans
+
+
+def local_name(qname: str) -> str:
+    """expat's ``"namespace-uri local-name"`` -> ``local-name``."""
+    return qname.rpartition(" ")[2]
+
+
+def copy_with_known_errors(zf: zipfile.ZipFile, sheets: dict[str, str], out: IO[bytes], caps: Caps) -> None:
+    """Write a copy of the workbook to ``out`` in which every error cell of the given sheets
+    (sheet name -> part) holds ``KNOWN_ERROR``, for a reader that refuses a sheet over an error code
+    it does not know (``#SPILL!``, ``#CALC!``, ...). Each part is copied through the size cap; the
+    error cells were already flagged, with their own text, by ``scan_sheet``."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for sheet_name, part in sheets.items():
+        with open_capped(zf, part, caps) as fh:  # the stand-ins it writes keep every byte's position
+            spans[part] = error_value_spans(fh, sheet_name)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in zf.infolist():
+            entry = zipfile.ZipInfo(info.filename, info.date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            with zf.open(info) as src, copy.open(entry, "w") as dst:
+                _splice(src, dst, spans.get(info.filename, []), caps.max_uncompressed_bytes, info.filename)
+
+
+def _splice(src: IO[bytes], dst: IO[bytes], spans: list[tuple[int, int]], limit: int, part: str) -> None:
+    """Copy ``src`` to ``dst`` with each byte range in ``spans`` (in order) replaced by ``KNOWN_ERROR``."""
+    position = 0
+    pending = deque(spans)
+    while chunk := src.read(CHUNK):
+        if position + len(chunk) > limit:
+            raise Refused("unsafe-file", f"part {part} decompresses past the cap")
+        end = position + len(chunk)
+        at = 0  # bytes of this chunk written or skipped so far
+        while pending and pending[0][0] < end:
+            start, stop = pending[0]
+            if start >= position + at:
+                dst.write(chunk[at : start - position])
+                dst.write(KNOWN_ERROR)
+                at = start - position
+            at = min(max(at, stop - position), len(chunk))
+            if stop > end:
+                break
+            pending.popleft()
+        dst.write(chunk[at:])
+        position = end
 
 
 @dataclass(frozen=True)
@@ -377,7 +504,7 @@ class SheetScan:
     refused: Refused | None = None
 
 
-def scan_part(zf: zipfile.ZipFile, part: str, sheet_name: str, sizes: array, caps: Caps) -> SheetScan:
+def scan_part(zf: zipfile.ZipFile, part: str, sheet_name: str, sizes: array[int], caps: Caps) -> SheetScan:
     """Scan one sheet part against the per-sheet caps only; a refusal is returned, not raised, with the
     text accounted before it, so that ``admit`` can tell whether the workbook's text cap came first."""
     budget = SheetBudget(caps)
@@ -582,7 +709,7 @@ class _Pool:
         pool.live = len(pool.procs)
         return pool
 
-    def serve(self, file: str, caps: Caps, sizes: array) -> None:
+    def serve(self, file: str, caps: Caps, sizes: array[int]) -> None:
         """Give the workers the workbook and start feeding them sheets."""
         header = json.dumps({"file": os.path.abspath(file), "caps": asdict(caps)}).encode()
         for proc in self.procs:
