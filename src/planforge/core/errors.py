@@ -461,6 +461,16 @@ KINDS: tuple[ProblemKind, ...] = (
         "for one project's document (see docs/templates.md); that document is not written, the project's "
         "other files and every other project are.",
     ),
+    ProblemKind(
+        "unknown-holiday-country",
+        WARNING,
+        "Unknown holiday country",
+        "{value_repr} is not a country or country-region code the holiday calendar knows{suggestion}; "
+        "the plans skip weekends and closure dates only",
+        "Type one ISO country code such as US, GB or DE, or a country-region code such as US-NY or CA-ON.",
+        "Settings > Holiday Country names the public holidays every plan's schedule skips; a value the "
+        "``holidays`` library does not know as a country or subdivision code is set aside, with the closest codes.",
+    ),
 )
 
 #: code -> kind, the registry ``make_problem`` reads.
@@ -556,11 +566,16 @@ def _quote(value: Any) -> str:
     return '"' + text.replace('"', '\\"') + '"'
 
 
+def closest(name: str, options: list[str] | tuple[str, ...], n: int = 1, cutoff: float = 0.6) -> list[str]:
+    """The ``n`` options nearest to ``name`` (case-insensitive), best first; none under ``cutoff``."""
+    lowered = {o.lower(): o for o in options}
+    return [lowered[m] for m in difflib.get_close_matches(str(name).lower(), list(lowered), n=n, cutoff=cutoff)]
+
+
 def did_you_mean(name: str, options: list[str] | tuple[str, ...]) -> str:
     """`` (did you mean "Risks"?)`` when a close option exists, else an empty string."""
-    lowered = {o.lower(): o for o in options}
-    match = difflib.get_close_matches(str(name).lower(), list(lowered), n=1, cutoff=0.6)
-    return f' (did you mean "{lowered[match[0]]}"?)' if match else ""
+    match = closest(name, options)
+    return f' (did you mean "{match[0]}"?)' if match else ""
 
 
 class _Blank(dict[str, Any]):

@@ -50,6 +50,7 @@ from planforge.intake.reader import (
     find_workbooks,
     read_workbook,
 )
+from planforge.validation.holiday_country import read_holiday_country
 from planforge.validation.traceability import check as traceability_check
 
 HEADER_SEARCH_ROWS = 30
@@ -835,6 +836,8 @@ def _read_settings(checker: _Checker, raw: RawSheet | None) -> Settings:
 
 
 def _parse_setting(setting: schema.Setting, value: Any) -> Any:
+    if setting.key == "holiday_country":
+        return read_holiday_country(value)
     if setting.kind == "phase_days":
         return _phase_days(setting, value)
     return parser_for(setting.kind, rules=setting.rules())(value)
