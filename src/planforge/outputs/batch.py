@@ -32,7 +32,15 @@ from planforge.context.plan import PlanContext
 from planforge.core.atomic import inside, subfolder, write_bytes
 from planforge.core.errors import Problem, UsageError
 from planforge.core.lifeline import Lifeline
-from planforge.core.names import DOCUMENT_KINDS, FORMATS, REVIEW_DIR, document_filename, plan_filename, review_filename
+from planforge.core.names import (
+    DOCUMENT_KINDS,
+    FORMATS,
+    REVIEW_DIR,
+    SUMMARY_NAME,
+    document_filename,
+    plan_filename,
+    review_filename,
+)
 from planforge.core.result import failure
 from planforge.formats.docx import check_reference, plan_docx
 from planforge.formats.html import plan_html
@@ -194,7 +202,7 @@ def _one(
             write_bytes(review, data)
             paths.append((review, Output.of_bytes(data)))
     except Exception as e:
-        problems.append(failure(f"making {REVIEW_DIR}/{name}", e, project=project, file=name))
+        problems.append(failure(f"making {REVIEW_DIR}/{name}", e, project=project, file=f"{REVIEW_DIR}/{name}"))
     return paths, problems
 
 
@@ -203,7 +211,7 @@ def _side(side_job: Callable[[], None]) -> list[Problem]:
     try:
         side_job()
     except Exception as e:
-        return [failure("writing the portfolio summary", e)]
+        return [failure("writing the portfolio summary", e, file=SUMMARY_NAME)]
     return []
 
 
@@ -295,7 +303,7 @@ def _parallel(
                     task = held.pop(reader, None)
                     if task == _SIDE and not side_done:
                         side_done = True
-                        problems.append(failure("writing the portfolio summary", _died(worker)))
+                        problems.append(failure("writing the portfolio summary", _died(worker), file=SUMMARY_NAME))
                     elif task is not None:
                         lost = next((i for i in range(*task) if i not in done), None)
                         if lost is not None:
