@@ -286,10 +286,38 @@ def _parallel(
         pipes[reader] = w
     for task in queued + [None] * len(pipes):
         tasks.put(task)
+    try:
+        done, side_done = _collect(pipes, contexts, progress, problems, side_done=side_job is None)
+    finally:
+        lifeline.close()
+    for i, ctx in enumerate(contexts):  # what no worker finished (all of them died): written here
+        if i not in done:
+            files, failed = _one(ctx, out, options, keep)
+            done[i] = [(str(p), o.sha256, o.size) for p, o in files]
+            problems += failed
+            if progress:
+                progress(1, len(contexts))
+    if not side_done and side_job:
+        problems += _side(side_job)
+    return [
+        (contexts[i].project.project_id, Path(p), Output(sha, size)) for i in sorted(done) for p, sha, size in done[i]
+    ]
+
+
+def _collect(
+    pipes: dict[Connection, Any],
+    contexts: Sequence[PlanContext],
+    progress: Progress | None,
+    problems: list[Problem],
+    *,
+    side_done: bool,
+) -> tuple[dict[int, list[tuple[str, str, int]]], bool]:
+    """Read every worker's pipe until each is closed: the files of each plan done (by index), and
+    whether the side job ran. A worker gone without a word costs the plan (or the side job) it held;
+    on any exception the workers still alive are terminated. Every worker is joined."""
     done: dict[int, list[tuple[str, str, int]]] = {}
     held: dict[Connection, tuple[int, int]] = {}
     pipes_by_id = {id(reader): reader for reader in pipes}
-    side_done = side_job is None
     finished = False
     try:
         while pipes:
@@ -329,19 +357,7 @@ def _parallel(
             if not finished:
                 worker.terminate()
             worker.join()
-        lifeline.close()
-    for i, ctx in enumerate(contexts):  # what no worker finished (all of them died): written here
-        if i not in done:
-            files, failed = _one(ctx, out, options, keep)
-            done[i] = [(str(p), o.sha256, o.size) for p, o in files]
-            problems += failed
-            if progress:
-                progress(1, len(contexts))
-    if not side_done and side_job:
-        problems += _side(side_job)
-    return [
-        (contexts[i].project.project_id, Path(p), Output(sha, size)) for i in sorted(done) for p, sha, size in done[i]
-    ]
+    return done, side_done
 
 
 def in_background(compute: Callable[[], _T], *, fork: bool) -> Callable[[], _T]:
