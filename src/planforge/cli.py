@@ -318,9 +318,9 @@ def generate(
     plans = len(result.contexts)
     skipped = len(result.skipped)
     seconds = time.perf_counter() - started
-    line = f"Wrote {plans} plan(s){' and the portfolio summary' if not no_summary else ''} to {_shown(str(out_dir))} in {seconds:.1f} s"
+    summary = " and the portfolio summary" if any(p.name == SUMMARY_NAME for p in result.written) else ""
+    line = f"Wrote {plans} plan(s){summary} to {_shown(str(out_dir))} in {seconds:.1f} s"
     if result.unchanged:
-        summary = " and the portfolio summary" if any(p.name == SUMMARY_NAME for p in result.written) else ""
         line = (
             f"{len(result.unchanged):,} unchanged, {len(result.rewritten):,} rewritten{summary}"
             f" in {_shown(str(out_dir))} in {seconds:.1f} s"

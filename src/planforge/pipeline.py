@@ -23,7 +23,15 @@ from typing import Any
 
 from planforge.context.plan import PlanContext, build_context
 from planforge.core.atomic import inside, prepare_out_dir, write_text
-from planforge.core.errors import OUTPUT_FOLDER_CODES, WARNING, Problem, UsageError, ValidationFailed, make_problem
+from planforge.core.errors import (
+    OUTPUT_FOLDER_CODES,
+    WARNING,
+    OutputError,
+    Problem,
+    UsageError,
+    ValidationFailed,
+    make_problem,
+)
 from planforge.core.model import Portfolio, Project
 from planforge.core.names import (
     DOCUMENT_FILE,
@@ -52,6 +60,7 @@ from planforge.render.environment import RenderOptions, templates_dir
 from planforge.render.limits import DEFAULT_MAX_SIZE, DEFAULT_TIMEOUT, check_bounds
 from planforge.render.template_check import refuse_broken
 from planforge.rerun.manifest import (
+    MANIFEST_NAME,
     NOT_CURRENT,
     Manifest,
     Output,
@@ -66,6 +75,7 @@ from planforge.rerun.manifest import (
     load_manifest,
     portfolio_digest,
     recordable,
+    remove_manifest,
     run_key,
     tree_digest,
     write_manifest,
@@ -286,7 +296,10 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
     on_disk = manifest
     if manifest.projects and (changed or any(write_shared.values())):
         on_disk = _in_progress(manifest, changed, keep, out, any(write_shared.values()))
-        write_manifest(out, on_disk)
+        refused = _write_manifest(out, on_disk)
+        if refused:  # the old manifest would take the files about to be rewritten for hand edits
+            on_disk = Manifest() if remove_manifest(out) else manifest
+            _record(refused, report, result.failed)
     recorded: dict[str, dict[Path, Output]] = {}
     written, problems = write_plans(
         [c for c in result.contexts if c.project.project_id in changed],
@@ -302,7 +315,7 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
     result.written += written
     _record(problems, report, result.failed)
     log.info("wrote %d plan file(s) in %.2f s", len(result.written), timings["plans+summary"])
-    if write_shared.get(SUMMARY_NAME) and all(p.project_id for p in problems):  # a project-less problem: the summary's
+    if write_shared.get(SUMMARY_NAME) and not any(p.file == SUMMARY_NAME and not p.project_id for p in problems):
         result.written.append(summary_target)
     result.contexts = [c for c in result.contexts if c.project.project_id not in result.failed]
     if write_shared.get(INDEX_NAME):
@@ -311,17 +324,28 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
             write_text(target, index_html(result.contexts, options))
             result.written.append(target)
         except Exception as e:
-            _record([failure("writing the index", e)], report, result.failed)
+            _record([failure("writing the index", e, file=INDEX_NAME)], report, result.failed)
     with _timed(timings, "manifest"):
-        record = None if keep else _run_record(key, report, result, projects, options)
+        incomplete = keep or any(p.file == MANIFEST_NAME for p in report.problems)
+        record = None if incomplete else _run_record(key, report, result, projects, options)
         final = _updated_manifest(
             out, manifest, rerun, result, recorded, keep, shared_names, shared_changed, portfolio, bool(only), record
         )
         if final != on_disk:  # nothing changed: the manifest keeps its bytes and modification time too
-            write_manifest(out, final)
+            _record(_write_manifest(out, final), report, result.failed)
     timings["total"] = time.perf_counter() - started
     log.debug("timings: %s", ", ".join(f"{k} {v:.3f} s" for k, v in timings.items()))
     return result
+
+
+def _write_manifest(out: Path, manifest: Manifest) -> list[Problem]:
+    """Write the run manifest; a write the system refuses is the run's ``write-failed`` problem
+    naming the manifest (atomic: the manifest on disk is the old one, whole, or none)."""
+    try:
+        write_manifest(out, manifest)
+    except OutputError as e:
+        return [failure("writing the run manifest", e, file=MANIFEST_NAME)]
+    return []
 
 
 def _extra_inputs(options: WriteOptions) -> dict[str, str]:

@@ -6,6 +6,10 @@ planted in the output folder is never followed or reused; it is renamed over the
 rename replaces a symlink at the target rather than writing through it. ``mkstemp`` makes the
 file private (0600); before the rename it is given the mode the user's umask gives any new file
 (0644 under 022), so a colleague on a shared drive can open what planforge wrote.
+
+A write the system refuses (a full disk, a read-only folder, a folder in the way) raises
+``OutputError`` carrying the registry's ``write-failed`` problem naming the file, and leaves no
+temporary file behind: the target keeps its old bytes, or stays absent.
 """
 
 from __future__ import annotations
@@ -16,14 +20,14 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from planforge.core.errors import OutputError
+from planforge.core.errors import OutputError, make_problem
 
 
 @contextlib.contextmanager
 def _exclusive(target: Path) -> Iterator[tuple[int, Path]]:
     """A new, exclusively created hidden file beside ``target`` as (descriptor, path); renamed over
     ``target`` only when the block succeeds. On any failure (a full disk, Ctrl-C, a folder in the
-    way) the temporary file is removed, and an ``OSError`` becomes an ``OutputError``."""
+    way) the temporary file is removed, and an ``OSError`` becomes an ``OutputError`` (see ``refused``)."""
     target = Path(target)
     tmp: str | None = None
     try:
@@ -39,11 +43,19 @@ def _exclusive(target: Path) -> Iterator[tuple[int, Path]]:
         os.replace(tmp, target)  # rename never follows a symlink at ``target``
         tmp = None
     except OSError as e:
-        raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
+        raise refused(target, e) from e
     finally:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def refused(target: Path, error: OSError) -> OutputError:
+    """The ``OutputError`` for a write of ``target`` the system refused: its problem is
+    ``write-failed`` naming the file, with the system's reason ("No space left on device")."""
+    reason = error.strerror or str(error)
+    problem = make_problem("write-failed", file=target.name, reason=reason)
+    return OutputError(f"cannot write {target}: {reason}", problem)
 
 
 def _umask() -> int:

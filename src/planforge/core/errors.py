@@ -412,8 +412,9 @@ KINDS: tuple[ProblemKind, ...] = (
         ERROR,
         "File could not be written",
         "Could not write {file}: {reason}",
-        "Remove or rename what is in the way (a folder or read-only file of that name), then rerun.",
-        "One output file could not be written; the project's other files and the other projects were.",
+        "Free space on the disk, or remove what is in the way (a folder or read-only file of that name), then rerun.",
+        "One output file could not be written (a full disk, a read-only folder, a folder of that name); "
+        "nothing half-written is left, and the project's other files and the other projects were written.",
     ),
     ProblemKind(
         "text-cleaned",

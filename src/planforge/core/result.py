@@ -117,16 +117,17 @@ def failure(stage: str, error: BaseException, *, project: Project | None = None,
     for a file the system refused (``OutputError``), ``render-limit`` for a document whose template
     passed a render bound (``RenderLimit``: its text names the template file, line and bound),
     ``internal-error`` for anything else, naming the stage, the exception type and its text; located
-    at the project's row when there is one. The traceback goes to the ``planforge`` logger at debug
-    level (``-vv``), never into the problem."""
+    at the project's row when there is one (else at ``file``). The traceback goes to the ``planforge``
+    logger at debug level (``-vv``), never into the problem."""
     log.debug("%s failed%s", stage, f" for {project.project_id}" if project else "", exc_info=error)
-    where: dict[str, Any] = {}
+    where: dict[str, Any] = {"file": file} if file else {}  # a portfolio file (the summary, the index)
     if project is not None:
         where = {"project_id": project.project_id, "file": project.file, "sheet": "Projects", "row": project.row}
     if isinstance(error, OutputError):
         cause = error.__cause__
         reason = cause.strerror if isinstance(cause, OSError) and cause.strerror else str(error)
-        return make_problem("write-failed", **{**where, "file": file or where.get("file", "")}, reason=reason)
+        named = file or (error.problem.file if error.problem else "") or where.get("file", "")
+        return make_problem("write-failed", **{**where, "file": named}, reason=reason)
     reason = " ".join(str(error).split())
     if len(reason) > 300:
         reason = reason[:297] + "..."

@@ -32,7 +32,15 @@ from planforge.context.plan import PlanContext
 from planforge.core.atomic import inside, subfolder, write_bytes
 from planforge.core.errors import Problem, UsageError
 from planforge.core.lifeline import Lifeline
-from planforge.core.names import DOCUMENT_KINDS, FORMATS, REVIEW_DIR, document_filename, plan_filename, review_filename
+from planforge.core.names import (
+    DOCUMENT_KINDS,
+    FORMATS,
+    REVIEW_DIR,
+    SUMMARY_NAME,
+    document_filename,
+    plan_filename,
+    review_filename,
+)
 from planforge.core.result import failure
 from planforge.formats.docx import check_reference, plan_docx
 from planforge.formats.html import plan_html
@@ -194,7 +202,7 @@ def _one(
             write_bytes(review, data)
             paths.append((review, Output.of_bytes(data)))
     except Exception as e:
-        problems.append(failure(f"making {REVIEW_DIR}/{name}", e, project=project, file=name))
+        problems.append(failure(f"making {REVIEW_DIR}/{name}", e, project=project, file=f"{REVIEW_DIR}/{name}"))
     return paths, problems
 
 
@@ -203,7 +211,7 @@ def _side(side_job: Callable[[], None]) -> list[Problem]:
     try:
         side_job()
     except Exception as e:
-        return [failure("writing the portfolio summary", e)]
+        return [failure("writing the portfolio summary", e, file=SUMMARY_NAME)]
     return []
 
 
@@ -278,10 +286,38 @@ def _parallel(
         pipes[reader] = w
     for task in queued + [None] * len(pipes):
         tasks.put(task)
+    try:
+        done, side_done = _collect(pipes, contexts, progress, problems, side_done=side_job is None)
+    finally:
+        lifeline.close()
+    for i, ctx in enumerate(contexts):  # what no worker finished (all of them died): written here
+        if i not in done:
+            files, failed = _one(ctx, out, options, keep)
+            done[i] = [(str(p), o.sha256, o.size) for p, o in files]
+            problems += failed
+            if progress:
+                progress(1, len(contexts))
+    if not side_done and side_job:
+        problems += _side(side_job)
+    return [
+        (contexts[i].project.project_id, Path(p), Output(sha, size)) for i in sorted(done) for p, sha, size in done[i]
+    ]
+
+
+def _collect(
+    pipes: dict[Connection, Any],
+    contexts: Sequence[PlanContext],
+    progress: Progress | None,
+    problems: list[Problem],
+    *,
+    side_done: bool,
+) -> tuple[dict[int, list[tuple[str, str, int]]], bool]:
+    """Read every worker's pipe until each is closed: the files of each plan done (by index), and
+    whether the side job ran. A worker gone without a word costs the plan (or the side job) it held;
+    on any exception the workers still alive are terminated. Every worker is joined."""
     done: dict[int, list[tuple[str, str, int]]] = {}
     held: dict[Connection, tuple[int, int]] = {}
     pipes_by_id = {id(reader): reader for reader in pipes}
-    side_done = side_job is None
     finished = False
     try:
         while pipes:
@@ -295,7 +331,7 @@ def _parallel(
                     task = held.pop(reader, None)
                     if task == _SIDE and not side_done:
                         side_done = True
-                        problems.append(failure("writing the portfolio summary", _died(worker)))
+                        problems.append(failure("writing the portfolio summary", _died(worker), file=SUMMARY_NAME))
                     elif task is not None:
                         lost = next((i for i in range(*task) if i not in done), None)
                         if lost is not None:
@@ -321,19 +357,7 @@ def _parallel(
             if not finished:
                 worker.terminate()
             worker.join()
-        lifeline.close()
-    for i, ctx in enumerate(contexts):  # what no worker finished (all of them died): written here
-        if i not in done:
-            files, failed = _one(ctx, out, options, keep)
-            done[i] = [(str(p), o.sha256, o.size) for p, o in files]
-            problems += failed
-            if progress:
-                progress(1, len(contexts))
-    if not side_done and side_job:
-        problems += _side(side_job)
-    return [
-        (contexts[i].project.project_id, Path(p), Output(sha, size)) for i in sorted(done) for p, sha, size in done[i]
-    ]
+    return done, side_done
 
 
 def in_background(compute: Callable[[], _T], *, fork: bool) -> Callable[[], _T]:

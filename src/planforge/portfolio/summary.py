@@ -14,6 +14,7 @@ prints legibly, and is what Excel users already read.
 
 from __future__ import annotations
 
+import io
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
@@ -26,7 +27,7 @@ from xlsxwriter.utility import xl_cell_to_rowcol
 
 from planforge.context.plan import PlanContext
 from planforge.context.workload import overlap_runs, people_load, phase_spans
-from planforge.core.atomic import atomic_path
+from planforge.core.atomic import write_bytes
 from planforge.core.errors import CODES, ERROR, OUTPUT_FOLDER_CODES, Problem
 from planforge.core.money import Money, excel_money_format
 from planforge.core.names import FORMAT_LABELS, REVIEW_DIR, plan_filename, review_filename
@@ -52,40 +53,49 @@ DATA_QUALITY_NOTES = (
 
 
 def write_summary(target: Path, result: RunResult, options: WriteOptions) -> None:
-    """Write the whole summary workbook atomically, dated ``options.plan_date``."""
+    """Write the whole summary workbook atomically, dated ``options.plan_date``. The workbook is
+    built in memory and written in one atomic write, so a full disk is the ``write-failed``
+    problem naming the file (``core.atomic``) and leaves nothing half-written behind."""
+    write_bytes(target, summary_xlsx(result, options))
+
+
+def summary_xlsx(result: RunResult, options: WriteOptions) -> bytes:
+    """The summary workbook's bytes, dated ``options.plan_date``."""
     plan_date = options.plan_date
-    with atomic_path(target) as tmp:
-        book = xlsxwriter.Workbook(
-            str(tmp),
-            {
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "strings_to_numbers": False,
-                "default_date_format": "yyyy-mm-dd",
-            },
-        )
-        created = datetime(plan_date.year, plan_date.month, plan_date.day)
-        book.set_properties(
-            {
-                "title": "Portfolio summary",
-                "author": _firm(result),
-                "created": created,
-                "comments": f"Plan date {plan_date.isoformat()}",
-            }
-        )
-        fmt = _Formats(book)
-        contexts = sorted(result.contexts, key=lambda c: c.project.project_id)
-        schedule = [phase_spans(c) for c in contexts]  # None: no kickoff date, so off the calendar
-        undated = [c.project.project_id for c, spans in zip(contexts, schedule) if spans is None]
-        _overview(book, fmt, contexts, result, plan_date, len(undated))
-        _portfolio(book, fmt, contexts, options.formats)
-        _timeline(book, fmt, contexts)
-        _gantt(book, fmt, contexts, schedule, undated)
-        _confidence(book, fmt, contexts)
-        _risks(book, fmt, contexts)
-        _people(book, fmt, contexts, undated)
-        _data_quality(book, fmt, result, contexts, schedule)
-        book.close()
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "default_date_format": "yyyy-mm-dd",
+        },
+    )
+    created = datetime(plan_date.year, plan_date.month, plan_date.day)
+    book.set_properties(
+        {
+            "title": "Portfolio summary",
+            "author": _firm(result),
+            "created": created,
+            "comments": f"Plan date {plan_date.isoformat()}",
+        }
+    )
+    fmt = _Formats(book)
+    contexts = sorted(result.contexts, key=lambda c: c.project.project_id)
+    schedule = [phase_spans(c) for c in contexts]  # None: no kickoff date, so off the calendar
+    undated = [c.project.project_id for c, spans in zip(contexts, schedule) if spans is None]
+    _overview(book, fmt, contexts, result, plan_date, len(undated))
+    _portfolio(book, fmt, contexts, options.formats)
+    _timeline(book, fmt, contexts)
+    _gantt(book, fmt, contexts, schedule, undated)
+    _confidence(book, fmt, contexts)
+    _risks(book, fmt, contexts)
+    _people(book, fmt, contexts, undated)
+    _data_quality(book, fmt, result, contexts, schedule)
+    book.close()
+    return buffer.getvalue()
 
 
 def _firm(result: RunResult) -> str:

@@ -682,6 +682,18 @@ def write_manifest(out_dir: Path, manifest: Manifest) -> Path:
     return target
 
 
+def remove_manifest(out_dir: Path) -> bool:
+    """Remove the manifest from ``out_dir`` (a run that cannot write its in-progress manifest must
+    not leave the old one, which would take the files it rewrites for hand edits); True when no
+    manifest file is left there. Removing needs no free space."""
+    path = Path(out_dir) / MANIFEST_NAME
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        return not path.is_file()
+    return True
+
+
 def edited_by_hand(
     out_dir: Path,
     manifest: Manifest | None = None,
