@@ -32,6 +32,7 @@ from planforge.core.names import (
     REVIEW_DIR,
     REVIEW_FILE,
     SUMMARY_NAME,
+    TEST_CASES,
     document_filename,
     expand_documents,
     review_filename,
@@ -642,7 +643,7 @@ def _stale_outputs(
     time (``outdated-output``). ``known``: every project ID of the intake, valid or held back. With
     ``only``, other projects' plans are left out of the report."""
     expected = {document_filename(pid, kind, fmt) for pid in written_ids for fmt in formats for kind in documents}
-    if "test-cases" in documents:
+    if TEST_CASES.name in documents:
         expected |= {uat_filename(pid) for pid in written_ids}
     reviews = {review_filename(pid) for pid in written_ids}
     if summary:

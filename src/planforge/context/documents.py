@@ -12,20 +12,28 @@ review file: nothing here is internal.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from planforge.context import compose
-from planforge.context.plan import DOCUMENTS, AlertRow, ApiFacts, Phase, PlanContext, Shown, people_by_role
+from planforge.context.plan import AlertRow, ApiFacts, Phase, PlanContext, Shown, people_by_role
 from planforge.context.workload import ROLE_PHASES
 from planforge.core.model import Alert, FieldMapping, Project, TestScenario, Workflow
 from planforge.core.money import format_money, format_rate
+from planforge.core.names import (
+    COMPANIONS,
+    DEPLOYMENT_RUNBOOK,
+    SOW,
+    SUPPORT_PLAYBOOK,
+    TECHNICAL_SPECS,
+    TEST_CASES,
+    DocumentKind,
+)
 from planforge.derive import rules as derive
 from planforge.derive.completeness import Assumed, Tbd
 from planforge.validation.traceability import covered, match_workflows
-
-#: kind -> document title, the plan's section 11 names
-TITLES: dict[str, str] = dict(DOCUMENTS) | {"plan": "Implementation Plan"}
 
 
 def _tbd(label: str) -> Tbd:
@@ -269,11 +277,11 @@ class Playbook:
 # ================================================================ builders
 
 
-def header(ctx: PlanContext, kind: str) -> DocHeader:
+def header(ctx: PlanContext, kind: DocumentKind) -> DocHeader:
     p = ctx.project
     return DocHeader(
-        kind,
-        TITLES[kind],
+        kind.name,
+        kind.title,
         p.project_id,
         p.project_name,
         p.client_name,
@@ -334,7 +342,7 @@ def _days(value: float | None) -> str:
     return derive.number(value)
 
 
-def build_sow(ctx: PlanContext) -> Sow:
+def build_sow(ctx: PlanContext, kind: DocumentKind = SOW) -> Sow:
     p = ctx.project
     workflows = tuple(w.workflow[:1].upper() + w.workflow[1:] for w in p.workflows)
     in_scope = _scope(p, "In scope") or workflows
@@ -348,7 +356,7 @@ def build_sow(ctx: PlanContext) -> Sow:
             *(() if derive.has_migration(p) else ("Migration of historical data",)),
             f"Support after the post-launch support period of {ctx.phases[4].duration}",
         )
-    docs = [t for k, t in DOCUMENTS if k != "sow"]
+    docs = [k.title for k in COMPANIONS if k is not SOW]
     deliverables = (
         f"A production integration between {p.system_a} and {p.system_b} covering "
         + (
@@ -412,7 +420,7 @@ def build_sow(ctx: PlanContext) -> Sow:
             ratio = f"{roi.roi * 100:,.0f}%".replace("-", "\u2212")
     summary = ctx.summary.given or None
     return Sow(
-        header(ctx, "sow"),
+        header(ctx, kind),
         summary,
         tuple(o.objective.strip().rstrip(".") for o in p.objectives),  # the plan's objectives, not its outcomes
         in_scope,
@@ -489,7 +497,7 @@ def _alert_rows(alerts: list[Alert]) -> tuple[AlertRow, ...]:
     )
 
 
-def build_specs(ctx: PlanContext) -> TechSpecs:
+def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechSpecs:
     p = ctx.project
     by_map = covered(p.field_mappings, p.workflows, blank_is_all=False)
     by_alert = covered(p.alerts, p.workflows, blank_is_all=True)
@@ -524,7 +532,7 @@ def build_specs(ctx: PlanContext) -> TechSpecs:
             )
         )
     return TechSpecs(
-        header(ctx, "technical-specs"),
+        header(ctx, kind),
         tuple(specs),
         ctx.dependencies.api,
         ctx.dependencies.secret_manager,
@@ -583,7 +591,7 @@ def _case(
     return TestCase(f"TC-{n:02d}", workflow.workflow if workflow else "General", s.scenario, kind, pre, steps, expected)
 
 
-def build_test_cases(ctx: PlanContext) -> TestCases:
+def build_test_cases(ctx: PlanContext, kind: DocumentKind = TEST_CASES) -> TestCases:
     p = ctx.project
     wf = p.workflows
     by_flow = covered(p.test_scenarios, wf, blank_is_all=False)
@@ -605,7 +613,7 @@ def build_test_cases(ctx: PlanContext) -> TestCases:
         groups.append(TestGroup("General scenarios", tuple(cases)))
     uat = ctx.phases[2]
     return TestCases(
-        header(ctx, "test-cases"),
+        header(ctx, kind),
         tuple(groups),
         uat.start,
         uat.end,
@@ -649,7 +657,7 @@ def countdown_day(live: date, offset: int, closed: frozenset[date] = frozenset()
     return day
 
 
-def build_runbook(ctx: PlanContext) -> Runbook:
+def build_runbook(ctx: PlanContext, kind: DocumentKind = DEPLOYMENT_RUNBOOK) -> Runbook:
     p = ctx.project
     dp = ctx.deployment
     pm = ctx.header.project_manager
@@ -750,7 +758,7 @@ def build_runbook(ctx: PlanContext) -> Runbook:
         Communication(day(2), "Client contact", "Post-go-live review: results, open issues, next steps", pm),
     )
     return Runbook(
-        header(ctx, "deployment-runbook"),
+        header(ctx, kind),
         live,
         dp.window,
         dp.strategy,
@@ -841,7 +849,7 @@ def _play(alert: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     return _GENERAL_PLAY
 
 
-def build_playbook(ctx: PlanContext) -> Playbook:
+def build_playbook(ctx: PlanContext, kind: DocumentKind = SUPPORT_PLAYBOOK) -> Playbook:
     p = ctx.project
     alerts = ctx.monitoring.alerts
     flows = covered(p.alerts, p.workflows, blank_is_all=True)
@@ -892,7 +900,7 @@ def build_playbook(ctx: PlanContext) -> Playbook:
     )
     support = ctx.phases[4]
     return Playbook(
-        header(ctx, "support-playbook"),
+        header(ctx, kind),
         tuple(severities),
         escalation,
         tuple(plays),
@@ -917,11 +925,18 @@ def build_playbook(ctx: PlanContext) -> Playbook:
     )
 
 
-#: kind -> builder of its typed context
-BUILDERS = {
-    "sow": build_sow,
-    "technical-specs": build_specs,
-    "test-cases": build_test_cases,
-    "deployment-runbook": build_runbook,
-    "support-playbook": build_playbook,
+#: A companion context's name (``DocumentKind.context``) -> the builder of its typed context, given
+#: the plan's context and the kind it is built for (whose name and title head the document).
+BUILDERS: Mapping[str, Callable[[PlanContext, DocumentKind], Any]] = {
+    SOW.name: build_sow,
+    TECHNICAL_SPECS.name: build_specs,
+    TEST_CASES.name: build_test_cases,
+    DEPLOYMENT_RUNBOOK.name: build_runbook,
+    SUPPORT_PLAYBOOK.name: build_playbook,
 }
+
+
+def companion_context(ctx: PlanContext, kind: DocumentKind) -> Any | None:
+    """The typed context ``d`` a document of ``kind`` receives, or None when it receives none."""
+    builder = BUILDERS.get(kind.context) if kind.context is not None else None
+    return builder(ctx, kind) if builder is not None else None

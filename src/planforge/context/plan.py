@@ -19,7 +19,7 @@ from typing import TypeVar
 from planforge.context import compose
 from planforge.core.model import OpenItem, Project, Risk, Settings
 from planforge.core.money import format_percent
-from planforge.core.names import document_filename
+from planforge.core.names import COMPANIONS, TEST_CASES
 from planforge.derive import rules as derive
 from planforge.derive.catalog import CatalogSystem, Match, integration_types, lookup
 from planforge.derive.completeness import Assumed, Assumption, Completeness, Finding, Tbd
@@ -29,15 +29,6 @@ _Name = TypeVar("_Name")
 
 #: A value as the client sees it: the intake's text, a marked assumption, or TBD.
 Shown = str | Assumed | Tbd
-
-#: Companion documents of a plan, in the order section 11 lists them: (kind, title).
-DOCUMENTS: tuple[tuple[str, str], ...] = (
-    ("sow", "Statement of Work"),
-    ("technical-specs", "Technical Specifications"),
-    ("test-cases", "Test Cases"),
-    ("deployment-runbook", "Deployment Runbook"),
-    ("support-playbook", "Support Playbook"),
-)
 
 
 @dataclass(frozen=True)
@@ -389,7 +380,7 @@ def build_context(
     project: Project, settings: Settings, plan_date: date, produced: frozenset[str] = frozenset()
 ) -> PlanContext:
     """Resolve every section of one plan. Pure: same project, settings, date and produced
-    companion documents (kinds of ``DOCUMENTS``), same context."""
+    companion documents (names of ``names.COMPANIONS``), same context."""
     c = Completeness()
     people = people_by_role((member.role, member.name) for member in project.team)
     lead = c.value(
@@ -412,8 +403,8 @@ def build_context(
         _api_facts(c, name, project) for name in (project.system_a, project.system_b, *derive.extra_systems(project))
     )
     documents = tuple(
-        DocumentRef(kind, title, kind in produced, document_filename(project.project_id, kind, "md"))
-        for kind, title in DOCUMENTS
+        DocumentRef(kind.name, kind.title, kind.name in produced, kind.filename(project.project_id))
+        for kind in COMPANIONS
     )
     summary = _summary(c, project, types, timeline, savings)
     context = _business_context(c, project, settings, types, api, savings, roi)
@@ -421,7 +412,7 @@ def build_context(
     team = _team(c, project, people, lead, pm)
     dependencies = _dependencies(c, project, settings, api)
     risks = Risks(_risks(c, project.risks), types)
-    testing = _testing(c, project, documents[2])
+    testing = _testing(c, project, next(d for d in documents if d.kind == TEST_CASES.name))
     deployment = _deployment(c, project)
     monitoring = _monitoring(c, project, settings)
     open_items = OpenItems(

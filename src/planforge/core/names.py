@@ -1,4 +1,4 @@
-"""Output names and formats: the leaf every stage may import (it imports nothing of planforge).
+"""Output names, formats and document kinds: the leaf every stage may import (it imports nothing of planforge).
 
 The orchestrator, the writers, the summary workbook and the stale-output check all agree on
 these names, so they live here rather than in the orchestrator that imports those stages.
@@ -7,6 +7,7 @@ these names, so they live here rather than in the orchestrator that imports thos
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Final
 
 #: Every output format ``generate`` can write, in the order the index links them.
@@ -17,7 +18,7 @@ PLAN_SUFFIX: Final = "-implementation-plan"
 SUMMARY_NAME: Final = "portfolio-summary.xlsx"
 INDEX_NAME: Final = "index.html"
 #: A plan file name of any format; group 1 is the project ID, group 2 the format.
-PLAN_FILE: Final = re.compile(rf"^(.+){PLAN_SUFFIX}\.(md|html|docx|pdf)$")
+PLAN_FILE: Final = re.compile(rf"^(.+){PLAN_SUFFIX}\.({'|'.join(FORMATS)})$")
 #: The team's review material per project (TBDs with their cells, assumptions, findings): Markdown
 #: only, in its own folder so nothing in the output folder's top level is internal.
 REVIEW_DIR: Final = "review"
@@ -25,22 +26,59 @@ REVIEW_SUFFIX: Final = "-review"
 REVIEW_FILE: Final = re.compile(rf"^(.+){REVIEW_SUFFIX}\.md$")
 
 
+@dataclass(frozen=True, slots=True)
+class DocumentKind:
+    """One kind of document ``generate --documents`` can write: the one declaration its title
+    (section 11, the SOW's deliverables, the Word cover), its template folder, its file names, the
+    CLI help, the intake help and ``templates check`` read.
+
+    ``context`` names the companion context (``d`` in the template, ``context.documents.BUILDERS``)
+    the kind receives: a shipped companion kind receives its own; the plan none; a firm's kind made
+    from a copy of a shipped folder the one its ``kind.toml`` names."""
+
+    name: str
+    title: str
+    context: str | None = None
+
+    @property
+    def template(self) -> str:
+        """``sow/sow.md.j2``: the one template the kind starts from."""
+        return f"{self.name}/{self.name}.md.j2"
+
+    def filename(self, project_id: str, ext: str = "md") -> str:
+        """One project's document of this kind in the format of extension ``ext``."""
+        return document_filename(project_id, self.name, ext)
+
+
+PLAN: Final = DocumentKind("plan", "Implementation Plan")
+SOW: Final = DocumentKind("sow", "Statement of Work", "sow")
+TECHNICAL_SPECS: Final = DocumentKind("technical-specs", "Technical Specifications", "technical-specs")
+TEST_CASES: Final = DocumentKind("test-cases", "Test Cases", "test-cases")
+DEPLOYMENT_RUNBOOK: Final = DocumentKind("deployment-runbook", "Deployment Runbook", "deployment-runbook")
+SUPPORT_PLAYBOOK: Final = DocumentKind("support-playbook", "Support Playbook", "support-playbook")
+#: The companion documents of a plan, in the order section 11 lists them.
+COMPANIONS: Final[tuple[DocumentKind, ...]] = (SOW, TECHNICAL_SPECS, TEST_CASES, DEPLOYMENT_RUNBOOK, SUPPORT_PLAYBOOK)
 #: Every document kind ``generate --documents`` can write, in the order section 11 lists them.
-DOCUMENT_KINDS: Final[tuple[str, ...]] = (
-    "plan",
-    "sow",
-    "technical-specs",
-    "test-cases",
-    "deployment-runbook",
-    "support-playbook",
-)
+DOCUMENT_KINDS: Final[tuple[str, ...]] = (PLAN.name, *(k.name for k in COMPANIONS))
+#: The shipped kinds by name.
+KINDS_BY_NAME: Final[dict[str, DocumentKind]] = {k.name: k for k in (PLAN, *COMPANIONS)}
 #: The client's UAT tracker written beside the test cases (xlsx only, whatever the formats).
 UAT_SUFFIX: Final = "-uat-tracker"
 #: A companion document of any kind and format, or a UAT tracker; group 1 is the project ID.
 DOCUMENT_FILE: Final = re.compile(
-    r"^(.+)-(?:(?:sow|technical-specs|test-cases|deployment-runbook|support-playbook)\.(?:md|html|docx|pdf)"
+    rf"^(.+)-(?:(?:{'|'.join(k.name for k in COMPANIONS)})\.(?:{'|'.join(FORMATS)})"
     rf"|{UAT_SUFFIX[1:]}\.xlsx)$"
 )
+
+
+def shipped_kind(name: str) -> DocumentKind | None:
+    """The shipped kind called ``name``, or None (a firm's own kind, or no kind)."""
+    return KINDS_BY_NAME.get(name)
+
+
+def documents_help(end: str) -> str:
+    """The kinds as a reader is told them (CLI help, intake help): ``plan, sow, ..., or all`` + ``end``."""
+    return ", ".join(DOCUMENT_KINDS) + ", or all" + end
 
 
 def expand_documents(kinds: tuple[str, ...] | list[str]) -> tuple[str, ...]:

@@ -26,12 +26,13 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from planforge.context.documents import BUILDERS
+from planforge.context.documents import companion_context
 from planforge.context.plan import PlanContext, Review
 from planforge.core import markdown
 from planforge.core.errors import TemplateError
 from planforge.core.markdown import escape_text, needs_escaping, strip_control
 from planforge.core.money import format_percent
+from planforge.core.names import DocumentKind, shipped_kind
 from planforge.derive.completeness import Tbd
 from planforge.derive.rules import long_date
 from planforge.render.limits import (
@@ -276,6 +277,12 @@ def available_kinds(templates: Path | None = None) -> tuple[str, ...]:
             if KIND_NAME.fullmatch(child.name) and (child / f"{child.name}.md.j2").is_file():
                 found.add(child.name)
     return tuple(sorted(found))
+
+
+def document_kind(name: str, templates: Path | None = None) -> DocumentKind:
+    """The kind called ``name``: a shipped one (``names.KINDS_BY_NAME``), else a firm's own folder,
+    titled by its name as words (``handover`` -> Handover)."""
+    return shipped_kind(name) or DocumentKind(name, name.replace("-", " ").replace("_", " ").title())
 
 
 _STATIC_INCLUDE = re.compile(r'\{% include "([^"]+)" %\}')
@@ -540,15 +547,15 @@ def _normalised(text: str) -> str:
     return text.rstrip("\n") + "\n"
 
 
-def document_variables(ctx: PlanContext, kind: str = "plan") -> dict[str, Any]:
+def document_variables(ctx: PlanContext, kind: DocumentKind | str = "plan") -> dict[str, Any]:
     """What every document template receives: ``p`` (the PlanContext), ``project`` (``p.project``,
     the validated intake row with its child rows) and ``r`` (``p.review``, the team's review); a
-    companion kind (sow, technical-specs, ...) also gets ``d``, its own typed context
-    (``doc_context.BUILDERS``), built from ``p`` so every figure has one source."""
+    kind with a companion context (``DocumentKind.context``) also gets ``d``, its own typed context
+    (``context.documents.BUILDERS``), built from ``p`` so every figure has one source."""
     variables: dict[str, Any] = {"p": ctx, "project": ctx.project, "r": ctx.review}
-    builder = BUILDERS.get(kind)
-    if builder is not None:
-        variables["d"] = builder(ctx)
+    d = companion_context(ctx, kind if isinstance(kind, DocumentKind) else document_kind(kind))
+    if d is not None:
+        variables["d"] = d
     return variables
 
 
@@ -557,7 +564,8 @@ def render_document(kind: str, ctx: PlanContext, options: RenderOptions | None =
     ``options`` (the firm's folder first, then the shipped templates), with ``document_variables``
     and any ``extra`` variables. A kind with no template is a ``TemplateError`` listing the kinds."""
     try:
-        return _normalised(render_template(kind_template(kind), options, **document_variables(ctx, kind), **extra))
+        variables = document_variables(ctx, document_kind(kind, options.templates if options is not None else None))
+        return _normalised(render_template(kind_template(kind), options, **variables, **extra))
     except RenderLimit as e:
         raise RenderLimit(f"{e.detail} (rendering {ctx.project.project_id})") from e
 
