@@ -12,6 +12,7 @@ import os
 import posixpath
 import re
 import time
+import tomllib
 import traceback
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from planforge.context.documents import companion_context
+from planforge.context.documents import BUILDERS, companion_context
 from planforge.context.plan import PlanContext, Review
 from planforge.core import markdown
 from planforge.core.errors import TemplateError
@@ -279,10 +280,47 @@ def available_kinds(templates: Path | None = None) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
+#: A kind folder's declaration: which companion context its templates receive, and its title.
+KIND_FILE = "kind.toml"
+
+
 def document_kind(name: str, templates: Path | None = None) -> DocumentKind:
-    """The kind called ``name``: a shipped one (``names.KINDS_BY_NAME``), else a firm's own folder,
-    titled by its name as words (``handover`` -> Handover)."""
-    return shipped_kind(name) or DocumentKind(name, name.replace("-", " ").replace("_", " ").title())
+    """The kind called ``name``: a shipped one (``names.KINDS_BY_NAME``), else a firm's own folder
+    in ``templates``. A firm's folder receives the companion context its ``kind.toml`` names
+    (``context = "<shipped kind>"``, copied along with a shipped folder) and is titled by its
+    ``title``, else by its name as words (``handover`` -> Handover); no ``kind.toml``: ``p`` only."""
+    shipped = shipped_kind(name)
+    if shipped is not None:
+        return shipped
+    title = name.replace("-", " ").replace("_", " ").title()
+    if templates is None or not os.path.lexists(Path(templates) / name / KIND_FILE):
+        return DocumentKind(name, title)
+    declared = _kind_file(Path(templates), name)
+    return DocumentKind(name, declared.get("title", title), declared.get("context"))
+
+
+def _kind_file(root: Path, name: str) -> dict[str, str]:
+    """``<root>/<name>/kind.toml`` read and checked; a link out of ``root`` is refused like a template."""
+    path = root / name / KIND_FILE
+    shown = str(path)
+    real_root = os.path.realpath(root)
+    if os.path.commonpath([real_root, os.path.realpath(path)]) != real_root:
+        raise TemplateOutsideFolder(shown, os.path.realpath(path))
+    try:
+        declared = tomllib.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise TemplateError(f"{shown}: not a readable kind file: {e}") from e
+    contexts = sorted(k for k in BUILDERS)
+    unknown = sorted(set(declared) - {"context", "title"})
+    if unknown:
+        raise TemplateError(f"{shown}: unknown key(s) {', '.join(unknown)}; a kind file names context and title")
+    if not all(isinstance(v, str) for v in declared.values()):
+        raise TemplateError(f"{shown}: context and title are text (in double quotes)")
+    if "context" in declared and declared["context"] not in contexts:
+        raise TemplateError(
+            f"{shown}: context {declared['context']!r} is not a companion context; choose from {', '.join(contexts)}"
+        )
+    return declared
 
 
 _STATIC_INCLUDE = re.compile(r'\{% include "([^"]+)" %\}')
