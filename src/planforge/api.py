@@ -22,6 +22,7 @@ from planforge.context.plan import build_context
 from planforge.core import model
 from planforge.core.errors import UsageError
 from planforge.core.model import Project, Settings
+from planforge.core.names import HTML, MD
 from planforge.core.report import Report
 from planforge.formats.html import plan_html
 from planforge.formats.options import WriteOptions
@@ -79,16 +80,16 @@ def render_plan(
     """One project's implementation plan as text: Markdown (``format="md"``) or a standalone HTML
     page (``format="html"``). The firm policy comes from ``settings``, else from the project's own
     workbook in ``portfolio``, else the defaults; ``plan_date`` defaults to today."""
-    if format not in ("md", "html"):
+    if format not in (MD.name, HTML.name):
         raise UsageError(f"format= must be 'md' or 'html' for render_plan, not {format!r}", parameter="format")
     if settings is None:
         settings = portfolio.settings_for(project) if portfolio is not None else Settings()
     day = plan_date or date.today()
     ctx = build_context(project, settings, day)
     markdown = render_markdown(ctx)
-    if format == "md":
+    if format == MD.name:
         return markdown
-    return plan_html(ctx, markdown, WriteOptions(plan_date=day, formats=("html",)))
+    return plan_html(ctx, markdown, WriteOptions(plan_date=day, formats=(HTML.name,)))
 
 
 def _paths(paths: Sequence[PathLike]) -> list[Path]:

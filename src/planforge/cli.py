@@ -22,7 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from planforge._version import __version__
 from planforge.core import strict_json
 from planforge.core.errors import ERROR, PlanforgeError, Problem, UsageError, ValidationFailed
-from planforge.core.names import FORMATS, SUMMARY_NAME, documents_help
+from planforge.core.names import DEFAULT_FORMATS, FORMATS, SUMMARY_NAME, documents_help
 from planforge.core.paths import require_input
 from planforge.core.terminal import inert
 from planforge.formats.docx import check_reference
@@ -271,7 +271,7 @@ def generate(
             only=only,
             strict=strict,
             summary=not no_summary,
-            formats=tuple(f for group in formats for f in group) or ("md",),
+            formats=tuple(f for group in formats for f in group) or DEFAULT_FORMATS,
             jobs=jobs,
             reference_docx=reference_docx,
             templates=templates_folder,

@@ -26,7 +26,9 @@ from planforge.core.atomic import inside, prepare_out_dir, write_text
 from planforge.core.errors import OUTPUT_FOLDER_CODES, WARNING, Problem, UsageError, ValidationFailed, make_problem
 from planforge.core.model import Portfolio, Project
 from planforge.core.names import (
+    DEFAULT_FORMATS,
     DOCUMENT_FILE,
+    HTML,
     INDEX_NAME,
     PLAN_FILE,
     REVIEW_DIR,
@@ -108,7 +110,7 @@ class GenerateOptions:
     only: tuple[str, ...] = ()
     strict: bool = False
     summary: bool = True
-    formats: tuple[str, ...] = ("md",)
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     jobs: int | None = None
     reference_docx: Path | None = None
     templates: Path | None = None
@@ -462,7 +464,7 @@ def _plan_rerun(
 
 def _shared_names(summary: bool, formats: Sequence[str]) -> list[str]:
     """The portfolio-wide files this run produces."""
-    return ([SUMMARY_NAME] if summary else []) + ([INDEX_NAME] if "html" in formats else [])
+    return ([SUMMARY_NAME] if summary else []) + ([INDEX_NAME] if HTML.name in formats else [])
 
 
 def _relative_to(path: Path, out: Path) -> str:
@@ -648,7 +650,7 @@ def _stale_outputs(
     reviews = {review_filename(pid) for pid in written_ids}
     if summary:
         expected.add(SUMMARY_NAME)
-    if "html" in formats:
+    if HTML.name in formats:
         expected.add(INDEX_NAME)
     found = []
     for path in sorted(out.iterdir()):

@@ -7,13 +7,45 @@ these names, so they live here rather than in the orchestrator that imports thos
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-#: Every output format ``generate`` can write, in the order the index links them.
-FORMATS: Final[tuple[str, ...]] = ("md", "html", "docx", "pdf")
-#: What each format is called for readers (index links).
-FORMAT_LABELS: Final[dict[str, str]] = {"html": "HTML", "md": "Markdown", "docx": "Word", "pdf": "PDF"}
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """One output format: the one declaration ``--format``, the file names, the writers' dispatch
+    (``formats.registry.WRITERS``), the HTML index's links and the summary's Plan link read.
+
+    ``rank`` orders formats from the plainest to the richest: the index links a plan's formats
+    in rank order (the page itself first), the summary's Plan link opens the richest written.
+    ``from_docx``: made from the DOCX in one batch after every document (no writer of its own)."""
+
+    name: str
+    label: str
+    rank: int
+    from_docx: bool = False
+
+    @property
+    def extension(self) -> str:
+        """The file extension, without the dot (each format's is its name)."""
+        return self.name
+
+
+MD: Final = Format("md", "Markdown", 0)
+HTML: Final = Format("html", "HTML", 1)
+DOCX: Final = Format("docx", "Word", 2)
+PDF: Final = Format("pdf", "PDF", 3, from_docx=True)
+#: Every output format, plainest first.
+ALL_FORMATS: Final[tuple[Format, ...]] = (MD, HTML, DOCX, PDF)
+#: Every output format ``generate`` can write, by name, plainest first.
+FORMATS: Final[tuple[str, ...]] = tuple(f.name for f in ALL_FORMATS)
+#: The formats by name.
+FORMATS_BY_NAME: Final[dict[str, Format]] = {f.name: f for f in ALL_FORMATS}
+#: What each format is called for readers (index and summary links).
+FORMAT_LABELS: Final[dict[str, str]] = {f.name: f.label for f in ALL_FORMATS}
+#: What ``generate`` writes when no format is asked for.
+DEFAULT_FORMATS: Final[tuple[str, ...]] = (MD.name,)
 PLAN_SUFFIX: Final = "-implementation-plan"
 SUMMARY_NAME: Final = "portfolio-summary.xlsx"
 INDEX_NAME: Final = "index.html"
@@ -45,7 +77,7 @@ class DocumentKind:
         """``sow/sow.md.j2``: the one template the kind starts from."""
         return f"{self.name}/{self.name}.md.j2"
 
-    def filename(self, project_id: str, ext: str = "md") -> str:
+    def filename(self, project_id: str, ext: str = MD.extension) -> str:
         """One project's document of this kind in the format of extension ``ext``."""
         return document_filename(project_id, self.name, ext)
 
@@ -91,7 +123,7 @@ def expand_documents(kinds: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def document_filename(project_id: str, kind: str, ext: str = "md") -> str:
+def document_filename(project_id: str, kind: str, ext: str = MD.extension) -> str:
     """``ACME-001-sow.html``: one project's document of ``kind`` (the plan keeps its own name)."""
     if kind == "plan":
         return plan_filename(project_id, ext)
@@ -103,7 +135,7 @@ def uat_filename(project_id: str) -> str:
     return f"{project_id}{UAT_SUFFIX}.xlsx"
 
 
-def plan_filename(project_id: str, ext: str = "md") -> str:
+def plan_filename(project_id: str, ext: str = MD.extension) -> str:
     """``ACME-001-implementation-plan.md``: the file name of one project's plan in one format."""
     return f"{project_id}{PLAN_SUFFIX}.{ext}"
 
@@ -111,3 +143,14 @@ def plan_filename(project_id: str, ext: str = "md") -> str:
 def review_filename(project_id: str) -> str:
     """``ACME-001-review.md``: the team's review material for one project (never sent to the client)."""
     return f"{project_id}{REVIEW_SUFFIX}.md"
+
+
+def link_order(formats: Sequence[str], first: str | None = None) -> tuple[str, ...]:
+    """``formats`` (names) plainest first, ``first`` (the linking page's own format) ahead of the rest."""
+    ordered = sorted((FORMATS_BY_NAME[f] for f in set(formats) if f in FORMATS_BY_NAME), key=lambda f: f.rank)
+    return tuple(f.name for f in ordered if f.name == first) + tuple(f.name for f in ordered if f.name != first)
+
+
+def richest(formats: Sequence[str]) -> str:
+    """The richest of ``formats`` (pdf > docx > html > md); Markdown when none is known."""
+    return (link_order(formats) or (MD.name,))[-1]

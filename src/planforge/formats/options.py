@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from planforge.core.names import DEFAULT_FORMATS
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WriteOptions:
@@ -18,7 +20,7 @@ class WriteOptions:
     (PNG or JPEG) for the Word/PDF cover page, given by the user as a file (never read from a cell)."""
 
     plan_date: date
-    formats: tuple[str, ...] = ("md",)
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     reference_docx: Path | None = None
     soffice: str | None = None
     logo: Path | None = None

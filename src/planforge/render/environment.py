@@ -33,7 +33,7 @@ from planforge.core import markdown
 from planforge.core.errors import TemplateError
 from planforge.core.markdown import escape_text, needs_escaping, strip_control
 from planforge.core.money import format_percent
-from planforge.core.names import DocumentKind, shipped_kind
+from planforge.core.names import HTML, MD, DocumentKind, shipped_kind
 from planforge.derive.completeness import Tbd
 from planforge.derive.rules import long_date
 from planforge.render.limits import (
@@ -477,7 +477,7 @@ def _plain_attributes(cls: type) -> frozenset[str]:
 
 
 @lru_cache(maxsize=16)
-def environment(flavor: str = "md", options: RenderOptions | None = None) -> jinja2.Environment:
+def environment(flavor: str = MD.name, options: RenderOptions | None = None) -> jinja2.Environment:
     """The environment factory, one environment per (flavour, options): every template, shipped or
     the firm's, runs in the sandbox with strict undefined variables.
 
@@ -489,8 +489,8 @@ def environment(flavor: str = "md", options: RenderOptions | None = None) -> jin
         max_size=options.max_size if options is not None else DEFAULT_MAX_SIZE,
         loader=_InliningLoader([str(p) for p in search_path(firm)], firm=Path(firm) if firm is not None else None),
         undefined=jinja2.StrictUndefined,
-        autoescape=flavor == "html",
-        finalize=_finalize if flavor == "md" else None,
+        autoescape=flavor == HTML.name,
+        finalize=_finalize if flavor == MD.name else None,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -526,7 +526,7 @@ def reload_templates() -> None:
 def render_template(name: str, /, options: RenderOptions | None = None, **context: Any) -> str:
     """Render a template by name; ``.html.j2`` templates get the HTML flavour. Any failure, the
     sandbox's refusals included, becomes a ``TemplateError`` reading ``file:line: message``."""
-    env = environment("html" if name.endswith(".html.j2") else "md", options)
+    env = environment(HTML.name if name.endswith(".html.j2") else MD.name, options)
     try:
         return bounded_render(env.get_template(name), options or RenderOptions(), context)
     except jinja2.TemplateNotFound as e:

@@ -56,6 +56,7 @@ from planforge.core.model import (
     TestScenario,
     Workflow,
 )
+from planforge.core.names import MD
 from planforge.render.environment import (
     KIND_FILE,
     RenderLimit,
@@ -148,7 +149,7 @@ def check_templates(
     reload_templates()  # the folder may have changed since it was last compiled in this process
     base = bounds or RenderOptions()
     options = RenderOptions(templates=folder, timeout=base.timeout, max_size=base.max_size)
-    env = environment("md", options)
+    env = environment(MD.name, options)
     loader = env.loader
     assert isinstance(loader, _InliningLoader)
     issues: set[TemplateIssue] = set()
