@@ -16,6 +16,7 @@ from planforge.core.errors import UsageError
 from planforge.formats.options import WriteOptions
 from planforge.outputs.batch import write_plans
 from planforge.pipeline import generate as pipeline_generate
+from planforge.render.environment import templates_dir
 from support import PROJECT_HEADER, PROJECT_ROW, RISK_HEADER, ROOT, SAMPLE
 
 DAY = date(2026, 1, 15)
@@ -83,6 +84,41 @@ def test_render_plan_equals_the_generated_plan():
     assert page == (golden / "ACME-001-implementation-plan.html").read_text("utf-8")
     with pytest.raises(UsageError, match="format="):
         planforge.render_plan(acme, format="rtf")
+
+
+def test_render_plan_takes_the_templates_and_documents_generate_takes(tmp_path):
+    shipped = (templates_dir() / "plan" / "00-header.md.j2").read_text("utf-8")
+    folder = tmp_path / "firm"
+    (folder / "plan").mkdir(parents=True)
+    (folder / "plan" / "00-header.md.j2").write_text(shipped.replace("IMPLEMENTATION PLAN", "DELIVERY PLAN"))
+    kinds = ("plan", "sow", "test-cases")
+    out = tmp_path / "out"
+    planforge.generate([SAMPLE], out, plan_date=DAY, templates=folder, documents=kinds, formats=["md", "html"])
+    portfolio = planforge.load([SAMPLE])
+    acme = next(p for p in portfolio.projects if p.project_id == "ACME-001")
+    options = {"portfolio": portfolio, "plan_date": DAY, "templates": folder, "documents": kinds}
+    text = planforge.render_plan(acme, **options)
+    assert text.startswith("# DELIVERY PLAN") and "](ACME-001-sow.md)" in text
+    assert text == (out / "ACME-001-implementation-plan.md").read_text("utf-8")
+    page = planforge.render_plan(acme, **options, format="html")
+    assert 'href="ACME-001-sow.html"' in page
+    assert page == (out / "ACME-001-implementation-plan.html").read_text("utf-8")
+    with pytest.raises(UsageError, match="documents=") as info:
+        planforge.render_plan(acme, documents=["handbook"])
+    assert info.value.parameter == "documents"
+    with pytest.raises(UsageError, match="templates="):
+        planforge.render_plan(acme, templates=tmp_path / "missing")
+
+
+def test_validate_takes_the_run_date_validate_takes(book):
+    path = book()  # kickoff 2026-02-02
+    horizon = ("Projects", 2, "Kickoff Date", "implausible-value")
+    assert horizon not in [p.flat() for p in planforge.validate([path]).problems]
+    assert horizon not in [p.flat() for p in planforge.validate([path], plan_date=date(2026, 1, 15)).problems]
+    assert horizon in [p.flat() for p in planforge.validate([path], plan_date=date(2030, 1, 1)).problems]
+    with pytest.raises(UsageError, match="plan_date=") as info:
+        planforge.validate([path], plan_date=date(1800, 1, 1))
+    assert info.value.parameter == "plan_date"
 
 
 def test_generate_takes_one_options_object(tmp_path):

@@ -21,6 +21,7 @@ from planforge import pipeline
 from planforge.cli import main
 from planforge.core.atomic import write_text
 from planforge.core.errors import OutputError
+from planforge.formats import registry
 from planforge.formats.pdf import find_soffice
 from planforge.formats.text import Capped, truncate
 from planforge.intake.parse import clean_text
@@ -75,8 +76,8 @@ def _run(tmp_path: Path, monkeypatch, jobs: int):
 STAGES = [
     (pipeline, "build_context", "deriving the plan"),
     (outputs, "plan_markdown", "rendering the plan"),
-    (outputs, "plan_docx", "making ACME-001-implementation-plan.docx"),
-    (outputs, "plan_html", "making ACME-001-implementation-plan.html"),
+    (registry, "plan_docx", "making ACME-001-implementation-plan.docx"),  # the writers, by format
+    (registry, "plan_html", "making ACME-001-implementation-plan.html"),
 ]
 
 
@@ -167,10 +168,10 @@ def test_the_cli_names_the_failed_project_exits_1_and_shows_no_traceback(tmp_pat
 
 
 def test_keyboard_interrupt_still_stops_the_run(tmp_path, monkeypatch):
-    def interrupt(*args):
+    def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(outputs, "plan_html", interrupt)
+    monkeypatch.setattr(registry, "plan_html", interrupt)
     with pytest.raises(KeyboardInterrupt):
         generate([SAMPLE], tmp_path, plan_date=DAY, formats=FORMATS, jobs=1)
     assert not [p for p in tmp_path.rglob("*") if p.name.startswith(".")]  # no temporary file left

@@ -22,7 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from planforge._version import __version__
 from planforge.core import strict_json
 from planforge.core.errors import ERROR, PlanforgeError, Problem, UsageError, ValidationFailed
-from planforge.core.names import FORMATS, SUMMARY_NAME
+from planforge.core.names import DEFAULT_FORMATS, FORMATS, SUMMARY_NAME, documents_help
 from planforge.core.paths import require_input
 from planforge.core.terminal import inert
 from planforge.formats.docx import check_reference
@@ -238,8 +238,7 @@ class _Formats(click.Choice[str]):
     "documents",
     default=None,
     metavar="KINDS",
-    help="Documents per project, comma-separated: plan, sow, technical-specs, test-cases, deployment-runbook, "
-    "support-playbook, or all (default: Settings > Documents, else plan).",
+    help="Documents per project, comma-separated: " + documents_help(" (default: Settings > Documents, else plan)."),
 )
 @click.option(
     "--reference-docx",
@@ -297,7 +296,7 @@ def generate(
             only=only,
             strict=strict,
             summary=not no_summary,
-            formats=tuple(f for group in formats for f in group) or ("md",),
+            formats=tuple(f for group in formats for f in group) or DEFAULT_FORMATS,
             jobs=jobs,
             reference_docx=reference_docx,
             templates=templates_folder,

@@ -34,12 +34,15 @@ from planforge.core.errors import (
 )
 from planforge.core.model import Portfolio, Project
 from planforge.core.names import (
+    DEFAULT_FORMATS,
     DOCUMENT_FILE,
+    HTML,
     INDEX_NAME,
     PLAN_FILE,
     REVIEW_DIR,
     REVIEW_FILE,
     SUMMARY_NAME,
+    TEST_CASES,
     document_filename,
     expand_documents,
     review_filename,
@@ -121,7 +124,7 @@ class GenerateOptions:
     only: tuple[str, ...] = ()
     strict: bool = False
     summary: bool = True
-    formats: tuple[str, ...] = ("md",)
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     jobs: int | None = None
     reference_docx: Path | None = None
     templates: Path | None = None
@@ -494,7 +497,7 @@ def _plan_rerun(
 
 def _shared_names(summary: bool, formats: Sequence[str]) -> list[str]:
     """The portfolio-wide files this run produces."""
-    return ([SUMMARY_NAME] if summary else []) + ([INDEX_NAME] if "html" in formats else [])
+    return ([SUMMARY_NAME] if summary else []) + ([INDEX_NAME] if HTML.name in formats else [])
 
 
 def _relative_to(path: Path, out: Path) -> str:
@@ -675,12 +678,12 @@ def _stale_outputs(
     time (``outdated-output``). ``known``: every project ID of the intake, valid or held back. With
     ``only``, other projects' plans are left out of the report."""
     expected = {document_filename(pid, kind, fmt) for pid in written_ids for fmt in formats for kind in documents}
-    if "test-cases" in documents:
+    if TEST_CASES.name in documents:
         expected |= {uat_filename(pid) for pid in written_ids}
     reviews = {review_filename(pid) for pid in written_ids}
     if summary:
         expected.add(SUMMARY_NAME)
-    if "html" in formats:
+    if HTML.name in formats:
         expected.add(INDEX_NAME)
     found = []
     for path in sorted(out.iterdir()):

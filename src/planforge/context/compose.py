@@ -8,6 +8,7 @@ the output format happens later, in the template filters.
 from __future__ import annotations
 
 import re
+from collections.abc import Sized
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -151,7 +152,7 @@ def is_two_way(workflows: list[Workflow]) -> bool:
     return any(_TWO_WAY.search(w.workflow) for w in workflows)
 
 
-def _plural(items: list, noun: str) -> str:
+def _plural(items: Sized, noun: str) -> str:
     return noun if len(items) == 1 else noun + "s"
 
 
@@ -168,10 +169,25 @@ def approach_rationale(
     and each system's webhook support as section 4.3 shows it (``webhooks``: name -> text)."""
     names = (project.system_a, project.system_b, project.client_name)
     support = {name: webhook_support(text) for name, text in webhooks.items()}
-    pushing = [n for n, s in support.items() if s == "yes"]
-    polled = [n for n, s in support.items() if s == "no"]
-    conditional = [n for n, s in support.items() if s == "conditional"]
-    unknown = [n for n, s in support.items() if s == "unknown"]
+    reasons = _workflow_reasons(project, [n for n, s in support.items() if s == "yes"], names)
+    reasons += _webhook_reasons(project, support)
+    reasons.append(
+        (
+            "Rate limits respected by design",
+            "every API call goes through a queue with backoff and retry, and batch endpoints are used where the APIs offer them.",
+        )
+    )
+    reasons.append(
+        (
+            "Safe to retry",
+            "writes are idempotent and every run is reconciled, so a failure never creates duplicates or silent gaps.",
+        )
+    )
+    return reasons + _type_reasons(project, types, migration)
+
+
+def _workflow_reasons(project: Project, pushing: list[str], names: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The workflows' triggers: events where a system pushes, a schedule, or the team starting them."""
     events = [w for w in project.workflows if w.trigger == "Real-time"]
     scheduled = [w for w in project.workflows if w.trigger == "Scheduled"]
     manual = [w for w in project.workflows if w.trigger == "Manual"]
@@ -211,6 +227,16 @@ def approach_rationale(
                 "a report of what was done.",
             )
         )
+    return reasons
+
+
+def _webhook_reasons(project: Project, support: dict[str, str]) -> list[tuple[str, str]]:
+    """Each system's webhook support as section 4.3 shows it (``support``: name -> yes/no/conditional/unknown)."""
+    pushing = [n for n, s in support.items() if s == "yes"]
+    polled = [n for n, s in support.items() if s == "no"]
+    conditional = [n for n, s in support.items() if s == "conditional"]
+    unknown = [n for n, s in support.items() if s == "unknown"]
+    reasons: list[tuple[str, str]] = []
     if polled:
         reasons.append(
             (
@@ -242,18 +268,12 @@ def approach_rationale(
                 "design uses once the workflows are agreed.",
             )
         )
-    reasons.append(
-        (
-            "Rate limits respected by design",
-            "every API call goes through a queue with backoff and retry, and batch endpoints are used where the APIs offer them.",
-        )
-    )
-    reasons.append(
-        (
-            "Safe to retry",
-            "writes are idempotent and every run is reconciled, so a failure never creates duplicates or silent gaps.",
-        )
-    )
+    return reasons
+
+
+def _type_reasons(project: Project, types: tuple[str, ...], migration: bool) -> list[tuple[str, str]]:
+    """What the integration types (and a migration) add to the design."""
+    reasons: list[tuple[str, str]] = []
     if "accounting" in types:
         reasons.append(
             (

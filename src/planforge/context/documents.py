@@ -12,20 +12,28 @@ review file: nothing here is internal.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from planforge.context import compose
-from planforge.context.plan import DOCUMENTS, AlertRow, ApiFacts, Phase, PlanContext, Shown, people_by_role
+from planforge.context.plan import AlertRow, ApiFacts, Phase, PlanContext, Shown, people_by_role
 from planforge.context.workload import ROLE_PHASES
 from planforge.core.model import Alert, FieldMapping, Project, TestScenario, Workflow
 from planforge.core.money import format_money, format_rate
+from planforge.core.names import (
+    COMPANIONS,
+    DEPLOYMENT_RUNBOOK,
+    SOW,
+    SUPPORT_PLAYBOOK,
+    TECHNICAL_SPECS,
+    TEST_CASES,
+    DocumentKind,
+)
 from planforge.derive import rules as derive
 from planforge.derive.completeness import Assumed, Tbd
 from planforge.validation.traceability import covered, match_workflows
-
-#: kind -> document title, the plan's section 11 names
-TITLES: dict[str, str] = dict(DOCUMENTS) | {"plan": "Implementation Plan"}
 
 
 def _tbd(label: str) -> Tbd:
@@ -269,11 +277,11 @@ class Playbook:
 # ================================================================ builders
 
 
-def header(ctx: PlanContext, kind: str) -> DocHeader:
+def header(ctx: PlanContext, kind: DocumentKind) -> DocHeader:
     p = ctx.project
     return DocHeader(
-        kind,
-        TITLES[kind],
+        kind.name,
+        kind.title,
         p.project_id,
         p.project_name,
         p.client_name,
@@ -334,7 +342,7 @@ def _days(value: float | None) -> str:
     return derive.number(value)
 
 
-def build_sow(ctx: PlanContext) -> Sow:
+def build_sow(ctx: PlanContext, kind: DocumentKind = SOW) -> Sow:
     p = ctx.project
     workflows = tuple(w.workflow[:1].upper() + w.workflow[1:] for w in p.workflows)
     in_scope = _scope(p, "In scope") or workflows
@@ -348,8 +356,38 @@ def build_sow(ctx: PlanContext) -> Sow:
             *(() if derive.has_migration(p) else ("Migration of historical data",)),
             f"Support after the post-launch support period of {ctx.phases[4].duration}",
         )
-    docs = [t for k, t in DOCUMENTS if k != "sow"]
-    deliverables = (
+    deliverables = _deliverables(ctx)
+    phases, basis = _effort(ctx)
+    assumptions = _unique(_scope(p, "Assumption") + tuple(o.item for o in ctx.open_items.assumptions))
+    deps, standard_deps = _client_dependencies(ctx)
+    milestones = _milestones(ctx)
+    summary = ctx.summary.given or None
+    return Sow(
+        header(ctx, kind),
+        summary,
+        tuple(o.objective.strip().rstrip(".") for o in p.objectives),  # the plan's objectives, not its outcomes
+        in_scope,
+        out,
+        standard_out,
+        deliverables,
+        phases,
+        ctx.go_live,
+        basis,
+        assumptions,
+        deps,
+        standard_deps,
+        milestones,
+        _commercial(p, ctx.roi_figures),
+        p.client_contact or _person(ctx, "Client Point of Contact"),
+        ctx.header.project_manager,
+    )
+
+
+def _deliverables(ctx: PlanContext) -> tuple[str, ...]:
+    """What the SOW delivers: the integration, a migration, the plan and the other companion documents, UAT, monitoring, support."""
+    p = ctx.project
+    docs = [k.title for k in COMPANIONS if k is not SOW]
+    return (
         f"A production integration between {p.system_a} and {p.system_b} covering "
         + (
             f"{compose.count_word(len(p.workflows))} workflow{'s' if len(p.workflows) != 1 else ''}"
@@ -367,8 +405,11 @@ def build_sow(ctx: PlanContext) -> Sow:
         f"Monitoring and alerting configured in {ctx.dependencies.monitoring_tool}",
         f"Post-launch support for {ctx.phases[4].duration}, including {ctx.schedule.monitoring_hours} hours of close monitoring after go-live",
     )
-    phases, basis = _effort(ctx)
-    assumptions = _unique(_scope(p, "Assumption") + tuple(o.item for o in ctx.open_items.assumptions))
+
+
+def _client_dependencies(ctx: PlanContext) -> tuple[tuple[str, ...], bool]:
+    """The Scope sheet's client dependencies, else the standard ones (and True)."""
+    p = ctx.project
     deps = _scope(p, "Client dependency")
     standard_deps = not deps
     if standard_deps:
@@ -382,6 +423,11 @@ def build_sow(ctx: PlanContext) -> Sow:
             "Testers from the client's team available throughout user acceptance testing",
             "Sign-off of the field mappings, UAT results and go-live by the milestone dates in section 8",
         )
+    return deps, standard_deps
+
+
+def _milestones(ctx: PlanContext) -> tuple[Milestone, ...]:
+    """One milestone per phase, due at its end (go-live on the go-live date), with its acceptance."""
     names = {1: "Design approved", 2: "Build complete", 3: "UAT sign-off", 4: "Go-live", 5: "Handover to support"}
     criteria = {
         1: "the field mappings, matching keys and error handling in the technical specifications are approved in writing",
@@ -393,10 +439,13 @@ def build_sow(ctx: PlanContext) -> Sow:
             f"{ctx.success.stabilization_days} days of stable operation are completed"
         ),
     }
-    milestones = tuple(
+    return tuple(
         Milestone(names[ph.number], ctx.go_live if ph.number == 4 else ph.end, criteria[ph.number]) for ph in ctx.phases
     )
-    roi = ctx.roi_figures
+
+
+def _commercial(p: Project, roi: derive.Roi | None) -> Commercial:
+    """The fee (Projects > Budget, else TBD), the rate and the value the plan's ROI derives."""
     cur = p.currency
     fee: str | Tbd = format_money(p.budget, cur) if p.budget is not None else _tbd("Budget")
     rate_text = ""
@@ -410,26 +459,7 @@ def build_sow(ctx: PlanContext) -> Sow:
             payback = f"{derive.number(roi.payback_months)} months"
         if roi.roi is not None:
             ratio = f"{roi.roi * 100:,.0f}%".replace("-", "\u2212")
-    summary = ctx.summary.given or None
-    return Sow(
-        header(ctx, "sow"),
-        summary,
-        tuple(o.objective.strip().rstrip(".") for o in p.objectives),  # the plan's objectives, not its outcomes
-        in_scope,
-        out,
-        standard_out,
-        deliverables,
-        phases,
-        ctx.go_live,
-        basis,
-        assumptions,
-        deps,
-        standard_deps,
-        milestones,
-        Commercial(fee, rate_text, value, payback, ratio),
-        p.client_contact or _person(ctx, "Client Point of Contact"),
-        ctx.header.project_manager,
-    )
+    return Commercial(fee, rate_text, value, payback, ratio)
 
 
 # ---------------------------------------------------------------- specs
@@ -489,7 +519,7 @@ def _alert_rows(alerts: list[Alert]) -> tuple[AlertRow, ...]:
     )
 
 
-def build_specs(ctx: PlanContext) -> TechSpecs:
+def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechSpecs:
     p = ctx.project
     by_map = covered(p.field_mappings, p.workflows, blank_is_all=False)
     by_alert = covered(p.alerts, p.workflows, blank_is_all=True)
@@ -524,7 +554,7 @@ def build_specs(ctx: PlanContext) -> TechSpecs:
             )
         )
     return TechSpecs(
-        header(ctx, "technical-specs"),
+        header(ctx, kind),
         tuple(specs),
         ctx.dependencies.api,
         ctx.dependencies.secret_manager,
@@ -583,7 +613,7 @@ def _case(
     return TestCase(f"TC-{n:02d}", workflow.workflow if workflow else "General", s.scenario, kind, pre, steps, expected)
 
 
-def build_test_cases(ctx: PlanContext) -> TestCases:
+def build_test_cases(ctx: PlanContext, kind: DocumentKind = TEST_CASES) -> TestCases:
     p = ctx.project
     wf = p.workflows
     by_flow = covered(p.test_scenarios, wf, blank_is_all=False)
@@ -605,7 +635,7 @@ def build_test_cases(ctx: PlanContext) -> TestCases:
         groups.append(TestGroup("General scenarios", tuple(cases)))
     uat = ctx.phases[2]
     return TestCases(
-        header(ctx, "test-cases"),
+        header(ctx, kind),
         tuple(groups),
         uat.start,
         uat.end,
@@ -649,25 +679,15 @@ def countdown_day(live: date, offset: int, closed: frozenset[date] = frozenset()
     return day
 
 
-def build_runbook(ctx: PlanContext) -> Runbook:
+def build_runbook(ctx: PlanContext, kind: DocumentKind = DEPLOYMENT_RUNBOOK) -> Runbook:
     p = ctx.project
     dp = ctx.deployment
     pm = ctx.header.project_manager
-    lead = ctx.header.lead_engineer
     client = p.client_contact or _person(ctx, "Client Point of Contact")
-    devops = _person(ctx, "DevOps Engineer", "Lead Engineer")
-    qa = _person(ctx, "QA Engineer", "Lead Engineer")
     live = ctx.go_live
-
     # a window still TBD is marked once, in the introduction; composed rows then read without it
     window = f" ({dp.window})" if isinstance(dp.window, str) else ""
-    uat_end = ctx.phases[2].end if len(ctx.phases) > 2 else None
-    when: dict[int, date | None] = {}
-    for offset in (-7, -5, -3, -2, -1, 0, 1, 2):
-        when[offset] = countdown_day(live, offset, ctx.closed_days) if live else None
-    first = when[-7]
-    if first and uat_end and live and first < uat_end < live:  # UAT sign-off cannot be confirmed before UAT ends
-        when[-7] = uat_end
+    when = _countdown_dates(ctx)
 
     def day(offset: int) -> str:
         """The Day label: the real distance of the activity's date from go-live."""
@@ -675,7 +695,45 @@ def build_runbook(ctx: PlanContext) -> Runbook:
         gap = (at - live).days if at and live else offset
         return "T-0" if gap == 0 else f"T{gap:+d}"
 
-    countdown = (
+    return Runbook(
+        header(ctx, kind),
+        live,
+        dp.window,
+        dp.strategy,
+        _countdown(ctx, when, day, window),
+        _gates(day, pm, ctx.header.lead_engineer, client),
+        _runbook_steps(p, dp.steps),
+        not p.deployment_steps,
+        dp.rollback_criteria,
+        dp.rollback_time,
+        _rollback(p),
+        _verification(ctx),
+        _communications(day, window, pm),
+    )
+
+
+def _countdown_dates(ctx: PlanContext) -> dict[int, date | None]:
+    """The business day of each countdown offset from go-live; the UAT sign-off not before UAT ends."""
+    live = ctx.go_live
+    uat_end = ctx.phases[2].end if len(ctx.phases) > 2 else None
+    when: dict[int, date | None] = {}
+    for offset in (-7, -5, -3, -2, -1, 0, 1, 2):
+        when[offset] = countdown_day(live, offset, ctx.closed_days) if live else None
+    first = when[-7]
+    if first and uat_end and live and first < uat_end < live:  # UAT sign-off cannot be confirmed before UAT ends
+        when[-7] = uat_end
+    return when
+
+
+def _countdown(
+    ctx: PlanContext, when: dict[int, date | None], day: Callable[[int], str], window: str
+) -> tuple[CountdownItem, ...]:
+    pm = ctx.header.project_manager
+    lead = ctx.header.lead_engineer
+    devops = _person(ctx, "DevOps Engineer", "Lead Engineer")
+    qa = _person(ctx, "QA Engineer", "Lead Engineer")
+    live = ctx.go_live
+    return (
         CountdownItem(
             day(-7), when[-7], "UAT sign-off confirmed; change freeze on the integration's configuration", pm
         ),
@@ -697,7 +755,10 @@ def build_runbook(ctx: PlanContext) -> Runbook:
         ),
         CountdownItem(day(2), when[2], "Post-go-live review with the client; open issues triaged", pm),
     )
-    gates = (
+
+
+def _gates(day: Callable[[int], str], pm: str | Tbd, lead: str | Tbd, client: str | Tbd) -> tuple[Gate, ...]:
+    return (
         Gate(
             "Gate 1: readiness",
             day(-3),
@@ -717,20 +778,30 @@ def build_runbook(ctx: PlanContext) -> Runbook:
             (client, pm),
         ),
     )
+
+
+def _runbook_steps(p: Project, standard: tuple[str, ...]) -> tuple[RunbookStep, ...]:
+    """The intake's deployment steps, else the standard ones of the plan (owner and duration TBD)."""
     if p.deployment_steps:
-        steps = tuple(
+        return tuple(
             RunbookStep(i + 1, s.step, s.owner or _tbd("owner"), s.duration or _tbd("duration"))
             for i, s in enumerate(p.deployment_steps)
         )
-    else:
-        steps = tuple(RunbookStep(i + 1, s, _tbd("owner"), _tbd("duration")) for i, s in enumerate(dp.steps))
+    return tuple(RunbookStep(i + 1, s, _tbd("owner"), _tbd("duration")) for i, s in enumerate(standard))
+
+
+def _rollback(p: Project) -> tuple[str, ...]:
     strategy = p.deployment_strategy or ""
-    rollback = (
+    return (
         *_ROLLBACK.get(strategy, ("Disable the integration's schedules and webhooks",)),
         f"Check {p.system_b} for records written since the window opened and reverse or correct them",
         "Confirm the rollback with the client and agree the next window",
     )
-    verification = (
+
+
+def _verification(ctx: PlanContext) -> tuple[str, ...]:
+    p = ctx.project
+    return (
         "The integration's health check passes in production",
         f"The first production sync completes and its records appear correctly in {p.system_b}",
         *(
@@ -741,28 +812,16 @@ def build_runbook(ctx: PlanContext) -> Runbook:
         "Dashboards show live data and a test alert reaches the alert channel",
         "The client confirms the first production sync",
     )
-    comms = (
+
+
+def _communications(day: Callable[[int], str], window: str, pm: str | Tbd) -> tuple[Communication, ...]:
+    return (
         Communication(day(-2), "Client users", f"Deployment window{window} and what changes for them", pm),
         Communication("T-0, start", "Client contact and delivery team", "Window opened; deployment started", pm),
         Communication(
             "T-0, end", "Client contact and users", "Go-live confirmed, or rollback completed and the next window", pm
         ),
         Communication(day(2), "Client contact", "Post-go-live review: results, open issues, next steps", pm),
-    )
-    return Runbook(
-        header(ctx, "deployment-runbook"),
-        live,
-        dp.window,
-        dp.strategy,
-        countdown,
-        gates,
-        steps,
-        not p.deployment_steps,
-        dp.rollback_criteria,
-        dp.rollback_time,
-        rollback,
-        verification,
-        comms,
     )
 
 
@@ -841,7 +900,7 @@ def _play(alert: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     return _GENERAL_PLAY
 
 
-def build_playbook(ctx: PlanContext) -> Playbook:
+def build_playbook(ctx: PlanContext, kind: DocumentKind = SUPPORT_PLAYBOOK) -> Playbook:
     p = ctx.project
     alerts = ctx.monitoring.alerts
     flows = covered(p.alerts, p.workflows, blank_is_all=True)
@@ -892,7 +951,7 @@ def build_playbook(ctx: PlanContext) -> Playbook:
     )
     support = ctx.phases[4]
     return Playbook(
-        header(ctx, "support-playbook"),
+        header(ctx, kind),
         tuple(severities),
         escalation,
         tuple(plays),
@@ -917,11 +976,18 @@ def build_playbook(ctx: PlanContext) -> Playbook:
     )
 
 
-#: kind -> builder of its typed context
-BUILDERS = {
-    "sow": build_sow,
-    "technical-specs": build_specs,
-    "test-cases": build_test_cases,
-    "deployment-runbook": build_runbook,
-    "support-playbook": build_playbook,
+#: A companion context's name (``DocumentKind.context``) -> the builder of its typed context, given
+#: the plan's context and the kind it is built for (whose name and title head the document).
+BUILDERS: Mapping[str, Callable[[PlanContext, DocumentKind], Any]] = {
+    SOW.name: build_sow,
+    TECHNICAL_SPECS.name: build_specs,
+    TEST_CASES.name: build_test_cases,
+    DEPLOYMENT_RUNBOOK.name: build_runbook,
+    SUPPORT_PLAYBOOK.name: build_playbook,
 }
+
+
+def companion_context(ctx: PlanContext, kind: DocumentKind) -> Any | None:
+    """The typed context ``d`` a document of ``kind`` receives, or None when it receives none."""
+    builder = BUILDERS.get(kind.context) if kind.context is not None else None
+    return builder(ctx, kind) if builder is not None else None

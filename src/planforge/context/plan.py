@@ -17,9 +17,9 @@ from datetime import date, timedelta
 from typing import TypeVar
 
 from planforge.context import compose
-from planforge.core.model import OpenItem, Project, Risk, Settings
+from planforge.core.model import OpenItem, Project, Risk, Settings, SystemFacts, TeamMember
 from planforge.core.money import format_percent
-from planforge.core.names import document_filename
+from planforge.core.names import COMPANIONS, TEST_CASES
 from planforge.derive import rules as derive
 from planforge.derive.catalog import CatalogSystem, Match, integration_types, lookup
 from planforge.derive.completeness import Assumed, Assumption, Completeness, Finding, Tbd
@@ -29,15 +29,6 @@ _Name = TypeVar("_Name")
 
 #: A value as the client sees it: the intake's text, a marked assumption, or TBD.
 Shown = str | Assumed | Tbd
-
-#: Companion documents of a plan, in the order section 11 lists them: (kind, title).
-DOCUMENTS: tuple[tuple[str, str], ...] = (
-    ("sow", "Statement of Work"),
-    ("technical-specs", "Technical Specifications"),
-    ("test-cases", "Test Cases"),
-    ("deployment-runbook", "Deployment Runbook"),
-    ("support-playbook", "Support Playbook"),
-)
 
 
 @dataclass(frozen=True)
@@ -389,7 +380,7 @@ def build_context(
     project: Project, settings: Settings, plan_date: date, produced: frozenset[str] = frozenset()
 ) -> PlanContext:
     """Resolve every section of one plan. Pure: same project, settings, date and produced
-    companion documents (kinds of ``DOCUMENTS``), same context."""
+    companion documents (names of ``names.COMPANIONS``), same context."""
     c = Completeness()
     people = people_by_role((member.role, member.name) for member in project.team)
     lead = c.value(
@@ -412,8 +403,8 @@ def build_context(
         _api_facts(c, name, project) for name in (project.system_a, project.system_b, *derive.extra_systems(project))
     )
     documents = tuple(
-        DocumentRef(kind, title, kind in produced, document_filename(project.project_id, kind, "md"))
-        for kind, title in DOCUMENTS
+        DocumentRef(kind.name, kind.title, kind.name in produced, kind.filename(project.project_id))
+        for kind in COMPANIONS
     )
     summary = _summary(c, project, types, timeline, savings)
     context = _business_context(c, project, settings, types, api, savings, roi)
@@ -421,60 +412,16 @@ def build_context(
     team = _team(c, project, people, lead, pm)
     dependencies = _dependencies(c, project, settings, api)
     risks = Risks(_risks(c, project.risks), types)
-    testing = _testing(c, project, documents[2])
+    testing = _testing(c, project, next(d for d in documents if d.kind == TEST_CASES.name))
     deployment = _deployment(c, project)
     monitoring = _monitoring(c, project, settings)
-    open_items = OpenItems(
-        tuple(o for o in project.open_items if o.type == "Question"),
-        tuple(o for o in project.open_items if o.type == "Blocker"),
-        tuple(o for o in project.open_items if o.type == "Assumption"),
-        plan_date,
-    )
-    success = Success(
-        tuple(c.items("Success criteria", [s.criterion for s in project.success_criteria], "Success Criteria sheet")),
-        schedule.stabilization_days,
-    )
-    references = References(
-        documents,
-        project.document_version or "1.0",
-        plan_date,
-        plan_date + timedelta(days=settings.review_interval_days),
-        project.document_owner or pm,
-    )
-    type_label = (
-        ", ".join(compose.TYPE_LABELS[t].title() if t != "pos" else "POS" for t in types)
-        if types
-        else c.value("Integration type", None, "Projects > Integration Type (the systems did not determine it)")
-    )
+    open_items = _open_items(project, plan_date)
+    success = _success(c, project, schedule)
+    references = _references(project, settings, plan_date, documents, pm)
+    type_label = _type_label(c, types)
     draft = bool(c.missing)
-    header = Header(
-        project.project_id,
-        project.project_name,
-        project.client_name,
-        project.system_a,
-        project.system_b,
-        type_label,
-        lead,
-        pm,
-        plan_date,
-        project.status or "Planning",
-        draft,
-        firm_name=settings.firm_name,
-    )
-    review = Review(
-        project.project_id,
-        project.project_name,
-        project.client_name,
-        project.file,
-        project.row,
-        plan_date,
-        c.ratio,
-        c.filled,
-        c.expected,
-        tuple(c.missing),
-        tuple(c.assumptions),
-        tuple(c.findings),
-    )
+    header = _header(project, settings, plan_date, type_label, lead, pm, draft)
+    review = _review(project, plan_date, c)
     return PlanContext(
         project=project,
         plan_date=plan_date,
@@ -499,6 +446,86 @@ def build_context(
         savings=savings,
         roi_figures=roi,
         closed_days=timeline.closed,
+    )
+
+
+def _open_items(project: Project, plan_date: date) -> OpenItems:
+    return OpenItems(
+        tuple(o for o in project.open_items if o.type == "Question"),
+        tuple(o for o in project.open_items if o.type == "Blocker"),
+        tuple(o for o in project.open_items if o.type == "Assumption"),
+        plan_date,
+    )
+
+
+def _success(c: Completeness, project: Project, schedule: Schedule) -> Success:
+    return Success(
+        tuple(c.items("Success criteria", [s.criterion for s in project.success_criteria], "Success Criteria sheet")),
+        schedule.stabilization_days,
+    )
+
+
+def _references(
+    project: Project, settings: Settings, plan_date: date, documents: tuple[DocumentRef, ...], pm: str | Tbd
+) -> References:
+    return References(
+        documents,
+        project.document_version or "1.0",
+        plan_date,
+        plan_date + timedelta(days=settings.review_interval_days),
+        project.document_owner or pm,
+    )
+
+
+def _type_label(c: Completeness, types: tuple[str, ...]) -> str | Tbd:
+    """The integration types as the header names them; TBD when the systems did not determine one."""
+    label: str | Tbd = (
+        ", ".join(compose.TYPE_LABELS[t].title() if t != "pos" else "POS" for t in types)
+        if types
+        else c.value("Integration type", None, "Projects > Integration Type (the systems did not determine it)")
+    )
+    return label
+
+
+def _header(
+    project: Project,
+    settings: Settings,
+    plan_date: date,
+    type_label: str | Tbd,
+    lead: str | Tbd,
+    pm: str | Tbd,
+    draft: bool,
+) -> Header:
+    return Header(
+        project.project_id,
+        project.project_name,
+        project.client_name,
+        project.system_a,
+        project.system_b,
+        type_label,
+        lead,
+        pm,
+        plan_date,
+        project.status or "Planning",
+        draft,
+        firm_name=settings.firm_name,
+    )
+
+
+def _review(project: Project, plan_date: date, c: Completeness) -> Review:
+    return Review(
+        project.project_id,
+        project.project_name,
+        project.client_name,
+        project.file,
+        project.row,
+        plan_date,
+        c.ratio,
+        c.filled,
+        c.expected,
+        tuple(c.missing),
+        tuple(c.assumptions),
+        tuple(c.findings),
     )
 
 
@@ -534,6 +561,30 @@ def _timeline(
     """Phase days and dates, with the coherence rules applied: post-launch support at least as
     long as its stabilisation criterion (derive.support_days), and go-live on the deployment
     window's day (derive.go_live_date). Holidays and closures from Settings are skipped."""
+    days = _phase_days(c, project, settings, level)
+    kickoff = c.value("Kickoff date", project.kickoff_date, "Projects > Kickoff Date")
+    window = _deployment_window(c, project)
+    buffer = derive.confidence_buffer(project.confidence, settings)
+    if not isinstance(kickoff, date):
+        phases = tuple(
+            Phase(
+                i + 1,
+                derive.PHASE_NAMES[i],
+                d,
+                derive.duration(d),
+                None,
+                None,
+                owners[i],
+                _status(None, plan_date, project),
+            )
+            for i, d in enumerate(days)
+        )
+        return _Timeline(phases, None, sum(days[:4]), days[4], buffer)
+    return _dated_timeline(c, project, settings, plan_date, kickoff, days, window, owners, buffer)
+
+
+def _phase_days(c: Completeness, project: Project, settings: Settings, level: str) -> list[int]:
+    """Business days per phase; post-launch support at least as long as its stabilisation criterion."""
     days = list(derive.phase_days(level, project.confidence, settings))
     stabilization = project.stabilization_period_days or settings.stabilization_period_days
     support = derive.support_days(days[4], stabilization)
@@ -544,7 +595,11 @@ def _timeline(
             f"{stabilization} days of stable operation its exit criterion names.",
         )
         days[4] = support
-    kickoff = c.value("Kickoff date", project.kickoff_date, "Projects > Kickoff Date")
+    return days
+
+
+def _deployment_window(c: Completeness, project: Project) -> derive.Window | None:
+    """Projects > Deployment Window read, with a finding for what the schedule cannot honour."""
     window = derive.deployment_window(project.deployment_window)
     if project.deployment_window and window is None:
         c.find(
@@ -564,22 +619,21 @@ def _timeline(
             "A deployment step continues in later windows; phase 4 covers the first window only, later ones fall "
             "in post-launch support. Extend phase 4 if the go-live should include them.",
         )
-    buffer = derive.confidence_buffer(project.confidence, settings)
-    if not isinstance(kickoff, date):
-        phases = tuple(
-            Phase(
-                i + 1,
-                derive.PHASE_NAMES[i],
-                d,
-                derive.duration(d),
-                None,
-                None,
-                owners[i],
-                _status(None, plan_date, project),
-            )
-            for i, d in enumerate(days)
-        )
-        return _Timeline(phases, None, sum(days[:4]), days[4], buffer)
+    return window
+
+
+def _dated_timeline(
+    c: Completeness,
+    project: Project,
+    settings: Settings,
+    plan_date: date,
+    kickoff: date,
+    days: list[int],
+    window: derive.Window | None,
+    owners: list[str | Tbd],
+    buffer: float,
+) -> _Timeline:
+    """The phases on the calendar from the kickoff, go-live on the deployment window's day."""
     closed = _closed(c, settings, kickoff)
     spans = derive.schedule(kickoff, tuple(days[:4]), closed)
     notes = [""] * 5
@@ -796,7 +850,7 @@ def _team(
     c: Completeness, project: Project, people: dict[str, str], lead: str | Tbd, pm: str | Tbd
 ) -> tuple[TeamRow, ...]:
     rows: list[TeamRow] = []
-    by_role: dict[str, list] = {}
+    by_role: dict[str, list[TeamMember]] = {}
     for member in project.team:
         by_role.setdefault(member.role, []).append(member)
     overrides = {
@@ -821,7 +875,7 @@ def _team(
     return tuple(rows)
 
 
-def _facts_row(project: Project, name: str):
+def _facts_row(project: Project, name: str) -> SystemFacts | None:
     key = derive.system_key(name)
     return next((f for f in project.systems if derive.system_key(f.system) == key), None)
 
@@ -843,8 +897,10 @@ def _api_facts(c: Completeness, name: str, project: Project) -> ApiFacts:
     used: list[str] = []
 
     def pick(label: str, sheet_value: str | None, catalog_value: str | None, column: str) -> str | Tbd:
+        shown: str | Tbd
         if sheet_value:
-            return c.value(f"{name} {label}", sheet_value, "")
+            shown = c.value(f"{name} {label}", sheet_value, "")
+            return shown
         if entry and catalog_value and catalog_value.strip().upper() not in ("UNVERIFIED", "-", ""):
             text = catalog_value.replace("(UNVERIFIED)", "(unverified)").replace("UNVERIFIED", "unverified")
             text = text[0].upper() + text[1:]
@@ -854,13 +910,17 @@ def _api_facts(c: Completeness, name: str, project: Project) -> ApiFacts:
                 text,
                 f"systems catalog: {entry.source}, as of {entry.as_of}, confidence {entry.confidence}",
             )
-            return c.value(f"{name} {label}", text, "")
-        return c.value(f"{name} {label}", None, f"Systems sheet > {column} for {name}")
+            shown = c.value(f"{name} {label}", text, "")
+            return shown
+        shown = c.value(f"{name} {label}", None, f"Systems sheet > {column} for {name}")
+        return shown
 
-    rate = pick("rate limit", row and row.rate_limit, entry.rate_limit if entry else None, "Rate Limit")
-    hooks = pick("webhook support", row and row.webhooks, entry.webhooks if entry else None, "Webhooks")
-    batch = pick("batch operations", row and row.batch_operations, entry.batch if entry else None, "Batch Operations")
-    quirks = pick("known quirks", row and row.known_quirks, entry.quirks if entry else None, "Known Quirks")
+    rate = pick("rate limit", row.rate_limit if row else None, entry.rate_limit if entry else None, "Rate Limit")
+    hooks = pick("webhook support", row.webhooks if row else None, entry.webhooks if entry else None, "Webhooks")
+    batch = pick(
+        "batch operations", row.batch_operations if row else None, entry.batch if entry else None, "Batch Operations"
+    )
+    quirks = pick("known quirks", row.known_quirks if row else None, entry.quirks if entry else None, "Known Quirks")
     if match.ambiguity and entry:
         c.find(
             "system-name",

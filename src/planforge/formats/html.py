@@ -16,35 +16,35 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from planforge.context.plan import PlanContext
-from planforge.core.names import FORMAT_LABELS, plan_filename
+from planforge.core.names import FORMAT_LABELS, HTML, PLAN, link_order, plan_filename
 from planforge.formats import md_tokens
 from planforge.formats.options import WriteOptions
 from planforge.render.environment import render_template
 
-_LINK_ORDER = ("html", "md", "docx", "pdf")  # the page itself first
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
 
-def plan_html(ctx: PlanContext, markdown: str, options: WriteOptions) -> str:
-    """One plan as a standalone HTML page (nothing in it depends on ``options`` today)."""
+def plan_html(ctx: PlanContext, markdown: str, options: WriteOptions, *, title: str | None = None) -> str:
+    """One plan (or companion document, named by ``title``) as a standalone HTML page (nothing in it
+    depends on ``options`` today)."""
     del options
     tokens = md_tokens.parse(markdown)
     toc = _prepare(tokens)
     md = _renderer()
     body = md.renderer.render(tokens, md.options, {})
-    title = f"{ctx.project.project_id} implementation plan: {ctx.project.project_name}"
+    title = title or f"{ctx.project.project_id} {PLAN.title.lower()}: {ctx.project.project_name}"
     return render_template("html/plan.html.j2", title=title, body=_Html(body), toc=toc, csp=_CSP, ctx=ctx)
 
 
 def index_html(contexts: Sequence[PlanContext], options: WriteOptions) -> str:
     """The portfolio index: every plan with client, types, confidence, timeline and links to each format written."""
-    formats = options.formats
+    links = link_order(options.formats, first=HTML.name)  # the page itself first
     labels = FORMAT_LABELS
     rows = [
         {
             "ctx": c,
-            "main": plan_filename(c.project.project_id, "html"),
-            "links": [(labels[f], plan_filename(c.project.project_id, f)) for f in _LINK_ORDER if f in formats],
+            "main": plan_filename(c.project.project_id, HTML.extension),
+            "links": [(labels[f], plan_filename(c.project.project_id, f)) for f in links],
         }
         for c in contexts
     ]

@@ -24,7 +24,7 @@ CHECK = "\u2713"
 
 def new_parser() -> MarkdownIt:
     """A fresh CommonMark parser with tables and raw HTML recognised (then neutralised by ``parse``)."""
-    return MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False}).enable("table")
+    return MarkdownIt("commonmark", dict(html=True, linkify=False, typographer=False)).enable("table")
 
 
 @lru_cache(maxsize=1)

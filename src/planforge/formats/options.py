@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from planforge.core.names import DEFAULT_FORMATS
 from planforge.render.limits import DEFAULT_MAX_SIZE, DEFAULT_TIMEOUT
 
 
@@ -21,7 +22,7 @@ class WriteOptions:
     ``render_timeout`` and ``render_max_size`` bound the rendering of each document (``render.limits``)."""
 
     plan_date: date
-    formats: tuple[str, ...] = ("md",)
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     reference_docx: Path | None = None
     soffice: str | None = None
     logo: Path | None = None

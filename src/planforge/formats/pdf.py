@@ -27,7 +27,7 @@ from planforge.context.plan import PlanContext
 from planforge.core.atomic import inside, write_bytes
 from planforge.core.errors import OutputError, Problem
 from planforge.core.lifeline import tied
-from planforge.core.names import document_filename
+from planforge.core.names import DOCX, PDF, document_filename
 from planforge.core.result import failure
 from planforge.formats.docx import plan_docx
 from planforge.formats.markdown import plan_markdown
@@ -63,7 +63,7 @@ def write_pdfs(
         sources: list[tuple[PlanContext, Path]] = []
         for ctx in contexts:
             for kind in options.documents:
-                source = work / document_filename(ctx.project.project_id, kind, "docx")
+                source = work / document_filename(ctx.project.project_id, kind, DOCX.extension)
                 try:
                     if kind == "plan":
                         source.write_bytes(plan_docx(ctx, plan_markdown(ctx, options), options, toc_field=False))
@@ -109,7 +109,7 @@ def _convert(soffice: str, work: Path, sources: list[Path]) -> str:
                 "--norestore",
                 f"-env:UserInstallation=file://{work}/profile",
                 "--convert-to",
-                "pdf",
+                PDF.extension,
                 "--outdir",
                 str(work),
                 *map(str, sources),

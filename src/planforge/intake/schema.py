@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from planforge.core.names import DOCUMENT_KINDS
+from planforge.core.names import DOCUMENT_KINDS, documents_help
 from planforge.intake.parse import Rules
 
 INTEGRATION_TYPES = ("accounting", "marketing", "fulfillment", "inventory", "pos")
@@ -1348,8 +1348,8 @@ SETTINGS: tuple[Setting, ...] = (
         "Documents",
         "choices",
         None,
-        "Documents generate writes per project when --documents is not given: plan, sow, technical-specs, "
-        "test-cases, deployment-runbook, support-playbook, or all; comma-separated. Blank: plan.",
+        "Documents generate writes per project when --documents is not given: "
+        + documents_help("; comma-separated. Blank: plan."),
         choices=(*DOCUMENT_KINDS, "all"),
     ),
 )

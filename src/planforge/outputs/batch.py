@@ -34,7 +34,10 @@ from planforge.core.errors import Problem, UsageError
 from planforge.core.lifeline import Lifeline
 from planforge.core.names import (
     DOCUMENT_KINDS,
+    DOCX,
     FORMATS,
+    PDF,
+    PLAN,
     REVIEW_DIR,
     SUMMARY_NAME,
     document_filename,
@@ -42,11 +45,11 @@ from planforge.core.names import (
     review_filename,
 )
 from planforge.core.result import failure
-from planforge.formats.docx import check_reference, plan_docx
-from planforge.formats.html import plan_html
+from planforge.formats.docx import check_reference
 from planforge.formats.markdown import plan_markdown
 from planforge.formats.options import WriteOptions
 from planforge.formats.pdf import find_soffice, write_pdfs
+from planforge.formats.registry import made_from_docx, writer
 from planforge.outputs.documents import docx_bytes, for_format, write_documents
 from planforge.render.environment import available_kinds, render_review
 from planforge.rerun.manifest import Output
@@ -72,7 +75,7 @@ def check_options(options: WriteOptions) -> WriteOptions:
             f"formats= has unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}",
             parameter="formats",
         )
-    if "pdf" in options.formats:
+    if PDF.name in options.formats:
         soffice = options.soffice or find_soffice()
         if soffice is None:
             raise UsageError(
@@ -82,7 +85,7 @@ def check_options(options: WriteOptions) -> WriteOptions:
             )
         options = replace(options, soffice=soffice)
     if options.reference_docx is not None:
-        if "docx" not in options.formats and "pdf" not in options.formats:
+        if DOCX.name not in options.formats and PDF.name not in options.formats:
             raise UsageError("reference_docx= only applies with the docx or pdf format", parameter="reference_docx")
         check_reference(options.reference_docx)
     return options
@@ -131,13 +134,13 @@ def write_plans(
     if recorded is not None:
         for pid, path, output in made:
             recorded.setdefault(pid, {})[path] = output
-    if "pdf" in options.formats:
+    if PDF.name in options.formats:
         failed_ids = {p.project_id for p in problems}
         failed_ids |= {
             c.project.project_id
             for c in contexts
             for kind in options.documents
-            if out / document_filename(c.project.project_id, kind, "pdf") in keep
+            if out / document_filename(c.project.project_id, kind, PDF.extension) in keep
         }
         pdfs, failed = write_pdfs(
             [c for c in contexts if c.project.project_id not in failed_ids],
@@ -149,7 +152,7 @@ def write_plans(
         problems += failed
         if recorded is not None:
             owner = {
-                document_filename(c.project.project_id, kind, "pdf"): c.project.project_id
+                document_filename(c.project.project_id, kind, PDF.extension): c.project.project_id
                 for c in contexts
                 for kind in options.documents
             }
@@ -174,19 +177,14 @@ def _one(
     paths: list[tuple[Path, Output]] = []
     problems: list[Problem] = []
     for fmt in options.formats if markdown else ():
-        if fmt == "pdf":
+        if made_from_docx(fmt):
             continue  # made from the DOCX in one LibreOffice batch, after all plans
         name = plan_filename(project.project_id, fmt)
         try:
             target = inside(out, name)
             if target in keep:
                 continue
-            if fmt == "md":
-                data = markdown.encode("utf-8")
-            elif fmt == "html":
-                data = plan_html(ctx, for_format(markdown, ctx, fmt), options).encode("utf-8")
-            else:
-                data = plan_docx(ctx, for_format(markdown, ctx, fmt), options)
+            data = writer(fmt)(ctx, for_format(markdown, ctx, fmt), options, PLAN)
             write_bytes(target, data)
             paths.append((target, Output.of_bytes(data)))
         except Exception as e:

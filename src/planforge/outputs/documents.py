@@ -2,32 +2,31 @@
 written in, plus the UAT tracker beside the test cases.
 
 Each kind is a template folder (``templates/<kind>/<kind>.md.j2``) fed a typed context from
-``doc_context``; its Markdown goes through the plan's own writers (HTML, DOCX; PDF from the
+``context.documents``; its Markdown goes through the plan's own writers (HTML, DOCX; PDF from the
 DOCX), so a document looks and escapes exactly like the plan. ``render_document`` is the one
 place a kind is rendered, so a firm-template renderer can replace it in one line.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from pathlib import Path
 
-from planforge.context.documents import BUILDERS, TITLES, TestCases
+from planforge.context.documents import build_test_cases
 from planforge.context.plan import PlanContext
-from planforge.core.atomic import inside, write_bytes, write_text
+from planforge.core.atomic import inside, write_bytes
 from planforge.core.errors import Problem
-from planforge.core.names import document_filename, uat_filename
+from planforge.core.names import COMPANIONS, MD, TEST_CASES, document_filename, uat_filename
 from planforge.core.result import failure
 from planforge.formats.docx import plan_docx
-from planforge.formats.html import plan_html
 from planforge.formats.options import WriteOptions
+from planforge.formats.registry import made_from_docx, write_html, writer
 from planforge.formats.uat import uat_tracker
 from planforge.render import environment as render
 from planforge.render.environment import RenderOptions
 
-#: The companion kinds, in the order section 11 lists them (the plan itself is "plan").
-KINDS: tuple[str, ...] = tuple(BUILDERS)
+#: The companion kinds, in the order section 11 lists them (the plan itself is ``names.PLAN``).
+KINDS: tuple[str, ...] = tuple(k.name for k in COMPANIONS)
 
 
 def render_document(kind: str, ctx: PlanContext, options: WriteOptions) -> str:
@@ -38,17 +37,14 @@ def render_document(kind: str, ctx: PlanContext, options: WriteOptions) -> str:
     )
 
 
-def kind_title(kind: str) -> str:
-    """A kind's title: ours, or a firm kind's folder name as words (``handover`` -> Handover)."""
-    return TITLES.get(kind) or kind.replace("-", " ").replace("_", " ").title()
+def kind_title(kind: str, options: WriteOptions) -> str:
+    """A kind's title: ours, or a firm kind's (``render.document_kind``)."""
+    return render.document_kind(kind, options.templates).title
 
 
 def document_html(kind: str, ctx: PlanContext, markdown: str, options: WriteOptions) -> str:
     """The document as a standalone HTML page, through the plan's HTML writer, titled as the document."""
-    page = plan_html(ctx, markdown, options)
-    plan_title = html.escape(f"{ctx.project.project_id} implementation plan: {ctx.project.project_name}")
-    title = html.escape(f"{ctx.project.project_id} {kind_title(kind).lower()}: {ctx.project.project_name}")
-    return page.replace(f"<title>{plan_title}</title>", f"<title>{title}</title>", 1)
+    return write_html(ctx, markdown, options, render.document_kind(kind, options.templates)).decode("utf-8")
 
 
 def document_docx(
@@ -56,14 +52,12 @@ def document_docx(
 ) -> bytes:
     """The document as .docx through the plan's DOCX writer: its own title on the cover, in the
     running header and in the properties."""
-    return plan_docx(ctx, markdown, options, toc_field=toc_field, title=kind_title(kind))
+    return plan_docx(ctx, markdown, options, toc_field=toc_field, title=kind_title(kind, options))
 
 
 def uat_xlsx(ctx: PlanContext) -> bytes:
     """The UAT tracker of the project's test cases."""
-    cases = BUILDERS["test-cases"](ctx)
-    assert isinstance(cases, TestCases)
-    return uat_tracker(cases)
+    return uat_tracker(build_test_cases(ctx))
 
 
 def requested(kinds: Sequence[str]) -> tuple[str, ...]:
@@ -76,9 +70,9 @@ def requested(kinds: Sequence[str]) -> tuple[str, ...]:
 
 def for_format(markdown: str, ctx: PlanContext, ext: str) -> str:
     """The plan's Markdown with section 11's links pointing at the ``ext`` sibling files (the
-    HTML plan links ``ACME-001-sow.html``, the DOCX plan ``ACME-001-sow.docx``). Only the exact
+    HTML plan links the companions' ``.html`` files, the DOCX plan their ``.docx`` files). Only the exact
     link targets this run produced are rewritten: they are our own markup, never cell text."""
-    if ext == "md":
+    if ext == MD.extension:
         return markdown
     for ref in ctx.references.documents:
         if ref.produced:
@@ -95,8 +89,8 @@ def docx_bytes(ctx: PlanContext, kind: str, options: WriteOptions) -> bytes:
 def write_documents(
     ctx: PlanContext, out: Path, options: WriteOptions, keep: frozenset[Path] = frozenset()
 ) -> tuple[list[Path], list[Problem]]:
-    """Write the companion documents ``options.documents`` asks for, in every format but PDF
-    (made from the DOCX in the PDF batch), and the UAT tracker with the test cases. Each document
+    """Write the companion documents ``options.documents`` asks for, in every format with a writer
+    (``formats.registry``; PDF is made from the DOCX in the PDF batch), and the UAT tracker with the test cases. Each document
     sits behind the run's isolation boundary: a failure costs that document (a located problem),
     never the project's other files. Files in ``keep`` (edited by hand, see manifest.py) are not written."""
     paths: list[Path] = []
@@ -105,28 +99,24 @@ def write_documents(
     pid = project.project_id
     for kind in requested(options.documents):
         try:
+            resolved = render.document_kind(kind, options.templates)
             markdown = render_document(kind, ctx, options)
         except Exception as e:
-            problems.append(failure(f"rendering the {kind_title(kind)}", e, project=project))
+            problems.append(failure(f"rendering the {kind_title(kind, options)}", e, project=project))
             continue
         for fmt in options.formats:
-            if fmt == "pdf":
-                continue
+            if made_from_docx(fmt):
+                continue  # made from the DOCX in the batch after every document
             name = document_filename(pid, kind, fmt)
             try:
                 target = inside(out, name)
                 if target in keep:
                     continue
-                if fmt == "md":
-                    write_text(target, markdown)
-                elif fmt == "html":
-                    write_text(target, document_html(kind, ctx, markdown, options))
-                elif fmt == "docx":
-                    write_bytes(target, document_docx(kind, ctx, markdown, options))
+                write_bytes(target, writer(fmt)(ctx, markdown, options, resolved))
                 paths.append(target)
             except Exception as e:
                 problems.append(failure(f"making {name}", e, project=project, file=name))
-        if kind == "test-cases":
+        if kind == TEST_CASES.name:
             name = uat_filename(pid)
             try:
                 target = inside(out, name)

@@ -30,14 +30,13 @@ from planforge.context.workload import overlap_runs, people_load, phase_spans
 from planforge.core.atomic import write_bytes
 from planforge.core.errors import CODES, ERROR, OUTPUT_FOLDER_CODES, Problem
 from planforge.core.money import Money, excel_money_format
-from planforge.core.names import FORMAT_LABELS, REVIEW_DIR, plan_filename, review_filename
+from planforge.core.names import FORMAT_LABELS, REVIEW_DIR, plan_filename, review_filename, richest
 from planforge.core.result import RunResult
 from planforge.derive.completeness import Tbd
 from planforge.derive.rules import PHASE_NAMES, risk_level, risk_score
 from planforge.formats.options import WriteOptions
 
 GANTT_WEEK_LIMIT = 156  # three years of week columns; a longer portfolio says where the grid stops
-LINK_ORDER = ("pdf", "docx", "html", "md")  # the Plan link opens the richest format written
 SEVERITY_FILLS = {"High": "#F4B183", "Medium": "#FFE699", "Low": "#C6E0B4"}
 PEOPLE_CHART_LIMIT = 12
 CONFIDENCE_BANDS = (("Under 50%", 0, 0.5), ("50-69%", 0.5, 0.7), ("70-84%", 0.7, 0.85), ("85% and over", 0.85, 1.01))
@@ -307,7 +306,7 @@ def type_group(ctx: PlanContext) -> str:
 
 def plan_link(project_id: str, formats: tuple[str, ...]) -> str:
     """The plan file a delivery lead should open: the richest format written (pdf > docx > html > md)."""
-    return plan_filename(project_id, next((f for f in LINK_ORDER if f in formats), "md"))
+    return plan_filename(project_id, richest(formats))
 
 
 def _risk_counts(ctx: PlanContext) -> Counter:

@@ -11,6 +11,7 @@ import dataclasses
 import os
 import posixpath
 import re
+import tomllib
 import traceback
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
@@ -25,12 +26,13 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from planforge.context.documents import BUILDERS
+from planforge.context.documents import BUILDERS, companion_context
 from planforge.context.plan import PlanContext, Review
 from planforge.core import markdown
 from planforge.core.errors import RenderLimit, TemplateError
 from planforge.core.markdown import escape_text, needs_escaping, strip_control
 from planforge.core.money import format_percent
+from planforge.core.names import HTML, MD, DocumentKind, shipped_kind
 from planforge.derive.completeness import Tbd
 from planforge.derive.rules import long_date
 from planforge.render.limits import (
@@ -280,6 +282,49 @@ def available_kinds(templates: Path | None = None) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
+#: A kind folder's declaration: which companion context its templates receive, and its title.
+KIND_FILE = "kind.toml"
+
+
+def document_kind(name: str, templates: Path | None = None) -> DocumentKind:
+    """The kind called ``name``: a shipped one (``names.KINDS_BY_NAME``), else a firm's own folder
+    in ``templates``. A firm's folder receives the companion context its ``kind.toml`` names
+    (``context = "<shipped kind>"``, copied along with a shipped folder) and is titled by its
+    ``title``, else by its name as words (``handover`` -> Handover); no ``kind.toml``: ``p`` only."""
+    shipped = shipped_kind(name)
+    if shipped is not None:
+        return shipped
+    title = name.replace("-", " ").replace("_", " ").title()
+    if templates is None or not os.path.lexists(Path(templates) / name / KIND_FILE):
+        return DocumentKind(name, title)
+    declared = _kind_file(Path(templates), name)
+    return DocumentKind(name, declared.get("title", title), declared.get("context"))
+
+
+def _kind_file(root: Path, name: str) -> dict[str, str]:
+    """``<root>/<name>/kind.toml`` read and checked; a link out of ``root`` is refused like a template."""
+    path = root / name / KIND_FILE
+    shown = str(path)
+    real_root = os.path.realpath(root)
+    if os.path.commonpath([real_root, os.path.realpath(path)]) != real_root:
+        raise TemplateOutsideFolder(shown, os.path.realpath(path))
+    try:
+        declared = tomllib.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise TemplateError(f"{shown}: not a readable kind file: {e}") from e
+    contexts = sorted(k for k in BUILDERS)
+    unknown = sorted(set(declared) - {"context", "title"})
+    if unknown:
+        raise TemplateError(f"{shown}: unknown key(s) {', '.join(unknown)}; a kind file names context and title")
+    if not all(isinstance(v, str) for v in declared.values()):
+        raise TemplateError(f"{shown}: context and title are text (in double quotes)")
+    if "context" in declared and declared["context"] not in contexts:
+        raise TemplateError(
+            f"{shown}: context {declared['context']!r} is not a companion context; choose from {', '.join(contexts)}"
+        )
+    return declared
+
+
 _STATIC_INCLUDE = re.compile(r'\{% include "([^"]+)" %\}')
 
 
@@ -434,7 +479,7 @@ def _plain_attributes(cls: type) -> frozenset[str]:
 
 
 @lru_cache(maxsize=16)
-def environment(flavor: str = "md", options: RenderOptions | None = None) -> jinja2.Environment:
+def environment(flavor: str = MD.name, options: RenderOptions | None = None) -> jinja2.Environment:
     """The environment factory, one environment per (flavour, options): every template, shipped or
     the firm's, runs in the sandbox with strict undefined variables.
 
@@ -446,8 +491,8 @@ def environment(flavor: str = "md", options: RenderOptions | None = None) -> jin
         max_size=options.max_size if options is not None else DEFAULT_MAX_SIZE,
         loader=_InliningLoader([str(p) for p in search_path(firm)], firm=Path(firm) if firm is not None else None),
         undefined=jinja2.StrictUndefined,
-        autoescape=flavor == "html",
-        finalize=_finalize if flavor == "md" else None,
+        autoescape=flavor == HTML.name,
+        finalize=_finalize if flavor == MD.name else None,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -483,7 +528,7 @@ def reload_templates() -> None:
 def render_template(name: str, /, options: RenderOptions | None = None, **context: Any) -> str:
     """Render a template by name; ``.html.j2`` templates get the HTML flavour. Any failure, the
     sandbox's refusals included, becomes a ``TemplateError`` reading ``file:line: message``."""
-    env = environment("html" if name.endswith(".html.j2") else "md", options)
+    env = environment(HTML.name if name.endswith(".html.j2") else MD.name, options)
     try:
         return bounded_render(env.get_template(name), options or RenderOptions(), context)
     except jinja2.TemplateNotFound as e:
@@ -540,15 +585,15 @@ def _normalised(text: str) -> str:
     return text.rstrip("\n") + "\n"
 
 
-def document_variables(ctx: PlanContext, kind: str = "plan") -> dict[str, Any]:
+def document_variables(ctx: PlanContext, kind: DocumentKind | str = "plan") -> dict[str, Any]:
     """What every document template receives: ``p`` (the PlanContext), ``project`` (``p.project``,
     the validated intake row with its child rows) and ``r`` (``p.review``, the team's review); a
-    companion kind (sow, technical-specs, ...) also gets ``d``, its own typed context
-    (``doc_context.BUILDERS``), built from ``p`` so every figure has one source."""
+    kind with a companion context (``DocumentKind.context``) also gets ``d``, its own typed context
+    (``context.documents.BUILDERS``), built from ``p`` so every figure has one source."""
     variables: dict[str, Any] = {"p": ctx, "project": ctx.project, "r": ctx.review}
-    builder = BUILDERS.get(kind)
-    if builder is not None:
-        variables["d"] = builder(ctx)
+    d = companion_context(ctx, kind if isinstance(kind, DocumentKind) else document_kind(kind))
+    if d is not None:
+        variables["d"] = d
     return variables
 
 
@@ -557,7 +602,8 @@ def render_document(kind: str, ctx: PlanContext, options: RenderOptions | None =
     ``options`` (the firm's folder first, then the shipped templates), with ``document_variables``
     and any ``extra`` variables. A kind with no template is a ``TemplateError`` listing the kinds."""
     try:
-        return _normalised(render_template(kind_template(kind), options, **document_variables(ctx, kind), **extra))
+        variables = document_variables(ctx, document_kind(kind, options.templates if options is not None else None))
+        return _normalised(render_template(kind_template(kind), options, **variables, **extra))
     except RenderLimit as e:
         raise RenderLimit(f"{e.detail} (rendering {ctx.project.project_id})") from e
 

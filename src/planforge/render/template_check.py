@@ -39,7 +39,7 @@ from jinja2.sandbox import (
 
 from planforge.context.documents import BUILDERS
 from planforge.context.plan import PlanContext, Review, build_context
-from planforge.core.errors import UsageError, did_you_mean
+from planforge.core.errors import TemplateError, UsageError, did_you_mean
 from planforge.core.markdown import code_cell
 from planforge.core.model import (
     Alert,
@@ -56,13 +56,16 @@ from planforge.core.model import (
     TestScenario,
     Workflow,
 )
+from planforge.core.names import MD
 from planforge.render.environment import (
+    KIND_FILE,
     RenderLimit,
     RenderOptions,
     TemplateOutsideFolder,
     _InliningLoader,
     available_kinds,
     bounded_render,
+    document_kind,
     document_variables,
     environment,
     kind_template,
@@ -78,13 +81,31 @@ ROOTS: Mapping[str, Any] = {"p": PlanContext, "project": Project, "r": Review}
 DOCUMENT_ROOTS: Mapping[str, Any] = {kind: typing.get_type_hints(build)["return"] for kind, build in BUILDERS.items()}
 
 
-def roots_for(name: str) -> dict[str, Any]:
-    """The variables a template under ``<kind>/`` receives: ``ROOTS``, plus ``d`` for a companion kind."""
-    kind = name.replace("\\", "/").split("/", 1)[0]
+def roots_for(name: str, templates: Path | None = None) -> dict[str, Any]:
+    """The variables a template under ``<kind>/`` receives: ``ROOTS``, plus ``d`` for a kind with a
+    companion context (a shipped kind, or a firm's folder whose ``kind.toml`` names one); a broken
+    ``kind.toml`` is its own finding (``_kind_files``)."""
+    try:
+        context = document_kind(name.replace("\\", "/").split("/", 1)[0], templates).context
+    except TemplateError:
+        context = None
     roots = dict(ROOTS)
-    if kind in DOCUMENT_ROOTS:
-        roots["d"] = DOCUMENT_ROOTS[kind]
+    if context is not None and context in DOCUMENT_ROOTS:
+        roots["d"] = DOCUMENT_ROOTS[context]
     return roots
+
+
+def _kind_files(folder: Path, kinds: Sequence[str]) -> set[TemplateIssue]:
+    """Each firm kind's ``kind.toml`` that cannot be read or names no companion context."""
+    found = set()
+    for kind in kinds:
+        try:
+            document_kind(kind, folder)
+        except TemplateOutsideFolder as e:
+            found.add(TemplateIssue(e.link, 0, "outside-folder", e.detail))
+        except TemplateError as e:
+            found.add(TemplateIssue(str(folder / kind / KIND_FILE), 0, "syntax", str(e).split(": ", 1)[-1]))
+    return found
 
 
 #: Attribute names the sandbox never allows, whatever the object (besides any name starting with "_").
@@ -134,7 +155,7 @@ def check_templates(
     reload_templates()  # the folder may have changed since it was last compiled in this process
     base = bounds or RenderOptions()
     options = RenderOptions(templates=folder, timeout=base.timeout, max_size=base.max_size)
-    env = environment("md", options)
+    env = environment(MD.name, options)
     loader = env.loader
     assert isinstance(loader, _InliningLoader)
     issues: set[TemplateIssue] = set()
@@ -147,7 +168,7 @@ def check_templates(
         covered |= {file for file, _ in loader.line_map.get(name, [])}
         if tree is not None:
             bound |= _check_tree(env, loader, name, tree, issues, allowed=frozenset())
-    issues |= _links_outside(folder)
+    issues |= _links_outside(folder) | _kind_files(folder, kinds)
     for path in sorted(folder.rglob("*.j2")):
         relative = path.relative_to(folder).as_posix()
         shown = str(folder / relative)
@@ -259,7 +280,7 @@ def _check_tree(
 ) -> set[str]:
     """Unknown variables, unknown attributes and sandbox-refused attributes of one parsed template;
     returns the names it binds (``set``, ``for``, macros, imports)."""
-    roots = roots_for(name)
+    roots = roots_for(name, loader.firm)
     known = set(roots) | set(env.globals) | allowed
     walker = _Walker(lambda lineno, kind, message: issues.add(TemplateIssue(*_at(loader, name, lineno), kind, message)))
     walker.statements(tree.body, roots)
@@ -463,7 +484,9 @@ def _trial_render(
         name = kind_template(kind)
         for ctx in contexts:
             try:
-                bounded_render(env.get_template(name), options, document_variables(ctx, kind))
+                bounded_render(
+                    env.get_template(name), options, document_variables(ctx, document_kind(kind, options.templates))
+                )
             except RenderLimit as e:
                 file, line = locate_error(env, e, name)
                 found.add(TemplateIssue(file, line or 0, "limit", f"{e.detail} (rendering {ctx.project.project_id})"))

@@ -68,6 +68,7 @@ from planforge._version import __version__
 from planforge.core.atomic import write_bytes
 from planforge.core.errors import CODES, Problem, Severity
 from planforge.core.model import Project, Settings
+from planforge.core.names import DEFAULT_FORMATS
 
 MANIFEST_NAME = ".planforge-manifest.json"
 #: Bumped when the manifest's layout changes; a manifest of another format is ignored (a cold run).
@@ -262,7 +263,7 @@ class RunInputs:
     """
 
     plan_date: date
-    formats: tuple[str, ...] = ("md",)
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     documents: tuple[str, ...] = ()
     templates: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)

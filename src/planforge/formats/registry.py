@@ -1,0 +1,60 @@
+"""The writers of the output formats, by format name (``names.ALL_FORMATS`` declares the formats).
+
+Every writer takes the document's Markdown (the one content source) and returns the file's bytes;
+a format declared ``from_docx`` (PDF) has no writer here: it is made from the DOCX in one batch
+after every document (``formats.pdf``). A new format is its ``names.Format`` entry, its writer
+module and its line below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Protocol
+
+from planforge.context.plan import PlanContext
+from planforge.core.names import DOCX, FORMATS_BY_NAME, HTML, MD, DocumentKind
+from planforge.formats.docx import plan_docx
+from planforge.formats.html import plan_html
+from planforge.formats.options import WriteOptions
+
+
+class Writer(Protocol):
+    """Writes one document of ``kind`` (the plan or a companion) of one project, from its Markdown."""
+
+    def __call__(self, ctx: PlanContext, markdown: str, options: WriteOptions, kind: DocumentKind) -> bytes: ...
+
+
+def write_markdown(ctx: PlanContext, markdown: str, options: WriteOptions, kind: DocumentKind) -> bytes:
+    """The Markdown itself, as UTF-8."""
+    del ctx, options, kind
+    return markdown.encode("utf-8")
+
+
+def write_html(ctx: PlanContext, markdown: str, options: WriteOptions, kind: DocumentKind) -> bytes:
+    """A standalone HTML page titled as the document (``ACME-001 statement of work: ...``)."""
+    title = f"{ctx.project.project_id} {kind.title.lower()}: {ctx.project.project_name}"
+    return plan_html(ctx, markdown, options, title=title).encode("utf-8")
+
+
+def write_docx(ctx: PlanContext, markdown: str, options: WriteOptions, kind: DocumentKind) -> bytes:
+    """A .docx with the document's title on the cover, in the running header and in the properties."""
+    return plan_docx(ctx, markdown, options, title=kind.title)
+
+
+#: Format name -> its writer; a ``from_docx`` format has none.
+WRITERS: Mapping[str, Writer] = {MD.name: write_markdown, HTML.name: write_html, DOCX.name: write_docx}
+
+
+def made_from_docx(name: str) -> bool:
+    """Whether the format called ``name`` is made from the DOCX after every document (PDF)."""
+    fmt = FORMATS_BY_NAME.get(name)
+    return fmt is not None and fmt.from_docx
+
+
+def writer(name: str) -> Writer:
+    """The writer of the format called ``name``: an unknown format, or one made from the DOCX, is an
+    error (never another format's writer)."""
+    found = WRITERS.get(name)
+    if found is None:
+        raise ValueError(f"no writer for the format {name!r} (writers: {', '.join(WRITERS)})")
+    return found
