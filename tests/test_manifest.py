@@ -318,7 +318,14 @@ def test_the_run_record_keeps_each_problem_exactly(tmp_path):
     values = [None, "text", 3, 2.5, True, Decimal("18500.50"), DAY, datetime(2026, 1, 2, 3, 4), timedelta(days=2)]
     problems = tuple(
         make_problem(
-            "invalid-choice", file="in.xlsx", sheet="Risks", row=i + 2, column="Impact", value=v, project_id="P"
+            "invalid-choice",
+            choices="Low, Medium, High",
+            file="in.xlsx",
+            sheet="Risks",
+            row=i + 2,
+            column="Impact",
+            value=v,
+            project_id="P",
         )
         for i, v in enumerate(values)
     )
@@ -334,7 +341,9 @@ def test_a_damaged_run_record_means_a_cold_run(tmp_path, damage):
     from planforge.core.errors import make_problem
     from planforge.rerun.manifest import RunRecord
 
-    problem = make_problem("invalid-choice", file="in.xlsx", sheet="Risks", row=2, value="x", project_id="P")
+    problem = make_problem(
+        "invalid-choice", choices="Low, Medium, High", file="in.xlsx", sheet="Risks", row=2, value="x", project_id="P"
+    )
     write_manifest(tmp_path, Manifest(run=RunRecord("c" * 64, (problem,), {"P": (0,)})))
     raw = json.loads((tmp_path / MANIFEST_NAME).read_bytes())
     if damage == "position":
@@ -354,7 +363,9 @@ def test_a_run_record_with_an_impossible_value_means_a_cold_run(tmp_path, value)
     from planforge.core.errors import make_problem
     from planforge.rerun.manifest import RunRecord
 
-    problem = make_problem("invalid-choice", file="in.xlsx", sheet="Risks", row=2, value="x", project_id="P")
+    problem = make_problem(
+        "invalid-choice", choices="Low, Medium, High", file="in.xlsx", sheet="Risks", row=2, value="x", project_id="P"
+    )
     write_manifest(tmp_path, Manifest(run=RunRecord("c" * 64, (problem,), {"P": (0,)})))
     raw = json.loads((tmp_path / MANIFEST_NAME).read_bytes())
     raw["run"]["problems"][0][8] = value

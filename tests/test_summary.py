@@ -232,6 +232,7 @@ def test_data_quality_keeps_errors_and_run_level_problems_one_row_each():
             column="Likelihood",
             cell=f"D{row}",
             value="Hgh",
+            choices="Low, Medium, High",
             project_id="A-1",
         )
         for row in (4, 5)

@@ -8,8 +8,9 @@ Validation collects problems; only fatal conditions raise, wrapping one Problem.
 from __future__ import annotations
 
 import difflib
+import string
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
@@ -39,6 +40,48 @@ class ProblemKind:
     template: str
     hint: str
     description: str = ""
+    #: The parameters the message and hint name (``{reason}``, ``{column}``, ...), read from the templates.
+    params: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        named = {name for text in (self.template, self.hint) for _, name, _, _ in string.Formatter().parse(text)}
+        object.__setattr__(self, "params", frozenset(name for name in named if name))
+
+    def __call__(self, *, severity: str | None = None, **params: Any) -> Problem:
+        """This kind's Problem, with its parameters checked: a parameter the templates do not name (and
+        that is not a location field) or one they name but the caller left out is a ``TypeError``, so a
+        misspelt or forgotten parameter fails in the tests instead of printing a blank to a client."""
+        self.check(params)
+        value = params.get("value")
+        filled = _Blank(params)
+        filled.setdefault("value_repr", _quote(value))
+        filled.setdefault("suggestion", "")
+        return Problem(
+            code=self.code,
+            severity=Severity(severity) if severity else self.severity,
+            message=self.template.format_map(filled),
+            hint=self.hint.format_map(filled),
+            file=_text(params.get("file")),
+            sheet=_text(params.get("sheet")),
+            row=params.get("row"),
+            column=_text(params.get("column")),
+            cell=_text(params.get("cell")),
+            value=value,
+            project_id=_text(params.get("project_id")),
+        )
+
+    def check(self, params: Mapping[str, Any]) -> None:
+        """Raise ``TypeError`` naming the unknown or missing parameters of a call of this kind."""
+        unknown = sorted(set(params) - self.params - LOCATION_FIELDS)
+        missing = sorted(self.params - set(params) - LOCATION_FIELDS - DEFAULTED_FIELDS)
+        if unknown or missing:
+            raise TypeError(f"problem {self.code!r}: unknown parameters {unknown}, missing parameters {missing}")
+
+
+#: Where a problem is, which every kind takes whether or not its message names it.
+LOCATION_FIELDS: frozenset[str] = frozenset({"file", "sheet", "row", "column", "cell", "value", "project_id"})
+#: Parameters a message may name that have a default: the quoted value, and no suggestion.
+DEFAULTED_FIELDS: frozenset[str] = frozenset({"value_repr", "suggestion"})
 
 
 #: Every problem kind planforge reports. New kinds go at the end.
@@ -533,26 +576,13 @@ def _jsonable(value: Any) -> Any:
 
 
 def make_problem(code: str, *, severity: str | None = None, **params: Any) -> Problem:
-    """Build a Problem from its kind's templates (``CODES[code]``). Unknown template params render as blanks."""
-    kind = CODES[code]
-    value = params.get("value")
-    params.setdefault("value_repr", _quote(value))
-    params.setdefault("suggestion", "")
-    message = kind.template.format_map(_Blank(params))
-    hint_text = kind.hint.format_map(_Blank(params))
-    return Problem(
-        code=code,
-        severity=Severity(severity) if severity else kind.severity,
-        message=message,
-        hint=hint_text,
-        file=_text(params.get("file")),
-        sheet=_text(params.get("sheet")),
-        row=params.get("row"),
-        column=_text(params.get("column")),
-        cell=_text(params.get("cell")),
-        value=value,
-        project_id=_text(params.get("project_id")),
-    )
+    """Build a Problem of the kind ``code`` names (``CODES[code]``), its parameters checked (``ProblemKind.__call__``).
+
+    An unknown code is a ``KeyError`` naming it, so a misspelt code fails the first test that reaches it."""
+    kind = CODES.get(code)
+    if kind is None:
+        raise KeyError(f"unknown problem code {code!r}")
+    return kind(severity=severity, **params)
 
 
 def _text(value: Any) -> str:

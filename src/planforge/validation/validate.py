@@ -186,8 +186,10 @@ def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None) -> Report:
         raw_sheet = by_name.get(schema.normalise_header(sheet_schema.name))
         if raw_sheet is None:
             near = did_you_mean(sheet_schema.name, strays)
-            code = "missing-sheet" if near else "missing-child-sheet"
-            checker.add(code, sheet=sheet_schema.name, suggestion=near)
+            if near:
+                checker.add("missing-sheet", sheet=sheet_schema.name, suggestion=near)
+            else:
+                checker.add("missing-child-sheet", sheet=sheet_schema.name)
             continue
         table, rows = checker.open_table(raw_sheet, sheet_schema)
         tables[sheet_schema.key] = table
