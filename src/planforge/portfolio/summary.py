@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import io
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
-import xlsxwriter
+from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_cell_to_rowcol
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 from planforge.context.plan import PlanContext
 from planforge.context.workload import overlap_runs, people_load, phase_spans
@@ -43,6 +45,7 @@ CONFIDENCE_BANDS = (("Under 50%", 0, 0.5), ("50-69%", 0.5, 0.7), ("70-84%", 0.7,
 PHASE_COLOURS = ("#4472C4", "#ED7D31", "#A5A5A5", "#FFC000", "#70AD47")
 CELL_TEXT_LIMIT = 32_767  # Excel's limit on the text of one cell
 _TEXT, _NUMBER, _DATE, _MONEY = range(4)  # how a table column's cells are written
+Schedule: TypeAlias = list[list[tuple[date, date]] | None]  # per project, its phases' (start, end); None: undated
 DATA_QUALITY_NOTES = (
     "Errors: one row each; each holds its project back until fixed. Warnings: one row per project, file and code,"
     " with how many (Problems), every cell in sheet order (Location) and the first one's message.",
@@ -62,7 +65,7 @@ def summary_xlsx(result: RunResult, options: WriteOptions) -> bytes:
     """The summary workbook's bytes, dated ``options.plan_date``."""
     plan_date = options.plan_date
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
+    book = Workbook(
         buffer,
         {
             "in_memory": True,
@@ -104,7 +107,7 @@ def _firm(result: RunResult) -> str:
 
 
 class _Formats:
-    def __init__(self, book: xlsxwriter.Workbook):
+    def __init__(self, book: Workbook) -> None:
         self.title = book.add_format({"bold": True, "font_size": 14, "font_color": "#1F3864"})
         self.note = book.add_format({"italic": True, "font_color": "#595959"})
         self.text = book.add_format({"num_format": "@", "text_wrap": True, "valign": "top"})
@@ -112,7 +115,7 @@ class _Formats:
         self.date = book.add_format({"num_format": "yyyy-mm-dd"})
         self.pct = book.add_format({"num_format": "0%"})
         self._book = book
-        self._money: dict[str, Any] = {}
+        self._money: dict[str, Format] = {}
         self.num = book.add_format({"num_format": "0.0"})
         self.int = book.add_format({"num_format": "0"})
         self.count = book.add_format({"num_format": "0", "align": "center", "valign": "top"})  # beside wrapped text
@@ -131,14 +134,14 @@ class _Formats:
         self.amber = book.add_format({"bg_color": "#FFE699", "num_format": "0.0"})
         self.link = book.add_format({"font_color": "#0563C1", "underline": 1})
 
-    def money(self, currency: str) -> Any:
+    def money(self, currency: str) -> Format:
         """The whole-amount format of one currency (``"€"#,##0``), made once per workbook."""
         if currency not in self._money:
             self._money[currency] = self._book.add_format({"num_format": excel_money_format(currency)})
         return self._money[currency]
 
 
-def _sheet(book, name: str, header_rows: tuple[int, int] | None = (0, 0)):
+def _sheet(book: Workbook, name: str, header_rows: tuple[int, int] | None = (0, 0)) -> Worksheet:
     """A worksheet set up to print legibly: landscape, one page wide (any number tall), header rows
     repeated on every page, text cells wrapped (the cell formats)."""
     ws = book.add_worksheet(name)
@@ -153,7 +156,7 @@ def _sheet(book, name: str, header_rows: tuple[int, int] | None = (0, 0)):
     return ws
 
 
-def _writer(ws, fmt: _Formats, kind: str):
+def _writer(ws: Worksheet, fmt: _Formats, kind: str) -> Callable[[int, int, Any], None]:
     """The cell writer for a column kind; text is always a string cell, whatever it starts with."""
     if kind == "date":
         date_fmt = fmt.date
@@ -168,7 +171,12 @@ def _writer(ws, fmt: _Formats, kind: str):
 
 
 def _table(
-    ws, fmt: _Formats, name: str, columns: Sequence[tuple[str, str, float]], rows: list[list[Any]], first_row: int = 0
+    ws: Worksheet,
+    fmt: _Formats,
+    name: str,
+    columns: Sequence[tuple[str, str, float]],
+    rows: list[list[Any]],
+    first_row: int = 0,
 ) -> None:
     """A real Excel table (filters, banding) with typed cells and a frozen header.
 
@@ -246,7 +254,7 @@ def _lines(text: str, width: float) -> int:
 
 
 def _overview(
-    book, fmt: _Formats, contexts: list[PlanContext], result: RunResult, plan_date: date, undated: int
+    book: Workbook, fmt: _Formats, contexts: list[PlanContext], result: RunResult, plan_date: date, undated: int
 ) -> None:
     """The first page: the handful of numbers a delivery lead scans before opening the detail."""
     ws = _sheet(book, "Overview", header_rows=None)
@@ -309,96 +317,120 @@ def plan_link(project_id: str, formats: tuple[str, ...]) -> str:
     return plan_filename(project_id, richest(formats))
 
 
-def _risk_counts(ctx: PlanContext) -> Counter:
+def _risk_counts(ctx: PlanContext) -> Counter[str]:
     return Counter(risk_level(r.likelihood, r.impact) for r in ctx.project.risks)
 
 
-def _portfolio(book, fmt: _Formats, contexts: list[PlanContext], formats: tuple[str, ...]) -> None:
+PORTFOLIO_COLUMNS: tuple[tuple[str, str, float], ...] = (
+    ("Project ID", "text", 11),
+    ("Client", "text", 16),
+    ("Project", "text", 20),
+    ("System A", "text", 11),
+    ("System B", "text", 12),
+    ("Integration Types", "text", 13),
+    ("Confidence", "pct", 11),
+    ("Complexity", "text", 11),
+    ("Kickoff", "date", 10.5),
+    ("Go-Live", "date", 10.5),
+    ("Weeks to Go-Live", "num", 8),
+    ("Status", "text", 10),
+    ("Hours Saved / Week", "num", 9),
+    ("Annual Value", "money", 11),
+    ("First-Year ROI", "pct", 8),
+    ("Payback (Months)", "num", 8),
+    ("High Risks", "int", 6),
+    ("Medium Risks", "int", 7),
+    ("Low Risks", "int", 6),
+    ("Open Questions", "int", 10),
+    ("Blockers", "int", 8),
+    ("Completeness", "pct", 13),
+    ("Plan", "text", 10),
+)
+# the Portfolio columns shaded red (40% or less) through amber (70%) to green (100%), and those red above zero
+PORTFOLIO_SCALED = ("Confidence", "Completeness")
+PORTFOLIO_FLAGGED = ("High Risks", "Blockers")
+
+
+def _portfolio(book: Workbook, fmt: _Formats, contexts: list[PlanContext], formats: tuple[str, ...]) -> None:
+    """One row per project: its systems, confidence, dates, savings, risks and completeness, and a link
+    to its plan in the richest format written; weak confidence and completeness, High risks and
+    blockers stand out."""
     ws = _sheet(book, "Portfolio")
-    columns = [
-        ("Project ID", "text", 11),
-        ("Client", "text", 16),
-        ("Project", "text", 20),
-        ("System A", "text", 11),
-        ("System B", "text", 12),
-        ("Integration Types", "text", 13),
-        ("Confidence", "pct", 11),
-        ("Complexity", "text", 11),
-        ("Kickoff", "date", 10.5),
-        ("Go-Live", "date", 10.5),
-        ("Weeks to Go-Live", "num", 8),
-        ("Status", "text", 10),
-        ("Hours Saved / Week", "num", 9),
-        ("Annual Value", "money", 11),
-        ("First-Year ROI", "pct", 8),
-        ("Payback (Months)", "num", 8),
-        ("High Risks", "int", 6),
-        ("Medium Risks", "int", 7),
-        ("Low Risks", "int", 6),
-        ("Open Questions", "int", 10),
-        ("Blockers", "int", 8),
-        ("Completeness", "pct", 13),
-        ("Plan", "text", 10),
+    _table(ws, fmt, "Portfolio", PORTFOLIO_COLUMNS, [_portfolio_row(ctx) for ctx in contexts])
+    _plan_links(ws, fmt, contexts, formats, _column("Plan"))
+    if contexts:
+        _portfolio_highlights(ws, fmt, len(contexts))
+
+
+def _column(header: str) -> int:
+    """The index of a Portfolio column, by its header."""
+    return [name for name, _, _ in PORTFOLIO_COLUMNS].index(header)
+
+
+def _portfolio_row(ctx: PlanContext) -> list[Any]:
+    """A project's Portfolio row, in ``PORTFOLIO_COLUMNS`` order; the Plan cell is left for its link."""
+    p, counts = ctx.project, _risk_counts(ctx)
+    weekly, annual_value, roi, payback = _savings(ctx)
+    return [
+        p.project_id,
+        p.client_name,
+        p.project_name,
+        p.system_a,
+        p.system_b,
+        ", ".join(ctx.types) or "not determined",
+        p.confidence,
+        ctx.complexity,
+        ctx.phases[0].start,
+        ctx.go_live,
+        sum(ph.days for ph in ctx.phases[:4]) / 5,
+        ctx.status,
+        weekly,
+        annual_value,
+        roi,
+        payback,
+        counts["High"],
+        counts["Medium"],
+        counts["Low"],
+        len(ctx.questions),
+        len(ctx.blockers),
+        ctx.completeness.ratio,
+        None,
     ]
-    rows = []
-    for ctx in contexts:
-        p, counts = ctx.project, _risk_counts(ctx)
-        savings = _savings(ctx)
-        rows.append(
-            [
-                p.project_id,
-                p.client_name,
-                p.project_name,
-                p.system_a,
-                p.system_b,
-                ", ".join(ctx.types) or "not determined",
-                p.confidence,
-                ctx.complexity,
-                ctx.phases[0].start,
-                ctx.go_live,
-                sum(ph.days for ph in ctx.phases[:4]) / 5,
-                ctx.status,
-                savings[0],
-                savings[1],
-                savings[2],
-                savings[3],
-                counts["High"],
-                counts["Medium"],
-                counts["Low"],
-                len(ctx.questions),
-                len(ctx.blockers),
-                ctx.completeness.ratio,
-                None,
-            ]
-        )
-    _table(ws, fmt, "Portfolio", columns, rows)
-    for i, ctx in enumerate(contexts, start=1):  # our own link to our own file; IDs are validated file-safe
+
+
+def _plan_links(ws: Worksheet, fmt: _Formats, contexts: list[PlanContext], formats: tuple[str, ...], col: int) -> None:
+    """Each project's link to its plan, "Open (PDF)": our own link to our own file (IDs are validated
+    file-safe), the only link in the workbook."""
+    for i, ctx in enumerate(contexts, start=1):
         name = plan_link(ctx.project.project_id, formats)
         label = FORMAT_LABELS[name.rsplit(".", 1)[1]]
-        ws.write_url(i, len(columns) - 1, f"external:{name}", fmt.link, string=f"Open ({label})", tip=name)
-    if contexts:
-        last = len(contexts)
-        for col in (6, 21):
-            ws.conditional_format(
-                1,
-                col,
-                last,
-                col,
-                {
-                    "type": "3_color_scale",
-                    "min_color": "#F8696B",
-                    "mid_color": "#FFEB84",
-                    "max_color": "#63BE7B",
-                    "min_type": "num",
-                    "min_value": 0.4,
-                    "mid_type": "num",
-                    "mid_value": 0.7,
-                    "max_type": "num",
-                    "max_value": 1,
-                },
-            )
-        ws.conditional_format(1, 16, last, 16, {"type": "cell", "criteria": ">", "value": 0, "format": fmt.red})
-        ws.conditional_format(1, 20, last, 20, {"type": "cell", "criteria": ">", "value": 0, "format": fmt.red})
+        ws.write_url(i, col, f"external:{name}", fmt.link, string=f"Open ({label})", tip=name)
+
+
+def _portfolio_highlights(ws: Worksheet, fmt: _Formats, last: int) -> None:
+    """The conditional formats over rows 1 to ``last``: a colour scale on each ratio in
+    ``PORTFOLIO_SCALED``, red on each count in ``PORTFOLIO_FLAGGED`` that is above zero."""
+    for col in map(_column, PORTFOLIO_SCALED):
+        ws.conditional_format(
+            1,
+            col,
+            last,
+            col,
+            {
+                "type": "3_color_scale",
+                "min_color": "#F8696B",
+                "mid_color": "#FFEB84",
+                "max_color": "#63BE7B",
+                "min_type": "num",
+                "min_value": 0.4,
+                "mid_type": "num",
+                "mid_value": 0.7,
+                "max_type": "num",
+                "max_value": 1,
+            },
+        )
+    for col in map(_column, PORTFOLIO_FLAGGED):
+        ws.conditional_format(1, col, last, col, {"type": "cell", "criteria": ">", "value": 0, "format": fmt.red})
 
 
 def _savings(ctx: PlanContext) -> tuple[Any, Any, Any, Any]:
@@ -410,7 +442,7 @@ def _savings(ctx: PlanContext) -> tuple[Any, Any, Any, Any]:
     return weekly, Money(r.annual_value, ctx.project.currency), r.roi, r.payback_months
 
 
-def _timeline(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
+def _timeline(book: Workbook, fmt: _Formats, contexts: list[PlanContext]) -> None:
     """The phase schedule, compact: one row per project with the phase it is in, who owns it (or the next), the
     kickoff and each phase's end (a phase starts the business day after the one before it ends, so
     the ends are the milestones; Deployment ends on the go-live day). Client and all owners are on
@@ -443,9 +475,7 @@ def _timeline(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
     _table(ws, fmt, "Timeline", columns, rows)
 
 
-def _gantt(
-    book, fmt: _Formats, contexts: list[PlanContext], schedule: list[list[tuple[date, date]] | None], undated: list[str]
-) -> None:
+def _gantt(book: Workbook, fmt: _Formats, contexts: list[PlanContext], schedule: Schedule, undated: list[str]) -> None:
     """One row per dated project, one column per week (headed by its Monday, the month above it);
     a week's cell carries the phase that has most of its working days, by number and colour, and
     "GL" marks the go-live week. Undated projects are listed under the grid and on Data Quality."""
@@ -563,7 +593,7 @@ def _phase_of_week(spans: list[tuple[date, date]], week: date) -> int | None:
     return best
 
 
-def _confidence(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
+def _confidence(book: Workbook, fmt: _Formats, contexts: list[PlanContext]) -> None:
     ws = _sheet(book, "Confidence", header_rows=None)
     ws.set_column(0, 0, 30)
     ws.set_column(1, 4, 14)
@@ -596,7 +626,7 @@ def _confidence(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
     )
     ws.write_row(top, 0, ["Integration Type", "Projects", "Average", "Lowest", "With Confidence"], fmt.header)
     by_type: dict[str, list[float]] = defaultdict(list)
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()
     for c in contexts:
         counts[type_group(c)] += 1
         if c.project.confidence is not None:
@@ -635,7 +665,7 @@ def _confidence(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
         ws.insert_chart(top, 4, chart)
 
 
-def _risks(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
+def _risks(book: Workbook, fmt: _Formats, contexts: list[PlanContext]) -> None:
     """The register a lead acts on: every High risk (likelihood x impact 6 or 9), the most severe
     first, with its mitigation and owner. Medium and Low risks are counted per project on Portfolio
     and listed in each plan's section 5; the heat map beside the register counts every risk."""
@@ -650,7 +680,7 @@ def _risks(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
         ("Mitigation", "text", 44),
         ("Owner", "text", 18),
     ]
-    grid: Counter = Counter()
+    grid: Counter[tuple[str, str]] = Counter()
     high: list[tuple[int, int, list[Any]]] = []
     for n, c in enumerate(contexts):  # contexts are sorted by project ID, so n orders within a score
         for r in c.project.risks:
@@ -696,7 +726,7 @@ def _risks(book, fmt: _Formats, contexts: list[PlanContext]) -> None:
     ws.set_column(col + 1, col + 3, 12)
 
 
-def _people(book, fmt: _Formats, contexts: list[PlanContext], undated: list[str]) -> None:
+def _people(book: Workbook, fmt: _Formats, contexts: list[PlanContext], undated: list[str]) -> None:
     ws = _sheet(book, "People", header_rows=(2, 2))
     loads = people_load(contexts)
     if undated:
@@ -710,8 +740,8 @@ def _people(book, fmt: _Formats, contexts: list[PlanContext], undated: list[str]
     if not loads:
         ws.write(2, 0, "No team members with dated phases.")
         return
-    over: Counter = Counter(w.person for w in loads if w.over_allocated)
-    overlap: Counter = Counter(w.person for w in loads if w.overlapping)
+    over: Counter[str] = Counter(w.person for w in loads if w.over_allocated)
+    overlap: Counter[str] = Counter(w.person for w in loads if w.overlapping)
     people = sorted({w.person for w in loads}, key=lambda p: (-over[p], -overlap[p], p))  # the most stretched first
     weeks = sorted({w.week for w in loads})
     by_key = {(w.person, w.week): w for w in loads}
@@ -751,7 +781,7 @@ def _people(book, fmt: _Formats, contexts: list[PlanContext], undated: list[str]
 
 
 def _data_quality(
-    book, fmt: _Formats, result: RunResult, contexts: list[PlanContext], schedule: list[list[tuple[date, date]] | None]
+    book: Workbook, fmt: _Formats, result: RunResult, contexts: list[PlanContext], schedule: Schedule
 ) -> None:
     """Every validation problem, then per project: not scheduled (no kickoff), and how many TBD fields it
     has, pointing at its review file, which lists each with where to fill it. Errors are one row each (each
