@@ -62,27 +62,28 @@ from planforge.portfolio.summary import write_summary
 from planforge.render.environment import RenderOptions, templates_dir
 from planforge.render.limits import DEFAULT_MAX_SIZE, DEFAULT_TIMEOUT, check_bounds
 from planforge.render.template_check import refuse_broken
+from planforge.rerun.codec import recordable
+from planforge.rerun.digests import (
+    RunInputs,
+    code_digest,
+    file_digest,
+    file_digests,
+    portfolio_digest,
+    run_key,
+    tree_digest,
+)
 from planforge.rerun.manifest import (
     MANIFEST_NAME,
     NOT_CURRENT,
     Manifest,
     Output,
     ProjectEntry,
-    RerunPlan,
-    RunInputs,
     RunRecord,
-    code_digest,
-    edited_by_hand,
-    file_digest,
-    file_digests,
     load_manifest,
-    portfolio_digest,
-    recordable,
     remove_manifest,
-    run_key,
-    tree_digest,
     write_manifest,
 )
+from planforge.rerun.planner import RerunPlan, edited_by_hand, manifest_after, plan_digests, plan_rerun
 from planforge.validation.validate import plausibility_after_derive, read_files, validate_files, validate_workbooks
 
 log = logging.getLogger("planforge")
@@ -479,7 +480,8 @@ def _plan_rerun(
     for problem in report.problems:
         if problem.project_id:
             by_project.setdefault(problem.project_id, []).append(problem)
-    digests = manifest.plan(
+    digests = plan_rerun(
+        manifest,
         projects,
         inputs,
         report.portfolio.settings_for,
@@ -492,7 +494,7 @@ def _plan_rerun(
     portfolio = portfolio_digest(
         digests, inputs, [p for p in report.problems if p.project_id not in digests], held_back=held_back
     )
-    return manifest.plan_digests(digests, portfolio=portfolio, out_dir=out, force=opts.force), portfolio
+    return plan_digests(manifest, digests, portfolio=portfolio, out_dir=out, force=opts.force), portfolio
 
 
 def _shared_names(summary: bool, formats: Sequence[str]) -> list[str]:
@@ -553,7 +555,7 @@ def _updated_manifest(
             digests[pid] = not_current
     plan = RerunPlan(rerun.unchanged, rerun.changed, rerun.removed, rerun.portfolio_changed, digests)
     if not shared_changed:
-        return manifest.updated(plan, written, keep_removed=keep_removed, run=run)
+        return manifest_after(manifest, plan, written, keep_removed=keep_removed, run=run)
     shared: dict[str, Output] = {}
     for name in shared_names:
         path = out / name
@@ -568,7 +570,9 @@ def _updated_manifest(
         portfolio = not_current
     if portfolio == not_current:
         run = None
-    return manifest.updated(plan, written, portfolio=portfolio, shared=shared, keep_removed=keep_removed, run=run)
+    return manifest_after(
+        manifest, plan, written, portfolio=portfolio, shared=shared, keep_removed=keep_removed, run=run
+    )
 
 
 def _with_warnings(contexts: list[PlanContext], report: Report) -> list[PlanContext]:
