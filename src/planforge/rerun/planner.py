@@ -53,7 +53,7 @@ class RerunPlan:
     changed: tuple[str, ...]
     removed: tuple[str, ...]
     portfolio_changed: bool
-    #: project ID -> the digest computed for this run (what ``Manifest.updated`` records)
+    #: project ID -> the digest computed for this run (what ``manifest_after`` records)
     digests: Mapping[str, str] = field(default_factory=dict, repr=False)
 
 
@@ -156,7 +156,7 @@ def edited_by_hand(
 ) -> list[Path]:
     """Recorded files whose bytes are no longer those the manifest says were written (edited since),
     sorted. A rerun never overwrites these silently: it reports them and keeps them unless forced.
-    Missing files are not edits (``Manifest.plan`` redoes their project). ``manifest`` defaults to
+    Missing files are not edits (``plan_rerun`` redoes their project). ``manifest`` defaults to
     the one in ``out_dir``; without one, nothing can be told edited.
 
     Only the files a run is about to overwrite need checking: pass ``projects`` (the plan's changed
