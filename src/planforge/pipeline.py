@@ -291,10 +291,7 @@ class _Rerun:
     rewritten: tuple[str, ...]
     edited: list[Path]
     keep: frozenset[Path]
-
-    @property
-    def changed(self) -> frozenset[str]:
-        return frozenset(self.plan.changed)
+    changed: frozenset[str]  # ``plan.changed``, as a set
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,6 +309,7 @@ class _Derivation:
         return _Derivation([c for c in self.contexts if c.project.project_id in ids], self.after, self.failed)
 
     def then(self, other: _Derivation) -> _Derivation:
+        """This derivation followed by ``other`` (of other projects)."""
         return _Derivation(
             self.contexts + other.contexts,
             {**self.after, **other.after},
@@ -429,7 +427,9 @@ def _rerun(
     )
     keep = frozenset() if opts.force else frozenset(edited)
     rewritten = tuple(name for name in shared_names if shared_changed and inside(out, name) not in keep)
-    return _Rerun(manifest, plan, portfolio, shared_names, shared_changed, rewritten, edited, keep)
+    return _Rerun(
+        manifest, plan, portfolio, shared_names, shared_changed, rewritten, edited, keep, frozenset(plan.changed)
+    )
 
 
 def _derive_needed(
@@ -488,8 +488,8 @@ def _run_so_far(
     failed: dict[str, list[Problem]],
     opts: GenerateOptions,
 ) -> RunResult:
-    """The run as it stands before anything is written: what the summary reports (it is written
-    beside the plans, by a worker that reads this and nothing later)."""
+    """The run as it stands before the plans are written: what the summary reports (it is written
+    beside the plans, maybe by a forked worker, from this and nothing later)."""
     only = opts.only
     manifest = rerun.manifest
     return RunResult(
