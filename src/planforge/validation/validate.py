@@ -17,7 +17,7 @@ import difflib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from planforge.core.errors import ERROR, Problem, UnreadableWorkbook, did_you_me
 from planforge.core.model import CHILD_TYPES, Portfolio, Project, Settings
 from planforge.core.money import currency_matches, format_money
 from planforge.core.report import Report
+from planforge.derive.calendar import is_business_day, next_business_day
 from planforge.derive.catalog import integration_types, lookup
 from planforge.intake import schema
 from planforge.intake.parse import (
@@ -560,8 +561,8 @@ def _check_project_row(checker: _Checker, table: _Table, row: _Row, settings: Se
             usual="within two years of the run date",
             project_id=pid,
         )
-    if kickoff is not None and kickoff.weekday() >= 5:
-        start = kickoff + timedelta(days=7 - kickoff.weekday())
+    if kickoff is not None and not is_business_day(kickoff):
+        start = next_business_day(kickoff)
         checker.add(
             "kickoff-on-weekend",
             sheet=table.sheet,
