@@ -8,7 +8,7 @@ Validation collects problems; only fatal conditions raise, wrapping one Problem.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from types import MappingProxyType
@@ -567,10 +567,25 @@ def _quote(value: Any) -> str:
     return '"' + text.replace('"', '\\"') + '"'
 
 
-def closest(name: str, options: list[str] | tuple[str, ...], n: int = 1, cutoff: float = 0.6) -> list[str]:
-    """The ``n`` options nearest to ``name`` (case-insensitive), best first; none under ``cutoff``."""
-    lowered = {o.lower(): o for o in options}
-    return [lowered[m] for m in difflib.get_close_matches(str(name).lower(), list(lowered), n=n, cutoff=cutoff)]
+def closest(
+    name: str,
+    options: Iterable[str],
+    n: int = 1,
+    cutoff: float = 0.6,
+    fold: Callable[[str], str] = str.lower,
+    keep_first: bool = False,
+) -> list[str]:
+    """The ``n`` options nearest to ``name``, best first; none under ``cutoff`` (difflib's ratio).
+    Names and options are compared after ``fold`` (lower case by default; ``str.casefold`` for user
+    text). Of options that fold alike the last is offered, or the first with ``keep_first``.
+    The one place planforge asks difflib: every "did you mean" and "closest" reads it."""
+    folded: dict[str, str] = {}
+    for option in options:
+        if keep_first:
+            folded.setdefault(fold(option), option)
+        else:
+            folded[fold(option)] = option
+    return [folded[m] for m in difflib.get_close_matches(fold(str(name)), list(folded), n=n, cutoff=cutoff)]
 
 
 def did_you_mean(name: str, options: list[str] | tuple[str, ...]) -> str:

@@ -13,7 +13,6 @@ when the ID matches no project, the closest one, so no plan is written missing r
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from planforge.core.errors import ERROR, Problem, UnreadableWorkbook, did_you_mean, make_problem
+from planforge.core.errors import ERROR, Problem, UnreadableWorkbook, closest, did_you_mean, make_problem
 from planforge.core.model import CHILD_TYPES, Portfolio, Project, Settings
 from planforge.core.money import currency_matches, format_money
 from planforge.core.report import Report
@@ -763,8 +762,8 @@ def _closest_id(pid: str, ids: list[str], done: dict[str, str], limit: int = 500
     """The project an unknown child ID most likely means (memoised and capped, so a sheet of junk IDs
     stays fast), or "" when none is close."""
     if pid not in done and len(done) < limit and len(ids) <= 20_000 and len(pid) <= 200:
-        match = difflib.get_close_matches(pid.casefold(), [i.casefold() for i in ids], n=1, cutoff=0.6)
-        done[pid] = next((i for i in ids if match and i.casefold() == match[0]), "")
+        match = closest(pid, ids, cutoff=0.6, fold=str.casefold, keep_first=True)
+        done[pid] = match[0] if match else ""
     return done.get(pid, "")
 
 
