@@ -51,6 +51,7 @@ from planforge.intake.reader import (
     read_workbook,
 )
 from planforge.validation.holiday_country import read_holiday_country
+from planforge.validation.traceability import CellRef
 from planforge.validation.traceability import check as traceability_check
 
 HEADER_SEARCH_ROWS = 30
@@ -179,7 +180,7 @@ def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None) -> Report:
         checker.problems.extend(row.pending)
         _check_project_row(checker, project_table, row, settings, as_of)
 
-    children: dict[str, dict[str, list]] = {}
+    children: dict[str, dict[str, list[object]]] = {}
     tables: dict[str, _Table] = {}
     broken_ids: set[str] = set(project_rows) if project_table.broken else set()
     for sheet_schema in schema.CHILD_SHEETS:
@@ -220,7 +221,7 @@ def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None) -> Report:
     return Report(checker.problems, Portfolio(projects, settings, (raw.file,)), invalid)
 
 
-def _cell_finder(tables: dict[str, _Table]):
+def _cell_finder(tables: dict[str, _Table]) -> CellRef:
     """(sheet name, Excel row, column header) -> cell reference such as 'B5' (blank when the
     column is absent), for the traceability checks that run on the typed projects."""
     by_name = {s.name: s for s in schema.CHILD_SHEETS}
@@ -393,7 +394,7 @@ class _Checker:
         problem; locations are computed only for the cells that have a problem, and problems wait
         in ``pending`` until the row's project is known."""
         values: dict[str, Any] = {}
-        found: list[tuple[str, schema.Column, int, dict]] | None = None
+        found: list[tuple[str, schema.Column, int, dict[str, Any]]] | None = None
         currencies: dict[str, tuple[str, ...]] | None = None
         flags = raw.flags
         width = len(cells)
@@ -474,7 +475,9 @@ _MISS = object()
 
 #: One column's reading, prepared once per table: (index, column, key, required, plain text,
 #: parser, memo or None, memo cap, plausible range). A tuple, so the row loop unpacks it in one step.
-_Reader = tuple[int, schema.Column, str, bool, bool, Callable[[Any], Any], dict | None, int, tuple | None]
+_Reader = tuple[
+    int, schema.Column, str, bool, bool, Callable[[Any], Any], dict[Any, Any] | None, int, tuple[Any, Any] | None
+]
 
 
 def _plausible(col: schema.Column, value: Any) -> dict[str, str]:
@@ -693,13 +696,13 @@ def _group_children(
     sheet: schema.Sheet,
     ids: list[str],
     keep: list[_Row] | None = None,
-) -> tuple[dict[str, list], set[str]]:
+) -> tuple[dict[str, list[object]], set[str]]:
     """Group child rows by project as they are parsed (one pass over the sheet); returns (pid ->
     records, pids made invalid by a broken sheet). Rows are kept in ``keep`` when given.
     A child ID matches its project exactly, or by letter case with a warning; an ID that matches
     none is an error counted against the closest project, which is then held back."""
     record_type = CHILD_TYPES[sheet.key]
-    grouped: dict[str, list] = defaultdict(list)
+    grouped: dict[str, list[object]] = defaultdict(list)
     broken: set[str] = set()
     exact = set(ids)
     by_case: dict[str, str] = {}
