@@ -54,6 +54,16 @@ def test_closed_days_are_public_holidays_and_closures():
     assert (closed, problem) == (frozenset({date(2026, 12, 24)}), None)
 
 
+def test_closures_are_iso_dates_and_the_rest_is_reported():
+    text = "2026-12-24; 2026-12-31, 24/12/2026,,"
+    assert calendar.parse_closures(text) == ((date(2026, 12, 24), date(2026, 12, 31)), ("24/12/2026",))
+    assert calendar.parse_closures(None) == ((), ())
+
+
+def test_a_plans_calendar_spans_its_kickoff_year_and_two_more():
+    assert calendar.plan_years(date(2026, 12, 31)) == range(2026, 2029)
+
+
 def test_countdown_days_move_away_from_go_live_onto_business_days():
     sunday = date(2026, 4, 5)
     assert calendar.countdown_day(sunday, 0, EASTER) == sunday

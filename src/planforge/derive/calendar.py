@@ -94,6 +94,28 @@ def _closed_weekdays(closed: frozenset[date]) -> tuple[date, ...]:
     return tuple(sorted(day for day in closed if day.weekday() < 5))
 
 
+def plan_years(kickoff: date) -> range:
+    """The years a plan's calendar covers: the kickoff's year and the two after it (no plan's
+    phases run longer), so every stage asks ``closed_days`` for the same calendar."""
+    return range(kickoff.year, kickoff.year + 3)
+
+
+def parse_closures(text: str | None) -> tuple[tuple[date, ...], tuple[str, ...]]:
+    """Settings > Closure Dates: ISO dates separated by commas or semicolons
+    ('2026-12-24, 2026-12-31'). Returns (dates, items that are not ISO dates)."""
+    found: list[date] = []
+    bad: list[str] = []
+    for part in (text or "").replace(";", ",").split(","):
+        item = part.strip()
+        if not item:
+            continue
+        try:
+            found.append(date.fromisoformat(item))
+        except ValueError:
+            bad.append(item)
+    return tuple(found), tuple(bad)
+
+
 def closed_days(country: str | None, closures: tuple[date, ...], years: range) -> tuple[frozenset[date], str | None]:
     """Public holidays of ``country`` ('US', 'GB', or with a subdivision 'US-NY', 'CA-ON') for
     ``years``, from the ``holidays`` library, plus the firm's closure dates.
