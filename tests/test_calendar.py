@@ -7,12 +7,15 @@ import ast
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import planforge
 from planforge.context import documents
 from planforge.derive import calendar, rules
+from planforge.pipeline import generate
+from support import PROJECT_HEADER, PROJECT_ROW
 
 GOOD_FRIDAY, EASTER_MONDAY = date(2026, 4, 3), date(2026, 4, 6)
 EASTER = frozenset({GOOD_FRIDAY, EASTER_MONDAY})
@@ -98,3 +101,25 @@ def test_weekday_arithmetic_lives_in_the_calendar_only():
         and node.func.attr in ("weekday", "isoweekday")
     }
     assert users == {"derive/calendar.py"}
+
+
+@pytest.mark.parametrize(
+    ("kickoff", "settings", "start", "plan_start"),
+    [
+        ("2026-02-07", [], "Monday 9 February 2026", "9 Feb 2026"),
+        ("2026-02-07", [["Closure Dates", "2026-02-09"]], "Tuesday 10 February 2026", "10 Feb 2026"),
+        ("2026-01-17", [["Holiday Country", "US"]], "Tuesday 20 January 2026", "20 Jan 2026"),  # MLK Day
+    ],
+)
+def test_a_weekend_kickoff_warning_names_the_day_the_plan_starts(book, tmp_path, kickoff, settings, start, plan_start):
+    """The warning asks the plan's own calendar: a holiday or closure on the Monday after a weekend
+    kickoff moves the start in the warning as in the plan (it used to say Monday regardless)."""
+    path = book(
+        Projects=[PROJECT_HEADER, [*PROJECT_ROW[:6], kickoff]],  # a Saturday
+        Settings=[["Setting", "Value"], *settings],
+    )
+    result = generate([path], tmp_path / "out", plan_date=date(2026, 1, 15))
+    problem = next(p for p in result.report.problems if p.code == "kickoff-on-weekend")
+    assert problem.message.endswith(f"the plans start work on {start}")
+    plan = (tmp_path / "out" / "P-1-implementation-plan.md").read_text("utf-8")
+    assert f"from kickoff on {plan_start}" in plan

@@ -439,7 +439,7 @@ KINDS: tuple[ProblemKind, ...] = (
         "Kickoff on a weekend",
         "Kickoff Date {value_repr} is a {weekday}; the plans start work on {start}",
         "Type the first working day of the project, or keep it if the plans' reading is right.",
-        "Phases run on working days, so a weekend kickoff moves to the next Monday; the plans name that day.",
+        "Phases run on working days, so a weekend kickoff moves to the next business day (Monday, unless a public holiday or closure falls on it); the plans name that day.",
     ),
     ProblemKind(
         "edited-output",

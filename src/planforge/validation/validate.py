@@ -24,7 +24,7 @@ from planforge.core.errors import ERROR, Problem, UnreadableWorkbook, closest, d
 from planforge.core.model import CHILD_TYPES, Portfolio, Project, Settings
 from planforge.core.money import currency_matches, format_money
 from planforge.core.report import Report
-from planforge.derive.calendar import is_business_day, next_business_day
+from planforge.derive.calendar import closed_days, is_business_day, next_business_day, parse_closures, plan_years
 from planforge.derive.catalog import integration_types, lookup
 from planforge.intake import schema
 from planforge.intake.parse import (
@@ -563,8 +563,8 @@ def _check_project_row(checker: _Checker, table: _Table, row: _Row, settings: Se
             usual="within two years of the run date",
             project_id=pid,
         )
-    if kickoff is not None and not is_business_day(kickoff):
-        start = next_business_day(kickoff)
+    if kickoff is not None and not is_business_day(kickoff):  # a weekend (holidays are not checked here)
+        start = next_business_day(kickoff, _closed(settings, kickoff))
         checker.add(
             "kickoff-on-weekend",
             sheet=table.sheet,
@@ -576,6 +576,13 @@ def _check_project_row(checker: _Checker, table: _Table, row: _Row, settings: Se
             start=f"{start:%A} {start.day} {start:%B %Y}",
             project_id=pid,
         )
+
+
+def _closed(settings: Settings, kickoff: date) -> frozenset[date]:
+    """The days the plans skip around ``kickoff``: the same calendar the plan's timeline asks for
+    (Settings > Holiday Country and Closure Dates; a bad entry is reported where it is read)."""
+    closures, _ = parse_closures(settings.closure_dates)
+    return closed_days(settings.holiday_country, closures, plan_years(kickoff))[0]
 
 
 def _check_people(checker: _Checker, projects: _Table, team: _Table | None) -> None:
