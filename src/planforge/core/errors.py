@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
@@ -482,7 +482,7 @@ KINDS: tuple[ProblemKind, ...] = (
         "Kickoff on a weekend",
         "Kickoff Date {value_repr} is a {weekday}; the plans start work on {start}",
         "Type the first working day of the project, or keep it if the plans' reading is right.",
-        "Phases run on working days, so a weekend kickoff moves to the next Monday; the plans name that day.",
+        "Phases run on working days, so a weekend kickoff moves to the next business day (Monday, unless a public holiday or closure falls on it); the plans name that day.",
     ),
     ProblemKind(
         "edited-output",
@@ -597,10 +597,25 @@ def _quote(value: Any) -> str:
     return '"' + text.replace('"', '\\"') + '"'
 
 
-def closest(name: str, options: list[str] | tuple[str, ...], n: int = 1, cutoff: float = 0.6) -> list[str]:
-    """The ``n`` options nearest to ``name`` (case-insensitive), best first; none under ``cutoff``."""
-    lowered = {o.lower(): o for o in options}
-    return [lowered[m] for m in difflib.get_close_matches(str(name).lower(), list(lowered), n=n, cutoff=cutoff)]
+def closest(
+    name: str,
+    options: Iterable[str],
+    n: int = 1,
+    cutoff: float = 0.6,
+    fold: Callable[[str], str] = str.lower,
+    keep_first: bool = False,
+) -> list[str]:
+    """The ``n`` options nearest to ``name``, best first; none under ``cutoff`` (difflib's ratio).
+    Names and options are compared after ``fold`` (lower case by default; ``str.casefold`` for user
+    text). Of options that fold alike the last is offered, or the first with ``keep_first``.
+    The one place planforge asks difflib: every "did you mean" and "closest" reads it."""
+    folded: dict[str, str] = {}
+    for option in options:
+        if keep_first:
+            folded.setdefault(fold(option), option)
+        else:
+            folded[fold(option)] = option
+    return [folded[m] for m in difflib.get_close_matches(fold(str(name)), list(folded), n=n, cutoff=cutoff)]
 
 
 def did_you_mean(name: str, options: list[str] | tuple[str, ...]) -> str:
