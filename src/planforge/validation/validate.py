@@ -60,7 +60,7 @@ KICKOFF_HORIZON_DAYS = 730
 ROI_PLAUSIBLE = 10.0
 _IGNORED_SHEETS = {schema.normalise_header(n) for n in (schema.INSTRUCTIONS_SHEET, "Lists", "Read Me", "README")}
 #: Money columns whose written currency must agree with the project's.
-_MONEY_KEYS = tuple(c.key for c in schema.PROJECTS.columns if c.kind is column_kinds.MONEY)
+_MONEY_KEYS = tuple(c.key for c in schema.PROJECTS.columns if c.kind == column_kinds.MONEY)
 #: Columns naming people, compared across the workbook for spelling variants.
 _PEOPLE = (("projects", "lead_engineer"), ("projects", "project_manager"), ("team", "name"))
 
@@ -280,7 +280,7 @@ class _Checker:
         parse = col.kind.parser(col.rules())
         plain_text = parse is parse_text
         memo = None if plain_text else self._memos.setdefault(parse, {})
-        size = _ID_MEMO_SIZE if col.kind is column_kinds.ID else _MEMO_SIZE
+        size = _ID_MEMO_SIZE if col.kind == column_kinds.ID else _MEMO_SIZE
         return (j, col, col.key, col.required, plain_text, parse, memo, size, col.plausible)
 
     def add(self, code: str, **params: Any) -> Problem:
