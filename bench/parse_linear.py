@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from planforge.derive import rules as derive
 from planforge.intake import schema
-from planforge.intake.parse import BadValue, parser_for
+from planforge.intake.column_kinds import KINDS
+from planforge.intake.parse import BadValue, Rules
 
 MAX_CELL = 32_767
 WORDS = ["hours", "hrs", "a", "an", "per", "week", "day", "k", "to", "-", ",", ".", "of", "and", "thousand", "orders"]
@@ -24,6 +25,11 @@ chunk = st.lists(
     min_size=1,
     max_size=30,
 ).map(" ".join)
+
+
+def _column_parser(column):
+    """The parser validation uses for ``column``: its kind's, with the column's rules."""
+    return column.kind.parser(column.rules())
 
 
 def _parsers():
@@ -38,10 +44,10 @@ def _parsers():
 
     yield "hours_in_text", derive.hours_in_text
     yield "daily_volume", derive.daily_volume
-    yield "integration type", guarded(parser_for("choices", rules=schema.PROJECTS.column("integration_type").rules()))
+    yield "integration type", guarded(_column_parser(schema.PROJECTS.column("integration_type")))
     for kind in ("number", "int", "money", "percent", "date", "id", "bool", "currency"):
-        yield kind, guarded(parser_for(kind))
-    yield "role", guarded(parser_for("choice", rules=schema.CHILD_SHEETS[6].column("role").rules()))
+        yield kind, guarded(KINDS[kind].parser(Rules()))
+    yield "role", guarded(_column_parser(schema.CHILD_SHEETS[6].column("role")))
 
 
 def _seconds(fn, text: str) -> float:

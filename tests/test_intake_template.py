@@ -63,7 +63,7 @@ def test_dropdowns_on_every_choice_column_and_project_id_picklists():
         for j, col in enumerate(sheet.columns):
             letter = openpyxl.utils.get_column_letter(j + 1)
             dv = dvs[f"{letter}2"]
-            if col.kind in ("choice", "choices"):
+            if col.kind.name in ("choice", "choices"):
                 assert dv.type == "list" and all(c in dv.formula1 for c in col.choices), (sheet.name, col.header)
             if sheet.child and col.key == "project_id":
                 assert dv.type == "list" and dv.formula1 == "ProjectIDs"

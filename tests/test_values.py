@@ -308,10 +308,10 @@ def test_every_numeric_and_date_field_declares_its_range():
 
     for sheet in schema.SHEETS:
         for col in sheet.columns:
-            if col.kind in ("int", "number", "money", "percent", "date"):
+            if col.kind.name in ("int", "number", "money", "percent", "date"):
                 assert col.bounds is not None, (sheet.name, col.header)
     for setting in schema.SETTINGS:
-        if setting.kind in ("int", "number", "money", "percent", "phase_days"):
+        if setting.kind.name in ("int", "number", "money", "percent", "phase_days"):
             assert setting.bounds is not None, setting.label
 
 

@@ -11,22 +11,29 @@ from collections.abc import Callable
 
 from planforge.derive import rules as derive
 from planforge.intake import schema
-from planforge.intake.parse import BadValue, parser_for
+from planforge.intake.column_kinds import KINDS
+from planforge.intake.parse import BadValue, Rules
 
 MAX_CELL = 32_767
 CELLS = ("1 " * (MAX_CELL // 2), "9" * MAX_CELL, "15 hours a" + " " * (MAX_CELL - 10), "hours per week, 12 k " * 1560)
+
+
+def _column_parser(column: schema.Column) -> Callable[[str], object]:
+    """The parser validation uses for ``column``: its kind's, with the column's rules."""
+    return column.kind.parser(column.rules())
 
 
 def _parsers() -> list[tuple[str, Callable[[str], object]]]:
     found: list[tuple[str, Callable[[str], object]]] = [
         ("hours_in_text", derive.hours_in_text),
         ("daily_volume", derive.daily_volume),
-        ("integration type", parser_for("choices", rules=schema.PROJECTS.column("integration_type").rules())),
+        ("integration type", _column_parser(schema.PROJECTS.column("integration_type"))),
     ]
     found += [
-        (kind, parser_for(kind)) for kind in ("number", "int", "money", "percent", "date", "id", "bool", "currency")
+        (kind, KINDS[kind].parser(Rules()))
+        for kind in ("number", "int", "money", "percent", "date", "id", "bool", "currency")
     ]
-    found.append(("role", parser_for("choice", rules=schema.CHILD_SHEETS[6].column("role").rules())))
+    found.append(("role", _column_parser(schema.CHILD_SHEETS[6].column("role"))))
     return found
 
 

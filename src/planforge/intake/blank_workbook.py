@@ -17,11 +17,11 @@ import xlsxwriter
 from planforge._version import __version__
 from planforge.core.atomic import write_bytes
 from planforge.intake import schema
+from planforge.intake.column_kinds import DATE, KINDS, TEXT, ColumnKind
 
 DATA_ROWS = 5000  # rows prepared with dropdowns and formats on every sheet
 EXCEL_MAX_ROW = 1_048_575  # 0-based index of Excel's last row
 _FIXED_CREATED = datetime(2026, 1, 1)
-_NUM_FORMATS = {"date": "yyyy-mm-dd", "percent": "0%", "money": "#,##0.00", "number": "0.##", "int": "0"}
 _PROJECT_IDS = "=OFFSET(Projects!$A$2,0,0,MAX(1,COUNTA(Projects!$A:$A)-1),1)"
 
 
@@ -89,9 +89,15 @@ class _Styles:
                 "valign": "vcenter",
             }
         )
-        self.cells = {kind: book.add_format({**base, "num_format": fmt}) for kind, fmt in _NUM_FORMATS.items()}
-        self.cells["text"] = book.add_format({**base, "num_format": "@"})
-        self.cells["wrap"] = book.add_format({**base, "num_format": "@", "text_wrap": True})
+        #: per kind with a number format, its cells' format (text is "@")
+        self.cells = {
+            k.name: book.add_format({**base, "num_format": k.number_format}) for k in KINDS.values() if k.number_format
+        }
+        self.wrap_cell = book.add_format({**base, "num_format": "@", "text_wrap": True})
+
+    def of(self, kind: ColumnKind) -> Any:
+        """The cell format of a kind, None for one without a number format."""
+        return self.cells.get(kind.name)
 
 
 def _instructions(book: xlsxwriter.Workbook, st: _Styles) -> None:
@@ -138,7 +144,7 @@ def _data_sheet(book: xlsxwriter.Workbook, st: _Styles, sheet: schema.Sheet, las
     for j, col in enumerate(sheet.columns):
         label = f"{col.header} *" if col.required else col.header
         ws.write_string(0, j, label, st.required if col.required else st.header)
-        fmt = st.cells.get(col.kind) or (st.cells["wrap"] if col.width >= 30 else st.cells["text"])
+        fmt = st.of(col.kind) or (st.wrap_cell if col.width >= 30 else st.of(TEXT))
         ws.set_column(j, j, max(col.width, len(label) + 2), fmt)
         note = col.help + (f"\nExample: {col.example}" if col.example is not None else "")
         if col.required:
@@ -159,32 +165,8 @@ def _validation(ws: Any, j: int, col: schema.Column, sheet: schema.Sheet, last: 
             "error_title": "Unknown project",
             "error_message": "Pick a Project ID that exists on the Projects sheet.",
         }
-    elif col.kind == "choice":
-        options |= {
-            "validate": "list",
-            "source": list(col.choices),
-            "error_title": f"Not a valid {col.header}",
-            "error_message": "Pick one of: " + ", ".join(col.choices),
-        }
-    elif col.kind == "choices":
-        options |= {
-            "validate": "list",
-            "source": list(col.choices),
-            "error_type": "information",
-            "error_title": "Several values?",
-            "error_message": "Several values are fine, comma-separated: " + ", ".join(col.choices),
-        }
-    elif col.kind == "date":
-        options |= {
-            "validate": "date",
-            "criteria": "between",
-            "minimum": datetime(2000, 1, 1),
-            "maximum": datetime(2100, 12, 31),
-            "error_type": "warning",
-            "error_message": "Type a date such as 2026-02-02.",
-        }
     else:
-        options |= {"validate": "any"}
+        options |= col.kind.widget(col.header, col.choices)
     ws.data_validation(1, j, last, j, options)
 
 
@@ -195,9 +177,9 @@ def _fill(ws: Any, st: _Styles, sheet: schema.Sheet, rows: list[dict[str, Any]])
             value = row.get(col.key)
             if value is None:
                 continue
-            fmt = st.cells.get(col.kind)
+            fmt = st.of(col.kind)
             if hasattr(value, "year"):
-                ws.write_datetime(i, j, datetime(value.year, value.month, value.day), st.cells["date"])
+                ws.write_datetime(i, j, datetime(value.year, value.month, value.day), st.of(DATE))
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
                 ws.write_number(i, j, value, fmt)
             else:
@@ -209,15 +191,15 @@ def _settings(book: xlsxwriter.Workbook, st: _Styles, overrides: dict[str, objec
     ws.freeze_panes(1, 0)
     for j, (label, width) in enumerate((("Setting", 28), ("Value", 20), ("Default", 20), ("What it does", 80))):
         ws.write_string(0, j, label, st.header)
-        ws.set_column(j, j, width, st.text if j != 3 else st.cells["wrap"])
+        ws.set_column(j, j, width, st.text if j != 3 else st.wrap_cell)
     for i, setting in enumerate(schema.SETTINGS, start=1):
         ws.write_string(i, 0, setting.label, st.bold)
         default = "" if setting.default is None else setting.default
         value = overrides.get(setting.key, default)
-        fmt = st.cells.get(setting.kind, st.cells["text"])
+        fmt = st.of(setting.kind) or st.of(TEXT)
         for j, v in ((1, value), (2, default)):
             if isinstance(v, (int, float)) and not isinstance(v, bool):
                 ws.write_number(i, j, v, fmt)
             else:
-                ws.write_string(i, j, str(v), st.cells["text"])
-        ws.write_string(i, 3, setting.help, st.cells["wrap"])
+                ws.write_string(i, j, str(v), st.of(TEXT))
+        ws.write_string(i, 3, setting.help, st.wrap_cell)

@@ -468,25 +468,32 @@ def parse_currency(value: Any) -> str:
     return code
 
 
-def parser_for(kind: str, choices: tuple[str, ...] = (), rules: Rules | None = None) -> Callable[[Any], Any]:
-    """The parser for a column kind, with the column's declared rules."""
-    rules = rules or Rules(choices=choices)
-    factories: dict[str, Callable[[Rules], Callable[[Any], Any]]] = {
-        "int": int_parser,
-        "number": number_parser,
-        "money": money_parser,
-        "percent": percent_parser,
-        "date": date_parser,
-    }
-    if kind in factories:
-        return factories[kind](rules)
-    if kind == "choice":
-        return choice_parser(rules.choices or choices, rules.synonyms)
-    if kind == "choices":
-        return choices_parser(rules.choices or choices, rules.synonyms)
-    return {"text": parse_text, "id": parse_id, "name": parse_name, "bool": parse_bool, "currency": parse_currency}[
-        kind
-    ]
+def phase_days_parser(rules: Rules) -> Callable[[Any], Any]:
+    """Five whole business days separated by commas or semicolons, each within ``rules.bounds``."""
+    one = int_parser(rules)
+
+    def parse(value: Any) -> tuple[int, ...]:
+        expected = "five positive whole numbers (business days of phases 1-5)"
+        hint = "Type five numbers separated by commas, e.g. 10, 20, 10, 3, 20."
+        text = str(value)
+        parts = [p.strip() for p in text.replace(";", ",").split(",")] if len(text) <= 200 else []
+        if len(parts) != 5:
+            raise BadValue("wrong-type", expected=expected, hint=hint)
+        days = []
+        for part in parts:
+            try:
+                day = one(part)
+            except BadValue as e:
+                if e.code == "out-of-range":
+                    raise
+                raise BadValue("wrong-type", expected=expected, hint=hint) from None
+            day = day.value if type(day) is Reading else day
+            if day <= 0:
+                raise BadValue("wrong-type", expected=expected, hint=hint)
+            days.append(day)
+        return tuple(days)
+
+    return parse
 
 
 def parse_number(value: Any) -> float:

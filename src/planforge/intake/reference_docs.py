@@ -10,23 +10,9 @@ from typing import Any
 from planforge.core.errors import KINDS
 from planforge.core.markdown import pipe_cell
 from planforge.intake import schema
+from planforge.intake.column_kinds import ColumnKind
 
 _PLACEHOLDER = re.compile(r"\[([A-Z][A-Z0-9_/]*)(?: -[^\]]*)?\]")
-_KIND_LABELS = {
-    "text": "text",
-    "id": "ID (text)",
-    "int": "whole number",
-    "number": "number",
-    "money": "amount",
-    "percent": "percentage (85%, 0.85 or 85)",
-    "date": "date",
-    "choice": "one of",
-    "choices": "one or more of",
-    "bool": "Yes / No",
-    "name": "person's name",
-    "currency": "currency (ISO code or symbol)",
-    "phase_days": "five whole numbers",
-}
 
 #: What the reader accepts, per kind of value (the rules live in parse.py and money.py).
 ACCEPTED = """## What is accepted
@@ -74,16 +60,11 @@ ACCEPTED = """## What is accepted
 
 
 def _accepted(
-    bounds: tuple[Any, Any] | None, plausible: tuple[Any, Any] | None, synonyms: tuple[Any, ...], kind: str
+    bounds: tuple[Any, Any] | None, plausible: tuple[Any, Any] | None, synonyms: tuple[Any, ...], kind: ColumnKind
 ) -> str:
     """The Range column: accepted bounds, usual range and synonyms of one column or setting."""
     parts = []
-
-    def show(v: Any) -> str:
-        if kind == "percent":
-            return f"{v * 100:g}%"
-        return f"{v:,}" if not hasattr(v, "isoformat") else str(v.isoformat())
-
+    show = kind.show
     if bounds is not None:
         parts.append(f"{show(bounds[0])} to {show(bounds[1])}")
     if plausible is not None:
@@ -119,7 +100,7 @@ def intake_reference() -> str:
             "|---|---|---|---|---|---|",
         ]
         for col in sheet.columns:
-            kind = _KIND_LABELS[col.kind] + (f": {', '.join(col.choices)}" if col.choices else "")
+            kind = col.kind.label + (f": {', '.join(col.choices)}" if col.choices else "")
             example = "" if col.example is None else col.example
             lines.append(
                 f"| {_cell(col.header)} | {_cell(kind)} | {'yes' if col.required else ''} "
@@ -137,9 +118,7 @@ def intake_reference() -> str:
     for s in schema.SETTINGS:
         default = "" if s.default is None else s.default
         accepted = _accepted(s.bounds, None, (), s.kind)
-        lines.append(
-            f"| {s.label} | {_KIND_LABELS.get(s.kind, s.kind)} | {_cell(default)} | {_cell(accepted)} | {_cell(s.help)} |"
-        )
+        lines.append(f"| {s.label} | {s.kind.label} | {_cell(default)} | {_cell(accepted)} | {_cell(s.help)} |")
     return "\n".join(lines) + "\n"
 
 

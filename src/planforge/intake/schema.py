@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from planforge.core.names import DOCUMENT_KINDS, documents_help
+from planforge.intake.column_kinds import KindField
 from planforge.intake.parse import Rules
 
 INTEGRATION_TYPES = ("accounting", "marketing", "fulfillment", "inventory", "pos")
@@ -123,11 +124,13 @@ DEPLOYMENT_STRATEGIES = ("Blue-green", "Rolling", "Canary", "Phased by location"
 
 @dataclass(frozen=True)
 class Column:
-    """One intake column. ``kind`` picks the parser; ``placeholders`` name the seed fields it fills."""
+    """One intake column. ``kind`` (declared by name: ``"money"``, read as its ``ColumnKind``, see
+    column_kinds.KINDS) says how it is parsed, offered in the blank workbook, documented and typed in
+    frames; ``placeholders`` name the seed fields it fills."""
 
     key: str
     header: str
-    kind: str = "text"  # text | id | name | int | number | money | percent | date | choice | choices | bool | currency
+    kind: KindField = KindField("text")  # noqa: RUF009 (a descriptor field: one shared instance is the point)
     required: bool = False
     choices: tuple[str, ...] = ()
     help: str = ""
@@ -1176,9 +1179,11 @@ class Setting:
 
     key: str
     label: str
-    kind: str
-    default: Any
-    help: str
+    #: declared by name (``"percent"``, ``"phase_days"``), read as its ``ColumnKind``; every
+    #: declaration names kind, default and help (they have defaults only because the kind's field does)
+    kind: KindField = KindField("text")  # noqa: RUF009 (a descriptor field: one shared instance is the point)
+    default: Any = None
+    help: str = ""
     #: (lowest, highest) accepted value, for each of the five numbers of a phase_days setting too;
     #: settings must fit what a calendar can hold
     bounds: tuple[Any, Any] | None = None

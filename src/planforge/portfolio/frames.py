@@ -1,9 +1,10 @@
 """The portfolio as pandas DataFrames, for analysis in a notebook.
 
 pandas is an optional dependency (``pip install 'planforge[pandas]'``): it is imported only when a
-frame is asked for, so the command line never needs it. Columns are typed from the schema: text
-and IDs as ``string``, whole numbers ``Int64``, numbers, percentages and amounts ``Float64``,
-dates ``datetime64``, Yes/No ``boolean``; blanks are missing values (``<NA>``/``NaT``).
+frame is asked for, so the command line never needs it. Columns are typed by their kind
+(``ColumnKind.dtype``): text and IDs as ``string``, whole numbers ``Int64``, numbers, percentages
+and amounts ``Float64``, dates ``datetime64``, Yes/No ``boolean``; blanks are missing values
+(``<NA>``/``NaT``).
 """
 
 from __future__ import annotations
@@ -23,18 +24,6 @@ if TYPE_CHECKING:
 
 DERIVED_SHEET = "Derived"
 GO_LIVE_PHASES = 4  # go-live is the end of phase 4 (Deployment); phase 5 is post-launch support
-_DTYPES = {
-    "text": "string",
-    "id": "string",
-    "choice": "string",
-    "choices": "string",
-    "int": "Int64",
-    "number": "Float64",
-    "percent": "Float64",
-    "money": "Float64",
-    "date": "datetime64[ns]",
-    "bool": "boolean",
-}
 #: The derived-figures frame: one row per project, column -> dtype.
 DERIVED_COLUMNS: dict[str, str] = {
     "Project ID": "string",
@@ -65,7 +54,7 @@ def portfolio_frames(portfolio: Portfolio) -> dict[str, pd.DataFrame]:
 def _sheet_frame(sheet: schema.Sheet, projects: list[Project]) -> pd.DataFrame:
     import pandas as pd  # optional heavy dependency, imported only when a frame is asked for
 
-    dtypes = {"File": "string", "Row": "Int64"} | {c.header: _DTYPES.get(c.kind, "string") for c in sheet.columns}
+    dtypes = {"File": "string", "Row": "Int64"} | {c.header: c.kind.dtype for c in sheet.columns}
     rows: list[dict[str, Any]] = []
     for project in projects:
         records: list[Any] = getattr(project, sheet.key) if sheet.child else [project]

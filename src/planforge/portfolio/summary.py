@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import io
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, TypeAlias
 
 from xlsxwriter.format import Format
@@ -46,6 +47,19 @@ CONFIDENCE_BANDS = (("Under 50%", 0, 0.5), ("50-69%", 0.5, 0.7), ("70-84%", 0.7,
 PHASE_COLOURS = ("#4472C4", "#ED7D31", "#A5A5A5", "#FFC000", "#70AD47")
 CELL_TEXT_LIMIT = 32_767  # Excel's limit on the text of one cell
 _TEXT, _NUMBER, _DATE, _MONEY = range(4)  # how a table column's cells are written
+#: The summary's own column kinds (its cells, not intake columns): how each is written, and the
+#: ``_Formats`` attribute of its cell format (an amount's format is its project's currency's).
+_CELLS: Mapping[str, tuple[int, str]] = MappingProxyType(
+    {
+        "text": (_TEXT, "text"),
+        "date": (_DATE, "date"),
+        "money": (_MONEY, ""),
+        "pct": (_NUMBER, "pct"),
+        "num": (_NUMBER, "num"),
+        "int": (_NUMBER, "int"),
+        "count": (_NUMBER, "count"),
+    }
+)
 Schedule: TypeAlias = list[list[tuple[date, date]] | None]  # per project, its phases' (start, end); None: undated
 DATA_QUALITY_NOTES = (
     "Errors: one row each; each holds its project back until fixed. Warnings: one row per project, file and code,"
@@ -159,16 +173,15 @@ def _sheet(book: Workbook, name: str, header_rows: tuple[int, int] | None = (0, 
 
 def _writer(ws: Worksheet, fmt: _Formats, kind: str) -> Callable[[int, int, Any], None]:
     """The cell writer for a column kind; text is always a string cell, whatever it starts with."""
-    if kind == "date":
-        date_fmt = fmt.date
-        return lambda r, c, v: ws.write_datetime(r, c, datetime(v.year, v.month, v.day), date_fmt)
-    if kind == "money":  # each amount in its project's currency
+    how, attr = _CELLS[kind]
+    if how == _MONEY:  # each amount in its project's currency
         return lambda r, c, v: ws.write_number(r, c, float(v.amount), fmt.money(v.currency))
-    if kind in ("pct", "num", "int", "count"):
-        num_fmt = getattr(fmt, kind)
-        return lambda r, c, v: ws.write_number(r, c, float(v), num_fmt)
-    text_fmt = fmt.text
-    return lambda r, c, v: ws.write_string(r, c, str(v)[:CELL_TEXT_LIMIT], text_fmt)
+    cell_fmt = getattr(fmt, attr)
+    if how == _DATE:
+        return lambda r, c, v: ws.write_datetime(r, c, datetime(v.year, v.month, v.day), cell_fmt)
+    if how == _NUMBER:
+        return lambda r, c, v: ws.write_number(r, c, float(v), cell_fmt)
+    return lambda r, c, v: ws.write_string(r, c, str(v)[:CELL_TEXT_LIMIT], cell_fmt)
 
 
 def _table(
@@ -191,14 +204,8 @@ def _table(
     )
     plan: list[tuple[int, Any, float]] = []  # per column: how to write it, its format, its width
     for _, kind, width in columns:
-        if kind == "text":
-            plan.append((_TEXT, fmt.text, width))
-        elif kind == "date":
-            plan.append((_DATE, fmt.date, width))
-        elif kind == "money":
-            plan.append((_MONEY, None, width))  # each amount in its project's currency
-        else:
-            plan.append((_NUMBER, getattr(fmt, kind), width))
+        how, attr = _CELLS[kind]
+        plan.append((how, getattr(fmt, attr) if attr else None, width))  # no format: per amount's currency
     money = fmt.money
     for i, row in enumerate(rows, start=first_row + 1):
         lines = 1

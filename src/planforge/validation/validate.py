@@ -26,7 +26,7 @@ from planforge.core.money import currency_matches, format_money
 from planforge.core.report import Report
 from planforge.derive.calendar import closed_days, is_business_day, next_business_day, parse_closures, plan_years
 from planforge.derive.catalog import integration_types, lookup
-from planforge.intake import schema
+from planforge.intake import column_kinds, schema
 from planforge.intake.parse import (
     MAX_TEXT,
     BadValue,
@@ -36,7 +36,6 @@ from planforge.intake.parse import (
     id_problem,
     is_placeholder,
     parse_text,
-    parser_for,
     placeholder,
     show_invisible,
     xml_unsafe,
@@ -61,7 +60,7 @@ KICKOFF_HORIZON_DAYS = 730
 ROI_PLAUSIBLE = 10.0
 _IGNORED_SHEETS = {schema.normalise_header(n) for n in (schema.INSTRUCTIONS_SHEET, "Lists", "Read Me", "README")}
 #: Money columns whose written currency must agree with the project's.
-_MONEY_KEYS = tuple(c.key for c in schema.PROJECTS.columns if c.kind == "money")
+_MONEY_KEYS = tuple(c.key for c in schema.PROJECTS.columns if c.kind == column_kinds.MONEY)
 #: Columns naming people, compared across the workbook for spelling variants.
 _PEOPLE = (("projects", "lead_engineer"), ("projects", "project_manager"), ("team", "name"))
 
@@ -278,10 +277,10 @@ class _Checker:
         """How column ``col`` at index ``j`` is read. Every parser but plain text is a pure function of
         the cell's value and type, so it is memoised; columns with the same parser (the Project ID of
         every sheet, names) share one memo across the file's sheets."""
-        parse = parser_for(col.kind, col.choices, col.rules())
+        parse = col.kind.parser(col.rules())
         plain_text = parse is parse_text
         memo = None if plain_text else self._memos.setdefault(parse, {})
-        size = _ID_MEMO_SIZE if col.kind == "id" else _MEMO_SIZE
+        size = _ID_MEMO_SIZE if col.kind == column_kinds.ID else _MEMO_SIZE
         return (j, col, col.key, col.required, plain_text, parse, memo, size, col.plausible)
 
     def add(self, code: str, **params: Any) -> Problem:
@@ -487,9 +486,8 @@ def _plausible(col: schema.Column, value: Any) -> dict[str, str]:
     if col.plausible is None:
         return {"reading": str(value), "usual": ""}
     low, high = col.plausible
-    if col.kind == "percent":
-        return {"reading": f"{value * 100:g}%", "usual": f"{low * 100:g}% to {high * 100:g}%"}
-    return {"reading": f"{value:,}", "usual": f"{low:,} to {high:,}"}
+    show = col.kind.show
+    return {"reading": show(value), "usual": f"{show(low)} to {show(high)}"}
 
 
 def _merged_ids(raw: RawSheet, pid_col: int | None, header_at: int) -> dict[int, tuple[str, Any]]:
@@ -850,30 +848,4 @@ def _read_settings(checker: _Checker, raw: RawSheet | None) -> Settings:
 def _parse_setting(setting: schema.Setting, value: Any) -> Any:
     if setting.key == "holiday_country":
         return read_holiday_country(value)
-    if setting.kind == "phase_days":
-        return _phase_days(setting, value)
-    return parser_for(setting.kind, rules=setting.rules())(value)
-
-
-def _phase_days(setting: schema.Setting, value: Any) -> tuple[int, ...]:
-    """Five whole business days separated by commas or semicolons, each within the setting's bounds."""
-    expected = "five positive whole numbers (business days of phases 1-5)"
-    hint = "Type five numbers separated by commas, e.g. 10, 20, 10, 3, 20."
-    text = str(value)
-    parts = [p.strip() for p in text.replace(";", ",").split(",")] if len(text) <= 200 else []
-    if len(parts) != 5:
-        raise BadValue("wrong-type", expected=expected, hint=hint)
-    one = parser_for("int", rules=setting.rules())
-    days = []
-    for part in parts:
-        try:
-            day = one(part)
-        except BadValue as e:
-            if e.code == "out-of-range":
-                raise
-            raise BadValue("wrong-type", expected=expected, hint=hint) from None
-        day = day.value if type(day) is Reading else day
-        if day <= 0:
-            raise BadValue("wrong-type", expected=expected, hint=hint)
-        days.append(day)
-    return tuple(days)
+    return setting.kind.parser(setting.rules())(value)
