@@ -208,3 +208,14 @@ def test_the_layer_check_can_fail():
     assert _layer_violations({"planforge.intake.parse": {"planforge.portfolio.summary"}}) == [
         "planforge.intake.parse -> planforge.portfolio.summary"
     ]
+
+
+def test_the_tests_mirror_the_packages():
+    """Each folder of tests/ (fixtures and goldens aside) is named after a package of src/planforge,
+    and only the top-level modules' tests (api, cli, pipeline, docs, this one) sit at the top."""
+    tests = Path(__file__).parent
+    folders = {p.name for p in tests.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))}
+    packages = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()}
+    assert folders - {"fixtures", "golden"} <= packages
+    top = {p.name for p in tests.glob("test_*.py")}
+    assert top <= {"test_api.py", "test_architecture.py", "test_cli.py", "test_docs.py", "test_generate.py"}

@@ -355,7 +355,7 @@ def test_markdown_escaping_lives_in_one_module():
 
     assert escape_inline("a|b *c*") == escape_text("a|b *c*") == "a\\|b \\*c\\*"
     assert pipe_cell("a|b\nc") == "a\\|b c" and code_cell("int | None") == "`int \\| None`"
-    src = Path(__file__).resolve().parents[1] / "src" / "planforge"
+    src = Path(__file__).resolve().parents[2] / "src" / "planforge"
     copies = [
         str(p.relative_to(src))
         for p in src.rglob("*.py")

@@ -276,7 +276,7 @@ def test_generate_with_a_firm_folder_from_the_command_line(tmp_path):
 
 # --- docs/templates.md ---
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "templates.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "templates.md"
 
 
 def test_the_context_reference_in_the_docs_is_generated_from_the_dataclasses():

@@ -19,7 +19,7 @@ from planforge.portfolio.summary import plan_link
 from support import make_project
 
 DAY = date(2026, 1, 15)
-PACKAGE = Path(__file__).resolve().parents[1] / "src" / "planforge"
+PACKAGE = Path(__file__).resolve().parents[2] / "src" / "planforge"
 
 
 def test_format_names_are_literals_in_at_most_two_modules():

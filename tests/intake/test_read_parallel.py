@@ -20,7 +20,7 @@ from planforge.intake.sheet_facts import Caps
 from planforge.intake.xlsx_facts import _Pool, scan_part, shared_string_sizes, sheet_parts
 from support import PROJECT_HEADER, PROJECT_ROW, RISK_HEADER, SAMPLE, write_book
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 IN_PROCESS = ScanWorkers(jobs=1)
 FORCED = ScanWorkers(jobs=2, min_bytes=0, min_part=0)  # every sheet to one of two workers, whatever its size
 HEADERS = {sheet.name: [c.header for c in sheet.columns] for sheet in SHEETS}

@@ -25,7 +25,7 @@ from planforge.render.template_check import check_templates
 from support import SAMPLE, make_project
 
 DAY = date(2026, 1, 15)
-PACKAGE = Path(__file__).resolve().parents[1] / "src" / "planforge"
+PACKAGE = Path(__file__).resolve().parents[2] / "src" / "planforge"
 SLUG_LITERAL = re.compile(r"""["'](?:sow|technical-specs|test-cases|deployment-runbook|support-playbook)["']""")
 
 

@@ -15,11 +15,11 @@ import pytest
 
 from planforge.formats.pdf import find_soffice
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples" / "intake-sample.xlsx"
 
 # The run forks writer workers even for the sample's nine plans, and every worker then blocks for
-# good in its first plan, the way a worker waiting on a pipe or a slow plan would.
+# good in its first task (a plan, or the summary), the way a worker waiting on a pipe or a slow plan would.
 SCRIPT = textwrap.dedent(
     """
     import sys, time
@@ -37,6 +37,7 @@ SCRIPT = textwrap.dedent(
     else:
         batch.PARALLEL_MIN_PLANS = 1
         batch._one = lambda *args, **kwargs: time.sleep(3600)
+        batch._side = lambda side_job: time.sleep(3600)  # the worker that takes the summary blocks too
         generate([Path(sys.argv[1])], Path(sys.argv[2]), plan_date=date(2026, 1, 15), formats=["md"], jobs=2)
     """
 )
@@ -98,10 +99,13 @@ def test_kill_9_of_the_parent_leaves_no_worker(tmp_path: Path, mode: str) -> Non
     parent = subprocess.Popen([sys.executable, "-c", SCRIPT, str(SAMPLE), str(tmp_path / "out"), mode], env=env)
     try:
         workers: set[int] = set()
+        steady = 0  # the same children on consecutive polls: the blocked workers, not a passing child
         for _ in range(2400):  # polls 0.05 s apart: a loaded machine gets minutes, and no clock is read
             assert parent.poll() is None, "the run ended before its workers started"
-            workers = _started(parent.pid, mode)
-            if workers:
+            found = _started(parent.pid, mode)
+            steady = steady + 1 if found and found == workers else 0
+            workers = found
+            if steady >= 10:
                 break
             time.sleep(0.05)
         assert workers, "the workers never started"

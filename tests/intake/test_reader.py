@@ -222,7 +222,7 @@ def test_text_after_a_shared_value_is_text_not_part_of_the_index(tmp_path):
 
 # ---- format parity: one workbook, the same problems whether LibreOffice saved it as .xlsx, .ods or .xls
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 PARITY_FORMATS = ("xlsx", "ods", "xls")
 MESS = {"error-cell", "formula-no-value", "hidden-row", "hidden-sheet", "merged-cells"}
 EXPECTED_MESS = [
