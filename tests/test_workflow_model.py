@@ -3,14 +3,22 @@ checked against its project, and used as stated (or derived and marked assumed) 
 
 from __future__ import annotations
 
-from datetime import timedelta
+import json
+from datetime import date, timedelta
 
 import pytest
+from click.testing import CliRunner
 
-from planforge.core.model import Cadence, Span
+from planforge.cli import main
+from planforge.context.documents import build_runbook, build_specs, build_test_cases
+from planforge.context.plan import build_context
+from planforge.core.model import Cadence, Settings, Span, SystemFacts, Workflow
+from planforge.core.model import TestScenario as Scenario
 from planforge.intake.parse import BadValue, parse_frequency, parse_span
+from planforge.pipeline import generate
+from planforge.render.environment import render_review
 from planforge.validation.validate import validate_files
-from support import flat
+from support import flat, make_project
 
 WF_HEADER = ["Project ID", "Workflow", "Trigger", "Source System", "Target System", "Frequency", "Latency Target"]
 
@@ -144,3 +152,122 @@ def test_slow_cadence_message_offers_a_faster_one(book):
 def test_trigger_that_contradicts_the_frequency_is_a_warning(book):
     report = _report(book, ["P-1", "Publish stock", "Scheduled", "", "", "real-time", ""])
     assert ("Workflows", 2, "Frequency", "trigger-frequency-mismatch") in flat(report, "warning")
+
+
+# ---------------------------------------------------------------- every document from the Flow
+
+DAY = date(2026, 1, 15)
+
+
+def _ctx(*workflows: Workflow, systems: tuple[SystemFacts, ...] = (), **kw):
+    base = dict(system_a="Shopify", system_b="NetSuite", workflows=list(workflows), systems=list(systems))
+    return build_context(make_project(**(base | kw)), Settings(), DAY)
+
+
+_NO_HOOKS = SystemFacts(3, "NetSuite", webhooks="No")
+
+
+def test_stated_values_are_used_as_stated_in_the_specs():
+    ctx = _ctx(
+        Workflow(
+            2,
+            "Publish on-hand to Shopify",
+            "Scheduled",
+            None,
+            "NetSuite",
+            "Shopify",
+            parse_frequency("every 5 minutes"),
+            parse_span("5 minutes"),
+        ),
+        systems=(_NO_HOOKS,),
+    )
+    (spec,) = build_specs(ctx).workflows
+    assert (spec.trigger, spec.direction, spec.frequency, spec.latency_target) == (
+        "Scheduled",
+        "NetSuite to Shopify",
+        "Every 5 minutes",
+        "5 minutes",
+    )
+
+
+def test_a_stated_direction_wins_over_the_wording():
+    ctx = _ctx(Workflow(2, "Send orders to NetSuite", "Real-time", None, "NetSuite", "Shopify"), systems=(_NO_HOOKS,))
+    (flow,) = ctx.flows
+    assert (flow.source, flow.target, flow.direction) == ("NetSuite", "Shopify", "NetSuite to Shopify")
+    one_end = _ctx(Workflow(2, "Send orders", "Real-time", None, "NetSuite"), systems=(_NO_HOOKS,)).flows[0]
+    assert str(one_end.direction) == "NetSuite to Shopify (assumed)"
+
+
+def test_blank_trigger_and_frequency_follow_the_source_webhooks_and_are_assumed():
+    polled = _ctx(
+        Workflow(2, "Sync items from NetSuite to Shopify", latency_target=parse_span("20 minutes")),
+        systems=(_NO_HOOKS,),
+    )
+    (flow,) = polled.flows
+    assert (str(flow.trigger), str(flow.cadence)) == ("Scheduled (assumed)", "Every 15 minutes (assumed)")
+    assert not flow.event_driven
+    pushed = _ctx(
+        Workflow(2, "Send orders to NetSuite"), systems=(SystemFacts(3, "Shopify", webhooks="Yes"), _NO_HOOKS)
+    )
+    (flow,) = pushed.flows
+    assert str(flow.trigger) == "Real-time (assumed)" and flow.event_driven
+    assert str(flow.cadence).startswith("On each change event (webhook)") and str(flow.cadence).endswith("(assumed)")
+    review = render_review(pushed)
+    assert "Workflow 1 (Send orders to NetSuite) trigger: Real-time (basis: Shopify publishes change events" in review
+    assert "Workflows > Trigger or Frequency, row 2" in review
+
+
+def test_real_time_from_a_source_without_events_is_polled_not_event_driven():
+    ctx = _ctx(
+        Workflow(2, "Create NetSuite orders from Shopify", "Real-time"),
+        Workflow(3, "Sync fulfilments from NetSuite to Shopify", "Real-time", latency_target=parse_span("10 minutes")),
+        systems=(SystemFacts(3, "Shopify", webhooks="Yes"), _NO_HOOKS),
+    )
+    reasons = {r.title: r.text for r in ctx.context.rationale}
+    events = reasons["Event-driven where the work is time-sensitive"]
+    assert events.startswith("Shopify publishes change events") and "fulfilments" not in events
+    polling = reasons["Frequent polling for time-sensitive work"]
+    assert "sync fulfilments from NetSuite to Shopify" in polling and "polls NetSuite every 10 minutes" in polling
+    assert str(ctx.flows[1].cadence) == "On each change, detected by polling NetSuite every 10 minutes (assumed)"
+
+
+def test_test_case_steps_name_the_workflows_source_and_target():
+    ctx = _ctx(
+        Workflow(2, "Publish on-hand to Shopify", "Scheduled", None, "NetSuite", "Shopify"),
+        systems=(_NO_HOOKS,),
+        test_scenarios=[Scenario(2, "Stock change updates one location", "Happy Path", "1")],
+    )
+    (case,) = build_test_cases(ctx).cases
+    assert case.steps[0] == "Set up this case in the NetSuite test environment"
+    assert case.steps[2] == "Open the resulting record in Shopify and compare it with the NetSuite record"
+    assert "The records in Shopify" in case.expected
+
+
+def test_runbook_rollback_and_verification_aim_at_the_systems_written_to():
+    ctx = _ctx(
+        Workflow(2, "Publish on-hand to Shopify", "Scheduled", None, "NetSuite", "Shopify"), systems=(_NO_HOOKS,)
+    )
+    runbook = build_runbook(ctx)
+    assert any(s.startswith("Check Shopify for records written") for s in runbook.rollback_steps)
+    assert not any("NetSuite" in s for s in runbook.rollback_steps)
+    assert any(
+        "Workflow 1 (Publish on-hand to Shopify)" in v and v.endswith("in Shopify") for v in runbook.verification
+    )
+
+
+def test_a_third_system_from_the_systems_sheet_is_a_workflow_end():
+    ctx = _ctx(
+        Workflow(2, "Push CSAT scores", "Scheduled", None, "Gorgias", "NetSuite"),
+        systems=(SystemFacts(3, "Gorgias", webhooks="Yes"),),
+    )
+    assert ctx.flows[0].direction == "Gorgias to NetSuite"
+
+
+def test_slow_cadence_is_in_validate_json_and_the_review_file(book, tmp_path):
+    path = book(Workflows=[WF_HEADER, ["P-1", "Publish stock", "Scheduled", "", "", "daily", "5 minutes"]])
+    result = CliRunner().invoke(main, ["validate", str(path), "--json"])
+    found = [p for p in json.loads(result.output)["problems"] if p["code"] == "cadence-slower-than-target"]
+    assert [(p["sheet"], p["cell"], p["severity"]) for p in found] == [("Workflows", "F2", "warning")]
+    generate([path], tmp_path / "out", plan_date=DAY, summary=False)
+    review = (tmp_path / "out" / "review" / "P-1-review.md").read_text("utf-8")
+    assert 'Workflows!F2 (Frequency): Frequency "daily" cannot meet the Latency Target of 5 minutes' in review

@@ -158,7 +158,7 @@ def approach_rationale(
     names = (project.system_a, project.system_b, project.client_name)
     support = {name: webhook_support(text) for name, text in webhooks.items()}
     flows = tuple(flows) if flows is not None else build_flows(project, webhooks)
-    reasons = _workflow_reasons(flows, names)
+    reasons = _workflow_reasons(flows, names, support)
     reasons += _webhook_reasons(project, support)
     reasons.append(
         (
@@ -179,7 +179,7 @@ def _distinct(items: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def _workflow_reasons(flows: Sequence[Flow], names: tuple[str, ...]) -> list[tuple[str, str]]:
+def _workflow_reasons(flows: Sequence[Flow], names: tuple[str, ...], support: dict[str, str]) -> list[tuple[str, str]]:
     """The workflows' triggers: events where the workflow's own source pushes, polling where it does
     not, a schedule, or the team starting them."""
     events = [f for f in flows if f.event_driven]
@@ -205,8 +205,12 @@ def _workflow_reasons(flows: Sequence[Flow], names: tuple[str, ...]) -> list[tup
                 "Frequent polling for time-sensitive work",
                 f"the real-time {_plural(polled, 'workflow')} ({_names(polled, names)}) "
                 f"{'needs' if len(polled) == 1 else 'need'} timely updates, but {join_words(quiet)} "
-                f"{'is' if len(quiet) == 1 else 'are'} not known to push changes, so the integration polls {every}, "
-                "sized to the rate limits.",
+                + (
+                    f"publish{'es' if len(quiet) == 1 else ''} no change events"
+                    if all(support.get(name) == "no" for name in quiet)
+                    else f"{'is' if len(quiet) == 1 else 'are'} not known to push changes"
+                )
+                + f", so the integration polls {every}, within the rate limits.",
             )
         )
     if scheduled:

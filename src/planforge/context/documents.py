@@ -558,7 +558,7 @@ def _case(pid: str, n: int, s: TestScenario, flow: Flow | None, ctx: PlanContext
     steps: tuple[str, ...]
     if kind == "Error Handling":
         steps = (
-            f"Set up this condition in the {source_system} test environment",
+            "Set up this condition in the test environment",
             run,
             "Check the integration log and the alert channel",
             f"Check {target_system} for duplicate or partial records",
