@@ -271,3 +271,29 @@ def test_slow_cadence_is_in_validate_json_and_the_review_file(book, tmp_path):
     generate([path], tmp_path / "out", plan_date=DAY, summary=False)
     review = (tmp_path / "out" / "review" / "P-1-review.md").read_text("utf-8")
     assert 'Workflows!F2 (Frequency): Frequency "daily" cannot meet the Latency Target of 5 minutes' in review
+
+
+def test_stated_real_time_from_a_source_without_events_is_polled_and_says_so():
+    ctx = _ctx(
+        Workflow(2, "Sync fulfilments", None, None, "NetSuite", "Shopify", parse_frequency("real-time")),
+        systems=(_NO_HOOKS,),
+    )
+    (flow,) = ctx.flows
+    assert flow.trigger == "Real-time" and not flow.event_driven
+    assert str(flow.cadence) == "Real-time: NetSuite polled every 5 minutes (assumed)"
+    assert "basis: NetSuite publishes no change events" in render_review(ctx)
+
+
+def test_a_two_way_workflow_writes_to_both_systems():
+    hooks = (SystemFacts(3, "Shopify", webhooks="Yes"), SystemFacts(4, "NetSuite", webhooks="Yes"))
+    ctx = _ctx(Workflow(2, "Sync inventory counts both ways", "Real-time"), systems=hooks)
+    (flow,) = ctx.flows
+    assert flow.two_way and flow.event_driven and flow.writes_to == ("Shopify", "NetSuite")
+    assert str(flow.direction) == "Both ways between Shopify and NetSuite (assumed)"
+    assert any("Check Shopify and NetSuite" in s for s in build_runbook(ctx).rollback_steps)
+
+
+def test_unknown_webhook_support_leaves_a_blank_trigger_to_be_filled():
+    ctx = _ctx(Workflow(2, "Sync orders"), system_a="Acme ERP", system_b="Other Shop")
+    (flow,) = ctx.flows
+    assert (str(flow.trigger), str(flow.cadence)) == ("[TBD]", "[TBD]")

@@ -155,7 +155,7 @@ def _flow(n: int, w: Workflow, project: Project, support: Mapping[str, str], c: 
     trigger = _trigger(w, source, support.get(source, "unknown"), assume)
     word = trigger.value if isinstance(trigger, Assumed) else trigger if isinstance(trigger, str) else ""
     event_driven = word == "Real-time" and pushes
-    cadence = _cadence(w, word, source, event_driven, assume)
+    cadence = _cadence(w, word, source, support.get(source, "unknown"), event_driven, assume)
     poll = ""
     if word == "Real-time" and not event_driven:
         poll = f"every {span_text(int((poll_interval(w.latency_target) or DEFAULT_POLL).total_seconds()))}"
@@ -184,13 +184,21 @@ def _trigger(w: Workflow, source: str, hooks: str, assume: _Assume) -> Shown:
     if hooks == "yes":
         return assume("trigger", "Real-time", f"{source} publishes change events", "Trigger or Frequency")
     if hooks in ("no", "conditional"):
-        return assume(
-            "trigger", "Scheduled", f"{source} is polled: it publishes no change events", "Trigger or Frequency"
-        )
+        return assume("trigger", "Scheduled", f"{_quiet(source, hooks)}, so it is polled", "Trigger or Frequency")
     return Tbd("Trigger", f"Workflows > Trigger or Frequency, row {w.row}")
 
 
-def _cadence(w: Workflow, trigger: str, source: str, event_driven: bool, assume: _Assume) -> Shown:
+def _quiet(source: str, hooks: str) -> str:
+    """Why a source is polled, as its webhook support reads ('yes' here: the other end of a two-way
+    workflow does not push)."""
+    return {
+        "no": f"{source} publishes no change events",
+        "conditional": f"{source} offers change events only in part",
+        "yes": "one end of the two-way workflow publishes no change events",
+    }.get(hooks, f"{source} is not known to publish change events")
+
+
+def _cadence(w: Workflow, trigger: str, source: str, hooks: str, event_driven: bool, assume: _Assume) -> Shown:
     target = w.latency_target
     within = f"within {target.text}" if target else "within minutes"
     poll = poll_interval(target) or DEFAULT_POLL
@@ -203,9 +211,7 @@ def _cadence(w: Workflow, trigger: str, source: str, event_driven: bool, assume:
             return stated.text[0].upper() + stated.text[1:]
         if event_driven:
             return f"Real-time: on each {source} change event (webhook), processed {within}"
-        why = f"{source} publishes no change events" + (
-            f"; sized to the Latency Target of {target.text}" if target else ""
-        )
+        why = _quiet(source, hooks) + (f"; sized to the Latency Target of {target.text}" if target else "")
         return assume("frequency", f"Real-time: {source} polled {every}", why, "Frequency")
     if trigger == "Manual":
         return "When the team starts a run"
@@ -217,7 +223,7 @@ def _cadence(w: Workflow, trigger: str, source: str, event_driven: bool, assume:
             "Frequency",
         )
     if trigger == "Real-time":
-        why = f"{source} publishes no change events" if not target else f"sized to the Latency Target of {target.text}"
+        why = _quiet(source, hooks) + (f"; sized to the Latency Target of {target.text}" if target else "")
         return assume("frequency", f"On each change, detected by polling {source} {every}", why, "Frequency")
     if trigger == "Scheduled" and target:
         return assume(

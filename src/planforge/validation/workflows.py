@@ -86,7 +86,8 @@ def check(project: Project, cell: CellRef) -> Iterator[Problem]:
             **params,
         )
 
-    names = project_systems(project)
+    stated = any(w.source_system or w.target_system for w in project.workflows)
+    names = project_systems(project) if stated else []
     for w in project.workflows:
         ends = []
         for column, text in (("Source System", w.source_system), ("Target System", w.target_system)):
