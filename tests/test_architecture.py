@@ -173,3 +173,38 @@ def test_core_is_a_leaf():
     graph = _edges(_modules())
     upward = {m: sorted(d for d in deps if not d.startswith("planforge.core")) for m, deps in graph.items()}
     assert {m: d for m, d in upward.items() if m.startswith("planforge.core") and d} == {}
+
+
+#: The stage packages from the lowest to the highest: each imports only from packages earlier in
+#: this list and from ``core`` (docs/architecture.md draws the same order).
+LAYERS = ["intake", "derive", "validation", "context", "render", "formats", "rerun", "outputs", "portfolio"]
+
+
+def _layer_violations(graph: dict[str, set[str]]) -> list[str]:
+    rank = {name: i for i, name in enumerate(LAYERS)}
+
+    def package(module: str) -> str:
+        return module.split(".")[1] if module.count(".") else ""
+
+    found = []
+    for source, targets in graph.items():
+        if package(source) not in rank:
+            continue
+        for target in targets:
+            if package(target) in rank and rank[package(target)] > rank[package(source)]:
+                found.append(f"{source} -> {target}")
+    return sorted(found)
+
+
+def test_stage_packages_import_only_from_lower_layers():
+    graph = _edges(_modules())
+    assert {
+        name.split(".")[1] for name in graph if name.count(".") and _is_package(".".join(name.split(".")[:2]))
+    } >= set(LAYERS)
+    assert _layer_violations(graph) == []
+
+
+def test_the_layer_check_can_fail():
+    assert _layer_violations({"planforge.intake.parse": {"planforge.portfolio.summary"}}) == [
+        "planforge.intake.parse -> planforge.portfolio.summary"
+    ]

@@ -133,3 +133,11 @@ def test_a_refused_manifest_on_a_rerun_leaves_none_the_next_run_could_mistrust(t
     assert not (out / MANIFEST_NAME).exists() and _leftovers(out) == []  # the old one is gone, no half of a new one
     again = generate([SAMPLE], out, jobs=1, **OPTIONS)
     assert again.ok and not again.edited and (out / MANIFEST_NAME).is_file()
+
+
+def test_init_on_a_full_disk_is_write_failed_naming_the_file(tmp_path, monkeypatch):
+    _disk_full_for(monkeypatch, "intake.xlsx")
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "intake.xlsx")])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "intake.xlsx" in result.output and "No space left on device" in result.output
+    assert list(tmp_path.iterdir()) == []  # no half-written workbook, no temporary file

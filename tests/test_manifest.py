@@ -1,5 +1,6 @@
-"""The run manifest (planforge.manifest): digests that change exactly when a project's inputs do,
-a rerun plan, hand edits found by their bytes, and a manifest written atomically and deterministically."""
+"""Reruns (planforge.rerun: digests, codec, manifest, planner): digests that change exactly when a
+project's inputs do, a rerun plan, hand edits found by their bytes, and a manifest written atomically
+and deterministically."""
 
 from __future__ import annotations
 
@@ -15,22 +16,18 @@ from pathlib import Path
 import pytest
 
 from planforge.core.model import Project, Risk, Settings
+from planforge.rerun.digests import RunInputs, canonical, digest, portfolio_digest, project_digest, tree_digest
 from planforge.rerun.manifest import (
     MANIFEST_FORMAT,
     MANIFEST_NAME,
     Manifest,
     Output,
     ProjectEntry,
-    RunInputs,
-    canonical,
-    digest,
-    edited_by_hand,
+    RunRecord,
     load_manifest,
-    portfolio_digest,
-    project_digest,
-    tree_digest,
     write_manifest,
 )
+from planforge.rerun.planner import edited_by_hand, manifest_after, plan_rerun
 from planforge.validation.validate import validate_files
 from support import SAMPLE
 
@@ -90,9 +87,10 @@ def test_no_text_can_forge_a_boundary():
 def test_digests_do_not_depend_on_the_process():
     script = (
         "from datetime import date; from planforge.validation.validate import validate_files; "
-        "from planforge.rerun.manifest import Manifest, RunInputs, digest; "
+        "from planforge.rerun.digests import RunInputs, digest; from planforge.rerun.manifest import Manifest; "
+        "from planforge.rerun.planner import plan_rerun; "
         f"pf = validate_files([{str(SAMPLE)!r}]).portfolio; "
-        "plan = Manifest().plan(pf.projects, RunInputs(plan_date=date(2026, 1, 15)), pf.settings_for); "
+        "plan = plan_rerun(Manifest(), pf.projects, RunInputs(plan_date=date(2026, 1, 15)), pf.settings_for); "
         "print(sorted(plan.digests.items()), digest({'x', 'y', 'z'}), digest({'k': 1, 'j': 2}))"
     )
     runs = {
@@ -164,7 +162,7 @@ def test_tree_digest_follows_file_contents_and_names(tmp_path):
 
 def _cold_run(out: Path, projects: list[Project]) -> Manifest:
     """What the pipeline will do on a cold run: write every project's files, then the manifest."""
-    plan = Manifest().plan(projects, INPUTS, _settings, out_dir=out)
+    plan = plan_rerun(Manifest(), projects, INPUTS, _settings, out_dir=out)
     written = {}
     for p in projects:
         name = f"{p.project_id}-implementation-plan.md"
@@ -177,7 +175,8 @@ def _cold_run(out: Path, projects: list[Project]) -> Manifest:
             f"review/{p.project_id}-review.md": Output.of_bytes(b"review\n"),
         }
     (out / "portfolio-summary.xlsx").write_bytes(b"xlsx")
-    manifest = Manifest().updated(
+    manifest = manifest_after(
+        Manifest(),
         plan,
         written,
         portfolio="p" * 64,
@@ -191,7 +190,9 @@ def test_rerun_plan_sorts_projects_into_unchanged_changed_and_removed(tmp_path):
     _cold_run(tmp_path, [_project("P-1"), _project("P-2"), _project("P-3")])
     manifest = load_manifest(tmp_path)
     assert manifest is not None
-    plan = manifest.plan([_project("P-1"), _project("P-2", client_name="New"), _project("P-4")], INPUTS, _settings)
+    plan = plan_rerun(
+        manifest, [_project("P-1"), _project("P-2", client_name="New"), _project("P-4")], INPUTS, _settings
+    )
     assert (plan.unchanged, plan.changed, plan.removed) == (("P-1",), ("P-2", "P-4"), ("P-3",))
     assert plan.portfolio_changed
 
@@ -199,9 +200,9 @@ def test_rerun_plan_sorts_projects_into_unchanged_changed_and_removed(tmp_path):
 def test_nothing_changed_means_nothing_to_do(tmp_path):
     projects = [_project("P-1"), _project("P-2")]
     _cold_run(tmp_path, projects)
-    plan = load_manifest(tmp_path).plan(projects, INPUTS, _settings, out_dir=tmp_path, portfolio="p" * 64)
+    plan = plan_rerun(load_manifest(tmp_path), projects, INPUTS, _settings, out_dir=tmp_path, portfolio="p" * 64)
     assert (plan.unchanged, plan.changed, plan.removed, plan.portfolio_changed) == (("P-1", "P-2"), (), (), False)
-    assert load_manifest(tmp_path).plan(projects, INPUTS, _settings, portfolio="q" * 64).portfolio_changed
+    assert plan_rerun(load_manifest(tmp_path), projects, INPUTS, _settings, portfolio="q" * 64).portfolio_changed
 
 
 def test_a_missing_output_redoes_its_project_and_force_redoes_all(tmp_path):
@@ -209,9 +210,9 @@ def test_a_missing_output_redoes_its_project_and_force_redoes_all(tmp_path):
     _cold_run(tmp_path, projects)
     (tmp_path / "review" / "P-2-review.md").unlink()
     manifest = load_manifest(tmp_path)
-    plan = manifest.plan(projects, INPUTS, _settings, out_dir=tmp_path)
+    plan = plan_rerun(manifest, projects, INPUTS, _settings, out_dir=tmp_path)
     assert (plan.unchanged, plan.changed) == (("P-1",), ("P-2",))
-    forced = manifest.plan(projects, INPUTS, _settings, out_dir=tmp_path, force=True)
+    forced = plan_rerun(manifest, projects, INPUTS, _settings, out_dir=tmp_path, force=True)
     assert (forced.unchanged, forced.changed, forced.portfolio_changed) == ((), ("P-1", "P-2"), True)
 
 
@@ -224,9 +225,9 @@ def test_the_manifest_and_its_checks_leave_unchanged_files_untouched(tmp_path):
         os.utime(path, ns=(past, past))
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files}
     manifest = load_manifest(tmp_path)
-    plan = manifest.plan(projects, INPUTS, _settings, out_dir=tmp_path)
+    plan = plan_rerun(manifest, projects, INPUTS, _settings, out_dir=tmp_path)
     assert edited_by_hand(tmp_path) == []
-    write_manifest(tmp_path, manifest.updated(plan, {}))
+    write_manifest(tmp_path, manifest_after(manifest, plan, {}))
     assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files} == before
 
 
@@ -247,17 +248,17 @@ def test_a_hand_edit_is_found_by_its_bytes_even_at_the_same_size(tmp_path):
 
 def test_updated_keeps_unchanged_entries_replaces_changed_and_drops_removed_or_skipped(tmp_path):
     first = _cold_run(tmp_path, [_project("P-1"), _project("P-2"), _project("P-3")])
-    plan = first.plan([_project("P-1"), _project("P-2", client_name="New"), _project("P-5")], INPUTS, _settings)
+    plan = plan_rerun(first, [_project("P-1"), _project("P-2", client_name="New"), _project("P-5")], INPUTS, _settings)
     new = {"P-2-implementation-plan.md": Output.of_bytes(b"new")}
-    after = first.updated(plan, {"P-2": new})  # P-5 was skipped for errors: wrote nothing
+    after = manifest_after(first, plan, {"P-2": new})  # P-5 was skipped for errors: wrote nothing
     assert after.projects["P-1"] == first.projects["P-1"]
     assert after.projects["P-2"] == ProjectEntry(plan.digests["P-2"], new)
     assert set(after.projects) == {"P-1", "P-2"}
     assert after.shared == first.shared and after.portfolio == first.portfolio
-    only = first.plan([_project("P-2", client_name="New")], INPUTS, _settings)  # a run limited to P-2
-    kept = first.updated(only, {"P-2": new}, keep_removed=True)
+    only = plan_rerun(first, [_project("P-2", client_name="New")], INPUTS, _settings)  # a run limited to P-2
+    kept = manifest_after(first, only, {"P-2": new}, keep_removed=True)
     assert kept.projects["P-1"] == first.projects["P-1"] and kept.projects["P-3"] == first.projects["P-3"]
-    assert set(first.updated(only, {"P-2": new}).projects) == {"P-2"}
+    assert set(manifest_after(first, only, {"P-2": new}).projects) == {"P-2"}
 
 
 def test_the_manifest_round_trips_and_is_written_deterministically(tmp_path):
@@ -298,7 +299,7 @@ def test_a_recorded_path_outside_the_output_folder_is_refused(tmp_path, rel):
 
 def test_no_manifest_is_a_cold_run(tmp_path):
     assert load_manifest(tmp_path) is None
-    plan = Manifest().plan([_project("P-1")], INPUTS, _settings)
+    plan = plan_rerun(Manifest(), [_project("P-1")], INPUTS, _settings)
     assert (plan.unchanged, plan.changed, plan.removed, plan.portfolio_changed) == ((), ("P-1",), (), True)
 
 
@@ -313,7 +314,6 @@ def test_the_run_record_keeps_each_problem_exactly(tmp_path):
     from decimal import Decimal
 
     from planforge.core.errors import make_problem
-    from planforge.rerun.manifest import RunRecord
 
     values = [None, "text", 3, 2.5, True, Decimal("18500.50"), DAY, datetime(2026, 1, 2, 3, 4), timedelta(days=2)]
     problems = tuple(
@@ -339,7 +339,6 @@ def test_the_run_record_keeps_each_problem_exactly(tmp_path):
 @pytest.mark.parametrize("damage", ["position", "text", "value"])
 def test_a_damaged_run_record_means_a_cold_run(tmp_path, damage):
     from planforge.core.errors import make_problem
-    from planforge.rerun.manifest import RunRecord
 
     problem = make_problem(
         "invalid-choice", choices="Low, Medium, High", file="in.xlsx", sheet="Risks", row=2, value="x", project_id="P"
@@ -361,7 +360,6 @@ def test_a_damaged_run_record_means_a_cold_run(tmp_path, damage):
 )
 def test_a_run_record_with_an_impossible_value_means_a_cold_run(tmp_path, value):
     from planforge.core.errors import make_problem
-    from planforge.rerun.manifest import RunRecord
 
     problem = make_problem(
         "invalid-choice", choices="Low, Medium, High", file="in.xlsx", sheet="Risks", row=2, value="x", project_id="P"

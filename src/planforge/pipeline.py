@@ -1,11 +1,14 @@
-"""The one orchestrator: read -> validate -> derive -> render -> summarize -> write.
+"""The one orchestrator: read -> validate -> derive -> plan the rerun -> render and write -> summarize
+-> record, each stage a function ``generate`` calls in that order, handing on what it returns.
 
 It validates everything before writing anything, renders each valid project, writes every
 file atomically inside the output folder, and reports (never hides) projects it skipped and
 stale plans left from earlier runs. A rerun into the same folder redoes only the projects whose
-inputs changed since the run manifest was written (manifest.py), keeps files edited by hand
-(reported, overwritten only with ``force``), and writes the manifest last. Each stage is timed
-(``RunResult.timings``) for bench/. The CLI is a thin shell around ``generate``.
+inputs changed since the run manifest was written (``rerun/``), keeps files edited by hand
+(reported, overwritten only with ``force``), and writes the manifest last. No stage changes what
+an earlier one returned: the report grows as new reports, and the summary, written beside the
+plans, reads the run as it stood before writing. Each stage is timed (``RunResult.timings``) for
+bench/. The CLI is a thin shell around ``generate``.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
@@ -55,34 +58,35 @@ from planforge.derive import rules as derive
 from planforge.derive.completeness import Finding
 from planforge.formats.html import index_html
 from planforge.formats.options import WriteOptions
-from planforge.intake.reader import ScanWorkers, find_workbooks
+from planforge.intake.reader import RawWorkbook, ScanWorkers, find_workbooks
 from planforge.outputs import batch as outputs
 from planforge.outputs.batch import check_options, in_background, write_plans
 from planforge.portfolio.summary import write_summary
 from planforge.render.environment import RenderOptions, templates_dir
 from planforge.render.limits import DEFAULT_MAX_SIZE, DEFAULT_TIMEOUT, check_bounds
 from planforge.render.template_check import refuse_broken
+from planforge.rerun.codec import recordable
+from planforge.rerun.digests import (
+    RunInputs,
+    code_digest,
+    file_digest,
+    file_digests,
+    portfolio_digest,
+    run_key,
+    tree_digest,
+)
 from planforge.rerun.manifest import (
     MANIFEST_NAME,
     NOT_CURRENT,
     Manifest,
     Output,
     ProjectEntry,
-    RerunPlan,
-    RunInputs,
     RunRecord,
-    code_digest,
-    edited_by_hand,
-    file_digest,
-    file_digests,
     load_manifest,
-    portfolio_digest,
-    recordable,
     remove_manifest,
-    run_key,
-    tree_digest,
     write_manifest,
 )
+from planforge.rerun.planner import RerunPlan, edited_by_hand, manifest_after, plan_digests, plan_rerun
 from planforge.validation.validate import plausibility_after_derive, read_files, validate_files, validate_workbooks
 
 log = logging.getLogger("planforge")
@@ -172,15 +176,57 @@ def generate(
     before anything is written; a project with errors is skipped (``RunResult.skipped``), never the run.
     Raises ``UsageError`` for impossible options, ``ValidationFailed`` for ``strict`` runs with errors,
     ``OutputError`` when ``out_dir`` cannot be written."""
+    opts, write_options = _resolve_options(paths, options, overrides)
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    folder = Path(out_dir)
+    with _timed(timings, "up-to-date check"):
+        inputs = _fingerprint(paths, folder, opts, write_options)
+    if (last_run := inputs.last_run(folder)) is not None:
+        return _nothing_to_do(inputs, last_run, folder, opts, write_options, timings, started)
+    # read, validate (the raw tables, the largest thing a run holds, are let go once validated)
+    report, write_options = _validate(_read(inputs, opts, timings), opts, write_options, timings)
+    projects = _select(report.portfolio.projects, opts.only, report)
+    out = prepare_out_dir(folder)
+    # derive, plan the rerun; then what the folder holds that this run leaves alone
+    rerun, derived = _derive_and_plan_rerun(inputs, projects, report, out, opts, write_options, timings)
+    report = _reported(report, derived.problems, _edited_problems(rerun.edited, out, opts.force))
+    stale = _stale(out, report, rerun, derived.contexts, opts, write_options)
+    report = _reported(report, [make_problem(code, file=path.name) for path, code in stale])
+    # render and write (the summary beside the plans), summarize
+    on_disk, refused = _mark_in_progress(out, rerun)
+    report = _reported(report, refused)
+    so_far = _run_so_far(out, report, rerun, derived, stale, _failures(derived.failed, refused), opts)
+    written, recorded, problems = _render_and_write(out, rerun, so_far, write_options, opts, timings)
+    report, failed = _reported(report, problems), _failures(so_far.failed, problems)
+    contexts = [c for c in derived.contexts if c.project.project_id not in failed]  # all their files written
+    shared, problems = _summarize(out, rerun, problems, contexts, write_options)
+    report, written = _reported(report, problems), written + shared
+    # record: the manifest, last (unchanged, it keeps its bytes and modification time)
+    with _timed(timings, "manifest"):
+        run = _run_record(inputs.key, report, failed, projects, write_options, incomplete=bool(rerun.keep))
+        final = _updated_manifest(out, rerun, written, recorded, failed, keep_removed=bool(opts.only), run=run)
+        problems = _write_manifest(out, final) if final != on_disk else []
+    report = _reported(report, problems)
+    timings["total"] = time.perf_counter() - started
+    log.debug("timings: %s", ", ".join(f"{k} {v:.3f} s" for k, v in timings.items()))
+    return replace(so_far, report=report, written=written, failed=failed, contexts=contexts, timings=timings)
+
+
+def _resolve_options(
+    paths: Sequence[str | Path], options: GenerateOptions | None, overrides: dict[str, Any]
+) -> tuple[GenerateOptions, WriteOptions]:
+    """``options`` with ``overrides`` applied, and the writers' options drawn from them; every
+    impossible option (an unknown name, a special file as input, a templates folder that does not
+    check) is a ``UsageError`` before anything is read."""
     unknown = sorted(set(overrides) - {f.name for f in fields(GenerateOptions)})
     if unknown:
         raise UsageError(f"generate() got unknown option(s) {', '.join(unknown)}", parameter=unknown[0])
     opts = replace(options or GenerateOptions(), **overrides)
     _refuse_special_inputs(paths, opts.reference_docx)
-    plan_date = opts.plan_date or date.today()
     write_options = check_options(
         WriteOptions(
-            plan_date=plan_date,
+            plan_date=opts.plan_date or date.today(),
             formats=opts.formats,
             reference_docx=opts.reference_docx,
             documents=opts.documents or ("plan",),
@@ -190,7 +236,7 @@ def generate(
         )
     )
     refuse_broken(opts.templates, RenderOptions(timeout=opts.render_timeout, max_size=opts.render_max_size))
-    return _generate(paths, Path(out_dir), opts, write_options)
+    return opts, write_options
 
 
 def _refuse_special_inputs(paths: Sequence[str | Path], reference_docx: Path | None) -> None:
@@ -204,26 +250,122 @@ def _refuse_special_inputs(paths: Sequence[str | Path], reference_docx: Path | N
         require_input(reference_docx, what="reference_docx=")
 
 
-def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions, options: WriteOptions) -> RunResult:
-    started = time.perf_counter()
-    timings: dict[str, float] = {}
-    with _timed(timings, "up-to-date check"):
-        files, found = find_workbooks(list(paths))
-        templates = tree_digest(templates_dir(), opts.templates, Path(__file__).resolve().parent / "data")
-        extra = _extra_inputs(options)
-        fingerprints = None if opts.force else file_digests(files)
-        key = None if fingerprints is None else _run_key(files, fingerprints, found, opts, options, templates, extra)
-        previous = load_manifest(out_dir) if key is not None and out_dir.is_dir() else None
-    if previous is not None and previous.run is not None and fingerprints and previous.up_to_date(key, out_dir):
-        load = partial(_portfolio_of, tuple(files), fingerprints, options.plan_date)
-        return _nothing_to_do(previous, previous.run, load, out_dir, opts, options, timings, started)
+# ---------------------------------------------------------------------------------- what each stage hands on
+
+
+@dataclass(frozen=True, slots=True)
+class _Fingerprint:
+    """What the up-to-date check found before anything is read: the workbooks (``found``: the
+    problems of finding them), the digests of the templates and of the other inputs (``extra``), each
+    workbook's digest and the run's key (None: a forced run, or an input that cannot be
+    fingerprinted), and the manifest the last run left (read only when there is a key)."""
+
+    files: list[Path]
+    found: list[Problem]
+    templates: str
+    extra: dict[str, str]
+    fingerprints: tuple[str, ...] | None
+    key: str | None
+    previous: Manifest | None
+
+    def last_run(self, out_dir: Path) -> RunRecord | None:
+        """The last run's record when this run would redo nothing (``Manifest.up_to_date``), else None."""
+        previous = self.previous
+        if previous is not None and previous.run is not None and self.fingerprints:
+            return previous.run if previous.up_to_date(self.key, out_dir) else None
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Rerun:
+    """What planning the rerun decided: the ``manifest`` as the run found it, the ``plan`` (projects
+    unchanged, changed, removed), this run's ``portfolio`` digest, the shared files it produces
+    (``shared_names``) and those it rewrites (``rewritten``: every one when ``shared_changed``, but a
+    hand edit), the files ``edited`` by hand and those it must ``keep`` (all of them, unless forced)."""
+
+    manifest: Manifest
+    plan: RerunPlan
+    portfolio: str
+    shared_names: tuple[str, ...]
+    shared_changed: bool
+    rewritten: tuple[str, ...]
+    edited: list[Path]
+    keep: frozenset[Path]
+    changed: frozenset[str]  # ``plan.changed``, as a set
+
+
+@dataclass(frozen=True, slots=True)
+class _Derivation:
+    """What deriving some projects found: their plan ``contexts``, and by project the after-derive
+    problems (``after``: plausibility warnings, or the internal error that cost the project) and
+    the projects that ``failed``."""
+
+    contexts: list[PlanContext]
+    after: dict[str, list[Problem]]
+    failed: dict[str, list[Problem]]
+
+    def only(self, ids: frozenset[str]) -> _Derivation:
+        """The contexts of ``ids`` only; every project's problems are still reported."""
+        return _Derivation([c for c in self.contexts if c.project.project_id in ids], self.after, self.failed)
+
+    def then(self, other: _Derivation) -> _Derivation:
+        """This derivation followed by ``other`` (of other projects)."""
+        return _Derivation(
+            self.contexts + other.contexts,
+            {**self.after, **other.after},
+            _failures(self.failed, *other.failed.values()),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Derived:
+    """The derive stage's result: the contexts to write from (each with its project's warnings), the
+    after-derive ``problems`` in project order, and the projects that ``failed``."""
+
+    contexts: list[PlanContext]
+    problems: list[Problem]
+    failed: dict[str, list[Problem]]
+
+
+# ---------------------------------------------------------------------------------- the stages, in order
+
+
+def _fingerprint(
+    paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions, options: WriteOptions
+) -> _Fingerprint:
+    """Find the workbooks and fingerprint the run's inputs, reading the last run's manifest when the
+    run has a key (nothing else: a run that is up to date reads no workbook)."""
+    files, found = find_workbooks(list(paths))
+    templates = tree_digest(templates_dir(), opts.templates, Path(__file__).resolve().parent / "data")
+    extra = _extra_inputs(options)
+    fingerprints = None if opts.force else file_digests(files)
+    key = None if fingerprints is None else _run_key(files, fingerprints, found, opts, options, templates, extra)
+    previous = load_manifest(out_dir) if key is not None and out_dir.is_dir() else None
+    return _Fingerprint(files, found, templates, extra, fingerprints, key, previous)
+
+
+def _read(
+    inputs: _Fingerprint, opts: GenerateOptions, timings: dict[str, float]
+) -> tuple[list[RawWorkbook], list[Problem]]:
+    """Read every workbook into raw tables; the problems of finding and reading them, in order."""
     with _timed(timings, "read"):
-        raws, problems = read_files(files, ScanWorkers(jobs=opts.jobs) if opts.jobs else None)
-        problems = found + problems
+        raws, problems = read_files(inputs.files, ScanWorkers(jobs=opts.jobs) if opts.jobs else None)
     log.info("read %d workbook(s) in %.2f s", len(raws), timings["read"])
+    return raws, inputs.found + problems
+
+
+def _validate(
+    read: tuple[list[RawWorkbook], list[Problem]],
+    opts: GenerateOptions,
+    options: WriteOptions,
+    timings: dict[str, float],
+) -> tuple[Report, WriteOptions]:
+    """The report of the raw tables (problems and the portfolio of valid projects), and the writers'
+    options with the documents Settings chooses when the run names none. ``ValidationFailed`` for a
+    ``strict`` run with errors."""
+    raws, problems = read
     with _timed(timings, "validate"):
         report = validate_workbooks(raws, problems, as_of=options.plan_date)
-        del raws
     log.info(
         "validated: %d valid project(s), %d skipped, %d error(s), %d warning(s)",
         len(report.portfolio.projects),
@@ -235,110 +377,370 @@ def _generate(paths: Sequence[str | Path], out_dir: Path, opts: GenerateOptions,
         options = check_options(replace(options, documents=expand_documents(report.portfolio.settings.documents)))
     if opts.strict and report.errors:
         raise ValidationFailed(f"{len(report.errors)} error(s) in the intake; strict=True wrote nothing", report)
-    only = list(opts.only)
-    projects = _select(report.portfolio.projects, only, report)
-    out = prepare_out_dir(out_dir)
-    skipped = {pid: ps for pid, ps in report.invalid_projects.items() if not only or pid in only}
-    result = RunResult(report=report, skipped=skipped, timings=timings)
-    # A large run computes the projects' digests in a forked process while this one derives every
-    # project: a cold run and a changed portfolio need every context anyway (summary, index), and the
-    # digests (~0.1 ms a project) no longer wait for the derivation (~0.2 ms a project) or it for them.
+    return report, options
+
+
+def _derive_and_plan_rerun(
+    inputs: _Fingerprint,
+    projects: list[Project],
+    report: Report,
+    out: Path,
+    opts: GenerateOptions,
+    options: WriteOptions,
+    timings: dict[str, float],
+) -> tuple[_Rerun, _Derived]:
+    """Plan the rerun (which projects changed since the manifest) and derive the plan contexts it needs.
+
+    A large run computes the projects' digests in a forked process while this one derives every
+    project: a cold run and a changed portfolio need every context anyway (summary, index), and the
+    digests (~0.1 ms a project) no longer wait for the derivation (~0.2 ms a project) or it for them.
+    Otherwise the plan comes first, and only what it needs is derived."""
     overlap = (opts.jobs or os.cpu_count() or 1) > 1 and len(projects) >= outputs.PARALLEL_MIN_PLANS
     with _timed(timings, "plan rerun"):
-        manifest = (previous if key is not None else load_manifest(out)) or Manifest()  # read once
-        inputs = _run_inputs(options, templates, extra)
-        planned = in_background(partial(_plan_rerun, manifest, projects, report, inputs, out, opts), fork=overlap)
-    derived = None
-    after: dict[str, list[Problem]] = {}  # the after-derive problems, by project
+        manifest = (inputs.previous if inputs.key is not None else load_manifest(out)) or Manifest()  # read once
+        run_inputs = _run_inputs(options, inputs.templates, inputs.extra)
+        planned = in_background(partial(_plan_rerun, manifest, projects, report, run_inputs, out, opts), fork=overlap)
+    early = None
     if overlap:
         with _timed(timings, "derive"):
-            derived = _derive(projects, report, options, result.failed, after)
+            early = _derive(projects, report, options)
     with _timed(timings, "plan rerun"):
-        rerun, portfolio = planned()
-        shared_names = _shared_names(opts.summary, options.formats)
-        shared_changed = rerun.portfolio_changed or any(name not in manifest.shared for name in shared_names)
-        edited = (
-            edited_by_hand(out, manifest)
-            if opts.force
-            else edited_by_hand(out, manifest, projects=rerun.changed, shared=shared_changed)
-        )
-    result.unchanged = list(rerun.unchanged)
-    result.edited = edited
-    result.kept_outputs = {pid: [out / rel for rel in manifest.projects[pid].outputs] for pid in rerun.unchanged}
-    keep = frozenset() if opts.force else frozenset(edited)
-    changed = set(rerun.changed)
-    # The summary and index list every project: when they are rewritten, every project is derived
-    # (its files are still written only if it changed); otherwise only the changed ones are.
-    to_derive = projects if shared_changed else [p for p in projects if p.project_id in changed]
+        plan, portfolio = planned()
+        rerun = _rerun(manifest, plan, portfolio, out, opts, options)
     with _timed(timings, "derive"):
-        if derived is None:
-            derived = _derive(to_derive, report, options, result.failed, after)
-            if not shared_changed:
-                unchanged = [p for p in projects if p.project_id not in changed]
-                _plausibility_only(unchanged, report, result.failed, after)
-        elif not shared_changed:  # derived for nothing: the unchanged projects' files stay as they are
-            derived = [c for c in derived if c.project.project_id in changed]
-        for project in projects:  # in project order however they were derived: a rerun reports as a cold run
-            report.problems += after.get(project.project_id, ())
-        result.contexts = _with_warnings(derived, report)
-    action = "overwritten (--force)" if opts.force else "kept, not overwritten"
-    for path in edited:
-        report.problems.append(make_problem("edited-output", file=_relative_to(path, out), action=action))
-    log.info("derived %d plan context(s) in %.2f s", len(result.contexts), timings["derive"])
-    ids = [c.project.project_id for c in result.contexts] + [pid for pid in rerun.unchanged if not shared_changed]
+        derived = _derive_needed(projects, rerun, report, options, early)
+    log.info("derived %d plan context(s) in %.2f s", len(derived.contexts), timings["derive"])
+    return rerun, derived
+
+
+def _rerun(
+    manifest: Manifest, plan: RerunPlan, portfolio: str, out: Path, opts: GenerateOptions, options: WriteOptions
+) -> _Rerun:
+    """The rerun ``plan`` with what follows from it: the shared files to rewrite, the files edited
+    by hand among those about to be overwritten (every recorded one when forced)."""
+    shared_names = tuple(_shared_names(opts.summary, options.formats))
+    shared_changed = plan.portfolio_changed or any(name not in manifest.shared for name in shared_names)
+    edited = (
+        edited_by_hand(out, manifest)
+        if opts.force
+        else edited_by_hand(out, manifest, projects=plan.changed, shared=shared_changed)
+    )
+    keep = frozenset() if opts.force else frozenset(edited)
+    rewritten = tuple(name for name in shared_names if shared_changed and inside(out, name) not in keep)
+    return _Rerun(
+        manifest, plan, portfolio, shared_names, shared_changed, rewritten, edited, keep, frozenset(plan.changed)
+    )
+
+
+def _derive_needed(
+    projects: list[Project], rerun: _Rerun, report: Report, options: WriteOptions, early: _Derivation | None
+) -> _Derived:
+    """The contexts this run writes from. The summary and index list every project: when they are
+    rewritten, every project is derived (its files are still written only if it changed); otherwise
+    only the changed ones are, and the others' after-derive warnings come from ``_plausibility_only``.
+    ``early``: every project, derived while the rerun was planned."""
+    changed = rerun.changed
+    if early is not None:  # derived for nothing when the shared files stay: the unchanged projects' files stay
+        derivation = early if rerun.shared_changed else early.only(changed)
+    elif rerun.shared_changed:
+        derivation = _derive(projects, report, options)
+    else:
+        derivation = _derive([p for p in projects if p.project_id in changed], report, options).then(
+            _plausibility_only([p for p in projects if p.project_id not in changed], report)
+        )
+    # in project order however they were derived: a rerun reports as a cold run
+    problems = [p for project in projects for p in derivation.after.get(project.project_id, ())]
+    contexts = _with_warnings(derivation.contexts, [*report.problems, *problems])
+    return _Derived(contexts, problems, derivation.failed)
+
+
+def _stale(
+    out: Path, report: Report, rerun: _Rerun, contexts: list[PlanContext], opts: GenerateOptions, options: WriteOptions
+) -> list[tuple[Path, str]]:
+    """The planforge files in ``out`` this run leaves as they are that no longer stand for the intake
+    (see ``_stale_outputs``): the projects written count, and the unchanged ones when the shared files stay."""
+    ids = [c.project.project_id for c in contexts]
+    ids += [pid for pid in rerun.plan.unchanged if not rerun.shared_changed]
     known = {p.project_id for p in report.portfolio.projects} | set(report.invalid_projects)
-    result.stale = _stale_outputs(out, known, ids, options.formats, opts.summary, only, options.documents)
-    for path, code in result.stale:
-        report.problems.append(make_problem(code, file=path.name))
+    return _stale_outputs(out, known, ids, options.formats, opts.summary, list(opts.only), options.documents)
+
+
+def _mark_in_progress(out: Path, rerun: _Rerun) -> tuple[Manifest, list[Problem]]:
+    """Before writing, the manifest on disk marks what is about to be rewritten as not current (see
+    ``_in_progress``); returns the manifest now on disk and the problem of a refused write. A refused
+    write removes the old manifest, which would take the files about to be rewritten for hand edits."""
+    manifest, changed, shared = rerun.manifest, rerun.changed, bool(rerun.rewritten)
+    if not manifest.projects or not (changed or shared):
+        return manifest, []
+    on_disk = _in_progress(manifest, changed, rerun.keep, out, shared)
+    refused = _write_manifest(out, on_disk)
+    if refused:
+        on_disk = Manifest() if remove_manifest(out) else manifest
+    return on_disk, refused
+
+
+def _run_so_far(
+    out: Path,
+    report: Report,
+    rerun: _Rerun,
+    derived: _Derived,
+    stale: list[tuple[Path, str]],
+    failed: dict[str, list[Problem]],
+    opts: GenerateOptions,
+) -> RunResult:
+    """The run as it stands before the plans are written: what the summary reports (it is written
+    beside the plans, maybe by a forked worker, from this and nothing later)."""
+    only = opts.only
+    manifest = rerun.manifest
+    return RunResult(
+        report=report,
+        skipped={pid: ps for pid, ps in report.invalid_projects.items() if not only or pid in only},
+        failed=failed,
+        stale=stale,
+        contexts=derived.contexts,
+        unchanged=list(rerun.plan.unchanged),
+        kept_outputs={pid: [out / rel for rel in manifest.projects[pid].outputs] for pid in rerun.plan.unchanged},
+        edited=rerun.edited,
+    )
+
+
+def _render_and_write(
+    out: Path,
+    rerun: _Rerun,
+    so_far: RunResult,
+    options: WriteOptions,
+    opts: GenerateOptions,
+    timings: dict[str, float],
+) -> tuple[list[Path], dict[str, dict[Path, Output]], list[Problem]]:
+    """Render and write the changed projects' files (and, beside them, the summary when it is
+    rewritten); returns the files written, each project's file records, and the problems of what
+    could not be made. Files kept as hand edits are not overwritten."""
     summary_target = inside(out, SUMMARY_NAME)
-    write_shared = {name: shared_changed and inside(out, name) not in keep for name in shared_names}
-
-    def side_job() -> None:
-        write_summary(summary_target, result, options)
-
-    on_disk = manifest
-    if manifest.projects and (changed or any(write_shared.values())):
-        on_disk = _in_progress(manifest, changed, keep, out, any(write_shared.values()))
-        refused = _write_manifest(out, on_disk)
-        if refused:  # the old manifest would take the files about to be rewritten for hand edits
-            on_disk = Manifest() if remove_manifest(out) else manifest
-            _record(refused, report, result.failed)
+    side_job = partial(write_summary, summary_target, so_far, options) if SUMMARY_NAME in rerun.rewritten else None
     recorded: dict[str, dict[Path, Output]] = {}
+    changed = rerun.changed
     written, problems = write_plans(
-        [c for c in result.contexts if c.project.project_id in changed],
+        [c for c in so_far.contexts if c.project.project_id in changed],
         out,
         options,
         timings,
         jobs=opts.jobs,
         progress=opts.progress,
-        side_job=side_job if write_shared.get(SUMMARY_NAME) else None,
-        keep=keep,
+        side_job=side_job,
+        keep=rerun.keep,
         recorded=recorded,
     )
-    result.written += written
-    _record(problems, report, result.failed)
-    log.info("wrote %d plan file(s) in %.2f s", len(result.written), timings["plans+summary"])
-    if write_shared.get(SUMMARY_NAME) and not any(p.file == SUMMARY_NAME and not p.project_id for p in problems):
-        result.written.append(summary_target)
-    result.contexts = [c for c in result.contexts if c.project.project_id not in result.failed]
-    if write_shared.get(INDEX_NAME):
-        target = inside(out, INDEX_NAME)
+    log.info("wrote %d plan file(s) in %.2f s", len(written), timings["plans+summary"])
+    return written, recorded, problems
+
+
+def _summarize(
+    out: Path, rerun: _Rerun, problems: list[Problem], contexts: list[PlanContext], options: WriteOptions
+) -> tuple[list[Path], list[Problem]]:
+    """The shared files this run rewrote: the summary (written beside the plans; there unless
+    ``problems`` say it failed) and the index of ``contexts`` (the projects whose files were all
+    written), written here. Returns them and the index's problem if it could not be written."""
+    shared: list[Path] = []
+    if SUMMARY_NAME in rerun.rewritten and not any(p.file == SUMMARY_NAME and not p.project_id for p in problems):
+        shared.append(inside(out, SUMMARY_NAME))
+    if INDEX_NAME not in rerun.rewritten:
+        return shared, []
+    target = inside(out, INDEX_NAME)
+    try:
+        write_text(target, index_html(contexts, options))
+    except Exception as e:
+        return shared, [failure("writing the index", e, file=INDEX_NAME)]
+    return [*shared, target], []
+
+
+# ---------------------------------------------------------------------------------- helpers
+
+
+def _reported(report: Report, *problems: Iterable[Problem]) -> Report:
+    """``report`` with more problems after its own, in order (a new report: none is changed in place)."""
+    return replace(report, problems=[*report.problems, *(p for more in problems for p in more)])
+
+
+def _failures(failed: Mapping[str, list[Problem]], *problems: Iterable[Problem]) -> dict[str, list[Problem]]:
+    """``failed`` (project ID -> its problems) with each of ``problems`` that names a project added to
+    that project's, in order: a project with a problem at the isolation boundary has failed."""
+    found = {pid: list(ps) for pid, ps in failed.items()}
+    for problem in (p for more in problems for p in more):
+        if problem.project_id:
+            found.setdefault(problem.project_id, []).append(problem)
+    return found
+
+
+def _edited_problems(edited: list[Path], out: Path, force: bool) -> list[Problem]:
+    action = "overwritten (--force)" if force else "kept, not overwritten"
+    return [make_problem("edited-output", file=_relative_to(path, out), action=action) for path in edited]
+
+
+def _derive(projects: list[Project], report: Report, options: WriteOptions) -> _Derivation:
+    """Each project's plan context and its after-derive plausibility checks, behind the isolation
+    boundary: an exception costs that project (an ``internal-error``, its after-derive problem and
+    why it ``failed``), never the run."""
+    portfolio = report.portfolio
+    produced = frozenset(options.documents)
+    contexts: list[PlanContext] = []
+    after: dict[str, list[Problem]] = {}
+    failed: dict[str, list[Problem]] = {}
+    for project in projects:
         try:
-            write_text(target, index_html(result.contexts, options))
-            result.written.append(target)
+            ctx = build_context(project, portfolio.settings_for(project), options.plan_date, produced)
+            found = plausibility_after_derive(ctx.project, ctx.roi_figures.roi if ctx.roi_figures else None)
         except Exception as e:
-            _record([failure("writing the index", e, file=INDEX_NAME)], report, result.failed)
-    with _timed(timings, "manifest"):
-        incomplete = keep or any(p.file == MANIFEST_NAME for p in report.problems)
-        record = None if incomplete else _run_record(key, report, result, projects, options)
-        final = _updated_manifest(
-            out, manifest, rerun, result, recorded, keep, shared_names, shared_changed, portfolio, bool(only), record
-        )
-        if final != on_disk:  # nothing changed: the manifest keeps its bytes and modification time too
-            _record(_write_manifest(out, final), report, result.failed)
+            problem = failure("deriving the plan", e, project=project)
+            failed.setdefault(project.project_id, []).append(problem)
+            after[project.project_id] = [problem]
+            continue
+        if found:
+            after[project.project_id] = found
+        contexts.append(ctx)
+    return _Derivation(contexts, after, failed)
+
+
+def _plausibility_only(projects: list[Project], report: Report) -> _Derivation:
+    """The after-derive warnings of projects a rerun does not derive (their files are unchanged):
+    the run still reports them, from the two figures they need rather than a whole plan context."""
+    portfolio = report.portfolio
+    after: dict[str, list[Problem]] = {}
+    failed: dict[str, list[Problem]] = {}
+    for project in projects:
+        try:
+            settings = portfolio.settings_for(project)
+            roi = derive.roi(derive.time_savings(project.pain_points, settings), project, settings)
+            found = plausibility_after_derive(project, roi.roi if roi else None)
+        except Exception as e:
+            problem = failure("checking the derived figures", e, project=project)
+            failed.setdefault(project.project_id, []).append(problem)
+            found = [problem]
+        if found:
+            after[project.project_id] = found
+    return _Derivation([], after, failed)
+
+
+def _run_record(
+    key: str | None,
+    report: Report,
+    failed: Mapping[str, list[Problem]],
+    selected: list[Project],
+    options: WriteOptions,
+    *,
+    incomplete: bool,
+) -> RunRecord | None:
+    """What the next run needs to skip reading when its inputs are byte-identical; None when this
+    run was not complete (a project failed, a hand edit was kept, the manifest could not be written)
+    or its report cannot be recorded exactly."""
+    if incomplete or any(p.file == MANIFEST_NAME for p in report.problems) or key is None or failed:
+        return None
+    problems = [p for p in report.problems if p.code not in OUTPUT_FOLDER_CODES]
+    if not recordable(problems):
+        return None
+    position = {id(p): i for i, p in enumerate(problems)}
+    invalid: dict[str, tuple[int, ...]] = {}
+    for pid, held in report.invalid_projects.items():
+        if any(id(p) not in position for p in held):
+            return None
+        invalid[pid] = tuple(position[id(p)] for p in held)
+    return RunRecord(
+        key=key,
+        problems=tuple(problems),
+        invalid=invalid,
+        valid=tuple(p.project_id for p in report.portfolio.projects),
+        selected=tuple(p.project_id for p in selected),
+        documents=tuple(options.documents),
+    )
+
+
+def _nothing_to_do(
+    inputs: _Fingerprint,
+    run: RunRecord,
+    out: Path,
+    opts: GenerateOptions,
+    options: WriteOptions,
+    timings: dict[str, float],
+    started: float,
+) -> RunResult:
+    """A rerun whose inputs are byte-identical to the last complete run's, with every file it wrote
+    still in place: nothing is read, derived or written. The report is the last run's (the same
+    inputs give the same findings); files edited by hand are left alone, as any rerun leaves an
+    unchanged project's files; stale files are looked for afresh."""
+    problems = list(run.problems)
+    invalid = {pid: [problems[i] for i in at] for pid, at in run.invalid.items()}
+    load = partial(_portfolio_of, tuple(inputs.files), inputs.fingerprints or (), options.plan_date)
+    recorded = RestoredReport(problems, invalid, load)
+    if opts.strict and recorded.errors:
+        raise ValidationFailed(f"{len(recorded.errors)} error(s) in the intake; strict=True wrote nothing", recorded)
+    only = list(opts.only)
+    known = set(run.valid) | set(invalid)
+    stale = _stale_outputs(out, known, run.selected, options.formats, opts.summary, only, run.documents)
+    manifest = inputs.previous or Manifest()
+    log.info("nothing changed since the last run: %d project(s) unchanged", len(run.selected))
     timings["total"] = time.perf_counter() - started
-    log.debug("timings: %s", ", ".join(f"{k} {v:.3f} s" for k, v in timings.items()))
-    return result
+    return RunResult(
+        report=RestoredReport(problems + [make_problem(code, file=path.name) for path, code in stale], invalid, load),
+        skipped={pid: ps for pid, ps in invalid.items() if not only or pid in only},
+        stale=stale,
+        timings=timings,
+        unchanged=list(run.selected),
+        kept_outputs={
+            pid: [out / rel for rel in manifest.projects[pid].outputs]
+            for pid in run.selected
+            if pid in manifest.projects
+        },
+    )
+
+
+def _updated_manifest(
+    out: Path,
+    rerun: _Rerun,
+    written_files: list[Path],
+    recorded: dict[str, dict[Path, Output]],
+    failed: Mapping[str, list[Problem]],
+    *,
+    keep_removed: bool,
+    run: RunRecord | None,
+) -> Manifest:
+    """What this run leaves as the manifest. A project that failed is left out, so the next run redoes
+    it; one with a file kept because it was edited by hand is recorded under a digest no run computes,
+    so each later run reports the file again until it is resolved (deleted, or ``force``). The same
+    holds for a kept summary or index and the portfolio digest. ``keep_removed`` (a run limited with
+    ``only``) keeps the other projects' entries. ``run`` records a complete run (see ``RunRecord``)."""
+    manifest, keep = rerun.manifest, rerun.keep
+    digests = dict(rerun.plan.digests)
+    written: dict[str, dict[str, Output]] = {}
+    for pid, files in recorded.items():
+        if pid and pid not in failed:
+            written[pid] = {_relative_to(path, out): output for path, output in files.items()}
+    kept = {_relative_to(path, out) for path in keep}
+    for pid in rerun.plan.changed if kept else ():
+        old = manifest.projects.get(pid)
+        held = [rel for rel in old.outputs if rel in kept] if old is not None and pid not in failed else []
+        if old is not None and held:
+            written.setdefault(pid, {}).update((rel, old.outputs[rel]) for rel in held)
+            digests[pid] = NOT_CURRENT
+    plan = replace(rerun.plan, digests=digests)
+    if not rerun.shared_changed:
+        return manifest_after(manifest, plan, written, keep_removed=keep_removed, run=run)
+    portfolio = rerun.portfolio
+    shared: dict[str, Output] = {}
+    for name in rerun.shared_names:
+        path = out / name
+        if path in keep and name in manifest.shared:
+            shared[name] = manifest.shared[name]
+            portfolio = NOT_CURRENT
+        elif path in written_files:
+            shared[name] = Output.of_file(path)
+        else:
+            portfolio = NOT_CURRENT  # not written (it failed): rewrite it next run
+    if failed:  # the summary and index may leave out a project that failed: rewrite them next run
+        portfolio = NOT_CURRENT
+    if portfolio == NOT_CURRENT:
+        run = None
+    return manifest_after(
+        manifest, plan, written, portfolio=portfolio, shared=shared, keep_removed=keep_removed, run=run
+    )
 
 
 def _write_manifest(out: Path, manifest: Manifest) -> list[Problem]:
@@ -398,32 +800,6 @@ def _run_key(
     )
 
 
-def _run_record(
-    key: str | None, report: Report, result: RunResult, selected: list[Project], options: WriteOptions
-) -> RunRecord | None:
-    """What the next run needs to skip reading when its inputs are byte-identical; None when this
-    run was not complete (a project failed) or its report cannot be recorded exactly."""
-    if key is None or result.failed:
-        return None
-    problems = [p for p in report.problems if p.code not in OUTPUT_FOLDER_CODES]
-    if not recordable(problems):
-        return None
-    position = {id(p): i for i, p in enumerate(problems)}
-    invalid: dict[str, tuple[int, ...]] = {}
-    for pid, held in report.invalid_projects.items():
-        if any(id(p) not in position for p in held):
-            return None
-        invalid[pid] = tuple(position[id(p)] for p in held)
-    return RunRecord(
-        key=key,
-        problems=tuple(problems),
-        invalid=invalid,
-        valid=tuple(p.project_id for p in report.portfolio.projects),
-        selected=tuple(p.project_id for p in selected),
-        documents=tuple(options.documents),
-    )
-
-
 def _portfolio_of(files: tuple[Path, ...], fingerprints: tuple[str, ...], plan_date: date) -> Portfolio:
     """The portfolio of a run that read nothing, read when first asked for: from the same bytes the
     run was checked against, or not at all."""
@@ -436,41 +812,6 @@ def _portfolio_of(files: tuple[Path, ...], fingerprints: tuple[str, ...], plan_d
     return validate_files(files, as_of=plan_date).portfolio
 
 
-def _nothing_to_do(
-    manifest: Manifest,
-    run: RunRecord,
-    load_portfolio: Callable[[], Portfolio],
-    out: Path,
-    opts: GenerateOptions,
-    options: WriteOptions,
-    timings: dict[str, float],
-    started: float,
-) -> RunResult:
-    """A rerun whose inputs are byte-identical to the last complete run's, with every file it wrote
-    still in place: nothing is read, derived or written. The report is the last run's (the same
-    inputs give the same findings); files edited by hand are left alone, as any rerun leaves an
-    unchanged project's files; stale files are looked for afresh."""
-    problems = list(run.problems)
-    invalid = {pid: [problems[i] for i in at] for pid, at in run.invalid.items()}
-    report = RestoredReport(problems, invalid, load_portfolio)
-    if opts.strict and report.errors:
-        raise ValidationFailed(f"{len(report.errors)} error(s) in the intake; strict=True wrote nothing", report)
-    only = list(opts.only)
-    skipped = {pid: ps for pid, ps in invalid.items() if not only or pid in only}
-    result = RunResult(report=report, skipped=skipped, timings=timings)
-    result.unchanged = list(run.selected)
-    result.kept_outputs = {
-        pid: [out / rel for rel in manifest.projects[pid].outputs] for pid in run.selected if pid in manifest.projects
-    }
-    known = set(run.valid) | set(invalid)
-    result.stale = _stale_outputs(out, known, run.selected, options.formats, opts.summary, only, run.documents)
-    for path, code in result.stale:
-        problems.append(make_problem(code, file=path.name))
-    log.info("nothing changed since the last run: %d project(s) unchanged", len(run.selected))
-    timings["total"] = time.perf_counter() - started
-    return result
-
-
 def _plan_rerun(
     manifest: Manifest, projects: list[Project], report: Report, inputs: RunInputs, out: Path, opts: GenerateOptions
 ) -> tuple[RerunPlan, str]:
@@ -479,7 +820,8 @@ def _plan_rerun(
     for problem in report.problems:
         if problem.project_id:
             by_project.setdefault(problem.project_id, []).append(problem)
-    digests = manifest.plan(
+    digests = plan_rerun(
+        manifest,
         projects,
         inputs,
         report.portfolio.settings_for,
@@ -492,7 +834,7 @@ def _plan_rerun(
     portfolio = portfolio_digest(
         digests, inputs, [p for p in report.problems if p.project_id not in digests], held_back=held_back
     )
-    return manifest.plan_digests(digests, portfolio=portfolio, out_dir=out, force=opts.force), portfolio
+    return plan_digests(manifest, digests, portfolio=portfolio, out_dir=out, force=opts.force), portfolio
 
 
 def _shared_names(summary: bool, formats: Sequence[str]) -> list[str]:
@@ -504,7 +846,9 @@ def _relative_to(path: Path, out: Path) -> str:
     return path.relative_to(out).as_posix()
 
 
-def _in_progress(manifest: Manifest, changed: set[str], keep: frozenset[Path], out: Path, shared: bool) -> Manifest:
+def _in_progress(
+    manifest: Manifest, changed: frozenset[str], keep: frozenset[Path], out: Path, shared: bool
+) -> Manifest:
     """The manifest while this run writes: the projects (and, with ``shared``, the summary and index)
     about to be rewritten are marked not current, without the records of their files except those
     kept as hand edits. A run killed halfway then leaves a manifest by which the next run redoes
@@ -520,62 +864,11 @@ def _in_progress(manifest: Manifest, changed: set[str], keep: frozenset[Path], o
     return Manifest(projects, NOT_CURRENT, held_shared, manifest.version)
 
 
-def _updated_manifest(
-    out: Path,
-    manifest: Manifest,
-    rerun: RerunPlan,
-    result: RunResult,
-    recorded: dict[str, dict[Path, Output]],
-    keep: frozenset[Path],
-    shared_names: list[str],
-    shared_changed: bool,
-    portfolio: str,
-    keep_removed: bool,
-    run: RunRecord | None = None,
-) -> Manifest:
-    """What this run leaves as the manifest. A project that failed is left out, so the next run redoes
-    it; one with a file kept because it was edited by hand is recorded under a digest no run computes,
-    so each later run reports the file again until it is resolved (deleted, or ``force``). The same
-    holds for a kept summary or index and the portfolio digest. ``keep_removed`` (a run limited with
-    ``only``) keeps the other projects' entries. ``run`` records a complete run (see ``RunRecord``)."""
-    not_current = NOT_CURRENT
-    digests = dict(rerun.digests)
-    written: dict[str, dict[str, Output]] = {}
-    for pid, files in recorded.items():
-        if pid and pid not in result.failed:
-            written[pid] = {_relative_to(path, out): output for path, output in files.items()}
-    kept = {_relative_to(path, out) for path in keep}
-    for pid in rerun.changed if kept else ():
-        old = manifest.projects.get(pid)
-        held = [rel for rel in old.outputs if rel in kept] if old is not None and pid not in result.failed else []
-        if old is not None and held:
-            written.setdefault(pid, {}).update((rel, old.outputs[rel]) for rel in held)
-            digests[pid] = not_current
-    plan = RerunPlan(rerun.unchanged, rerun.changed, rerun.removed, rerun.portfolio_changed, digests)
-    if not shared_changed:
-        return manifest.updated(plan, written, keep_removed=keep_removed, run=run)
-    shared: dict[str, Output] = {}
-    for name in shared_names:
-        path = out / name
-        if path in keep and name in manifest.shared:
-            shared[name] = manifest.shared[name]
-            portfolio = not_current
-        elif path in result.written:
-            shared[name] = Output.of_file(path)
-        else:
-            portfolio = not_current  # not written (it failed): rewrite it next run
-    if result.failed:  # the summary and index may leave out a project that failed: rewrite them next run
-        portfolio = not_current
-    if portfolio == not_current:
-        run = None
-    return manifest.updated(plan, written, portfolio=portfolio, shared=shared, keep_removed=keep_removed, run=run)
-
-
-def _with_warnings(contexts: list[PlanContext], report: Report) -> list[PlanContext]:
+def _with_warnings(contexts: list[PlanContext], problems: Iterable[Problem]) -> list[PlanContext]:
     """Each project's warnings (how a value was read, what is not traced, what looks implausible),
     listed at their cells in its review file, where the team works through them."""
     found: dict[str, list[Finding]] = {}
-    for p in report.problems:
+    for p in problems:
         if p.project_id and p.severity == WARNING:
             hint = f" {p.hint}" if p.hint else ""
             found.setdefault(p.project_id, []).append(Finding(p.location or p.file, f"{p.message}.{hint}"))
@@ -585,62 +878,6 @@ def _with_warnings(contexts: list[PlanContext], report: Report) -> list[PlanCont
         else c
         for c in contexts
     ]
-
-
-def _derive(
-    projects: list[Project],
-    report: Report,
-    options: WriteOptions,
-    failed: dict[str, list[Problem]],
-    after: dict[str, list[Problem]],
-) -> list[PlanContext]:
-    """Each project's plan context and its after-derive plausibility checks (into ``after``, by
-    project), behind the isolation boundary: an exception costs that project (an ``internal-error``
-    in ``failed`` and ``after``), never the run."""
-    portfolio = report.portfolio
-    produced = frozenset(options.documents)
-    contexts = []
-    for project in projects:
-        try:
-            ctx = build_context(project, portfolio.settings_for(project), options.plan_date, produced)
-            found = plausibility_after_derive(ctx.project, ctx.roi_figures.roi if ctx.roi_figures else None)
-        except Exception as e:
-            problem = failure("deriving the plan", e, project=project)
-            failed.setdefault(project.project_id, []).append(problem)
-            after[project.project_id] = [problem]
-            continue
-        if found:
-            after[project.project_id] = found
-        contexts.append(ctx)
-    return contexts
-
-
-def _plausibility_only(
-    projects: list[Project], report: Report, failed: dict[str, list[Problem]], after: dict[str, list[Problem]]
-) -> None:
-    """The after-derive warnings of projects a rerun does not derive (their files are unchanged),
-    into ``after``: the run still reports them, from the two figures they need rather than a whole
-    plan context."""
-    portfolio = report.portfolio
-    for project in projects:
-        try:
-            settings = portfolio.settings_for(project)
-            roi = derive.roi(derive.time_savings(project.pain_points, settings), project, settings)
-            found = plausibility_after_derive(project, roi.roi if roi else None)
-        except Exception as e:
-            problem = failure("checking the derived figures", e, project=project)
-            failed.setdefault(project.project_id, []).append(problem)
-            found = [problem]
-        if found:
-            after[project.project_id] = found
-
-
-def _record(problems: list[Problem], report: Report, failed: dict[str, list[Problem]]) -> None:
-    """Problems from the isolation boundary go into the report; a project with one is ``failed``."""
-    report.problems += problems
-    for problem in problems:
-        if problem.project_id:
-            failed.setdefault(problem.project_id, []).append(problem)
 
 
 @contextmanager

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from planforge.context import compose
@@ -33,6 +33,7 @@ from planforge.core.names import (
     DocumentKind,
 )
 from planforge.derive import rules as derive
+from planforge.derive.calendar import countdown_day as countdown_day
 from planforge.derive.completeness import Tbd
 from planforge.validation.traceability import covered, match_workflows
 
@@ -635,20 +636,6 @@ _ROLLBACK = {
     "Parallel run": ("Stop the new integration's writes and keep the current process as the system of record",),
     "Big-bang cutover": ("Disable the integration's schedules and webhooks", "Resume the previous manual process"),
 }
-
-
-def countdown_day(live: date, offset: int, closed: frozenset[date] = frozenset()) -> date:
-    """The date of a countdown activity ``offset`` calendar days from go-live. People work on business
-    days, so an activity before go-live that would fall on a weekend, public holiday or closure is
-    brought forward to the business day before; one after go-live moves to the next business day.
-    Go-live itself (offset 0) stays on its deployment window's day."""
-    day = live + timedelta(days=offset)
-    if offset == 0:
-        return day
-    step = timedelta(days=-1 if offset < 0 else 1)
-    while not derive.is_business_day(day, closed):
-        day += step
-    return day
 
 
 def build_runbook(ctx: PlanContext, kind: DocumentKind = DEPLOYMENT_RUNBOOK) -> Runbook:

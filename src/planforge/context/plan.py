@@ -22,6 +22,7 @@ from planforge.core.model import OpenItem, Project, Risk, Settings, SystemFacts,
 from planforge.core.money import format_percent
 from planforge.core.names import COMPANIONS, TEST_CASES
 from planforge.derive import rules as derive
+from planforge.derive.calendar import parse_closures, plan_years
 from planforge.derive.catalog import CatalogSystem, Match, integration_types, lookup
 from planforge.derive.completeness import Assumed, Assumption, Completeness, Finding, Tbd
 from planforge.intake.schema import ROLES
@@ -534,27 +535,11 @@ def _review(project: Project, plan_date: date, c: Completeness) -> Review:
     )
 
 
-def parse_closures(text: str | None) -> tuple[tuple[date, ...], tuple[str, ...]]:
-    """Settings > Closure Dates: ISO dates separated by commas or semicolons
-    ('2026-12-24, 2026-12-31'). Returns (dates, items that are not ISO dates)."""
-    found: list[date] = []
-    bad: list[str] = []
-    for part in (text or "").replace(";", ",").split(","):
-        item = part.strip()
-        if not item:
-            continue
-        try:
-            found.append(date.fromisoformat(item))
-        except ValueError:
-            bad.append(item)
-    return tuple(found), tuple(bad)
-
-
 def _closed(c: Completeness, settings: Settings, kickoff: date) -> frozenset[date]:
     closures, bad = parse_closures(settings.closure_dates)
     for item in bad:
         c.find("calendar", f"Settings > Closure Dates: {item!r} is not a date (YYYY-MM-DD); it was not applied.")
-    closed, problem = derive.closed_days(settings.holiday_country, closures, range(kickoff.year, kickoff.year + 3))
+    closed, problem = derive.closed_days(settings.holiday_country, closures, plan_years(kickoff))
     if problem:
         c.find("calendar", f"Settings > Holiday Country: {problem}; only weekends and closure dates are skipped.")
     return closed

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from planforge.context.plan import PlanContext
+from planforge.derive.calendar import week_start
 
 #: role -> phase numbers (1-5) the role is busy in
 ROLE_PHASES: dict[str, tuple[int, ...]] = {
@@ -43,10 +44,6 @@ class WeekLoad:
         return self.load > 1.0 + 1e-9
 
 
-def monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
 def phase_spans(ctx: PlanContext) -> list[tuple[date, date]] | None:
     """Each phase's (start, end), or None when the plan is undated (no kickoff date)."""
     spans = [(ph.start, ph.end) for ph in ctx.phases if ph.start is not None and ph.end is not None]
@@ -64,7 +61,7 @@ def people_load(contexts: list[PlanContext]) -> list[WeekLoad]:
             continue
         phase_weeks = []  # the Mondays each phase touches, computed once per project
         for start, end in spans:
-            mondays, day = [], monday(start)
+            mondays, day = [], week_start(start)
             while day <= end:
                 mondays.append(day)
                 day += week

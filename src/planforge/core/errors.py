@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
@@ -279,98 +279,6 @@ KINDS: tuple[ProblemKind, ...] = (
         "A row of the Settings sheet names a setting planforge does not know.",
     ),
     ProblemKind(
-        "unowned-item",
-        WARNING,
-        "No owner",
-        "{what} {value_repr} has no owner; the documents say 'Owner to be assigned'",
-        "Name the person who owns it in the Owner column.",
-        "Traceability: every risk and every blocker needs a named owner.",
-    ),
-    ProblemKind(
-        "uncovered-scope",
-        WARNING,
-        "In-scope item not delivered",
-        "In-scope item {value_repr} is delivered by no workflow or deliverable",
-        "Name the workflow that delivers it in the Scope sheet's Workflow column, add the workflow, or mark the item Out of scope.",
-        "Traceability: an in-scope item is covered when its Workflow cell names a workflow, its wording contains a "
-        "workflow's, or it names a deliverable (test cases, UAT, runbook, support, monitoring, training, migration, ...).",
-    ),
-    ProblemKind(
-        "internal-error",
-        ERROR,
-        "Internal error",
-        "Internal error while {stage}: {error}: {reason}",
-        "This project's other files and every other project were still written; "
-        "rerun with -vv for the traceback and report it with the cell that triggered it.",
-        "planforge failed on one project (or on the summary or index) in a way it did not foresee; "
-        "the failure costs that project or file only.",
-    ),
-    ProblemKind(
-        "write-failed",
-        ERROR,
-        "File could not be written",
-        "Could not write {file}: {reason}",
-        "Free space on the disk, or remove what is in the way (a folder or read-only file of that name), then rerun.",
-        "One output file could not be written (a full disk, a read-only folder, a folder of that name); "
-        "nothing half-written is left, and the project's other files and the other projects were written.",
-    ),
-    ProblemKind(
-        "text-cleaned",
-        WARNING,
-        "Characters removed",
-        "{count} character(s) that documents cannot hold ({shown}) were removed",
-        "Retype the text without them; they usually come from pasting out of another program.",
-        "Control characters, non-characters (U+FFFE, U+FFFF) and broken surrogates cannot be stored in "
-        "DOCX, HTML or XLSX files, so they are removed where the cell is read; surrogates become U+FFFD.",
-    ),
-    ProblemKind(
-        "ambiguous-date",
-        ERROR,
-        "Ambiguous date",
-        "{value_repr} could be {first} or {second}",
-        "Type the date as year-month-day (2026-03-02), or pick it in Excel.",
-        "A numeric date whose day and month could be read either way; planforge never guesses which.",
-    ),
-    ProblemKind(
-        "kickoff-on-weekend",
-        WARNING,
-        "Kickoff on a weekend",
-        "Kickoff Date {value_repr} is a {weekday}; the plans start work on {start}",
-        "Type the first working day of the project, or keep it if the plans' reading is right.",
-        "Phases run on working days, so a weekend kickoff moves to the next Monday; the plans name that day.",
-    ),
-    ProblemKind(
-        "edited-output",
-        WARNING,
-        "Output edited by hand",
-        "Changed since planforge wrote it; {action}",
-        "Copy your edits elsewhere (or into the intake), then rerun with --force to bring the file up to date.",
-        "A file in the output folder no longer holds the bytes planforge wrote (the run manifest says so): "
-        "a rerun keeps it rather than overwrite someone's edits, unless --force is given.",
-    ),
-    ProblemKind(
-        "render-limit",
-        ERROR,
-        "Render bound passed",
-        "Stopped {stage}: {reason}",
-        "Fix the template at that line (a loop or a text that grows without end); if this document really "
-        "needs more, raise the bound: --render-timeout SECONDS or --render-max-size CHARS "
-        "(render_timeout=, render_max_size= in the Python API).",
-        "A firm template took longer than the render time bound or produced more than the render size bound "
-        "for one project's document (see docs/templates.md); that document is not written, the project's "
-        "other files and every other project are.",
-    ),
-    ProblemKind(
-        "unknown-holiday-country",
-        WARNING,
-        "Unknown holiday country",
-        "{value_repr} is not a country or country-region code the holiday calendar knows{suggestion}; "
-        "the plans skip weekends and closure dates only",
-        "Type one ISO country code such as US, GB or DE, or a country-region code such as US-NY or CA-ON.",
-        "Settings > Holiday Country names the public holidays every plan's schedule skips; a value the "
-        "``holidays`` library does not know as a country or subdivision code is set aside, with the closest codes.",
-    ),
-    ProblemKind(
         "unknown-system",
         WARNING,
         "System not in the catalog",
@@ -516,6 +424,98 @@ KINDS: tuple[ProblemKind, ...] = (
         "A Workflow cell on Alerts, Test Scenarios, Deployment Steps, Field Mappings or Scope names no workflow of its project.",
     ),
     ProblemKind(
+        "unowned-item",
+        WARNING,
+        "No owner",
+        "{what} {value_repr} has no owner; the documents say 'Owner to be assigned'",
+        "Name the person who owns it in the Owner column.",
+        "Traceability: every risk and every blocker needs a named owner.",
+    ),
+    ProblemKind(
+        "uncovered-scope",
+        WARNING,
+        "In-scope item not delivered",
+        "In-scope item {value_repr} is delivered by no workflow or deliverable",
+        "Name the workflow that delivers it in the Scope sheet's Workflow column, add the workflow, or mark the item Out of scope.",
+        "Traceability: an in-scope item is covered when its Workflow cell names a workflow, its wording contains a "
+        "workflow's, or it names a deliverable (test cases, UAT, runbook, support, monitoring, training, migration, ...).",
+    ),
+    ProblemKind(
+        "internal-error",
+        ERROR,
+        "Internal error",
+        "Internal error while {stage}: {error}: {reason}",
+        "This project's other files and every other project were still written; "
+        "rerun with -vv for the traceback and report it with the cell that triggered it.",
+        "planforge failed on one project (or on the summary or index) in a way it did not foresee; "
+        "the failure costs that project or file only.",
+    ),
+    ProblemKind(
+        "write-failed",
+        ERROR,
+        "File could not be written",
+        "Could not write {file}: {reason}",
+        "Free space on the disk, or remove what is in the way (a folder or read-only file of that name), then rerun.",
+        "One output file could not be written (a full disk, a read-only folder, a folder of that name); "
+        "nothing half-written is left, and the project's other files and the other projects were written.",
+    ),
+    ProblemKind(
+        "text-cleaned",
+        WARNING,
+        "Characters removed",
+        "{count} character(s) that documents cannot hold ({shown}) were removed",
+        "Retype the text without them; they usually come from pasting out of another program.",
+        "Control characters, non-characters (U+FFFE, U+FFFF) and broken surrogates cannot be stored in "
+        "DOCX, HTML or XLSX files, so they are removed where the cell is read; surrogates become U+FFFD.",
+    ),
+    ProblemKind(
+        "ambiguous-date",
+        ERROR,
+        "Ambiguous date",
+        "{value_repr} could be {first} or {second}",
+        "Type the date as year-month-day (2026-03-02), or pick it in Excel.",
+        "A numeric date whose day and month could be read either way; planforge never guesses which.",
+    ),
+    ProblemKind(
+        "kickoff-on-weekend",
+        WARNING,
+        "Kickoff on a weekend",
+        "Kickoff Date {value_repr} is a {weekday}; the plans start work on {start}",
+        "Type the first working day of the project, or keep it if the plans' reading is right.",
+        "Phases run on working days, so a weekend kickoff moves to the next business day (Monday, unless a public holiday or closure falls on it); the plans name that day.",
+    ),
+    ProblemKind(
+        "edited-output",
+        WARNING,
+        "Output edited by hand",
+        "Changed since planforge wrote it; {action}",
+        "Copy your edits elsewhere (or into the intake), then rerun with --force to bring the file up to date.",
+        "A file in the output folder no longer holds the bytes planforge wrote (the run manifest says so): "
+        "a rerun keeps it rather than overwrite someone's edits, unless --force is given.",
+    ),
+    ProblemKind(
+        "render-limit",
+        ERROR,
+        "Render bound passed",
+        "Stopped {stage}: {reason}",
+        "Fix the template at that line (a loop or a text that grows without end); if this document really "
+        "needs more, raise the bound: --render-timeout SECONDS or --render-max-size CHARS "
+        "(render_timeout=, render_max_size= in the Python API).",
+        "A firm template took longer than the render time bound or produced more than the render size bound "
+        "for one project's document (see docs/templates.md); that document is not written, the project's "
+        "other files and every other project are.",
+    ),
+    ProblemKind(
+        "unknown-holiday-country",
+        WARNING,
+        "Unknown holiday country",
+        "{value_repr} is not a country or country-region code the holiday calendar knows{suggestion}; "
+        "the plans skip weekends and closure dates only",
+        "Type one ISO country code such as US, GB or DE, or a country-region code such as US-NY or CA-ON.",
+        "Settings > Holiday Country names the public holidays every plan's schedule skips; a value the "
+        "``holidays`` library does not know as a country or subdivision code is set aside, with the closest codes.",
+    ),
+    ProblemKind(
         "workflow-system-unknown",
         ERROR,
         "System not in the project",
@@ -634,10 +634,25 @@ def _quote(value: Any) -> str:
     return '"' + text.replace('"', '\\"') + '"'
 
 
-def closest(name: str, options: list[str] | tuple[str, ...], n: int = 1, cutoff: float = 0.6) -> list[str]:
-    """The ``n`` options nearest to ``name`` (case-insensitive), best first; none under ``cutoff``."""
-    lowered = {o.lower(): o for o in options}
-    return [lowered[m] for m in difflib.get_close_matches(str(name).lower(), list(lowered), n=n, cutoff=cutoff)]
+def closest(
+    name: str,
+    options: Iterable[str],
+    n: int = 1,
+    cutoff: float = 0.6,
+    fold: Callable[[str], str] = str.lower,
+    keep_first: bool = False,
+) -> list[str]:
+    """The ``n`` options nearest to ``name``, best first; none under ``cutoff`` (difflib's ratio).
+    Names and options are compared after ``fold`` (lower case by default; ``str.casefold`` for user
+    text). Of options that fold alike the last is offered, or the first with ``keep_first``.
+    The one place planforge asks difflib: every "did you mean" and "closest" reads it."""
+    folded: dict[str, str] = {}
+    for option in options:
+        if keep_first:
+            folded.setdefault(fold(option), option)
+        else:
+            folded[fold(option)] = option
+    return [folded[m] for m in difflib.get_close_matches(fold(str(name)), list(folded), n=n, cutoff=cutoff)]
 
 
 def did_you_mean(name: str, options: list[str] | tuple[str, ...]) -> str:

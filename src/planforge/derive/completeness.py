@@ -11,7 +11,10 @@ Data Quality sheet. None of that bookkeeping appears in the client edition.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+#: an item of the list ``Completeness.items`` counts
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,7 @@ class Completeness:
         self.filled += 1
         return value
 
-    def items(self, label: str, items: list, source: str) -> list:
+    def items(self, label: str, items: list[T], source: str) -> list[T]:
         """Like ``value`` for a list: an empty list counts as missing and is returned empty."""
         self.value(label, items, source)
         return items

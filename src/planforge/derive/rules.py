@@ -8,15 +8,24 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-import holidays
-
 from planforge.core.model import PainPoint, Project, Settings
+
+# The calendar (business days, holidays, closures, windows) is defined in ``derive.calendar``; these
+# names stay importable from ``rules`` for the plan context and the tests that read them here.
+from planforge.derive.calendar import Window as Window
+from planforge.derive.calendar import add_business_days as add_business_days
+from planforge.derive.calendar import business_days_between as business_days_between
+from planforge.derive.calendar import closed_days as closed_days
+from planforge.derive.calendar import deployment_window as deployment_window
+from planforge.derive.calendar import go_live_date as go_live_date
+from planforge.derive.calendar import is_business_day as is_business_day
+from planforge.derive.calendar import next_business_day as next_business_day
+from planforge.derive.calendar import schedule as schedule
 from planforge.derive.catalog import lookup
 
 PHASE_NAMES = ("Discovery & Design", "Development", "Testing & Validation", "Deployment", "Post-Launch Support")
@@ -122,104 +131,11 @@ def phase_days(level: str, confidence: float | None, settings: Settings) -> tupl
     return tuple(math.ceil(round(d * factor, 6)) if i < 4 else d for i, d in enumerate(base))
 
 
-def is_business_day(day: date, closed: frozenset[date] = frozenset()) -> bool:
-    """Monday to Friday and not a closed day (public holiday or firm closure)."""
-    return day.weekday() < 5 and day not in closed
-
-
-def add_business_days(start: date, days: int, closed: frozenset[date] = frozenset()) -> date:
-    """The date ``days`` business days after ``start``, skipping weekends and ``closed`` days
-    (public holidays and firm closures). A non-business ``start`` counts from the business day
-    before it."""
-    if days < 0:
-        raise ValueError("days must not be negative")
-    if days == 0:
-        return start
-    if not closed:
-        weekday = start.weekday()
-        if weekday >= 5:  # count from the Friday
-            start -= timedelta(days=weekday - 4)
-            weekday = 4
-        weeks, rest = divmod(days, 5)
-        extra = rest + (2 if weekday + rest >= 5 else 0)
-        return start + timedelta(days=weeks * 7 + extra)
-    day, left = start, days
-    while left:
-        day += timedelta(days=1)
-        if is_business_day(day, closed):
-            left -= 1
-    return day
-
-
-def next_business_day(day: date, closed: frozenset[date] = frozenset()) -> date:
-    """``day`` itself when it is a business day, else the first business day after it."""
-    while not is_business_day(day, closed):
-        day += timedelta(days=1)
-    return day
-
-
-def schedule(kickoff: date, days: tuple[int, ...], closed: frozenset[date] = frozenset()) -> list[tuple[date, date]]:
-    """Back-to-back phases from the kickoff (moved to the next business day if it is not one):
-    each phase ends ``days - 1`` business days after it starts; the next starts the business day
-    after. Weekends and ``closed`` days (holidays, closures) are skipped alike."""
-    spans, start = [], next_business_day(kickoff, closed)
-    for d in days:
-        end = add_business_days(start, d - 1, closed)
-        spans.append((start, end))
-        start = next_business_day(end + timedelta(days=1), closed)
-    return spans
-
-
-def business_days_between(start: date, end: date, closed: frozenset[date] = frozenset()) -> int:
-    """Business days from ``start`` to ``end``, both included: the weekdays of the span (five a
-    whole week, then the weekdays among the days left over), less the closed days that fall on a
-    weekday inside it."""
-    if end < start:
-        return 0
-    weeks, rest = divmod((end - start).days + 1, 7)
-    first = start.weekday()
-    count = weeks * 5 + sum(1 for k in range(rest) if (first + k) % 7 < 5)
-    if closed:
-        weekdays = _closed_weekdays(closed)
-        count -= bisect_right(weekdays, end) - bisect_left(weekdays, start)
-    return count
-
-
-@lru_cache(maxsize=64)
-def _closed_weekdays(closed: frozenset[date]) -> tuple[date, ...]:
-    """The closed days that fall on a weekday, sorted (weekend days are not business days anyway).
-    A firm's calendar is one set per Settings, so this is sorted once per run, not per project."""
-    return tuple(sorted(day for day in closed if day.weekday() < 5))
-
-
 def support_days(planned: int, stabilization_days: int) -> int:
     """Business days of post-launch support: at least the stabilisation period its exit
     criterion names. ``stabilization_days`` calendar days need ceil(days x 5 / 7) business days
     (30 days -> 22), so phase 5 never ends before the stable period it promises can be observed."""
     return max(planned, math.ceil(stabilization_days * 5 / 7))
-
-
-def closed_days(country: str | None, closures: tuple[date, ...], years: range) -> tuple[frozenset[date], str | None]:
-    """Public holidays of ``country`` ('US', 'GB', or with a subdivision 'US-NY', 'CA-ON') for
-    ``years``, from the ``holidays`` library, plus the firm's closure dates.
-    Returns (closed days, problem): problem names an unknown country code, whose holidays are then not applied."""
-    return _closed_days(country or None, tuple(closures), years)
-
-
-@lru_cache(maxsize=64)
-def _closed_days(country: str | None, closures: tuple[date, ...], years: range) -> tuple[frozenset[date], str | None]:
-    """``closed_days``, once per calendar (country, closures, years): every project of a Settings
-    asks for the same few calendars, and the same frozenset then keys ``_closed_weekdays`` at once."""
-    found: set[date] = set(closures)
-    if not country:
-        return frozenset(found), None
-    code, _, subdiv = country.strip().upper().partition("-")
-    try:
-        calendar = holidays.country_holidays(code, subdiv=subdiv or None, years=years)
-    except NotImplementedError:
-        return frozenset(found), f"holiday country {country!r} is not known to the holidays library"
-    found.update(calendar.keys())
-    return frozenset(found), None
 
 
 def phase_status(span: tuple[date, date] | None, today: date, project_status: str | None) -> str:
@@ -426,64 +342,3 @@ def risk_level(likelihood: str, impact: str) -> str:
     """Likelihood x impact on a 1-3 scale: 6 or 9 is High, 3 or 4 Medium, 1 or 2 Low."""
     score = risk_score(likelihood, impact)
     return "High" if score >= 6 else "Medium" if score >= 3 else "Low"
-
-
-_DAYS = {
-    name: i
-    for i, names in enumerate(
-        (
-            ("monday", "mon"),
-            ("tuesday", "tue", "tues"),
-            ("wednesday", "wed"),
-            ("thursday", "thu", "thur", "thurs"),
-            ("friday", "fri"),
-            ("saturday", "sat"),
-            ("sunday", "sun"),
-        )
-    )
-    for name in (*names, names[0] + "s")
-}
-_WINDOW_TOKEN = re.compile(r"[a-z]+|\d{1,2}(?::\d{2})?\s*(?:am|pm)?", re.I)
-_EXCLUSION_WORDS = frozenset(("excluded", "exclude", "excluding", "except", "not", "no", "avoid", "outside"))
-
-
-@dataclass(frozen=True)
-class Window:
-    """A weekly deployment window: the weekday it opens (0 Monday .. 6 Sunday), its opening
-    time as typed ('06:00') when given, and whether the text also states an exclusion we do not model."""
-
-    weekday: int
-    opens: str | None
-    has_exclusion: bool
-
-    @property
-    def day_name(self) -> str:
-        return ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")[self.weekday]
-
-
-def deployment_window(text: str | None) -> Window | None:
-    """The weekly window in Projects > Deployment Window: the first weekday named ('Sunday
-    06:00-09:00 ET', 'Saturday 20:00 - Sunday 02:00', 'Fri evenings') opens it, the first time
-    after it is its opening time. None when no weekday is named ('weekends', 'after hours'),
-    which the plan reports for review. One linear pass over the words."""
-    if not text:
-        return None
-    weekday, opens, exclusion = None, None, False
-    for token in _WINDOW_TOKEN.findall(text):
-        word = token.casefold()
-        if word in _EXCLUSION_WORDS:
-            exclusion = True
-        elif weekday is None and word in _DAYS:
-            weekday = _DAYS[word]
-        elif weekday is not None and opens is None and word[0].isdigit():
-            opens = token.strip()
-    return None if weekday is None else Window(weekday, opens, exclusion)
-
-
-def go_live_date(ready: date, window: Window, closed: frozenset[date] = frozenset()) -> date:
-    """Go-live is the first day of the window on or after the day deployment is ready,
-    skipping closed days (a Monday window on a public holiday moves a week)."""
-    day = ready + timedelta(days=(window.weekday - ready.weekday()) % 7)
-    while day in closed:
-        day += timedelta(days=7)
-    return day

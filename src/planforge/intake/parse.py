@@ -10,7 +10,6 @@ Every regular expression here runs in time linear in the cell's length.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import unicodedata
@@ -21,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
+from planforge.core.errors import closest
 from planforge.core.model import Cadence, Span
 from planforge.core.money import NotANumber, currency_code, read_number
 
@@ -456,11 +456,8 @@ def choices_parser(choices: tuple[str, ...], synonyms: Mapping[str, str] | None 
 def _closest(text: str, choices: tuple[str, ...]) -> str:
     if len(text) > 60:
         return ""
-    match = difflib.get_close_matches(text.casefold(), [c.casefold() for c in choices], n=1, cutoff=0.5)
-    if not match:
-        return ""
-    name = next(c for c in choices if c.casefold() == match[0])
-    return f' (closest: "{name}")'
+    match = closest(text, choices, cutoff=0.5, fold=str.casefold, keep_first=True)
+    return f' (closest: "{match[0]}")' if match else ""
 
 
 def parse_currency(value: Any) -> str:

@@ -12,7 +12,7 @@ the same result.
 
 from __future__ import annotations
 
-import tempfile
+import io
 import unicodedata
 import zipfile
 from collections.abc import Generator
@@ -157,16 +157,16 @@ def _loaded(path: Path, name: str, loading: Future[Any], facts: dict[str, SheetF
     except Exception:
         if not _has_errors(facts.get(name)) or not _is_xlsx(path):
             raise
-    with zipfile.ZipFile(path) as zf, tempfile.TemporaryDirectory(prefix="planforge-") as folder:
-        copy = Path(folder) / "known-errors.xlsx"
-        with copy.open("wb") as out:
-            part = xlsx_facts.sheet_parts(zf, set(zf.namelist()), caps)[name]
-            xlsx_facts.copy_with_known_errors(zf, {name: part}, out, caps)
-        book = python_calamine.CalamineWorkbook.from_path(str(copy))
-        try:
-            return book.get_sheet_by_name(name)
-        finally:
-            book.close()
+    copy = io.BytesIO()  # in memory: nothing is written outside the output folder
+    with zipfile.ZipFile(path) as zf:
+        part = xlsx_facts.sheet_parts(zf, set(zf.namelist()), caps)[name]
+        xlsx_facts.copy_with_known_errors(zf, {name: part}, copy, caps)
+    copy.seek(0)
+    book = python_calamine.CalamineWorkbook.from_filelike(copy)
+    try:
+        return book.get_sheet_by_name(name)
+    finally:
+        book.close()
 
 
 def _has_errors(found: SheetFacts | None) -> bool:

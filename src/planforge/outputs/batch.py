@@ -7,7 +7,7 @@ the forked process (inherited, never pickled), renders and writes its share of t
 sends back only file paths with their SHA-256 and size (for the run manifest) and problems.
 
 ``keep`` names files a rerun must not overwrite (edited by hand since planforge wrote them, see
-``manifest.edited_by_hand``): they are skipped, and left out of what is returned.
+``rerun.planner.edited_by_hand``): they are skipped, and left out of what is returned.
 
 Every project is rendered and written behind one boundary (``_one``): any exception becomes a
 located problem for that project (``result.failure``) and every other project is still written.

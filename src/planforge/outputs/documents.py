@@ -92,7 +92,7 @@ def write_documents(
     """Write the companion documents ``options.documents`` asks for, in every format with a writer
     (``formats.registry``; PDF is made from the DOCX in the PDF batch), and the UAT tracker with the test cases. Each document
     sits behind the run's isolation boundary: a failure costs that document (a located problem),
-    never the project's other files. Files in ``keep`` (edited by hand, see manifest.py) are not written."""
+    never the project's other files. Files in ``keep`` (edited by hand, see rerun/planner.py) are not written."""
     paths: list[Path] = []
     problems: list[Problem] = []
     project = ctx.project

@@ -34,6 +34,7 @@ from planforge.core.errors import CODES, ERROR, OUTPUT_FOLDER_CODES, Problem
 from planforge.core.money import Money, excel_money_format
 from planforge.core.names import FORMAT_LABELS, REVIEW_DIR, plan_filename, review_filename, richest
 from planforge.core.result import RunResult
+from planforge.derive.calendar import week_start
 from planforge.derive.completeness import Tbd
 from planforge.derive.rules import PHASE_NAMES, risk_level, risk_score
 from planforge.formats.options import WriteOptions
@@ -496,7 +497,7 @@ def _gantt(book: Workbook, fmt: _Formats, contexts: list[PlanContext], schedule:
         return
     first = min(spans[0][0] for _, spans in dated)
     last = max(spans[-1][1] for _, spans in dated)
-    monday = first - timedelta(days=first.weekday())
+    monday = week_start(first)
     weeks = [monday + timedelta(weeks=k) for k in range(min((last - monday).days // 7 + 1, GANTT_WEEK_LIMIT))]
     month_fmt = book.add_format({"bold": True, "bg_color": "#B4C6E7", "border": 1, "align": "left"})
     day_fmt = book.add_format(

@@ -13,18 +13,18 @@ when the ID matches no project, the closest one, so no plan is written missing r
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from planforge.core.errors import ERROR, Problem, UnreadableWorkbook, did_you_mean, make_problem
+from planforge.core.errors import ERROR, Problem, UnreadableWorkbook, closest, did_you_mean, make_problem
 from planforge.core.model import CHILD_TYPES, Portfolio, Project, Settings
 from planforge.core.money import currency_matches, format_money
 from planforge.core.report import Report
+from planforge.derive.calendar import closed_days, is_business_day, next_business_day, parse_closures, plan_years
 from planforge.derive.catalog import integration_types, lookup
 from planforge.intake import schema
 from planforge.intake.parse import (
@@ -51,6 +51,7 @@ from planforge.intake.reader import (
     read_workbook,
 )
 from planforge.validation.holiday_country import read_holiday_country
+from planforge.validation.traceability import CellRef
 from planforge.validation.traceability import check as traceability_check
 from planforge.validation.workflows import check as workflows_check
 
@@ -180,7 +181,7 @@ def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None) -> Report:
         checker.problems.extend(row.pending)
         _check_project_row(checker, project_table, row, settings, as_of)
 
-    children: dict[str, dict[str, list]] = {}
+    children: dict[str, dict[str, list[object]]] = {}
     tables: dict[str, _Table] = {}
     broken_ids: set[str] = set(project_rows) if project_table.broken else set()
     for sheet_schema in schema.CHILD_SHEETS:
@@ -226,7 +227,7 @@ def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None) -> Report:
     return Report(checker.problems, Portfolio(projects, settings, (raw.file,)), invalid)
 
 
-def _cell_finder(tables: dict[str, _Table]):
+def _cell_finder(tables: dict[str, _Table]) -> CellRef:
     """(sheet name, Excel row, column header) -> cell reference such as 'B5' (blank when the
     column is absent), for the traceability checks that run on the typed projects."""
     by_name = {s.name: s for s in schema.CHILD_SHEETS}
@@ -399,7 +400,7 @@ class _Checker:
         problem; locations are computed only for the cells that have a problem, and problems wait
         in ``pending`` until the row's project is known."""
         values: dict[str, Any] = {}
-        found: list[tuple[str, schema.Column, int, dict]] | None = None
+        found: list[tuple[str, schema.Column, int, dict[str, Any]]] | None = None
         currencies: dict[str, tuple[str, ...]] | None = None
         flags = raw.flags
         width = len(cells)
@@ -480,7 +481,9 @@ _MISS = object()
 
 #: One column's reading, prepared once per table: (index, column, key, required, plain text,
 #: parser, memo or None, memo cap, plausible range). A tuple, so the row loop unpacks it in one step.
-_Reader = tuple[int, schema.Column, str, bool, bool, Callable[[Any], Any], dict | None, int, tuple | None]
+_Reader = tuple[
+    int, schema.Column, str, bool, bool, Callable[[Any], Any], dict[Any, Any] | None, int, tuple[Any, Any] | None
+]
 
 
 def _plausible(col: schema.Column, value: Any) -> dict[str, str]:
@@ -566,8 +569,8 @@ def _check_project_row(checker: _Checker, table: _Table, row: _Row, settings: Se
             usual="within two years of the run date",
             project_id=pid,
         )
-    if kickoff is not None and kickoff.weekday() >= 5:
-        start = kickoff + timedelta(days=7 - kickoff.weekday())
+    if kickoff is not None and not is_business_day(kickoff):  # a weekend (holidays are not checked here)
+        start = next_business_day(kickoff, _closed(settings, kickoff))
         checker.add(
             "kickoff-on-weekend",
             sheet=table.sheet,
@@ -579,6 +582,13 @@ def _check_project_row(checker: _Checker, table: _Table, row: _Row, settings: Se
             start=f"{start:%A} {start.day} {start:%B %Y}",
             project_id=pid,
         )
+
+
+def _closed(settings: Settings, kickoff: date) -> frozenset[date]:
+    """The days the plans skip around ``kickoff``: the same calendar the plan's timeline asks for
+    (Settings > Holiday Country and Closure Dates; a bad entry is reported where it is read)."""
+    closures, _ = parse_closures(settings.closure_dates)
+    return closed_days(settings.holiday_country, closures, plan_years(kickoff))[0]
 
 
 def _check_people(checker: _Checker, projects: _Table, team: _Table | None) -> None:
@@ -699,13 +709,13 @@ def _group_children(
     sheet: schema.Sheet,
     ids: list[str],
     keep: list[_Row] | None = None,
-) -> tuple[dict[str, list], set[str]]:
+) -> tuple[dict[str, list[object]], set[str]]:
     """Group child rows by project as they are parsed (one pass over the sheet); returns (pid ->
     records, pids made invalid by a broken sheet). Rows are kept in ``keep`` when given.
     A child ID matches its project exactly, or by letter case with a warning; an ID that matches
     none is an error counted against the closest project, which is then held back."""
     record_type = CHILD_TYPES[sheet.key]
-    grouped: dict[str, list] = defaultdict(list)
+    grouped: dict[str, list[object]] = defaultdict(list)
     broken: set[str] = set()
     exact = set(ids)
     by_case: dict[str, str] = {}
@@ -768,8 +778,8 @@ def _closest_id(pid: str, ids: list[str], done: dict[str, str], limit: int = 500
     """The project an unknown child ID most likely means (memoised and capped, so a sheet of junk IDs
     stays fast), or "" when none is close."""
     if pid not in done and len(done) < limit and len(ids) <= 20_000 and len(pid) <= 200:
-        match = difflib.get_close_matches(pid.casefold(), [i.casefold() for i in ids], n=1, cutoff=0.6)
-        done[pid] = next((i for i in ids if match and i.casefold() == match[0]), "")
+        match = closest(pid, ids, cutoff=0.6, fold=str.casefold, keep_first=True)
+        done[pid] = match[0] if match else ""
     return done.get(pid, "")
 
 

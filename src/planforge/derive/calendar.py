@@ -1,0 +1,214 @@
+"""The one calendar every stage reads: business days, public holidays and firm closures, weekly
+deployment windows, countdown days and week starts.
+
+A business day is Monday to Friday and not a closed day; closed days are a country's public holidays
+(the ``holidays`` library) plus the firm's closure dates. Derive schedules phases on it, validation
+names the day a weekend kickoff moves to, the companion documents place their countdown on it, and
+workload and the portfolio summary group days into weeks starting on Monday. Weekday arithmetic
+lives here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+
+
+def week_start(day: date) -> date:
+    """The Monday of ``day``'s week (weeks start on Monday, as the summary's week columns do)."""
+    return day - timedelta(days=day.weekday())
+
+
+def is_business_day(day: date, closed: frozenset[date] = frozenset()) -> bool:
+    """Monday to Friday and not a closed day (public holiday or firm closure)."""
+    return day.weekday() < 5 and day not in closed
+
+
+def add_business_days(start: date, days: int, closed: frozenset[date] = frozenset()) -> date:
+    """The date ``days`` business days after ``start``, skipping weekends and ``closed`` days
+    (public holidays and firm closures). A non-business ``start`` counts from the business day
+    before it."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    if days == 0:
+        return start
+    if not closed:
+        weekday = start.weekday()
+        if weekday >= 5:  # count from the Friday
+            start -= timedelta(days=weekday - 4)
+            weekday = 4
+        weeks, rest = divmod(days, 5)
+        extra = rest + (2 if weekday + rest >= 5 else 0)
+        return start + timedelta(days=weeks * 7 + extra)
+    day, left = start, days
+    while left:
+        day += timedelta(days=1)
+        if is_business_day(day, closed):
+            left -= 1
+    return day
+
+
+def next_business_day(day: date, closed: frozenset[date] = frozenset()) -> date:
+    """``day`` itself when it is a business day, else the first business day after it."""
+    while not is_business_day(day, closed):
+        day += timedelta(days=1)
+    return day
+
+
+def schedule(kickoff: date, days: tuple[int, ...], closed: frozenset[date] = frozenset()) -> list[tuple[date, date]]:
+    """Back-to-back phases from the kickoff (moved to the next business day if it is not one):
+    each phase ends ``days - 1`` business days after it starts; the next starts the business day
+    after. Weekends and ``closed`` days (holidays, closures) are skipped alike."""
+    spans, start = [], next_business_day(kickoff, closed)
+    for d in days:
+        end = add_business_days(start, d - 1, closed)
+        spans.append((start, end))
+        start = next_business_day(end + timedelta(days=1), closed)
+    return spans
+
+
+def business_days_between(start: date, end: date, closed: frozenset[date] = frozenset()) -> int:
+    """Business days from ``start`` to ``end``, both included: the weekdays of the span (five a
+    whole week, then the weekdays among the days left over), less the closed days that fall on a
+    weekday inside it."""
+    if end < start:
+        return 0
+    weeks, rest = divmod((end - start).days + 1, 7)
+    first = start.weekday()
+    count = weeks * 5 + sum(1 for k in range(rest) if (first + k) % 7 < 5)
+    if closed:
+        weekdays = _closed_weekdays(closed)
+        count -= bisect_right(weekdays, end) - bisect_left(weekdays, start)
+    return count
+
+
+@lru_cache(maxsize=64)
+def _closed_weekdays(closed: frozenset[date]) -> tuple[date, ...]:
+    """The closed days that fall on a weekday, sorted (weekend days are not business days anyway).
+    A firm's calendar is one set per Settings, so this is sorted once per run, not per project."""
+    return tuple(sorted(day for day in closed if day.weekday() < 5))
+
+
+def plan_years(kickoff: date) -> range:
+    """The years a plan's calendar covers: the kickoff's year and the two after it (no plan's
+    phases run longer), so every stage asks ``closed_days`` for the same calendar."""
+    return range(kickoff.year, kickoff.year + 3)
+
+
+def parse_closures(text: str | None) -> tuple[tuple[date, ...], tuple[str, ...]]:
+    """Settings > Closure Dates: ISO dates separated by commas or semicolons
+    ('2026-12-24, 2026-12-31'). Returns (dates, items that are not ISO dates)."""
+    found: list[date] = []
+    bad: list[str] = []
+    for part in (text or "").replace(";", ",").split(","):
+        item = part.strip()
+        if not item:
+            continue
+        try:
+            found.append(date.fromisoformat(item))
+        except ValueError:
+            bad.append(item)
+    return tuple(found), tuple(bad)
+
+
+def closed_days(country: str | None, closures: tuple[date, ...], years: range) -> tuple[frozenset[date], str | None]:
+    """Public holidays of ``country`` ('US', 'GB', or with a subdivision 'US-NY', 'CA-ON') for
+    ``years``, from the ``holidays`` library, plus the firm's closure dates.
+    Returns (closed days, problem): problem names an unknown country code, whose holidays are then not applied."""
+    return _closed_days(country or None, tuple(closures), years)
+
+
+@lru_cache(maxsize=64)
+def _closed_days(country: str | None, closures: tuple[date, ...], years: range) -> tuple[frozenset[date], str | None]:
+    """``closed_days``, once per calendar (country, closures, years): every project of a Settings
+    asks for the same few calendars, and the same frozenset then keys ``_closed_weekdays`` at once."""
+    found: set[date] = set(closures)
+    if not country:
+        return frozenset(found), None
+    code, _, subdiv = country.strip().upper().partition("-")
+    try:
+        calendar = holidays.country_holidays(code, subdiv=subdiv or None, years=years)
+    except NotImplementedError:
+        return frozenset(found), f"holiday country {country!r} is not known to the holidays library"
+    found.update(calendar.keys())
+    return frozenset(found), None
+
+
+_DAYS = {
+    name: i
+    for i, names in enumerate(
+        (
+            ("monday", "mon"),
+            ("tuesday", "tue", "tues"),
+            ("wednesday", "wed"),
+            ("thursday", "thu", "thur", "thurs"),
+            ("friday", "fri"),
+            ("saturday", "sat"),
+            ("sunday", "sun"),
+        )
+    )
+    for name in (*names, names[0] + "s")
+}
+_WINDOW_TOKEN = re.compile(r"[a-z]+|\d{1,2}(?::\d{2})?\s*(?:am|pm)?", re.I)
+_EXCLUSION_WORDS = frozenset(("excluded", "exclude", "excluding", "except", "not", "no", "avoid", "outside"))
+
+
+@dataclass(frozen=True)
+class Window:
+    """A weekly deployment window: the weekday it opens (0 Monday .. 6 Sunday), its opening
+    time as typed ('06:00') when given, and whether the text also states an exclusion we do not model."""
+
+    weekday: int
+    opens: str | None
+    has_exclusion: bool
+
+    @property
+    def day_name(self) -> str:
+        return ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")[self.weekday]
+
+
+def deployment_window(text: str | None) -> Window | None:
+    """The weekly window in Projects > Deployment Window: the first weekday named ('Sunday
+    06:00-09:00 ET', 'Saturday 20:00 - Sunday 02:00', 'Fri evenings') opens it, the first time
+    after it is its opening time. None when no weekday is named ('weekends', 'after hours'),
+    which the plan reports for review. One linear pass over the words."""
+    if not text:
+        return None
+    weekday, opens, exclusion = None, None, False
+    for token in _WINDOW_TOKEN.findall(text):
+        word = token.casefold()
+        if word in _EXCLUSION_WORDS:
+            exclusion = True
+        elif weekday is None and word in _DAYS:
+            weekday = _DAYS[word]
+        elif weekday is not None and opens is None and word[0].isdigit():
+            opens = token.strip()
+    return None if weekday is None else Window(weekday, opens, exclusion)
+
+
+def go_live_date(ready: date, window: Window, closed: frozenset[date] = frozenset()) -> date:
+    """Go-live is the first day of the window on or after the day deployment is ready,
+    skipping closed days (a Monday window on a public holiday moves a week)."""
+    day = ready + timedelta(days=(window.weekday - ready.weekday()) % 7)
+    while day in closed:
+        day += timedelta(days=7)
+    return day
+
+
+def countdown_day(live: date, offset: int, closed: frozenset[date] = frozenset()) -> date:
+    """The date of a countdown activity ``offset`` calendar days from go-live. People work on business
+    days, so an activity before go-live that would fall on a weekend, public holiday or closure is
+    brought forward to the business day before; one after go-live moves to the next business day.
+    Go-live itself (offset 0) stays on its deployment window's day."""
+    day = live + timedelta(days=offset)
+    if offset == 0:
+        return day
+    step = timedelta(days=-1 if offset < 0 else 1)
+    while not is_business_day(day, closed):
+        day += step
+    return day
