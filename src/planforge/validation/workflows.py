@@ -24,9 +24,7 @@ from planforge.core.errors import Problem, closest, make_problem
 from planforge.core.model import Cadence, Project, Span, Workflow
 from planforge.derive.rules import extra_systems, system_key
 from planforge.intake.parse import span_text
-
-#: (sheet, row, column) -> "B5": the cell of a column on a row (validate._cell_finder)
-CellRef = Callable[[str, int, str], str]
+from planforge.validation.traceability import CellRef
 
 #: Which Trigger each mode of Frequency fits.
 _FITS = {"real-time": "Real-time", "interval": "Scheduled", "manual": "Manual"}
