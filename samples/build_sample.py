@@ -288,13 +288,21 @@ WORKFLOWS = {
     "ACME-001": [
         ("Create a QuickBooks sales receipt for each paid Shopify order", "Real-time", "3.1"),
         ("Post refunds as QuickBooks refund receipts", "Real-time", "3.2"),
-        ("Reconcile Shopify Payments payouts to QuickBooks deposits", "Scheduled", "3.3"),
+        ("Reconcile Shopify Payments payouts to QuickBooks deposits", "Scheduled", "3.3", None, None, "daily at 02:00"),
         ("Sync new products to QuickBooks items", "Scheduled", "3.4"),
     ],
     "BLOOM-002": [
         ("Push customer profiles and consent to Klaviyo", "Real-time", None),
         ("Send Placed Order and Started Checkout events", "Real-time", None),
-        ("Sync Klaviyo unsubscribes back to WooCommerce", "Scheduled", None),
+        (
+            "Sync Klaviyo unsubscribes back to WooCommerce",
+            "Scheduled",
+            None,
+            "Klaviyo",
+            "WooCommerce",
+            "every 15 minutes",
+            "1 hour",
+        ),
     ],
     "PEAK-003": [
         ("Route paid orders to ShipStation with warehouse tags", "Real-time", "2.1"),
@@ -302,10 +310,18 @@ WORKFLOWS = {
         ("Create return labels for approved returns", "Manual", "2.3"),
     ],
     "HARBOR-004": [
-        ("Create NetSuite sales orders from Shopify orders", "Real-time", None),
-        ("Publish NetSuite on-hand per location to Shopify", "Scheduled", None),
-        ("Sync fulfilments from NetSuite to Shopify", "Real-time", None),
-        ("Post Shopify payouts as NetSuite deposits", "Scheduled", None),
+        ("Create NetSuite sales orders from Shopify orders", "Real-time", None, "Shopify", "NetSuite", None, "15 minutes"),
+        (
+            "Publish NetSuite on-hand per location to Shopify",
+            "Scheduled",
+            None,
+            "NetSuite",
+            "Shopify",
+            "every 5 minutes",
+            "5 minutes",
+        ),
+        ("Sync fulfilments from NetSuite to Shopify", "Real-time", None, "NetSuite", "Shopify"),
+        ("Post Shopify payouts as NetSuite deposits", "Scheduled", None, "Shopify", "NetSuite", "daily at 06:00"),
         ("Sync new NetSuite items to Shopify as draft products", "Scheduled", None),
     ],
     "CITY-005": [
@@ -949,7 +965,10 @@ def build_data() -> dict[str, list[dict]]:
         "Projects": PROJECTS,
         "Pain Points": rows(PAIN, ("pain_point", "hours_per_week")),
         "Objectives": rows(OBJECTIVES, ("objective", "business_impact")),
-        "Workflows": rows(WORKFLOWS, ("workflow", "trigger", "spec_section")),
+        "Workflows": rows(
+            WORKFLOWS,
+            ("workflow", "trigger", "spec_section", "source_system", "target_system", "frequency", "latency_target"),
+        ),
         "Systems": [dict(project_id=pid, **s) for pid, items in SYSTEMS.items() for s in items],
         "Risks": rows(RISKS, ("risk", "likelihood", "impact", "mitigation", "owner")),
         "Alerts": rows(ALERTS, ("alert", "threshold", "severity", "response_time", "workflow")),

@@ -13,7 +13,8 @@ import pytest
 from lxml import etree
 
 import planforge
-from planforge.context.documents import build_runbook, build_sow, countdown_day, direction
+from planforge.context.documents import build_runbook, build_sow, countdown_day
+from planforge.context.flows import build_flows
 from planforge.context.plan import build_context
 from planforge.core.model import Workflow
 from planforge.core.names import DOCUMENT_FILE, DOCUMENT_KINDS, document_filename, expand_documents, uat_filename
@@ -23,7 +24,7 @@ from planforge.outputs.documents import render_document
 from planforge.pipeline import GenerateOptions, generate
 from planforge.render.environment import render_markdown
 from planforge.validation.validate import validate_files
-from support import SAMPLE, flat
+from support import SAMPLE, flat, make_project
 
 DAY = date(2026, 1, 15)
 KINDS = ("sow", "technical-specs", "test-cases", "deployment-runbook", "support-playbook")
@@ -302,20 +303,16 @@ def test_cell_text_stays_inert_in_documents(book, tmp_path):
 
 
 def test_direction_is_read_from_the_wording_and_marked_assumed():
-    a, b = "Shopify", "NetSuite"
-    assert (
-        str(direction(Workflow(2, "Sync fulfilments from NetSuite to Shopify"), a, b))
-        == "NetSuite to Shopify (assumed)"
-    )
-    assert str(direction(Workflow(2, "Write tracking back"), a, b)) == "NetSuite to Shopify (assumed)"
-    assert str(direction(Workflow(2, "Create NetSuite sales orders from Shopify orders"), a, b)).startswith(
-        "Shopify to"
-    )
-    assert str(direction(Workflow(2, "Publish NetSuite on-hand per location to Shopify"), a, b)).startswith(
-        "NetSuite to"
-    )
-    assert str(direction(Workflow(2, "Send orders"), a, b)) == "Shopify to NetSuite (assumed)"
-    assert str(direction(Workflow(2, "Sync stock both ways"), a, b)).startswith("Both ways")
+    def direction(text: str) -> str:
+        project = make_project(system_a="Shopify", system_b="NetSuite", workflows=[Workflow(2, text)])
+        return str(build_flows(project, {})[0].direction)
+
+    assert direction("Sync fulfilments from NetSuite to Shopify") == "NetSuite to Shopify (assumed)"
+    assert direction("Write tracking back") == "NetSuite to Shopify (assumed)"
+    assert direction("Create NetSuite sales orders from Shopify orders").startswith("Shopify to")
+    assert direction("Publish NetSuite on-hand per location to Shopify").startswith("NetSuite to")
+    assert direction("Send orders") == "Shopify to NetSuite (assumed)"
+    assert direction("Sync stock both ways").startswith("Both ways")
 
 
 def test_documents_option_and_settings_default(tmp_path):

@@ -7,13 +7,13 @@ the output format happens later, in the template filters.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sized
+from collections.abc import Sequence, Sized
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from planforge.core.model import Objective, PainPoint, Project, Settings, Workflow
+from planforge.context.flows import Flow, build_flows, is_two_way, webhook_support
+from planforge.core.model import Objective, PainPoint, Project, Settings
 from planforge.core.money import format_money as _money_text
 from planforge.core.money import format_percent
 from planforge.core.money import format_rate as _rate_text
@@ -129,47 +129,36 @@ def business_impacts(objectives: list[Objective], pain_points: list[PainPoint]) 
     return [f"An end to today's manual work: {p.pain_point.strip().rstrip('.')}" for p in pain_points]
 
 
-_CONDITIONAL_HOOKS = re.compile(r"\b(?:partial|limited|commercial|on request|approval|partner|beta)\b", re.I)
-_TWO_WAY = re.compile(r"\b(?:both ways|two-way|two way|bidirectional|bi-directional|in both directions)\b", re.I)
-
-
-def webhook_support(text: str | None) -> str:
-    """How a system's Webhook support (Systems sheet, else the catalog: the same value section
-    4.3 shows) is read: 'yes', 'no', 'conditional' (partial, or limited to an access tier such
-    as 'yes (commercial access only)'), or 'unknown' when blank."""
-    if not text:
-        return "unknown"
-    low = text.strip().lower()
-    if low.startswith("no"):
-        return "no"
-    if low.startswith("partial") or _CONDITIONAL_HOOKS.search(low):
-        return "conditional"
-    return "yes" if low.startswith("yes") else "conditional"
-
-
-def is_two_way(workflows: list[Workflow]) -> bool:
-    """A workflow that says it syncs 'both ways' (two-way, bidirectional) shares ownership of its data."""
-    return any(_TWO_WAY.search(w.workflow) for w in workflows)
-
-
 def _plural(items: Sized, noun: str) -> str:
     return noun if len(items) == 1 else noun + "s"
 
 
-def _names(workflows: list[Workflow], names: tuple[str, ...]) -> str:
-    return join_words([sentence_start(w.workflow, names) for w in workflows])
+def _names(flows: Sequence[Flow], names: tuple[str, ...], stated: bool = False) -> str:
+    """The flows' names mid-sentence; with ``stated``, each followed by its stated Frequency."""
+    return join_words(
+        [
+            sentence_start(f.name, names) + (f" {f.stated_frequency}" if stated and f.stated_frequency else "")
+            for f in flows
+        ]
+    )
 
 
 def approach_rationale(
-    project: Project, types: tuple[str, ...], webhooks: dict[str, str | None], migration: bool
+    project: Project,
+    types: tuple[str, ...],
+    webhooks: dict[str, str | None],
+    migration: bool,
+    flows: Sequence[Flow] | None = None,
 ) -> list[tuple[str, str]]:
-    """Reasons for the architecture, following the workflows' triggers (Real-time workflows run
-    on events, Scheduled ones on a schedule, Manual ones when the team starts them), their
-    direction (a two-way sync shares ownership; otherwise each record has one owning system),
-    and each system's webhook support as section 4.3 shows it (``webhooks``: name -> text)."""
+    """Reasons for the architecture, following each workflow's ``Flow`` (``flows``, else built from
+    the project): event-driven only where the workflow's source publishes events, polling at its
+    interval otherwise, scheduled or started by the team as its trigger says; their direction (a
+    two-way sync shares ownership; otherwise each record has one owning system); and each system's
+    webhook support as section 4.3 shows it (``webhooks``: name -> text)."""
     names = (project.system_a, project.system_b, project.client_name)
     support = {name: webhook_support(text) for name, text in webhooks.items()}
-    reasons = _workflow_reasons(project, [n for n, s in support.items() if s == "yes"], names)
+    flows = tuple(flows) if flows is not None else build_flows(project, webhooks)
+    reasons = _workflow_reasons(flows, names, support)
     reasons += _webhook_reasons(project, support)
     reasons.append(
         (
@@ -186,13 +175,20 @@ def approach_rationale(
     return reasons + _type_reasons(project, types, migration)
 
 
-def _workflow_reasons(project: Project, pushing: list[str], names: tuple[str, ...]) -> list[tuple[str, str]]:
-    """The workflows' triggers: events where a system pushes, a schedule, or the team starting them."""
-    events = [w for w in project.workflows if w.trigger == "Real-time"]
-    scheduled = [w for w in project.workflows if w.trigger == "Scheduled"]
-    manual = [w for w in project.workflows if w.trigger == "Manual"]
+def _distinct(items: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _workflow_reasons(flows: Sequence[Flow], names: tuple[str, ...], support: dict[str, str]) -> list[tuple[str, str]]:
+    """The workflows' triggers: events where the workflow's own source pushes, polling where it does
+    not, a schedule, or the team starting them."""
+    events = [f for f in flows if f.event_driven]
+    polled = [f for f in flows if f.trigger_value == "Real-time" and not f.event_driven]
+    scheduled = [f for f in flows if f.trigger_value == "Scheduled"]
+    manual = [f for f in flows if f.trigger_value == "Manual"]
     reasons: list[tuple[str, str]] = []
-    if events and pushing:
+    if events:
+        pushing = _distinct([s for f in events for s in ((f.source, f.target) if f.two_way else (f.source,))])
         reasons.append(
             (
                 "Event-driven where the work is time-sensitive",
@@ -201,20 +197,27 @@ def _workflow_reasons(project: Project, pushing: list[str], names: tuple[str, ..
                 f"{'moves' if len(events) == 1 else 'move'} records shortly after they change.",
             )
         )
-    elif events:
+    if polled:
+        quiet = _distinct([f.source for f in polled])
+        every = join_words(_distinct([f"{f.source} {f.poll}" for f in polled]))
         reasons.append(
             (
                 "Frequent polling for time-sensitive work",
-                f"the real-time {_plural(events, 'workflow')} ({_names(events, names)}) "
-                f"{'needs' if len(events) == 1 else 'need'} timely updates, but no system is known to push changes, "
-                "so the integration polls on a short schedule sized to the rate limits.",
+                f"the real-time {_plural(polled, 'workflow')} ({_names(polled, names)}) "
+                f"{'needs' if len(polled) == 1 else 'need'} timely updates, but {join_words(quiet)} "
+                + (
+                    f"publish{'es' if len(quiet) == 1 else ''} no change events"
+                    if all(support.get(name) == "no" for name in quiet)
+                    else f"{'is' if len(quiet) == 1 else 'are'} not known to push changes"
+                )
+                + f", so the integration polls {every}, within the rate limits.",
             )
         )
     if scheduled:
         reasons.append(
             (
                 "Scheduled where the business runs on a schedule",
-                f"the scheduled {_plural(scheduled, 'workflow')} ({_names(scheduled, names)}) "
+                f"the scheduled {_plural(scheduled, 'workflow')} ({_names(scheduled, names, stated=True)}) "
                 f"{'runs' if len(scheduled) == 1 else 'run'} at set times, matching how the business works today, "
                 "and each run is reconciled before the next.",
             )

@@ -18,9 +18,10 @@ from datetime import date
 from typing import Any
 
 from planforge.context import compose
+from planforge.context.flows import Flow
 from planforge.context.plan import AlertRow, ApiFacts, Phase, PlanContext, Shown, people_by_role
 from planforge.context.workload import ROLE_PHASES
-from planforge.core.model import Alert, FieldMapping, Project, TestScenario, Workflow
+from planforge.core.model import Alert, FieldMapping, Project, TestScenario
 from planforge.core.money import format_money, format_rate
 from planforge.core.names import (
     COMPANIONS,
@@ -33,7 +34,7 @@ from planforge.core.names import (
 )
 from planforge.derive import rules as derive
 from planforge.derive.calendar import countdown_day as countdown_day
-from planforge.derive.completeness import Assumed, Tbd
+from planforge.derive.completeness import Tbd
 from planforge.validation.traceability import covered, match_workflows
 
 
@@ -117,9 +118,10 @@ class MappingRow:
 class WorkflowSpec:
     number: str
     name: str
-    trigger: str | Tbd
+    trigger: Shown
     direction: Shown
     frequency: Shown
+    latency_target: str | None
     source_objects: str | Tbd
     target_objects: str | Tbd
     mappings: tuple[MappingRow, ...]
@@ -465,39 +467,6 @@ def _commercial(p: Project, roi: derive.Roi | None) -> Commercial:
 
 # ---------------------------------------------------------------- specs
 
-_BACK = re.compile(r"\bback\b", re.IGNORECASE)
-_TOWARDS = re.compile(r"\b(from|to|into)\s+(?:the\s+)?([^\W_]+)", re.IGNORECASE)
-
-
-def direction(workflow: Workflow, a: str, b: str) -> Shown:
-    """Which way a workflow's data moves, read from its wording and marked as assumed: 'both
-    ways' (compose.is_two_way); from B to A when it says 'back', 'to <A>' or 'from <B>'
-    (a system named by the first word of its product name); otherwise from A to B (the
-    intake's System A is the source)."""
-    if compose.is_two_way([workflow]):
-        return Assumed(f"Both ways between {a} and {b}", "workflow wording")
-    first_a, first_b = a.split()[0].casefold(), b.split()[0].casefold()
-    back = bool(_BACK.search(workflow.workflow))
-    for m in _TOWARDS.finditer(workflow.workflow):
-        word, name = m.group(1).casefold(), m.group(2).casefold()
-        if name in (first_a, first_b) and first_a != first_b:
-            back = (word == "from") == (name == first_b)
-            break
-    return Assumed(f"{b} to {a}" if back else f"{a} to {b}", "workflow wording")
-
-
-def _frequency(trigger: str | None, webhooks: str | Tbd) -> Shown:
-    if trigger == "Real-time":
-        hooks = compose.webhook_support(webhooks if isinstance(webhooks, str) else None)
-        if hooks == "yes":
-            return "On each change event (webhook), processed within minutes"
-        return "On each change, detected by polling every few minutes"
-    if trigger == "Scheduled":
-        return Assumed("Once a day, outside business hours", "standard schedule")
-    if trigger == "Manual":
-        return "When the team starts a run"
-    return _tbd("Frequency")
-
 
 def _objects(values: list[str | None]) -> str | Tbd:
     found: list[str] = []
@@ -524,12 +493,9 @@ def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechS
     p = ctx.project
     by_map = covered(p.field_mappings, p.workflows, blank_is_all=False)
     by_alert = covered(p.alerts, p.workflows, blank_is_all=True)
-    source_hooks = {f.name: f.webhooks for f in ctx.dependencies.api}
     specs = []
-    for i, w in enumerate(p.workflows):
+    for i, flow in enumerate(ctx.flows):
         maps: list[FieldMapping] = by_map[i]  # type: ignore[assignment]
-        way = direction(w, p.system_a, p.system_b)
-        source_system = p.system_b if str(way).startswith(p.system_b) else p.system_a
         keys = [_mapping_row(m).target for m in maps if m.key]
         alerts = _alert_rows(by_alert[i]) if p.alerts else ctx.monitoring.alerts  # type: ignore[arg-type]
         idem = (
@@ -542,10 +508,11 @@ def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechS
         specs.append(
             WorkflowSpec(
                 f"4.{i + 1}",  # its section in the technical specifications, which the plan's phase 2 cites
-                w.workflow,
-                w.trigger or _tbd("Trigger"),
-                way,
-                _frequency(w.trigger, source_hooks.get(source_system, _tbd("hooks"))),
+                flow.name,
+                flow.trigger,
+                flow.direction,
+                flow.cadence,
+                flow.latency.text if flow.latency else None,
                 _objects([m.source_object for m in maps]),
                 _objects([m.target_object for m in maps]),
                 tuple(_mapping_row(m) for m in maps),
@@ -569,22 +536,27 @@ def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechS
 # ---------------------------------------------------------------- test cases
 
 
-def _case(
-    pid: str, n: int, s: TestScenario, workflow: Workflow | None, ctx: PlanContext, trigger: str | None
-) -> TestCase:
-    p = ctx.project
-    kind = s.type or "Happy Path"
-    run = {
-        "Real-time": "Wait for the event to be processed (within minutes)",
+def _run(flow: Flow | None) -> str:
+    """How a test run is started: the workflow's own trigger, source and cadence."""
+    if flow is None:
+        return "Run the workflow in the test environment"
+    within = f"within {flow.latency.text}" if flow.latency else "within minutes"
+    if flow.event_driven:
+        return f"Wait for the {flow.source} change event to be processed ({within})"
+    return {
+        "Real-time": f"Wait for the next poll of {flow.source} ({flow.poll})",
         "Scheduled": "Start the scheduled run on demand from the test environment",
         "Manual": "Start the run as an operator would",
-    }.get(trigger or "", "Run the workflow in the test environment")
-    pre = f"The integration is connected to the {p.system_a} and {p.system_b} test environments with the UAT test data loaded"
+    }.get(flow.trigger_value, "Run the workflow in the test environment")
+
+
+def _case(pid: str, n: int, s: TestScenario, flow: Flow | None, ctx: PlanContext) -> TestCase:
+    p = ctx.project
+    kind = s.type or "Happy Path"
+    run = _run(flow)
+    source_system, target_system = (flow.source, flow.target) if flow else (p.system_a, p.system_b)
+    pre = f"The integration is connected to the {source_system} and {target_system} test environments with the UAT test data loaded"
     steps: tuple[str, ...]
-    target_system = p.system_b
-    if workflow is not None and str(direction(workflow, p.system_a, p.system_b)).startswith(f"{p.system_b} to"):
-        target_system = p.system_a
-    source_system = p.system_b if target_system == p.system_a else p.system_a
     if kind == "Error Handling":
         steps = (
             "Set up this condition in the test environment",
@@ -592,13 +564,13 @@ def _case(
             "Check the integration log and the alert channel",
             f"Check {target_system} for duplicate or partial records",
         )
-        expected = "The failure is logged with the record's ID, retried or queued as specified, an alert reaches the support team, and no duplicate or partial record is written"
+        expected = f"The failure is logged with the {source_system} record's ID, retried or queued as specified, an alert reaches the support team, and no duplicate or partial record is written to {target_system}"
     elif kind == "Performance":
         target = ctx.testing.performance_targets
         steps = (
             f"Load this volume into the {source_system} test environment",
             run,
-            "Measure the time from the first to the last record written",
+            f"Measure the time from the first {source_system} record read to the last {target_system} record written",
         )
         expected = f"The volume is processed without errors{f' and within the target: {target}' if isinstance(target, str) else ''}"
     elif kind == "Security":
@@ -608,10 +580,10 @@ def _case(
         steps = (
             f"Set up this case in the {source_system} test environment",
             run,
-            f"Open the resulting record in {target_system} and compare it with the source",
+            f"Open the resulting record in {target_system} and compare it with the {source_system} record",
         )
         expected = f"The records in {target_system} are as the scenario states, every mapped field matches the technical specifications, and no alert is raised"
-    return TestCase(f"TC-{n:02d}", workflow.workflow if workflow else "General", s.scenario, kind, pre, steps, expected)
+    return TestCase(f"TC-{n:02d}", flow.name if flow else "General", s.scenario, kind, pre, steps, expected)
 
 
 def build_test_cases(ctx: PlanContext, kind: DocumentKind = TEST_CASES) -> TestCases:
@@ -625,14 +597,14 @@ def build_test_cases(ctx: PlanContext, kind: DocumentKind = TEST_CASES) -> TestC
         cases = []
         for s in by_flow[i]:
             n += 1
-            cases.append(_case(p.project_id, n, s, w, ctx, w.trigger))  # type: ignore[arg-type]
+            cases.append(_case(p.project_id, n, s, ctx.flows[i], ctx))  # type: ignore[arg-type]
         if cases:
             groups.append(TestGroup(f"Workflow {i + 1}: {w.workflow}", tuple(cases)))
     if general:
         cases = []
         for s in general:
             n += 1
-            cases.append(_case(p.project_id, n, s, None, ctx, None))
+            cases.append(_case(p.project_id, n, s, None, ctx))
         groups.append(TestGroup("General scenarios", tuple(cases)))
     uat = ctx.phases[2]
     return TestCases(
@@ -693,7 +665,7 @@ def build_runbook(ctx: PlanContext, kind: DocumentKind = DEPLOYMENT_RUNBOOK) -> 
         not p.deployment_steps,
         dp.rollback_criteria,
         dp.rollback_time,
-        _rollback(p),
+        _rollback(ctx),
         _verification(ctx),
         _communications(day, window, pm),
     )
@@ -777,20 +749,33 @@ def _runbook_steps(p: Project, standard: tuple[str, ...]) -> tuple[RunbookStep, 
     return tuple(RunbookStep(i + 1, s, _tbd("owner"), _tbd("duration")) for i, s in enumerate(standard))
 
 
-def _rollback(p: Project) -> tuple[str, ...]:
-    strategy = p.deployment_strategy or ""
+def _written(ctx: PlanContext) -> list[str]:
+    """The systems the workflows write to, in workflow order (System B when there are none)."""
+    return list(dict.fromkeys(name for flow in ctx.flows for name in flow.writes_to)) or [ctx.project.system_b]
+
+
+def _rollback(ctx: PlanContext) -> tuple[str, ...]:
+    strategy = ctx.project.deployment_strategy or ""
     return (
         *_ROLLBACK.get(strategy, ("Disable the integration's schedules and webhooks",)),
-        f"Check {p.system_b} for records written since the window opened and reverse or correct them",
+        f"Check {compose.join_words(_written(ctx))} for records written since the window opened and reverse or correct them",
         "Confirm the rollback with the client and agree the next window",
     )
 
 
 def _verification(ctx: PlanContext) -> tuple[str, ...]:
-    p = ctx.project
+    firsts = (
+        tuple(
+            f"Workflow {f.number} ({f.name}): its first production run completes and its records appear correctly in "
+            f"{compose.join_words(list(f.writes_to))}"
+            for f in ctx.flows
+        )
+        if ctx.flows
+        else (f"The first production sync completes and its records appear correctly in {ctx.project.system_b}",)
+    )
     return (
         "The integration's health check passes in production",
-        f"The first production sync completes and its records appear correctly in {p.system_b}",
+        *firsts,
         *(
             (f"Accuracy check: {ctx.monitoring.metrics.accuracy}",)
             if isinstance(ctx.monitoring.metrics.accuracy, str)

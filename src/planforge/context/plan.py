@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import TypeVar
 
 from planforge.context import compose
+from planforge.context.flows import Flow, build_flows
 from planforge.core.model import OpenItem, Project, Risk, Settings, SystemFacts, TeamMember
 from planforge.core.money import format_percent
 from planforge.core.names import COMPANIONS, TEST_CASES
@@ -318,6 +319,8 @@ class PlanContext:
     roi_figures: derive.Roi | None = None
     #: Public holidays and firm closures the schedule skips (empty until the kickoff date is known).
     closed_days: frozenset[date] = frozenset()
+    #: Each workflow's direction, trigger and cadence, as every document speaks of it (context.flows).
+    flows: tuple[Flow, ...] = ()
 
     @property
     def phases(self) -> tuple[Phase, ...]:
@@ -403,12 +406,13 @@ def build_context(
     api = tuple(
         _api_facts(c, name, project) for name in (project.system_a, project.system_b, *derive.extra_systems(project))
     )
+    flows = build_flows(project, {f.name: (f.webhooks if isinstance(f.webhooks, str) else None) for f in api}, c)
     documents = tuple(
         DocumentRef(kind.name, kind.title, kind.name in produced, kind.filename(project.project_id))
         for kind in COMPANIONS
     )
     summary = _summary(c, project, types, timeline, savings)
-    context = _business_context(c, project, settings, types, api, savings, roi)
+    context = _business_context(c, project, settings, types, api, savings, roi, flows)
     schedule = _schedule(c, project, settings, types, timeline)
     team = _team(c, project, people, lead, pm)
     dependencies = _dependencies(c, project, settings, api)
@@ -447,6 +451,7 @@ def build_context(
         savings=savings,
         roi_figures=roi,
         closed_days=timeline.closed,
+        flows=flows,
     )
 
 
@@ -738,6 +743,7 @@ def _business_context(
     api: tuple[ApiFacts, ...],
     savings: derive.Savings | None,
     roi: derive.Roi | None,
+    flows: tuple[Flow, ...],
 ) -> BusinessContext:
     current = c.value("Current state", project.current_state, "Projects > Current State")
     pains = _pain_points(c, project, savings)
@@ -749,7 +755,9 @@ def _business_context(
         if project.approach_rationale
         else tuple(
             Reason(title, text)
-            for title, text in compose.approach_rationale(project, types, webhooks, derive.has_migration(project))
+            for title, text in compose.approach_rationale(
+                project, types, webhooks, derive.has_migration(project), flows
+            )
         )
     )
     return BusinessContext(

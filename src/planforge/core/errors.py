@@ -515,6 +515,43 @@ KINDS: tuple[ProblemKind, ...] = (
         "Settings > Holiday Country names the public holidays every plan's schedule skips; a value the "
         "``holidays`` library does not know as a country or subdivision code is set aside, with the closest codes.",
     ),
+    ProblemKind(
+        "workflow-system-unknown",
+        ERROR,
+        "System not in the project",
+        "{what} {value_repr} is none of the project's systems ({systems}){suggestion}",
+        "Write System A, System B or a system of the project's Systems sheet rows, as written there; "
+        "or add the system on the Systems sheet.",
+        "A workflow's Source System or Target System names no system of its project (System A, System B or a "
+        "Systems sheet row), so no document could say which way its data moves.",
+    ),
+    ProblemKind(
+        "same-source-target",
+        ERROR,
+        "Source and target are one system",
+        "Source System and Target System are both {value_repr}",
+        "Name the system the workflow reads from as Source and the one it writes to as Target.",
+        "A workflow's Source System and Target System name the same system.",
+    ),
+    ProblemKind(
+        "cadence-slower-than-target",
+        WARNING,
+        "Frequency slower than the latency target",
+        "Frequency {value_repr} cannot meet the Latency Target of {target}: a change may wait {wait}",
+        "Run it more often (e.g. {faster}) or agree a longer Latency Target with the client.",
+        "Coherence: a workflow that runs less often than its Latency Target allows (or only on demand) "
+        "cannot deliver a change within that target; the documents print the frequency as stated.",
+    ),
+    ProblemKind(
+        "trigger-frequency-mismatch",
+        WARNING,
+        "Trigger and frequency disagree",
+        "Frequency {value_repr} does not fit the Trigger {trigger}",
+        "Make the two agree: Real-time with real-time, Scheduled with an interval (every 15 minutes, daily, ...), "
+        "Manual with on demand; or leave the Trigger blank (it follows the Frequency).",
+        "Coherence: a workflow's Trigger says one way of starting it and its Frequency another; the documents print "
+        "both as stated.",
+    ),
 )
 
 #: code -> kind, the registry ``make_problem`` reads.

@@ -8,7 +8,7 @@ Names and IDs arrive folded (parse.fold_identity), so one person is one key in e
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 
@@ -27,11 +27,43 @@ class Objective:
 
 
 @dataclass(frozen=True, slots=True)
+class Span:
+    """A length of time as the intake states it (Workflows > Latency Target): ``text`` is the
+    canonical wording ("5 minutes"), ``length`` the same as a timedelta."""
+
+    text: str
+    length: timedelta
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Cadence:
+    """How often a workflow runs, as the intake states it (Workflows > Frequency). ``mode`` is
+    "real-time" (on each change), "interval" (every ``every``; ``at`` a clock time "02:00" for a
+    daily or weekly run) or "manual" (when the team starts it); ``text`` is the canonical wording
+    ("real-time", "every 15 minutes", "hourly", "daily at 02:00", "on demand")."""
+
+    text: str
+    mode: str
+    every: timedelta | None = None
+    at: str | None = None
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True, slots=True)
 class Workflow:
     row: int
     workflow: str
     trigger: str | None = None
     spec_section: str | None = None
+    source_system: str | None = None
+    target_system: str | None = None
+    frequency: Cadence | None = None
+    latency_target: Span | None = None
 
 
 @dataclass(frozen=True, slots=True)

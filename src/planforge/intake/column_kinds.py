@@ -26,8 +26,10 @@ from planforge.intake.parse import (
     number_parser,
     parse_bool,
     parse_currency,
+    parse_frequency,
     parse_id,
     parse_name,
+    parse_span,
     parse_text,
     percent_parser,
     phase_days_parser,
@@ -108,6 +110,14 @@ def _currency(rules: Rules) -> Parser:
     return parse_currency
 
 
+def _frequency(rules: Rules) -> Parser:
+    return parse_frequency
+
+
+def _span(rules: Rules) -> Parser:
+    return parse_span
+
+
 def _choice(rules: Rules) -> Parser:
     return choice_parser(rules.choices, rules.synonyms)
 
@@ -157,12 +167,32 @@ BOOL = ColumnKind("bool", "Yes / No", _bool, dtype="boolean")
 CURRENCY = ColumnKind("currency", "currency (ISO code or symbol)", _currency)
 #: a setting's kind: the business days of the five phases
 PHASE_DAYS = ColumnKind("phase_days", "five whole numbers", phase_days_parser)
+#: how often a workflow runs (real-time, every 15 minutes, daily at 02:00, on demand)
+FREQUENCY = ColumnKind("frequency", "frequency", _frequency)
+#: a length of time (5 minutes, 2 hours)
+SPAN = ColumnKind("span", "length of time", _span)
 
 #: Every kind by name: what a schema declaration's ``kind="money"`` names.
 KINDS: Mapping[str, ColumnKind] = MappingProxyType(
     {
         k.name: k
-        for k in (TEXT, ID, NAME, INT, NUMBER, MONEY, PERCENT, DATE, CHOICE, CHOICES, BOOL, CURRENCY, PHASE_DAYS)
+        for k in (
+            TEXT,
+            ID,
+            NAME,
+            INT,
+            NUMBER,
+            MONEY,
+            PERCENT,
+            DATE,
+            CHOICE,
+            CHOICES,
+            BOOL,
+            CURRENCY,
+            PHASE_DAYS,
+            FREQUENCY,
+            SPAN,
+        )
     }
 )
 

@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from planforge.core.errors import closest
+from planforge.core.model import Cadence, Span
 from planforge.core.money import NotANumber, currency_code, read_number
 
 MAX_TEXT = 32_767
@@ -494,6 +495,136 @@ def phase_days_parser(rules: Rules) -> Callable[[Any], Any]:
         return tuple(days)
 
     return parse
+
+
+#: Unit words of a length of time -> seconds. No bare "m" (minutes or months?).
+_UNITS = {
+    **dict.fromkeys(("second", "seconds", "sec", "secs", "s"), 1),
+    **dict.fromkeys(("minute", "minutes", "min", "mins"), 60),
+    **dict.fromkeys(("hour", "hours", "hr", "hrs", "h"), 3600),
+    **dict.fromkeys(("day", "days", "d"), 86400),
+    **dict.fromkeys(("week", "weeks", "wk", "wks"), 604800),
+}
+_UNIT_NAMES = ((604800, "week"), (86400, "day"), (3600, "hour"), (60, "minute"), (1, "second"))
+#: "5 minutes", "15min", "1.5 hours": an amount and a unit word (fullmatch, no nesting: linear).
+_AMOUNT = re.compile(r"(\d{1,6}(?:\.\d{1,3})?)\s*([a-z]{1,7})")
+#: "02:00", "2am", "2:30 pm": a clock time (fullmatch, linear).
+_CLOCK = re.compile(r"(\d{1,2})(?::(\d{2}))?\s*(am|pm)?")
+_REAL_TIME = frozenset(
+    {"real-time", "realtime", "real time", "live", "instant", "instantly", "immediately", "on change",
+     "on each change", "on every change", "event-driven", "event driven", "on event", "on each event", "webhook"}
+)  # fmt: skip
+_MANUAL = frozenset({"manual", "manually", "on demand", "on-demand", "ad hoc", "ad-hoc", "by hand", "when started"})
+_NAMED = {
+    "hourly": (3600, "hourly"),
+    "daily": (86400, "daily"),
+    "nightly": (86400, "daily"),
+    "weekly": (604800, "weekly"),
+}
+_LONGEST = 31 * 86400
+_FREQUENCY_HINT = "Type real-time, every 15 minutes, hourly, every 2 hours, daily, daily at 02:00, weekly or on demand."
+_SPAN_HINT = "Type an amount and a unit, such as 5 minutes, 30 seconds, 2 hours or 1 day."
+
+
+def _words(value: Any) -> str:
+    return " ".join(str(value).replace("\u2011", "-").casefold().split()).strip(". ") if len(str(value)) <= 80 else ""
+
+
+def _seconds(text: str) -> float | None:
+    """'5 minutes' -> 300.0; None when the text is not one amount and one known unit."""
+    m = _AMOUNT.fullmatch(text)
+    if not m or m.group(2) not in _UNITS:
+        return None
+    return float(m.group(1)) * _UNITS[m.group(2)]
+
+
+def span_text(seconds: int) -> str:
+    """300 -> '5 minutes', 3600 -> '1 hour', 5400 -> '90 minutes': the largest unit that divides it."""
+    size, name = next((size, name) for size, name in _UNIT_NAMES if seconds % size == 0)
+    n = seconds // size
+    return f"{n} {name}{'' if n == 1 else 's'}"
+
+
+def _whole(seconds: float | None, expected: str, hint: str) -> int:
+    if seconds is None:
+        raise BadValue("wrong-type", expected=expected, hint=hint)
+    if seconds != int(seconds) or not 1 <= seconds <= _LONGEST:
+        raise BadValue("out-of-range", why="it must be a whole number of seconds from 1 second to 31 days")
+    return int(seconds)
+
+
+def parse_span(value: Any) -> Span:
+    """A length of time (Latency Target): an amount and a unit ('5 minutes', '2 h', '30 sec'),
+    optionally after 'within', 'under', 'up to' or '<'; or an Excel duration. A bare number has
+    no unit and is an error, never a guess."""
+    seconds: float | None
+    if isinstance(value, timedelta):
+        seconds = value.total_seconds()
+    else:
+        text = _words(value)
+        for lead in ("within ", "under ", "up to ", "at most ", "less than ", "max ", "<= ", "< ", "<=", "<"):
+            if text.startswith(lead):
+                text = text[len(lead) :].strip()
+                break
+        seconds = _seconds(text) if not isinstance(value, (bool, int, float, date)) else None
+    whole = _whole(seconds, "a length of time", _SPAN_HINT)
+    return Span(span_text(whole), timedelta(seconds=whole))
+
+
+def _clock(text: str) -> str | None:
+    """'02:00', '2am', '2:30 pm' -> '02:00', '02:00', '14:30'; None when not a clock time."""
+    m = _CLOCK.fullmatch(text)
+    if not m:
+        return None
+    hour, minute, half = int(m.group(1)), int(m.group(2) or 0), m.group(3)
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    elif m.group(2) is None:
+        return None  # "at 2": 02:00 or 14:00?
+    return f"{hour:02d}:{minute:02d}" if hour < 24 and minute < 60 else None
+
+
+def _every(text: str) -> Cadence | None:
+    """'every 15 minutes', 'every hour', 'hourly', 'daily at 02:00' -> a Cadence; None otherwise."""
+    base, _, at_text = text.partition(" at ")
+    at = _clock(at_text.strip()) if at_text else None
+    if at_text and at is None:
+        return None
+    if base in ("every day", "each day", "once a day"):
+        base = "daily"
+    if base in _NAMED:
+        length, name = _NAMED[base]
+        if at and length != 86400:
+            return None
+        return Cadence(f"{name} at {at}" if at else name, "interval", timedelta(seconds=length), at)
+    if not base.startswith("every ") or at:
+        return None
+    rest = base[len("every ") :]
+    seconds = _seconds(rest) if rest[:1].isdigit() else _seconds(f"1 {rest}")
+    whole = _whole(seconds, "a frequency", _FREQUENCY_HINT)
+    shown = span_text(whole)
+    return Cadence(
+        f"every {shown[2:]}" if shown.startswith("1 ") else f"every {shown}", "interval", timedelta(seconds=whole)
+    )
+
+
+def parse_frequency(value: Any) -> Cadence:
+    """How often a workflow runs (Frequency): real-time (also 'live', 'on change', 'webhook'),
+    'every N minutes/hours/days', hourly, daily or nightly (optionally 'at 02:00' or 'at 2am'),
+    weekly, or on demand (also 'manual'). Anything else is an error naming the forms, never a guess
+    ('15 minutes' alone could be a delay or an interval: write 'every 15 minutes')."""
+    text = _words(value) if isinstance(value, str) else ""
+    if text in _REAL_TIME:
+        return Cadence("real-time", "real-time")
+    if text in _MANUAL:
+        return Cadence("on demand", "manual")
+    cadence = _every(text) if text else None
+    if cadence is None:
+        suggestion = f" Did you mean every {text}?" if _seconds(text) is not None else ""
+        raise BadValue("wrong-type", expected="a frequency", hint=_FREQUENCY_HINT + suggestion)
+    return cadence
 
 
 def parse_number(value: Any) -> float:

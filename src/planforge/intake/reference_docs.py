@@ -41,6 +41,14 @@ ACCEPTED = """## What is accepted
   `02/13/2026` February 13); `02/03/2026` could be either and is an error `ambiguous-date`, never a
   guess. A kickoff more than two years from the run date is
   read as typed, with a warning `implausible-value`.
+- **Frequencies** (Workflows > Frequency): `real-time` (also `live`, `on change`, `webhook`), `every 15 minutes`,
+  `every hour`, `hourly`, `every 2 hours`, `daily` or `nightly` (optionally `at 02:00` or `at 2am`), `weekly`,
+  or `on demand` (also `manual`); from 1 second to 31 days. Anything else is an error `wrong-type`, never a
+  guess: `15 minutes` alone could be a delay or an interval (write `every 15 minutes`), `daily at 2` could be
+  02:00 or 14:00.
+- **Lengths of time** (Workflows > Latency Target): an amount and a unit, `5 minutes`, `5 min`, `30 seconds`,
+  `2 hours`, `1.5 hours`, `1 day`, optionally after `within`, `under`, `up to` or `<`; a bare number has no
+  unit and is an error `wrong-type`.
 - **Choices**: an exact match or the same words with other case, spacing or punctuation (`blue/green` is
   `Blue-green`, `real time` is `Real-time`), or a declared synonym (listed per column below, e.g. `PM` is
   Project Manager, `Dev` is Backend Developer, `Y`/`N` are Yes/No). Never a guess by prefix: anything
@@ -157,6 +165,14 @@ def field_map(seed_text: str) -> str:
         "|---|---|",
         "| `{{#if accounting}}` ... `{{#if pos}}` | one feature block (2.4, 2.5, ...) and one common-risk block per integration type of the project; Testing is numbered after them |",
         "| `{{#if HAS_DATA_MIGRATION}}` | section 4.4 when `derive.has_migration`: Data Migration is Yes, or any Migration column is filled |",
+        "",
+        "## Per-workflow values",
+        "",
+        "The seed speaks of the workflows as a list; each workflow's direction, trigger and cadence come from its own row.",
+        "",
+        "| Value | Source | Read by |",
+        "|---|---|---|",
+        *(f"| {_cell(value)} | {_cell(source)} | {_cell(reads)} |" for value, source, reads in schema.WORKFLOW_MODEL),
         "",
     ]
     return "\n".join(lines)

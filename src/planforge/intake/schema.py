@@ -735,6 +735,43 @@ CHILD_SHEETS: tuple[Sheet, ...] = (
                 example="3.1",
                 width=12,
             ),
+            Column(
+                "source_system",
+                "Source System",
+                help="The system the workflow reads from: System A, System B or a system on the Systems sheet, "
+                "written as there. Blank: read from the workflow's wording (System A when it names neither), "
+                "marked assumed.",
+                example="Shopify",
+                width=18,
+            ),
+            Column(
+                "target_system",
+                "Target System",
+                help="The system the workflow writes to: System A, System B or a system on the Systems sheet, "
+                "written as there. Blank: the other system of the pair, marked assumed.",
+                example="QuickBooks Online",
+                width=18,
+            ),
+            Column(
+                "frequency",
+                "Frequency",
+                "frequency",
+                help="How often it runs: real-time (on each change), every 15 minutes, hourly, every 2 hours, "
+                "daily, daily at 02:00, weekly, or on demand. Blank: event-driven when the source publishes "
+                "webhooks (Systems sheet, else the catalog), polling sized to the Latency Target otherwise, "
+                "marked assumed.",
+                example="every 15 minutes",
+                width=18,
+            ),
+            Column(
+                "latency_target",
+                "Latency Target",
+                "span",
+                help="The longest a change may take to reach the target, such as 5 minutes or 1 hour. A Frequency "
+                "slower than this is a coherence warning; a blank Frequency is sized to it.",
+                example="5 minutes",
+                width=14,
+            ),
         ),
     ),
     Sheet(
@@ -1364,6 +1401,37 @@ INSTRUCTIONS_SHEET = "Instructions"
 SHEETS: tuple[Sheet, ...] = (PROJECTS, *CHILD_SHEETS)
 
 #: Placeholders filled by derivations or defaults rather than one column: name -> where it comes from.
+#: Each workflow's integration model: (value, where it comes from, what reads it). The field map
+#: lists it; the rules are context.flows' docstring.
+WORKFLOW_MODEL: tuple[tuple[str, str, str], ...] = (
+    (
+        "Direction",
+        "Workflows > Source System and Target System; a blank end from the workflow's wording "
+        "(context.flows.worded_direction), else System A to System B; marked assumed",
+        "plan 1.3; technical specifications 4.n Direction; test cases' preconditions and steps; "
+        "runbook rollback and verification (the systems each workflow writes to)",
+    ),
+    (
+        "Trigger",
+        "Workflows > Trigger; else the Frequency's (real-time, interval, on demand); else the source's "
+        "Webhooks (Systems sheet, else the catalog): Real-time when it publishes events, Scheduled otherwise; marked assumed",
+        "plan 1.3; technical specifications 4.n Trigger; test cases' run step",
+    ),
+    (
+        "Frequency",
+        "Workflows > Frequency; else event-driven when the source publishes events, polling at the slowest "
+        "standard interval that meets the Latency Target otherwise (5 minutes without one), a schedule without "
+        "a target once a day; marked assumed",
+        "plan 1.3; technical specifications 4.n Frequency; test cases' run step",
+    ),
+    (
+        "Latency target",
+        "Workflows > Latency Target",
+        "technical specifications 4.n Latency target; the derived polling interval; the coherence warning "
+        "cadence-slower-than-target",
+    ),
+)
+
 DERIVED_PLACEHOLDERS: dict[str, str] = {
     "DATE": "the run's `--date` (default today)",
     "LAST_UPDATED": "the run's `--date`",

@@ -52,6 +52,7 @@ from planforge.intake.reader import (
 from planforge.validation.holiday_country import read_holiday_country
 from planforge.validation.traceability import CellRef
 from planforge.validation.traceability import check as traceability_check
+from planforge.validation.workflows import check as workflows_check
 
 HEADER_SEARCH_ROWS = 30
 #: A kickoff further than this from the run date is probably a typo (a year off).
@@ -212,6 +213,9 @@ def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None) -> Report:
     cell = _cell_finder(tables)
     for project in projects:
         checker.problems.extend(traceability_check(project, cell))
+        checker.problems.extend(workflows_check(project, cell))
+    bad_ids |= _held_back(checker.problems)  # a workflow naming no system of its project holds it back
+    projects = [p for p in projects if p.project_id not in bad_ids]
     errors_by_project: dict[str, list[Problem]] = defaultdict(list)
     for p in checker.problems:
         if p.severity == ERROR and p.project_id:

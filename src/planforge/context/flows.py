@@ -1,0 +1,234 @@
+"""The integration model per workflow: which way its data moves, what starts it, how often it runs.
+
+Every document that speaks of a workflow (the plan's approach in 1.3, the technical
+specifications' section per workflow, the test cases' steps, the runbook's verification and
+rollback) reads it from one ``Flow``, built once per plan from the workflow's row:
+
+- **Stated values are used as stated.** Workflows > Source System, Target System, Trigger and
+  Frequency, when filled, are what every document prints.
+- **What is blank is derived and marked assumed.** The ends: from the workflow's wording
+  (``worded_direction``), else System A to System B; one stated end keeps the other from the
+  wording. The trigger: from the stated Frequency (real-time is Real-time, an interval
+  Scheduled, on demand Manual), else from the source's webhook support (Systems sheet, else the
+  catalog: the value section 4.3 shows): events when it publishes them, polling otherwise, TBD
+  when that support is unknown. The cadence: event-driven only when the source publishes events;
+  polling otherwise, at the slowest standard interval that meets the Latency Target; a schedule
+  without a target is once a day.
+Each assumed value is noted for the review (``Completeness.note_assumption``), with its basis and
+the cell that would fix it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+from planforge.core.model import Project, Span, Workflow
+from planforge.derive.completeness import Assumed, Completeness, Tbd
+from planforge.intake.parse import span_text
+from planforge.validation.workflows import fits_trigger, poll_interval, system_named
+
+Shown = str | Assumed | Tbd
+#: ``_flow``'s ``assume``: (what, value, basis, the column that would state it) -> the marked value
+_Assume = Callable[[str, str, str, str], Assumed]
+
+_CONDITIONAL_HOOKS = re.compile(r"\b(?:partial|limited|commercial|on request|approval|partner|beta)\b", re.I)
+_TWO_WAY = re.compile(r"\b(?:both ways|two-way|two way|bidirectional|bi-directional|in both directions)\b", re.I)
+_BACK = re.compile(r"\bback\b", re.IGNORECASE)
+_TOWARDS = re.compile(r"\b(from|to|into)\s+(?:the\s+)?([^\W_]+)", re.IGNORECASE)
+#: How often a source without events is polled for a real-time workflow with no Latency Target.
+DEFAULT_POLL = timedelta(minutes=5)
+
+
+def webhook_support(text: str | None) -> str:
+    """How a system's Webhook support (Systems sheet, else the catalog: the same value section
+    4.3 shows) is read: 'yes', 'no', 'conditional' (partial, or limited to an access tier such
+    as 'yes (commercial access only)'), or 'unknown' when blank."""
+    if not text:
+        return "unknown"
+    low = text.strip().lower()
+    if low.startswith("no"):
+        return "no"
+    if low.startswith("partial") or _CONDITIONAL_HOOKS.search(low):
+        return "conditional"
+    return "yes" if low.startswith("yes") else "conditional"
+
+
+def is_two_way(workflows: list[Workflow]) -> bool:
+    """A workflow that says it syncs 'both ways' (two-way, bidirectional) shares ownership of its data."""
+    return any(_TWO_WAY.search(w.workflow) for w in workflows)
+
+
+def worded_direction(workflow: Workflow, a: str, b: str) -> tuple[str, str]:
+    """Which way a workflow's wording says its data moves, as (source, target): from B to A when
+    it says 'back', 'to <A>' or 'from <B>' (a system named by the first word of its product name);
+    otherwise from A to B (the intake's System A is the source)."""
+    first_a, first_b = a.split()[0].casefold(), b.split()[0].casefold()
+    back = bool(_BACK.search(workflow.workflow))
+    for m in _TOWARDS.finditer(workflow.workflow):
+        word, name = m.group(1).casefold(), m.group(2).casefold()
+        if name in (first_a, first_b) and first_a != first_b:
+            back = (word == "from") == (name == first_b)
+            break
+    return (b, a) if back else (a, b)
+
+
+@dataclass(frozen=True)
+class Flow:
+    """One workflow as every document speaks of it. ``source`` and ``target`` are system names as
+    the intake writes them; ``direction``, ``trigger`` and ``cadence`` print as stated, "(assumed)"
+    or [TBD]; ``event_driven`` is True only when the workflow runs on its source's change events."""
+
+    number: int
+    name: str
+    source: str
+    target: str
+    two_way: bool
+    direction: Shown
+    trigger: Shown
+    cadence: Shown
+    event_driven: bool
+    latency: Span | None
+    #: the stated Frequency's wording ("every 15 minutes", "daily at 02:00"), "" when blank
+    stated_frequency: str = ""
+    #: how often the source is polled when the workflow is real-time without events ("every 5 minutes"), else ""
+    poll: str = ""
+
+    @property
+    def writes_to(self) -> tuple[str, ...]:
+        """The systems this workflow writes to: its target, and its source too when it runs both ways."""
+        return (self.source, self.target) if self.two_way else (self.target,)
+
+    @property
+    def trigger_value(self) -> str:
+        """The trigger's word (Real-time, Scheduled, Manual) whether stated or assumed; "" when TBD."""
+        return (
+            self.trigger.value
+            if isinstance(self.trigger, Assumed)
+            else self.trigger
+            if isinstance(self.trigger, str)
+            else ""
+        )
+
+
+def build_flows(
+    project: Project, webhooks: Mapping[str, str | None], c: Completeness | None = None
+) -> tuple[Flow, ...]:
+    """Every workflow of the project as a ``Flow`` (rules in the module docstring). ``webhooks``:
+    system name -> its Webhook support as section 4.3 shows it. With ``c``, each assumed value is
+    noted for the review."""
+    support = {name: webhook_support(text) for name, text in webhooks.items()}
+    return tuple(_flow(i + 1, w, project, support, c) for i, w in enumerate(project.workflows))
+
+
+def _ends(w: Workflow, project: Project) -> tuple[str, str, bool, str]:
+    """(source, target, two-way, basis): basis is "" when both ends are stated."""
+    a, b = project.system_a, project.system_b
+    src, tgt = system_named(project, w.source_system), system_named(project, w.target_system)
+    if src and tgt:
+        return src, tgt, False, ""
+    wsrc, wtgt = worded_direction(w, a, b)
+    if src:
+        return src, (wtgt if wtgt != src else wsrc), False, "Source System stated; the target from the workflow wording"
+    if tgt:
+        return (wsrc if wsrc != tgt else wtgt), tgt, False, "Target System stated; the source from the workflow wording"
+    return wsrc, wtgt, is_two_way([w]), "workflow wording"
+
+
+def _flow(n: int, w: Workflow, project: Project, support: Mapping[str, str], c: Completeness | None) -> Flow:
+    source, target, two_way, basis = _ends(w, project)
+    label = f"Workflow {n} ({w.workflow})"
+
+    def assume(what: str, value: str, why: str, cell: str) -> Assumed:
+        if c is not None:
+            c.note_assumption(f"{label} {what}", value, f"{why}; state it in Workflows > {cell}, row {w.row}")
+        return Assumed(value, why)
+
+    direction: Shown = f"{source} to {target}"
+    if two_way:
+        direction = assume("direction", f"Both ways between {source} and {target}", basis, "Source/Target System")
+    elif basis:
+        direction = assume("direction", f"{source} to {target}", basis, "Source System and Target System")
+    pushes = support.get(source) == "yes" and (not two_way or support.get(target) == "yes")
+    trigger = _trigger(w, source, support.get(source, "unknown"), assume)
+    word = trigger.value if isinstance(trigger, Assumed) else trigger if isinstance(trigger, str) else ""
+    event_driven = word == "Real-time" and pushes
+    cadence = _cadence(w, word, source, support.get(source, "unknown"), event_driven, assume)
+    poll = ""
+    if word == "Real-time" and not event_driven:
+        poll = f"every {span_text(int((poll_interval(w.latency_target) or DEFAULT_POLL).total_seconds()))}"
+    stated = w.frequency.text if w.frequency is not None else ""
+    return Flow(
+        n,
+        w.workflow,
+        source,
+        target,
+        two_way,
+        direction,
+        trigger,
+        cadence,
+        event_driven,
+        w.latency_target,
+        stated,
+        poll,
+    )
+
+
+def _trigger(w: Workflow, source: str, hooks: str, assume: _Assume) -> Shown:
+    if w.trigger:
+        return w.trigger
+    if w.frequency is not None:
+        return fits_trigger(w.frequency)
+    if hooks == "yes":
+        return assume("trigger", "Real-time", f"{source} publishes change events", "Trigger or Frequency")
+    if hooks in ("no", "conditional"):
+        return assume("trigger", "Scheduled", f"{_quiet(source, hooks)}, so it is polled", "Trigger or Frequency")
+    return Tbd("Trigger", f"Workflows > Trigger or Frequency, row {w.row}")
+
+
+def _quiet(source: str, hooks: str) -> str:
+    """Why a source is polled, as its webhook support reads ('yes' here: the other end of a two-way
+    workflow does not push)."""
+    return {
+        "no": f"{source} publishes no change events",
+        "conditional": f"{source} offers change events only in part",
+        "yes": "one end of the two-way workflow publishes no change events",
+    }.get(hooks, f"{source} is not known to publish change events")
+
+
+def _cadence(w: Workflow, trigger: str, source: str, hooks: str, event_driven: bool, assume: _Assume) -> Shown:
+    target = w.latency_target
+    within = f"within {target.text}" if target else "within minutes"
+    poll = poll_interval(target) or DEFAULT_POLL
+    every = f"every {span_text(int(poll.total_seconds()))}"
+    if w.frequency is not None:
+        stated = w.frequency
+        if stated.mode == "manual":
+            return "On demand, when the team starts a run"
+        if stated.mode == "interval":
+            return stated.text[0].upper() + stated.text[1:]
+        if event_driven:
+            return f"Real-time: on each {source} change event (webhook), processed {within}"
+        why = _quiet(source, hooks) + (f"; sized to the Latency Target of {target.text}" if target else "")
+        return assume("frequency", f"Real-time: {source} polled {every}", why, "Frequency")
+    if trigger == "Manual":
+        return "When the team starts a run"
+    if trigger == "Real-time" and event_driven:
+        return assume(
+            "frequency",
+            f"On each change event (webhook), processed {within}",
+            f"{source} publishes change events",
+            "Frequency",
+        )
+    if trigger == "Real-time":
+        why = _quiet(source, hooks) + (f"; sized to the Latency Target of {target.text}" if target else "")
+        return assume("frequency", f"On each change, detected by polling {source} {every}", why, "Frequency")
+    if trigger == "Scheduled" and target:
+        return assume(
+            "frequency", every[0].upper() + every[1:], f"sized to the Latency Target of {target.text}", "Frequency"
+        )
+    if trigger == "Scheduled":
+        return assume("frequency", "Once a day, outside business hours", "standard schedule", "Frequency")
+    return Tbd("Frequency", f"Workflows > Frequency, row {w.row}")
