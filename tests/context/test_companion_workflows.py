@@ -10,6 +10,7 @@ from planforge.context.documents import build_test_cases
 from planforge.context.plan import build_context
 from planforge.core.model import FieldMapping, Settings, SystemFacts, Workflow
 from planforge.core.model import TestScenario as Scenario
+from planforge.render.environment import render_review
 from support import make_project
 
 DAY = date(2026, 1, 15)
@@ -91,3 +92,18 @@ def test_security_case_names_both_systems():
     (case,) = build_test_cases(ctx).cases
     assert case.steps[0] == "Attempt this action against the Shopify and NetSuite test environments"
     assert case.expected.endswith("no data is read from Shopify or written to NetSuite")
+
+
+def test_key_facts_systems_read_both_ways_when_the_workflows_do():
+    assert _ctx(_ORDERS, _STOCK).header.systems == "Shopify \u2194 NetSuite"
+    assert _ctx(_ORDERS).header.systems == "Shopify \u2192 NetSuite"
+    assert _ctx(_STOCK).header.systems == "NetSuite \u2192 Shopify"
+    assert _ctx().header.systems == "Shopify \u2192 NetSuite"
+
+
+def test_key_facts_systems_resting_on_assumed_directions_are_marked_and_reviewed():
+    ctx = _ctx(_ORDERS, Workflow(3, "Send stock levels back to Shopify", "Scheduled"))
+    assert str(ctx.header.systems) == "Shopify \u2194 NetSuite (assumed)"
+    assert "Key facts systems: Shopify \u2194 NetSuite (basis: from the workflows' assumed directions" in render_review(
+        ctx
+    )

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from typing import TypeVar
 
 from planforge.context import compose
-from planforge.context.flows import Flow, build_flows
+from planforge.context.flows import Flow, build_flows, systems_line
 from planforge.core.model import OpenItem, Project, Risk, Settings, SystemFacts, TeamMember
 from planforge.core.money import format_percent
 from planforge.core.names import COMPANIONS, TEST_CASES
@@ -47,6 +47,8 @@ class Header:
     status: str
     draft: bool
     firm_name: str | None = None  # Settings > Firm Name: the cover page and the Word/PDF author
+    #: the key facts' systems line, "A ↔ B" when the workflows run both ways (``flows.systems_line``)
+    systems: Shown = ""
 
 
 @dataclass(frozen=True)
@@ -425,7 +427,7 @@ def build_context(
     references = _references(project, settings, plan_date, documents, pm)
     type_label = _type_label(c, types)
     draft = bool(c.missing)
-    header = _header(project, settings, plan_date, type_label, lead, pm, draft)
+    header = _header(project, settings, plan_date, type_label, lead, pm, draft, flows, c)
     review = _review(project, plan_date, c)
     return PlanContext(
         project=project,
@@ -501,6 +503,8 @@ def _header(
     lead: str | Tbd,
     pm: str | Tbd,
     draft: bool,
+    flows: tuple[Flow, ...],
+    c: Completeness,
 ) -> Header:
     return Header(
         project.project_id,
@@ -515,6 +519,7 @@ def _header(
         project.status or "Planning",
         draft,
         firm_name=settings.firm_name,
+        systems=systems_line(flows, project.system_a, project.system_b, c),
     )
 
 
