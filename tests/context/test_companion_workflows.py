@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from planforge.context.documents import build_test_cases
+from planforge.context.documents import build_specs, build_test_cases
 from planforge.context.plan import build_context
-from planforge.core.model import FieldMapping, Settings, SystemFacts, Workflow
+from planforge.core.model import Alert, FieldMapping, Settings, SystemFacts, Workflow
 from planforge.core.model import TestScenario as Scenario
 from planforge.render.environment import render_review
 from support import make_project
@@ -107,3 +107,44 @@ def test_key_facts_systems_resting_on_assumed_directions_are_marked_and_reviewed
     assert "Key facts systems: Shopify \u2194 NetSuite (basis: from the workflows' assumed directions" in render_review(
         ctx
     )
+
+
+def _alert(row: int, name: str, workflow: str | None = None) -> Alert:
+    return Alert(row, name, "> 1%", "High", "1 hour", workflow)
+
+
+def test_specs_list_each_workflows_own_alerts_and_refer_to_the_shared_ones_once():
+    ctx = _ctx(_ORDERS, _STOCK, alerts=[_alert(2, "Sync failure rate"), _alert(3, "Inventory drift", "2")])
+    specs = build_specs(ctx)
+    assert [a.alert for a in specs.shared_alerts] == ["Sync failure rate"]
+    orders, stock = specs.workflows
+    assert orders.alerts == () and stock.alerts[0].alert == "Inventory drift"
+    assert orders.shared_alerts == (
+        "Also, on its writes from Shopify to NetSuite, the alerts on every workflow in section 1: Sync failure rate"
+    )
+    assert "NetSuite to Shopify" in stock.shared_alerts
+
+
+def test_a_workflow_no_alert_covers_gets_defaults_named_for_it_marked_and_reviewed():
+    ctx = _ctx(_ORDERS, _STOCK, alerts=[_alert(2, "Inventory drift", "2")])
+    orders, stock = build_specs(ctx).workflows
+    assert [a.alert for a in stock.alerts] == ["Inventory drift"]
+    names = [str(a.alert) for a in orders.alerts]
+    assert names == [
+        "Workflow 1: failed writes to NetSuite (assumed)",
+        "Workflow 1: NetSuite behind Shopify (assumed)",
+        "Workflow 1: sign-in refused by Shopify or NetSuite (assumed)",
+    ]
+    assert orders.alerts[1].threshold == "A Shopify change not in NetSuite within 15 minutes"
+    review = render_review(ctx)
+    assert "Workflow 1 (Create NetSuite orders from Shopify) alerts: Workflow 1: failed writes to NetSuite;" in review
+    assert "add Alerts rows with Workflow 1" in review
+    assert "Workflow 2 (Publish on-hand to Shopify) alerts" not in review
+
+
+def test_with_no_alerts_at_all_every_workflow_gets_its_own_defaults():
+    specs = build_specs(_ctx(_ORDERS, _STOCK))
+    assert specs.shared_alerts == ()
+    stock = specs.workflows[1]
+    assert str(stock.alerts[0].alert) == "Workflow 2: failed writes to Shopify (assumed)"
+    assert stock.alerts[1].threshold == "A scheduled run missed, or still running when the next one is due"

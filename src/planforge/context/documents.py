@@ -18,10 +18,11 @@ from datetime import date
 from typing import Any
 
 from planforge.context import compose
+from planforge.context.alerts import WorkflowAlert, shared_alerts, stated
 from planforge.context.flows import Flow
-from planforge.context.plan import AlertRow, ApiFacts, Phase, PlanContext, Shown, people_by_role
+from planforge.context.plan import ApiFacts, Phase, PlanContext, Shown, people_by_role
 from planforge.context.workload import ROLE_PHASES
-from planforge.core.model import Alert, FieldMapping, Project, TestScenario
+from planforge.core.model import FieldMapping, Project, TestScenario
 from planforge.core.money import format_money, format_rate
 from planforge.core.names import (
     COMPANIONS,
@@ -127,7 +128,10 @@ class WorkflowSpec:
     mappings: tuple[MappingRow, ...]
     keys: str | Tbd
     idempotency: str
-    alerts: tuple[AlertRow, ...]
+    #: its own Alerts rows, else its assumed defaults (context.alerts)
+    alerts: tuple[WorkflowAlert, ...]
+    #: "" or the sentence naming the alerts on every workflow, listed once in section 1
+    shared_alerts: str = ""
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,8 @@ class TechSpecs:
     monitoring_tool: Shown
     alert_destination: Shown
     logs: Shown
+    #: the Alerts rows with a blank Workflow: they watch every workflow
+    shared_alerts: tuple[WorkflowAlert, ...] = ()
 
 
 # ---------------------------------------------------------------- test cases
@@ -482,22 +488,20 @@ def _mapping_row(m: FieldMapping) -> MappingRow:
     return MappingRow(source, target, m.transform or "Copied as is", "Yes" if m.required else "No")
 
 
-def _alert_rows(alerts: list[Alert]) -> tuple[AlertRow, ...]:
-    return tuple(
-        AlertRow(a.alert, a.threshold or _tbd("t"), a.severity or _tbd("s"), a.response_time or _tbd("r"))
-        for a in alerts
-    )
-
-
 def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechSpecs:
     p = ctx.project
     by_map = covered(p.field_mappings, p.workflows, blank_is_all=False)
-    by_alert = covered(p.alerts, p.workflows, blank_is_all=True)
     specs = []
     for i, flow in enumerate(ctx.flows):
         maps: list[FieldMapping] = by_map[i]  # type: ignore[assignment]
         keys = [_mapping_row(m).target for m in maps if m.key]
-        alerts = _alert_rows(by_alert[i]) if p.alerts else ctx.monitoring.alerts  # type: ignore[arg-type]
+        alerts = ctx.flow_alerts[i]
+        shared = (
+            f"Also, on its writes from {flow.source} to {compose.join_words(list(flow.writes_to))}, the alerts on "
+            f"every workflow in section 1: {compose.join_words(list(alerts.shared))}"
+            if alerts.shared
+            else ""
+        )
         idem = (
             f"Each record is looked up by its matching key ({', '.join(keys)}) before it is written, so a retry or a "
             "replayed event updates the record instead of creating a second one."
@@ -518,7 +522,8 @@ def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechS
                 tuple(_mapping_row(m) for m in maps),
                 ", ".join(keys) if keys else _tbd("Matching key"),
                 idem,
-                alerts,
+                alerts.own,
+                shared,
             )
         )
     return TechSpecs(
@@ -530,6 +535,7 @@ def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechS
         ctx.dependencies.monitoring_tool,
         ctx.monitoring.tools.alerts,
         ctx.monitoring.tools.logs,
+        tuple(stated(a) for a in shared_alerts(p)),
     )
 
 

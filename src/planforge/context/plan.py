@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import TypeVar
 
 from planforge.context import compose
+from planforge.context.alerts import FlowAlerts, flow_alerts
 from planforge.context.flows import Flow, build_flows, systems_line
 from planforge.core.model import OpenItem, Project, Risk, Settings, SystemFacts, TeamMember
 from planforge.core.money import format_percent
@@ -323,6 +324,8 @@ class PlanContext:
     closed_days: frozenset[date] = frozenset()
     #: Each workflow's direction, trigger and cadence, as every document speaks of it (context.flows).
     flows: tuple[Flow, ...] = ()
+    #: Each workflow's alerts as the technical specifications list them (context.alerts).
+    flow_alerts: tuple[FlowAlerts, ...] = ()
 
     @property
     def phases(self) -> tuple[Phase, ...]:
@@ -422,6 +425,7 @@ def build_context(
     testing = _testing(c, project, next(d for d in documents if d.kind == TEST_CASES.name))
     deployment = _deployment(c, project)
     monitoring = _monitoring(c, project, settings)
+    alerts = flow_alerts(project, flows, c)
     open_items = _open_items(project, plan_date)
     success = _success(c, project, schedule)
     references = _references(project, settings, plan_date, documents, pm)
@@ -454,6 +458,7 @@ def build_context(
         roi_figures=roi,
         closed_days=timeline.closed,
         flows=flows,
+        flow_alerts=alerts,
     )
 
 
