@@ -148,3 +148,9 @@ def test_with_no_alerts_at_all_every_workflow_gets_its_own_defaults():
     stock = specs.workflows[1]
     assert str(stock.alerts[0].alert) == "Workflow 2: failed writes to Shopify (assumed)"
     assert stock.alerts[1].threshold == "A scheduled run missed, or still running when the next one is due"
+
+
+def test_shared_alerts_of_a_two_way_workflow_name_both_ends():
+    both = Workflow(2, "Sync inventory counts both ways", "Real-time")
+    (spec,) = build_specs(_ctx(both, alerts=[_alert(2, "Sync failure rate")])).workflows
+    assert spec.shared_alerts.startswith("Also, on its writes between Shopify and NetSuite, the alerts")

@@ -488,6 +488,11 @@ def _mapping_row(m: FieldMapping) -> MappingRow:
     return MappingRow(source, target, m.transform or "Copied as is", "Yes" if m.required else "No")
 
 
+def _between(flow: Flow) -> str:
+    """Which way a workflow writes, in a phrase: 'from A to B', or 'between A and B' both ways."""
+    return f"between {flow.source} and {flow.target}" if flow.two_way else f"from {flow.source} to {flow.target}"
+
+
 def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechSpecs:
     p = ctx.project
     by_map = covered(p.field_mappings, p.workflows, blank_is_all=False)
@@ -497,8 +502,8 @@ def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechS
         keys = [_mapping_row(m).target for m in maps if m.key]
         alerts = ctx.flow_alerts[i]
         shared = (
-            f"Also, on its writes from {flow.source} to {compose.join_words(list(flow.writes_to))}, the alerts on "
-            f"every workflow in section 1: {compose.join_words(list(alerts.shared))}"
+            f"Also, on its writes {_between(flow)}, the alerts on every workflow in section 1: "
+            f"{compose.join_words(list(alerts.shared))}"
             if alerts.shared
             else ""
         )
