@@ -18,10 +18,11 @@ from datetime import date
 from typing import Any
 
 from planforge.context import compose
+from planforge.context.alerts import WorkflowAlert, shared_alerts, stated
 from planforge.context.flows import Flow
-from planforge.context.plan import AlertRow, ApiFacts, Phase, PlanContext, Shown, people_by_role
+from planforge.context.plan import ApiFacts, Phase, PlanContext, Shown, people_by_role
 from planforge.context.workload import ROLE_PHASES
-from planforge.core.model import Alert, FieldMapping, Project, TestScenario
+from planforge.core.model import FieldMapping, Project, TestScenario
 from planforge.core.money import format_money, format_rate
 from planforge.core.names import (
     COMPANIONS,
@@ -127,7 +128,10 @@ class WorkflowSpec:
     mappings: tuple[MappingRow, ...]
     keys: str | Tbd
     idempotency: str
-    alerts: tuple[AlertRow, ...]
+    #: its own Alerts rows, else its assumed defaults (context.alerts)
+    alerts: tuple[WorkflowAlert, ...]
+    #: "" or the sentence naming the alerts on every workflow, listed once in section 1
+    shared_alerts: str = ""
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,8 @@ class TechSpecs:
     monitoring_tool: Shown
     alert_destination: Shown
     logs: Shown
+    #: the Alerts rows with a blank Workflow: they watch every workflow
+    shared_alerts: tuple[WorkflowAlert, ...] = ()
 
 
 # ---------------------------------------------------------------- test cases
@@ -482,22 +488,25 @@ def _mapping_row(m: FieldMapping) -> MappingRow:
     return MappingRow(source, target, m.transform or "Copied as is", "Yes" if m.required else "No")
 
 
-def _alert_rows(alerts: list[Alert]) -> tuple[AlertRow, ...]:
-    return tuple(
-        AlertRow(a.alert, a.threshold or _tbd("t"), a.severity or _tbd("s"), a.response_time or _tbd("r"))
-        for a in alerts
-    )
+def _between(flow: Flow) -> str:
+    """Which way a workflow writes, in a phrase: 'from A to B', or 'between A and B' both ways."""
+    return f"between {flow.source} and {flow.target}" if flow.two_way else f"from {flow.source} to {flow.target}"
 
 
 def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechSpecs:
     p = ctx.project
     by_map = covered(p.field_mappings, p.workflows, blank_is_all=False)
-    by_alert = covered(p.alerts, p.workflows, blank_is_all=True)
     specs = []
     for i, flow in enumerate(ctx.flows):
         maps: list[FieldMapping] = by_map[i]  # type: ignore[assignment]
         keys = [_mapping_row(m).target for m in maps if m.key]
-        alerts = _alert_rows(by_alert[i]) if p.alerts else ctx.monitoring.alerts  # type: ignore[arg-type]
+        alerts = ctx.flow_alerts[i]
+        shared = (
+            f"Also, on its writes {_between(flow)}, the alerts on every workflow in section 1: "
+            f"{compose.join_words(list(alerts.shared))}"
+            if alerts.shared
+            else ""
+        )
         idem = (
             f"Each record is looked up by its matching key ({', '.join(keys)}) before it is written, so a retry or a "
             "replayed event updates the record instead of creating a second one."
@@ -518,7 +527,8 @@ def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechS
                 tuple(_mapping_row(m) for m in maps),
                 ", ".join(keys) if keys else _tbd("Matching key"),
                 idem,
-                alerts,
+                alerts.own,
+                shared,
             )
         )
     return TechSpecs(
@@ -530,6 +540,7 @@ def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechS
         ctx.dependencies.monitoring_tool,
         ctx.monitoring.tools.alerts,
         ctx.monitoring.tools.logs,
+        tuple(stated(a) for a in shared_alerts(p)),
     )
 
 
@@ -550,62 +561,123 @@ def _run(flow: Flow | None) -> str:
     }.get(flow.trigger_value, "Run the workflow in the test environment")
 
 
-def _case(pid: str, n: int, s: TestScenario, flow: Flow | None, ctx: PlanContext) -> TestCase:
-    p = ctx.project
-    kind = s.type or "Happy Path"
+def _field(obj: str | None, name: str) -> str:
+    return f"{obj}.{name}" if obj else name
+
+
+def mapping_checks(maps: list[FieldMapping], source: str) -> tuple[str, ...]:
+    """What a tester compares in the target, one check per Field Mappings row of the workflow: the
+    target field equals the source system's field, or is it after the row's transform."""
+    checks = []
+    for m in maps:
+        target, src = _field(m.target_object, m.target_field), _field(m.source_object, m.source_field)
+        how = f"is {source} {src} after the transform ({m.transform})" if m.transform else f"equals {source} {src}"
+        checks.append(f"{target} {how}")
+    return tuple(checks)
+
+
+def _expected(kind: str, source: str, target: str, checks: tuple[str, ...]) -> str:
+    """A happy path's or edge case's expected result: the workflow's own field mappings where it
+    has some, else the mapped fields of the technical specifications."""
+    lead = "The case is handled as the scenario states; in" if kind == "Edge Case" else "In"
+    if checks:
+        return f"{lead} {target}: {'; '.join(checks)}; and no alert is raised"
+    return (
+        f"{lead} {target}, every field the technical specifications map matches the {source} record, "
+        "and no alert is raised"
+    )
+
+
+def _steps(kind: str, flow: Flow | None, source: str, target: str, ctx: PlanContext) -> tuple[tuple[str, ...], str]:
+    """The steps and the expected result of a case that is not a happy path or an edge case."""
     run = _run(flow)
-    source_system, target_system = (flow.source, flow.target) if flow else (p.system_a, p.system_b)
-    pre = f"The integration is connected to the {source_system} and {target_system} test environments with the UAT test data loaded"
-    steps: tuple[str, ...]
     if kind == "Error Handling":
-        steps = (
-            "Set up this condition in the test environment",
+        return (
+            f"Set up this condition in the {source} and {target} test environments",
             run,
             "Check the integration log and the alert channel",
-            f"Check {target_system} for duplicate or partial records",
+            f"Check {target} for duplicate or partial records",
+        ), (
+            f"The failure is logged with the {source} record's ID, retried or queued as specified, an alert "
+            f"reaches the support team, and no duplicate or partial record is written to {target}"
         )
-        expected = f"The failure is logged with the {source_system} record's ID, retried or queued as specified, an alert reaches the support team, and no duplicate or partial record is written to {target_system}"
-    elif kind == "Performance":
-        target = ctx.testing.performance_targets
-        steps = (
-            f"Load this volume into the {source_system} test environment",
+    if kind == "Performance":
+        perf = ctx.testing.performance_targets
+        return (
+            f"Load this volume into the {source} test environment",
             run,
-            f"Measure the time from the first {source_system} record read to the last {target_system} record written",
-        )
-        expected = f"The volume is processed without errors{f' and within the target: {target}' if isinstance(target, str) else ''}"
-    elif kind == "Security":
-        steps = ("Attempt this action against the test environment", "Check the integration log")
-        expected = "The attempt is refused and logged; no data is read or written"
+            f"Measure the time from the first {source} record read to the last {target} record written",
+        ), f"The volume is processed without errors{f' and within the target: {perf}' if isinstance(perf, str) else ''}"
+    return (
+        f"Attempt this action against the {source} and {target} test environments",
+        "Check the integration log",
+    ), f"The attempt is refused and logged; no data is read from {source} or written to {target}"
+
+
+def _case(
+    n: int, s: TestScenario, title: str, flow: Flow | None, maps: list[FieldMapping], ctx: PlanContext
+) -> TestCase:
+    p = ctx.project
+    kind = s.type or "Happy Path"
+    source, target = (flow.source, flow.target) if flow else (p.system_a, p.system_b)
+    pre = f"The integration is connected to the {source} and {target} test environments with the UAT test data loaded"
+    if kind in ("Error Handling", "Performance", "Security"):
+        steps, expected = _steps(kind, flow, source, target, ctx)
     else:
         steps = (
-            f"Set up this case in the {source_system} test environment",
-            run,
-            f"Open the resulting record in {target_system} and compare it with the {source_system} record",
+            f"Set up this case in the {source} test environment",
+            _run(flow),
+            f"Open the resulting record in {target} and compare it with the {source} record",
         )
-        expected = f"The records in {target_system} are as the scenario states, every mapped field matches the technical specifications, and no alert is raised"
-    return TestCase(f"TC-{n:02d}", flow.name if flow else "General", s.scenario, kind, pre, steps, expected)
+        expected = _expected(kind, source, target, mapping_checks(maps, source))
+    return TestCase(f"TC-{n:02d}", flow.name if flow else "General", title, kind, pre, steps, expected)
+
+
+def _titles(s: TestScenario, flows: list[Flow]) -> list[tuple[Flow, str]]:
+    """One title per workflow a scenario row names: the scenario as written when it names one,
+    else qualified by each workflow's direction (by its number when two share a direction), so no
+    two cases read as the same scenario."""
+    if len(flows) < 2:
+        return [(f, s.scenario) for f in flows]
+    ways = [f"between {f.source} and {f.target}" if f.two_way else f"{f.source} to {f.target}" for f in flows]
+    return [
+        (f, f"{s.scenario} ({way if ways.count(way) == 1 else f'workflow {f.number}'})")
+        for f, way in zip(flows, ways, strict=True)
+    ]
 
 
 def build_test_cases(ctx: PlanContext, kind: DocumentKind = TEST_CASES) -> TestCases:
+    """One case per Test Scenarios row and workflow it names (a row without a workflow: one general
+    case), in workflow order; a scenario repeated for the same workflow is one case."""
     p = ctx.project
     wf = p.workflows
-    by_flow = covered(p.test_scenarios, wf, blank_is_all=False)
-    general = [s for s in p.test_scenarios if not match_workflows(s.workflow, wf).indexes]
-    groups = []
-    n = 0
-    for i, w in enumerate(wf):
+    by_map = covered(p.field_mappings, wf, blank_is_all=False)
+    planned: list[list[tuple[TestScenario, str]]] = [[] for _ in wf]
+    general: list[tuple[TestScenario, str]] = []
+    seen: set[tuple[int, str]] = set()
+    for s in p.test_scenarios:
+        named = [ctx.flows[i] for i in match_workflows(s.workflow, wf).indexes] if wf else []
+        for flow, title in _titles(s, named) if named else [(None, s.scenario)]:
+            key = (flow.number if flow else 0, " ".join(title.casefold().split()))
+            if key not in seen:
+                seen.add(key)
+                (planned[flow.number - 1] if flow else general).append((s, title))
+    groups, n = [], 0
+    for i, rows in enumerate(planned):
         cases = []
-        for s in by_flow[i]:
+        for s, title in rows:
             n += 1
-            cases.append(_case(p.project_id, n, s, ctx.flows[i], ctx))  # type: ignore[arg-type]
+            cases.append(_case(n, s, title, ctx.flows[i], by_map[i], ctx))  # type: ignore[arg-type]
         if cases:
-            groups.append(TestGroup(f"Workflow {i + 1}: {w.workflow}", tuple(cases)))
+            groups.append(TestGroup(f"Workflow {i + 1}: {wf[i].workflow}", tuple(cases)))
     if general:
-        cases = []
-        for s in general:
-            n += 1
-            cases.append(_case(p.project_id, n, s, None, ctx))
-        groups.append(TestGroup("General scenarios", tuple(cases)))
+        start = n
+        groups.append(
+            TestGroup(
+                "General scenarios",
+                tuple(_case(start + j + 1, s, t, None, [], ctx) for j, (s, t) in enumerate(general)),
+            )
+        )
     uat = ctx.phases[2]
     return TestCases(
         header(ctx, kind),

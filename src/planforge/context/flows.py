@@ -232,3 +232,34 @@ def _cadence(w: Workflow, trigger: str, source: str, hooks: str, event_driven: b
     if trigger == "Scheduled":
         return assume("frequency", "Once a day, outside business hours", "standard schedule", "Frequency")
     return Tbd("Frequency", f"Workflows > Frequency, row {w.row}")
+
+
+def _ways(flows: list[Flow], a: str, b: str) -> str:
+    ways: set[str] = set()
+    for f in flows:
+        if f.two_way and {f.source, f.target} == {a, b}:
+            ways |= {"ab", "ba"}
+        elif (f.source, f.target) == (a, b):
+            ways.add("ab")
+        elif (f.source, f.target) == (b, a):
+            ways.add("ba")
+    if ways == {"ab", "ba"}:
+        return f"{a} ↔ {b}"
+    return f"{b} → {a}" if ways == {"ba"} else f"{a} → {b}"
+
+
+def systems_line(flows: tuple[Flow, ...], a: str, b: str, c: Completeness | None = None) -> Shown:
+    """The key facts' systems: "A ↔ B" when the workflows between the primary pair run both ways
+    (one runs two-way, or some run A to B and others B to A), "B → A" when every one runs from B
+    to A, else "A → B" (as before when no workflow says, or none runs between the pair). When
+    the stated directions alone would read otherwise, the line rests on assumed directions: it is
+    marked assumed and noted for the review."""
+    line = _ways(list(flows), a, b)
+    if line == _ways([f for f in flows if isinstance(f.direction, str)], a, b):
+        return line
+    why = "from the workflows' assumed directions"
+    if c is not None:
+        c.note_assumption(
+            "Key facts systems", line, f"{why}; state them in Workflows > Source System and Target System"
+        )
+    return Assumed(line, why)

@@ -17,7 +17,8 @@ from datetime import date, timedelta
 from typing import TypeVar
 
 from planforge.context import compose
-from planforge.context.flows import Flow, build_flows
+from planforge.context.alerts import FlowAlerts, flow_alerts
+from planforge.context.flows import Flow, build_flows, systems_line
 from planforge.core.model import OpenItem, Project, Risk, Settings, SystemFacts, TeamMember
 from planforge.core.money import format_percent
 from planforge.core.names import COMPANIONS, TEST_CASES
@@ -47,6 +48,8 @@ class Header:
     status: str
     draft: bool
     firm_name: str | None = None  # Settings > Firm Name: the cover page and the Word/PDF author
+    #: the key facts' systems line, "A ↔ B" when the workflows run both ways (``flows.systems_line``)
+    systems: Shown = ""
 
 
 @dataclass(frozen=True)
@@ -321,6 +324,8 @@ class PlanContext:
     closed_days: frozenset[date] = frozenset()
     #: Each workflow's direction, trigger and cadence, as every document speaks of it (context.flows).
     flows: tuple[Flow, ...] = ()
+    #: Each workflow's alerts as the technical specifications list them (context.alerts).
+    flow_alerts: tuple[FlowAlerts, ...] = ()
 
     @property
     def phases(self) -> tuple[Phase, ...]:
@@ -420,12 +425,13 @@ def build_context(
     testing = _testing(c, project, next(d for d in documents if d.kind == TEST_CASES.name))
     deployment = _deployment(c, project)
     monitoring = _monitoring(c, project, settings)
+    alerts = flow_alerts(project, flows, c)
     open_items = _open_items(project, plan_date)
     success = _success(c, project, schedule)
     references = _references(project, settings, plan_date, documents, pm)
     type_label = _type_label(c, types)
     draft = bool(c.missing)
-    header = _header(project, settings, plan_date, type_label, lead, pm, draft)
+    header = _header(project, settings, plan_date, type_label, lead, pm, draft, flows, c)
     review = _review(project, plan_date, c)
     return PlanContext(
         project=project,
@@ -452,6 +458,7 @@ def build_context(
         roi_figures=roi,
         closed_days=timeline.closed,
         flows=flows,
+        flow_alerts=alerts,
     )
 
 
@@ -501,6 +508,8 @@ def _header(
     lead: str | Tbd,
     pm: str | Tbd,
     draft: bool,
+    flows: tuple[Flow, ...],
+    c: Completeness,
 ) -> Header:
     return Header(
         project.project_id,
@@ -515,6 +524,7 @@ def _header(
         project.status or "Planning",
         draft,
         firm_name=settings.firm_name,
+        systems=systems_line(flows, project.system_a, project.system_b, c),
     )
 
 

@@ -1,0 +1,119 @@
+"""Each workflow's alerts, as the technical specifications list them under the workflow.
+
+- **Its own alerts**: the Alerts rows whose Workflow names it, as stated.
+- **Alerts on every workflow**: the rows with a blank Workflow. The specifications list them once,
+  in section 1, and each workflow refers to them by name rather than repeating them.
+- **Defaults only where a workflow has none**: a workflow that no row covers (neither its own nor
+  one on every workflow) gets the standard alerts named for it and its systems (failed writes to its
+  target, its target falling behind its source, sign-in refused by either end), marked assumed and
+  noted for the review with the cell that would state them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planforge.context.flows import Flow
+from planforge.core.model import Alert, Project
+from planforge.derive.completeness import Assumed, Completeness, Tbd
+from planforge.validation.traceability import match_workflows
+
+#: What a standard alert's threshold is when a workflow without a latency target is real-time.
+_DEFAULT_DELAY = "15 minutes"
+
+
+@dataclass(frozen=True)
+class WorkflowAlert:
+    """One alert line: its name (marked assumed when it is a default), threshold, severity, response time."""
+
+    alert: str | Assumed
+    threshold: str | Tbd
+    severity: str | Tbd
+    response_time: str | Tbd
+
+
+@dataclass(frozen=True)
+class FlowAlerts:
+    """One workflow's alerts: ``own`` are its Alerts rows (or its assumed defaults when ``assumed``);
+    ``shared`` names the alerts on every workflow, listed once in the specifications."""
+
+    own: tuple[WorkflowAlert, ...]
+    shared: tuple[str, ...]
+    assumed: bool
+
+
+def stated(a: Alert) -> WorkflowAlert:
+    """An Alerts row as a line; a blank value is TBD (the plan's section 8 counts it)."""
+    return WorkflowAlert(
+        a.alert,
+        a.threshold or Tbd("Threshold", f"Alerts > Threshold, row {a.row}"),
+        a.severity or Tbd("Severity", f"Alerts > Severity, row {a.row}"),
+        a.response_time or Tbd("Response time", f"Alerts > Response Time, row {a.row}"),
+    )
+
+
+def shared_alerts(project: Project) -> tuple[Alert, ...]:
+    """The Alerts rows with a blank Workflow: they watch every workflow."""
+    return tuple(a for a in project.alerts if not (a.workflow or "").strip())
+
+
+def flow_alerts(project: Project, flows: tuple[Flow, ...], c: Completeness | None = None) -> tuple[FlowAlerts, ...]:
+    """Every workflow's alerts (rules in the module docstring); with ``c``, each default is noted."""
+    shared = tuple(a.alert for a in shared_alerts(project))
+    own: list[list[Alert]] = [[] for _ in flows]
+    for a in project.alerts:
+        for i in match_workflows(a.workflow, project.workflows).indexes if a.workflow else ():
+            if i < len(own):
+                own[i].append(a)
+    out = []
+    for flow, rows in zip(flows, own, strict=True):
+        if rows or shared:
+            out.append(FlowAlerts(tuple(stated(a) for a in rows), shared, False))
+        else:
+            out.append(FlowAlerts(default_alerts(flow, c), (), True))
+    return tuple(out)
+
+
+def default_alerts(flow: Flow, c: Completeness | None = None) -> tuple[WorkflowAlert, ...]:
+    """The standard alerts named for one workflow and its systems, marked assumed."""
+    label = f"Workflow {flow.number}"
+    writes = " and ".join(flow.writes_to)
+    why = f"no Alerts row covers {label.lower()} (standard thresholds)"
+    lines = [
+        (
+            f"{label}: failed writes to {writes}",
+            f"> 2% of this workflow's records not written to {writes} in 15 minutes",
+            "High",
+            "30 minutes",
+        )
+    ]
+    delay = _delay(flow)
+    if delay:
+        lines.append((f"{label}: {flow.target} behind {flow.source}", delay, "Medium", "2 hours"))
+    lines.append(
+        (
+            f"{label}: sign-in refused by {flow.source} or {flow.target}",
+            "Any failed token refresh",
+            "Critical",
+            "15 minutes",
+        )
+    )
+    if c is not None:
+        c.note_assumption(
+            f"{label} ({flow.name}) alerts",
+            "; ".join(name for name, *_ in lines),
+            f"{why}; add Alerts rows with Workflow {flow.number}",
+        )
+    return tuple(WorkflowAlert(Assumed(name, why), thr, sev, resp) for name, thr, sev, resp in lines)
+
+
+def _delay(flow: Flow) -> str:
+    """The standard delay alert's threshold: the latency target, else a missed run for a
+    schedule, else the standard delay for real-time work; none for a workflow run by hand."""
+    if flow.latency is not None:
+        return f"A {flow.source} change not in {flow.target} within {flow.latency.text}"
+    if flow.trigger_value == "Scheduled":
+        return "A scheduled run missed, or still running when the next one is due"
+    if flow.trigger_value == "Manual":
+        return ""
+    return f"A {flow.source} change not in {flow.target} within {_DEFAULT_DELAY}"

@@ -1,0 +1,156 @@
+"""Issue 21, second slice: the companion documents speak of each workflow from its own rows: test
+cases from its Test Scenarios and Field Mappings rows, specification alerts from its Alerts rows, and
+the key facts' systems line from the workflows' directions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from planforge.context.documents import build_specs, build_test_cases
+from planforge.context.plan import build_context
+from planforge.core.model import Alert, FieldMapping, Settings, SystemFacts, Workflow
+from planforge.core.model import TestScenario as Scenario
+from planforge.render.environment import render_review
+from support import make_project
+
+DAY = date(2026, 1, 15)
+_HOOKS = (SystemFacts(3, "Shopify", webhooks="Yes"), SystemFacts(4, "NetSuite", webhooks="No"))
+_ORDERS = Workflow(2, "Create NetSuite orders from Shopify", "Real-time", None, "Shopify", "NetSuite")
+_STOCK = Workflow(3, "Publish on-hand to Shopify", "Scheduled", None, "NetSuite", "Shopify")
+
+
+def _ctx(*workflows: Workflow, **kw: object):
+    base = dict(system_a="Shopify", system_b="NetSuite", workflows=list(workflows), systems=list(_HOOKS))
+    return build_context(make_project(**(base | kw)), Settings(), DAY)
+
+
+def test_a_scenario_naming_two_workflows_is_two_distinct_cases():
+    ctx = _ctx(
+        _ORDERS,
+        _STOCK,
+        test_scenarios=[Scenario(2, "NetSuite concurrency limit reached", "Error Handling", "1; 2")],
+    )
+    cases = build_test_cases(ctx).cases
+    assert [(c.id, c.workflow, c.scenario) for c in cases] == [
+        ("TC-01", _ORDERS.workflow, "NetSuite concurrency limit reached (Shopify to NetSuite)"),
+        ("TC-02", _STOCK.workflow, "NetSuite concurrency limit reached (NetSuite to Shopify)"),
+    ]
+    assert cases[0].steps[0] == "Set up this condition in the Shopify and NetSuite test environments"
+    assert cases[1].steps[-1] == "Check Shopify for duplicate or partial records"
+
+
+def test_workflows_sharing_a_direction_are_told_apart_by_number():
+    second = Workflow(4, "Post payouts to NetSuite", "Scheduled", None, "Shopify", "NetSuite")
+    ctx = _ctx(_ORDERS, second, test_scenarios=[Scenario(2, "Token expires", "Error Handling", "1; 2")])
+    assert [c.scenario for c in build_test_cases(ctx).cases] == [
+        "Token expires (workflow 1)",
+        "Token expires (workflow 2)",
+    ]
+
+
+def test_a_scenario_repeated_for_the_same_workflow_is_one_case():
+    ctx = _ctx(
+        _ORDERS,
+        test_scenarios=[
+            Scenario(2, "Order creates a sales order", "Happy Path", "1"),
+            Scenario(3, "order creates a  sales order", "Happy Path", "1"),
+            Scenario(4, "Unassigned scenario", "Happy Path", None),
+            Scenario(5, "Unassigned  scenario", "Happy Path", None),
+        ],
+    )
+    cases = build_test_cases(ctx).cases
+    assert [(c.id, c.scenario) for c in cases] == [
+        ("TC-01", "Order creates a sales order"),
+        ("TC-02", "Unassigned scenario"),
+    ]
+
+
+def test_happy_path_expects_the_workflows_own_field_mappings():
+    maps = [
+        FieldMapping(2, "2", "quantityAvailable", "available", "InventoryBalance", "InventoryLevel"),
+        FieldMapping(3, "2", "location", "location_id", "InventoryBalance", "InventoryLevel", "Location table"),
+        FieldMapping(4, "1", "id", "externalId", "Order", "SalesOrder"),
+    ]
+    ctx = _ctx(
+        _ORDERS,
+        _STOCK,
+        field_mappings=maps,
+        test_scenarios=[Scenario(2, "Stock change", "Happy Path", "2"), Scenario(3, "Bundle SKU", "Edge Case", "2")],
+    )
+    happy, edge = build_test_cases(ctx).cases
+    assert happy.expected == (
+        "In Shopify: InventoryLevel.available equals NetSuite InventoryBalance.quantityAvailable; "
+        "InventoryLevel.location_id is NetSuite InventoryBalance.location after the transform (Location table); "
+        "and no alert is raised"
+    )
+    assert "SalesOrder" not in happy.expected and "as the scenario states" not in happy.expected
+    assert edge.expected.startswith("The case is handled as the scenario states; in Shopify: InventoryLevel.available")
+
+
+def test_security_case_names_both_systems():
+    ctx = _ctx(_ORDERS, test_scenarios=[Scenario(2, "Replayed webhook with a bad signature", "Security", "1")])
+    (case,) = build_test_cases(ctx).cases
+    assert case.steps[0] == "Attempt this action against the Shopify and NetSuite test environments"
+    assert case.expected.endswith("no data is read from Shopify or written to NetSuite")
+
+
+def test_key_facts_systems_read_both_ways_when_the_workflows_do():
+    assert _ctx(_ORDERS, _STOCK).header.systems == "Shopify \u2194 NetSuite"
+    assert _ctx(_ORDERS).header.systems == "Shopify \u2192 NetSuite"
+    assert _ctx(_STOCK).header.systems == "NetSuite \u2192 Shopify"
+    assert _ctx().header.systems == "Shopify \u2192 NetSuite"
+
+
+def test_key_facts_systems_resting_on_assumed_directions_are_marked_and_reviewed():
+    ctx = _ctx(_ORDERS, Workflow(3, "Send stock levels back to Shopify", "Scheduled"))
+    assert str(ctx.header.systems) == "Shopify \u2194 NetSuite (assumed)"
+    assert "Key facts systems: Shopify \u2194 NetSuite (basis: from the workflows' assumed directions" in render_review(
+        ctx
+    )
+
+
+def _alert(row: int, name: str, workflow: str | None = None) -> Alert:
+    return Alert(row, name, "> 1%", "High", "1 hour", workflow)
+
+
+def test_specs_list_each_workflows_own_alerts_and_refer_to_the_shared_ones_once():
+    ctx = _ctx(_ORDERS, _STOCK, alerts=[_alert(2, "Sync failure rate"), _alert(3, "Inventory drift", "2")])
+    specs = build_specs(ctx)
+    assert [a.alert for a in specs.shared_alerts] == ["Sync failure rate"]
+    orders, stock = specs.workflows
+    assert orders.alerts == () and stock.alerts[0].alert == "Inventory drift"
+    assert orders.shared_alerts == (
+        "Also, on its writes from Shopify to NetSuite, the alerts on every workflow in section 1: Sync failure rate"
+    )
+    assert "NetSuite to Shopify" in stock.shared_alerts
+
+
+def test_a_workflow_no_alert_covers_gets_defaults_named_for_it_marked_and_reviewed():
+    ctx = _ctx(_ORDERS, _STOCK, alerts=[_alert(2, "Inventory drift", "2")])
+    orders, stock = build_specs(ctx).workflows
+    assert [a.alert for a in stock.alerts] == ["Inventory drift"]
+    names = [str(a.alert) for a in orders.alerts]
+    assert names == [
+        "Workflow 1: failed writes to NetSuite (assumed)",
+        "Workflow 1: NetSuite behind Shopify (assumed)",
+        "Workflow 1: sign-in refused by Shopify or NetSuite (assumed)",
+    ]
+    assert orders.alerts[1].threshold == "A Shopify change not in NetSuite within 15 minutes"
+    review = render_review(ctx)
+    assert "Workflow 1 (Create NetSuite orders from Shopify) alerts: Workflow 1: failed writes to NetSuite;" in review
+    assert "add Alerts rows with Workflow 1" in review
+    assert "Workflow 2 (Publish on-hand to Shopify) alerts" not in review
+
+
+def test_with_no_alerts_at_all_every_workflow_gets_its_own_defaults():
+    specs = build_specs(_ctx(_ORDERS, _STOCK))
+    assert specs.shared_alerts == ()
+    stock = specs.workflows[1]
+    assert str(stock.alerts[0].alert) == "Workflow 2: failed writes to Shopify (assumed)"
+    assert stock.alerts[1].threshold == "A scheduled run missed, or still running when the next one is due"
+
+
+def test_shared_alerts_of_a_two_way_workflow_name_both_ends():
+    both = Workflow(2, "Sync inventory counts both ways", "Real-time")
+    (spec,) = build_specs(_ctx(both, alerts=[_alert(2, "Sync failure rate")])).workflows
+    assert spec.shared_alerts.startswith("Also, on its writes between Shopify and NetSuite, the alerts")
