@@ -22,7 +22,7 @@ from planforge.core.model import OpenItem, Project, Risk, Settings, SystemFacts,
 from planforge.core.money import format_percent
 from planforge.core.names import COMPANIONS, TEST_CASES
 from planforge.derive import rules as derive
-from planforge.derive.calendar import parse_closures, plan_years
+from planforge.derive.calendar import non_working_reason, parse_closures, plan_years
 from planforge.derive.catalog import CatalogSystem, Match, integration_types, lookup
 from planforge.derive.completeness import Assumed, Assumption, Completeness, Finding, Tbd
 from planforge.intake.schema import ROLES
@@ -627,6 +627,8 @@ def _dated_timeline(
     closed = _closed(c, settings, kickoff)
     spans = derive.schedule(kickoff, tuple(days[:4]), closed)
     notes = [""] * 5
+    if spans[0][0] != kickoff:
+        notes[0] = _kickoff_moved(settings, kickoff)
     ready = spans[3][1]
     go_live = ready
     if window:
@@ -660,6 +662,16 @@ def _dated_timeline(
     )
     to_live = derive.business_days_between(spans[0][0], go_live, closed)
     return _Timeline(phases, go_live, to_live, counted[4], buffer, closed)
+
+
+def _kickoff_moved(settings: Settings, kickoff: date) -> str:
+    """Phase 1's note when the typed kickoff is not a working day: the day typed, why it is not
+    one, and that work starts on the next business day (the date the phase shows)."""
+    reason = non_working_reason(kickoff, settings.holiday_country, parse_closures(settings.closure_dates)[0])
+    return (
+        f"the Kickoff Date typed, {derive.long_date(kickoff)}, is {reason or 'not a working day'}, "
+        "so work starts on the next business day"
+    )
 
 
 def _status(span: tuple[date, date] | None, plan_date: date, project: Project) -> str:

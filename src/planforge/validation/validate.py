@@ -24,7 +24,7 @@ from planforge.core.errors import ERROR, Problem, UnreadableWorkbook, closest, d
 from planforge.core.model import CHILD_TYPES, Portfolio, Project, Settings
 from planforge.core.money import currency_matches, format_money
 from planforge.core.report import Report
-from planforge.derive.calendar import closed_days, is_business_day, next_business_day, parse_closures, plan_years
+from planforge.derive.calendar import closed_days, next_business_day, non_working_reason, parse_closures, plan_years
 from planforge.derive.catalog import integration_types, lookup
 from planforge.intake import column_kinds, schema
 from planforge.intake.parse import (
@@ -567,7 +567,12 @@ def _check_project_row(checker: _Checker, table: _Table, row: _Row, settings: Se
             usual="within two years of the run date",
             project_id=pid,
         )
-    if kickoff is not None and not is_business_day(kickoff):  # a weekend (holidays are not checked here)
+    reason = (
+        non_working_reason(kickoff, settings.holiday_country, parse_closures(settings.closure_dates)[0])
+        if kickoff
+        else ""
+    )
+    if kickoff is not None and reason:  # a weekend, public holiday or closure: the plans' calendar
         start = next_business_day(kickoff, _closed(settings, kickoff))
         checker.add(
             "kickoff-on-weekend",
@@ -576,7 +581,7 @@ def _check_project_row(checker: _Checker, table: _Table, row: _Row, settings: Se
             column="Kickoff Date",
             cell=table.cell(row, "kickoff_date"),
             value=kickoff.isoformat(),
-            weekday=f"{kickoff:%A}",
+            reason=reason,
             start=f"{start:%A} {start.day} {start:%B %Y}",
             project_id=pid,
         )
