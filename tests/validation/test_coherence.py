@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from planforge.pipeline import generate
 from planforge.validation.validate import validate_files
 from support import PROJECT_HEADER, PROJECT_ROW
@@ -49,3 +51,54 @@ def test_the_plan_says_a_holiday_kickoff_moves_and_why(book, tmp_path):
     assert "from kickoff on 17 Feb 2026" in plan
     assert "the Kickoff Date typed, 16 Feb 2026, is" in plan and "a public holiday of US" in plan
     assert "so work starts on the next business day" in plan
+
+
+SYSTEMS_HEADER = ["Project ID", "System"]
+
+
+def _several(report):
+    return [p for p in report.problems if p.code == "several-systems-in-cell"]
+
+
+def test_two_catalog_systems_in_one_cell_are_read_as_the_first_with_a_located_warning(book):
+    row = ["P-1", "Order sync", "Client One", "Shopify", "Klaviyo, Mailchimp", 0.85, "2026-02-02"]
+    report = validate_files([book(Projects=[PROJECT_HEADER, row])])
+    (problem,) = _several(report)
+    assert problem.flat() == ("Projects", 2, "System B", "several-systems-in-cell")
+    assert problem.cell == "E2"
+    assert 'the plans read it as "Klaviyo"' in problem.message and "two systems" in problem.message
+    assert '"Mailchimp" on the Systems sheet' in problem.hint
+    assert report.portfolio.projects[0].system_b == "Klaviyo"
+
+
+def test_a_second_system_on_the_systems_sheet_counts_as_known(book):
+    row = ["P-1", "Order sync", "Client One", "Shopify", "Klaviyo + Gorgias", 0.85, "2026-02-02"]
+    report = validate_files([book(Projects=[PROJECT_HEADER, row], Systems=[SYSTEMS_HEADER, ["P-1", "Gorgias"]])])
+    (problem,) = _several(report)
+    assert problem.value == "Klaviyo + Gorgias"
+    assert report.portfolio.projects[0].system_b == "Klaviyo"
+
+
+@pytest.mark.parametrize("cell", ["Klaviyo & Mailchimp", "Klaviyo and Mailchimp", "Klaviyo  +  Mailchimp"])
+def test_every_joiner_splits(book, cell):
+    row = ["P-1", "Order sync", "Client One", "Shopify", cell, 0.85, "2026-02-02"]
+    report = validate_files([book(Projects=[PROJECT_HEADER, row])])
+    assert len(_several(report)) == 1 and report.portfolio.projects[0].system_b == "Klaviyo"
+
+
+@pytest.mark.parametrize("cell", ["Klaviyo + Gorgias", "Johnson & Johnson ERP", "QuickBooks Online"])
+def test_a_cell_whose_parts_are_not_all_known_systems_is_kept_whole(book, cell):
+    row = ["P-1", "Order sync", "Client One", "Shopify", cell, 0.85, "2026-02-02"]
+    report = validate_files([book(Projects=[PROJECT_HEADER, row])])
+    assert not _several(report)
+    assert report.portfolio.projects[0].system_b == cell
+
+
+def test_the_plan_names_the_first_system_never_the_joined_cell(book, tmp_path):
+    row = ["P-1", "Order sync", "Client One", "Shopify", "Klaviyo + Gorgias", 0.85, "2026-02-02"]
+    path = book(Projects=[PROJECT_HEADER, row], Systems=[SYSTEMS_HEADER, ["P-1", "Gorgias"]])
+    result = generate([path], tmp_path / "out", plan_date=date(2026, 1, 15))
+    plan = (tmp_path / "out" / "P-1-implementation-plan.md").read_text("utf-8")
+    assert "Klaviyo + Gorgias" not in plan and "Klaviyo, Gorgias" not in plan
+    assert "Shopify <-> Klaviyo" in plan or "Shopify and Klaviyo" in plan
+    assert any(p.code == "several-systems-in-cell" for p in result.report.problems)

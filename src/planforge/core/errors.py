@@ -558,7 +558,7 @@ KINDS: tuple[ProblemKind, ...] = (
         WARNING,
         "Several systems in one cell",
         '{column} {value_repr} names {count} systems; the plans read it as "{first}"',
-        "Keep one system in {column} and give {others} a row each on the Systems sheet.",
+        "Keep one system in {column} and list {others} on the Systems sheet, one row per system.",
         'Coherence: System A and System B each name one system; a cell such as "Klaviyo + Gorgias" whose parts are '
         "all known systems (the catalog or the project's Systems sheet) is read as its first system, never as one "
         "system with a plus or comma in its name.",

@@ -50,6 +50,7 @@ from planforge.intake.reader import (
     read_workbook,
 )
 from planforge.validation.holiday_country import read_holiday_country
+from planforge.validation.system_cells import count_word, join_quoted, named_systems
 from planforge.validation.traceability import CellRef
 from planforge.validation.traceability import check as traceability_check
 from planforge.validation.workflows import check as workflows_check
@@ -207,6 +208,7 @@ def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None) -> Report:
             continue
         kids = {key: children.get(key, {}).get(pid, []) for key in CHILD_TYPES}
         values: dict[str, Any] = {**row.values, "currency": row.values.get("currency") or settings.currency, **kids}
+        values.update(_one_system_per_cell(checker, project_table, row, kids["systems"]))
         project = Project(file=raw.file, row=row.excel_row, **values)
         _check_systems(checker, project_table, row, project)
         projects.append(project)
@@ -626,6 +628,31 @@ def _check_people(checker: _Checker, projects: _Table, team: _Table | None) -> N
                     other_cell=seen[1],
                     project_id=row.pid,
                 )
+
+
+def _one_system_per_cell(checker: _Checker, table: _Table, row: _Row, facts: list[Any]) -> dict[str, str]:
+    """System A and B as the plans read them: a cell naming several known systems is read as its
+    first (validation.system_cells), with a warning at the cell naming where the others go."""
+    read: dict[str, str] = {}
+    for key in ("system_a", "system_b"):
+        text = row.values.get(key)
+        parts = named_systems(text, [f.system for f in facts]) if isinstance(text, str) else []
+        if not parts:
+            continue
+        read[key] = parts[0]
+        checker.add(
+            "several-systems-in-cell",
+            sheet=table.sheet,
+            row=row.excel_row,
+            column=schema.PROJECTS.column(key).header,
+            cell=table.cell(row, key),
+            value=text,
+            count=count_word(len(parts)),
+            first=parts[0],
+            others=join_quoted(parts[1:]),
+            project_id=row.pid,
+        )
+    return read
 
 
 def _check_systems(checker: _Checker, table: _Table, row: _Row, project: Project) -> None:
