@@ -102,3 +102,48 @@ def test_the_plan_names_the_first_system_never_the_joined_cell(book, tmp_path):
     assert "Klaviyo + Gorgias" not in plan and "Klaviyo, Gorgias" not in plan
     assert "Shopify <-> Klaviyo" in plan or "Shopify and Klaviyo" in plan
     assert any(p.code == "several-systems-in-cell" for p in result.report.problems)
+
+
+STATUS_HEADER = [*PROJECT_HEADER, "Status"]
+
+
+def _status_problems(report):
+    return [p for p in report.problems if p.code == "phase-status-contradiction"]
+
+
+def test_a_discovery_project_whose_phases_are_complete_is_a_located_warning(book):
+    path = book(Projects=[STATUS_HEADER, [*PROJECT_ROW, "Discovery"]])
+    report = validate_files([path], as_of=date(2026, 9, 1))
+    (problem,) = _status_problems(report)
+    assert problem.flat() == ("Projects", 2, "Status", "phase-status-contradiction")
+    assert problem.cell == "H2"
+    assert "phase 1 is Complete while the project is in Discovery" in problem.message
+    assert "Live" in problem.hint
+
+
+def test_a_live_project_whose_kickoff_is_ahead_is_a_located_warning(book):
+    path = book(Projects=[STATUS_HEADER, [*PROJECT_ROW, "Live"]])
+    (problem,) = _status_problems(validate_files([path], as_of=date(2026, 1, 15)))
+    assert "phase 1 is Not Started while the project is Live" in problem.message
+    assert "Planning" in problem.hint
+
+
+@pytest.mark.parametrize(
+    ("status", "as_of"),
+    [("Discovery", date(2026, 2, 3)), ("In Progress", date(2026, 9, 1)), ("On Hold", date(2026, 9, 1))],
+)
+def test_statuses_that_agree_with_the_phases_have_no_warning(book, status, as_of):
+    path = book(Projects=[STATUS_HEADER, [*PROJECT_ROW, status]])
+    assert not _status_problems(validate_files([path], as_of=as_of))
+
+
+def test_without_a_plan_date_phase_status_is_not_judged(book):
+    path = book(Projects=[STATUS_HEADER, [*PROJECT_ROW, "Discovery"]])
+    assert not _status_problems(validate_files([path]))
+
+
+def test_the_review_file_lists_the_phase_status_contradiction(book, tmp_path):
+    path = book(Projects=[STATUS_HEADER, [*PROJECT_ROW, "Discovery"]])
+    generate([path], tmp_path / "out", plan_date=date(2026, 9, 1))
+    reviews = [p for p in (tmp_path / "out").rglob("*review*") if p.is_file()]
+    assert reviews and "contradicts the phase statuses" in reviews[0].read_text("utf-8")

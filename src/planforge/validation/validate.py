@@ -26,6 +26,15 @@ from planforge.core.money import currency_matches, format_money
 from planforge.core.report import Report
 from planforge.derive.calendar import closed_days, next_business_day, non_working_reason, parse_closures, plan_years
 from planforge.derive.catalog import integration_types, lookup
+from planforge.derive.rules import (
+    PHASE_NAMES,
+    complexity,
+    phase_days,
+    phase_status,
+    schedule,
+    status_contradiction,
+    status_from_phases,
+)
 from planforge.intake import column_kinds, schema
 from planforge.intake.parse import (
     MAX_TEXT,
@@ -211,6 +220,7 @@ def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None) -> Report:
         values.update(_one_system_per_cell(checker, project_table, row, kids["systems"]))
         project = Project(file=raw.file, row=row.excel_row, **values)
         _check_systems(checker, project_table, row, project)
+        _check_phase_status(checker, project_table, row, project, settings, as_of)
         projects.append(project)
     cell = _cell_finder(tables)
     for project in projects:
@@ -594,6 +604,36 @@ def _closed(settings: Settings, kickoff: date) -> frozenset[date]:
     (Settings > Holiday Country and Closure Dates; a bad entry is reported where it is read)."""
     closures, _ = parse_closures(settings.closure_dates)
     return closed_days(settings.holiday_country, closures, plan_years(kickoff))[0]
+
+
+def _check_phase_status(
+    checker: _Checker, table: _Table, row: _Row, project: Project, settings: Settings, as_of: date | None
+) -> None:
+    """Phase statuses that contradict the project's Status on the plan date, at the Status cell.
+    Phases 1-3 are dated as the plan dates them (kickoff, business days, holidays and closures);
+    phase 4 and support also follow the deployment window, so they are left to the plan."""
+    kickoff = project.kickoff_date
+    if as_of is None or kickoff is None:
+        return
+    days = phase_days(complexity(project)[0], project.confidence, settings)
+    spans = schedule(kickoff, days[:3], _closed(settings, kickoff))
+    statuses = [phase_status(span, as_of, project.status) for span in spans]
+    reason = status_contradiction(statuses, project.status)
+    if not reason:
+        return
+    shown = "; ".join(f"phase {i} {PHASE_NAMES[i - 1]} {s}" for i, s in enumerate(statuses, 1))
+    checker.add(
+        "phase-status-contradiction",
+        sheet=table.sheet,
+        row=row.excel_row,
+        column="Status",
+        cell=table.cell(row, "status") if "status" in table.columns else "",
+        value=project.status or "Planning",
+        day=f"{as_of:%d %b %Y}".lstrip("0"),
+        phases=f"{reason} ({shown})",
+        suggested=status_from_phases(statuses),
+        project_id=project.project_id,
+    )
 
 
 def _check_people(checker: _Checker, projects: _Table, team: _Table | None) -> None:
