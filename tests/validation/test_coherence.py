@@ -23,7 +23,7 @@ def test_a_kickoff_on_a_public_holiday_is_a_located_warning_naming_the_holiday(b
     )
     problem = _kickoff(validate_files([path]))
     assert problem.flat() == ("Projects", 2, "Kickoff Date", "kickoff-on-weekend")
-    assert "a public holiday of US" in problem.message
+    assert "a public holiday (US)" in problem.message
     assert problem.message.endswith("the plans start work on Tuesday 17 February 2026")
 
 
@@ -33,7 +33,7 @@ def test_a_kickoff_on_a_closure_date_is_a_located_warning(book):
         Settings=[["Setting", "Value"], ["Closure Dates", "2026-02-04"]],
     )
     problem = _kickoff(validate_files([path]))
-    assert "a closure date" in problem.message and "Thursday 5 February 2026" in problem.message
+    assert "a day the office is closed" in problem.message and "Thursday 5 February 2026" in problem.message
 
 
 def test_a_working_day_kickoff_has_no_warning(book):
@@ -49,7 +49,7 @@ def test_the_plan_says_a_holiday_kickoff_moves_and_why(book, tmp_path):
     generate([path], tmp_path / "out", plan_date=date(2026, 1, 15))
     plan = (tmp_path / "out" / "P-1-implementation-plan.md").read_text("utf-8")
     assert "from kickoff on 17 Feb 2026" in plan
-    assert "the Kickoff Date typed, 16 Feb 2026, is" in plan and "a public holiday of US" in plan
+    assert "the kickoff date given, 16 Feb 2026, is" in plan and "a public holiday (US)" in plan
     assert "so work starts on the next business day" in plan
 
 

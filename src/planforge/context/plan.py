@@ -83,6 +83,8 @@ class BusinessContext:
     roi: str | Tbd
     rationale_given: str | None
     rationale: tuple[Reason, ...]
+    #: Every outcome is one the executive summary already states word for word, so 1.2 points to it.
+    impacts_in_summary: bool = False
 
 
 @dataclass(frozen=True)
@@ -412,7 +414,8 @@ def build_context(
         for kind in COMPANIONS
     )
     summary = _summary(c, project, types, timeline, savings)
-    context = _business_context(c, project, settings, types, api, savings, roi, flows)
+    said = compose.summary_text(summary.composed, summary.given)
+    context = _business_context(c, project, settings, types, api, savings, roi, flows, said)
     schedule = _schedule(c, project, settings, types, timeline)
     team = _team(c, project, people, lead, pm)
     dependencies = _dependencies(c, project, settings, api)
@@ -669,7 +672,7 @@ def _kickoff_moved(settings: Settings, kickoff: date) -> str:
     one, and that work starts on the next business day (the date the phase shows)."""
     reason = non_working_reason(kickoff, settings.holiday_country, parse_closures(settings.closure_dates)[0])
     return (
-        f"the Kickoff Date typed, {derive.long_date(kickoff)}, is {reason or 'not a working day'}, "
+        f"the kickoff date given, {derive.long_date(kickoff)}, is {reason or 'not a working day'}, "
         "so work starts on the next business day"
     )
 
@@ -756,7 +759,10 @@ def _business_context(
     savings: derive.Savings | None,
     roi: derive.Roi | None,
     flows: tuple[Flow, ...],
+    said: str = "",
 ) -> BusinessContext:
+    """Section 1: the problem, the outcomes (none the executive summary, ``said``, already
+    states word for word), the figures and the reasons for the approach."""
     current = c.value("Current state", project.current_state, "Projects > Current State")
     pains = _pain_points(c, project, savings)
     objectives = c.items("Business objectives", project.objectives, "Objectives sheet")
@@ -772,16 +778,18 @@ def _business_context(
             )
         )
     )
+    impacts = tuple(compose.business_impacts(objectives, project.pain_points, said))
     return BusinessContext(
         project.client_name,
         current,
         pains,
-        tuple(compose.business_impacts(objectives, project.pain_points)),
+        impacts,
         compose.savings_text(c, savings, settings),
         compose.reduction_text(c, reduction, estimated),
         compose.roi_text(c, roi, savings, project.currency),
         project.approach_rationale,
         rationale,
+        not impacts and bool(objectives or project.pain_points),
     )
 
 

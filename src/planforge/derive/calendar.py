@@ -124,9 +124,9 @@ def closed_days(country: str | None, closures: tuple[date, ...], years: range) -
 
 
 def non_working_reason(day: date, country: str | None, closures: tuple[date, ...]) -> str:
-    """Why ``day`` is not a working day, as a clause ("a Saturday", "Presidents' Day, a public holiday
-    of US", "a closure date of Settings > Closure Dates"), or "" when it is one. Weekends first,
-    then the holidays of ``country``, then the firm's closures: the calendar ``closed_days`` builds."""
+    """Why ``day`` is not a working day, as a clause a client can read ("a Saturday", "Washington's
+    Birthday, a public holiday (US)", "a day the office is closed"), or "" when it is one. Weekends
+    first, then the holidays of ``country``, then the firm's closures: the calendar ``closed_days`` builds."""
     if day.weekday() >= 5:
         return f"a {day:%A}"
     if country:
@@ -136,9 +136,9 @@ def non_working_reason(day: date, country: str | None, closures: tuple[date, ...
         except NotImplementedError:
             name = None
         if name:
-            return f"{name}, a public holiday of {country.strip().upper()} (Settings > Holiday Country)"
+            return f"{name}, a public holiday ({country.strip().upper()})"
     if day in closures:
-        return "a closure date of Settings > Closure Dates"
+        return "a day the office is closed"
     return ""
 
 
