@@ -294,10 +294,12 @@ def test_go_live_note_names_the_day_and_quotes_the_window():
 
 
 def test_outcomes_without_objectives_read_as_outcomes():
-    project = _project(pain_points=[PainPoint(2, "Etsy payouts are recorded in QuickBooks by hand")])
-    text = render_markdown(build_context(project, Settings(), _date(2026, 1, 15)))
+    """Pain points become outcomes, except the one the executive summary already quotes (issue 21)."""
+    pains = [PainPoint(2, "Etsy payouts are recorded in QuickBooks by hand"), PainPoint(3, "Refunds are missed")]
+    text = render_markdown(build_context(_project(pain_points=pains), Settings(), _date(2026, 1, 15)))
     assert "Expected outcomes once the integration is live:" in text and "we enable" not in text
-    assert "- An end to today's manual work: Etsy payouts are recorded in QuickBooks by hand" in text
+    assert "- An end to today's manual work: Refunds are missed" in text
+    assert "- An end to today's manual work: Etsy payouts" not in text
 
 
 def test_metric_values_after_a_label_start_with_a_capital():

@@ -121,12 +121,32 @@ def count_word(n: int) -> str:
     return words[n] if 0 <= n < len(words) else str(n)
 
 
-def business_impacts(objectives: list[Objective], pain_points: list[PainPoint]) -> list[str]:
+def business_impacts(objectives: list[Objective], pain_points: list[PainPoint], summary: str = "") -> list[str]:
     """Each objective's Business Impact, else the objective itself; with no objectives, each pain
-    point as the manual work that ends ("An end to today's manual work: ...")."""
+    point as the manual work that ends ("An end to today's manual work: ..."). An outcome the
+    executive summary (``summary``, its text as shown) already states word for word is left out,
+    so section 1.2 never repeats it: when nothing is left, 1.2 says less (see ``summary_text``)."""
+    said = " ".join(summary.casefold().split())
     if objectives:
-        return [(o.business_impact or o.objective).strip().rstrip(".") for o in objectives]
-    return [f"An end to today's manual work: {p.pain_point.strip().rstrip('.')}" for p in pain_points]
+        cores = [(o.business_impact or o.objective).strip().rstrip(".") for o in objectives]
+        return [core for core in cores if not _repeats(core, said)]
+    cores = [p.pain_point.strip().rstrip(".") for p in pain_points]
+    return [f"An end to today's manual work: {core}" for core in cores if not _repeats(core, said)]
+
+
+def _repeats(core: str, said: str) -> bool:
+    """Whether ``said`` (folded) contains ``core`` word for word."""
+    folded = " ".join(core.casefold().split())
+    return bool(folded) and folded in said
+
+
+def summary_text(summary: Summary | None, given: str | None) -> str:
+    """The executive summary's text as the plan shows it: the analyst's, else the composed one."""
+    if given:
+        return given
+    if summary is None:
+        return ""
+    return " ".join((summary.opening, *summary.objectives, summary.closing))
 
 
 def _plural(items: Sized, noun: str) -> str:

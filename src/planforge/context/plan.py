@@ -23,7 +23,7 @@ from planforge.core.model import OpenItem, Project, Risk, Settings, SystemFacts,
 from planforge.core.money import format_percent
 from planforge.core.names import COMPANIONS, TEST_CASES
 from planforge.derive import rules as derive
-from planforge.derive.calendar import parse_closures, plan_years
+from planforge.derive.calendar import non_working_reason, parse_closures, plan_years
 from planforge.derive.catalog import CatalogSystem, Match, integration_types, lookup
 from planforge.derive.completeness import Assumed, Assumption, Completeness, Finding, Tbd
 from planforge.intake.schema import ROLES
@@ -86,6 +86,8 @@ class BusinessContext:
     roi: str | Tbd
     rationale_given: str | None
     rationale: tuple[Reason, ...]
+    #: Every outcome is one the executive summary already states word for word, so 1.2 points to it.
+    impacts_in_summary: bool = False
 
 
 @dataclass(frozen=True)
@@ -417,7 +419,8 @@ def build_context(
         for kind in COMPANIONS
     )
     summary = _summary(c, project, types, timeline, savings)
-    context = _business_context(c, project, settings, types, api, savings, roi, flows)
+    said = compose.summary_text(summary.composed, summary.given)
+    context = _business_context(c, project, settings, types, api, savings, roi, flows, said)
     schedule = _schedule(c, project, settings, types, timeline)
     team = _team(c, project, people, lead, pm)
     dependencies = _dependencies(c, project, settings, api)
@@ -637,6 +640,8 @@ def _dated_timeline(
     closed = _closed(c, settings, kickoff)
     spans = derive.schedule(kickoff, tuple(days[:4]), closed)
     notes = [""] * 5
+    if spans[0][0] != kickoff:
+        notes[0] = _kickoff_moved(settings, kickoff)
     ready = spans[3][1]
     go_live = ready
     if window:
@@ -670,6 +675,16 @@ def _dated_timeline(
     )
     to_live = derive.business_days_between(spans[0][0], go_live, closed)
     return _Timeline(phases, go_live, to_live, counted[4], buffer, closed)
+
+
+def _kickoff_moved(settings: Settings, kickoff: date) -> str:
+    """Phase 1's note when the typed kickoff is not a working day: the day typed, why it is not
+    one, and that work starts on the next business day (the date the phase shows)."""
+    reason = non_working_reason(kickoff, settings.holiday_country, parse_closures(settings.closure_dates)[0])
+    return (
+        f"the kickoff date given, {derive.long_date(kickoff)}, is {reason or 'not a working day'}, "
+        "so work starts on the next business day"
+    )
 
 
 def _status(span: tuple[date, date] | None, plan_date: date, project: Project) -> str:
@@ -754,7 +769,10 @@ def _business_context(
     savings: derive.Savings | None,
     roi: derive.Roi | None,
     flows: tuple[Flow, ...],
+    said: str = "",
 ) -> BusinessContext:
+    """Section 1: the problem, the outcomes (none the executive summary, ``said``, already
+    states word for word), the figures and the reasons for the approach."""
     current = c.value("Current state", project.current_state, "Projects > Current State")
     pains = _pain_points(c, project, savings)
     objectives = c.items("Business objectives", project.objectives, "Objectives sheet")
@@ -770,16 +788,18 @@ def _business_context(
             )
         )
     )
+    impacts = tuple(compose.business_impacts(objectives, project.pain_points, said))
     return BusinessContext(
         project.client_name,
         current,
         pains,
-        tuple(compose.business_impacts(objectives, project.pain_points)),
+        impacts,
         compose.savings_text(c, savings, settings),
         compose.reduction_text(c, reduction, estimated),
         compose.roi_text(c, roi, savings, project.currency),
         project.approach_rationale,
         rationale,
+        not impacts and bool(objectives or project.pain_points),
     )
 
 

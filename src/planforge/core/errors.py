@@ -479,10 +479,11 @@ KINDS: tuple[ProblemKind, ...] = (
     ProblemKind(
         "kickoff-on-weekend",
         WARNING,
-        "Kickoff on a weekend",
-        "Kickoff Date {value_repr} is a {weekday}; the plans start work on {start}",
+        "Kickoff on a non-working day",
+        "Kickoff Date {value_repr} is {reason}; the plans start work on {start}",
         "Type the first working day of the project, or keep it if the plans' reading is right.",
-        "Phases run on working days, so a weekend kickoff moves to the next business day (Monday, unless a public holiday or closure falls on it); the plans name that day.",
+        "Phases run on working days, so a kickoff on a weekend, a public holiday of Settings > Holiday Country or "
+        "a date of Settings > Closure Dates moves to the next business day; the plans name that day and say why.",
     ),
     ProblemKind(
         "edited-output",
@@ -551,6 +552,26 @@ KINDS: tuple[ProblemKind, ...] = (
         "Manual with on demand; or leave the Trigger blank (it follows the Frequency).",
         "Coherence: a workflow's Trigger says one way of starting it and its Frequency another; the documents print "
         "both as stated.",
+    ),
+    ProblemKind(
+        "several-systems-in-cell",
+        WARNING,
+        "Several systems in one cell",
+        '{column} {value_repr} names {count} systems; the plans read it as "{first}"',
+        "Keep one system in {column} and list {others} on the Systems sheet, one row per system.",
+        'Coherence: System A and System B each name one system; a cell such as "Klaviyo + Gorgias" whose parts are '
+        "all known systems (the catalog or the project's Systems sheet) is read as its first system, never as one "
+        "system with a plus or comma in its name.",
+    ),
+    ProblemKind(
+        "phase-status-contradiction",
+        WARNING,
+        "Phase status contradicts the project status",
+        "Status {value_repr} contradicts the phase statuses the plan shows on {day}: {phases}",
+        "Update Projects > Status (e.g. {suggested}) or the Kickoff Date, so the plan's phases and status agree.",
+        "Coherence: phase statuses follow the phase dates against the plan date; a project still in Planning or "
+        "Discovery whose phases are complete, a Live project whose phases have not run, or a later phase complete "
+        "while an earlier one has not started, contradicts itself.",
     ),
 )
 

@@ -123,6 +123,25 @@ def closed_days(country: str | None, closures: tuple[date, ...], years: range) -
     return _closed_days(country or None, tuple(closures), years)
 
 
+def non_working_reason(day: date, country: str | None, closures: tuple[date, ...]) -> str:
+    """Why ``day`` is not a working day, as a clause a client can read ("a Saturday", "Washington's
+    Birthday, a public holiday (US)", "a day the office is closed"), or "" when it is one. Weekends
+    first, then the holidays of ``country``, then the firm's closures: the calendar ``closed_days`` builds."""
+    if day.weekday() >= 5:
+        return f"a {day:%A}"
+    if country:
+        code, _, subdiv = country.strip().upper().partition("-")
+        try:
+            name = holidays.country_holidays(code, subdiv=subdiv or None, years=day.year).get(day)
+        except NotImplementedError:
+            name = None
+        if name:
+            return f"{name}, a public holiday ({country.strip().upper()})"
+    if day in closures:
+        return "a day the office is closed"
+    return ""
+
+
 @lru_cache(maxsize=64)
 def _closed_days(country: str | None, closures: tuple[date, ...], years: range) -> tuple[frozenset[date], str | None]:
     """``closed_days``, once per calendar (country, closures, years): every project of a Settings

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -153,6 +154,39 @@ def phase_status(span: tuple[date, date] | None, today: date, project_status: st
     if today >= start:
         return "In Progress"
     return "Not Started"
+
+
+#: Project statuses that say no phase has finished yet.
+_NOT_YET_DONE = ("Planning", "Discovery")
+
+
+def status_contradiction(statuses: Sequence[str], project_status: str | None) -> str:
+    """Why phase statuses (phase 1 first) contradict each other or the project's status, or "":
+    a later phase started while an earlier one has not; a Planning or Discovery project (blank is
+    Planning) with a phase complete; a Live project with a phase not complete. On Hold and
+    Cancelled carry into every phase, so they never contradict."""
+    for later in range(1, len(statuses)):
+        if statuses[later] in ("Complete", "In Progress") and "Not Started" in statuses[:later]:
+            earlier = statuses.index("Not Started") + 1
+            return f"phase {later + 1} is {statuses[later]} while phase {earlier} has not started"
+    status = project_status or "Planning"
+    done = [i + 1 for i, s in enumerate(statuses) if s == "Complete"]
+    if status in _NOT_YET_DONE and done:
+        return f"phase {done[0]} is Complete while the project is in {status}"
+    pending = [i + 1 for i, s in enumerate(statuses) if s != "Complete"]
+    if status == "Live" and pending:
+        return f"phase {pending[0]} is {statuses[pending[0] - 1]} while the project is Live"
+    return ""
+
+
+def status_from_phases(statuses: Sequence[str]) -> str:
+    """The project status phase statuses suggest: Live when all are complete, Discovery while
+    phase 1 runs, In Progress once a later phase has started, Planning before."""
+    if statuses and all(s == "Complete" for s in statuses):
+        return "Live"
+    if statuses and statuses[0] == "In Progress":
+        return "Discovery"
+    return "In Progress" if any(s != "Not Started" for s in statuses) else "Planning"
 
 
 _WORD_NUMBERS = {

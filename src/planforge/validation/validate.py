@@ -24,8 +24,17 @@ from planforge.core.errors import ERROR, Problem, UnreadableWorkbook, closest, d
 from planforge.core.model import CHILD_TYPES, Portfolio, Project, Settings
 from planforge.core.money import currency_matches, format_money
 from planforge.core.report import Report
-from planforge.derive.calendar import closed_days, is_business_day, next_business_day, parse_closures, plan_years
+from planforge.derive.calendar import closed_days, next_business_day, non_working_reason, parse_closures, plan_years
 from planforge.derive.catalog import integration_types, lookup
+from planforge.derive.rules import (
+    PHASE_NAMES,
+    complexity,
+    phase_days,
+    phase_status,
+    schedule,
+    status_contradiction,
+    status_from_phases,
+)
 from planforge.intake import column_kinds, schema
 from planforge.intake.parse import (
     MAX_TEXT,
@@ -50,6 +59,7 @@ from planforge.intake.reader import (
     read_workbook,
 )
 from planforge.validation.holiday_country import read_holiday_country
+from planforge.validation.system_cells import count_word, join_quoted, named_systems
 from planforge.validation.traceability import CellRef
 from planforge.validation.traceability import check as traceability_check
 from planforge.validation.workflows import check as workflows_check
@@ -207,8 +217,10 @@ def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None) -> Report:
             continue
         kids = {key: children.get(key, {}).get(pid, []) for key in CHILD_TYPES}
         values: dict[str, Any] = {**row.values, "currency": row.values.get("currency") or settings.currency, **kids}
+        values.update(_one_system_per_cell(checker, project_table, row, kids["systems"]))
         project = Project(file=raw.file, row=row.excel_row, **values)
         _check_systems(checker, project_table, row, project)
+        _check_phase_status(checker, project_table, row, project, settings, as_of)
         projects.append(project)
     cell = _cell_finder(tables)
     for project in projects:
@@ -567,7 +579,12 @@ def _check_project_row(checker: _Checker, table: _Table, row: _Row, settings: Se
             usual="within two years of the run date",
             project_id=pid,
         )
-    if kickoff is not None and not is_business_day(kickoff):  # a weekend (holidays are not checked here)
+    reason = (
+        non_working_reason(kickoff, settings.holiday_country, parse_closures(settings.closure_dates)[0])
+        if kickoff
+        else ""
+    )
+    if kickoff is not None and reason:  # a weekend, public holiday or closure: the plans' calendar
         start = next_business_day(kickoff, _closed(settings, kickoff))
         checker.add(
             "kickoff-on-weekend",
@@ -576,7 +593,7 @@ def _check_project_row(checker: _Checker, table: _Table, row: _Row, settings: Se
             column="Kickoff Date",
             cell=table.cell(row, "kickoff_date"),
             value=kickoff.isoformat(),
-            weekday=f"{kickoff:%A}",
+            reason=reason,
             start=f"{start:%A} {start.day} {start:%B %Y}",
             project_id=pid,
         )
@@ -587,6 +604,36 @@ def _closed(settings: Settings, kickoff: date) -> frozenset[date]:
     (Settings > Holiday Country and Closure Dates; a bad entry is reported where it is read)."""
     closures, _ = parse_closures(settings.closure_dates)
     return closed_days(settings.holiday_country, closures, plan_years(kickoff))[0]
+
+
+def _check_phase_status(
+    checker: _Checker, table: _Table, row: _Row, project: Project, settings: Settings, as_of: date | None
+) -> None:
+    """Phase statuses that contradict the project's Status on the plan date, at the Status cell.
+    Phases 1-3 are dated as the plan dates them (kickoff, business days, holidays and closures);
+    phase 4 and support also follow the deployment window, so they are left to the plan."""
+    kickoff = project.kickoff_date
+    if as_of is None or kickoff is None:
+        return
+    days = phase_days(complexity(project)[0], project.confidence, settings)
+    spans = schedule(kickoff, days[:3], _closed(settings, kickoff))
+    statuses = [phase_status(span, as_of, project.status) for span in spans]
+    reason = status_contradiction(statuses, project.status)
+    if not reason:
+        return
+    shown = "; ".join(f"phase {i} {PHASE_NAMES[i - 1]} {s}" for i, s in enumerate(statuses, 1))
+    checker.add(
+        "phase-status-contradiction",
+        sheet=table.sheet,
+        row=row.excel_row,
+        column="Status",
+        cell=table.cell(row, "status") if "status" in table.columns else "",
+        value=project.status or "Planning",
+        day=f"{as_of:%d %b %Y}".lstrip("0"),
+        phases=f"{reason} ({shown})",
+        suggested=status_from_phases(statuses),
+        project_id=project.project_id,
+    )
 
 
 def _check_people(checker: _Checker, projects: _Table, team: _Table | None) -> None:
@@ -621,6 +668,31 @@ def _check_people(checker: _Checker, projects: _Table, team: _Table | None) -> N
                     other_cell=seen[1],
                     project_id=row.pid,
                 )
+
+
+def _one_system_per_cell(checker: _Checker, table: _Table, row: _Row, facts: list[Any]) -> dict[str, str]:
+    """System A and B as the plans read them: a cell naming several known systems is read as its
+    first (validation.system_cells), with a warning at the cell naming where the others go."""
+    read: dict[str, str] = {}
+    for key in ("system_a", "system_b"):
+        text = row.values.get(key)
+        parts = named_systems(text, [f.system for f in facts]) if isinstance(text, str) else []
+        if not parts:
+            continue
+        read[key] = parts[0]
+        checker.add(
+            "several-systems-in-cell",
+            sheet=table.sheet,
+            row=row.excel_row,
+            column=schema.PROJECTS.column(key).header,
+            cell=table.cell(row, key),
+            value=text,
+            count=count_word(len(parts)),
+            first=parts[0],
+            others=join_quoted(parts[1:]),
+            project_id=row.pid,
+        )
+    return read
 
 
 def _check_systems(checker: _Checker, table: _Table, row: _Row, project: Project) -> None:
