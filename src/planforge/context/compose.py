@@ -179,7 +179,9 @@ def approach_rationale(
     support = {name: webhook_support(text) for name, text in webhooks.items()}
     flows = tuple(flows) if flows is not None else build_flows(project, webhooks)
     reasons = _workflow_reasons(flows, names, support)
-    reasons += _webhook_reasons(project, support)
+    # a source the polling reason already names is not explained a second time
+    told = {f.source for f in flows if f.trigger_value == "Real-time" and not f.event_driven}
+    reasons += _webhook_reasons(project, {name: s for name, s in support.items() if name not in told})
     reasons.append(
         (
             "Rate limits respected by design",
@@ -238,7 +240,7 @@ def _workflow_reasons(flows: Sequence[Flow], names: tuple[str, ...], support: di
             (
                 "Scheduled where the business runs on a schedule",
                 f"the scheduled {_plural(scheduled, 'workflow')} ({_names(scheduled, names, stated=True)}) "
-                f"{'runs' if len(scheduled) == 1 else 'run'} at set times, matching how the business works today, "
+                f"{'runs' if len(scheduled) == 1 else 'run'} on a fixed schedule, matching how the business works today, "
                 "and each run is reconciled before the next.",
             )
         )

@@ -1,0 +1,28 @@
+"""Plan section 1.3 explains each system's lack of events once, and a schedule as a schedule."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import planforge
+from support import SAMPLE
+
+
+def _approach(project_id: str) -> str:
+    portfolio = planforge.load([SAMPLE])
+    project = next(p for p in portfolio.projects if p.project_id == project_id)
+    text = planforge.render_plan(project, portfolio=portfolio, plan_date=date(2026, 1, 15))
+    return text.split("### 1.3", 1)[1].split("\n## ", 1)[0]
+
+
+def test_a_polled_source_is_explained_once():
+    approach = _approach("HARBOR-004")
+    assert "NetSuite publishes no change events, so the integration polls NetSuite every 5 minutes" in approach
+    assert approach.count("NetSuite does not publish webhooks") == 0
+    assert approach.count("publishes no change events") == 1
+
+
+def test_an_interval_workflow_is_not_said_to_run_at_set_times():
+    approach = _approach("HARBOR-004")
+    assert "every 5 minutes" in approach and "at set times" not in approach
+    assert "run on a fixed schedule" in approach
