@@ -120,9 +120,9 @@ def test_specs_list_each_workflows_own_alerts_and_refer_to_the_shared_ones_once(
     orders, stock = specs.workflows
     assert orders.alerts == () and stock.alerts[0].alert == "Inventory drift"
     assert orders.shared_alerts == (
-        "Also, on its writes from Shopify to NetSuite, the alerts on every workflow in section 1: Sync failure rate"
+        "The alerts on every workflow (section 1) watch its writes from Shopify to NetSuite: Sync failure rate"
     )
-    assert "NetSuite to Shopify" in stock.shared_alerts
+    assert "NetSuite to Shopify" in stock.shared_alerts and " also watch " in stock.shared_alerts  # after its own
 
 
 def test_a_workflow_no_alert_covers_gets_defaults_named_for_it_marked_and_reviewed():
@@ -153,4 +153,4 @@ def test_with_no_alerts_at_all_every_workflow_gets_its_own_defaults():
 def test_shared_alerts_of_a_two_way_workflow_name_both_ends():
     both = Workflow(2, "Sync inventory counts both ways", "Real-time")
     (spec,) = build_specs(_ctx(both, alerts=[_alert(2, "Sync failure rate")])).workflows
-    assert spec.shared_alerts.startswith("Also, on its writes between Shopify and NetSuite, the alerts")
+    assert spec.shared_alerts.startswith("The alerts on every workflow (section 1) watch its writes between Shopify")

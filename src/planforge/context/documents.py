@@ -502,8 +502,8 @@ def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechS
         keys = [_mapping_row(m).target for m in maps if m.key]
         alerts = ctx.flow_alerts[i]
         shared = (
-            f"Also, on its writes {_between(flow)}, the alerts on every workflow in section 1: "
-            f"{compose.join_words(list(alerts.shared))}"
+            f"The alerts on every workflow (section 1) {'also ' if alerts.own else ''}watch its writes "
+            f"{_between(flow)}: {compose.join_words(list(alerts.shared))}"
             if alerts.shared
             else ""
         )
