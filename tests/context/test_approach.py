@@ -26,3 +26,9 @@ def test_an_interval_workflow_is_not_said_to_run_at_set_times():
     approach = _approach("HARBOR-004")
     assert "every 5 minutes" in approach and "at set times" not in approach
     assert "run on a fixed schedule" in approach
+
+
+def test_without_workflows_only_the_source_system_can_drive_events():
+    approach = _approach("FJORD-009")  # Etsy -> QuickBooks Online, no workflow yet
+    assert "QuickBooks publishes change events" not in approach
+    assert "Etsy offers webhooks only in part" in approach

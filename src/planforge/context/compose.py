@@ -285,12 +285,14 @@ def _webhook_reasons(project: Project, support: dict[str, str]) -> list[tuple[st
                 f"for {join_words(unknown)} it is not yet confirmed, so the design reads changes on a schedule until it is.",
             )
         )
-    if not project.workflows and pushing:
+    if not project.workflows and project.system_a in pushing:
+        # no workflow yet: the data is read as flowing from System A (the Direction default), so
+        # only System A's events can drive it, never the target's
         reasons.append(
             (
                 "Event-driven where possible",
-                f"{join_words(pushing)} publish{'es' if len(pushing) == 1 else ''} change events (webhooks), which the "
-                "design uses once the workflows are agreed.",
+                f"{project.system_a} publishes change events (webhooks), which the design uses once the workflows "
+                "are agreed.",
             )
         )
     return reasons
