@@ -32,3 +32,12 @@ def test_without_workflows_only_the_source_system_can_drive_events():
     approach = _approach("FJORD-009")  # Etsy -> QuickBooks Online, no workflow yet
     assert "QuickBooks publishes change events" not in approach
     assert "Etsy offers webhooks only in part" in approach
+
+
+def test_catalog_facts_of_an_ambiguous_system_read_as_that_assumption():
+    portfolio = planforge.load([SAMPLE])
+    project = next(p for p in portfolio.projects if p.project_id == "FJORD-009")  # System B "QuickBooks"
+    plan = planforge.render_plan(project, portfolio=portfolio, plan_date=date(2026, 1, 15))
+    limits = plan.split("### 4.3 Third-Party API Limitations", 1)[1].split("\n---", 1)[0]
+    assert "above assume QuickBooks is QuickBooks Online: they are taken from" in limits
+    assert "assume Etsy" not in limits  # an unambiguous system carries no such reading

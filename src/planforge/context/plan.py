@@ -952,10 +952,16 @@ def _api_facts(c: Completeness, name: str, project: Project) -> ApiFacts:
         )
     source = ""
     if used and entry:
-        source = (
-            f"The {name} {compose.join_words(used)} above are taken from the {cite(entry)}, and are assumed "
-            "until confirmed for the account's plan and tier."
-        )
+        if match.ambiguity and entry.name != name:  # "QuickBooks": the reading is itself an assumption
+            source = (
+                f"The {name} {compose.join_words(used)} above assume {name} is {entry.name}: they are taken from "
+                f"the {cite(entry)}, and are assumed until the product, plan and tier are confirmed."
+            )
+        else:
+            source = (
+                f"The {name} {compose.join_words(used)} above are taken from the {cite(entry)}, and are assumed "
+                "until confirmed for the account's plan and tier."
+            )
     return ApiFacts(name, rate, hooks, batch, quirks, source, row.account_details if row else None)
 
 
