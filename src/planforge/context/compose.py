@@ -180,7 +180,7 @@ def approach_rationale(
     flows = tuple(flows) if flows is not None else build_flows(project, webhooks)
     reasons = _workflow_reasons(flows, names, support)
     # a source the polling reason already names is not explained a second time
-    told = {f.source for f in flows if f.trigger_value == "Real-time" and not f.event_driven}
+    told = {f.source for f in flows if f.polled}
     reasons += _webhook_reasons(project, {name: s for name, s in support.items() if name not in told})
     reasons.append(
         (
@@ -205,7 +205,7 @@ def _workflow_reasons(flows: Sequence[Flow], names: tuple[str, ...], support: di
     """The workflows' triggers: events where the workflow's own source pushes, polling where it does
     not, a schedule, or the team starting them."""
     events = [f for f in flows if f.event_driven]
-    polled = [f for f in flows if f.trigger_value == "Real-time" and not f.event_driven]
+    polled = [f for f in flows if f.polled]
     scheduled = [f for f in flows if f.trigger_value == "Scheduled"]
     manual = [f for f in flows if f.trigger_value == "Manual"]
     reasons: list[tuple[str, str]] = []

@@ -22,7 +22,7 @@ from planforge.context.alerts import WorkflowAlert, shared_alerts, stated
 from planforge.context.flows import Flow
 from planforge.context.plan import ApiFacts, Phase, PlanContext, Shown, people_by_role
 from planforge.context.workload import ROLE_PHASES
-from planforge.core.model import Cadence, FieldMapping, Project, TestScenario
+from planforge.core.model import FieldMapping, Project, TestScenario
 from planforge.core.money import format_money, format_rate
 from planforge.core.names import (
     COMPANIONS,
@@ -835,13 +835,14 @@ def _rollback(ctx: PlanContext) -> tuple[str, ...]:
     )
 
 
-def _first_run(flow: Flow, frequency: Cadence | None) -> str:
+def _first_run(flow: Flow) -> str:
     """How a workflow's first production run is confirmed: in the window for one that moves records
     as they change; at its first run after go-live for a scheduled or manual one, whose run may fall
     outside the window (HARBOR-004's payouts run daily at 06:00, after a window ending at 02:00)."""
     where = compose.join_words(list(flow.writes_to))
     name = f"Workflow {flow.number} ({flow.name})"
-    hourly_or_more = frequency is not None and frequency.every is not None and frequency.every <= timedelta(hours=1)
+    every = flow.frequency.every if flow.frequency is not None else None
+    hourly_or_more = every is not None and every <= timedelta(hours=1)
     if flow.trigger_value == "Scheduled" and not hourly_or_more:  # an every-5-minutes run is seen in the window
         when = f" ({flow.stated_frequency})" if flow.stated_frequency else ""
         return f"{name}: at its first scheduled run after go-live{when}, the run completes and its records appear correctly in {where}"
@@ -850,14 +851,9 @@ def _first_run(flow: Flow, frequency: Cadence | None) -> str:
     return f"{name}: its first production run completes and its records appear correctly in {where}"
 
 
-def _frequency(project: Project, number: int) -> Cadence | None:
-    """The stated Frequency of workflow ``number``, None when blank."""
-    return project.workflows[number - 1].frequency if 0 < number <= len(project.workflows) else None
-
-
 def _verification(ctx: PlanContext) -> tuple[str, ...]:
     firsts = (
-        tuple(_first_run(f, _frequency(ctx.project, f.number)) for f in ctx.flows)
+        tuple(_first_run(f) for f in ctx.flows)
         if ctx.flows
         else (f"The first production sync completes and its records appear correctly in {ctx.project.system_b}",)
     )

@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
-from planforge.core.model import Project, Span, Workflow
+from planforge.core.model import Cadence, Project, Span, Workflow
 from planforge.derive.completeness import Assumed, Completeness, Tbd
 from planforge.intake.parse import span_text
 from planforge.validation.workflows import fits_trigger, poll_interval, system_named
@@ -91,10 +91,20 @@ class Flow:
     cadence: Shown
     event_driven: bool
     latency: Span | None
-    #: the stated Frequency's wording ("every 15 minutes", "daily at 02:00"), "" when blank
-    stated_frequency: str = ""
+    #: the stated Frequency (Workflows > Frequency), None when blank
+    frequency: Cadence | None = None
     #: how often the source is polled when the workflow is real-time without events ("every 5 minutes"), else ""
     poll: str = ""
+
+    @property
+    def stated_frequency(self) -> str:
+        """The stated Frequency's wording ("every 15 minutes", "daily at 02:00"), "" when blank."""
+        return self.frequency.text if self.frequency is not None else ""
+
+    @property
+    def polled(self) -> bool:
+        """Real-time, but its source publishes no events it can run on: the source is polled."""
+        return self.trigger_value == "Real-time" and not self.event_driven
 
     @property
     def writes_to(self) -> tuple[str, ...]:
@@ -159,7 +169,6 @@ def _flow(n: int, w: Workflow, project: Project, support: Mapping[str, str], c: 
     poll = ""
     if word == "Real-time" and not event_driven:
         poll = f"every {span_text(int((poll_interval(w.latency_target) or DEFAULT_POLL).total_seconds()))}"
-    stated = w.frequency.text if w.frequency is not None else ""
     return Flow(
         n,
         w.workflow,
@@ -171,7 +180,7 @@ def _flow(n: int, w: Workflow, project: Project, support: Mapping[str, str], c: 
         cadence,
         event_driven,
         w.latency_target,
-        stated,
+        w.frequency,
         poll,
     )
 
