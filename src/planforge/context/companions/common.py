@@ -1,0 +1,55 @@
+"""The header every companion document shares, and the helpers that resolve a person or a TBD for one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from planforge.context.plan import PlanContext, people_by_role
+from planforge.core.names import DocumentKind
+from planforge.derive.completeness import Tbd
+
+
+def tbd(label: str) -> Tbd:
+    return Tbd(label, "")
+
+
+@dataclass(frozen=True)
+class DocHeader:
+    kind: str
+    title: str
+    project_id: str
+    project_name: str
+    client_name: str
+    system_a: str
+    system_b: str
+    version: str
+    date: date
+    draft: bool
+    owner: str | Tbd
+
+
+def header(ctx: PlanContext, kind: DocumentKind) -> DocHeader:
+    p = ctx.project
+    return DocHeader(
+        kind.name,
+        kind.title,
+        p.project_id,
+        p.project_name,
+        p.client_name,
+        p.system_a,
+        p.system_b,
+        ctx.references.version,
+        ctx.plan_date,
+        ctx.draft,
+        ctx.references.owner,
+    )
+
+
+def person(ctx: PlanContext, *roles: str) -> str | Tbd:
+    people = people_by_role((row.role, row.name) for row in ctx.team)
+    for role in roles:
+        name = people.get(role)
+        if isinstance(name, str) and name:
+            return name
+    return tbd(roles[0])
