@@ -401,3 +401,21 @@ def test_companion_docx_carries_its_own_title_on_cover_header_and_properties(tmp
     assert "STATEMENT OF WORK" not in texts  # the Markdown title block gives way to the cover
     assert document.sections[0].header.paragraphs[0].text.endswith("Statement of Work")
     assert document.core_properties.title.startswith("Statement of Work: ")
+
+
+def test_a_draft_explains_the_tbd_mark_only_in_a_document_that_prints_one(all_docs):
+    """Every companion of a draft plan is a draft, but "items marked [TBD]" in a document with no
+    [TBD] sends the client looking for something that is not there."""
+    out, _ = all_docs
+    seen = {True: 0, False: 0}
+    for md in out.glob("*.md"):
+        if md.name.endswith("implementation-plan.md"):
+            continue
+        text = md.read_text(encoding="utf-8")
+        version = next(line for line in text.splitlines() if line.startswith("**Version**"))
+        body = text.replace(version, "")
+        holds = "[TBD]" in body
+        if "(draft" in version:
+            seen[holds] += 1
+            assert ("items marked [TBD]" in version) is holds, md.name
+    assert seen[True] and seen[False]  # the sample has drafts of both kinds

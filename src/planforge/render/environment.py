@@ -26,7 +26,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from planforge.context.documents import BUILDERS, companion_context
+from planforge.context.documents import BUILDERS, DocHeader, companion_context
 from planforge.context.plan import PlanContext, Review
 from planforge.core import markdown
 from planforge.core.errors import RenderLimit, TemplateError
@@ -603,6 +603,14 @@ def render_document(kind: str, ctx: PlanContext, options: RenderOptions | None =
     and any ``extra`` variables. A kind with no template is a ``TemplateError`` listing the kinds."""
     try:
         variables = document_variables(ctx, document_kind(kind, options.templates if options is not None else None))
+        d: Any = variables.get("d")
+        heading = getattr(d, "header", None)
+        if isinstance(heading, DocHeader) and heading.draft:
+            # a draft explains the [TBD] mark only where the document prints one
+            trial = dict(variables, d=dataclasses.replace(d, header=dataclasses.replace(heading, holds_tbd=False)))
+            text = _normalised(render_template(kind_template(kind), options, **trial, **extra))
+            if TBD_MARK not in text:
+                return text
         return _normalised(render_template(kind_template(kind), options, **variables, **extra))
     except RenderLimit as e:
         raise RenderLimit(f"{e.detail} (rendering {ctx.project.project_id})") from e

@@ -27,6 +27,9 @@ class DocHeader:
     date: date
     draft: bool
     owner: str | Tbd
+    #: whether the document prints a [TBD]: a draft header explains the mark only where there is one
+    #: (set by the renderer after a first pass, render.environment.render_document)
+    holds_tbd: bool = True
 
 
 def header(ctx: PlanContext, kind: DocumentKind) -> DocHeader:
