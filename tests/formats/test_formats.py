@@ -65,6 +65,9 @@ def test_index_lists_every_plan_with_links(formats_run):
     links = [a["href"] for t, a in page.tags if t == "a"]
     assert "HARBOR-004-implementation-plan.docx" in links and "FJORD-009-implementation-plan.html" in links
     assert "Harbor Home Goods" in "".join(page.text)
+    text = "".join(page.text)
+    assert "Shopify ↔ NetSuite" in text  # the key facts' systems line: HARBOR's workflows run both ways
+    assert "Shopify → NetSuite" not in text
 
 
 def _plan_table(document, *header: str):
