@@ -52,7 +52,7 @@ def test_one_rank_orders_the_index_links_and_the_summary_link():
 def test_a_format_without_a_writer_writes_nothing_and_says_so(tmp_path):
     ctx = build_context(make_project(), Settings(), DAY, frozenset({SOW.name}))
     options = WriteOptions(plan_date=DAY, formats=("md", "rtf"), documents=(SOW.name,))
-    paths, problems = write_documents(ctx, tmp_path, options)
+    paths, problems, _ = write_documents(ctx, tmp_path, options)
     assert [p.name for p in paths] == ["T-1-sow.md"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["T-1-sow.md"]
     assert [p.code for p in problems] == ["internal-error"]

@@ -277,19 +277,19 @@ def test_a_stale_file_is_still_found_when_nothing_is_read(tmp_path):
 
 def test_a_run_with_a_failed_project_is_not_recorded_as_complete(tmp_path, monkeypatch):
     book, out = _book(tmp_path / "in.xlsx"), tmp_path / "out"
-    real = outputs.render_review
+    real = outputs.review_markdown
 
-    def fail_p2(ctx):
-        if ctx.project.project_id == "P-2":
+    def fail_p2(review, rendered):
+        if review.project_id == "P-2":
             raise RuntimeError("boom")
-        return real(ctx)
+        return real(review, rendered)
 
-    monkeypatch.setattr(outputs, "render_review", fail_p2)
+    monkeypatch.setattr(outputs, "review_markdown", fail_p2)
     first = _run(book, out)
     assert "P-2" in first.failed
     manifest = load_manifest(out)
     assert manifest is not None and manifest.run is None
-    monkeypatch.setattr(outputs, "render_review", real)
+    monkeypatch.setattr(outputs, "review_markdown", real)
     again = _run(book, out)
     assert type(again.report).__name__ == "Report" and again.rewritten == ["P-2"]
 

@@ -25,7 +25,7 @@ from planforge.core.names import COMPANIONS, TEST_CASES
 from planforge.derive import rules as derive
 from planforge.derive.calendar import non_working_reason, parse_closures, plan_years
 from planforge.derive.catalog import CatalogSystem, Match, integration_types, lookup
-from planforge.derive.completeness import Assumed, Assumption, Completeness, Finding, Tbd
+from planforge.derive.completeness import Assumed, AssumedPassage, Assumption, Completeness, Finding, Tbd
 from planforge.intake.schema import ROLES
 
 _Name = TypeVar("_Name")
@@ -294,6 +294,8 @@ class Review:
     findings: tuple[Finding, ...]
     #: the intake's warnings about this project, each at its cell (``rule``: the location; filled by the run)
     warnings: tuple[Finding, ...] = ()
+    #: every passage of the written documents that shows an assumed value (filled by the run)
+    shown: tuple[AssumedPassage, ...] = ()
 
 
 @dataclass(frozen=True)

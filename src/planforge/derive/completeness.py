@@ -17,6 +17,10 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 
+#: how an assumed value is marked wherever it prints
+ASSUMED_MARK = "(assumed)"
+
+
 @dataclass(frozen=True)
 class Tbd:
     """A value the intake does not give yet; ``source`` says where to fill it (review only)."""
@@ -37,7 +41,7 @@ class Assumed:
     basis: str
 
     def __str__(self) -> str:
-        return f"{self.value} (assumed)"
+        return f"{self.value} {ASSUMED_MARK}"
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,17 @@ class Assumption:
 
     label: str
     value: str
+    basis: str
+
+
+@dataclass(frozen=True)
+class AssumedPassage:
+    """Where a document shows an assumed value, for the review: the document, its section, the
+    passage as printed, and the basis of the assumption it rests on ("" when none matches)."""
+
+    document: str
+    section: str
+    passage: str
     basis: str
 
 

@@ -83,3 +83,58 @@ def heading_slug(text: str, seen: dict[str, int]) -> str:
 def inline_text(token: Token) -> str:
     """Plain text of an inline token (for headings, the TOC and document properties)."""
     return "".join(c.content for c in token.children or () if c.type in ("text", "code_inline"))
+
+
+def _plain(inline: Token) -> str:
+    """An inline token's text as a reader sees it: breaks as spaces, emphasis markers dropped."""
+    parts = []
+    for child in inline.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak", "html_inline"):
+            parts.append(" ")
+    return " ".join("".join(parts).split())
+
+
+def _clauses(text: str, mark: str) -> list[str]:
+    """Each clause of ``text`` that ends in ``mark``: from the previous sentence or clause break
+    (". ", "; ") to the mark, so one line listing three assumed tools gives three passages."""
+    found = []
+    end = text.find(mark)
+    while end >= 0:
+        stop = end + len(mark)
+        head = text[:end]
+        start = max(head.rfind(". "), head.rfind("; "))
+        found.append(text[start + 2 if start >= 0 else 0 : stop].strip())
+        end = text.find(mark, stop)
+    return found
+
+
+def marked_passages(markdown: str, mark: str) -> list[tuple[str, str]]:
+    """Every passage of a rendered document that carries ``mark`` (such as "(assumed)"), with the
+    heading of the section it is in: a table cell is prefixed with its row's first cell ("Frequency:
+    ..."). Read from the tokens, so Markdown syntax and escapes never show in a passage."""
+    tokens = parse(markdown)
+    section, row_label, in_heading, cell = "", "", False, -1
+    found: list[tuple[str, str]] = []
+    for tok in tokens:
+        if tok.type == "heading_open":
+            in_heading = True
+        elif tok.type == "heading_close":
+            in_heading = False
+        elif tok.type == "tr_open":
+            row_label, cell = "", -1
+        elif tok.type == "table_close":
+            cell = -1
+        elif tok.type in ("td_open", "th_open"):
+            cell += 1
+        elif tok.type == "inline":
+            text = _plain(tok)
+            if in_heading:
+                section = text
+                continue
+            if cell == 0:
+                row_label = text
+            for clause in _clauses(text, mark):
+                found.append((section, f"{row_label}: {clause}" if cell > 0 and row_label else clause))
+    return found

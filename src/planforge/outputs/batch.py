@@ -51,7 +51,8 @@ from planforge.formats.options import WriteOptions
 from planforge.formats.pdf import find_soffice, write_pdfs
 from planforge.formats.registry import made_from_docx, writer
 from planforge.outputs.documents import docx_bytes, for_format, write_documents
-from planforge.render.environment import available_kinds, render_review
+from planforge.outputs.review import review_markdown
+from planforge.render.environment import available_kinds
 from planforge.rerun.manifest import Output
 
 PARALLEL_MIN_PLANS = 400  # below this, forking costs more than it saves
@@ -189,14 +190,15 @@ def _one(
             paths.append((target, Output.of_bytes(data)))
         except Exception as e:
             problems.append(failure(f"making {name}", e, project=project, file=name))
-    documents, failed = write_documents(ctx, out, options, keep)
+    documents, failed, rendered = write_documents(ctx, out, options, keep)
     paths += [(path, Output.of_file(path)) for path in documents]
     problems += failed
     name = review_filename(project.project_id)
     try:
         review = inside(subfolder(out, REVIEW_DIR), name)
         if review not in keep:
-            data = render_review(ctx).encode("utf-8")
+            plan = [(PLAN.title, markdown)] if markdown else []
+            data = review_markdown(ctx.review, plan + rendered).encode("utf-8")
             write_bytes(review, data)
             paths.append((review, Output.of_bytes(data)))
     except Exception as e:

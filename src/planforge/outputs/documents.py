@@ -88,13 +88,15 @@ def docx_bytes(ctx: PlanContext, kind: str, options: WriteOptions) -> bytes:
 
 def write_documents(
     ctx: PlanContext, out: Path, options: WriteOptions, keep: frozenset[Path] = frozenset()
-) -> tuple[list[Path], list[Problem]]:
+) -> tuple[list[Path], list[Problem], list[tuple[str, str]]]:
     """Write the companion documents ``options.documents`` asks for, in every format with a writer
     (``formats.registry``; PDF is made from the DOCX in the PDF batch), and the UAT tracker with the test cases. Each document
     sits behind the run's isolation boundary: a failure costs that document (a located problem),
-    never the project's other files. Files in ``keep`` (edited by hand, see rerun/planner.py) are not written."""
+    never the project's other files. Files in ``keep`` (edited by hand, see rerun/planner.py) are not written.
+    Also returns each rendered document's title and Markdown, which the review reads."""
     paths: list[Path] = []
     problems: list[Problem] = []
+    rendered: list[tuple[str, str]] = []
     project = ctx.project
     pid = project.project_id
     for kind in requested(options.documents):
@@ -104,6 +106,7 @@ def write_documents(
         except Exception as e:
             problems.append(failure(f"rendering the {kind_title(kind, options)}", e, project=project))
             continue
+        rendered.append((kind_title(kind, options), markdown))
         for fmt in options.formats:
             if made_from_docx(fmt):
                 continue  # made from the DOCX in the batch after every document
@@ -126,4 +129,4 @@ def write_documents(
                 paths.append(target)
             except Exception as e:
                 problems.append(failure(f"making {name}", e, project=project, file=name))
-    return paths, problems
+    return paths, problems, rendered
