@@ -8,6 +8,7 @@ DOC = """# TITLE
 
 ## 1\\. Platform
 
+- **Hosting**: AWS (assumed)
 - **Monitoring**: Datadog (assumed); logs in Datadog Logs (assumed); alerts to PagerDuty
 
 ## 4.1 Stock feed
@@ -21,8 +22,9 @@ A stated line. The rate is $95 an hour (assumed). Nothing else.
 """
 
 
-def test_each_marked_clause_with_its_section_and_row_label():
+def test_each_marked_clause_once_with_its_section_and_row_label():
     assert marked_passages(DOC, "(assumed)") == [
+        ("1. Platform", "Hosting: AWS (assumed)"),
         ("1. Platform", "Monitoring: Datadog (assumed)"),
         ("1. Platform", "logs in Datadog Logs (assumed)"),
         ("4.1 Stock feed", "Frequency: Every 5 minutes (assumed)"),

@@ -110,19 +110,63 @@ def _clauses(text: str, mark: str) -> list[str]:
     return found
 
 
+def _unit(lines: list[str], n: int, tables: dict[int, bool]) -> str:
+    """The smallest Markdown that parses line ``n`` as it parses in place: the line alone, or,
+    in a table's body, the table's header and delimiter rows with it (a blank line ends every paragraph,
+    list item and table, so the table starts after the last blank line above)."""
+    first = n
+    while first > 0 and lines[first - 1].strip():
+        first -= 1
+    if n - first < 2:  # not a table's body row
+        return lines[n]
+    if first not in tables:
+        head = parser().parse("\n".join(lines[first : first + 2]))
+        tables[first] = bool(head) and head[0].type == "table_open"
+    return "\n".join((lines[first], lines[first + 1], lines[n])) if tables[first] else lines[n]
+
+
+def _section(lines: list[str], line: int, memo: dict[int, str | None]) -> str:
+    """The text of the nearest ATX heading at or above ``line``: each line that may be one (a "#"
+    after at most three spaces) is parsed alone, nearest first, so markdown-it decides which is."""
+    for n in range(line, -1, -1):
+        text = lines[n]
+        if not text.lstrip(" ").startswith("#") or len(text) - len(text.lstrip(" ")) > 3:
+            continue
+        if n not in memo:
+            tokens = parser().parse(text)
+            memo[n] = _plain(tokens[1]) if tokens and tokens[0].type == "heading_open" else None
+        heading = memo[n]
+        if heading is not None:
+            return heading
+    return ""
+
+
 def marked_passages(markdown: str, mark: str) -> list[tuple[str, str]]:
     """Every passage of a rendered document that carries ``mark`` (such as "(assumed)"), with the
     heading of the section it is in: a table cell is prefixed with its row's first cell ("Frequency:
-    ..."). Read from the tokens, so Markdown syntax and escapes never show in a passage."""
-    tokens = parse(markdown)
-    section, row_label, in_heading, cell = "", "", False, -1
+    ..."). Read from markdown-it tokens, so Markdown syntax and escapes never show in a passage;
+    only the blocks holding the mark and the heading lines are parsed (a whole plan's parse costs
+    milliseconds, which a Markdown-only run of thousands of plans must not pay). A setext heading
+    (text underlined with === or ---) is not seen as a section."""
+    if mark not in markdown:
+        return []
+    lines = markdown.splitlines()
+    memo: dict[int, str | None] = {}
+    tables: dict[int, bool] = {}
     found: list[tuple[str, str]] = []
+    for n, line in enumerate(lines):
+        if mark in line:
+            section = _section(lines, n, memo)
+            found += [(section, passage) for passage in _passages(parse(_unit(lines, n, tables)), mark)]
+    return found
+
+
+def _passages(tokens: list[Token], mark: str) -> list[str]:
+    """The clauses carrying ``mark`` in a unit's tokens, table cells prefixed with their row's first cell."""
+    row_label, cell = "", -1
+    found: list[str] = []
     for tok in tokens:
-        if tok.type == "heading_open":
-            in_heading = True
-        elif tok.type == "heading_close":
-            in_heading = False
-        elif tok.type == "tr_open":
+        if tok.type == "tr_open":
             row_label, cell = "", -1
         elif tok.type == "table_close":
             cell = -1
@@ -130,11 +174,7 @@ def marked_passages(markdown: str, mark: str) -> list[tuple[str, str]]:
             cell += 1
         elif tok.type == "inline":
             text = _plain(tok)
-            if in_heading:
-                section = text
-                continue
             if cell == 0:
                 row_label = text
-            for clause in _clauses(text, mark):
-                found.append((section, f"{row_label}: {clause}" if cell > 0 and row_label else clause))
+            found += [f"{row_label}: {c}" if cell > 0 and row_label else c for c in _clauses(text, mark)]
     return found
