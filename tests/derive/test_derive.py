@@ -178,11 +178,14 @@ def test_weeks(days, text):
         (1, "1 business day"),
         (3, "3 business days"),
         (10, "10 business days (2 weeks)"),
-        (18, "18 business days (about 4 weeks)"),
-        (13, "13 business days (about 3 weeks)"),
+        (18, "18 business days (about 3.5 weeks)"),
+        (13, "13 business days (about 2.5 weeks)"),
+        (7, "7 business days (about 1.5 weeks)"),
+        (6, "6 business days (about 1 week)"),
+        (22, "22 business days (about 4.5 weeks)"),
     ],
 )
-def test_duration_is_business_days_and_whole_weeks(days, text):
+def test_duration_is_business_days_and_weeks_to_the_half(days, text):
     assert derive.duration(days) == text
 
 
