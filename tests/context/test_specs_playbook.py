@@ -44,6 +44,9 @@ def test_a_key_naming_only_the_parent_record_is_printed_as_one_to_confirm():
     assert note.startswith("Fulfillment.order_id identifies the order each fulfillment belongs to, not the fulfillment")
     assert "must be confirmed before build" in note
     assert parent.idempotency.startswith("Once the matching key is confirmed")
+    text = render_document("technical-specs", ctx)
+    assert "(a matching key marked to be confirmed is agreed before build)" in text
+    assert "**Matching key to confirm**: Fulfillment.order\\_id identifies the order" in text
 
 
 def test_a_stock_quantity_of_an_inventory_project_is_not_copied_as_is():

@@ -1,4 +1,11 @@
-"""The support playbook's typed context: severities, the escalation path and one play per alert."""
+"""The support playbook's typed context: severities, the escalation path and one play per alert.
+
+Each play names the workflows its alert covers (Alerts > Workflow; a blank one covers every
+workflow, said once) and which way they write, and its diagnose and fix steps name those
+workflows' systems. A workflow no alert covers gets the standard alerts named for it and its
+systems (context.alerts), marked assumed; a project with no alert and no workflow gets the
+standard alerts.
+"""
 
 from __future__ import annotations
 
@@ -109,6 +116,9 @@ class _Scope:
             if way not in ways:
                 ways.append(way)
         return compose.join_words(ways) or f"between {compose.join_words(list(self.systems))}"
+
+
+_NUMBERS = {3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
 
 
 def _unique(names: list[str]) -> tuple[str, ...]:
@@ -235,7 +245,7 @@ def _play(alert: str, scope: _Scope) -> tuple[str, tuple[str, ...], tuple[str, .
 def _covers(scope: _Scope, every: bool) -> str:
     if every:
         n = len(scope.flows)
-        which = "The workflow" if n == 1 else "Both workflows" if n == 2 else f"Every workflow (1 to {n})"
+        which = "The workflow" if n == 1 else "Both workflows" if n == 2 else f"All {_NUMBERS.get(n, str(n))} workflows"
         return f"{which}, writing {scope.directions}" if scope.flows else "Every workflow"
     if not scope.flows:
         return "None named"

@@ -69,6 +69,8 @@ class TechSpecs:
     logs: Shown
     #: the Alerts rows with a blank Workflow: they watch every workflow
     shared_alerts: tuple[WorkflowAlert, ...] = ()
+    #: True when some workflow's matching key must be confirmed before build
+    keys_to_confirm: bool = False
 
 
 def _objects(values: list[str | None]) -> str | Tbd:
@@ -231,4 +233,5 @@ def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechS
         ctx.monitoring.tools.alerts,
         ctx.monitoring.tools.logs,
         tuple(stated(a) for a in shared_alerts(p)),
+        any(w.key_notes for w in specs),
     )
