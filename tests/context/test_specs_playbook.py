@@ -129,3 +129,11 @@ def test_a_workflow_no_alert_covers_gets_standard_plays_named_for_it():
     assert {a.workflows for a in book.alerts[1:]} == {"Workflow 2, Publish on-hand to Shopify (NetSuite to Shopify)"}
     assert book.alerts[3].diagnose[0] == "Find in the logs which system refused the credentials: NetSuite or Shopify"
     assert "standard alerts (assumed), named for it and its systems" in render_document("support-playbook", ctx)
+
+
+def test_without_workflows_or_alerts_the_standard_plays_name_the_projects_systems():
+    book = build_playbook(_ctx())
+    assert book.alerts_are_standard and not book.flows
+    auth = next(a for a in book.alerts if a.alert == "Authentication failure")
+    assert auth.meaning.startswith("The integration cannot sign in to Shopify or NetSuite")
+    assert auth.workflows == "Every workflow"

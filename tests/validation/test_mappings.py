@@ -79,6 +79,8 @@ def test_a_single_reference_key_is_ambiguous_but_a_composite_or_own_id_is_not():
         [_map("location_id", "InventoryLevel"), _map("inventory_item_id", "InventoryLevel", row=3)]
     )
     assert not ambiguous_keys([_map("order_id"), _map("id", row=3)])
+    assert not ambiguous_keys([FieldMapping(2, "1", "src", "order_id", key=True)])  # no record type: not judged
+    assert reference_to("Order", "shopify_order_id") is None
 
 
 def test_an_ambiguous_key_is_a_located_warning_in_validate_and_its_json(book):

@@ -84,18 +84,18 @@ class AmbiguousKey:
 
 def ambiguous_keys(maps: Sequence[FieldMapping], systems: Sequence[str] = ()) -> tuple[AmbiguousKey, ...]:
     """One workflow's keys that cannot tell two records apart: per target record type, a single key
-    field that is a reference to another record."""
+    field that is a reference to another record (a key with no Target Object is not judged)."""
     by_record: dict[str, list[FieldMapping]] = {}
     for m in maps:
         if m.key:
             by_record.setdefault(m.target_object or "", []).append(m)
     found = []
     for record, keys in by_record.items():
-        if len(keys) != 1:
+        if len(keys) != 1 or not record:  # without its record type, a field's own name cannot be told apart
             continue
         other = reference_to(record, keys[0].target_field, systems)
         if other is not None:
-            found.append(AmbiguousKey(keys[0], record or "record", other))
+            found.append(AmbiguousKey(keys[0], record, other))
     return tuple(found)
 
 
@@ -150,7 +150,7 @@ def check(project: Project, cell: CellRef) -> Iterator[Problem]:
     for i, maps in enumerate(by_map):
         rows: list[FieldMapping] = maps  # type: ignore[assignment]
         for k in ambiguous_keys(rows, systems):
-            value = f"{k.record}.{k.mapping.target_field}" if k.mapping.target_object else k.mapping.target_field
+            value = f"{k.record}.{k.mapping.target_field}"
             found.append(
                 at(k.mapping, "Matching Key", "ambiguous-matching-key", value=value, record=k.record, other=k.other)
             )
