@@ -326,8 +326,9 @@ def test_traceability_warnings_reach_the_review_file(tmp_path):
     result = generate([SAMPLE], tmp_path, plan_date=DAY, only=("PEAK-003",), summary=False)
     review = (tmp_path / "review" / "PEAK-003-review.md").read_text("utf-8")
     assert (
-        "## Intake warnings (1)" in review and '- Risks!F10 (Owner): Risk "Carrier outage on a promotion day"' in review
+        "## Intake warnings (3)" in review and '- Risks!F10 (Owner): Risk "Carrier outage on a promotion day"' in review
     )
+    assert '- Field Mappings!I23 (Matching Key): Matching key "Fulfillment.order\\_id" names the order' in review
     assert [p.flat() for p in result.report.problems if p.code == "unowned-item"] == [
         ("Risks", 10, "Owner", "unowned-item")
     ]

@@ -217,6 +217,20 @@ def test_blank_trigger_and_frequency_follow_the_source_webhooks_and_are_assumed(
     assert "Workflows > Trigger or Frequency, row 2" in review
 
 
+def test_a_stated_real_time_trigger_on_a_source_with_events_runs_on_them_without_assuming():
+    ctx = _ctx(
+        Workflow(2, "Send orders to NetSuite", "Real-time", latency_target=parse_span("15 minutes")),
+        Workflow(3, "Send refunds to NetSuite"),
+        systems=(SystemFacts(3, "Shopify", webhooks="Yes"), _NO_HOOKS),
+    )
+    stated, derived = ctx.flows
+    assert stated.cadence == "On each Shopify change event (webhook), processed within 15 minutes"
+    assert str(derived.cadence).endswith("(assumed)")  # its trigger is assumed, so its cadence is too
+    review = render_review(ctx)
+    assert "Workflow 1 (Send orders to NetSuite) frequency" not in review
+    assert "Workflow 2 (Send refunds to NetSuite) frequency" in review
+
+
 def test_real_time_from_a_source_without_events_is_polled_not_event_driven():
     ctx = _ctx(
         Workflow(2, "Create NetSuite orders from Shopify", "Real-time"),

@@ -11,9 +11,10 @@ rollback) reads it from one ``Flow``, built once per plan from the workflow's ro
   wording. The trigger: from the stated Frequency (real-time is Real-time, an interval
   Scheduled, on demand Manual), else from the source's webhook support (Systems sheet, else the
   catalog: the value section 4.3 shows): events when it publishes them, polling otherwise, TBD
-  when that support is unknown. The cadence: event-driven only when the source publishes events;
-  polling otherwise, at the slowest standard interval that meets the Latency Target; a schedule
-  without a target is once a day.
+  when that support is unknown. The cadence: event-driven only when the source publishes events
+  (stated, not assumed, when the Trigger is stated Real-time: it follows from two facts); polling
+  otherwise, at the slowest standard interval that meets the Latency Target; a schedule without a
+  target is once a day.
 Each assumed value is noted for the review (``Completeness.note_assumption``), with its basis and
 the cell that would fix it.
 """
@@ -224,6 +225,9 @@ def _cadence(w: Workflow, trigger: str, source: str, hooks: str, event_driven: b
         return assume("frequency", f"Real-time: {source} polled {every}", why, "Frequency")
     if trigger == "Manual":
         return "When the team starts a run"
+    if trigger == "Real-time" and event_driven and w.trigger:
+        # a stated Real-time trigger on a source that publishes events: the cadence follows from both
+        return f"On each {source} change event (webhook), processed {within}"
     if trigger == "Real-time" and event_driven:
         return assume(
             "frequency",

@@ -573,6 +573,29 @@ KINDS: tuple[ProblemKind, ...] = (
         "Discovery whose phases are complete, a Live project whose phases have not run, or a later phase complete "
         "while an earlier one has not started, contradicts itself.",
     ),
+    ProblemKind(
+        "ambiguous-matching-key",
+        WARNING,
+        "Matching key cannot tell records apart",
+        "Matching key {value_repr} names the {other} each {record} belongs to, not the {record} itself: "
+        "several {record} records of one {other} would share it and overwrite each other",
+        "Mark the {record}'s own ID as a Matching Key too (or the second part of a composite key, such as the item "
+        "for stock per location), or confirm with the client that one {other} never has more than one {record}.",
+        "Coherence: a workflow's matching key finds a record again before it is written; a single key field "
+        "that only refers to another record (order_id on a fulfilment, location_id on a stock level) cannot "
+        "tell that record's children apart. The technical specifications print the key as one to confirm.",
+    ),
+    ProblemKind(
+        "transform-unstated",
+        WARNING,
+        "Transform blank where a rule is stated",
+        "Transform of {value_repr} is blank, which reads as copied as is, but a rule is stated for it: {rule}",
+        "State the rule in Transform (e.g. 'less buffer stock per SKU'), or write 'as is' if the value is "
+        "copied unchanged.",
+        "Coherence: a blank Transform means the value is copied as is; when the workflow's wording, its test "
+        "scenarios or scope items state a rule for the value, or the plan provides buffer stock logic for a stock "
+        "quantity, the technical specifications print the transform as one to confirm instead.",
+    ),
 )
 
 #: code -> kind, the registry ``make_problem`` reads.

@@ -59,6 +59,7 @@ from planforge.intake.reader import (
     read_workbook,
 )
 from planforge.validation.holiday_country import read_holiday_country
+from planforge.validation.mappings import check as mappings_check
 from planforge.validation.system_cells import count_word, join_quoted, named_systems
 from planforge.validation.traceability import CellRef
 from planforge.validation.traceability import check as traceability_check
@@ -226,6 +227,7 @@ def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None) -> Report:
     for project in projects:
         checker.problems.extend(traceability_check(project, cell))
         checker.problems.extend(workflows_check(project, cell))
+        checker.problems.extend(mappings_check(project, cell))
     bad_ids |= _held_back(checker.problems)  # a workflow naming no system of its project holds it back
     projects = [p for p in projects if p.project_id not in bad_ids]
     errors_by_project: dict[str, list[Problem]] = defaultdict(list)
