@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from planforge.context import compose
 from planforge.context.companions.common import DocHeader, header, person, tbd
 from planforge.context.plan import PlanContext, Shown
 from planforge.core.names import SUPPORT_PLAYBOOK, DocumentKind
@@ -201,7 +202,8 @@ def build_playbook(ctx: PlanContext, kind: DocumentKind = SUPPORT_PLAYBOOK) -> P
         ctx.monitoring.tools.dashboard,
         ctx.monitoring.tools.logs,
         (
-            f"Outages and changes of {p.system_a} or {p.system_b} themselves (we raise them with the vendor on the client's behalf)",
+            f"Outages and changes of {compose.join_words(list(ctx.systems), 'or')} themselves (we raise them with "
+            "the vendor on the client's behalf)",
             "New workflows, fields or systems: these are change requests",
             "Data entered incorrectly in the source system",
             f"Support after the post-launch period ends on {derive.long_date(support.end)}"
