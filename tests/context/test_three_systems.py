@@ -136,3 +136,29 @@ def test_an_unstated_csat_workflow_no_longer_reads_as_the_primary_pair():
     flow = build_context(project, Settings(), DAY).flows[0]
     assert (flow.source, flow.target) == ("Gorgias", "Klaviyo")
     assert isinstance(flow.direction, Assumed) and flow.direction.value == "Gorgias to Klaviyo"
+
+
+def test_a_two_system_header_names_the_pair_as_before():
+    ctx = build_context(make_project(), Settings(), DAY)
+    header = build_sow(ctx).header
+    assert (header.systems, header.systems_named) == (("Shopify", "Xero"), "Shopify and Xero")
+
+
+def test_the_support_type_gives_its_own_reason_in_the_approach():
+    ctx = build_context(_three(), Settings(), DAY)
+    assert "Each ticket finds its customer" in [r.title for r in ctx.context.rationale]
+
+
+def test_the_approach_treats_each_source_by_its_own_webhooks():
+    project = _three(
+        systems=[SystemFacts(2, "Gorgias", webhooks="No")],
+        workflows=[
+            Workflow(2, "Send orders to Klaviyo", "Real-time"),
+            Workflow(3, "Push Gorgias CSAT scores to Klaviyo", "Real-time"),
+        ],
+    )
+    reasons = {r.title: r.text for r in build_context(project, Settings(), DAY).context.rationale}
+    assert reasons["Event-driven where the work is time-sensitive"].startswith("Shopify Plus publishes change events")
+    assert "send orders to Klaviyo" in reasons["Event-driven where the work is time-sensitive"]
+    polled = reasons["Frequent polling for time-sensitive work"]
+    assert "(push Gorgias CSAT scores to Klaviyo)" in polled and "polls Gorgias every 5 minutes" in polled
