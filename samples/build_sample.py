@@ -1,9 +1,10 @@
-"""Build samples/intake-sample.xlsx: a realistic nine-client portfolio.
+"""Build samples/intake-sample.xlsx: a realistic ten-client portfolio.
 
 Run:  python samples/build_sample.py   (from the repository root, with planforge installed)
 
 It covers all five integration types, a two-type project (HARBOR-004), a data migration
-(SUMMIT-006), a sparse project an analyst has only started (FJORD-009), leading-zero
+(SUMMIT-006), a sparse project an analyst has only started (FJORD-009), a three-system
+project (TIDE-010: Shopify Plus with Klaviyo and the Gorgias helpdesk), leading-zero
 text IDs are exercised by the tests instead. People are shared across projects so the
 summary's People sheet shows real load.
 """
@@ -204,6 +205,27 @@ PROJECTS = [
         system_a="Etsy",
         system_b="QuickBooks",
     ),
+    project(
+        project_id="TIDE-010",
+        project_name="Customer Experience Data Loop",
+        client_name="Tidewater Surf Co.",
+        system_a="Shopify Plus",
+        system_b="Klaviyo",
+        confidence=0.8,
+        kickoff_date=date(2026, 3, 16),
+        status="Planning",
+        client_contact="Priya Shah (Head of Customer Experience)",
+        data_volume="1,100 orders a day, 90,000 profiles, about 400 helpdesk tickets a day",
+        current_state="answering tickets in Gorgias without the customer's order history and exporting CSAT scores to Klaviyo by hand once a week",
+        hourly_rate=40,
+        budget=21000,
+        deployment_strategy="Blue-green",
+        deployment_window="Tuesday 06:00-08:00 PT",
+        rollback_criteria="Profile or ticket sync error rate above 1% for 30 minutes",
+        rollback_time="15 minutes",
+        target_sync_duration="orders on Klaviyo profiles within 5 minutes",
+        test_data_source="Shopify Plus development store, a Klaviyo test account and a Gorgias sandbox helpdesk",
+    ),
 ]
 
 PAIN = {
@@ -247,6 +269,10 @@ PAIN = {
         ("Quiz answers are pasted into Klaviyo by hand, 4 hours a week", None),
     ],
     "FJORD-009": [("Etsy payouts are recorded in QuickBooks by hand", None)],
+    "TIDE-010": [
+        ("Agents look up each customer's orders in Shopify by hand, 8 hours a week", 8),
+        ("CSAT scores reach Klaviyo a week late, so unhappy customers still get promotions", 2),
+    ],
 }
 
 OBJECTIVES = {
@@ -282,6 +308,13 @@ OBJECTIVES = {
     ],
     "NORTH-007": [("Orders reach ShipBob within minutes", None), ("Automatic tracking updates", None)],
     "LUMEN-008": [("Segment on subscription and quiz data", "Campaigns segmented on subscription and skin-quiz data")],
+    "TIDE-010": [
+        ("Order history on every helpdesk ticket", "Agents see each customer's orders on the ticket, with no lookups"),
+        (
+            "Suppress promotions after a poor support experience",
+            "Customers who rate support poorly leave promotions within the hour",
+        ),
+    ],
 }
 
 WORKFLOWS = {
@@ -342,6 +375,19 @@ WORKFLOWS = {
         ("Send subscription status as profile properties", "Real-time", None),
         ("Send quiz answers as profile properties", "Real-time", None),
     ],
+    "TIDE-010": [
+        (
+            "Send orders and customer profiles to Klaviyo",
+            "Real-time",
+            None,
+            "Shopify Plus",
+            "Klaviyo",
+            None,
+            "5 minutes",
+        ),
+        ("Create Gorgias customers with their Shopify order history", "Real-time", None, "Shopify Plus", "Gorgias"),
+        ("Push Gorgias CSAT scores to Klaviyo", "Scheduled", None, "Gorgias", "Klaviyo", "hourly", "1 hour"),
+    ],
 }
 
 SYSTEMS = {
@@ -367,6 +413,11 @@ SYSTEMS = {
         )
     ],
     "CITY-005": [dict(system="Square POS", account_details="4 locations, Square for Retail Plus")],
+    "TIDE-010": [
+        dict(system="Shopify Plus", account_details="Shopify Plus, tidewater-surf.myshopify.com"),
+        dict(system="Klaviyo", account_details="Klaviyo, one account, US data centre"),
+        dict(system="Gorgias", account_details="Gorgias Pro, 12 agent seats"),
+    ],
 }
 
 RISKS = {
@@ -526,6 +577,22 @@ RISKS = {
             "Luis Ortega",
         )
     ],
+    "TIDE-010": [
+        (
+            "Helpdesk customers without an email match no Shopify customer",
+            "Medium",
+            "Medium",
+            "Match on email, then phone; report unmatched tickets weekly",
+            "Luis Ortega",
+        ),
+        (
+            "Gorgias API limit of 40 requests per 20 seconds during ticket peaks",
+            "Medium",
+            "Medium",
+            "Queue Gorgias writes and batch customer updates off-peak",
+            "Mia Johansson",
+        ),
+    ],
 }
 
 ALERTS_STD = [  # a blank workflow: the alert watches every workflow of the project
@@ -541,6 +608,9 @@ ALERTS["ACME-001"] = ALERTS_STD + [
 ]
 ALERTS["HARBOR-004"] = ALERTS_STD + [
     ("Inventory drift", "> 0.5% of SKUs differ in any location", "High", "1 hour", "2")
+]
+ALERTS["TIDE-010"] = ALERTS_STD + [
+    ("CSAT backlog", "Scores older than 2 hours not yet on Klaviyo profiles", "Medium", "4 hours", "3"),
 ]
 ALERTS["LUMEN-008"] = [
     ("Profile update failures", "> 1% of events rejected by Klaviyo in 30 minutes", "Medium", "4 hours", None),
@@ -601,6 +671,13 @@ TEAM = {
         ("QA Engineer", "Nina Petrova", None, 0.2),
     ],
     "LUMEN-008": [("Lead Engineer", "Luis Ortega", None, 0.3), ("Backend Developer", "Mia Johansson", None, 0.3)],
+    "TIDE-010": [
+        ("Project Manager", "Rachel Adams", None, 0.2),
+        ("Lead Engineer", "Luis Ortega", None, 0.4),
+        ("Backend Developer", "Mia Johansson", None, 0.5),
+        ("QA Engineer", "Nina Petrova", None, 0.25),
+        ("Client Point of Contact", "Priya Shah", "Head of Customer Experience", None),
+    ],
 }
 
 SCENARIOS = {  # (scenario, type, workflow number it tests)
@@ -665,6 +742,13 @@ SCENARIOS = {  # (scenario, type, workflow number it tests)
         ("Completed skin quiz adds its answers to the profile", "Happy Path", "2"),
         ("Quiz answered twice keeps the latest answers", "Edge Case", "2"),
     ],
+    "TIDE-010": [
+        ("Paid order appears on the customer's Klaviyo profile", "Happy Path", "1"),
+        ("New ticket shows the customer's last five Shopify orders", "Happy Path", "2"),
+        ("A CSAT score of 1 moves the profile into the suppression segment", "Happy Path", "3"),
+        ("Ticket from an email address no Shopify customer uses", "Edge Case", "2"),
+        ("Gorgias returns 429 during a ticket peak", "Error Handling", "2; 3"),
+    ],
 }
 
 OPEN_ITEMS = {
@@ -691,6 +775,10 @@ OPEN_ITEMS = {
         ("Xero plan allows the daily call volume needed", "Assumption", "Priya Natarajan", None),
     ],
     "FJORD-009": [("QuickBooks Online or Desktop?", "Question", None, None)],
+    "TIDE-010": [
+        ("Which CSAT score counts as a poor experience?", "Question", "Priya Shah", date(2026, 3, 20)),
+        ("Gorgias keeps one customer per email address", "Assumption", "Luis Ortega", None),
+    ],
 }
 
 CRITERIA = {
@@ -714,6 +802,10 @@ CRITERIA = {
     ],
     "CITY-005": ["One catalog edit publishes to both channels", "Stock drift below 2% at weekly counts"],
     "SUMMIT-006": ["Three years of history reconciled in Xero", "Legacy ledger switched off"],
+    "TIDE-010": [
+        "Every new ticket shows the customer's order history",
+        "CSAT scores on Klaviyo profiles within 1 hour",
+    ],
 }
 
 STEPS = {  # (step, owner, workflow it deploys (blank: all), duration)
@@ -766,6 +858,12 @@ STEPS = {  # (step, owner, workflow it deploys (blank: all), duration)
     "LUMEN-008": [
         ("Disable the overlapping features of the stock app", "Luis Ortega", None, "15 minutes"),
         ("Deploy and backfill 30 days of subscription and quiz data", "Mia Johansson", "1; 2", "1 hour"),
+    ],
+    "TIDE-010": [
+        ("Deploy the green environment", "Mia Johansson", None, "30 minutes"),
+        ("Backfill 90 days of orders to Klaviyo and Gorgias", "Mia Johansson", "1; 2", "1 hour"),
+        ("Switch Shopify webhooks to the green environment", "Luis Ortega", "1; 2", "10 minutes"),
+        ("Run the first CSAT sync and check 20 profiles", "Nina Petrova", "3", "20 minutes"),
     ],
 }
 
@@ -875,6 +973,14 @@ MAPPINGS = {  # workflow number -> (source object, source field, target object, 
         ("2", "QuizResult", "email", "Profile", "email", None, True, True),
         ("2", "QuizResult", "skin_type", "Profile", "properties.skin_type", None, False, False),
     ],
+    "TIDE-010": [
+        ("1", "Order", "id", "Event", "unique_id", None, True, True),
+        ("1", "Customer", "email", "Profile", "email", "Lower-cased", True, False),
+        ("2", "Customer", "email", "Customer", "email", "Lower-cased", True, True),
+        ("2", "Order", "name", "Customer", "data.orders", "Last five orders", True, False),
+        ("3", "SatisfactionSurvey", "id", "Event", "unique_id", None, True, True),
+        ("3", "SatisfactionSurvey", "score", "Profile", "properties.last_csat_score", None, True, False),
+    ],
 }
 
 SCOPE = {  # (item, kind, workflow)
@@ -938,6 +1044,12 @@ SCOPE = {  # (item, kind, workflow)
     "FJORD-009": [
         ("Etsy payouts recorded in QuickBooks automatically", "In scope", None),
         ("Etsy shop listings and photography", "Out of scope", None),
+    ],
+    "TIDE-010": [
+        ("Orders and profiles from Shopify Plus to Klaviyo", "In scope", "1"),
+        ("Gorgias customers with their Shopify order history", "In scope", "2"),
+        ("CSAT scores from Gorgias to Klaviyo", "In scope", "3"),
+        ("Designing Klaviyo flows and Gorgias macros", "Out of scope", None),
     ],
 }
 

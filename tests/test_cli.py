@@ -24,7 +24,7 @@ def run(*args):
 def test_validate_sample_exits_zero():
     result = run("validate", SAMPLE)
     assert result.exit_code == 0, result.output
-    assert "9 project(s) ready, 0 error(s)" in result.output
+    assert "10 project(s) ready, 0 error(s)" in result.output
 
 
 def test_validate_json_equals_the_library(book):
@@ -115,7 +115,7 @@ def test_quiet_prints_only_problems_and_verbose_logs_the_stages(tmp_path):
     assert quiet.exit_code == 0
     assert "Wrote" not in quiet.output and "ambiguous" in quiet.output  # the sample's one warning stays
     verbose = run("generate", SAMPLE, "-o", tmp_path / "v", "--date", "2026-01-15", "-v")
-    assert "planforge: validated: 9 valid project(s)" in verbose.output and "timings:" not in verbose.output
+    assert "planforge: validated: 10 valid project(s)" in verbose.output and "timings:" not in verbose.output
     debug = run("generate", SAMPLE, "-o", tmp_path / "d", "--date", "2026-01-15", "-vv")
     assert "planforge: timings: up-to-date check" in debug.output and ", read " in debug.output
 

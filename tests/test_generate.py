@@ -48,6 +48,7 @@ SAMPLE_IDS = (
     "NORTH-007",
     "LUMEN-008",
     "FJORD-009",
+    "TIDE-010",
 )
 
 
@@ -202,7 +203,7 @@ def test_same_input_and_date_give_identical_bytes(sample_run, tmp_path):
             assert path.read_bytes() == (tmp_path / path.relative_to(out)).read_bytes(), path.name
 
 
-GOLDEN_IDS = ["ACME-001", "HARBOR-004", "SUMMIT-006", "FJORD-009"]
+GOLDEN_IDS = ["ACME-001", "HARBOR-004", "SUMMIT-006", "FJORD-009", "TIDE-010"]
 
 
 @pytest.fixture(scope="module")

@@ -46,7 +46,7 @@ def _ids(result) -> list[str]:
 
 def test_all_six_kinds_for_every_project_and_the_uat_trackers(all_docs):
     out, result = all_docs
-    assert len(result.contexts) == 9
+    assert len(result.contexts) == 10
     for pid in _ids(result):
         for kind in DOCUMENT_KINDS:
             for fmt in FORMATS:
@@ -99,7 +99,7 @@ def _tables(md: str) -> list[list[str]]:
 def test_no_placeholder_template_syntax_nan_tool_name_or_empty_table_in_any_document(all_docs):
     out, _ = all_docs
     docs = [p for p in out.iterdir() if DOCUMENT_FILE.match(p.name) and p.suffix in (".md", ".html")]
-    assert len(docs) == 9 * 5 * 2
+    assert len(docs) == 10 * 5 * 2
     for path in docs:
         text = path.read_text("utf-8")
         if path.suffix == ".html":

@@ -81,5 +81,26 @@ def test_integration_type_comes_from_the_non_commerce_side(a, b, types):
 
 def test_every_catalog_figure_has_a_source_and_date():
     for system in load_catalog():
-        assert system.source and system.as_of == "2026-11", system.name
-        assert system.category in {"commerce", "accounting", "marketing", "fulfillment", "inventory", "pos"}
+        assert system.source and system.as_of in ("2026-11", "2026-12"), system.name
+        assert system.category in {"commerce", "accounting", "marketing", "fulfillment", "inventory", "pos", "support"}
+
+
+@pytest.mark.parametrize("name", ["Gorgias", "Zendesk", "Freshdesk", "Help Scout", "Intercom"])
+def test_helpdesks_are_support_systems_with_cited_facts_read_in_december(name):
+    entry = lookup(name).system
+    assert entry is not None and entry.category == "support"
+    assert entry.as_of == "2026-12" and "." in entry.source
+    assert entry.rate_limit and entry.webhooks.startswith("yes") and entry.objects
+
+
+def test_a_third_system_adds_its_integration_type_after_the_pairs():
+    matches = (lookup("Shopify Plus"), lookup("Klaviyo"), lookup("Gorgias"))
+    assert integration_types(*matches) == ("marketing", "support")
+    assert integration_types(lookup("Shopify"), lookup("Zendesk Support")) == ("support",)
+
+
+def test_helpdesk_names_match_by_whole_words_and_products():
+    assert lookup("HelpScout").system.name == "Help Scout"  # type: ignore[union-attr]
+    assert lookup("Help desk portal").system is None
+    assert lookup("Zendesk Sell").system is None
+    assert lookup("Freshservice").system is None

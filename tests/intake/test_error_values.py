@@ -62,7 +62,7 @@ def test_each_error_code_is_a_located_error_cell(tmp_path, code):
     report = validate_files([with_errors(tmp_path, {("Projects", "G2"): code})])
     assert flat(report, "error") == [("Projects", 2, "Confidence", "error-cell")]
     assert code.strip() in report.errors[0].message
-    assert len(report.portfolio.projects) == 8  # ACME-001 is skipped, every other project is read
+    assert len(report.portfolio.projects) == 9  # ACME-001 is skipped, every other project is read
 
 
 def test_several_codes_on_several_sheets_are_each_located(tmp_path):
@@ -84,7 +84,7 @@ def test_an_unknown_code_costs_only_its_project_plan(tmp_path):
     result = generate([with_errors(tmp_path, {("Projects", "G2"): "#SPILL!"})], tmp_path / "out", formats=["md"])
     written = sorted(p.name for p in (tmp_path / "out").rglob("*-implementation-plan.md"))
     assert list(result.skipped) == ["ACME-001"]
-    assert len(written) == 8 and not any("ACME-001" in name for name in written)
+    assert len(written) == 9 and not any("ACME-001" in name for name in written)
 
 
 # ---- .ods and .xls as LibreOffice saves them (tests/fixtures/make_errors.py)

@@ -157,7 +157,7 @@ def test_ods_and_xls_are_read(tmp_path, target, ext):
     )
     report = validate_files([tmp_path / f"intake-sample.{ext}"])
     assert report.valid, [p.line() for p in report.errors]
-    assert len(report.portfolio.projects) == 9
+    assert len(report.portfolio.projects) == 10
     assert report.portfolio.projects[0].kickoff_date == date(2026, 2, 2)
 
 
@@ -165,7 +165,7 @@ def test_lock_files_next_to_workbooks_are_skipped(tmp_path):
     shutil.copy(SAMPLE, tmp_path / "intake.xlsx")
     (tmp_path / "~$intake.xlsx").write_bytes(b"\x00" * 165)
     report = validate_files([tmp_path])
-    assert report.valid and len(report.portfolio.projects) == 9
+    assert report.valid and len(report.portfolio.projects) == 10
     assert [(p.code, p.file) for p in report.problems if p.code == "lock-file-skipped"] == [
         ("lock-file-skipped", "~$intake.xlsx")
     ]

@@ -68,7 +68,7 @@ def _boom_for_victim(real):
 
 def _run(tmp_path: Path, monkeypatch, jobs: int):
     if jobs > 1:
-        monkeypatch.setattr(outputs, "PARALLEL_MIN_PLANS", 1)  # fork even for nine plans
+        monkeypatch.setattr(outputs, "PARALLEL_MIN_PLANS", 1)  # fork even for ten plans
     out = tmp_path / "out"
     return out, generate([SAMPLE], out, plan_date=DAY, formats=FORMATS, jobs=jobs)
 
@@ -94,7 +94,7 @@ def test_a_failure_at_any_stage_costs_only_its_project(clean, tmp_path, monkeypa
     assert "Traceback" not in problem.message
     assert VICTIM not in {c.project.project_id for c in result.contexts}
     status = {p["project_id"]: p["status"] for p in result.to_dict()["projects"]}
-    assert status[VICTIM] == "failed" and list(status.values()).count("written") == 8
+    assert status[VICTIM] == "failed" and list(status.values()).count("written") == 9
     assert (out / "portfolio-summary.xlsx").exists() and (out / "index.html").exists()
 
 
@@ -219,8 +219,8 @@ def test_a_review_folder_planted_as_a_link_is_refused(tmp_path):
     (out / "review").symlink_to(elsewhere, target_is_directory=True)
     result = generate([SAMPLE], out, plan_date=DAY, jobs=1)
     assert list(elsewhere.iterdir()) == []
-    assert len(result.failed) == 9 and {p.code for ps in result.failed.values() for p in ps} == {"write-failed"}
-    assert len(list(out.glob("*-implementation-plan.md"))) == 9
+    assert len(result.failed) == 10 and {p.code for ps in result.failed.values() for p in ps} == {"write-failed"}
+    assert len(list(out.glob("*-implementation-plan.md"))) == 10
 
 
 # --- text every writer can hold ------------------------------------------------------------------

@@ -18,7 +18,7 @@ from planforge.formats.pdf import find_soffice
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples" / "intake-sample.xlsx"
 
-# The run forks writer workers even for the sample's nine plans, and every worker then blocks for
+# The run forks writer workers even for the sample's ten plans, and every worker then blocks for
 # good in its first task (a plan, or the summary), the way a worker waiting on a pipe or a slow plan would.
 SCRIPT = textwrap.dedent(
     """

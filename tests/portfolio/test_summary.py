@@ -53,7 +53,7 @@ def test_sheets(sample_summary):
 def test_overview_figures(sample_summary):
     wb, result = sample_summary
     figures = {r[0]: r[1] for r in wb["Overview"].iter_rows(min_row=3, max_row=10, values_only=True)}
-    assert figures["Projects with a plan"] == 9
+    assert figures["Projects with a plan"] == 10
     assert figures["High risks (likelihood x impact)"] == sum(
         1
         for c in result.contexts
@@ -65,7 +65,7 @@ def test_overview_figures(sample_summary):
 def test_portfolio_values_match_the_model(sample_summary):
     wb, result = sample_summary
     table = {r["Project ID"]: r for r in rows(wb["Portfolio"])}
-    assert len(table) == 9
+    assert len(table) == 10
     for ctx in result.contexts:
         row = table[ctx.project.project_id]
         assert row["Client"] == ctx.project.client_name
@@ -86,7 +86,7 @@ def test_portfolio_values_match_the_model(sample_summary):
 def test_timeline_has_five_phases_per_project_and_a_gantt(sample_summary):
     wb, result = sample_summary
     timeline = {r["Project ID"]: r for r in rows(wb["Timeline"]) if r["Project ID"]}
-    assert len(timeline) == 9
+    assert len(timeline) == 10
     acme = timeline["ACME-001"]
     ctx = next(c for c in result.contexts if c.project.project_id == "ACME-001")
     ends = [acme[k] for k in ("Discovery End", "Development End", "Testing End", "Go-Live", "Support End")]

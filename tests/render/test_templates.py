@@ -74,7 +74,7 @@ def test_overriding_one_section_changes_exactly_that_section(tmp_path):
     ours = generate([SAMPLE], tmp_path / "ours", plan_date=DAY, summary=False, templates=folder)
     assert [p.name for p in plain.written] == [p.name for p in ours.written] and plain.written
     plans = [(b, a) for b, a in zip(plain.written, ours.written) if b.name.endswith("-implementation-plan.md")]
-    assert len(plans) == 9
+    assert len(plans) == 10
     for before_path, after_path in plans:
         before, after = before_path.read_text("utf-8"), after_path.read_text("utf-8")
         b_head, b_risks, b_tail = section(before, 5)
@@ -467,7 +467,7 @@ def test_a_run_whose_firm_template_runs_away_for_one_project_costs_only_its_plan
     before, after = _files(tmp_path / "clean"), _files(tmp_path / "hit")
     assert not [name for name in after if "ACME-001-implementation-plan." in name]  # the plan is not written
     others = {name: data for name, data in before.items() if "ACME-001" not in name}
-    assert len(others) == 8 * 4 and {name: after.get(name) for name in others} == others  # 3 formats, a review
+    assert len(others) == 9 * 4 and {name: after.get(name) for name in others} == others  # 3 formats, a review
 
 
 def test_the_render_bounds_are_checked_and_reach_every_render(tmp_path):
@@ -488,7 +488,7 @@ def test_the_render_bounds_are_checked_and_reach_every_render(tmp_path):
     assert not list((tmp_path / "small").glob("*-implementation-plan.md"))
     errors = [(p.project_id, p.code) for p in small.report.problems if p.severity == "error"]
     assert sorted(errors) == sorted((p.project_id, "render-limit") for p in small.report.portfolio.projects)
-    assert len(errors) == 9 and not small.contexts
+    assert len(errors) == 10 and not small.contexts
 
 
 def test_a_template_that_runs_away_for_every_project_is_refused_within_one_bound(tmp_path, monkeypatch):

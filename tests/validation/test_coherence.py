@@ -86,7 +86,7 @@ def test_every_joiner_splits(book, cell):
     assert len(_several(report)) == 1 and report.portfolio.projects[0].system_b == "Klaviyo"
 
 
-@pytest.mark.parametrize("cell", ["Klaviyo + Gorgias", "Johnson & Johnson ERP", "QuickBooks Online"])
+@pytest.mark.parametrize("cell", ["Klaviyo + Acme Desk", "Johnson & Johnson ERP", "QuickBooks Online"])
 def test_a_cell_whose_parts_are_not_all_known_systems_is_kept_whole(book, cell):
     row = ["P-1", "Order sync", "Client One", "Shopify", cell, 0.85, "2026-02-02"]
     report = validate_files([book(Projects=[PROJECT_HEADER, row])])
@@ -99,8 +99,10 @@ def test_the_plan_names_the_first_system_never_the_joined_cell(book, tmp_path):
     path = book(Projects=[PROJECT_HEADER, row], Systems=[SYSTEMS_HEADER, ["P-1", "Gorgias"]])
     result = generate([path], tmp_path / "out", plan_date=date(2026, 1, 15))
     plan = (tmp_path / "out" / "P-1-implementation-plan.md").read_text("utf-8")
-    assert "Klaviyo + Gorgias" not in plan and "Klaviyo, Gorgias" not in plan
-    assert "Shopify <-> Klaviyo" in plan or "Shopify and Klaviyo" in plan
+    assert "Klaviyo, Gorgias" not in plan and "Klaviyo + Gorgias API" not in plan
+    # Gorgias, on the Systems sheet, is a system of its own: the title joins it to the primary pair
+    assert "Shopify \u2194 Klaviyo + Gorgias Integration" in plan
+    assert "- [ ] Klaviyo API credentials" in plan and "- [ ] Gorgias API credentials" in plan
     assert any(p.code == "several-systems-in-cell" for p in result.report.problems)
 
 

@@ -61,4 +61,4 @@ def test_any_other_value_is_a_located_warning_with_the_closest_codes(tmp_path, t
 def test_every_plan_is_still_written_when_the_country_is_set_aside(tmp_path):
     result = generate([_with_country(tmp_path, "APR")], tmp_path / "out", plan_date=DAY, jobs=1)
     assert not result.failed and not [p for p in result.report.problems if p.code == "internal-error"]
-    assert len(list((tmp_path / "out").glob("*-implementation-plan.md"))) == 9
+    assert len(list((tmp_path / "out").glob("*-implementation-plan.md"))) == 10

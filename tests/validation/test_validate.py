@@ -10,11 +10,11 @@ from planforge.validation.validate import validate_files
 from support import PROJECT_HEADER, PROJECT_ROW, RISK_HEADER, SAMPLE, flat, write_book
 
 
-def test_sample_is_valid_with_nine_projects():
+def test_sample_is_valid_with_ten_projects():
     report = validate_files([SAMPLE])
     assert report.valid, [p.line() for p in report.errors]
     assert [p.project_id for p in report.portfolio.projects][:3] == ["ACME-001", "BLOOM-002", "PEAK-003"]
-    assert len(report.portfolio.projects) == 9
+    assert len(report.portfolio.projects) == 10
 
 
 def test_minimal_workbook_is_valid(book):

@@ -33,6 +33,7 @@ TYPE_LABELS = {
     "fulfillment": "fulfillment",
     "inventory": "inventory",
     "pos": "point-of-sale",
+    "support": "customer support",
 }
 
 
@@ -49,11 +50,12 @@ def sentence_start(text: str, names: tuple[str, ...] = ()) -> str:
     return text[0].lower() + text[1:]
 
 
-def join_words(items: list[str]) -> str:
+def join_words(items: list[str], conjunction: str = "and") -> str:
+    """'A', 'A and B', 'A, B, and C' (with ``conjunction`` "or": 'A, B, or C')."""
     items = [i for i in items if i]
     if len(items) <= 2:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + ", and " + items[-1]
+        return f" {conjunction} ".join(items)
+    return ", ".join(items[:-1]) + f", {conjunction} " + items[-1]
 
 
 def type_phrase(types: tuple[str, ...]) -> str:
@@ -83,12 +85,13 @@ def executive_summary(
     sentence after a colon; several become a list introduced by their count."""
     kind = f"{type_phrase(types)} integration" if types else "integration"
     article = "an" if kind[0] in "aeiou" else "a"
-    opening = f"{project.client_name} needs {article} {kind} between {project.system_a} and {project.system_b}"
+    systems = derive.all_systems(project)
+    opening = f"{project.client_name} needs {article} {kind} between {join_words(list(systems))}"
     if project.current_state:
-        opening += f": today the team is {sentence_start(project.current_state, (project.system_a, project.system_b))}."
+        opening += f": today the team is {sentence_start(project.current_state, systems)}."
     else:
         opening += "."
-    names = (project.system_a, project.system_b, project.client_name)
+    names = (*systems, project.client_name)
     goals = tuple(o.objective.strip().rstrip(".") for o in project.objectives)
     objectives: tuple[str, ...] = ()
     if len(goals) == 1:
@@ -333,6 +336,14 @@ def _type_reasons(project: Project, types: tuple[str, ...], migration: bool) -> 
             (
                 "Orders never ship twice",
                 "each fulfillment carries an idempotency key, and tracking flows back automatically.",
+            )
+        )
+    if "support" in types:
+        reasons.append(
+            (
+                "Each ticket finds its customer",
+                "helpdesk records are matched to the store's customers by email address, so a ticket shows the "
+                "right customer's history and no duplicate customer is created.",
             )
         )
     if migration:

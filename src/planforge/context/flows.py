@@ -28,6 +28,7 @@ from datetime import timedelta
 
 from planforge.core.model import Cadence, Project, Span, Workflow
 from planforge.derive.completeness import Assumed, Completeness, Tbd
+from planforge.derive.rules import all_systems
 from planforge.intake.parse import span_text
 from planforge.validation.workflows import fits_trigger, poll_interval, system_named
 
@@ -39,6 +40,7 @@ _CONDITIONAL_HOOKS = re.compile(r"\b(?:partial|limited|commercial|on request|app
 _TWO_WAY = re.compile(r"\b(?:both ways|two-way|two way|bidirectional|bi-directional|in both directions)\b", re.I)
 _BACK = re.compile(r"\bback\b", re.IGNORECASE)
 _TOWARDS = re.compile(r"\b(from|to|into)\s+(?:the\s+)?([^\W_]+)", re.IGNORECASE)
+_WORD = re.compile(r"[^\W_]+")
 #: How often a source without events is polled for a real-time workflow with no Latency Target.
 DEFAULT_POLL = timedelta(minutes=5)
 
@@ -74,6 +76,37 @@ def worded_direction(workflow: Workflow, a: str, b: str) -> tuple[str, str]:
             back = (word == "from") == (name == first_b)
             break
     return (b, a) if back else (a, b)
+
+
+def worded_ends(workflow: Workflow, systems: tuple[str, ...]) -> tuple[str, str]:
+    """``worded_direction`` over every system of the project (System A and B first): with only the
+    primary pair it is exactly that; with further systems the wording's 'to <X>' names the target
+    and 'from <X>' the source (a system named by the first word of its name), the other end being
+    another system the wording names, else the primary pair's other side. Wording that names no
+    end falls back to the primary pair's reading."""
+    a, b = systems[0], systems[1]
+    if len(systems) <= 2:
+        return worded_direction(workflow, a, b)
+    firsts: dict[str, str] = {}
+    for name in systems:
+        firsts.setdefault(name.split()[0].casefold(), name)
+    ends: dict[str, str] = {}
+    for m in _TOWARDS.finditer(workflow.workflow):
+        found = firsts.get(m.group(2).casefold())
+        if found is not None:
+            ends.setdefault("source" if m.group(1).casefold() == "from" else "target", found)
+    words = {w.casefold() for w in _WORD.findall(workflow.workflow)}
+    named = [name for first, name in firsts.items() if first in words]
+    source, target = ends.get("source"), ends.get("target")
+    if source is not None and target is not None and source != target:
+        return source, target
+    if target is not None:
+        others = [n for n in named if n != target] or [b if target == a else a]
+        return others[0], target
+    if source is not None:
+        others = [n for n in named if n != source] or [a if source == b else b]
+        return source, others[0]
+    return worded_direction(workflow, a, b)
 
 
 @dataclass(frozen=True)
@@ -136,11 +169,10 @@ def build_flows(
 
 def _ends(w: Workflow, project: Project) -> tuple[str, str, bool, str]:
     """(source, target, two-way, basis): basis is "" when both ends are stated."""
-    a, b = project.system_a, project.system_b
     src, tgt = system_named(project, w.source_system), system_named(project, w.target_system)
     if src and tgt:
         return src, tgt, False, ""
-    wsrc, wtgt = worded_direction(w, a, b)
+    wsrc, wtgt = worded_ends(w, all_systems(project))
     if src:
         return src, (wtgt if wtgt != src else wsrc), False, "Source System stated; the target from the workflow wording"
     if tgt:
@@ -261,18 +293,44 @@ def _ways(flows: list[Flow], a: str, b: str) -> str:
     return f"{b} → {a}" if ways == {"ba"} else f"{a} → {b}"
 
 
-def systems_line(flows: tuple[Flow, ...], a: str, b: str, c: Completeness | None = None) -> Shown:
+def _links(flows: list[Flow], systems: tuple[str, ...]) -> str:
+    """The key facts' systems when the project names more than two: each pair of systems some
+    workflow connects, as ``_ways`` reads it (the primary pair first, then each further system with
+    the systems named before it); a further system no workflow connects is named on its own."""
+    a, b = systems[0], systems[1]
+    between = [f for f in flows if {f.source, f.target} == {a, b}]
+    parts = [_ways(flows, a, b)] if between or not flows else []
+    for i, extra in enumerate(systems[2:], start=2):
+        linked = False
+        for other in systems[:i]:
+            if any({f.source, f.target} == {other, extra} for f in flows):
+                parts.append(_ways(flows, other, extra))
+                linked = True
+        if not linked:
+            parts.append(f"{extra} (no workflow yet)")
+    return "; ".join(parts)
+
+
+def systems_line(
+    flows: tuple[Flow, ...], a: str, b: str, c: Completeness | None = None, extra: tuple[str, ...] = ()
+) -> Shown:
     """The key facts' systems: "A ↔ B" when the workflows between the primary pair run both ways
     (one runs two-way, or some run A to B and others B to A), "B → A" when every one runs from B
-    to A, else "A → B" (as before when no workflow says, or none runs between the pair). When
-    the stated directions alone would read otherwise, the line rests on assumed directions: it is
+    to A, else "A → B" (as before when no workflow says, or none runs between the pair). With
+    further systems (``extra``: the Systems sheet's others), every system is named: each pair the
+    workflows connect reads the same way ("Shopify Plus → Klaviyo; Gorgias → Klaviyo"). When the
+    stated directions alone would read otherwise, the line rests on assumed directions: it is
     marked assumed and noted for the review."""
-    line = _ways(list(flows), a, b)
-    if line == _ways([f for f in flows if isinstance(f.direction, str)], a, b):
-        return line
+
+    def line(some: list[Flow]) -> str:
+        return _links(some, (a, b, *extra)) if extra else _ways(some, a, b)
+
+    shown = line(list(flows))
+    if shown == line([f for f in flows if isinstance(f.direction, str)]):
+        return shown
     why = "from the workflows' assumed directions"
     if c is not None:
         c.note_assumption(
-            "Key facts systems", line, f"{why}; state them in Workflows > Source System and Target System"
+            "Key facts systems", shown, f"{why}; state them in Workflows > Source System and Target System"
         )
-    return Assumed(line, why)
+    return Assumed(shown, why)

@@ -50,6 +50,10 @@ class Header:
     firm_name: str | None = None  # Settings > Firm Name: the cover page and the Word/PDF author
     #: the key facts' systems line, "A ↔ B" when the workflows run both ways (``flows.systems_line``)
     systems: Shown = ""
+    #: every system the project names, System A and B first (``PlanContext.systems``)
+    names: tuple[str, ...] = ()
+    #: the title's systems: "A ↔ B", with each further system joined: "Shopify Plus ↔ Klaviyo + Gorgias"
+    integration: str = ""
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,8 @@ class Schedule:
     performance_scenario: str | Tbd
     monitoring_hours: int
     stabilization_days: int
+    #: every system the project names (credentials and an API client for each)
+    systems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -166,6 +172,8 @@ class Dependencies:
     others: tuple[str, ...]
     api: tuple[ApiFacts, ...]
     migration: Migration | None
+    #: every system the project names: credentials for each (4.1)
+    systems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -330,6 +338,9 @@ class PlanContext:
     flows: tuple[Flow, ...] = ()
     #: Each workflow's alerts as the technical specifications list them (context.alerts).
     flow_alerts: tuple[FlowAlerts, ...] = ()
+    #: Every system the project names: System A and B (the primary pair), then each further system
+    #: of the Systems sheet (``derive.rules.all_systems``). Every document names its systems from here.
+    systems: tuple[str, ...] = ()
 
     @property
     def phases(self) -> tuple[Phase, ...]:
@@ -406,15 +417,13 @@ def build_context(
         project.project_manager or people.get("Project Manager"),
         "Projects > Project Manager, or a Team row with role Project Manager",
     )
-    match_a, match_b = lookup(project.system_a), lookup(project.system_b)
-    types = _types(c, project, match_a, match_b)
+    systems = derive.all_systems(project)
+    types = _types(c, project, tuple(lookup(name) for name in systems))
     level, _ = derive.complexity(project)
     timeline = _timeline(c, project, settings, plan_date, level, _phase_owners(people, lead, pm))
     savings = derive.time_savings(project.pain_points, settings)
     roi = derive.roi(savings, project, settings)
-    api = tuple(
-        _api_facts(c, name, project) for name in (project.system_a, project.system_b, *derive.extra_systems(project))
-    )
+    api = tuple(_api_facts(c, name, project) for name in systems)
     flows = build_flows(project, {f.name: (f.webhooks if isinstance(f.webhooks, str) else None) for f in api}, c)
     documents = tuple(
         DocumentRef(kind.name, kind.title, kind.name in produced, kind.filename(project.project_id))
@@ -427,7 +436,7 @@ def build_context(
     team = _team(c, project, people, lead, pm)
     dependencies = _dependencies(c, project, settings, api)
     risks = Risks(_risks(c, project.risks), types)
-    testing = _testing(c, project, next(d for d in documents if d.kind == TEST_CASES.name))
+    testing = _testing(c, project, systems, next(d for d in documents if d.kind == TEST_CASES.name))
     deployment = _deployment(c, project)
     monitoring = _monitoring(c, project, settings)
     alerts = flow_alerts(project, flows, c)
@@ -436,7 +445,7 @@ def build_context(
     references = _references(project, settings, plan_date, documents, pm)
     type_label = _type_label(c, types)
     draft = bool(c.missing)
-    header = _header(project, settings, plan_date, type_label, lead, pm, draft, flows, c)
+    header = _header(project, settings, plan_date, type_label, lead, pm, draft, flows, c, systems)
     review = _review(project, plan_date, c)
     return PlanContext(
         project=project,
@@ -464,6 +473,7 @@ def build_context(
         closed_days=timeline.closed,
         flows=flows,
         flow_alerts=alerts,
+        systems=systems,
     )
 
 
@@ -515,6 +525,7 @@ def _header(
     draft: bool,
     flows: tuple[Flow, ...],
     c: Completeness,
+    systems: tuple[str, ...],
 ) -> Header:
     return Header(
         project.project_id,
@@ -529,7 +540,9 @@ def _header(
         project.status or "Planning",
         draft,
         firm_name=settings.firm_name,
-        systems=systems_line(flows, project.system_a, project.system_b, c),
+        systems=systems_line(flows, project.system_a, project.system_b, c, systems[2:]),
+        names=systems,
+        integration=" + ".join((f"{systems[0]} \u2194 {systems[1]}", *systems[2:])),
     )
 
 
@@ -823,16 +836,18 @@ def _schedule(c: Completeness, project: Project, settings: Settings, types: tupl
         ),
         project.monitoring_period_hours or settings.monitoring_period_hours,
         project.stabilization_period_days or settings.stabilization_period_days,
+        derive.all_systems(project),
     )
 
 
-def _types(c: Completeness, project: Project, a: Match, b: Match) -> tuple[str, ...]:
+def _types(c: Completeness, project: Project, matches: tuple[Match, ...]) -> tuple[str, ...]:
+    """The Integration Type given, else the types of every system the project names (the catalog)."""
     if project.integration_type:
         return project.integration_type
-    types = integration_types(a, b)
+    types = integration_types(*matches)
     if types:
         return types
-    unknown = [m.query for m in (a, b) if m.system is None]
+    unknown = [m.query for m in matches if m.system is None]
     if unknown:
         c.find(
             "integration-type",
@@ -842,8 +857,8 @@ def _types(c: Completeness, project: Project, a: Match, b: Match) -> tuple[str, 
     else:
         c.find(
             "integration-type",
-            "Integration type not determined: neither system is an accounting, marketing, fulfillment, inventory "
-            "or POS system.",
+            f"Integration type not determined: {'neither system' if len(matches) == 2 else 'no system'} is an "
+            "accounting, marketing, fulfillment, inventory, POS or customer support system.",
         )
     return ()
 
@@ -973,7 +988,7 @@ def _dependencies(c: Completeness, project: Project, settings: Settings, api: tu
             f.name,
             c.value(f"{f.name} account details", f.account_details, f"Systems sheet > Account Details for {f.name}"),
         )
-        for f in api[:2]
+        for f in api
     )
     migration = None
     if derive.has_migration(project):
@@ -1016,6 +1031,7 @@ def _dependencies(c: Completeness, project: Project, settings: Settings, api: tu
         tuple(d.strip() for d in (project.additional_dependencies or "").split(";") if d.strip()),
         api,
         migration,
+        tuple(f.name for f in api),
     )
 
 
@@ -1054,11 +1070,11 @@ def _scenarios(project: Project) -> _Scenarios:
     return _Scenarios(kinds["Happy Path"], kinds["Edge Case"], kinds["Error Handling"], kinds["Security"], performance)
 
 
-def _testing(c: Completeness, project: Project, test_cases: DocumentRef) -> Testing:
+def _testing(c: Completeness, project: Project, systems: tuple[str, ...], test_cases: DocumentRef) -> Testing:
     scen = _scenarios(project)
     source: Shown = project.test_data_source or c.assume(
         "Test data source",
-        f"Test environments of {project.system_a} and {project.system_b}: the vendor's sandbox where one is offered, "
+        f"Test environments of {compose.join_words(list(systems))}: the vendor's sandbox where one is offered, "
         "otherwise a dedicated test account",
         "Projects > Test Data Source is blank; standard approach (the catalog does not record which vendors offer a "
         "sandbox)",

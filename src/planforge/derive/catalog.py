@@ -35,6 +35,8 @@ class CatalogSystem:
     as_of: str
     ambiguous: tuple[tuple[str, str], ...] = ()
     excludes: tuple[str, ...] = ()
+    #: the records an integration usually reads or writes there ("tickets, customers, satisfaction surveys")
+    objects: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,9 +68,10 @@ def load_catalog() -> tuple[CatalogSystem, ...]:
             quirks=e["quirks"],
             source=e["source"],
             confidence=e["confidence"],
-            as_of=raw["as_of"],
+            as_of=e.get("as_of", raw["as_of"])[:7],
             ambiguous=tuple(e.get("ambiguous", {}).items()),
             excludes=tuple(e.get("excludes", ())),
+            objects=e.get("objects", ""),
         )
         for e in raw["systems"]
     )
@@ -116,10 +119,12 @@ def lookup(name: str) -> Match:
     return Match(name, system, note)
 
 
-def integration_types(a: Match, b: Match) -> tuple[str, ...]:
-    """The integration type comes from the non-commerce side(s): Shopify -> QBO is accounting."""
+def integration_types(*matches: Match) -> tuple[str, ...]:
+    """The integration type comes from the non-commerce side(s): Shopify -> QBO is accounting;
+    with a third system each of its types joins, in the order the systems are named (Shopify Plus
+    -> Klaviyo + Gorgias is marketing and support)."""
     found: list[str] = []
-    for match in (a, b):
+    for match in matches:
         if match.system and match.system.category in INTEGRATION_TYPES and match.system.category not in found:
             found.append(match.system.category)
     return tuple(found)

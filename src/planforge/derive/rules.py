@@ -116,6 +116,13 @@ def extra_systems(project: Project) -> list[str]:
     return extra
 
 
+def all_systems(project: Project) -> tuple[str, ...]:
+    """Every system the project names, as its analyst wrote them: System A and System B (the
+    primary pair), then each further system of the Systems sheet, in sheet order. Each is a full
+    participant: every document reads this one list (the plan context's ``systems``)."""
+    return (project.system_a, project.system_b, *extra_systems(project))
+
+
 def system_key(name: str) -> str:
     """One key per system however it is written: the catalog name, else the folded text."""
     match = lookup(name)

@@ -17,7 +17,7 @@ from planforge.core.names import DOCUMENT_KINDS, documents_help
 from planforge.intake.column_kinds import KindField
 from planforge.intake.parse import Rules
 
-INTEGRATION_TYPES = ("accounting", "marketing", "fulfillment", "inventory", "pos")
+INTEGRATION_TYPES = ("accounting", "marketing", "fulfillment", "inventory", "pos", "support")
 LEVELS = ("Low", "Medium", "High")
 STATUSES = ("Planning", "Discovery", "In Progress", "On Hold", "Live", "Cancelled")
 SEVERITIES = ("Critical", "High", "Medium", "Low")
@@ -242,7 +242,7 @@ PROJECTS = Sheet(
             "Integration Type",
             "choices",
             choices=INTEGRATION_TYPES,
-            help="Leave blank to detect it from the systems. Several allowed, comma-separated: accounting, marketing, fulfillment, inventory, pos.",
+            help="Leave blank to detect it from the systems. Several allowed, comma-separated: accounting, marketing, fulfillment, inventory, pos, support.",
             example="accounting",
             placeholders=("INTEGRATION_TYPE",),
             width=18,

@@ -22,7 +22,7 @@ from typing import Any
 
 from planforge.core.errors import Problem, closest, make_problem
 from planforge.core.model import Cadence, Project, Span, Workflow
-from planforge.derive.rules import extra_systems, system_key
+from planforge.derive.rules import all_systems, system_key
 from planforge.intake.parse import span_text
 from planforge.validation.traceability import CellRef
 
@@ -34,8 +34,8 @@ _STEPS = tuple(timedelta(minutes=m) for m in (1440, 720, 360, 240, 120, 60, 30, 
 
 def project_systems(project: Project) -> list[str]:
     """The project's systems as its analyst wrote them: System A, System B, then every further
-    system of the Systems sheet."""
-    return [project.system_a, project.system_b, *extra_systems(project)]
+    system of the Systems sheet (``derive.rules.all_systems``)."""
+    return list(all_systems(project))
 
 
 def system_named(project: Project, text: str | None) -> str | None:

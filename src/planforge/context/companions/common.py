@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from planforge.context import compose
 from planforge.context.plan import PlanContext, people_by_role
 from planforge.core.names import DocumentKind
 from planforge.derive.completeness import Tbd
@@ -27,6 +28,10 @@ class DocHeader:
     date: date
     draft: bool
     owner: str | Tbd
+    #: every system the project names, System A and B first (``PlanContext.systems``)
+    systems: tuple[str, ...] = ()
+    #: the same in a phrase: "Shopify and NetSuite", "Shopify Plus, Klaviyo, and Gorgias"
+    systems_named: str = ""
     #: whether the document prints a [TBD]: a draft header explains the mark only where there is one
     #: (set by the renderer after a first pass, render.environment.render_document)
     holds_tbd: bool = True
@@ -46,6 +51,8 @@ def header(ctx: PlanContext, kind: DocumentKind) -> DocHeader:
         ctx.plan_date,
         ctx.draft,
         ctx.references.owner,
+        ctx.systems,
+        compose.join_words(list(ctx.systems)),
     )
 
 

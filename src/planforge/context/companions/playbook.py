@@ -348,7 +348,8 @@ def build_playbook(ctx: PlanContext, kind: DocumentKind = SUPPORT_PLAYBOOK) -> P
         ctx.monitoring.tools.dashboard,
         ctx.monitoring.tools.logs,
         (
-            f"Outages and changes of {p.system_a} or {p.system_b} themselves (we raise them with the vendor on the client's behalf)",
+            f"Outages and changes of {compose.join_words(list(ctx.systems), 'or')} themselves (we raise them with "
+            "the vendor on the client's behalf)",
             "New workflows, fields or systems: these are change requests",
             "Data entered incorrectly in the source system",
             f"Support after the post-launch period ends on {derive.long_date(support.end)}"

@@ -102,8 +102,8 @@ def build_sow(ctx: PlanContext, kind: DocumentKind = SOW) -> Sow:
     standard_out = not out
     if standard_out:
         out = (
-            f"Changes to the configuration, data or processes of {p.system_a} or {p.system_b} beyond what the "
-            "integration needs",
+            f"Changes to the configuration, data or processes of {compose.join_words(list(ctx.systems), 'or')} "
+            "beyond what the integration needs",
             "Data flows, systems or reports not listed in scope",
             *(() if derive.has_migration(p) else ("Migration of historical data",)),
             f"Support after the post-launch support period of {ctx.phases[4].duration}",
@@ -140,7 +140,7 @@ def _deliverables(ctx: PlanContext) -> tuple[str, ...]:
     p = ctx.project
     docs = [k.title for k in COMPANIONS if k is not SOW]
     return (
-        f"A production integration between {p.system_a} and {p.system_b} covering "
+        f"A production integration between {compose.join_words(list(ctx.systems))} covering "
         + (
             f"{compose.count_word(len(p.workflows))} workflow{'s' if len(p.workflows) != 1 else ''}"
             if p.workflows
@@ -169,7 +169,8 @@ def _client_dependencies(ctx: PlanContext) -> tuple[tuple[str, ...], bool]:
             "Client Point of Contact"
         )
         deps = (
-            f"Administrator access to {p.system_a} and {p.system_b}, in test and production, by the start of phase 1",
+            f"Administrator access to {compose.join_words(list(ctx.systems))}, in test and production, by the start "
+            "of phase 1",
             f"A named contact{f', {contact},' if isinstance(contact, str) and contact else ''} who answers design "
             "questions within two business days",
             "Testers from the client's team available throughout user acceptance testing",
