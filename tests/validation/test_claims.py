@@ -122,6 +122,7 @@ def test_workflow_cells_match_by_number_name_and_several(book):
         ("Which way does stock flow?", "direction"),
         ("Is the stock feed one-way?", "direction"),
         ("Should the stock feed be triggered by webhooks?", "trigger"),
+        ("Is the stock feed started manually?", "frequency"),  # hourly: the row says it is not
     ],
 )
 def test_a_question_the_tied_workflow_row_answers_is_a_located_warning(book, question, topic):
@@ -142,6 +143,9 @@ def test_a_question_the_tied_workflow_row_answers_is_a_located_warning(book, que
         ("Does the daily summary include refunds?", "Question", "1"),  # 'daily' names a report, not a cadence
         ("Should we go live in March?", "Question", "1"),
         ("Is a real-time dashboard needed?", "Question", "1"),
+        ("Is the manual stock export still needed?", "Question", "1"),
+        ("Which system holds the tax rates?", "Question", "1"),
+        ("Is there one way to look up SKUs?", "Question", "1"),
     ],
 )
 def test_questions_not_certainly_about_a_stated_fact_are_not_findings(book, question, kind, workflow):
@@ -155,6 +159,8 @@ def test_a_frequency_question_on_a_row_without_a_frequency_is_not_answered():
     assert answered_topic("Should stock publish hourly?", Workflow(2, "Publish stock", None, None)) is None
     hourly = Workflow(2, "Publish stock", None, None, frequency=parse_frequency("hourly"))
     assert answered_topic("Which way does stock flow?", hourly) is None  # no stated ends
+    manual = Workflow(2, "Create return labels", "Manual")
+    assert answered_topic("Are return labels created manually?", manual) == ("trigger", "Trigger Manual", "Trigger")
 
 
 FJORD = ["P-1", "Marketplace bookkeeping", "Fjord Knitwear", "Etsy", "QuickBooks", 0.6, "2026-02-02"]

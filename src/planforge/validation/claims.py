@@ -13,10 +13,12 @@ reads it) and the systems the plans resolve.
 - **A question the row answers.** An Open Items question tied to a workflow that asks about what
   the workflow's row states is a coherence warning ``question-answered-by-row`` at the item's cell:
   its frequency (a Frequency phrase such as "real time", "hourly" or "every 15 minutes" ending a
-  clause, or "how often") when Frequency is stated; its trigger ("real time", "manual",
-  "scheduled", "polling", "what triggers") when Trigger or Frequency is stated; its direction
-  ("which way", "direction", "one-way", "both ways", "which system") when both Source System and
-  Target System are stated. Only the tied workflow is read, never a workflow the text merely names.
+  clause, or "how often") when Frequency is stated; its trigger ("in real time?", "manually?",
+  "webhooks or polling", "what triggers") when Trigger or Frequency is stated; its direction
+  ("which way", "which direction", "one-way", "both ways") when both Source System and Target
+  System are stated. Only the tied workflow is read, never a workflow the text merely names, and
+  words with an everyday sense ("go live", "a real-time dashboard", "the daily report") are not read
+  as a cadence.
 - **A question on an assumed system.** An open question that names a variant of a system the
   plans resolve by default ("QuickBooks Online or Desktop?" while System B is "QuickBooks", which
   the plans read as QuickBooks Online) is a coherence warning ``question-on-assumed-system`` at the
@@ -48,21 +50,26 @@ _STRIP = "?,;.!:()[]\"'"
 #: Real-time words that are not about a workflow's cadence in a question ("go live", "a webhook").
 _NOT_CADENCE = frozenset({"live", "instant", "instantly", "immediately", "webhook", "by hand", "when started"})
 _HOW_OFTEN = ("how often", "how frequently", "what frequency", "which frequency", "what cadence", "which cadence")
-_TRIGGER_WORDS = ("what triggers", "what starts", "triggered by", "polling", "polled", "scheduled", "on a schedule")
+_TRIGGER_WORDS = (
+    "what triggers",
+    "what starts",
+    "triggered by",
+    "webhooks or polling",
+    "polling or webhooks",
+    "push or pull",
+    "pull or push",
+)
 _DIRECTION_WORDS = (
     "which way",
     "which direction",
-    "direction",
+    "what direction",
     "one-way",
-    "one way",
     "two-way",
     "two way",
     "both ways",
+    "both directions",
     "bidirectional",
     "bi-directional",
-    "which system",
-    "source system",
-    "target system",
 )
 
 
@@ -176,9 +183,7 @@ def answered_topic(question: str, w: Workflow) -> tuple[str, str, str] | None:
     trigger_only = bool(cadences) and all(c.mode != "interval" for c in cadences)
     if w.frequency is not None and (cadences or _phrase_in(text, _HOW_OFTEN)):
         return "frequency", f"Frequency {w.frequency.text}", "Frequency"
-    if (trigger_only or _phrase_in(text, _TRIGGER_WORDS) or _phrase_in(text, ("manual", "manually"))) and (
-        w.trigger or w.frequency
-    ):
+    if (trigger_only or _phrase_in(text, _TRIGGER_WORDS)) and (w.trigger or w.frequency):
         stated = f"Trigger {w.trigger}" if w.trigger else f"Frequency {w.frequency}"
         return "trigger", stated, "Trigger" if w.trigger else "Frequency"
     if w.source_system and w.target_system and _phrase_in(text, _DIRECTION_WORDS):
