@@ -751,27 +751,27 @@ SCENARIOS = {  # (scenario, type, workflow number it tests)
     ],
 }
 
-OPEN_ITEMS = {
+OPEN_ITEMS = {  # (item, type, owner, due date, workflow it is about (blank: the project))
     "ACME-001": [
-        ("Should online orders use a separate QuickBooks class?", "Question", "Marco Ruiz", date(2026, 2, 6)),
+        ("Should online orders use a separate QuickBooks class?", "Question", "Marco Ruiz", date(2026, 2, 6), "1"),
         ("Are gift cards recorded as liabilities or revenue?", "Question", "Marco Ruiz", None),
-        ("Shopify Payments payouts match bank deposits one to one", "Assumption", "Priya Natarajan", None),
+        ("Shopify Payments payouts match bank deposits one to one", "Assumption", "Priya Natarajan", None, "3"),
     ],
     "BLOOM-002": [("Which WooCommerce host, and does it rate-limit the REST API?", "Question", "Hannah Cole", None)],
     "PEAK-003": [
         ("ShipStation V2 API access not yet enabled on the client account", "Blocker", "Jason Reed", date(2026, 2, 13)),
-        ("Do bundles ship from one warehouse only?", "Question", "Jason Reed", None),
+        ("Do bundles ship from one warehouse only?", "Question", "Jason Reed", None, "1"),
         ("Promotion calendar shared two weeks ahead", "Assumption", "Rachel Adams", None),
     ],
     "HARBOR-004": [
         ("NetSuite sandbox not provisioned", "Blocker", "Evelyn Park", date(2026, 2, 20)),
         ("Which subsidiary owns online sales?", "Question", "Evelyn Park", None),
-        ("Which location is the default for unassigned stock?", "Question", "Omar Haddad", None),
+        ("Which location is the default for unassigned stock?", "Question", "Omar Haddad", None, "2"),
         ("The 3PL connector keeps its current concurrency share", "Assumption", "Priya Natarajan", None),
     ],
-    "CITY-005": [("Do cafés sell retail bags from the same stock as online?", "Question", "Ada Brooks", None)],
+    "CITY-005": [("Do cafés sell retail bags from the same stock as online?", "Question", "Ada Brooks", None, "2")],
     "SUMMIT-006": [
-        ("Legacy ledger export format confirmed (CSV or IIF)?", "Question", "Ben Walsh", date(2026, 3, 2)),
+        ("Legacy ledger export format confirmed (CSV or IIF)?", "Question", "Ben Walsh", date(2026, 3, 2), "1"),
         ("Xero plan allows the daily call volume needed", "Assumption", "Priya Natarajan", None),
     ],
     "FJORD-009": [("QuickBooks Online or Desktop?", "Question", None, None)],
@@ -781,24 +781,24 @@ OPEN_ITEMS = {
     ],
 }
 
-CRITERIA = {
+CRITERIA = {  # criterion, or (criterion, workflow it measures)
     "ACME-001": [
-        "Every paid order posts to QuickBooks within 10 minutes for 30 consecutive days",
-        "Zero unreconciled payouts at month-end close",
+        ("Every paid order posts to QuickBooks within 10 minutes for 30 consecutive days", "1"),
+        ("Zero unreconciled payouts at month-end close", "3"),
         "Invoice corrections below 2 per month",
     ],
     "BLOOM-002": [
-        "Profiles updated within 2 minutes of an order",
+        ("Profiles updated within 2 minutes of an order", "1"),
         "Consent identical in both systems in weekly audits",
     ],
     "PEAK-003": [
         "Same-day shipping for 99% of orders paid before 3 pm",
-        "Tracking visible to customers within 1 hour of label creation",
+        ("Tracking visible to customers within 1 hour of label creation", "2"),
     ],
     "HARBOR-004": [
-        "Oversold orders below 5 a month",
-        "Sales orders in NetSuite within 15 minutes",
-        "Daily payout reconciliation without manual steps",
+        ("Oversold orders below 5 a month", "2"),
+        ("Sales orders in NetSuite within 15 minutes", "1"),
+        ("Daily payout reconciliation without manual steps", "4"),
     ],
     "CITY-005": ["One catalog edit publishes to both channels", "Stock drift below 2% at weekly counts"],
     "SUMMIT-006": ["Three years of history reconciled in Xero", "Legacy ledger switched off"],
@@ -1086,8 +1086,8 @@ def build_data() -> dict[str, list[dict]]:
         "Alerts": rows(ALERTS, ("alert", "threshold", "severity", "response_time", "workflow")),
         "Team": rows(TEAM, ("role", "name", "responsibilities", "allocation")),
         "Test Scenarios": rows(SCENARIOS, ("scenario", "type", "workflow")),
-        "Open Items": rows(OPEN_ITEMS, ("item", "type", "owner", "due_date")),
-        "Success Criteria": rows(CRITERIA, ("criterion",)),
+        "Open Items": rows(OPEN_ITEMS, ("item", "type", "owner", "due_date", "workflow")),
+        "Success Criteria": rows(CRITERIA, ("criterion", "workflow")),
         "Deployment Steps": rows(STEPS, ("step", "owner", "workflow", "duration")),
         "Field Mappings": rows(
             MAPPINGS,

@@ -27,6 +27,8 @@ from planforge.derive.calendar import non_working_reason, parse_closures, plan_y
 from planforge.derive.catalog import CatalogSystem, Match, integration_types, lookup
 from planforge.derive.completeness import Assumed, AssumedPassage, Assumption, Completeness, Finding, Tbd
 from planforge.intake.schema import ROLES
+from planforge.validation.claims import asks_assumed_system, assumed_systems
+from planforge.validation.traceability import match_workflows
 
 _Name = TypeVar("_Name")
 
@@ -262,16 +264,39 @@ class Monitoring:
 
 
 @dataclass(frozen=True)
+class OpenItemLine:
+    """One open item as section 9 lists it: its text, owner and due date as typed; ``about`` the
+    workflows its Workflow cell names ("" when it is about the whole project); ``assumed`` the
+    product the plan assumes until a question on an ambiguous system is answered ("" otherwise)."""
+
+    item: str
+    type: str
+    owner: str | None = None
+    due_date: date | None = None
+    about: str = ""
+    assumed: str = ""
+
+
+@dataclass(frozen=True)
 class OpenItems:
-    questions: tuple[OpenItem, ...]
-    blockers: tuple[OpenItem, ...]
-    assumptions: tuple[OpenItem, ...]
+    questions: tuple[OpenItemLine, ...]
+    blockers: tuple[OpenItemLine, ...]
+    assumptions: tuple[OpenItemLine, ...]
     as_of: date
 
 
 @dataclass(frozen=True)
+class CriterionLine:
+    """One success criterion of section 10; ``about`` the workflows it measures ("" when it is
+    about the whole project)."""
+
+    criterion: str
+    about: str = ""
+
+
+@dataclass(frozen=True)
 class Success:
-    criteria: tuple[str, ...]
+    criteria: tuple[CriterionLine, ...]
     stabilization_days: int
 
 
@@ -359,11 +384,11 @@ class PlanContext:
         return self.risk_register.rows
 
     @property
-    def questions(self) -> tuple[OpenItem, ...]:
+    def questions(self) -> tuple[OpenItemLine, ...]:
         return self.open_items.questions
 
     @property
-    def blockers(self) -> tuple[OpenItem, ...]:
+    def blockers(self) -> tuple[OpenItemLine, ...]:
         return self.open_items.blockers
 
 
@@ -477,18 +502,31 @@ def build_context(
     )
 
 
+def _about(text: str | None, project: Project) -> str:
+    """The workflows a Workflow cell names, by their names, for the plan ("" when blank or none)."""
+    return ", ".join(project.workflows[i].workflow for i in match_workflows(text, project.workflows).indexes)
+
+
 def _open_items(project: Project, plan_date: date) -> OpenItems:
+    systems = assumed_systems(project)
+
+    def line(o: OpenItem) -> OpenItemLine:
+        asked = asks_assumed_system(o, systems)
+        about = _about(o.workflow, project)
+        return OpenItemLine(o.item, o.type, o.owner, o.due_date, about, asked.assumed if asked else "")
+
     return OpenItems(
-        tuple(o for o in project.open_items if o.type == "Question"),
-        tuple(o for o in project.open_items if o.type == "Blocker"),
-        tuple(o for o in project.open_items if o.type == "Assumption"),
+        tuple(line(o) for o in project.open_items if o.type == "Question"),
+        tuple(line(o) for o in project.open_items if o.type == "Blocker"),
+        tuple(line(o) for o in project.open_items if o.type == "Assumption"),
         plan_date,
     )
 
 
 def _success(c: Completeness, project: Project, schedule: Schedule) -> Success:
+    criteria = c.items("Success criteria", project.success_criteria, "Success Criteria sheet")
     return Success(
-        tuple(c.items("Success criteria", [s.criterion for s in project.success_criteria], "Success Criteria sheet")),
+        tuple(CriterionLine(s.criterion, _about(s.workflow, project)) for s in criteria),
         schedule.stabilization_days,
     )
 

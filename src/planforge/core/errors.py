@@ -419,9 +419,10 @@ KINDS: tuple[ProblemKind, ...] = (
         "unknown-workflow",
         WARNING,
         "Workflow not found",
-        "Workflow {value_repr} matches none of the project's {count} workflow(s); the row covers no workflow",
+        "Workflow {value_repr} matches none of the project's {count} workflow(s){suggestion}; the row covers no workflow",
         "Give the workflow's number on the Workflows sheet (1, 2, ...), its Spec Section or its exact text.",
-        "A Workflow cell on Alerts, Test Scenarios, Deployment Steps, Field Mappings or Scope names no workflow of its project.",
+        "A Workflow cell on Alerts, Test Scenarios, Deployment Steps, Field Mappings, Scope, Success Criteria or "
+        "Open Items names no workflow of its project.",
     ),
     ProblemKind(
         "unowned-item",
@@ -552,6 +553,42 @@ KINDS: tuple[ProblemKind, ...] = (
         "Manual with on demand; or leave the Trigger blank (it follows the Frequency).",
         "Coherence: a workflow's Trigger says one way of starting it and its Frequency another; the documents print "
         "both as stated.",
+    ),
+    ProblemKind(
+        "criterion-cadence-slower",
+        WARNING,
+        "Frequency slower than a success criterion",
+        'Success criterion {value_repr} promises {duration}, but its workflow "{workflow}" runs {frequency}: '
+        "a change may wait {wait}",
+        "Run the workflow more often (e.g. {faster}) on the Workflows sheet, tie the criterion to the workflow it "
+        "measures, or agree a longer duration with the client.",
+        'Coherence: a success criterion tied to a workflow (its Workflow cell) states a duration ("within 5 '
+        "minutes\", read as a Latency Target is read) that the workflow's stated Frequency cannot meet. Criteria "
+        "with no single clear duration, with a blank Workflow cell (about the whole project) or tied to a workflow "
+        "whose Frequency is blank are not checked.",
+    ),
+    ProblemKind(
+        "question-answered-by-row",
+        WARNING,
+        "Open question the workflow row answers",
+        'Open question {value_repr} asks about the {topic} of workflow "{workflow}", which its row states '
+        "({stated}); the plans present it as a fact",
+        "Close the question (or make it an Assumption to validate) if the row is agreed; otherwise clear "
+        "Workflows > {columns} so the plans mark the value as assumed.",
+        "Coherence: an Open Items question tied to a workflow (its Workflow cell) asks about its frequency, "
+        "trigger or direction while the workflow's row states it, so the plan asks a question it answers elsewhere.",
+    ),
+    ProblemKind(
+        "question-on-assumed-system",
+        WARNING,
+        "Open question on an assumed system",
+        "Open question {value_repr} asks which {system} the project uses; until it is answered the plans assume "
+        "{assumed} and say so wherever they state its facts",
+        "Keep the question open until the client answers; then type the exact product in {where} "
+        "(e.g. {assumed}) and close it.",
+        "Coherence: an open question names a variant of a system whose name the catalog resolves to a default "
+        '("QuickBooks Online or Desktop?" while the system is "QuickBooks"). The question stays in the plan, '
+        "which notes the assumption next to it.",
     ),
     ProblemKind(
         "several-systems-in-cell",

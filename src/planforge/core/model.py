@@ -121,12 +121,14 @@ class OpenItem:
     type: str
     owner: str | None = None
     due_date: date | None = None
+    workflow: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class SuccessCriterion:
     row: int
     criterion: str
+    workflow: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

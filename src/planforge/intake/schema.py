@@ -1055,6 +1055,15 @@ CHILD_SHEETS: tuple[Sheet, ...] = (
                 width=12,
                 bounds=(date(1900, 1, 1), date(2200, 12, 31)),
             ),
+            Column(
+                "workflow",
+                "Workflow",
+                help="The workflow this item is about: its number on the Workflows sheet (1, 2, ...) or its text; "
+                "several separated by ';'. Blank: the whole project. A question about the direction, trigger, "
+                "frequency or systems that the workflow's row already states is a coherence warning.",
+                example="2",
+                width=16,
+            ),
         ),
     ),
     Sheet(
@@ -1071,6 +1080,15 @@ CHILD_SHEETS: tuple[Sheet, ...] = (
                 example="30 consecutive days with zero unreconciled orders",
                 placeholders=("SUCCESS_CRITERION_1", "SUCCESS_CRITERION_2", "SUCCESS_CRITERION_3"),
                 width=50,
+            ),
+            Column(
+                "workflow",
+                "Workflow",
+                help="The workflow this criterion measures: its number on the Workflows sheet (1, 2, ...) or its "
+                "text; several separated by ';'. Blank: the whole project. A duration the criterion states "
+                "('within 5 minutes') that the workflow's Frequency cannot meet is a coherence warning.",
+                example="1",
+                width=16,
             ),
         ),
     ),
@@ -1430,6 +1448,12 @@ WORKFLOW_MODEL: tuple[tuple[str, str, str], ...] = (
         "technical specifications 4.n Latency target; the derived polling interval; the coherence warning "
         "cadence-slower-than-target",
     ),
+    (
+        "Success criteria and open items",
+        "Success Criteria > Workflow and Open Items > Workflow (the workflow's number or text; blank: the whole project)",
+        "plan 9 and 10 name the workflow; the coherence warnings criterion-cadence-slower (a criterion's duration "
+        "against the workflow's Frequency) and question-answered-by-row (a question the workflow's row answers)",
+    ),
 )
 
 DERIVED_PLACEHOLDERS: dict[str, str] = {
@@ -1484,9 +1508,12 @@ DERIVED_PLACEHOLDERS: dict[str, str] = {
     "TEST_SCENARIO_3": "Test Scenarios (Happy Path)",
     "ERROR_SCENARIO_1": "Test Scenarios of type Error Handling",
     "ERROR_SCENARIO_2": "Test Scenarios of type Error Handling",
-    "OPEN_QUESTIONS": "Open Items of type Question",
-    "CURRENT_BLOCKERS": "Open Items of type Blocker",
-    "ASSUMPTIONS_TO_VALIDATE": "Open Items of type Assumption",
+    "SUCCESS_CRITERION_1": "Success Criteria > Criterion; Success Criteria > Workflow names the workflow it measures",
+    "SUCCESS_CRITERION_2": "Success Criteria > Criterion; Success Criteria > Workflow names the workflow it measures",
+    "SUCCESS_CRITERION_3": "Success Criteria > Criterion; Success Criteria > Workflow names the workflow it measures",
+    "OPEN_QUESTIONS": "Open Items of type Question; Open Items > Workflow names the workflow it is about",
+    "CURRENT_BLOCKERS": "Open Items of type Blocker; Open Items > Workflow names the workflow it is about",
+    "ASSUMPTIONS_TO_VALIDATE": "Open Items of type Assumption; Open Items > Workflow names the workflow it is about",
     "MONITORING_PERIOD": "Projects > Monitoring Period Hours, else Settings",
     "STABILIZATION_PERIOD": "Projects > Stabilization Period Days, else Settings",
     "TARGET_RATE": "Projects > Target Success Rate, else Settings",

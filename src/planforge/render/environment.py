@@ -185,13 +185,17 @@ def percent(value: Any) -> Markdown:
 
 
 def owner_due(item: Any) -> Markdown:
-    """' (owner: X, due 6 Feb 2026)' for an open item, escaped; empty when neither is known."""
+    """' (owner: X, due 6 Feb 2026)' for an open item, escaped; empty when neither is known. An item
+    about named workflows (``about``) leads with them: ' (workflow: W; owner: X)'."""
     parts = []
     if item.owner:
         parts.append(f"owner: {escape_inline(item.owner)}")
     if item.due_date:
         parts.append(f"due {format_date(item.due_date)}")
-    return Markdown(f" ({', '.join(parts)})" if parts else "")
+    about = getattr(item, "about", "")
+    lead = [f"workflow{'s' if ', ' in about else ''}: {escape_inline(about)}"] if about else []
+    text = "; ".join([*lead, ", ".join(parts)] if parts else lead)
+    return Markdown(f" ({text})" if text else "")
 
 
 def code_span(value: Any) -> Markdown:

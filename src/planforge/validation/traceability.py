@@ -10,7 +10,9 @@ How a row names its workflow (``match_workflows``): the Workflow cell holds the 
 number on the Workflows sheet (``2``, ``#2`` or ``W2``), its Spec Section (``2.1``), or its text
 (case, spacing and punctuation ignored); several are separated by ``;``. A blank Workflow
 cell on Alerts or Deployment Steps means the row applies to every workflow of the project;
-a blank one on Test Scenarios ties the scenario to no workflow (it is a general scenario).
+a blank one on Test Scenarios ties the scenario to no workflow (it is a general scenario); a
+blank one on Success Criteria or Open Items means the row is about the whole project. A part
+that names no workflow is a located ``unknown-workflow`` warning on every one of these sheets.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from planforge.core.errors import Problem, make_problem
+from planforge.core.errors import Problem, closest, make_problem
 from planforge.core.model import Project, Workflow
 from planforge.intake.schema import normalise_header
 
@@ -150,10 +152,14 @@ def check(project: Project, cell: CellRef) -> Iterator[Problem]:
         ("Deployment Steps", project.deployment_steps),
         ("Field Mappings", project.field_mappings),
         ("Scope", project.scope),
+        ("Success Criteria", project.success_criteria),
+        ("Open Items", project.open_items),
     ):
         for r in rows:
             for part in match_workflows(getattr(r, "workflow", None), wf).unmatched:
-                yield at(sheet, r.row, "Workflow", "unknown-workflow", value=part, count=len(wf))
+                near = closest(part, [w.workflow for w in wf], cutoff=0.5, fold=str.casefold)
+                hint = f' (closest: "{near[0]}")' if near else ""
+                yield at(sheet, r.row, "Workflow", "unknown-workflow", value=part, count=len(wf), suggestion=hint)
 
     needs = (
         ("Field Mappings", "field mapping", covered(project.field_mappings, wf, blank_is_all=False)),

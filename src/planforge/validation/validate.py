@@ -58,6 +58,7 @@ from planforge.intake.reader import (
     find_workbooks,
     read_workbook,
 )
+from planforge.validation.claims import check as claims_check
 from planforge.validation.holiday_country import read_holiday_country
 from planforge.validation.mappings import check as mappings_check
 from planforge.validation.system_cells import count_word, join_quoted, named_systems
@@ -228,6 +229,7 @@ def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None) -> Report:
         checker.problems.extend(traceability_check(project, cell))
         checker.problems.extend(workflows_check(project, cell))
         checker.problems.extend(mappings_check(project, cell))
+        checker.problems.extend(claims_check(project, cell))
     bad_ids |= _held_back(checker.problems)  # a workflow naming no system of its project holds it back
     projects = [p for p in projects if p.project_id not in bad_ids]
     errors_by_project: dict[str, list[Problem]] = defaultdict(list)
