@@ -63,7 +63,7 @@ def test_setup_names_the_source_record_its_fields_and_key_and_the_tables_loaded(
     (case,) = [c for c in build_test_cases(ctx).cases if not c.standard]
     assert case.steps[0] == (
         "In NetSuite, change an InventoryBalance record as this case describes, setting quantityAvailable; "
-        "the integration matches it to Shopify by location"
+        "the integration matches it to Shopify by its location"
     )
     assert case.preconditions.endswith("with the UAT test data and the location table loaded")
     assert case.steps[2] == (
@@ -76,7 +76,7 @@ def test_a_constant_is_not_a_field_to_set_and_reads_as_set_to():
     case = build_test_cases(ctx).cases[0]
     assert (
         case.steps[0]
-        == "In Shopify, create an Order record as this case describes; the integration matches it to NetSuite by id"
+        == "In Shopify, create an Order record as this case describes; the integration matches it to NetSuite by its id"
     )
     assert "SalesOrder.custbody_channel is set to 'Shopify'" in case.expected
     assert "after the transform" not in case.expected
@@ -118,13 +118,15 @@ def test_each_workflow_gets_standard_failure_replay_and_reconciliation_cases_nam
     assert replay.expected.startswith(
         "Shopify still holds one InventoryLevel record, matched by InventoryLevel.location_id,"
     )
-    assert rec.steps[1] == "Match them by location"
+    assert rec.steps[1] == "Match them by the NetSuite location (InventoryLevel.location_id in Shopify)"
     # the workflow without mappings or scenarios gets them too, from its own direction
     orders = [c for c in doc.cases if c.workflow == _ORDERS.workflow]
     assert [c.type for c in orders] == ["Error Handling", "Replay", "Reconciliation"]
     assert orders[0].scenario == "NetSuite refuses a record from Shopify"
     assert orders[1].steps[1].startswith("Deliver that record's Shopify change event a second time")
-    assert doc.has_standard and doc.groups[1].standard_intro.startswith("No agreed scenario covers")
+    assert doc.standard_note.endswith("once for each pair of connected systems.") and doc.groups[
+        1
+    ].standard_intro.startswith("No agreed scenario covers")
 
 
 def test_the_intakes_own_cases_of_a_kind_replace_the_standard_ones():
@@ -137,9 +139,9 @@ def test_the_intakes_own_cases_of_a_kind_replace_the_standard_ones():
             Scenario(5, "Expired NetSuite token", "Security", "1"),
         ],
     )
-    cases = build_test_cases(ctx).cases
-    assert not [c for c in cases if c.standard]
-    assert "standard" not in " ".join(g.standard_intro for g in build_test_cases(ctx).groups)
+    doc = build_test_cases(ctx)
+    assert not [c for c in doc.cases if c.standard]
+    assert doc.standard_note == "" and not any(g.standard_intro for g in doc.groups)
 
 
 def test_one_authentication_case_per_pair_of_connected_systems():

@@ -81,8 +81,8 @@ class TestCases:
     uat_end: date | None
     tester: str | Tbd
     test_data: Shown
-    #: True when any standard case was added (the introduction then explains them once)
-    has_standard: bool = False
+    #: the introduction's sentence on the standard cases, "" when none was added
+    standard_note: str = ""
 
     @property
     def cases(self) -> tuple[TestCase, ...]:
@@ -229,7 +229,7 @@ def setup_step(flow: Flow, r: _Records, scenario: str) -> str:
     for obj, fields in r.others:
         text += f", with {_join(fields)} set on its {obj}"
     if r.key:
-        text += f"; the integration matches it to {flow.target} by {r.key}"
+        text += f"; the integration matches it to {flow.target} by its {r.key}"
     return text
 
 
@@ -276,8 +276,8 @@ def _error_case(s: TestScenario, flow: Flow, r: _Records, ctx: PlanContext) -> t
         f"Check {flow.target} for duplicate or partial records",
     )
     return steps, (
-        f"The failure is logged with the {flow.source} {r.record}'s ID, the record is retried or queued as "
-        f"specified, an alert reaches the support team, and once the condition clears the record is written to "
+        f"The failure is logged with the {flow.source} {r.record}'s ID, the record is retried or queued as the "
+        f"technical specifications state, an alert reaches the support team, and once the condition clears the record is written to "
         f"{flow.target} once, with no duplicate or partial record"
     )
 
@@ -420,7 +420,7 @@ def _standard_replay(flow: Flow, r: _Records) -> TestCase:
 
 def _standard_reconcile(flow: Flow, r: _Records, alerts: Sequence[Alert]) -> TestCase:
     match = (
-        f"Match them by {r.key}"
+        f"Match them by the {flow.source} {r.key} ({r.key_target} in {flow.target})"
         if r.key
         else f"Group the {flow.source} {r.record}s as the field mappings combine them"
         if r.aggregate
@@ -536,6 +536,21 @@ def _planned(ctx: PlanContext) -> tuple[list[list[tuple[TestScenario, str]]], li
     return planned, general
 
 
+def _standard_note(per_workflow: bool, auth: bool) -> str:
+    """The introduction's sentence on the standard cases the document adds, "" when it adds none."""
+    note = (
+        "Each workflow's cases start with the scenarios agreed for it. Where those include no case of a refused "
+        "record, of the same change delivered twice or of reconciling the two systems, a standard case of that "
+        "kind follows"
+        if per_workflow
+        else ""
+    )
+    tail = "tests revoked or expired credentials once for each pair of connected systems"
+    if auth:
+        return f"{note}, and a last section {tail}." if note else f"A last, standard section {tail}."
+    return f"{note}." if note else ""
+
+
 def _numbered(groups: list[TestGroup]) -> tuple[TestGroup, ...]:
     n = 0
     out = []
@@ -584,5 +599,5 @@ def build_test_cases(ctx: PlanContext, kind: DocumentKind = TEST_CASES) -> TestC
         uat.end,
         person(ctx, "QA Engineer", "Lead Engineer"),
         ctx.testing.test_data.source,
-        any(g.standard for g in numbered),
+        _standard_note(any(g.standard for g in groups[: len(wf)]), bool(auth)),
     )
