@@ -204,3 +204,16 @@ def test_ids_are_sequential_cases_distinct_and_the_tracker_lists_exactly_them():
     rows = [tuple(c.value for c in r[:4]) for r in ws.iter_rows(min_row=2) if r[0].value]
     assert rows == [(c.id, c.workflow, c.scenario, c.tracker_type) for c in cases]
     assert any(r[3].endswith("(standard)") for r in rows)
+
+
+def test_a_security_scenario_on_replayed_webhooks_keeps_the_standard_replay_and_a_general_one_covers_credentials():
+    ctx = _ctx(
+        _ORDERS,
+        test_scenarios=[
+            Scenario(2, "Replayed webhook with a bad signature", "Security", "1"),
+            Scenario(3, "Expired API token for every system", "Security", None),
+        ],
+    )
+    cases = build_test_cases(ctx).cases
+    assert [c.type for c in cases if c.standard] == ["Error Handling", "Replay", "Reconciliation"]
+    assert not [c for c in cases if c.scenario.startswith("Revoked or expired")]

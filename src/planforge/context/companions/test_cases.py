@@ -460,8 +460,9 @@ def _standard_reconcile(flow: Flow, r: _Records, alerts: Sequence[Alert]) -> Tes
 def _standard_for(
     flow: Flow, scenarios: Sequence[TestScenario], r: _Records, alerts: Sequence[Alert]
 ) -> list[TestCase]:
-    """The standard cases one workflow gets: each kind its own scenarios do not cover."""
-    texts = " | ".join(s.scenario for s in scenarios)
+    """The standard cases one workflow gets: each kind its own scenarios do not cover (a security
+    scenario, such as a replayed webhook with a bad signature, covers no replay or reconciliation)."""
+    texts = " | ".join(s.scenario for s in scenarios if s.type not in ("Security", "Performance"))
     out = []
     if not any((s.type or "") == "Error Handling" for s in scenarios):
         out.append(_standard_error(flow, r))
@@ -481,9 +482,13 @@ def _standard_intro(cases: Sequence[TestCase]) -> str:
     return f"No agreed scenario covers {covers} for this workflow, so {'a standard case follows' if len(named) == 1 else 'standard cases follow'}."
 
 
-def _auth_cases(ctx: PlanContext, scenarios_of: Sequence[Sequence[TestScenario]]) -> list[TestCase]:
+def _auth_cases(
+    ctx: PlanContext, scenarios_of: Sequence[Sequence[TestScenario]], general: Sequence[TestScenario]
+) -> list[TestCase]:
     """One authentication case per pair of connected systems, unless a scenario of one of its
-    workflows covers credentials."""
+    workflows, or a general one, covers credentials."""
+    if any(_AUTH.search(s.scenario) for s in general):
+        return []
     pairs: dict[frozenset[str], list[Flow]] = {}
     for flow in ctx.flows:
         pairs.setdefault(frozenset((flow.source, flow.target)), []).append(flow)
@@ -579,7 +584,7 @@ def build_test_cases(ctx: PlanContext, kind: DocumentKind = TEST_CASES) -> TestC
         groups.append(TestGroup(f"Workflow {i + 1}: {wf[i].workflow}", cases, tuple(std), _standard_intro(std)))
     if general:
         groups.append(TestGroup("General scenarios", tuple(_case(s, t, None, [], ctx) for s, t in general)))
-    auth = _auth_cases(ctx, [[s for s, _ in rows] for rows in planned])
+    auth = _auth_cases(ctx, [[s for s, _ in rows] for rows in planned], [s for s, _ in general])
     if auth:
         groups.append(
             TestGroup(
