@@ -5,7 +5,7 @@ failure, replay, reconciliation and authentication cases fill the kinds the inta
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import openpyxl
 import pytest
@@ -13,12 +13,13 @@ import pytest
 from planforge.context.companions.test_cases import transform_check
 from planforge.context.documents import build_test_cases
 from planforge.context.plan import build_context
-from planforge.core.model import Alert, FieldMapping, Settings, SystemFacts, Workflow
+from planforge.core.model import Alert, Cadence, FieldMapping, Settings, SystemFacts, Workflow
 from planforge.core.model import TestScenario as Scenario
 from planforge.formats.uat import uat_tracker
 from support import make_project
 
 DAY = date(2026, 1, 15)
+DAILY = timedelta(days=1)
 _HOOKS = (SystemFacts(3, "Shopify", webhooks="Yes"), SystemFacts(4, "NetSuite", webhooks="No"))
 _ORDERS = Workflow(2, "Create NetSuite orders from Shopify", "Real-time", None, "Shopify", "NetSuite")
 _STOCK = Workflow(3, "Publish on-hand to Shopify", "Scheduled", None, "NetSuite", "Shopify")
@@ -217,3 +218,20 @@ def test_a_security_scenario_on_replayed_webhooks_keeps_the_standard_replay_and_
     cases = build_test_cases(ctx).cases
     assert [c.type for c in cases if c.standard] == ["Error Handling", "Replay", "Reconciliation"]
     assert not [c for c in cases if c.scenario.startswith("Revoked or expired")]
+
+
+def test_a_scheduled_run_names_its_stated_frequency():
+    ctx = _ctx(
+        Workflow(
+            2,
+            "Post payouts",
+            "Scheduled",
+            None,
+            "Shopify",
+            "NetSuite",
+            Cadence("daily at 06:00", "interval", DAILY, "06:00"),
+        ),
+        test_scenarios=[Scenario(2, "Payout posts as one deposit", "Happy Path", "1")],
+    )
+    case = build_test_cases(ctx).cases[0]
+    assert case.steps[1] == "Start the scheduled run (daily at 06:00 in production) on demand from the test environment"

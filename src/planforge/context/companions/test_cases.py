@@ -247,7 +247,11 @@ def _run(flow: Flow | None) -> str:
         return f"Wait for the {flow.source} change event to be processed ({within})"
     return {
         "Real-time": f"Wait for the next poll of {flow.source} ({flow.poll})",
-        "Scheduled": "Start the scheduled run on demand from the test environment",
+        "Scheduled": (
+            f"Start the scheduled run ({flow.stated_frequency} in production) on demand from the test environment"
+            if flow.stated_frequency
+            else "Start the scheduled run on demand from the test environment"
+        ),
         "Manual": "Start the run as an operator would",
     }.get(flow.trigger_value, "Run the workflow in the test environment")
 
