@@ -454,8 +454,8 @@ def _standard_reconcile(flow: Flow, r: _Records, alerts: Sequence[Alert]) -> Tes
             f"Each {flow.target} {r.target_record} agrees with the {flow.source} {r.record}s it combines, as the "
             f"field mappings state, and no {flow.source} {r.record} in scope is left out{raised}"
             if r.aggregate
-            else f"Every {flow.source} {r.record} in scope has its {flow.target} {r.target_record}, none is missing "
-            f"or extra, and their mapped fields agree{raised}"
+            else f"Every {flow.source} {r.record} in scope has exactly one {flow.target} {r.target_record}, and "
+            f"their mapped fields agree{raised}"
         ),
         standard=True,
     )
