@@ -40,7 +40,7 @@ def test_a_scenario_naming_two_workflows_is_two_distinct_cases():
         (_ORDERS.workflow, "NetSuite concurrency limit reached (Shopify to NetSuite)"),
         (_STOCK.workflow, "NetSuite concurrency limit reached (NetSuite to Shopify)"),
     ]
-    assert cases[0].steps[1] == "Bring about the condition this case names in the NetSuite test environment"
+    assert cases[0].steps[0] == "Bring about the condition this case names in the NetSuite test environment"
     assert cases[1].steps[-1] == "Check Shopify for duplicate or partial records"
 
 

@@ -273,8 +273,8 @@ def _named_system(text: str, flow: Flow) -> str:
 def _error_case(s: TestScenario, flow: Flow, r: _Records, ctx: PlanContext) -> tuple[tuple[str, ...], str]:
     where = _named_system(s.scenario, flow)
     steps = (
-        setup_step(flow, r, s.scenario),
         f"Bring about the condition this case names in the {where} test environment",
+        setup_step(flow, r, s.scenario),
         _run(flow),
         "Check the integration log and the alert channel",
         f"Check {flow.target} for duplicate or partial records",
