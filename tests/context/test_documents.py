@@ -143,7 +143,7 @@ def test_uat_tracker_has_result_dropdown_frozen_header_filters_and_inert_text(bo
         "Notes",
     ]
     assert ws["C2"].value == "+SUM(1,2)" and ws["C2"].data_type == "s"
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:I2"
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:I{ws.max_row}"
     lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
     assert lists and lists[0].formula1 == '"Pass,Fail,Blocked"' and "F2" in str(lists[0].sqref)
 

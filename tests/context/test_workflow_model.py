@@ -251,8 +251,8 @@ def test_test_case_steps_name_the_workflows_source_and_target():
         systems=(_NO_HOOKS,),
         test_scenarios=[Scenario(2, "Stock change updates one location", "Happy Path", "1")],
     )
-    (case,) = build_test_cases(ctx).cases
-    assert case.steps[0] == "Set up this case in the NetSuite test environment"
+    case = build_test_cases(ctx).cases[0]
+    assert case.steps[0] == "In NetSuite, change a record as this case describes"
     assert case.steps[2] == "Open the resulting record in Shopify and compare it with the NetSuite record"
     assert case.expected.startswith("In Shopify, every field the technical specifications map matches the NetSuite")
 

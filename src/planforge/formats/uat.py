@@ -55,7 +55,7 @@ def uat_tracker(cases: TestCases) -> bytes:
         ws.set_column(col, col, width)
     rows = cases.cases
     for r, c in enumerate(rows, start=1):
-        for col, text in enumerate((c.id, c.workflow, c.scenario, c.type, c.expected)):
+        for col, text in enumerate((c.id, c.workflow, c.scenario, c.tracker_type, c.tracker_expected)):
             ws.write_string(r, col, text, wrap)
         for col in range(5, 9):
             ws.write_blank(r, col, None, day if col == 7 else entry)

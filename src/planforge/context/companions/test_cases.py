@@ -1,16 +1,35 @@
-"""The test cases' typed context: one case per Test Scenarios row and workflow it names, expected
-results from the field mappings.
+"""The test cases' typed context: one case per Test Scenarios row and workflow it names, with setup
+data and expected results from the workflow's field mappings, and standard cases where the intake
+names none of a kind.
+
+- **Setup names the data.** A case's first step names the source system, the record (the source
+  object of the workflow's Field Mappings), the fields to set and the key the integration matches
+  it by; the preconditions name the mapping tables the transforms rely on.
+- **Expected results are the scenario's, never contradicted.** A happy path expects each mapped
+  field in the target, composed from its transform ("is set to 'Shopify'", "is Shopify Order.id
+  prefixed 'Shopify #'", "is Shopify Order.location_id mapped through the location to subsidiary
+  table"). An edge case is an exception to the mappings, so its outcome is left to be agreed
+  (marked TBD) rather than printed as the plain mapping checks.
+- **Standard cases fill the gaps.** Per workflow, a failure case (when no Error Handling scenario
+  names it), a replay case (the same change delivered twice writes one record) and a
+  reconciliation case (when no scenario of the workflow speaks of replays, or of reconciling or
+  drift); per pair of connected systems, one authentication case (revoked or expired
+  credentials: an alert and no writes) unless a scenario of one of its workflows covers it. Each
+  names the workflow's own systems, records and direction.
+- **No two cases are the same** (same workflow, same scenario); IDs run in document order.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 
 from planforge.context.companions.common import DocHeader, header, person
 from planforge.context.flows import Flow
 from planforge.context.plan import PlanContext, Shown
-from planforge.core.model import FieldMapping, TestScenario
+from planforge.core.model import Alert, FieldMapping, TestScenario
 from planforge.core.names import TEST_CASES, DocumentKind
 from planforge.derive.completeness import Tbd
 from planforge.validation.traceability import covered, match_workflows
@@ -25,12 +44,33 @@ class TestCase:
     preconditions: str
     steps: tuple[str, ...]
     expected: str
+    #: a standard case the document adds where the intake names none of its kind
+    standard: bool = False
+    #: the expected outcome is still to be agreed (an edge case): it prints after a TBD mark
+    open_outcome: bool = False
+
+    @property
+    def tracker_type(self) -> str:
+        """The type as the UAT tracker lists it: a standard case says so."""
+        return f"{self.type} (standard)" if self.standard else self.type
+
+    @property
+    def tracker_expected(self) -> str:
+        """The expected result as the UAT tracker lists it, with its TBD mark when still open."""
+        return f"{Tbd('', '')}: {self.expected}" if self.open_outcome else self.expected
 
 
 @dataclass(frozen=True)
 class TestGroup:
     title: str
     cases: tuple[TestCase, ...]
+    #: the standard cases that follow the intake's, and the sentence that introduces them
+    standard: tuple[TestCase, ...] = ()
+    standard_intro: str = ""
+
+    @property
+    def all(self) -> tuple[TestCase, ...]:
+        return self.cases + self.standard
 
 
 @dataclass(frozen=True)
@@ -41,10 +81,161 @@ class TestCases:
     uat_end: date | None
     tester: str | Tbd
     test_data: Shown
+    #: the introduction's sentence on the standard cases, "" when none was added
+    standard_note: str = ""
 
     @property
     def cases(self) -> tuple[TestCase, ...]:
-        return tuple(c for g in self.groups for c in g.cases)
+        return tuple(c for g in self.groups for c in g.all)
+
+
+_REPLAY = re.compile(
+    r"\b(?:replay\w*|re-?deliver\w*|re-?sent|duplicate (?:event|webhook|delivery)|(?:delivered|sent|received) twice|idempoten\w*)",
+    re.I,
+)
+_RECONCILE = re.compile(r"\b(?:reconcil\w*|drift\w*|out of step|mismatch\w*)", re.I)
+_AUTH = re.compile(r"\b(?:auth\w*|credential\w*|token\w*|password\w*|api key\w*|oauth\w*|revoked|expired?)\b", re.I)
+_DRIFT_ALERT = re.compile(r"\b(?:drift\w*|reconcil\w*|unreconciled|differ\w*|mismatch\w*)", re.I)
+_CREATE_WORDS = frozenset({"new", "create", "creates", "created"})
+_CHANGE_WORDS = frozenset(
+    {"change", "changes", "changed", "update", "updates", "updated", "edit", "edited", "cancellation", "lowers"}
+)
+#: transforms that read as "<source field> <transform>" ("prefixed 'X'", "truncated to 100 characters")
+_PARTICIPLE = re.compile(
+    r"^(?:prefixed|suffixed|truncated|summed|rounded|converted|lower-?cased|upper-?cased|inverted|trimmed|"
+    r"formatted|concatenated|split|capitali[sz]ed|normali[sz]ed|translated|joined|totalled|multiplied|"
+    r"divided|padded|net of|in )",
+    re.I,
+)
+_CONSTANT = re.compile(r"^(?:always|constant|fixed(?: value)?|set to|hard-?coded)[:\s]+(.+)$", re.I)
+_TABLE = re.compile(r"\b(?:table|lookup|mapping|cross-?reference)\b", re.I)
+_FROM_TO = re.compile(r"^(.+?)\s+to\s+(.+)$", re.I)
+#: a transform that combines several source records into one target record
+_AGGREGATE = re.compile(
+    r"\b(?:summ\w*|aggregat\w*|totall?ed|grouped|rolled up|per (?:day|week|month|location))\b", re.I
+)
+
+
+def _field(obj: str | None, name: str) -> str:
+    return f"{obj}.{name}" if obj else name
+
+
+def _lower_first(text: str) -> str:
+    """The text with its first letter in lower case, unless its first word is a name or an acronym
+    (a capital after the first letter: "NetSuite", "SKU")."""
+    word = text.split(" ", 1)[0]
+    return text if any(ch.isupper() for ch in word[1:]) else text[:1].lower() + text[1:]
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
+def _join(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def transform_check(src: str, transform: str) -> str:
+    """What the target field holds after one transform, as a predicate: "is set to 'Shopify'" for a
+    constant, "is <src> prefixed 'X'" for a participle, "is <src> mapped through the <table>" for a
+    lookup table, "is <src> mapped from A to B" for "A to B"; otherwise "is derived from <src>
+    (<transform>)". A second clause after ';' follows in parentheses."""
+    head, _, rest = (part.strip() for part in transform.partition(";"))
+    note = f" ({_lower_first(rest)})" if rest else ""
+    if m := _CONSTANT.match(head):
+        return f"is set to {m.group(1)}{note}"
+    if _PARTICIPLE.match(head):
+        return f"is {src} {_lower_first(head)}{note}"
+    if _TABLE.search(head):
+        return f"is {src} mapped through the {_lower_first(head)}{note}"
+    if m := _FROM_TO.match(head):
+        return f"is {src} mapped from {_lower_first(m.group(1))} to {_lower_first(m.group(2))}{note}"
+    return f"is derived from {src} ({_lower_first(transform)})"
+
+
+def mapping_checks(maps: list[FieldMapping], source: str) -> tuple[str, ...]:
+    """What a tester compares in the target, one check per Field Mappings row of the workflow: the
+    target field equals the source system's field, or holds it as the row's transform says."""
+    checks = []
+    for m in maps:
+        target, src = _field(m.target_object, m.target_field), f"{source} {_field(m.source_object, m.source_field)}"
+        checks.append(f"{target} {transform_check(src, m.transform) if m.transform else f'equals {src}'}")
+    return tuple(checks)
+
+
+@dataclass(frozen=True)
+class _Records:
+    """What a workflow moves, from its field mappings: the source and target records, the fields to
+    set, the key the integration matches by, and the mapping tables its transforms rely on."""
+
+    source_obj: str
+    target_obj: str
+    fields: tuple[str, ...]
+    others: tuple[tuple[str, tuple[str, ...]], ...]
+    key: str
+    key_target: str
+    tables: tuple[str, ...]
+    #: the source field the first mapping table translates
+    table_field: str
+    #: a transform combines several source records into one target record (a daily summary)
+    aggregate: bool = False
+
+    @property
+    def record(self) -> str:
+        return f"{self.source_obj} record" if self.source_obj else "record"
+
+    @property
+    def target_record(self) -> str:
+        return f"{self.target_obj} record" if self.target_obj else "record"
+
+
+def _records(maps: list[FieldMapping]) -> _Records:
+    keys = [m for m in maps if m.key]
+    first = keys[0] if keys else maps[0] if maps else None
+    obj = (first.source_object or "") if first else ""
+    own = [m for m in maps if (m.source_object or "") == obj]
+    others: dict[str, list[str]] = {}
+    for m in maps:
+        if (m.source_object or "") != obj and not m.key:
+            others.setdefault(m.source_object or "record", []).append(m.source_field)
+    fields = tuple(m.source_field for m in own if not m.key and not (m.transform and _CONSTANT.match(m.transform)))
+    tabled = [m for m in maps if m.transform and _TABLE.search(m.transform)]
+    tables = tuple(dict.fromkeys(_lower_first(m.transform or "") for m in tabled))
+    return _Records(
+        obj,
+        (first.target_object or "") if first else "",
+        fields,
+        tuple((o, tuple(f)) for o, f in others.items()),
+        _join([m.source_field for m in keys if (m.source_object or "") == obj]) if keys else "",
+        _field(keys[0].target_object, keys[0].target_field) if keys else "",
+        tables,
+        _field(tabled[0].source_object if tabled[0].source_object != obj else None, tabled[0].source_field)
+        if tabled
+        else "",
+        any(m.transform and _AGGREGATE.search(m.transform) for m in maps),
+    )
+
+
+def _verb(text: str) -> str:
+    words = set(re.findall(r"[a-z]+", text.casefold()))
+    return "create" if words & _CREATE_WORDS else "change" if words & _CHANGE_WORDS else "create or change"
+
+
+def setup_step(flow: Flow, r: _Records, scenario: str) -> str:
+    """The first step: in the source, the record this case needs, the fields to set and the key."""
+    text = f"In {flow.source}, {_verb(scenario)} {_a(r.record)} as this case describes"
+    if r.fields:
+        text += f", setting {_join(r.fields)}"
+    for obj, fields in r.others:
+        text += f", with {_join(fields)} set on its {obj}"
+    if r.key:
+        text += f"; the integration matches it to {flow.target} by its {r.key}"
+    return text
+
+
+def _preconditions(flow: Flow, r: _Records) -> str:
+    loaded = f"the UAT test data and the {_join(r.tables)} loaded" if r.tables else "the UAT test data loaded"
+    return f"The integration is connected to the {flow.source} and {flow.target} test environments with {loaded}"
 
 
 def _run(flow: Flow | None) -> str:
@@ -56,81 +247,103 @@ def _run(flow: Flow | None) -> str:
         return f"Wait for the {flow.source} change event to be processed ({within})"
     return {
         "Real-time": f"Wait for the next poll of {flow.source} ({flow.poll})",
-        "Scheduled": "Start the scheduled run on demand from the test environment",
+        "Scheduled": (
+            f"Start the scheduled run ({flow.stated_frequency} in production) on demand from the test environment"
+            if flow.stated_frequency
+            else "Start the scheduled run on demand from the test environment"
+        ),
         "Manual": "Start the run as an operator would",
     }.get(flow.trigger_value, "Run the workflow in the test environment")
 
 
-def _field(obj: str | None, name: str) -> str:
-    return f"{obj}.{name}" if obj else name
+def _compare(flow: Flow, r: _Records) -> str:
+    them = f"the {flow.source} {r.record}s it combines" if r.aggregate else f"the {flow.source} {r.record}"
+    return f"Open the resulting {r.target_record} in {flow.target} and compare it with {them}"
 
 
-def mapping_checks(maps: list[FieldMapping], source: str) -> tuple[str, ...]:
-    """What a tester compares in the target, one check per Field Mappings row of the workflow: the
-    target field equals the source system's field, or is it after the row's transform."""
-    checks = []
-    for m in maps:
-        target, src = _field(m.target_object, m.target_field), _field(m.source_object, m.source_field)
-        how = f"is {source} {src} after the transform ({m.transform})" if m.transform else f"equals {source} {src}"
-        checks.append(f"{target} {how}")
-    return tuple(checks)
+def _named_system(text: str, flow: Flow) -> str:
+    """The workflow end a scenario's wording names (its first word), else the target."""
+    words = set(re.findall(r"\w+", text.casefold()))
+    for system in (flow.target, flow.source):
+        if system.split()[0].casefold() in words:
+            return system
+    return flow.target
 
 
-def _expected(kind: str, source: str, target: str, checks: tuple[str, ...]) -> str:
-    """A happy path's or edge case's expected result: the workflow's own field mappings where it
-    has some, else the mapped fields of the technical specifications."""
-    lead = "The case is handled as the scenario states; in" if kind == "Edge Case" else "In"
-    if checks:
-        return f"{lead} {target}: {'; '.join(checks)}; and no alert is raised"
-    return (
-        f"{lead} {target}, every field the technical specifications map matches the {source} record, "
-        "and no alert is raised"
+def _error_case(s: TestScenario, flow: Flow, r: _Records, ctx: PlanContext) -> tuple[tuple[str, ...], str]:
+    where = _named_system(s.scenario, flow)
+    steps = (
+        f"Bring about the condition this case names in the {where} test environment",
+        setup_step(flow, r, s.scenario),
+        _run(flow),
+        "Check the integration log and the alert channel",
+        f"Check {flow.target} for duplicate or partial records",
+    )
+    return steps, (
+        f"The failure is logged with the {flow.source} {r.record}'s ID, the record is retried or queued as the "
+        f"technical specifications state, an alert reaches the support team, and once the condition clears the record is written to "
+        f"{flow.target} once, with no duplicate or partial record"
     )
 
 
-def _steps(kind: str, flow: Flow | None, source: str, target: str, ctx: PlanContext) -> tuple[tuple[str, ...], str]:
-    """The steps and the expected result of a case that is not a happy path or an edge case."""
+def _other_case(
+    kind: str, s: TestScenario, flow: Flow | None, source: str, target: str, ctx: PlanContext
+) -> tuple[tuple[str, ...], str]:
+    """The steps and the expected result of a performance or security case, or of any case of a
+    general scenario (no workflow named)."""
     run = _run(flow)
-    if kind == "Error Handling":
-        return (
-            f"Set up this condition in the {source} and {target} test environments",
-            run,
-            "Check the integration log and the alert channel",
-            f"Check {target} for duplicate or partial records",
-        ), (
-            f"The failure is logged with the {source} record's ID, retried or queued as specified, an alert "
-            f"reaches the support team, and no duplicate or partial record is written to {target}"
-        )
     if kind == "Performance":
-        perf = ctx.testing.performance_targets
+        stated = ctx.testing.performance_targets
+        perf = stated if isinstance(stated, str) and stated.casefold() != s.scenario.casefold() else None
         return (
-            f"Load this volume into the {source} test environment",
+            f"Load the volume this case names into the {source} test environment",
             run,
             f"Measure the time from the first {source} record read to the last {target} record written",
-        ), f"The volume is processed without errors{f' and within the target: {perf}' if isinstance(perf, str) else ''}"
+        ), f"The volume is processed without errors{f' and within the target: {perf}' if perf else ''}"
+    if kind == "Security":
+        return (
+            f"Attempt the action this case names against the {source} and {target} test environments",
+            "Check the integration log",
+        ), f"The attempt is refused and logged; no data is read from {source} or written to {target}"
     return (
-        f"Attempt this action against the {source} and {target} test environments",
-        "Check the integration log",
-    ), f"The attempt is refused and logged; no data is read from {source} or written to {target}"
+        f"Prepare the {source} and {target} test environments as this case describes",
+        run,
+        f"Compare the records in {target} with those in {source}",
+    ), f"The records in {source} and {target} are as this case states, and no unexpected alert is raised"
 
 
-def _case(
-    n: int, s: TestScenario, title: str, flow: Flow | None, maps: list[FieldMapping], ctx: PlanContext
-) -> TestCase:
-    p = ctx.project
+def _case(s: TestScenario, title: str, flow: Flow | None, maps: list[FieldMapping], ctx: PlanContext) -> TestCase:
+    """One case of a Test Scenarios row for one workflow (numbered later, in document order)."""
     kind = s.type or "Happy Path"
-    source, target = (flow.source, flow.target) if flow else (p.system_a, p.system_b)
-    pre = f"The integration is connected to the {source} and {target} test environments with the UAT test data loaded"
-    if kind in ("Error Handling", "Performance", "Security"):
-        steps, expected = _steps(kind, flow, source, target, ctx)
-    else:
-        steps = (
-            f"Set up this case in the {source} test environment",
-            _run(flow),
-            f"Open the resulting record in {target} and compare it with the {source} record",
+    if flow is None or kind in ("Performance", "Security"):
+        source, target = (flow.source, flow.target) if flow else (ctx.project.system_a, ctx.project.system_b)
+        steps, expected = _other_case(kind, s, flow, source, target, ctx)
+        pre = (
+            f"The integration is connected to the {source} and {target} test environments with the UAT test data loaded"
         )
-        expected = _expected(kind, source, target, mapping_checks(maps, source))
-    return TestCase(f"TC-{n:02d}", flow.name if flow else "General", title, kind, pre, steps, expected)
+        return TestCase("", flow.name if flow else "General", title, kind, pre, steps, expected)
+    r = _records(maps)
+    pre, open_outcome = _preconditions(flow, r), False
+    if kind == "Error Handling":
+        steps, expected = _error_case(s, flow, r, ctx)
+    else:
+        steps = (setup_step(flow, r, s.scenario), _run(flow), _compare(flow, r))
+        checks = mapping_checks(maps, flow.source)
+        if kind == "Edge Case":
+            open_outcome = True
+            expected = (
+                f"the exact result {flow.target} must show for this case is agreed before UAT starts, as the "
+                f"standard field mappings may not apply to it unchanged; in any outcome, no partial or duplicate "
+                f"record is written to {flow.target}"
+            )
+        elif checks:
+            expected = f"In {flow.target}: {'; '.join(checks)}; and no alert is raised"
+        else:
+            expected = (
+                f"In {flow.target}, every field the technical specifications map matches the {flow.source} record, "
+                "and no alert is raised"
+            )
+    return TestCase("", flow.name, title, kind, pre, steps, expected, open_outcome=open_outcome)
 
 
 def _titles(s: TestScenario, flows: list[Flow]) -> list[tuple[Flow, str]]:
@@ -146,44 +359,254 @@ def _titles(s: TestScenario, flows: list[Flow]) -> list[tuple[Flow, str]]:
     ]
 
 
-def build_test_cases(ctx: PlanContext, kind: DocumentKind = TEST_CASES) -> TestCases:
-    """One case per Test Scenarios row and workflow it names (a row without a workflow: one general
-    case), in workflow order; a scenario repeated for the same workflow is one case."""
-    p = ctx.project
-    wf = p.workflows
-    by_map = covered(p.field_mappings, wf, blank_is_all=False)
+def _standard_error(flow: Flow, r: _Records) -> TestCase:
+    """A record the target refuses: one whose value has no entry in a mapping table the workflow
+    relies on, else a write the target's permissions refuse."""
+    if r.tables and r.table_field:
+        make = f"In {flow.source}, create {_a(r.record)} whose {r.table_field} has no entry in the {r.tables[0]}"
+        fix = f"once the {r.tables[0]} has the entry"
+    else:
+        make = (
+            f"In the {flow.target} test environment, withdraw the integration user's permission to write "
+            f"{r.target_record}s, then {_verb('')} {_a(r.record)} in {flow.source}"
+        )
+        fix = "once the permission is restored"
+    return TestCase(
+        "",
+        flow.name,
+        f"{flow.target} refuses {_a(r.record)} from {flow.source}",
+        "Error Handling",
+        _preconditions(flow, r),
+        (make, _run(flow), "Check the integration log and the alert channel", f"Check {flow.target}"),
+        f"No partial record is written to {flow.target}; the failure is logged with the {flow.source} "
+        f"{r.record}'s ID and an alert reaches the support team; the other records of the run are processed; "
+        f"{fix}, the record is written to {flow.target} once",
+        standard=True,
+    )
+
+
+def _standard_replay(flow: Flow, r: _Records) -> TestCase:
+    again = (
+        f"Deliver that record's {flow.source} change event a second time (resend the webhook, or replay the event "
+        "from the integration's event log)"
+        if flow.event_driven
+        else f"Wait for the poll of {flow.source} after that, with the {r.record} unchanged"
+        if flow.polled
+        else f"{_run(flow)} a second time, with the {flow.source} {r.record} unchanged"
+    )
+    matched = f", matched by {r.key_target}," if r.key_target else ""
+    echo = f", and nothing is written back to {flow.source}" if flow.two_way else ""
+    read = "delivery" if flow.event_driven else "read"
+    holds = (
+        f"{flow.target}'s {r.target_record} counts the {flow.source} {r.record} once, with the same totals; the "
+        f"second {read} changes nothing{echo}"
+        if r.aggregate
+        else f"{flow.target} still holds one {r.target_record}{matched} for the {flow.source} {r.record}, with the "
+        f"same values; the second {read} writes nothing new{echo}"
+    )
+    return TestCase(
+        "",
+        flow.name,
+        f"The same {flow.source} {r.record} {'delivered' if flow.event_driven else 'read'} twice",
+        "Replay",
+        _preconditions(flow, r),
+        (
+            f"Take {_a(flow.source + ' ' + r.record)} this workflow has already "
+            f"{'counted in ' + _a(flow.target + ' ' + r.target_record) if r.aggregate else 'moved to ' + flow.target} "
+            "(for example, the one from its first case)",
+            again,
+            f"Search {flow.target} for the {r.target_record}",
+        ),
+        holds,
+        standard=True,
+    )
+
+
+def _standard_reconcile(flow: Flow, r: _Records, alerts: Sequence[Alert]) -> TestCase:
+    match = (
+        f"Match them by the {flow.source} {r.key} ({r.key_target} in {flow.target})"
+        if r.key
+        else f"Group the {flow.source} {r.record}s as the field mappings combine them"
+        if r.aggregate
+        else f"Match each {flow.source} record to its {flow.target} record"
+    )
+    drift = next((a for a in alerts if _DRIFT_ALERT.search(a.alert)), None)
+    raised = (
+        f"; a difference beyond the {_lower_first(drift.alert)} threshold ({drift.threshold}) raises that alert"
+        if drift and drift.threshold
+        else ""
+    )
+    return TestCase(
+        "",
+        flow.name,
+        f"{flow.target} {r.target_record}s reconcile with {flow.source} {r.record}s",
+        "Reconciliation",
+        _preconditions(flow, r),
+        (
+            f"After a day of test runs, export the {r.record}s from {flow.source} and the {r.target_record}s from "
+            f"{flow.target}",
+            match,
+            f"Compare each group's totals with its {flow.target} {r.target_record}"
+            if r.aggregate
+            else "Compare the mapped fields of each pair",
+        ),
+        (
+            f"Each {flow.target} {r.target_record} agrees with the {flow.source} {r.record}s it combines, as the "
+            f"field mappings state, and no {flow.source} {r.record} in scope is left out{raised}"
+            if r.aggregate
+            else f"Every {flow.source} {r.record} in scope has exactly one {flow.target} {r.target_record}, and "
+            f"their mapped fields agree{raised}"
+        ),
+        standard=True,
+    )
+
+
+def _standard_for(
+    flow: Flow, scenarios: Sequence[TestScenario], r: _Records, alerts: Sequence[Alert]
+) -> list[TestCase]:
+    """The standard cases one workflow gets: each kind its own scenarios do not cover (a security
+    scenario, such as a replayed webhook with a bad signature, covers no replay or reconciliation)."""
+    texts = " | ".join(s.scenario for s in scenarios if s.type not in ("Security", "Performance"))
+    out = []
+    if not any((s.type or "") == "Error Handling" for s in scenarios):
+        out.append(_standard_error(flow, r))
+    if not _REPLAY.search(texts):
+        out.append(_standard_replay(flow, r))
+    if not _RECONCILE.search(texts):
+        out.append(_standard_reconcile(flow, r, alerts))
+    return out
+
+
+def _standard_intro(cases: Sequence[TestCase]) -> str:
+    kinds = {"Error Handling": "a refused record", "Replay": "a repeated delivery", "Reconciliation": "reconciliation"}
+    named = [kinds[c.type] for c in cases if c.type in kinds]
+    if not named:
+        return ""
+    covers = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} or {named[-1]}"
+    return f"No agreed scenario covers {covers} for this workflow, so {'a standard case follows' if len(named) == 1 else 'standard cases follow'}."
+
+
+def _auth_cases(
+    ctx: PlanContext, scenarios_of: Sequence[Sequence[TestScenario]], general: Sequence[TestScenario]
+) -> list[TestCase]:
+    """One authentication case per pair of connected systems, unless a scenario of one of its
+    workflows, or a general one, covers credentials."""
+    if any(_AUTH.search(s.scenario) for s in general):
+        return []
+    pairs: dict[frozenset[str], list[Flow]] = {}
+    for flow in ctx.flows:
+        pairs.setdefault(frozenset((flow.source, flow.target)), []).append(flow)
+    alert = next((a for a in ctx.project.alerts if _AUTH.search(a.alert)), None)
+    raised = f" (the {_lower_first(alert.alert)} alert)" if alert else ""
+    out = []
+    for flows in pairs.values():
+        if any(_AUTH.search(s.scenario) for f in flows for s in scenarios_of[f.number - 1]):
+            continue
+        a, b = flows[0].source, flows[0].target
+        numbers = [str(f.number) for f in flows]
+        runs = f"workflow {numbers[0]}" if len(numbers) == 1 else f"workflows {_join(numbers)}"
+        out.append(
+            TestCase(
+                "",
+                f"{a} and {b} connection",
+                f"Revoked or expired {a} and {b} credentials",
+                "Security",
+                f"The integration is connected to the {a} and {b} test environments with the UAT test data loaded",
+                (
+                    f"In the {a} test environment, revoke the integration's credentials (or let its access token expire)",
+                    f"In each source system, make a change for {runs} to move, and let "
+                    f"{'it' if len(numbers) == 1 else 'them'} run (or start {'it' if len(numbers) == 1 else 'them'} on demand)",
+                    f"Check the integration log, the alert channel, {a} and {b}",
+                    f"Restore the credentials, then repeat steps 1 to 3 with the {b} credentials",
+                ),
+                f"Each run stops at the failed authentication and writes nothing to {a} or {b}; the failure is "
+                f"logged and an alert reaches the support team{raised}; once the credentials are restored, the "
+                "next run moves the waiting changes, each once",
+                standard=True,
+            )
+        )
+    return out
+
+
+def _planned(ctx: PlanContext) -> tuple[list[list[tuple[TestScenario, str]]], list[tuple[TestScenario, str]]]:
+    """Per workflow, its (scenario row, title) pairs in row order, and the general ones; a scenario
+    repeated for the same workflow is kept once."""
+    wf = ctx.project.workflows
     planned: list[list[tuple[TestScenario, str]]] = [[] for _ in wf]
     general: list[tuple[TestScenario, str]] = []
     seen: set[tuple[int, str]] = set()
-    for s in p.test_scenarios:
+    for s in ctx.project.test_scenarios:
         named = [ctx.flows[i] for i in match_workflows(s.workflow, wf).indexes] if wf else []
         for flow, title in _titles(s, named) if named else [(None, s.scenario)]:
             key = (flow.number if flow else 0, " ".join(title.casefold().split()))
             if key not in seen:
                 seen.add(key)
                 (planned[flow.number - 1] if flow else general).append((s, title))
-    groups, n = [], 0
+    return planned, general
+
+
+def _standard_note(per_workflow: bool, auth: bool) -> str:
+    """The introduction's sentence on the standard cases the document adds, "" when it adds none."""
+    note = (
+        "Each workflow's cases start with the scenarios agreed for it. Where those include no case of a refused "
+        "record, of the same change delivered twice or of reconciling the two systems, a standard case of that "
+        "kind follows"
+        if per_workflow
+        else ""
+    )
+    tail = "tests revoked or expired credentials once for each pair of connected systems"
+    if auth:
+        return f"{note}, and a last section {tail}." if note else f"A last, standard section {tail}."
+    return f"{note}." if note else ""
+
+
+def _numbered(groups: list[TestGroup]) -> tuple[TestGroup, ...]:
+    n = 0
+    out = []
+    for g in groups:
+        ids = [f"TC-{n + j + 1:02d}" for j in range(len(g.all))]
+        n += len(ids)
+        cases = tuple(replace(c, id=i) for c, i in zip(g.all, ids, strict=True))
+        out.append(replace(g, cases=cases[: len(g.cases)], standard=cases[len(g.cases) :]))
+    return tuple(out)
+
+
+def build_test_cases(ctx: PlanContext, kind: DocumentKind = TEST_CASES) -> TestCases:
+    """One case per Test Scenarios row and workflow it names (a row without a workflow: one general
+    case), in workflow order, each workflow's standard cases after its own, then the general
+    scenarios and the standard authentication cases; IDs in document order."""
+    p = ctx.project
+    wf = p.workflows
+    by_map = covered(p.field_mappings, wf, blank_is_all=False)
+    by_alert = covered(p.alerts, wf, blank_is_all=False)
+    planned, general = _planned(ctx)
+    groups: list[TestGroup] = []
     for i, rows in enumerate(planned):
-        cases = []
-        for s, title in rows:
-            n += 1
-            cases.append(_case(n, s, title, ctx.flows[i], by_map[i], ctx))  # type: ignore[arg-type]
-        if cases:
-            groups.append(TestGroup(f"Workflow {i + 1}: {wf[i].workflow}", tuple(cases)))
+        flow, maps = ctx.flows[i], by_map[i]
+        cases = tuple(_case(s, title, flow, maps, ctx) for s, title in rows)  # type: ignore[arg-type]
+        std = _standard_for(flow, [s for s, _ in rows], _records(maps), by_alert[i])  # type: ignore[arg-type]
+        groups.append(TestGroup(f"Workflow {i + 1}: {wf[i].workflow}", cases, tuple(std), _standard_intro(std)))
     if general:
-        start = n
+        groups.append(TestGroup("General scenarios", tuple(_case(s, t, None, [], ctx) for s, t in general)))
+    auth = _auth_cases(ctx, [[s for s, _ in rows] for rows in planned], [s for s, _ in general])
+    if auth:
         groups.append(
             TestGroup(
-                "General scenarios",
-                tuple(_case(start + j + 1, s, t, None, [], ctx) for j, (s, t) in enumerate(general)),
+                "Authentication",
+                (),
+                tuple(auth),
+                "No agreed scenario covers revoked or expired credentials, so each pair of connected systems "
+                "gets a standard case.",
             )
         )
     uat = ctx.phases[2]
+    numbered = _numbered([g for g in groups if g.all])
     return TestCases(
         header(ctx, kind),
-        tuple(groups),
+        numbered,
         uat.start,
         uat.end,
         person(ctx, "QA Engineer", "Lead Engineer"),
         ctx.testing.test_data.source,
+        _standard_note(any(g.standard for g in groups[: len(wf)]), bool(auth)),
     )

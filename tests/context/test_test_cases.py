@@ -1,0 +1,237 @@
+"""Issue 21, test cases: setup names the record and fields from the workflow's field mappings,
+transforms read as grammatical checks, an edge case's outcome is left to be agreed, and standard
+failure, replay, reconciliation and authentication cases fill the kinds the intake leaves out."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import openpyxl
+import pytest
+
+from planforge.context.companions.test_cases import transform_check
+from planforge.context.documents import build_test_cases
+from planforge.context.plan import build_context
+from planforge.core.model import Alert, Cadence, FieldMapping, Settings, SystemFacts, Workflow
+from planforge.core.model import TestScenario as Scenario
+from planforge.formats.uat import uat_tracker
+from support import make_project
+
+DAY = date(2026, 1, 15)
+DAILY = timedelta(days=1)
+_HOOKS = (SystemFacts(3, "Shopify", webhooks="Yes"), SystemFacts(4, "NetSuite", webhooks="No"))
+_ORDERS = Workflow(2, "Create NetSuite orders from Shopify", "Real-time", None, "Shopify", "NetSuite")
+_STOCK = Workflow(3, "Publish on-hand to Shopify", "Scheduled", None, "NetSuite", "Shopify")
+_STOCK_MAPS = [
+    FieldMapping(2, "2", "quantityAvailable", "available", "InventoryBalance", "InventoryLevel", required=True),
+    FieldMapping(3, "2", "location", "location_id", "InventoryBalance", "InventoryLevel", "Location table", key=True),
+]
+_ORDER_MAPS = [
+    FieldMapping(4, "1", "id", "externalId", "Order", "SalesOrder", key=True),
+    FieldMapping(5, "1", "source_name", "custbody_channel", "Order", "SalesOrder", "Always 'Shopify'"),
+]
+
+
+def _ctx(*workflows: Workflow, **kw: object):
+    base = dict(system_a="Shopify", system_b="NetSuite", workflows=list(workflows), systems=list(_HOOKS))
+    return build_context(make_project(**(base | kw)), Settings(), DAY)
+
+
+@pytest.mark.parametrize(
+    ("transform", "check"),
+    [
+        ("Always 'Shopify'", "is set to 'Shopify'"),
+        ("Prefixed 'Shopify #'", "is Shopify Order.id prefixed 'Shopify #'"),
+        ("Location to subsidiary table", "is Shopify Order.id mapped through the location to subsidiary table"),
+        ("SKU mapping table", "is Shopify Order.id mapped through the SKU mapping table"),
+        ("Warehouse tag to warehouse ID", "is Shopify Order.id mapped from warehouse tag to warehouse ID"),
+        ("Net of fees; fees to the Fees account", "is Shopify Order.id net of fees (fees to the Fees account)"),
+        ("Store time zone date", "is derived from Shopify Order.id (store time zone date)"),
+    ],
+)
+def test_a_transform_reads_as_a_grammatical_check(transform: str, check: str):
+    assert transform_check("Shopify Order.id", transform) == check
+
+
+def test_setup_names_the_source_record_its_fields_and_key_and_the_tables_loaded():
+    ctx = _ctx(
+        _ORDERS,
+        _STOCK,
+        field_mappings=_STOCK_MAPS,
+        test_scenarios=[Scenario(2, "Stock change in one warehouse", "Happy Path", "2")],
+    )
+    (case,) = [c for c in build_test_cases(ctx).cases if not c.standard]
+    assert case.steps[0] == (
+        "In NetSuite, change an InventoryBalance record as this case describes, setting quantityAvailable; "
+        "the integration matches it to Shopify by its location"
+    )
+    assert case.preconditions.endswith("with the UAT test data and the location table loaded")
+    assert case.steps[2] == (
+        "Open the resulting InventoryLevel record in Shopify and compare it with the NetSuite InventoryBalance record"
+    )
+
+
+def test_a_constant_is_not_a_field_to_set_and_reads_as_set_to():
+    ctx = _ctx(_ORDERS, field_mappings=_ORDER_MAPS, test_scenarios=[Scenario(2, "New order", "Happy Path", "1")])
+    case = build_test_cases(ctx).cases[0]
+    assert (
+        case.steps[0]
+        == "In Shopify, create an Order record as this case describes; the integration matches it to NetSuite by its id"
+    )
+    assert "SalesOrder.custbody_channel is set to 'Shopify'" in case.expected
+    assert "after the transform" not in case.expected
+
+
+def test_an_edge_case_does_not_expect_the_plain_mapping_checks():
+    ctx = _ctx(
+        _ORDERS,
+        _STOCK,
+        field_mappings=_STOCK_MAPS,
+        test_scenarios=[Scenario(2, "Bundle SKU with components in two locations", "Edge Case", "2")],
+    )
+    (edge,) = [c for c in build_test_cases(ctx).cases if not c.standard]
+    assert edge.open_outcome and edge.tracker_expected.startswith("[TBD]: ")
+    assert (
+        "quantityAvailable" not in edge.expected
+        and "no partial or duplicate record is written to Shopify" in edge.expected
+    )
+
+
+def test_each_workflow_gets_standard_failure_replay_and_reconciliation_cases_naming_its_systems():
+    ctx = _ctx(
+        _ORDERS, _STOCK, field_mappings=_STOCK_MAPS, test_scenarios=[Scenario(2, "Stock change", "Happy Path", "2")]
+    )
+    doc = build_test_cases(ctx)
+    stock = [c for c in doc.cases if c.workflow == _STOCK.workflow]
+    assert [(c.type, c.standard) for c in stock] == [
+        ("Happy Path", False),
+        ("Error Handling", True),
+        ("Replay", True),
+        ("Reconciliation", True),
+    ]
+    error, replay, rec = stock[1:]
+    assert (
+        error.steps[0]
+        == "In NetSuite, create an InventoryBalance record whose location has no entry in the location table"
+    )
+    assert replay.scenario == "The same NetSuite InventoryBalance record read twice"
+    assert replay.expected.startswith(
+        "Shopify still holds one InventoryLevel record, matched by InventoryLevel.location_id,"
+    )
+    assert rec.steps[1] == "Match them by the NetSuite location (InventoryLevel.location_id in Shopify)"
+    # the workflow without mappings or scenarios gets them too, from its own direction
+    orders = [c for c in doc.cases if c.workflow == _ORDERS.workflow]
+    assert [c.type for c in orders] == ["Error Handling", "Replay", "Reconciliation"]
+    assert orders[0].scenario == "NetSuite refuses a record from Shopify"
+    assert orders[1].steps[1].startswith("Deliver that record's Shopify change event a second time")
+    assert doc.standard_note.endswith("once for each pair of connected systems.") and doc.groups[
+        1
+    ].standard_intro.startswith("No agreed scenario covers")
+
+
+def test_the_intakes_own_cases_of_a_kind_replace_the_standard_ones():
+    ctx = _ctx(
+        _STOCK,
+        test_scenarios=[
+            Scenario(2, "Shopify rate limit during a bulk run", "Error Handling", "1"),
+            Scenario(3, "The same stock update delivered twice", "Edge Case", "1"),
+            Scenario(4, "Stock drift report after a day", "Happy Path", "1"),
+            Scenario(5, "Expired NetSuite token", "Security", "1"),
+        ],
+    )
+    doc = build_test_cases(ctx)
+    assert not [c for c in doc.cases if c.standard]
+    assert doc.standard_note == "" and not any(g.standard_intro for g in doc.groups)
+
+
+def test_one_authentication_case_per_pair_of_connected_systems():
+    back = Workflow(4, "Post payouts to NetSuite", "Scheduled", None, "Shopify", "NetSuite")
+    ctx = _ctx(
+        _ORDERS,
+        _STOCK,
+        back,
+        alerts=[Alert(2, "Authentication failure", "Any failed token refresh", "Critical")],
+    )
+    auth = [c for c in build_test_cases(ctx).cases if c.scenario.startswith("Revoked or expired")]
+    assert [c.scenario for c in auth] == ["Revoked or expired Shopify and NetSuite credentials"]
+    assert "workflows 1, 2 and 3" in auth[0].steps[1]
+    assert auth[0].expected.startswith(
+        "Each run stops at the failed authentication and writes nothing to Shopify or NetSuite"
+    )
+    assert "(the authentication failure alert)" in auth[0].expected
+
+
+def test_reconciliation_names_the_workflows_drift_alert_threshold():
+    ctx = _ctx(
+        _ORDERS,
+        _STOCK,
+        field_mappings=_STOCK_MAPS,
+        alerts=[Alert(2, "Inventory drift", "> 0.5% of SKUs differ", "High", None, "2")],
+    )
+    (rec,) = [c for c in build_test_cases(ctx).cases if c.type == "Reconciliation" and c.workflow == _STOCK.workflow]
+    assert rec.expected.endswith(
+        "a difference beyond the inventory drift threshold (> 0.5% of SKUs differ) raises that alert"
+    )
+
+
+def test_a_summarising_workflow_is_reconciled_by_group_and_counts_a_replay_once():
+    maps = [FieldMapping(2, "1", "amount", "total_sales", "Payment", "Summary", "Summed per location and day")]
+    ctx = _ctx(Workflow(2, "Send daily sales summaries", "Scheduled", None, "NetSuite", "Shopify"), field_mappings=maps)
+    cases = {c.type: c for c in build_test_cases(ctx).cases}
+    assert cases["Replay"].expected.startswith("Shopify's Summary record counts the NetSuite Payment record once")
+    assert cases["Reconciliation"].expected.startswith(
+        "Each Shopify Summary record agrees with the NetSuite Payment records it combines"
+    )
+
+
+def test_ids_are_sequential_cases_distinct_and_the_tracker_lists_exactly_them():
+    ctx = _ctx(
+        _ORDERS,
+        _STOCK,
+        field_mappings=_STOCK_MAPS + _ORDER_MAPS,
+        test_scenarios=[
+            Scenario(2, "NetSuite concurrency limit reached", "Error Handling", "1; 2"),
+            Scenario(3, "Stock change", "Happy Path", "2"),
+            Scenario(4, "stock  change", "Happy Path", "2"),
+            Scenario(5, "General check", "Happy Path", None),
+        ],
+    )
+    doc = build_test_cases(ctx)
+    cases = doc.cases
+    assert [c.id for c in cases] == [f"TC-{n:02d}" for n in range(1, len(cases) + 1)]
+    assert len({(c.workflow, c.scenario.casefold()) for c in cases}) == len(cases)
+    ws = openpyxl.load_workbook(io.BytesIO(uat_tracker(doc)))["UAT"]
+    rows = [tuple(c.value for c in r[:4]) for r in ws.iter_rows(min_row=2) if r[0].value]
+    assert rows == [(c.id, c.workflow, c.scenario, c.tracker_type) for c in cases]
+    assert any(r[3].endswith("(standard)") for r in rows)
+
+
+def test_a_security_scenario_on_replayed_webhooks_keeps_the_standard_replay_and_a_general_one_covers_credentials():
+    ctx = _ctx(
+        _ORDERS,
+        test_scenarios=[
+            Scenario(2, "Replayed webhook with a bad signature", "Security", "1"),
+            Scenario(3, "Expired API token for every system", "Security", None),
+        ],
+    )
+    cases = build_test_cases(ctx).cases
+    assert [c.type for c in cases if c.standard] == ["Error Handling", "Replay", "Reconciliation"]
+    assert not [c for c in cases if c.scenario.startswith("Revoked or expired")]
+
+
+def test_a_scheduled_run_names_its_stated_frequency():
+    ctx = _ctx(
+        Workflow(
+            2,
+            "Post payouts",
+            "Scheduled",
+            None,
+            "Shopify",
+            "NetSuite",
+            Cadence("daily at 06:00", "interval", DAILY, "06:00"),
+        ),
+        test_scenarios=[Scenario(2, "Payout posts as one deposit", "Happy Path", "1")],
+    )
+    case = build_test_cases(ctx).cases[0]
+    assert case.steps[1] == "Start the scheduled run (daily at 06:00 in production) on demand from the test environment"
