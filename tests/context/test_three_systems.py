@@ -113,9 +113,11 @@ def test_a_workflow_from_the_third_system_reads_its_own_ends_everywhere():
     assert (csat.source, csat.target, csat.direction) == ("Gorgias", "Klaviyo", "Gorgias to Klaviyo")
     assert build_specs(ctx).workflows[2].direction == "Gorgias to Klaviyo"
     project = _three(test_scenarios=[Scenario(2, "Low score reaches the profile", "Happy Path", "3")])
-    case = build_test_cases(build_context(project, Settings(), DAY)).groups[0].cases[0]
+    group = next(g for g in build_test_cases(build_context(project, Settings(), DAY)).groups if "CSAT" in g.title)
+    case = group.cases[0]
     assert "Gorgias and Klaviyo test environments" in case.preconditions
-    assert case.steps[0] == "Set up this case in the Gorgias test environment"
+    assert case.steps[0] == "In Gorgias, create or change a record as this case describes"
+    assert case.expected.startswith("In Klaviyo,") and "Gorgias record" in case.expected
 
 
 def test_the_wording_names_the_third_systems_ends_when_the_row_does_not():

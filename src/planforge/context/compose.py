@@ -100,7 +100,7 @@ def executive_summary(
         opening += f" The project has {count_word(len(goals))} objectives:"
         objectives = goals
     elif len(project.pain_points) == 1:
-        opening += f" It removes the manual work the team reports today: {sentence_start(project.pain_points[0].pain_point, names)}."
+        opening += f" The integration removes the manual work the team reports today: {sentence_start(project.pain_points[0].pain_point, names)}."
     elif project.pain_points:
         first = sentence_start(project.pain_points[0].pain_point, names)
         opening += f" It removes the {count_word(len(project.pain_points))} pain points listed in section 1.1, the first being: {first}."

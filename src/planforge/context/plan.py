@@ -94,6 +94,8 @@ class BusinessContext:
     rationale: tuple[Reason, ...]
     #: Every outcome is one the executive summary already states word for word, so 1.2 points to it.
     impacts_in_summary: bool = False
+    #: The outcomes are the Objectives sheet's (else they are the end of the pain points' manual work).
+    objectives_given: bool = True
 
 
 @dataclass(frozen=True)
@@ -853,6 +855,7 @@ def _business_context(
         project.approach_rationale,
         rationale,
         not impacts and bool(objectives or project.pain_points),
+        bool(objectives),
     )
 
 
