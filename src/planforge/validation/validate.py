@@ -58,6 +58,7 @@ from planforge.intake.reader import (
     find_workbooks,
     read_workbook,
 )
+from planforge.validation.deployment import check as deployment_check
 from planforge.validation.holiday_country import read_holiday_country
 from planforge.validation.system_cells import count_word, join_quoted, named_systems
 from planforge.validation.traceability import CellRef
@@ -226,6 +227,7 @@ def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None) -> Report:
     for project in projects:
         checker.problems.extend(traceability_check(project, cell))
         checker.problems.extend(workflows_check(project, cell))
+        checker.problems.extend(deployment_check(project, cell))
     bad_ids |= _held_back(checker.problems)  # a workflow naming no system of its project holds it back
     projects = [p for p in projects if p.project_id not in bad_ids]
     errors_by_project: dict[str, list[Problem]] = defaultdict(list)
