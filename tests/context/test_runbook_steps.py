@@ -10,8 +10,9 @@ import pytest
 import planforge
 from planforge.context.documents import build_runbook
 from planforge.context.plan import build_context
+from planforge.core.model import DeploymentStep, Settings, Workflow
 from planforge.derive.completeness import Assumed
-from support import SAMPLE
+from support import SAMPLE, make_project
 
 DAY = date(2026, 1, 15)
 KINDS = frozenset(("deployment-runbook",))
@@ -57,7 +58,7 @@ def test_a_step_for_later_windows_has_its_own_gate_owner_and_check(runbooks):
 def test_steps_longer_than_the_window_are_said_to_continue_in_later_windows(runbooks):
     rb = runbooks["SUMMIT-006"]
     note = next(n for n in rb.step_notes if "continues in the following windows" in n)
-    assert "From step 2" in note and "at most 1 day" in note
+    assert "From step 2" in note and "at most a day" in note
     assert "continues in the following windows" in rb.countdown[5].activity
     assert rb.gates[2].when == "End of the last deployment window"
     assert not any("following windows" in n for n in runbooks["ACME-001"].step_notes)
@@ -97,3 +98,19 @@ def test_standard_steps_of_a_sparse_project_carry_no_invented_checks(runbooks):
     rb = runbooks["FJORD-009"]
     assert rb.steps_are_standard and all(s.check == "" for s in rb.steps)
     assert not rb.step_notes
+
+
+def test_steps_whose_wording_says_nothing_claim_nothing_and_every_workflow_still_gets_switched_on():
+    project = make_project(
+        workflows=[Workflow(2, "Sync orders"), Workflow(3, "Sync refunds")],
+        deployment_steps=[DeploymentStep(2, "Cutover step 1"), DeploymentStep(3, "Cutover step 2")],
+    )
+    rb = build_runbook(build_context(project, Settings(), DAY))
+    assert [(s.check, s.undo) for s in rb.steps[:2]] == [
+        ("The step completes without errors", "Undo the step before the next one starts")
+    ] * 2
+    assert [str(s.step) for s in rb.steps[2:]] == [
+        "Enable Workflow 1 (Sync orders) (assumed)",
+        "Enable Workflow 2 (Sync refunds) (assumed)",
+    ]
+    assert "Steps 3 and 4 were added by us" in rb.step_notes[0] and "owners and durations are" in rb.step_notes[0]

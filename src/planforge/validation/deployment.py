@@ -107,8 +107,9 @@ class WindowFit:
     @property
     def longest_text(self) -> str:
         """The window's length in words, 'at most a day' when only its days bound it."""
-        exact = self.window.length is not None
-        return duration_text(self.longest) if exact else f"at most {duration_text(self.longest)}"
+        if self.window.length is not None:
+            return duration_text(self.longest)
+        return "at most a day" if self.longest == timedelta(days=1) else f"at most {duration_text(self.longest)}"
 
     @property
     def fits(self) -> bool:

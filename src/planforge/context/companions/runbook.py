@@ -107,6 +107,8 @@ _CHECKS = re.compile(r"^\s*(?:verify|check|confirm|count|reconcile|compare|test|
 _WORD = re.compile(r"[^\W_]{4,}")
 _NAME_WORD = re.compile(r"[^\W_]+")
 _DEPLOYS = re.compile(r"^\s*deploy\b", re.IGNORECASE)
+#: A step that writes nothing to the systems: a release deployed, a snapshot or backup taken, users told.
+_WRITES_NOTHING = re.compile(r"^\s*(?:deploy|take|snapshot|back ?up|notify|announce|brief)\b", re.IGNORECASE)
 #: A step that pauses, disables or stops something, and the verb that undoes it.
 _REVERSIBLE = re.compile(r"^\s*(pause|disable|stop|suspend)\s+(.+)$", re.IGNORECASE)
 _AT_CLOCK = re.compile(r"\s+at\s+\d{1,2}(?::\d{2})?\s*(?:am|pm)?$", re.IGNORECASE)
@@ -279,11 +281,11 @@ def _runbook_steps(ctx: PlanContext, standard: tuple[str, ...]) -> tuple[Runbook
         for i, s in enumerate(p.deployment_steps)
     ]
     at = _insert_at(p)
-    for n, i in enumerate(steps_check.never_enabled(p)):
+    for n, i in enumerate(i for i in steps_check.never_enabled(p) if i < len(ctx.flows)):
         flow = ctx.flows[i]
         step = Assumed(f"Enable Workflow {flow.number} ({flow.name})", "no deployment step enables this workflow")
         where = compose.join_words(list(flow.writes_to))
-        check = f"Workflow {flow.number}'s first records appear correctly in {where}"
+        check = f"The first records of Workflow {flow.number} appear correctly in {where}"
         undo = f"Switch Workflow {flow.number} off and reverse what it wrote to {where}"
         rows.insert(at + n, (step, ctx.header.lead_engineer, tbd("duration"), check, undo))
     return tuple(RunbookStep(i + 1, *row) for i, row in enumerate(rows))
@@ -319,7 +321,7 @@ def _check_and_undo(ctx: PlanContext, step: DeploymentStep, index: int) -> tuple
     if _CHECKS.search(step.step):
         return f"The step is itself a check of {where}; a failure is a rollback trigger", ""
     named = _workflow_names(indexes, len(ctx.project.workflows))
-    they = "it" if len(indexes) == 1 else "they"
+    they = "it" if len(indexes) <= 1 else "they"
     if steps_check.defers(step):
         return (
             f"In each later window, the records of {named} appear correctly in {where} (gate 4)",
@@ -327,10 +329,11 @@ def _check_and_undo(ctx: PlanContext, step: DeploymentStep, index: int) -> tuple
         )
     if steps_check.enables(step):
         return (
-            f"The first records of {named} appear correctly in {where}",
+            f"The first records{f' of {named}' if indexes else ''} appear correctly in {where}",
             f"Switch {named} off and reverse what {they} wrote to {where}",
         )
-    if any(steps_check.enables(s) for s in ctx.project.deployment_steps[:index]):
+    quiet = _WRITES_NOTHING.search(step.step) or _REVERSIBLE.match(step.step)
+    if not quiet or any(steps_check.enables(s) for s in ctx.project.deployment_steps[:index]):
         return "The step completes without errors", _undo(step.step)
     nothing = " or ".join((", ".join(systems[:-1]), systems[-1])) if len(systems) > 1 else where
     return f"The step completes without errors; nothing is written to {nothing} yet", _undo(step.step)
@@ -348,7 +351,9 @@ def _undo(text: str) -> str:
         return "Remove the release from production"
     if m:
         return f"{_REVERSE[m.group(1).casefold()]} {_AT_CLOCK.sub('', m.group(2).strip())}"
-    return "Nothing to undo"
+    if _WRITES_NOTHING.search(text):
+        return "Nothing to undo"
+    return "Undo the step before the next one starts"
 
 
 def _workflow_names(indexes: Sequence[int], count: int) -> str:
@@ -356,6 +361,8 @@ def _workflow_names(indexes: Sequence[int], count: int) -> str:
     if count > 1 and len(indexes) == count:
         return "all workflows"
     numbers = [str(i + 1) for i in indexes]
+    if not numbers:
+        return "the integration"
     if len(numbers) == 1:
         return f"Workflow {numbers[0]}"
     return "Workflows " + (", ".join(numbers[:-1]) + " and " + numbers[-1] if numbers else "")
@@ -371,7 +378,7 @@ def _step_notes(ctx: PlanContext, steps: Sequence[RunbookStep], fit: steps_check
         several = len(added) > 1
         notes.append(
             f"Step{'s' if several else ''} {which} {'were' if several else 'was'} added by us, because no step of "
-            f"the agreed sequence switches {flows} on; {'their' if several else 'its'} owner and duration are "
+            f"the agreed sequence switches {flows} on; {'their owners and durations are' if several else 'its owner and duration are'} "
             "confirmed before gate 2."
         )
     for i, s in enumerate(ctx.project.deployment_steps):
