@@ -114,3 +114,9 @@ def test_steps_whose_wording_says_nothing_claim_nothing_and_every_workflow_still
         "Enable Workflow 2 (Sync refunds) (assumed)",
     ]
     assert "Steps 3 and 4 were added by us" in rb.step_notes[0] and "owners and durations are" in rb.step_notes[0]
+
+
+def test_later_windows_are_announced_to_the_client(runbooks):
+    said = [c.when for c in runbooks["HARBOR-004"].communications]
+    assert "End of each later window" in said
+    assert "End of each later window" not in [c.when for c in runbooks["ACME-001"].communications]

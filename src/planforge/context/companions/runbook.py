@@ -1,5 +1,18 @@
 """The deployment runbook's typed context: countdown, gates, steps, rollback and verification aimed at
 the systems each workflow writes to.
+
+What a client reviewer checks, and where it is made true (the step wording is read by
+``validation.deployment``, which also reports what the intake leaves incoherent):
+
+- Every workflow is switched on by a step; one the intake's steps leave out gets an added step,
+  marked assumed, after the last step that switches something on.
+- Every freeze is lifted at a stated point by a named owner: the T-7 configuration freeze at the
+  post-go-live review (project manager), a step's freeze once gate 3 is passed (that step's owner).
+- Work deferred to later windows, or steps that do not fit one window, get gate 4 per later window.
+- Each step's check and rollback name the systems its workflows write to (``Flow.writes_to``);
+  each rollback step has an owner from the team (``common.person``).
+- The accuracy check compares the systems the monitoring metric names with the ones the related
+  workflow writes to.
 """
 
 from __future__ import annotations
@@ -152,7 +165,7 @@ def build_runbook(ctx: PlanContext, kind: DocumentKind = DEPLOYMENT_RUNBOOK) -> 
         dp.rollback_time,
         _rollback(ctx),
         _verification(ctx),
-        _communications(day, window, pm),
+        _communications(day, window, pm, bool(later) or spills),
     )
 
 
@@ -505,12 +518,26 @@ def _names(text: str, system: str) -> bool:
     return bool(parts) and (parts[0] in words)
 
 
-def _communications(day: Callable[[int], str], window: str, pm: str | Tbd) -> tuple[Communication, ...]:
+def _communications(
+    day: Callable[[int], str], window: str, pm: str | Tbd, later_windows: bool
+) -> tuple[Communication, ...]:
     return (
         Communication(day(-2), "Client users", f"Deployment window{window} and what changes for them", pm),
         Communication("T-0, start", "Client contact and delivery team", "Window opened; deployment started", pm),
         Communication(
             "T-0, end", "Client contact and users", "Go-live confirmed, or rollback completed and the next window", pm
+        ),
+        *(
+            (
+                Communication(
+                    "End of each later window",
+                    "Client contact and users",
+                    "What the window completed and checked (gate 4), and the date of the next window",
+                    pm,
+                ),
+            )
+            if later_windows
+            else ()
         ),
         Communication(day(2), "Client contact", "Post-go-live review: results, open issues, next steps", pm),
     )
