@@ -262,8 +262,8 @@ def test_runbook_rollback_and_verification_aim_at_the_systems_written_to():
         Workflow(2, "Publish on-hand to Shopify", "Scheduled", None, "NetSuite", "Shopify"), systems=(_NO_HOOKS,)
     )
     runbook = build_runbook(ctx)
-    assert any(s.startswith("Check Shopify for records written") for s in runbook.rollback_steps)
-    assert not any("NetSuite" in s for s in runbook.rollback_steps)
+    assert any(s.step.startswith("Check Shopify for records Workflow 1 wrote") for s in runbook.rollback_steps)
+    assert not any("NetSuite" in s.step for s in runbook.rollback_steps)
     assert any(
         "Workflow 1 (Publish on-hand to Shopify)" in v and v.endswith("in Shopify") for v in runbook.verification
     )
@@ -304,7 +304,8 @@ def test_a_two_way_workflow_writes_to_both_systems():
     (flow,) = ctx.flows
     assert flow.two_way and flow.event_driven and flow.writes_to == ("Shopify", "NetSuite")
     assert str(flow.direction) == "Both ways between Shopify and NetSuite (assumed)"
-    assert any("Check Shopify and NetSuite" in s for s in build_runbook(ctx).rollback_steps)
+    checks = [s.step for s in build_runbook(ctx).rollback_steps if s.step.startswith("Check ")]
+    assert [c.split(" for ")[0] for c in checks] == ["Check Shopify", "Check NetSuite"]
 
 
 def test_unknown_webhook_support_leaves_a_blank_trigger_to_be_filled():

@@ -10,7 +10,6 @@ only lay these values out.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -28,6 +27,7 @@ from planforge.derive.catalog import CatalogSystem, Match, integration_types, lo
 from planforge.derive.completeness import Assumed, AssumedPassage, Assumption, Completeness, Finding, Tbd
 from planforge.intake.schema import ROLES
 from planforge.validation.claims import asks_assumed_system, assumed_systems
+from planforge.validation.deployment import defers
 from planforge.validation.traceability import match_workflows
 
 _Name = TypeVar("_Name")
@@ -414,7 +414,6 @@ DEFAULT_ALERTS = (
     ("Queue backlog", "> 500 pending jobs for 10 minutes", "Medium", "2 hours"),
 )
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_LATER_WINDOWS = re.compile(r"\b(?:following|next|later|subsequent) (?:weekends?|weeks?|windows?|nights?)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -671,7 +670,7 @@ def _deployment_window(c: Completeness, project: Project) -> derive.Window | Non
             f"Projects > Deployment Window {project.deployment_window!r} states an exclusion the schedule does not "
             f"check; go-live was set on a {window.day_name}; confirm it is not excluded.",
         )
-    if any(_LATER_WINDOWS.search(s.step) for s in project.deployment_steps):
+    if any(defers(s) for s in project.deployment_steps):
         c.find(
             "deployment-window",
             "A deployment step continues in later windows; phase 4 covers the first window only, later ones fall "

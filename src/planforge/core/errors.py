@@ -591,6 +591,27 @@ KINDS: tuple[ProblemKind, ...] = (
         "which notes the assumption next to it.",
     ),
     ProblemKind(
+        "workflow-never-enabled",
+        WARNING,
+        "No deployment step enables a workflow",
+        "No deployment step switches on workflow {number} ({value_repr}); the runbook adds a step to enable it, "
+        "marked assumed",
+        "Add a step that enables it (Enable, Switch on, Schedule, Route ...) and give {number} in its Workflow column.",
+        "Coherence: every workflow must be switched on somewhere in the Deployment Steps. A step enables the "
+        "workflows its Workflow cell names (blank: every workflow) when its wording enables, switches on, schedules, "
+        "routes, runs or loads something.",
+    ),
+    ProblemKind(
+        "step-longer-than-window",
+        WARNING,
+        "Deployment step does not fit the window",
+        'Step "{step}" ({value_repr}) {ends}: it cannot run inside the deployment window "{window}"; the runbook '
+        "says the steps continue in later windows",
+        "Split the step across windows and say which window each part runs in, or widen the Deployment Window.",
+        "Coherence: the steps of the first deployment window, in order, must end before the window closes (its stated "
+        "length, else the whole day it names), and no step may take longer than one window.",
+    ),
+    ProblemKind(
         "several-systems-in-cell",
         WARNING,
         "Several systems in one cell",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -180,34 +180,71 @@ _EXCLUSION_WORDS = frozenset(("excluded", "exclude", "excluding", "except", "not
 @dataclass(frozen=True)
 class Window:
     """A weekly deployment window: the weekday it opens (0 Monday .. 6 Sunday), its opening
-    time as typed ('06:00') when given, and whether the text also states an exclusion we do not model."""
+    time as typed ('06:00') when given, and whether the text also states an exclusion we do not model.
+    ``closes`` is the closing time when the text gives one after the opening time, and ``days`` how many
+    days after the opening weekday a second weekday named closes it ('Saturday 20:00 - Sunday 02:00': 1)."""
 
     weekday: int
     opens: str | None
     has_exclusion: bool
+    closes: str | None = field(default=None, compare=False)
+    days: int = field(default=0, compare=False)
 
     @property
     def day_name(self) -> str:
         return ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")[self.weekday]
 
+    @property
+    def length(self) -> timedelta | None:
+        """How long the window lasts when it states its opening and closing times, else None."""
+        start, end = _minutes(self.opens), _minutes(self.closes)
+        if start is None or end is None:
+            return None
+        minutes = self.days * 1440 + end - start
+        return timedelta(minutes=minutes if minutes > 0 else minutes + 1440)
+
+    @property
+    def longest(self) -> timedelta:
+        """The most the window can last: its stated length, else the whole of the days it names
+        ('Friday evenings': one day, a bound that no step longer than a day fits into)."""
+        return self.length or timedelta(days=self.days + 1)
+
+
+def _minutes(clock: str | None) -> int | None:
+    """'20:00', '8pm', '8:30 am' -> minutes after midnight; None when not given."""
+    if not clock:
+        return None
+    text = clock.casefold().replace(" ", "")
+    half = text[-2:] if text[-2:] in ("am", "pm") else ""
+    hours, _, mins = text.removesuffix(half).partition(":")
+    hour = int(hours) % 12 + (12 if half == "pm" else 0) if half else int(hours)
+    return hour * 60 + int(mins or 0)
+
 
 def deployment_window(text: str | None) -> Window | None:
     """The weekly window in Projects > Deployment Window: the first weekday named ('Sunday
     06:00-09:00 ET', 'Saturday 20:00 - Sunday 02:00', 'Fri evenings') opens it, the first time
-    after it is its opening time. None when no weekday is named ('weekends', 'after hours'),
-    which the plan reports for review. One linear pass over the words."""
+    after it is its opening time; a later weekday and the next time close it. None when no weekday
+    is named ('weekends', 'after hours'), which the plan reports for review. One linear pass over the words."""
     if not text:
         return None
-    weekday, opens, exclusion = None, None, False
+    weekday, opens, closes, last, exclusion = None, None, None, None, False
     for token in _WINDOW_TOKEN.findall(text):
         word = token.casefold()
         if word in _EXCLUSION_WORDS:
             exclusion = True
         elif weekday is None and word in _DAYS:
             weekday = _DAYS[word]
+        elif weekday is not None and last is None and closes is None and word in _DAYS:
+            last = _DAYS[word]
         elif weekday is not None and opens is None and word[0].isdigit():
             opens = token.strip()
-    return None if weekday is None else Window(weekday, opens, exclusion)
+        elif opens is not None and closes is None and word[0].isdigit():
+            closes = token.strip()
+    if weekday is None:
+        return None
+    days = (last - weekday) % 7 if last is not None else 0
+    return Window(weekday, opens, exclusion, closes, days)
 
 
 def go_live_date(ready: date, window: Window, closed: frozenset[date] = frozenset()) -> date:

@@ -59,6 +59,7 @@ from planforge.intake.reader import (
     read_workbook,
 )
 from planforge.validation.claims import check as claims_check
+from planforge.validation.deployment import check as deployment_check
 from planforge.validation.holiday_country import read_holiday_country
 from planforge.validation.mappings import check as mappings_check
 from planforge.validation.system_cells import count_word, join_quoted, named_systems
@@ -230,6 +231,7 @@ def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None) -> Report:
         checker.problems.extend(workflows_check(project, cell))
         checker.problems.extend(mappings_check(project, cell))
         checker.problems.extend(claims_check(project, cell))
+        checker.problems.extend(deployment_check(project, cell))
     bad_ids |= _held_back(checker.problems)  # a workflow naming no system of its project holds it back
     projects = [p for p in projects if p.project_id not in bad_ids]
     errors_by_project: dict[str, list[Problem]] = defaultdict(list)
