@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
+import re
+
 import pytest
 
+from planforge.context import alerts, flows, plan
+from planforge.core import model
 from planforge.core.errors import CODES, KINDS, Severity
 from planforge.core.model import CHILD_TYPES, Project, Settings
 from planforge.intake import schema
@@ -54,3 +60,29 @@ def test_model_fields_equal_schema_keys():
         fields = set(CHILD_TYPES[sheet.key].__dataclass_fields__) - {"row"}
         assert fields == {c.key for c in sheet.columns} - {"project_id"}, sheet.name
     assert set(Settings.__dataclass_fields__) == {s.key for s in schema.SETTINGS}
+
+
+def _model_classes() -> dict[str, type]:
+    """The model classes docs/documents.md may name: the plan's context, the integration model and the intake rows."""
+    return {
+        name: cls
+        for module in (plan, flows, alerts, model)
+        for name, cls in inspect.getmembers(module, inspect.isclass)
+        if dataclasses.is_dataclass(cls)
+    }
+
+
+def test_every_model_field_docs_documents_names_exists():
+    """The documents reference says which model fields each section reads: each must be a real field
+    or property, so the page cannot drift from the code."""
+    classes = _model_classes()
+    text = (ROOT / "docs" / "documents.md").read_text("utf-8")
+    named = re.findall(r"`([A-Z][A-Za-z]+)\.([a-z_]+)`", text)
+    assert len(named) > 60
+    for cls_name, field in named:
+        assert cls_name in classes, cls_name
+        cls = classes[cls_name]
+        fields = {f.name for f in dataclasses.fields(cls)} | {
+            k for k, v in vars(cls).items() if isinstance(v, property)
+        }
+        assert field in fields, f"{cls_name}.{field}"
