@@ -80,9 +80,13 @@ def executive_summary(
     weekly_hours: float | None,
     confidence: float | None,
     buffer: float,
+    sized_as: str = "",
 ) -> Summary:
     """What we build, why it matters, expected impact and timeline. One objective goes in the
-    sentence after a colon; several become a list introduced by their count."""
+    sentence after a colon; several become a list introduced by their count. ``sized_as`` says
+    what the phase lengths assume when the intake states no complexity ("low-complexity
+    integration, judged from ..."), so a client never reads a derived timeline as a commitment;
+    an unknown confidence says the contingency it adds."""
     kind = f"{type_phrase(types)} integration" if types else "integration"
     article = "an" if kind[0] in "aeiou" else "a"
     systems = derive.all_systems(project)
@@ -112,9 +116,17 @@ def executive_summary(
             f"Automating the manual steps should save about {number(weekly_hours)} staff hours a week (section 1.2)."
         )
     closing.append(timeline)
+    if sized_as:
+        closing.append(
+            f"The phase lengths are our standard for a {sized_as}, and are re-baselined at the end of Discovery & Design."
+        )
     if confidence is not None:
         conf = f"Discovery confidence is {format_percent(confidence)}"
         closing.append(f"{conf}, so phases 1 to 4 include a {buffer * 100:.0f}% contingency." if buffer else f"{conf}.")
+    elif buffer:
+        closing.append(
+            f"Discovery confidence is not yet assessed, so phases 1 to 4 include a {buffer * 100:.0f}% contingency."
+        )
     return Summary(opening, objectives, " ".join(closing))
 
 

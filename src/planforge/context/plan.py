@@ -775,6 +775,7 @@ def _summary(
     c: Completeness, project: Project, types: tuple[str, ...], t: _Timeline, savings: derive.Savings | None
 ) -> ExecutiveSummary:
     window = derive.deployment_window(project.deployment_window)
+    level, basis = derive.complexity(project)
     composed = compose.executive_summary(
         project,
         types,
@@ -782,6 +783,9 @@ def _summary(
         savings.weekly_hours if savings else None,
         project.confidence,
         t.buffer,
+        ""
+        if basis == "set in the intake"
+        else f"{level.lower()}-complexity integration, judged from {basis.removeprefix('derived from ')}",
     )
     return ExecutiveSummary(
         project.executive_summary,

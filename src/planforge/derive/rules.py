@@ -92,7 +92,9 @@ def complexity(project: Project) -> tuple[str, str]:
         score += 1
         reasons.append(f"about {volume:,.0f} records a day")
     level = "Low" if score == 0 else "Medium" if score <= 2 else "High"
-    why = ", ".join(reasons) if reasons else "few workflows and no migration"
+    quiet = {0: "no workflows agreed yet", 1: "one workflow"}.get(n, f"{n} workflows")
+    listed = ", ".join(reasons[:-1]) + f" and {reasons[-1]}" if len(reasons) > 1 else "".join(reasons)
+    why = listed or f"{quiet} and no data migration"
     return level, f"derived from {why}"
 
 

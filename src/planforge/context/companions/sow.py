@@ -189,7 +189,7 @@ def _milestones(ctx: PlanContext) -> tuple[Milestone, ...]:
         4: "the deployment runbook's verification checks pass and the client confirms the first production sync",
         5: (
             "the success criteria of the implementation plan are met and "
-            f"{ctx.success.stabilization_days} days of stable operation are completed"
+            f"{ctx.success.stabilization_days} consecutive calendar days of stable operation are completed"
         ),
     }
     return tuple(

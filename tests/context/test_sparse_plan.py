@@ -1,0 +1,47 @@
+"""What a sparse plan (FJORD-009: two systems, one pain point, one open question) says about what it
+does not know: its timeline's basis, its outcomes, and the system it assumes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from planforge.pipeline import GenerateOptions, generate
+from support import SAMPLE
+
+DAY = date(2026, 1, 15)
+
+
+@pytest.fixture(scope="module")
+def plans(tmp_path_factory) -> dict[str, str]:
+    out = tmp_path_factory.mktemp("sparse")
+    generate([SAMPLE], out, GenerateOptions(plan_date=DAY, formats=("md",)))
+    return {p.name.split("-implementation")[0]: p.read_text("utf-8") for p in out.glob("*-implementation-plan.md")}
+
+
+def _summary(text: str) -> str:
+    return text.split("## EXECUTIVE SUMMARY", 1)[1].split("**Key Facts**", 1)[0]
+
+
+def test_a_derived_timeline_says_what_it_assumes(plans):
+    fjord = _summary(plans["FJORD-009"])
+    assert "our standard for a low-complexity integration, judged from no workflows agreed yet" in fjord
+    assert "Discovery confidence is not yet assessed, so phases 1 to 4 include a 30% contingency." in fjord
+
+
+def test_a_stated_complexity_makes_no_sizing_claim(plans):
+    stated = [pid for pid, text in plans.items() if "The phase lengths are our standard" not in _summary(text)]
+    assert stated and "FJORD-009" not in stated
+
+
+def test_outcomes_without_objectives_do_not_point_at_a_summary_that_states_none(plans):
+    impact = plans["FJORD-009"].split("### 1.2", 1)[1].split("###", 1)[0]
+    assert "The executive summary states" not in impact
+    assert "- An end to the manual work described in section 1.1" in impact
+
+
+def test_an_assumed_system_is_a_blocker_until_the_question_is_answered(plans):
+    blockers = plans["FJORD-009"].split("### 9.2", 1)[1].split("###", 1)[0]
+    assert '"QuickBooks Online or Desktop?" (section 9.1)' in blockers and "assume QuickBooks Online" in blockers
+    assert "No blockers identified" not in blockers
