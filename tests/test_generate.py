@@ -161,7 +161,7 @@ def test_seen_self_contradictions_are_gone(sample_run):
     assert "within minutes" not in summit and "nightly batches" not in summit
     assert "scheduled workflow (post daily BigCommerce sales to Xero as invoices)" in summit
     assert "one owning system" not in city and "Stock synced both ways" in city
-    assert "Etsy publishes" not in fjord and "Etsy offers webhooks only in part" in fjord
+    assert "Etsy publishes" not in fjord and "Etsy offers webhooks only under conditions" in fjord
     assert "(assumed)" in fjord.split("**Source**:")[1].split("\n")[0]
     for text in (acme, harbor, summit, city, fjord):
         assert "weeks to go-live" not in text.split("business days")[0]

@@ -31,7 +31,7 @@ def test_an_interval_workflow_is_not_said_to_run_at_set_times():
 def test_without_workflows_only_the_source_system_can_drive_events():
     approach = _approach("FJORD-009")  # Etsy -> QuickBooks Online, no workflow yet
     assert "QuickBooks publishes change events" not in approach
-    assert "Etsy offers webhooks only in part" in approach
+    assert "Etsy offers webhooks only under conditions" in approach
 
 
 def test_catalog_facts_of_an_ambiguous_system_read_as_that_assumption():

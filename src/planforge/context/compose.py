@@ -206,7 +206,7 @@ def approach_rationale(
     reasons.append(
         (
             "Safe to retry",
-            "writes are idempotent and every run is reconciled, so a failure never creates duplicates or silent gaps.",
+            "writes are idempotent and every run is reconciled, so a retried or repeated run creates no duplicate and a record that fails is reported, never silently lost.",
         )
     )
     return reasons + _type_reasons(project, types, migration)
@@ -289,8 +289,8 @@ def _webhook_reasons(project: Project, support: dict[str, str]) -> list[tuple[st
         reasons.append(
             (
                 "Webhooks only where available",
-                f"{join_words(conditional)} offer{'s' if len(conditional) == 1 else ''} webhooks only in part or on "
-                "some access levels (section 4.3), so the design reads changes on a schedule until that access is confirmed.",
+                f"{join_words(conditional)} offer{'s' if len(conditional) == 1 else ''} webhooks only under conditions "
+                "(section 4.3 gives them), so the design reads changes on a schedule until that access is confirmed.",
             )
         )
     if unknown:
@@ -320,7 +320,7 @@ def _type_reasons(project: Project, types: tuple[str, ...], migration: bool) -> 
         reasons.append(
             (
                 "Books stay auditable",
-                "postings carry the source order reference and daily totals are reconciled against the source system.",
+                "each posting carries the reference of the source record it comes from, and the posted totals are reconciled against the source system.",
             )
         )
     if "inventory" in types or "pos" in types:
