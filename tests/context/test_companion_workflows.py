@@ -10,7 +10,7 @@ from planforge.context.documents import build_specs, build_test_cases
 from planforge.context.plan import build_context
 from planforge.core.model import Alert, FieldMapping, Settings, SystemFacts, Workflow
 from planforge.core.model import TestScenario as Scenario
-from planforge.render.environment import render_review
+from planforge.render.environment import render_document, render_review
 from support import make_project
 
 DAY = date(2026, 1, 15)
@@ -121,10 +121,9 @@ def test_specs_list_each_workflows_own_alerts_and_refer_to_the_shared_ones_once(
     assert [a.alert for a in specs.shared_alerts] == ["Sync failure rate"]
     orders, stock = specs.workflows
     assert orders.alerts == () and stock.alerts[0].alert == "Inventory drift"
-    assert orders.shared_alerts == (
-        "The alerts on every workflow (section 1) watch its writes from Shopify to NetSuite: Sync failure rate"
-    )
-    assert "NetSuite to Shopify" in stock.shared_alerts and " also watch " in stock.shared_alerts  # after its own
+    text = render_document("technical-specs", ctx)
+    assert text.count("**Sync failure rate**") == 1  # in section 1 only, not repeated per workflow
+    assert text.count("**Alerting**") == 1  # workflow 1 has nothing of its own to add
 
 
 def test_a_workflow_no_alert_covers_gets_defaults_named_for_it_marked_and_reviewed():
@@ -150,9 +149,3 @@ def test_with_no_alerts_at_all_every_workflow_gets_its_own_defaults():
     stock = specs.workflows[1]
     assert str(stock.alerts[0].alert) == "Workflow 2: failed writes to Shopify (assumed)"
     assert stock.alerts[1].threshold == "A scheduled run missed, or still running when the next one is due"
-
-
-def test_shared_alerts_of_a_two_way_workflow_name_both_ends():
-    both = Workflow(2, "Sync inventory counts both ways", "Real-time")
-    (spec,) = build_specs(_ctx(both, alerts=[_alert(2, "Sync failure rate")])).workflows
-    assert spec.shared_alerts.startswith("The alerts on every workflow (section 1) watch its writes between Shopify")

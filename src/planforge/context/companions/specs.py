@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from planforge.context import compose
 from planforge.context.alerts import WorkflowAlert, shared_alerts, stated
@@ -15,7 +15,7 @@ from planforge.context.flows import Flow
 from planforge.context.plan import ApiFacts, PlanContext, Shown
 from planforge.core.model import FieldMapping, Project
 from planforge.core.names import TECHNICAL_SPECS, DocumentKind
-from planforge.derive.completeness import Tbd
+from planforge.derive.completeness import Assumed, Tbd
 from planforge.validation.mappings import AmbiguousKey, ambiguous_keys, stated_rule
 from planforge.validation.traceability import covered
 from planforge.validation.workflows import project_systems
@@ -24,6 +24,15 @@ from planforge.validation.workflows import project_systems
 _STANDARD_RETRIES = (60, 120, 240, 480, 960)
 _COUNT = {1: "once", 2: "twice", 3: "three times", 4: "four times", 5: "five times"}
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+#: A Transform that sets a fixed value ("Always 'Shopify'"): its source field is never read.
+_CONSTANT = re.compile(r"^(?:always|constant|fixed(?: value)?|set to|hard-?coded)[:\s]+(.+)$", re.I)
+#: Section 3: a record late against its workflow's target is counted, not paged.
+_LATE = (
+    "A record still not written when its workflow's latency target passes stays in the retry queue and is "
+    "counted toward the backlog and latency alerting; it is not paged one by one."
+)
+#: The share of a latency target the retries may take, leaving headroom for processing.
+_RETRY_SHARE = 2 / 3
 
 
 @dataclass(frozen=True)
@@ -46,13 +55,13 @@ class WorkflowSpec:
     target_objects: str | Tbd
     mappings: tuple[MappingRow, ...]
     keys: str | Tbd
+    #: "" when section 3's rule holds as stated; else how this workflow's writes are keyed (no key stated)
     idempotency: str
-    #: how its transient errors are retried, within its latency target when it has one
+    #: "" when section 3's standard schedule applies; else its own schedule, inside its latency target
     retries: str
-    #: its own Alerts rows, else its assumed defaults (context.alerts)
+    #: its own Alerts rows, else its assumed defaults (context.alerts); the alerts on every workflow are
+    #: listed once, in section 1
     alerts: tuple[WorkflowAlert, ...]
-    #: "" or the sentence naming the alerts on every workflow, listed once in section 1
-    shared_alerts: str = ""
     #: why each matching key must be confirmed before build (a key that names another record only)
     key_notes: tuple[str, ...] = ()
 
@@ -71,6 +80,14 @@ class TechSpecs:
     shared_alerts: tuple[WorkflowAlert, ...] = ()
     #: True when some workflow's matching key must be confirmed before build
     keys_to_confirm: bool = False
+    #: section 3's retry rules: the standard schedule, and which workflows have their own
+    retry_policy: str = ""
+    #: section 3's sentence on a record still late when its workflow's latency target passes ("" when none has one)
+    late_policy: str = ""
+    #: what may repeat a write: "a retry, a repeated change event or a re-run" (the words the triggers fit)
+    repeats: str = "a retry or a re-run"
+    #: the end of phase 1 (Discovery & Design), when the field mappings are to be approved; None without a kickoff
+    approval_due: date | None = None
 
 
 def _objects(values: list[str | None]) -> str | Tbd:
@@ -100,9 +117,11 @@ def _transform(project: Project, index: int, m: FieldMapping) -> str:
 
 
 def _mapping_row(project: Project, index: int, m: FieldMapping) -> MappingRow:
-    return MappingRow(
-        _name(m, "source"), _name(m, "target"), _transform(project, index, m), "Yes" if m.required else "No"
-    )
+    """One mapping as printed; a constant ("Always 'X'") reads no source field: "(constant)", "Set to 'X'"."""
+    required = "Yes" if m.required else "No"
+    if m.transform and (fixed := _CONSTANT.match(m.transform.strip())):
+        return MappingRow("(constant)", _name(m, "target"), f"Set to {fixed.group(1).strip()}", required)
+    return MappingRow(_name(m, "source"), _name(m, "target"), _transform(project, index, m), required)
 
 
 def _record_words(record: str) -> str:
@@ -121,17 +140,27 @@ def _key_note(k: AmbiguousKey) -> str:
 
 
 def _delays(budget: timedelta | None) -> tuple[int, ...]:
-    """The back-off delays in seconds: the standard five without a budget; otherwise doubling from
-    1 minute (15 seconds under 3 minutes) as long as their sum stays within the budget."""
+    """The back-off delays in seconds: the standard five without a target; otherwise doubling from
+    1 minute (15 seconds under 3 minutes) while their sum stays within two thirds of the target, so
+    the last retry runs well inside it with time left for the write itself."""
     if budget is None:
         return _STANDARD_RETRIES
     total, step = 0, 60 if budget >= timedelta(minutes=3) else 15
+    limit = budget.total_seconds() * _RETRY_SHARE
     out: list[int] = []
-    while len(out) < len(_STANDARD_RETRIES) and total + step <= budget.total_seconds():
+    while len(out) < len(_STANDARD_RETRIES) and total + step <= limit:
         out.append(step)
         total += step
         step *= 2
     return tuple(out)
+
+
+def _seconds_words(seconds: int) -> str:
+    """420 -> '7 minutes', 45 -> '45 seconds', 90 -> '90 seconds'."""
+    if seconds % 60 == 0:
+        minutes = seconds // 60
+        return f"{minutes} minute{'' if minutes == 1 else 's'}"
+    return f"{seconds} seconds"
 
 
 def _delay_words(delays: tuple[int, ...]) -> str:
@@ -148,61 +177,80 @@ def _as_adjective(span: str) -> str:
 
 
 def _retries(flow: Flow) -> str:
-    """How a workflow's transient errors are retried: within its latency target when it states one,
-    and the record reported as late when the target passes while the retries continue."""
+    """A workflow's own retry schedule, when its latency target bounds it: the last retry runs inside
+    the target. "" without a target: section 3's standard schedule applies."""
     target = flow.latency
-    delays = _delays(target.length if target else None)
     if target is None:
-        return (
-            f"Transient errors are retried {_COUNT[len(delays)]}, after {_delay_words(delays)}; a record still "
-            "failing then moves to the retry queue."
-        )
+        return ""
+    delays = _delays(target.length)
     within = f"the {_as_adjective(target.text)} latency target"
-    first = (
-        f"Transient errors are retried after {_delay_words(delays)}, so the retries stay within {within}"
-        if delays
-        else f"Transient errors are retried at once, since {within} leaves no time to wait"
-    )
+    if not delays:
+        return f"Transient errors are retried at once, since {within} leaves no time to wait."
     return (
-        f"{first}. A record still not written when the target passes is reported on the alert channel, and the "
-        "retries continue from the retry queue."
+        f"Transient errors are retried after {_delay_words(delays)}: the last retry runs "
+        f"{_seconds_words(sum(delays))} after the first failure, inside {within}."
     )
 
 
-def _between(flow: Flow) -> str:
-    """Which way a workflow writes, in a phrase: 'from A to B', or 'between A and B' both ways."""
-    return f"between {flow.source} and {flow.target}" if flow.two_way else f"from {flow.source} to {flow.target}"
+def _standard_retries() -> str:
+    delays = _STANDARD_RETRIES
+    return f"{_COUNT[len(delays)]}, after {_delay_words(delays)}"
 
 
-def _idempotency(keys: list[str], confirm: bool) -> str:
-    if not keys:
-        return (
-            "Each source record's ID is stored with the record it creates, and looked up before every write, so "
-            "a retry or a replayed event never creates a second record."
-        )
-    lead = (
-        "Once the matching key is confirmed, each record is looked up by it"
-        if confirm
-        else f"Each record is looked up by its matching key ({', '.join(keys)})"
+def _retry_policy(flows: list[Flow]) -> str:
+    """Section 3's retry schedule: the standard one for workflows without a latency target, and a
+    pointer to section 4 for those with one; only the parts that apply."""
+    timed = [f for f in flows if f.latency is not None]
+    standard = f"a failed record is retried {_standard_retries()}"
+    if not timed:
+        return f"{standard[0].upper()}{standard[1:]}."
+    if len(timed) == len(flows):
+        return "Each workflow's schedule, sized to its latency target, is given in section 4."
+    return (
+        f"A workflow with a latency target retries on its own, shorter schedule (section 4); in every other "
+        f"workflow {standard}."
     )
-    return f"{lead} before it is written, so a retry or a replayed event updates the record instead of creating a second one."
+
+
+def _repeats(flows: list[Flow]) -> str:
+    """What may repeat a write, in the words the workflows' triggers fit: a change event for
+    event-driven workflows, a run for scheduled, polled or manual ones."""
+    words = ["a retry"]
+    if any(f.event_driven for f in flows):
+        words.append("a repeated change event")
+    if not flows or any(not f.event_driven for f in flows):
+        words.append("a re-run")
+    return compose.join_words(words, "or")
+
+
+def _idempotency(keys: list[str]) -> str:
+    """Empty when section 3's rule holds (a stated key); the fallback when no matching key is stated."""
+    if keys:
+        return ""
+    return (
+        "No matching key is stated yet: until one is agreed, the source record's ID is stored with the record "
+        "each write creates and looked up before every write."
+    )
+
+
+def _trigger(flow: Flow) -> Shown:
+    """The Trigger row: a real-time workflow whose source is polled reads "Real-time, by polling" (the
+    Frequency row gives the interval), its mark kept."""
+    if not flow.polled:
+        return flow.trigger
+    if isinstance(flow.trigger, Assumed):
+        return Assumed(f"{flow.trigger.value}, by polling", flow.trigger.basis)
+    return f"{flow.trigger}, by polling"
 
 
 def _workflow_spec(ctx: PlanContext, i: int, flow: Flow, maps: list[FieldMapping], systems: list[str]) -> WorkflowSpec:
     p = ctx.project
     keys = [_name(m, "target") for m in maps if m.key]
     notes = tuple(_key_note(k) for k in ambiguous_keys(maps, systems))
-    alerts = ctx.flow_alerts[i]
-    shared = (
-        f"The alerts on every workflow (section 1) {'also ' if alerts.own else ''}watch its writes "
-        f"{_between(flow)}: {compose.join_words(list(alerts.shared))}"
-        if alerts.shared
-        else ""
-    )
     return WorkflowSpec(
         f"4.{i + 1}",  # its section in the technical specifications, which the plan's phase 2 cites
         flow.name,
-        flow.trigger,
+        _trigger(flow),
         flow.direction,
         flow.cadence,
         flow.latency.text if flow.latency else None,
@@ -210,10 +258,9 @@ def _workflow_spec(ctx: PlanContext, i: int, flow: Flow, maps: list[FieldMapping
         _objects([m.target_object for m in maps]),
         tuple(_mapping_row(p, i, m) for m in maps),
         (", ".join(keys) + (" (to be confirmed)" if notes else "")) if keys else tbd("Matching key"),
-        _idempotency(keys, bool(notes)),
+        _idempotency(keys),
         _retries(flow),
-        alerts.own,
-        shared,
+        ctx.flow_alerts[i].own,
         notes,
     )
 
@@ -234,4 +281,8 @@ def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechS
         ctx.monitoring.tools.logs,
         tuple(stated(a) for a in shared_alerts(p)),
         any(w.key_notes for w in specs),
+        _retry_policy(list(ctx.flows)),
+        _LATE if any(f.latency is not None for f in ctx.flows) else "",
+        _repeats(list(ctx.flows)),
+        ctx.phases[0].end if ctx.phases else None,
     )
