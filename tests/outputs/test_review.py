@@ -28,6 +28,10 @@ def test_every_assumed_passage_of_every_document_is_in_the_review(tmp_path):
         in harbor
     )
     assert "Workflows > Source System and Target System, row 16" in harbor
+    # four workflows assume the same direction: each passage points at its own row
+    acme = (tmp_path / "review" / "ACME-001-review.md").read_text("utf-8")
+    rows = [line.rsplit("row ", 1)[1].rstrip(" |") for line in acme.splitlines() if "| Direction: " in line]
+    assert rows == ["2", "3", "4", "5"]
 
 
 def test_a_plan_only_run_lists_the_plans_passages_only(tmp_path):
