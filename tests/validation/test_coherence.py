@@ -149,3 +149,26 @@ def test_the_review_file_lists_the_phase_status_contradiction(book, tmp_path):
     generate([path], tmp_path / "out", plan_date=date(2026, 9, 1))
     reviews = [p for p in (tmp_path / "out").rglob("*review*") if p.is_file()]
     assert reviews and "contradicts the phase statuses" in reviews[0].read_text("utf-8")
+
+
+def test_a_systems_sheet_row_naming_two_systems_is_read_as_the_first_with_a_located_warning(book):
+    row = ["P-1", "Order sync", "Client One", "Shopify", "Klaviyo", 0.85, "2026-02-02"]
+    systems = [SYSTEMS_HEADER, ["P-1", "Zendesk / Gorgias"]]
+    report = validate_files([book(Projects=[PROJECT_HEADER, row], Systems=systems)])
+    (problem,) = _several(report)
+    assert problem.flat() == ("Systems", 2, "System", "several-systems-in-cell") and problem.cell == "B2"
+    assert [f.system for f in report.portfolio.projects[0].systems] == ["Zendesk"]
+
+
+def test_a_target_system_naming_two_systems_is_read_as_the_first_with_a_located_warning(book):
+    row = ["P-1", "Order sync", "Client One", "Shopify", "Klaviyo", 0.85, "2026-02-02"]
+    workflows = [
+        ["Project ID", "Workflow", "Trigger", "Source System", "Target System"],
+        ["P-1", "Send orders to Klaviyo and Gorgias", "Real-time", "Shopify", "Klaviyo + Gorgias"],
+    ]
+    path = book(Projects=[PROJECT_HEADER, row], Systems=[SYSTEMS_HEADER, ["P-1", "Gorgias"]], Workflows=workflows)
+    report = validate_files([path])
+    (problem,) = [p for p in report.problems if p.code == "several-systems-in-workflow"]
+    assert problem.flat() == ("Workflows", 2, "Target System", "several-systems-in-workflow")
+    assert 'read it as "Klaviyo"' in problem.message and 'a workflow row for "Gorgias"' in problem.hint
+    assert report.portfolio.projects  # a warning: the project is still planned

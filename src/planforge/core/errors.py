@@ -622,6 +622,16 @@ KINDS: tuple[ProblemKind, ...] = (
         "system with a plus or comma in its name.",
     ),
     ProblemKind(
+        "several-systems-in-workflow",
+        WARNING,
+        "Several systems in one workflow cell",
+        '{column} {value_repr} names {count} systems; the documents read it as "{first}"',
+        "Keep one system in {column} and add a workflow row for {others}: each workflow reads from one system "
+        "and writes to one.",
+        "Coherence: a workflow's Source System and Target System each name one of the project's systems; a cell "
+        'such as "Klaviyo + Gorgias" is read as its first system, never as one system with a plus in its name.',
+    ),
+    ProblemKind(
         "phase-status-contradiction",
         WARNING,
         "Phase status contradicts the project status",

@@ -1,7 +1,8 @@
 """One system per System cell.
 
 System A and System B each name one system. A cell that joins several ("Klaviyo + Gorgias",
-"Klaviyo, Gorgias", "Klaviyo & Gorgias", "Klaviyo and Gorgias") is read as its first system when
+"Klaviyo, Gorgias", "Klaviyo & Gorgias", "Zendesk / Gorgias", "Klaviyo and Gorgias") is read as its
+first system when
 every part is a system the project knows (the catalog, or a row of its Systems sheet): the plans
 never treat it as one system with a plus or comma in its name, and a warning
 ``several-systems-in-cell`` at the cell says the others go on the Systems sheet. A name whose
@@ -17,11 +18,11 @@ from planforge.derive.catalog import lookup
 from planforge.derive.rules import system_key
 
 #: The characters that join two systems in one cell; the word "and" joins them too.
-_JOINERS = "+,&"
+_JOINERS = "+,&/"
 
 
 def _parts(text: str) -> list[str]:
-    """The cell split at ``+``, ``,``, ``&`` and the word "and", each part with its spaces folded
+    """The cell split at ``+``, ``,``, ``&``, ``/`` and the word "and", each part with its spaces folded
     (linear: one pass for the characters, one over the words)."""
     for joiner in _JOINERS[1:]:
         text = text.replace(joiner, _JOINERS[0])

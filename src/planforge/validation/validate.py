@@ -215,17 +215,32 @@ def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None) -> Report:
 
     bad_ids = _held_back(checker.problems) | broken_ids
     projects: list[Project] = []
+    split_rows: list[tuple[str, int, str, list[str]]] = []  # Systems rows naming several systems
     for pid, row in project_rows.items():
         if pid in bad_ids:
             continue
         kids = {key: children.get(key, {}).get(pid, []) for key in CHILD_TYPES}
         values: dict[str, Any] = {**row.values, "currency": row.values.get("currency") or settings.currency, **kids}
         values.update(_one_system_per_cell(checker, project_table, row, kids["systems"]))
+        values["systems"] = _one_system_per_row(kids["systems"], split_rows, row.pid)
         project = Project(file=raw.file, row=row.excel_row, **values)
         _check_systems(checker, project_table, row, project)
         _check_phase_status(checker, project_table, row, project, settings, as_of)
         projects.append(project)
     cell = _cell_finder(tables)
+    for pid, fact_row, text, parts in split_rows:
+        checker.add(
+            "several-systems-in-cell",
+            sheet="Systems",
+            row=fact_row,
+            column="System",
+            cell=cell("Systems", fact_row, "System"),
+            value=text,
+            count=count_word(len(parts)),
+            first=parts[0],
+            others=join_quoted(parts[1:]),
+            project_id=pid,
+        )
     for project in projects:
         checker.problems.extend(traceability_check(project, cell))
         checker.problems.extend(workflows_check(project, cell))
@@ -698,6 +713,21 @@ def _one_system_per_cell(checker: _Checker, table: _Table, row: _Row, facts: lis
             others=join_quoted(parts[1:]),
             project_id=row.pid,
         )
+    return read
+
+
+def _one_system_per_row(facts: list[Any], split: list[tuple[str, int, str, list[str]]], pid: str) -> list[Any]:
+    """The Systems sheet's rows as the plans read them: a System cell naming several known systems
+    ("Klaviyo, Gorgias") is read as its first, and recorded in ``split`` (project, row, text,
+    parts) for the warning at its cell; never one system with a comma in its name."""
+    names = [f.system for f in facts]
+    read = []
+    for f in facts:
+        parts = named_systems(f.system, names) if isinstance(f.system, str) else []
+        if parts:
+            split.append((pid, f.row, f.system, parts))
+            f = dataclasses.replace(f, system=parts[0])
+        read.append(f)
     return read
 
 

@@ -24,6 +24,7 @@ from planforge.core.errors import Problem, closest, make_problem
 from planforge.core.model import Cadence, Project, Span, Workflow
 from planforge.derive.rules import all_systems, system_key
 from planforge.intake.parse import span_text
+from planforge.validation.system_cells import count_word, join_quoted, named_systems
 from planforge.validation.traceability import CellRef
 
 #: Which Trigger each mode of Frequency fits.
@@ -43,8 +44,10 @@ def system_named(project: Project, text: str | None) -> str | None:
     Systems sheet), or None when the cell is blank or names none of them."""
     if not text or not text.strip():
         return None
-    key = system_key(text)
-    return next((name for name in project_systems(project) if system_key(name) == key), None)
+    systems = project_systems(project)
+    several = named_systems(text, systems)
+    key = system_key(several[0] if several else text)  # "Klaviyo + Gorgias" is read as Klaviyo, with a warning
+    return next((name for name in systems if system_key(name) == key), None)
 
 
 def fits_trigger(cadence: Cadence) -> str:
@@ -92,6 +95,17 @@ def check(project: Project, cell: CellRef) -> Iterator[Problem]:
             if not text:
                 continue
             found = system_named(project, text)
+            several = named_systems(text, project_systems(project))
+            if found is not None and several:
+                yield at(
+                    w,
+                    column,
+                    "several-systems-in-workflow",
+                    value=text,
+                    count=count_word(len(several)),
+                    first=several[0],
+                    others=join_quoted(several[1:]),
+                )
             if found is None:
                 near = closest(text, names, cutoff=0.5)
                 hint = f' (closest: "{near[0]}")' if near else ""
