@@ -13,7 +13,7 @@ import pytest
 from planforge.context.companions.test_cases import transform_check
 from planforge.context.documents import build_test_cases
 from planforge.context.plan import build_context
-from planforge.core.model import Alert, Cadence, FieldMapping, Settings, SystemFacts, Workflow
+from planforge.core.model import Alert, Cadence, FieldMapping, Settings, Span, SystemFacts, Workflow
 from planforge.core.model import TestScenario as Scenario
 from planforge.formats.uat import uat_tracker
 from support import make_project
@@ -291,3 +291,24 @@ def test_the_standard_failure_blanks_a_required_mapped_field_when_no_mapping_tab
     )
     assert error.steps[4] == "Fill in amount in Shopify, then replay the parked record from the support team's list"
     assert "the valid Payout record of the same run is written" in error.expected
+
+
+def test_a_latency_target_gets_a_standard_timed_case_unless_a_performance_scenario_names_the_workflow():
+    fast = Workflow(
+        2,
+        "Create NetSuite orders",
+        "Real-time",
+        None,
+        "Shopify",
+        "NetSuite",
+        None,
+        Span("5 minutes", timedelta(minutes=5)),
+    )
+    cases = build_test_cases(_ctx(fast)).cases
+    (timed,) = [c for c in cases if c.type == "Performance"]
+    assert timed.standard and timed.scenario == "A change reaches NetSuite within 5 minutes"
+    assert timed.steps[1] == "Leave the workflow to run on the Shopify change events, as in production"
+    assert timed.expected.startswith("The change reaches NetSuite within 5 minutes of being made in Shopify")
+    named = _ctx(fast, test_scenarios=[Scenario(2, "500 orders in an hour", "Performance", "1")])
+    assert not [c for c in build_test_cases(named).cases if c.type == "Performance" and c.standard]
+    assert not [c for c in build_test_cases(_ctx(_ORDERS)).cases if c.type == "Performance"]

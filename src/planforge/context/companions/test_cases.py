@@ -31,7 +31,7 @@ from datetime import date
 from planforge.context.companions.common import DocHeader, header, person
 from planforge.context.flows import Flow
 from planforge.context.plan import PlanContext, Shown
-from planforge.core.model import Alert, FieldMapping, TestScenario
+from planforge.core.model import Alert, FieldMapping, Span, TestScenario
 from planforge.core.names import TEST_CASES, DocumentKind
 from planforge.derive.completeness import Tbd
 from planforge.validation.traceability import covered, match_workflows
@@ -498,7 +498,41 @@ def _standard_for(
         out.append(_standard_replay(flow, r))
     if not _RECONCILE.search(texts):
         out.append(_standard_reconcile(flow, r, alerts))
+    if flow.latency and not any(s.type == "Performance" for s in scenarios):
+        out.append(_standard_latency(flow, r, flow.latency))
     return out
+
+
+def _standard_latency(flow: Flow, r: _Records, latency: Span) -> TestCase:
+    """The workflow's Latency Target as a timed case, the workflow left on its production trigger;
+    the record is created when the workflow's name speaks of new records, else changed."""
+    verb = "create" if set(re.findall(r"[a-z]+", flow.name.casefold())) & _CREATE_WORDS else "change"
+    wait = (
+        f"Leave the workflow to run on the {flow.source} change events, as in production"
+        if flow.event_driven
+        else f"Leave the workflow to poll {flow.source} {flow.poll}, as in production"
+        if flow.polled and flow.poll
+        else f"Leave the scheduled run to start {flow.stated_frequency}, as in production"
+        if flow.stated_frequency
+        else "Leave the workflow to run on its production trigger"
+    )
+    return TestCase(
+        "",
+        flow.name,
+        f"A change reaches {flow.target} within {latency.text}",
+        "Performance",
+        _preconditions(flow, r),
+        (
+            f"In {flow.source}, {verb} {_a(r.record)} and note the time",
+            wait,
+            f"Note the time the {r.target_record} appears in {flow.target}"
+            if verb == "create"
+            else f"Note the time the {r.target_record} in {flow.target} shows the change",
+        ),
+        f"The change reaches {flow.target} within {latency.text} of being made in {flow.source}, the workflow's "
+        "latency target",
+        standard=True,
+    )
 
 
 def _resumes(flows: Sequence[Flow]) -> str:
@@ -589,7 +623,7 @@ def _standard_note(standard: bool) -> str:
     return (
         "Cases marked Standard are the firm's standard checks for every workflow and every connected system: "
         "a record that fails validation, the same record read twice, a reconciliation of the two systems, "
-        "and a revoked credential. The others are the scenarios agreed for this project."
+        "the workflow's latency target where it states one, and a revoked credential. The others are the scenarios agreed for this project."
         if standard
         else ""
     )
