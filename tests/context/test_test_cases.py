@@ -312,3 +312,23 @@ def test_a_latency_target_gets_a_standard_timed_case_unless_a_performance_scenar
     named = _ctx(fast, test_scenarios=[Scenario(2, "500 orders in an hour", "Performance", "1")])
     assert not [c for c in build_test_cases(named).cases if c.type == "Performance" and c.standard]
     assert not [c for c in build_test_cases(_ctx(_ORDERS)).cases if c.type == "Performance"]
+
+
+def test_a_workflow_reading_what_an_earlier_one_writes_uses_that_cases_record():
+    ship = Workflow(3, "Sync fulfilments to Shopify", "Scheduled", None, "NetSuite", "Shopify")
+    maps = _ORDER_MAPS + [FieldMapping(6, "2", "tranId", "order_id", "SalesOrder", "Fulfillment", key=True)]
+    ctx = _ctx(
+        _ORDERS,
+        ship,
+        field_mappings=maps,
+        test_scenarios=[
+            Scenario(2, "New order", "Happy Path", "1"),
+            Scenario(3, "Shipped order gets its fulfilment", "Happy Path", "2"),
+        ],
+    )
+    cases = build_test_cases(ctx).cases
+    (shipped,) = [c for c in cases if c.workflow == ship.workflow and not c.standard]
+    assert shipped.preconditions.endswith(". This case uses the SalesOrder record that TC-01 writes to NetSuite")
+    assert shipped.steps[0].startswith("In NetSuite, change the SalesOrder record from TC-01 as this case describes")
+    # the first workflow reads nothing an earlier one writes
+    assert "This case uses" not in cases[0].preconditions

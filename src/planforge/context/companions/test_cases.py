@@ -640,6 +640,49 @@ def _numbered(groups: list[TestGroup]) -> tuple[TestGroup, ...]:
     return tuple(out)
 
 
+def _writer(flow: Flow, r: _Records, flows: Sequence[Flow], records: Sequence[_Records]) -> int | None:
+    """The index of the earlier workflow that writes this workflow's source record (its target
+    system and object are this workflow's source system and object), None when none does."""
+    obj = r.source_obj.casefold()
+    return next(
+        (
+            j
+            for j in range(flow.number - 1)
+            if obj and flows[j].target == flow.source and records[j].target_obj.casefold() == obj
+        ),
+        None,
+    )
+
+
+def _with_uses(
+    groups: tuple[TestGroup, ...], flows: Sequence[Flow], records: Sequence[_Records]
+) -> tuple[TestGroup, ...]:
+    """A workflow whose source record an earlier workflow writes: each of its agreed cases uses the
+    record that workflow's first agreed case (its first happy path when it has one) writes, and
+    changes it rather than creating another."""
+    by_name = {g.cases[0].workflow if g.cases else g.standard[0].workflow: g for g in groups if g.all}
+    out = {id(g): g for g in groups}
+    for flow, r in zip(flows, records, strict=True):
+        j = _writer(flow, r, flows, records)
+        group, earlier = by_name.get(flow.name), by_name.get(flows[j].name) if j is not None else None
+        if group is None or earlier is None or not earlier.cases:
+            continue
+        first = next((c for c in earlier.cases if c.type == "Happy Path"), earlier.cases[0])
+        uses = f". This case uses the {r.record} that {first.id} writes to {flow.source}"
+        create = f"In {flow.source}, create {_a(r.record)}"
+        cases = tuple(
+            replace(
+                c,
+                preconditions=c.preconditions + uses,
+                steps=(c.steps[0].replace(create, f"In {flow.source}, change the {r.record} from {first.id}", 1),)
+                + c.steps[1:],
+            )
+            for c in group.cases
+        )
+        out[id(group)] = replace(group, cases=cases)
+    return tuple(out[id(g)] for g in groups)
+
+
 def build_test_cases(ctx: PlanContext, kind: DocumentKind = TEST_CASES) -> TestCases:
     """One case per Test Scenarios row and workflow it names (a row without a workflow: one general
     case), in workflow order, each workflow's standard cases after its own, then the general
@@ -650,10 +693,12 @@ def build_test_cases(ctx: PlanContext, kind: DocumentKind = TEST_CASES) -> TestC
     by_alert = covered(p.alerts, wf, blank_is_all=False)
     planned, general = _planned(ctx)
     groups: list[TestGroup] = []
+    records: list[_Records] = []
     for i, rows in enumerate(planned):
         flow, maps = ctx.flows[i], by_map[i]
         cases = tuple(_case(s, title, flow, maps, ctx) for s, title in rows)  # type: ignore[arg-type]
-        std = _standard_for(flow, [s for s, _ in rows], _records(maps), by_alert[i])  # type: ignore[arg-type]
+        records.append(_records(maps))  # type: ignore[arg-type]
+        std = _standard_for(flow, [s for s, _ in rows], records[-1], by_alert[i])  # type: ignore[arg-type]
         groups.append(TestGroup(f"Workflow {i + 1}: {wf[i].workflow}", cases, tuple(std)))
     if general:
         groups.append(TestGroup("General scenarios", tuple(_case(s, t, None, [], ctx) for s, t in general)))
@@ -661,7 +706,7 @@ def build_test_cases(ctx: PlanContext, kind: DocumentKind = TEST_CASES) -> TestC
     if auth:
         groups.append(TestGroup("Authentication", (), tuple(auth)))
     uat = ctx.phases[2]
-    numbered = _numbered([g for g in groups if g.all])
+    numbered = _with_uses(_numbered([g for g in groups if g.all]), ctx.flows, records)
     return TestCases(
         header(ctx, kind),
         numbered,
