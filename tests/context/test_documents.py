@@ -136,6 +136,7 @@ def test_uat_tracker_has_result_dropdown_frozen_header_filters_and_inert_text(bo
         "Workflow",
         "Scenario",
         "Type",
+        "Source",
         "Expected Result",
         "Result",
         "Tester",
@@ -143,9 +144,9 @@ def test_uat_tracker_has_result_dropdown_frozen_header_filters_and_inert_text(bo
         "Notes",
     ]
     assert ws["C2"].value == "+SUM(1,2)" and ws["C2"].data_type == "s"
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:I{ws.max_row}"
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:J{ws.max_row}"
     lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
-    assert lists and lists[0].formula1 == '"Pass,Fail,Blocked"' and "F2" in str(lists[0].sqref)
+    assert lists and lists[0].formula1 == '"Pass,Fail,Blocked"' and "G2" in str(lists[0].sqref)
 
 
 def test_removing_a_workflows_only_test_scenario_gives_a_located_warning(tmp_path):

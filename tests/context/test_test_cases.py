@@ -13,7 +13,7 @@ import pytest
 from planforge.context.companions.test_cases import transform_check
 from planforge.context.documents import build_test_cases
 from planforge.context.plan import build_context
-from planforge.core.model import Alert, Cadence, FieldMapping, Settings, SystemFacts, Workflow
+from planforge.core.model import Alert, Cadence, FieldMapping, Settings, Span, SystemFacts, Workflow
 from planforge.core.model import TestScenario as Scenario
 from planforge.formats.uat import uat_tracker
 from support import make_project
@@ -113,8 +113,14 @@ def test_each_workflow_gets_standard_failure_replay_and_reconciliation_cases_nam
     error, replay, rec = stock[1:]
     assert (
         error.steps[0]
-        == "In NetSuite, create an InventoryBalance record whose location has no entry in the location table"
+        == "In NetSuite, create an InventoryBalance record whose location has no entry in the location table, "
+        "and a second, valid InventoryBalance record"
     )
+    assert error.scenario == (
+        "A NetSuite InventoryBalance record with an unmapped location is parked, not written as a Shopify InventoryLevel"
+    )
+    assert "permission" not in " ".join(error.steps) + error.expected
+    assert error.expected.endswith("the record is written to Shopify exactly once")
     assert replay.scenario == "The same NetSuite InventoryBalance record read twice"
     assert replay.expected.startswith(
         "Shopify still holds one InventoryLevel record, matched by InventoryLevel.location_id,"
@@ -123,11 +129,18 @@ def test_each_workflow_gets_standard_failure_replay_and_reconciliation_cases_nam
     # the workflow without mappings or scenarios gets them too, from its own direction
     orders = [c for c in doc.cases if c.workflow == _ORDERS.workflow]
     assert [c.type for c in orders] == ["Error Handling", "Replay", "Reconciliation"]
-    assert orders[0].scenario == "NetSuite refuses a record from Shopify"
-    assert orders[1].steps[1].startswith("Deliver that record's Shopify change event a second time")
-    assert doc.standard_note.endswith("once for each pair of connected systems.") and doc.groups[
-        1
-    ].standard_intro.startswith("No agreed scenario covers")
+    assert (
+        orders[0].steps[0]
+        == "In Shopify, create a record with a field NetSuite requires left blank, and a second, valid record"
+    )
+    assert orders[1].steps[1].startswith("Replay that record's recorded Shopify change event")
+    assert replay.steps[1].startswith(
+        "Re-run the workflow over the same NetSuite InventoryBalance record: reset the read position to before it, "
+        "then start the scheduled run"
+    )
+    # one plain sentence in the introduction, no per-workflow sentence about the tool's gap-filling
+    assert doc.standard_note.startswith("Cases marked Standard are the firm's standard checks")
+    assert {c.source for c in doc.cases} == {"Agreed", "Standard"}
 
 
 def test_the_intakes_own_cases_of_a_kind_replace_the_standard_ones():
@@ -142,10 +155,10 @@ def test_the_intakes_own_cases_of_a_kind_replace_the_standard_ones():
     )
     doc = build_test_cases(ctx)
     assert not [c for c in doc.cases if c.standard]
-    assert doc.standard_note == "" and not any(g.standard_intro for g in doc.groups)
+    assert doc.standard_note == ""
 
 
-def test_one_authentication_case_per_pair_of_connected_systems():
+def test_one_authentication_case_per_connected_system_resuming_as_each_workflow_reads():
     back = Workflow(4, "Post payouts to NetSuite", "Scheduled", None, "Shopify", "NetSuite")
     ctx = _ctx(
         _ORDERS,
@@ -153,13 +166,25 @@ def test_one_authentication_case_per_pair_of_connected_systems():
         back,
         alerts=[Alert(2, "Authentication failure", "Any failed token refresh", "Critical")],
     )
-    auth = [c for c in build_test_cases(ctx).cases if c.scenario.startswith("Revoked or expired")]
-    assert [c.scenario for c in auth] == ["Revoked or expired Shopify and NetSuite credentials"]
+    auth = [c for c in build_test_cases(ctx).cases if c.scenario.startswith("Revoked or rotated")]
+    assert [(c.workflow, c.scenario) for c in auth] == [
+        ("Shopify connection", "Revoked or rotated Shopify credential"),
+        ("NetSuite connection", "Revoked or rotated NetSuite credential"),
+    ]
+    assert (
+        auth[0].steps[0] == "In the Shopify test environment, revoke or rotate the integration's credential for Shopify"
+    )
+    assert "expire" not in " ".join(auth[0].steps)
     assert "workflows 1, 2 and 3" in auth[0].steps[1]
     assert auth[0].expected.startswith(
-        "Each run stops at the failed authentication and writes nothing to Shopify or NetSuite"
+        "The runs of workflows 1, 2 and 3 stop at the failed authentication and write nothing to NetSuite or Shopify"
     )
     assert "(the authentication failure alert)" in auth[0].expected
+    # the scheduled workflows pick the waiting changes up again; the event-driven one relies on reconciliation
+    assert auth[0].expected.endswith(
+        "the next run of workflows 2 and 3 picks up the waiting changes, each once; "
+        "changes workflow 1 missed meanwhile are caught by the next reconciliation"
+    )
 
 
 def test_reconciliation_names_the_workflows_drift_alert_threshold():
@@ -202,9 +227,9 @@ def test_ids_are_sequential_cases_distinct_and_the_tracker_lists_exactly_them():
     assert [c.id for c in cases] == [f"TC-{n:02d}" for n in range(1, len(cases) + 1)]
     assert len({(c.workflow, c.scenario.casefold()) for c in cases}) == len(cases)
     ws = openpyxl.load_workbook(io.BytesIO(uat_tracker(doc)))["UAT"]
-    rows = [tuple(c.value for c in r[:4]) for r in ws.iter_rows(min_row=2) if r[0].value]
-    assert rows == [(c.id, c.workflow, c.scenario, c.tracker_type) for c in cases]
-    assert any(r[3].endswith("(standard)") for r in rows)
+    rows = [tuple(c.value for c in r[:5]) for r in ws.iter_rows(min_row=2) if r[0].value]
+    assert rows == [(c.id, c.workflow, c.scenario, c.type, c.source) for c in cases]
+    assert {r[4] for r in rows} == {"Agreed", "Standard"} and not any("(standard)" in r[3] for r in rows)
 
 
 def test_a_security_scenario_on_replayed_webhooks_keeps_the_standard_replay_and_a_general_one_covers_credentials():
@@ -217,7 +242,7 @@ def test_a_security_scenario_on_replayed_webhooks_keeps_the_standard_replay_and_
     )
     cases = build_test_cases(ctx).cases
     assert [c.type for c in cases if c.standard] == ["Error Handling", "Replay", "Reconciliation"]
-    assert not [c for c in cases if c.scenario.startswith("Revoked or expired")]
+    assert not [c for c in cases if c.scenario.startswith("Revoked or rotated")]
 
 
 def test_a_scheduled_run_names_its_stated_frequency():
@@ -235,3 +260,75 @@ def test_a_scheduled_run_names_its_stated_frequency():
     )
     case = build_test_cases(ctx).cases[0]
     assert case.steps[1] == "Start the scheduled run (daily at 06:00 in production) on demand from the test environment"
+
+
+def test_a_scenario_that_does_not_say_change_is_set_up_as_a_create_never_both():
+    ctx = _ctx(
+        _ORDERS,
+        _STOCK,
+        field_mappings=_STOCK_MAPS,
+        test_scenarios=[
+            Scenario(2, "Bundle SKU with components in two locations", "Edge Case", "2"),
+            Scenario(3, "Stock change in one warehouse", "Happy Path", "2"),
+        ],
+    )
+    bundle, change = [c for c in build_test_cases(ctx).cases if not c.standard]
+    assert bundle.steps[0].startswith("In NetSuite, create an InventoryBalance record as this case describes")
+    assert change.steps[0].startswith("In NetSuite, change an InventoryBalance record")
+    assert not [c for c in build_test_cases(ctx).cases if "create or change" in " ".join(c.steps)]
+
+
+def test_the_standard_failure_blanks_a_required_mapped_field_when_no_mapping_table_is_named():
+    maps = [
+        FieldMapping(2, "1", "id", "externalId", "Payout", "Deposit", key=True),
+        FieldMapping(3, "1", "amount", "total", "Payout", "Deposit", "Net of fees", required=True),
+    ]
+    ctx = _ctx(Workflow(2, "Post payouts", "Scheduled", None, "Shopify", "NetSuite"), field_mappings=maps)
+    (error,) = [c for c in build_test_cases(ctx).cases if c.type == "Error Handling"]
+    assert error.scenario == "A Shopify Payout record with a blank amount is parked, not written as a NetSuite Deposit"
+    assert (
+        error.steps[0] == "In Shopify, create a Payout record with amount left blank, and a second, valid Payout record"
+    )
+    assert error.steps[4] == "Fill in amount in Shopify, then replay the parked record from the support team's list"
+    assert "the valid Payout record of the same run is written" in error.expected
+
+
+def test_a_latency_target_gets_a_standard_timed_case_unless_a_performance_scenario_names_the_workflow():
+    fast = Workflow(
+        2,
+        "Create NetSuite orders",
+        "Real-time",
+        None,
+        "Shopify",
+        "NetSuite",
+        None,
+        Span("5 minutes", timedelta(minutes=5)),
+    )
+    cases = build_test_cases(_ctx(fast)).cases
+    (timed,) = [c for c in cases if c.type == "Performance"]
+    assert timed.standard and timed.scenario == "A change reaches NetSuite within 5 minutes"
+    assert timed.steps[1] == "Leave the workflow to run on the Shopify change events, as in production"
+    assert timed.expected.startswith("The change reaches NetSuite within 5 minutes of being made in Shopify")
+    named = _ctx(fast, test_scenarios=[Scenario(2, "500 orders in an hour", "Performance", "1")])
+    assert not [c for c in build_test_cases(named).cases if c.type == "Performance" and c.standard]
+    assert not [c for c in build_test_cases(_ctx(_ORDERS)).cases if c.type == "Performance"]
+
+
+def test_a_workflow_reading_what_an_earlier_one_writes_uses_that_cases_record():
+    ship = Workflow(3, "Sync fulfilments to Shopify", "Scheduled", None, "NetSuite", "Shopify")
+    maps = _ORDER_MAPS + [FieldMapping(6, "2", "tranId", "order_id", "SalesOrder", "Fulfillment", key=True)]
+    ctx = _ctx(
+        _ORDERS,
+        ship,
+        field_mappings=maps,
+        test_scenarios=[
+            Scenario(2, "New order", "Happy Path", "1"),
+            Scenario(3, "Shipped order gets its fulfilment", "Happy Path", "2"),
+        ],
+    )
+    cases = build_test_cases(ctx).cases
+    (shipped,) = [c for c in cases if c.workflow == ship.workflow and not c.standard]
+    assert shipped.preconditions.endswith(". This case uses the SalesOrder record that TC-01 writes to NetSuite")
+    assert shipped.steps[0].startswith("In NetSuite, change the SalesOrder record from TC-01 as this case describes")
+    # the first workflow reads nothing an earlier one writes
+    assert "This case uses" not in cases[0].preconditions

@@ -1,6 +1,7 @@
 """The UAT tracker the client's testers fill in: one row per test case, xlsxwriter.
 
-A Result dropdown (Pass, Fail, Blocked), Tester, Date and Notes columns left for the testers,
+A Source column (Agreed scenario or the firm's Standard check), a Result dropdown (Pass, Fail,
+Blocked), Tester, Date and Notes columns left for the testers,
 a frozen header and filters. Every text cell is written with ``write_string``, so a scenario
 that starts with '=' stays text and never becomes a formula. Byte-stable (fixed properties).
 """
@@ -20,6 +21,7 @@ _COLUMNS = (
     ("Workflow", 34),
     ("Scenario", 48),
     ("Type", 14),
+    ("Source", 10),
     ("Expected Result", 60),
     ("Result", 10),
     ("Tester", 18),
@@ -55,19 +57,19 @@ def uat_tracker(cases: TestCases) -> bytes:
         ws.set_column(col, col, width)
     rows = cases.cases
     for r, c in enumerate(rows, start=1):
-        for col, text in enumerate((c.id, c.workflow, c.scenario, c.tracker_type, c.tracker_expected)):
+        for col, text in enumerate((c.id, c.workflow, c.scenario, c.type, c.source, c.tracker_expected)):
             ws.write_string(r, col, text, wrap)
-        for col in range(5, 9):
-            ws.write_blank(r, col, None, day if col == 7 else entry)
+        for col in range(6, 10):
+            ws.write_blank(r, col, None, day if col == 8 else entry)
     last = max(len(rows), 1)
     ws.data_validation(
         1,
-        5,
+        6,
         max(last, 200),
-        5,
+        6,
         {"validate": "list", "source": list(RESULTS), "error_message": "Choose Pass, Fail or Blocked."},
     )
-    ws.data_validation(1, 7, max(last, 200), 7, {"validate": "date", "criteria": ">", "value": datetime(2000, 1, 1)})
+    ws.data_validation(1, 8, max(last, 200), 8, {"validate": "date", "criteria": ">", "value": datetime(2000, 1, 1)})
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, last, len(_COLUMNS) - 1)
     ws.set_landscape()

@@ -10,12 +10,14 @@ names none of a kind.
   prefixed 'Shopify #'", "is Shopify Order.location_id mapped through the location to subsidiary
   table"). An edge case is an exception to the mappings, so its outcome is left to be agreed
   (marked TBD) rather than printed as the plain mapping checks.
-- **Standard cases fill the gaps.** Per workflow, a failure case (when no Error Handling scenario
-  names it), a replay case (the same change delivered twice writes one record) and a
-  reconciliation case (when no scenario of the workflow speaks of replays, or of reconciling or
-  drift); per pair of connected systems, one authentication case (revoked or expired
-  credentials: an alert and no writes) unless a scenario of one of its workflows covers it. Each
-  names the workflow's own systems, records and direction.
+- **Standard cases fill the gaps**, marked Source "Standard" (the introduction says once what
+  they are). Per workflow, a validation failure built from its own mappings (when no Error
+  Handling scenario names one: parked, then written once after correction and replay), a replay
+  case (the same record re-run writes one record) and a reconciliation case (when no scenario of
+  the workflow speaks of replays, or of reconciling or drift); per connected system, one
+  authentication case (its credential revoked or rotated: an alert and no writes) unless a
+  scenario of one of its workflows covers it. Each names the workflow's own systems, records and
+  direction.
 - **No two cases are the same** (same workflow, same scenario); IDs run in document order.
 """
 
@@ -29,7 +31,7 @@ from datetime import date
 from planforge.context.companions.common import DocHeader, header, person
 from planforge.context.flows import Flow
 from planforge.context.plan import PlanContext, Shown
-from planforge.core.model import Alert, FieldMapping, TestScenario
+from planforge.core.model import Alert, FieldMapping, Span, TestScenario
 from planforge.core.names import TEST_CASES, DocumentKind
 from planforge.derive.completeness import Tbd
 from planforge.validation.traceability import covered, match_workflows
@@ -50,9 +52,10 @@ class TestCase:
     open_outcome: bool = False
 
     @property
-    def tracker_type(self) -> str:
-        """The type as the UAT tracker lists it: a standard case says so."""
-        return f"{self.type} (standard)" if self.standard else self.type
+    def source(self) -> str:
+        """Where the case comes from, as the document and the UAT tracker mark it: "Agreed" for a
+        scenario of the intake, "Standard" for one of the firm's standard checks."""
+        return "Standard" if self.standard else "Agreed"
 
     @property
     def tracker_expected(self) -> str:
@@ -64,9 +67,8 @@ class TestCase:
 class TestGroup:
     title: str
     cases: tuple[TestCase, ...]
-    #: the standard cases that follow the intake's, and the sentence that introduces them
+    #: the standard cases that follow the intake's
     standard: tuple[TestCase, ...] = ()
-    standard_intro: str = ""
 
     @property
     def all(self) -> tuple[TestCase, ...]:
@@ -127,12 +129,16 @@ def _lower_first(text: str) -> str:
     return text if any(ch.isupper() for ch in word[1:]) else text[:1].lower() + text[1:]
 
 
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _a(noun: str) -> str:
     return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 
-def _join(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+def _join(items: Sequence[str], word: str = "and") -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {word} {items[-1]}"
 
 
 def transform_check(src: str, transform: str) -> str:
@@ -179,6 +185,8 @@ class _Records:
     table_field: str
     #: a transform combines several source records into one target record (a daily summary)
     aggregate: bool = False
+    #: the first source field mapped as Required (not the key), "" when none
+    required: str = ""
 
     @property
     def record(self) -> str:
@@ -213,12 +221,15 @@ def _records(maps: list[FieldMapping]) -> _Records:
         if tabled
         else "",
         any(m.transform and _AGGREGATE.search(m.transform) for m in maps),
+        next((m.source_field for m in own if m.required and not m.key), ""),
     )
 
 
 def _verb(text: str) -> str:
+    """The setup's verb from the scenario's wording: "change" when it speaks only of changing a
+    record, else "create" (a case never promises both paths)."""
     words = set(re.findall(r"[a-z]+", text.casefold()))
-    return "create" if words & _CREATE_WORDS else "change" if words & _CHANGE_WORDS else "create or change"
+    return "change" if words & _CHANGE_WORDS and not words & _CREATE_WORDS else "create"
 
 
 def setup_step(flow: Flow, r: _Records, scenario: str) -> str:
@@ -360,39 +371,52 @@ def _titles(s: TestScenario, flows: list[Flow]) -> list[tuple[Flow, str]]:
 
 
 def _standard_error(flow: Flow, r: _Records) -> TestCase:
-    """A record the target refuses: one whose value has no entry in a mapping table the workflow
-    relies on, else a write the target's permissions refuse."""
+    """A record that fails validation, built from the workflow's own mappings: its value has no
+    entry in a mapping table the transforms name, else a Required mapped field is blank, else a
+    field the target requires is left blank. A validation failure is permanent: the record is
+    parked (not retried), and written once after the source is corrected and it is replayed."""
     if r.tables and r.table_field:
-        make = f"In {flow.source}, create {_a(r.record)} whose {r.table_field} has no entry in the {r.tables[0]}"
-        fix = f"once the {r.tables[0]} has the entry"
+        fault = f"whose {r.table_field} has no entry in the {r.tables[0]}"
+        title = f"with an unmapped {r.table_field}"
+        fix = f"add the entry to the {r.tables[0]}"
+    elif r.required:
+        fault = f"with {r.required} left blank"
+        title = f"with a blank {r.required}"
+        fix = f"fill in {r.required} in {flow.source}"
     else:
-        make = (
-            f"In the {flow.target} test environment, withdraw the integration user's permission to write "
-            f"{r.target_record}s, then {_verb('')} {_a(r.record)} in {flow.source}"
-        )
-        fix = "once the permission is restored"
+        fault = f"with a field {flow.target} requires left blank"
+        title = "with a required field left blank"
+        fix = f"correct the record in {flow.source}"
+    target = f"{flow.target} {r.target_obj}" if r.target_obj else f"{flow.target} record"
     return TestCase(
         "",
         flow.name,
-        f"{flow.target} refuses {_a(r.record)} from {flow.source}",
+        f"{_upper_first(_a(f'{flow.source} {r.record}'))} {title} is parked, not written as {_a(target)}",
         "Error Handling",
         _preconditions(flow, r),
-        (make, _run(flow), "Check the integration log and the alert channel", f"Check {flow.target}"),
-        f"No partial record is written to {flow.target}; the failure is logged with the {flow.source} "
-        f"{r.record}'s ID and an alert reaches the support team; the other records of the run are processed; "
-        f"{fix}, the record is written to {flow.target} once",
+        (
+            f"In {flow.source}, create {_a(r.record)} {fault}, and a second, valid {r.record}",
+            _run(flow),
+            "Check the integration log, the alert channel and the list of parked records",
+            f"Check {flow.target}",
+            f"{_upper_first(fix)}, then replay the parked record from the support team's list",
+            f"Check {flow.target} again",
+        ),
+        f"The invalid record is not written to {flow.target}: it is parked with its error and the {flow.source} "
+        f"{r.record}'s ID, listed for the support team, and an alert is raised; the valid {r.record} of the same "
+        f"run is written; once corrected and replayed (a manual step, as the technical specifications describe), "
+        f"the record is written to {flow.target} exactly once",
         standard=True,
     )
 
 
 def _standard_replay(flow: Flow, r: _Records) -> TestCase:
     again = (
-        f"Deliver that record's {flow.source} change event a second time (resend the webhook, or replay the event "
-        "from the integration's event log)"
+        f"Replay that record's recorded {flow.source} change event (resend the webhook, or replay the event from "
+        "the integration's event log)"
         if flow.event_driven
-        else f"Wait for the poll of {flow.source} after that, with the {r.record} unchanged"
-        if flow.polled
-        else f"{_run(flow)} a second time, with the {flow.source} {r.record} unchanged"
+        else f"Re-run the workflow over the same {flow.source} {r.record}: reset the read position to before it, "
+        f"then {_lower_first(_run(flow))}"
     )
     matched = f", matched by {r.key_target}," if r.key_target else ""
     echo = f", and nothing is written back to {flow.source}" if flow.two_way else ""
@@ -474,58 +498,107 @@ def _standard_for(
         out.append(_standard_replay(flow, r))
     if not _RECONCILE.search(texts):
         out.append(_standard_reconcile(flow, r, alerts))
+    if flow.latency and not any(s.type == "Performance" for s in scenarios):
+        out.append(_standard_latency(flow, r, flow.latency))
     return out
 
 
-def _standard_intro(cases: Sequence[TestCase]) -> str:
-    kinds = {"Error Handling": "a refused record", "Replay": "a repeated delivery", "Reconciliation": "reconciliation"}
-    named = [kinds[c.type] for c in cases if c.type in kinds]
-    if not named:
-        return ""
-    covers = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} or {named[-1]}"
-    return f"No agreed scenario covers {covers} for this workflow, so {'a standard case follows' if len(named) == 1 else 'standard cases follow'}."
+def _standard_latency(flow: Flow, r: _Records, latency: Span) -> TestCase:
+    """The workflow's Latency Target as a timed case, the workflow left on its production trigger;
+    the record is created when the workflow's name speaks of new records, else changed."""
+    verb = "create" if set(re.findall(r"[a-z]+", flow.name.casefold())) & _CREATE_WORDS else "change"
+    wait = (
+        f"Leave the workflow to run on the {flow.source} change events, as in production"
+        if flow.event_driven
+        else f"Leave the workflow to poll {flow.source} {flow.poll}, as in production"
+        if flow.polled and flow.poll
+        else f"Leave the scheduled run to start {flow.stated_frequency}, as in production"
+        if flow.stated_frequency
+        else "Leave the workflow to run on its production trigger"
+    )
+    return TestCase(
+        "",
+        flow.name,
+        f"A change reaches {flow.target} within {latency.text}",
+        "Performance",
+        _preconditions(flow, r),
+        (
+            f"In {flow.source}, {verb} {_a(r.record)} and note the time",
+            wait,
+            f"Note the time the {r.target_record} appears in {flow.target}"
+            if verb == "create"
+            else f"Note the time the {r.target_record} in {flow.target} shows the change",
+        ),
+        f"The change reaches {flow.target} within {latency.text} of being made in {flow.source}, the workflow's "
+        "latency target",
+        standard=True,
+    )
+
+
+def _resumes(flows: Sequence[Flow]) -> str:
+    """What happens to the changes made while a credential was revoked, per workflow model: a
+    polled or scheduled source is read again from where it stopped; an event-driven one relies on
+    the next reconciliation for the events it missed."""
+    read = [str(f.number) for f in flows if not f.event_driven]
+    events = [str(f.number) for f in flows if f.event_driven]
+    parts = []
+    if read:
+        parts.append(f"the next run of {_numbers(read)} picks up the waiting changes, each once")
+    if events:
+        parts.append(f"changes {_numbers(events)} missed meanwhile are caught by the next reconciliation")
+    return "; ".join(parts)
+
+
+def _numbers(numbers: Sequence[str]) -> str:
+    return f"workflow {numbers[0]}" if len(numbers) == 1 else f"workflows {_join(numbers)}"
+
+
+def _auth_case(system: str, flows: Sequence[Flow], alert: Alert | None) -> TestCase:
+    """The authentication case of one connected system: its credential revoked or rotated, the
+    runs that use it stop without writing, and resume as each workflow's model allows."""
+    runs = _numbers([str(f.number) for f in flows])
+    them = "it" if len(flows) == 1 else "them"
+    ends = list(dict.fromkeys(w for f in flows for w in f.writes_to))
+    writes = _join(ends, "or")
+    raised = f" (the {_lower_first(alert.alert)} alert)" if alert else ""
+    others = list(dict.fromkeys(e for f in flows for e in (f.source, f.target) if e != system))
+    return TestCase(
+        "",
+        f"{system} connection",
+        f"Revoked or rotated {system} credential",
+        "Security",
+        f"The integration is connected to the {_join([system, *others])} test environments with the UAT test "
+        "data loaded",
+        (
+            f"In the {system} test environment, revoke or rotate the integration's credential for {system}",
+            f"Make a change for {runs} to move, and let {them} run (or start {them} on demand)",
+            f"Check the integration log, the alert channel, {_join(ends)}",
+            f"Restore the credential, then check {_join(ends)} again",
+        ),
+        f"The runs of {runs} stop at the failed authentication and write nothing to {writes}; the failure is "
+        f"logged and an alert reaches the support team{raised}; after the credential is restored, "
+        f"{_resumes(flows)}",
+        standard=True,
+    )
 
 
 def _auth_cases(
     ctx: PlanContext, scenarios_of: Sequence[Sequence[TestScenario]], general: Sequence[TestScenario]
 ) -> list[TestCase]:
-    """One authentication case per pair of connected systems, unless a scenario of one of its
-    workflows, or a general one, covers credentials."""
+    """One authentication case per system the project connects, unless a scenario of one of the
+    workflows that use it, or a general one, covers credentials."""
     if any(_AUTH.search(s.scenario) for s in general):
         return []
-    pairs: dict[frozenset[str], list[Flow]] = {}
+    uses: dict[str, list[Flow]] = {}
     for flow in ctx.flows:
-        pairs.setdefault(frozenset((flow.source, flow.target)), []).append(flow)
+        for system in (flow.source, flow.target):
+            uses.setdefault(system, []).append(flow)
     alert = next((a for a in ctx.project.alerts if _AUTH.search(a.alert)), None)
-    raised = f" (the {_lower_first(alert.alert)} alert)" if alert else ""
-    out = []
-    for flows in pairs.values():
-        if any(_AUTH.search(s.scenario) for f in flows for s in scenarios_of[f.number - 1]):
-            continue
-        a, b = flows[0].source, flows[0].target
-        numbers = [str(f.number) for f in flows]
-        runs = f"workflow {numbers[0]}" if len(numbers) == 1 else f"workflows {_join(numbers)}"
-        out.append(
-            TestCase(
-                "",
-                f"{a} and {b} connection",
-                f"Revoked or expired {a} and {b} credentials",
-                "Security",
-                f"The integration is connected to the {a} and {b} test environments with the UAT test data loaded",
-                (
-                    f"In the {a} test environment, revoke the integration's credentials (or let its access token expire)",
-                    f"In each source system, make a change for {runs} to move, and let "
-                    f"{'it' if len(numbers) == 1 else 'them'} run (or start {'it' if len(numbers) == 1 else 'them'} on demand)",
-                    f"Check the integration log, the alert channel, {a} and {b}",
-                    f"Restore the credentials, then repeat steps 1 to 3 with the {b} credentials",
-                ),
-                f"Each run stops at the failed authentication and writes nothing to {a} or {b}; the failure is "
-                f"logged and an alert reaches the support team{raised}; once the credentials are restored, the "
-                "next run moves the waiting changes, each once",
-                standard=True,
-            )
-        )
-    return out
+    return [
+        _auth_case(system, flows, alert)
+        for system, flows in uses.items()
+        if not any(_AUTH.search(s.scenario) for f in flows for s in scenarios_of[f.number - 1])
+    ]
 
 
 def _planned(ctx: PlanContext) -> tuple[list[list[tuple[TestScenario, str]]], list[tuple[TestScenario, str]]]:
@@ -545,19 +618,15 @@ def _planned(ctx: PlanContext) -> tuple[list[list[tuple[TestScenario, str]]], li
     return planned, general
 
 
-def _standard_note(per_workflow: bool, auth: bool) -> str:
-    """The introduction's sentence on the standard cases the document adds, "" when it adds none."""
-    note = (
-        "Each workflow's cases start with the scenarios agreed for it. Where those include no case of a refused "
-        "record, of the same change delivered twice or of reconciling the two systems, a standard case of that "
-        "kind follows"
-        if per_workflow
+def _standard_note(standard: bool) -> str:
+    """The introduction's one sentence on the standard cases, "" when the document adds none."""
+    return (
+        "Cases marked Standard are the firm's standard checks for every workflow and every connected system: "
+        "a record that fails validation, the same record read twice, a reconciliation of the two systems, "
+        "the workflow's latency target where it states one, and a revoked credential. The others are the scenarios agreed for this project."
+        if standard
         else ""
     )
-    tail = "tests revoked or expired credentials once for each pair of connected systems"
-    if auth:
-        return f"{note}, and a last section {tail}." if note else f"A last, standard section {tail}."
-    return f"{note}." if note else ""
 
 
 def _numbered(groups: list[TestGroup]) -> tuple[TestGroup, ...]:
@@ -571,6 +640,49 @@ def _numbered(groups: list[TestGroup]) -> tuple[TestGroup, ...]:
     return tuple(out)
 
 
+def _writer(flow: Flow, r: _Records, flows: Sequence[Flow], records: Sequence[_Records]) -> int | None:
+    """The index of the earlier workflow that writes this workflow's source record (its target
+    system and object are this workflow's source system and object), None when none does."""
+    obj = r.source_obj.casefold()
+    return next(
+        (
+            j
+            for j in range(flow.number - 1)
+            if obj and flows[j].target == flow.source and records[j].target_obj.casefold() == obj
+        ),
+        None,
+    )
+
+
+def _with_uses(
+    groups: tuple[TestGroup, ...], flows: Sequence[Flow], records: Sequence[_Records]
+) -> tuple[TestGroup, ...]:
+    """A workflow whose source record an earlier workflow writes: each of its agreed cases uses the
+    record that workflow's first agreed case (its first happy path when it has one) writes, and
+    changes it rather than creating another."""
+    by_name = {g.cases[0].workflow if g.cases else g.standard[0].workflow: g for g in groups if g.all}
+    out = {id(g): g for g in groups}
+    for flow, r in zip(flows, records, strict=True):
+        j = _writer(flow, r, flows, records)
+        group, earlier = by_name.get(flow.name), by_name.get(flows[j].name) if j is not None else None
+        if group is None or earlier is None or not earlier.cases:
+            continue
+        first = next((c for c in earlier.cases if c.type == "Happy Path"), earlier.cases[0])
+        uses = f". This case uses the {r.record} that {first.id} writes to {flow.source}"
+        create = f"In {flow.source}, create {_a(r.record)}"
+        cases = tuple(
+            replace(
+                c,
+                preconditions=c.preconditions + uses,
+                steps=(c.steps[0].replace(create, f"In {flow.source}, change the {r.record} from {first.id}", 1),)
+                + c.steps[1:],
+            )
+            for c in group.cases
+        )
+        out[id(group)] = replace(group, cases=cases)
+    return tuple(out[id(g)] for g in groups)
+
+
 def build_test_cases(ctx: PlanContext, kind: DocumentKind = TEST_CASES) -> TestCases:
     """One case per Test Scenarios row and workflow it names (a row without a workflow: one general
     case), in workflow order, each workflow's standard cases after its own, then the general
@@ -581,26 +693,20 @@ def build_test_cases(ctx: PlanContext, kind: DocumentKind = TEST_CASES) -> TestC
     by_alert = covered(p.alerts, wf, blank_is_all=False)
     planned, general = _planned(ctx)
     groups: list[TestGroup] = []
+    records: list[_Records] = []
     for i, rows in enumerate(planned):
         flow, maps = ctx.flows[i], by_map[i]
         cases = tuple(_case(s, title, flow, maps, ctx) for s, title in rows)  # type: ignore[arg-type]
-        std = _standard_for(flow, [s for s, _ in rows], _records(maps), by_alert[i])  # type: ignore[arg-type]
-        groups.append(TestGroup(f"Workflow {i + 1}: {wf[i].workflow}", cases, tuple(std), _standard_intro(std)))
+        records.append(_records(maps))  # type: ignore[arg-type]
+        std = _standard_for(flow, [s for s, _ in rows], records[-1], by_alert[i])  # type: ignore[arg-type]
+        groups.append(TestGroup(f"Workflow {i + 1}: {wf[i].workflow}", cases, tuple(std)))
     if general:
         groups.append(TestGroup("General scenarios", tuple(_case(s, t, None, [], ctx) for s, t in general)))
     auth = _auth_cases(ctx, [[s for s, _ in rows] for rows in planned], [s for s, _ in general])
     if auth:
-        groups.append(
-            TestGroup(
-                "Authentication",
-                (),
-                tuple(auth),
-                "No agreed scenario covers revoked or expired credentials, so each pair of connected systems "
-                "gets a standard case.",
-            )
-        )
+        groups.append(TestGroup("Authentication", (), tuple(auth)))
     uat = ctx.phases[2]
-    numbered = _numbered([g for g in groups if g.all])
+    numbered = _with_uses(_numbered([g for g in groups if g.all]), ctx.flows, records)
     return TestCases(
         header(ctx, kind),
         numbered,
@@ -608,5 +714,5 @@ def build_test_cases(ctx: PlanContext, kind: DocumentKind = TEST_CASES) -> TestC
         uat.end,
         person(ctx, "QA Engineer", "Lead Engineer"),
         ctx.testing.test_data.source,
-        _standard_note(any(g.standard for g in groups[: len(wf)]), bool(auth)),
+        _standard_note(any(g.standard for g in groups)),
     )
