@@ -66,6 +66,21 @@ def test_a_scenario_repeated_for_the_same_workflow_is_one_case():
     assert [c.scenario for c in _agreed(ctx)] == ["Order creates a sales order", "Unassigned scenario"]
 
 
+def test_a_scenario_typed_for_one_workflow_and_again_for_two_is_one_case_for_the_first():
+    ctx = _ctx(
+        _ORDERS,
+        _STOCK,
+        test_scenarios=[
+            Scenario(2, "Price change reaches the other system", "Happy Path", "1"),
+            Scenario(3, "Price change reaches the other system", "Happy Path", "1; 2"),
+        ],
+    )
+    assert [(c.workflow, c.scenario) for c in _agreed(ctx)] == [
+        (_ORDERS.workflow, "Price change reaches the other system"),
+        (_STOCK.workflow, "Price change reaches the other system (NetSuite to Shopify)"),
+    ]
+
+
 def test_happy_path_expects_the_workflows_own_field_mappings():
     maps = [
         FieldMapping(2, "2", "quantityAvailable", "available", "InventoryBalance", "InventoryLevel"),

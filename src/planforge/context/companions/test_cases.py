@@ -611,7 +611,9 @@ def _planned(ctx: PlanContext) -> tuple[list[list[tuple[TestScenario, str]]], li
     for s in ctx.project.test_scenarios:
         named = [ctx.flows[i] for i in match_workflows(s.workflow, wf).indexes] if wf else []
         for flow, title in _titles(s, named) if named else [(None, s.scenario)]:
-            key = (flow.number if flow else 0, " ".join(title.casefold().split()))
+            # the scenario as typed, not its title: "(workflow 1)" qualifies a row naming several
+            # workflows, and the same scenario typed again for one of them is the same case
+            key = (flow.number if flow else 0, " ".join(s.scenario.casefold().split()))
             if key not in seen:
                 seen.add(key)
                 (planned[flow.number - 1] if flow else general).append((s, title))
