@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from planforge.cli import main
 from planforge.context.documents import build_runbook, build_specs, build_test_cases
 from planforge.context.plan import build_context
-from planforge.core.model import Cadence, Settings, Span, SystemFacts, Workflow
+from planforge.core.model import Cadence, Settings, Span, SuccessCriterion, SystemFacts, Workflow
 from planforge.core.model import TestScenario as Scenario
 from planforge.intake.parse import BadValue, parse_frequency, parse_span
 from planforge.pipeline import generate
@@ -312,3 +312,16 @@ def test_unknown_webhook_support_leaves_a_blank_trigger_to_be_filled():
     ctx = _ctx(Workflow(2, "Sync orders"), system_a="Acme ERP", system_b="Other Shop")
     (flow,) = ctx.flows
     assert (str(flow.trigger), str(flow.cadence)) == ("[TBD]", "[TBD]")
+
+
+def test_a_blank_frequency_is_sized_to_the_success_criterion_its_workflow_promises():
+    """No Latency Target on the row, but a criterion tied to the workflow promises 2 minutes: the
+    derived cadence meets it instead of falling back to once a day."""
+    stock = Workflow(2, "Publish NetSuite prices to Shopify", None, None, "NetSuite", "Shopify")
+    criteria = [SuccessCriterion(2, "Prices on Shopify within 2 minutes of a change", "1")]
+    (flow,) = _ctx(stock, success_criteria=criteria).flows
+    assert flow.latency is not None and flow.latency.text == "2 minutes"
+    assert "once a day" not in str(flow.cadence).casefold()
+    assert flow.frequency is None  # still derived and marked, not stated
+    (untied,) = _ctx(stock, success_criteria=[SuccessCriterion(2, "Prices within 2 minutes", None)]).flows
+    assert untied.latency is None

@@ -23,13 +23,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from planforge.core.model import Cadence, Project, Span, Workflow
 from planforge.derive.completeness import Assumed, Completeness, Tbd
 from planforge.derive.rules import all_systems
 from planforge.intake.parse import span_text
+from planforge.validation.claims import stated_duration
+from planforge.validation.traceability import match_workflows
 from planforge.validation.workflows import fits_trigger, poll_interval, system_named
 
 Shown = str | Assumed | Tbd
@@ -164,7 +166,32 @@ def build_flows(
     system name -> its Webhook support as section 4.3 shows it. With ``c``, each assumed value is
     noted for the review."""
     support = {name: webhook_support(text) for name, text in webhooks.items()}
-    return tuple(_flow(i + 1, w, project, support, c) for i, w in enumerate(project.workflows))
+    promised = _promised(project)
+    return tuple(
+        _flow(
+            i + 1,
+            w if w.latency_target or i not in promised else replace(w, latency_target=promised[i]),
+            project,
+            support,
+            c,
+        )
+        for i, w in enumerate(project.workflows)
+    )
+
+
+def _promised(project: Project) -> dict[int, Span]:
+    """Per workflow (index), the shortest duration a success criterion tied to it states ("Stock on
+    Shopify within 2 minutes"): with no Latency Target on its row, the workflow is sized to that
+    promise, so a derived cadence never contradicts a criterion the client was given."""
+    found: dict[int, Span] = {}
+    for s in project.success_criteria:
+        span = stated_duration(s.criterion) if s.workflow else None
+        if span is None:
+            continue
+        for i in match_workflows(s.workflow, project.workflows).indexes:
+            if i not in found or span.length < found[i].length:
+                found[i] = span
+    return found
 
 
 def _ends(w: Workflow, project: Project) -> tuple[str, str, bool, str]:
