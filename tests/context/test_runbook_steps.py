@@ -58,7 +58,7 @@ def test_a_step_for_later_windows_has_its_own_gate_owner_and_check(runbooks):
 def test_steps_longer_than_the_window_are_said_to_continue_in_later_windows(runbooks):
     rb = runbooks["SUMMIT-006"]
     note = next(n for n in rb.step_notes if "continues in the following windows" in n)
-    assert "From step 2" in note and "at most a day" in note
+    assert "From step 2" in note and "at most 7 hours" in note
     assert "continues in the following windows" in rb.countdown[5].activity
     assert rb.gates[2].when == "End of the last deployment window"
     assert not any("following windows" in n for n in runbooks["ACME-001"].step_notes)

@@ -123,3 +123,13 @@ def test_a_weekend_kickoff_warning_names_the_day_the_plan_starts(book, tmp_path,
     assert problem.message.endswith(f"the plans start work on {start}")
     plan = (tmp_path / "out" / "P-1-implementation-plan.md").read_text("utf-8")
     assert f"from kickoff on {plan_start}" in plan
+
+
+@pytest.mark.parametrize(
+    "text, hours",
+    [("Friday evenings", 7), ("Fri evening", 7), ("Saturday night", 12), ("Sunday mornings", 6), ("Friday", 24)],
+)
+def test_an_untimed_window_is_bounded_by_the_part_of_the_day_it_names(text, hours):
+    """A 12-hour load cannot fit a "Friday evenings" window: an evening ends at midnight."""
+    window = calendar.deployment_window(text)
+    assert window is not None and window.longest == timedelta(hours=hours)

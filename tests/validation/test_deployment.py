@@ -74,7 +74,7 @@ def test_steps_that_fit_a_stated_window_and_a_step_for_later_windows_raise_nothi
 def test_the_window_length_comes_from_the_calendars_reading():
     assert deployment_window("Sunday 06:00-09:00 ET").length == timedelta(hours=3)
     evening = deployment_window("Friday evenings")
-    assert evening.length is None and evening.longest == timedelta(days=1)
+    assert evening.length is None and evening.longest == timedelta(hours=7)  # an evening ends at midnight
     assert deployment.step_length("2 hours each") == timedelta(hours=2)
     assert deployment.step_length("half a day") is None
 

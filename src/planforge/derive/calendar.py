@@ -189,6 +189,8 @@ class Window:
     has_exclusion: bool
     closes: str | None = field(default=None, compare=False)
     days: int = field(default=0, compare=False)
+    #: the part of the day the text names ('Friday evenings': 'evening'), which bounds an untimed window
+    part: str | None = field(default=None, compare=False)
 
     @property
     def day_name(self) -> str:
@@ -205,9 +207,30 @@ class Window:
 
     @property
     def longest(self) -> timedelta:
-        """The most the window can last: its stated length, else the whole of the days it names
-        ('Friday evenings': one day, a bound that no step longer than a day fits into)."""
-        return self.length or timedelta(days=self.days + 1)
+        """The most the window can last: its stated length, else the part of the day it names (an
+        evening ends at midnight and starts no earlier than 17:00: 7 hours; a night runs at most
+        18:00 to 06:00), else the whole of the days it names."""
+        if self.length:
+            return self.length
+        if self.part in _PART_HOURS and self.days == 0:
+            return timedelta(hours=_PART_HOURS[self.part])
+        return timedelta(days=self.days + 1)
+
+
+#: The longest each part of the day can be, in hours, for a window that names no times.
+_PART_HOURS = {"morning": 6, "afternoon": 6, "evening": 7, "night": 12}
+#: The words naming a part of the day, as a window's text may write them.
+_PARTS = {
+    "morning": "morning",
+    "mornings": "morning",
+    "afternoon": "afternoon",
+    "afternoons": "afternoon",
+    "evening": "evening",
+    "evenings": "evening",
+    "night": "night",
+    "nights": "night",
+    "overnight": "night",
+}
 
 
 def _minutes(clock: str | None) -> int | None:
@@ -228,11 +251,13 @@ def deployment_window(text: str | None) -> Window | None:
     is named ('weekends', 'after hours'), which the plan reports for review. One linear pass over the words."""
     if not text:
         return None
-    weekday, opens, closes, last, exclusion = None, None, None, None, False
+    weekday, opens, closes, last, exclusion, part = None, None, None, None, False, None
     for token in _WINDOW_TOKEN.findall(text):
         word = token.casefold()
         if word in _EXCLUSION_WORDS:
             exclusion = True
+        elif part is None and word in _PARTS:
+            part = _PARTS[word]
         elif weekday is None and word in _DAYS:
             weekday = _DAYS[word]
         elif weekday is not None and last is None and closes is None and word in _DAYS:
@@ -244,7 +269,7 @@ def deployment_window(text: str | None) -> Window | None:
     if weekday is None:
         return None
     days = (last - weekday) % 7 if last is not None else 0
-    return Window(weekday, opens, exclusion, closes, days)
+    return Window(weekday, opens, exclusion, closes, days, part)
 
 
 def go_live_date(ready: date, window: Window, closed: frozenset[date] = frozenset()) -> date:
