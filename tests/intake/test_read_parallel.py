@@ -274,7 +274,7 @@ def test_ctrl_c_during_a_read_stops_the_workers(tmp_path):
     with zipfile.ZipFile(path) as zf:
         scanned = xlsx_facts.iter_xlsx(zf, intake._wanted, Caps(), FORCED)
         next(scanned)
-        assert len(_children() - before) == 2  # the workers are running
+        assert _children() - before  # the workers are running (one may already have finished its part)
         with pytest.raises(KeyboardInterrupt):
             scanned.throw(KeyboardInterrupt)
     assert _children() == before
