@@ -172,3 +172,15 @@ def test_a_target_system_naming_two_systems_is_read_as_the_first_with_a_located_
     assert problem.flat() == ("Workflows", 2, "Target System", "several-systems-in-workflow")
     assert 'read it as "Klaviyo"' in problem.message and 'a workflow row for "Gorgias"' in problem.hint
     assert report.portfolio.projects  # a warning: the project is still planned
+
+
+def test_a_two_way_workflow_with_stated_ends_is_a_located_warning(book):
+    row = ["P-1", "Customer sync", "Client One", "Shopify", "NetSuite", 0.85, "2026-02-02"]
+    workflows = [
+        ["Project ID", "Workflow", "Trigger", "Source System", "Target System"],
+        ["P-1", "Sync customers both ways", "Real-time", "Shopify", "NetSuite"],
+    ]
+    report = validate_files([book(Projects=[PROJECT_HEADER, row], Workflows=workflows)])
+    (problem,) = [p for p in report.problems if p.code == "two-way-stated-one-way"]
+    assert problem.flat() == ("Workflows", 2, "Workflow", "two-way-stated-one-way")
+    assert "(Shopify to NetSuite)" in problem.message

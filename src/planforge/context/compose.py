@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from planforge.context.flows import Flow, build_flows, is_two_way, webhook_support
+from planforge.context.flows import Flow, build_flows, webhook_support
 from planforge.core.model import Objective, PainPoint, Project, Settings
 from planforge.core.money import format_money as _money_text
 from planforge.core.money import format_percent
@@ -21,6 +21,7 @@ from planforge.derive import rules as derive
 from planforge.derive.catalog import known_words
 from planforge.derive.completeness import Completeness
 from planforge.derive.rules import number
+from planforge.validation.workflows import is_two_way
 
 #: Babel formats an amount in ~40 us, and a portfolio repeats its rates and many budgets: each
 #: distinct (amount, currency) is formatted once per process (typed: 45 and Decimal("45") stay apart).

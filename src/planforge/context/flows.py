@@ -32,14 +32,13 @@ from planforge.derive.rules import all_systems
 from planforge.intake.parse import span_text
 from planforge.validation.claims import stated_duration
 from planforge.validation.traceability import match_workflows
-from planforge.validation.workflows import fits_trigger, poll_interval, system_named
+from planforge.validation.workflows import fits_trigger, is_two_way, poll_interval, system_named
 
 Shown = str | Assumed | Tbd
 #: ``_flow``'s ``assume``: (what, value, basis, the column that would state it) -> the marked value
 _Assume = Callable[[str, str, str, str], Assumed]
 
 _CONDITIONAL_HOOKS = re.compile(r"\b(?:partial|limited|commercial|on request|approval|partner|beta)\b", re.I)
-_TWO_WAY = re.compile(r"\b(?:both ways|two-way|two way|bidirectional|bi-directional|in both directions)\b", re.I)
 _BACK = re.compile(r"\bback\b", re.IGNORECASE)
 _TOWARDS = re.compile(r"\b(from|to|into)\s+(?:the\s+)?([^\W_]+)", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+")
@@ -59,11 +58,6 @@ def webhook_support(text: str | None) -> str:
     if low.startswith("partial") or _CONDITIONAL_HOOKS.search(low):
         return "conditional"
     return "yes" if low.startswith("yes") else "conditional"
-
-
-def is_two_way(workflows: list[Workflow]) -> bool:
-    """A workflow that says it syncs 'both ways' (two-way, bidirectional) shares ownership of its data."""
-    return any(_TWO_WAY.search(w.workflow) for w in workflows)
 
 
 def worded_direction(workflow: Workflow, a: str, b: str) -> tuple[str, str]:

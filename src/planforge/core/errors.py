@@ -632,6 +632,17 @@ KINDS: tuple[ProblemKind, ...] = (
         'such as "Klaviyo + Gorgias" is read as its first system, never as one system with a plus in its name.',
     ),
     ProblemKind(
+        "two-way-stated-one-way",
+        WARNING,
+        "Two-way workflow with one stated direction",
+        "Workflow {value_repr} says it syncs both ways, but its Source System and Target System state one "
+        "direction ({source} to {target}); the documents use the stated direction",
+        "Leave Source System and Target System blank for a two-way workflow (the documents then treat it as "
+        "two-way), or reword the workflow to say which way it moves data.",
+        "Coherence: the workflow's wording and its stated systems disagree on its direction; the stated systems "
+        "win, so the documents describe it one way only.",
+    ),
+    ProblemKind(
         "phase-status-contradiction",
         WARNING,
         "Phase status contradicts the project status",

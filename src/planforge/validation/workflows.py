@@ -16,6 +16,7 @@ project can decide is checked here, on the typed project:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
@@ -31,6 +32,14 @@ from planforge.validation.traceability import CellRef
 _FITS = {"real-time": "Real-time", "interval": "Scheduled", "manual": "Manual"}
 #: Intervals offered when a Frequency is too slow, fastest last.
 _STEPS = tuple(timedelta(minutes=m) for m in (1440, 720, 360, 240, 120, 60, 30, 15, 10, 5, 1))
+
+
+_TWO_WAY = re.compile(r"\b(?:both ways|two-way|two way|bidirectional|bi-directional|in both directions)\b", re.I)
+
+
+def is_two_way(workflows: list[Workflow]) -> bool:
+    """A workflow that says it syncs 'both ways' (two-way, bidirectional) shares ownership of its data."""
+    return any(_TWO_WAY.search(w.workflow) for w in workflows)
 
 
 def project_systems(project: Project) -> list[str]:
@@ -122,6 +131,8 @@ def check(project: Project, cell: CellRef) -> Iterator[Problem]:
                 ends.append(found)
         if len(ends) == 2 and ends[0] == ends[1]:
             yield at(w, "Target System", "same-source-target", value=w.target_system)
+        elif len(ends) == 2 and is_two_way([w]):
+            yield at(w, "Workflow", "two-way-stated-one-way", value=w.workflow, source=ends[0], target=ends[1])
         yield from _cadence_problems(w, at)
 
 
