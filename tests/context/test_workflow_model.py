@@ -325,3 +325,12 @@ def test_a_blank_frequency_is_sized_to_the_success_criterion_its_workflow_promis
     assert flow.frequency is None  # still derived and marked, not stated
     (untied,) = _ctx(stock, success_criteria=[SuccessCriterion(2, "Prices within 2 minutes", None)]).flows
     assert untied.latency is None
+
+
+def test_a_two_way_workflow_polls_the_end_that_publishes_no_events():
+    """Shopify pushes, NetSuite does not: the two-way workflow polls NetSuite, never Shopify."""
+    both = Workflow(2, "Sync customers both ways between Shopify and NetSuite", "Real-time")
+    hooks = (SystemFacts(3, "Shopify", webhooks="Yes"), _NO_HOOKS)
+    (flow,) = _ctx(both, systems=hooks).flows
+    assert flow.two_way and not flow.event_driven
+    assert flow.polled_from == "NetSuite" and "polling NetSuite" in str(flow.cadence)

@@ -236,8 +236,8 @@ def _workflow_reasons(flows: Sequence[Flow], names: tuple[str, ...], support: di
             )
         )
     if polled:
-        quiet = _distinct([f.source for f in polled])
-        every = join_words(_distinct([f"{f.source} {f.poll}" for f in polled]))
+        quiet = _distinct([f.polled_from or f.source for f in polled])
+        every = join_words(_distinct([f"{f.polled_from or f.source} {f.poll}" for f in polled]))
         reasons.append(
             (
                 "Frequent polling for time-sensitive work",

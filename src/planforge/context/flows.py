@@ -125,6 +125,8 @@ class Flow:
     frequency: Cadence | None = None
     #: how often the source is polled when the workflow is real-time without events ("every 5 minutes"), else ""
     poll: str = ""
+    #: the system that is polled (the source; for a two-way workflow, the end that publishes no events), else ""
+    polled_from: str = ""
 
     @property
     def stated_frequency(self) -> str:
@@ -219,7 +221,9 @@ def _flow(n: int, w: Workflow, project: Project, support: Mapping[str, str], c: 
     trigger = _trigger(w, source, support.get(source, "unknown"), assume)
     word = trigger.value if isinstance(trigger, Assumed) else trigger if isinstance(trigger, str) else ""
     event_driven = word == "Real-time" and pushes
-    cadence = _cadence(w, word, source, support.get(source, "unknown"), event_driven, assume)
+    # a two-way workflow whose source pushes but whose target does not polls the target
+    quiet = target if two_way and support.get(source) == "yes" and support.get(target) != "yes" else source
+    cadence = _cadence(w, word, quiet, support.get(quiet, "unknown"), event_driven, assume)
     poll = ""
     if word == "Real-time" and not event_driven:
         poll = f"every {span_text(int((poll_interval(w.latency_target) or DEFAULT_POLL).total_seconds()))}"
@@ -236,6 +240,7 @@ def _flow(n: int, w: Workflow, project: Project, support: Mapping[str, str], c: 
         w.latency_target,
         w.frequency,
         poll,
+        quiet if poll else "",
     )
 
 

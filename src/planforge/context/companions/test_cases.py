@@ -257,7 +257,7 @@ def _run(flow: Flow | None) -> str:
     if flow.event_driven:
         return f"Wait for the {flow.source} change event to be processed ({within})"
     return {
-        "Real-time": f"Wait for the next poll of {flow.source} ({flow.poll})",
+        "Real-time": f"Wait for the next poll of {flow.polled_from or flow.source} ({flow.poll})",
         "Scheduled": (
             f"Start the scheduled run ({flow.stated_frequency} in production) on demand from the test environment"
             if flow.stated_frequency
