@@ -26,12 +26,14 @@ def _summary(text: str) -> str:
 
 def test_a_derived_timeline_says_what_it_assumes(plans):
     fjord = _summary(plans["FJORD-009"])
-    assert "our standard for a low-complexity integration, judged from no workflows agreed yet" in fjord
+    assert (
+        "The phase lengths assume a low-complexity integration (no workflows agreed yet and no data migration)" in fjord
+    )
     assert "Discovery confidence is not yet assessed, so phases 1 to 4 include a 30% contingency." in fjord
 
 
 def test_a_stated_complexity_makes_no_sizing_claim(plans):
-    stated = [pid for pid, text in plans.items() if "The phase lengths are our standard" not in _summary(text)]
+    stated = [pid for pid, text in plans.items() if "The phase lengths assume" not in _summary(text)]
     assert stated and "FJORD-009" not in stated
 
 

@@ -113,7 +113,7 @@ def test_repeated_writes_are_named_by_the_workflows_triggers():
     assert build_specs(_ctx(_ORDERS, _STOCK)).repeats == "a retry, a repeated change event, or a re-run"
     text = render_document("technical-specs", _ctx(_STOCK))
     assert "replayed event" not in text and "updates the record instead" not in text
-    assert "the existing record is left as it is and the write is logged" in text
+    assert "updates the record found" in text and "must not change once posted" in text
 
 
 def test_a_real_time_workflow_whose_source_is_polled_says_so_in_its_trigger():

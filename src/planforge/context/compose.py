@@ -118,9 +118,7 @@ def executive_summary(
         )
     closing.append(timeline)
     if sized_as:
-        closing.append(
-            f"The phase lengths are our standard for a {sized_as}, and are re-baselined at the end of Discovery & Design."
-        )
+        closing.append(f"The phase lengths assume a {sized_as}, and are re-baselined at the end of Discovery & Design.")
     if confidence is not None:
         conf = f"Discovery confidence is {format_percent(confidence)}"
         closing.append(f"{conf}, so phases 1 to 4 include a {buffer * 100:.0f}% contingency." if buffer else f"{conf}.")

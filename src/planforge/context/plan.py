@@ -785,7 +785,7 @@ def _summary(
         t.buffer,
         ""
         if basis == "set in the intake"
-        else f"{level.lower()}-complexity integration, judged from {basis.removeprefix('derived from ')}",
+        else f"{level.lower()}-complexity integration ({basis.removeprefix('derived from ')})",
     )
     return ExecutiveSummary(
         project.executive_summary,
