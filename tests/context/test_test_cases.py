@@ -332,3 +332,16 @@ def test_a_workflow_reading_what_an_earlier_one_writes_uses_that_cases_record():
     assert shipped.steps[0].startswith("In NetSuite, change the SalesOrder record from TC-01 as this case describes")
     # the first workflow reads nothing an earlier one writes
     assert "This case uses" not in cases[0].preconditions
+
+
+def test_replay_and_reconciliation_wait_on_a_matching_key_still_to_be_confirmed():
+    """InventoryLevel keyed on location_id alone cannot tell two levels of one location apart: the
+    cases that rest on the key say it is agreed before UAT, with a TBD mark, in the document and
+    the tracker."""
+    cases = build_test_cases(_ctx(_ORDERS, _STOCK, field_mappings=list(_STOCK_MAPS + _ORDER_MAPS))).cases
+    pending = {(c.workflow, c.type): c.pending for c in cases if c.pending}
+    assert set(pending) == {(_STOCK.workflow, "Replay"), (_STOCK.workflow, "Reconciliation")}
+    assert all("section 4.2" in text for text in pending.values())
+    assert all(c.tracker_expected.endswith(f"[TBD]: {c.pending}") for c in cases if c.pending)
+    fine = [FieldMapping(2, "1", "id", "externalId", "Order", "SalesOrder", key=True)]
+    assert not any(c.pending for c in build_test_cases(_ctx(_ORDERS, field_mappings=fine)).cases)

@@ -34,6 +34,7 @@ from planforge.context.plan import PlanContext, Shown
 from planforge.core.model import Alert, FieldMapping, Span, TestScenario
 from planforge.core.names import TEST_CASES, DocumentKind
 from planforge.derive.completeness import Tbd
+from planforge.validation.mappings import ambiguous_keys
 from planforge.validation.traceability import covered, match_workflows
 
 
@@ -50,6 +51,8 @@ class TestCase:
     standard: bool = False
     #: the expected outcome is still to be agreed (an edge case): it prints after a TBD mark
     open_outcome: bool = False
+    #: what the expected result still waits on (a matching key to confirm): it prints after a TBD mark
+    pending: str = ""
 
     @property
     def source(self) -> str:
@@ -60,7 +63,8 @@ class TestCase:
     @property
     def tracker_expected(self) -> str:
         """The expected result as the UAT tracker lists it, with its TBD mark when still open."""
-        return f"{Tbd('', '')}: {self.expected}" if self.open_outcome else self.expected
+        text = f"{Tbd('', '')}: {self.expected}" if self.open_outcome else self.expected
+        return f"{text}. {Tbd('', '')}: {self.pending}" if self.pending else text
 
 
 @dataclass(frozen=True)
@@ -187,6 +191,8 @@ class _Records:
     aggregate: bool = False
     #: the first source field mapped as Required (not the key), "" when none
     required: str = ""
+    #: the matching key cannot tell two records apart (validation.mappings): it is agreed before UAT
+    key_to_confirm: bool = False
 
     @property
     def record(self) -> str:
@@ -222,6 +228,18 @@ def _records(maps: list[FieldMapping]) -> _Records:
         else "",
         any(m.transform and _AGGREGATE.search(m.transform) for m in maps),
         next((m.source_field for m in own if m.required and not m.key), ""),
+        bool(ambiguous_keys(maps)),
+    )
+
+
+def _key_pending(flow: Flow, r: _Records) -> str:
+    """What a replay or reconciliation case says while its workflow's matching key is to be
+    confirmed: the result rests on the key, so it cannot be settled before the key is."""
+    if not r.key_to_confirm:
+        return ""
+    return (
+        f"the matching key is agreed before UAT (technical specifications, section 4.{flow.number}), and this "
+        "result is confirmed against it"
     )
 
 
@@ -443,6 +461,7 @@ def _standard_replay(flow: Flow, r: _Records) -> TestCase:
         ),
         holds,
         standard=True,
+        pending=_key_pending(flow, r),
     )
 
 
@@ -482,6 +501,7 @@ def _standard_reconcile(flow: Flow, r: _Records, alerts: Sequence[Alert]) -> Tes
             f"their mapped fields agree{raised}"
         ),
         standard=True,
+        pending=_key_pending(flow, r),
     )
 
 
