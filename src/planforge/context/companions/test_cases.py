@@ -643,9 +643,10 @@ def _planned(ctx: PlanContext) -> tuple[list[list[tuple[TestScenario, str]]], li
 def _standard_note(standard: bool) -> str:
     """The introduction's one sentence on the standard cases, "" when the document adds none."""
     return (
-        "Cases marked Standard are the firm's standard checks for every workflow and every connected system: "
-        "a record that fails validation, the same record read twice, a reconciliation of the two systems, "
-        "the workflow's latency target where it states one, and a revoked credential. The others are the scenarios agreed for this project."
+        "Cases marked Standard are the firm's standard checks, added for each workflow and connected system "
+        "where the scenarios agreed for this project do not already cover them: a record that fails "
+        "validation, the same record read twice, a reconciliation of the two systems, the workflow's latency "
+        "target where it states one, and a revoked credential. The others are the agreed scenarios."
         if standard
         else ""
     )
