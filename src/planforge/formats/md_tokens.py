@@ -11,6 +11,7 @@ so are ticked criteria ("- ✓ ..."), which the writers show with the tick as th
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -110,54 +111,66 @@ def _clauses(text: str, mark: str) -> list[str]:
     return found
 
 
-def _unit(lines: list[str], n: int, tables: dict[int, bool]) -> str:
-    """The smallest Markdown that parses line ``n`` as it parses in place: the line alone, or,
-    in a table's body, the table's header and delimiter rows with it (a blank line ends every paragraph,
-    list item and table, so the table starts after the last blank line above)."""
+def _maybe_heading(line: str) -> bool:
+    """Whether a line may be an ATX heading (a "#" after at most three spaces): markdown-it decides."""
+    body = line.lstrip(" ")
+    return body.startswith("#") and len(line) - len(body) <= 3
+
+
+def _unit(lines: list[str], n: int) -> list[str]:
+    """The smallest Markdown that parses line ``n`` as it parses in place: the line alone, or, in
+    what may be a table's body (its run's second line has only pipes, colons, dashes and spaces),
+    the run's header and delimiter rows with it; a blank line ends every paragraph, list item and
+    table, so a run starts after the last blank line above. markdown-it decides what it is."""
     first = n
     while first > 0 and lines[first - 1].strip():
         first -= 1
-    if n - first < 2:  # not a table's body row
-        return lines[n]
-    if first not in tables:
-        head = parser().parse("\n".join(lines[first : first + 2]))
-        tables[first] = bool(head) and head[0].type == "table_open"
-    return "\n".join((lines[first], lines[first + 1], lines[n])) if tables[first] else lines[n]
-
-
-def _section(lines: list[str], line: int, memo: dict[int, str | None]) -> str:
-    """The text of the nearest ATX heading at or above ``line``: each line that may be one (a "#"
-    after at most three spaces) is parsed alone, nearest first, so markdown-it decides which is."""
-    for n in range(line, -1, -1):
-        text = lines[n]
-        if not text.lstrip(" ").startswith("#") or len(text) - len(text.lstrip(" ")) > 3:
-            continue
-        if n not in memo:
-            tokens = parser().parse(text)
-            memo[n] = _plain(tokens[1]) if tokens and tokens[0].type == "heading_open" else None
-        heading = memo[n]
-        if heading is not None:
-            return heading
-    return ""
+    if n - first >= 2:
+        rule = lines[first + 1].replace(" ", "")
+        if "-" in rule and set(rule) <= set("|:-"):
+            return [lines[first], lines[first + 1], lines[n]]
+    return [lines[n]]
 
 
 def marked_passages(markdown: str, mark: str) -> list[tuple[str, str]]:
     """Every passage of a rendered document that carries ``mark`` (such as "(assumed)"), with the
     heading of the section it is in: a table cell is prefixed with its row's first cell ("Frequency:
-    ..."). Read from markdown-it tokens, so Markdown syntax and escapes never show in a passage;
-    only the blocks holding the mark and the heading lines are parsed (a whole plan's parse costs
-    milliseconds, which a Markdown-only run of thousands of plans must not pay). A setext heading
-    (text underlined with === or ---) is not seen as a section."""
+    ..."). Read from markdown-it tokens, so Markdown syntax and escapes never show in a passage.
+    Only the heading lines and the lines holding the mark (with a table's header rows) are parsed,
+    in one call, each as its own block: a whole plan's parse costs milliseconds, which a
+    Markdown-only run of thousands of plans must not pay. A setext heading (text underlined with
+    === or ---) is not seen as a section."""
     if mark not in markdown:
         return []
     lines = markdown.splitlines()
-    memo: dict[int, str | None] = {}
-    tables: dict[int, bool] = {}
-    found: list[tuple[str, str]] = []
+    units: list[tuple[bool, list[str]]] = []  # (is a heading candidate, the unit's lines)
+    heading, taken = -1, -1  # the last heading candidate seen, the last one taken as a unit
     for n, line in enumerate(lines):
-        if mark in line:
-            section = _section(lines, n, memo)
-            found += [(section, passage) for passage in _passages(parse(_unit(lines, n, tables)), mark)]
+        if _maybe_heading(line):
+            heading = n
+        elif mark in line:
+            if heading > taken:  # only the heading nearest a marked line is parsed
+                units.append((True, [lines[heading]]))
+                taken = heading
+            units.append((False, _unit(lines, n)))
+    starts, at = [], 0
+    for _, unit in units:
+        starts.append(at)
+        at += len(unit) + 1  # each unit is followed by a blank line
+    groups: list[list[Token]] = [[] for _ in units]
+    index = -1
+    for tok in parse("\n\n".join("\n".join(unit) for _, unit in units)):
+        if tok.level == 0 and tok.map is not None:
+            index = bisect_right(starts, tok.map[0]) - 1
+        groups[index].append(tok)
+    section = ""
+    found: list[tuple[str, str]] = []
+    for (heading, _), group in zip(units, groups, strict=True):
+        if heading:
+            if len(group) > 1 and group[0].type == "heading_open":
+                section = _plain(group[1])
+        else:
+            found += [(section, passage) for passage in _passages(group, mark)]
     return found
 
 
