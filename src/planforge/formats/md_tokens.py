@@ -11,7 +11,6 @@ so are ticked criteria ("- ✓ ..."), which the writers show with the tick as th
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -136,42 +135,38 @@ def marked_passages(markdown: str, mark: str) -> list[tuple[str, str]]:
     """Every passage of a rendered document that carries ``mark`` (such as "(assumed)"), with the
     heading of the section it is in: a table cell is prefixed with its row's first cell ("Frequency:
     ..."). Read from markdown-it tokens, so Markdown syntax and escapes never show in a passage.
-    Only the heading lines and the lines holding the mark (with a table's header rows) are parsed,
-    in one call, each as its own block: a whole plan's parse costs milliseconds, which a
-    Markdown-only run of thousands of plans must not pay. A setext heading (text underlined with
-    === or ---) is not seen as a section."""
+    Only the lines holding the mark (with a table's header rows) and the heading nearest each are
+    parsed, each once per run (the same default line recurs in every plan of a portfolio): a whole
+    plan's parse costs milliseconds, which a Markdown-only run of thousands of plans must not pay.
+    A setext heading (text underlined with === or ---) is not seen as a section."""
     if mark not in markdown:
         return []
     lines = markdown.splitlines()
-    units: list[tuple[bool, list[str]]] = []  # (is a heading candidate, the unit's lines)
-    heading, taken = -1, -1  # the last heading candidate seen, the last one taken as a unit
+    section, pending = "", -1  # the section so far; the last line that may start a new one, unread
+    found: list[tuple[str, str]] = []
     for n, line in enumerate(lines):
         if _maybe_heading(line):
-            heading = n
+            pending = n
         elif mark in line:
-            if heading > taken:  # only the heading nearest a marked line is parsed
-                units.append((True, [lines[heading]]))
-                taken = heading
-            units.append((False, _unit(lines, n)))
-    starts, at = [], 0
-    for _, unit in units:
-        starts.append(at)
-        at += len(unit) + 1  # each unit is followed by a blank line
-    groups: list[list[Token]] = [[] for _ in units]
-    index = -1
-    for tok in parse("\n\n".join("\n".join(unit) for _, unit in units)):
-        if tok.level == 0 and tok.map is not None:
-            index = bisect_right(starts, tok.map[0]) - 1
-        groups[index].append(tok)
-    section = ""
-    found: list[tuple[str, str]] = []
-    for (heading, _), group in zip(units, groups, strict=True):
-        if heading:
-            if len(group) > 1 and group[0].type == "heading_open":
-                section = _plain(group[1])
-        else:
-            found += [(section, passage) for passage in _passages(group, mark)]
+            if pending >= 0:
+                section = _heading_text(lines[pending]) or section
+                pending = -1
+            found += [(section, passage) for passage in _unit_passages("\n".join(_unit(lines, n)), mark)]
     return found
+
+
+@lru_cache(maxsize=4096)
+def _heading_text(line: str) -> str | None:
+    """A heading line's text as a reader sees it, None when markdown-it does not read it as a heading."""
+    tokens = parser().parse(line)
+    return _plain(tokens[1]) if len(tokens) > 1 and tokens[0].type == "heading_open" else None
+
+
+@lru_cache(maxsize=16384)
+def _unit_passages(unit: str, mark: str) -> tuple[str, ...]:
+    """The passages of one unit (a marked line, with a table's header rows): the same default line
+    recurs in every plan of a portfolio, so each is parsed once per run."""
+    return tuple(_passages(parse(unit), mark))
 
 
 def _passages(tokens: list[Token], mark: str) -> list[str]:
