@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -9,6 +10,10 @@ from planforge.context import compose
 from planforge.context.plan import PlanContext, people_by_role
 from planforge.core.names import DocumentKind
 from planforge.derive.completeness import Tbd
+
+#: A Transform that sets a constant ("Always 'Shopify'", "Set to: web"): group 1 is the value. The specs
+#: print it as "Set to ...", the test cases check the target holds it.
+CONSTANT_TRANSFORM = re.compile(r"^(?:always|constant|fixed(?: value)?|set to|hard-?coded)[:\s]+(.+)$", re.I)
 
 
 def tbd(label: str) -> Tbd:

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from planforge.context import compose
 from planforge.context.alerts import WorkflowAlert, shared_alerts, stated
-from planforge.context.companions.common import DocHeader, header, tbd
+from planforge.context.companions.common import CONSTANT_TRANSFORM, DocHeader, header, tbd
 from planforge.context.flows import Flow
 from planforge.context.plan import ApiFacts, PlanContext, Shown
 from planforge.core.model import FieldMapping, Project
@@ -25,7 +25,6 @@ _STANDARD_RETRIES = (60, 120, 240, 480, 960)
 _COUNT = {1: "once", 2: "twice", 3: "three times", 4: "four times", 5: "five times"}
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 #: A Transform that sets a fixed value ("Always 'Shopify'"): its source field is never read.
-_CONSTANT = re.compile(r"^(?:always|constant|fixed(?: value)?|set to|hard-?coded)[:\s]+(.+)$", re.I)
 #: Section 3: a record late against its workflow's target is counted, not paged.
 _LATE = (
     "A record still not written when its workflow's latency target passes stays in the retry queue and is "
@@ -119,7 +118,7 @@ def _transform(project: Project, index: int, m: FieldMapping) -> str:
 def _mapping_row(project: Project, index: int, m: FieldMapping) -> MappingRow:
     """One mapping as printed; a constant ("Always 'X'") reads no source field: "(constant)", "Set to 'X'"."""
     required = "Yes" if m.required else "No"
-    if m.transform and (fixed := _CONSTANT.match(m.transform.strip())):
+    if m.transform and (fixed := CONSTANT_TRANSFORM.match(m.transform.strip())):
         return MappingRow("(constant)", _name(m, "target"), f"Set to {fixed.group(1).strip()}", required)
     return MappingRow(_name(m, "source"), _name(m, "target"), _transform(project, index, m), required)
 

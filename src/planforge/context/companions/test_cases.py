@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from planforge.context.companions.common import DocHeader, header, person
+from planforge.context.companions.common import CONSTANT_TRANSFORM, DocHeader, header, person
 from planforge.context.flows import Flow
 from planforge.context.plan import PlanContext, Shown
 from planforge.core.model import Alert, FieldMapping, Span, TestScenario
@@ -113,7 +113,6 @@ _PARTICIPLE = re.compile(
     r"divided|padded|net of|in )",
     re.I,
 )
-_CONSTANT = re.compile(r"^(?:always|constant|fixed(?: value)?|set to|hard-?coded)[:\s]+(.+)$", re.I)
 _TABLE = re.compile(r"\b(?:table|lookup|mapping|cross-?reference)\b", re.I)
 _FROM_TO = re.compile(r"^(.+?)\s+to\s+(.+)$", re.I)
 #: a transform that combines several source records into one target record
@@ -152,7 +151,7 @@ def transform_check(src: str, transform: str) -> str:
     (<transform>)". A second clause after ';' follows in parentheses."""
     head, _, rest = (part.strip() for part in transform.partition(";"))
     note = f" ({_lower_first(rest)})" if rest else ""
-    if m := _CONSTANT.match(head):
+    if m := CONSTANT_TRANSFORM.match(head):
         return f"is set to {m.group(1)}{note}"
     if _PARTICIPLE.match(head):
         return f"is {src} {_lower_first(head)}{note}"
@@ -212,7 +211,9 @@ def _records(maps: list[FieldMapping]) -> _Records:
     for m in maps:
         if (m.source_object or "") != obj and not m.key:
             others.setdefault(m.source_object or "record", []).append(m.source_field)
-    fields = tuple(m.source_field for m in own if not m.key and not (m.transform and _CONSTANT.match(m.transform)))
+    fields = tuple(
+        m.source_field for m in own if not m.key and not (m.transform and CONSTANT_TRANSFORM.match(m.transform))
+    )
     tabled = [m for m in maps if m.transform and _TABLE.search(m.transform)]
     tables = tuple(dict.fromkeys(_lower_first(m.transform or "") for m in tabled))
     return _Records(
