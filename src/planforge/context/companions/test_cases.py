@@ -202,7 +202,7 @@ class _Records:
         return f"{self.target_obj} record" if self.target_obj else "record"
 
 
-def _records(maps: list[FieldMapping]) -> _Records:
+def _records(maps: list[FieldMapping], systems: Sequence[str] = ()) -> _Records:
     keys = [m for m in maps if m.key]
     first = keys[0] if keys else maps[0] if maps else None
     obj = (first.source_object or "") if first else ""
@@ -229,7 +229,7 @@ def _records(maps: list[FieldMapping]) -> _Records:
         else "",
         any(m.transform and _AGGREGATE.search(m.transform) for m in maps),
         next((m.source_field for m in own if m.required and not m.key), ""),
-        bool(ambiguous_keys(maps)),
+        bool(ambiguous_keys(maps, systems)),  # the same reading as the specs' keys to confirm
     )
 
 
@@ -352,7 +352,7 @@ def _case(s: TestScenario, title: str, flow: Flow | None, maps: list[FieldMappin
             f"The integration is connected to the {source} and {target} test environments with the UAT test data loaded"
         )
         return TestCase("", flow.name if flow else "General", title, kind, pre, steps, expected)
-    r = _records(maps)
+    r = _records(maps, ctx.systems)
     pre, open_outcome = _preconditions(flow, r), False
     if kind == "Error Handling":
         steps, expected = _error_case(s, flow, r, ctx)
@@ -721,7 +721,7 @@ def build_test_cases(ctx: PlanContext, kind: DocumentKind = TEST_CASES) -> TestC
     for i, rows in enumerate(planned):
         flow, maps = ctx.flows[i], by_map[i]
         cases = tuple(_case(s, title, flow, maps, ctx) for s, title in rows)  # type: ignore[arg-type]
-        records.append(_records(maps))  # type: ignore[arg-type]
+        records.append(_records(maps, ctx.systems))  # type: ignore[arg-type]
         std = _standard_for(flow, [s for s, _ in rows], records[-1], by_alert[i])  # type: ignore[arg-type]
         groups.append(TestGroup(f"Workflow {i + 1}: {wf[i].workflow}", cases, tuple(std)))
     if general:
