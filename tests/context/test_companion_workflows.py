@@ -40,7 +40,7 @@ def test_a_scenario_naming_two_workflows_is_two_distinct_cases():
         (_ORDERS.workflow, "NetSuite concurrency limit reached (Shopify to NetSuite)"),
         (_STOCK.workflow, "NetSuite concurrency limit reached (NetSuite to Shopify)"),
     ]
-    assert cases[0].steps[0] == "Bring about the condition this case names in the NetSuite test environment"
+    assert cases[0].steps[0] == 'Bring about "NetSuite concurrency limit reached" in the NetSuite test environment'
     assert cases[1].steps[-1] == "Check Shopify for duplicate or partial records"
 
 
@@ -107,7 +107,10 @@ def test_happy_path_expects_the_workflows_own_field_mappings():
 def test_security_case_names_both_systems():
     ctx = _ctx(_ORDERS, test_scenarios=[Scenario(2, "Replayed webhook with a bad signature", "Security", "1")])
     (case,) = _agreed(ctx)
-    assert case.steps[0] == "Attempt the action this case names against the Shopify and NetSuite test environments"
+    assert (
+        case.steps[0]
+        == 'Attempt "Replayed webhook with a bad signature" against the Shopify and NetSuite test environments'
+    )
     assert case.expected.endswith("no data is read from Shopify or written to NetSuite")
 
 

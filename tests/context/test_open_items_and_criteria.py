@@ -102,3 +102,18 @@ def test_the_specs_read_the_assumed_product_as_an_assumption():
     specs = render_document("technical-specs", ctx)
     assert build_specs(ctx) is not None
     assert all("assume" in line for line in specs.splitlines() if "QuickBooks Online" in line)
+
+
+def test_the_specs_list_each_workflows_open_questions_under_it():
+    project = make_project(
+        workflows=WORKFLOWS,
+        open_items=[
+            OpenItem(2, "Which location is the default?", "Question", "Omar Haddad", None, "1"),
+            OpenItem(3, "Sandbox not provisioned", "Blocker", None, None, "2"),
+            OpenItem(4, "Which subsidiary owns online sales?", "Question", "Evelyn Park"),
+            OpenItem(5, "The 3PL keeps its share", "Assumption", None, None, "2"),
+        ],
+    )
+    first, second = build_specs(build_context(project, Settings(), DAY)).workflows
+    assert first.questions == ("Which location is the default?",)
+    assert second.questions == ("Sandbox not provisioned",)

@@ -135,7 +135,7 @@ def test_the_field_mappings_are_to_be_approved_at_the_end_of_phase_1():
     specs = build_specs(ctx)
     assert specs.approval_due == ctx.phases[0].end
     text = render_document("technical-specs", ctx)
-    assert "are to be approved by the client at the end of Discovery & Design (phase 1" in text
+    assert "approved by the client at the end of Discovery & Design (phase 1" in text
     assert "are approved at the end" not in text
 
 

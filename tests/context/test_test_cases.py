@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import openpyxl
 import pytest
 
-from planforge.context.companions.test_cases import transform_check
+from planforge.context.companions.test_cases import _Records, mapping_checks, setup_step, transform_check
 from planforge.context.documents import build_test_cases
 from planforge.context.plan import build_context
 from planforge.core.model import Alert, Cadence, FieldMapping, Settings, Span, SystemFacts, Workflow
@@ -63,7 +63,7 @@ def test_setup_names_the_source_record_its_fields_and_key_and_the_tables_loaded(
     )
     (case,) = [c for c in build_test_cases(ctx).cases if not c.standard]
     assert case.steps[0] == (
-        "In NetSuite, change an InventoryBalance record as this case describes, setting quantityAvailable; "
+        "In NetSuite, change an InventoryBalance record, setting quantityAvailable; "
         "the integration matches it to Shopify by its location"
     )
     assert case.preconditions.endswith("with the UAT test data and the location table loaded")
@@ -75,10 +75,7 @@ def test_setup_names_the_source_record_its_fields_and_key_and_the_tables_loaded(
 def test_a_constant_is_not_a_field_to_set_and_reads_as_set_to():
     ctx = _ctx(_ORDERS, field_mappings=_ORDER_MAPS, test_scenarios=[Scenario(2, "New order", "Happy Path", "1")])
     case = build_test_cases(ctx).cases[0]
-    assert (
-        case.steps[0]
-        == "In Shopify, create an Order record as this case describes; the integration matches it to NetSuite by its id"
-    )
+    assert case.steps[0] == "In Shopify, create an Order record; the integration matches it to NetSuite by its id"
     assert "SalesOrder.custbody_channel is set to 'Shopify'" in case.expected
     assert "after the transform" not in case.expected
 
@@ -273,7 +270,7 @@ def test_a_scenario_that_does_not_say_change_is_set_up_as_a_create_never_both():
         ],
     )
     bundle, change = [c for c in build_test_cases(ctx).cases if not c.standard]
-    assert bundle.steps[0].startswith("In NetSuite, create an InventoryBalance record as this case describes")
+    assert bundle.steps[0].startswith("In NetSuite, create an InventoryBalance record with the conditions of ")
     assert change.steps[0].startswith("In NetSuite, change an InventoryBalance record")
     assert not [c for c in build_test_cases(ctx).cases if "create or change" in " ".join(c.steps)]
 
@@ -329,7 +326,7 @@ def test_a_workflow_reading_what_an_earlier_one_writes_uses_that_cases_record():
     cases = build_test_cases(ctx).cases
     (shipped,) = [c for c in cases if c.workflow == ship.workflow and not c.standard]
     assert shipped.preconditions.endswith(". This case uses the SalesOrder record that TC-01 writes to NetSuite")
-    assert shipped.steps[0].startswith("In NetSuite, change the SalesOrder record from TC-01 as this case describes")
+    assert shipped.steps[0].startswith("In NetSuite, change the SalesOrder record from TC-01")
     # the first workflow reads nothing an earlier one writes
     assert "This case uses" not in cases[0].preconditions
 
@@ -356,3 +353,26 @@ def test_a_key_naming_one_of_the_systems_is_not_to_be_confirmed_as_in_the_specs(
         make_project(system_a="Square POS", system_b="Shopify", workflows=[sync], field_mappings=maps), Settings(), DAY
     )
     assert not any(c.pending for c in build_test_cases(ctx).cases)
+
+
+def test_a_bulk_scenario_sets_up_a_batch_and_a_table_field_takes_a_listed_value():
+    flow = build_context(make_project(workflows=[Workflow(2, "Send orders", "Real-time")]), Settings(), DAY).flows[0]
+    r = _Records(
+        "Order", "SalesOrder", ("location_id",), (), "id", "SalesOrder.externalId", ("location table",), "location_id"
+    )
+    one = setup_step(flow, r, "Order goes to the right subsidiary")
+    assert "create an Order record, setting location_id to a value the location table lists;" in one
+    assert "matches it to" in one
+    batch = setup_step(flow, r, "Concurrency limit reached during bulk sync")
+    assert "create a batch of Order records" in batch and "matches each to" in batch
+
+
+def test_a_blank_transform_the_intake_contradicts_is_checked_both_ways():
+    m = FieldMapping(2, "1", "quantityAvailable", "available", "InventoryBalance", "InventoryLevel")
+    (check,) = mapping_checks([m], "NetSuite", ["buffer stock"])
+    assert check == (
+        "InventoryLevel.available equals NetSuite InventoryBalance.quantityAvailable, or that quantity net of buffer "
+        "stock, as agreed before UAT"
+    )
+    (plain,) = mapping_checks([m], "NetSuite", [None])
+    assert plain == "InventoryLevel.available equals NetSuite InventoryBalance.quantityAvailable"

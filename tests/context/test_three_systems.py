@@ -116,7 +116,7 @@ def test_a_workflow_from_the_third_system_reads_its_own_ends_everywhere():
     group = next(g for g in build_test_cases(build_context(project, Settings(), DAY)).groups if "CSAT" in g.title)
     case = group.cases[0]
     assert "Gorgias and Klaviyo test environments" in case.preconditions
-    assert case.steps[0] == "In Gorgias, create a record as this case describes"
+    assert case.steps[0] == "In Gorgias, create a record"
     assert case.expected.startswith("In Klaviyo,") and "Gorgias record" in case.expected
 
 

@@ -241,8 +241,8 @@ def test_real_time_from_a_source_without_events_is_polled_not_event_driven():
     events = reasons["Event-driven where the work is time-sensitive"]
     assert events.startswith("Shopify publishes change events") and "fulfilments" not in events
     polling = reasons["Frequent polling for time-sensitive work"]
-    assert "sync fulfilments from NetSuite to Shopify" in polling and "polls NetSuite every 10 minutes" in polling
-    assert str(ctx.flows[1].cadence) == "On each change, detected by polling NetSuite every 10 minutes (assumed)"
+    assert "sync fulfilments from NetSuite to Shopify" in polling and "polls NetSuite every 5 minutes" in polling
+    assert str(ctx.flows[1].cadence) == "On each change, detected by polling NetSuite every 5 minutes (assumed)"
 
 
 def test_test_case_steps_name_the_workflows_source_and_target():
@@ -252,7 +252,7 @@ def test_test_case_steps_name_the_workflows_source_and_target():
         test_scenarios=[Scenario(2, "Stock change updates one location", "Happy Path", "1")],
     )
     case = build_test_cases(ctx).cases[0]
-    assert case.steps[0] == "In NetSuite, change a record as this case describes"
+    assert case.steps[0] == "In NetSuite, change a record"
     assert case.steps[2] == "Open the resulting record in Shopify and compare it with the NetSuite record"
     assert case.expected.startswith("In Shopify, every field the technical specifications map matches the NetSuite")
 
@@ -334,3 +334,53 @@ def test_a_two_way_workflow_polls_the_end_that_publishes_no_events():
     (flow,) = _ctx(both, systems=hooks).flows
     assert flow.two_way and not flow.event_driven
     assert flow.polled_from == "NetSuite" and "polling NetSuite" in str(flow.cadence)
+
+
+def test_an_interval_as_long_as_the_target_is_a_coherence_warning(book):
+    report = _report(book, ["P-1", "Publish stock", "Scheduled", "", "", "every 5 minutes", "5 minutes"])
+    (problem,) = [p for p in report.problems if p.code == "cadence-no-headroom"]
+    assert problem.cell == "F2" and "every 2 minutes" in problem.hint
+    shorter = _report(book, ["P-1", "Publish stock", "Scheduled", "", "", "every 2 minutes", "5 minutes"])
+    assert not [p for p in shorter.problems if p.code == "cadence-no-headroom"]
+
+
+@pytest.mark.parametrize(("frequency", "verdict"), [("every 5 minutes", "leaves no time"), ("hourly", "cannot be met")])
+def test_the_specs_say_a_target_the_interval_does_not_leave_room_for_is_to_be_confirmed(frequency, verdict):
+    ctx = _ctx(
+        Workflow(
+            2,
+            "Publish on-hand",
+            "Scheduled",
+            None,
+            "NetSuite",
+            "Shopify",
+            parse_frequency(frequency),
+            parse_span("5 minutes"),
+        ),
+        systems=(_NO_HOOKS,),
+    )
+    (spec,) = build_specs(ctx).workflows
+    assert verdict in spec.timing and "to be confirmed" in spec.timing
+    quick = _ctx(
+        Workflow(
+            2,
+            "Publish on-hand",
+            "Scheduled",
+            None,
+            "NetSuite",
+            "Shopify",
+            parse_frequency("every 2 minutes"),
+            parse_span("5 minutes"),
+        ),
+        systems=(_NO_HOOKS,),
+    )
+    assert build_specs(quick).workflows[0].timing == ""
+
+
+def test_a_clock_time_in_a_frequency_names_whose_local_time_it_is():
+    daily = _ctx(
+        Workflow(2, "Post payouts", "Scheduled", None, "Shopify", "NetSuite", parse_frequency("daily at 06:00"))
+    )
+    assert build_specs(daily).clock_times
+    hourly = _ctx(Workflow(2, "Post payouts", "Scheduled", None, "Shopify", "NetSuite", parse_frequency("hourly")))
+    assert not build_specs(hourly).clock_times

@@ -61,7 +61,7 @@ def test_a_criterion_faster_than_its_workflows_frequency_is_a_located_warning(bo
     assert (
         "promises 5 minutes" in problem.message and '"Publish stock levels to Shopify" runs hourly' in problem.message
     )
-    assert "up to 1 hour" in problem.message and "every 5 minutes" in problem.hint
+    assert "up to 1 hour" in problem.message and "every 2 minutes" in problem.hint
     assert report.valid
 
 

@@ -545,6 +545,16 @@ KINDS: tuple[ProblemKind, ...] = (
         "cannot deliver a change within that target; the documents print the frequency as stated.",
     ),
     ProblemKind(
+        "cadence-no-headroom",
+        WARNING,
+        "Frequency leaves no room within the latency target",
+        "Frequency {value_repr} is as long as the Latency Target of {target}: a change made just after a run "
+        "waits the whole target for the next one, with no time left for the run itself or a retry",
+        "Run it more often (e.g. {faster}) or agree a longer Latency Target with the client.",
+        "Coherence: an interval equal to the latency target meets it only if each run takes no time; the "
+        "technical specifications print the pair as to be confirmed.",
+    ),
+    ProblemKind(
         "trigger-frequency-mismatch",
         WARNING,
         "Trigger and frequency disagree",

@@ -10,6 +10,8 @@ project can decide is checked here, on the typed project:
   system as both ends is an error ``same-source-target``.
 - A stated Frequency slower than the row's Latency Target (or on demand, which bounds nothing) is a
   coherence warning ``cadence-slower-than-target`` at the Frequency cell.
+- A stated interval as long as the Latency Target is a coherence warning ``cadence-no-headroom``: a
+  change made just after a run waits the whole target, leaving no time for the run or a retry.
 - A stated Frequency that contradicts the stated Trigger (Scheduled and real-time, ...) is a
   coherence warning ``trigger-frequency-mismatch`` at the Frequency cell.
 """
@@ -31,7 +33,7 @@ from planforge.validation.traceability import CellRef
 #: Which Trigger each mode of Frequency fits.
 _FITS = {"real-time": "Real-time", "interval": "Scheduled", "manual": "Manual"}
 #: Intervals offered when a Frequency is too slow, fastest last.
-_STEPS = tuple(timedelta(minutes=m) for m in (1440, 720, 360, 240, 120, 60, 30, 15, 10, 5, 1))
+_STEPS = tuple(timedelta(minutes=m) for m in (1440, 720, 360, 240, 120, 60, 30, 15, 10, 5, 2, 1))
 
 
 _TWO_WAY = re.compile(r"\b(?:both ways|two-way|two way|bidirectional|bi-directional|in both directions)\b", re.I)
@@ -65,10 +67,11 @@ def fits_trigger(cadence: Cadence) -> str:
 
 
 def poll_interval(target: Span | None) -> timedelta | None:
-    """The slowest standard interval that still meets a latency target (none: no target)."""
+    """The slowest standard interval shorter than a latency target (none: no target): a change made
+    just after a poll waits a whole interval, so the interval must leave time for the run itself."""
     if target is None:
         return None
-    return next((step for step in _STEPS if step <= target.length), timedelta(seconds=target.length.total_seconds()))
+    return next((step for step in _STEPS if step < target.length), target.length / 2)
 
 
 def too_slow(cadence: Cadence, target: Span) -> timedelta | None:
@@ -143,6 +146,16 @@ def _cadence_problems(w: Workflow, at: Callable[..., Problem]) -> Iterator[Probl
     if w.trigger and fits_trigger(cadence) != w.trigger:
         yield at(w, "Frequency", "trigger-frequency-mismatch", value=cadence.text, trigger=w.trigger)
     wait = too_slow(cadence, target) if target is not None else None
+    if target is not None and wait is None and cadence.mode == "interval" and cadence.every == target.length:
+        faster = poll_interval(target) or target.length
+        yield at(
+            w,
+            "Frequency",
+            "cadence-no-headroom",
+            value=cadence.text,
+            target=target.text,
+            faster=f"every {span_text(int(faster.total_seconds()))}",
+        )
     if target is not None and wait is not None:
         faster = poll_interval(target) or target.length
         shown = (

@@ -16,6 +16,7 @@ from planforge.context.plan import ApiFacts, PlanContext, Shown
 from planforge.core.model import FieldMapping, Project
 from planforge.core.names import TECHNICAL_SPECS, DocumentKind
 from planforge.derive.completeness import Assumed, Tbd
+from planforge.intake.parse import span_text
 from planforge.validation.mappings import AmbiguousKey, ambiguous_keys, stated_rule
 from planforge.validation.traceability import covered
 from planforge.validation.workflows import project_systems
@@ -63,6 +64,10 @@ class WorkflowSpec:
     alerts: tuple[WorkflowAlert, ...]
     #: why each matching key must be confirmed before build (a key that names another record only)
     key_notes: tuple[str, ...] = ()
+    #: "" when the cadence meets the latency target with room to spare; else why the pair is to be confirmed
+    timing: str = ""
+    #: the open questions and blockers the Open Items sheet ties to this workflow
+    questions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,10 @@ class TechSpecs:
     repeats: str = "a retry or a re-run"
     #: the end of phase 1 (Discovery & Design), when the field mappings are to be approved; None without a kickoff
     approval_due: date | None = None
+    #: True when a stated frequency names a clock time ("daily at 06:00"), whose time zone is assumed
+    clock_times: bool = False
+    #: "Harbor Home Goods'": whose local time the clock times are
+    client_possessive: str = "the client's"
 
 
 def _objects(values: list[str | None]) -> str | Tbd:
@@ -242,6 +251,30 @@ def _trigger(flow: Flow) -> Shown:
     return f"{flow.trigger}, by polling"
 
 
+def _timing(flow: Flow) -> str:
+    """Why a stated interval and latency target are to be confirmed together: a change made just after
+    a run waits a whole interval for the next, so an interval as long as the target leaves no time for
+    the run or a retry ("" when the interval is shorter, or either is not stated)."""
+    cadence, target = flow.frequency, flow.latency
+    if cadence is None or target is None or cadence.mode != "interval" or cadence.every is None:
+        return ""
+    if cadence.every < target.length:
+        return ""
+    wait = span_text(int(cadence.every.total_seconds()))
+    verdict = "leaves no time for the run itself or a retry" if cadence.every == target.length else "cannot be met"
+    return (
+        f"A change made just after a run waits up to {wait} for the next one, so the "
+        f"{_as_adjective(target.text)} latency target {verdict}. The frequency or the target is to be "
+        "confirmed before build."
+    )
+
+
+def _questions(ctx: PlanContext, i: int) -> tuple[str, ...]:
+    """The open questions and blockers tied to workflow ``i``, as the plan's section 9 words them."""
+    items = [o for o in ctx.project.open_items if o.type in ("Question", "Blocker")]
+    return tuple(o.item for o in covered(items, ctx.project.workflows, blank_is_all=False)[i])  # type: ignore[attr-defined]
+
+
 def _workflow_spec(ctx: PlanContext, i: int, flow: Flow, maps: list[FieldMapping], systems: list[str]) -> WorkflowSpec:
     p = ctx.project
     keys = [_name(m, "target") for m in maps if m.key]
@@ -261,6 +294,8 @@ def _workflow_spec(ctx: PlanContext, i: int, flow: Flow, maps: list[FieldMapping
         _retries(flow),
         ctx.flow_alerts[i].own,
         notes,
+        _timing(flow),
+        _questions(ctx, i),
     )
 
 
@@ -284,4 +319,13 @@ def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechS
         _LATE if any(f.latency is not None for f in ctx.flows) else "",
         _repeats(list(ctx.flows)),
         ctx.phases[0].end if ctx.phases else None,
+        any(f.frequency is not None and f.frequency.at for f in ctx.flows),
+        _possessive(p.client_name),
     )
+
+
+def _possessive(name: str) -> str:
+    """ "Harbor Home Goods" -> "Harbor Home Goods'", "Acme" -> "Acme's"; "the client's" when blank."""
+    if not name.strip():
+        return "the client's"
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
