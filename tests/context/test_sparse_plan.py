@@ -47,3 +47,25 @@ def test_an_assumed_system_is_a_blocker_until_the_question_is_answered(plans):
     blockers = plans["FJORD-009"].split("### 9.2", 1)[1].split("###", 1)[0]
     assert '"QuickBooks Online or Desktop?" (section 9.1)' in blockers and "assume QuickBooks Online" in blockers
     assert "No blockers identified" not in blockers
+
+
+def _section(text: str, start: str, end: str) -> str:
+    return text.split(start, 1)[1].split(end, 1)[0]
+
+
+def test_no_risks_rows_lists_the_risk_the_plan_already_knows(plans):
+    risks = _section(plans["FJORD-009"], "## 5. RISK", "### Common")
+    assert (
+        '| The answer to "QuickBooks Online or Desktop?" may change the approach: this plan assumes QuickBooks Online |'
+        in risks
+    )
+    assert "| [TBD] | [TBD] |" not in risks
+    # a project with its own Risks rows keeps only them
+    assert "may change the approach" not in _section(plans["HARBOR-004"], "## 5. RISK", "### Common")
+
+
+def test_no_workflows_yet_names_the_scope_the_workflows_will_deliver(plans):
+    fjord = plans["FJORD-009"]
+    item = '"Etsy payouts recorded in QuickBooks automatically" (agreed scope)'
+    assert item in _section(fjord, "#### 2.3", "#### 2.4")
+    assert item in _section(fjord, "### 6.3", "---")

@@ -404,7 +404,10 @@ def reduction_text(c: Completeness, share: float, estimated: bool) -> str:
     c.note_assumption(
         "Error reduction", format_percent(share), "Settings > Error Reduction Estimate (no Projects > Error Reduction)"
     )
-    return f"About {text} (assumed: typical of automating manual data entry; not yet measured for this client)"
+    return (
+        f"About {text}, measured against a count of today's errors taken during Discovery & Design "
+        "(assumed: typical of automating manual data entry; not yet measured for this client)"
+    )
 
 
 def roi_text(c: Completeness, roi: derive.Roi | None, savings: derive.Savings | None, currency: str = "USD") -> Any:

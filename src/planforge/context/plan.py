@@ -131,6 +131,8 @@ class Schedule:
     stabilization_days: int
     #: every system the project names (credentials and an API client for each)
     systems: tuple[str, ...] = ()
+    #: with no workflows yet: the in-scope items the workflows will deliver (section 2.3 names them)
+    scope_work: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -193,6 +195,9 @@ class RiskRow:
 class Risks:
     rows: tuple[RiskRow, ...]
     types: tuple[str, ...]
+    #: with no Risks rows, the risks the plan already knows from section 9 (the plan lists them; the
+    #: portfolio's register and heat map read only ``rows``, which carry rated likelihood and impact)
+    known: tuple[RiskRow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -461,12 +466,13 @@ def build_context(
     schedule = _schedule(c, project, settings, types, timeline)
     team = _team(c, project, people, lead, pm)
     dependencies = _dependencies(c, project, settings, api)
-    risks = Risks(_risks(c, project.risks), types)
+    open_items = _open_items(project, plan_date)
+    risk_rows = _risks(c, project.risks)
+    risks = Risks(risk_rows, types, () if risk_rows else _open_risks(open_items))
     testing = _testing(c, project, systems, next(d for d in documents if d.kind == TEST_CASES.name))
     deployment = _deployment(c, project)
     monitoring = _monitoring(c, project, settings)
     alerts = flow_alerts(project, flows, c)
-    open_items = _open_items(project, plan_date)
     success = _success(c, project, schedule)
     references = _references(project, settings, plan_date, documents, pm)
     type_label = _type_label(c, types)
@@ -881,6 +887,7 @@ def _schedule(c: Completeness, project: Project, settings: Settings, types: tupl
         project.monitoring_period_hours or settings.monitoring_period_hours,
         project.stabilization_period_days or settings.stabilization_period_days,
         derive.all_systems(project),
+        () if workflows else tuple(s.item for s in project.scope if s.kind == "In scope"),
     )
 
 
@@ -1090,6 +1097,34 @@ def _risks(c: Completeness, risks: list[Risk]) -> tuple[RiskRow, ...]:
             owner = "Owner to be assigned"
         mitigation = r.mitigation or c.todo(f"Mitigation of risk {r.row}", f"Risks > Mitigation, row {r.row}")
         rows.append(RiskRow(r.risk, r.likelihood, r.impact, mitigation, owner))
+    return tuple(rows)
+
+
+def _open_risks(o: OpenItems) -> tuple[RiskRow, ...]:
+    """With no Risks rows, the risks the plan already knows: each current blocker, and each question
+    whose answer may change what the plan assumes (section 9.2), so section 5 never reads empty
+    while section 9 names a blocker."""
+    rows = [
+        RiskRow(
+            f'The answer to "{q.item}" may change the approach: this plan assumes {q.assumed}',
+            "Not yet known",
+            "Approach, API facts and timeline",
+            "Answered before design sign-off (section 9.2)",
+            q.owner or "Owner to be assigned",
+        )
+        for q in o.questions
+        if q.assumed
+    ]
+    rows += [
+        RiskRow(
+            f"{b.item} (a current blocker, section 9.2)",
+            "Open now",
+            "Delays the timeline until resolved",
+            "Resolved before the end of Discovery & Design; the timeline is re-baselined if it is not",
+            b.owner or "Owner to be assigned",
+        )
+        for b in o.blockers
+    ]
     return tuple(rows)
 
 
