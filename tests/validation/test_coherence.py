@@ -66,9 +66,21 @@ def test_two_catalog_systems_in_one_cell_are_read_as_the_first_with_a_located_wa
     (problem,) = _several(report)
     assert problem.flat() == ("Projects", 2, "System B", "several-systems-in-cell")
     assert problem.cell == "E2"
-    assert 'the plans read it as "Klaviyo"' in problem.message and "two systems" in problem.message
+    assert 'the plans read "Klaviyo" here and "Mailchimp" as further systems' in problem.message
+    assert "two systems" in problem.message
     assert '"Mailchimp" on the Systems sheet' in problem.hint
-    assert report.portfolio.projects[0].system_b == "Klaviyo"
+    project = report.portfolio.projects[0]
+    assert (project.system_b, project.further_systems) == ("Klaviyo", ("Mailchimp",))
+
+
+def test_a_second_system_with_no_systems_row_is_still_a_full_participant(book, tmp_path):
+    row = ["P-1", "Order sync", "Client One", "Shopify Plus", "Klaviyo + Gorgias", 0.85, "2026-02-02"]
+    result = generate([book(Projects=[PROJECT_HEADER, row])], tmp_path / "out", plan_date=date(2026, 1, 15))
+    assert result.written
+    plan = (tmp_path / "out" / "P-1-implementation-plan.md").read_text("utf-8")
+    assert "## Order sync - Shopify Plus ↔ Klaviyo + Gorgias Integration" in plan
+    assert "Gorgias" in plan.split("**Key Facts**", 1)[1].split("---", 1)[0]
+    assert "- [ ] Obtain API credentials for Gorgias" in plan
 
 
 def test_a_second_system_on_the_systems_sheet_counts_as_known(book):
@@ -158,6 +170,7 @@ def test_a_systems_sheet_row_naming_two_systems_is_read_as_the_first_with_a_loca
     (problem,) = _several(report)
     assert problem.flat() == ("Systems", 2, "System", "several-systems-in-cell") and problem.cell == "B2"
     assert [f.system for f in report.portfolio.projects[0].systems] == ["Zendesk"]
+    assert report.portfolio.projects[0].further_systems == ("Gorgias",)  # a participant without facts
 
 
 def test_a_target_system_naming_two_systems_is_read_as_the_first_with_a_located_warning(book):

@@ -625,11 +625,13 @@ KINDS: tuple[ProblemKind, ...] = (
         "several-systems-in-cell",
         WARNING,
         "Several systems in one cell",
-        '{column} {value_repr} names {count} systems; the plans read it as "{first}"',
-        "Keep one system in {column} and list {others} on the Systems sheet, one row per system.",
+        '{column} {value_repr} names {count} systems; the plans read "{first}" here and {others} as further '
+        "systems of the project",
+        "Keep one system in {column} and list {others} on the Systems sheet, one row per system, with its facts.",
         'Coherence: System A and System B each name one system; a cell such as "Klaviyo + Gorgias" whose parts are '
-        "all known systems (the catalog or the project's Systems sheet) is read as its first system, never as one "
-        "system with a plus or comma in its name.",
+        "all known systems (the catalog or the project's Systems sheet) is read as its first system, and each other "
+        "part as a further system of the project (in the title, key facts, credentials, SOW and specs), never as "
+        "one system with a plus or comma in its name.",
     ),
     ProblemKind(
         "several-systems-in-workflow",

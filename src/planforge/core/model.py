@@ -252,6 +252,9 @@ class Project:
     deployment_steps: list[DeploymentStep] = field(default_factory=list)
     field_mappings: list[FieldMapping] = field(default_factory=list)
     scope: list[ScopeItem] = field(default_factory=list)
+    #: the further systems a System cell named beside its first ("Klaviyo + Gorgias" in System B:
+    #: Gorgias), each a full participant like a Systems sheet row (validation warns at the cell)
+    further_systems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -107,14 +107,15 @@ def has_migration(project: Project) -> bool:
 
 
 def extra_systems(project: Project) -> list[str]:
-    """Systems named on the Systems sheet that are neither System A nor System B."""
+    """Systems named on the Systems sheet, or beside the first in a System cell, that are neither
+    System A nor System B, in the order named."""
     main = {system_key(project.system_a), system_key(project.system_b)}
     seen, extra = set(main), []
-    for facts in project.systems:
-        key = system_key(facts.system)
+    for name in [*(facts.system for facts in project.systems), *project.further_systems]:
+        key = system_key(name)
         if key not in seen:
             seen.add(key)
-            extra.append(facts.system)
+            extra.append(name)
     return extra
 
 

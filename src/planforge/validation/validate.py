@@ -221,8 +221,11 @@ def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None) -> Report:
             continue
         kids = {key: children.get(key, {}).get(pid, []) for key in CHILD_TYPES}
         values: dict[str, Any] = {**row.values, "currency": row.values.get("currency") or settings.currency, **kids}
-        values.update(_one_system_per_cell(checker, project_table, row, kids["systems"]))
+        read, further = _one_system_per_cell(checker, project_table, row, kids["systems"])
+        values.update(read)
         values["systems"] = _one_system_per_row(kids["systems"], split_rows, row.pid)
+        further += [part for pid, _, _, parts in split_rows if pid == row.pid for part in parts[1:]]
+        values["further_systems"] = tuple(further)
         project = Project(file=raw.file, row=row.excel_row, **values)
         _check_systems(checker, project_table, row, project)
         _check_phase_status(checker, project_table, row, project, settings, as_of)
@@ -691,16 +694,21 @@ def _check_people(checker: _Checker, projects: _Table, team: _Table | None) -> N
                 )
 
 
-def _one_system_per_cell(checker: _Checker, table: _Table, row: _Row, facts: list[Any]) -> dict[str, str]:
+def _one_system_per_cell(
+    checker: _Checker, table: _Table, row: _Row, facts: list[Any]
+) -> tuple[dict[str, str], list[str]]:
     """System A and B as the plans read them: a cell naming several known systems is read as its
-    first (validation.system_cells), with a warning at the cell naming where the others go."""
+    first (validation.system_cells) and its others as further systems of the project (returned),
+    with a warning at the cell saying so and where they belong."""
     read: dict[str, str] = {}
+    further: list[str] = []
     for key in ("system_a", "system_b"):
         text = row.values.get(key)
         parts = named_systems(text, [f.system for f in facts]) if isinstance(text, str) else []
         if not parts:
             continue
         read[key] = parts[0]
+        further += parts[1:]
         checker.add(
             "several-systems-in-cell",
             sheet=table.sheet,
@@ -713,7 +721,7 @@ def _one_system_per_cell(checker: _Checker, table: _Table, row: _Row, facts: lis
             others=join_quoted(parts[1:]),
             project_id=row.pid,
         )
-    return read
+    return read, further
 
 
 def _one_system_per_row(facts: list[Any], split: list[tuple[str, int, str, list[str]]], pid: str) -> list[Any]:
