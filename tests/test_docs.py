@@ -11,7 +11,7 @@ import pytest
 from planforge.context import alerts, flows, plan
 from planforge.core import model
 from planforge.core.errors import CODES, KINDS, Severity
-from planforge.core.model import CHILD_TYPES, Project, Settings
+from planforge.core.model import CHILD_TYPES, DERIVED_PROJECT_FIELDS, Project, Settings
 from planforge.intake import schema
 from planforge.intake.reference_docs import field_map, intake_reference, problems_reference, seed_placeholders
 from support import ROOT
@@ -54,7 +54,9 @@ def test_vendored_seed_matches_the_shared_one():
 
 
 def test_model_fields_equal_schema_keys():
-    project_fields = set(Project.__dataclass_fields__) - {"file", "row"} - set(CHILD_TYPES)
+    project_fields = (
+        set(Project.__dataclass_fields__) - {"file", "row"} - set(CHILD_TYPES) - set(DERIVED_PROJECT_FIELDS)
+    )
     assert project_fields == {c.key for c in schema.PROJECTS.columns}
     for sheet in schema.CHILD_SHEETS:
         fields = set(CHILD_TYPES[sheet.key].__dataclass_fields__) - {"row"}

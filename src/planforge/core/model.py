@@ -161,6 +161,9 @@ class ScopeItem:
     workflow: str | None = None
 
 
+#: Project fields validation derives from the typed cells rather than reading one column.
+DERIVED_PROJECT_FIELDS = ("further_systems",)
+
 #: child sheet key -> record class
 CHILD_TYPES = {
     "pain_points": PainPoint,
