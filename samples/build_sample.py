@@ -413,7 +413,7 @@ SYSTEMS = {
     "HARBOR-004": [
         dict(
             system="NetSuite",
-            rate_limit="15 concurrent requests (tier 2 + 1 SuiteCloud Plus licence), shared with the 3PL connector",
+            rate_limit="15 concurrent requests for the account, shared with the 3PL connector",
             webhooks="No",
             batch_operations="SuiteQL for reads; SOAP addList for sales orders",
             known_quirks="Custom 'Channel' field is mandatory on sales orders",
@@ -605,7 +605,7 @@ RISKS = {
 
 ALERTS_STD = [  # a blank workflow: the alert watches every workflow of the project
     ("Sync failure rate", "> 2% of syncs in 15 minutes", "High", "30 minutes", None),
-    ("Authentication failure", "Any failed token refresh", "Critical", "15 minutes", None),
+    ("Authentication failure", "Any rejected credential (HTTP 401 or 403) or failed token refresh", "Critical", "15 minutes", None),
     ("Queue backlog", "> 500 pending jobs for 10 minutes", "Medium", "2 hours", None),
 ]
 ALERTS = dict.fromkeys(
@@ -773,7 +773,7 @@ OPEN_ITEMS = {  # (item, type, owner, due date, workflow it is about (blank: the
     ],
     "HARBOR-004": [
         ("NetSuite sandbox not provisioned", "Blocker", "Evelyn Park", date(2026, 2, 20)),
-        ("Which subsidiary owns online sales?", "Question", "Evelyn Park", None),
+        ("Which subsidiary owns online sales?", "Question", "Evelyn Park", None, "1"),
         ("Which location is the default for unassigned stock?", "Question", "Omar Haddad", None, "2"),
         ("The 3PL connector keeps its current concurrency share", "Assumption", "Priya Natarajan", None),
     ],

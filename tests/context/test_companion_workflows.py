@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from planforge.context.documents import build_specs, build_test_cases
 from planforge.context.plan import build_context
 from planforge.core.model import Alert, FieldMapping, Settings, SystemFacts, Workflow
@@ -167,3 +169,17 @@ def test_with_no_alerts_at_all_every_workflow_gets_its_own_defaults():
     stock = specs.workflows[1]
     assert str(stock.alerts[0].alert) == "Workflow 2: failed writes to Shopify (assumed)"
     assert stock.alerts[1].threshold == "A scheduled run missed, or still running when the next one is due"
+
+
+@pytest.mark.parametrize(
+    ("scenario", "says"),
+    [
+        ("NetSuite concurrency limit reached", "slows its calls to NetSuite rather than failing"),
+        ("NetSuite times out mid-write", "retried on the schedule of the technical specifications"),
+    ],
+)
+def test_an_error_case_expects_what_the_specs_say_of_its_kind_of_failure(scenario, says):
+    ctx = _ctx(_ORDERS, test_scenarios=[Scenario(2, scenario, "Error Handling", "1")])
+    (case,) = _agreed(ctx)
+    assert says in case.expected
+    assert "an alert reaches the support team" not in case.expected  # one record is counted, never paged

@@ -174,7 +174,7 @@ def test_one_authentication_case_per_connected_system_resuming_as_each_workflow_
     assert "expire" not in " ".join(auth[0].steps)
     assert "workflows 1, 2 and 3" in auth[0].steps[1]
     assert auth[0].expected.startswith(
-        "The runs of workflows 1, 2 and 3 stop at the failed authentication and write nothing to NetSuite or Shopify"
+        "The runs of workflows 1, 2 and 3 stop at Shopify's refusal and write nothing to NetSuite or Shopify"
     )
     assert "(the authentication failure alert)" in auth[0].expected
     # the scheduled workflows pick the waiting changes up again; the event-driven one relies on reconciliation

@@ -93,7 +93,7 @@ def default_alerts(flow: Flow, c: Completeness | None = None) -> tuple[WorkflowA
     lines.append(
         (
             f"{label}: sign-in refused by {flow.source} or {flow.target}",
-            "Any failed token refresh",
+            "Any rejected credential (HTTP 401 or 403) or failed token refresh",
             "Critical",
             "15 minutes",
         )

@@ -415,7 +415,12 @@ ROLE_DUTIES = {
 }
 DEFAULT_ALERTS = (
     ("Sync failure rate", "> 2% of syncs in 15 minutes", "High", "30 minutes"),
-    ("Authentication failure", "Any failed token refresh", "Critical", "15 minutes"),
+    (
+        "Authentication failure",
+        "Any rejected credential (HTTP 401 or 403) or failed token refresh",
+        "Critical",
+        "15 minutes",
+    ),
     ("Queue backlog", "> 500 pending jobs for 10 minutes", "Medium", "2 hours"),
 )
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -96,6 +96,8 @@ class TechSpecs:
     clock_times: bool = False
     #: "Harbor Home Goods'": whose local time the clock times are
     client_possessive: str = "the client's"
+    #: True when some workflow reads on a schedule or by polling (it keeps a read position)
+    read_position: bool = False
 
 
 def _objects(values: list[str | None]) -> str | Tbd:
@@ -321,6 +323,7 @@ def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechS
         ctx.phases[0].end if ctx.phases else None,
         any(f.frequency is not None and f.frequency.at for f in ctx.flows),
         _possessive(p.client_name),
+        any(not f.event_driven and f.trigger_value in ("Real-time", "Scheduled") for f in ctx.flows),
     )
 
 

@@ -105,6 +105,8 @@ _DRIFT_ALERT = re.compile(r"\b(?:drift\w*|reconcil\w*|unreconciled|differ\w*|mis
 _CREATE_WORDS = frozenset({"new", "create", "creates", "created"})
 #: A scenario about many records at once ("during bulk sync", "a batch of 500 orders"): set up a batch.
 _MANY = re.compile(r"\b(?:bulk|batch(?:es)?|backlog|volume|high[- ]volume)\b", re.I)
+#: A scenario about a rate or concurrency limit: the queue paces the calls (specs section 2), nothing fails.
+_THROTTLE = re.compile(r"\b(?:rate[- ]limit\w*|throttl\w*|429|concurrency|too many requests)\b", re.I)
 #: A scenario that promises the change stays where it belongs ("updates that location only").
 _ONLY = re.compile(r"\bonly\b", re.I)
 _CHANGE_WORDS = frozenset(
@@ -335,10 +337,20 @@ def _error_case(s: TestScenario, flow: Flow, r: _Records, ctx: PlanContext) -> t
         "Check the integration log and the alert channel",
         f"Check {flow.target} for duplicate or partial records",
     )
+    once = f"{flow.target} once, with no duplicate or partial record"
+    if _THROTTLE.search(s.scenario):
+        within = f", within the {flow.latency.text} latency target" if flow.latency else ""
+        return steps, (
+            f"The integration slows its calls to {where} rather than failing: no record is lost or parked, each "
+            f"{r.record} is written to {once}{within}; the throttling is logged, and an alert is raised only if "
+            "the queue backlog crosses its threshold"
+        )
+    where_retries = f"section 4.{flow.number}" if flow.latency else "section 3"
     return steps, (
-        f"The failure is logged with the {flow.source} {r.record}'s ID, the record is retried or queued as the "
-        f"technical specifications state, an alert reaches the support team, and once the condition clears the record is written to "
-        f"{flow.target} once, with no duplicate or partial record"
+        f"The failure is logged with the {flow.source} {r.record}'s ID; the record is retried on the schedule of "
+        f"the technical specifications ({where_retries}), then held in the retry queue; once the condition clears "
+        f"it is written to {once}; the failure counts toward the failure-rate alert rather than raising an alert "
+        "of its own"
     )
 
 
@@ -449,13 +461,14 @@ def _standard_error(flow: Flow, r: _Records) -> TestCase:
         (
             f"In {flow.source}, create {_a(r.record)} {fault}, and a second, valid {r.record}",
             _run(flow),
-            "Check the integration log, the alert channel and the list of parked records",
+            "Check the integration log and the exception report of parked records",
             f"Check {flow.target}",
             f"{_upper_first(fix)}, then replay the parked record from the support team's list",
             f"Check {flow.target} again",
         ),
         f"The invalid record is not written to {flow.target}: it is parked with its error and the {flow.source} "
-        f"{r.record}'s ID, listed for the support team, and an alert is raised; the valid {r.record} of the same "
+        f"{r.record}'s ID, listed in the exception report and counted toward the failure-rate alert (no alert "
+        f"is raised for the one record); the valid {r.record} of the same "
         f"run is written; once corrected and replayed (a manual step, as the technical specifications describe), "
         f"the record is written to {flow.target} exactly once",
         standard=True,
@@ -625,11 +638,11 @@ def _auth_case(system: str, flows: Sequence[Flow], alert: Alert | None) -> TestC
         "data loaded",
         (
             f"In the {system} test environment, revoke or rotate the integration's credential for {system}",
-            f"Make a change for {runs} to move, and let {them} run (or start {them} on demand)",
+            f"Change a record for each of {runs}, and let {them} run (or start {them} on demand)",
             f"Check the integration log, the alert channel, {_join(ends)}",
             f"Restore the credential, then check {_join(ends)} again",
         ),
-        f"The runs of {runs} stop at the failed authentication and write nothing to {writes}; the failure is "
+        f"The runs of {runs} stop at {system}'s refusal and write nothing to {writes}; the failure is "
         f"logged and an alert reaches the support team{raised}; after the credential is restored, "
         f"{_resumes(flows)}",
         standard=True,
