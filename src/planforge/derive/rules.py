@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from planforge.core.model import PainPoint, Project, Settings
+from planforge.core.money import DEFAULT_LOCALE, localize_digits
 
 # The calendar (business days, holidays, closures, windows) is defined in ``derive.calendar``; these
 # names stay importable from ``rules`` for the plan context and the tests that read them here.
@@ -369,10 +370,11 @@ def duration(days: int) -> str:
     return f"{days} {unit} ({span})" if days % 5 == 0 else f"{days} {unit} (about {span})"
 
 
-def number(value: float) -> str:
-    """A figure with at most one decimal and no trailing '.0': 17.0 -> '17', 6.25 -> '6.2'."""
+def number(value: float, locale: str = DEFAULT_LOCALE) -> str:
+    """A figure with at most one decimal and no trailing '.0': 17.0 -> '17', 6.25 -> '6.2'; in
+    ``locale``'s digits (de_DE: 1.234,5)."""
     text = f"{value:,.1f}"
-    return text[:-2] if text.endswith(".0") else text
+    return localize_digits(text[:-2] if text.endswith(".0") else text, locale)
 
 
 _LEVEL_SCORE = {"Low": 1, "Medium": 2, "High": 3}
