@@ -427,6 +427,8 @@ class _Timeline:
     support_days: int
     buffer: float
     closed: frozenset[date] = frozenset()
+    #: the project's Babel locale: durations print in its digits
+    locale: str = "en_US"
 
 
 def build_context(
@@ -625,6 +627,7 @@ def _timeline(
     long as its stabilisation criterion (derive.support_days), and go-live on the deployment
     window's day (derive.go_live_date). Holidays and closures from Settings are skipped."""
     days = _phase_days(c, project, settings, level)
+    locale = plan_locale(project.locale, settings.locale, project.currency)
     kickoff = c.value("Kickoff date", project.kickoff_date, "Projects > Kickoff Date")
     window = _deployment_window(c, project)
     buffer = derive.confidence_buffer(project.confidence, settings)
@@ -634,7 +637,7 @@ def _timeline(
                 i + 1,
                 derive.PHASE_NAMES[i],
                 d,
-                derive.duration(d),
+                derive.duration(d, locale),
                 None,
                 None,
                 owners[i],
@@ -642,7 +645,7 @@ def _timeline(
             )
             for i, d in enumerate(days)
         )
-        return _Timeline(phases, None, sum(days[:4]), days[4], buffer)
+        return _Timeline(phases, None, sum(days[:4]), days[4], buffer, locale=locale)
     return _dated_timeline(c, project, settings, plan_date, kickoff, days, window, owners, buffer)
 
 
@@ -698,6 +701,7 @@ def _dated_timeline(
 ) -> _Timeline:
     """The phases on the calendar from the kickoff, go-live on the deployment window's day."""
     closed = _closed(c, project, settings, kickoff)
+    locale = plan_locale(project.locale, settings.locale, project.currency)
     spans = derive.schedule(kickoff, tuple(days[:4]), closed)
     notes = [""] * 5
     if spans[0][0] != kickoff:
@@ -724,7 +728,7 @@ def _dated_timeline(
             i + 1,
             derive.PHASE_NAMES[i],
             counted[i],
-            derive.duration(counted[i]),
+            derive.duration(counted[i], locale),
             spans[i][0],
             spans[i][1],
             owners[i],
@@ -734,7 +738,7 @@ def _dated_timeline(
         for i in range(5)
     )
     to_live = derive.business_days_between(spans[0][0], go_live, closed)
-    return _Timeline(phases, go_live, to_live, counted[4], buffer, closed)
+    return _Timeline(phases, go_live, to_live, counted[4], buffer, closed, locale)
 
 
 def _kickoff_moved(project: Project, settings: Settings, kickoff: date) -> str:
@@ -755,7 +759,7 @@ def _status(span: tuple[date, date] | None, plan_date: date, project: Project) -
 def timeline_sentence(t: _Timeline, window: derive.Window | None) -> str:
     """The delivery sentence: four phases lead to go-live, then support. Durations in business
     days and whole weeks; dates when the kickoff is known."""
-    to_live, support = derive.duration(t.to_live_days), derive.duration(t.support_days)
+    to_live, support = derive.duration(t.to_live_days, t.locale), derive.duration(t.support_days, t.locale)
     if t.go_live and t.phases[0].start:
         day = f"{window.day_name} " if window else ""
         return (
@@ -769,13 +773,13 @@ def timeline_sentence(t: _Timeline, window: derive.Window | None) -> str:
 
 
 def _key_timeline(t: _Timeline) -> str:
-    text = f"{derive.duration(t.to_live_days)} to go-live"
+    text = f"{derive.duration(t.to_live_days, t.locale)} to go-live"
     if t.go_live and t.phases[0].start:
         text = (
-            f"{derive.duration(t.to_live_days)} from kickoff on {derive.long_date(t.phases[0].start)} "
+            f"{derive.duration(t.to_live_days, t.locale)} from kickoff on {derive.long_date(t.phases[0].start)} "
             f"to go-live on {derive.long_date(t.go_live)}"
         )
-    return text + f", then {derive.duration(t.support_days)} of post-launch support"
+    return text + f", then {derive.duration(t.support_days, t.locale)} of post-launch support"
 
 
 def _summary(
