@@ -483,7 +483,8 @@ KINDS: tuple[ProblemKind, ...] = (
         "Kickoff on a non-working day",
         "Kickoff Date {value_repr} is {reason}; the plans start work on {start}",
         "Type the first working day of the project, or keep it if the plans' reading is right.",
-        "Phases run on working days, so a kickoff on a weekend, a public holiday of Settings > Holiday Country or "
+        "Phases run on working days, so a kickoff on a weekend, a public holiday of the project's Holiday Country "
+        "(else Settings > Holiday Country) or "
         "a date of Settings > Closure Dates moves to the next business day; the plans name that day and say why.",
     ),
     ProblemKind(
