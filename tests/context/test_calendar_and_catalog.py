@@ -68,3 +68,12 @@ def test_catalog_figures_cite_the_catalogs_revision_and_say_when_it_is_after_the
     on_or_after = cite(entry, revision)
     assert on_or_after.endswith(f"; catalog revision {revision.isoformat()})")
     assert "Nov 2026" not in before + on_or_after
+
+
+def test_the_review_names_the_locale_and_calendar_with_their_sources(book, tmp_path):
+    _two_calendars(book, tmp_path)
+    german = (tmp_path / "out" / "review" / "P-1-review.md").read_text("utf-8")
+    english = (tmp_path / "out" / "review" / "P-2-review.md").read_text("utf-8")
+    assert "Figures are printed in en-US (from the currency USD" in german
+    assert "weekends and the public holidays of Baden-Württemberg (DE-BW) (Projects > Holiday Country)" in german
+    assert "weekends and the public holidays of England (GB-ENG) (Settings > Holiday Country)" in english

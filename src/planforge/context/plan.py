@@ -22,7 +22,13 @@ from planforge.core.model import OpenItem, Project, Risk, Settings, SystemFacts,
 from planforge.core.money import format_percent, plan_locale
 from planforge.core.names import COMPANIONS, TEST_CASES
 from planforge.derive import rules as derive
-from planforge.derive.calendar import non_working_reason, parse_closures, plan_years, project_holiday_country
+from planforge.derive.calendar import (
+    calendar_name,
+    non_working_reason,
+    parse_closures,
+    plan_years,
+    project_holiday_country,
+)
 from planforge.derive.catalog import CatalogSystem, Match, catalog_revision, integration_types, lookup
 from planforge.derive.completeness import Assumed, AssumedPassage, Assumption, Completeness, Finding, Tbd
 from planforge.intake.schema import ROLES
@@ -333,6 +339,8 @@ class Review:
     warnings: tuple[Finding, ...] = ()
     #: every passage of the written documents that shows an assumed value (filled by the run)
     shown: tuple[AssumedPassage, ...] = ()
+    #: the locale the figures print in and the calendar the phases follow, each with its source
+    conventions: str = ""
 
 
 @dataclass(frozen=True)
@@ -478,7 +486,7 @@ def build_context(
     type_label = _type_label(c, types)
     draft = bool(c.missing)
     header = _header(project, settings, plan_date, type_label, lead, pm, draft, flows, c, systems)
-    review = _review(project, plan_date, c)
+    review = _review(project, plan_date, c, _conventions(project, settings))
     return PlanContext(
         project=project,
         plan_date=plan_date,
@@ -592,7 +600,26 @@ def _header(
     )
 
 
-def _review(project: Project, plan_date: date, c: Completeness) -> Review:
+def _conventions(project: Project, settings: Settings) -> str:
+    """The review's line on the locale and the calendar, each with where it comes from, so a derived
+    locale or a firm-wide calendar is never taken silently for the client's own."""
+    locale = plan_locale(project.locale, settings.locale, project.currency).replace("_", "-")
+    if project.locale:
+        source = "Projects > Locale"
+    elif settings.locale:
+        source = "Settings > Locale"
+    else:
+        source = f"from the currency {project.currency}: Projects > Locale and Settings > Locale are blank"
+    country = project_holiday_country(project, settings)
+    if country:
+        where = "Projects > Holiday Country" if project.holiday_country else "Settings > Holiday Country"
+        calendar = f"weekends and the public holidays of {calendar_name(country)} ({where})"
+    else:
+        calendar = "weekends only (Holiday Country is blank on the Projects row and in Settings)"
+    return f"Figures are printed in {locale} ({source}); business days exclude {calendar}."
+
+
+def _review(project: Project, plan_date: date, c: Completeness, conventions: str = "") -> Review:
     return Review(
         project.project_id,
         project.project_name,
@@ -606,6 +633,7 @@ def _review(project: Project, plan_date: date, c: Completeness) -> Review:
         tuple(c.missing),
         tuple(c.assumptions),
         tuple(c.findings),
+        conventions=conventions,
     )
 
 
