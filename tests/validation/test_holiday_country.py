@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from planforge.api import generate, validate
-from planforge.intake.parse import Reading
+from planforge.intake.parse import BadValue, Reading
 from planforge.validation.holiday_country import read_holiday_country
 from support import PROJECT_HEADER, PROJECT_ROW, ROOT
 
@@ -67,6 +67,15 @@ def test_any_other_value_is_a_located_error_with_the_closest_codes(tmp_path, typ
     if offered:
         assert offered in found[0].message
     assert not [p for p in report.problems if p.code == "internal-error"]
+
+
+def test_a_name_of_the_library_is_said_to_be_no_country_and_a_country_name_offers_its_code():
+    with pytest.raises(BadValue) as apr:
+        read_holiday_country("APR")
+    assert "APR is a name in the holiday library, not a country" in apr.value.params["suggestion"]
+    with pytest.raises(BadValue) as germany:
+        read_holiday_country("Germany")
+    assert germany.value.params["suggestion"] == " (closest: DE (Germany))"
 
 
 def test_gb_in_settings_is_a_located_warning(tmp_path):

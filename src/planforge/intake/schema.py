@@ -363,7 +363,7 @@ PROJECTS = Sheet(
         Column(
             "holiday_country",
             "Holiday Country",
-            help="Country or country-region whose public holidays this project's schedule skips like weekends (US, GB-ENG, DE-BW, CA-ON). Blank: Settings > Holiday Country.",
+            help="Country or country-region whose public holidays this project's schedule skips like weekends (US, GB-ENG, DE-BW, CA-ON); the plan says which. Blank: Settings > Holiday Country. A code the holidays library does not know is an error here; GB alone is a warning (use GB-ENG, GB-SCT, GB-WLS or GB-NIR).",
             example="US",
             width=12,
         ),

@@ -57,7 +57,8 @@ def _suggestion(text: str, code: str, subdiv: str, regions: dict[str, tuple[str,
     if code in regions and subdiv:
         return _regions_of(code, regions[code], f"{code} regions:")
     names = _names()
-    library = f"{text} is a name in the holiday library, not a country; " if text in vars(holidays) else ""
+    constant = isinstance(vars(holidays).get(text), (int, str))  # APR, MON: the library's month and day names
+    library = f"{text} is a name in the holiday library, not a country; " if constant else ""
     by_name = closest(text, list(names), n=2, cutoff=0.75)
     by_code = [c for c in closest(code, list(regions), n=3, cutoff=0.5) if len(c) == len(code)]
     found = [f"{names[n]} ({n})" for n in by_name] + [c for c in by_code if c not in {names[n] for n in by_name}]
