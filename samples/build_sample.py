@@ -3,7 +3,8 @@
 Run:  python samples/build_sample.py   (from the repository root, with planforge installed)
 
 It covers all five integration types, a two-type project (HARBOR-004), a data migration
-(SUMMIT-006), a sparse project an analyst has only started (FJORD-009), a three-system
+(SUMMIT-006, a German client in EUR whose plans print in de-DE on the Baden-Württemberg holiday
+calendar while every other project follows the firm's US calendar), a sparse project an analyst has only started (FJORD-009), a three-system
 project (TIDE-010: Shopify Plus with Klaviyo and the Gorgias helpdesk), leading-zero
 text IDs are exercised by the tests instead. People are shared across projects so the
 summary's People sheet shows real load.
@@ -154,6 +155,9 @@ PROJECTS = [
         status="Planning",
         data_volume="300 orders a day; 3 years of history (about 310,000 invoices)",
         current_state="moving from a desktop accounting package to Xero while staff post BigCommerce orders manually as daily journal entries",
+        currency="EUR",
+        locale="de-DE",  # a German client: 28.000 €, 1.234,5; the documents stay in English
+        holiday_country="DE-BW",  # Baden-Württemberg: its own calendar, while the firm's Settings say US
         hourly_rate=40,
         budget=28000,
         data_migration=True,

@@ -170,3 +170,21 @@ def test_control_characters_from_cells_and_arguments_print_inert(book, tmp_path)
     assert "\\x9b2J" in result.output and "\x9b" not in result.output
     result = run("validate", tmp_path / "no\x9dsuch.xlsx")
     assert result.exit_code != 0 and "\x9d" not in result.output
+
+
+def test_validate_json_shows_each_holiday_country_problem_at_its_cell(book):
+    rows = [[*PROJECT_HEADER, "Holiday Country"]]
+    rows += [[f"P-{i}", *PROJECT_ROW[1:], v] for i, v in enumerate(["DE, GB", "Germany", "APR", "XX", "GB"], 1)]
+    path = book(Projects=rows, Settings=[["Setting", "Value"], ["Holiday Country", "Germany"]])
+    result = run("validate", path, "--json")
+    assert result.exit_code == 1
+    found = [
+        (p["sheet"], p["cell"], p["code"], p["severity"])
+        for p in json.loads(result.stdout)["problems"]
+        if "holiday" in p["code"]
+    ]
+    assert found == [
+        ("Settings", "B2", "unknown-holiday-country", "error"),
+        *(("Projects", f"H{r}", "unknown-holiday-country", "error") for r in range(2, 6)),
+        ("Projects", "H6", "holiday-country-region", "warning"),
+    ]

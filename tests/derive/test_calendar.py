@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 
 import planforge
 from planforge.context import documents
+from planforge.core.model import Settings
 from planforge.derive import calendar, rules
 from planforge.pipeline import generate
-from support import PROJECT_HEADER, PROJECT_ROW
+from support import PROJECT_HEADER, PROJECT_ROW, make_project
 
 GOOD_FRIDAY, EASTER_MONDAY = date(2026, 4, 3), date(2026, 4, 6)
 EASTER = frozenset({GOOD_FRIDAY, EASTER_MONDAY})
@@ -133,3 +134,51 @@ def test_an_untimed_window_is_bounded_by_the_part_of_the_day_it_names(text, hour
     """A 12-hour load cannot fit a "Friday evenings" window: an evening ends at midnight."""
     window = calendar.deployment_window(text)
     assert window is not None and window.longest == timedelta(hours=hours)
+
+
+# --- per-project holiday calendars (issue 22) ---------------------------------------------------
+
+BW_2026 = {
+    date(2026, 4, 3): "Good Friday",
+    date(2026, 4, 6): "Easter Monday",
+    date(2026, 5, 1): "1 May",
+    date(2026, 5, 14): "Ascension",
+    date(2026, 5, 25): "Whit Monday",
+    date(2026, 6, 4): "Corpus Christi",
+}
+
+
+def test_a_subdivision_code_is_the_country_and_its_region():
+    assert calendar.split_country(" de-bw ") == ("DE", "BW")
+    assert calendar.split_country("US") == ("US", None)
+
+
+def test_baden_wuerttemberg_skips_its_spring_holidays():
+    closed, problem = calendar.closed_days("DE-BW", (), calendar.plan_years(date(2026, 2, 23)))
+    assert problem is None
+    assert set(BW_2026) <= closed, {d: n for d, n in BW_2026.items() if d not in closed}
+    # Corpus Christi is Baden-Württemberg's, not Germany's: the region is applied, not only the country
+    assert date(2026, 6, 4) not in calendar.closed_days("DE", (), range(2026, 2027))[0]
+    days = calendar.business_days_between(date(2026, 3, 30), date(2026, 6, 5), closed)
+    assert days == calendar.business_days_between(date(2026, 3, 30), date(2026, 6, 5)) - len(BW_2026)
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [
+        ("GB-ENG", "England (GB-ENG)"),
+        ("DE-BW", "Baden-Württemberg (DE-BW)"),
+        ("DE", "Germany (DE)"),
+        ("US", "the United States (US)"),
+        ("us-ny", "New York (US-NY)"),
+    ],
+)
+def test_a_calendar_is_named_by_the_holidays_library_and_cldr(code, name):
+    assert calendar.calendar_name(code) == name
+
+
+def test_a_project_follows_its_own_holiday_country_else_the_settings_one():
+    settings = Settings(holiday_country="US")
+    assert calendar.project_holiday_country(make_project(holiday_country="DE-BW"), settings) == "DE-BW"
+    assert calendar.project_holiday_country(make_project(), settings) == "US"
+    assert calendar.project_holiday_country(make_project(), Settings()) is None

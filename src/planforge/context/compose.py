@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence, Sized
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
 from planforge.context.flows import Flow, build_flows, webhook_support
 from planforge.core.model import Objective, PainPoint, Project, Settings
+from planforge.core.money import DEFAULT_LOCALE, format_percent, localize_digits
 from planforge.core.money import format_money as _money_text
-from planforge.core.money import format_percent
 from planforge.core.money import format_rate as _rate_text
 from planforge.derive import rules as derive
+from planforge.derive.calendar import calendar_name
 from planforge.derive.catalog import known_words
 from planforge.derive.completeness import Completeness
 from planforge.derive.rules import number
@@ -82,6 +84,7 @@ def executive_summary(
     confidence: float | None,
     buffer: float,
     sized_as: str = "",
+    locale: str = DEFAULT_LOCALE,
 ) -> Summary:
     """What we build, why it matters, expected impact and timeline. One objective goes in the
     sentence after a colon; several become a list introduced by their count. ``sized_as`` says
@@ -114,17 +117,19 @@ def executive_summary(
         closing.append(f"The work includes a data migration: {sentence_start(project.migration_scope, names)}.")
     if weekly_hours:
         closing.append(
-            f"Automating the manual steps should save about {number(weekly_hours)} staff hours a week (section 1.2)."
+            f"Automating the manual steps should save about {number(weekly_hours, locale)} staff hours a week (section 1.2)."
         )
     closing.append(timeline)
     if sized_as:
         closing.append(f"The phase lengths assume a {sized_as}, and are re-baselined at the end of Discovery & Design.")
     if confidence is not None:
-        conf = f"Discovery confidence is {format_percent(confidence)}"
-        closing.append(f"{conf}, so phases 1 to 4 include a {buffer * 100:.0f}% contingency." if buffer else f"{conf}.")
+        conf = f"Discovery confidence is {format_percent(confidence, locale)}"
+        contingency = f"{localize_digits(f'{buffer * 100:.0f}', locale)}%"
+        closing.append(f"{conf}, so phases 1 to 4 include a {contingency} contingency." if buffer else f"{conf}.")
     elif buffer:
+        contingency = f"{localize_digits(f'{buffer * 100:.0f}', locale)}%"
         closing.append(
-            f"Discovery confidence is not yet assessed, so phases 1 to 4 include a {buffer * 100:.0f}% contingency."
+            f"Discovery confidence is not yet assessed, so phases 1 to 4 include a {contingency} contingency."
         )
     return Summary(opening, objectives, " ".join(closing))
 
@@ -379,15 +384,17 @@ def default_steps(project: Project) -> list[str]:
     ]
 
 
-def savings_text(c: Completeness, savings: derive.Savings | None, settings: Settings) -> Any:
+def savings_text(
+    c: Completeness, savings: derive.Savings | None, settings: Settings, locale: str = DEFAULT_LOCALE
+) -> Any:
     """Weekly and annual hours (the sum of the hours shown beside each pain point), and how many
     pain points are not yet quantified (so the figure is a floor)."""
     if savings is None:
         return c.value("Time savings", None, "Pain Points > Hours per Week")
     c.value("Time savings", savings.weekly_hours, "")
     text = (
-        f"About {number(savings.weekly_hours)} hours a week, the sum of the weekly hours of the pain points in section 1.1 "
-        f"({savings.annual_hours:,.0f} hours a year over {settings.working_weeks_per_year} working weeks)"
+        f"About {number(savings.weekly_hours, locale)} hours a week, the sum of the weekly hours of the pain points in section 1.1 "
+        f"({localize_digits(f'{savings.annual_hours:,.0f}', locale)} hours a year over {settings.working_weeks_per_year} working weeks)"
     )
     if savings.uncounted:
         n = len(savings.uncounted)
@@ -395,14 +402,16 @@ def savings_text(c: Completeness, savings: derive.Savings | None, settings: Sett
     return text
 
 
-def reduction_text(c: Completeness, share: float, estimated: bool) -> str:
+def reduction_text(c: Completeness, share: float, estimated: bool, locale: str = DEFAULT_LOCALE) -> str:
     """The error-reduction figure; the firm's planning figure is labelled an estimate (and listed
     in the review as an assumption) since no data of the client's stands behind it."""
-    text = f"{format_percent(share)} fewer data-entry errors"
+    text = f"{format_percent(share, locale)} fewer data-entry errors"
     if not estimated:
         return text
     c.note_assumption(
-        "Error reduction", format_percent(share), "Settings > Error Reduction Estimate (no Projects > Error Reduction)"
+        "Error reduction",
+        format_percent(share, locale),
+        "Settings > Error Reduction Estimate (no Projects > Error Reduction)",
     )
     return (
         f"About {text}, measured against a count of today's errors taken during Discovery & Design "
@@ -410,19 +419,43 @@ def reduction_text(c: Completeness, share: float, estimated: bool) -> str:
     )
 
 
-def roi_text(c: Completeness, roi: derive.Roi | None, savings: derive.Savings | None, currency: str = "USD") -> Any:
+def roi_text(
+    c: Completeness,
+    roi: derive.Roi | None,
+    savings: derive.Savings | None,
+    currency: str = "USD",
+    locale: str = DEFAULT_LOCALE,
+) -> Any:
     """ROI and payback when the budget is known; otherwise the annual value and what is missing."""
     if roi is None or savings is None:
         return c.value("ROI", None, "Pain Points > Hours per Week (time savings are needed for ROI)")
     if roi.rate_source != "project rate":
-        c.note_assumption("Hourly rate", format_rate(roi.hourly_rate, currency), "Settings > Default Hourly Rate")
-    rate = f"{format_rate(roi.hourly_rate, currency)}/h" + (" assumed" if roi.rate_source != "project rate" else "")
-    value = f"{format_money(round(roi.annual_value), currency)} a year in staff time ({savings.annual_hours:,.0f} h at {rate})"
+        c.note_assumption(
+            "Hourly rate", format_rate(roi.hourly_rate, currency, locale), "Settings > Default Hourly Rate"
+        )
+    rate = f"{format_rate(roi.hourly_rate, currency, locale)}/h" + (
+        " assumed" if roi.rate_source != "project rate" else ""
+    )
+    hours = localize_digits(f"{savings.annual_hours:,.0f}", locale)
+    value = f"{format_money(round(roi.annual_value), currency, locale)} a year in staff time ({hours} h at {rate})"
     if roi.roi is None or roi.payback_months is None or roi.budget is None:
         c.value("Project budget", None, "Projects > Budget")
         return value + "; ROI and payback follow once the budget is agreed"
     c.value("Project budget", roi.budget, "")
-    ratio = f"{roi.roi * 100:,.0f}%".replace("-", "\u2212")
+    ratio = localize_digits(f"{roi.roi * 100:,.0f}%".replace("-", "\u2212"), locale)
     later = ", positive in year two" if roi.roi < 0 else ""
-    months = number(roi.payback_months)
-    return f"Pays back in {months} month{'s' if months != '1' else ''} on a {format_money(round(roi.budget), currency)} budget (first-year ROI {ratio}{later}); {value}"
+    months = number(roi.payback_months, locale)
+    return f"Pays back in {months} month{'s' if months != '1' else ''} on a {format_money(round(roi.budget), currency, locale)} budget (first-year ROI {ratio}{later}); {value}"
+
+
+def calendar_sentence(country: str | None, closures: tuple[date, ...]) -> str:
+    """The calendar a plan's phases are counted on, as the plan states it: "Business days exclude
+    weekends and the public holidays of England (GB-ENG)."; with the firm's closure dates, "... and
+    our closure days (24 Dec 2026 and 31 Dec 2026)"; with neither, "weekends only"."""
+    parts = [f"the public holidays of {calendar_name(country)}"] if country else []
+    if closures:
+        days = join_words([derive.long_date(day) for day in sorted(set(closures))])
+        parts.append(f"our closure day{'s' if len(set(closures)) > 1 else ''} ({days})")
+    if not parts:
+        return "Business days exclude weekends only."
+    return f"Business days exclude {join_words(['weekends', *parts])}."

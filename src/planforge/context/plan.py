@@ -19,11 +19,17 @@ from planforge.context import compose
 from planforge.context.alerts import FlowAlerts, flow_alerts
 from planforge.context.flows import Flow, build_flows, systems_line
 from planforge.core.model import OpenItem, Project, Risk, Settings, SystemFacts, TeamMember
-from planforge.core.money import format_percent
+from planforge.core.money import format_percent, plan_locale
 from planforge.core.names import COMPANIONS, TEST_CASES
 from planforge.derive import rules as derive
-from planforge.derive.calendar import non_working_reason, parse_closures, plan_years
-from planforge.derive.catalog import CatalogSystem, Match, integration_types, lookup
+from planforge.derive.calendar import (
+    calendar_name,
+    non_working_reason,
+    parse_closures,
+    plan_years,
+    project_holiday_country,
+)
+from planforge.derive.catalog import CatalogSystem, Match, catalog_revision, integration_types, lookup
 from planforge.derive.completeness import Assumed, AssumedPassage, Assumption, Completeness, Finding, Tbd
 from planforge.intake.schema import ROLES
 from planforge.validation.claims import asks_assumed_system, assumed_systems
@@ -133,6 +139,8 @@ class Schedule:
     systems: tuple[str, ...] = ()
     #: with no workflows yet: the in-scope items the workflows will deliver (section 2.3 names them)
     scope_work: tuple[str, ...] = ()
+    #: the calendar the phases are counted on, as one sentence (``compose.calendar_sentence``)
+    calendar: str = ""
 
 
 @dataclass(frozen=True)
@@ -336,6 +344,8 @@ class Review:
     warnings: tuple[Finding, ...] = ()
     #: every passage of the written documents that shows an assumed value (filled by the run)
     shown: tuple[AssumedPassage, ...] = ()
+    #: the locale the figures print in and the calendar the phases follow, each with its source
+    conventions: str = ""
 
 
 @dataclass(frozen=True)
@@ -373,6 +383,8 @@ class PlanContext:
     #: Every system the project names: System A and B (the primary pair), then each further system
     #: of the Systems sheet (``derive.rules.all_systems``). Every document names its systems from here.
     systems: tuple[str, ...] = ()
+    #: The Babel locale the project's money, numbers and percentages print in (``money.plan_locale``).
+    locale: str = "en_US"
 
     @property
     def phases(self) -> tuple[Phase, ...]:
@@ -423,7 +435,6 @@ DEFAULT_ALERTS = (
     ),
     ("Queue backlog", "> 500 pending jobs for 10 minutes", "Medium", "2 hours"),
 )
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True)
@@ -434,6 +445,8 @@ class _Timeline:
     support_days: int
     buffer: float
     closed: frozenset[date] = frozenset()
+    #: the project's Babel locale: durations print in its digits
+    locale: str = "en_US"
 
 
 def build_context(
@@ -459,13 +472,14 @@ def build_context(
     timeline = _timeline(c, project, settings, plan_date, level, _phase_owners(people, lead, pm))
     savings = derive.time_savings(project.pain_points, settings)
     roi = derive.roi(savings, project, settings)
-    api = tuple(_api_facts(c, name, project) for name in systems)
+    api = tuple(_api_facts(c, name, project, plan_date) for name in systems)
     flows = build_flows(project, {f.name: (f.webhooks if isinstance(f.webhooks, str) else None) for f in api}, c)
     documents = tuple(
         DocumentRef(kind.name, kind.title, kind.name in produced, kind.filename(project.project_id))
         for kind in COMPANIONS
     )
-    summary = _summary(c, project, types, timeline, savings)
+    locale = plan_locale(project.locale, settings.locale, project.currency)
+    summary = _summary(c, project, types, timeline, savings, locale)
     said = compose.summary_text(summary.composed, summary.given)
     context = _business_context(c, project, settings, types, api, savings, roi, flows, said)
     schedule = _schedule(c, project, settings, types, timeline)
@@ -483,7 +497,7 @@ def build_context(
     type_label = _type_label(c, types)
     draft = bool(c.missing)
     header = _header(project, settings, plan_date, type_label, lead, pm, draft, flows, c, systems)
-    review = _review(project, plan_date, c)
+    review = _review(project, plan_date, c, _conventions(project, settings))
     return PlanContext(
         project=project,
         plan_date=plan_date,
@@ -511,6 +525,7 @@ def build_context(
         flows=flows,
         flow_alerts=alerts,
         systems=systems,
+        locale=locale,
     )
 
 
@@ -596,7 +611,26 @@ def _header(
     )
 
 
-def _review(project: Project, plan_date: date, c: Completeness) -> Review:
+def _conventions(project: Project, settings: Settings) -> str:
+    """The review's line on the locale and the calendar, each with where it comes from, so a derived
+    locale or a firm-wide calendar is never taken silently for the client's own."""
+    locale = plan_locale(project.locale, settings.locale, project.currency).replace("_", "-")
+    if project.locale:
+        source = "Projects > Locale"
+    elif settings.locale:
+        source = "Settings > Locale"
+    else:
+        source = f"from the currency {project.currency}: Projects > Locale and Settings > Locale are blank"
+    country = project_holiday_country(project, settings)
+    if country:
+        where = "Projects > Holiday Country" if project.holiday_country else "Settings > Holiday Country"
+        calendar = f"weekends and the public holidays of {calendar_name(country)} ({where})"
+    else:
+        calendar = "weekends only (Holiday Country is blank on the Projects row and in Settings)"
+    return f"Figures are printed in {locale} ({source}); business days exclude {calendar}."
+
+
+def _review(project: Project, plan_date: date, c: Completeness, conventions: str = "") -> Review:
     return Review(
         project.project_id,
         project.project_name,
@@ -610,16 +644,18 @@ def _review(project: Project, plan_date: date, c: Completeness) -> Review:
         tuple(c.missing),
         tuple(c.assumptions),
         tuple(c.findings),
+        conventions=conventions,
     )
 
 
-def _closed(c: Completeness, settings: Settings, kickoff: date) -> frozenset[date]:
+def _closed(c: Completeness, project: Project, settings: Settings, kickoff: date) -> frozenset[date]:
     closures, bad = parse_closures(settings.closure_dates)
     for item in bad:
         c.find("calendar", f"Settings > Closure Dates: {item!r} is not a date (YYYY-MM-DD); it was not applied.")
-    closed, problem = derive.closed_days(settings.holiday_country, closures, plan_years(kickoff))
+    country = project_holiday_country(project, settings)
+    closed, problem = derive.closed_days(country, closures, plan_years(kickoff))
     if problem:
-        c.find("calendar", f"Settings > Holiday Country: {problem}; only weekends and closure dates are skipped.")
+        c.find("calendar", f"Holiday Country: {problem}; only weekends and closure dates are skipped.")
     return closed
 
 
@@ -630,6 +666,7 @@ def _timeline(
     long as its stabilisation criterion (derive.support_days), and go-live on the deployment
     window's day (derive.go_live_date). Holidays and closures from Settings are skipped."""
     days = _phase_days(c, project, settings, level)
+    locale = plan_locale(project.locale, settings.locale, project.currency)
     kickoff = c.value("Kickoff date", project.kickoff_date, "Projects > Kickoff Date")
     window = _deployment_window(c, project)
     buffer = derive.confidence_buffer(project.confidence, settings)
@@ -639,7 +676,7 @@ def _timeline(
                 i + 1,
                 derive.PHASE_NAMES[i],
                 d,
-                derive.duration(d),
+                derive.duration(d, locale),
                 None,
                 None,
                 owners[i],
@@ -647,7 +684,7 @@ def _timeline(
             )
             for i, d in enumerate(days)
         )
-        return _Timeline(phases, None, sum(days[:4]), days[4], buffer)
+        return _Timeline(phases, None, sum(days[:4]), days[4], buffer, locale=locale)
     return _dated_timeline(c, project, settings, plan_date, kickoff, days, window, owners, buffer)
 
 
@@ -702,11 +739,12 @@ def _dated_timeline(
     buffer: float,
 ) -> _Timeline:
     """The phases on the calendar from the kickoff, go-live on the deployment window's day."""
-    closed = _closed(c, settings, kickoff)
+    closed = _closed(c, project, settings, kickoff)
+    locale = plan_locale(project.locale, settings.locale, project.currency)
     spans = derive.schedule(kickoff, tuple(days[:4]), closed)
     notes = [""] * 5
     if spans[0][0] != kickoff:
-        notes[0] = _kickoff_moved(settings, kickoff)
+        notes[0] = _kickoff_moved(project, settings, kickoff)
     ready = spans[3][1]
     go_live = ready
     if window:
@@ -729,7 +767,7 @@ def _dated_timeline(
             i + 1,
             derive.PHASE_NAMES[i],
             counted[i],
-            derive.duration(counted[i]),
+            derive.duration(counted[i], locale),
             spans[i][0],
             spans[i][1],
             owners[i],
@@ -739,13 +777,14 @@ def _dated_timeline(
         for i in range(5)
     )
     to_live = derive.business_days_between(spans[0][0], go_live, closed)
-    return _Timeline(phases, go_live, to_live, counted[4], buffer, closed)
+    return _Timeline(phases, go_live, to_live, counted[4], buffer, closed, locale)
 
 
-def _kickoff_moved(settings: Settings, kickoff: date) -> str:
+def _kickoff_moved(project: Project, settings: Settings, kickoff: date) -> str:
     """Phase 1's note when the typed kickoff is not a working day: the day typed, why it is not
     one, and that work starts on the next business day (the date the phase shows)."""
-    reason = non_working_reason(kickoff, settings.holiday_country, parse_closures(settings.closure_dates)[0])
+    country = project_holiday_country(project, settings)
+    reason = non_working_reason(kickoff, country, parse_closures(settings.closure_dates)[0])
     return (
         f"the kickoff date given, {derive.long_date(kickoff)}, is {reason or 'not a working day'}, "
         "so work starts on the next business day"
@@ -759,7 +798,7 @@ def _status(span: tuple[date, date] | None, plan_date: date, project: Project) -
 def timeline_sentence(t: _Timeline, window: derive.Window | None) -> str:
     """The delivery sentence: four phases lead to go-live, then support. Durations in business
     days and whole weeks; dates when the kickoff is known."""
-    to_live, support = derive.duration(t.to_live_days), derive.duration(t.support_days)
+    to_live, support = derive.duration(t.to_live_days, t.locale), derive.duration(t.support_days, t.locale)
     if t.go_live and t.phases[0].start:
         day = f"{window.day_name} " if window else ""
         return (
@@ -773,17 +812,22 @@ def timeline_sentence(t: _Timeline, window: derive.Window | None) -> str:
 
 
 def _key_timeline(t: _Timeline) -> str:
-    text = f"{derive.duration(t.to_live_days)} to go-live"
+    text = f"{derive.duration(t.to_live_days, t.locale)} to go-live"
     if t.go_live and t.phases[0].start:
         text = (
-            f"{derive.duration(t.to_live_days)} from kickoff on {derive.long_date(t.phases[0].start)} "
+            f"{derive.duration(t.to_live_days, t.locale)} from kickoff on {derive.long_date(t.phases[0].start)} "
             f"to go-live on {derive.long_date(t.go_live)}"
         )
-    return text + f", then {derive.duration(t.support_days)} of post-launch support"
+    return text + f", then {derive.duration(t.support_days, t.locale)} of post-launch support"
 
 
 def _summary(
-    c: Completeness, project: Project, types: tuple[str, ...], t: _Timeline, savings: derive.Savings | None
+    c: Completeness,
+    project: Project,
+    types: tuple[str, ...],
+    t: _Timeline,
+    savings: derive.Savings | None,
+    locale: str,
 ) -> ExecutiveSummary:
     window = derive.deployment_window(project.deployment_window)
     level, basis = derive.complexity(project)
@@ -797,6 +841,7 @@ def _summary(
         ""
         if basis == "set in the intake"
         else f"{level.lower()}-complexity integration ({basis.removeprefix('derived from ')})",
+        locale,
     )
     return ExecutiveSummary(
         project.executive_summary,
@@ -807,7 +852,9 @@ def _summary(
     )
 
 
-def _pain_points(c: Completeness, project: Project, savings: derive.Savings | None) -> tuple[PainPointLine, ...]:
+def _pain_points(
+    c: Completeness, project: Project, savings: derive.Savings | None, locale: str
+) -> tuple[PainPointLine, ...]:
     """Each pain point with its weekly hours beside it, so the savings total can be traced."""
     c.items("Pain points", project.pain_points, "Pain Points sheet")
     hours = {id(p): (h, how) for p, h, how in (savings.counted if savings else ())}
@@ -818,7 +865,7 @@ def _pain_points(c: Completeness, project: Project, savings: derive.Savings | No
             if derive.states_weekly_hours(p.pain_point, h):
                 text = ""  # the analyst's own words already give the weekly hours
             else:
-                text = ("" if how == "Hours per Week" else "about ") + f"{derive.number(h)} hours a week"
+                text = ("" if how == "Hours per Week" else "about ") + f"{derive.number(h, locale)} hours a week"
         else:
             c.find(
                 "savings-traceable",
@@ -843,7 +890,8 @@ def _business_context(
     """Section 1: the problem, the outcomes (none the executive summary, ``said``, already
     states word for word), the figures and the reasons for the approach."""
     current = c.value("Current state", project.current_state, "Projects > Current State")
-    pains = _pain_points(c, project, savings)
+    locale = plan_locale(project.locale, settings.locale, project.currency)
+    pains = _pain_points(c, project, savings, locale)
     objectives = c.items("Business objectives", project.objectives, "Objectives sheet")
     reduction, estimated = derive.error_reduction(project, settings)
     webhooks = {f.name: (f.webhooks if isinstance(f.webhooks, str) else None) for f in api}
@@ -863,9 +911,9 @@ def _business_context(
         current,
         pains,
         impacts,
-        compose.savings_text(c, savings, settings),
-        compose.reduction_text(c, reduction, estimated),
-        compose.roi_text(c, roi, savings, project.currency),
+        compose.savings_text(c, savings, settings, locale),
+        compose.reduction_text(c, reduction, estimated, locale),
+        compose.roi_text(c, roi, savings, project.currency, locale),
         project.approach_rationale,
         rationale,
         not impacts and bool(objectives or project.pain_points),
@@ -893,6 +941,9 @@ def _schedule(c: Completeness, project: Project, settings: Settings, types: tupl
         project.stabilization_period_days or settings.stabilization_period_days,
         derive.all_systems(project),
         () if workflows else tuple(s.item for s in project.scope if s.kind == "In scope"),
+        compose.calendar_sentence(
+            project_holiday_country(project, settings), parse_closures(settings.closure_dates)[0]
+        ),
     )
 
 
@@ -976,15 +1027,17 @@ def _facts_row(project: Project, name: str) -> SystemFacts | None:
     return next((f for f in project.systems if derive.system_key(f.system) == key), None)
 
 
-def cite(entry: CatalogSystem) -> str:
-    """A catalog figure's source as a client reads it: 'Shopify API documentation
-    (shopify.dev/docs/api/usage/rate-limits), Nov 2026'."""
-    year, _, month = entry.as_of.partition("-")
-    when = f"{_MONTHS[int(month) - 1]} {year}" if month.isdigit() and 1 <= int(month) <= 12 else entry.as_of
-    return f"{entry.name} API documentation ({entry.source}), {when}"
+def cite(entry: CatalogSystem, plan_date: date) -> str:
+    """A catalog figure's source as a client reads it, dated by the catalog's own revision: 'Shopify API
+    documentation (shopify.dev/docs/api/usage/rate-limits; catalog revision 2026-12-04)'. A revision later
+    than the plan's date says so ('..., after this plan's date'), so a plan never reads as citing a source
+    from its future without a word."""
+    revision = catalog_revision()
+    after = ", after this plan's date" if revision > plan_date else ""
+    return f"{entry.name} API documentation ({entry.source}; catalog revision {revision.isoformat()}{after})"
 
 
-def _api_facts(c: Completeness, name: str, project: Project) -> ApiFacts:
+def _api_facts(c: Completeness, name: str, project: Project, plan_date: date) -> ApiFacts:
     """Systems sheet first, else the catalog's figure (cited, and listed as an assumption in the
     review), else TBD."""
     row = _facts_row(project, name)
@@ -1028,11 +1081,11 @@ def _api_facts(c: Completeness, name: str, project: Project) -> ApiFacts:
         if match.ambiguity and entry.name != name:  # "QuickBooks": the reading is itself an assumption
             source = (
                 f"The {name} {compose.join_words(used)} above assume {name} is {entry.name}: they are taken from "
-                f"the {cite(entry)}, and are assumed until the product, plan and tier are confirmed."
+                f"the {cite(entry, plan_date)}, and are assumed until the product, plan and tier are confirmed."
             )
         else:
             source = (
-                f"The {name} {compose.join_words(used)} above are taken from the {cite(entry)}, and are assumed "
+                f"The {name} {compose.join_words(used)} above are taken from the {cite(entry, plan_date)}, and are assumed "
                 "until confirmed for the account's plan and tier."
             )
     return ApiFacts(name, rate, hooks, batch, quirks, source, row.account_details if row else None)
@@ -1209,10 +1262,12 @@ def label_value(text: str | None) -> str | None:
 
 
 def _monitoring(c: Completeness, project: Project, settings: Settings) -> Monitoring:
+    locale = plan_locale(project.locale, settings.locale, project.currency)
+
     def rate(label: str, given: float | None, default: float, setting: str) -> Shown:
         if given is not None:
-            return format_percent(given)
-        return c.assume(label, format_percent(default), f"Settings > {setting} (firm standard)")
+            return format_percent(given, locale)
+        return c.assume(label, format_percent(default, locale), f"Settings > {setting} (firm standard)")
 
     metrics = Metrics(
         rate("Target success rate", project.target_success_rate, settings.target_success_rate, "Target Success Rate"),

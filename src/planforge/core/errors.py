@@ -483,7 +483,8 @@ KINDS: tuple[ProblemKind, ...] = (
         "Kickoff on a non-working day",
         "Kickoff Date {value_repr} is {reason}; the plans start work on {start}",
         "Type the first working day of the project, or keep it if the plans' reading is right.",
-        "Phases run on working days, so a kickoff on a weekend, a public holiday of Settings > Holiday Country or "
+        "Phases run on working days, so a kickoff on a weekend, a public holiday of the project's Holiday Country "
+        "(else Settings > Holiday Country) or "
         "a date of Settings > Closure Dates moves to the next business day; the plans name that day and say why.",
     ),
     ProblemKind(
@@ -509,13 +510,16 @@ KINDS: tuple[ProblemKind, ...] = (
     ),
     ProblemKind(
         "unknown-holiday-country",
-        WARNING,
+        ERROR,
         "Unknown holiday country",
-        "{value_repr} is not a country or country-region code the holiday calendar knows{suggestion}; "
-        "the plans skip weekends and closure dates only",
-        "Type one ISO country code such as US, GB or DE, or a country-region code such as US-NY or CA-ON.",
-        "Settings > Holiday Country names the public holidays every plan's schedule skips; a value the "
-        "``holidays`` library does not know as a country or subdivision code is set aside, with the closest codes.",
+        "{value_repr} is not a country or country-region code the holiday calendar knows{suggestion}",
+        "Type one ISO country code such as US or DE, or a country-region code such as GB-ENG, DE-BW or CA-ON.",
+        "Settings > Holiday Country and Projects > Holiday Country name the public holidays a plan's schedule "
+        "skips. A value the ``holidays`` library does not know as a country or subdivision code (an unknown "
+        "code such as XX, a list such as 'DE, GB', a country's name such as Germany, a name the library "
+        "exposes that is no country such as APR) is an error at its cell, with the closest codes. On a "
+        "Projects row the project is held back; in Settings the value is set aside and the plans that would "
+        "use it say they skip weekends and closure dates only.",
     ),
     ProblemKind(
         "workflow-system-unknown",
@@ -686,6 +690,27 @@ KINDS: tuple[ProblemKind, ...] = (
         "Coherence: a blank Transform means the value is copied as is; when the workflow's wording, its test "
         "scenarios or scope items state a rule for the value, or the plan provides buffer stock logic for a stock "
         "quantity, the technical specifications print the transform as one to confirm instead.",
+    ),
+    ProblemKind(
+        "holiday-country-region",
+        WARNING,
+        "Holiday country needs a region",
+        "{value_repr} has no nationwide holiday calendar; the plans use the holidays common to all its regions "
+        "and miss regional ones{suggestion}",
+        "Type the region's code, e.g. GB-ENG for England (Easter Monday and the August bank holiday).",
+        "Some countries have no single public-holiday calendar: the United Kingdom's bank holidays are set by "
+        "each nation, so GB alone omits England's Easter Monday. The plans are written with the country's "
+        "common holidays; the warning names the region codes the ``holidays`` library knows.",
+    ),
+    ProblemKind(
+        "unknown-locale",
+        ERROR,
+        "Unknown locale",
+        "{value_repr} is not a locale (a BCP 47 tag such as en-US or de-DE){suggestion}",
+        "Type a language and region such as en-US, en-GB, de-DE or fr-CA; or leave it blank.",
+        "Settings > Locale and Projects > Locale set how a plan prints money, numbers and percentages "
+        "(de-DE: 48.500 €); the tag is read with Babel (CLDR). A tag Babel does not know is an error at its "
+        "cell, with the closest tags; on a Projects row the project is held back.",
     ),
 )
 

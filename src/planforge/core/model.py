@@ -206,6 +206,8 @@ class Project:
     executive_summary: str | None = None
     approach_rationale: str | None = None
     currency: str = "USD"  # the Projects cell, else Settings > Currency (resolved by validation)
+    locale: str | None = None  # BCP 47 (de-DE); blank: Settings > Locale, else the currency's (money.plan_locale)
+    holiday_country: str | None = None  # blank: Settings > Holiday Country (calendar.project_holiday_country)
     hourly_rate: Decimal | None = None
     budget: Decimal | None = None
     error_reduction: float | None = None
@@ -265,6 +267,7 @@ class Settings:
     """Firm-wide policy from the Settings sheet, defaults built in (schema.SETTINGS)."""
 
     currency: str = "USD"
+    locale: str | None = None
     default_hourly_rate: Decimal = Decimal(45)
     working_weeks_per_year: int = 48
     phase_days_low: tuple[int, ...] = (5, 10, 5, 2, 10)

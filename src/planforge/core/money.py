@@ -6,7 +6,10 @@ strictly under both conventions (``,`` grouping with ``.`` decimals, and ``.`` g
 decimals); when both accept it with different values (``18.500``, ``1,234``) the text is ambiguous and
 the reading taken is reported: one separator followed by exactly three digits is a thousands separator.
 
-Printing: ``format_money`` and ``excel_money_format`` give each currency its symbol and grouping.
+Printing: ``format_money``, ``format_rate``, ``format_number`` and ``format_percent`` print in a locale
+(a Babel identifier such as ``de_DE``, passed by every caller: no module state): ``€48,500`` in en_US,
+``48.500 €`` in de_DE. A project's locale is its Projects > Locale, else Settings > Locale, else the one
+``CURRENCY_LOCALES`` gives its currency (``plan_locale``); the documents' language stays English.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
+from babel.localedata import locale_identifiers
 from babel.numbers import (
     NumberFormatError,
     format_currency,
@@ -28,7 +32,22 @@ from babel.numbers import (
     format_percent as babel_percent,
 )
 
+from planforge.core.errors import closest
+
 DEFAULT_CURRENCY = "USD"
+DEFAULT_LOCALE = "en_US"
+#: The locale a currency's amounts are printed in when neither the project nor Settings names one: an
+#: English-speaking country of the currency, so the conventions stay those of an English document
+#: (EUR: en-IE, ``€48,500``, as plans printed it before locales; a German client sets de-DE for
+#: ``48.500 €``). Every other currency prints in en-US, as before.
+CURRENCY_LOCALES = {
+    "USD": "en_US",
+    "GBP": "en_GB",
+    "EUR": "en_IE",
+    "CAD": "en_CA",
+    "AUD": "en_AU",
+    "NZD": "en_NZ",
+}
 #: The two digit conventions analysts use: 1,234.50 (en_US) and 1.234,50 (de_DE).
 _CONVENTIONS = ("en_US", "de_DE")
 _SPACES = frozenset(" \u00a0\u2007\u2009\u202f\u200a")
@@ -167,16 +186,72 @@ def read_number(text: str, *, money: bool = False) -> Amount:
     return Amount(value, code, codes, f"{shown} (the '{sep}' read as a thousands separator)")
 
 
-def format_money(amount: Decimal | float | int, currency: str = DEFAULT_CURRENCY, locale: str = "en_US") -> str:
-    """An amount in its currency for plans: whole amounts without decimals (``€18,500``),
-    others with the currency's usual decimals (``$45.50``)."""
+def read_locale(text: str) -> str:
+    """A BCP 47 tag (``de-DE``, ``en_gb``, ``fr``) -> its canonical form (``de-DE``, ``en-GB``, ``fr``),
+    read with Babel's ``Locale.parse``. Raises ValueError for a tag Babel (CLDR) does not know."""
+    cleaned = "".join(str(text).split()).replace("_", "-")
+    if not cleaned or len(cleaned) > 32:
+        raise ValueError(text)
+    try:
+        locale = Locale.parse(cleaned, sep="-")
+    except (ValueError, TypeError, UnknownLocaleError) as e:
+        raise ValueError(text) from e
+    return "-".join(part for part in (locale.language, locale.script, locale.territory) if part)
+
+
+def closest_locales(text: str) -> list[str]:
+    """The locale tags nearest ``text`` (``de-DU`` -> ``de-DE``, ...), for a suggestion."""
+    tags = [tag.replace("_", "-") for tag in locale_identifiers()]
+    return closest("".join(str(text).split()).replace("_", "-"), tags, n=3, cutoff=0.6)
+
+
+def babel_locale(tag: str) -> str:
+    """A canonical tag (``de-DE``) as Babel's identifier (``de_DE``)."""
+    return tag.replace("-", "_")
+
+
+def plan_locale(project_locale: str | None, settings_locale: str | None, currency: str) -> str:
+    """The Babel identifier a project's figures print in: Projects > Locale, else Settings > Locale,
+    else the currency's (``CURRENCY_LOCALES``), else en_US."""
+    tag = project_locale or settings_locale
+    return babel_locale(tag) if tag else CURRENCY_LOCALES.get(currency, DEFAULT_LOCALE)
+
+
+@lru_cache(maxsize=64)
+def _whole_pattern(locale: str) -> str:
+    """The locale's currency pattern without decimals: ``¤#,##0`` (en_US), ``#,##0 ¤`` (de_DE)."""
+    pattern = str(Locale.parse(locale).currency_formats["standard"].pattern)
+    return pattern.split(";")[0].replace(".00", "")
+
+
+def format_money(amount: Decimal | float | int, currency: str = DEFAULT_CURRENCY, locale: str = DEFAULT_LOCALE) -> str:
+    """An amount in its currency for plans: whole amounts without decimals (``€18,500``; de_DE
+    ``18.500 €``), others with the currency's usual decimals (``$45.50``)."""
     value = Decimal(str(amount))
     if value == value.to_integral_value():
-        return format_currency(value, currency, format="¤#,##0", locale=locale, currency_digits=False)
+        pattern = _whole_pattern(locale)
+        return format_currency(value, currency, format=pattern, locale=locale, currency_digits=False)
     return format_currency(value, currency, locale=locale)
 
 
-def format_rate(amount: Decimal | float | int, currency: str = DEFAULT_CURRENCY, locale: str = "en_US") -> str:
+@lru_cache(maxsize=64)
+def _digit_symbols(locale: str) -> dict[int, str]:
+    symbols = Locale.parse(locale).number_symbols["latn"]
+    return {ord(","): symbols["group"], ord("."): symbols["decimal"]}
+
+
+def localize_digits(text: str, locale: str = DEFAULT_LOCALE) -> str:
+    """A figure Python printed with en-US digits (``f"{x:,.1f}"``: ``1,234.5``) in ``locale``'s
+    symbols from Babel (de_DE ``1.234,5``); en_US text is returned as it is."""
+    return text if locale == DEFAULT_LOCALE else text.translate(_digit_symbols(locale))
+
+
+def format_number(value: Decimal | float | int, locale: str = DEFAULT_LOCALE) -> str:
+    """A whole figure with the locale's grouping: 1,200 (en_US), 1.200 (de_DE)."""
+    return format_decimal(round(Decimal(str(value))), format="#,##0", locale=locale)
+
+
+def format_rate(amount: Decimal | float | int, currency: str = DEFAULT_CURRENCY, locale: str = DEFAULT_LOCALE) -> str:
     """An hourly rate: always with the currency's decimals (``$45.00``)."""
     return format_currency(Decimal(str(amount)), currency, locale=locale)
 
@@ -192,7 +267,7 @@ def excel_money_format(currency: str, locale: str = "en_US") -> str:
 
 
 @lru_cache(maxsize=4096)
-def format_percent(share: Decimal | float, locale: str = "en_US") -> str:
+def format_percent(share: Decimal | float, locale: str = DEFAULT_LOCALE) -> str:
     """A share as percent points the way it was read: up to two decimals, none when whole (``0.85`` ->
     ``85%``, ``0.005`` -> ``0.5%``, ``0.0001`` -> ``0.01%``), so a plan never prints 0% for a figure a
     warning called 0.5%; never ``-0%``."""

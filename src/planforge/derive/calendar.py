@@ -17,6 +17,9 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
+from babel import Locale
+
+from planforge.core.model import Project, Settings
 
 
 def week_start(day: date) -> date:
@@ -116,6 +119,47 @@ def parse_closures(text: str | None) -> tuple[tuple[date, ...], tuple[str, ...]]
     return tuple(found), tuple(bad)
 
 
+def project_holiday_country(project: Project, settings: Settings) -> str | None:
+    """The calendar a project follows: its own Projects > Holiday Country, else Settings > Holiday Country
+    (None: weekends and closures only). Two projects of one workbook may follow two calendars."""
+    return project.holiday_country or settings.holiday_country
+
+
+def split_country(country: str) -> tuple[str, str | None]:
+    """'DE-BW' -> ('DE', 'BW'), 'us' -> ('US', None): a holiday code is a country and, after a dash, a
+    subdivision of it, as the ``holidays`` library takes them."""
+    code, _, subdiv = country.strip().upper().partition("-")
+    return code, subdiv or None
+
+
+@lru_cache(maxsize=64)
+def calendar_name(country: str) -> str:
+    """A holiday code as a client reads it, with the code: 'England (GB-ENG)', 'Baden-Württemberg (DE-BW)',
+    'Germany (DE)', 'the United States (US)'. A region is named by the ``holidays`` library's own names for its subdivisions
+    (``subdivisions_aliases``), a country by CLDR's English territory names (Babel); a code neither names
+    is shown as the code alone."""
+    code, subdiv = split_country(country)
+    shown = f"{code}-{subdiv}" if subdiv else code
+    try:
+        calendar = holidays.country_holidays(code)
+    except NotImplementedError:
+        return shown
+    if subdiv:
+        names = [name for name, sub in getattr(calendar, "subdivisions_aliases", {}).items() if sub == subdiv]
+        return f"{names[0]} ({shown})" if names else shown
+    territory = Locale("en").territories.get(calendar.country)
+    if not territory:
+        return shown
+    the = "the " if calendar.country in _WITH_THE or territory.startswith(_THE_WORDS) else ""
+    return f"{the}{territory} ({shown})"
+
+
+#: Countries whose English name takes "the" ("the public holidays of the United States"), besides
+#: names that start with one of ``_THE_WORDS`` (CLDR's names carry no article).
+_WITH_THE = frozenset({"BS", "GM", "MV", "NL", "PH", "SC"})
+_THE_WORDS = ("United ", "Czech Republic", "Dominican Republic", "Central African", "Marshall", "Solomon")
+
+
 def closed_days(country: str | None, closures: tuple[date, ...], years: range) -> tuple[frozenset[date], str | None]:
     """Public holidays of ``country`` ('US', 'GB', or with a subdivision 'US-NY', 'CA-ON') for
     ``years``, from the ``holidays`` library, plus the firm's closure dates.
@@ -130,9 +174,9 @@ def non_working_reason(day: date, country: str | None, closures: tuple[date, ...
     if day.weekday() >= 5:
         return f"a {day:%A}"
     if country:
-        code, _, subdiv = country.strip().upper().partition("-")
+        code, subdiv = split_country(country)
         try:
-            name = holidays.country_holidays(code, subdiv=subdiv or None, years=day.year).get(day)
+            name = holidays.country_holidays(code, subdiv=subdiv, years=day.year).get(day)
         except NotImplementedError:
             name = None
         if name:
@@ -149,9 +193,9 @@ def _closed_days(country: str | None, closures: tuple[date, ...], years: range) 
     found: set[date] = set(closures)
     if not country:
         return frozenset(found), None
-    code, _, subdiv = country.strip().upper().partition("-")
+    code, subdiv = split_country(country)
     try:
-        calendar = holidays.country_holidays(code, subdiv=subdiv or None, years=years)
+        calendar = holidays.country_holidays(code, subdiv=subdiv, years=years)
     except NotImplementedError:
         return frozenset(found), f"holiday country {country!r} is not known to the holidays library"
     found.update(calendar.keys())

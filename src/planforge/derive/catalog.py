@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from planforge.intake.schema import INTEGRATION_TYPES
 
@@ -53,8 +55,21 @@ def tokens(text: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def _raw_catalog() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(resources.files("planforge").joinpath("data/systems.json").read_text("utf-8"))
+    return data
+
+
+@lru_cache(maxsize=1)
+def catalog_revision() -> date:
+    """The date the catalog was last revised (its ``revision``): what a plan cites its figures by,
+    as 'catalog revision 2026-12-04'."""
+    return date.fromisoformat(_raw_catalog()["revision"])
+
+
+@lru_cache(maxsize=1)
 def load_catalog() -> tuple[CatalogSystem, ...]:
-    raw = json.loads(resources.files("planforge").joinpath("data/systems.json").read_text("utf-8"))
+    raw = _raw_catalog()
     return tuple(
         CatalogSystem(
             name=e["name"],

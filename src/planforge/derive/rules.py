@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from planforge.core.model import PainPoint, Project, Settings
+from planforge.core.money import DEFAULT_LOCALE, localize_digits
 
 # The calendar (business days, holidays, closures, windows) is defined in ``derive.calendar``; these
 # names stay importable from ``rules`` for the plan context and the tests that read them here.
@@ -357,23 +358,25 @@ def weeks(days: int) -> str:
     return f"{text} week{'s' if w != 1 else ''}"
 
 
-def duration(days: int) -> str:
+def duration(days: int, locale: str = DEFAULT_LOCALE) -> str:
     """Business days as a client reads them: 3 -> '3 business days', 10 -> '10 business days
     (2 weeks)', 13 -> '13 business days (about 2.5 weeks)': to the nearest half week, so the
-    phases' weeks add up to about the total's (7 + 13 days read 1.5 + 2.5 weeks, not 1 + 3)."""
+    phases' weeks add up to about the total's (7 + 13 days read 1.5 + 2.5 weeks, not 1 + 3).
+    Figures in ``locale``'s digits (de_DE: 'about 2,5 weeks')."""
     unit = "business day" if days == 1 else "business days"
     if days < 5:
         return f"{days} {unit}"
     halves = round(days / 2.5)
     w = f"{halves // 2}" if halves % 2 == 0 else f"{halves / 2:.1f}"
-    span = f"{w} week{'s' if w != '1' else ''}"
+    span = f"{localize_digits(w, locale)} week{'s' if w != '1' else ''}"
     return f"{days} {unit} ({span})" if days % 5 == 0 else f"{days} {unit} (about {span})"
 
 
-def number(value: float) -> str:
-    """A figure with at most one decimal and no trailing '.0': 17.0 -> '17', 6.25 -> '6.2'."""
+def number(value: float, locale: str = DEFAULT_LOCALE) -> str:
+    """A figure with at most one decimal and no trailing '.0': 17.0 -> '17', 6.25 -> '6.2'; in
+    ``locale``'s digits (de_DE: 1.234,5)."""
     text = f"{value:,.1f}"
-    return text[:-2] if text.endswith(".0") else text
+    return localize_digits(text[:-2] if text.endswith(".0") else text, locale)
 
 
 _LEVEL_SCORE = {"Low": 1, "Medium": 2, "High": 3}

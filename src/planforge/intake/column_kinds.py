@@ -28,6 +28,7 @@ from planforge.intake.parse import (
     parse_currency,
     parse_frequency,
     parse_id,
+    parse_locale,
     parse_name,
     parse_span,
     parse_text,
@@ -110,6 +111,10 @@ def _currency(rules: Rules) -> Parser:
     return parse_currency
 
 
+def _locale(rules: Rules) -> Parser:
+    return parse_locale
+
+
 def _frequency(rules: Rules) -> Parser:
     return parse_frequency
 
@@ -165,6 +170,8 @@ CHOICE = ColumnKind("choice", "one of", _choice, widget=one_of)
 CHOICES = ColumnKind("choices", "one or more of", _choices, widget=some_of)
 BOOL = ColumnKind("bool", "Yes / No", _bool, dtype="boolean")
 CURRENCY = ColumnKind("currency", "currency (ISO code or symbol)", _currency)
+#: how a project's figures are printed: a BCP 47 tag read with Babel (de-DE)
+LOCALE = ColumnKind("locale", "locale (BCP 47 tag such as de-DE)", _locale)
 #: a setting's kind: the business days of the five phases
 PHASE_DAYS = ColumnKind("phase_days", "five whole numbers", phase_days_parser)
 #: how often a workflow runs (real-time, every 15 minutes, daily at 02:00, on demand)
@@ -189,6 +196,7 @@ KINDS: Mapping[str, ColumnKind] = MappingProxyType(
             CHOICES,
             BOOL,
             CURRENCY,
+            LOCALE,
             PHASE_DAYS,
             FREQUENCY,
             SPAN,

@@ -22,7 +22,7 @@ from typing import Any
 
 from planforge.core.errors import closest
 from planforge.core.model import Cadence, Span
-from planforge.core.money import NotANumber, currency_code, read_number
+from planforge.core.money import NotANumber, closest_locales, currency_code, read_locale, read_number
 
 MAX_TEXT = 32_767
 MAX_ID_LENGTH = 64
@@ -467,6 +467,15 @@ def parse_currency(value: Any) -> str:
     if code is None:
         raise BadValue("wrong-type", expected="a currency", hint="Type an ISO code such as USD, EUR or GBP.")
     return code
+
+
+def parse_locale(value: Any) -> str:
+    """A BCP 47 locale tag (de-DE, en_gb) in its canonical form (de-DE, en-GB), read with Babel."""
+    try:
+        return read_locale(str(value))
+    except ValueError:
+        near = closest_locales(str(value)) if len(str(value)) <= 32 else []
+        raise BadValue("unknown-locale", suggestion=f" (closest: {', '.join(near)})" if near else "") from None
 
 
 def phase_days_parser(rules: Rules) -> Callable[[Any], Any]:

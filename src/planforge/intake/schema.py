@@ -353,6 +353,21 @@ PROJECTS = Sheet(
             width=10,
         ),
         Column(
+            "locale",
+            "Locale",
+            "locale",
+            help="How this project's plans print money, numbers and percentages, as a BCP 47 tag (de-DE prints 48.500 €, en-GB £48,500); the documents stay in English. Blank: Settings > Locale, else from the currency (USD en-US, GBP en-GB, EUR en-IE, CAD en-CA, AUD en-AU, NZD en-NZ, others en-US).",
+            example="en-US",
+            width=10,
+        ),
+        Column(
+            "holiday_country",
+            "Holiday Country",
+            help="Country or country-region whose public holidays this project's schedule skips like weekends (US, GB-ENG, DE-BW, CA-ON); the plan says which. Blank: Settings > Holiday Country. A code the holidays library does not know is an error here; GB alone is a warning (use GB-ENG, GB-SCT, GB-WLS or GB-NIR).",
+            example="US",
+            width=12,
+        ),
+        Column(
             "hourly_rate",
             "Hourly Rate",
             "money",
@@ -1258,6 +1273,15 @@ SETTINGS: tuple[Setting, ...] = (
         "Currency of every amount (ISO code such as USD, EUR, GBP) when a project names none; plans print amounts in it.",
     ),
     Setting(
+        "locale",
+        "Locale",
+        "locale",
+        None,
+        "How plans print money, numbers and percentages when a project names no Locale, as a BCP 47 tag "
+        "(de-DE prints 48.500 €); the documents stay in English. Blank: from each project's currency "
+        "(USD en-US, GBP en-GB, EUR en-IE, CAD en-CA, AUD en-AU, NZD en-NZ, others en-US).",
+    ),
+    Setting(
         "default_hourly_rate",
         "Default Hourly Rate",
         "money",
@@ -1387,7 +1411,9 @@ SETTINGS: tuple[Setting, ...] = (
         "Holiday Country",
         "text",
         None,
-        "Country (or country-region) whose public holidays plans skip like weekends, e.g. US, GB, US-NY, CA-ON.",
+        "Country (or country-region) whose public holidays plans skip like weekends, e.g. US, GB-ENG, DE-BW, "
+        "CA-ON; a project's own Holiday Country overrides it. One code a cell; GB alone misses England's "
+        "Easter Monday (use GB-ENG, GB-SCT, GB-WLS or GB-NIR).",
     ),
     Setting(
         "closure_dates",

@@ -31,7 +31,7 @@ from planforge.context.plan import PlanContext, Review
 from planforge.core import markdown
 from planforge.core.errors import RenderLimit, TemplateError
 from planforge.core.markdown import escape_text, needs_escaping, strip_control
-from planforge.core.money import format_percent
+from planforge.core.money import DEFAULT_LOCALE, format_percent
 from planforge.core.names import HTML, MD, DocumentKind, shipped_kind
 from planforge.derive.completeness import Tbd
 from planforge.derive.rules import long_date
@@ -177,11 +177,11 @@ def format_date(value: Any) -> str:
     return TBD_MARK if value is None or isinstance(value, Tbd) else str(value)
 
 
-def percent(value: Any) -> Markdown:
-    """0.85 -> '85%'; TBD stays TBD."""
+def percent(value: Any, locale: str = DEFAULT_LOCALE) -> Markdown:
+    """0.85 -> '85%' (de_DE: 0.855 -> '85,5%': the plan's ``locale``, passed by the template); TBD stays TBD."""
     if value is None or isinstance(value, Tbd):
         return Markdown(TBD_MARK)
-    return Markdown(format_percent(float(value)))
+    return Markdown(format_percent(float(value), str(locale)))
 
 
 def owner_due(item: Any) -> Markdown:

@@ -24,7 +24,14 @@ from planforge.core.errors import ERROR, Problem, UnreadableWorkbook, closest, d
 from planforge.core.model import CHILD_TYPES, Portfolio, Project, Settings
 from planforge.core.money import currency_matches, format_money
 from planforge.core.report import Report
-from planforge.derive.calendar import closed_days, next_business_day, non_working_reason, parse_closures, plan_years
+from planforge.derive.calendar import (
+    closed_days,
+    next_business_day,
+    non_working_reason,
+    parse_closures,
+    plan_years,
+    project_holiday_country,
+)
 from planforge.derive.catalog import integration_types, lookup
 from planforge.derive.rules import (
     PHASE_NAMES,
@@ -191,6 +198,7 @@ def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None) -> Report:
     project_rows = _check_project_ids(checker, project_table)
     for row in project_table.rows:
         checker.problems.extend(row.pending)
+        _check_holiday_country(checker, project_table, row)
         _check_project_row(checker, project_table, row, settings, as_of)
 
     children: dict[str, dict[str, list[object]]] = {}
@@ -603,13 +611,10 @@ def _check_project_row(checker: _Checker, table: _Table, row: _Row, settings: Se
             usual="within two years of the run date",
             project_id=pid,
         )
-    reason = (
-        non_working_reason(kickoff, settings.holiday_country, parse_closures(settings.closure_dates)[0])
-        if kickoff
-        else ""
-    )
+    country = row.values.get("holiday_country") or settings.holiday_country
+    reason = non_working_reason(kickoff, country, parse_closures(settings.closure_dates)[0]) if kickoff else ""
     if kickoff is not None and reason:  # a weekend, public holiday or closure: the plans' calendar
-        start = next_business_day(kickoff, _closed(settings, kickoff))
+        start = next_business_day(kickoff, _closed(settings, kickoff, country))
         checker.add(
             "kickoff-on-weekend",
             sheet=table.sheet,
@@ -623,11 +628,39 @@ def _check_project_row(checker: _Checker, table: _Table, row: _Row, settings: Se
         )
 
 
-def _closed(settings: Settings, kickoff: date) -> frozenset[date]:
+def _check_holiday_country(checker: _Checker, table: _Table, row: _Row) -> None:
+    """Projects > Holiday Country read as Settings' is (``read_holiday_country``), at its cell: a value
+    the holidays library does not know is an error that holds the project back (its plan would count
+    through the client's holidays); ``GB`` is read with a warning naming its regions."""
+    value = row.values.get("holiday_country")
+    if not value:
+        return
+    where = {
+        "sheet": table.sheet,
+        "row": row.excel_row,
+        "column": "Holiday Country",
+        "cell": table.cell(row, "holiday_country"),
+        "value": value,
+        "project_id": row.pid,
+    }
+    try:
+        reading = read_holiday_country(value)
+    except BadValue as e:
+        checker.add(e.code, **where, **e.params)
+        row.values["holiday_country"] = None
+        return
+    if type(reading) is Reading:
+        checker.add(reading.code, **where, **reading.params)
+        reading = reading.value
+    row.values["holiday_country"] = reading
+
+
+def _closed(settings: Settings, kickoff: date, country: str | None) -> frozenset[date]:
     """The days the plans skip around ``kickoff``: the same calendar the plan's timeline asks for
-    (Settings > Holiday Country and Closure Dates; a bad entry is reported where it is read)."""
+    (the project's Holiday Country, else Settings', and Settings > Closure Dates; a bad entry is
+    reported where it is read)."""
     closures, _ = parse_closures(settings.closure_dates)
-    return closed_days(settings.holiday_country, closures, plan_years(kickoff))[0]
+    return closed_days(country, closures, plan_years(kickoff))[0]
 
 
 def _check_phase_status(
@@ -640,7 +673,7 @@ def _check_phase_status(
     if as_of is None or kickoff is None:
         return
     days = phase_days(complexity(project)[0], project.confidence, settings)
-    spans = schedule(kickoff, days[:3], _closed(settings, kickoff))
+    spans = schedule(kickoff, days[:3], _closed(settings, kickoff, project_holiday_country(project, settings)))
     statuses = [phase_status(span, as_of, project.status) for span in spans]
     reason = status_contradiction(statuses, project.status)
     if not reason:

@@ -12,7 +12,7 @@ from planforge.context.companions.common import DocHeader, header, person, tbd
 from planforge.context.plan import Phase, PlanContext, people_by_role
 from planforge.context.workload import ROLE_PHASES
 from planforge.core.model import Project
-from planforge.core.money import format_money, format_rate
+from planforge.core.money import format_money, format_rate, localize_digits
 from planforge.core.names import COMPANIONS, SOW, DocumentKind
 from planforge.derive import rules as derive
 from planforge.derive.completeness import Tbd
@@ -77,7 +77,7 @@ def _effort(ctx: PlanContext) -> tuple[tuple[PhaseEffort, ...], str]:
             for m in team
             if phase.number in ROLE_PHASES.get(m.role, ROLE_PHASES["Other"])
         )
-        rows.append(PhaseEffort(phase, derive.number(round(share * phase.days, 1)) if team else None))
+        rows.append(PhaseEffort(phase, derive.number(round(share * phase.days, 1), ctx.locale) if team else None))
     basis = "Effort is the delivery team's allocation on the phases each role works in, in person-days." if team else ""
     return tuple(rows), basis
 
@@ -129,7 +129,7 @@ def build_sow(ctx: PlanContext, kind: DocumentKind = SOW) -> Sow:
         deps,
         standard_deps,
         milestones,
-        _commercial(p, ctx.roi_figures),
+        _commercial(p, ctx.roi_figures, ctx.locale),
         p.client_contact or person(ctx, "Client Point of Contact"),
         ctx.header.project_manager,
     )
@@ -197,19 +197,20 @@ def _milestones(ctx: PlanContext) -> tuple[Milestone, ...]:
     )
 
 
-def _commercial(p: Project, roi: derive.Roi | None) -> Commercial:
-    """The fee (Projects > Budget, else TBD), the rate and the value the plan's ROI derives."""
+def _commercial(p: Project, roi: derive.Roi | None, locale: str) -> Commercial:
+    """The fee (Projects > Budget, else TBD), the rate and the value the plan's ROI derives, in the
+    project's locale."""
     cur = p.currency
-    fee: str | Tbd = format_money(p.budget, cur) if p.budget is not None else tbd("Budget")
+    fee: str | Tbd = format_money(p.budget, cur, locale) if p.budget is not None else tbd("Budget")
     rate_text = ""
     value = payback = ratio = None
     if roi is not None:
-        rate_text = f"{format_rate(roi.hourly_rate, cur)} an hour" + (
+        rate_text = f"{format_rate(roi.hourly_rate, cur, locale)} an hour" + (
             "" if roi.rate_source == "project rate" else " (assumed)"
         )
-        value = format_money(round(roi.annual_value), cur)
+        value = format_money(round(roi.annual_value), cur, locale)
         if roi.payback_months is not None:
-            payback = f"{derive.number(roi.payback_months)} months"
+            payback = f"{derive.number(roi.payback_months, locale)} months"
         if roi.roi is not None:
-            ratio = f"{roi.roi * 100:,.0f}%".replace("-", "\u2212")
+            ratio = localize_digits(f"{roi.roi * 100:,.0f}%".replace("-", "\u2212"), locale)
     return Commercial(fee, rate_text, value, payback, ratio)
