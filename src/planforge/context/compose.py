@@ -294,7 +294,7 @@ def _webhook_reasons(project: Project, support: dict[str, str]) -> list[tuple[st
             (
                 "Webhooks only where available",
                 f"{join_words(conditional)} offer{'s' if len(conditional) == 1 else ''} webhooks only under conditions "
-                "(section 4.3 gives them), so the design reads changes on a schedule until that access is confirmed.",
+                "(section 4.3, Third-Party API Limitations, gives them), so the design reads changes on a schedule until that access is confirmed.",
             )
         )
     if unknown:
@@ -414,8 +414,8 @@ def reduction_text(c: Completeness, share: float, estimated: bool, locale: str =
         "Settings > Error Reduction Estimate (no Projects > Error Reduction)",
     )
     return (
-        f"About {text}, measured against a count of today's errors taken during Discovery & Design "
-        "(assumed: typical of automating manual data entry; not yet measured for this client)"
+        "To be measured against a count of today's errors taken during Discovery & Design; automating manual "
+        f"data entry typically removes about {format_percent(share, locale)} of them (assumed)"
     )
 
 

@@ -95,7 +95,8 @@ def complexity(project: Project) -> tuple[str, str]:
     level = "Low" if score == 0 else "Medium" if score <= 2 else "High"
     quiet = {0: "no workflows agreed yet", 1: "one workflow"}.get(n, f"{n} workflows")
     listed = ", ".join(reasons[:-1]) + f" and {reasons[-1]}" if len(reasons) > 1 else "".join(reasons)
-    why = listed or f"{quiet} and no data migration"
+    none = "no data migration" if project.data_migration is False else "no data migration named"
+    why = listed or f"{quiet} and {none}"
     return level, f"derived from {why}"
 
 
