@@ -27,7 +27,8 @@ def _summary(text: str) -> str:
 def test_a_derived_timeline_says_what_it_assumes(plans):
     fjord = _summary(plans["FJORD-009"])
     assert (
-        "The phase lengths assume a low-complexity integration (no workflows agreed yet and no data migration named)" in fjord
+        "The phase lengths assume a low-complexity integration (no workflows agreed yet and no data migration named)"
+        in fjord
     )
     assert "Discovery confidence is not yet assessed, so phases 1 to 4 include a 30% contingency." in fjord
 

@@ -235,8 +235,8 @@ def test_defaults_are_marked_assumed_for_the_client():
     settings = Settings(hosting_provider="AWS")
     text = render_markdown(build_context(_project(), settings, _date(2026, 1, 15)))
     assert "Cloud hosting provider: AWS (assumed)" in text
-    assert "(assumed: typical of automating manual data entry" in text
     assert "automating manual data entry typically removes about 80% of them (assumed)" in text
+
 
 def test_line_breaks_and_bullets_survive_and_stay_inert():
     out = item_lines("First line\n- a bullet\n# not a heading")
