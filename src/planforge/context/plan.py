@@ -11,7 +11,7 @@ only lay these values out.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TypeVar
 
@@ -368,6 +368,9 @@ class PlanContext:
     #: Every system the project names: System A and B (the primary pair), then each further system
     #: of the Systems sheet (``derive.rules.all_systems``). Every document names its systems from here.
     systems: tuple[str, ...] = ()
+    #: The project's Settings (its workbook's sheet): firm policy a companion document reads directly,
+    #: such as the statement of work's payment terms and whether it shows effort.
+    settings: Settings = field(default_factory=Settings)
 
     @property
     def phases(self) -> tuple[Phase, ...]:
@@ -500,6 +503,7 @@ def build_context(
         flows=flows,
         flow_alerts=alerts,
         systems=systems,
+        settings=settings,
     )
 
 

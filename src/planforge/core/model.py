@@ -26,6 +26,29 @@ class Objective:
     business_impact: str | None = None
 
 
+#: The milestones a fee may be invoiced at (Payment Terms), in delivery order: signature of the
+#: statement of work, the project's kickoff, then the SOW's acceptance milestones (one per phase end).
+PAYMENT_MILESTONES: tuple[str, ...] = (
+    "Signature",
+    "Kickoff",
+    "Design approved",
+    "Build complete",
+    "UAT sign-off",
+    "Go-live",
+    "Handover to support",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentTerms:
+    """How the fee is invoiced (Settings or Projects > Payment Terms): ``monthly`` (equal monthly
+    instalments from kickoff to go-live), else ``milestones``: (one of ``PAYMENT_MILESTONES``, its
+    share of the fee as percent points) pairs in the order typed, the shares summing to 100."""
+
+    monthly: bool = False
+    milestones: tuple[tuple[str, Decimal], ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
     """A length of time as the intake states it (Workflows > Latency Target): ``text`` is the
@@ -205,6 +228,7 @@ class Project:
     currency: str = "USD"  # the Projects cell, else Settings > Currency (resolved by validation)
     hourly_rate: Decimal | None = None
     budget: Decimal | None = None
+    payment_terms: PaymentTerms | None = None
     error_reduction: float | None = None
     hosting_provider: str | None = None
     secret_manager: str | None = None
@@ -282,6 +306,8 @@ class Settings:
     holiday_country: str | None = None
     closure_dates: str | None = None
     firm_name: str | None = None
+    payment_terms: PaymentTerms | None = None
+    show_effort_in_sow: bool = False
     documents: tuple[str, ...] | None = None
 
 
