@@ -466,10 +466,10 @@ def _cover(writer: _Writer, ctx: PlanContext, options: WriteOptions, name: str) 
 
 def _edition(ctx: PlanContext, final: bool) -> str:
     """The cover's status: a draft, approved (Projects > Approved By and Approval Date), or the final
-    edition issued for signature."""
+    edition (``generate --final``) before any approval is recorded."""
     if is_draft(ctx, final):
         return "draft for review"
-    return "approved" if _approved(ctx) else "final, issued for signature"
+    return "approved" if _approved(ctx) else "final edition"
 
 
 def _document_control(writer: _Writer, ctx: PlanContext, options: WriteOptions, with_approval: bool = True) -> None:
@@ -485,11 +485,7 @@ def _document_control(writer: _Writer, ctx: PlanContext, options: WriteOptions, 
     for cell, text in zip(history.rows[0].cells, ("Version", "Date", "Author", "Description")):
         writer.text(cell.paragraphs[0], text, bold=True, size=TABLE_FONT_SIZE)
     description = (
-        "Draft for review"
-        if draft
-        else f"Approved by {ctx.project.approved_by}"
-        if _approved(ctx)
-        else "Final, issued for signature"
+        "Draft for review" if draft else f"Approved by {ctx.project.approved_by}" if _approved(ctx) else "Final edition"
     )
     values = (ctx.references.version, _day(plan_date), _shown(ctx.references.owner) or author(ctx), description)
     for cell, text in zip(history.rows[1].cells, values):

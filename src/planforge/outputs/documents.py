@@ -16,20 +16,17 @@ from planforge.context.documents import build_test_cases
 from planforge.context.plan import PlanContext
 from planforge.core.atomic import inside, write_bytes
 from planforge.core.errors import Problem
-from planforge.core.names import COMPANIONS, MD, SOW, TEST_CASES, document_filename, uat_filename
+from planforge.core.names import COMPANIONS, MD, TEST_CASES, document_filename, uat_filename
 from planforge.core.result import failure
 from planforge.formats.docx import plan_docx
 from planforge.formats.options import WriteOptions
-from planforge.formats.registry import made_from_docx, write_html, writer
+from planforge.formats.registry import front_matter, made_from_docx, write_html, writer
 from planforge.formats.uat import uat_tracker
 from planforge.render import environment as render
 from planforge.render.environment import RenderOptions
 
 #: The companion kinds, in the order section 11 lists them (the plan itself is ``names.PLAN``).
 KINDS: tuple[str, ...] = tuple(k.name for k in COMPANIONS)
-#: A statement of work lists its contents (DOCX and PDF) only when it runs over this many words
-#: (about six pages); a shorter one goes from its document control straight to section 1.
-SOW_CONTENTS_WORDS = 3000
 
 
 def render_document(kind: str, ctx: PlanContext, options: WriteOptions) -> str:
@@ -54,18 +51,11 @@ def document_docx(
     kind: str, ctx: PlanContext, markdown: str, options: WriteOptions, *, toc_field: bool = True
 ) -> bytes:
     """The document as .docx through the plan's DOCX writer: its own title on the cover, in the
-    running header and in the properties. The statement of work carries its own signatures (its
-    Approval section), so its document control has no second approval block, and it lists its
-    contents only when longer than ``SOW_CONTENTS_WORDS``."""
-    sow = render.document_kind(kind, options.templates).context == SOW.name
+    running header and in the properties; its front matter as ``registry.front_matter`` says."""
+    resolved = render.document_kind(kind, options.templates)
+    contents, approval = front_matter(resolved, markdown)
     return plan_docx(
-        ctx,
-        markdown,
-        options,
-        toc_field=toc_field,
-        title=kind_title(kind, options),
-        contents=not sow or len(markdown.split()) > SOW_CONTENTS_WORDS,
-        approval=not sow,
+        ctx, markdown, options, toc_field=toc_field, title=resolved.title, contents=contents, approval=approval
     )
 
 

@@ -1,8 +1,8 @@
 """The final edition's check (``generate --final``): a project's contract documents go out final only
 when no contract-bearing section still holds a [TBD] or an assumed value.
 
-Contract-bearing: the statement of work's scope, deliverables, phases and dates, acceptance
-milestones, fees and payment; the implementation plan's timeline (its phases' dates, which need the
+Contract-bearing: the statement of work's parties (the supplier is Settings > Firm Name), scope,
+deliverables, phases and dates, acceptance milestones, fees and payment; the implementation plan's timeline (its phases' dates, which need the
 kickoff date, and any timeline or duration line). The check reads the rendered Markdown (the same
 passages the review lists, ``formats.md_tokens.marked_passages``), so a firm's own SOW template is
 checked as written, and names for each passage the intake cell that would settle it: the basis the
@@ -96,12 +96,17 @@ def _tbd_fix(section: str, passage: str, missing: dict[str, str]) -> str:
 def blockers(ctx: PlanContext, rendered: Sequence[tuple[str, str, str]]) -> list[Blocker]:
     """Every passage of the ``rendered`` (kind, title, Markdown) contract documents that keeps the
     project from its final edition, grouped per document, section and fix (the first passage shown,
-    with how many more), plus the plan's timeline while the kickoff date is blank."""
+    with how many more), plus the plan's timeline while the kickoff date is blank and the SOW's
+    supplier while Settings > Firm Name is blank."""
     missing = _missing_fields(ctx)
     found: dict[tuple[str, str, str, str], list[str]] = {}
     for kind, title, markdown in rendered:
         if kind not in CONTRACT_SECTIONS:
             continue
+        if kind == SOW.name and not ctx.header.firm_name:
+            found.setdefault((title, "Parties", "to be confirmed", f"{SETTINGS_SHEET} > Firm Name"), []).append(
+                "the supplier as [Firm name]"
+            )
         if kind == PLAN.name and "dates" in missing:
             found.setdefault((title, "Implementation Phases", "to be confirmed", missing["dates"]), []).append(
                 "the phases' dates follow once the kickoff date is agreed"

@@ -63,6 +63,8 @@ class Payment:
     instalments: tuple[Instalment, ...]
     total: str | Tbd
     source: str
+    #: the instalments in words: "three instalments", "one instalment"
+    count: str = ""
 
 
 @dataclass(frozen=True)
@@ -292,7 +294,8 @@ def _payment(ctx: PlanContext, milestones: Sequence[Milestone]) -> Payment:
         Instalment(name, when, note, share, format_money(amount, p.currency) if amount is not None else total)
         for (name, when, note, share), amount in zip(rows, amounts)
     )
-    return Payment(terms, instalments, total, source)
+    count = f"{compose.count_word(len(instalments))} instalment{'s' if len(instalments) != 1 else ''}"
+    return Payment(terms, instalments, total, source, count)
 
 
 def _months(start: date | None, end: date | None) -> tuple[date, ...]:
