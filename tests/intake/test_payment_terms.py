@@ -17,6 +17,7 @@ def test_milestones_and_monthly_are_read():
         milestones=(("Kickoff", Decimal(30)), ("UAT sign-off", Decimal(40)), ("Go-live", Decimal(30)))
     )
     assert parse_payment_terms("Monthly") == PaymentTerms(monthly=True)
+    assert str(parse_payment_terms("kickoff: 30, uat 70 %")) == "Kickoff 30%, UAT sign-off 70%"  # how frames show it
 
 
 @pytest.mark.parametrize(

@@ -48,6 +48,12 @@ class PaymentTerms:
     monthly: bool = False
     milestones: tuple[tuple[str, Decimal], ...] = ()
 
+    def __str__(self) -> str:
+        """The canonical wording: ``monthly``, or ``Kickoff 30%, UAT sign-off 40%, Go-live 30%``."""
+        if self.monthly:
+            return "monthly"
+        return ", ".join(f"{name} {share.normalize():f}%" for name, share in self.milestones)
+
 
 @dataclass(frozen=True, slots=True)
 class Span:
