@@ -139,6 +139,7 @@ PROJECTS = [
         current_state="maintaining the bean and merchandise catalog twice, once in Square and once in Shopify, and counting café stock by hand every Sunday",
         hourly_rate=30,
         budget=15000,
+        payment_terms="Signature 50%, Go-live 50%",
         deployment_strategy="Phased by location",
         deployment_window="Monday 14:00-16:00 (after the lunch rush)",
         rollback_criteria="Any café unable to take payments, or stock drift above 2%",
@@ -201,6 +202,7 @@ PROJECTS = [
         current_state="relying on the stock Shopify-Klaviyo app, which drops subscription and skin-quiz data the marketing team needs for segmentation",
         hourly_rate=45,
         budget=12000,
+        payment_terms="monthly",
     ),
     project(
         project_id="FJORD-009",
@@ -1073,6 +1075,7 @@ SETTINGS = {
     "log_location": "Datadog Logs, index 'integrations'",
     "alert_destination": "PagerDuty, escalating to #integrations-alerts",
     "incident_tool": "Jira Service Management",
+    "payment_terms": "Kickoff 30%, UAT sign-off 40%, Go-live 30%",
     "holiday_country": "US",  # the sample firm is in the US: plans skip Good Friday, Memorial Day, 3 July observed
 }
 

@@ -227,6 +227,13 @@ class _Formats(click.Choice[str]):
 @click.option("--only", multiple=True, metavar="ID", help="Generate only these project IDs (repeatable).")
 @click.option("--strict", is_flag=True, help="Write nothing if the intake has any error.")
 @click.option(
+    "--final",
+    is_flag=True,
+    help="Write the final edition, without DRAFT marks; a project whose plan or SOW still has a [TBD] or an "
+    "assumed value in a contract-bearing section (scope, dates, fees, payment) is not written, each such value "
+    "listed with the cell that settles it (exit 1).",
+)
+@click.option(
     "--format",
     "formats",
     multiple=True,
@@ -273,6 +280,7 @@ def generate(
     plan_date: datetime | None,
     only: tuple[str, ...],
     strict: bool,
+    final: bool,
     formats: tuple[tuple[str, ...], ...],
     documents: str | None,
     reference_docx: Path | None,
@@ -295,6 +303,7 @@ def generate(
             plan_date=plan_date.date() if plan_date else None,
             only=only,
             strict=strict,
+            final=final,
             summary=not no_summary,
             formats=tuple(f for group in formats for f in group) or DEFAULT_FORMATS,
             jobs=jobs,

@@ -122,6 +122,10 @@ class GenerateOptions:
     - ``render_timeout``, ``render_max_size``: the bounds on rendering one document, in seconds and
       characters (default 10 s and 20,000,000; both must be over 0): a document past one is not written
       and is a ``render-limit`` problem of its project; the other documents and projects are written.
+    - ``final``: the final edition (``outputs.final``): a project whose plan or statement of work still
+      holds a [TBD] or an assumed value in a contract-bearing section writes none of its client
+      documents (each such value is a located ``not-final`` problem); the others are written without
+      the DRAFT marks a missing approval would put on them.
     """
 
     plan_date: date | None = None
@@ -137,6 +141,7 @@ class GenerateOptions:
     force: bool = False
     render_timeout: float = DEFAULT_TIMEOUT
     render_max_size: int = DEFAULT_MAX_SIZE
+    final: bool = False
 
     def __post_init__(self) -> None:
         check_bounds(self.render_timeout, self.render_max_size, ("render_timeout", "render_max_size"))
@@ -233,6 +238,7 @@ def _resolve_options(
             templates=opts.templates,
             render_timeout=opts.render_timeout,
             render_max_size=opts.render_max_size,
+            final=opts.final,
         )
     )
     refuse_broken(opts.templates, RenderOptions(timeout=opts.render_timeout, max_size=opts.render_max_size))
@@ -759,6 +765,8 @@ def _extra_inputs(options: WriteOptions) -> dict[str, str]:
     extra = {"code": code_digest()}  # the code the files are made by, as much as their templates
     if options.reference_docx:
         extra["reference_docx"] = file_digest(options.reference_docx)
+    if options.final:
+        extra["edition"] = "final"  # the final edition's files differ from the draft's
     return extra
 
 

@@ -11,7 +11,7 @@ only lay these values out.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TypeVar
 
@@ -385,6 +385,9 @@ class PlanContext:
     systems: tuple[str, ...] = ()
     #: The Babel locale the project's money, numbers and percentages print in (``money.plan_locale``).
     locale: str = "en_US"
+    #: The project's Settings (its workbook's sheet): firm policy a companion document reads directly,
+    #: such as the statement of work's payment terms and whether it shows effort.
+    settings: Settings = field(default_factory=Settings)
 
     @property
     def phases(self) -> tuple[Phase, ...]:
@@ -526,6 +529,7 @@ def build_context(
         flow_alerts=alerts,
         systems=systems,
         locale=locale,
+        settings=settings,
     )
 
 

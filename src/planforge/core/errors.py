@@ -207,6 +207,35 @@ KINDS: tuple[ProblemKind, ...] = (
         "The cell's text cannot be read as the column's type (number, date, amount, ...).",
     ),
     ProblemKind(
+        "unknown-payment-milestone",
+        ERROR,
+        "Unknown payment milestone",
+        "Payment milestone {milestone} in {value_repr} is not a milestone of the statement of work{suggestion}",
+        "Name each milestone as the statement of work does ({milestones}), each with its share, "
+        "e.g. Kickoff 30%, UAT sign-off 40%, Go-live 30%; or type monthly.",
+        "A Payment Terms cell (Settings, or a project's row) names a milestone the statement of work "
+        "has no date for, so its instalment could not be printed.",
+    ),
+    ProblemKind(
+        "payment-terms-sum",
+        ERROR,
+        "Payment shares do not sum to 100%",
+        "The shares in {value_repr} sum to {total}, not 100%",
+        "Change the percentages so they add up to 100%, e.g. Kickoff 30%, UAT sign-off 40%, Go-live 30%.",
+        "The milestone shares of a Payment Terms cell must invoice exactly the whole fee.",
+    ),
+    ProblemKind(
+        "not-final",
+        ERROR,
+        "Not ready for the final edition",
+        '{project}: the {document}, section "{section}", still shows {shown} ({what}), so the project\'s '
+        "client documents were not written as the final edition",
+        "Settle it at {fix}, then run generate --final again (without --final the drafts are written).",
+        "generate --final found a [TBD] or an assumed value in a contract-bearing section (the statement "
+        "of work's scope, deliverables, dates, acceptance, fees and payment; the plan's timeline): none of "
+        "the project's client documents is written, the other projects are.",
+    ),
+    ProblemKind(
         "invalid-choice",
         ERROR,
         "Not one of the choices",

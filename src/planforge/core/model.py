@@ -26,6 +26,35 @@ class Objective:
     business_impact: str | None = None
 
 
+#: The milestones a fee may be invoiced at (Payment Terms), in delivery order: signature of the
+#: statement of work, the project's kickoff, then the SOW's acceptance milestones (one per phase end).
+PAYMENT_MILESTONES: tuple[str, ...] = (
+    "Signature",
+    "Kickoff",
+    "Design approved",
+    "Build complete",
+    "UAT sign-off",
+    "Go-live",
+    "Handover to support",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentTerms:
+    """How the fee is invoiced (Settings or Projects > Payment Terms): ``monthly`` (equal monthly
+    instalments from kickoff to go-live), else ``milestones``: (one of ``PAYMENT_MILESTONES``, its
+    share of the fee as percent points) pairs in the order typed, the shares summing to 100."""
+
+    monthly: bool = False
+    milestones: tuple[tuple[str, Decimal], ...] = ()
+
+    def __str__(self) -> str:
+        """The canonical wording: ``monthly``, or ``Kickoff 30%, UAT sign-off 40%, Go-live 30%``."""
+        if self.monthly:
+            return "monthly"
+        return ", ".join(f"{name} {share.normalize():f}%" for name, share in self.milestones)
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
     """A length of time as the intake states it (Workflows > Latency Target): ``text`` is the
@@ -210,6 +239,7 @@ class Project:
     holiday_country: str | None = None  # blank: Settings > Holiday Country (calendar.project_holiday_country)
     hourly_rate: Decimal | None = None
     budget: Decimal | None = None
+    payment_terms: PaymentTerms | None = None
     error_reduction: float | None = None
     hosting_provider: str | None = None
     secret_manager: str | None = None
@@ -291,6 +321,8 @@ class Settings:
     holiday_country: str | None = None
     closure_dates: str | None = None
     firm_name: str | None = None
+    payment_terms: PaymentTerms | None = None
+    show_effort_in_sow: bool = False
     documents: tuple[str, ...] | None = None
 
 

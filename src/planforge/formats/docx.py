@@ -105,9 +105,14 @@ def _template_bytes(reference: Path | None) -> bytes:
     return buffer.getvalue()
 
 
-def is_draft(ctx: PlanContext) -> bool:
-    """A plan is a draft while it has TBDs or no approval (name and date) is recorded on Projects."""
-    return ctx.draft or not (ctx.project.approved_by and ctx.project.approval_date)
+def is_draft(ctx: PlanContext, final: bool = False) -> bool:
+    """A plan is a draft while it has TBDs or, unless it is the final edition (``WriteOptions.final``),
+    no approval (name and date) is recorded on Projects."""
+    return ctx.draft or not (final or (ctx.project.approved_by and ctx.project.approval_date))
+
+
+def _approved(ctx: PlanContext) -> bool:
+    return bool(ctx.project.approved_by and ctx.project.approval_date)
 
 
 def author(ctx: PlanContext) -> str:
@@ -125,6 +130,8 @@ def plan_docx(
     *,
     toc_field: bool = True,
     title: str = "Implementation Plan",
+    contents: bool = True,
+    approval: bool = True,
 ) -> bytes:
     """One plan (or companion document, named by ``title``: cover, running header, properties) as a
     .docx, byte-stable for the same input and plan date.
@@ -133,7 +140,9 @@ def plan_docx(
     entries, neither dirty nor behind ``updateFields``, so Word opens it without a prompt (the reader
     refreshes it, page numbers included, with Update Table); False writes
     the same entries as paragraphs whose page numbers are PAGEREF fields, which LibreOffice computes when
-    it lays the document out (it never refreshes a TOC field), for the PDF edition."""
+    it lays the document out (it never refreshes a TOC field), for the PDF edition. ``contents`` False
+    leaves the contents out; ``approval`` False leaves the approval block out of the document control
+    (a document that carries its own signatures, such as the statement of work)."""
     document = docx.Document(io.BytesIO(_template_bytes(options.reference_docx)))
     writer = _Writer(document)
     body = document.element.body
@@ -141,17 +150,18 @@ def plan_docx(
     writer.write(_without_title_block(md_tokens.parse(markdown)))
     plan_elements = list(body)[before - 1 : -1]  # everything written, without the final sectPr
     _cover(writer, ctx, options, title)
-    _document_control(writer, ctx, options.plan_date)
-    _contents(writer, toc_field)
+    _document_control(writer, ctx, options, approval)
+    if contents:
+        _contents(writer, toc_field)
     front = list(body)[before - 1 + len(plan_elements) : -1]
     for element in front:  # front matter goes before the plan it describes
         body.remove(element)
     for i, element in enumerate(front):
         body.insert(i, element)
     _page_setup(document, ctx, title)
-    if is_draft(ctx):
+    if is_draft(ctx, options.final):
         _watermark(document, writer.font)
-    _properties(document, ctx, options.plan_date, title)
+    _properties(document, ctx, options.plan_date, title, options.final)
     buffer = io.BytesIO()
     document.save(buffer)
     return _stable_zip(buffer.getvalue())
@@ -440,7 +450,7 @@ def _cover(writer: _Writer, ctx: PlanContext, options: WriteOptions, name: str) 
         ("Project ID", h.project_id),
         ("Version", ctx.references.version),
         ("Date", _day(ctx.plan_date)),
-        ("Status", f"{h.status}, draft for review" if is_draft(ctx) else f"{h.status}, approved"),
+        ("Status", f"{h.status}, {_edition(ctx, options.final)}"),
         ("Prepared by", author(ctx)),
     ]
     gap = writer.add(None)
@@ -454,24 +464,37 @@ def _cover(writer: _Writer, ctx: PlanContext, options: WriteOptions, name: str) 
     writer.add(None).add_run().add_break(WD_BREAK.PAGE)
 
 
-def _document_control(writer: _Writer, ctx: PlanContext, plan_date: date) -> None:
-    """Version history and the approval block: names and dates from the intake, blank lines to sign."""
+def _edition(ctx: PlanContext, final: bool) -> str:
+    """The cover's status: a draft, approved (Projects > Approved By and Approval Date), or the final
+    edition (``generate --final``) before any approval is recorded."""
+    if is_draft(ctx, final):
+        return "draft for review"
+    return "approved" if _approved(ctx) else "final edition"
+
+
+def _document_control(writer: _Writer, ctx: PlanContext, options: WriteOptions, with_approval: bool = True) -> None:
+    """Version history and (``with_approval``) the approval block: names and dates from the intake, blank lines to sign."""
+    plan_date = options.plan_date
     heading = writer.add(writer.style("Heading 1"))
     heading.paragraph_format.keep_with_next = True
     writer.bookmarked(heading, "Document Control", 1)
     writer.toc.insert(0, writer.toc.pop())
-    draft = is_draft(ctx)
+    draft = is_draft(ctx, options.final)
     writer.text(writer.add(writer.style("Heading 3")), "Version history")
     history = writer.new_table(2, 4)
     for cell, text in zip(history.rows[0].cells, ("Version", "Date", "Author", "Description")):
         writer.text(cell.paragraphs[0], text, bold=True, size=TABLE_FONT_SIZE)
-    description = "Draft for review" if draft else f"Approved by {ctx.project.approved_by}"
+    description = (
+        "Draft for review" if draft else f"Approved by {ctx.project.approved_by}" if _approved(ctx) else "Final edition"
+    )
     values = (ctx.references.version, _day(plan_date), _shown(ctx.references.owner) or author(ctx), description)
     for cell, text in zip(history.rows[1].cells, values):
         writer.text(cell.paragraphs[0], text, size=TABLE_FONT_SIZE)
     writer.header_row(history)
     writer._widths(history, [], 4, weights=[1, 1.4, 2.2, 3.4])
     writer.add(None)
+    if not with_approval:
+        return
     writer.text(writer.add(writer.style("Heading 3")), "Approval")
     p = ctx.project
     rows = [
@@ -637,7 +660,7 @@ def _field(paragraph: Paragraph, instruction: str) -> None:
     paragraph._p.append(field)
 
 
-def _properties(document: Document, ctx: PlanContext, plan_date: date, name: str) -> None:
+def _properties(document: Document, ctx: PlanContext, plan_date: date, name: str, final: bool = False) -> None:
     """Properties from the firm and the plan, never from the tool that wrote them."""
     when = datetime(plan_date.year, plan_date.month, plan_date.day)
     props = Capped(document.core_properties)  # python-docx refuses properties over 255 characters
@@ -650,7 +673,7 @@ def _properties(document: Document, ctx: PlanContext, plan_date: date, name: str
     props.comments = f"Client: {ctx.project.client_name}; version {ctx.references.version}; {_day(plan_date)}"
     props.identifier = ctx.project.project_id
     props.version = ctx.references.version
-    props.content_status = "Draft" if is_draft(ctx) else "Approved"
+    props.content_status = "Draft" if is_draft(ctx, final) else "Approved" if _approved(ctx) else "Final"
     props.created = when
     props.modified = when
     props.last_printed = when

@@ -19,7 +19,8 @@ class WriteOptions:
     styles the DOCX plans use (None: python-docx's default); ``soffice`` is the LibreOffice command
     the PDF writer runs (found once by ``outputs.check_options``); ``logo`` is the firm's logo
     (PNG or JPEG) for the Word/PDF cover page, given by the user as a file (never read from a cell);
-    ``render_timeout`` and ``render_max_size`` bound the rendering of each document (``render.limits``)."""
+    ``render_timeout`` and ``render_max_size`` bound the rendering of each document (``render.limits``);
+    ``final`` writes the final edition (see ``outputs.final``)."""
 
     plan_date: date
     formats: tuple[str, ...] = DEFAULT_FORMATS
@@ -31,3 +32,5 @@ class WriteOptions:
     documents: tuple[str, ...] = ("plan",)
     render_timeout: float = DEFAULT_TIMEOUT  # seconds per document
     render_max_size: int = DEFAULT_MAX_SIZE  # characters per document
+    #: the final edition (``generate --final``): no DRAFT mark for want of a recorded approval
+    final: bool = False

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Protocol
 
 from planforge.context.plan import PlanContext
-from planforge.core.names import DOCX, FORMATS_BY_NAME, HTML, MD, DocumentKind
+from planforge.core.names import DOCX, FORMATS_BY_NAME, HTML, MD, SOW, DocumentKind
 from planforge.formats.docx import plan_docx
 from planforge.formats.html import plan_html
 from planforge.formats.options import WriteOptions
@@ -36,9 +36,24 @@ def write_html(ctx: PlanContext, markdown: str, options: WriteOptions, kind: Doc
     return plan_html(ctx, markdown, options, title=title).encode("utf-8")
 
 
+#: A statement of work lists its contents (DOCX and PDF) only when it runs over this many words
+#: (about six pages); a shorter one goes from its document control straight to section 1.
+SOW_CONTENTS_WORDS = 3000
+
+
+def front_matter(kind: DocumentKind, markdown: str) -> tuple[bool, bool]:
+    """What the Word front matter of a ``kind`` document holds besides its cover and version history
+    (``plan_docx``'s ``contents`` and ``approval``, in that order): a statement of work (a kind with the SOW's context)
+    carries its own signatures, so no second approval block, and lists its contents only when longer
+    than ``SOW_CONTENTS_WORDS``; every other document has both."""
+    sow = kind.context == SOW.name
+    return not sow or len(markdown.split()) > SOW_CONTENTS_WORDS, not sow
+
+
 def write_docx(ctx: PlanContext, markdown: str, options: WriteOptions, kind: DocumentKind) -> bytes:
     """A .docx with the document's title on the cover, in the running header and in the properties."""
-    return plan_docx(ctx, markdown, options, title=kind.title)
+    contents, approval = front_matter(kind, markdown)
+    return plan_docx(ctx, markdown, options, title=kind.title, contents=contents, approval=approval)
 
 
 #: Format name -> its writer; a ``from_docx`` format has none.

@@ -30,6 +30,7 @@ from planforge.intake.parse import (
     parse_id,
     parse_locale,
     parse_name,
+    parse_payment_terms,
     parse_span,
     parse_text,
     percent_parser,
@@ -123,6 +124,10 @@ def _span(rules: Rules) -> Parser:
     return parse_span
 
 
+def _payment_terms(rules: Rules) -> Parser:
+    return parse_payment_terms
+
+
 def _choice(rules: Rules) -> Parser:
     return choice_parser(rules.choices, rules.synonyms)
 
@@ -178,6 +183,8 @@ PHASE_DAYS = ColumnKind("phase_days", "five whole numbers", phase_days_parser)
 FREQUENCY = ColumnKind("frequency", "frequency", _frequency)
 #: a length of time (5 minutes, 2 hours)
 SPAN = ColumnKind("span", "length of time", _span)
+#: how the fee is invoiced: monthly, or milestones with their shares (Kickoff 30%, Go-live 70%)
+PAYMENT_TERMS = ColumnKind("payment_terms", "payment terms (monthly, or milestones with shares)", _payment_terms)
 
 #: Every kind by name: what a schema declaration's ``kind="money"`` names.
 KINDS: Mapping[str, ColumnKind] = MappingProxyType(
@@ -200,6 +207,7 @@ KINDS: Mapping[str, ColumnKind] = MappingProxyType(
             PHASE_DAYS,
             FREQUENCY,
             SPAN,
+            PAYMENT_TERMS,
         )
     }
 )

@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from planforge.core.errors import closest
-from planforge.core.model import Cadence, Span
+from planforge.core.model import PAYMENT_MILESTONES, Cadence, PaymentTerms, Span
 from planforge.core.money import NotANumber, closest_locales, currency_code, read_locale, read_number
 
 MAX_TEXT = 32_767
@@ -504,6 +504,60 @@ def phase_days_parser(rules: Rules) -> Callable[[Any], Any]:
         return tuple(days)
 
     return parse
+
+
+#: Other words analysts use for a payment milestone (folded: lower case, letters and digits only).
+_MILESTONE_WORDS: dict[str, str] = {
+    **{re.sub(r"[^a-z0-9]", "", m.casefold()): m for m in PAYMENT_MILESTONES},
+    **dict.fromkeys(("signing", "onsigning", "contractsignature", "sowsignature", "contract"), "Signature"),
+    **dict.fromkeys(("kickoffmeeting", "projectstart", "start"), "Kickoff"),
+    **dict.fromkeys(("designapproval", "designsignoff", "design", "endofdiscovery"), "Design approved"),
+    **dict.fromkeys(("build", "buildcompleted", "developmentcomplete", "endofdevelopment"), "Build complete"),
+    **dict.fromkeys(("uat", "uatsignedoff", "uatapproved", "uatcomplete", "uatacceptance"), "UAT sign-off"),
+    **dict.fromkeys(("golive", "launch", "productiongolive", "live"), "Go-live"),
+    **dict.fromkeys(("handover", "endofsupport", "projectclose", "closure"), "Handover to support"),
+}
+_TERMS_HINT = "Type monthly, or milestones with their shares, e.g. Kickoff 30%, UAT sign-off 40%, Go-live 30%."
+
+
+def parse_payment_terms(value: Any) -> PaymentTerms:
+    """Payment Terms as analysts type them: ``monthly``, or milestones with their shares separated by
+    commas or semicolons (``Kickoff 30%, UAT sign-off 40%, Go-live 30%``; a colon or dash before the
+    share is fine). Each milestone is one of ``PAYMENT_MILESTONES`` (or a usual word for one: "UAT",
+    "launch"), each share over 0, the shares summing to exactly 100. Read by scanning each part from its
+    end (no regular expression on the cell's text)."""
+    text = " ".join(str(value).split())
+    if text.casefold() in ("monthly", "monthly in arrears", "monthly instalments", "monthly installments"):
+        return PaymentTerms(monthly=True)
+    parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()] if len(text) <= 500 else []
+    if not parts:
+        raise BadValue("wrong-type", expected="payment terms", hint=_TERMS_HINT)
+    milestones: list[tuple[str, Decimal]] = []
+    for part in parts:
+        body = part.removesuffix("%").rstrip()
+        i = len(body)
+        while i and (body[i - 1].isdigit() or body[i - 1] == "."):
+            i -= 1
+        name = body[:i].rstrip(" :=-\u2013\t")
+        try:
+            share = Decimal(body[i:])
+        except InvalidOperation:
+            raise BadValue("wrong-type", expected="payment terms", hint=_TERMS_HINT) from None
+        if not name or share <= 0:
+            raise BadValue("wrong-type", expected="payment terms", hint=_TERMS_HINT)
+        milestone = _MILESTONE_WORDS.get(re.sub(r"[^a-z0-9]", "", name.casefold()))
+        if milestone is None:
+            raise BadValue(
+                "unknown-payment-milestone",
+                milestone=f'"{name[:60]}"',
+                milestones=", ".join(PAYMENT_MILESTONES),
+                suggestion=_closest(name, PAYMENT_MILESTONES),
+            )
+        milestones.append((milestone, share))
+    total = sum((share for _, share in milestones), Decimal(0))
+    if total != 100:
+        raise BadValue("payment-terms-sum", total=f"{total.normalize():f}%")
+    return PaymentTerms(milestones=tuple(milestones))
 
 
 #: Unit words of a length of time -> seconds. No bare "m" (minutes or months?).

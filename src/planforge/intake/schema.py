@@ -388,6 +388,17 @@ PROJECTS = Sheet(
             plausible=(100, 1_000_000_000),
         ),
         Column(
+            "payment_terms",
+            "Payment Terms",
+            "payment_terms",
+            help="How this project's fee is invoiced, printed in the statement of work: monthly, or "
+            "milestones with their shares summing to 100% (Signature, Kickoff, Design approved, Build "
+            "complete, UAT sign-off, Go-live, Handover to support), e.g. Kickoff 30%, UAT sign-off 40%, "
+            "Go-live 30%. Blank: Settings > Payment Terms.",
+            example="Kickoff 30%, UAT sign-off 40%, Go-live 30%",
+            width=24,
+        ),
+        Column(
             "error_reduction",
             "Error Reduction",
             "percent",
@@ -1428,6 +1439,25 @@ SETTINGS: tuple[Setting, ...] = (
         "text",
         None,
         "Your firm's name, shown on the plans' cover page and as the Word/PDF author. Blank: the document owner.",
+    ),
+    Setting(
+        "payment_terms",
+        "Payment Terms",
+        "payment_terms",
+        None,
+        "How the fee is invoiced, printed in the statement of work as a payment table: monthly (equal "
+        "instalments from kickoff to go-live), or milestones with their shares summing to 100% (Signature, "
+        "Kickoff, Design approved, Build complete, UAT sign-off, Go-live, Handover to support), e.g. "
+        "Kickoff 30%, UAT sign-off 40%, Go-live 30%. A project's Payment Terms overrides it. Blank: the "
+        "payment terms are to be confirmed.",
+    ),
+    Setting(
+        "show_effort_in_sow",
+        "Show Effort in SOW",
+        "bool",
+        False,
+        "Yes: the statement of work shows the delivery team's allocation in person-days per phase (never "
+        "the basis of the fee). Blank or No: it shows none.",
     ),
     Setting(
         "documents",

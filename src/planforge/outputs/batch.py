@@ -39,6 +39,7 @@ from planforge.core.names import (
     PDF,
     PLAN,
     REVIEW_DIR,
+    SOW,
     SUMMARY_NAME,
     document_filename,
     plan_filename,
@@ -50,8 +51,10 @@ from planforge.formats.markdown import plan_markdown
 from planforge.formats.options import WriteOptions
 from planforge.formats.pdf import find_soffice, write_pdfs
 from planforge.formats.registry import made_from_docx, writer
-from planforge.outputs.documents import docx_bytes, for_format, write_documents
+from planforge.outputs import final
+from planforge.outputs.documents import docx_bytes, for_format, render_document, requested, write_documents
 from planforge.outputs.review import review_markdown
+from planforge.render import environment as render
 from planforge.render.environment import available_kinds
 from planforge.rerun.manifest import Output
 
@@ -144,7 +147,7 @@ def write_plans(
             if out / document_filename(c.project.project_id, kind, PDF.extension) in keep
         }
         pdfs, failed = write_pdfs(
-            [c for c in contexts if c.project.project_id not in failed_ids],
+            [final.edition(c, options.final) for c in contexts if c.project.project_id not in failed_ids],
             out,
             options,
             make_docx=docx_bytes,
@@ -175,6 +178,15 @@ def _one(
         markdown = plan_markdown(ctx, options) if "plan" in options.documents else ""
     except Exception as e:
         return [], [failure("rendering the plan", e, project=project)]
+    if options.final:
+        held = _not_final(ctx, options, markdown)
+        if held:
+            return [], held  # nothing of the project is written: no half of a final edition
+        ctx = final.edition(ctx, options.final)
+        try:
+            markdown = plan_markdown(ctx, options) if markdown else ""
+        except Exception as e:
+            return [], [failure("rendering the plan", e, project=project)]
     paths: list[tuple[Path, Output]] = []
     problems: list[Problem] = []
     for fmt in options.formats if markdown else ():
@@ -204,6 +216,21 @@ def _one(
     except Exception as e:
         problems.append(failure(f"making {REVIEW_DIR}/{name}", e, project=project, file=f"{REVIEW_DIR}/{name}"))
     return paths, problems
+
+
+def _not_final(ctx: PlanContext, options: WriteOptions, plan: str) -> list[Problem]:
+    """What keeps the project from its final edition (``outputs.final``): its plan (``plan``, ""
+    when not asked for) and each statement of work asked for, rendered and checked; a document that
+    fails to render is its own problem."""
+    rendered = [(PLAN.name, PLAN.title, plan)] if plan else []
+    for kind in requested(options.documents):
+        resolved = render.document_kind(kind, options.templates)
+        if resolved.context == SOW.name:
+            try:
+                rendered.append((SOW.name, resolved.title, render_document(kind, ctx, options)))
+            except Exception as e:
+                return [failure(f"rendering the {resolved.title}", e, project=ctx.project)]
+    return final.problems(ctx, rendered)
 
 
 def _side(side_job: Callable[[], None]) -> list[Problem]:

@@ -20,7 +20,7 @@ from planforge.core.names import COMPANIONS, MD, TEST_CASES, document_filename, 
 from planforge.core.result import failure
 from planforge.formats.docx import plan_docx
 from planforge.formats.options import WriteOptions
-from planforge.formats.registry import made_from_docx, write_html, writer
+from planforge.formats.registry import front_matter, made_from_docx, write_html, writer
 from planforge.formats.uat import uat_tracker
 from planforge.render import environment as render
 from planforge.render.environment import RenderOptions
@@ -51,8 +51,12 @@ def document_docx(
     kind: str, ctx: PlanContext, markdown: str, options: WriteOptions, *, toc_field: bool = True
 ) -> bytes:
     """The document as .docx through the plan's DOCX writer: its own title on the cover, in the
-    running header and in the properties."""
-    return plan_docx(ctx, markdown, options, toc_field=toc_field, title=kind_title(kind, options))
+    running header and in the properties; its front matter as ``registry.front_matter`` says."""
+    resolved = render.document_kind(kind, options.templates)
+    contents, approval = front_matter(resolved, markdown)
+    return plan_docx(
+        ctx, markdown, options, toc_field=toc_field, title=resolved.title, contents=contents, approval=approval
+    )
 
 
 def uat_xlsx(ctx: PlanContext) -> bytes:
