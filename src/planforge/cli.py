@@ -238,7 +238,15 @@ class _Formats(click.Choice[str]):
     "formats",
     multiple=True,
     type=_Formats(FORMATS, case_sensitive=False),
-    help="Output formats, comma-separated or repeated (default md). pdf needs LibreOffice.",
+    help="Output formats, comma-separated or repeated (default md).",
+)
+@click.option(
+    "--pdf-engine",
+    type=click.Choice(["typst", "libreoffice"], case_sensitive=False),
+    default="typst",
+    show_default=True,
+    help="How PDFs are made: typst typesets them in process (nothing to install); libreoffice converts the "
+    "DOCX (LibreOffice must be on PATH) for the Word rendering exactly.",
 )
 @click.option(
     "--documents",
@@ -282,6 +290,7 @@ def generate(
     strict: bool,
     final: bool,
     formats: tuple[tuple[str, ...], ...],
+    pdf_engine: str,
     documents: str | None,
     reference_docx: Path | None,
     jobs: int | None,
@@ -304,6 +313,7 @@ def generate(
             only=only,
             strict=strict,
             final=final,
+            pdf_engine=pdf_engine.lower(),
             summary=not no_summary,
             formats=tuple(f for group in formats for f in group) or DEFAULT_FORMATS,
             jobs=jobs,

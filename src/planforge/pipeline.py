@@ -41,6 +41,7 @@ from planforge.core.names import (
     DOCUMENT_FILE,
     HTML,
     INDEX_NAME,
+    PDF,
     PLAN_FILE,
     REVIEW_DIR,
     REVIEW_FILE,
@@ -108,7 +109,9 @@ class GenerateOptions:
       intake is a ``UsageError`` naming ``only=``.
     - ``strict``: write nothing when the intake has any error (raises ``ValidationFailed``).
     - ``summary``: also write ``portfolio-summary.xlsx``.
-    - ``formats``: any of ``names.FORMATS`` (md, html, docx, pdf; pdf needs LibreOffice).
+    - ``formats``: any of ``names.FORMATS`` (md, html, docx, pdf).
+    - ``pdf_engine``: "typst" (the default: PDFs typeset in process, nothing to install) or
+      "libreoffice" (the DOCX converted by LibreOffice, which must be on PATH).
     - ``jobs``: worker processes for scanning a large workbook and for rendering (None: all cores; large
       runs only; 1: none).
     - ``reference_docx``: a Word document whose styles the DOCX and PDF plans use.
@@ -142,6 +145,7 @@ class GenerateOptions:
     render_timeout: float = DEFAULT_TIMEOUT
     render_max_size: int = DEFAULT_MAX_SIZE
     final: bool = False
+    pdf_engine: str = "typst"
 
     def __post_init__(self) -> None:
         check_bounds(self.render_timeout, self.render_max_size, ("render_timeout", "render_max_size"))
@@ -239,6 +243,7 @@ def _resolve_options(
             render_timeout=opts.render_timeout,
             render_max_size=opts.render_max_size,
             final=opts.final,
+            pdf_engine=opts.pdf_engine,
         )
     )
     refuse_broken(opts.templates, RenderOptions(timeout=opts.render_timeout, max_size=opts.render_max_size))
@@ -765,6 +770,8 @@ def _extra_inputs(options: WriteOptions) -> dict[str, str]:
     extra = {"code": code_digest()}  # the code the files are made by, as much as their templates
     if options.reference_docx:
         extra["reference_docx"] = file_digest(options.reference_docx)
+    if PDF.name in options.formats:
+        extra["pdf_engine"] = options.pdf_engine  # the two engines make different PDFs
     if options.final:
         extra["edition"] = "final"  # the final edition's files differ from the draft's
     return extra

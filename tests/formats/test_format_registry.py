@@ -34,12 +34,16 @@ def test_format_names_are_literals_in_at_most_two_modules():
     assert holders == ["api.py", "core/names.py"]  # the declaration, and the API's documented default
 
 
-def test_every_format_has_a_writer_or_is_made_from_the_docx():
-    assert {f.name for f in ALL_FORMATS if not f.from_docx} == set(WRITERS)
-    assert [f.name for f in ALL_FORMATS if made_from_docx(f.name)] == ["pdf"]
-    for name in ("pdf", "rtf"):  # never another format's writer
-        with pytest.raises(ValueError, match=name):
-            writer(name)
+def test_every_format_has_a_writer_and_pdf_is_made_from_the_docx_only_by_libreoffice():
+    assert {f.name for f in ALL_FORMATS} == set(WRITERS)
+    typst, libreoffice = (
+        WriteOptions(plan_date=date(2026, 1, 15)),
+        WriteOptions(plan_date=date(2026, 1, 15), pdf_engine="libreoffice"),
+    )
+    assert not [f.name for f in ALL_FORMATS if made_from_docx(f.name, typst)]
+    assert [f.name for f in ALL_FORMATS if made_from_docx(f.name, libreoffice)] == ["pdf"]
+    with pytest.raises(ValueError, match="rtf"):  # never another format's writer
+        writer("rtf")
 
 
 def test_one_rank_orders_the_index_links_and_the_summary_link():

@@ -154,14 +154,18 @@ def test_unknown_format_and_pdf_without_libreoffice(tmp_path, monkeypatch):
         generate([SAMPLE], tmp_path, plan_date=DAY, formats=("rtf",))
     monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(UsageError, match="LibreOffice"):
-        generate([SAMPLE], tmp_path, plan_date=DAY, formats=("pdf",))
+        generate([SAMPLE], tmp_path, plan_date=DAY, formats=("pdf",), pdf_engine="libreoffice")
+    with pytest.raises(UsageError, match="pdf_engine"):
+        generate([SAMPLE], tmp_path, plan_date=DAY, formats=("pdf",), pdf_engine="ghostscript")
     assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 @pytest.mark.parametrize("formats", [("pdf",), ("docx", "pdf")])
 def test_pdf_through_libreoffice(tmp_path, formats):
-    generate([SAMPLE], tmp_path, plan_date=DAY, formats=formats, only=["BLOOM-002"], summary=False)
+    generate(
+        [SAMPLE], tmp_path, plan_date=DAY, formats=formats, only=["BLOOM-002"], summary=False, pdf_engine="libreoffice"
+    )
     pdf = tmp_path / "BLOOM-002-implementation-plan.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
     if shutil.which("pdffonts"):  # the house fonts only: nothing substituted or fallen back to

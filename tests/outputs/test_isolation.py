@@ -296,7 +296,15 @@ def test_truncate_and_capped():
 @pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) is not installed")
 def test_pdf_reruns_are_byte_identical(tmp_path):
     for name in ("a", "b"):
-        generate([SAMPLE], tmp_path / name, plan_date=DAY, formats=["pdf"], only=["ACME-001"], summary=False)
+        generate(
+            [SAMPLE],
+            tmp_path / name,
+            plan_date=DAY,
+            formats=["pdf"],
+            only=["ACME-001"],
+            summary=False,
+            pdf_engine="libreoffice",
+        )
     first = (tmp_path / "a" / "ACME-001-implementation-plan.pdf").read_bytes()
     assert first.startswith(b"%PDF") and b"D:20260302000000Z" in first
     assert first == (tmp_path / "b" / "ACME-001-implementation-plan.pdf").read_bytes()
@@ -313,7 +321,15 @@ def test_a_docx_libreoffice_cannot_convert_costs_only_that_pdf(tmp_path, monkeyp
 
     monkeypatch.setattr(pdf, "_convert", refuses_victim)
     out = tmp_path / "out"
-    result = generate([SAMPLE], out, plan_date=DAY, formats=["docx", "pdf"], only=[VICTIM, "BLOOM-002"], summary=False)
+    result = generate(
+        [SAMPLE],
+        out,
+        plan_date=DAY,
+        formats=["docx", "pdf"],
+        only=[VICTIM, "BLOOM-002"],
+        summary=False,
+        pdf_engine="libreoffice",
+    )
     assert (out / "BLOOM-002-implementation-plan.pdf").exists()
     assert not (out / f"{VICTIM}-implementation-plan.pdf").exists()
     assert [p.code for p in result.failed[VICTIM]] == ["internal-error"]

@@ -33,7 +33,10 @@ SCRIPT = textwrap.dedent(
     if mode == "lifeline-only":  # the portable fallback alone: no parent-death signal
         lifeline.die_with_parent = lambda parent: None
     if mode == "pdf":  # LibreOffice converting, started by the main process
-        generate([Path(sys.argv[1])], Path(sys.argv[2]), plan_date=date(2026, 1, 15), formats=["pdf"], jobs=1)
+        generate(
+            [Path(sys.argv[1])], Path(sys.argv[2]), plan_date=date(2026, 1, 15), formats=["pdf"], jobs=1,
+            pdf_engine="libreoffice",
+        )
     else:
         batch.PARALLEL_MIN_PLANS = 1
         batch._one = lambda *args, **kwargs: time.sleep(3600)

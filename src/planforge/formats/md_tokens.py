@@ -186,3 +186,17 @@ def _passages(tokens: list[Token], mark: str) -> list[str]:
                 row_label = text
             found += [f"{row_label}: {c}" if cell > 0 and row_label else c for c in _clauses(text, mark)]
     return found
+
+
+def is_break(tok: Token) -> bool:
+    """An inline ``<br>`` (our table cells' line breaks), the one raw HTML the writers honour."""
+    return tok.type == "html_inline" and bool(_BR.match(tok.content.strip()))
+
+
+def without_title_block(tokens: list[Token]) -> list[Token]:
+    """The document without its Markdown title block (title, project line, key facts up to the
+    first rule): the cover page of the Word and PDF editions carries those facts."""
+    if not tokens or tokens[0].type != "heading_open" or tokens[0].tag != "h1":
+        return tokens
+    rule = next((i for i, t in enumerate(tokens) if t.type == "hr"), None)
+    return tokens[rule + 1 :] if rule is not None else tokens

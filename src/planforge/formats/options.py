@@ -34,3 +34,6 @@ class WriteOptions:
     render_max_size: int = DEFAULT_MAX_SIZE  # characters per document
     #: the final edition (``generate --final``): no DRAFT mark for want of a recorded approval
     final: bool = False
+    #: how PDFs are made: "typst" typesets each in process (``formats.typst_pdf``); "libreoffice"
+    #: converts the DOCX in batches (``formats.pdf``), for a firm that wants the Word rendering exactly
+    pdf_engine: str = "typst"

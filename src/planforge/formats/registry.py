@@ -1,8 +1,8 @@
 """The writers of the output formats, by format name (``names.ALL_FORMATS`` declares the formats).
 
 Every writer takes the document's Markdown (the one content source) and returns the file's bytes;
-a format declared ``from_docx`` (PDF) has no writer here: it is made from the DOCX in one batch
-after every document (``formats.pdf``). A new format is its ``names.Format`` entry, its writer
+a format declared ``from_docx`` (PDF) is typeset by Typst here, or, with the LibreOffice engine,
+made from the DOCX in one batch after every document (``formats.pdf``). A new format is its ``names.Format`` entry, its writer
 module and its line below.
 """
 
@@ -12,10 +12,15 @@ from collections.abc import Mapping
 from typing import Protocol
 
 from planforge.context.plan import PlanContext
-from planforge.core.names import DOCX, FORMATS_BY_NAME, HTML, MD, SOW, DocumentKind
+from planforge.core.names import DOCX, FORMATS_BY_NAME, HTML, MD, PDF, SOW, DocumentKind
 from planforge.formats.docx import plan_docx
 from planforge.formats.html import plan_html
 from planforge.formats.options import WriteOptions
+from planforge.formats.typst_pdf import document_pdf
+
+#: The PDF engines (``WriteOptions.pdf_engine``): Typst in process by default, LibreOffice from the DOCX.
+TYPST, LIBREOFFICE = "typst", "libreoffice"
+PDF_ENGINES = (TYPST, LIBREOFFICE)
 
 
 class Writer(Protocol):
@@ -56,14 +61,26 @@ def write_docx(ctx: PlanContext, markdown: str, options: WriteOptions, kind: Doc
     return plan_docx(ctx, markdown, options, title=kind.title, contents=contents, approval=approval)
 
 
-#: Format name -> its writer; a ``from_docx`` format has none.
-WRITERS: Mapping[str, Writer] = {MD.name: write_markdown, HTML.name: write_html, DOCX.name: write_docx}
+def write_pdf(ctx: PlanContext, markdown: str, options: WriteOptions, kind: DocumentKind) -> bytes:
+    """A PDF typeset by Typst, with the Word edition's front matter (``front_matter``)."""
+    contents, _ = front_matter(kind, markdown)
+    return document_pdf(ctx, markdown, options, title=kind.title, contents=contents)
 
 
-def made_from_docx(name: str) -> bool:
-    """Whether the format called ``name`` is made from the DOCX after every document (PDF)."""
+#: Format name -> its writer (PDF's is Typst's; with the LibreOffice engine PDF is made from the DOCX).
+WRITERS: Mapping[str, Writer] = {
+    MD.name: write_markdown,
+    HTML.name: write_html,
+    DOCX.name: write_docx,
+    PDF.name: write_pdf,
+}
+
+
+def made_from_docx(name: str, options: WriteOptions) -> bool:
+    """Whether the format called ``name`` is made from the DOCX after every document: PDF with the
+    LibreOffice engine."""
     fmt = FORMATS_BY_NAME.get(name)
-    return fmt is not None and fmt.from_docx
+    return fmt is not None and fmt.from_docx and options.pdf_engine == LIBREOFFICE
 
 
 def writer(name: str) -> Writer:

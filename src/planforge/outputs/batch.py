@@ -50,7 +50,7 @@ from planforge.formats.docx import check_reference
 from planforge.formats.markdown import plan_markdown
 from planforge.formats.options import WriteOptions
 from planforge.formats.pdf import find_soffice, write_pdfs
-from planforge.formats.registry import made_from_docx, writer
+from planforge.formats.registry import LIBREOFFICE, PDF_ENGINES, made_from_docx, writer
 from planforge.outputs import final
 from planforge.outputs.documents import docx_bytes, for_format, render_document, requested, write_documents
 from planforge.outputs.review import review_markdown
@@ -79,12 +79,16 @@ def check_options(options: WriteOptions) -> WriteOptions:
             f"formats= has unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}",
             parameter="formats",
         )
-    if PDF.name in options.formats:
+    if options.pdf_engine not in PDF_ENGINES:
+        raise UsageError(
+            f"pdf_engine= must be one of {', '.join(PDF_ENGINES)}, not {options.pdf_engine!r}", parameter="pdf_engine"
+        )
+    if PDF.name in options.formats and options.pdf_engine == LIBREOFFICE:
         soffice = options.soffice or find_soffice()
         if soffice is None:
             raise UsageError(
-                "formats= pdf needs LibreOffice (the 'soffice' command) on PATH; install it, "
-                "or use the docx format and print to PDF from Word",
+                "pdf_engine= libreoffice needs LibreOffice (the 'soffice' command) on PATH; install it, "
+                "or use the default engine, typst, which needs nothing besides planforge",
                 parameter="formats",
             )
         options = replace(options, soffice=soffice)
@@ -138,7 +142,7 @@ def write_plans(
     if recorded is not None:
         for pid, path, output in made:
             recorded.setdefault(pid, {})[path] = output
-    if PDF.name in options.formats:
+    if PDF.name in options.formats and options.pdf_engine == LIBREOFFICE:
         failed_ids = {p.project_id for p in problems}
         failed_ids |= {
             c.project.project_id
@@ -190,7 +194,7 @@ def _one(
     paths: list[tuple[Path, Output]] = []
     problems: list[Problem] = []
     for fmt in options.formats if markdown else ():
-        if made_from_docx(fmt):
+        if made_from_docx(fmt, options):
             continue  # made from the DOCX in one LibreOffice batch, after all plans
         name = plan_filename(project.project_id, fmt)
         try:

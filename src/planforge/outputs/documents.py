@@ -112,7 +112,7 @@ def write_documents(
             continue
         rendered.append((kind_title(kind, options), markdown))
         for fmt in options.formats:
-            if made_from_docx(fmt):
+            if made_from_docx(fmt, options):
                 continue  # made from the DOCX in the batch after every document
             name = document_filename(pid, kind, fmt)
             try:
