@@ -35,6 +35,7 @@ from planforge.core.errors import (
     ValidationFailed,
     make_problem,
 )
+from planforge.core.images import Logo, LogoError, read_logo
 from planforge.core.model import Portfolio, Project
 from planforge.core.names import (
     DEFAULT_FORMATS,
@@ -116,6 +117,11 @@ class GenerateOptions:
       docs/templates.md); a folder whose templates do not check is a ``UsageError`` before anything is written.
     - ``documents``: document kinds per project (``names.DOCUMENT_KINDS`` or ``all``); None: Settings >
       Documents, else the plan only.
+    - ``draft``: write the documents of a workbook whose Settings > Firm Name is blank, naming the
+      preparer as ``[Firm name]`` (a warning at the Settings cell); without it such a workbook's projects
+      are held back by the error ``firm-name-missing`` (client editions always name their firm).
+    - ``logo``: the firm's logo file (PNG, JPEG or GIF), over every workbook's Settings > Logo; one that
+      cannot be used is a ``UsageError`` naming ``logo=`` before anything is read.
     - ``progress``: called as ``progress(plans_just_done, plans_in_all)`` while plans are written.
     - ``force``: redo every project and overwrite files edited by hand, rather than redo only what
       changed since the run manifest in ``out_dir`` was written.
@@ -133,6 +139,8 @@ class GenerateOptions:
     reference_docx: Path | None = None
     templates: Path | None = None
     documents: tuple[str, ...] | None = None
+    draft: bool = False
+    logo: Path | None = None
     progress: Progress | None = field(default=None, compare=False)
     force: bool = False
     render_timeout: float = DEFAULT_TIMEOUT
@@ -163,6 +171,8 @@ class GenerateOptions:
             object.__setattr__(self, "reference_docx", Path(self.reference_docx))
         if self.templates is not None:
             object.__setattr__(self, "templates", Path(self.templates))
+        if self.logo is not None:
+            object.__setattr__(self, "logo", Path(self.logo))
 
 
 def generate(
@@ -231,12 +241,23 @@ def _resolve_options(
             reference_docx=opts.reference_docx,
             documents=opts.documents or ("plan",),
             templates=opts.templates,
+            logo=_logo(opts.logo),
             render_timeout=opts.render_timeout,
             render_max_size=opts.render_max_size,
         )
     )
     refuse_broken(opts.templates, RenderOptions(timeout=opts.render_timeout, max_size=opts.render_max_size))
     return opts, write_options
+
+
+def _logo(path: Path | None) -> Logo | None:
+    """The ``logo=`` file read as an image; one that cannot be used is a ``UsageError`` naming ``logo=``."""
+    if path is None:
+        return None
+    try:
+        return read_logo(path)
+    except LogoError as e:
+        raise UsageError(f"logo= {path}: {e.reason}", parameter="logo") from e
 
 
 def _refuse_special_inputs(paths: Sequence[str | Path], reference_docx: Path | None) -> None:
@@ -365,7 +386,7 @@ def _validate(
     ``strict`` run with errors."""
     raws, problems = read
     with _timed(timings, "validate"):
-        report = validate_workbooks(raws, problems, as_of=options.plan_date)
+        report = validate_workbooks(raws, problems, as_of=options.plan_date, firm="draft" if opts.draft else "required")
     log.info(
         "validated: %d valid project(s), %d skipped, %d error(s), %d warning(s)",
         len(report.portfolio.projects),
@@ -759,6 +780,8 @@ def _extra_inputs(options: WriteOptions) -> dict[str, str]:
     extra = {"code": code_digest()}  # the code the files are made by, as much as their templates
     if options.reference_docx:
         extra["reference_docx"] = file_digest(options.reference_docx)
+    if options.logo:
+        extra["logo"] = options.logo.sha256
     return extra
 
 
@@ -795,6 +818,7 @@ def _run_key(
         summary=opts.summary,
         formats=tuple(options.formats),
         documents=opts.documents,
+        draft=opts.draft,
         templates=templates,
         extra=extra,
     )

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from planforge.core.images import Logo
+
 
 @dataclass(frozen=True, slots=True)
 class PainPoint:
@@ -282,6 +284,11 @@ class Settings:
     holiday_country: str | None = None
     closure_dates: str | None = None
     firm_name: str | None = None
+    firm_address: str | None = None
+    firm_contact: str | None = None
+    logo: str | None = None  # a path relative to the workbook, as written
+    #: the image ``logo`` names, read and checked by validation (None: no logo, or it could not be used)
+    logo_image: Logo | None = None
     documents: tuple[str, ...] | None = None
 
 

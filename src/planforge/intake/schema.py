@@ -1401,7 +1401,31 @@ SETTINGS: tuple[Setting, ...] = (
         "Firm Name",
         "text",
         None,
-        "Your firm's name, shown on the plans' cover page and as the Word/PDF author. Blank: the document owner.",
+        "Your firm's name, the preparer of every client document: shown in each document's front matter "
+        "(Markdown, HTML, Word and PDF), on the cover page and as the Word/PDF author. Required: generate writes "
+        "no client document without it unless --draft is given (drafts then read [Firm name]).",
+    ),
+    Setting(
+        "firm_address",
+        "Firm Address",
+        "text",
+        None,
+        "Your firm's postal address, shown under the firm's name in each document's front matter and on the cover.",
+    ),
+    Setting(
+        "firm_contact",
+        "Firm Contact",
+        "text",
+        None,
+        "How the client reaches your firm (email, phone), shown with the firm's name in each document's front matter.",
+    ),
+    Setting(
+        "logo",
+        "Logo",
+        "text",
+        None,
+        "Your firm's logo: a PNG or JPEG file, its path relative to the workbook (e.g. logo.png), placed on the "
+        "Word/PDF cover and running header and at the top of each HTML page. generate --logo FILE overrides it.",
     ),
     Setting(
         "documents",
