@@ -21,8 +21,32 @@ PROJECT_ROW = ["P-1", "Order sync", "Client One", "Shopify", "QuickBooks Online"
 RISK_HEADER = ["Project ID", "Risk", "Likelihood", "Impact", "Mitigation", "Owner"]
 
 
-def write_book(path: Path, sheets: dict[str, list[list[Any]]], *, hidden: tuple[str, ...] = (), after=None) -> Path:
-    """Write ``sheets`` (name -> rows, first row usually the header) with openpyxl."""
+#: The firm every test workbook is from (generate refuses client documents without a Firm Name).
+TEST_FIRM = "Test Firm"
+
+
+def with_firm(sheets: dict[str, list[list[Any]]], firm: str | None = TEST_FIRM) -> dict[str, list[list[Any]]]:
+    """``sheets`` with Settings > Firm Name set to ``firm`` when an intake (a Projects sheet) names
+    none; ``firm=None`` leaves them as they are."""
+    if firm is None or "Projects" not in sheets:
+        return sheets
+    settings = [list(row) for row in sheets.get("Settings", [["Setting", "Value"]])]
+    if any(row and str(row[0]).strip().casefold() == "firm name" for row in settings):
+        return sheets
+    return {**sheets, "Settings": [*settings, ["Firm Name", firm]]}
+
+
+def write_book(
+    path: Path,
+    sheets: dict[str, list[list[Any]]],
+    *,
+    hidden: tuple[str, ...] = (),
+    after=None,
+    firm: str | None = TEST_FIRM,
+) -> Path:
+    """Write ``sheets`` (name -> rows, first row usually the header) with openpyxl; an intake gets
+    Settings > Firm Name ``firm`` unless it names one (``firm=None``: as given)."""
+    sheets = with_firm(sheets, firm)
     book = openpyxl.Workbook()
     book.remove(book.active)
     for name, rows in sheets.items():

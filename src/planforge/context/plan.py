@@ -597,7 +597,7 @@ def _header(
         firm_given=bool(firm),
         firm_address=(settings.firm_address or "").strip() or None,
         firm_contact=(settings.firm_contact or "").strip() or None,
-        logo=settings.logo_image,
+        logo=settings.logo if isinstance(settings.logo, Logo) else None,
         firm_details=firm_details(settings.firm_address, settings.firm_contact),
         systems=systems_line(flows, project.system_a, project.system_b, c, systems[2:]),
         names=systems,

@@ -286,9 +286,9 @@ class Settings:
     firm_name: str | None = None
     firm_address: str | None = None
     firm_contact: str | None = None
-    logo: str | None = None  # a path relative to the workbook, as written
-    #: the image ``logo`` names, read and checked by validation (None: no logo, or it could not be used)
-    logo_image: Logo | None = None
+    #: the path relative to the workbook as written, then (validation.firm) the image it names, read
+    #: and checked; None once validated when there is no logo or it could not be used
+    logo: Logo | str | None = None
     documents: tuple[str, ...] | None = None
 
 

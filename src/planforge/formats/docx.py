@@ -593,10 +593,13 @@ def _page_setup(document: Document, ctx: PlanContext, name: str, image: Logo | N
     kept: its header as it is, its footer with planforge's page numbers added below."""
     section = document.sections[0]
     section.different_first_page_header_footer = True
+    section_width = int((section.page_width - section.left_margin - section.right_margin) / 635)  # type: ignore[operator]
+    stops = f'<w:tabs {_W}><w:tab w:val="clear" w:pos="4680"/><w:tab w:val="right" w:pos="{section_width}"/></w:tabs>'
     if not _has_content(section.header):
         paragraph = section.header.paragraphs[0]
         paragraph.text = ""
-        if image is not None:
+        if image is not None:  # the logo at the left margin, the document's line at the right
+            paragraph._p.get_or_add_pPr().append(parse_xml(stops))
             paragraph.add_run().add_picture(io.BytesIO(image.data), height=Cm(0.8))
             paragraph.add_run().add_tab()
         run = paragraph.add_run(f"{ctx.project.client_name} \u00b7 {ctx.project.project_name} \u00b7 {name}")
@@ -605,12 +608,7 @@ def _page_setup(document: Document, ctx: PlanContext, name: str, image: Logo | N
     kept = _has_content(section.footer)
     footer = section.footer.add_paragraph() if kept else section.footer.paragraphs[0]
     footer.text = ""
-    section_width = int((section.page_width - section.left_margin - section.right_margin) / 635)  # type: ignore[operator]
-    footer._p.get_or_add_pPr().append(  # the Footer style's centre stop cleared: page numbers go right
-        parse_xml(
-            f'<w:tabs {_W}><w:tab w:val="clear" w:pos="4680"/><w:tab w:val="right" w:pos="{section_width}"/></w:tabs>'
-        )
-    )
+    footer._p.get_or_add_pPr().append(parse_xml(stops))  # the Footer style's centre stop cleared: page numbers go right
     left = footer.add_run(f"Version {ctx.references.version} \u00b7 {_day(ctx.plan_date)}")
     left.font.size = Pt(8.5)
     left.font.color.rgb = MUTED

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from planforge.core.errors import Problem, make_problem
-from planforge.core.images import LogoError, read_logo
+from planforge.core.images import Logo, LogoError, read_logo
 from planforge.core.model import Settings
 from planforge.intake.schema import SETTINGS_SHEET
 
@@ -34,11 +34,12 @@ def firm_profile(
         where = cells.get("firm_name", {"sheet": SETTINGS_SHEET, "column": "Value"})
         code = "firm-name-missing" if firm == "required" else "firm-name-placeholder"
         problems.append(make_problem(code, file=file, **where))
-    if settings.logo:
+    if isinstance(settings.logo, str):
+        logo: Logo | None = None
         try:
-            settings = replace(settings, logo_image=read_logo(folder / settings.logo))
+            logo = read_logo(folder / settings.logo)
         except LogoError as e:
-            problems.append(
-                make_problem("logo-unusable", file=file, **cells["logo"], value=settings.logo, reason=e.reason)
-            )
+            where = cells["logo"]
+            problems.append(make_problem("logo-unusable", file=file, **where, value=settings.logo, reason=e.reason))
+        settings = replace(settings, logo=logo)
     return settings, problems
