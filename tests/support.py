@@ -5,6 +5,8 @@ Tests import these from here, never from conftest (which only holds fixtures).""
 
 from __future__ import annotations
 
+import struct
+import zlib
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -82,3 +84,14 @@ def make_project(**kw: Any) -> Project:
         kickoff_date=date(2026, 3, 2),
     )
     return Project(**(base | kw))
+
+
+def png(width: int = 2, height: int = 1) -> bytes:
+    """A tiny PNG, built byte by byte (deterministic): a firm logo for tests."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\0" + b"\x1f\x38\x64" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")

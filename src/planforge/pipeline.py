@@ -88,6 +88,7 @@ from planforge.rerun.manifest import (
     write_manifest,
 )
 from planforge.rerun.planner import RerunPlan, edited_by_hand, manifest_after, plan_digests, plan_rerun
+from planforge.validation.firm import linked_digest
 from planforge.validation.validate import plausibility_after_derive, read_files, validate_files, validate_workbooks
 
 log = logging.getLogger("planforge")
@@ -290,10 +291,12 @@ class _Fingerprint:
     previous: Manifest | None
 
     def last_run(self, out_dir: Path) -> RunRecord | None:
-        """The last run's record when this run would redo nothing (``Manifest.up_to_date``), else None."""
+        """The last run's record when this run would redo nothing (``Manifest.up_to_date``, and every
+        file the workbooks name, a logo, as it was), else None."""
         previous = self.previous
         if previous is not None and previous.run is not None and self.fingerprints:
-            return previous.run if previous.up_to_date(self.key, out_dir) else None
+            same = previous.up_to_date(self.key, out_dir) and previous.run.linked_unchanged(linked_digest)
+            return previous.run if same else None
         return None
 
 
@@ -671,6 +674,7 @@ def _run_record(
         valid=tuple(p.project_id for p in report.portfolio.projects),
         selected=tuple(p.project_id for p in selected),
         documents=tuple(options.documents),
+        linked=dict(report.portfolio.linked),
     )
 
 

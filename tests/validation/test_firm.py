@@ -4,8 +4,6 @@ workbook, and a file that cannot be used is a located warning, never a traceback
 
 from __future__ import annotations
 
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
@@ -13,7 +11,7 @@ import pytest
 from planforge.core.images import LogoError, read_logo
 from planforge.intake.reader import read_workbook
 from planforge.validation.validate import validate_workbooks
-from support import PROJECT_HEADER, PROJECT_ROW, write_book
+from support import PROJECT_HEADER, PROJECT_ROW, png, write_book
 
 FIRM_CODES = {"firm-name-missing", "firm-name-placeholder", "logo-unusable"}
 
@@ -21,17 +19,6 @@ FIRM_CODES = {"firm-name-missing", "firm-name-placeholder", "logo-unusable"}
 def flat(report) -> list[tuple]:
     """The firm profile's problems (the small book lacks child sheets: those are not the point here)."""
     return [p.flat() for p in report.problems if p.code in FIRM_CODES]
-
-
-def png(width: int = 2, height: int = 1) -> bytes:
-    """A tiny PNG, built byte by byte (deterministic)."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    rows = b"".join(b"\0" + b"\x1f\x38\x64" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
 def _book(tmp_path: Path, *settings: list[object]) -> Path:

@@ -300,6 +300,9 @@ class Portfolio:
     settings: Settings = field(default_factory=Settings)
     files: tuple[str, ...] = ()
     settings_by_file: dict[str, Settings] = field(default_factory=dict)
+    #: files the workbooks name (Settings > Logo), resolved path -> SHA-256 of their bytes ("" when
+    #: they cannot be read): a rerun whose workbooks are unchanged still redoes the run when one changed
+    linked: dict[str, str] = field(default_factory=dict)
 
     def settings_for(self, project: Project) -> Settings:
         """Each workbook's own Settings sheet applies to its projects (several intakes, one run)."""

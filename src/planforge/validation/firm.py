@@ -10,6 +10,7 @@ the documents go out without a logo.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
@@ -25,10 +26,11 @@ FirmCheck = Literal["ignore", "required", "draft"]
 
 def firm_profile(
     folder: Path, file: str, settings: Settings, cells: dict[str, dict[str, Any]], firm: FirmCheck
-) -> tuple[Settings, list[Problem]]:
-    """``settings`` with the logo read (relative to the workbook's ``folder``), and the problems of
-    the firm's profile, each at its Settings cell (``cells``: by setting key; the sheet when the
-    setting has no row)."""
+) -> tuple[Settings, list[Problem], dict[str, str]]:
+    """``settings`` with the logo read (relative to the workbook's ``folder``), the problems of the
+    firm's profile, each at its Settings cell (``cells``: by setting key; the sheet when the setting
+    has no row), and the file the logo names with its digest (``Portfolio.linked``)."""
+    linked: dict[str, str] = {}
     problems: list[Problem] = []
     if firm != "ignore" and not (settings.firm_name or "").strip():
         where = cells.get("firm_name", {"sheet": SETTINGS_SHEET, "column": "Value"})
@@ -36,10 +38,23 @@ def firm_profile(
         problems.append(make_problem(code, file=file, **where))
     if isinstance(settings.logo, str):
         logo: Logo | None = None
+        path = folder / settings.logo
+        linked[str(path)] = linked_digest(path)
         try:
-            logo = read_logo(folder / settings.logo)
+            logo = read_logo(path)
         except LogoError as e:
             where = cells["logo"]
             problems.append(make_problem("logo-unusable", file=file, **where, value=settings.logo, reason=e.reason))
         settings = replace(settings, logo=logo)
-    return settings, problems
+    return settings, problems, linked
+
+
+def linked_digest(path: Path) -> str:
+    """SHA-256 of the file at ``path`` ("" when it is not a regular file or cannot be read)."""
+    try:
+        if not path.is_file():
+            return ""
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except (OSError, ValueError):
+        return ""

@@ -149,6 +149,7 @@ def validate_workbooks(
     projects: list[Project] = []
     invalid: dict[str, list[Problem]] = {}
     settings_by_file: dict[str, Settings] = {}
+    linked: dict[str, str] = {}
     files: list[str] = []
     seen: dict[str, tuple[str, int]] = {}
     for raw in raws:
@@ -157,6 +158,7 @@ def validate_workbooks(
         problems.extend(report.problems)
         invalid.update(report.invalid_projects)
         settings_by_file[raw.file] = report.portfolio.settings
+        linked.update(report.portfolio.linked)
         for project in report.portfolio.projects:
             key = project.project_id.casefold()
             if key in seen:
@@ -177,7 +179,7 @@ def validate_workbooks(
             seen[key] = (raw.file, project.row)
             projects.append(project)
     first = settings_by_file[files[0]] if files else Settings()
-    portfolio = Portfolio(projects, first, tuple(files), settings_by_file)
+    portfolio = Portfolio(projects, first, tuple(files), settings_by_file, linked)
     return Report(problems=problems, portfolio=portfolio, invalid_projects=invalid)
 
 
@@ -190,12 +192,12 @@ def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None, firm: Firm
     strays = [s.name for k, s in by_name.items() if k not in known and k not in _IGNORED_SHEETS]
 
     settings, setting_cells = _read_settings(checker, by_name.get(schema.normalise_header(schema.SETTINGS_SHEET)))
-    settings, firm_problems = firm_profile(raw.path.parent, raw.file, settings, setting_cells, firm)
+    settings, firm_problems, linked = firm_profile(raw.path.parent, raw.file, settings, setting_cells, firm)
     checker.problems.extend(firm_problems)
     projects_sheet = by_name.get(schema.normalise_header("Projects"))
     if projects_sheet is None:
         checker.add("missing-sheet", sheet="Projects", suggestion=did_you_mean("Projects", list(raw.sheets)))
-        return Report(checker.problems, Portfolio([], settings, (raw.file,)))
+        return Report(checker.problems, Portfolio([], settings, (raw.file,), linked=linked))
     project_table = checker.table(projects_sheet, schema.PROJECTS)
     project_rows = _check_project_ids(checker, project_table)
     for row in project_table.rows:
@@ -269,7 +271,7 @@ def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None, firm: Firm
     if refused:  # no client document without the firm that prepares it: every project is held back
         invalid = {pid: invalid.get(pid, []) + refused for pid in project_rows}
         projects = []
-    return Report(checker.problems, Portfolio(projects, settings, (raw.file,)), invalid)
+    return Report(checker.problems, Portfolio(projects, settings, (raw.file,), linked=linked), invalid)
 
 
 def _cell_finder(tables: dict[str, _Table]) -> CellRef:
