@@ -189,14 +189,19 @@ def _render_bounds(f: Callable[..., Any]) -> Callable[..., Any]:
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Run date for plausibility checks, YYYY-MM-DD (default: today).",
 )
+@click.option(
+    "--draft", is_flag=True, help="Check as 'generate --draft' would: a blank Settings > Firm Name is only a warning."
+)
 @_verbosity
-def validate(intakes: tuple[Path, ...], as_json: bool, plan_date: datetime | None, verbose: int, quiet: bool) -> None:
+def validate(
+    intakes: tuple[Path, ...], as_json: bool, plan_date: datetime | None, draft: bool, verbose: int, quiet: bool
+) -> None:
     """Check intake workbook(s) and report every problem at its cell."""
     _configure_logging(verbose, quiet)
     day = plan_date.date() if plan_date else date.today()
     if not EARLIEST_PLAN_DATE <= day <= LATEST_PLAN_DATE:
         raise UsageError(f"--date {day.isoformat()} is outside {EARLIEST_PLAN_DATE.year}-{LATEST_PLAN_DATE.year}")
-    report = validate_files(_expand(intakes), as_of=day)
+    report = validate_files(_expand(intakes), as_of=day, firm="draft" if draft else "required")
     if as_json:
         click.echo(strict_json.dumps(report.to_dict()))
     else:

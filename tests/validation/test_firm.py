@@ -4,10 +4,15 @@ workbook, and a file that cannot be used is a located warning, never a traceback
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from planforge.api import validate
+from planforge.cli import main
 from planforge.core.images import LogoError, read_logo
 from planforge.intake.reader import read_workbook
 from planforge.validation.validate import validate_workbooks
@@ -84,3 +89,16 @@ def test_an_oversized_logo_is_refused(tmp_path):
     path.write_bytes(png() + b"\0" * 2_000_001)
     with pytest.raises(LogoError, match="over 2 MB"):
         read_logo(path)
+
+
+def test_validate_counts_a_blank_firm_name_as_generate_does(tmp_path):
+    """``planforge validate`` says before ``generate`` what generate will refuse; ``--draft`` as
+    ``generate --draft``; its --json equals the library's report."""
+    path = _book(tmp_path)
+    refused = CliRunner().invoke(main, ["validate", str(path), "--json", "--date", "2026-01-15"])
+    assert refused.exit_code == 1
+    assert json.loads(refused.output) == validate([path], plan_date=date(2026, 1, 15)).to_dict()
+    assert "firm-name-missing" in {p["code"] for p in json.loads(refused.output)["problems"]}
+    drafted = CliRunner().invoke(main, ["validate", str(path), "--json", "--draft"])
+    assert "firm-name-placeholder" in {p["code"] for p in json.loads(drafted.output)["problems"]}
+    assert flat(validate([path], draft=True)) == [("Settings", None, "Value", "firm-name-placeholder")]

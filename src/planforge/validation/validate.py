@@ -108,11 +108,12 @@ class _Table:
         return cell_ref(row.excel_row - 1, self.columns.get(key, 0))
 
 
-def validate_files(paths: Iterable[str | Path], as_of: date | None = None) -> Report:
+def validate_files(paths: Iterable[str | Path], as_of: date | None = None, *, firm: FirmCheck = "ignore") -> Report:
     """Read and validate one or more intake workbooks into one portfolio. ``as_of`` is the run
-    date that date plausibility is judged against (none: no kickoff-horizon check)."""
+    date that date plausibility is judged against (none: no kickoff-horizon check); ``firm``: see
+    ``validate_workbook``."""
     raws, problems = read_all(paths)
-    return validate_workbooks(raws, problems, as_of=as_of)
+    return validate_workbooks(raws, problems, as_of=as_of, firm=firm)
 
 
 def read_all(paths: Iterable[str | Path]) -> tuple[list[RawWorkbook], list[Problem]]:
