@@ -1094,6 +1094,10 @@ SCOPE = {  # (item, kind, workflow)
 }
 
 SETTINGS = {
+    "firm_name": "Northwind Integration Partners",
+    "firm_address": "200 Harbor Street, Suite 4, Boston, MA 02210",
+    "firm_contact": "delivery@northwind-integrations.example · +1 617 555 0142",
+    "logo": "logo.png",  # samples/logo.png, beside the workbook
     "default_hourly_rate": 45,
     "hosting_provider": "AWS (us-east-1)",
     "secret_manager": "AWS Secrets Manager",

@@ -5,6 +5,8 @@ Tests import these from here, never from conftest (which only holds fixtures).""
 
 from __future__ import annotations
 
+import struct
+import zlib
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,8 +23,32 @@ PROJECT_ROW = ["P-1", "Order sync", "Client One", "Shopify", "QuickBooks Online"
 RISK_HEADER = ["Project ID", "Risk", "Likelihood", "Impact", "Mitigation", "Owner"]
 
 
-def write_book(path: Path, sheets: dict[str, list[list[Any]]], *, hidden: tuple[str, ...] = (), after=None) -> Path:
-    """Write ``sheets`` (name -> rows, first row usually the header) with openpyxl."""
+#: The firm every test workbook is from (generate refuses client documents without a Firm Name).
+TEST_FIRM = "Test Firm"
+
+
+def with_firm(sheets: dict[str, list[list[Any]]], firm: str | None = TEST_FIRM) -> dict[str, list[list[Any]]]:
+    """``sheets`` with Settings > Firm Name set to ``firm`` when an intake (a Projects sheet) names
+    none; ``firm=None`` leaves them as they are."""
+    if firm is None or "Projects" not in sheets:
+        return sheets
+    settings = [list(row) for row in sheets.get("Settings", [["Setting", "Value"]])]
+    if any(row and str(row[0]).strip().casefold() == "firm name" for row in settings):
+        return sheets
+    return {**sheets, "Settings": [*settings, ["Firm Name", firm]]}
+
+
+def write_book(
+    path: Path,
+    sheets: dict[str, list[list[Any]]],
+    *,
+    hidden: tuple[str, ...] = (),
+    after=None,
+    firm: str | None = TEST_FIRM,
+) -> Path:
+    """Write ``sheets`` (name -> rows, first row usually the header) with openpyxl; an intake gets
+    Settings > Firm Name ``firm`` unless it names one (``firm=None``: as given)."""
+    sheets = with_firm(sheets, firm)
     book = openpyxl.Workbook()
     book.remove(book.active)
     for name, rows in sheets.items():
@@ -58,3 +84,14 @@ def make_project(**kw: Any) -> Project:
         kickoff_date=date(2026, 3, 2),
     )
     return Project(**(base | kw))
+
+
+def png(width: int = 2, height: int = 1) -> bytes:
+    """A tiny PNG, built byte by byte (deterministic): a firm logo for tests."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\0" + b"\x1f\x38\x64" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")

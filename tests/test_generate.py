@@ -148,7 +148,7 @@ def test_review_holds_the_bookkeeping(sample_run):
     ctx = next(c for c in sample_run[1].contexts if c.project.project_id == "FJORD-009")
     review = render_review(ctx)
     assert "Etsy webhook support: Yes (commercial access only) (basis: systems catalog: developers.etsy.com" in review
-    assert "Test data source" in review and "Hosting provider" in review
+    assert "Test data source" in review and "Hosting provider" not in review  # Settings > Hosting Provider is a fact
     assert "QuickBooks was read as QuickBooks Online" in review
 
 

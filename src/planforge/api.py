@@ -55,14 +55,16 @@ class Portfolio(model.Portfolio):
         return portfolio_frames(self)
 
 
-def validate(paths: Sequence[PathLike], *, plan_date: date | None = None) -> Report:
+def validate(paths: Sequence[PathLike], *, plan_date: date | None = None, draft: bool = False) -> Report:
     """Read and check the intake workbook(s) (files or folders): every problem at its cell.
 
     ``report.valid`` is False when any error was found; ``report.problems`` lists errors and
     warnings; ``report.portfolio`` holds the projects that passed; ``report.to_frame()`` gives the
     problems as a DataFrame. ``plan_date`` (``validate --date``) is the run date kickoff dates are
-    judged against (a kickoff years away is a warning); None: no such check."""
-    return validate_files(_paths(paths), as_of=_checked_date(plan_date))
+    judged against (a kickoff years away is a warning); None: no such check. A blank Settings > Firm
+    Name counts as ``generate`` counts it: an error holding the workbook's projects back, or with
+    ``draft`` (``validate --draft``) a warning."""
+    return validate_files(_paths(paths), as_of=_checked_date(plan_date), firm="draft" if draft else "required")
 
 
 def load(paths: Sequence[PathLike]) -> Portfolio:

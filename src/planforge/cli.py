@@ -22,6 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from planforge._version import __version__
 from planforge.core import strict_json
 from planforge.core.errors import ERROR, PlanforgeError, Problem, UsageError, ValidationFailed
+from planforge.core.images import LogoError, read_logo
 from planforge.core.names import DEFAULT_FORMATS, FORMATS, SUMMARY_NAME, documents_help
 from planforge.core.paths import require_input
 from planforge.core.terminal import inert
@@ -70,6 +71,17 @@ def _reference_docx(ctx: click.Context, param: click.Parameter, value: Path | No
             check_reference(path)
         except ReferenceRefused as e:
             raise click.BadParameter(e.detail) from e
+    return path
+
+
+def _logo_file(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """A logo must be a regular file that reads as a PNG, JPEG or GIF image (refused before anything is read)."""
+    path = _regular_file(ctx, param, value)
+    if path is not None:
+        try:
+            read_logo(path)
+        except LogoError as e:
+            raise click.BadParameter(e.reason) from e
     return path
 
 
@@ -177,14 +189,19 @@ def _render_bounds(f: Callable[..., Any]) -> Callable[..., Any]:
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Run date for plausibility checks, YYYY-MM-DD (default: today).",
 )
+@click.option(
+    "--draft", is_flag=True, help="Check as 'generate --draft' would: a blank Settings > Firm Name is only a warning."
+)
 @_verbosity
-def validate(intakes: tuple[Path, ...], as_json: bool, plan_date: datetime | None, verbose: int, quiet: bool) -> None:
+def validate(
+    intakes: tuple[Path, ...], as_json: bool, plan_date: datetime | None, draft: bool, verbose: int, quiet: bool
+) -> None:
     """Check intake workbook(s) and report every problem at its cell."""
     _configure_logging(verbose, quiet)
     day = plan_date.date() if plan_date else date.today()
     if not EARLIEST_PLAN_DATE <= day <= LATEST_PLAN_DATE:
         raise UsageError(f"--date {day.isoformat()} is outside {EARLIEST_PLAN_DATE.year}-{LATEST_PLAN_DATE.year}")
-    report = validate_files(_expand(intakes), as_of=day)
+    report = validate_files(_expand(intakes), as_of=day, firm="draft" if draft else "required")
     if as_json:
         click.echo(strict_json.dumps(report.to_dict()))
     else:
@@ -262,6 +279,19 @@ class _Formats(click.Choice[str]):
     help="Word document whose styles the DOCX plans use.",
 )
 @click.option(
+    "--logo",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    callback=_logo_file,
+    help="The firm's logo (PNG, JPEG or GIF) for the Word/PDF cover and header and the top of each HTML page; "
+    "overrides Settings > Logo.",
+)
+@click.option(
+    "--draft",
+    is_flag=True,
+    help="Write drafts for a workbook whose Settings > Firm Name is blank (they read [Firm name]); without it "
+    "such a workbook's projects are held back.",
+)
+@click.option(
     "--jobs",
     type=click.IntRange(min=1),
     default=None,
@@ -293,6 +323,8 @@ def generate(
     pdf_engine: str,
     documents: str | None,
     reference_docx: Path | None,
+    logo: Path | None,
+    draft: bool,
     jobs: int | None,
     templates_folder: Path | None,
     no_summary: bool,
@@ -318,6 +350,8 @@ def generate(
             formats=tuple(f for group in formats for f in group) or DEFAULT_FORMATS,
             jobs=jobs,
             reference_docx=reference_docx,
+            logo=logo,
+            draft=draft,
             templates=templates_folder,
             documents=tuple(k.strip() for k in documents.split(",") if k.strip()) if documents else None,
             progress=progress.advance if progress else None,
@@ -377,6 +411,7 @@ FLAGS = {
     "only=": "--only",
     "formats=": "--format",
     "reference_docx=": "--reference-docx",
+    "logo=": "--logo",
     "documents=": "--documents",
     "plan_date=": "--date",
     "jobs=": "--jobs",

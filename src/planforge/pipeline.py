@@ -35,6 +35,7 @@ from planforge.core.errors import (
     ValidationFailed,
     make_problem,
 )
+from planforge.core.images import Logo, LogoError, read_logo
 from planforge.core.model import Portfolio, Project
 from planforge.core.names import (
     DEFAULT_FORMATS,
@@ -88,6 +89,7 @@ from planforge.rerun.manifest import (
     write_manifest,
 )
 from planforge.rerun.planner import RerunPlan, edited_by_hand, manifest_after, plan_digests, plan_rerun
+from planforge.validation.firm import linked_digest
 from planforge.validation.validate import plausibility_after_derive, read_files, validate_files, validate_workbooks
 
 log = logging.getLogger("planforge")
@@ -119,6 +121,11 @@ class GenerateOptions:
       docs/templates.md); a folder whose templates do not check is a ``UsageError`` before anything is written.
     - ``documents``: document kinds per project (``names.DOCUMENT_KINDS`` or ``all``); None: Settings >
       Documents, else the plan only.
+    - ``draft``: write the documents of a workbook whose Settings > Firm Name is blank, naming the
+      preparer as ``[Firm name]`` (a warning at the Settings cell); without it such a workbook's projects
+      are held back by the error ``firm-name-missing`` (client editions always name their firm).
+    - ``logo``: the firm's logo file (PNG, JPEG or GIF), over every workbook's Settings > Logo; one that
+      cannot be used is a ``UsageError`` naming ``logo=`` before anything is read.
     - ``progress``: called as ``progress(plans_just_done, plans_in_all)`` while plans are written.
     - ``force``: redo every project and overwrite files edited by hand, rather than redo only what
       changed since the run manifest in ``out_dir`` was written.
@@ -140,6 +147,8 @@ class GenerateOptions:
     reference_docx: Path | None = None
     templates: Path | None = None
     documents: tuple[str, ...] | None = None
+    draft: bool = False
+    logo: Path | None = None
     progress: Progress | None = field(default=None, compare=False)
     force: bool = False
     render_timeout: float = DEFAULT_TIMEOUT
@@ -172,6 +181,8 @@ class GenerateOptions:
             object.__setattr__(self, "reference_docx", Path(self.reference_docx))
         if self.templates is not None:
             object.__setattr__(self, "templates", Path(self.templates))
+        if self.logo is not None:
+            object.__setattr__(self, "logo", Path(self.logo))
 
 
 def generate(
@@ -240,6 +251,7 @@ def _resolve_options(
             reference_docx=opts.reference_docx,
             documents=opts.documents or ("plan",),
             templates=opts.templates,
+            logo=_logo(opts.logo),
             render_timeout=opts.render_timeout,
             render_max_size=opts.render_max_size,
             final=opts.final,
@@ -248,6 +260,16 @@ def _resolve_options(
     )
     refuse_broken(opts.templates, RenderOptions(timeout=opts.render_timeout, max_size=opts.render_max_size))
     return opts, write_options
+
+
+def _logo(path: Path | None) -> Logo | None:
+    """The ``logo=`` file read as an image; one that cannot be used is a ``UsageError`` naming ``logo=``."""
+    if path is None:
+        return None
+    try:
+        return read_logo(path)
+    except LogoError as e:
+        raise UsageError(f"logo= {path}: {e.reason}", parameter="logo") from e
 
 
 def _refuse_special_inputs(paths: Sequence[str | Path], reference_docx: Path | None) -> None:
@@ -280,10 +302,12 @@ class _Fingerprint:
     previous: Manifest | None
 
     def last_run(self, out_dir: Path) -> RunRecord | None:
-        """The last run's record when this run would redo nothing (``Manifest.up_to_date``), else None."""
+        """The last run's record when this run would redo nothing (``Manifest.up_to_date``, and every
+        file the workbooks name, a logo, as it was), else None."""
         previous = self.previous
         if previous is not None and previous.run is not None and self.fingerprints:
-            return previous.run if previous.up_to_date(self.key, out_dir) else None
+            same = previous.up_to_date(self.key, out_dir) and previous.run.linked_unchanged(linked_digest)
+            return previous.run if same else None
         return None
 
 
@@ -376,7 +400,7 @@ def _validate(
     ``strict`` run with errors."""
     raws, problems = read
     with _timed(timings, "validate"):
-        report = validate_workbooks(raws, problems, as_of=options.plan_date)
+        report = validate_workbooks(raws, problems, as_of=options.plan_date, firm="draft" if opts.draft else "required")
     log.info(
         "validated: %d valid project(s), %d skipped, %d error(s), %d warning(s)",
         len(report.portfolio.projects),
@@ -661,6 +685,7 @@ def _run_record(
         valid=tuple(p.project_id for p in report.portfolio.projects),
         selected=tuple(p.project_id for p in selected),
         documents=tuple(options.documents),
+        linked=dict(report.portfolio.linked),
     )
 
 
@@ -770,6 +795,8 @@ def _extra_inputs(options: WriteOptions) -> dict[str, str]:
     extra = {"code": code_digest()}  # the code the files are made by, as much as their templates
     if options.reference_docx:
         extra["reference_docx"] = file_digest(options.reference_docx)
+    if options.logo:
+        extra["logo"] = options.logo.sha256
     if PDF.name in options.formats:
         extra["pdf_engine"] = options.pdf_engine  # the two engines make different PDFs
     if options.final:
@@ -810,6 +837,7 @@ def _run_key(
         summary=opts.summary,
         formats=tuple(options.formats),
         documents=opts.documents,
+        draft=opts.draft,
         templates=templates,
         extra=extra,
     )

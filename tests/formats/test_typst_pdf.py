@@ -12,6 +12,7 @@ import pytest
 import typst
 
 from planforge.context.plan import build_context
+from planforge.core.images import read_logo
 from planforge.core.model import Settings
 from planforge.formats.options import WriteOptions
 from planforge.formats.typst_pdf import document_pdf, lit, typst_source
@@ -52,7 +53,7 @@ def test_cell_text_reaches_typst_only_as_a_string(typed):
     project = make_project(project_name=typed, client_name=typed)
     ctx = build_context(project, Settings(), DAY)
     options = WriteOptions(plan_date=DAY, formats=("pdf",))
-    source = typst_source(ctx, render_markdown(ctx), options, "Implementation Plan", contents=True, logo=None)
+    source = typst_source(ctx, render_markdown(ctx), options, "Implementation Plan", contents=True, logo_file=None)
     assert lit(typed) in source  # as one literal, never as markup
     assert document_pdf(ctx, render_markdown(ctx), options, title="Implementation Plan").startswith(b"%PDF")
 
@@ -64,12 +65,12 @@ def test_a_string_literal_shows_the_text_as_typed():
 
 def test_a_draft_has_the_watermark_and_the_final_edition_does_not():
     ctx = build_context(make_project(), Settings(), DAY)
-    draft = typst_source(ctx, render_markdown(ctx), WriteOptions(plan_date=DAY), "Plan", contents=False, logo=None)
+    draft = typst_source(ctx, render_markdown(ctx), WriteOptions(plan_date=DAY), "Plan", contents=False, logo_file=None)
     assert "[DRAFT]" in draft
     done = build_context(make_project(approved_by="Ann Lee", approval_date=DAY), Settings(), DAY)
     if not done.draft:  # a plan with nothing to fill and an approval recorded is not a draft
         final = typst_source(
-            done, render_markdown(done), WriteOptions(plan_date=DAY, final=True), "Plan", contents=False, logo=None
+            done, render_markdown(done), WriteOptions(plan_date=DAY, final=True), "Plan", contents=False, logo_file=None
         )
         assert "[DRAFT]" not in final
 
@@ -89,7 +90,7 @@ def test_the_logo_is_an_image_on_the_cover(tmp_path):
     logo = tmp_path / "logo.png"
     logo.write_bytes(_png())
     ctx = build_context(make_project(), Settings(), DAY)
-    data = document_pdf(ctx, render_markdown(ctx), WriteOptions(plan_date=DAY, logo=logo), title="Implementation Plan")
+    data = document_pdf(ctx, render_markdown(ctx), WriteOptions(plan_date=DAY, logo=read_logo(logo)), title="Implementation Plan")
     out = tmp_path / "plan.pdf"
     out.write_bytes(data)
     with pikepdf.open(out) as pdf:

@@ -37,5 +37,6 @@ def test_every_assumed_passage_of_every_document_is_in_the_review(tmp_path):
 def test_a_plan_only_run_lists_the_plans_passages_only(tmp_path):
     generate([SAMPLE], tmp_path, GenerateOptions(plan_date=DAY, formats=("md",)))
     harbor = (tmp_path / "review" / "HARBOR-004-review.md").read_text("utf-8")
-    assert "| Implementation Plan | 8.2 Monitoring Tools |" in harbor
+    assert "| Implementation Plan | 8.2 Monitoring Tools |" not in harbor  # Settings tools are the firm's facts
+    assert "| Implementation Plan |" in harbor
     assert "| Technical Specifications |" not in harbor

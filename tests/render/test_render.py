@@ -231,10 +231,12 @@ def test_section_11_titles_and_to_follow():
     )
 
 
-def test_defaults_are_marked_assumed_for_the_client():
-    settings = Settings(hosting_provider="AWS")
+def test_defaults_are_marked_assumed_for_the_client_and_settings_tools_are_facts():
+    settings = Settings(hosting_provider="AWS", monitoring_tool="Datadog", incident_tool="Jira")
     text = render_markdown(build_context(_project(), settings, _date(2026, 1, 15)))
-    assert "Cloud hosting provider: AWS (assumed)" in text
+    # the firm's Settings are its own facts (issue 22), never labelled assumed
+    assert "Cloud hosting provider: AWS\n" in text and "AWS (assumed)" not in text
+    assert "Datadog (assumed)" not in text and "Jira (assumed)" not in text and "Datadog" in text
     assert "automating manual data entry typically removes about 80% of them (assumed)" in text
 
 

@@ -15,7 +15,7 @@ from planforge.cli import main
 from planforge.outputs import batch as outputs
 from planforge.pipeline import generate
 from planforge.rerun.manifest import MANIFEST_NAME, load_manifest
-from support import PROJECT_HEADER, PROJECT_ROW, RISK_HEADER, write_book
+from support import PROJECT_HEADER, PROJECT_ROW, RISK_HEADER, png, write_book
 
 DAY = date(2026, 3, 2)
 OLD = 1_000_000_000  # a modification time long past: a file rewritten by the rerun gets a new one
@@ -389,3 +389,23 @@ def test_the_result_of_a_rerun_that_read_nothing_pickles_and_refuses_a_changed_i
     _book(book, name_of_p2="Order sync renamed")
     with pytest.raises(planforge.UsageError, match="changed or were removed"):
         _ = again.report.portfolio
+
+
+def test_a_changed_settings_logo_redoes_the_run_though_the_workbook_is_the_same(tmp_path):
+    """The logo a workbook names is an input the workbook's bytes do not hold (issue 22): the run
+    records its digest, and a rerun whose logo changed (or appeared) reads and rewrites again."""
+    book = write_book(
+        tmp_path / "in.xlsx",
+        {"Projects": [PROJECT_HEADER, PROJECT_ROW], "Settings": [["Setting", "Value"], ["Logo", "logo.png"]]},
+    )
+    out = tmp_path / "out"
+    first = _run(book, out)
+    assert [p.code for p in first.report.problems if p.code == "logo-unusable"] == ["logo-unusable"]
+    assert _run(book, out).unchanged == ["P-1"]  # nothing changed: nothing redone
+    (tmp_path / "logo.png").write_bytes(png())
+    again = _run(book, out)
+    assert again.unchanged == [] and "logo-unusable" not in {p.code for p in again.report.problems}
+    assert "data:image/png;base64," in (out / "P-1-implementation-plan.html").read_text("utf-8")
+    (tmp_path / "logo.png").write_bytes(png(4, 4))
+    assert _run(book, out).unchanged == []
+    assert _run(book, out).unchanged == ["P-1"]

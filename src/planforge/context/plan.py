@@ -18,6 +18,7 @@ from typing import TypeVar
 from planforge.context import compose
 from planforge.context.alerts import FlowAlerts, flow_alerts
 from planforge.context.flows import Flow, build_flows, systems_line
+from planforge.core.images import Logo
 from planforge.core.model import OpenItem, Project, Risk, Settings, SystemFacts, TeamMember
 from planforge.core.money import format_percent, plan_locale
 from planforge.core.names import COMPANIONS, TEST_CASES
@@ -38,6 +39,9 @@ from planforge.validation.traceability import match_workflows
 
 _Name = TypeVar("_Name")
 
+#: Who prepared a draft whose Settings name no firm (a client edition never prints it: generate refuses).
+FIRM_PLACEHOLDER = "[Firm name]"
+
 #: A value as the client sees it: the intake's text, a marked assumption, or TBD.
 Shown = str | Assumed | Tbd
 
@@ -55,7 +59,15 @@ class Header:
     created: date
     status: str
     draft: bool
-    firm_name: str | None = None  # Settings > Firm Name: the cover page and the Word/PDF author
+    #: Settings > Firm Name, the preparer of every document (front matter, cover, Word/PDF author);
+    #: ``FIRM_PLACEHOLDER`` in a draft without one (``firm_given`` False; the review lists it)
+    firm_name: str = ""
+    firm_given: bool = False
+    firm_address: str | None = None  # Settings > Firm Address
+    firm_contact: str | None = None  # Settings > Firm Contact
+    logo: Logo | None = None  # Settings > Logo, read by validation (``generate --logo`` wins in the writers)
+    #: the firm's address and contact on one line ("12 Quay St, Boston · hello@firm.example"), or ""
+    firm_details: str = ""
     #: the key facts' systems line, "A ↔ B" when the workflows run both ways (``flows.systems_line``)
     systems: Shown = ""
     #: every system the project names, System A and B first (``PlanContext.systems``)
@@ -498,6 +510,8 @@ def build_context(
     success = _success(c, project, schedule)
     references = _references(project, settings, plan_date, documents, pm)
     type_label = _type_label(c, types)
+    if not (settings.firm_name or "").strip():  # a document that names no firm is a draft
+        c.todo("Firm name", f"Settings > Firm Name (the documents name their preparer as {FIRM_PLACEHOLDER})")
     draft = bool(c.missing)
     header = _header(project, settings, plan_date, type_label, lead, pm, draft, flows, c, systems)
     review = _review(project, plan_date, c, _conventions(project, settings))
@@ -596,6 +610,7 @@ def _header(
     c: Completeness,
     systems: tuple[str, ...],
 ) -> Header:
+    firm = (settings.firm_name or "").strip()
     return Header(
         project.project_id,
         project.project_name,
@@ -608,11 +623,24 @@ def _header(
         plan_date,
         project.status or "Planning",
         draft,
-        firm_name=settings.firm_name,
+        firm_name=firm or FIRM_PLACEHOLDER,
+        firm_given=bool(firm),
+        firm_address=(settings.firm_address or "").strip() or None,
+        firm_contact=(settings.firm_contact or "").strip() or None,
+        logo=settings.logo if isinstance(settings.logo, Logo) else None,
+        firm_details=firm_details(settings.firm_address, settings.firm_contact),
         systems=systems_line(flows, project.system_a, project.system_b, c, systems[2:]),
         names=systems,
         integration=" + ".join((f"{systems[0]} \u2194 {systems[1]}", *systems[2:])),
     )
+
+
+def firm_details(address: str | None, contact: str | None) -> str:
+    """The firm's address and contact as one line: the address's lines joined by commas, then the
+    contact, separated by a middle dot ("12 Quay St, Boston MA · hello@firm.example")."""
+    lines = [" ".join(line.split()) for line in (address or "").splitlines()]
+    parts = [", ".join(line for line in lines if line), " ".join((contact or "").split())]
+    return " \u00b7 ".join(part for part in parts if part)
 
 
 def _conventions(project: Project, settings: Settings) -> str:
@@ -1124,22 +1152,19 @@ def _dependencies(c: Completeness, project: Project, settings: Settings, api: tu
             "Hosting provider",
             project.hosting_provider,
             settings.hosting_provider,
-            "Projects > Hosting Provider",
-            "Settings > Hosting Provider (firm standard)",
+            "Projects > Hosting Provider, else Settings > Hosting Provider",
         ),
         c.pick(
             "Secret manager",
             project.secret_manager,
             settings.secret_manager,
-            "Projects > Secret Manager",
-            "Settings > Secret Manager (firm standard)",
+            "Projects > Secret Manager, else Settings > Secret Manager",
         ),
         c.pick(
             "Monitoring tool",
             project.monitoring_tool,
             settings.monitoring_tool,
-            "Projects > Monitoring Tool",
-            "Settings > Monitoring Tool (firm standard)",
+            "Projects > Monitoring Tool, else Settings > Monitoring Tool",
         ),
         tuple(d.strip() for d in (project.additional_dependencies or "").split(";") if d.strip()),
         api,
@@ -1285,23 +1310,20 @@ def _monitoring(c: Completeness, project: Project, settings: Settings) -> Monito
             "Log location",
             project.log_location,
             settings.log_location,
-            "Projects > Log Location",
-            "Settings > Log Location (firm standard)",
+            "Projects > Log Location, else Settings > Log Location",
         ),
         c.value("Dashboard URL", project.dashboard_url, "Projects > Dashboard URL"),
         c.pick(
             "Alert destination",
             project.alert_destination,
             settings.alert_destination,
-            "Projects > Alert Destination",
-            "Settings > Alert Destination (firm standard)",
+            "Projects > Alert Destination, else Settings > Alert Destination",
         ),
         c.pick(
             "Incident tool",
             project.incident_tool,
             settings.incident_tool,
-            "Projects > Incident Tool",
-            "Settings > Incident Tool (firm standard)",
+            "Projects > Incident Tool, else Settings > Incident Tool",
         ),
     )
     alerts = tuple(

@@ -300,6 +300,33 @@ KINDS: tuple[ProblemKind, ...] = (
         "The text is longer than an Excel cell can hold.",
     ),
     ProblemKind(
+        "firm-name-missing",
+        ERROR,
+        "Firm Name missing",
+        "Firm Name is blank, so the client documents would name no firm as their preparer; none was written",
+        "Fill Firm Name on the Settings sheet, or run generate --draft to write drafts that read [Firm name].",
+        "Every client document names the firm that prepared it (front matter, cover, Word/PDF author). "
+        "generate refuses to write them for a workbook whose Settings > Firm Name is blank unless --draft is "
+        "given; its projects are held back.",
+    ),
+    ProblemKind(
+        "firm-name-placeholder",
+        WARNING,
+        "Firm Name missing (draft)",
+        "Firm Name is blank; the draft documents name their preparer as [Firm name]",
+        "Fill Firm Name on the Settings sheet before the documents go to the client.",
+        "A --draft run writes the documents of a workbook with no Settings > Firm Name, with the placeholder "
+        "[Firm name] wherever the firm is named; the review file lists it.",
+    ),
+    ProblemKind(
+        "logo-unusable",
+        WARNING,
+        "Logo not usable",
+        "Logo {value_repr} cannot be used ({reason}); the documents were written without a logo",
+        "Give the path of a PNG, JPEG or GIF file, relative to the workbook (e.g. logo.png).",
+        "Settings > Logo names a file that is missing, unreadable, too large or not an image.",
+    ),
+    ProblemKind(
         "unknown-setting",
         WARNING,
         "Unknown setting",

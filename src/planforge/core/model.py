@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from planforge.core.images import Logo
+
 
 @dataclass(frozen=True, slots=True)
 class PainPoint:
@@ -323,6 +325,11 @@ class Settings:
     firm_name: str | None = None
     payment_terms: PaymentTerms | None = None
     show_effort_in_sow: bool = False
+    firm_address: str | None = None
+    firm_contact: str | None = None
+    #: the path relative to the workbook as written, then (validation.firm) the image it names, read
+    #: and checked; None once validated when there is no logo or it could not be used
+    logo: Logo | str | None = None
     documents: tuple[str, ...] | None = None
 
 
@@ -334,6 +341,9 @@ class Portfolio:
     settings: Settings = field(default_factory=Settings)
     files: tuple[str, ...] = ()
     settings_by_file: dict[str, Settings] = field(default_factory=dict)
+    #: files the workbooks name (Settings > Logo), resolved path -> SHA-256 of their bytes ("" when
+    #: they cannot be read): a rerun whose workbooks are unchanged still redoes the run when one changed
+    linked: dict[str, str] = field(default_factory=dict)
 
     def settings_for(self, project: Project) -> Settings:
         """Each workbook's own Settings sheet applies to its projects (several intakes, one run)."""

@@ -118,14 +118,10 @@ class Completeness:
     def find(self, rule: str, message: str) -> None:
         self.findings.append(Finding(rule, message))
 
-    def pick(self, label: str, given: Any, default: Any, source: str, basis: str) -> Any:
-        """The intake's value; else the default marked as assumed; else TBD."""
-        if given not in (None, ""):
-            return self.value(label, given, source)
-        if default not in (None, ""):
-            self.value(label, default, source)
-            return self.assume(label, str(default), basis)
-        return self.value(label, None, source)
+    def pick(self, label: str, given: Any, firm: Any, source: str) -> Any:
+        """The project's value; else the firm's standard from Settings (the firm's own fact, stated
+        as such, never marked assumed); else TBD."""
+        return self.value(label, given if given not in (None, "") else firm, source)
 
     @property
     def ratio(self) -> float:

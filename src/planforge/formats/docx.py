@@ -29,6 +29,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.section import _Footer, _Header
 from docx.shared import Cm, Length, Pt, RGBColor
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
@@ -37,10 +38,11 @@ from markdown_it.token import Token
 
 from planforge.context.plan import PlanContext
 from planforge.core.errors import UsageError
+from planforge.core.images import Logo
 from planforge.core.names import DOCUMENT_FILE, PLAN_FILE
 from planforge.derive.completeness import Tbd
 from planforge.formats import docx_reference, docx_styles, md_tokens
-from planforge.formats.options import WriteOptions
+from planforge.formats.options import WriteOptions, logo
 from planforge.formats.text import Capped
 
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -116,11 +118,9 @@ def _approved(ctx: PlanContext) -> bool:
 
 
 def author(ctx: PlanContext) -> str:
-    """Who the document is from: Settings > Firm Name, else the document owner, else the client-facing project."""
-    owner = ctx.references.owner
-    if ctx.header.firm_name:
-        return ctx.header.firm_name
-    return owner if isinstance(owner, str) else ctx.project.client_name
+    """Who the document is from: the firm (Settings > Firm Name; ``[Firm name]`` in a draft without
+    one), never the client."""
+    return ctx.header.firm_name
 
 
 def plan_docx(
@@ -158,7 +158,7 @@ def plan_docx(
         body.remove(element)
     for i, element in enumerate(front):
         body.insert(i, element)
-    _page_setup(document, ctx, title)
+    _page_setup(document, ctx, title, logo(ctx, options))
     if is_draft(ctx, options.final):
         _watermark(document, writer.font)
     _properties(document, ctx, options.plan_date, title, options.final)
@@ -431,10 +431,12 @@ def _shown(value: object) -> str:
 def _cover(writer: _Writer, ctx: PlanContext, options: WriteOptions, name: str) -> None:
     """The cover page: firm (logo, name), title, project, client and the document's identity."""
     h = ctx.header
-    if options.logo is not None:
-        writer.add(None).add_run().add_picture(str(options.logo), height=Cm(1.8))
-    if h.firm_name:
-        writer.text(writer.add(None), h.firm_name, bold=True, size=Pt(13), color=ACCENT)
+    image = logo(ctx, options)
+    if image is not None:
+        writer.add(None).add_run().add_picture(io.BytesIO(image.data), height=Cm(1.8))
+    writer.text(writer.add(None), h.firm_name, bold=True, size=Pt(13), color=ACCENT)
+    if h.firm_details:
+        writer.text(writer.add(None), h.firm_details, size=Pt(9.5), color=MUTED)
     spacer = writer.add(None)
     spacer.paragraph_format.space_before = Pt(110)
     title = writer.add(writer.style("Title"))
@@ -487,7 +489,8 @@ def _document_control(writer: _Writer, ctx: PlanContext, options: WriteOptions, 
     description = (
         "Draft for review" if draft else f"Approved by {ctx.project.approved_by}" if _approved(ctx) else "Final edition"
     )
-    values = (ctx.references.version, _day(plan_date), _shown(ctx.references.owner) or author(ctx), description)
+    owner = _shown(ctx.references.owner)
+    values = (ctx.references.version, _day(plan_date), f"{owner}, {author(ctx)}" if owner else author(ctx), description)
     for cell, text in zip(history.rows[1].cells, values):
         writer.text(cell.paragraphs[0], text, size=TABLE_FONT_SIZE)
     writer.header_row(history)
@@ -498,7 +501,7 @@ def _document_control(writer: _Writer, ctx: PlanContext, options: WriteOptions, 
     writer.text(writer.add(writer.style("Heading 3")), "Approval")
     p = ctx.project
     rows = [
-        ("Prepared by", _shown(ctx.references.owner), "", _day(plan_date)),
+        (f"Prepared by {author(ctx)}", _shown(ctx.references.owner), "", _day(plan_date)),
         (
             f"Approved for {ctx.header.client_name}",
             p.approved_by or "",
@@ -607,23 +610,28 @@ def _repeat_header(row: _Row) -> None:
     row._tr.get_or_add_trPr().append(header)
 
 
-def _page_setup(document: Document, ctx: PlanContext, name: str) -> None:
-    """Header (client and project) and footer (version, page numbers) on every page but the cover."""
+def _page_setup(document: Document, ctx: PlanContext, name: str, image: Logo | None) -> None:
+    """Header (logo, client and project) and footer (version, page numbers) on every page but the
+    cover. A reference DOCX's own header or footer with content (a letterhead's logo or text) is
+    kept: its header as it is, its footer with planforge's page numbers added below."""
     section = document.sections[0]
     section.different_first_page_header_footer = True
-    paragraph = section.header.paragraphs[0]
-    paragraph.text = ""
-    run = paragraph.add_run(f"{ctx.project.client_name} \u00b7 {ctx.project.project_name} \u00b7 {name}")
-    run.font.size = Pt(8.5)
-    run.font.color.rgb = MUTED
-    footer = section.footer.paragraphs[0]
-    footer.text = ""
     section_width = int((section.page_width - section.left_margin - section.right_margin) / 635)  # type: ignore[operator]
-    footer._p.get_or_add_pPr().append(  # the Footer style's centre stop cleared: page numbers go right
-        parse_xml(
-            f'<w:tabs {_W}><w:tab w:val="clear" w:pos="4680"/><w:tab w:val="right" w:pos="{section_width}"/></w:tabs>'
-        )
-    )
+    stops = f'<w:tabs {_W}><w:tab w:val="clear" w:pos="4680"/><w:tab w:val="right" w:pos="{section_width}"/></w:tabs>'
+    if not _has_content(section.header):
+        paragraph = section.header.paragraphs[0]
+        paragraph.text = ""
+        if image is not None:  # the logo at the left margin, the document's line at the right
+            paragraph._p.get_or_add_pPr().append(parse_xml(stops))
+            paragraph.add_run().add_picture(io.BytesIO(image.data), height=Cm(0.8))
+            paragraph.add_run().add_tab()
+        run = paragraph.add_run(f"{ctx.project.client_name} \u00b7 {ctx.project.project_name} \u00b7 {name}")
+        run.font.size = Pt(8.5)
+        run.font.color.rgb = MUTED
+    kept = _has_content(section.footer)
+    footer = section.footer.add_paragraph() if kept else section.footer.paragraphs[0]
+    footer.text = ""
+    footer._p.get_or_add_pPr().append(parse_xml(stops))  # the Footer style's centre stop cleared: page numbers go right
     left = footer.add_run(f"Version {ctx.references.version} \u00b7 {_day(ctx.plan_date)}")
     left.font.size = Pt(8.5)
     left.font.color.rgb = MUTED
@@ -634,6 +642,15 @@ def _page_setup(document: Document, ctx: PlanContext, name: str) -> None:
         else:
             footer.add_run(part).font.size = Pt(8.5)
     footer.alignment = WD_ALIGN_PARAGRAPH.LEFT
+
+
+def _has_content(part: _Header | _Footer) -> bool:
+    """Whether a header or footer of its own (a reference DOCX's) holds text or a picture."""
+    if part.is_linked_to_previous:
+        return False
+    element = part._element
+    texts = "".join(t.text or "" for t in element.iter(qn("w:t")))
+    return bool(texts.strip()) or next(element.iter(qn("w:drawing"), qn("w:pict")), None) is not None
 
 
 def _watermark(document: Document, font: str) -> None:

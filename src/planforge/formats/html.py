@@ -18,22 +18,31 @@ from markdown_it.token import Token
 from planforge.context.plan import PlanContext
 from planforge.core.names import FORMAT_LABELS, HTML, PLAN, link_order, plan_filename
 from planforge.formats import md_tokens
-from planforge.formats.options import WriteOptions
+from planforge.formats.options import WriteOptions, logo
 from planforge.render.environment import render_template
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
 
 def plan_html(ctx: PlanContext, markdown: str, options: WriteOptions, *, title: str | None = None) -> str:
-    """One plan (or companion document, named by ``title``) as a standalone HTML page (nothing in it
-    depends on ``options`` today)."""
-    del options
+    """One plan (or companion document, named by ``title``) as a standalone HTML page, the firm's logo
+    (``options.logo``, else Settings > Logo) at its top as a ``data:`` URI, so the page stays one file."""
     tokens = md_tokens.parse(markdown)
     toc = _prepare(tokens)
     md = _renderer()
     body = md.renderer.render(tokens, md.options, {})
     title = title or f"{ctx.project.project_id} {PLAN.title.lower()}: {ctx.project.project_name}"
-    return render_template("html/plan.html.j2", title=title, body=_Html(body), toc=toc, csp=_CSP, ctx=ctx)
+    image = logo(ctx, options)
+    return render_template(
+        "html/plan.html.j2",
+        title=title,
+        body=_Html(body),
+        toc=toc,
+        csp=_CSP,
+        ctx=ctx,
+        logo=_Html(image.data_uri()) if image else None,
+        firm=ctx.header.firm_name,
+    )
 
 
 def index_html(contexts: Sequence[PlanContext], options: WriteOptions) -> str:

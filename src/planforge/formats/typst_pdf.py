@@ -26,7 +26,7 @@ from planforge.core.names import DOCX, HTML, MD, PDF
 from planforge.derive.completeness import Tbd
 from planforge.formats import md_tokens
 from planforge.formats.docx import author, is_draft
-from planforge.formats.options import WriteOptions
+from planforge.formats.options import WriteOptions, logo
 
 _ACCENT = 'rgb("#1f3864")'
 _MUTED = 'rgb("#595959")'
@@ -205,7 +205,7 @@ def _edition(ctx: PlanContext, final: bool) -> str:
     return "approved" if ctx.project.approved_by and ctx.project.approval_date else "final edition"
 
 
-def _cover(ctx: PlanContext, options: WriteOptions, title: str, logo: str | None) -> str:
+def _cover(ctx: PlanContext, options: WriteOptions, title: str, logo_file: str | None) -> str:
     """The cover page, without header or footer: firm, title, project, client and identity."""
     h = ctx.header
     systems = h.integration or f"{h.system_a} \u2194 {h.system_b}"
@@ -217,10 +217,12 @@ def _cover(ctx: PlanContext, options: WriteOptions, title: str, logo: str | None
         ("Prepared by", author(ctx)),
     ]
     grid = ", ".join(f"text(fill: {_MUTED})[{lit(k)}], strong[{lit(v)}]" for k, v in facts)
-    firm = f'#text(13pt, weight: "bold", fill: {_ACCENT})[{lit(h.firm_name)}]\n' if h.firm_name else ""
+    firm = f'#text(13pt, weight: "bold", fill: {_ACCENT})[{lit(h.firm_name)}]\n\n' if h.firm_name else ""
+    if h.firm_details:
+        firm += f"#text(9.5pt, fill: {_MUTED})[{lit(h.firm_details)}]\n\n"
     return (
         "#page(header: none, footer: none)[\n"
-        + (f'#image("{logo}", height: 1.8cm)\n\n' if logo else "")
+        + (f'#image("{logo_file}", height: 1.8cm)\n\n' if logo_file else "")
         + firm
         + "#v(110pt)\n"
         + f'#text(28pt, weight: "bold")[{lit(title)}]\n\n'
@@ -274,27 +276,28 @@ def _setup(ctx: PlanContext, options: WriteOptions, title: str) -> str:
 
 
 def typst_source(
-    ctx: PlanContext, markdown: str, options: WriteOptions, title: str, *, contents: bool, logo: str | None
+    ctx: PlanContext, markdown: str, options: WriteOptions, title: str, *, contents: bool, logo_file: str | None
 ) -> str:
     """The whole Typst document of one plan or companion document."""
     tokens = md_tokens.without_title_block(md_tokens.parse(markdown))
     outline = '#pagebreak(weak: true)\n#outline(title: "Contents", depth: 2)\n\n' if contents else ""
-    front = _setup(ctx, options, title) + _cover(ctx, options, title, logo) + _control(ctx, options) + outline
+    front = _setup(ctx, options, title) + _cover(ctx, options, title, logo_file) + _control(ctx, options) + outline
     return front + "#pagebreak(weak: true)\n" + body(tokens)
 
 
 def document_pdf(ctx: PlanContext, markdown: str, options: WriteOptions, *, title: str, contents: bool = True) -> bytes:
-    """One document as a PDF, compiled in process; the logo (``options.logo``) is copied beside the
-    source in a private folder, the only file Typst may read."""
+    """One document as a PDF, compiled in process; the logo (``--logo``, else Settings > Logo) is
+    written beside the source in a private folder, the only files Typst may read."""
     moment = datetime(options.plan_date.year, options.plan_date.month, options.plan_date.day, tzinfo=UTC)
+    image = logo(ctx, options)
     with tempfile.TemporaryDirectory(prefix="planforge-typst-") as tmp:
         root = Path(tmp)
-        logo = None
-        if options.logo is not None:
-            logo = f"logo{options.logo.suffix.lower()}"
-            (root / logo).write_bytes(options.logo.read_bytes())
+        name = None
+        if image is not None:
+            name = "logo." + image.mime.rpartition("/")[2].replace("jpeg", "jpg")
+            (root / name).write_bytes(image.data)
         source = root / "document.typ"
-        source.write_text(typst_source(ctx, markdown, options, title, contents=contents, logo=logo), "utf-8")
+        source.write_text(typst_source(ctx, markdown, options, title, contents=contents, logo_file=name), "utf-8")
         data = typst.compile(str(source), root=str(root), ignore_system_fonts=True, timestamp=int(moment.timestamp()))
     if not isinstance(data, bytes):
         raise RuntimeError("Typst returned no PDF")

@@ -117,7 +117,7 @@ def summary_xlsx(result: RunResult, options: WriteOptions) -> bytes:
 
 def _firm(result: RunResult) -> str:
     """The workbook's author: the firm named in Settings, else a neutral label (never the tool)."""
-    names = sorted({c.header.firm_name for c in result.contexts if c.header.firm_name})
+    names = sorted({c.header.firm_name for c in result.contexts if c.header.firm_given})
     return names[0] if len(names) == 1 else "Delivery team"
 
 

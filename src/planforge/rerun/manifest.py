@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -46,7 +46,9 @@ class RunRecord:
     output folder, which a rerun finds again); ``invalid`` each project held back for errors, with
     the positions of its problems in ``problems``; ``valid`` every project that passed, and
     ``selected`` those the run wrote (all of them unless limited with ``only``), in run order;
-    ``documents`` the document kinds written (Settings may choose them)."""
+    ``documents`` the document kinds written (Settings may choose them); ``linked`` the files the
+    workbooks name (Settings > Logo) with their digests (``Portfolio.linked``), which a rerun checks
+    again since the workbooks' bytes do not hold them."""
 
     key: str
     problems: tuple[Problem, ...] = ()
@@ -54,6 +56,11 @@ class RunRecord:
     valid: tuple[str, ...] = ()
     selected: tuple[str, ...] = ()
     documents: tuple[str, ...] = ()
+    linked: Mapping[str, str] = field(default_factory=dict)
+
+    def linked_unchanged(self, digest_of: Callable[[Path], str]) -> bool:
+        """Whether every linked file still has its recorded digest (``digest_of`` computes one)."""
+        return all(digest_of(Path(path)) == recorded for path, recorded in self.linked.items())
 
     def to_json(self) -> dict[str, Any]:
         texts: dict[str, int] = {}  # the few distinct codes, files, sheets, columns and hints, stored once
@@ -65,6 +72,7 @@ class RunRecord:
             "valid": list(self.valid),
             "selected": list(self.selected),
             "documents": list(self.documents),
+            "linked": dict(self.linked),
         }
 
     @classmethod
@@ -83,7 +91,15 @@ class RunRecord:
             decode_strings(raw["valid"]),
             decode_strings(raw["selected"]),
             decode_strings(raw["documents"]),
+            _linked(raw.get("linked", {})),
         )
+
+
+def _linked(raw: Any) -> dict[str, str]:
+    """The linked files of a stored run record: path -> hex digest (or "")."""
+    if not isinstance(raw, dict) or not all(type(k) is str and type(v) is str for k, v in raw.items()):
+        raise ValueError("bad linked files")
+    return {path: _hex(digest) if digest else "" for path, digest in raw.items()}
 
 
 @dataclass(frozen=True, slots=True)

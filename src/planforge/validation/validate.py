@@ -67,6 +67,7 @@ from planforge.intake.reader import (
 )
 from planforge.validation.claims import check as claims_check
 from planforge.validation.deployment import check as deployment_check
+from planforge.validation.firm import FirmCheck, firm_profile
 from planforge.validation.holiday_country import read_holiday_country
 from planforge.validation.mappings import check as mappings_check
 from planforge.validation.system_cells import count_word, join_quoted, named_systems
@@ -114,11 +115,12 @@ class _Table:
         return cell_ref(row.excel_row - 1, self.columns.get(key, 0))
 
 
-def validate_files(paths: Iterable[str | Path], as_of: date | None = None) -> Report:
+def validate_files(paths: Iterable[str | Path], as_of: date | None = None, *, firm: FirmCheck = "ignore") -> Report:
     """Read and validate one or more intake workbooks into one portfolio. ``as_of`` is the run
-    date that date plausibility is judged against (none: no kickoff-horizon check)."""
+    date that date plausibility is judged against (none: no kickoff-horizon check); ``firm``: see
+    ``validate_workbook``."""
     raws, problems = read_all(paths)
-    return validate_workbooks(raws, problems, as_of=as_of)
+    return validate_workbooks(raws, problems, as_of=as_of, firm=firm)
 
 
 def read_all(paths: Iterable[str | Path]) -> tuple[list[RawWorkbook], list[Problem]]:
@@ -143,21 +145,28 @@ def read_files(files: Iterable[Path], workers: ScanWorkers | None = None) -> tup
 
 
 def validate_workbooks(
-    raws: list[RawWorkbook], problems: list[Problem] | None = None, *, as_of: date | None = None
+    raws: list[RawWorkbook],
+    problems: list[Problem] | None = None,
+    *,
+    as_of: date | None = None,
+    firm: FirmCheck = "ignore",
 ) -> Report:
-    """Validate workbooks already read into one portfolio; IDs must be unique across files."""
+    """Validate workbooks already read into one portfolio; IDs must be unique across files. ``firm``:
+    see ``validate_workbook``."""
     problems = list(problems or [])
     projects: list[Project] = []
     invalid: dict[str, list[Problem]] = {}
     settings_by_file: dict[str, Settings] = {}
+    linked: dict[str, str] = {}
     files: list[str] = []
     seen: dict[str, tuple[str, int]] = {}
     for raw in raws:
         files.append(raw.file)
-        report = validate_workbook(raw, as_of=as_of)
+        report = validate_workbook(raw, as_of=as_of, firm=firm)
         problems.extend(report.problems)
         invalid.update(report.invalid_projects)
         settings_by_file[raw.file] = report.portfolio.settings
+        linked.update(report.portfolio.linked)
         for project in report.portfolio.projects:
             key = project.project_id.casefold()
             if key in seen:
@@ -178,22 +187,25 @@ def validate_workbooks(
             seen[key] = (raw.file, project.row)
             projects.append(project)
     first = settings_by_file[files[0]] if files else Settings()
-    portfolio = Portfolio(projects, first, tuple(files), settings_by_file)
+    portfolio = Portfolio(projects, first, tuple(files), settings_by_file, linked)
     return Report(problems=problems, portfolio=portfolio, invalid_projects=invalid)
 
 
-def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None) -> Report:
-    """Validate one workbook already read. Never raises for bad data."""
+def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None, firm: FirmCheck = "ignore") -> Report:
+    """Validate one workbook already read. Never raises for bad data. ``firm`` is how a blank Firm
+    Name counts (``validation.firm``: ignored, an error holding back every project, or a draft's warning)."""
     checker = _Checker(raw.file)
     by_name = {schema.normalise_header(name): sheet for name, sheet in raw.sheets.items()}
     known = {schema.normalise_header(s.name) for s in schema.SHEETS} | {schema.normalise_header(schema.SETTINGS_SHEET)}
     strays = [s.name for k, s in by_name.items() if k not in known and k not in _IGNORED_SHEETS]
 
-    settings = _read_settings(checker, by_name.get(schema.normalise_header(schema.SETTINGS_SHEET)))
+    settings, setting_cells = _read_settings(checker, by_name.get(schema.normalise_header(schema.SETTINGS_SHEET)))
+    settings, firm_problems, linked = firm_profile(raw.path.parent, raw.file, settings, setting_cells, firm)
+    checker.problems.extend(firm_problems)
     projects_sheet = by_name.get(schema.normalise_header("Projects"))
     if projects_sheet is None:
         checker.add("missing-sheet", sheet="Projects", suggestion=did_you_mean("Projects", list(raw.sheets)))
-        return Report(checker.problems, Portfolio([], settings, (raw.file,)))
+        return Report(checker.problems, Portfolio([], settings, (raw.file,), linked=linked))
     project_table = checker.table(projects_sheet, schema.PROJECTS)
     project_rows = _check_project_ids(checker, project_table)
     for row in project_table.rows:
@@ -267,7 +279,11 @@ def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None) -> Report:
     # a project held back by a sheet that cannot be read has no error of its own: the sheet's errors say why
     sheet_errors = [p for p in checker.problems if p.severity == ERROR and not p.project_id]
     invalid = {pid: errors_by_project.get(pid) or sheet_errors for pid in bad_ids if pid in project_rows}
-    return Report(checker.problems, Portfolio(projects, settings, (raw.file,)), invalid)
+    refused = [p for p in firm_problems if p.severity == ERROR]
+    if refused:  # no client document without the firm that prepares it: every project is held back
+        invalid = {pid: invalid.get(pid, []) + refused for pid in project_rows}
+        projects = []
+    return Report(checker.problems, Portfolio(projects, settings, (raw.file,), linked=linked), invalid)
 
 
 def _cell_finder(tables: dict[str, _Table]) -> CellRef:
@@ -930,17 +946,19 @@ def _closest_id(pid: str, ids: list[str], done: dict[str, str], limit: int = 500
     return done.get(pid, "")
 
 
-def _read_settings(checker: _Checker, raw: RawSheet | None) -> Settings:
-    """Settings rows (Setting | Value) over the built-in defaults; bad values keep the default."""
+def _read_settings(checker: _Checker, raw: RawSheet | None) -> tuple[Settings, dict[str, dict[str, Any]]]:
+    """Settings rows (Setting | Value) over the built-in defaults; bad values keep the default. With
+    them, where each setting's value cell is (by key; a blank value's too)."""
+    at: dict[str, dict[str, Any]] = {}
     if raw is None:
-        return Settings()
+        return Settings(), at
     header_at = _find_header(raw.rows, "setting")
     if header_at is None:
-        return Settings()
+        return Settings(), at
     header = [schema.normalise_header(v) for v in raw.rows[header_at]]
     if "value" not in header:
         checker.add("missing-column", sheet=raw.name, row=header_at + 1, column="Value")
-        return Settings()
+        return Settings(), at
     name_col, value_col = header.index("setting"), header.index("value")
     lookup = schema.settings_lookup()
     values: dict[str, Any] = {}
@@ -961,6 +979,7 @@ def _read_settings(checker: _Checker, raw: RawSheet | None) -> Settings:
                 suggestion=did_you_mean(str(name), [s.label for s in schema.SETTINGS]),
             )
             continue
+        at.setdefault(setting.key, where)
         flag = raw.flags.get((i, value_col))
         if flag is not None:
             checker.add(
@@ -995,7 +1014,7 @@ def _read_settings(checker: _Checker, raw: RawSheet | None) -> Settings:
                 written="/".join(codes[:3]),
                 currency=settings.currency,
             )
-    return settings
+    return settings, at
 
 
 def _parse_setting(setting: schema.Setting, value: Any) -> Any:

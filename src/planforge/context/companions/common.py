@@ -40,6 +40,10 @@ class DocHeader:
     #: whether the document prints a [TBD]: a draft header explains the mark only where there is one
     #: (set by the renderer after a first pass, render.environment.render_document)
     holds_tbd: bool = True
+    #: the firm that prepared the document (``Header.firm_name``: ``[Firm name]`` in a draft without
+    #: one) and its address and contact on one line (``Header.firm_details``)
+    firm_name: str = ""
+    firm_details: str = ""
 
 
 def header(ctx: PlanContext, kind: DocumentKind) -> DocHeader:
@@ -58,6 +62,8 @@ def header(ctx: PlanContext, kind: DocumentKind) -> DocHeader:
         ctx.references.owner,
         ctx.systems,
         compose.join_words(list(ctx.systems)),
+        firm_name=ctx.header.firm_name,
+        firm_details=ctx.header.firm_details,
     )
 
 
