@@ -241,7 +241,13 @@ def _control(ctx: PlanContext, options: WriteOptions) -> str:
         "Draft for review" if draft else f"Approved by {ctx.project.approved_by}" if approved else "Final edition"
     )
     cells = ["Version", "Date", "Author", "Description"]
-    values = [ctx.references.version, _day(options.plan_date), _shown(ctx.references.owner) or author(ctx), description]
+    owner = _shown(ctx.references.owner)
+    values = [
+        ctx.references.version,
+        _day(options.plan_date),
+        f"{owner}, {author(ctx)}" if owner else author(ctx),
+        description,
+    ]
     head = ", ".join(f"[#strong[{lit(c)}]]" for c in cells)
     row = ", ".join(f"[{lit(v)}]" for v in values)
     return (
@@ -282,7 +288,7 @@ def typst_source(
     tokens = md_tokens.without_title_block(md_tokens.parse(markdown))
     outline = '#pagebreak(weak: true)\n#outline(title: "Contents", depth: 2)\n\n' if contents else ""
     front = _setup(ctx, options, title) + _cover(ctx, options, title, logo_file) + _control(ctx, options) + outline
-    return front + "#pagebreak(weak: true)\n" + body(tokens)
+    return front + ("#pagebreak(weak: true)\n" if contents else "") + body(tokens)
 
 
 def document_pdf(ctx: PlanContext, markdown: str, options: WriteOptions, *, title: str, contents: bool = True) -> bytes:
