@@ -63,18 +63,6 @@ def test_a_string_literal_shows_the_text_as_typed():
     assert isinstance(shown, bytes) and shown.count(b"<path") > 0  # it compiled; the text was laid out
 
 
-def test_a_draft_has_the_watermark_and_the_final_edition_does_not():
-    ctx = build_context(make_project(), Settings(), DAY)
-    draft = typst_source(ctx, render_markdown(ctx), WriteOptions(plan_date=DAY), "Plan", contents=False, logo_file=None)
-    assert "[DRAFT]" in draft
-    done = build_context(make_project(approved_by="Ann Lee", approval_date=DAY), Settings(), DAY)
-    if not done.draft:  # a plan with nothing to fill and an approval recorded is not a draft
-        final = typst_source(
-            done, render_markdown(done), WriteOptions(plan_date=DAY, final=True), "Plan", contents=False, logo_file=None
-        )
-        assert "[DRAFT]" not in final
-
-
 def _png() -> bytes:
     """A 2x2 red PNG, made here so the test carries no binary file."""
 
@@ -90,7 +78,9 @@ def test_the_logo_is_an_image_on_the_cover(tmp_path):
     logo = tmp_path / "logo.png"
     logo.write_bytes(_png())
     ctx = build_context(make_project(), Settings(), DAY)
-    data = document_pdf(ctx, render_markdown(ctx), WriteOptions(plan_date=DAY, logo=read_logo(logo)), title="Implementation Plan")
+    data = document_pdf(
+        ctx, render_markdown(ctx), WriteOptions(plan_date=DAY, logo=read_logo(logo)), title="Implementation Plan"
+    )
     out = tmp_path / "plan.pdf"
     out.write_bytes(data)
     with pikepdf.open(out) as pdf:

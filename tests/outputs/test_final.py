@@ -8,8 +8,14 @@ from datetime import date
 
 from click.testing import CliRunner
 
+from planforge.api import load
 from planforge.cli import main
+from planforge.context.plan import build_context
+from planforge.formats.options import WriteOptions
+from planforge.formats.typst_pdf import typst_source
+from planforge.outputs import final
 from planforge.pipeline import GenerateOptions, generate
+from planforge.render.environment import render_markdown
 from support import PROJECT_HEADER, PROJECT_ROW, SAMPLE, write_book
 
 DAY = date(2026, 1, 15)
@@ -64,3 +70,22 @@ def test_the_cli_exits_1_and_lists_the_blocking_items(tmp_path):
     )
     assert run.exit_code == 1
     assert "FJORD-009: the Statement of Work" in run.output and "Projects > Kickoff Date, row 10" in run.output
+
+
+def test_the_final_edition_pdf_carries_no_draft_watermark(tmp_path):
+    portfolio = load([_complete(tmp_path)])
+    (project,) = portfolio.projects
+    ctx = build_context(project, portfolio.settings_for(project), DAY, frozenset({"plan"}))
+    markdown = render_markdown(ctx)
+    final_ctx = final.edition(ctx, True)
+    source = typst_source(
+        final_ctx,
+        render_markdown(final_ctx),
+        WriteOptions(plan_date=DAY, final=True),
+        "Plan",
+        contents=True,
+        logo_file=None,
+    )
+    assert "[DRAFT]" not in source and "final edition" in source
+    draft = typst_source(ctx, markdown, WriteOptions(plan_date=DAY), "Plan", contents=True, logo_file=None)
+    assert "[DRAFT]" in draft  # without --final and with no approval recorded: a draft
