@@ -448,13 +448,7 @@ def _cover(writer: _Writer, ctx: PlanContext, options: WriteOptions, name: str) 
     prepared.paragraph_format.space_before = Pt(36)
     writer.text(prepared, "Prepared for ", size=Pt(12), color=MUTED)
     writer.text(prepared, h.client_name, bold=True, size=Pt(12))
-    facts = [
-        ("Project ID", h.project_id),
-        ("Version", ctx.references.version),
-        ("Date", _day(ctx.plan_date)),
-        ("Status", f"{h.status}, {_edition(ctx, options.final)}"),
-        ("Prepared by", author(ctx)),
-    ]
+    facts = cover_facts(ctx, options.final)
     gap = writer.add(None)
     gap.paragraph_format.space_before = Pt(40)
     table = writer.doc.add_table(rows=len(facts), cols=2)
@@ -464,6 +458,28 @@ def _cover(writer: _Writer, ctx: PlanContext, options: WriteOptions, name: str) 
         writer.text(row.cells[1].paragraphs[0], value, size=Pt(10.5), bold=True)
     writer._widths(table, [], 2, weights=[1, 3])
     writer.add(None).add_run().add_break(WD_BREAK.PAGE)
+
+
+def cover_facts(ctx: PlanContext, final: bool) -> list[tuple[str, str]]:
+    """The cover's identity of a document, as label and value, for the Word and PDF editions."""
+    h = ctx.header
+    return [
+        ("Project ID", h.project_id),
+        ("Version", ctx.references.version),
+        ("Date", _day(ctx.plan_date)),
+        ("Status", f"{h.status}, {_edition(ctx, final)}"),
+        ("Prepared by", author(ctx)),
+    ]
+
+
+def history_row(ctx: PlanContext, plan_date: date, final: bool) -> tuple[str, str, str, str]:
+    """The version history's row (version, date, author, description), for the Word and PDF editions."""
+    draft = is_draft(ctx, final)
+    description = (
+        "Draft for review" if draft else f"Approved by {ctx.project.approved_by}" if _approved(ctx) else "Final edition"
+    )
+    owner = _shown(ctx.references.owner)
+    return ctx.references.version, _day(plan_date), f"{owner}, {author(ctx)}" if owner else author(ctx), description
 
 
 def _edition(ctx: PlanContext, final: bool) -> str:
@@ -481,16 +497,11 @@ def _document_control(writer: _Writer, ctx: PlanContext, options: WriteOptions, 
     heading.paragraph_format.keep_with_next = True
     writer.bookmarked(heading, "Document Control", 1)
     writer.toc.insert(0, writer.toc.pop())
-    draft = is_draft(ctx, options.final)
     writer.text(writer.add(writer.style("Heading 3")), "Version history")
     history = writer.new_table(2, 4)
     for cell, text in zip(history.rows[0].cells, ("Version", "Date", "Author", "Description")):
         writer.text(cell.paragraphs[0], text, bold=True, size=TABLE_FONT_SIZE)
-    description = (
-        "Draft for review" if draft else f"Approved by {ctx.project.approved_by}" if _approved(ctx) else "Final edition"
-    )
-    owner = _shown(ctx.references.owner)
-    values = (ctx.references.version, _day(plan_date), f"{owner}, {author(ctx)}" if owner else author(ctx), description)
+    values = history_row(ctx, plan_date, options.final)
     for cell, text in zip(history.rows[1].cells, values):
         writer.text(cell.paragraphs[0], text, size=TABLE_FONT_SIZE)
     writer.header_row(history)

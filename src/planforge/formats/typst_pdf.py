@@ -15,7 +15,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import typst
@@ -23,9 +23,8 @@ from markdown_it.token import Token
 
 from planforge.context.plan import PlanContext
 from planforge.core.names import DOCX, HTML, MD, PDF
-from planforge.derive.completeness import Tbd
 from planforge.formats import md_tokens
-from planforge.formats.docx import author, is_draft
+from planforge.formats.docx import author, cover_facts, history_row, is_draft
 from planforge.formats.options import WriteOptions, logo
 
 _ACCENT = 'rgb("#1f3864")'
@@ -191,31 +190,11 @@ def body(tokens: Sequence[Token]) -> str:
     return "".join(stack[0].parts)
 
 
-def _shown(value: object) -> str:
-    return "" if value is None or isinstance(value, Tbd) else str(value)
-
-
-def _day(d: date) -> str:
-    return f"{d.day} {d:%b %Y}"
-
-
-def _edition(ctx: PlanContext, final: bool) -> str:
-    if is_draft(ctx, final):
-        return "draft for review"
-    return "approved" if ctx.project.approved_by and ctx.project.approval_date else "final edition"
-
-
 def _cover(ctx: PlanContext, options: WriteOptions, title: str, logo_file: str | None) -> str:
     """The cover page, without header or footer: firm, title, project, client and identity."""
     h = ctx.header
     systems = h.integration or f"{h.system_a} \u2194 {h.system_b}"
-    facts = [
-        ("Project ID", h.project_id),
-        ("Version", ctx.references.version),
-        ("Date", _day(ctx.plan_date)),
-        ("Status", f"{h.status}, {_edition(ctx, options.final)}"),
-        ("Prepared by", author(ctx)),
-    ]
+    facts = cover_facts(ctx, options.final)
     grid = ", ".join(f"text(fill: {_MUTED})[{lit(k)}], strong[{lit(v)}]" for k, v in facts)
     firm = f'#text(13pt, weight: "bold", fill: {_ACCENT})[{lit(h.firm_name)}]\n\n' if h.firm_name else ""
     if h.firm_details:
@@ -235,21 +214,8 @@ def _cover(ctx: PlanContext, options: WriteOptions, title: str, logo_file: str |
 
 def _control(ctx: PlanContext, options: WriteOptions) -> str:
     """The version history, as the Word edition's document control gives it."""
-    draft = is_draft(ctx, options.final)
-    approved = ctx.project.approved_by and ctx.project.approval_date
-    description = (
-        "Draft for review" if draft else f"Approved by {ctx.project.approved_by}" if approved else "Final edition"
-    )
-    cells = ["Version", "Date", "Author", "Description"]
-    owner = _shown(ctx.references.owner)
-    values = [
-        ctx.references.version,
-        _day(options.plan_date),
-        f"{owner}, {author(ctx)}" if owner else author(ctx),
-        description,
-    ]
-    head = ", ".join(f"[#strong[{lit(c)}]]" for c in cells)
-    row = ", ".join(f"[{lit(v)}]" for v in values)
+    head = ", ".join(f"[#strong[{lit(c)}]]" for c in ("Version", "Date", "Author", "Description"))
+    row = ", ".join(f"[{lit(v)}]" for v in history_row(ctx, options.plan_date, options.final))
     return (
         "= Document Control\n\n=== Version history\n\n"
         f"#table(columns: (1fr, 1.4fr, 2.2fr, 3.4fr), table.header({head}), {row})\n\n"
