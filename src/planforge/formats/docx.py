@@ -147,7 +147,7 @@ def plan_docx(
     writer = _Writer(document)
     body = document.element.body
     before = len(body)
-    writer.write(_without_title_block(md_tokens.parse(markdown)))
+    writer.write(md_tokens.without_title_block(md_tokens.parse(markdown)))
     plan_elements = list(body)[before - 1 : -1]  # everything written, without the final sectPr
     _cover(writer, ctx, options, title)
     _document_control(writer, ctx, options, approval)
@@ -165,15 +165,6 @@ def plan_docx(
     buffer = io.BytesIO()
     document.save(buffer)
     return _stable_zip(buffer.getvalue())
-
-
-def _without_title_block(tokens: list[Token]) -> list[Token]:
-    """The plan without its Markdown title block (title, project line, key facts up to the first rule):
-    the cover page carries those facts."""
-    if not tokens or tokens[0].type != "heading_open" or tokens[0].tag != "h1":
-        return tokens
-    rule = next((i for i, t in enumerate(tokens) if t.type == "hr"), None)
-    return tokens[rule + 1 :] if rule is not None else tokens
 
 
 @dataclass(frozen=True)
