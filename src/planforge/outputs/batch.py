@@ -59,6 +59,10 @@ from planforge.render.environment import available_kinds
 from planforge.rerun.manifest import Output
 
 PARALLEL_MIN_PLANS = 400  # below this, forking costs more than it saves
+#: Word and PDF cost tens of milliseconds a document, so workers repay their start from a few dozen
+#: plans (measured: 200 plans with --format pdf, 14.0 s in one process, see docs/formats.md).
+HEAVY_PARALLEL_MIN_PLANS = 24
+HEAVY_FORMATS = frozenset({DOCX.name, PDF.name})
 _T = TypeVar("_T")
 Progress = Callable[[int, int], None]  # (plans just done, plans in all)
 
@@ -123,7 +127,9 @@ def write_plans(
     ``recorded`` receives project ID -> each file written for it -> its ``Output`` (hashed from the bytes in hand where
     the file is made here, else read back while it is still in the page cache)."""
     jobs = jobs or os.cpu_count() or 1
-    parallel_min_plans = PARALLEL_MIN_PLANS if parallel_min_plans is None else parallel_min_plans
+    if parallel_min_plans is None:
+        heavy = HEAVY_FORMATS.intersection(options.formats)
+        parallel_min_plans = min(PARALLEL_MIN_PLANS, HEAVY_PARALLEL_MIN_PLANS) if heavy else PARALLEL_MIN_PLANS
     start = time.perf_counter()
     problems: list[Problem] = []
     if jobs > 1 and len(contexts) >= parallel_min_plans and "fork" in multiprocessing.get_all_start_methods():
