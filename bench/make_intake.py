@@ -226,7 +226,9 @@ def main() -> None:
         template = list(rows)
         while len(rows) < 1_048_575:  # plus the header row
             rows.append(dict(template[len(rows) % len(template)]))
-    write_intake_template(args.out, data, settings={"firm_name": "Benchmark Integrations"})  # the preparer every document names
+    write_intake_template(
+        args.out, data, settings={"firm_name": "Benchmark Integrations"}
+    )  # the preparer every document names
     print(f"wrote {args.out} ({args.projects} projects)")
 
 

@@ -243,7 +243,7 @@ def _records(maps: list[FieldMapping], systems: Sequence[str] = ()) -> _Records:
         fields,
         tuple((o, tuple(f)) for o, f in others.items()),
         _join([m.source_field for m in keys if (m.source_object or "") == obj]) if keys else "",
-        _field(keys[0].target_object, keys[0].target_field) if keys else "",
+        _join([_field(k.target_object, k.target_field) for k in keys]) if keys else "",
         tables,
         _field(tabled[0].source_object if tabled[0].source_object != obj else None, tabled[0].source_field)
         if tabled
