@@ -120,13 +120,14 @@ def _table(frame: _Frame) -> str:
 
 
 def _list(frame: _Frame) -> str:
+    """A bullet list (no marker when every item carries its own checkbox or tick) or a numbered one."""
     marks = frame.meta.get("marks", [])
-    marker = ", marker: []" if marks and all(marks) else ""  # type: ignore[arg-type]
-    items = ", ".join(f"[{item}]" for item in frame.items)
+    items = [f"[{item}]" for item in frame.items]
     if frame.kind == "ordered_list":
-        start = frame.meta.get("start", 1)
-        return f"#enum(start: {start}{', ' if items else ''}{items})\n\n"
-    return f"#list({marker.lstrip(', ')}{', ' if marker and items else ''}{items})\n\n"
+        start = f"start: {frame.meta.get('start', 1)}"
+        return f"#enum({', '.join([start, *items])})\n\n"
+    own = marks and all(marks)  # type: ignore[arg-type]
+    return f"#list({', '.join(['marker: []', *items] if own else items)})\n\n"
 
 
 def body(tokens: Sequence[Token]) -> str:

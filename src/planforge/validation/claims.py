@@ -29,14 +29,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
-from planforge.core.errors import Problem, make_problem
+from planforge.core.errors import Problem
 from planforge.core.model import Cadence, OpenItem, Project, Span, SuccessCriterion, Workflow
 from planforge.derive.catalog import lookup, tokens
 from planforge.derive.rules import extra_systems
 from planforge.intake.parse import BadValue, parse_frequency, parse_span, span_text
-from planforge.validation.traceability import CellRef, match_workflows
+from planforge.validation.traceability import CellRef, located, match_workflows
 from planforge.validation.workflows import poll_interval, too_slow
 
 #: (sheet, row, column, code, **params) -> the located problem
@@ -200,19 +199,7 @@ def tokens_of(text: str) -> list[str]:
 def check(project: Project, cell: CellRef) -> Iterator[Problem]:
     """Every claim of the project's success criteria and open items that its workflows or its
     resolved systems contradict or already answer, each at its cell."""
-
-    def at(sheet: str, row: int, column: str, code: str, **params: Any) -> Problem:
-        return make_problem(
-            code,
-            file=project.file,
-            project_id=project.project_id,
-            sheet=sheet,
-            row=row,
-            column=column,
-            cell=cell(sheet, row, column),
-            **params,
-        )
-
+    at = located(project, cell)
     for s in project.success_criteria:
         span = stated_duration(s.criterion)
         if span is None:

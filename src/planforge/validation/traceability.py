@@ -130,9 +130,8 @@ def _mentions_workflow(item: str, workflows: Sequence[Workflow]) -> bool:
     return any((w := _words(wf.workflow)) in words or words in w for wf in workflows)
 
 
-def check(project: Project, cell: CellRef) -> Iterator[Problem]:
-    """Every traceability gap of one project, each located at the cell to look at."""
-    wf = project.workflows
+def located(project: Project, cell: CellRef) -> Callable[..., Problem]:
+    """``at(sheet, row, column, code, **params)``: a problem of ``project`` at that cell, named by ``cell``."""
 
     def at(sheet: str, row: int, column: str, code: str, **params: Any) -> Problem:
         return make_problem(
@@ -145,6 +144,14 @@ def check(project: Project, cell: CellRef) -> Iterator[Problem]:
             cell=cell(sheet, row, column),
             **params,
         )
+
+    return at
+
+
+def check(project: Project, cell: CellRef) -> Iterator[Problem]:
+    """Every traceability gap of one project, each located at the cell to look at."""
+    wf = project.workflows
+    at = located(project, cell)
 
     for sheet, rows in (
         ("Alerts", project.alerts),
