@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -24,7 +25,7 @@ def run(*args):
 def test_validate_sample_exits_zero():
     result = run("validate", SAMPLE)
     assert result.exit_code == 0, result.output
-    assert "10 project(s) ready, 0 error(s)" in result.output
+    assert "10 project(s) ready; 0 error(s)" in result.output and "held back" not in result.output
 
 
 def test_validate_json_equals_the_library(book):
@@ -113,7 +114,10 @@ def test_formats_comma_separated_or_repeated(tmp_path):
 def test_quiet_prints_only_problems_and_verbose_logs_the_stages(tmp_path):
     quiet = run("generate", SAMPLE, "-o", tmp_path / "q", "--date", "2026-01-15", "-q")
     assert quiet.exit_code == 0
-    assert "Wrote" not in quiet.output and "ambiguous" in quiet.output  # the sample's one warning stays
+    assert "Wrote" not in quiet.output and "warning:" not in quiet.output  # errors only, and the warnings counted
+    assert re.search(r"^\d+ warnings not shown \(-q; run without -q to see them\)$", quiet.output, re.M)
+    loud = run("generate", SAMPLE, "-o", tmp_path / "l", "--date", "2026-01-15")
+    assert re.search(r"^Wrote 10 plans \(\d+ files\) and the portfolio summary to ", loud.output, re.M)
     verbose = run("generate", SAMPLE, "-o", tmp_path / "v", "--date", "2026-01-15", "-v")
     assert "planforge: validated: 10 valid project(s)" in verbose.output and "timings:" not in verbose.output
     debug = run("generate", SAMPLE, "-o", tmp_path / "d", "--date", "2026-01-15", "-vv")
@@ -188,3 +192,18 @@ def test_validate_json_shows_each_holiday_country_problem_at_its_cell(book):
         *(("Projects", f"H{r}", "unknown-holiday-country", "error") for r in range(2, 6)),
         ("Projects", "H6", "holiday-country-region", "warning"),
     ]
+
+
+def test_validate_names_the_projects_held_back_and_quiet_prints_errors_and_a_warning_count(book):
+    rows = [PROJECT_HEADER, PROJECT_ROW, ["P-2", *PROJECT_ROW[1:]]]
+    risks = [RISK_HEADER, ["P-2", "Stock drift", "Hgh", "High", "Reconcile nightly", "Ana"]]
+    workflows = [["Project ID", "Workflow", "Trigger"], ["P-1", "Sync orders", "Real-time"]]  # untraced: warnings
+    path = book(Projects=rows, Risks=risks, Workflows=workflows)
+    result = run("validate", path)
+    assert result.exit_code == 1
+    assert "not valid: 1 project(s) ready, held back: P-2; 1 error(s)" in result.output
+    quiet = run("validate", path, "-q")
+    lines = quiet.output.splitlines()
+    assert [line.split(":")[0] for line in lines[:-1]] == ["error"]  # the error, no warning line
+    warnings = len(validate_files([path], as_of=date.today(), firm="required").warnings)
+    assert warnings and lines[-1] == f"{warnings} warnings not shown (-q; run without -q to see them)"

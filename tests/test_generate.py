@@ -332,3 +332,28 @@ def test_every_file_written_has_the_mode_the_umask_gives(tmp_path, mask, mode):
     files = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert len(files) > 60
     assert {oct(p.stat().st_mode & 0o777) for p in files} == {oct(mode)}
+
+
+def test_an_output_folder_inside_the_templates_folder_reruns_as_unchanged(tmp_path):
+    from_firm = tmp_path / "firm"
+    (from_firm / "plan").mkdir(parents=True)
+    out = from_firm / "out"
+    first = generate([SAMPLE], out, plan_date=DAY, templates=from_firm, only=["ACME-001"], summary=False)
+    assert first.rewritten == ["ACME-001"]
+    again = generate([SAMPLE], out, plan_date=DAY, templates=from_firm, only=["ACME-001"], summary=False)
+    assert again.unchanged == ["ACME-001"] and not again.written
+
+
+def test_every_file_written_gets_the_mode_the_umask_gives_new_files(tmp_path):
+    old = os.umask(0o022)
+    try:
+        result = generate(
+            [SAMPLE], tmp_path, plan_date=DAY, only=["HARBOR-004"], formats=["md", "html"], documents=["all"]
+        )
+    finally:
+        os.umask(old)
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    names = {p.name for p in files}
+    assert {"portfolio-summary.xlsx", "index.html", MANIFEST_NAME, "HARBOR-004-uat-tracker.xlsx"} <= names
+    assert any(p.parent.name == "review" for p in files) and len(result.written) > 10
+    assert {p.name: oct(p.stat().st_mode & 0o777) for p in files} == {p.name: "0o644" for p in files}

@@ -205,12 +205,16 @@ def validate(
     if as_json:
         click.echo(strict_json.dumps(report.to_dict()))
     else:
-        _print_problems(report.problems)
+        _print_problems(report.problems, quiet=quiet)
         n = len(report.portfolio.projects)
         status = "[green]valid[/green]" if report.valid else "[red]not valid[/red]"
+        held = sorted(report.invalid_projects)
+        named = ", ".join(held[:10]) + (f" and {len(held) - 10:,} more" if len(held) > 10 else "")
+        held_back = f", held back: {_shown(named)}" if held else ""
         if not quiet:
             out.print(
-                f"{status}: {n} project(s) ready, {len(report.errors)} error(s), {len(report.warnings)} warning(s)"
+                f"{status}: {n} project(s) ready{held_back}; {len(report.errors)} error(s), "
+                f"{len(report.warnings)} warning(s)"
             )
     sys.exit(0 if report.valid else 1)
 
@@ -366,12 +370,15 @@ def generate(
     if as_json:
         click.echo(strict_json.dumps(result.to_dict()))
         sys.exit(0 if result.ok else 1)
-    _print_problems(result.report.problems)
+    _print_problems(result.report.problems, quiet=quiet)
     plans = len(result.contexts)
     skipped = len(result.skipped)
     seconds = time.perf_counter() - started
     summary = " and the portfolio summary" if any(p.name == SUMMARY_NAME for p in result.written) else ""
-    line = f"Wrote {plans} plan(s){summary} to {_shown(str(out_dir))} in {seconds:.1f} s"
+    files = len(result.written)
+    line = (
+        f"Wrote {_count(plans, 'plan')} ({_count(files, 'file')}){summary} to {_shown(str(out_dir))} in {seconds:.1f} s"
+    )
     if result.unchanged:
         line = (
             f"{len(result.unchanged):,} unchanged, {len(result.rewritten):,} rewritten{summary}"
@@ -388,6 +395,11 @@ def generate(
     if not quiet:
         out.print(line)
     sys.exit(0 if result.ok else 1)
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 plan', '10 plans', '1,234 files'."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _held_back_reason(pid: str, problems: list[Problem]) -> str:
@@ -428,9 +440,14 @@ def _as_flags(message: str) -> str:
     return message
 
 
-def _print_problems(problems: list[Problem]) -> None:
-    """One line per problem: ``error: intake.xlsx Risks!D14 (Likelihood): "Hgh" is not one of ...``."""
+def _print_problems(problems: list[Problem], *, quiet: bool = False) -> None:
+    """One line per problem: ``error: intake.xlsx Risks!D14 (Likelihood): "Hgh" is not one of ...``.
+    ``quiet`` (``-q``): the errors, then one line counting the warnings not shown."""
     ordered = sorted(problems, key=lambda p: (p.severity != ERROR, p.file, p.sheet, p.row or 0))
+    warnings = 0
+    if quiet:
+        warnings = sum(1 for p in problems if p.severity != ERROR)
+        problems = ordered = [p for p in ordered if p.severity == ERROR]
     for p in ordered[:MAX_SHOWN]:
         tag = "[red]error[/red]" if p.severity == ERROR else "[yellow]warning[/yellow]"
         where = f"{p.file} {p.location}" if p.location and p.location != p.file else p.file
@@ -438,6 +455,8 @@ def _print_problems(problems: list[Problem]) -> None:
         err.print(f"{tag}: {_shown(where)}: {_shown(p.message)}.{hint}", overflow="ignore", crop=False)
     if len(problems) > MAX_SHOWN:
         err.print(f"... and {len(problems) - MAX_SHOWN} more (use 'planforge validate --json' for all)")
+    if quiet and warnings:
+        err.print(f"{_count(warnings, 'warning')} not shown (-q; run without -q to see them)")
 
 
 def _progress_bar() -> Any:

@@ -371,7 +371,7 @@ def _fingerprint(
     """Find the workbooks and fingerprint the run's inputs, reading the last run's manifest when the
     run has a key (nothing else: a run that is up to date reads no workbook)."""
     files, found = find_workbooks(list(paths))
-    templates = tree_digest(templates_dir(), opts.templates, Path(__file__).resolve().parent / "data")
+    templates = tree_digest(templates_dir(), opts.templates, Path(__file__).resolve().parent / "data", exclude=out_dir)
     extra = _extra_inputs(options)
     fingerprints = None if opts.force else file_digests(files)
     key = None if fingerprints is None else _run_key(files, fingerprints, found, opts, options, templates, extra)

@@ -105,7 +105,7 @@ def test_the_cli_line_names_the_file_and_mentions_no_summary_it_did_not_write(tm
         in " ".join(run.output.split())
     )
     assert "Internal error" not in run.output
-    assert "Wrote 10 plan(s) to" in run.output and "and the portfolio summary" not in run.output
+    assert "Wrote 10 plans (" in run.output and "and the portfolio summary" not in run.output
 
 
 def test_a_full_disk_in_forked_workers_costs_only_the_refused_files(clean, tmp_path, monkeypatch):

@@ -386,3 +386,17 @@ def test_a_template_in_a_symlinked_folder_counts(tmp_path):
     before = tree_digest(firm)
     (shared / "05-risks.md.j2").write_text("b", "utf-8")
     assert tree_digest(firm) != before
+
+
+def test_tree_digest_leaves_out_the_output_folder_inside_a_templates_folder(tmp_path):
+    firm = tmp_path / "firm"
+    (firm / "plan").mkdir(parents=True)
+    (firm / "plan" / "plan.md.j2").write_text("x", "utf-8")
+    out = firm / "out"
+    before = tree_digest(firm, exclude=out)
+    out.mkdir()
+    (out / "ACME-001-implementation-plan.md").write_text("written by a run", "utf-8")
+    assert tree_digest(firm, exclude=out) == before  # the run's own files are not a template change
+    assert tree_digest(firm) != before
+    (firm / "plan" / "plan.md.j2").write_text("y", "utf-8")
+    assert tree_digest(firm, exclude=out) != before

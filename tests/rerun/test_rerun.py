@@ -175,7 +175,7 @@ def test_the_cli_says_what_the_rerun_did(tmp_path):
     again = CliRunner().invoke(main, args)
     assert "3 unchanged, 0 rewritten" in again.output
     forced = CliRunner().invoke(main, [*args, "--force"])
-    assert "Wrote 3 plan(s)" in forced.output
+    assert "Wrote 3 plans (" in forced.output
 
 
 def test_a_portfolio_file_edited_by_hand_is_kept_too(tmp_path):

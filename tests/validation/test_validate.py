@@ -242,3 +242,39 @@ def test_typed_placeholders_count_as_blank(book, typed):
     assert report.portfolio.projects[0].data_volume is None
     report = validate_files([book(Projects=[PROJECT_HEADER, ["P-1", "n", typed, "Shopify", "Xero"]])])
     assert flat(report) == [("Projects", 2, "Client Name", "required-missing")]
+
+
+@pytest.mark.parametrize(
+    ("currency", "locale", "budget", "value"),
+    [
+        ("GBP", None, "£36,500", 36500),  # en-GB (from GBP): ',' is its thousands separator
+        ("USD", None, "$29,750", 29750),
+        ("EUR", "de-DE", "28.000 €", 28000),  # de-DE: '.' is its thousands separator
+        ("EUR", "de-DE", "18.500", 18500),  # no symbol: the stated locale settles it
+    ],
+)
+def test_an_amount_the_projects_currency_and_locale_settle_gives_no_ambiguity_warning(
+    book, currency, locale, budget, value
+):
+    header = [*PROJECT_HEADER, "Currency", "Locale", "Budget"]
+    report = validate_files([book(Projects=[header, [*PROJECT_ROW, currency, locale, budget]])])
+    assert not [p for p in report.problems if p.code == "ambiguous-number"]
+    assert report.portfolio.projects[0].budget == value
+
+
+@pytest.mark.parametrize(
+    ("currency", "locale", "budget"),
+    [
+        ("USD", None, "18.500"),  # en-US reads '.' as a decimal point: the reading taken is not the locale's
+        ("EUR", None, "18.500"),  # EUR without a locale: en-IE, where '.' is a decimal point
+        ("EUR", "fr-FR", "36,500"),  # fr-FR groups with a space: ',' is its decimal comma
+        ("EUR", "de-DE", "£28.000"),  # a symbol of another currency
+        ("CHF", None, "18,500"),  # no locale stated or known for the currency
+    ],
+)
+def test_an_amount_its_locale_does_not_settle_still_warns_at_its_cell(book, currency, locale, budget):
+    header = [*PROJECT_HEADER, "Currency", "Locale", "Budget"]
+    report = validate_files([book(Projects=[header, [*PROJECT_ROW, currency, locale, budget]])])
+    (warning,) = [p for p in report.problems if p.code == "ambiguous-number"]
+    assert (warning.sheet, warning.column, warning.cell) == ("Projects", "Budget", "J2")
+    assert "read as" in warning.message and "thousands separator" in warning.message

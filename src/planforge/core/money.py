@@ -246,6 +246,12 @@ def localize_digits(text: str, locale: str = DEFAULT_LOCALE) -> str:
     return text if locale == DEFAULT_LOCALE else text.translate(_digit_symbols(locale))
 
 
+def group_symbol(locale: str) -> str:
+    """The locale's thousands separator from Babel: ``,`` (en_US, en_GB), ``.`` (de_DE), a narrow
+    space (fr_FR)."""
+    return str(Locale.parse(locale).number_symbols["latn"]["group"])
+
+
 def format_number(value: Decimal | float | int, locale: str = DEFAULT_LOCALE) -> str:
     """A whole figure with the locale's grouping: 1,200 (en_US), 1.200 (de_DE)."""
     return format_decimal(round(Decimal(str(value))), format="#,##0", locale=locale)

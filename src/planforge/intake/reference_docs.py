@@ -24,7 +24,9 @@ ACCEPTED = """## What is accepted
   `1 234,50` or `1,234.50`, parsed with Babel under both conventions (`,` grouping with `.` decimals, and
   `.` grouping with `,` decimals). When both read it and disagree (`18.500`, `1,234`), one separator
   followed by exactly three digits is read as a thousands separator (18,500), with a warning
-  `ambiguous-number` at the cell. Amounts may carry a currency symbol or ISO code before or after
+  `ambiguous-number` at the cell, unless on Projects that separator is the thousands separator of the
+  project's locale (stated, or its currency's: `£36,500` for GBP, `28.000 €` for de-DE) and any symbol
+  names the project's currency. Amounts may carry a currency symbol or ISO code before or after
   (`€`, `£`, `$`, `EUR`, `USD`, ...); it must agree with the project's currency (Projects > Currency, else
   Settings > Currency, else USD), otherwise the cell is an error `currency-mismatch`. Plans and the
   summary print amounts in the project's currency. An amount has at most two decimals (`$1,2345` is

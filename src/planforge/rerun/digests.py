@@ -141,26 +141,29 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def tree_digest(*folders: Path | None) -> str:
+def tree_digest(*folders: Path | None, exclude: Path | None = None) -> str:
     """SHA-256 of every file under each folder (relative path and bytes), in a fixed order: the
     packaged templates plus a firm's template folder, say. ``None`` and missing folders count as
-    empty, in their place, so the packaged folder alone and a firm folder that is empty differ."""
+    empty, in their place, so the packaged folder alone and a firm folder that is empty differ.
+    ``exclude`` (the run's output folder) is left out wherever it sits, so an output folder inside
+    a templates folder does not make every rerun's inputs differ from the last."""
     h = hashlib.sha256()
     for n, folder in enumerate(folders):
         h.update(f"folder {n}\0".encode())
         if folder is None or not Path(folder).is_dir():
             h.update(b"absent\0")
             continue
-        for rel, path in _files_under(Path(folder)):
+        for rel, path in _files_under(Path(folder), exclude):
             h.update(f"{rel}\0{file_digest(path)}\0".encode())
     return h.hexdigest()
 
 
-def _files_under(folder: Path) -> list[tuple[str, Path]]:
+def _files_under(folder: Path, exclude: Path | None = None) -> list[tuple[str, Path]]:
     """Every file under ``folder`` as (relative path, path), sorted, through symlinked subfolders too
-    (Jinja loads templates through them), each real folder once (a link back up is not a loop)."""
+    (Jinja loads templates through them), each real folder once (a link back up is not a loop), none
+    under ``exclude``."""
     found: list[tuple[str, Path]] = []
-    seen: set[str] = set()
+    seen: set[str] = {os.path.realpath(exclude)} if exclude is not None else set()
     for root, dirs, names in os.walk(folder, followlinks=True):
         real = os.path.realpath(root)
         if real in seen:

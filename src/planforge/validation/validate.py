@@ -22,7 +22,7 @@ from typing import Any
 
 from planforge.core.errors import ERROR, Problem, UnreadableWorkbook, closest, did_you_mean, make_problem
 from planforge.core.model import CHILD_TYPES, Portfolio, Project, Settings
-from planforge.core.money import currency_matches, format_money
+from planforge.core.money import CURRENCY_LOCALES, currency_matches, format_money, group_symbol, plan_locale
 from planforge.core.report import Report
 from planforge.derive.calendar import (
     closed_days,
@@ -209,7 +209,7 @@ def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None, firm: Firm
     project_table = checker.table(projects_sheet, schema.PROJECTS)
     project_rows = _check_project_ids(checker, project_table)
     for row in project_table.rows:
-        checker.problems.extend(row.pending)
+        checker.problems.extend(p for p in row.pending if not _decided(p, row, settings))
         _check_holiday_country(checker, project_table, row)
         _check_project_row(checker, project_table, row, settings, as_of)
 
@@ -592,6 +592,31 @@ def _range_bounds(rng: str) -> tuple[int, int, int, int] | None:
         return None
     (r1, c1), (r2, c2) = corners
     return r1, c1, r2, c2
+
+
+_HEADERS = {c.header: c.key for c in schema.PROJECTS.columns}
+
+
+def _decided(problem: Problem, row: _Row, settings: Settings) -> bool:
+    """Whether an ``ambiguous-number`` on a Projects row is settled by the project's locale and
+    currency, so no warning is due: the separator read as a thousands separator ("36,500",
+    "28.000") is the thousands separator of the project's locale (Projects > Locale, else Settings >
+    Locale, else the one its currency names in ``CURRENCY_LOCALES``: en-GB for GBP), and a symbol or
+    code written with it names the project's currency. A locale that reads the separator as a
+    decimal point (en-US for "18.500", fr-FR for "36,500"), a currency no locale is known for, or a
+    symbol of another currency keeps the warning."""
+    if problem.code != "ambiguous-number" or type(problem.value) is not str:
+        return False
+    currency = row.values.get("currency") or settings.currency
+    stated = row.values.get("locale") or settings.locale
+    if not stated and currency not in CURRENCY_LOCALES:
+        return False
+    written = row.currencies.get(_HEADERS.get(problem.column, ""), ())
+    if written and not currency_matches(written, currency):
+        return False
+    number = "".join(c for c in problem.value if c.isdigit() or c in ".,").strip(".,")  # "Fr." is no separator
+    separator = "." if "." in number else ","
+    return group_symbol(plan_locale(row.values.get("locale"), settings.locale, currency)) == separator
 
 
 def _check_project_row(checker: _Checker, table: _Table, row: _Row, settings: Settings, as_of: date | None) -> None:
