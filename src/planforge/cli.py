@@ -35,6 +35,7 @@ from planforge.pipeline import generate as run
 from planforge.render.environment import RenderOptions
 from planforge.render.limits import DEFAULT_MAX_SIZE, DEFAULT_TIMEOUT, MAX_TIMEOUT
 from planforge.render.template_check import check_templates, context_reference, export_templates, sample_contexts
+from planforge.validation.traceability import fold_gaps
 from planforge.validation.validate import validate_files
 
 MAX_SHOWN = 200
@@ -442,11 +443,12 @@ def _as_flags(message: str) -> str:
 
 def _print_problems(problems: list[Problem], *, quiet: bool = False) -> None:
     """One line per problem: ``error: intake.xlsx Risks!D14 (Likelihood): "Hgh" is not one of ...``.
-    ``quiet`` (``-q``): the errors, then one line counting the warnings not shown."""
+    ``quiet`` (``-q``): the errors, then one line counting the warnings not shown. A project's
+    traceability gaps are one line (``fold_gaps``)."""
+    warnings = sum(1 for p in problems if p.severity != ERROR) if quiet else 0  # counted as the summary line does
+    problems = fold_gaps(problems)
     ordered = sorted(problems, key=lambda p: (p.severity != ERROR, p.file, p.sheet, p.row or 0))
-    warnings = 0
     if quiet:
-        warnings = sum(1 for p in problems if p.severity != ERROR)
         problems = ordered = [p for p in ordered if p.severity == ERROR]
     for p in ordered[:MAX_SHOWN]:
         tag = "[red]error[/red]" if p.severity == ERROR else "[yellow]warning[/yellow]"

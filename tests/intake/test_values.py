@@ -224,8 +224,8 @@ def test_names_differing_only_by_accents_are_a_warning_naming_both_cells(book):
 def test_unknown_child_id_holds_back_the_closest_project(book):
     path = book(Risks=[RISK_HEADER, ["P-1", "a", "Low", "Low"], ["P-01", "b", "High", "High"]])
     report = validate_files([path])
-    assert flat(report) == [("Risks", 3, "Project ID", "unknown-project")]
-    assert report.problems[0].project_id == "P-1"
+    assert flat(report, "error") == [("Risks", 3, "Project ID", "unknown-project")]
+    assert report.errors[0].project_id == "P-1"
     assert report.portfolio.projects == [] and list(report.invalid_projects) == ["P-1"]
 
 

@@ -768,6 +768,17 @@ KINDS: tuple[ProblemKind, ...] = (
         "(de-DE: 48.500 €); the tag is read with Babel (CLDR). A tag Babel does not know is an error at its "
         "cell, with the closest tags; on a Projects row the project is held back.",
     ),
+    ProblemKind(
+        "traceability-gaps",
+        WARNING,
+        "Traceability gaps",
+        "{project_id} has {count} traceability gaps: {gaps}",
+        "Each gap is listed at its own cell in the project's review file and by 'planforge validate --json'; "
+        "this cell is the first.",
+        "The terminal's one line for a project's untraced workflows, unowned risks and blockers, and undelivered "
+        "in-scope items (untraced-workflow, unowned-item, uncovered-scope) when it has more than one; the review "
+        "file, the summary and --json keep each at its cell.",
+    ),
 )
 
 #: code -> kind, the registry ``make_problem`` reads.

@@ -18,7 +18,7 @@ that names no workflow is a located ``unknown-workflow`` warning on every one of
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +52,17 @@ _WORD = re.compile(r"[^\W_]+")
 
 #: The problem codes these checks report (the pipeline copies them into each project's review file).
 CODES: tuple[str, ...] = ("untraced-workflow", "unknown-workflow", "unowned-item", "uncovered-scope")
+#: The gaps ``fold_gaps`` puts on one line per project (an unknown Workflow cell is a typo at its cell, not a gap).
+GAP_CODES: frozenset[str] = frozenset({"untraced-workflow", "unowned-item", "uncovered-scope"})
+#: What every workflow needs: (the sheet whose row covers it, what such a row is), in the order checked.
+NEEDS: tuple[tuple[str, str], ...] = (
+    ("Field Mappings", "field mapping"),
+    ("Test Scenarios", "test scenario"),
+    ("Alerts", "alert"),
+    ("Deployment Steps", "deployment step"),
+)
+#: Names a folded line quotes before it says "and N more".
+_NAMES_SHOWN = 4
 
 #: (sheet, row, column) -> "Sheet!B5": the cell reference of a column on a row
 CellRef = Callable[[str, int, str], str]
@@ -148,8 +159,11 @@ def located(project: Project, cell: CellRef) -> Callable[..., Problem]:
     return at
 
 
-def check(project: Project, cell: CellRef) -> Iterator[Problem]:
-    """Every traceability gap of one project, each located at the cell to look at."""
+def check(project: Project, cell: CellRef, *, incomplete: Collection[str] = ()) -> Iterator[Problem]:
+    """Every traceability gap of one project, each located at the cell to look at. ``incomplete``
+    names the sheets some of whose rows for the project were left out for an error (a held-back
+    project): no gap is reported against such a sheet, since the row that closes it may be the one
+    left out, and with the Workflows sheet incomplete no Workflow cell is called unknown."""
     wf = project.workflows
     at = located(project, cell)
 
@@ -162,21 +176,24 @@ def check(project: Project, cell: CellRef) -> Iterator[Problem]:
         ("Success Criteria", project.success_criteria),
         ("Open Items", project.open_items),
     ):
+        if "Workflows" in incomplete:
+            break
         for r in rows:
             for part in match_workflows(getattr(r, "workflow", None), wf).unmatched:
                 near = closest(part, [w.workflow for w in wf], cutoff=0.5, fold=str.casefold)
                 hint = f' (closest: "{near[0]}")' if near else ""
                 yield at(sheet, r.row, "Workflow", "unknown-workflow", value=part, count=len(wf), suggestion=hint)
 
-    needs = (
-        ("Field Mappings", "field mapping", covered(project.field_mappings, wf, blank_is_all=False)),
-        ("Test Scenarios", "test scenario", covered(project.test_scenarios, wf, blank_is_all=False)),
-        ("Alerts", "alert", covered(project.alerts, wf, blank_is_all=True)),
-        ("Deployment Steps", "deployment step", covered(project.deployment_steps, wf, blank_is_all=True)),
-    )
+    covering: dict[str, tuple[Sequence[object], bool]] = {  # sheet -> (its rows, whether a blank Workflow covers all)
+        "Field Mappings": (project.field_mappings, False),
+        "Test Scenarios": (project.test_scenarios, False),
+        "Alerts": (project.alerts, True),
+        "Deployment Steps": (project.deployment_steps, True),
+    }
+    needs = [(sheet, what, covered(covering[sheet][0], wf, blank_is_all=covering[sheet][1])) for sheet, what in NEEDS]
     for i, w in enumerate(wf):
         for sheet, what, hits in needs:
-            if not hits[i]:
+            if not hits[i] and sheet not in incomplete:
                 yield at("Workflows", w.row, "Workflow", "untraced-workflow", value=w.workflow, what=what, other=sheet)
     for risk in project.risks:
         if not (risk.owner or "").strip():
@@ -192,6 +209,8 @@ def check(project: Project, cell: CellRef) -> Iterator[Problem]:
         )
     )
     for s in project.scope:
+        if "Workflows" in incomplete:
+            break
         if s.kind != "In scope":
             continue
         if match_workflows(s.workflow, wf).indexes:
@@ -199,3 +218,73 @@ def check(project: Project, cell: CellRef) -> Iterator[Problem]:
         if _mentions_workflow(s.item, wf) or names_deliverable(s.item, migration):
             continue
         yield at("Scope", s.row, "Item", "uncovered-scope", value=s.item)
+
+
+def fold_gaps(problems: Sequence[Problem]) -> list[Problem]:
+    """The problems with each project's traceability gaps (``GAP_CODES``) on one line, where its first
+    gap was: "ACME-001 has 5 traceability gaps: 3 workflows have no test scenario: "A", "B" and "C"; risk
+    "X" has no owner; ...". A project with one gap keeps it as it is. This is how the terminal shows
+    them; the review file, the summary and ``--json`` keep every gap at its own cell."""
+    out: list[Problem | tuple[str, str]] = []
+    gaps: dict[tuple[str, str], list[Problem]] = {}
+    for p in problems:
+        if p.code not in GAP_CODES or not p.project_id:
+            out.append(p)
+            continue
+        key = (p.file, p.project_id)
+        if key not in gaps:
+            gaps[key] = []
+            out.append(key)
+        gaps[key].append(p)
+    return [item if isinstance(item, Problem) else _folded(gaps[item]) for item in out]
+
+
+def _folded(gaps: list[Problem]) -> Problem:
+    if len(gaps) == 1:
+        return gaps[0]
+    phrases = [_phrase(names, kind) for kind, names in _by_what(gaps).items()]
+    first = gaps[0]
+    return make_problem(
+        "traceability-gaps",
+        file=first.file,
+        sheet=first.sheet,
+        row=first.row,
+        column=first.column,
+        cell=first.cell,
+        project_id=first.project_id,
+        count=f"{len(gaps):,}",
+        gaps="; ".join(phrases),
+    )
+
+
+def _by_what(gaps: list[Problem]) -> dict[tuple[str, str, str], list[str]]:
+    """(singular, plural, what they lack) -> the names quoted, in the checks' order. Which need a gap is
+    about is told by rendering each candidate message from the registry and comparing it, so nothing
+    is read back out of message text."""
+    found: dict[tuple[str, str, str], list[str]] = {}
+    for p in gaps:
+        name = "" if p.value is None else str(p.value)
+        if p.code == "untraced-workflow":
+            what = next((w for sheet, w in NEEDS if _message(p, what=w, other=sheet) == p.message), "link it needs")
+            kind = ("workflow", "workflows", f"no {what}")
+        elif p.code == "unowned-item":
+            who = "risk" if _message(p, what="Risk") == p.message else "blocker"
+            kind = (who, f"{who}s", "no owner")
+        else:
+            kind = ("in-scope item", "in-scope items", "no workflow or deliverable that delivers it")
+        found.setdefault(kind, []).append(name)
+    return found
+
+
+def _message(p: Problem, **params: str) -> str:
+    return make_problem(p.code, value=p.value, **params).message
+
+
+def _phrase(names: list[str], kind: tuple[str, str, str]) -> str:
+    one, many, lack = kind
+    if len(names) == 1:
+        return f'{one} "{names[0]}" has {lack}'
+    shown = [f'"{n}"' for n in names[:_NAMES_SHOWN]]
+    rest = len(names) - len(shown)
+    listed = ", ".join(shown[:-1]) + " and " + shown[-1] if not rest else ", ".join(shown) + f" and {rest:,} more"
+    return f"{len(names):,} {many} have {lack}: {listed}"

@@ -264,6 +264,11 @@ def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None, firm: Firm
             others=join_quoted(parts[1:]),
             project_id=pid,
         )
+    for pid in sorted(bad_ids & set(project_rows), key=list(project_rows).index):
+        # a held-back project's gaps are reported in the same pass as its errors, so one fix-up pass does
+        held = _held_back_project(raw.file, project_rows[pid], children)
+        incomplete = {sheet for p, sheet in checker.dropped if p == pid}
+        checker.problems.extend(traceability_check(held, cell, incomplete=incomplete))
     for project in projects:
         checker.problems.extend(traceability_check(project, cell))
         checker.problems.extend(workflows_check(project, cell))
@@ -284,6 +289,34 @@ def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None, firm: Firm
         invalid = {pid: invalid.get(pid, []) + refused for pid in project_rows}
         projects = []
     return Report(checker.problems, Portfolio(projects, settings, (raw.file,), linked=linked), invalid)
+
+
+#: The Projects fields the traceability checks read besides the child rows (whether there is a migration).
+_TRACED_PROJECT_FIELDS = (
+    "data_migration",
+    "migration_scope",
+    "migration_cleanup",
+    "migration_strategy",
+    "migration_time",
+)
+
+
+def _held_back_project(file: str, row: _Row, children: dict[str, dict[str, list[object]]]) -> Project:
+    """A held-back project as far as its traceability needs: its child rows that read cleanly and the
+    migration cells, nothing a document could be made from."""
+    kids = {key: children.get(key, {}).get(row.pid, []) for key in CHILD_TYPES}
+    traced = {k: row.values[k] for k in _TRACED_PROJECT_FIELDS if k in row.values}
+    return Project(
+        file=file,
+        row=row.excel_row,
+        project_id=row.pid,
+        project_name="",
+        client_name="",
+        system_a="",
+        system_b="",
+        **traced,
+        **kids,  # type: ignore[arg-type]
+    )
 
 
 def _cell_finder(tables: dict[str, _Table]) -> CellRef:
@@ -334,6 +367,8 @@ class _Checker:
     def __init__(self, file: str):
         self.file = file
         self.problems: list[Problem] = []
+        #: (project ID, sheet name) of child rows left out for an error: that sheet's rows of the project are incomplete
+        self.dropped: set[tuple[str, str]] = set()
         #: parser -> its memo: columns that share a parser (every sheet's Project ID) share what it read
         self._memos: dict[Callable[[Any], Any], dict[Any, Any]] = {}
 
@@ -957,8 +992,11 @@ def _group_children(
             continue
         if not row.pending or all(p.severity != ERROR for p in row.pending):
             grouped[target].append(record_type(row=row.excel_row, **row.values))
+        else:
+            checker.dropped.add((target, sheet.name))
     if table.broken:  # rows that cannot be read cannot be attributed: no plan may go out without them
         broken |= set(ids)
+        checker.dropped |= {(i, sheet.name) for i in ids}
     return grouped, broken
 
 
