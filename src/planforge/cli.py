@@ -30,7 +30,7 @@ from planforge.formats.docx import check_reference
 from planforge.formats.docx_reference import ReferenceRefused
 from planforge.intake.blank_workbook import write_intake_template
 from planforge.intake.reference_docs import write_docs
-from planforge.pipeline import EARLIEST_PLAN_DATE, LATEST_PLAN_DATE, GenerateOptions
+from planforge.pipeline import EARLIEST_PLAN_DATE, LATEST_PLAN_DATE, MAX_WAIT, GenerateOptions
 from planforge.pipeline import generate as run
 from planforge.render.environment import RenderOptions
 from planforge.render.limits import DEFAULT_MAX_SIZE, DEFAULT_TIMEOUT, MAX_TIMEOUT
@@ -314,6 +314,14 @@ class _Formats(click.Choice[str]):
     is_flag=True,
     help="Redo every project and overwrite files edited by hand (default: a rerun redoes only what changed).",
 )
+@click.option(
+    "--wait",
+    type=click.FloatRange(0, MAX_WAIT),
+    default=60.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for another run writing to the same folder before refusing (0: refuse at once).",
+)
 @_render_bounds
 @click.option("--json", "as_json", is_flag=True, help="Print the run (per project: status, outputs, problems) as JSON.")
 @_verbosity
@@ -334,6 +342,7 @@ def generate(
     templates_folder: Path | None,
     no_summary: bool,
     force: bool,
+    wait: float,
     render_timeout: float,
     render_max_size: int,
     as_json: bool,
@@ -361,6 +370,7 @@ def generate(
             documents=tuple(k.strip() for k in documents.split(",") if k.strip()) if documents else None,
             progress=progress.advance if progress else None,
             force=force,
+            wait=wait,
             render_timeout=render_timeout,
             render_max_size=render_max_size,
         )

@@ -17,7 +17,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from functools import partial
@@ -35,6 +35,7 @@ from planforge.core.errors import (
     ValidationFailed,
     make_problem,
 )
+from planforge.core.folder_lock import output_lock
 from planforge.core.images import Logo, LogoError, read_logo
 from planforge.core.model import Portfolio, Project
 from planforge.core.names import (
@@ -101,6 +102,10 @@ EARLIEST_PLAN_DATE = date(1900, 1, 1)
 LATEST_PLAN_DATE = date(2200, 12, 31)  # the range every date column accepts (schema)
 
 
+#: The longest ``wait`` for another run's lock, in seconds (a day).
+MAX_WAIT = 86_400.0
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class GenerateOptions:
     """How ``generate`` runs. Every field is optional; the defaults write Markdown plans and the summary.
@@ -136,6 +141,8 @@ class GenerateOptions:
       holds a [TBD] or an assumed value in a contract-bearing section writes none of its client
       documents (each such value is a located ``not-final`` problem); the others are written without
       the DRAFT marks a missing approval would put on them.
+    - ``wait``: seconds to wait for another run writing to ``out_dir`` (which holds its lock,
+      ``.planforge.lock``) before refusing with an ``OutputError`` naming it; 0 refuses at once.
     """
 
     plan_date: date | None = None
@@ -155,6 +162,7 @@ class GenerateOptions:
     render_max_size: int = DEFAULT_MAX_SIZE
     final: bool = False
     pdf_engine: str = "typst"
+    wait: float = 60.0
 
     def __post_init__(self) -> None:
         check_bounds(self.render_timeout, self.render_max_size, ("render_timeout", "render_max_size"))
@@ -175,6 +183,8 @@ class GenerateOptions:
                 "plans date phases, reviews and stabilisation from it, and those dates must stay valid",
                 parameter="plan_date",
             )
+        if not 0 <= self.wait <= MAX_WAIT:
+            raise UsageError(f"wait= must be between 0 and {MAX_WAIT:,.0f} seconds, not {self.wait}", parameter="wait")
         if self.jobs is not None and self.jobs < 1:
             raise UsageError(f"jobs= must be at least 1, not {self.jobs}", parameter="jobs")
         if self.reference_docx is not None:
@@ -197,9 +207,22 @@ def generate(
     Raises ``UsageError`` for impossible options, ``ValidationFailed`` for ``strict`` runs with errors,
     ``OutputError`` when ``out_dir`` cannot be written."""
     opts, write_options = _resolve_options(paths, options, overrides)
+    folder = Path(out_dir)
+    with ExitStack() as lock:
+        if folder.is_dir():  # else the folder is made, and locked, only once the intake has been validated
+            lock.enter_context(output_lock(folder, wait=opts.wait))
+        return _generate(paths, folder, opts, write_options, lock)
+
+
+def _generate(
+    paths: Sequence[str | Path], folder: Path, opts: GenerateOptions, write_options: WriteOptions, lock: ExitStack
+) -> RunResult:
+    """``generate`` with the output folder locked (``lock`` holds it, or is empty when the folder does
+    not exist yet: it is locked here once made, and the manifest read again, since a run started
+    together may have written it meanwhile)."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
-    folder = Path(out_dir)
+    locked = folder.is_dir()
     with _timed(timings, "up-to-date check"):
         inputs = _fingerprint(paths, folder, opts, write_options)
     if (last_run := inputs.last_run(folder)) is not None:
@@ -208,6 +231,10 @@ def generate(
     report, write_options = _validate(_read(inputs, opts, timings), opts, write_options, timings)
     projects = _select(report.portfolio.projects, opts.only, report)
     out = prepare_out_dir(folder)
+    if not locked:
+        lock.enter_context(output_lock(out, wait=opts.wait))
+        if inputs.key is not None and (previous := load_manifest(out)) is not None:
+            inputs = replace(inputs, previous=previous)
     # derive, plan the rerun; then what the folder holds that this run leaves alone
     rerun, derived = _derive_and_plan_rerun(inputs, projects, report, out, opts, write_options, timings)
     report = _reported(report, derived.problems, _edited_problems(rerun.edited, out, opts.force))
