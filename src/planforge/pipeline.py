@@ -239,7 +239,7 @@ def _generate(
     rerun, derived = _derive_and_plan_rerun(inputs, projects, report, out, opts, write_options, timings)
     report = _reported(report, derived.problems, _edited_problems(rerun.edited, out, opts.force))
     stale = _stale(out, report, rerun, derived.contexts, opts, write_options)
-    report = _reported(report, [make_problem(code, file=path.name) for path, code in stale])
+    report = _reported(report, [make_problem(code, file=path.name) for path, code in stale], _withheld(rerun.withheld))
     # render and write (the summary beside the plans), summarize
     on_disk, refused = _mark_in_progress(out, rerun)
     report = _reported(report, refused)
@@ -354,6 +354,7 @@ class _Rerun:
     edited: list[Path]
     keep: frozenset[Path]
     changed: frozenset[str]  # ``plan.changed``, as a set
+    withheld: tuple[str, ...] = ()  # shared files a run limited by ``only`` leaves alone
 
 
 @dataclass(frozen=True, slots=True)
@@ -468,7 +469,10 @@ def _derive_and_plan_rerun(
             early = _derive(projects, report, options)
     with _timed(timings, "plan rerun"):
         plan, portfolio = planned()
-        rerun = _rerun(manifest, plan, portfolio, out, opts, options)
+        known = {p.project_id for p in report.portfolio.projects} | set(report.invalid_projects)
+        rerun = _rerun(
+            manifest, plan, portfolio, out, opts, options, partial=bool(opts.only and known - set(opts.only))
+        )
     with _timed(timings, "derive"):
         derived = _derive_needed(projects, rerun, report, options, early)
     log.info("derived %d plan context(s) in %.2f s", len(derived.contexts), timings["derive"])
@@ -476,12 +480,27 @@ def _derive_and_plan_rerun(
 
 
 def _rerun(
-    manifest: Manifest, plan: RerunPlan, portfolio: str, out: Path, opts: GenerateOptions, options: WriteOptions
+    manifest: Manifest,
+    plan: RerunPlan,
+    portfolio: str,
+    out: Path,
+    opts: GenerateOptions,
+    options: WriteOptions,
+    *,
+    partial: bool,
 ) -> _Rerun:
     """The rerun ``plan`` with what follows from it: the shared files to rewrite, the files edited
-    by hand among those about to be overwritten (every recorded one when forced)."""
+    by hand among those about to be overwritten (every recorded one when forced). ``partial``: the
+    run writes some of the intake's projects only (``only``); into a folder that has a summary or
+    index, it leaves both alone."""
     shared_names = tuple(_shared_names(opts.summary, options.formats))
-    shared_changed = plan.portfolio_changed or any(name not in manifest.shared for name in shared_names)
+    # a run limited by ``only`` in an intake with other projects would shrink the summary and index a full
+    # run left to its own projects: it leaves them as they are (the next full run rewrites them) and says so
+    partial = partial and any((out / name).exists() for name in shared_names)
+    withheld = shared_names if partial else ()
+    shared_changed = not partial and (
+        plan.portfolio_changed or any(name not in manifest.shared for name in shared_names)
+    )
     edited = (
         edited_by_hand(out, manifest)
         if opts.force
@@ -490,7 +509,16 @@ def _rerun(
     keep = frozenset() if opts.force else frozenset(edited)
     rewritten = tuple(name for name in shared_names if shared_changed and inside(out, name) not in keep)
     return _Rerun(
-        manifest, plan, portfolio, shared_names, shared_changed, rewritten, edited, keep, frozenset(plan.changed)
+        manifest,
+        plan,
+        portfolio,
+        shared_names,
+        shared_changed,
+        rewritten,
+        edited,
+        keep,
+        frozenset(plan.changed),
+        withheld,
     )
 
 
@@ -633,6 +661,11 @@ def _failures(failed: Mapping[str, list[Problem]], *problems: Iterable[Problem])
     return found
 
 
+def _withheld(withheld: Sequence[str]) -> list[Problem]:
+    """The note that a run limited by ``only`` left the summary and index (``withheld``) alone."""
+    return [make_problem("shared-not-rewritten", file=name) for name in withheld]
+
+
 def _edited_problems(edited: list[Path], out: Path, force: bool) -> list[Problem]:
     action = "overwritten (--force)" if force else "kept, not overwritten"
     return [make_problem("edited-output", file=_relative_to(path, out), action=action) for path in edited]
@@ -738,11 +771,17 @@ def _nothing_to_do(
     only = list(opts.only)
     known = set(run.valid) | set(invalid)
     stale = _stale_outputs(out, known, run.selected, options.formats, opts.summary, only, run.documents)
+    shared = _shared_names(opts.summary, options.formats)
+    withheld = shared if only and known - set(only) and any((out / name).exists() for name in shared) else []
     manifest = inputs.previous or Manifest()
     log.info("nothing changed since the last run: %d project(s) unchanged", len(run.selected))
     timings["total"] = time.perf_counter() - started
     return RunResult(
-        report=RestoredReport(problems + [make_problem(code, file=path.name) for path, code in stale], invalid, load),
+        report=RestoredReport(
+            [*problems, *(make_problem(code, file=path.name) for path, code in stale), *_withheld(withheld)],
+            invalid,
+            load,
+        ),
         skipped={pid: ps for pid, ps in invalid.items() if not only or pid in only},
         stale=stale,
         timings=timings,

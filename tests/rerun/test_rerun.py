@@ -409,3 +409,28 @@ def test_a_changed_settings_logo_redoes_the_run_though_the_workbook_is_the_same(
     (tmp_path / "logo.png").write_bytes(png(4, 4))
     assert _run(book, out).unchanged == []
     assert _run(book, out).unchanged == ["P-1"]
+
+
+def test_only_into_a_full_folder_leaves_the_summary_and_index_whole_and_says_so(tmp_path):
+    book, out = _book(tmp_path / "in.xlsx"), tmp_path / "out"
+    _run(book, out, formats=["md", "html"])
+    summary, index = (out / "portfolio-summary.xlsx").read_bytes(), (out / "index.html").read_bytes()
+    changed = _book(tmp_path / "in.xlsx", name_of_p2="Order sync renamed")
+    result = _run(changed, out, formats=["md", "html"], only=("P-2",))
+    assert result.rewritten == ["P-2"] and "Order sync renamed" in (out / "P-2-implementation-plan.md").read_text()
+    assert (out / "portfolio-summary.xlsx").read_bytes() == summary and (out / "index.html").read_bytes() == index
+    notes = [p for p in result.report.problems if p.code == "shared-not-rewritten"]
+    assert [p.file for p in notes] == ["portfolio-summary.xlsx", "index.html"]
+    again = _run(changed, out, formats=["md", "html"], only=("P-2",))  # nothing to do: still said
+    assert [p.file for p in again.report.problems if p.code == "shared-not-rewritten"] == [p.file for p in notes]
+    _run(changed, out, formats=["md", "html"])  # the full run brings them up to date, as a cold run writes them
+    _run(changed, tmp_path / "cold", formats=["md", "html"])
+    for name in ("portfolio-summary.xlsx", "index.html"):
+        assert (out / name).read_bytes() == (tmp_path / "cold" / name).read_bytes()
+
+
+def test_only_naming_every_project_writes_the_shared_files(tmp_path):
+    book, out = _book(tmp_path / "in.xlsx"), tmp_path / "out"
+    result = _run(book, out, only=tuple(IDS))
+    assert (out / "portfolio-summary.xlsx").exists()
+    assert not [p for p in result.report.problems if p.code == "shared-not-rewritten"]

@@ -779,6 +779,16 @@ KINDS: tuple[ProblemKind, ...] = (
         "in-scope items (untraced-workflow, unowned-item, uncovered-scope) when it has more than one; the review "
         "file, the summary and --json keep each at its cell.",
     ),
+    ProblemKind(
+        "shared-not-rewritten",
+        WARNING,
+        "Summary left as it was",
+        "Not rewritten: this run writes only the projects given with --only, and this file lists every project",
+        "Run without --only to bring it up to date.",
+        "A run limited with --only (only=) in an intake with other projects leaves the portfolio summary and the "
+        "index as the last full run wrote them, rather than shrink them to its own projects; the next run "
+        "without --only rewrites them.",
+    ),
 )
 
 #: code -> kind, the registry ``make_problem`` reads.
@@ -786,7 +796,9 @@ CODES: Mapping[str, ProblemKind] = MappingProxyType({kind.code: kind for kind in
 #: The kinds about the output folder rather than the intake (files left by earlier runs, files
 #: edited by hand): a run finds them afresh each time, and the summary, which is about the intake,
 #: does not list them (the terminal and ``--json`` do).
-OUTPUT_FOLDER_CODES: frozenset[str] = frozenset({"stale-output", "outdated-output", "edited-output"})
+OUTPUT_FOLDER_CODES: frozenset[str] = frozenset(
+    {"stale-output", "outdated-output", "edited-output", "shared-not-rewritten"}
+)
 
 
 @dataclass(frozen=True, slots=True)
