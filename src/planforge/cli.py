@@ -397,6 +397,10 @@ def generate(
         )
     if result.edited:
         kept = "overwritten (--force)" if force else "kept (--force overwrites them)"
+        if result.backups:
+            first = next(iter(result.backups.values()))
+            folder = first.parents[len(first.relative_to(out_dir).parts) - 3]  # <out>/backups/<date and time>
+            kept += f", the edited versions kept in {_shown(str(folder))}"
         line += f"; [yellow]{len(result.edited)} file(s) edited by hand {kept}[/yellow]"
     if skipped:
         why = ", ".join(_held_back_reason(pid, ps) for pid, ps in sorted(result.skipped.items())[:10])

@@ -19,13 +19,13 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, fields, replace
-from datetime import date
+from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from planforge.context.plan import PlanContext, build_context
-from planforge.core.atomic import inside, prepare_out_dir, write_text
+from planforge.core.atomic import inside, prepare_out_dir, subfolder, write_bytes, write_text
 from planforge.core.errors import (
     OUTPUT_FOLDER_CODES,
     WARNING,
@@ -39,6 +39,7 @@ from planforge.core.folder_lock import output_lock
 from planforge.core.images import Logo, LogoError, read_logo
 from planforge.core.model import Portfolio, Project
 from planforge.core.names import (
+    BACKUP_DIR,
     DEFAULT_FORMATS,
     DOCUMENT_FILE,
     HTML,
@@ -89,7 +90,14 @@ from planforge.rerun.manifest import (
     remove_manifest,
     write_manifest,
 )
-from planforge.rerun.planner import RerunPlan, edited_by_hand, manifest_after, plan_digests, plan_rerun
+from planforge.rerun.planner import (
+    RerunPlan,
+    edited_by_hand,
+    edited_since,
+    manifest_after,
+    plan_digests,
+    plan_rerun,
+)
 from planforge.validation.firm import linked_digest
 from planforge.validation.validate import plausibility_after_derive, read_files, validate_files, validate_workbooks
 
@@ -237,7 +245,10 @@ def _generate(
             inputs = replace(inputs, previous=previous)
     # derive, plan the rerun; then what the folder holds that this run leaves alone
     rerun, derived = _derive_and_plan_rerun(inputs, projects, report, out, opts, write_options, timings)
-    report = _reported(report, derived.problems, _edited_problems(rerun.edited, out, opts.force))
+    rerun, backups, edits = (
+        _back_up_edits(out, rerun) if opts.force else (rerun, {}, _edited_problems(rerun.edited, out))
+    )
+    report = _reported(report, derived.problems, edits)
     stale = _stale(out, report, rerun, derived.contexts, opts, write_options)
     report = _reported(report, [make_problem(code, file=path.name) for path, code in stale], _withheld(rerun.withheld))
     # render and write (the summary beside the plans), summarize
@@ -257,7 +268,9 @@ def _generate(
     report = _reported(report, problems)
     timings["total"] = time.perf_counter() - started
     log.debug("timings: %s", ", ".join(f"{k} {v:.3f} s" for k, v in timings.items()))
-    return replace(so_far, report=report, written=written, failed=failed, contexts=contexts, timings=timings)
+    return replace(
+        so_far, report=report, written=written, failed=failed, contexts=contexts, timings=timings, backups=backups
+    )
 
 
 def _resolve_options(
@@ -501,11 +514,11 @@ def _rerun(
     shared_changed = not partial and (
         plan.portfolio_changed or any(name not in manifest.shared for name in shared_names)
     )
-    edited = (
-        edited_by_hand(out, manifest)
-        if opts.force
-        else edited_by_hand(out, manifest, projects=plan.changed, shared=shared_changed)
-    )
+    if opts.force:
+        edited = edited_by_hand(out, manifest)
+    else:  # those about to be overwritten, hashed; and those kept, reported too
+        overwritten = edited_by_hand(out, manifest, projects=plan.changed, shared=shared_changed)
+        edited = sorted({*overwritten, *edited_since(out, manifest, skip=plan.changed)})
     keep = frozenset() if opts.force else frozenset(edited)
     rewritten = tuple(name for name in shared_names if shared_changed and inside(out, name) not in keep)
     return _Rerun(
@@ -666,9 +679,55 @@ def _withheld(withheld: Sequence[str]) -> list[Problem]:
     return [make_problem("shared-not-rewritten", file=name) for name in withheld]
 
 
-def _edited_problems(edited: list[Path], out: Path, force: bool) -> list[Problem]:
-    action = "overwritten (--force)" if force else "kept, not overwritten"
+def _edited_problems(edited: list[Path], out: Path, action: str = "kept, not overwritten") -> list[Problem]:
     return [make_problem("edited-output", file=_relative_to(path, out), action=action) for path in edited]
+
+
+def _back_up_edits(out: Path, rerun: _Rerun) -> tuple[_Rerun, dict[Path, Path], list[Problem]]:
+    """Before a forced run overwrites the files edited by hand, copy each to ``backups/<date and
+    time>/`` under its own relative name. A file that cannot be copied is kept, not overwritten (and
+    reported so). Returns the rerun with those kept, each edited file's copy, and the problems."""
+    if not rerun.edited:
+        return rerun, {}, []
+    stamp = datetime.now().strftime("%Y-%m-%d-%H%M%S")
+    backups: dict[Path, Path] = {}
+    problems: list[Problem] = []
+    unsaved: list[Path] = []
+    try:
+        folder = _new_backup_folder(subfolder(out, BACKUP_DIR), stamp)
+    except (OSError, OutputError) as e:
+        folder, why = None, str(e)
+    for path in rerun.edited:
+        rel = _relative_to(path, out)
+        try:
+            if folder is None:
+                raise OutputError(why)
+            copy = folder / rel
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            write_bytes(copy, path.read_bytes())
+        except (OSError, OutputError) as e:
+            unsaved.append(path)
+            reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+            problems += _edited_problems([path], out, f"kept, not overwritten: it could not be copied aside ({reason})")
+            continue
+        backups[path] = copy
+        problems.append(make_problem("edited-output-replaced", file=rel, backup=_relative_to(copy, out)))
+    keep = frozenset(unsaved)
+    rewritten = tuple(name for name in rerun.rewritten if inside(out, name) not in keep)
+    return replace(rerun, keep=keep, rewritten=rewritten), backups, problems
+
+
+def _new_backup_folder(parent: Path, stamp: str) -> Path:
+    """``parent/stamp`` made new (``stamp-2``, ``stamp-3``, ... when a run in the same second made one)."""
+    parent.mkdir(exist_ok=True)
+    for n in range(1, 1000):
+        folder = parent / (stamp if n == 1 else f"{stamp}-{n}")
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        return folder
+    raise OutputError(f"no new backup folder could be made in {parent}")
 
 
 def _derive(projects: list[Project], report: Report, options: WriteOptions) -> _Derivation:
@@ -761,7 +820,7 @@ def _nothing_to_do(
     """A rerun whose inputs are byte-identical to the last complete run's, with every file it wrote
     still in place: nothing is read, derived or written. The report is the last run's (the same
     inputs give the same findings); files edited by hand are left alone, as any rerun leaves an
-    unchanged project's files; stale files are looked for afresh."""
+    unchanged project's files, and reported (``edited_since``); stale files are looked for afresh."""
     problems = list(run.problems)
     invalid = {pid: [problems[i] for i in at] for pid, at in run.invalid.items()}
     load = partial(_portfolio_of, tuple(inputs.files), inputs.fingerprints or (), options.plan_date)
@@ -774,11 +833,17 @@ def _nothing_to_do(
     shared = _shared_names(opts.summary, options.formats)
     withheld = shared if only and known - set(only) and any((out / name).exists() for name in shared) else []
     manifest = inputs.previous or Manifest()
+    edited = edited_since(out, manifest)
     log.info("nothing changed since the last run: %d project(s) unchanged", len(run.selected))
     timings["total"] = time.perf_counter() - started
     return RunResult(
         report=RestoredReport(
-            [*problems, *(make_problem(code, file=path.name) for path, code in stale), *_withheld(withheld)],
+            [
+                *problems,
+                *_edited_problems(edited, out),
+                *(make_problem(code, file=path.name) for path, code in stale),
+                *_withheld(withheld),
+            ],
             invalid,
             load,
         ),
@@ -786,6 +851,7 @@ def _nothing_to_do(
         stale=stale,
         timings=timings,
         unchanged=list(run.selected),
+        edited=edited,
         kept_outputs={
             pid: [out / rel for rel in manifest.projects[pid].outputs]
             for pid in run.selected

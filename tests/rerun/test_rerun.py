@@ -139,7 +139,10 @@ def test_a_file_edited_by_hand_is_reported_and_kept_unless_forced(tmp_path):
 
     forced = _run(changed, out, force=True)
     assert forced.edited == [plan] and "Our own notes." not in plan.read_text("utf-8")
-    assert "overwritten" in next(p.message for p in forced.report.problems if p.code == "edited-output")
+    (copy,) = forced.backups.values()
+    assert copy.read_bytes() == edited_bytes and copy.parent.parent == out / "backups"
+    note = next(p for p in forced.report.problems if p.code == "edited-output-replaced")
+    assert note.file == "P-2-implementation-plan.md" and f"kept as backups/{copy.parent.name}/" in note.message
     assert sorted(forced.rewritten) == IDS
     assert _run(changed, out).edited == []
 
@@ -185,7 +188,8 @@ def test_a_portfolio_file_edited_by_hand_is_kept_too(tmp_path):
     index = out / "index.html"
     index.write_bytes(index.read_bytes() + b"<!-- ours -->")
     edited_bytes = index.read_bytes()
-    assert _run(book, out).edited == []  # nothing changed: nothing about to be overwritten, nothing read
+    same = _run(book, out)  # nothing changed: nothing about to be overwritten, yet the edit is reported
+    assert same.edited == [index] and index.read_bytes() == edited_bytes
     rerun = _run(_book(book, name_of_p2="Order sync renamed"), out)
     assert rerun.edited == [index] and index.read_bytes() == edited_bytes
     assert [p.file for p in rerun.report.problems if p.code == "edited-output"] == ["index.html"]
@@ -434,3 +438,32 @@ def test_only_naming_every_project_writes_the_shared_files(tmp_path):
     result = _run(book, out, only=tuple(IDS))
     assert (out / "portfolio-summary.xlsx").exists()
     assert not [p for p in result.report.problems if p.code == "shared-not-rewritten"]
+
+
+def test_a_hand_edit_is_reported_on_an_identical_rerun_and_on_one_where_another_project_changed(tmp_path):
+    book, out = _book(tmp_path / "in.xlsx"), tmp_path / "out"
+    _run(book, out)
+    plan, review = out / "P-1-implementation-plan.md", out / "review" / "P-3-review.md"
+    plan.write_text(plan.read_text("utf-8").replace("Order sync", "Order sync (our wording)", 1), "utf-8")
+    review.write_bytes(review.read_bytes()[:-1] + b"!")  # same size, other bytes
+    edited = {plan: plan.read_bytes(), review: review.read_bytes()}
+    identical = _run(book, out)
+    assert identical.unchanged == IDS and sorted(identical.edited) == sorted(edited)
+    assert sorted(p.file for p in identical.report.problems if p.code == "edited-output") == [
+        "P-1-implementation-plan.md",
+        "review/P-3-review.md",
+    ]
+    other = _run(_book(tmp_path / "in.xlsx", name_of_p2="Order sync renamed"), out)
+    assert other.rewritten == ["P-2"] and sorted(other.edited) == sorted(edited)
+    assert all(path.read_bytes() == data for path, data in edited.items())
+    runner = CliRunner().invoke(main, ["generate", str(book), "-o", str(out), "--date", "2026-03-02", "--force"])
+    assert "2 file(s) edited by hand overwritten (--force), the edited versions kept in" in runner.output
+    assert len(list((out / "backups").iterdir())) == 1
+
+
+def test_a_file_touched_but_not_changed_is_not_an_edit(tmp_path):
+    book, out = _book(tmp_path / "in.xlsx"), tmp_path / "out"
+    _run(book, out)
+    plan = out / "P-1-implementation-plan.md"
+    plan.write_bytes(plan.read_bytes())  # a newer modification time, the same bytes
+    assert _run(book, out).edited == []

@@ -548,7 +548,8 @@ KINDS: tuple[ProblemKind, ...] = (
         WARNING,
         "Output edited by hand",
         "Changed since planforge wrote it; {action}",
-        "Copy your edits elsewhere (or into the intake), then rerun with --force to bring the file up to date.",
+        "Carry the edit into the intake to keep it in every later run, or rerun with --force to bring the file up "
+        "to date (it keeps your version in backups/ first).",
         "A file in the output folder no longer holds the bytes planforge wrote (the run manifest says so): "
         "a rerun keeps it rather than overwrite someone's edits, unless --force is given.",
     ),
@@ -789,6 +790,15 @@ KINDS: tuple[ProblemKind, ...] = (
         "index as the last full run wrote them, rather than shrink them to its own projects; the next run "
         "without --only rewrites them.",
     ),
+    ProblemKind(
+        "edited-output-replaced",
+        WARNING,
+        "Edited output replaced",
+        "Changed since planforge wrote it; overwritten (--force), the edited version kept as {backup}",
+        "Carry what should stay from the kept copy into the intake (or the new file), then delete the copy.",
+        "A forced run overwrites files edited by hand, but first copies each into backups/<date and time>/ in the "
+        "output folder, under its own name.",
+    ),
 )
 
 #: code -> kind, the registry ``make_problem`` reads.
@@ -797,7 +807,7 @@ CODES: Mapping[str, ProblemKind] = MappingProxyType({kind.code: kind for kind in
 #: edited by hand): a run finds them afresh each time, and the summary, which is about the intake,
 #: does not list them (the terminal and ``--json`` do).
 OUTPUT_FOLDER_CODES: frozenset[str] = frozenset(
-    {"stale-output", "outdated-output", "edited-output", "shared-not-rewritten"}
+    {"stale-output", "outdated-output", "edited-output", "edited-output-replaced", "shared-not-rewritten"}
 )
 
 

@@ -54,6 +54,8 @@ PLAN_FILE: Final = re.compile(rf"^(.+){PLAN_SUFFIX}\.({'|'.join(FORMATS)})$")
 #: The team's review material per project (TBDs with their cells, assumptions, findings): Markdown
 #: only, in its own folder so nothing in the output folder's top level is internal.
 REVIEW_DIR: Final = "review"
+#: The folder in the output folder where ``force`` keeps each edited file it replaces, one subfolder a run.
+BACKUP_DIR: Final = "backups"
 REVIEW_SUFFIX: Final = "-review"
 REVIEW_FILE: Final = re.compile(rf"^(.+){REVIEW_SUFFIX}\.md$")
 

@@ -29,8 +29,8 @@ class RunResult:
     the output folder this run did not rewrite, with the problem code it reported for each;
     ``unchanged`` lists the projects a rerun left alone (their inputs match the run manifest, their
     files keep their bytes and modification time), with ``kept_outputs`` their files; ``edited``
-    lists files edited by hand since planforge wrote them (kept unless the run was forced);
-    ``timings`` holds seconds per stage (for bench/)."""
+    lists files edited by hand since planforge wrote them (kept unless the run was forced), and
+    ``backups`` the copy a forced run kept of each one it replaced (edited file -> copy); ``timings`` holds seconds per stage (for bench/)."""
 
     report: Report
     written: list[Path] = field(default_factory=list)
@@ -42,6 +42,7 @@ class RunResult:
     unchanged: list[str] = field(default_factory=list)
     kept_outputs: dict[str, list[Path]] = field(default_factory=dict)
     edited: list[Path] = field(default_factory=list)
+    backups: dict[Path, Path] = field(default_factory=dict)
 
     @property
     def rewritten(self) -> list[str]:
@@ -108,6 +109,7 @@ class RunResult:
             "portfolio_outputs": [p.name for p in self.written if p.name in (SUMMARY_NAME, INDEX_NAME)],
             "stale": [{"file": p.name, "code": code} for p, code in self.stale],
             "edited": [_relative(p) for p in self.edited],
+            "backups": {_relative(p): str(copy) for p, copy in self.backups.items()},
             "problems": [p.to_dict() for p in self.report.problems],
         }
 

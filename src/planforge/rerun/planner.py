@@ -25,7 +25,11 @@ it recorded is still there, nothing would be redone, so nothing is read: the rep
 from the record (the same inputs give the same findings) and only the stale-output check runs.
 
 Checking for hand edits reads every recorded file once (SHA-256, about 1 GB/s; a size that differs
-needs no hashing).
+needs no hashing). The files a run keeps (every file of a rerun with nothing to redo, an unchanged
+project's files) are checked as well, so an edit is reported on every run, but by ``edited_since``:
+a file no newer than the manifest (written after every file it records) with the recorded size has
+not been touched since, and only a newer one is hashed. A file about to be overwritten is always
+hashed.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from typing import Any
 from planforge._version import __version__
 from planforge.core.model import Project, Settings
 from planforge.rerun.digests import RunInputs, context_digest, file_digest, project_digest
-from planforge.rerun.manifest import Manifest, Output, ProjectEntry, RunRecord, load_manifest
+from planforge.rerun.manifest import MANIFEST_NAME, Manifest, Output, ProjectEntry, RunRecord, load_manifest
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,13 +177,36 @@ def edited_by_hand(
         recorded_files = {rel: out for entry in entries for rel, out in entry.outputs.items()}
         if shared:
             recorded_files.update(manifest.shared)
+    return _edited(out_dir, recorded_files, since_ns=None)
+
+
+def edited_since(out_dir: Path, manifest: Manifest, *, skip: Iterable[str] = ()) -> list[Path]:
+    """The recorded files (but those of the projects in ``skip``) edited by hand since the manifest
+    in ``out_dir`` was written, sorted, for a report of files a run keeps: one with the recorded size
+    and a modification time no later than the manifest's is taken as untouched (the manifest is
+    written after every file it records); any other is hashed as ``edited_by_hand`` does."""
+    try:
+        since_ns: int | None = (Path(out_dir) / MANIFEST_NAME).stat().st_mtime_ns
+    except OSError:
+        since_ns = None  # no manifest file to compare with: hash every file
+    skipped = set(skip)
+    files = {
+        rel: out for pid, entry in manifest.projects.items() if pid not in skipped for rel, out in entry.outputs.items()
+    }
+    files.update(manifest.shared)
+    return _edited(Path(out_dir), files, since_ns=since_ns)
+
+
+def _edited(out_dir: Path, recorded_files: Mapping[str, Output], *, since_ns: int | None) -> list[Path]:
     edited = []
     for rel, recorded in sorted(recorded_files.items()):
         path = out_dir / rel
         try:
             if not path.is_file():
                 continue
-            if path.stat().st_size != recorded.size or file_digest(path) != recorded.sha256:
+            stat = path.stat()
+            touched = since_ns is None or stat.st_mtime_ns > since_ns
+            if stat.st_size != recorded.size or (touched and file_digest(path) != recorded.sha256):
                 edited.append(path)
         except OSError:
             edited.append(path)  # there but unreadable: not what we wrote, as far as we can tell
