@@ -16,6 +16,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from planforge.core.errors import ValidationFailed
+from planforge.outputs.base_texts import BASE_DIR
 from planforge.pipeline import generate
 from planforge.render.environment import render_review
 from planforge.rerun.manifest import MANIFEST_NAME
@@ -55,7 +56,7 @@ SAMPLE_IDS = (
 def test_one_plan_per_project_and_the_summary(sample_run):
     out, result = sample_run
     assert result.ok
-    assert sorted(p.name for p in out.iterdir() if p.name != MANIFEST_NAME) == sorted(
+    assert sorted(p.name for p in out.iterdir() if p.name not in (MANIFEST_NAME, BASE_DIR)) == sorted(
         [f"{pid}-implementation-plan.md" for pid in SAMPLE_IDS] + ["portfolio-summary.xlsx", "review"]
     )
     # the team's review material sits apart from what is sent to the client
@@ -258,7 +259,7 @@ def test_strict_writes_nothing_when_any_error(book, tmp_path):
 
 def test_only_limits_the_run(tmp_path):
     generate([SAMPLE], tmp_path, plan_date=DAY, only=["BLOOM-002"], summary=False)
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name != MANIFEST_NAME) == [
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name not in (MANIFEST_NAME, BASE_DIR)) == [
         "BLOOM-002-implementation-plan.md",
         "review",
     ]
@@ -295,7 +296,7 @@ def test_only_reports_failures_among_the_selected(book, tmp_path):
 
 def test_no_temporary_files_left(sample_run):
     out, _ = sample_run
-    assert not [p for p in out.iterdir() if p.name.startswith(".") and p.name != MANIFEST_NAME]
+    assert not [p for p in out.iterdir() if p.name.startswith(".") and p.name not in (MANIFEST_NAME, BASE_DIR)]
 
 
 def test_several_intakes_in_one_run_each_with_its_own_settings(book, tmp_path):

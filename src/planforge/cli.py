@@ -395,13 +395,19 @@ def generate(
             f"{len(result.unchanged):,} unchanged, {len(result.rewritten):,} rewritten{summary}"
             f" in {_shown(str(out_dir))} in {seconds:.1f} s"
         )
-    if result.edited:
+    merged = sum(1 for p in result.report.problems if p.code == "edited-output-merged")
+    conflicts = sum(1 for p in result.report.problems if p.code == "edited-output-conflict")
+    if merged:
+        line += f"; [yellow]{merged} file(s) edited by hand merged with the new data[/yellow]"
+    if conflicts:
+        line += f"; [red]{conflicts} hand edit(s) in conflict with the new data, kept (see the .merge.md files)[/red]"
+    if len(result.edited) > merged + conflicts:
         kept = "overwritten (--force)" if force else "kept (--force overwrites them)"
         if result.backups:
             first = next(iter(result.backups.values()))
             folder = first.parents[len(first.relative_to(out_dir).parts) - 3]  # <out>/backups/<date and time>
             kept += f", the edited versions kept in {_shown(str(folder))}"
-        line += f"; [yellow]{len(result.edited)} file(s) edited by hand {kept}[/yellow]"
+        line += f"; [yellow]{len(result.edited) - merged - conflicts} file(s) edited by hand {kept}[/yellow]"
     if skipped:
         why = ", ".join(_held_back_reason(pid, ps) for pid, ps in sorted(result.skipped.items())[:10])
         line += f"; [red]held back {skipped} project(s) with errors[/red]: {_shown(why)}"

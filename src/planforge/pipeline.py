@@ -65,6 +65,7 @@ from planforge.formats.options import WriteOptions
 from planforge.intake.reader import RawWorkbook, ScanWorkers, find_workbooks
 from planforge.outputs import batch as outputs
 from planforge.outputs.batch import check_options, in_background, write_plans
+from planforge.outputs.merge import forget_conflict, plan_merges
 from planforge.portfolio.summary import write_summary
 from planforge.render.environment import RenderOptions, templates_dir
 from planforge.render.limits import DEFAULT_MAX_SIZE, DEFAULT_TIMEOUT, check_bounds
@@ -245,9 +246,12 @@ def _generate(
             inputs = replace(inputs, previous=previous)
     # derive, plan the rerun; then what the folder holds that this run leaves alone
     rerun, derived = _derive_and_plan_rerun(inputs, projects, report, out, opts, write_options, timings)
-    rerun, backups, edits = (
-        _back_up_edits(out, rerun) if opts.force else (rerun, {}, _edited_problems(rerun.edited, out))
-    )
+    backups: dict[Path, Path] = {}
+    if opts.force:
+        rerun, backups, edits = _back_up_edits(out, rerun)
+    else:  # a hand-edited Markdown document whose data changed is merged; any other edit is kept
+        rerun = _merge_edits(out, rerun, derived.contexts, write_options)
+        edits = [*rerun.merge_problems, *_edited_problems([p for p in rerun.edited if p not in rerun.handled], out)]
     report = _reported(report, derived.problems, edits)
     stale = _stale(out, report, rerun, derived.contexts, opts, write_options)
     report = _reported(report, [make_problem(code, file=path.name) for path, code in stale], _withheld(rerun.withheld))
@@ -368,6 +372,9 @@ class _Rerun:
     keep: frozenset[Path]
     changed: frozenset[str]  # ``plan.changed``, as a set
     withheld: tuple[str, ...] = ()  # shared files a run limited by ``only`` leaves alone
+    merged: Mapping[str, str] = field(default_factory=dict)  # edited Markdown file name -> merged text
+    handled: frozenset[Path] = frozenset()  # edited files merged or in conflict (``outputs.merge``)
+    merge_problems: tuple[Problem, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -632,6 +639,7 @@ def _render_and_write(
         side_job=side_job,
         keep=rerun.keep,
         recorded=recorded,
+        merged=rerun.merged,
     )
     log.info("wrote %d plan file(s) in %.2f s", len(written), timings["plans+summary"])
     return written, recorded, problems
@@ -683,6 +691,29 @@ def _edited_problems(edited: list[Path], out: Path, action: str = "kept, not ove
     return [make_problem("edited-output", file=_relative_to(path, out), action=action) for path in edited]
 
 
+def _merge_edits(out: Path, rerun: _Rerun, contexts: list[PlanContext], options: WriteOptions) -> _Rerun:
+    """Merge the hand-edited Markdown documents of the projects about to be rewritten with their new
+    rendering (``outputs.merge``): a clean merge is written (so no longer kept), a conflict keeps the
+    document in every format. Not for the final edition (its text is checked as rendered) nor with
+    LibreOffice PDFs (made from a fresh rendering, they could not carry the edit)."""
+    if not rerun.edited or options.final or (PDF.name in options.formats and options.pdf_engine == "libreoffice"):
+        return rerun
+    changed = [c for c in contexts if c.project.project_id in rerun.changed]
+    merges = plan_merges(changed, out, rerun.manifest, rerun.edited, options)
+    if not merges.handled:
+        return rerun
+    keep = (rerun.keep - {out / name for name in merges.merged}) | merges.keep
+    rewritten = tuple(name for name in rerun.rewritten if inside(out, name) not in keep)
+    return replace(
+        rerun,
+        keep=frozenset(keep),
+        rewritten=rewritten,
+        merged=merges.merged,
+        handled=frozenset(merges.handled),
+        merge_problems=tuple(merges.problems),
+    )
+
+
 def _back_up_edits(out: Path, rerun: _Rerun) -> tuple[_Rerun, dict[Path, Path], list[Problem]]:
     """Before a forced run overwrites the files edited by hand, copy each to ``backups/<date and
     time>/`` under its own relative name. A file that cannot be copied is kept, not overwritten (and
@@ -712,6 +743,7 @@ def _back_up_edits(out: Path, rerun: _Rerun) -> tuple[_Rerun, dict[Path, Path], 
             continue
         backups[path] = copy
         problems.append(make_problem("edited-output-replaced", file=rel, backup=_relative_to(copy, out)))
+        forget_conflict(out, path.name)  # overwritten: a conflict of its merge is moot
     keep = frozenset(unsaved)
     rewritten = tuple(name for name in rerun.rewritten if inside(out, name) not in keep)
     return replace(rerun, keep=keep, rewritten=rewritten), backups, problems

@@ -57,7 +57,7 @@ def test_a_format_without_a_writer_writes_nothing_and_says_so(tmp_path):
     ctx = build_context(make_project(), Settings(), DAY, frozenset({SOW.name}))
     options = WriteOptions(plan_date=DAY, formats=("md", "rtf"), documents=(SOW.name,))
     paths, problems, _ = write_documents(ctx, tmp_path, options)
-    assert [p.name for p in paths] == ["T-1-sow.md"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["T-1-sow.md"]
+    assert [p.name for p, _ in paths] == ["T-1-sow.md"]
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["T-1-sow.md"]
     assert [p.code for p in problems] == ["internal-error"]
     assert "T-1-sow.rtf" in problems[0].message and "no writer" in problems[0].message

@@ -19,6 +19,7 @@ from planforge.core.errors import UnreadableWorkbook
 from planforge.intake import reader as intake
 from planforge.intake.sheet_facts import Budget, Caps, Refused
 from planforge.intake.xlsx_facts import open_capped, scan_sheet
+from planforge.outputs.base_texts import BASE_DIR
 from planforge.pipeline import generate
 from planforge.rerun.manifest import MANIFEST_NAME
 from planforge.validation.validate import validate_files
@@ -311,7 +312,7 @@ def test_unsafe_ids_never_become_paths(book, tmp_path, pid):
     result = generate(
         [book(Projects=[PROJECT_HEADER, [pid] + PROJECT_ROW[1:], ["OK-1"] + PROJECT_ROW[1:]])], out, plan_date=DAY
     )
-    assert sorted(p.name for p in out.iterdir() if p.name != MANIFEST_NAME) == [
+    assert sorted(p.name for p in out.iterdir() if p.name not in (MANIFEST_NAME, BASE_DIR)) == [
         "OK-1-implementation-plan.md",
         "portfolio-summary.xlsx",
         "review",

@@ -100,6 +100,7 @@ def test_one_changed_project_rewrites_its_files_and_the_portfolio_files_only(tmp
         "portfolio-summary.xlsx",
         "index.html",
         MANIFEST_NAME,
+        ".planforge-base/P-2-implementation-plan.md.gz",
     }
 
 
@@ -120,29 +121,30 @@ def test_a_rerun_is_byte_identical_to_a_cold_run(tmp_path, monkeypatch, parallel
 
 
 def test_a_file_edited_by_hand_is_reported_and_kept_unless_forced(tmp_path):
+    """An edited HTML file (never merged: only Markdown is) is kept; --force replaces it, keeping a copy."""
     out = tmp_path / "out"
     _run(_book(tmp_path / "in.xlsx"), out)
-    plan = out / "P-2-implementation-plan.md"
-    plan.write_text(plan.read_text("utf-8") + "\nOur own notes.\n", "utf-8")
-    edited_bytes = plan.read_bytes()
+    page = out / "P-2-implementation-plan.html"
+    page.write_text(page.read_text("utf-8").replace("</main>", "<p>Our own notes.</p></main>"), "utf-8")
+    edited_bytes = page.read_bytes()
     changed = _book(tmp_path / "in.xlsx", name_of_p2="Order sync renamed")
 
     rerun = _run(changed, out)
-    assert rerun.edited == [plan] and plan.read_bytes() == edited_bytes
+    assert rerun.edited == [page] and page.read_bytes() == edited_bytes
     found = [(p.code, p.file, p.severity) for p in rerun.report.problems if p.code == "edited-output"]
-    assert found == [("edited-output", "P-2-implementation-plan.md", "warning")]
+    assert found == [("edited-output", "P-2-implementation-plan.html", "warning")]
     assert "kept" in next(p.message for p in rerun.report.problems if p.code == "edited-output")
-    assert "Order sync renamed" in (out / "P-2-implementation-plan.html").read_text("utf-8")  # the rest is redone
+    assert "Order sync renamed" in (out / "P-2-implementation-plan.md").read_text("utf-8")  # the rest is redone
 
     again = _run(changed, out)  # still not up to date: reported again, still kept
-    assert again.edited == [plan] and plan.read_bytes() == edited_bytes
+    assert again.edited == [page] and page.read_bytes() == edited_bytes
 
     forced = _run(changed, out, force=True)
-    assert forced.edited == [plan] and "Our own notes." not in plan.read_text("utf-8")
+    assert forced.edited == [page] and "Our own notes." not in page.read_text("utf-8")
     (copy,) = forced.backups.values()
     assert copy.read_bytes() == edited_bytes and copy.parent.parent == out / "backups"
     note = next(p for p in forced.report.problems if p.code == "edited-output-replaced")
-    assert note.file == "P-2-implementation-plan.md" and f"kept as backups/{copy.parent.name}/" in note.message
+    assert note.file == "P-2-implementation-plan.html" and f"kept as backups/{copy.parent.name}/" in note.message
     assert sorted(forced.rewritten) == IDS
     assert _run(changed, out).edited == []
 

@@ -799,6 +799,27 @@ KINDS: tuple[ProblemKind, ...] = (
         "A forced run overwrites files edited by hand, but first copies each into backups/<date and time>/ in the "
         "output folder, under its own name.",
     ),
+    ProblemKind(
+        "edited-output-merged",
+        WARNING,
+        "Hand edit merged",
+        "Changed since planforge wrote it, and its data changed too: the edit and this run's changes are merged "
+        "into it{others}",
+        "Read the merged document once; the edit stays in it on later runs (--force would replace it, keeping a copy).",
+        "A hand-edited Markdown document whose data changed is merged three ways (what planforge last wrote, the "
+        "edited file, the new rendering); its HTML, Word and PDF editions are made from the merged text.",
+    ),
+    ProblemKind(
+        "edited-output-conflict",
+        WARNING,
+        "Hand edit conflicts with new data",
+        "Changed since planforge wrote it, and this run changes the same lines (line(s) {lines} of the edited file, "
+        "{count} conflict(s)): the edited file and its other formats are kept as they were; the merge, with the "
+        "conflicts marked, is in {merge}",
+        "Resolve the marked lines in the merge file, save it over the document and run again; or run with --force "
+        "to take the new rendering (the edited file is kept in backups/).",
+        "A hand edit and a change of the data touch the same lines of a Markdown document: nothing of it is guessed.",
+    ),
 )
 
 #: code -> kind, the registry ``make_problem`` reads.
@@ -807,7 +828,15 @@ CODES: Mapping[str, ProblemKind] = MappingProxyType({kind.code: kind for kind in
 #: edited by hand): a run finds them afresh each time, and the summary, which is about the intake,
 #: does not list them (the terminal and ``--json`` do).
 OUTPUT_FOLDER_CODES: frozenset[str] = frozenset(
-    {"stale-output", "outdated-output", "edited-output", "edited-output-replaced", "shared-not-rewritten"}
+    {
+        "stale-output",
+        "outdated-output",
+        "edited-output",
+        "edited-output-replaced",
+        "edited-output-merged",
+        "edited-output-conflict",
+        "shared-not-rewritten",
+    }
 )
 
 

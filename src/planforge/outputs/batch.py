@@ -21,7 +21,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.queues import SimpleQueue
@@ -36,6 +36,7 @@ from planforge.core.names import (
     DOCUMENT_KINDS,
     DOCX,
     FORMATS,
+    MD,
     PDF,
     PLAN,
     REVIEW_DIR,
@@ -52,6 +53,7 @@ from planforge.formats.options import WriteOptions
 from planforge.formats.pdf import find_soffice, write_pdfs
 from planforge.formats.registry import LIBREOFFICE, PDF_ENGINES, made_from_docx, writer
 from planforge.outputs import final
+from planforge.outputs.base_texts import write_base
 from planforge.outputs.documents import docx_bytes, for_format, render_document, requested, write_documents
 from planforge.outputs.review import review_markdown
 from planforge.render import environment as render
@@ -115,6 +117,7 @@ def write_plans(
     parallel_min_plans: int | None = None,
     keep: frozenset[Path] = frozenset(),
     recorded: dict[str, dict[Path, Output]] | None = None,
+    merged: Mapping[str, str] | None = None,
 ) -> tuple[list[Path], list[Problem]]:
     """Render and write every plan in every format; returns the paths written, in project order,
     and the problems of what could not be made (each located at its project; never raised).
@@ -124,6 +127,9 @@ def write_plans(
     fails, that is one run-level problem and the plans are still written.
 
     ``keep``: files not to overwrite (a project with a kept PDF is left out of the PDF batch).
+    ``merged``: Markdown file name -> the text to write for that document instead of its rendering (a
+    hand edit merged with it, ``outputs.merge``): every format of the document is made from it, and
+    the manifest records the rendering, so the file still reads as edited on later runs.
     ``recorded`` receives project ID -> each file written for it -> its ``Output`` (hashed from the bytes in hand where
     the file is made here, else read back while it is still in the page cache)."""
     jobs = jobs or os.cpu_count() or 1
@@ -133,11 +139,11 @@ def write_plans(
     start = time.perf_counter()
     problems: list[Problem] = []
     if jobs > 1 and len(contexts) >= parallel_min_plans and "fork" in multiprocessing.get_all_start_methods():
-        made = _parallel(contexts, out, options, jobs, progress, side_job, problems, keep)
+        made = _parallel(contexts, out, options, jobs, progress, side_job, problems, keep, merged or {})
     else:
         made = []
         for ctx in contexts:
-            files, failed = _one(ctx, out, options, keep)
+            files, failed = _one(ctx, out, options, keep, merged or {})
             made += [(ctx.project.project_id, path, output) for path, output in files]
             problems += failed
             if progress:
@@ -177,12 +183,17 @@ def write_plans(
 
 
 def _one(
-    ctx: PlanContext, out: Path, options: WriteOptions, keep: frozenset[Path] = frozenset()
+    ctx: PlanContext,
+    out: Path,
+    options: WriteOptions,
+    keep: frozenset[Path] = frozenset(),
+    merged: Mapping[str, str] | None = None,
 ) -> tuple[list[tuple[Path, Output]], list[Problem]]:
     """One project's files, each behind the isolation boundary: an exception while rendering costs
     the project's plan, one while making or writing a file costs that file; never raised. Returns
     each file written with its ``Output`` (hashed from the bytes just written); files in ``keep``
-    are not written."""
+    are not written; a document in ``merged`` is written from its merged text (see ``write_plans``)."""
+    merged = merged or {}
     project = ctx.project
     try:
         markdown = plan_markdown(ctx, options) if "plan" in options.documents else ""
@@ -199,6 +210,8 @@ def _one(
             return [], [failure("rendering the plan", e, project=project)]
     paths: list[tuple[Path, Output]] = []
     problems: list[Problem] = []
+    md_name = plan_filename(project.project_id, MD.extension)
+    source = merged.get(md_name, markdown)
     for fmt in options.formats if markdown else ():
         if made_from_docx(fmt, options):
             continue  # made from the DOCX in one LibreOffice batch, after all plans
@@ -207,13 +220,18 @@ def _one(
             target = inside(out, name)
             if target in keep:
                 continue
-            data = writer(fmt)(ctx, for_format(markdown, ctx, fmt), options, PLAN)
+            data = writer(fmt)(ctx, for_format(source, ctx, fmt), options, PLAN)
             write_bytes(target, data)
-            paths.append((target, Output.of_bytes(data)))
+            if fmt == MD.name:  # the rendering itself is what a later merge starts from
+                pure = markdown.encode("utf-8")
+                write_base(out, name, pure)
+                paths.append((target, Output.of_bytes(pure)))
+            else:
+                paths.append((target, Output.of_bytes(data)))
         except Exception as e:
             problems.append(failure(f"making {name}", e, project=project, file=name))
-    documents, failed, rendered = write_documents(ctx, out, options, keep)
-    paths += [(path, Output.of_file(path)) for path in documents]
+    documents, failed, rendered = write_documents(ctx, out, options, keep, merged)
+    paths += documents
     problems += failed
     name = review_filename(project.project_id)
     try:
@@ -267,6 +285,7 @@ def _worker(
     options: WriteOptions,
     side_job: Callable[[], None] | None,
     keep: frozenset[Path],
+    merged: Mapping[str, str],
     lifeline: Lifeline,
     others: Sequence[Connection],
 ) -> None:
@@ -287,7 +306,7 @@ def _worker(
             answers.send(("side", _side(side_job)))
             continue
         for i in range(lo, hi):
-            files, problems = _one(contexts[i], out, options, keep)
+            files, problems = _one(contexts[i], out, options, keep, merged)
             answers.send(("plan", i, [(str(p), o.sha256, o.size) for p, o in files], problems))
     answers.close()
 
@@ -301,6 +320,7 @@ def _parallel(
     side_job: Callable[[], None] | None,
     problems: list[Problem],
     keep: frozenset[Path] = frozenset(),
+    merged: Mapping[str, str] | None = None,
 ) -> list[tuple[str, Path, Output]]:
     """Fork ``jobs`` workers that inherit the contexts; the side job is queued first, then chunks of
     plans are taken by workers as they come free. Paths come back in project order.
@@ -316,7 +336,7 @@ def _parallel(
     lifeline = Lifeline()
     for _ in range(min(jobs, len(queued))):
         reader, writer = fork.Pipe(duplex=False)
-        args = (tasks, writer, contexts, out, options, side_job, keep, lifeline, [*pipes, reader])
+        args = (tasks, writer, contexts, out, options, side_job, keep, merged or {}, lifeline, [*pipes, reader])
         w = fork.Process(target=_worker, args=args, daemon=True)
         w.start()
         writer.close()  # the parent's copy: the reader sees EOF once the worker is gone
@@ -329,7 +349,7 @@ def _parallel(
         lifeline.close()
     for i, ctx in enumerate(contexts):  # what no worker finished (all of them died): written here
         if i not in done:
-            files, failed = _one(ctx, out, options, keep)
+            files, failed = _one(ctx, out, options, keep, merged)
             done[i] = [(str(p), o.sha256, o.size) for p, o in files]
             problems += failed
             if progress:

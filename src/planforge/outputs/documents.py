@@ -9,7 +9,7 @@ place a kind is rendered, so a firm-template renderer can replace it in one line
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from planforge.context.documents import build_test_cases
@@ -22,8 +22,10 @@ from planforge.formats.docx import plan_docx
 from planforge.formats.options import WriteOptions
 from planforge.formats.registry import front_matter, made_from_docx, write_html, writer
 from planforge.formats.uat import uat_tracker
+from planforge.outputs.base_texts import write_base
 from planforge.render import environment as render
 from planforge.render.environment import RenderOptions
+from planforge.rerun.manifest import Output
 
 #: The companion kinds, in the order section 11 lists them (the plan itself is ``names.PLAN``).
 KINDS: tuple[str, ...] = tuple(k.name for k in COMPANIONS)
@@ -91,14 +93,21 @@ def docx_bytes(ctx: PlanContext, kind: str, options: WriteOptions) -> bytes:
 
 
 def write_documents(
-    ctx: PlanContext, out: Path, options: WriteOptions, keep: frozenset[Path] = frozenset()
-) -> tuple[list[Path], list[Problem], list[tuple[str, str]]]:
+    ctx: PlanContext,
+    out: Path,
+    options: WriteOptions,
+    keep: frozenset[Path] = frozenset(),
+    merged: Mapping[str, str] | None = None,
+) -> tuple[list[tuple[Path, Output]], list[Problem], list[tuple[str, str]]]:
     """Write the companion documents ``options.documents`` asks for, in every format with a writer
     (``formats.registry``; PDF is made from the DOCX in the PDF batch), and the UAT tracker with the test cases. Each document
     sits behind the run's isolation boundary: a failure costs that document (a located problem),
-    never the project's other files. Files in ``keep`` (edited by hand, see rerun/planner.py) are not written.
-    Also returns each rendered document's title and Markdown, which the review reads."""
-    paths: list[Path] = []
+    never the project's other files. Files in ``keep`` (edited by hand, see rerun/planner.py) are not written;
+    a document in ``merged`` (its Markdown file name -> text) is written from that text in every format.
+    Returns each file written with its ``Output`` (a merged Markdown file's is its rendering's), and
+    each rendered document's title and Markdown, which the review reads."""
+    merged = merged or {}
+    paths: list[tuple[Path, Output]] = []
     problems: list[Problem] = []
     rendered: list[tuple[str, str]] = []
     project = ctx.project
@@ -111,6 +120,7 @@ def write_documents(
             problems.append(failure(f"rendering the {kind_title(kind, options)}", e, project=project))
             continue
         rendered.append((kind_title(kind, options), markdown))
+        source = merged.get(document_filename(pid, kind, MD.extension), markdown)
         for fmt in options.formats:
             if made_from_docx(fmt, options):
                 continue  # made from the DOCX in the batch after every document
@@ -119,8 +129,13 @@ def write_documents(
                 target = inside(out, name)
                 if target in keep:
                     continue
-                write_bytes(target, writer(fmt)(ctx, markdown, options, resolved))
-                paths.append(target)
+                data = writer(fmt)(ctx, source, options, resolved)
+                write_bytes(target, data)
+                if fmt == MD.name:  # the rendering itself is what a later merge starts from
+                    pure = markdown.encode("utf-8")
+                    write_base(out, name, pure)
+                    data = pure
+                paths.append((target, Output.of_bytes(data)))
             except Exception as e:
                 problems.append(failure(f"making {name}", e, project=project, file=name))
         if kind == TEST_CASES.name:
@@ -129,8 +144,9 @@ def write_documents(
                 target = inside(out, name)
                 if target in keep:
                     continue
-                write_bytes(target, uat_xlsx(ctx))
-                paths.append(target)
+                data = uat_xlsx(ctx)
+                write_bytes(target, data)
+                paths.append((target, Output.of_bytes(data)))
             except Exception as e:
                 problems.append(failure(f"making {name}", e, project=project, file=name))
     return paths, problems, rendered
