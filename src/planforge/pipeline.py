@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from planforge.context.plan import PlanContext, build_context
+from planforge.context.versions import issued_as, version_facts
 from planforge.core.atomic import inside, prepare_out_dir, subfolder, write_bytes, write_text
 from planforge.core.errors import (
     OUTPUT_FOLDER_CODES,
@@ -44,7 +45,9 @@ from planforge.core.names import (
     DOCUMENT_FILE,
     HTML,
     INDEX_NAME,
+    MD,
     PDF,
+    PLAN,
     PLAN_FILE,
     REVIEW_DIR,
     REVIEW_FILE,
@@ -58,13 +61,16 @@ from planforge.core.names import (
 from planforge.core.paths import require_input
 from planforge.core.report import Report, RestoredReport
 from planforge.core.result import RunResult, failure
+from planforge.core.versions import EDITORIAL, FIRST_ISSUE, FIRST_VERSION, DocumentVersion, describe
 from planforge.derive import rules as derive
 from planforge.derive.completeness import Finding
 from planforge.formats.html import index_html
+from planforge.formats.markdown import plan_markdown
 from planforge.formats.options import WriteOptions
 from planforge.intake.reader import RawWorkbook, ScanWorkers, find_workbooks
 from planforge.outputs import batch as outputs
 from planforge.outputs.batch import check_options, in_background, write_plans
+from planforge.outputs.final import edition as final_edition
 from planforge.outputs.merge import forget_conflict, plan_merges
 from planforge.portfolio.summary import write_summary
 from planforge.render.environment import RenderOptions, templates_dir
@@ -246,6 +252,7 @@ def _generate(
             inputs = replace(inputs, previous=previous)
     # derive, plan the rerun; then what the folder holds that this run leaves alone
     rerun, derived = _derive_and_plan_rerun(inputs, projects, report, out, opts, write_options, timings)
+    derived, versions = _issue_versions(derived, rerun, write_options)
     backups: dict[Path, Path] = {}
     if opts.force:
         rerun, backups, edits = _back_up_edits(out, rerun)
@@ -267,7 +274,9 @@ def _generate(
     # record: the manifest, last (unchanged, it keeps its bytes and modification time)
     with _timed(timings, "manifest"):
         run = _run_record(inputs.key, report, failed, projects, write_options, incomplete=bool(rerun.keep))
-        final = _updated_manifest(out, rerun, written, recorded, failed, keep_removed=bool(opts.only), run=run)
+        final = _updated_manifest(
+            out, rerun, written, recorded, failed, keep_removed=bool(opts.only), run=run, versions=versions
+        )
         problems = _write_manifest(out, final) if final != on_disk else []
     report = _reported(report, problems)
     timings["total"] = time.perf_counter() - started
@@ -582,7 +591,9 @@ def _mark_in_progress(out: Path, rerun: _Rerun) -> tuple[Manifest, list[Problem]
     manifest, changed, shared = rerun.manifest, rerun.changed, bool(rerun.rewritten)
     if not manifest.projects or not (changed or shared):
         return manifest, []
-    on_disk = _in_progress(manifest, changed, rerun.keep, out, shared)
+    # a merged document is kept on record too: a run cut short after writing it must not leave the edit unrecorded
+    held = rerun.keep | {out / name for name in rerun.merged}
+    on_disk = _in_progress(manifest, changed, held, out, shared)
     refused = _write_manifest(out, on_disk)
     if refused:
         on_disk = Manifest() if remove_manifest(out) else manifest
@@ -691,6 +702,54 @@ def _edited_problems(edited: list[Path], out: Path, action: str = "kept, not ove
     return [make_problem("edited-output", file=_relative_to(path, out), action=action) for path in edited]
 
 
+def _issue_versions(
+    derived: _Derived, rerun: _Rerun, options: WriteOptions
+) -> tuple[_Derived, dict[str, DocumentVersion]]:
+    """Each context as its documents are issued (``core.versions``): a project new to the folder, or
+    with a Document Version typed on the Projects sheet, at that version (1.0 by default); an
+    unchanged one as last issued; a changed one at the next version when what its documents say
+    changed, with the line naming the facts that did (or "Editorial revision" when only the wording
+    did: told by the recorded Markdown plan, so not while a file of the project is kept as a hand
+    edit or a run was cut short), else as last issued."""
+    contexts: list[PlanContext] = []
+    versions: dict[str, DocumentVersion] = {}
+    for ctx in derived.contexts:
+        pid = ctx.project.project_id
+        entry = rerun.manifest.projects.get(pid)
+        previous = entry.issued() if entry is not None else None
+        facts = version_facts(ctx)
+        typed = (ctx.project.document_version or "").strip()
+        if previous is None or typed:
+            version = DocumentVersion(typed or FIRST_VERSION, options.plan_date, FIRST_ISSUE, facts)
+        elif pid not in rerun.changed or (entry is not None and entry.digest == rerun.plan.digests.get(pid)):
+            version = previous  # the same inputs: the same documents
+        elif summary := describe(previous.facts, facts):
+            version = previous.next(options.plan_date, summary, facts)
+        elif entry is not None and entry.digest != NOT_CURRENT and _reworded(ctx, previous, entry, options):
+            version = previous.next(options.plan_date, EDITORIAL, facts)
+        else:
+            version = replace(previous, facts=facts)
+        versions[pid] = version
+        contexts.append(issued_as(ctx, version))
+    return replace(derived, contexts=contexts), versions
+
+
+def _reworded(ctx: PlanContext, previous: DocumentVersion, entry: ProjectEntry, options: WriteOptions) -> bool:
+    """Whether the plan, rendered under the version last issued, differs from the Markdown recorded
+    for it (new templates, a new planforge); False when no Markdown plan was recorded."""
+    recorded = entry.outputs.get(document_filename(ctx.project.project_id, PLAN.name, MD.extension))
+    if recorded is None or PLAN.name not in options.documents:
+        return False
+    try:
+        as_before = issued_as(ctx, previous)
+        if options.final:
+            as_before = final_edition(as_before, options.final)
+        text = plan_markdown(as_before, options)
+    except Exception:  # a plan that cannot be rendered fails in the writers, at its project
+        return False
+    return Output.of_bytes(text.encode("utf-8")).sha256 != recorded.sha256
+
+
 def _merge_edits(out: Path, rerun: _Rerun, contexts: list[PlanContext], options: WriteOptions) -> _Rerun:
     """Merge the hand-edited Markdown documents of the projects about to be rewritten with their new
     rendering (``outputs.merge``): a clean merge is written (so no longer kept), a conflict keeps the
@@ -699,7 +758,7 @@ def _merge_edits(out: Path, rerun: _Rerun, contexts: list[PlanContext], options:
     if not rerun.edited or options.final or (PDF.name in options.formats and options.pdf_engine == "libreoffice"):
         return rerun
     changed = [c for c in contexts if c.project.project_id in rerun.changed]
-    merges = plan_merges(changed, out, rerun.manifest, rerun.edited, options)
+    merges = plan_merges(changed, out, rerun.manifest, rerun.edited, options, rerun.keep)
     if not merges.handled:
         return rerun
     keep = (rerun.keep - {out / name for name in merges.merged}) | merges.keep
@@ -901,6 +960,7 @@ def _updated_manifest(
     *,
     keep_removed: bool,
     run: RunRecord | None,
+    versions: Mapping[str, DocumentVersion] | None = None,
 ) -> Manifest:
     """What this run leaves as the manifest. A project that failed is left out, so the next run redoes
     it; one with a file kept because it was edited by hand is recorded under a digest no run computes,
@@ -909,6 +969,10 @@ def _updated_manifest(
     ``only``) keeps the other projects' entries. ``run`` records a complete run (see ``RunRecord``)."""
     manifest, keep = rerun.manifest, rerun.keep
     digests = dict(rerun.plan.digests)
+
+    def there(rel: str) -> bool:
+        return (out / rel).is_file()
+
     written: dict[str, dict[str, Output]] = {}
     for pid, files in recorded.items():
         if pid and pid not in failed:
@@ -922,7 +986,9 @@ def _updated_manifest(
             digests[pid] = NOT_CURRENT
     plan = replace(rerun.plan, digests=digests)
     if not rerun.shared_changed:
-        return manifest_after(manifest, plan, written, keep_removed=keep_removed, run=run)
+        return manifest_after(
+            manifest, plan, written, keep_removed=keep_removed, run=run, versions=versions, still_there=there
+        )
     portfolio = rerun.portfolio
     shared: dict[str, Output] = {}
     for name in rerun.shared_names:
@@ -939,7 +1005,15 @@ def _updated_manifest(
     if portfolio == NOT_CURRENT:
         run = None
     return manifest_after(
-        manifest, plan, written, portfolio=portfolio, shared=shared, keep_removed=keep_removed, run=run
+        manifest,
+        plan,
+        written,
+        portfolio=portfolio,
+        shared=shared,
+        keep_removed=keep_removed,
+        run=run,
+        versions=versions,
+        still_there=there,
     )
 
 
@@ -1064,7 +1138,7 @@ def _in_progress(
     projects = dict(manifest.projects)
     for pid in changed & projects.keys():
         held = {rel: o for rel, o in projects[pid].outputs.items() if rel in kept}
-        projects[pid] = ProjectEntry(NOT_CURRENT, held)
+        projects[pid] = replace(projects[pid], digest=NOT_CURRENT, outputs=held)
     if not shared:
         return Manifest(projects, manifest.portfolio, manifest.shared, manifest.version)
     held_shared = {rel: o for rel, o in manifest.shared.items() if rel in kept}

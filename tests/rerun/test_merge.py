@@ -111,10 +111,21 @@ def test_a_conflict_is_kept_reported_and_written_beside_then_resolved(tmp_path):
     assert f"{OURS}{EDITED_ROW}\n=======\n" in conflict and "Grace Lee" in conflict
     again = _run(_intake(tmp_path, qa_name="Grace Lee"), out)  # still unresolved: said again, still kept
     assert [p.code for p in again.report.problems if p.file == f"{PLAN}.md"] == ["edited-output-conflict"]
-    # resolved: the person's line where the conflict was, the new data everywhere else
+    # another edit of the document meanwhile is no resolution: the conflict stays, reported
+    plan.write_text(plan.read_text("utf-8") + "\nA note.\n", "utf-8")
+    other = _run(_intake(tmp_path, qa_name="Grace Lee"), out)
+    assert [p.code for p in other.report.problems if p.file == f"{PLAN}.md"] == ["edited-output-conflict"]
+    conflict = (out / f"{PLAN}.merge.md").read_text("utf-8")
+    # a merge file half resolved (a marker left) is the person's work: never written over
+    merge = out / f"{PLAN}.merge.md"
+    merge.write_text(conflict.replace(EDITED_ROW, EDITED_ROW + " (checking)"), "utf-8")
+    half = merge.read_bytes()
+    _run(_intake(tmp_path, qa_name="Grace Lee"), out)
+    assert merge.read_bytes() == half
+    # resolved in the merge file: the person's line where the conflict was, the new data everywhere else
     mine = EDITED_ROW.replace("Grace Liu", "Grace Lee")
     start, end = conflict.index(OURS), conflict.index(THEIRS) + len(THEIRS)
-    plan.write_text(conflict[:start] + mine + "\n" + conflict[end:], "utf-8")
+    merge.write_text(conflict[:start] + mine + "\n" + conflict[end:], "utf-8")
     done = _run(_intake(tmp_path, qa_name="Grace Lee"), out)
     assert [p.code for p in done.report.problems if p.file == f"{PLAN}.md"] == ["edited-output-merged"]
     assert mine in plan.read_text("utf-8") and OURS not in plan.read_text("utf-8")
@@ -137,10 +148,34 @@ def test_without_a_trustworthy_base_the_edit_is_kept_not_merged(tmp_path):
     _run(_intake(tmp_path), out)
     plan = _edit(out)
     edited = plan.read_bytes()
+    html = (out / f"{PLAN}.html").read_bytes()
     (out / BASE_DIR / f"{PLAN}.md.gz").write_bytes(b"not gzip")
     result = _run(_intake(tmp_path, budget=26000), out)
-    assert plan.read_bytes() == edited
-    assert [p.code for p in result.report.problems if p.file == f"{PLAN}.md"] == ["edited-output"]
+    assert plan.read_bytes() == edited and (out / f"{PLAN}.html").read_bytes() == html  # the formats still agree
+    (note,) = [p for p in result.report.problems if p.file == f"{PLAN}.md"]
+    assert note.code == "edited-output-unmerged" and "record of what it last wrote there is missing" in note.message
+
+
+def test_crlf_line_endings_are_not_an_edit_of_every_line(tmp_path):
+    out = tmp_path / "out"
+    _run(_intake(tmp_path), out)
+    plan = _edit(out)
+    plan.write_bytes(plan.read_bytes().replace(b"\n", b"\r\n"))
+    result = _run(_intake(tmp_path, budget=26000), out)
+    assert [p.code for p in result.report.problems if p.file == f"{PLAN}.md"] == ["edited-output-merged"]
+    text = plan.read_text("utf-8")
+    assert "signs off each release with Marco" in text and "$26,000 budget" in text
+
+
+def test_a_non_utf8_edit_is_kept_with_its_other_formats(tmp_path):
+    out = tmp_path / "out"
+    _run(_intake(tmp_path), out)
+    plan = _edit(out)
+    plan.write_bytes(plan.read_bytes() + b"Caf\xe9\n")
+    html = (out / f"{PLAN}.html").read_bytes()
+    result = _run(_intake(tmp_path, budget=26000), out)
+    assert (out / f"{PLAN}.html").read_bytes() == html
+    assert [p.code for p in result.report.problems if p.file == f"{PLAN}.md"] == ["edited-output-unmerged"]
 
 
 def test_force_after_a_merge_keeps_the_merged_text_in_the_backup(tmp_path):
@@ -152,3 +187,22 @@ def test_force_after_a_merge_keeps_the_merged_text_in_the_backup(tmp_path):
     copy = forced.backups[out / f"{PLAN}.md"]
     assert "signs off each release with Marco" in copy.read_text("utf-8")
     assert "signs off each release with Marco" not in (out / f"{PLAN}.md").read_text("utf-8")
+
+
+def test_an_edit_survives_its_project_being_held_back_for_a_run(tmp_path):
+    out = tmp_path / "out"
+    _run(_intake(tmp_path), out)
+    plan = _edit(out)
+    wb = openpyxl.load_workbook(_intake(tmp_path))
+    ws = wb["Projects"]
+    header = [str(c.value or "").rstrip(" *") for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == "ACME-001":
+            row[header.index("Kickoff Date")].value = "next spring"  # an error: held back
+    held = tmp_path / "held.xlsx"
+    wb.save(held)
+    assert "ACME-001" in _run(held, out).skipped
+    back = _run(_intake(tmp_path, budget=26000), out)
+    text = plan.read_text("utf-8")
+    assert "signs off each release with Marco" in text and "$26,000 budget" in text
+    assert [p.code for p in back.report.problems if p.file == f"{PLAN}.md"] == ["edited-output-merged"]

@@ -117,7 +117,26 @@ def test_a_rerun_is_byte_identical_to_a_cold_run(tmp_path, monkeypatch, parallel
     rerun = _run(book, tmp_path / "b", jobs=jobs)
     assert rerun.rewritten == ["P-3"]
     _run(book, tmp_path / "c", jobs=jobs)
-    assert _files(tmp_path / "b") == _files(tmp_path / "c")  # plans, reviews, summary, index and manifest
+    rerun_files, cold_files = _files(tmp_path / "b"), _files(tmp_path / "c")
+    # every file is as a cold run writes it but the changed project's documents, now issued as 1.1
+    # (and the manifest recording that), which say so in their Document Control and nothing else
+    versioned = {
+        "P-3-implementation-plan.md",
+        "P-3-implementation-plan.html",
+        ".planforge-base/P-3-implementation-plan.md.gz",
+    }
+    assert {k: v for k, v in rerun_files.items() if k not in versioned | {MANIFEST_NAME}} == {
+        k: v for k, v in cold_files.items() if k not in versioned | {MANIFEST_NAME}
+    }
+    cold, issued = cold_files["P-3-implementation-plan.md"].decode(), rerun_files["P-3-implementation-plan.md"].decode()
+    assert "Version: 1.0 (draft)  \n" in cold and "Version: 1.1 (draft)  \n" in issued
+    assert "Changes since 1.0: Risks revised  \nEarlier versions: 1.0 (2 Mar 2026)  \n" in issued
+    assert (
+        issued.replace("Version: 1.1 (draft)", "Version: 1.0 (draft)").replace(
+            "Changes since 1.0: Risks revised  \nEarlier versions: 1.0 (2 Mar 2026)  \n", ""
+        )
+        == cold
+    )
 
 
 def test_a_file_edited_by_hand_is_reported_and_kept_unless_forced(tmp_path):

@@ -22,6 +22,7 @@ from planforge.core.images import Logo
 from planforge.core.model import OpenItem, Project, Risk, Settings, SystemFacts, TeamMember
 from planforge.core.money import format_percent, plan_locale
 from planforge.core.names import COMPANIONS, TEST_CASES
+from planforge.core.versions import Revision
 from planforge.derive import rules as derive
 from planforge.derive.calendar import (
     calendar_name,
@@ -334,6 +335,10 @@ class References:
     last_updated: date
     next_review: date
     owner: str | Tbd
+    #: The versions issued before this one, oldest first (``core.versions``; none on a first issue).
+    history: tuple[Revision, ...] = ()
+    #: What this version changed, as Document Control says it ("" on a first issue).
+    changes: str = ""
 
 
 @dataclass(frozen=True)

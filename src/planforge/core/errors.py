@@ -816,9 +816,19 @@ KINDS: tuple[ProblemKind, ...] = (
         "Changed since planforge wrote it, and this run changes the same lines (line(s) {lines} of the edited file, "
         "{count} conflict(s)): the edited file and its other formats are kept as they were; the merge, with the "
         "conflicts marked, is in {merge}",
-        "Resolve the marked lines in the merge file, save it over the document and run again; or run with --force "
-        "to take the new rendering (the edited file is kept in backups/).",
+        "Resolve the marked lines in the merge file (remove the markers) and run again: planforge then takes it as "
+        "the document. Or run with --force to take the new rendering (the edited file is kept in backups/).",
         "A hand edit and a change of the data touch the same lines of a Markdown document: nothing of it is guessed.",
+    ),
+    ProblemKind(
+        "edited-output-unmerged",
+        WARNING,
+        "Hand edit not merged",
+        "Changed since planforge wrote it, and its data changed, but the edit cannot be merged ({reason}): the "
+        "document is kept in every format as it was, at the last run's data",
+        "Run with --force to bring it up to date (your version is kept in backups/), then carry the edit over.",
+        "A hand-edited Markdown document whose data changed is merged with its new rendering; when that cannot "
+        "be done, none of the document's formats is rewritten, so they never disagree.",
     ),
 )
 
@@ -835,6 +845,7 @@ OUTPUT_FOLDER_CODES: frozenset[str] = frozenset(
         "edited-output-replaced",
         "edited-output-merged",
         "edited-output-conflict",
+        "edited-output-unmerged",
         "shared-not-rewritten",
     }
 )

@@ -101,8 +101,8 @@ def _acquire(path: Path, folder: Path, wait: float) -> IO[str]:
             waited = f" after waiting {wait:g} s" if wait > 0 else ""
             raise OutputError(
                 f"{holder} is writing to {folder}{waited}; two runs into one folder would take each other's "
-                f"files for hand edits. Wait for it to finish and run again (or pass --wait SECONDS to wait "
-                f"longer); if no such run exists, remove {path}"
+                f"files for hand edits. Wait for it to finish and run again, or pass --wait SECONDS to wait "
+                f"longer (the lock ends with that run, however it ends)"
             )
         if not told:
             log.warning("waiting for %s, which is writing to %s (up to %g s)", holder, folder, wait)

@@ -463,14 +463,20 @@ def cover_facts(ctx: PlanContext, final: bool) -> list[tuple[str, str]]:
     ]
 
 
-def history_row(ctx: PlanContext, plan_date: date, final: bool) -> tuple[str, str, str, str]:
-    """The version history's row (version, date, author, description), for the Word and PDF editions."""
+def history_rows(ctx: PlanContext, plan_date: date, final: bool) -> list[tuple[str, str, str, str]]:
+    """The version history's rows (version, date, author, description), for the Word and PDF editions:
+    each version issued before (``References.history``), then this one, whose description says what
+    it changed and whether it is a draft."""
     draft = is_draft(ctx, final)
-    description = (
+    status = (
         "Draft for review" if draft else f"Approved by {ctx.project.approved_by}" if _approved(ctx) else "Final edition"
     )
     owner = _shown(ctx.references.owner)
-    return ctx.references.version, _day(plan_date), f"{owner}, {author(ctx)}" if owner else author(ctx), description
+    by = f"{owner}, {author(ctx)}" if owner else author(ctx)
+    changes = ctx.references.changes
+    description = f"{changes}; {status[0].lower()}{status[1:]}" if changes else status
+    earlier = [(r.version, _day(r.issued), by, r.summary) for r in ctx.references.history]
+    return [*earlier, (ctx.references.version, _day(plan_date), by, description)]
 
 
 def _edition(ctx: PlanContext, final: bool) -> str:
@@ -489,12 +495,13 @@ def _document_control(writer: _Writer, ctx: PlanContext, options: WriteOptions, 
     writer.bookmarked(heading, "Document Control", 1)
     writer.toc.insert(0, writer.toc.pop())
     writer.text(writer.add(writer.style("Heading 3")), "Version history")
-    history = writer.new_table(2, 4)
+    rows = history_rows(ctx, plan_date, options.final)
+    history = writer.new_table(len(rows) + 1, 4)
     for cell, text in zip(history.rows[0].cells, ("Version", "Date", "Author", "Description")):
         writer.text(cell.paragraphs[0], text, bold=True, size=TABLE_FONT_SIZE)
-    values = history_row(ctx, plan_date, options.final)
-    for cell, text in zip(history.rows[1].cells, values):
-        writer.text(cell.paragraphs[0], text, size=TABLE_FONT_SIZE)
+    for values, row in zip(rows, history.rows[1:]):
+        for cell, text in zip(row.cells, values):
+            writer.text(cell.paragraphs[0], text, size=TABLE_FONT_SIZE)
     writer.header_row(history)
     writer._widths(history, [], 4, weights=[1, 1.4, 2.2, 3.4])
     writer.add(None)

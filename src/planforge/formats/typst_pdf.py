@@ -24,7 +24,7 @@ from markdown_it.token import Token
 from planforge.context.plan import PlanContext
 from planforge.core.names import DOCX, HTML, MD, PDF
 from planforge.formats import md_tokens
-from planforge.formats.docx import author, cover_facts, history_row, is_draft
+from planforge.formats.docx import author, cover_facts, history_rows, is_draft
 from planforge.formats.options import WriteOptions, logo
 
 _ACCENT = 'rgb("#1f3864")'
@@ -216,7 +216,7 @@ def _cover(ctx: PlanContext, options: WriteOptions, title: str, logo_file: str |
 def _control(ctx: PlanContext, options: WriteOptions) -> str:
     """The version history, as the Word edition's document control gives it."""
     head = ", ".join(f"[#strong[{lit(c)}]]" for c in ("Version", "Date", "Author", "Description"))
-    row = ", ".join(f"[{lit(v)}]" for v in history_row(ctx, options.plan_date, options.final))
+    row = ", ".join(f"[{lit(v)}]" for values in history_rows(ctx, options.plan_date, options.final) for v in values)
     return (
         "= Document Control\n\n=== Version history\n\n"
         f"#table(columns: (1fr, 1.4fr, 2.2fr, 3.4fr), table.header({head}), {row})\n\n"

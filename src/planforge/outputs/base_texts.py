@@ -3,8 +3,9 @@
 Each Markdown document a run writes is also kept, gzip-compressed (deterministic: no name, no
 time), in ``.planforge-base/<name>.gz``; the manifest's record of the document (its SHA-256 and
 size) says which text that must be, so a base file that does not match is never used. After a
-merge conflict, ``<name>.pending`` remembers the edited file and the new rendering it conflicted
-with (their SHA-256), so the run after the person resolved it knows the resolution is theirs.
+merge conflict, ``<name>.pending`` remembers the edited file, the rendering it conflicted with (kept
+as ``<name>.new.gz``) and the merge file written (their SHA-256): a merge file changed since, with no
+marker left, is the person's resolution, merged from that rendering on.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import gzip
 import hashlib
 import json
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from planforge.core.atomic import write_bytes
@@ -54,14 +56,24 @@ def read_base(out: Path, name: str, sha256: str) -> str | None:
         return None
 
 
-def write_pending(out: Path, name: str, *, edited: str, new: str) -> None:
-    """Remember that ``name`` (SHA-256 ``edited``) conflicted with the rendering ``new`` (its SHA-256)."""
-    data = json.dumps({"edited": edited, "new": new}, sort_keys=True).encode("ascii")
-    write_bytes(_folder(out) / f"{name}.pending", data)
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """An unresolved conflict of a document: the SHA-256 of the edited file, of the rendering it
+    conflicted with, and of the merge file planforge wrote (a different one is the person's work)."""
+
+    edited: str
+    new: str
+    merge: str
 
 
-def read_pending(out: Path, name: str) -> tuple[str, str] | None:
-    """(edited SHA-256, new SHA-256) of ``name``'s unresolved conflict, or None."""
+def write_pending(out: Path, name: str, pending: Pending) -> None:
+    """Remember ``name``'s unresolved conflict."""
+    data = json.dumps({"edited": pending.edited, "new": pending.new, "merge": pending.merge}, sort_keys=True)
+    write_bytes(_folder(out) / f"{name}.pending", data.encode("ascii"))
+
+
+def read_pending(out: Path, name: str) -> Pending | None:
+    """``name``'s unresolved conflict, or None."""
     path = out / BASE_DIR / f"{name}.pending"
     try:
         if path.is_symlink() or not path.is_file():
@@ -69,9 +81,9 @@ def read_pending(out: Path, name: str) -> tuple[str, str] | None:
         raw = json.loads(path.read_bytes()[:1024])
     except (OSError, ValueError):
         return None
-    if not isinstance(raw, dict) or not all(isinstance(raw.get(k), str) for k in ("edited", "new")):
+    if not isinstance(raw, dict) or not all(isinstance(raw.get(k), str) for k in ("edited", "new", "merge")):
         return None
-    return raw["edited"], raw["new"]
+    return Pending(raw["edited"], raw["new"], raw["merge"])
 
 
 def remove_pending(out: Path, name: str) -> None:

@@ -12,9 +12,10 @@ writers do (``MergePlan``):
 - a conflict (the same lines changed by hand and by the data): the edited file and the document's
   other formats are kept as they are (``keep``), and ``<name>.merge.md`` beside it holds the merge
   with the conflicts marked as git marks them; each later run reports it again until it is
-  resolved. Saving the resolved merge file over the document resolves it: the next run takes the
-  person's lines where the conflict was (``base_texts.write_pending`` remembers which rendering it
-  was against; a new change of the data since conflicts again).
+  resolved, and never writes over a merge file the person has started on. Resolving the marks in
+  the merge file resolves it: the next run takes the merge file, once no marker is left, as the
+  document (merged on from the rendering it conflicted with, so a change of the data since still
+  comes in), and removes it. Any other change of the edited file meanwhile is no resolution.
 
 An edited document with no base to merge from (a folder written before planforge kept them, a base
 file that is not the recorded text) is kept, as any edited file is. Edits to other formats are
@@ -24,7 +25,7 @@ never merged: they are kept.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,7 +36,15 @@ from planforge.core.names import MD, PLAN, document_filename
 from planforge.core.textmerge import OURS, THEIRS, merge3
 from planforge.formats.markdown import plan_markdown
 from planforge.formats.options import WriteOptions
-from planforge.outputs.base_texts import read_base, read_pending, remove_pending, write_pending
+from planforge.outputs.base_texts import (
+    BASE_DIR,
+    Pending,
+    read_base,
+    read_pending,
+    remove_pending,
+    write_base,
+    write_pending,
+)
 from planforge.outputs.documents import render_document
 from planforge.rerun.manifest import Manifest
 
@@ -64,6 +73,7 @@ def forget_conflict(out: Path, name: str) -> None:
     if name.endswith(f".{MD.extension}"):
         (out / merge_file(name)).unlink(missing_ok=True)
         remove_pending(out, name)
+        (out / BASE_DIR / f"{name}{_NEW}.gz").unlink(missing_ok=True)
 
 
 def plan_merges(
@@ -72,8 +82,10 @@ def plan_merges(
     manifest: Manifest,
     edited: Sequence[Path],
     options: WriteOptions,
+    keep: Collection[Path] = (),
 ) -> MergePlan:
-    """Merge each edited Markdown document of ``contexts`` (the projects about to be rewritten)."""
+    """Merge each edited Markdown document of ``contexts`` (the projects about to be rewritten);
+    ``keep``: the files kept as hand edits (a document's other format edited by hand stays as it is)."""
     plan = MergePlan()
     wanted = {path.name for path in edited if path.parent == out and path.suffix == f".{MD.extension}"}
     for ctx in contexts:
@@ -83,38 +95,50 @@ def plan_merges(
             name = document_filename(pid, kind, MD.extension)
             if name not in wanted or entry is None or name not in entry.outputs:
                 continue
-            _merge_one(plan, ctx, kind, out / name, entry.outputs[name].sha256, options)
+            _merge_one(plan, ctx, kind, out / name, entry.outputs[name].sha256, options, frozenset(keep))
     return plan
 
 
-def _merge_one(plan: MergePlan, ctx: PlanContext, kind: str, path: Path, recorded: str, options: WriteOptions) -> None:
+def _merge_one(
+    plan: MergePlan,
+    ctx: PlanContext,
+    kind: str,
+    path: Path,
+    recorded: str,
+    options: WriteOptions,
+    keep: frozenset[Path],
+) -> None:
     out, name = path.parent, path.name
-    base = read_base(out, name, recorded)
-    if base is None:
-        return  # nothing to merge from: kept as any edited file
+    pid = ctx.project.project_id
+    siblings = {out / document_filename(pid, kind, f) for f in options.formats}
     try:
-        edited_bytes = path.read_bytes()
-        edited = edited_bytes.decode("utf-8")
         new = plan_markdown(ctx, options) if kind == PLAN.name else render_document(kind, ctx, options)
-    except (OSError, UnicodeDecodeError):
-        return
     except Exception:  # a document that cannot be rendered fails in the writers, at its project
         return
+    base = read_base(out, name, recorded)
+    try:
+        edited_bytes = path.read_bytes()
+        edited = edited_bytes.decode("utf-8").replace("\r\n", "\n")  # an editor's line endings are no edit
+    except (OSError, UnicodeDecodeError) as e:
+        why = "it is not UTF-8 text" if isinstance(e, UnicodeDecodeError) else (e.strerror or str(e))
+        return _unmerged(plan, path, siblings, pid, why)
+    if base is None:
+        return _unmerged(plan, path, siblings, pid, "planforge's record of what it last wrote there is missing")
     edited_sha = hashlib.sha256(edited_bytes).hexdigest()
-    new_sha = hashlib.sha256(new.encode("utf-8")).hexdigest()
-    pending = read_pending(out, name)
-    resolved = pending is not None and pending[0] != edited_sha and pending[1] == new_sha
-    if resolved and (OURS in edited or THEIRS in edited):
-        resolved = False  # the merge file saved over the document with its markers still in
-    result = merge3(base, edited, new, prefer_edited=resolved)
-    pid = ctx.project.project_id
     conflict = out / merge_file(name)
+    pending = read_pending(out, name)
     plan.handled.add(path)
+    resolved = _resolution(conflict, pending)
+    if resolved is not None and pending is not None:  # the person resolved the merge file: it is their document now
+        against = read_base(out, f"{name}{_NEW}", pending.new)
+        if against is None:
+            return _unmerged(plan, path, siblings, pid, "planforge's record of the conflicting rendering is missing")
+        base, edited = against, resolved
+    result = merge3(base, edited, new)
     if result.clean:
         plan.merged[name] = result.text
-        remove_pending(out, name)
-        conflict.unlink(missing_ok=True)
-        others = [f for f in options.formats if f != MD.name]
+        forget_conflict(out, name)
+        others = [f for f in options.formats if f != MD.name and out / document_filename(pid, kind, f) not in keep]
         made = ", ".join(document_filename(pid, kind, f) for f in others)
         plan.problems.append(
             make_problem(
@@ -125,9 +149,13 @@ def _merge_one(plan: MergePlan, ctx: PlanContext, kind: str, path: Path, recorde
             )
         )
         return
-    write_text(conflict, result.text)
-    write_pending(out, name, edited=edited_sha, new=new_sha)
-    plan.keep |= {out / document_filename(pid, kind, f) for f in options.formats}
+    plan.keep |= siblings
+    ours = pending is None or not conflict.exists() or _sha(conflict) == pending.merge
+    if ours or resolved is not None:  # never over a merge file the person is working in
+        write_text(conflict, result.text)
+        new_bytes = new.encode("utf-8")
+        write_base(out, f"{name}{_NEW}", new_bytes)
+        write_pending(out, name, Pending(edited_sha, hashlib.sha256(new_bytes).hexdigest(), _sha(conflict)))
     lines = ", ".join(str(c.first) if c.last <= c.first else f"{c.first}-{c.last}" for c in result.conflicts)
     plan.problems.append(
         make_problem(
@@ -139,3 +167,34 @@ def _merge_one(plan: MergePlan, ctx: PlanContext, kind: str, path: Path, recorde
             merge=conflict.name,
         )
     )
+
+
+#: The base-file suffix of the rendering a conflict was against (what a resolved merge file starts from).
+_NEW = ".new"
+
+
+def _sha(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _resolution(conflict: Path, pending: Pending | None) -> str | None:
+    """The resolved merge file's text: changed since planforge wrote it, and no conflict marker left."""
+    if pending is None or conflict.is_symlink() or not conflict.is_file() or _sha(conflict) == pending.merge:
+        return None
+    try:
+        text = conflict.read_text("utf-8").replace("\r\n", "\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if any(line.startswith((OURS[:7], THEIRS[:7])) for line in text.split("\n")):
+        return None  # still marked: not resolved yet
+    return text
+
+
+def _unmerged(plan: MergePlan, path: Path, siblings: set[Path], pid: str, why: str) -> None:
+    """An edited document that cannot be merged: kept in every format, so they still agree, and said so."""
+    plan.handled.add(path)
+    plan.keep |= siblings
+    plan.problems.append(make_problem("edited-output-unmerged", file=path.name, project_id=pid, reason=why))

@@ -20,18 +20,23 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from planforge._version import __version__
 from planforge.core.atomic import write_bytes
 from planforge.core.errors import Problem
+from planforge.core.versions import DocumentVersion, Revision
 from planforge.rerun.codec import decode_problem, decode_strings, encode_problem
 from planforge.rerun.digests import file_digest
 
 MANIFEST_NAME = ".planforge-manifest.json"
 #: Bumped when the manifest's layout changes; a manifest of another format is ignored (a cold run).
-MANIFEST_FORMAT = 2
+MANIFEST_FORMAT = 3  # 3: each project records the version its documents were issued under
+#: The formats this version reads: a folder written by the version before keeps its records (and
+#: so its hand edits) across the upgrade; its projects have no recorded version yet (1.0).
+READABLE_FORMATS = (2, 3)
 #: The digest a manifest records for what is not current (a kept hand edit, a file that failed): no
 #: run computes it, so the next run redoes that project or the shared files.
 NOT_CURRENT = "0" * 64
@@ -121,10 +126,25 @@ class Output:
 
 @dataclass(frozen=True, slots=True)
 class ProjectEntry:
-    """One project in the manifest: the digest of its inputs, and its files (relative path -> Output)."""
+    """One project in the manifest: the digest of its inputs, its files (relative path -> Output), and
+    the version its documents were issued under."""
 
     digest: str
     outputs: Mapping[str, Output] = field(default_factory=dict)
+    #: the version its documents were last issued under (``core.versions``); see ``issued``
+    version: DocumentVersion | None = None
+    #: the same as read from the manifest file, decoded only when asked for (``issued``): a rerun
+    #: that leaves a project alone copies it as it was, and 10,000 of them cost nothing to load
+    stored: Any = field(default=None, compare=False, repr=False)
+
+    def issued(self) -> DocumentVersion | None:
+        """The version the project's documents were last issued under (None: none recorded, or unreadable)."""
+        if self.version is not None or self.stored is None:
+            return self.version
+        try:
+            return _version(self.stored)
+        except (ValueError, KeyError, TypeError):
+            return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +181,11 @@ class Manifest:
             "planforge": self.version,
             "portfolio": self.portfolio,
             "projects": {
-                pid: {"digest": e.digest, "outputs": {rel: _output_json(o) for rel, o in e.outputs.items()}}
+                pid: {
+                    "digest": e.digest,
+                    "outputs": {rel: _output_json(o) for rel, o in e.outputs.items()},
+                    "version": _version_json(e.version) if e.version is not None else e.stored,
+                }
                 for pid, e in self.projects.items()
             },
             "shared": {rel: _output_json(o) for rel, o in self.shared.items()},
@@ -174,12 +198,14 @@ class Manifest:
         """The manifest in ``data``, or None when it is not one this version can trust."""
         try:
             raw = json.loads(data.decode("utf-8"))
-            if not isinstance(raw, dict) or raw.get("format") != MANIFEST_FORMAT:
+            if not isinstance(raw, dict) or raw.get("format") not in READABLE_FORMATS:
                 return None
             projects = {
                 str(pid): ProjectEntry(
                     _hex(entry["digest"]),
                     {_relpath(rel): _output(o) for rel, o in entry["outputs"].items()},
+                    None,
+                    entry.get("version"),
                 )
                 for pid, entry in raw["projects"].items()
             }
@@ -219,6 +245,36 @@ def remove_manifest(out_dir: Path) -> bool:
     except OSError:
         return not path.is_file()
     return True
+
+
+def _version_json(version: DocumentVersion | None) -> dict[str, Any] | None:
+    if version is None:
+        return None
+    return {
+        "version": version.version,
+        "issued": version.issued.isoformat(),
+        "summary": version.summary,
+        # one string (JSON inside): the manifest file's parse skips over it until a rerun asks
+        "facts": json.dumps([list(f) for f in version.facts], ensure_ascii=False, separators=(",", ":")),
+        "history": [[r.version, r.issued.isoformat(), r.summary] for r in version.history],
+    }
+
+
+def _version(raw: Any) -> DocumentVersion | None:
+    """A stored ``DocumentVersion`` (``ValueError`` for anything but one ``_version_json`` wrote)."""
+    if raw is None:
+        return None
+    facts = tuple((_str(label), _str(text)) for label, text in json.loads(_str(raw["facts"])))
+    history = tuple(Revision(_str(v), date.fromisoformat(_str(d)), _str(s)) for v, d, s in raw["history"])
+    return DocumentVersion(
+        _str(raw["version"]), date.fromisoformat(_str(raw["issued"])), _str(raw["summary"]), facts, history
+    )
+
+
+def _str(raw: Any) -> str:
+    if not isinstance(raw, str):
+        raise ValueError("not text")
+    return raw
 
 
 def _output_json(output: Output) -> dict[str, Any]:

@@ -41,6 +41,7 @@ from typing import Any
 
 from planforge._version import __version__
 from planforge.core.model import Project, Settings
+from planforge.core.versions import DocumentVersion
 from planforge.rerun.digests import RunInputs, context_digest, file_digest, project_digest
 from planforge.rerun.manifest import MANIFEST_NAME, Manifest, Output, ProjectEntry, RunRecord, load_manifest
 
@@ -126,22 +127,35 @@ def manifest_after(
     shared: Mapping[str, Output] | None = None,
     keep_removed: bool = False,
     run: RunRecord | None = None,
+    versions: Mapping[str, DocumentVersion] | None = None,
+    still_there: Callable[[str], bool] | None = None,
 ) -> Manifest:
     """``manifest`` after a run that followed ``plan``: unchanged projects keep their entries,
     changed ones get ``written[pid]`` (relative path -> Output; a changed project that wrote
     nothing, e.g. skipped for errors, is dropped), removed ones are dropped. ``shared`` replaces
     the shared files when given (the run rewrote them), else they are kept. ``keep_removed``
     keeps the entries of projects this run did not look at (a run limited to some projects).
-    ``run`` records a complete run (None: the next run cannot skip reading)."""
+    ``run`` records a complete run (None: the next run cannot skip reading). ``versions``: the version
+    each written project's documents were issued under (a project without one keeps its old one).
+    ``still_there(relative path)``: a removed project (held back, or gone from the intake) whose
+    files are still in the folder keeps its entry, so its hand edits are still known if it returns."""
     projects: dict[str, ProjectEntry] = {}
-    if keep_removed:
-        projects.update((pid, manifest.projects[pid]) for pid in plan.removed if pid in manifest.projects)
+    for pid in plan.removed:
+        entry = manifest.projects.get(pid)
+        if entry is None:
+            continue
+        if keep_removed or (still_there is not None and any(map(still_there, entry.outputs))):
+            projects[pid] = entry  # its files stay on record, hand edits included, should it come back
     unchanged = set(plan.unchanged)  # a set: 10,000 lookups in a tuple of 10,000 would be quadratic
     for pid, d in plan.digests.items():
         if pid in unchanged and pid in manifest.projects:
             projects[pid] = manifest.projects[pid]
         elif written.get(pid):
-            projects[pid] = ProjectEntry(d, dict(written[pid]))
+            old = manifest.projects.get(pid)
+            if (version := (versions or {}).get(pid)) is not None or old is None:
+                projects[pid] = ProjectEntry(d, dict(written[pid]), version)
+            else:
+                projects[pid] = ProjectEntry(d, dict(written[pid]), old.version, old.stored)
     return Manifest(
         projects=projects,
         portfolio=portfolio or manifest.portfolio,

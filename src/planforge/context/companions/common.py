@@ -44,6 +44,9 @@ class DocHeader:
     #: one) and its address and contact on one line (``Header.firm_details``)
     firm_name: str = ""
     firm_details: str = ""
+    #: what this version changed, and the version before it ("" on a first issue; ``core.versions``)
+    changes: str = ""
+    previous: str = ""
 
 
 def header(ctx: PlanContext, kind: DocumentKind) -> DocHeader:
@@ -64,6 +67,8 @@ def header(ctx: PlanContext, kind: DocumentKind) -> DocHeader:
         compose.join_words(list(ctx.systems)),
         firm_name=ctx.header.firm_name,
         firm_details=ctx.header.firm_details,
+        changes=ctx.references.changes,
+        previous=ctx.references.history[-1].version if ctx.references.history else "",
     )
 
 
