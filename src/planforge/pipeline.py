@@ -70,6 +70,7 @@ from planforge.formats.options import WriteOptions
 from planforge.intake.reader import RawWorkbook, ScanWorkers, find_workbooks
 from planforge.outputs import batch as outputs
 from planforge.outputs.batch import check_options, in_background, write_plans
+from planforge.outputs.documents import render_document
 from planforge.outputs.final import edition as final_edition
 from planforge.outputs.merge import forget_conflict, plan_merges
 from planforge.portfolio.summary import write_summary
@@ -275,7 +276,14 @@ def _generate(
     with _timed(timings, "manifest"):
         run = _run_record(inputs.key, report, failed, projects, write_options, incomplete=bool(rerun.keep))
         final = _updated_manifest(
-            out, rerun, written, recorded, failed, keep_removed=bool(opts.only), run=run, versions=versions
+            out,
+            rerun,
+            written,
+            recorded,
+            failed,
+            keep_removed=bool(opts.only),
+            run=run,
+            versions={pid: v for pid, v in versions.items() if pid not in rerun.unissued},
         )
         problems = _write_manifest(out, final) if final != on_disk else []
     report = _reported(report, problems)
@@ -384,6 +392,7 @@ class _Rerun:
     merged: Mapping[str, str] = field(default_factory=dict)  # edited Markdown file name -> merged text
     handled: frozenset[Path] = frozenset()  # edited files merged or in conflict (``outputs.merge``)
     merge_problems: tuple[Problem, ...] = ()
+    unissued: frozenset[str] = frozenset()  # projects whose new version a kept document does not carry yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -708,9 +717,10 @@ def _issue_versions(
     """Each context as its documents are issued (``core.versions``): a project new to the folder, or
     with a Document Version typed on the Projects sheet, at that version (1.0 by default); an
     unchanged one as last issued; a changed one at the next version when what its documents say
-    changed, with the line naming the facts that did (or "Editorial revision" when only the wording
-    did: told by the recorded Markdown plan, so not while a file of the project is kept as a hand
-    edit or a run was cut short), else as last issued."""
+    changed (told by the Markdown recorded for them, rendered again under the last version; by the
+    facts when none was recorded, or while a file of the project is kept or a run was cut short),
+    with the line naming the facts that changed ("Editorial revision" when none did), else as
+    last issued."""
     contexts: list[PlanContext] = []
     versions: dict[str, DocumentVersion] = {}
     for ctx in derived.contexts:
@@ -723,31 +733,38 @@ def _issue_versions(
             version = DocumentVersion(typed or FIRST_VERSION, options.plan_date, FIRST_ISSUE, facts)
         elif pid not in rerun.changed or (entry is not None and entry.digest == rerun.plan.digests.get(pid)):
             version = previous  # the same inputs: the same documents
-        elif summary := describe(previous.facts, facts):
-            version = previous.next(options.plan_date, summary, facts)
-        elif entry is not None and entry.digest != NOT_CURRENT and _reworded(ctx, previous, entry, options):
-            version = previous.next(options.plan_date, EDITORIAL, facts)
         else:
-            version = replace(previous, facts=facts)
+            summary = describe(previous.facts, facts)
+            changed = _reworded(ctx, previous, entry, options) if entry and entry.digest != NOT_CURRENT else None
+            if changed is None:  # no recorded Markdown to tell by: a changed fact issues a new version
+                changed = bool(summary)
+            version = previous.next(options.plan_date, summary or EDITORIAL, facts) if changed else previous
         versions[pid] = version
         contexts.append(issued_as(ctx, version))
     return replace(derived, contexts=contexts), versions
 
 
-def _reworded(ctx: PlanContext, previous: DocumentVersion, entry: ProjectEntry, options: WriteOptions) -> bool:
-    """Whether the plan, rendered under the version last issued, differs from the Markdown recorded
-    for it (new templates, a new planforge); False when no Markdown plan was recorded."""
-    recorded = entry.outputs.get(document_filename(ctx.project.project_id, PLAN.name, MD.extension))
-    if recorded is None or PLAN.name not in options.documents:
-        return False
-    try:
-        as_before = issued_as(ctx, previous)
-        if options.final:
-            as_before = final_edition(as_before, options.final)
-        text = plan_markdown(as_before, options)
-    except Exception:  # a plan that cannot be rendered fails in the writers, at its project
-        return False
-    return Output.of_bytes(text.encode("utf-8")).sha256 != recorded.sha256
+def _reworded(ctx: PlanContext, previous: DocumentVersion, entry: ProjectEntry, options: WriteOptions) -> bool | None:
+    """Whether any Markdown document the project had recorded reads otherwise when rendered now under
+    the version last issued (the data, the templates or planforge changed what it says); None when
+    none was recorded (no Markdown format), so the facts must tell."""
+    as_before = issued_as(ctx, previous)
+    if options.final:
+        as_before = final_edition(as_before, options.final)
+    pid = ctx.project.project_id
+    compared = False
+    for kind in options.documents:
+        recorded = entry.outputs.get(document_filename(pid, kind, MD.extension))
+        if recorded is None:
+            continue  # a document new to this run is issued under the project's version, whatever it is
+        try:
+            text = plan_markdown(as_before, options) if kind == PLAN.name else render_document(kind, as_before, options)
+        except Exception:  # a document that cannot be rendered fails in the writers, at its project
+            continue
+        if Output.of_bytes(text.encode("utf-8")).sha256 != recorded.sha256:
+            return True
+        compared = True
+    return False if compared else None
 
 
 def _merge_edits(out: Path, rerun: _Rerun, contexts: list[PlanContext], options: WriteOptions) -> _Rerun:
@@ -770,6 +787,7 @@ def _merge_edits(out: Path, rerun: _Rerun, contexts: list[PlanContext], options:
         merged=merges.merged,
         handled=frozenset(merges.handled),
         merge_problems=tuple(merges.problems),
+        unissued=frozenset(merges.withheld),
     )
 
 

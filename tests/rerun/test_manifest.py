@@ -288,7 +288,9 @@ def test_a_manifest_that_cannot_be_trusted_means_a_cold_run(tmp_path, content):
     assert edited_by_hand(tmp_path) == []
 
 
-@pytest.mark.parametrize("rel", ["../outside.md", "/etc/passwd", "a/../../b", "C:/x.md", "a\\b.md", "./a.md", "", "a//b.md", "review/"])
+@pytest.mark.parametrize(
+    "rel", ["../outside.md", "/etc/passwd", "a/../../b", "C:/x.md", "a\\b.md", "./a.md", "", "a//b.md", "review/"]
+)
 def test_a_recorded_path_outside_the_output_folder_is_refused(tmp_path, rel):
     good = Manifest(projects={"P-1": ProjectEntry("a" * 64, {"P-1.md": Output("b" * 64, 3)})})
     raw = json.loads(good.to_json())

@@ -131,6 +131,10 @@ def test_a_conflict_is_kept_reported_and_written_beside_then_resolved(tmp_path):
     assert mine in plan.read_text("utf-8") and OURS not in plan.read_text("utf-8")
     assert "signs off each release with Marco" in (out / f"{PLAN}.html").read_text("utf-8")
     assert not (out / f"{PLAN}.merge.md").exists()
+    # the runs in conflict issued no version of their own: the resolved plan is the first after 1.0
+    assert "Version: 1.1" in plan.read_text("utf-8") and "Earlier versions: 1.0 (15 Jan 2026)  \n" in plan.read_text(
+        "utf-8"
+    )
 
 
 def test_force_over_a_conflict_removes_the_merge_file(tmp_path):

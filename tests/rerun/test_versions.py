@@ -82,3 +82,37 @@ def test_a_typed_document_version_is_the_teams_own_and_never_counted_up(tmp_path
     _run(_intake(tmp_path, **{"Document Version": "3.2", "Budget": 26000}), out)
     plan = (out / "ACME-001-implementation-plan.md").read_text("utf-8")
     assert "Version: 3.2" in plan and "Changes since" not in plan
+
+
+def test_a_client_visible_cell_is_named_and_a_hidden_one_issues_nothing(tmp_path):
+    out = tmp_path / "out"
+    _run(_intake(tmp_path), out)
+    _run(_intake(tmp_path, **{"Client Name": "Acme Inc"}), out)
+    plan = (out / "ACME-001-implementation-plan.md").read_text("utf-8")
+    assert "Version: 1.1" in plan and "Changes since 1.0: Client Name Acme Outdoor Co. \u2192 Acme Inc" in plan
+    # a change the documents do not show issues no new version
+    wb = openpyxl.load_workbook(_intake(tmp_path, **{"Client Name": "Acme Inc"}))
+    ws = wb["Field Mappings"]
+    header = [str(c.value or "").rstrip(" *") for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == "ACME-001":
+            row[header.index("Transform")].value = "trimmed, upper case"
+            break
+    hidden = tmp_path / "intake.xlsx"
+    wb.save(hidden)
+    result = _run(hidden, out)
+    assert result.rewritten == ["ACME-001"]  # its inputs changed, its plan did not
+    plan = (out / "ACME-001-implementation-plan.md").read_text("utf-8")
+    assert "Version: 1.1" in plan and "Version: 1.2" not in plan
+
+
+def test_a_new_document_kind_and_a_new_date_keep_the_version_and_its_first_day(tmp_path):
+    out = tmp_path / "out"
+    generate([_intake(tmp_path)], out, plan_date=DAY, formats=("md",), documents=("plan",))
+    generate([_intake(tmp_path)], out, plan_date=DAY, formats=("md",), documents=("plan", "sow"))
+    sow = (out / "ACME-001-sow.md").read_text("utf-8")  # the plan now lists it: one version for the set
+    assert "**Version**: 1.1" in sow and "**Changes since 1.0**: Statement of Work added  \n" in sow
+    generate([_intake(tmp_path)], out, plan_date=date(2026, 1, 20), formats=("md",), documents=("plan", "sow"))
+    plan = (out / "ACME-001-implementation-plan.md").read_text("utf-8")
+    assert "Version: 1.2" in plan and "Changes since 1.1: Plan date 15 Jan 2026 \u2192 20 Jan 2026" in plan
+    assert "**Created**: 15 Jan 2026" in plan

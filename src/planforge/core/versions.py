@@ -59,6 +59,11 @@ def next_version(version: str) -> str:
 
 #: Labels of ``facts`` entries that stand for a whole sheet (their text is a digest, never shown).
 SHEET_PREFIX = "sheet:"
+#: Labels of ``facts`` entries for a long text (a digest): a change is named, not quoted.
+LONG_PREFIX = "long:"
+#: Labels of ``facts`` entries whose text is a list (items joined by ``LIST_SEPARATOR``): items added or removed are named.
+LIST_PREFIX = "list:"
+LIST_SEPARATOR = "\x1f"
 
 
 def describe(old: Sequence[tuple[str, str]], new: Sequence[tuple[str, str]]) -> str:
@@ -74,6 +79,14 @@ def describe(old: Sequence[tuple[str, str]], new: Sequence[tuple[str, str]]) -> 
         if label.startswith(SHEET_PREFIX):
             sheets.append(label[len(SHEET_PREFIX) :])
             continue
+        if label.startswith(LIST_PREFIX):
+            was_items, now_items = (was or "").split(LIST_SEPARATOR), text.split(LIST_SEPARATOR)
+            parts += [f"{item} added" for item in now_items if item and item not in was_items]
+            parts += [f"{item} removed" for item in was_items if item and item not in now_items]
+            continue
+        if label.startswith(LONG_PREFIX):
+            parts.append(f"{label.removeprefix(LONG_PREFIX)} revised")
+            continue
         if not was:
             parts.append(f"{label} set to {text}")
         elif not text:
@@ -81,6 +94,9 @@ def describe(old: Sequence[tuple[str, str]], new: Sequence[tuple[str, str]]) -> 
         else:
             parts.append(f"{label} {was} \u2192 {text}")
     sheets += [label[len(SHEET_PREFIX) :] for label in before if label.startswith(SHEET_PREFIX) and label not in after]
+    for label in before:  # a long text that became short, or a cell that is gone
+        if label.startswith(LONG_PREFIX) and label not in after:
+            parts.append(f"{label.removeprefix(LONG_PREFIX)} revised")
     if sheets:
         listed = sheets[0] if len(sheets) == 1 else ", ".join(sheets[:-1]) + " and " + sheets[-1]
         parts.append(f"{listed} revised")

@@ -59,6 +59,9 @@ class MergePlan:
 
     merged: dict[str, str] = field(default_factory=dict)
     keep: set[Path] = field(default_factory=set)
+    #: projects with a document kept whole (a conflict, or an edit that cannot be merged): their new
+    #: version is not issued yet, so it is not recorded either (the next run issues it)
+    withheld: set[str] = field(default_factory=set)
     handled: set[Path] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
 
@@ -150,6 +153,7 @@ def _merge_one(
         )
         return
     plan.keep |= siblings
+    plan.withheld.add(pid)
     ours = pending is None or not conflict.exists() or _sha(conflict) == pending.merge
     if ours or resolved is not None:  # never over a merge file the person is working in
         write_text(conflict, result.text)
@@ -197,4 +201,5 @@ def _unmerged(plan: MergePlan, path: Path, siblings: set[Path], pid: str, why: s
     """An edited document that cannot be merged: kept in every format, so they still agree, and said so."""
     plan.handled.add(path)
     plan.keep |= siblings
+    plan.withheld.add(pid)
     plan.problems.append(make_problem("edited-output-unmerged", file=path.name, project_id=pid, reason=why))
