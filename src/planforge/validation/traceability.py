@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from planforge.core.errors import Problem, closest, make_problem
@@ -277,7 +278,12 @@ def _by_what(gaps: list[Problem]) -> dict[tuple[str, str, str], list[str]]:
 
 
 def _message(p: Problem, **params: str) -> str:
-    return make_problem(p.code, value=p.value, **params).message
+    return _rendered(p.code, p.value, tuple(sorted(params.items())))
+
+
+@lru_cache(maxsize=4096)  # the same workflow names recur across a portfolio's projects
+def _rendered(code: str, value: Any, params: tuple[tuple[str, str], ...]) -> str:
+    return make_problem(code, value=value, **dict(params)).message
 
 
 def _phrase(names: list[str], kind: tuple[str, str, str]) -> str:

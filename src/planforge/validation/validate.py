@@ -264,7 +264,7 @@ def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None, firm: Firm
             others=join_quoted(parts[1:]),
             project_id=pid,
         )
-    for pid in sorted(bad_ids & set(project_rows), key=list(project_rows).index):
+    for pid in [pid for pid in project_rows if pid in bad_ids]:  # in row order
         # a held-back project's gaps are reported in the same pass as its errors, so one fix-up pass does
         held = _held_back_project(raw.file, project_rows[pid], children)
         incomplete = {sheet for p, sheet in checker.dropped if p == pid}
