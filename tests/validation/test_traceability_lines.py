@@ -87,3 +87,19 @@ def test_the_terminal_prints_one_traceability_line_per_project(book):
     lines = [line for line in result.output.splitlines() if "traceability gaps" in line or "has no" in line]
     assert len(lines) == 1 and "P-1 has 7 traceability gaps" in lines[0]
     assert "warning(s)" in result.output
+
+
+def test_a_workflow_cell_naming_no_workflow_joins_the_line_with_its_cell(book):
+    path = book(
+        Workflows=[WF_HEADER, ["P-1", "Sync orders", "Real-time"]],
+        Field_Mappings=[["Project ID", "Workflow", "Source Field", "Target Field"], ["P-1", "1", "id", "Ref"]],
+        Test_Scenarios=[["Project ID", "Scenario", "Workflow"], ["P-1", "x", "1"], ["P-1", "y", "Sync ordrs"]],
+        Alerts=[["Project ID", "Alert"], ["P-1", "Failures"]],
+        Deployment_Steps=[["Project ID", "Step"], ["P-1", "Deploy"]],
+        Risks=[RISK_HEADER, ["P-1", "Data loss", "Low", "High", "Backups", None]],
+    )
+    (line,) = [p for p in fold_gaps(validate_files([path]).problems) if p.project_id == "P-1"]
+    assert line.message == (
+        'P-1 has 2 traceability gaps: Workflow cell "Sync ordrs" (Test Scenarios!C3) names no workflow of the '
+        'project; risk "Data loss" has no owner'
+    )

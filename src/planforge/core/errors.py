@@ -776,9 +776,10 @@ KINDS: tuple[ProblemKind, ...] = (
         "{project_id} has {count} traceability gaps: {gaps}",
         "Each gap is listed at its own cell in the project's review file and by 'planforge validate --json'; "
         "this cell is the first.",
-        "The terminal's one line for a project's untraced workflows, unowned risks and blockers, and undelivered "
-        "in-scope items (untraced-workflow, unowned-item, uncovered-scope) when it has more than one; the review "
-        "file, the summary and --json keep each at its cell.",
+        "The terminal's one line for a project's untraced workflows, unowned risks and blockers, undelivered "
+        "in-scope items and Workflow cells that name no workflow (untraced-workflow, unowned-item, uncovered-scope, "
+        "unknown-workflow, each cell named) when it has more than one; the review file, the summary and --json keep "
+        "each at its cell.",
     ),
     ProblemKind(
         "shared-not-rewritten",

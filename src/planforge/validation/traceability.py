@@ -53,8 +53,8 @@ _WORD = re.compile(r"[^\W_]+")
 
 #: The problem codes these checks report (the pipeline copies them into each project's review file).
 CODES: tuple[str, ...] = ("untraced-workflow", "unknown-workflow", "unowned-item", "uncovered-scope")
-#: The gaps ``fold_gaps`` puts on one line per project (an unknown Workflow cell is a typo at its cell, not a gap).
-GAP_CODES: frozenset[str] = frozenset({"untraced-workflow", "unowned-item", "uncovered-scope"})
+#: The findings ``fold_gaps`` puts on one line per project (an unknown Workflow cell keeps its cell in the line).
+GAP_CODES: frozenset[str] = frozenset({"untraced-workflow", "unowned-item", "uncovered-scope", "unknown-workflow"})
 #: What every workflow needs: (the sheet whose row covers it, what such a row is), in the order checked.
 NEEDS: tuple[tuple[str, str], ...] = (
     ("Field Mappings", "field mapping"),
@@ -258,22 +258,36 @@ def _folded(gaps: list[Problem]) -> Problem:
     )
 
 
-def _by_what(gaps: list[Problem]) -> dict[tuple[str, str, str], list[str]]:
-    """(singular, plural, what they lack) -> the names quoted, in the checks' order. Which need a gap is
-    about is told by rendering each candidate message from the registry and comparing it, so nothing
-    is read back out of message text."""
-    found: dict[tuple[str, str, str], list[str]] = {}
+#: How a folded line speaks of a kind of gap: (one, many, what one has, what many have).
+_Kind = tuple[str, str, str, str]
+
+
+def _by_what(gaps: list[Problem]) -> dict[_Kind, list[str]]:
+    """Each kind of gap -> the items quoted, in the checks' order. Which need a gap is about is told
+    by rendering each candidate message from the registry and comparing it, so nothing is read back
+    out of message text."""
+    found: dict[_Kind, list[str]] = {}
     for p in gaps:
-        name = "" if p.value is None else str(p.value)
+        item = f'"{"" if p.value is None else p.value}"'
+        kind: _Kind
         if p.code == "untraced-workflow":
             what = next((w for sheet, w in NEEDS if _message(p, what=w, other=sheet) == p.message), "link it needs")
-            kind = ("workflow", "workflows", f"no {what}")
+            kind = ("workflow", "workflows", f"has no {what}", f"have no {what}")
         elif p.code == "unowned-item":
             who = "risk" if _message(p, what="Risk") == p.message else "blocker"
-            kind = (who, f"{who}s", "no owner")
+            kind = (who, f"{who}s", "has no owner", "have no owner")
+        elif p.code == "unknown-workflow":
+            item += f" ({p.sheet}!{p.cell})" if p.cell else f" ({p.sheet} row {p.row})"
+            kind = (
+                "Workflow cell",
+                "Workflow cells",
+                "names no workflow of the project",
+                "name no workflow of the project",
+            )
         else:
-            kind = ("in-scope item", "in-scope items", "no workflow or deliverable that delivers it")
-        found.setdefault(kind, []).append(name)
+            lack = "no workflow or deliverable that delivers it"
+            kind = ("in-scope item", "in-scope items", f"has {lack}", f"have {lack}")
+        found.setdefault(kind, []).append(item)
     return found
 
 
@@ -286,11 +300,11 @@ def _rendered(code: str, value: Any, params: tuple[tuple[str, str], ...]) -> str
     return make_problem(code, value=value, **dict(params)).message
 
 
-def _phrase(names: list[str], kind: tuple[str, str, str]) -> str:
-    one, many, lack = kind
-    if len(names) == 1:
-        return f'{one} "{names[0]}" has {lack}'
-    shown = [f'"{n}"' for n in names[:_NAMES_SHOWN]]
-    rest = len(names) - len(shown)
+def _phrase(items: list[str], kind: _Kind) -> str:
+    one, many, has, have = kind
+    if len(items) == 1:
+        return f"{one} {items[0]} {has}"
+    shown = items[:_NAMES_SHOWN]
+    rest = len(items) - len(shown)
     listed = ", ".join(shown[:-1]) + " and " + shown[-1] if not rest else ", ".join(shown) + f" and {rest:,} more"
-    return f"{len(names):,} {many} have {lack}: {listed}"
+    return f"{len(items):,} {many} {have}: {listed}"
