@@ -38,7 +38,6 @@ def test_changes_in_different_places_both_survive_and_the_same_place_conflicts()
     clash = merge3(base, edited, base.replace("two", "deux"))
     assert not clash.clean and [(c.first, c.last) for c in clash.conflicts] == [(2, 2)]
     assert f"{OURS}TWO\n=======\ndeux\n{THEIRS}" in clash.text
-    assert merge3(base, edited, base.replace("two", "deux"), prefer_edited=True).text == edited
 
 
 def _intake(tmp_path: Path, *, budget: int | None = None, qa_name: str | None = None) -> Path:

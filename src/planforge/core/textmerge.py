@@ -39,10 +39,8 @@ class MergeResult:
         return not self.conflicts
 
 
-def merge3(base: str, edited: str, new: str, *, prefer_edited: bool = False) -> MergeResult:
-    """Merge ``edited`` (base changed by hand) and ``new`` (base changed by the data), by lines.
-    ``prefer_edited``: a stretch changed on both sides takes the edited one (a person who saw the
-    conflict has resolved it), never a conflict."""
+def merge3(base: str, edited: str, new: str) -> MergeResult:
+    """Merge ``edited`` (base changed by hand) and ``new`` (base changed by the data), by lines."""
     b, e, n = (text.splitlines(keepends=True) for text in (base, edited, new))
     out: list[str] = []
     conflicts: list[Conflict] = []
@@ -51,7 +49,7 @@ def merge3(base: str, edited: str, new: str, *, prefer_edited: bool = False) -> 
         base_part, edit_part, new_part = b[at_b:sb], e[at_e:se], n[at_n:sn]
         if edit_part == base_part:
             out += new_part
-        elif prefer_edited or new_part in (base_part, edit_part):
+        elif new_part in (base_part, edit_part):
             out += edit_part
         else:
             conflicts.append(Conflict(at_e + 1, se))

@@ -49,6 +49,8 @@ from planforge.outputs.documents import render_document
 from planforge.rerun.manifest import Manifest
 
 MERGE_SUFFIX = ".merge.md"
+#: The base-file suffix of the rendering a conflict was against (what a resolved merge file starts from).
+_NEW = ".new"
 
 
 @dataclass
@@ -171,10 +173,6 @@ def _merge_one(
             merge=conflict.name,
         )
     )
-
-
-#: The base-file suffix of the rendering a conflict was against (what a resolved merge file starts from).
-_NEW = ".new"
 
 
 def _sha(path: Path) -> str:
