@@ -54,7 +54,9 @@ def test_a_transform_reads_as_a_grammatical_check(transform: str, check: str):
     assert transform_check("Shopify Order.id", transform) == check
 
 
-def test_setup_names_the_source_record_its_fields_and_key_and_the_tables_loaded():
+def test_setup_makes_the_source_record_as_its_system_does_and_names_the_tables_loaded():
+    """A NetSuite InventoryBalance is a read-only search record: the setup posts an inventory
+    adjustment (the catalog's record facts), which changes the mapped quantity; no field is typed in."""
     ctx = _ctx(
         _ORDERS,
         _STOCK,
@@ -63,8 +65,7 @@ def test_setup_names_the_source_record_its_fields_and_key_and_the_tables_loaded(
     )
     (case,) = [c for c in build_test_cases(ctx).cases if not c.standard]
     assert case.steps[0] == (
-        "In NetSuite, change an InventoryBalance record, setting quantityAvailable; "
-        "the integration matches it to Shopify by its location"
+        "In NetSuite, post an inventory adjustment for an item at one location, which changes its quantityAvailable"
     )
     assert case.preconditions.endswith("with the UAT test data and the location table loaded")
     assert case.steps[2] == (
@@ -75,7 +76,9 @@ def test_setup_names_the_source_record_its_fields_and_key_and_the_tables_loaded(
 def test_a_constant_is_not_a_field_to_set_and_reads_as_set_to():
     ctx = _ctx(_ORDERS, field_mappings=_ORDER_MAPS, test_scenarios=[Scenario(2, "New order", "Happy Path", "1")])
     case = build_test_cases(ctx).cases[0]
-    assert case.steps[0] == "In Shopify, create an Order record; the integration matches it to NetSuite by its id"
+    assert case.steps[0] == (
+        "In Shopify, place a test order at checkout (Shopify's Bogus Gateway or Shopify Payments test mode)"
+    )
     assert "SalesOrder.custbody_channel is set to 'Shopify'" in case.expected
     assert "after the transform" not in case.expected
 
@@ -110,8 +113,8 @@ def test_each_workflow_gets_standard_failure_replay_and_reconciliation_cases_nam
     error, replay, rec = stock[1:]
     assert (
         error.steps[0]
-        == "In NetSuite, create an InventoryBalance record whose location has no entry in the location table, "
-        "and a second, valid InventoryBalance record"
+        == "In NetSuite, post an inventory adjustment for an item at one location: once with a location that has no "
+        "entry in the location table, and once with every field valid"
     )
     assert error.scenario == (
         "A NetSuite InventoryBalance record with an unmapped location is parked, not written as a Shopify InventoryLevel"
@@ -130,7 +133,7 @@ def test_each_workflow_gets_standard_failure_replay_and_reconciliation_cases_nam
         orders[0].steps[0]
         == "In Shopify, create a record with a field NetSuite requires left blank, and a second, valid record"
     )
-    assert orders[1].steps[1].startswith("Replay that record's recorded Shopify change event")
+    assert orders[1].steps[1] == "Replay that record's Shopify change event from the integration's event log"
     assert replay.steps[1].startswith(
         "Re-run the workflow over the same NetSuite InventoryBalance record: reset the read position to before it, "
         "then start the scheduled run"
@@ -177,10 +180,11 @@ def test_one_authentication_case_per_connected_system_resuming_as_each_workflow_
         "The runs of workflows 1, 2 and 3 stop at Shopify's refusal and write nothing to NetSuite or Shopify"
     )
     assert "(the authentication failure alert)" in auth[0].expected
-    # the scheduled workflows pick the waiting changes up again; the event-driven one relies on reconciliation
+    # the scheduled workflows pick the waiting changes up again; the event-driven one's events wait in the
+    # retry queue the specifications describe (section 3), never a reconciliation no section defines
     assert auth[0].expected.endswith(
-        "the next run of workflows 2 and 3 picks up the waiting changes, each once; "
-        "changes workflow 1 missed meanwhile are caught by the next reconciliation"
+        "the next run of workflows 2 and 3 picks up the waiting changes, each once; the change events workflow 1 "
+        "received meanwhile wait in the retry queue and are written once when the support team replays it"
     )
 
 
@@ -270,24 +274,42 @@ def test_a_scenario_that_does_not_say_change_is_set_up_as_a_create_never_both():
         ],
     )
     bundle, change = [c for c in build_test_cases(ctx).cases if not c.standard]
-    assert bundle.steps[0].startswith("In NetSuite, create an InventoryBalance record with the conditions of ")
-    assert change.steps[0].startswith("In NetSuite, change an InventoryBalance record")
+    assert bundle.steps[0].startswith("In NetSuite, post an inventory adjustment for an item at one location with ")
+    assert change.steps[0].startswith("In NetSuite, post an inventory adjustment")
+    generic = [FieldMapping(2, "2", "qty", "available", "StockRow", "InventoryLevel", key=True)]
+    new, changed = [
+        c
+        for c in build_test_cases(
+            _ctx(
+                _ORDERS,
+                _STOCK,
+                field_mappings=generic,
+                test_scenarios=[
+                    Scenario(2, "Bundle SKU with components in two locations", "Edge Case", "2"),
+                    Scenario(3, "Stock change in one warehouse", "Happy Path", "2"),
+                ],
+            )
+        ).cases
+        if not c.standard
+    ]
+    assert new.steps[0].startswith("In NetSuite, create a StockRow record with the conditions of ")
+    assert changed.steps[0].startswith("In NetSuite, change a StockRow record")
     assert not [c for c in build_test_cases(ctx).cases if "create or change" in " ".join(c.steps)]
 
 
 def test_the_standard_failure_blanks_a_required_mapped_field_when_no_mapping_table_is_named():
     maps = [
-        FieldMapping(2, "1", "id", "externalId", "Payout", "Deposit", key=True),
-        FieldMapping(3, "1", "amount", "total", "Payout", "Deposit", "Net of fees", required=True),
+        FieldMapping(2, "1", "id", "externalId", "Refund", "Deposit", key=True),
+        FieldMapping(3, "1", "amount", "total", "Refund", "Deposit", "Net of fees", required=True),
     ]
-    ctx = _ctx(Workflow(2, "Post payouts", "Scheduled", None, "Shopify", "NetSuite"), field_mappings=maps)
+    ctx = _ctx(Workflow(2, "Post refunds", "Scheduled", None, "Shopify", "NetSuite"), field_mappings=maps)
     (error,) = [c for c in build_test_cases(ctx).cases if c.type == "Error Handling"]
-    assert error.scenario == "A Shopify Payout record with a blank amount is parked, not written as a NetSuite Deposit"
+    assert error.scenario == "A Shopify Refund record with a blank amount is parked, not written as a NetSuite Deposit"
     assert (
-        error.steps[0] == "In Shopify, create a Payout record with amount left blank, and a second, valid Payout record"
+        error.steps[0] == "In Shopify, create a Refund record with amount left blank, and a second, valid Refund record"
     )
     assert error.steps[4] == "Fill in amount in Shopify, then replay the parked record from the support team's list"
-    assert "the valid Payout record of the same run is written" in error.expected
+    assert "the valid Refund record of the same run is written" in error.expected
 
 
 def test_a_latency_target_gets_a_standard_timed_case_unless_a_performance_scenario_names_the_workflow():
@@ -358,13 +380,13 @@ def test_a_key_naming_one_of_the_systems_is_not_to_be_confirmed_as_in_the_specs(
 def test_a_bulk_scenario_sets_up_a_batch_and_a_table_field_takes_a_listed_value():
     flow = build_context(make_project(workflows=[Workflow(2, "Send orders", "Real-time")]), Settings(), DAY).flows[0]
     r = _Records(
-        "Order", "SalesOrder", ("location_id",), (), "id", "SalesOrder.externalId", ("location table",), "location_id"
+        "Invoice", "SalesOrder", ("location_id",), (), "id", "SalesOrder.externalId", ("location table",), "location_id"
     )
-    one = setup_step(flow, r, "Order goes to the right subsidiary")
-    assert "create an Order record, setting location_id to a value the location table lists;" in one
-    assert "matches it to" in one
+    one = setup_step(flow, r, "Invoice goes to the right subsidiary")
+    assert one.endswith("create an Invoice record, setting location_id to a value the location table lists")
+    assert "matches" not in one  # how the integration matches records is the specs' matter, not a tester's step
     batch = setup_step(flow, r, "Concurrency limit reached during bulk sync")
-    assert "create a batch of Order records" in batch and "matches each to" in batch
+    assert "create a batch of Invoice records" in batch
 
 
 def test_a_blank_transform_the_intake_contradicts_is_checked_both_ways():
@@ -376,3 +398,35 @@ def test_a_blank_transform_the_intake_contradicts_is_checked_both_ways():
     )
     (plain,) = mapping_checks([m], "NetSuite", [None])
     assert plain == "InventoryLevel.available equals NetSuite InventoryBalance.quantityAvailable"
+
+
+def test_a_record_its_system_makes_is_taken_as_it_is_and_never_made_invalid():
+    """A Shopify payout is made by Shopify Payments: the setup takes a paid one (none can be created,
+    test orders make none), no field is set on it, and no standard case blanks one of its fields."""
+    payouts = Workflow(2, "Post Shopify payouts as NetSuite deposits", "Scheduled", None, "Shopify", "NetSuite")
+    maps = [
+        FieldMapping(2, "1", "id", "externalId", "Payout", "Deposit", key=True),
+        FieldMapping(3, "1", "net", "other.amount", "Payout", "Deposit", required=True),
+    ]
+    cases = build_test_cases(
+        _ctx(payouts, field_mappings=maps, test_scenarios=[Scenario(2, "Payout posts", "Happy Path", "1")])
+    ).cases
+    happy = cases[0]
+    assert happy.steps[0].startswith("In Shopify, take a payout Shopify Payments has paid to the store")
+    assert "setting" not in happy.steps[0]
+    assert "Error Handling" not in [c.type for c in cases if c.workflow == payouts.workflow]
+
+
+def test_the_specs_print_the_catalogs_facts_of_the_records_and_fields_a_workflow_maps():
+    from planforge.context.companions.specs import build_specs
+
+    maps = [
+        FieldMapping(2, "1", "id", "externalId", "Order", "SalesOrder", key=True),
+        FieldMapping(3, "1", "location_id", "subsidiary", "Order", "SalesOrder", "Location to subsidiary table"),
+    ]
+    (spec,) = build_specs(_ctx(_ORDERS, field_mappings=maps)).workflows
+    (note,) = spec.platform_notes
+    assert note.startswith("Shopify sets an order's location_id only for an order taken at a physical location")
+    assert note.endswith("(source: shopify.dev/docs/api/admin-rest/latest/resources/order)")
+    (plain,) = build_specs(_ctx(_ORDERS, field_mappings=maps[:1])).workflows
+    assert plain.platform_notes == ()

@@ -82,7 +82,7 @@ def test_plan_title_credentials_and_api_facts_cover_every_system():
     assert "- [ ] Gorgias account details: Gorgias Pro, 12 seats" in text
     assert (
         "taken from the Gorgias API documentation (developers.gorgias.com/reference/limitations; catalog revision "
-        "2026-12-04, after this plan's date)"
+        "2026-12-07, after this plan's date)"
     ) in text
     assert "#### 2.5 Support-Specific Features" in text
 

@@ -459,3 +459,9 @@ def calendar_sentence(country: str | None, closures: tuple[date, ...]) -> str:
     if not parts:
         return "Business days exclude weekends only."
     return f"Business days exclude {join_words(['weekends', *parts])}."
+
+
+def span_adjective(span: str) -> str:
+    """'15 minutes' -> '15-minute', '1 hour' -> '1-hour': a span before a noun ("the 15-minute latency target")."""
+    number, _, unit = span.partition(" ")
+    return f"{number}-{unit.removesuffix('s')}" if number.isdigit() and unit else span

@@ -39,6 +39,37 @@ class CatalogSystem:
     excludes: tuple[str, ...] = ()
     #: the records an integration usually reads or writes there ("tickets, customers, satisfaction surveys")
     objects: str = ""
+    #: records a tester cannot simply create, or that carry a caveat, by their API name (``RecordFact``)
+    records: tuple[tuple[str, RecordFact], ...] = ()
+
+    def record(self, name: str | None) -> RecordFact | None:
+        """The facts of one record type, by its API name as Field Mappings give it ("InventoryBalance")."""
+        key = (name or "").casefold()
+        return next((fact for record, fact in self.records if record.casefold() == key), None)
+
+
+@dataclass(frozen=True)
+class RecordFact:
+    """How a record of one system comes about when a tester cannot type one in, and what a
+    specification must say of it, with the vendor page that says so. ``made``: a test setup as a
+    verb phrase ("post an inventory adjustment for an item at one location"); ``many``: the same for
+    a batch; ``fixed``: the system makes the record and no one can create it or set its fields (a
+    payout), so no case can make one invalid; ``derived``: the verb ("changes", "sets") when the
+    system computes the record's fields from what the tester does (an adjustment changes an
+    inventory balance, a label sets a shipment's tracking number), so no field is typed in;
+    ``fields``: caveats of single fields, by field name."""
+
+    made: str
+    many: str
+    fixed: bool
+    derived: str
+    note: str
+    fields: tuple[tuple[str, str], ...]
+    source: str
+
+    def field_note(self, field: str | None) -> str:
+        key = (field or "").casefold()
+        return next((note for name, note in self.fields if name.casefold() == key), "")
 
 
 @dataclass(frozen=True)
@@ -87,8 +118,22 @@ def load_catalog() -> tuple[CatalogSystem, ...]:
             ambiguous=tuple(e.get("ambiguous", {}).items()),
             excludes=tuple(e.get("excludes", ())),
             objects=e.get("objects", ""),
+            records=tuple((name, _record_fact(fact)) for name, fact in e.get("records", {}).items()),
         )
         for e in raw["systems"]
+    )
+
+
+def _record_fact(raw: dict[str, Any]) -> RecordFact:
+    made = raw.get("made", "")
+    return RecordFact(
+        made=made,
+        many=raw.get("many", made),
+        fixed=bool(raw.get("fixed", False)),
+        derived=raw.get("derived", ""),
+        note=raw.get("note", ""),
+        fields=tuple(raw.get("fields", {}).items()),
+        source=raw["source"],
     )
 
 

@@ -15,6 +15,7 @@ from planforge.context.flows import Flow
 from planforge.context.plan import ApiFacts, PlanContext, Shown
 from planforge.core.model import FieldMapping, Project
 from planforge.core.names import TECHNICAL_SPECS, DocumentKind
+from planforge.derive.catalog import lookup
 from planforge.derive.completeness import Assumed, Tbd
 from planforge.intake.parse import span_text
 from planforge.validation.mappings import AmbiguousKey, ambiguous_keys, stated_rule
@@ -68,6 +69,29 @@ class WorkflowSpec:
     timing: str = ""
     #: the open questions and blockers the Open Items sheet ties to this workflow
     questions: tuple[str, ...] = ()
+    #: what the vendors' documentation says of the records and fields this workflow maps (the catalog's
+    #: record facts: "InventoryBalance is a read-only search record ..."), each with its source
+    platform_notes: tuple[str, ...] = ()
+
+
+def platform_notes(flow: Flow, maps: list[FieldMapping]) -> tuple[str, ...]:
+    """The catalog's facts on the records and fields a workflow maps, in mapping order, each once:
+    a record's note (source records in the source system, target records in the target system)
+    and a mapped source field's caveat, followed by the vendor page that says so."""
+    notes: dict[str, None] = {}
+    for system_name, side in ((flow.source, "source"), (flow.target, "target")):
+        system = lookup(system_name).system
+        if system is None:
+            continue
+        for m in maps:
+            obj, field = (m.source_object, m.source_field) if side == "source" else (m.target_object, m.target_field)
+            fact = system.record(obj)
+            if fact is None:
+                continue
+            for note in (fact.note, fact.field_note(field)):
+                if note:
+                    notes.setdefault(f"{note} (source: {fact.source})")
+    return tuple(notes)
 
 
 @dataclass(frozen=True)
@@ -180,12 +204,6 @@ def _delay_words(delays: tuple[int, ...]) -> str:
     return f"{compose.join_words(numbers)} {unit}{'' if numbers == ['1'] else 's'}"
 
 
-def _as_adjective(span: str) -> str:
-    """'15 minutes' -> '15-minute', '1 hour' -> '1-hour': a span before a noun."""
-    number, _, unit = span.partition(" ")
-    return f"{number}-{unit.removesuffix('s')}" if number.isdigit() and unit else span
-
-
 def _retries(flow: Flow) -> str:
     """A workflow's own retry schedule, when its latency target bounds it: the last retry runs inside
     the target. "" without a target: section 3's standard schedule applies."""
@@ -193,7 +211,7 @@ def _retries(flow: Flow) -> str:
     if target is None:
         return ""
     delays = _delays(target.length)
-    within = f"the {_as_adjective(target.text)} latency target"
+    within = f"the {compose.span_adjective(target.text)} latency target"
     if not delays:
         return f"Transient errors are retried at once, since {within} leaves no time to wait."
     return (
@@ -266,7 +284,7 @@ def _timing(flow: Flow) -> str:
     verdict = "leaves no time for the run itself or a retry" if cadence.every == target.length else "cannot be met"
     return (
         f"A change made just after a run waits up to {wait} for the next one, so the "
-        f"{_as_adjective(target.text)} latency target {verdict}. The frequency or the target is to be "
+        f"{compose.span_adjective(target.text)} latency target {verdict}. The frequency or the target is to be "
         "confirmed before build."
     )
 
@@ -298,6 +316,7 @@ def _workflow_spec(ctx: PlanContext, i: int, flow: Flow, maps: list[FieldMapping
         notes,
         _timing(flow),
         _questions(ctx, i),
+        platform_notes(flow, maps),
     )
 
 

@@ -29,10 +29,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from planforge.context.companions.common import CONSTANT_TRANSFORM, DocHeader, header, person
+from planforge.context.compose import span_adjective
 from planforge.context.flows import Flow
 from planforge.context.plan import PlanContext, Shown
 from planforge.core.model import Alert, FieldMapping, Span, TestScenario
 from planforge.core.names import TEST_CASES, DocumentKind
+from planforge.derive.catalog import RecordFact, lookup
 from planforge.derive.completeness import Tbd
 from planforge.validation.mappings import ambiguous_keys, stated_rule
 from planforge.validation.traceability import covered, match_workflows
@@ -272,22 +274,42 @@ def _verb(text: str) -> str:
     return "change" if words & _CHANGE_WORDS and not words & _CREATE_WORDS else "create"
 
 
+def record_fact(flow: Flow, r: _Records) -> RecordFact | None:
+    """How the workflow's source record comes about in its system when a tester cannot simply
+    create one (the catalog's record facts: an inventory balance changes through an adjustment, a
+    payout is made by the payment provider), else None."""
+    system = lookup(flow.source).system
+    return system.record(r.source_obj) if system and r.source_obj else None
+
+
+def _made(flow: Flow, r: _Records, verb: str, many: bool = False) -> str:
+    """The setup action for the workflow's source record: the catalog's way of making one where it
+    has one, else "<verb> a <record>" ("create an Order record", "a batch of Order records")."""
+    fact = record_fact(flow, r)
+    if fact is not None and fact.made:
+        return fact.many if many else fact.made
+    return f"{verb} {f'a batch of {r.record}s' if many else _a(r.record)}"
+
+
 def setup_step(flow: Flow, r: _Records, scenario: str, quoted: bool = False) -> str:
-    """The first step: in the source, the record this case needs, the fields to set and the key; a
-    field a mapping table translates is set to a value the table lists. ``quoted``: the case's own
-    conditions (an edge or error case) are named, as the scenario words them."""
-    many = bool(_MANY.search(scenario))
-    record = f"a batch of {r.record}s" if many else _a(r.record)
-    text = f"In {flow.source}, {_verb(scenario)} {record}"
+    """The first step: in the source, the record this case needs (made as its system makes it) and
+    the fields to set; a field a mapping table translates is set to a value the table lists.
+    ``quoted``: the case's own conditions (an edge or error case) are named, as the scenario words
+    them. A record its system makes (a payout) is taken as it is, with no field set."""
+    text = f"In {flow.source}, {_made(flow, r, _verb(scenario), bool(_MANY.search(scenario)))}"
     if quoted:
         text += f' with the conditions of "{scenario}"'
+    fact = record_fact(flow, r)
+    if fact is not None and fact.fixed:
+        return text
+    if fact is not None and fact.derived:  # the system computes the fields: the adjustment changes them
+        whose = "their" if _MANY.search(scenario) else "its"
+        return text + (f", which {fact.derived} {whose} {_join(r.fields)}" if r.fields else "")
     own = [f"{f} to a value the {r.tables[0]} lists" if f == r.table_field and r.tables else f for f in r.fields]
     if own:
         text += f", setting {_join(own)}"
     for obj, fields in r.others:
         text += f", with {_join(fields)} set on its {obj}"
-    if r.key:
-        text += f"; the integration matches {'each' if many else 'it'} to {flow.target} by its {r.key}"
     return text
 
 
@@ -339,7 +361,7 @@ def _error_case(s: TestScenario, flow: Flow, r: _Records, ctx: PlanContext) -> t
     )
     once = f"{flow.target} once, with no duplicate or partial record"
     if _THROTTLE.search(s.scenario):
-        within = f", within the {flow.latency.text} latency target" if flow.latency else ""
+        within = f", within the {span_adjective(flow.latency.text)} latency target" if flow.latency else ""
         return steps, (
             f"The integration slows its calls to {where} rather than failing: no record is lost or parked, each "
             f"{r.record} is written to {once}{within}; the throttling is logged, and an alert is raised only if "
@@ -440,7 +462,7 @@ def _standard_error(flow: Flow, r: _Records) -> TestCase:
     field the target requires is left blank. A validation failure is permanent: the record is
     parked (not retried), and written once after the source is corrected and it is replayed."""
     if r.tables and r.table_field:
-        fault = f"whose {r.table_field} has no entry in the {r.tables[0]}"
+        fault = f"with a {r.table_field} that has no entry in the {r.tables[0]}"
         title = f"with an unmapped {r.table_field}"
         fix = f"add the entry to the {r.tables[0]}"
     elif r.required:
@@ -459,7 +481,9 @@ def _standard_error(flow: Flow, r: _Records) -> TestCase:
         "Error Handling",
         _preconditions(flow, r),
         (
-            f"In {flow.source}, create {_a(r.record)} {fault}, and a second, valid {r.record}",
+            f"In {flow.source}, {_made(flow, r, 'create')}: once {fault}, and once with every field valid"
+            if (fact := record_fact(flow, r)) and fact.made
+            else f"In {flow.source}, create {_a(r.record)} {fault}, and a second, valid {r.record}",
             _run(flow),
             "Check the integration log and the exception report of parked records",
             f"Check {flow.target}",
@@ -477,8 +501,7 @@ def _standard_error(flow: Flow, r: _Records) -> TestCase:
 
 def _standard_replay(flow: Flow, r: _Records) -> TestCase:
     again = (
-        f"Replay that record's recorded {flow.source} change event (resend the webhook, or replay the event from "
-        "the integration's event log)"
+        f"Replay that record's {flow.source} change event from the integration's event log"
         if flow.event_driven
         else f"Re-run the workflow over the same {flow.source} {r.record}: reset the read position to before it, "
         f"then {_lower_first(_run(flow))}"
@@ -559,7 +582,11 @@ def _standard_for(
     scenario, such as a replayed webhook with a bad signature, covers no replay or reconciliation)."""
     texts = " | ".join(s.scenario for s in scenarios if s.type not in ("Security", "Performance"))
     out = []
-    if not any((s.type or "") == "Error Handling" for s in scenarios):
+    fact = record_fact(flow, r)
+    # a record its system makes (a payout), or whose fields it computes, cannot be made invalid by hand,
+    # except by a value a mapping table does not list
+    can_fault = not (fact and (fact.fixed or (fact.derived and not (r.tables and r.table_field))))
+    if not any((s.type or "") == "Error Handling" for s in scenarios) and can_fault:
         out.append(_standard_error(flow, r))
     if not _REPLAY.search(texts):
         out.append(_standard_replay(flow, r))
@@ -590,7 +617,7 @@ def _standard_latency(flow: Flow, r: _Records, latency: Span) -> TestCase:
         "Performance",
         _preconditions(flow, r),
         (
-            f"In {flow.source}, {verb} {_a(r.record)} and note the time",
+            f"In {flow.source}, {_made(flow, r, verb)} and note the time",
             wait,
             f"Note the time the {r.target_record} appears in {flow.target}"
             if verb == "create"
@@ -604,15 +631,18 @@ def _standard_latency(flow: Flow, r: _Records, latency: Span) -> TestCase:
 
 def _resumes(flows: Sequence[Flow]) -> str:
     """What happens to the changes made while a credential was revoked, per workflow model: a
-    polled or scheduled source is read again from where it stopped; an event-driven one relies on
-    the next reconciliation for the events it missed."""
+    polled or scheduled source is read again from where it stopped; an event-driven workflow's
+    events wait in the retry queue (technical specifications, section 3) until it is replayed."""
     read = [str(f.number) for f in flows if not f.event_driven]
     events = [str(f.number) for f in flows if f.event_driven]
     parts = []
     if read:
         parts.append(f"the next run of {_numbers(read)} picks up the waiting changes, each once")
     if events:
-        parts.append(f"changes {_numbers(events)} missed meanwhile are caught by the next reconciliation")
+        parts.append(
+            f"the change events {_numbers(events)} received meanwhile wait in the retry queue and are written once "
+            "when the support team replays it"
+        )
     return "; ".join(parts)
 
 
