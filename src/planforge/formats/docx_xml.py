@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: Characters an XML 1.0 document cannot hold; lxml refuses them in text and attributes.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -81,21 +82,27 @@ class RunStyle:
 
     def rpr(self) -> str:
         """The ``w:rPr`` (empty when nothing is set: python-docx adds it when bold/italic are assigned)."""
-        inner = []
-        if self.font is not None:
-            face = attr(self.font)
-            inner.append(f'<w:rFonts w:ascii="{face}" w:hAnsi="{face}" w:cs="{face}" w:eastAsia="{face}"/>')
-        if self.bold:
-            inner.append("<w:b/>")
-        if self.italic:
-            inner.append("<w:i/>")
-        if self.color is not None:
-            inner.append(f'<w:color w:val="{self.color}"/>')
-        if self.size is not None:
-            inner.append(f'<w:sz w:val="{self.size}"/>')
-        if self.underline:
-            inner.append('<w:u w:val="single"/>')
-        return f"<w:rPr>{''.join(inner)}</w:rPr>" if inner else "<w:rPr/>"
+        return _rpr(self)
+
+
+@lru_cache(maxsize=256)
+def _rpr(style: RunStyle) -> str:
+    """A run style's properties, written once per style and run (a plan uses a few dozen styles)."""
+    inner = []
+    if style.font is not None:
+        face = attr(style.font)
+        inner.append(f'<w:rFonts w:ascii="{face}" w:hAnsi="{face}" w:cs="{face}" w:eastAsia="{face}"/>')
+    if style.bold:
+        inner.append("<w:b/>")
+    if style.italic:
+        inner.append("<w:i/>")
+    if style.color is not None:
+        inner.append(f'<w:color w:val="{style.color}"/>')
+    if style.size is not None:
+        inner.append(f'<w:sz w:val="{style.size}"/>')
+    if style.underline:
+        inner.append('<w:u w:val="single"/>')
+    return f"<w:rPr>{''.join(inner)}</w:rPr>" if inner else "<w:rPr/>"
 
 
 def run(value: str, style: RunStyle) -> str:
