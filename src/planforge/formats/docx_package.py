@@ -48,7 +48,7 @@ _MAIN_RELS = "word/_rels/document.xml.rels"
 _CORE = "docProps/core.xml"
 _TYPES = "[Content_Types].xml"
 #: python-docx's CT_SectPr and CT_PPr child sequences: new children go before the first of these found
-_SECT_SEQ = [
+_SECT_SEQ = (
     "footnotePr",
     "endnotePr",
     "type",
@@ -69,8 +69,8 @@ _SECT_SEQ = [
     "docGrid",
     "printerSettings",
     "sectPrChange",
-]
-_JC_SUCCESSORS = [
+)
+_JC_SUCCESSORS = (
     "textDirection",
     "textAlignment",
     "textboxTightWrap",
@@ -80,8 +80,8 @@ _JC_SUCCESSORS = [
     "rPr",
     "sectPr",
     "pPrChange",
-]
-_RPR_SEQ = [
+)
+_RPR_SEQ = (
     "rStyle",
     "rFonts",
     "b",
@@ -97,22 +97,19 @@ _RPR_SEQ = [
     "emboss",
     "imprint",
     "noProof",
-] + (
-    [
-        "snapToGrid",
-        "vanish",
-        "webHidden",
-        "color",
-        "spacing",
-        "w",
-        "kern",
-        "position",
-        "sz",
-        "szCs",
-        "highlight",
-        "u",
-        "effect",
-    ]
+    "snapToGrid",
+    "vanish",
+    "webHidden",
+    "color",
+    "spacing",
+    "w",
+    "kern",
+    "position",
+    "sz",
+    "szCs",
+    "highlight",
+    "u",
+    "effect",
 )
 
 
@@ -370,7 +367,7 @@ def _image_member(name: str, logo: Logo) -> docx_zip.Member:
     return docx_zip.member(name, logo.data)
 
 
-def _insert(parent: Any, child: Any, successors: list[str]) -> Any:
+def _insert(parent: Any, child: Any, successors: tuple[str, ...]) -> Any:
     """python-docx's ``insert_element_before``: before the first child found of the first successor
     tag that has one, else at the end."""
     for tag in successors:
