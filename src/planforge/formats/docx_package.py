@@ -3,7 +3,7 @@ the relationships, header, footer, section properties, core properties and conte
 
 python-docx reads the template (the firm's reference or the house styles) once per run
 (``template``): its style ids, page width, header and footer as it would start them, and its parts
-serialised as python-docx writes them, the unchanging ones compressed once (``docx_zip``). A
+serialised as python-docx writes them, zipped per document by ``docx_zip``. A
 document then only writes what differs (``Package``): every step mirrors what python-docx did for
 the same call, relationship ids (first free ``rIdN``, an external target or image part reused),
 part names (first free ``header%d.xml``, ``media/image%d.ext``), element order (python-docx
@@ -156,7 +156,7 @@ class Story:
 class Template:
     """What every document of a run takes from its template, read once (``template``)."""
 
-    members: dict[str, docx_zip.Member]  # the parts no document changes, compressed
+    members: dict[str, docx_zip.Member]  # the parts no document changes
     parts: dict[str, bytes]  # the parts a document rewrites, as python-docx serialised them
     doc_rels: tuple[Rel, ...]
     images: tuple[tuple[str, str], ...]  # image part name, SHA-1 of its bytes
