@@ -33,3 +33,29 @@ def test_status_contradiction(statuses, status, reason):
 )
 def test_status_from_phases(statuses, suggested):
     assert status_from_phases(statuses) == suggested
+
+
+@pytest.mark.parametrize(
+    ("status", "printed"),
+    [
+        ("Planning", [NS, NS, NS]),
+        (None, [NS, NS, NS]),
+        ("Discovery", [IP, NS, NS]),
+        ("In Progress", [DONE, DONE, DONE]),
+        ("Live", [DONE, DONE, DONE]),
+    ],
+)
+def test_a_plan_never_prints_a_phase_complete_that_the_project_has_not_begun(status, printed):
+    """Phases whose dates have passed read Complete by the dates; a project still in Planning or
+    Discovery has finished none, so the plan prints them as not started (Discovery runs phase 1)."""
+    from datetime import date
+
+    from planforge.derive.rules import printed_phase_status
+
+    past = [
+        (date(2026, 1, 5), date(2026, 1, 9)),
+        (date(2026, 1, 12), date(2026, 1, 16)),
+        (date(2026, 1, 19), date(2026, 1, 23)),
+    ]
+    today = date(2026, 6, 1)
+    assert [printed_phase_status(span, today, status, i) for i, span in enumerate(past)] == printed

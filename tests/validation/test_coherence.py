@@ -160,7 +160,7 @@ def test_the_review_file_lists_the_phase_status_contradiction(book, tmp_path):
     path = book(Projects=[STATUS_HEADER, [*PROJECT_ROW, "Discovery"]])
     generate([path], tmp_path / "out", plan_date=date(2026, 9, 1))
     reviews = [p for p in (tmp_path / "out").rglob("*review*") if p.is_file()]
-    assert reviews and "contradicts the phase statuses" in reviews[0].read_text("utf-8")
+    assert reviews and "contradicts the phase dates" in reviews[0].read_text("utf-8")
 
 
 def test_a_systems_sheet_row_naming_two_systems_is_read_as_the_first_with_a_located_warning(book):

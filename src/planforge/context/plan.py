@@ -717,7 +717,7 @@ def _timeline(
                 None,
                 None,
                 owners[i],
-                _status(None, plan_date, project),
+                _status(None, plan_date, project, i),
             )
             for i, d in enumerate(days)
         )
@@ -808,7 +808,7 @@ def _dated_timeline(
             spans[i][0],
             spans[i][1],
             owners[i],
-            _status(spans[i], plan_date, project),
+            _status(spans[i], plan_date, project, i),
             notes[i],
         )
         for i in range(5)
@@ -828,8 +828,8 @@ def _kickoff_moved(project: Project, settings: Settings, kickoff: date) -> str:
     )
 
 
-def _status(span: tuple[date, date] | None, plan_date: date, project: Project) -> str:
-    return derive.phase_status(span, plan_date, project.status)
+def _status(span: tuple[date, date] | None, plan_date: date, project: Project, index: int) -> str:
+    return derive.printed_phase_status(span, plan_date, project.status, index)
 
 
 def timeline_sentence(t: _Timeline, window: derive.Window | None) -> str:

@@ -719,11 +719,13 @@ KINDS: tuple[ProblemKind, ...] = (
         "phase-status-contradiction",
         WARNING,
         "Phase status contradicts the project status",
-        "Status {value_repr} contradicts the phase statuses the plan shows on {day}: {phases}",
+        "Status {value_repr} contradicts the phase dates on {day}: {phases}",
         "Update Projects > Status (e.g. {suggested}) or the Kickoff Date, so the plan's phases and status agree.",
         "Coherence: phase statuses follow the phase dates against the plan date; a project still in Planning or "
-        "Discovery whose phases are complete, a Live project whose phases have not run, or a later phase complete "
-        "while an earlier one has not started, contradicts itself.",
+        "Discovery whose phases are complete by their dates, a Live project whose phases have not run, or a later "
+        "phase complete while an earlier one has not started, contradicts itself. A project in Planning or "
+        "Discovery is never shown with a phase Complete: the plan prints those phases as not started (phase 1 in "
+        "progress in Discovery) until the status or the kickoff is updated.",
     ),
     ProblemKind(
         "ambiguous-matching-key",

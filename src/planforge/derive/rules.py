@@ -172,6 +172,18 @@ def phase_status(span: tuple[date, date] | None, today: date, project_status: st
 _NOT_YET_DONE = ("Planning", "Discovery")
 
 
+def printed_phase_status(span: tuple[date, date] | None, today: date, project_status: str | None, index: int) -> str:
+    """The status a plan prints for phase ``index`` (0 is phase 1): the dates' reading
+    (``phase_status``), except that a project still in Planning or Discovery (blank is Planning) has
+    finished no phase, whatever its dates say: Discovery runs phase 1, the rest have not started. The
+    dates are then out of step with the project, which validation reports at the Status cell
+    (phase-status-contradiction); the plan never calls a phase Complete that the project has not begun."""
+    status = phase_status(span, today, project_status)
+    if status == "Complete" and (project_status or "Planning") in _NOT_YET_DONE:
+        return "In Progress" if project_status == "Discovery" and index == 0 else "Not Started"
+    return status
+
+
 def status_contradiction(statuses: Sequence[str], project_status: str | None) -> str:
     """Why phase statuses (phase 1 first) contradict each other or the project's status, or "":
     a later phase started while an earlier one has not; a Planning or Discovery project (blank is
