@@ -430,3 +430,14 @@ def test_the_specs_print_the_catalogs_facts_of_the_records_and_fields_a_workflow
     assert note.endswith("(source: shopify.dev/docs/api/admin-rest/latest/resources/order)")
     (plain,) = build_specs(_ctx(_ORDERS, field_mappings=maps[:1])).workflows
     assert plain.platform_notes == ()
+
+
+def test_standard_features_and_risks_keep_to_what_the_scope_speaks_of():
+    """A project that only posts payouts gets the payment features and risks of its type, not order
+    to invoice mapping or tax calculation; a project whose scope names none of them keeps them all."""
+    from planforge.context.plan import Scope, scope_words
+
+    items = [("Order-to-invoice mapping", "order invoice"), ("Tax", "tax"), ("Payments", "payout payment")]
+    payouts = make_project(workflows=[Workflow(2, "Post Etsy payouts to QuickBooks", "Scheduled")])
+    assert scope_words(payouts).keep(items) == ["Payments"]
+    assert Scope(frozenset({"catalog"})).keep(items) == ["Order-to-invoice mapping", "Tax", "Payments"]

@@ -10,6 +10,7 @@ only lay these values out.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -39,6 +40,7 @@ from planforge.validation.deployment import defers
 from planforge.validation.traceability import match_workflows
 
 _Name = TypeVar("_Name")
+_Item = TypeVar("_Item")
 
 #: Who prepared a draft whose Settings name no firm (a client edition never prints it: generate refuses).
 FIRM_PLACEHOLDER = "[Firm name]"
@@ -131,6 +133,36 @@ class Phase:
 
 
 @dataclass(frozen=True)
+class Scope:
+    """The words of what this project is for (its workflows, pain points, objectives, in-scope
+    items, test scenarios, success criteria and mapped fields), so the plan's standard feature and risk lists keep the items it speaks of: a project
+    that only posts payouts gets no order-to-invoice mapping or tax calculation feature."""
+
+    words: frozenset[str] = frozenset()
+
+    def keep(self, items: Iterable[tuple[_Item, str]]) -> list[_Item]:
+        """The items whose stems (space-separated word beginnings: "payout payment reconcil") a word
+        of the scope starts with; all of them when the scope mentions none (nothing to go by: the
+        firm's standard list stands, to be confirmed in Discovery & Design)."""
+        items = list(items)
+        kept = [value for value, stems in items if self.mentions(stems)]
+        return kept or [value for value, _ in items]
+
+    def mentions(self, stems: str) -> bool:
+        return any(word.startswith(stem) for stem in stems.split() for word in self.words)
+
+
+def scope_words(project: Project) -> Scope:
+    texts = [w.workflow for w in project.workflows]
+    texts += [pp.pain_point for pp in project.pain_points]
+    texts += [f"{o.objective} {o.business_impact or ''}" for o in project.objectives]
+    texts += [item.item for item in project.scope if item.kind == "In scope"]
+    texts += [t.scenario for t in project.test_scenarios] + [sc.criterion for sc in project.success_criteria]
+    texts += [f"{m.source_field} {m.target_field} {m.transform or ''}" for m in project.field_mappings]
+    return Scope(frozenset(re.findall(r"[a-z0-9]+", " ".join(texts).casefold())))
+
+
+@dataclass(frozen=True)
 class WorkflowLine:
     name: str
     spec_section: str | None
@@ -154,6 +186,8 @@ class Schedule:
     scope_work: tuple[str, ...] = ()
     #: the calendar the phases are counted on, as one sentence (``compose.calendar_sentence``)
     calendar: str = ""
+    #: what the project is for, which the standard feature lists (section 2.4 on) are kept to
+    scope: Scope = Scope()
 
 
 @dataclass(frozen=True)
@@ -219,6 +253,8 @@ class Risks:
     #: with no Risks rows, the risks the plan already knows from section 9 (the plan lists them; the
     #: portfolio's register and heat map read only ``rows``, which carry rated likelihood and impact)
     known: tuple[RiskRow, ...] = ()
+    #: what the project is for, which the common risks of its types are kept to
+    scope: Scope = Scope()
 
 
 @dataclass(frozen=True)
@@ -507,7 +543,7 @@ def build_context(
     dependencies = _dependencies(c, project, settings, api)
     open_items = _open_items(project, plan_date)
     risk_rows = _risks(c, project.risks)
-    risks = Risks(risk_rows, types, () if risk_rows else _open_risks(open_items))
+    risks = Risks(risk_rows, types, () if risk_rows else _open_risks(open_items), scope_words(project))
     testing = _testing(c, project, systems, next(d for d in documents if d.kind == TEST_CASES.name))
     deployment = _deployment(c, project)
     monitoring = _monitoring(c, project, settings)
@@ -981,6 +1017,7 @@ def _schedule(c: Completeness, project: Project, settings: Settings, types: tupl
         compose.calendar_sentence(
             project_holiday_country(project, settings), parse_closures(settings.closure_dates)[0]
         ),
+        scope_words(project),
     )
 
 
