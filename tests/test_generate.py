@@ -90,7 +90,8 @@ def test_two_type_project_gets_both_blocks_and_renumbered_testing(sample_run):
     assert "#### 2.4 Accounting-Specific Features" in text
     assert "#### 2.5 Inventory-Specific Features" in text
     assert "#### 2.6 Testing" in text
-    assert "**Tax calculation discrepancies**" in text and "**Stock drift between systems**" in text
+    assert "**Payment reconciliation failures**" in text and "**Stock drift between systems**" in text
+    assert "Tax calculation" not in text  # its scope speaks of no tax: the standard tax feature and risk stay out
 
 
 def test_single_type_project_numbering(sample_run):

@@ -11,7 +11,7 @@ only lay these values out.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TypeVar
@@ -1278,14 +1278,25 @@ def _scenarios(project: Project) -> _Scenarios:
     return _Scenarios(kinds["Happy Path"], kinds["Edge Case"], kinds["Error Handling"], kinds["Security"], performance)
 
 
+def test_environments(systems: Sequence[str]) -> str:
+    """Where each system is tested, as the catalog records its vendor's offer ("A Shopify development
+    store and a NetSuite sandbox account"), else a dedicated test account of it."""
+    places = []
+    for name in systems:
+        entry = lookup(name).system
+        phrase = entry.test_environment if entry and entry.test_environment else "a dedicated {name} test account"
+        places.append(phrase.replace("{name}", name))  # the name is cell text: replaced, never formatted
+    text = compose.join_words(places)
+    return text[:1].upper() + text[1:]
+
+
 def _testing(c: Completeness, project: Project, systems: tuple[str, ...], test_cases: DocumentRef) -> Testing:
     scen = _scenarios(project)
     source: Shown = project.test_data_source or c.assume(
         "Test data source",
-        f"Test environments of {compose.join_words(list(systems))}: the vendor's sandbox where one is offered, "
-        "otherwise a dedicated test account",
-        "Projects > Test Data Source is blank; standard approach (the catalog does not record which vendors offer a "
-        "sandbox)",
+        test_environments(systems),
+        "Projects > Test Data Source is blank; the test environment each vendor offers (systems catalog), else a "
+        "dedicated test account",
     )
     return Testing(
         c.value(

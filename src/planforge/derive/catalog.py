@@ -39,6 +39,9 @@ class CatalogSystem:
     excludes: tuple[str, ...] = ()
     #: the records an integration usually reads or writes there ("tickets, customers, satisfaction surveys")
     objects: str = ""
+    #: where a project tests against this system, "{name}" standing for the name the intake gives it
+    #: ("a {name} development store"); "" when the catalog does not record it
+    test_environment: str = ""
     #: records a tester cannot simply create, or that carry a caveat, by their API name (``RecordFact``)
     records: tuple[tuple[str, RecordFact], ...] = ()
 
@@ -118,6 +121,7 @@ def load_catalog() -> tuple[CatalogSystem, ...]:
             ambiguous=tuple(e.get("ambiguous", {}).items()),
             excludes=tuple(e.get("excludes", ())),
             objects=e.get("objects", ""),
+            test_environment=e.get("test_environment", ""),
             records=tuple((name, _record_fact(fact)) for name, fact in e.get("records", {}).items()),
         )
         for e in raw["systems"]
