@@ -235,6 +235,8 @@ class Dependencies:
     migration: Migration | None
     #: every system the project names: credentials for each (4.1)
     systems: tuple[str, ...] = ()
+    #: per system, the credentials 4.1 asks for, as the catalog records how the system authenticates
+    credentials: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -1212,7 +1214,17 @@ def _dependencies(c: Completeness, project: Project, settings: Settings, api: tu
         api,
         migration,
         tuple(f.name for f in api),
+        tuple(credentials_line(f.name) for f in api),
     )
+
+
+def credentials_line(system: str) -> str:
+    """What 4.1 asks of a system: its API credentials, as the catalog records how it authenticates
+    ("QuickBooks Online API credentials: OAuth 2.0 through an Intuit Developer app, ..."), else
+    credentials limited to what the workflows read and write, as the specifications scope them."""
+    entry = lookup(system).system
+    how = entry.auth if entry and entry.auth else "limited to the records the workflows read and write"
+    return f"{system} API credentials: {how}"
 
 
 def _risks(c: Completeness, risks: list[Risk]) -> tuple[RiskRow, ...]:

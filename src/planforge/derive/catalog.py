@@ -42,6 +42,9 @@ class CatalogSystem:
     #: where a project tests against this system, "{name}" standing for the name the intake gives it
     #: ("a {name} development store"); "" when the catalog does not record it
     test_environment: str = ""
+    #: how an integration authenticates there ("OAuth 2.0 through an Intuit Developer app, ..."); "" when
+    #: the catalog does not record it
+    auth: str = ""
     #: records a tester cannot simply create, or that carry a caveat, by their API name (``RecordFact``)
     records: tuple[tuple[str, RecordFact], ...] = ()
 
@@ -122,6 +125,7 @@ def load_catalog() -> tuple[CatalogSystem, ...]:
             excludes=tuple(e.get("excludes", ())),
             objects=e.get("objects", ""),
             test_environment=e.get("test_environment", ""),
+            auth=e.get("auth", ""),
             records=tuple((name, _record_fact(fact)) for name, fact in e.get("records", {}).items()),
         )
         for e in raw["systems"]
