@@ -42,7 +42,10 @@ def test_a_scenario_naming_two_workflows_is_two_distinct_cases():
         (_ORDERS.workflow, "NetSuite concurrency limit reached (Shopify to NetSuite)"),
         (_STOCK.workflow, "NetSuite concurrency limit reached (NetSuite to Shopify)"),
     ]
-    assert cases[0].steps[0] == 'Bring about "NetSuite concurrency limit reached" in the NetSuite test environment'
+    assert cases[0].steps[0] == (  # a limit is reached by load: the step says how a tester makes it
+        "In the NetSuite test environment, hold the account's requests at its limit with a load script (standing "
+        'in for the other applications that share it), so that "NetSuite concurrency limit reached" occurs'
+    )
     assert cases[1].steps[-1] == "Check Shopify for duplicate or partial records"
 
 

@@ -274,7 +274,10 @@ def test_a_scenario_that_does_not_say_change_is_set_up_as_a_create_never_both():
         ],
     )
     bundle, change = [c for c in build_test_cases(ctx).cases if not c.standard]
-    assert bundle.steps[0].startswith("In NetSuite, post an inventory adjustment for an item at one location with ")
+    assert bundle.steps[0].startswith(  # the conditions first, then the system's own way of making the record
+        'In NetSuite, set up the conditions of "Bundle SKU with components in two locations", then post an '
+        "inventory adjustment"
+    )
     assert change.steps[0].startswith("In NetSuite, post an inventory adjustment")
     generic = [FieldMapping(2, "2", "qty", "available", "StockRow", "InventoryLevel", key=True)]
     new, changed = [

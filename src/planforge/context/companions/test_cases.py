@@ -296,10 +296,12 @@ def setup_step(flow: Flow, r: _Records, scenario: str, quoted: bool = False) -> 
     the fields to set; a field a mapping table translates is set to a value the table lists.
     ``quoted``: the case's own conditions (an edge or error case) are named, as the scenario words
     them. A record its system makes (a payout) is taken as it is, with no field set."""
-    text = f"In {flow.source}, {_made(flow, r, _verb(scenario), bool(_MANY.search(scenario)))}"
-    if quoted:
-        text += f' with the conditions of "{scenario}"'
     fact = record_fact(flow, r)
+    made = _made(flow, r, _verb(scenario), bool(_MANY.search(scenario)))
+    if quoted and fact is not None and fact.made:  # the conditions first, then the system's own way of making it
+        text = f'In {flow.source}, set up the conditions of "{scenario}", then {made}'
+    else:
+        text = f"In {flow.source}, {made}" + (f' with the conditions of "{scenario}"' if quoted else "")
     if fact is not None and fact.fixed:
         return text
     if fact is not None and fact.derived:  # the system computes the fields: the adjustment changes them
@@ -352,8 +354,14 @@ def _named_system(text: str, flow: Flow) -> str:
 
 def _error_case(s: TestScenario, flow: Flow, r: _Records, ctx: PlanContext) -> tuple[tuple[str, ...], str]:
     where = _named_system(s.scenario, flow)
+    cause = (  # a limit is reached by load, which a tester makes with a script
+        f"In the {where} test environment, hold the account's requests at its limit with a load script (standing in "
+        f'for the other applications that share it), so that "{s.scenario}" occurs'
+        if _THROTTLE.search(s.scenario)
+        else f'Bring about "{s.scenario}" in the {where} test environment'
+    )
     steps = (
-        f'Bring about "{s.scenario}" in the {where} test environment',
+        cause,
         setup_step(flow, r, s.scenario),
         _run(flow),
         "Check the integration log and the alert channel",
