@@ -264,15 +264,11 @@ def test_a_scheduled_run_names_its_stated_frequency():
 
 
 def test_a_scenario_that_does_not_say_change_is_set_up_as_a_create_never_both():
-    ctx = _ctx(
-        _ORDERS,
-        _STOCK,
-        field_mappings=_STOCK_MAPS,
-        test_scenarios=[
-            Scenario(2, "Bundle SKU with components in two locations", "Edge Case", "2"),
-            Scenario(3, "Stock change in one warehouse", "Happy Path", "2"),
-        ],
-    )
+    scenarios = [
+        Scenario(2, "Bundle SKU with components in two locations", "Edge Case", "2"),
+        Scenario(3, "Stock change in one warehouse", "Happy Path", "2"),
+    ]
+    ctx = _ctx(_ORDERS, _STOCK, field_mappings=_STOCK_MAPS, test_scenarios=scenarios)
     bundle, change = [c for c in build_test_cases(ctx).cases if not c.standard]
     assert bundle.steps[0].startswith(  # the conditions first, then the system's own way of making the record
         'In NetSuite, set up the conditions of "Bundle SKU with components in two locations", then post an '
@@ -282,17 +278,7 @@ def test_a_scenario_that_does_not_say_change_is_set_up_as_a_create_never_both():
     generic = [FieldMapping(2, "2", "qty", "available", "StockRow", "InventoryLevel", key=True)]
     new, changed = [
         c
-        for c in build_test_cases(
-            _ctx(
-                _ORDERS,
-                _STOCK,
-                field_mappings=generic,
-                test_scenarios=[
-                    Scenario(2, "Bundle SKU with components in two locations", "Edge Case", "2"),
-                    Scenario(3, "Stock change in one warehouse", "Happy Path", "2"),
-                ],
-            )
-        ).cases
+        for c in build_test_cases(_ctx(_ORDERS, _STOCK, field_mappings=generic, test_scenarios=scenarios)).cases
         if not c.standard
     ]
     assert new.steps[0].startswith("In NetSuite, create a StockRow record with the conditions of ")
