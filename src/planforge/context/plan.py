@@ -135,8 +135,9 @@ class Phase:
 @dataclass(frozen=True)
 class Scope:
     """The words of what this project is for (its workflows, pain points, objectives, in-scope
-    items, test scenarios, success criteria and mapped fields), so the plan's standard feature and risk lists keep the items it speaks of: a project
-    that only posts payouts gets no order-to-invoice mapping or tax calculation feature."""
+    items, test scenarios, success criteria and mapped fields), so the plan's standard feature and
+    risk lists keep the items it speaks of: a project that only posts payouts gets no
+    order-to-invoice mapping or tax calculation feature."""
 
     words: frozenset[str] = frozenset()
 
@@ -540,12 +541,13 @@ def build_context(
     summary = _summary(c, project, types, timeline, savings, locale)
     said = compose.summary_text(summary.composed, summary.given)
     context = _business_context(c, project, settings, types, api, savings, roi, flows, said)
-    schedule = _schedule(c, project, settings, types, timeline)
+    scope = scope_words(project)  # read once: the features (section 2) and common risks (section 5) keep to it
+    schedule = _schedule(c, project, settings, types, timeline, scope)
     team = _team(c, project, people, lead, pm)
     dependencies = _dependencies(c, project, settings, api)
     open_items = _open_items(project, plan_date)
     risk_rows = _risks(c, project.risks)
-    risks = Risks(risk_rows, types, () if risk_rows else _open_risks(open_items), scope_words(project))
+    risks = Risks(risk_rows, types, () if risk_rows else _open_risks(open_items), scope)
     testing = _testing(c, project, systems, next(d for d in documents if d.kind == TEST_CASES.name))
     deployment = _deployment(c, project)
     monitoring = _monitoring(c, project, settings)
@@ -996,7 +998,9 @@ def _business_context(
     )
 
 
-def _schedule(c: Completeness, project: Project, settings: Settings, types: tuple[str, ...], t: _Timeline) -> Schedule:
+def _schedule(
+    c: Completeness, project: Project, settings: Settings, types: tuple[str, ...], t: _Timeline, scope: Scope
+) -> Schedule:
     scen = _scenarios(project)
     workflows = c.items("Workflows", project.workflows, "Workflows sheet")
     return Schedule(
@@ -1019,7 +1023,7 @@ def _schedule(c: Completeness, project: Project, settings: Settings, types: tupl
         compose.calendar_sentence(
             project_holiday_country(project, settings), parse_closures(settings.closure_dates)[0]
         ),
-        scope_words(project),
+        scope,
     )
 
 

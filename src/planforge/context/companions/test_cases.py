@@ -296,8 +296,8 @@ def setup_step(flow: Flow, r: _Records, scenario: str, quoted: bool = False) -> 
     the fields to set; a field a mapping table translates is set to a value the table lists.
     ``quoted``: the case's own conditions (an edge or error case) are named, as the scenario words
     them. A record its system makes (a payout) is taken as it is, with no field set."""
-    fact = record_fact(flow, r)
-    made = _made(flow, r, _verb(scenario), bool(_MANY.search(scenario)))
+    fact, many = record_fact(flow, r), bool(_MANY.search(scenario))
+    made = _made(flow, r, _verb(scenario), many)
     if quoted and fact is not None and fact.made:  # the conditions first, then the system's own way of making it
         text = f'In {flow.source}, set up the conditions of "{scenario}", then {made}'
     else:
@@ -305,7 +305,7 @@ def setup_step(flow: Flow, r: _Records, scenario: str, quoted: bool = False) -> 
     if fact is not None and fact.fixed:
         return text
     if fact is not None and fact.derived:  # the system computes the fields: the adjustment changes them
-        whose = "their" if _MANY.search(scenario) else "its"
+        whose = "their" if many else "its"
         return text + (f", which {fact.derived} {whose} {_join(r.fields)}" if r.fields else "")
     own = [f"{f} to a value the {r.tables[0]} lists" if f == r.table_field and r.tables else f for f in r.fields]
     if own:
