@@ -593,7 +593,8 @@ def context_reference() -> str:
         if cls in seen:
             continue
         seen.add(cls)
-        doc = (cls.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
+        # Whitespace is collapsed so the text is the same on every Python: 3.13 dedents docstrings.
+        doc = " ".join((cls.__doc__ or "").strip().split("\n\n")[0].split())
         out += ["", f"### {cls.__name__}", ""]
         if doc and not doc.startswith(f"{cls.__name__}("):
             out += [doc, ""]
