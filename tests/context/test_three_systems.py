@@ -80,10 +80,7 @@ def test_plan_title_credentials_and_api_facts_cover_every_system():
         assert f"- [ ] Implement {name} API client" in text
         assert f"**{name}**:" in text
     assert "- [ ] Gorgias account details: Gorgias Pro, 12 seats" in text
-    assert (
-        "taken from the Gorgias API documentation (developers.gorgias.com/reference/limitations; catalog revision "
-        "2026-12-07, after this plan's date)"
-    ) in text
+    assert "taken from the Gorgias API documentation (developers.gorgias.com/reference/limitations)" in text
     assert "#### 2.5 Support-Specific Features" in text
 
 
@@ -183,3 +180,20 @@ def test_credentials_say_how_each_system_authenticates_never_admin_access():
     )
     text = render_markdown(build_context(_three(), Settings(), DAY))
     assert "Admin or equivalent" not in text
+
+
+def test_vendor_approvals_are_dependencies_the_plan_names():
+    """An approval a vendor gives before the integration can go live (an Etsy app's API key, Intuit's
+    production keys) is a dependency in 4.2, asked for as Discovery & Design starts; a pair whose
+    vendors need none keeps 'No other external dependencies identified'."""
+    text = render_markdown(build_context(make_project(system_a="Etsy", system_b="QuickBooks Online"), Settings(), DAY))
+    section = text[text.index("### 4.2 External") : text.index("### 4.3 Third")]
+    assert "- Etsy's approval of the app's API key (" in section
+    assert "- Intuit's production keys for the app (" in section
+    assert section.count("requested as Discovery & Design starts") == 2
+    assert "No other external dependencies identified" not in section
+    plain = render_markdown(build_context(make_project(), Settings(), DAY))
+    assert (
+        "No other external dependencies identified"
+        in plain[plain.index("### 4.2 External") : plain.index("### 4.3 Third")]
+    )

@@ -414,8 +414,8 @@ def reduction_text(c: Completeness, share: float, estimated: bool, locale: str =
         "Settings > Error Reduction Estimate (no Projects > Error Reduction)",
     )
     return (
-        "To be measured against a count of today's errors taken during Discovery & Design; automating manual "
-        f"data entry typically removes about {format_percent(share, locale)} of them (assumed)"
+        "To be measured against a count of today's errors taken during Discovery & Design; our planning "
+        f"estimate is {format_percent(share, locale)} fewer data-entry errors once re-keying is automated (assumed)"
     )
 
 

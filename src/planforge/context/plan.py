@@ -1108,13 +1108,13 @@ def _facts_row(project: Project, name: str) -> SystemFacts | None:
 
 
 def cite(entry: CatalogSystem, plan_date: date) -> str:
-    """A catalog figure's source as a client reads it, dated by the catalog's own revision: 'Shopify API
-    documentation (shopify.dev/docs/api/usage/rate-limits; catalog revision 2026-12-04)'. A revision later
-    than the plan's date says so ('..., after this plan's date'), so a plan never reads as citing a source
-    from its future without a word."""
+    """A catalog figure's source as a client reads it: 'Shopify API documentation
+    (shopify.dev/docs/api/usage/rate-limits, checked 4 Dec 2026)', the day being the catalog's own
+    revision. A plan dated before that revision names the source alone: a date after the plan's own
+    would read as a citation from its future (the review keeps the catalog's dates)."""
     revision = catalog_revision()
-    after = ", after this plan's date" if revision > plan_date else ""
-    return f"{entry.name} API documentation ({entry.source}; catalog revision {revision.isoformat()}{after})"
+    checked = f", checked {derive.long_date(revision)}" if revision <= plan_date else ""
+    return f"{entry.name} API documentation ({entry.source}{checked})"
 
 
 def _api_facts(c: Completeness, name: str, project: Project, plan_date: date) -> ApiFacts:
@@ -1171,6 +1171,18 @@ def _api_facts(c: Completeness, name: str, project: Project, plan_date: date) ->
     return ApiFacts(name, rate, hooks, batch, quirks, source, row.account_details if row else None)
 
 
+def vendor_approvals(systems: Iterable[str]) -> tuple[str, ...]:
+    """The approvals 4.2 lists as dependencies, as the catalog records each vendor's (an Etsy app's
+    API key, Intuit's production keys): the plan waits on them, so they are asked for as Discovery &
+    Design starts."""
+    lines = []
+    for name in systems:
+        entry = lookup(name).system
+        if entry and entry.approval:
+            lines.append(f"{entry.approval}, requested as Discovery & Design starts")
+    return tuple(lines)
+
+
 def _dependencies(c: Completeness, project: Project, settings: Settings, api: tuple[ApiFacts, ...]) -> Dependencies:
     access = tuple(
         Access(
@@ -1214,7 +1226,8 @@ def _dependencies(c: Completeness, project: Project, settings: Settings, api: tu
             settings.monitoring_tool,
             "Projects > Monitoring Tool, else Settings > Monitoring Tool",
         ),
-        tuple(d.strip() for d in (project.additional_dependencies or "").split(";") if d.strip()),
+        tuple(d.strip() for d in (project.additional_dependencies or "").split(";") if d.strip())
+        + vendor_approvals(f.name for f in api),
         api,
         migration,
         tuple(f.name for f in api),

@@ -45,6 +45,9 @@ class CatalogSystem:
     #: how an integration authenticates there ("OAuth 2.0 through an Intuit Developer app, ..."); "" when
     #: the catalog does not record it
     auth: str = ""
+    #: an approval the vendor gives before an integration can go live, as a noun phrase with its reason
+    #: ("Etsy's approval of the app's API key (...)"): a dependency 4.2 names; "" when none is recorded
+    approval: str = ""
     #: records a tester cannot simply create, or that carry a caveat, by their API name (``RecordFact``)
     records: tuple[tuple[str, RecordFact], ...] = ()
 
@@ -126,6 +129,7 @@ def load_catalog() -> tuple[CatalogSystem, ...]:
             objects=e.get("objects", ""),
             test_environment=e.get("test_environment", ""),
             auth=e.get("auth", ""),
+            approval=e.get("approval", ""),
             records=tuple((name, _record_fact(fact)) for name, fact in e.get("records", {}).items()),
         )
         for e in raw["systems"]
