@@ -44,7 +44,7 @@ def test_a_scenario_naming_two_workflows_is_two_distinct_cases():
     ]
     assert cases[0].steps[0] == (  # a limit is reached by load: the step says how a tester makes it
         "In the NetSuite test environment, hold the account's requests at its limit with a load script (standing "
-        'in for the other applications that share it), so that "NetSuite concurrency limit reached" occurs'
+        "in for the other applications that share it)"
     )
     assert cases[1].steps[-1] == "Check Shopify for duplicate or partial records"
 

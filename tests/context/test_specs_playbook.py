@@ -120,7 +120,7 @@ def test_a_real_time_workflow_whose_source_is_polled_says_so_in_its_trigger():
     polled = Workflow(2, "Send fulfilments to Shopify", "Real-time", None, "NetSuite", "Shopify")
     orders, fulfilments = build_specs(_ctx(_ORDERS, polled)).workflows
     assert orders.trigger == "Real-time"
-    assert str(fulfilments.trigger) == "Real-time, by polling"
+    assert str(fulfilments.trigger) == "Near real-time, by polling"
 
 
 def test_a_constant_transform_reads_no_source_field():

@@ -66,7 +66,9 @@ class RecordFact:
     payout), so no case can make one invalid; ``derived``: the verb ("changes", "sets") when the
     system computes the record's fields from what the tester does (an adjustment changes an
     inventory balance, a label sets a shipment's tracking number), so no field is typed in;
-    ``fields``: caveats of single fields, by field name."""
+    ``fields``: caveats of single fields, by field name; ``made_at``: the way of making the record
+    when a case needs one of its fields set, by field name, since the system sets that field from
+    where the record is made (an order's location_id only on a point-of-sale sale)."""
 
     made: str
     many: str
@@ -75,10 +77,26 @@ class RecordFact:
     note: str
     fields: tuple[tuple[str, str], ...]
     source: str
+    made_at: tuple[tuple[str, MadeAt], ...] = ()
 
     def field_note(self, field: str | None) -> str:
         key = (field or "").casefold()
         return next((note for name, note in self.fields if name.casefold() == key), "")
+
+    def made_for(self, field: str | None) -> MadeAt | None:
+        key = (field or "").casefold()
+        return next((how for name, how in self.made_at if name.casefold() == key), None)
+
+
+@dataclass(frozen=True)
+class MadeAt:
+    """A record made where its system sets one of its fields: ``made`` and ``many`` as in
+    ``RecordFact``, ``at`` the kind of place that sets the field ("location": "ring up a test sale
+    on Shopify POS at a location the table lists")."""
+
+    made: str
+    many: str
+    at: str
 
 
 @dataclass(frozen=True)
@@ -146,6 +164,10 @@ def _record_fact(raw: dict[str, Any]) -> RecordFact:
         note=raw.get("note", ""),
         fields=tuple(raw.get("fields", {}).items()),
         source=raw["source"],
+        made_at=tuple(
+            (name, MadeAt(how["made"], how.get("many", how["made"]), how["at"]))
+            for name, how in raw.get("made_at", {}).items()
+        ),
     )
 
 

@@ -262,13 +262,13 @@ def _idempotency(keys: list[str]) -> str:
 
 
 def _trigger(flow: Flow) -> Shown:
-    """The Trigger row: a real-time workflow whose source is polled reads "Real-time, by polling" (the
-    Frequency row gives the interval), its mark kept."""
+    """The Trigger row: a real-time workflow whose source is polled reads "Near real-time, by polling"
+    (a poll is as quick as its interval, which the Frequency row gives), its mark kept."""
     if not flow.polled:
         return flow.trigger
-    if isinstance(flow.trigger, Assumed):
-        return Assumed(f"{flow.trigger.value}, by polling", flow.trigger.basis)
-    return f"{flow.trigger}, by polling"
+    value = flow.trigger.value if isinstance(flow.trigger, Assumed) else str(flow.trigger)
+    text = f"{'Near real-time' if value.casefold() == 'real-time' else value}, by polling"
+    return Assumed(text, flow.trigger.basis) if isinstance(flow.trigger, Assumed) else text
 
 
 def _timing(flow: Flow) -> str:

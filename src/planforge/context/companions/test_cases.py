@@ -34,7 +34,7 @@ from planforge.context.flows import Flow
 from planforge.context.plan import PlanContext, Shown
 from planforge.core.model import Alert, FieldMapping, Span, TestScenario
 from planforge.core.names import TEST_CASES, DocumentKind
-from planforge.derive.catalog import RecordFact, lookup
+from planforge.derive.catalog import MadeAt, RecordFact, lookup
 from planforge.derive.completeness import Tbd
 from planforge.validation.mappings import ambiguous_keys, stated_rule
 from planforge.validation.traceability import covered, match_workflows
@@ -182,9 +182,9 @@ def mapping_checks(maps: list[FieldMapping], source: str, rules: Sequence[str | 
         if m.transform:
             checks.append(f"{target} {transform_check(src, m.transform)}")
         elif rule == "buffer stock":
-            checks.append(f"{target} equals {src}, or that quantity net of buffer stock, as agreed before UAT")
+            checks.append(f"{target} equals {src}, or that quantity net of buffer stock")
         elif rule:
-            checks.append(f'{target} equals {src}, or holds it as "{rule}" states, as agreed before UAT')
+            checks.append(f'{target} equals {src}, or holds it as "{rule}" states')
         else:
             checks.append(f"{target} equals {src}")
     return tuple(checks)
@@ -291,6 +291,13 @@ def _made(flow: Flow, r: _Records, verb: str, many: bool = False) -> str:
     return f"{verb} {f'a batch of {r.record}s' if many else _a(r.record)}"
 
 
+def _made_at(flow: Flow, r: _Records) -> MadeAt | None:
+    """How the source record is made when the case sets a field its system sets from where the
+    record is made (the catalog's ``made_at``: an order's location_id from a point-of-sale sale)."""
+    fact = record_fact(flow, r)
+    return fact.made_for(r.table_field) if fact and r.table_field and r.tables else None
+
+
 def setup_step(flow: Flow, r: _Records, scenario: str, quoted: bool = False) -> str:
     """The first step: in the source, the record this case needs (made as its system makes it) and
     the fields to set; a field a mapping table translates is set to a value the table lists.
@@ -298,6 +305,9 @@ def setup_step(flow: Flow, r: _Records, scenario: str, quoted: bool = False) -> 
     them. A record its system makes (a payout) is taken as it is, with no field set."""
     fact, many = record_fact(flow, r), bool(_MANY.search(scenario))
     made = _made(flow, r, _verb(scenario), many)
+    at = _made_at(flow, r)
+    if at is not None:  # the field is set by where the record is made: made there, not typed in
+        made = f"{at.many if many else at.made} at {_a(at.at)} the {r.tables[0]} lists"
     if quoted and fact is not None and fact.made:  # the conditions first, then the system's own way of making it
         text = f'In {flow.source}, set up the conditions of "{scenario}", then {made}'
     else:
@@ -307,7 +317,11 @@ def setup_step(flow: Flow, r: _Records, scenario: str, quoted: bool = False) -> 
     if fact is not None and fact.derived:  # the system computes the fields: the adjustment changes them
         whose = "their" if many else "its"
         return text + (f", which {fact.derived} {whose} {_join(r.fields)}" if r.fields else "")
-    own = [f"{f} to a value the {r.tables[0]} lists" if f == r.table_field and r.tables else f for f in r.fields]
+    own = [
+        f"{f} to a value the {r.tables[0]} lists" if f == r.table_field and r.tables else f
+        for f in r.fields
+        if not (at is not None and f == r.table_field)
+    ]
     if own:
         text += f", setting {_join(own)}"
     for obj, fields in r.others:
@@ -356,7 +370,7 @@ def _error_case(s: TestScenario, flow: Flow, r: _Records, ctx: PlanContext) -> t
     where = _named_system(s.scenario, flow)
     cause = (  # a limit is reached by load, which a tester makes with a script
         f"In the {where} test environment, hold the account's requests at its limit with a load script (standing in "
-        f'for the other applications that share it), so that "{s.scenario}" occurs'
+        "for the other applications that share it)"
         if _THROTTLE.search(s.scenario)
         else f'Bring about "{s.scenario}" in the {where} test environment'
     )
@@ -371,9 +385,9 @@ def _error_case(s: TestScenario, flow: Flow, r: _Records, ctx: PlanContext) -> t
     if _THROTTLE.search(s.scenario):
         within = f", within the {span_adjective(flow.latency.text)} latency target" if flow.latency else ""
         return steps, (
-            f"The integration slows its calls to {where} rather than failing: no record is lost or parked, each "
-            f"{r.record} is written to {once}{within}; the throttling is logged, and an alert is raised only if "
-            "the queue backlog crosses its threshold"
+            f"The integration slows its calls to {where} rather than failing: no record is lost or parked, and every "
+            f"change reaches {flow.target} once, with no duplicate or partial {r.target_record}{within}; the "
+            "throttling is logged, and an alert is raised only if the queue backlog crosses its threshold"
         )
     where_retries = f"section 4.{flow.number}" if flow.latency else "section 3"
     return steps, (
@@ -430,8 +444,8 @@ def _case(s: TestScenario, title: str, flow: Flow | None, maps: list[FieldMappin
         checks = mapping_checks(maps, flow.source, rules)
         if any(rules) and kind != "Edge Case":
             pending = (
-                f"the transform to confirm is agreed before UAT (technical specifications, section 4.{flow.number}), "
-                "and this result is confirmed against it"
+                f"which of these readings applies is agreed before UAT (technical specifications, section "
+                f"4.{flow.number}), and this result is confirmed against it"
             )
         if kind == "Edge Case":
             open_outcome = True
@@ -475,7 +489,7 @@ def _standard_error(flow: Flow, r: _Records) -> TestCase:
         fix = f"add the entry to the {r.tables[0]}"
     elif r.required:
         fault = f"with {r.required} left blank"
-        title = f"with a blank {r.required}"
+        title = f"with {r.required} blank"
         fix = f"fill in {r.required} in {flow.source}"
     else:
         fault = f"with a field {flow.target} requires left blank"
@@ -489,7 +503,10 @@ def _standard_error(flow: Flow, r: _Records) -> TestCase:
         "Error Handling",
         _preconditions(flow, r),
         (
-            f"In {flow.source}, {_made(flow, r, 'create')}: once {fault}, and once with every field valid"
+            f"In {flow.source}, {at.made}: once at {_a(at.at)} that has no entry in the {r.tables[0]}, and once at "
+            f"{_a(at.at)} the table lists"
+            if (at := _made_at(flow, r)) is not None
+            else f"In {flow.source}, {_made(flow, r, 'create')}: once {fault}, and once with every field valid"
             if (fact := record_fact(flow, r)) and fact.made
             else f"In {flow.source}, create {_a(r.record)} {fault}, and a second, valid {r.record}",
             _run(flow),
@@ -553,7 +570,7 @@ def _standard_reconcile(flow: Flow, r: _Records, alerts: Sequence[Alert]) -> Tes
     )
     drift = next((a for a in alerts if _DRIFT_ALERT.search(a.alert)), None)
     raised = (
-        f"; a difference beyond the {_lower_first(drift.alert)} threshold ({drift.threshold}) raises that alert"
+        f", so the {_lower_first(drift.alert)} alert ({drift.threshold}) is not raised"
         if drift and drift.threshold
         else ""
     )
@@ -594,7 +611,9 @@ def _standard_for(
     # a record its system makes (a payout), or whose fields it computes, cannot be made invalid by hand,
     # except by a value a mapping table does not list
     can_fault = not (fact and (fact.fixed or (fact.derived and not (r.tables and r.table_field))))
-    if not any((s.type or "") == "Error Handling" for s in scenarios) and can_fault:
+    # a limit scenario tests load, not a record that fails validation
+    faults = [s for s in scenarios if (s.type or "") == "Error Handling" and not _THROTTLE.search(s.scenario)]
+    if not faults and can_fault:
         out.append(_standard_error(flow, r))
     if not _REPLAY.search(texts):
         out.append(_standard_replay(flow, r))
@@ -658,11 +677,26 @@ def _numbers(numbers: Sequence[str]) -> str:
     return f"workflow {numbers[0]}" if len(numbers) == 1 else f"workflows {_join(numbers)}"
 
 
-def _auth_case(system: str, flows: Sequence[Flow], alert: Alert | None) -> TestCase:
+def _auth_case(
+    system: str, flows: Sequence[Flow], alert: Alert | None, fixed: frozenset[int] = frozenset()
+) -> TestCase:
     """The authentication case of one connected system: its credential revoked or rotated, the
-    runs that use it stop without writing, and resume as each workflow's model allows."""
+    runs that use it stop without writing, and resume as each workflow's model allows. A workflow
+    whose source records no tester can change (``fixed``: a payout as its system made it) is started
+    on demand instead of fed a changed record."""
     runs = _numbers([str(f.number) for f in flows])
-    them = "it" if len(flows) == 1 else "them"
+    changed = [f for f in flows if f.number not in fixed]
+    started = [f for f in flows if f.number in fixed]
+    them = "it" if len(changed) == 1 else "them"
+    feed = (
+        f"Change a record for {'each of ' if len(changed) > 1 else ''}{_numbers([str(f.number) for f in changed])}, "
+        f"and let {them} run (or start {them} on demand)"
+        if changed
+        else ""
+    )
+    if started:
+        begin = f"start {_numbers([str(f.number) for f in started])} on demand"
+        feed = f"{feed}; {begin}" if feed else _upper_first(begin)
     ends = list(dict.fromkeys(w for f in flows for w in f.writes_to))
     writes = _join(ends, "or")
     raised = f" (the {_lower_first(alert.alert)} alert)" if alert else ""
@@ -676,7 +710,7 @@ def _auth_case(system: str, flows: Sequence[Flow], alert: Alert | None) -> TestC
         "data loaded",
         (
             f"In the {system} test environment, revoke or rotate the integration's credential for {system}",
-            f"Change a record for each of {runs}, and let {them} run (or start {them} on demand)",
+            feed,
             f"Check the integration log, the alert channel, {_join(ends)}",
             f"Restore the credential, then check {_join(ends)} again",
         ),
@@ -688,7 +722,10 @@ def _auth_case(system: str, flows: Sequence[Flow], alert: Alert | None) -> TestC
 
 
 def _auth_cases(
-    ctx: PlanContext, scenarios_of: Sequence[Sequence[TestScenario]], general: Sequence[TestScenario]
+    ctx: PlanContext,
+    scenarios_of: Sequence[Sequence[TestScenario]],
+    general: Sequence[TestScenario],
+    records: Sequence[_Records],
 ) -> list[TestCase]:
     """One authentication case per system the project connects, unless a scenario of one of the
     workflows that use it, or a general one, covers credentials."""
@@ -699,8 +736,11 @@ def _auth_cases(
         for system in (flow.source, flow.target):
             uses.setdefault(system, []).append(flow)
     alert = next((a for a in ctx.project.alerts if _AUTH.search(a.alert)), None)
+    fixed = frozenset(
+        flow.number for flow, r in zip(ctx.flows, records, strict=True) if (fact := record_fact(flow, r)) and fact.fixed
+    )
     return [
-        _auth_case(system, flows, alert)
+        _auth_case(system, flows, alert, fixed)
         for system, flows in uses.items()
         if not any(_AUTH.search(s.scenario) for f in flows for s in scenarios_of[f.number - 1])
     ]
@@ -730,7 +770,7 @@ def _standard_note(standard: bool) -> str:
     return (
         "Cases marked Standard are the firm's standard checks, added for each workflow and connected system "
         "where the scenarios agreed for this project do not already cover them: a record that fails "
-        "validation, the same record read twice, a reconciliation of the two systems, the workflow's latency "
+        "validation (where a tester can make one), the same record read twice, a reconciliation of the two systems, the workflow's latency "
         "target where it states one, and a revoked credential. The others are the agreed scenarios."
         if standard
         else ""
@@ -810,7 +850,7 @@ def build_test_cases(ctx: PlanContext, kind: DocumentKind = TEST_CASES) -> TestC
         groups.append(TestGroup(f"Workflow {i + 1}: {wf[i].workflow}", cases, tuple(std)))
     if general:
         groups.append(TestGroup("General scenarios", tuple(_case(s, t, None, [], ctx) for s, t in general)))
-    auth = _auth_cases(ctx, [[s for s, _ in rows] for rows in planned], [s for s, _ in general])
+    auth = _auth_cases(ctx, [[s for s, _ in rows] for rows in planned], [s for s, _ in general], records)
     if auth:
         groups.append(TestGroup("Authentication", (), tuple(auth)))
     uat = ctx.phases[2]
