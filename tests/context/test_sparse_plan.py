@@ -27,7 +27,7 @@ def _summary(text: str) -> str:
 def test_a_derived_timeline_says_what_it_assumes(plans):
     fjord = _summary(plans["FJORD-009"])
     assert (
-        "The phase lengths assume a low-complexity integration (no workflows agreed yet and no data migration named)"
+        "The phase lengths assume a low-complexity integration (no workflow agreed yet, so sized as one simple flow; no data migration named)"
         in fjord
     )
     assert "Discovery confidence is not yet assessed, so phases 1 to 4 include a 30% contingency." in fjord
@@ -67,6 +67,18 @@ def test_no_risks_rows_lists_the_risk_the_plan_already_knows(plans):
 
 def test_no_workflows_yet_names_the_scope_the_workflows_will_deliver(plans):
     fjord = plans["FJORD-009"]
-    item = '"Etsy payouts recorded in QuickBooks automatically" (agreed scope)'
+    item = '"Etsy payouts recorded in QuickBooks automatically", '  # the scope item itself, no bookkeeping label
     assert item in _section(fjord, "#### 2.3", "#### 2.4")
     assert item in _section(fjord, "### 6.3", "---")
+
+
+def test_a_bookkeeping_cutover_keeps_hand_keyed_entries_from_being_posted_twice(plans):
+    """An accounting integration replaces entries keyed by hand: the standard cutover confirms the
+    agreed cutover date right after go/no-go, before the first sync; a non-accounting plan has no
+    such step."""
+    steps = plans["FJORD-009"].split("### 7.3 Deployment Steps", 1)[1].split("### 7.4", 1)[0]
+    assert "2. Confirm the cutover date agreed with Fjord Knitwear: entries keyed by hand before it stay" in steps
+    assert steps.index("cutover date") < steps.index("Enable the first sync cycle")
+    assert "cutover date agreed" not in plans["BLOOM-002"]
+    fjord = plans["FJORD-009"]
+    assert "Fjord Knitwear reports this problem with its current process, which Discovery & Design" in fjord

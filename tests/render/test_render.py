@@ -283,7 +283,10 @@ def test_tbd_markers_carry_no_bookkeeping_explanations():
     project = _project(kickoff_date=None)
     text = render_markdown(build_context(project, Settings(), _date(2026, 1, 15)))
     assert "[TBD] (" not in text and "recorded yet" not in text and "not yet described" not in text
-    assert "Client Co's current process: [TBD]." in text
+    assert (
+        "Client Co reports these problems with its current process, which Discovery & Design describes in full ([TBD]):"
+        in text
+    )
 
 
 def test_go_live_note_names_the_day_and_quotes_the_window():

@@ -373,10 +373,22 @@ def _type_reasons(project: Project, types: tuple[str, ...], migration: bool) -> 
     return reasons
 
 
-def default_steps(project: Project) -> list[str]:
-    """Standard cutover steps, used (and labelled as standard) when Deployment Steps is empty."""
+def default_steps(project: Project, posts_to_books: bool = False) -> list[str]:
+    """Standard cutover steps, used (and labelled as standard) when Deployment Steps is empty. An
+    integration that posts to the books (``posts_to_books``: an accounting type) replaces entries the
+    team keys by hand today, so the first sync starts from an agreed cutover date: nothing before it
+    is posted again."""
+    cutover = (
+        [
+            f"Confirm the cutover date agreed with {project.client_name}: entries keyed by hand before it stay as "
+            "they are, and the integration posts only what follows it, so nothing is posted twice"
+        ]
+        if posts_to_books
+        else []
+    )
     return [
         f"Confirm go/no-go with {project.client_name} at the start of the window",
+        *cutover,
         "Deploy the integration to production and verify its configuration",
         "Run the smoke tests against production credentials",
         f"Enable the first sync cycle from {project.system_a} to {project.system_b}",

@@ -549,7 +549,7 @@ def build_context(
     risk_rows = _risks(c, project.risks)
     risks = Risks(risk_rows, types, () if risk_rows else _open_risks(open_items), scope)
     testing = _testing(c, project, systems, next(d for d in documents if d.kind == TEST_CASES.name))
-    deployment = _deployment(c, project)
+    deployment = _deployment(c, project, types)
     monitoring = _monitoring(c, project, settings)
     alerts = flow_alerts(project, flows, c)
     success = _success(c, project, schedule)
@@ -1345,10 +1345,10 @@ def _testing(c: Completeness, project: Project, systems: tuple[str, ...], test_c
     )
 
 
-def _deployment(c: Completeness, project: Project) -> Deployment:
+def _deployment(c: Completeness, project: Project, types: tuple[str, ...] = ()) -> Deployment:
     steps = tuple(s.step + (f" ({s.owner})" if s.owner else "") for s in project.deployment_steps)
     if not steps:
-        steps = tuple(compose.default_steps(project))
+        steps = tuple(compose.default_steps(project, posts_to_books="accounting" in types))
         c.note_assumption("Deployment steps", "standard cutover steps", "Deployment Steps sheet is empty")
     return Deployment(
         project.client_name,
