@@ -197,3 +197,14 @@ def test_vendor_approvals_are_dependencies_the_plan_names():
         "No other external dependencies identified"
         in plain[plain.index("### 4.2 External") : plain.index("### 4.3 Third")]
     )
+
+
+def test_a_vendor_approval_is_a_schedule_risk_in_section_5():
+    text = render_markdown(build_context(make_project(system_a="Etsy", system_b="QuickBooks Online"), Settings(), DAY))
+    risks = text[text.index("### Common Integration Risks") : text.index("## 6.")]
+    assert (
+        "- **Vendor approval delays**: go-live waits on the Etsy and QuickBooks Online approvals section 4.2 lists"
+        in risks
+    )
+    plain = render_markdown(build_context(make_project(), Settings(), DAY))
+    assert "Vendor approval delays" not in plain

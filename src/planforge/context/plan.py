@@ -238,6 +238,9 @@ class Dependencies:
     systems: tuple[str, ...] = ()
     #: per system, the credentials 4.1 asks for, as the catalog records how the system authenticates
     credentials: tuple[str, ...] = ()
+    #: the systems whose vendor approves the integration before it can go live (their approvals are
+    #: among ``others``; section 5 names the delay as a risk)
+    approvals: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -1232,6 +1235,7 @@ def _dependencies(c: Completeness, project: Project, settings: Settings, api: tu
         migration,
         tuple(f.name for f in api),
         tuple(credentials_line(f.name) for f in api),
+        tuple(f.name for f in api if (entry := lookup(f.name).system) and entry.approval),
     )
 
 
@@ -1266,7 +1270,7 @@ def _open_risks(o: OpenItems) -> tuple[RiskRow, ...]:
         RiskRow(
             f'The answer to "{q.item}" may change the approach: this plan assumes {q.assumed}',
             "Not yet known",
-            "Approach, API facts and timeline",
+            "High: approach, API facts and timeline",
             "Answered before design sign-off (section 9.2)",
             q.owner or "Owner to be assigned",
         )
