@@ -86,3 +86,18 @@ def test_the_logo_is_an_image_on_the_cover(tmp_path):
     with pikepdf.open(out) as pdf:
         objects = pdf.pages[0].obj.Resources.get("/XObject", {})
         assert [k for k, v in objects.items() if v.get("/Subtype") == "/Image"]
+
+
+def test_the_pdf_front_matter_and_running_texts_are_the_word_editions():
+    """The Typst PDF carries the Word edition's approval block (not a statement of work's: it has its
+    own signatures) and its running header and footer texts."""
+    ctx = build_context(make_project(client_name="Client Co", project_name="Books"), Settings(), DAY)
+    options = WriteOptions(plan_date=DAY, formats=("pdf",))
+    plan = typst_source(ctx, render_markdown(ctx), options, "Implementation Plan", contents=True, logo_file=None)
+    assert "=== Approval" in plan and lit("Approved for Client Co") in plan
+    assert lit("Client Co \u00b7 Books \u00b7 Implementation Plan") in plan
+    assert lit("Version 1.0 \u00b7 15 Jan 2026") in plan
+    sow = typst_source(
+        ctx, render_markdown(ctx), options, "Statement of Work", contents=False, logo_file=None, approval=False
+    )
+    assert "=== Approval" not in sow

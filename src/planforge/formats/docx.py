@@ -100,10 +100,9 @@ def plan_docx(
     if contents:
         _contents(writer, toc_field)
     body = "".join(writer.out) + "".join(plan)
-    h = ctx.project
     page = docx_package.PageSetup(
-        header=f"{h.client_name} \u00b7 {h.project_name} \u00b7 {title}",
-        footer=f"Version {ctx.references.version} \u00b7 {_day(ctx.plan_date)}",
+        header=running_header(ctx, title),
+        footer=running_footer(ctx),
         logo=logo(ctx, options),
         muted=MUTED,
         watermark=template.font if is_draft(ctx, options.final) else None,
@@ -537,16 +536,7 @@ def _document_control(writer: _Writer, ctx: PlanContext, options: WriteOptions, 
     label = writer.add(writer.style("Heading 3"))
     writer.text(label, "Approval")
     writer.emit(label)
-    p = ctx.project
-    approvals = [
-        (f"Prepared by {author(ctx)}", _shown(ctx.references.owner), "", _day(plan_date)),
-        (
-            f"Approved for {ctx.header.client_name}",
-            p.approved_by or "",
-            "",
-            _day(p.approval_date) if p.approval_date else "",
-        ),
-    ]
+    approvals = approval_rows(ctx, plan_date)
     cells = [[_cell(writer, t, bold=True, size=TABLE_FONT_SIZE) for t in ("Role", "Name", "Signature", "Date")]]
     cells += [[_cell(writer, t, size=TABLE_FONT_SIZE) for t in values] for values in approvals]
     room = x.twips(x.cm(1.3))  # room to sign
@@ -627,6 +617,31 @@ def column_weights(rows: list[list[str]], line: int) -> list[float]:
     share = min(1.0, spare / sum(extra))
     widths = [n + e * share for n, e in zip(need, extra)]
     return widths
+
+
+def running_header(ctx: PlanContext, title: str) -> str:
+    """The running header's text, in every paged format: client, project and document."""
+    return f"{ctx.project.client_name} \u00b7 {ctx.project.project_name} \u00b7 {title}"
+
+
+def running_footer(ctx: PlanContext) -> str:
+    """The running footer's text beside the page number: the version and its date."""
+    return f"Version {ctx.references.version} \u00b7 {_day(ctx.plan_date)}"
+
+
+def approval_rows(ctx: PlanContext, plan_date: date) -> list[tuple[str, str, str, str]]:
+    """The approval block's rows (role, name, signature, date), in every paged format: the firm's
+    preparer, then the client's approver as Projects > Approved By and Approval Date give them."""
+    p = ctx.project
+    return [
+        (f"Prepared by {author(ctx)}", _shown(ctx.references.owner), "", _day(plan_date)),
+        (
+            f"Approved for {ctx.header.client_name}",
+            p.approved_by or "",
+            "",
+            _day(p.approval_date) if p.approval_date else "",
+        ),
+    ]
 
 
 def _day(d: date) -> str:

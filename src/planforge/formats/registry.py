@@ -63,8 +63,8 @@ def write_docx(ctx: PlanContext, markdown: str, options: WriteOptions, kind: Doc
 
 def write_pdf(ctx: PlanContext, markdown: str, options: WriteOptions, kind: DocumentKind) -> bytes:
     """A PDF typeset by Typst, with the Word edition's front matter (``front_matter``)."""
-    contents, _ = front_matter(kind, markdown)
-    return document_pdf(ctx, markdown, options, title=kind.title, contents=contents)
+    contents, approval = front_matter(kind, markdown)
+    return document_pdf(ctx, markdown, options, title=kind.title, contents=contents, approval=approval)
 
 
 #: Format name -> its writer (PDF's is Typst's; with the LibreOffice engine PDF is made from the DOCX).

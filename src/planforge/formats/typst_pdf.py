@@ -24,7 +24,15 @@ from markdown_it.token import Token
 from planforge.context.plan import PlanContext
 from planforge.core.names import DOCX, HTML, MD, PDF
 from planforge.formats import md_tokens
-from planforge.formats.docx import author, cover_facts, history_rows, is_draft
+from planforge.formats.docx import (
+    approval_rows,
+    author,
+    cover_facts,
+    history_rows,
+    is_draft,
+    running_footer,
+    running_header,
+)
 from planforge.formats.options import WriteOptions, logo
 
 _ACCENT = 'rgb("#1f3864")'
@@ -213,21 +221,34 @@ def _cover(ctx: PlanContext, options: WriteOptions, title: str, logo_file: str |
     )
 
 
-def _control(ctx: PlanContext, options: WriteOptions) -> str:
-    """The version history, as the Word edition's document control gives it."""
+def _control(ctx: PlanContext, options: WriteOptions, approval: bool = True) -> str:
+    """The document control as the Word edition gives it: the version history, then (``approval``)
+    the approval block with room to sign."""
     head = ", ".join(f"[#strong[{lit(c)}]]" for c in ("Version", "Date", "Author", "Description"))
     row = ", ".join(f"[{lit(v)}]" for values in history_rows(ctx, options.plan_date, options.final) for v in values)
-    return (
+    text = (
         "= Document Control\n\n=== Version history\n\n"
         f"#table(columns: (1fr, 1.4fr, 2.2fr, 3.4fr), table.header({head}), {row})\n\n"
     )
+    if not approval:
+        return text
+    head = ", ".join(f"[#strong[{lit(c)}]]" for c in ("Role", "Name", "Signature", "Date"))
+    rows = ", ".join(f"[{lit(v)}]" for values in approval_rows(ctx, options.plan_date) for v in values)
+    return text + (
+        "=== Approval\n\n"
+        f"#table(columns: (2.2fr, 2.4fr, 2.6fr, 1.4fr), rows: (auto, 1.3cm), table.header({head}), {rows})\n\n"
+    )
 
 
-def _setup(ctx: PlanContext, options: WriteOptions, title: str) -> str:
-    """Document metadata, page (paper, running header, page X of Y, watermark) and text styles."""
+def _setup(ctx: PlanContext, options: WriteOptions, title: str, logo_file: str | None = None) -> str:
+    """Document metadata, page (paper, running header with the logo as Word's has it, version and
+    page X of Y in the footer, watermark) and text styles."""
     d = options.plan_date
     paper = "us-letter" if ctx.locale in _LETTER else "a4"
-    running = lit(f"{ctx.project.project_id} \u00b7 {title}")
+    running, version = lit(running_header(ctx, title)), lit(running_footer(ctx))
+    header = f"align(right, text(8pt, fill: {_MUTED})[{running}])"
+    if logo_file:
+        header = f'grid(columns: (auto, 1fr), align: horizon, image("{logo_file}", height: 0.6cm), {header})'
     watermark = (
         'rotate(-45deg, text(96pt, weight: "bold", fill: luma(236))[DRAFT])' if is_draft(ctx, options.final) else "none"
     )
@@ -235,9 +256,9 @@ def _setup(ctx: PlanContext, options: WriteOptions, title: str) -> str:
         f"#set document(title: {_str(f'{title}: {ctx.project.project_name}')}, author: {_str(author(ctx))}, "
         f"date: datetime(year: {d.year}, month: {d.month}, day: {d.day}))\n"
         f'#set page(paper: "{paper}", margin: (x: 2.2cm, y: 2.4cm), background: {watermark},\n'
-        f"  header: align(right, text(8pt, fill: {_MUTED})[{running}]),\n"
-        f"  footer: context align(center, text(8pt, fill: {_MUTED})[Page #counter(page).display() of "
-        "#counter(page).final().first()]))\n"
+        f"  header: {header},\n"
+        f"  footer: context text(8pt, fill: {_MUTED})[{version} #h(1fr) Page #counter(page).display() of "
+        "#counter(page).final().first()])\n"
         f'#set text(font: {_FONTS}, size: 10.5pt, lang: "en")\n'
         "#set par(justify: false, leading: 0.6em)\n"
         f"#show heading: set text(fill: {_ACCENT})\n"
@@ -249,16 +270,30 @@ def _setup(ctx: PlanContext, options: WriteOptions, title: str) -> str:
 
 
 def typst_source(
-    ctx: PlanContext, markdown: str, options: WriteOptions, title: str, *, contents: bool, logo_file: str | None
+    ctx: PlanContext,
+    markdown: str,
+    options: WriteOptions,
+    title: str,
+    *,
+    contents: bool,
+    logo_file: str | None,
+    approval: bool = True,
 ) -> str:
     """The whole Typst document of one plan or companion document."""
     tokens = md_tokens.without_title_block(md_tokens.parse(markdown))
     outline = '#pagebreak(weak: true)\n#outline(title: "Contents", depth: 2)\n\n' if contents else ""
-    front = _setup(ctx, options, title) + _cover(ctx, options, title, logo_file) + _control(ctx, options) + outline
+    front = (
+        _setup(ctx, options, title, logo_file)
+        + _cover(ctx, options, title, logo_file)
+        + _control(ctx, options, approval)
+        + outline
+    )
     return front + ("#pagebreak(weak: true)\n" if contents else "") + body(tokens)
 
 
-def document_pdf(ctx: PlanContext, markdown: str, options: WriteOptions, *, title: str, contents: bool = True) -> bytes:
+def document_pdf(
+    ctx: PlanContext, markdown: str, options: WriteOptions, *, title: str, contents: bool = True, approval: bool = True
+) -> bytes:
     """One document as a PDF, compiled in process; the logo (``--logo``, else Settings > Logo) is
     written beside the source in a private folder, the only files Typst may read."""
     moment = datetime(options.plan_date.year, options.plan_date.month, options.plan_date.day, tzinfo=UTC)
@@ -270,7 +305,9 @@ def document_pdf(ctx: PlanContext, markdown: str, options: WriteOptions, *, titl
             name = "logo." + image.mime.rpartition("/")[2].replace("jpeg", "jpg")
             (root / name).write_bytes(image.data)
         source = root / "document.typ"
-        source.write_text(typst_source(ctx, markdown, options, title, contents=contents, logo_file=name), "utf-8")
+        source.write_text(
+            typst_source(ctx, markdown, options, title, contents=contents, logo_file=name, approval=approval), "utf-8"
+        )
         data = typst.compile(str(source), root=str(root), ignore_system_fonts=True, timestamp=int(moment.timestamp()))
     if not isinstance(data, bytes):
         raise RuntimeError("Typst returned no PDF")
