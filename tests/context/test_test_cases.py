@@ -110,8 +110,9 @@ def test_each_workflow_gets_standard_failure_replay_and_reconciliation_cases_nam
         ("Error Handling", True),
         ("Replay", True),
         ("Reconciliation", True),
+        ("Edge Case", True),  # location_id alone cannot tell two items' levels at one location apart
     ]
-    error, replay, rec = stock[1:]
+    error, replay, rec, _ = stock[1:]
     assert (
         error.steps[0] == "In NetSuite, post an inventory adjustment for an item: once at a location that has no "
         "entry in the location table, and once at a location the table lists"
@@ -358,7 +359,7 @@ def test_replay_and_reconciliation_wait_on_a_matching_key_still_to_be_confirmed(
     the tracker."""
     cases = build_test_cases(_ctx(_ORDERS, _STOCK, field_mappings=list(_STOCK_MAPS + _ORDER_MAPS))).cases
     pending = {(c.workflow, c.type): c.pending for c in cases if c.pending}
-    assert set(pending) == {(_STOCK.workflow, "Replay"), (_STOCK.workflow, "Reconciliation")}
+    assert set(pending) == {(_STOCK.workflow, k) for k in ("Replay", "Reconciliation", "Edge Case")}
     assert all("section 4.2" in text for text in pending.values())
     assert all(c.tracker_expected.endswith(f"[TBD]: {c.pending}") for c in cases if c.pending)
     fine = [FieldMapping(2, "1", "id", "externalId", "Order", "SalesOrder", key=True)]
@@ -480,3 +481,18 @@ def test_a_revoked_credential_starts_a_workflow_whose_records_no_tester_can_chan
     assert auth.steps[1] == (
         "Change a record for workflow 1, and let it run (or start it on demand); start workflow 2 on demand"
     )
+
+
+def test_a_key_two_records_share_gets_its_own_case_until_a_scenario_covers_it():
+    """Fulfillment.order_id cannot tell two shipments of one order apart (the specs flag it): the
+    workflow gets a standard edge case of two fulfillments for one order, pending the key; a split
+    shipment scenario of the intake's own replaces it."""
+    ships = Workflow(2, "Sync fulfilments from NetSuite to Shopify", "Scheduled", None, "NetSuite", "Shopify")
+    maps = [FieldMapping(2, "1", "createdFrom", "order_id", "ItemFulfillment", "Fulfillment", key=True)]
+    cases = build_test_cases(_ctx(ships, field_mappings=maps)).cases
+    (two,) = [c for c in cases if c.scenario == "Two NetSuite ItemFulfillment records for one order"]
+    assert two.type == "Edge Case" and two.standard and "section 4.1" in two.pending
+    assert two.expected.endswith("one for each NetSuite ItemFulfillment record, and neither overwrites the other")
+    own = [Scenario(2, "Split shipment of one order", "Edge Case", "1")]
+    again = build_test_cases(_ctx(ships, field_mappings=maps, test_scenarios=own)).cases
+    assert not [c for c in again if c.scenario.startswith("Two NetSuite")]

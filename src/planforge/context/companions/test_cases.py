@@ -102,6 +102,9 @@ _REPLAY = re.compile(
     re.I,
 )
 _RECONCILE = re.compile(r"\b(?:reconcil\w*|drift\w*|out of step|mismatch\w*)", re.I)
+_TWO_OF_ONE = re.compile(
+    r"\b(?:split\w*|partial\w*|two \w+ (?:of|for) one|several \w+ (?:of|for) one|multiple)\b", re.I
+)
 _AUTH = re.compile(r"\b(?:auth\w*|credential\w*|token\w*|password\w*|api key\w*|oauth\w*|revoked|expired?)\b", re.I)
 _DRIFT_ALERT = re.compile(r"\b(?:drift\w*|reconcil\w*|unreconciled|differ\w*|mismatch\w*)", re.I)
 _CREATE_WORDS = frozenset({"new", "create", "creates", "created"})
@@ -215,6 +218,8 @@ class _Records:
     required: str = ""
     #: the matching key cannot tell two records apart (validation.mappings): it is agreed before UAT
     key_to_confirm: bool = False
+    #: the other record that key names ("order": two fulfillments of one order share it), "" when none
+    shared_by: str = ""
 
     @property
     def record(self) -> str:
@@ -252,7 +257,8 @@ def _records(maps: list[FieldMapping], systems: Sequence[str] = ()) -> _Records:
         else "",
         any(m.transform and _AGGREGATE.search(m.transform) for m in maps),
         next((m.source_field for m in own if m.required and not m.key), ""),
-        bool(ambiguous_keys(maps, systems)),  # the same reading as the specs' keys to confirm
+        bool(shared := ambiguous_keys(maps, systems)),  # the same reading as the specs' keys to confirm
+        shared[0].other if shared else "",
     )
 
 
@@ -619,9 +625,36 @@ def _standard_for(
         out.append(_standard_replay(flow, r))
     if not _RECONCILE.search(texts):
         out.append(_standard_reconcile(flow, r, alerts))
+    if r.shared_by and not _TWO_OF_ONE.search(texts):
+        out.append(_standard_shared_key(flow, r))
     if flow.latency and not any(s.type == "Performance" for s in scenarios):
         out.append(_standard_latency(flow, r, flow.latency))
     return out
+
+
+def _standard_shared_key(flow: Flow, r: _Records) -> TestCase:
+    """Two source records of one other record (two shipments of one order), which the workflow's
+    matching key cannot tell apart (the specifications flag it): the case shows that, with the key
+    agreed before UAT, each is written as its own target record and neither overwrites the other."""
+    made = (
+        " (each made as this workflow's first case makes one)" if (fact := record_fact(flow, r)) and fact.made else ""
+    )
+    return TestCase(
+        "",
+        flow.name,
+        f"Two {flow.source} {r.record}s for one {r.shared_by}",
+        "Edge Case",
+        _preconditions(flow, r),
+        (
+            f"In {flow.source}, make two {r.record}s for the same {r.shared_by}{made}",
+            _run(flow),
+            f"Search {flow.target} for the {r.target_record}s of that {r.shared_by}",
+        ),
+        f"{flow.target} holds two {r.target_record}s for the {r.shared_by}, one for each {flow.source} {r.record}, "
+        "and neither overwrites the other",
+        standard=True,
+        pending=_key_pending(flow, r),
+    )
 
 
 def _standard_latency(flow: Flow, r: _Records, latency: Span) -> TestCase:
@@ -770,7 +803,8 @@ def _standard_note(standard: bool) -> str:
     return (
         "Cases marked Standard are the firm's standard checks, added for each workflow and connected system "
         "where the scenarios agreed for this project do not already cover them: a record that fails "
-        "validation (where a tester can make one), the same record read twice, a reconciliation of the two systems, the workflow's latency "
+        "validation (where a tester can make one), the same record read twice, two records its matching key "
+        "cannot tell apart (where the technical specifications flag the key), a reconciliation of the two systems, the workflow's latency "
         "target where it states one, and a revoked credential. The others are the agreed scenarios."
         if standard
         else ""
