@@ -1174,16 +1174,16 @@ def _api_facts(c: Completeness, name: str, project: Project, plan_date: date) ->
     return ApiFacts(name, rate, hooks, batch, quirks, source, row.account_details if row else None)
 
 
-def vendor_approvals(systems: Iterable[str]) -> tuple[str, ...]:
-    """The approvals 4.2 lists as dependencies, as the catalog records each vendor's (an Etsy app's
-    API key, Intuit's production keys): the plan waits on them, so they are asked for as Discovery &
-    Design starts."""
-    lines = []
+def vendor_approvals(systems: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """The systems whose vendor approves the integration before go-live, each with the approval 4.2
+    lists as a dependency, as the catalog records it (an Etsy app's API key, Intuit's production
+    keys): the plan waits on them, so they are asked for as Discovery & Design starts."""
+    found = []
     for name in systems:
         entry = lookup(name).system
         if entry and entry.approval:
-            lines.append(f"{entry.approval}, requested as Discovery & Design starts")
-    return tuple(lines)
+            found.append((name, f"{entry.approval}, requested as Discovery & Design starts"))
+    return tuple(found)
 
 
 def _dependencies(c: Completeness, project: Project, settings: Settings, api: tuple[ApiFacts, ...]) -> Dependencies:
@@ -1194,6 +1194,7 @@ def _dependencies(c: Completeness, project: Project, settings: Settings, api: tu
         )
         for f in api
     )
+    approvals = vendor_approvals(f.name for f in api)
     migration = None
     if derive.has_migration(project):
         migration = Migration(
@@ -1230,12 +1231,12 @@ def _dependencies(c: Completeness, project: Project, settings: Settings, api: tu
             "Projects > Monitoring Tool, else Settings > Monitoring Tool",
         ),
         tuple(d.strip() for d in (project.additional_dependencies or "").split(";") if d.strip())
-        + vendor_approvals(f.name for f in api),
+        + tuple(line for _, line in approvals),
         api,
         migration,
         tuple(f.name for f in api),
         tuple(credentials_line(f.name) for f in api),
-        tuple(f.name for f in api if (entry := lookup(f.name).system) and entry.approval),
+        tuple(name for name, _ in approvals),
     )
 
 
