@@ -5,6 +5,7 @@ Tests import these from here, never from conftest (which only holds fixtures).""
 
 from __future__ import annotations
 
+import shutil
 import struct
 import zlib
 from datetime import date
@@ -21,6 +22,21 @@ SAMPLE = ROOT / "samples" / "intake-sample.xlsx"
 PROJECT_HEADER = ["Project ID", "Project Name", "Client Name", "System A", "System B", "Confidence", "Kickoff Date"]
 PROJECT_ROW = ["P-1", "Order sync", "Client One", "Shopify", "QuickBooks Online", 0.85, "2026-02-02"]
 RISK_HEADER = ["Project ID", "Risk", "Likelihood", "Impact", "Mitigation", "Owner"]
+
+
+def libreoffice_calc() -> bool:
+    """Whether LibreOffice can convert spreadsheets here: ``soffice`` on PATH *and* its Calc module
+    beside it (libreoffice-writer alone installs ``soffice`` but cannot open a workbook, so tests
+    that convert workbooks must skip there, as they do where LibreOffice is absent)."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        return False
+    program = Path(soffice).resolve().parent
+    return any(program.glob("*sclo.*"))
+
+
+#: Skip reason for the tests that convert workbooks with LibreOffice Calc.
+NO_CALC = "needs LibreOffice Calc (soffice with its spreadsheet module, e.g. apt-get install libreoffice-calc)"
 
 
 #: The firm every test workbook is from (generate refuses client documents without a Firm Name).

@@ -7,7 +7,6 @@ and that the other eight projects still validate."""
 from __future__ import annotations
 
 import io
-import shutil
 import sys
 import zipfile
 from pathlib import Path
@@ -18,7 +17,7 @@ from lxml import etree
 from planforge.intake import reader, xls_facts, xlsx_facts
 from planforge.pipeline import generate
 from planforge.validation.validate import validate_files
-from support import SAMPLE, flat
+from support import NO_CALC, SAMPLE, flat, libreoffice_calc
 from test_reader import _ods_row, ods
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -127,7 +126,7 @@ def test_an_xls_read_without_calamine_reads_as_calamine_reads_it():
         assert ours == reader._rows(calamine.get_sheet_by_name(meta.name)), meta.name
 
 
-@pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")), reason="needs LibreOffice (soffice)")
+@pytest.mark.skipif(not libreoffice_calc(), reason=NO_CALC)
 def test_fixtures_rebuilt_by_libreoffice_give_the_same_problems(tmp_path):
     sys.path.insert(0, str(FIXTURES))
     try:

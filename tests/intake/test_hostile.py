@@ -23,7 +23,7 @@ from planforge.outputs.base_texts import BASE_DIR
 from planforge.pipeline import generate
 from planforge.rerun.manifest import MANIFEST_NAME
 from planforge.validation.validate import validate_files
-from support import PROJECT_HEADER, PROJECT_ROW, SAMPLE, flat
+from support import NO_CALC, PROJECT_HEADER, PROJECT_ROW, SAMPLE, flat, libreoffice_calc
 
 DAY = date(2026, 1, 15)
 
@@ -147,7 +147,7 @@ def test_xlsm_is_read(tmp_path):
     assert validate_files([path]).valid
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.skipif(not libreoffice_calc(), reason=NO_CALC)
 @pytest.mark.parametrize("target, ext", [("ods", "ods"), ("xls:MS Excel 97", "xls")])
 def test_ods_and_xls_are_read(tmp_path, target, ext):
     subprocess.run(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 
 import openpyxl
@@ -11,7 +10,7 @@ import pytest
 from planforge.intake import schema
 from planforge.intake.blank_workbook import write_intake_template
 from planforge.validation.validate import validate_files
-from support import ROOT
+from support import NO_CALC, ROOT, libreoffice_calc
 
 COMMITTED = ROOT / "workbook_templates" / "intake-template.xlsx"
 
@@ -94,7 +93,7 @@ def test_filled_template_round_trips_through_the_validator(tmp_path):
     assert (project.project_id, project.kickoff_date, len(project.risks)) == ("00042", date(2026, 3, 2), 1)
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.skipif(not libreoffice_calc(), reason=NO_CALC)
 def test_libreoffice_resave_of_the_sample_gives_the_same_model(tmp_path):
     sample = ROOT / "samples" / "intake-sample.xlsx"
     subprocess.run(

@@ -3,7 +3,6 @@ expands anything. Each hostile workbook is written part by part with zipfile, on
 
 from __future__ import annotations
 
-import shutil
 import sys
 import zipfile
 from pathlib import Path
@@ -15,7 +14,7 @@ from planforge.core.errors import UnreadableWorkbook
 from planforge.intake import reader as intake
 from planforge.intake.sheet_facts import Caps
 from planforge.validation.validate import validate_files
-from support import PROJECT_HEADER, PROJECT_ROW, flat
+from support import NO_CALC, PROJECT_HEADER, PROJECT_ROW, flat, libreoffice_calc
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 PARTS = {
@@ -252,7 +251,7 @@ def test_every_format_gives_the_same_problems():
     assert xlsx_ == ods == xls
 
 
-@pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")), reason="needs LibreOffice (soffice)")
+@pytest.mark.skipif(not libreoffice_calc(), reason=NO_CALC)
 def test_fixtures_rebuilt_by_libreoffice_give_the_same_problems(tmp_path):
     sys.path.insert(0, str(FIXTURES))
     try:
