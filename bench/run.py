@@ -2,9 +2,10 @@
 
     python bench/run.py                      # 1,000 and 10,000 projects, median of 3
     python bench/run.py --projects 1000 --repeat 1
-    python bench/run.py --formats            # also the cost per plan of md, html, docx (and --documents all)
+    python bench/run.py --formats            # also the cost per plan of md, the parse, html, docx (and --documents all)
     python bench/run.py --stages             # also each stage alone on one core (CPU seconds)
     python bench/run.py --projects 0         # the workbook whose Pain Points sheet has 1,048,576 rows
+    python bench/run.py --targets            # the client formats side by side with Markdown (issue 24's targets)
 
 Rows, each the median of ``--repeat`` runs, each run in a fresh process (so memory is per run):
 
@@ -184,8 +185,14 @@ def stages(path: Path, out: Path) -> dict:
 
 def format_costs(path: Path, out: Path, count: int = 200) -> dict:
     """Seconds per plan of each format, one process, from the same contexts (the first ``count``);
-    and of ``--documents all`` over the default documents, when ``generate`` has that option."""
+    and of ``--documents all`` over the default documents, when ``generate`` has that option.
+
+    Where the writers share one parse (``md_tokens.Document``), ``parse`` is that parse and html and
+    docx are each writer alone from it, as a run pays them; on an older tree each writer parses its
+    own copy and ``parse`` is None. Each writer goes twice over the plans and the second pass counts:
+    a run's worker has met the portfolio's recurring sentences after its first plans."""
     from planforge.context.plan import build_context
+    from planforge.formats import md_tokens
     from planforge.formats.docx import plan_docx
     from planforge.formats.html import plan_html
     from planforge.formats.options import WriteOptions
@@ -201,14 +208,22 @@ def format_costs(path: Path, out: Path, count: int = 200) -> dict:
     t = time.process_time()
     texts = [render_markdown(c) for c in contexts]
     costs["md"] = (time.process_time() - t) / len(contexts)
-    t = time.process_time()
-    for c, m in zip(contexts, texts):
-        plan_html(c, m, options)
-    costs["html"] = (time.process_time() - t) / len(contexts)
-    t = time.process_time()
-    for c, m in zip(contexts, texts):
-        plan_docx(c, m, options)
-    costs["docx"] = (time.process_time() - t) / len(contexts)
+    shared = getattr(md_tokens, "Document", None)
+    sources: list = texts
+    costs["parse"] = None
+    if shared is not None:
+        for _ in range(2):
+            t = time.process_time()
+            sources = [shared(m) for m in texts]
+            parsed = [document.tokens for document in sources]  # the parse, made on first use
+            costs["parse"] = (time.process_time() - t) / len(contexts)
+            del parsed
+    for name, write in (("html", plan_html), ("docx", plan_docx)):
+        for _ in range(2):
+            t = time.process_time()
+            for c, m in zip(contexts, sources):
+                write(c, m, options)
+            costs[name] = (time.process_time() - t) / len(contexts)
     costs["documents_all"] = None
     if "documents" in {f.name for f in dataclasses.fields(GenerateOptions)}:
         only = tuple(p.project_id for p in projects)
@@ -230,7 +245,10 @@ def child(args: argparse.Namespace) -> None:
             data = bare_read(path)
         elif args.mode in ("generate", "memory"):
             assert out is not None
-            data = run_generate(path, out, args.jobs, memory=args.mode == "memory")
+            extra = json.loads(args.extra) if args.extra else None
+            if extra and "formats" in extra:
+                extra["formats"] = tuple(extra["formats"])
+            data = run_generate(path, out, args.jobs, extra, memory=args.mode == "memory")
         elif args.mode == "stages":
             data = stages(path, Path(tmp))
         else:
@@ -241,10 +259,11 @@ def child(args: argparse.Namespace) -> None:
 # ------------------------------------------------------------------------------------------ the parent
 
 
-def _child(mode: str, path: Path, out: Path | None = None, jobs: int | None = None) -> dict:
+def _child(mode: str, path: Path, out: Path | None = None, jobs: int | None = None, extra: dict | None = None) -> dict:
     cmd = [sys.executable, __file__, "--child", str(path), "--mode", mode]
     cmd += ["--out", str(out)] if out else []
     cmd += ["--jobs", str(jobs)] if jobs else []
+    cmd += ["--extra", json.dumps(extra)] if extra else []
     return json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
 
 
@@ -302,6 +321,54 @@ def measure(n: int, cache: Path, repeat: int, jobs: int | None) -> dict:
     return {"wired": wired, **rows}
 
 
+#: Issue 24's targets: (projects, baseline formats, formats compared, the most the ratio of wall times
+#: may be, the most the compared run's peak memory of all processes may be in MB, or None).
+TARGETS: tuple[tuple[int, tuple[str, ...], tuple[str, ...], float | None, float | None], ...] = (
+    (1000, ("md",), ("md", "html", "docx"), 4.0, None),
+    (200, ("md",), ("pdf",), 10.0, None),
+    (2000, ("md",), ("md", "docx"), None, 1536.0),
+    (10000, ("md",), ("md", "html", "docx"), None, 1536.0),
+)
+
+
+def targets(cache: Path, repeat: int, jobs: int | None, sizes: set[int] | None) -> None:
+    """Each target's two runs side by side (cold, into empty folders, alternating so both see the same
+    machine load; medians of ``repeat``), then one sampled run of the compared formats for memory;
+    with LibreOffice on PATH, the PDF row also runs ``--pdf-engine libreoffice`` beside Typst."""
+    print(f"| {'target':<44} | {'baseline s':>10} | {'compared s':>10} | {'ratio':>7} | {'peak MB':>8} | verdict |")
+    print(f"|{'-' * 46}|{'-' * 11}:|{'-' * 11}:|{'-' * 8}:|{'-' * 9}:|---------|")
+    for n, base, compared, most_ratio, most_mb in TARGETS:
+        if sizes and n not in sizes:
+            continue
+        engines: list[dict] = [{}]
+        if "pdf" in compared and shutil.which("soffice"):
+            engines.append({"pdf_engine": "libreoffice"})
+        path = _workbooks(n, cache)[0]
+        for engine in engines:
+            walls: dict[str, list[float]] = {"base": [], "compared": []}
+            with tempfile.TemporaryDirectory(dir=cache) as tmp:
+                out = Path(tmp) / "out"
+                for _ in range(repeat):
+                    for key, formats in (("base", base), ("compared", compared)):
+                        shutil.rmtree(out, ignore_errors=True)
+                        _settle()
+                        extra = {"formats": list(formats), **(engine if key == "compared" else {})}
+                        walls[key].append(_child("generate", path, out, jobs, extra)["wall"])
+                shutil.rmtree(out, ignore_errors=True)
+                _settle()
+                extra = {"formats": list(compared), **engine}
+                peak = _child("memory", path, out, jobs, extra).get("peak_pss_mb") or 0.0
+            b, c = statistics.median(walls["base"]), statistics.median(walls["compared"])
+            ratio = c / b
+            fails = [most_ratio is not None and ratio > most_ratio, most_mb is not None and peak > most_mb]
+            label = f"{n:,} --format {','.join(compared)}" + (" (libreoffice)" if engine else "")
+            limit = " ".join(x for x in (most_ratio and f"<={most_ratio:g}x", most_mb and f"<{most_mb:g} MB") if x)
+            verdict = ("miss" if any(fails) else "met") if not engine else "n/a"
+            print(
+                f"| {label + ' ' + limit:<44} | {b:>10.2f} | {c:>10.2f} | {ratio:>6.1f}x | {peak:>8.0f} | {verdict:<7} |"
+            )
+
+
 def _median(runs: list[dict], key: str) -> float:
     return statistics.median(r[key] for r in runs)
 
@@ -357,6 +424,10 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--formats", action="store_true", help="also the cost per plan of each format")
     parser.add_argument("--stages", action="store_true", help="also each stage alone on one core")
+    parser.add_argument(
+        "--targets", action="store_true", help="only the client formats beside Markdown (--projects picks sizes)"
+    )
+    parser.add_argument("--extra", help=argparse.SUPPRESS)
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "planforge-bench")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--mode", choices=["bare", "generate", "memory", "stages", "formats"], help=argparse.SUPPRESS)
@@ -366,6 +437,9 @@ def main() -> None:
         return child(args)
     cache = args.cache
     cache.mkdir(parents=True, exist_ok=True)
+    if args.targets:
+        chosen = set(args.projects) if args.projects != parser.get_default("projects") else None
+        return targets(cache, args.repeat, args.jobs, chosen)
     results = {n: measure(n, cache, args.repeat, args.jobs) for n in args.projects}
     report(results, args.jobs)
     if args.stages:
@@ -379,9 +453,11 @@ def main() -> None:
         path = _workbooks(min(sized), cache)[0]
         runs = [_child("formats", path) for _ in range(args.repeat)]
         parts = []
-        for key, label in (("md", "md"), ("html", "html"), ("docx", "docx"), ("documents_all", "--documents all")):
+        labels = (("md", "md"), ("parse", "one parse"), ("html", "html"), ("docx", "docx"))
+        for key, label in (*labels, ("documents_all", "--documents all")):
             values = [r[key] for r in runs if r.get(key) is not None]
-            shown = f"{statistics.median(values) * 1000:.2f} ms" if values else "n/a (no --documents option)"
+            missing = "n/a (each writer parses)" if key == "parse" else "n/a (no --documents option)"
+            shown = f"{statistics.median(values) * 1000:.2f} ms" if values else missing
             parts.append(f"{label} {shown}")
         print("\ncost per plan, one core, CPU: " + ", ".join(parts))
 

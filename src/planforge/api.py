@@ -25,6 +25,7 @@ from planforge.core.model import Project, Settings
 from planforge.core.names import HTML, MD, PLAN, expand_documents
 from planforge.core.report import Report
 from planforge.formats.html import plan_html
+from planforge.formats.md_tokens import Document
 from planforge.formats.options import WriteOptions
 from planforge.outputs.batch import check_options
 from planforge.outputs.documents import for_format
@@ -108,7 +109,7 @@ def render_plan(
     markdown = render_markdown(ctx, RenderOptions(templates=folder))
     if format == MD.name:
         return markdown
-    return plan_html(ctx, for_format(markdown, ctx, HTML.extension), options)
+    return plan_html(ctx, for_format(Document(markdown), ctx, HTML.extension), options)
 
 
 def _checked_date(day: date | None) -> date | None:

@@ -11,6 +11,7 @@ from planforge.context.documents import build_sow
 from planforge.context.plan import build_context
 from planforge.core.model import PaymentTerms, Settings, TeamMember
 from planforge.core.names import PLAN, SOW
+from planforge.formats.md_tokens import Document
 from planforge.formats.options import WriteOptions
 from planforge.formats.registry import write_docx
 from planforge.outputs.documents import document_docx, render_document
@@ -81,9 +82,11 @@ def test_effort_only_when_settings_ask_and_never_a_zero_day_row():
 def test_the_sow_docx_has_one_approval_block_and_no_contents_when_short(tmp_path):
     ctx, _, text = _sow(Settings(firm_name="Northwind", payment_terms=MILESTONES))
     options = WriteOptions(plan_date=DAY, formats=("docx",))
-    written = write_docx(ctx, text, options, SOW)  # what generate writes
+    written = write_docx(ctx, Document(text), options, SOW)  # what generate writes
     for data in (written, document_docx("sow", ctx, text, options)):  # and the PDF edition's source
         xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
         assert "Approved for" not in xml and ">Contents<" not in xml and "Northwind (supplier)" in xml
-    plan = zipfile.ZipFile(io.BytesIO(write_docx(ctx, "# Plan\n\n## 1. A\n", options, PLAN))).read("word/document.xml")
+    plan = zipfile.ZipFile(io.BytesIO(write_docx(ctx, Document("# Plan\n\n## 1. A\n"), options, PLAN))).read(
+        "word/document.xml"
+    )
     assert b"Approved for Client Co" in plan and b">Contents<" in plan  # the plan keeps both

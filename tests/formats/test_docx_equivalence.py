@@ -1,5 +1,7 @@
 """The direct WordprocessingML writer (``formats.docx``) writes, byte for byte, the .docx the
-python-docx writer wrote (kept as ``docx_oracle``, test-only): every project and document kind of
+python-docx writer wrote (kept as ``docx_oracle``, test-only, fed the Markdown with section 11's
+links rewritten in the text, as the run once did; the writer gets the run's shared parse with the
+link tokens retargeted): every project and document kind of
 the sample, draft and final, with the TOC field and with PAGEREF paragraphs, with and without a
 logo, with the house styles and with reference documents (styles only, a letterhead header and
 footer, a hostile one), and for hostile cell text."""
@@ -22,9 +24,10 @@ from planforge.core.images import read_logo
 from planforge.core.names import COMPANIONS
 from planforge.formats import docx_xml
 from planforge.formats.docx import SYMBOLS, plan_docx
+from planforge.formats.md_tokens import Document
 from planforge.formats.options import WriteOptions
 from planforge.formats.registry import front_matter
-from planforge.outputs.documents import for_format, render_document
+from planforge.outputs.documents import for_format, render_document, sibling_links
 from planforge.render import environment as render
 from planforge.render.environment import render_markdown
 from planforge.validation.validate import validate_files
@@ -48,14 +51,24 @@ def sample():
     return _contexts(SAMPLE)
 
 
+def _linked_text(markdown, ctx, ext):
+    """The Markdown with section 11's link targets rewritten in the text (what the oracle reads)."""
+    for old, new in sibling_links(ctx, ext).items():
+        markdown = markdown.replace(f"]({old})", f"]({new})")
+    return markdown
+
+
 def _document(ctx, kind, options):
-    """(markdown, title, contents, approval) as the run hands each document to the Word writer."""
+    """(the oracle's markdown, the document as the run hands it to the Word writer, title, contents,
+    approval)."""
     if kind == "plan":
-        return for_format(render_markdown(ctx), ctx, "docx"), "Implementation Plan", True, True
+        markdown = render_markdown(ctx)
+        document = for_format(Document(markdown), ctx, "docx")
+        return _linked_text(markdown, ctx, "docx"), document, "Implementation Plan", True, True
     resolved = render.document_kind(kind, options.templates)
     markdown = render_document(kind, ctx, options)
     contents, approval = front_matter(resolved, markdown)
-    return markdown, resolved.title, contents, approval
+    return markdown, Document(markdown), resolved.title, contents, approval
 
 
 def _parts(data: bytes) -> dict[str, bytes]:
@@ -64,10 +77,10 @@ def _parts(data: bytes) -> dict[str, bytes]:
 
 
 def _assert_same(ctx, kind, options, toc_field=True):
-    markdown, title, contents, approval = _document(ctx, kind, options)
+    markdown, document, title, contents, approval = _document(ctx, kind, options)
     args = dict(toc_field=toc_field, title=title, contents=contents, approval=approval)
     old = docx_oracle.plan_docx(ctx, markdown, options, **args)
-    new = plan_docx(ctx, markdown, options, **args)
+    new = plan_docx(ctx, document, options, **args)
     if new != old:  # name the part that differs before failing on the bytes
         old_parts, new_parts = _parts(old), _parts(new)
         assert list(new_parts) == list(old_parts)

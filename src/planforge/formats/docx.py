@@ -16,8 +16,10 @@ timestamps, so the same input and date give the same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
 from markdown_it.token import Token
@@ -71,7 +73,7 @@ def author(ctx: PlanContext) -> str:
 
 def plan_docx(
     ctx: PlanContext,
-    markdown: str,
+    markdown: str | md_tokens.Document,
     options: WriteOptions,
     *,
     toc_field: bool = True,
@@ -79,8 +81,8 @@ def plan_docx(
     contents: bool = True,
     approval: bool = True,
 ) -> bytes:
-    """One plan (or companion document, named by ``title``: cover, running header, properties) as a
-    .docx, byte-stable for the same input and plan date.
+    """One plan (or companion document, named by ``title``: cover, running header, properties; its
+    Markdown or its parse) as a .docx, byte-stable for the same input and plan date.
 
     ``toc_field`` True writes the contents as a Word TOC field whose shown result already holds the
     entries, neither dirty nor behind ``updateFields``, so Word opens it without a prompt (the reader
@@ -92,7 +94,7 @@ def plan_docx(
     template = docx_package.template(options.reference_docx)
     package = docx_package.Package(template)
     writer = _Writer(template, package)
-    writer.write(md_tokens.without_title_block(md_tokens.parse(markdown)))
+    writer.write(md_tokens.without_title_block(md_tokens.document(markdown).tokens))
     plan = writer.out
     writer.out = []  # front matter goes before the plan it describes
     _cover(writer, ctx, options, title)
@@ -186,41 +188,11 @@ class _Writer:
         font: str | None = None,
         link: bool = False,
     ) -> None:
-        """Runs of ``text``; characters the body font lacks go in the symbol font, so nothing is
-        substituted. ``paragraph`` a hyperlink's runs (``link``): underlined in the accent colour."""
-        if not text:
-            return
-        base = x.RunStyle(
-            font=font,
-            bold=bool(bold),
-            italic=bool(italic),
-            color=ACCENT if link else color,
-            size=size,
-            underline=link,
-        )
+        """Runs of ``text`` (``add_text``); ``paragraph`` a hyperlink's runs (``link``)."""
         target = paragraph if isinstance(paragraph, list) else paragraph.children
-        if not SYMBOLS.intersection(text):
-            target.append(x.run(text, base))
-            return
-        symbol = x.RunStyle(
-            font=docx_styles.SYMBOL_FONT,
-            bold=base.bold,
-            italic=base.italic,
-            color=base.color,
-            size=size,
-            underline=link,
-        )
-        start = 0
-        for i, ch in enumerate(text):  # one pass: linear in the text
-            if ch in SYMBOLS:
-                if i > start:
-                    target.append(x.run(text[start:i], base))
-                target.append(x.run(ch, symbol))
-                start = i + 1
-        if start < len(text):
-            target.append(x.run(text[start:], base))
+        add_text(target, text, bold=bold, italic=italic, size=size, color=color, font=font, link=link)
 
-    def write(self, tokens: list[Token]) -> None:
+    def write(self, tokens: Sequence[Token]) -> None:
         i = 0
         while i < len(tokens):
             tok = tokens[i]
@@ -300,56 +272,25 @@ class _Writer:
         self.emit(paragraph)
 
     def runs(self, paragraph: _Paragraph, inline: Token, size: int | None = None, header: bool = False) -> None:
-        """The inline's runs; ``header`` (a table's first row) bolds every run outside a link, as
-        python-docx's ``paragraph.runs`` (direct runs only) were bolded."""
-        bold = italic = False
-        link: list[str] | None = None  # runs go into a hyperlink while inside a link to a sibling document
-        for child in inline.children or ():
-            kind = child.type
-            if kind == "link_open":
-                link = self.hyperlink(paragraph, str(child.attrGet("href") or ""))
-                continue
-            if kind == "link_close":
-                link = None
-                continue
-            if kind == "strong_open":
-                bold = True
-            elif kind == "strong_close":
-                bold = False
-            elif kind == "em_open":
-                italic = True
-            elif kind == "em_close":
-                italic = False
-            elif kind in ("text", "code_inline") and child.content:
-                font = docx_styles.MONO_FONT if kind == "code_inline" else None
-                if link is not None:
-                    self.text(
-                        link, child.content, bold=bold or None, italic=italic or None, size=size, font=font, link=True
-                    )
-                else:
-                    self.text(
-                        paragraph,
-                        child.content,
-                        bold=bold or header or None,
-                        italic=italic or None,
-                        size=size,
-                        font=font,
-                    )
-            elif kind == "softbreak":
-                paragraph.children.append(x.plain_run(" ", bold=header))
-            elif kind in ("hardbreak", "html_inline"):
-                paragraph.children.append(x.line_break(bold=header))
+        """The inline's runs (``inline_runs``): made once per run for a sentence the run has seen,
+        unless it holds a link, whose relationship is this package's."""
+        made = md_tokens.memoised(
+            inline, (inline_runs, size, header), partial(_unlinked_runs, size=size, header=header)
+        )
+        if made is None:
+            inline_runs(paragraph.children, inline, size, header, self.hyperlink)
+        else:
+            paragraph.children += made
 
-    def hyperlink(self, paragraph: _Paragraph, href: str) -> list[str] | None:
-        """Only links to planforge's own sibling files (a plan or companion document) become
-        hyperlinks; anything else stays plain text (cell text never becomes a link)."""
+    def hyperlink(self, href: str) -> list[str] | None:
+        """A hyperlink's runs, its relationship id first: only links to planforge's own sibling
+        files (a plan or companion document) become hyperlinks; anything else stays plain text
+        (None: cell text never becomes a link)."""
         if not (PLAN_FILE.match(href) or DOCUMENT_FILE.match(href)):
             return None
-        runs = [f'{self.r}:id="{self.package.hyperlink(href)}"']
-        paragraph.children.append(runs)
-        return runs
+        return [f'{self.r}:id="{self.package.hyperlink(href)}"']
 
-    def table(self, tokens: list[Token], start: int) -> int:
+    def table(self, tokens: Sequence[Token], start: int) -> int:
         rows: list[list[Token]] = []
         i = start
         while tokens[i].type != "table_close":
@@ -426,6 +367,106 @@ class _Writer:
             parts.append("</w:tr>")
         parts.append("</w:tbl>")
         return "".join(parts)
+
+
+def add_text(
+    target: list[str] | list[str | list[str]],
+    text: str,
+    *,
+    bold: bool | None = None,
+    italic: bool | None = None,
+    size: int | None = None,
+    color: str | None = None,
+    font: str | None = None,
+    link: bool = False,
+) -> None:
+    """Runs of ``text`` appended to ``target``; characters the body font lacks go in the symbol font,
+    so nothing is substituted. ``link``: a hyperlink's runs, underlined in the accent colour."""
+    if not text:
+        return
+    base = x.RunStyle(
+        font=font,
+        bold=bool(bold),
+        italic=bool(italic),
+        color=ACCENT if link else color,
+        size=size,
+        underline=link,
+    )
+    if not SYMBOLS.intersection(text):
+        target.append(x.run(text, base))
+        return
+    symbol = x.RunStyle(
+        font=docx_styles.SYMBOL_FONT,
+        bold=base.bold,
+        italic=base.italic,
+        color=base.color,
+        size=size,
+        underline=link,
+    )
+    start = 0
+    for i, ch in enumerate(text):  # one pass: linear in the text
+        if ch in SYMBOLS:
+            if i > start:
+                target.append(x.run(text[start:i], base))
+            target.append(x.run(ch, symbol))
+            start = i + 1
+    if start < len(text):
+        target.append(x.run(text[start:], base))
+
+
+def _unlinked_runs(inline: Token, *, size: int | None, header: bool) -> tuple[str, ...] | None:
+    """An inline token's runs when it holds no link (they are the same in every document), else None."""
+    if any(child.type == "link_open" for child in inline.children or ()):
+        return None
+    out: list[str | list[str]] = []
+    inline_runs(out, inline, size, header, _no_hyperlink)
+    return tuple(r for r in out if isinstance(r, str))
+
+
+def _no_hyperlink(href: str) -> list[str] | None:
+    raise AssertionError(f"a link to {href} where none was seen")
+
+
+def inline_runs(
+    out: list[str | list[str]],
+    inline: Token,
+    size: int | None,
+    header: bool,
+    hyperlink: Callable[[str], list[str] | None],
+) -> None:
+    """The inline's runs appended to ``out``; ``header`` (a table's first row) bolds every run outside
+    a link, as python-docx's ``paragraph.runs`` (direct runs only) were bolded. A link's runs go in
+    the list ``hyperlink(href)`` gives (appended to ``out``), or, for None, plainly in ``out``."""
+    bold = italic = False
+    link: list[str] | None = None  # runs go into a hyperlink while inside a link to a sibling document
+    for child in inline.children or ():
+        kind = child.type
+        if kind == "link_open":
+            link = hyperlink(str(child.attrGet("href") or ""))
+            if link is not None:
+                out.append(link)
+            continue
+        if kind == "link_close":
+            link = None
+            continue
+        if kind == "strong_open":
+            bold = True
+        elif kind == "strong_close":
+            bold = False
+        elif kind == "em_open":
+            italic = True
+        elif kind == "em_close":
+            italic = False
+        elif kind in ("text", "code_inline") and child.content:
+            font = docx_styles.MONO_FONT if kind == "code_inline" else None
+            if link is not None:
+                add_text(link, child.content, bold=bold or None, italic=italic or None, size=size, font=font, link=True)
+            else:
+                add_text(out, child.content, bold=bold or header or None, italic=italic or None, size=size, font=font)
+        elif kind == "softbreak":
+            out.append(x.plain_run(" ", bold=header))
+        elif kind in ("hardbreak", "html_inline"):
+            out.append(x.line_break(bold=header))
 
 
 def _cell(writer: _Writer, text: str, **style: object) -> _Paragraph:

@@ -158,6 +158,7 @@ class Template:
 
     members: dict[str, docx_zip.Member]  # the parts no document changes
     parts: dict[str, bytes]  # the parts a document rewrites, as python-docx serialised them
+    kept: dict[str, docx_zip.Member]  # those parts as they are, for a document that leaves one as it was
     doc_rels: tuple[Rel, ...]
     images: tuple[tuple[str, str], ...]  # image part name, SHA-1 of its bytes
     paragraph_styles: dict[str, str]  # style name -> style id
@@ -288,6 +289,7 @@ def template(reference: Path | None) -> Template:
     return Template(
         members={n: docx_zip.member(n, d) for n, d in parts.items() if n not in rewritten},
         parts={n: d for n, d in parts.items() if n in rewritten},
+        kept={n: docx_zip.member(n, d) for n, d in parts.items() if n in rewritten},
         doc_rels=doc_rels,
         images=_image_parts(parts),
         paragraph_styles=styles,
@@ -552,7 +554,7 @@ class Package:
             members[name] = _image_member(name, logo)
         for name in tpl.parts:  # a template part no step rewrote (a kept header) goes as it was
             if name not in members:
-                members[name] = docx_zip.member(name, tpl.parts[name])
+                members[name] = tpl.kept[name]
         order = sorted(members, key=lambda n: (n != _TYPES, n))
         return docx_zip.write(members[n] for n in order)
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
 from planforge.context.plan import PlanContext
@@ -24,13 +25,14 @@ from planforge.render.environment import render_template
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
 
-def plan_html(ctx: PlanContext, markdown: str, options: WriteOptions, *, title: str | None = None) -> str:
-    """One plan (or companion document, named by ``title``) as a standalone HTML page, the firm's logo
-    (``options.logo``, else Settings > Logo) at its top as a ``data:`` URI, so the page stays one file."""
-    tokens = md_tokens.parse(markdown)
-    toc = _prepare(tokens)
-    md = _renderer()
-    body = md.renderer.render(tokens, md.options, {})
+def plan_html(
+    ctx: PlanContext, markdown: str | md_tokens.Document, options: WriteOptions, *, title: str | None = None
+) -> str:
+    """One plan (or companion document, named by ``title``; its Markdown or its parse) as a standalone
+    HTML page, the firm's logo (``options.logo``, else Settings > Logo) at its top as a ``data:`` URI,
+    so the page stays one file."""
+    tokens, toc = _prepare(md_tokens.document(markdown).tokens)
+    body = _render(tokens)
     title = title or f"{ctx.project.project_id} {PLAN.title.lower()}: {ctx.project.project_name}"
     image = logo(ctx, options)
     return render_template(
@@ -67,40 +69,77 @@ class _Html(str):
         return self
 
 
-def _prepare(tokens: list[Token]) -> list[tuple[int, str, str]]:
-    """Give headings ids, turn task items into checkboxes, neutralise HTML blocks; return the TOC."""
+def _prepare(tokens: Sequence[Token]) -> tuple[list[Token], list[tuple[int, str, str]]]:
+    """The tokens with ids on the headings, task items as checkboxes and HTML blocks neutralised
+    (each token changed a copy: the document's tokens are shared with its other formats); and the TOC."""
+    out = list(tokens)
     seen: dict[str, int] = {}
     toc: list[tuple[int, str, str]] = []
     for i, tok in enumerate(tokens):
         if tok.type == "heading_open":
-            text = md_tokens.inline_text(tokens[i + 1])
+            text = md_tokens.inline_text(out[i + 1])
             slug = md_tokens.heading_slug(text, seen)
-            tok.attrSet("id", slug)
+            out[i] = md_tokens.copy(tok, attrs={**tok.attrs, "id": slug})
             level = int(tok.tag[1])
             if level in (2, 3):
                 toc.append((level, slug, text))
         elif tok.type == "html_block":
-            tok.type, tok.content = "text_block", tok.content
+            out[i] = md_tokens.copy(tok, type="text_block")
         elif tok.type == "list_item_open" and "task" in tok.meta:
-            tok.attrSet("class", "task")
-            _prefix_mark(tokens, i, "☑" if tok.meta["task"] == "done" else "☐", "box")
+            out[i] = md_tokens.copy(tok, attrs={**tok.attrs, "class": "task"})
+            _prefix_mark(out, i, "☑" if tok.meta["task"] == "done" else "☐", "box")
         elif tok.type == "list_item_open" and tok.meta.get("check"):
-            tok.attrSet("class", "check")
-            _prefix_mark(tokens, i, md_tokens.CHECK, "tick")
+            out[i] = md_tokens.copy(tok, attrs={**tok.attrs, "class": "check"})
+            _prefix_mark(out, i, md_tokens.CHECK, "tick")
         elif tok.type == "bullet_list_open":
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
             if nxt is not None and ("task" in nxt.meta or nxt.meta.get("check")):
-                tok.attrSet("class", "checklist")  # the box or tick is the item's only marker
-    return toc
+                out[i] = md_tokens.copy(
+                    tok, attrs={**tok.attrs, "class": "checklist"}
+                )  # the box or tick is the item's only marker
+    return out, toc
 
 
 def _prefix_mark(tokens: list[Token], item_index: int, mark: str, css_class: str) -> None:
-    for tok in tokens[item_index + 1 :]:
+    """Put the item's box or tick before its first inline, in a copy of that inline token."""
+    for j in range(item_index + 1, len(tokens)):
+        tok = tokens[j]
         if tok.type == "inline":
             box = Token("html_inline", "", 0)
             box.content = f'<span class="{css_class}" aria-hidden="true">{mark}</span> '
-            tok.children = [box, *(tok.children or [])]
+            tokens[j] = md_tokens.copy(tok, children=[box, *(tok.children or [])])
             return
+
+
+def _render(tokens: Sequence[Token]) -> str:
+    """The body's HTML, as markdown-it's renderer writes it (``RendererHTML.render``), each inline
+    token's HTML made once per run for a sentence the run has seen (``md_tokens.memoised``)."""
+    md = _renderer()
+    renderer, options = _html(md), md.options
+    rules = renderer.rules
+    env: dict[str, object] = {}
+    out: list[str] = []
+    for i, tok in enumerate(tokens):
+        kind = tok.type
+        if kind == "inline":
+            if tok.children:
+                out.append(md_tokens.memoised(tok, _render, _inline_html))
+        elif kind in rules:
+            out.append(rules[kind](tokens, i, options, env))
+        else:
+            out.append(renderer.renderToken(tokens, i, options, env))
+    return "".join(out)
+
+
+def _inline_html(inline: Token) -> str:
+    md = _renderer()
+    return _html(md).renderInline(inline.children or [], md.options, {})
+
+
+def _html(md: MarkdownIt) -> RendererHTML:
+    renderer = md.renderer
+    assert isinstance(renderer, RendererHTML)
+    return renderer
 
 
 def _text_block(self: object, tokens: Sequence[Token], idx: int, options: object, env: object) -> str:

@@ -1,4 +1,4 @@
-"""Parse a rendered plan once into markdown-it tokens, for the HTML and DOCX writers.
+"""Parse a rendered document once into markdown-it tokens, shared by the HTML, DOCX and PDF writers.
 
 The Markdown is the single content source. Raw HTML is parsed (our table cells use ``<br>``)
 but every inline HTML token other than a bare ``<br>`` is turned back into plain text (and
@@ -6,20 +6,33 @@ the writers treat HTML blocks as text), so nothing an
 analyst typed can become markup even if it slipped past escaping. Checklist items ("- [ ] ...")
 are recognised from the source line, not from the rendered text, so a typed "[ ]" stays text;
 so are ticked criteria ("- ✓ ..."), which the writers show with the tick as their only marker.
+
+A ``Document`` is parsed once and read by every writer of it. Its tokens are never changed: a
+writer that needs a token changed (an id on a heading, a link pointed at another format's file)
+copies it (``copy``). The sentences of a portfolio's plans recur from plan to plan, so the inline
+content of a paragraph, cell or heading is parsed once per run and its inline tokens are shared
+by every document holding it; what a writer makes of such a token can be kept with it (``memoised``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from functools import lru_cache
+from typing import Any, TypeVar, cast
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 _BR = re.compile(r"^<br\s*/?>$", re.I)
 _TASK_LINE = re.compile(r"^\s*[-*+] \[( |x|X)\] ")
+_TASK_MARK = re.compile(r"^\[( |x|X)\] ")
 _CHECK_LINE = re.compile(r"^\s*[-*+] \u2713 ")
 CHECK = "\u2713"
+#: Distinct inline contents whose parse a run keeps (each a sentence, cell or heading; 200 plans of
+#: the benchmark portfolio hold about 4,000 among 70,000); past it the oldest is dropped.
+SHARED_INLINES = 1 << 14
+_T = TypeVar("_T")
 
 
 def new_parser() -> MarkdownIt:
@@ -33,42 +46,186 @@ def parser() -> MarkdownIt:
     return new_parser()
 
 
+@lru_cache(maxsize=1)
+def _block_parser() -> MarkdownIt:
+    """The same parser without its inline stage (markdown-it's core rules ``inline`` and
+    ``text_join``, which read each inline token on its own): ``parse`` fills in each inline
+    token's children from the run's shared inline parses."""
+    md = new_parser()
+    md.core.ruler.disable(["inline", "text_join"])
+    return md
+
+
+class _Shared:
+    """One inline content's tokens, parsed once per run, and what writers made of them; ``unmarked``
+    the same tokens with a list item's marker taken out of the first text (``parse``), once made."""
+
+    __slots__ = ("children", "memo", "unmarked")
+
+    def __init__(self, children: Sequence[Token]) -> None:
+        self.children = tuple(children)
+        self.memo: dict[Hashable, Any] = {}
+        self.unmarked: _Shared | None = None
+
+    def holds(self, children: Sequence[Token]) -> bool:
+        """Whether ``children`` are these very tokens."""
+        mine = self.children
+        return len(children) == len(mine) and all(a is b for a, b in zip(children, mine))
+
+    def without_marker(self, length: int) -> _Shared:
+        """The tokens with the first ``length`` characters taken out of the first (a text): the
+        marker of a task item or ticked criterion, whose length the content's start decides."""
+        if self.unmarked is None:
+            first, *rest = self.children
+            self.unmarked = _Shared([copy(first, content=first.content[length:]), *rest])
+        return self.unmarked
+
+
+_SHARED: dict[str, _Shared] = {}
+
+
+def _shared(content: str) -> _Shared:
+    """The shared parse of one inline content, raw HTML other than ``<br>`` neutralised: the parse
+    a whole document gives it (the inline parse reads nothing but the content, unless the document
+    defines link references, which ``parse`` leaves to markdown-it)."""
+    found = _SHARED.get(content)
+    if found is None:
+        children = parser().parseInline(content)[0].children or []
+        _neutralise(children)
+        if len(_SHARED) >= SHARED_INLINES:
+            _SHARED.pop(next(iter(_SHARED)), None)  # the oldest
+        found = _SHARED[content] = _Shared(children)
+    return found
+
+
+def _neutralise(children: Sequence[Token]) -> None:
+    for child in children:
+        if child.type == "html_inline" and not _BR.match(child.content.strip()):
+            child.type = "text"
+
+
+def copy(token: Token, **changes: Any) -> Token:
+    """A copy of ``token`` with ``changes`` (such as ``attrs=``), its attributes and meta its own,
+    so the shared token is left as it was."""
+    changes.setdefault("attrs", dict(token.attrs))
+    changes.setdefault("meta", dict(token.meta))
+    return token.copy(**changes)
+
+
+def memoised(inline: Token, key: Hashable, make: Callable[[Token], _T]) -> _T:
+    """``make(inline)`` (what a writer makes of an inline token), made once per run under ``key``
+    while ``inline``'s children are the run's shared parse of its content (the same sentence in
+    every plan of a portfolio); for children changed in one document, made each time. ``make``
+    must read nothing but the token."""
+    shared = _SHARED.get(inline.content)
+    children = inline.children
+    if shared is None or children is None:
+        return make(inline)
+    if not shared.holds(children):
+        shared = shared.unmarked
+        if shared is None or not shared.holds(children):
+            return make(inline)
+    memo = shared.memo
+    if key in memo:
+        return cast(_T, memo[key])
+    value = memo[key] = make(inline)
+    return value
+
+
+class Document:
+    """One rendered document (a plan or companion): its Markdown and its tokens, parsed on first
+    use, which every writer of the document reads and none changes. ``markdown`` is the text parsed;
+    ``with_links`` gives a document whose links point elsewhere, its Markdown as it was."""
+
+    __slots__ = ("_tokens", "markdown")
+
+    def __init__(self, markdown: str, tokens: Sequence[Token] | None = None) -> None:
+        self.markdown = markdown
+        self._tokens = None if tokens is None else tuple(tokens)
+
+    @property
+    def tokens(self) -> tuple[Token, ...]:
+        """The block tokens (each inline token's ``children`` its inline tokens), as ``parse`` gives them."""
+        if self._tokens is None:
+            self._tokens = tuple(parse(self.markdown))
+        return self._tokens
+
+    def with_links(self, targets: Mapping[str, str]) -> Document:
+        """The document with every link whose target is a key of ``targets`` pointing at its value
+        instead (section 11 links the sibling files of the format being written); the link tokens
+        changed are copies, so this document is left as it was. Only exact targets are matched."""
+        if not targets:
+            return self
+        md = parser()
+        hrefs = {md.normalizeLink(old): md.normalizeLink(new) for old, new in targets.items()}
+        tokens = list(self.tokens)
+        changed = False
+        for i, tok in enumerate(tokens):
+            if tok.type != "inline" or not tok.children or "]" not in tok.content:
+                continue  # no link: a link's text is in brackets
+            children: list[Token] | None = None
+            for j, child in enumerate(tok.children):
+                href = child.attrs.get("href") if child.type == "link_open" else None
+                if isinstance(href, str) and href in hrefs:
+                    children = children or list(tok.children)
+                    children[j] = copy(child, attrs={**child.attrs, "href": hrefs[href]})
+            if children is not None:
+                tokens[i] = copy(tok, children=children)
+                changed = True
+        return Document(self.markdown, tokens) if changed else self
+
+
+def document(source: str | Document) -> Document:
+    """``source`` as a ``Document``: a writer takes the document or its Markdown."""
+    return source if isinstance(source, Document) else Document(source)
+
+
 def parse(markdown: str) -> list[Token]:
     """Tokens with raw HTML neutralised, task-list items marked (``token.meta['task']``) and ticked
-    criteria marked (``token.meta['check']``), their markers taken out of the text."""
-    tokens = parser().parse(markdown)
-    lines = markdown.splitlines()
+    criteria marked (``token.meta['check']``), their markers taken out of the text. The block tokens
+    are new; the inline tokens may be shared with other documents (see ``Document``)."""
+    env: dict[str, Any] = {}
+    tokens = _block_parser().parse(markdown, env)
+    if env.get("references"):  # link reference definitions: the inline parse reads them
+        tokens = parser().parse(markdown)
+        for tok in tokens:
+            if tok.type == "inline" and tok.children:
+                _neutralise(tok.children)
+    else:
+        for tok in tokens:
+            if tok.type == "inline":
+                tok.children = list(_shared(tok.content).children)
+    lines: list[str] | None = None
     for i, tok in enumerate(tokens):
-        if tok.type == "inline" and tok.children:
-            for child in tok.children:
-                if child.type == "html_inline" and not _BR.match(child.content.strip()):
-                    child.type = "text"
         if tok.type == "list_item_open" and tok.map:
+            lines = markdown.splitlines() if lines is None else lines
             m = _TASK_LINE.match(lines[tok.map[0]])
             if m:
                 tok.meta["task"] = "done" if m.group(1) in "xX" else "open"
-                _strip_task_marker(tokens, i)
+                _strip_marker(tokens, i, _TASK_MARK, 4)
             elif _CHECK_LINE.match(lines[tok.map[0]]):
                 tok.meta["check"] = True
-                _strip_check_marker(tokens, i)
+                _strip_marker(tokens, i, _CHECK_MARK, 2)
     return tokens
 
 
-def _strip_check_marker(tokens: list[Token], item_index: int) -> None:
-    for tok in tokens[item_index + 1 :]:
-        if tok.type == "inline":
-            first = tok.children[0] if tok.children else None
-            if first is not None and first.type == "text" and first.content.startswith(CHECK + " "):
-                first.content = first.content[2:]
-            return
+_CHECK_MARK = re.compile("^" + CHECK + " ")
 
 
-def _strip_task_marker(tokens: list[Token], item_index: int) -> None:
-    for tok in tokens[item_index + 1 :]:
+def _strip_marker(tokens: list[Token], item_index: int, marker: re.Pattern[str], length: int) -> None:
+    """Take a list item's marker (``length`` characters matching ``marker``) out of its first text,
+    in a copy of that text token (the inline tokens are shared), made once per run for a shared one."""
+    for j in range(item_index + 1, len(tokens)):
+        tok = tokens[j]
         if tok.type == "inline":
-            first = tok.children[0] if tok.children else None
-            if first is not None and first.type == "text" and re.match(r"^\[( |x|X)\] ", first.content):
-                first.content = first.content[4:]
+            children = tok.children or []
+            first = children[0] if children else None
+            if first is not None and first.type == "text" and marker.match(first.content):
+                shared = _SHARED.get(tok.content)
+                if shared is not None and shared.holds(children):
+                    tok.children = list(shared.without_marker(length).children)
+                else:
+                    tok.children = [copy(first, content=first.content[length:]), *children[1:]]
             return
 
 
@@ -82,6 +239,10 @@ def heading_slug(text: str, seen: dict[str, int]) -> str:
 
 def inline_text(token: Token) -> str:
     """Plain text of an inline token (for headings, the TOC and document properties)."""
+    return memoised(token, inline_text, _inline_text)
+
+
+def _inline_text(token: Token) -> str:
     return "".join(c.content for c in token.children or () if c.type in ("text", "code_inline"))
 
 
@@ -193,7 +354,7 @@ def is_break(tok: Token) -> bool:
     return tok.type == "html_inline" and bool(_BR.match(tok.content.strip()))
 
 
-def without_title_block(tokens: list[Token]) -> list[Token]:
+def without_title_block(tokens: Sequence[Token]) -> Sequence[Token]:
     """The document without its Markdown title block (title, project line, key facts up to the
     first rule): the cover page of the Word and PDF editions carries those facts."""
     if not tokens or tokens[0].type != "heading_open" or tokens[0].tag != "h1":

@@ -1,6 +1,7 @@
 """The writers of the output formats, by format name (``names.ALL_FORMATS`` declares the formats).
 
-Every writer takes the document's Markdown (the one content source) and returns the file's bytes;
+Every writer takes the document (its Markdown, the one content source, parsed once for all the
+formats, ``md_tokens.Document``) and returns the file's bytes;
 a format declared ``from_docx`` (PDF) is typeset by Typst here, or, with the LibreOffice engine,
 made from the DOCX in one batch after every document (``formats.pdf``). A new format is its ``names.Format`` entry, its writer
 module and its line below.
@@ -15,6 +16,7 @@ from planforge.context.plan import PlanContext
 from planforge.core.names import DOCX, FORMATS_BY_NAME, HTML, MD, PDF, SOW, DocumentKind
 from planforge.formats.docx import plan_docx
 from planforge.formats.html import plan_html
+from planforge.formats.md_tokens import Document
 from planforge.formats.options import WriteOptions
 from planforge.formats.typst_pdf import document_pdf
 
@@ -24,21 +26,22 @@ PDF_ENGINES = (TYPST, LIBREOFFICE)
 
 
 class Writer(Protocol):
-    """Writes one document of ``kind`` (the plan or a companion) of one project, from its Markdown."""
+    """Writes one document of ``kind`` (the plan or a companion) of one project, from its Markdown
+    and its tokens (``document``, which it reads and never changes)."""
 
-    def __call__(self, ctx: PlanContext, markdown: str, options: WriteOptions, kind: DocumentKind) -> bytes: ...
+    def __call__(self, ctx: PlanContext, document: Document, options: WriteOptions, kind: DocumentKind) -> bytes: ...
 
 
-def write_markdown(ctx: PlanContext, markdown: str, options: WriteOptions, kind: DocumentKind) -> bytes:
-    """The Markdown itself, as UTF-8."""
+def write_markdown(ctx: PlanContext, document: Document, options: WriteOptions, kind: DocumentKind) -> bytes:
+    """The Markdown itself, as UTF-8 (never parsed)."""
     del ctx, options, kind
-    return markdown.encode("utf-8")
+    return document.markdown.encode("utf-8")
 
 
-def write_html(ctx: PlanContext, markdown: str, options: WriteOptions, kind: DocumentKind) -> bytes:
+def write_html(ctx: PlanContext, document: Document, options: WriteOptions, kind: DocumentKind) -> bytes:
     """A standalone HTML page titled as the document (``ACME-001 statement of work: ...``)."""
     title = f"{ctx.project.project_id} {kind.title.lower()}: {ctx.project.project_name}"
-    return plan_html(ctx, markdown, options, title=title).encode("utf-8")
+    return plan_html(ctx, document, options, title=title).encode("utf-8")
 
 
 #: A statement of work lists its contents (DOCX and PDF) only when it runs over this many words
@@ -55,16 +58,16 @@ def front_matter(kind: DocumentKind, markdown: str) -> tuple[bool, bool]:
     return not sow or len(markdown.split()) > SOW_CONTENTS_WORDS, not sow
 
 
-def write_docx(ctx: PlanContext, markdown: str, options: WriteOptions, kind: DocumentKind) -> bytes:
+def write_docx(ctx: PlanContext, document: Document, options: WriteOptions, kind: DocumentKind) -> bytes:
     """A .docx with the document's title on the cover, in the running header and in the properties."""
-    contents, approval = front_matter(kind, markdown)
-    return plan_docx(ctx, markdown, options, title=kind.title, contents=contents, approval=approval)
+    contents, approval = front_matter(kind, document.markdown)
+    return plan_docx(ctx, document, options, title=kind.title, contents=contents, approval=approval)
 
 
-def write_pdf(ctx: PlanContext, markdown: str, options: WriteOptions, kind: DocumentKind) -> bytes:
+def write_pdf(ctx: PlanContext, document: Document, options: WriteOptions, kind: DocumentKind) -> bytes:
     """A PDF typeset by Typst, with the Word edition's front matter (``front_matter``)."""
-    contents, approval = front_matter(kind, markdown)
-    return document_pdf(ctx, markdown, options, title=kind.title, contents=contents, approval=approval)
+    contents, approval = front_matter(kind, document.markdown)
+    return document_pdf(ctx, document, options, title=kind.title, contents=contents, approval=approval)
 
 
 #: Format name -> its writer (PDF's is Typst's; with the LibreOffice engine PDF is made from the DOCX).

@@ -100,6 +100,11 @@ def _inline(children: Sequence[Token]) -> str:
     return "".join(out)
 
 
+def _paragraph(inline: Token) -> str:
+    """An inline token as Typst markup (made once per run for a sentence the run has seen)."""
+    return _inline(inline.children or [])
+
+
 def _pdf_link(href: str) -> str:
     """A link to a sibling document points at its PDF; anything else (never ours) is dropped."""
     if "/" in href or ":" in href or not href:
@@ -144,7 +149,7 @@ def body(tokens: Sequence[Token]) -> str:
     for tok in tokens:
         top, t = stack[-1], tok.type
         if t == "inline":
-            top.parts.append(_inline(tok.children or []))
+            top.parts.append(md_tokens.memoised(tok, _inline, _paragraph))
         elif t == "heading_open":
             level = max(int(tok.tag[1:]) - 1, 1)
             stack.append(_Frame("heading", meta={"level": level}))
@@ -271,7 +276,7 @@ def _setup(ctx: PlanContext, options: WriteOptions, title: str, logo_file: str |
 
 def typst_source(
     ctx: PlanContext,
-    markdown: str,
+    markdown: str | md_tokens.Document,
     options: WriteOptions,
     title: str,
     *,
@@ -279,8 +284,8 @@ def typst_source(
     logo_file: str | None,
     approval: bool = True,
 ) -> str:
-    """The whole Typst document of one plan or companion document."""
-    tokens = md_tokens.without_title_block(md_tokens.parse(markdown))
+    """The whole Typst document of one plan or companion document (its Markdown or its parse)."""
+    tokens = md_tokens.without_title_block(md_tokens.document(markdown).tokens)
     outline = '#pagebreak(weak: true)\n#outline(title: "Contents", depth: 2)\n\n' if contents else ""
     front = (
         _setup(ctx, options, title, logo_file)
@@ -292,9 +297,15 @@ def typst_source(
 
 
 def document_pdf(
-    ctx: PlanContext, markdown: str, options: WriteOptions, *, title: str, contents: bool = True, approval: bool = True
+    ctx: PlanContext,
+    markdown: str | md_tokens.Document,
+    options: WriteOptions,
+    *,
+    title: str,
+    contents: bool = True,
+    approval: bool = True,
 ) -> bytes:
-    """One document as a PDF, compiled in process; the logo (``--logo``, else Settings > Logo) is
+    """One document (its Markdown or its parse) as a PDF, compiled in process; the logo (``--logo``, else Settings > Logo) is
     written beside the source in a private folder, the only files Typst may read."""
     moment = datetime(options.plan_date.year, options.plan_date.month, options.plan_date.day, tzinfo=UTC)
     image = logo(ctx, options)

@@ -1,7 +1,7 @@
 """The write stage: every plan in every format, serially or across cores, through the writers.
 
-Markdown is the one content source; HTML and DOCX are produced from the Markdown (see
-docs/formats.md), so no plan text is written twice. With several jobs, worker processes are
+Markdown is the one content source; HTML, DOCX and PDF are produced from the Markdown (see
+docs/formats.md), parsed once per document for all of them, so no plan text is written twice. With several jobs, worker processes are
 forked after the contexts exist: each worker receives the contexts and options as arguments of
 the forked process (inherited, never pickled), renders and writes its share of the plans, and
 sends back only file paths with their SHA-256 and size (for the run manifest) and problems.
@@ -49,6 +49,7 @@ from planforge.core.names import (
 from planforge.core.result import failure
 from planforge.formats.docx import check_reference
 from planforge.formats.markdown import plan_markdown
+from planforge.formats.md_tokens import Document
 from planforge.formats.options import WriteOptions
 from planforge.formats.pdf import find_soffice, write_pdfs
 from planforge.formats.registry import LIBREOFFICE, PDF_ENGINES, made_from_docx, writer
@@ -211,7 +212,7 @@ def _one(
     paths: list[tuple[Path, Output]] = []
     problems: list[Problem] = []
     md_name = plan_filename(project.project_id, MD.extension)
-    source = merged.get(md_name, markdown)
+    source = Document(merged.get(md_name, markdown))  # parsed once, by the first format that reads tokens
     for fmt in options.formats if markdown else ():
         if made_from_docx(fmt, options):
             continue  # made from the DOCX in one LibreOffice batch, after all plans

@@ -2,8 +2,8 @@
 written in, plus the UAT tracker beside the test cases.
 
 Each kind is a template folder (``templates/<kind>/<kind>.md.j2``) fed a typed context from
-``context.documents``; its Markdown goes through the plan's own writers (HTML, DOCX; PDF from the
-DOCX), so a document looks and escapes exactly like the plan. ``render_document`` is the one
+``context.documents``; its Markdown, parsed once (``md_tokens.Document``), goes through the plan's own
+writers (HTML, DOCX, PDF), so a document looks and escapes exactly like the plan. ``render_document`` is the one
 place a kind is rendered, so a firm-template renderer can replace it in one line.
 """
 
@@ -19,6 +19,7 @@ from planforge.core.errors import Problem
 from planforge.core.names import COMPANIONS, MD, TEST_CASES, document_filename, uat_filename
 from planforge.core.result import failure
 from planforge.formats.docx import plan_docx
+from planforge.formats.md_tokens import Document
 from planforge.formats.options import WriteOptions
 from planforge.formats.registry import front_matter, made_from_docx, write_html, writer
 from planforge.formats.uat import uat_tracker
@@ -46,7 +47,8 @@ def kind_title(kind: str, options: WriteOptions) -> str:
 
 def document_html(kind: str, ctx: PlanContext, markdown: str, options: WriteOptions) -> str:
     """The document as a standalone HTML page, through the plan's HTML writer, titled as the document."""
-    return write_html(ctx, markdown, options, render.document_kind(kind, options.templates)).decode("utf-8")
+    resolved = render.document_kind(kind, options.templates)
+    return write_html(ctx, Document(markdown), options, resolved).decode("utf-8")
 
 
 def document_docx(
@@ -74,17 +76,20 @@ def requested(kinds: Sequence[str]) -> tuple[str, ...]:
     )
 
 
-def for_format(markdown: str, ctx: PlanContext, ext: str) -> str:
-    """The plan's Markdown with section 11's links pointing at the ``ext`` sibling files (the
-    HTML plan links the companions' ``.html`` files, the DOCX plan their ``.docx`` files). Only the exact
-    link targets this run produced are rewritten: they are our own markup, never cell text."""
+def sibling_links(ctx: PlanContext, ext: str) -> dict[str, str]:
+    """Section 11's link targets in the plan's Markdown (the companions' ``.md`` files this run
+    produced) -> the same documents' ``ext`` files (the HTML plan links the companions' ``.html``
+    files, the DOCX plan their ``.docx`` files); none for Markdown. Only the exact link targets this
+    run produced: they are our own markup, never cell text."""
     if ext == MD.extension:
-        return markdown
-    for ref in ctx.references.documents:
-        if ref.produced:
-            stem = ref.file[: -len(".md")]
-            markdown = markdown.replace(f"]({ref.file})", f"]({stem}.{ext})")
-    return markdown
+        return {}
+    return {ref.file: f"{ref.file[: -len('.md')]}.{ext}" for ref in ctx.references.documents if ref.produced}
+
+
+def for_format(document: Document, ctx: PlanContext, ext: str) -> Document:
+    """The plan with section 11's links pointing at the ``ext`` sibling files (``sibling_links``):
+    the link tokens changed are copies, the document's parse is shared by every format."""
+    return document.with_links(sibling_links(ctx, ext))
 
 
 def docx_bytes(ctx: PlanContext, kind: str, options: WriteOptions) -> bytes:
@@ -120,7 +125,7 @@ def write_documents(
             problems.append(failure(f"rendering the {kind_title(kind, options)}", e, project=project))
             continue
         rendered.append((kind_title(kind, options), markdown))
-        source = merged.get(document_filename(pid, kind, MD.extension), markdown)
+        source = Document(merged.get(document_filename(pid, kind, MD.extension), markdown))  # parsed once
         for fmt in options.formats:
             if made_from_docx(fmt, options):
                 continue  # made from the DOCX in the batch after every document
