@@ -11,8 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from planforge.cli import main
-from planforge.core.model import OpenItem, Workflow
-from planforge.intake.parse import parse_frequency
+from planforge.context.flows import build_flows
+from planforge.core.model import OpenItem, SuccessCriterion, Workflow
+from planforge.derive.completeness import Assumed
+from planforge.intake.parse import parse_frequency, parse_span
 from planforge.pipeline import generate
 from planforge.validation.claims import answered_topic, asks_assumed_system, assumed_systems, stated_duration
 from planforge.validation.validate import validate_files
@@ -229,3 +231,33 @@ def test_flat_locations_of_all_three_findings(book):
         ("Success Criteria", 2, "Criterion", "criterion-cadence-slower"),
         ("Open Items", 2, "Item", "question-answered-by-row"),
     ]
+
+
+def test_a_criterion_tighter_than_its_workflows_latency_target_is_a_located_warning(book):
+    orders = [*ORDERS[:6], "5 minutes"]
+    path = _book(book, criteria=[["P-1", "Invoices within 2 minutes of payment", "2"]], workflows=(STOCK, orders))
+    (problem,) = [p for p in validate_files([path]).problems if p.code == "criterion-tighter-than-target"]
+    assert problem.flat() == ("Success Criteria", 2, "Criterion", "criterion-tighter-than-target")
+    assert "promises 2 minutes" in problem.message and "Latency Target of 5 minutes" in problem.message
+
+
+def test_a_criterion_the_latency_target_meets_has_no_tighter_warning(book):
+    orders = [*ORDERS[:6], "5 minutes"]
+    path = _book(book, criteria=[["P-1", "Invoices within 10 minutes of payment", "2"]], workflows=(STOCK, orders))
+    assert not [p for p in validate_files([path]).problems if p.code == "criterion-tighter-than-target"]
+
+
+def test_a_polled_workflow_is_sized_to_the_tighter_of_its_target_and_its_criterion():
+    orders = Workflow(
+        row=2,
+        workflow="Create invoices from Shopify orders",
+        trigger="Real-time",
+        latency_target=parse_span("5 minutes"),
+    )
+    promise = SuccessCriterion(row=2, criterion="Invoices within 2 minutes", workflow="1")
+    (alone,) = build_flows(make_project(workflows=[orders]), {"Shopify": "No"})
+    (promised,) = build_flows(make_project(workflows=[orders], success_criteria=[promise]), {"Shopify": "No"})
+    assert alone.poll == "every 2 minutes"  # the slowest standard interval under the 5-minute target
+    assert promised.poll == "every minute"  # under the criterion's 2 minutes, not the target's 5
+    assert isinstance(promised.cadence, Assumed) and "success criterion's 2 minutes" in promised.cadence.basis
+    assert promised.latency == alone.latency  # the stated target is still what the documents show as the target

@@ -29,7 +29,7 @@ from datetime import timedelta
 from planforge.core.model import Cadence, Project, Span, Workflow
 from planforge.derive.completeness import Assumed, Completeness, Tbd
 from planforge.derive.rules import all_systems
-from planforge.intake.parse import span_text
+from planforge.intake.parse import every_text
 from planforge.validation.claims import stated_duration
 from planforge.validation.traceability import match_workflows
 from planforge.validation.workflows import fits_trigger, is_two_way, poll_interval, system_named
@@ -170,9 +170,21 @@ def build_flows(
             project,
             support,
             c,
+            _sizing(w, promised.get(i)),
         )
         for i, w in enumerate(project.workflows)
     )
+
+
+def _sizing(w: Workflow, promise: Span | None) -> tuple[Span | None, str]:
+    """(the span a derived cadence is sized to, what it is) for a workflow: the shorter of its
+    Latency Target and the shortest duration a success criterion tied to it promises, so a polling
+    interval derived from a looser target never contradicts the criterion the client was given
+    (``criterion-tighter-than-target`` says so at the criterion)."""
+    target = w.latency_target
+    if promise is not None and (target is None or promise.length < target.length):
+        return promise, f"the success criterion's {promise.text}"
+    return target, f"the Latency Target of {target.text}" if target is not None else ""
 
 
 def _promised(project: Project) -> dict[int, Span]:
@@ -203,7 +215,14 @@ def _ends(w: Workflow, project: Project) -> tuple[str, str, bool, str]:
     return wsrc, wtgt, is_two_way([w]), "workflow wording"
 
 
-def _flow(n: int, w: Workflow, project: Project, support: Mapping[str, str], c: Completeness | None) -> Flow:
+def _flow(
+    n: int,
+    w: Workflow,
+    project: Project,
+    support: Mapping[str, str],
+    c: Completeness | None,
+    sizing: tuple[Span | None, str],
+) -> Flow:
     source, target, two_way, basis = _ends(w, project)
     label = f"Workflow {n} ({w.workflow})"
 
@@ -223,10 +242,10 @@ def _flow(n: int, w: Workflow, project: Project, support: Mapping[str, str], c: 
     event_driven = word == "Real-time" and pushes
     # a two-way workflow whose source pushes but whose target does not polls the target
     quiet = target if two_way and support.get(source) == "yes" and support.get(target) != "yes" else source
-    cadence = _cadence(w, word, quiet, support.get(quiet, "unknown"), event_driven, assume)
+    cadence = _cadence(w, word, quiet, support.get(quiet, "unknown"), event_driven, assume, sizing)
     poll = ""
     if word == "Real-time" and not event_driven:
-        poll = f"every {span_text(int((poll_interval(w.latency_target) or DEFAULT_POLL).total_seconds()))}"
+        poll = every_text(int((poll_interval(sizing[0]) or DEFAULT_POLL).total_seconds()))
     return Flow(
         n,
         w.workflow,
@@ -266,11 +285,19 @@ def _quiet(source: str, hooks: str) -> str:
     }.get(hooks, f"{source} is not known to publish change events")
 
 
-def _cadence(w: Workflow, trigger: str, source: str, hooks: str, event_driven: bool, assume: _Assume) -> Shown:
-    target = w.latency_target
+def _cadence(
+    w: Workflow,
+    trigger: str,
+    source: str,
+    hooks: str,
+    event_driven: bool,
+    assume: _Assume,
+    sizing: tuple[Span | None, str],
+) -> Shown:
+    target, basis = sizing
     within = f"within {target.text}" if target else "within minutes"
     poll = poll_interval(target) or DEFAULT_POLL
-    every = f"every {span_text(int(poll.total_seconds()))}"
+    every = every_text(int(poll.total_seconds()))
     if w.frequency is not None:
         stated = w.frequency
         if stated.mode == "manual":
@@ -279,7 +306,7 @@ def _cadence(w: Workflow, trigger: str, source: str, hooks: str, event_driven: b
             return stated.text[0].upper() + stated.text[1:]
         if event_driven:
             return f"Real-time: on each {source} change event (webhook), processed {within}"
-        why = _quiet(source, hooks) + (f"; sized to the Latency Target of {target.text}" if target else "")
+        why = _quiet(source, hooks) + (f"; sized to {basis}" if target else "")
         return assume("frequency", f"Real-time: {source} polled {every}", why, "Frequency")
     if trigger == "Manual":
         return "When the team starts a run"
@@ -294,12 +321,10 @@ def _cadence(w: Workflow, trigger: str, source: str, hooks: str, event_driven: b
             "Frequency",
         )
     if trigger == "Real-time":
-        why = _quiet(source, hooks) + (f"; sized to the Latency Target of {target.text}" if target else "")
+        why = _quiet(source, hooks) + (f"; sized to {basis}" if target else "")
         return assume("frequency", f"On each change, detected by polling {source} {every}", why, "Frequency")
     if trigger == "Scheduled" and target:
-        return assume(
-            "frequency", every[0].upper() + every[1:], f"sized to the Latency Target of {target.text}", "Frequency"
-        )
+        return assume("frequency", every[0].upper() + every[1:], f"sized to {basis}", "Frequency")
     if trigger == "Scheduled":
         return assume("frequency", "Once a day, outside business hours", "standard schedule", "Frequency")
     return Tbd("Frequency", f"Workflows > Frequency, row {w.row}")

@@ -639,6 +639,19 @@ KINDS: tuple[ProblemKind, ...] = (
         "whose Frequency is blank are not checked.",
     ),
     ProblemKind(
+        "criterion-tighter-than-target",
+        WARNING,
+        "Success criterion tighter than the Latency Target",
+        'Success criterion {value_repr} promises {duration}, but its workflow "{workflow}" has a Latency Target '
+        "of {target}: the plans size the workflow to the criterion's {duration}",
+        "Agree one figure with the client: set the Latency Target to {duration} on the Workflows sheet, or agree a "
+        "criterion the target meets.",
+        "Coherence: a success criterion tied to a workflow (its Workflow cell) states a duration shorter than the "
+        "workflow's stated Latency Target, so the client is promised more than the workflow is specified for. The "
+        "plans size the workflow's derived cadence (its polling interval) to the shorter figure, so no document "
+        "contradicts the criterion.",
+    ),
+    ProblemKind(
         "question-answered-by-row",
         WARNING,
         "Open question the workflow row answers",

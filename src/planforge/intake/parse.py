@@ -608,6 +608,12 @@ def span_text(seconds: int) -> str:
     return f"{n} {name}{'' if n == 1 else 's'}"
 
 
+def every_text(seconds: int) -> str:
+    """300 -> 'every 5 minutes', 60 -> 'every minute': an interval as a cadence reads."""
+    shown = span_text(seconds)
+    return f"every {shown[2:]}" if shown.startswith("1 ") else f"every {shown}"
+
+
 def _whole(seconds: float | None, expected: str, hint: str) -> int:
     if seconds is None:
         raise BadValue("wrong-type", expected=expected, hint=hint)
@@ -667,10 +673,7 @@ def _every(text: str) -> Cadence | None:
     rest = base[len("every ") :]
     seconds = _seconds(rest) if rest[:1].isdigit() else _seconds(f"1 {rest}")
     whole = _whole(seconds, "a frequency", _FREQUENCY_HINT)
-    shown = span_text(whole)
-    return Cadence(
-        f"every {shown[2:]}" if shown.startswith("1 ") else f"every {shown}", "interval", timedelta(seconds=whole)
-    )
+    return Cadence(every_text(whole), "interval", timedelta(seconds=whole))
 
 
 def parse_frequency(value: Any) -> Cadence:

@@ -10,6 +10,8 @@ reads it) and the systems the plans resolve.
   such duration or with several, one whose Workflow cell is blank (a criterion about the whole
   project is not tied to one workflow's cadence, even when it names a duration), and a workflow
   whose Frequency is blank (its derived cadence is sized by the plans, not stated).
+  A criterion's duration shorter than the workflow's stated Latency Target is a coherence warning
+  ``criterion-tighter-than-target``: the plans size the workflow to the criterion (``context.flows``).
 - **A question the row answers.** An Open Items question tied to a workflow that asks about what
   the workflow's row states is a coherence warning ``question-answered-by-row`` at the item's cell:
   its frequency (a Frequency phrase such as "real time", "hourly" or "every 15 minutes" ending a
@@ -34,7 +36,7 @@ from planforge.core.errors import Problem
 from planforge.core.model import Cadence, OpenItem, Project, Span, SuccessCriterion, Workflow
 from planforge.derive.catalog import lookup, tokens
 from planforge.derive.rules import extra_systems
-from planforge.intake.parse import BadValue, parse_frequency, parse_span, span_text
+from planforge.intake.parse import BadValue, every_text, parse_frequency, parse_span, span_text
 from planforge.validation.traceability import CellRef, located, match_workflows
 from planforge.validation.workflows import poll_interval, too_slow
 
@@ -212,6 +214,18 @@ def check(project: Project, cell: CellRef) -> Iterator[Problem]:
 
 
 def _criterion_problems(s: SuccessCriterion, span: Span, w: Workflow, at: _At) -> Iterator[Problem]:
+    target = w.latency_target
+    if target is not None and span.length < target.length:
+        yield at(
+            "Success Criteria",
+            s.row,
+            "Criterion",
+            "criterion-tighter-than-target",
+            value=s.criterion,
+            duration=span.text,
+            workflow=w.workflow,
+            target=target.text,
+        )
     cadence = w.frequency
     wait = too_slow(cadence, span) if cadence is not None else None
     if cadence is None or wait is None:
@@ -230,7 +244,7 @@ def _criterion_problems(s: SuccessCriterion, span: Span, w: Workflow, at: _At) -
         workflow=w.workflow,
         frequency=cadence.text,
         wait=shown,
-        faster=f"every {span_text(int(faster.total_seconds()))}",
+        faster=every_text(int(faster.total_seconds())),
     )
 
 

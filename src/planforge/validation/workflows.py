@@ -26,7 +26,7 @@ from typing import Any
 from planforge.core.errors import Problem, closest, make_problem
 from planforge.core.model import Cadence, Project, Span, Workflow
 from planforge.derive.rules import all_systems, system_key
-from planforge.intake.parse import span_text
+from planforge.intake.parse import every_text, span_text
 from planforge.validation.system_cells import count_word, join_quoted, named_systems
 from planforge.validation.traceability import CellRef
 
@@ -154,7 +154,7 @@ def _cadence_problems(w: Workflow, at: Callable[..., Problem]) -> Iterator[Probl
             "cadence-no-headroom",
             value=cadence.text,
             target=target.text,
-            faster=f"every {span_text(int(faster.total_seconds()))}",
+            faster=every_text(int(faster.total_seconds())),
         )
     if target is not None and wait is not None:
         faster = poll_interval(target) or target.length
@@ -170,5 +170,5 @@ def _cadence_problems(w: Workflow, at: Callable[..., Problem]) -> Iterator[Probl
             value=cadence.text,
             target=target.text,
             wait=shown,
-            faster=f"every {span_text(int(faster.total_seconds()))}",
+            faster=every_text(int(faster.total_seconds())),
         )
