@@ -44,6 +44,10 @@ def test_every_document_of_a_project_is_a_pdf_and_reruns_are_byte_identical(tmp_
         assert str(pdf.docinfo["/CreationDate"]).startswith("D:20260115")
         assert "/StructTreeRoot" in pdf.Root  # tagged for screen readers
         assert len(pdf.pages) > 5
+        links = {str(a.A.URI) for page in pdf.pages for a in page.get("/Annots", []) if "/A" in a and "/URI" in a.A}
+    # section 11 links each companion written beside the plan, as the PDF sibling (the batch retargets
+    # the plan's links to .pdf; the PDF writer kept only .md/.html/.docx and dropped them)
+    assert {f"HARBOR-004-{kind}.pdf" for kind in ("sow", "technical-specs", "test-cases")} <= links
 
 
 @pytest.mark.parametrize(

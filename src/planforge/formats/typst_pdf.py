@@ -110,7 +110,8 @@ def _pdf_link(href: str) -> str:
     if "/" in href or ":" in href or not href:
         return ""
     stem, dot, ext = href.rpartition(".")
-    return f"{stem}.{PDF.extension}" if dot and ext in (MD.extension, HTML.extension, DOCX.extension) else ""
+    siblings = (MD.extension, HTML.extension, DOCX.extension, PDF.extension)
+    return f"{stem}.{PDF.extension}" if dot and ext in siblings else ""
 
 
 def _table(frame: _Frame) -> str:
