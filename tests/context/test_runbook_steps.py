@@ -120,3 +120,19 @@ def test_later_windows_are_announced_to_the_client(runbooks):
     said = [c.when for c in runbooks["HARBOR-004"].communications]
     assert "End of each later window" in said
     assert "End of each later window" not in [c.when for c in runbooks["ACME-001"].communications]
+
+
+@pytest.mark.parametrize("text", ["Load three years of historical invoices into Xero", "Backfill last year's orders"])
+def test_a_data_load_tied_to_no_workflow_is_checked_and_undone_as_a_load(text):
+    project = make_project(
+        workflows=[Workflow(2, "Sync orders from Shopify to Xero"), Workflow(3, "Sync stock from Xero to Shopify")],
+        deployment_steps=[DeploymentStep(2, text), DeploymentStep(3, "Enable both workflows")],
+    )
+    (load, *_) = build_runbook(build_context(project, Settings(), DAY)).steps
+    # not "the first records of all workflows ... switch all workflows off": the load is no workflow's run
+    assert "workflow" not in load.check.lower() and "workflow" not in load.undo.lower()
+    assert load.check.startswith("The loaded records are counted against the source extract")
+    if "into Xero" in text:  # the system the wording names, not every system the workflows write to
+        assert load.check.endswith("appears correctly in Xero") and load.undo.endswith("loaded into Xero")
+    else:
+        assert "Xero and Shopify" in load.check or "Shopify and Xero" in load.check

@@ -120,6 +120,8 @@ _CHECKS = re.compile(r"^\s*(?:verify|check|confirm|count|reconcile|compare|test|
 _WORD = re.compile(r"[^\W_]{4,}")
 _NAME_WORD = re.compile(r"[^\W_]+")
 _DEPLOYS = re.compile(r"^\s*deploy\b", re.IGNORECASE)
+#: A step that loads data (a migration or backfill); tied to no workflow, it is checked as a load.
+_LOADS = re.compile(r"\b(?:load\w*|backfill\w*|migrat\w*|import\w*)\b", re.IGNORECASE)
 #: A step that writes nothing to the systems: a release deployed, a snapshot or backup taken, users told.
 _WRITES_NOTHING = re.compile(r"^\s*(?:deploy|take|snapshot|back ?up|notify|announce|brief)\b", re.IGNORECASE)
 #: A step that pauses, disables or stops something, and the verb that undoes it.
@@ -339,6 +341,15 @@ def _check_and_undo(ctx: PlanContext, step: DeploymentStep, index: int) -> tuple
         return (
             f"In each later window, the records of {named} appear correctly in {where} (gate 4)",
             f"Switch {named} off for that window's part and reverse what {they} wrote to {where}",
+        )
+    if not (step.workflow or "").strip() and _LOADS.search(step.step):
+        # a data load tied to no workflow (a migration, a backfill) writes records no workflow owns: it is
+        # checked and undone as a load, in the systems its wording names when it names any
+        into = [name for name in project_systems(ctx.project) if _names(step.step, name)] or systems
+        target = compose.join_words(into)
+        return (
+            f"The loaded records are counted against the source extract and a sample appears correctly in {target}",
+            f"Remove the records the step loaded into {target}",
         )
     if steps_check.enables(step):
         return (
