@@ -68,7 +68,9 @@ class RecordFact:
     inventory balance, a label sets a shipment's tracking number), so no field is typed in;
     ``fields``: caveats of single fields, by field name; ``made_at``: the way of making the record
     when a case needs one of its fields set, by field name, since the system sets that field from
-    where the record is made (an order's location_id only on a point-of-sale sale)."""
+    where the record is made (an order's location_id only on a point-of-sale sale); ``channel``: what
+    ``made`` makes, as a noun ("online order"), where ``made_at`` makes records of another kind: the
+    record that lacks the field ``made_at`` sets, which a case of its own tests."""
 
     made: str
     many: str
@@ -78,6 +80,7 @@ class RecordFact:
     fields: tuple[tuple[str, str], ...]
     source: str
     made_at: tuple[tuple[str, MadeAt], ...] = ()
+    channel: str = ""
 
     def field_note(self, field: str | None) -> str:
         key = (field or "").casefold()
@@ -168,6 +171,7 @@ def _record_fact(raw: dict[str, Any]) -> RecordFact:
             (name, MadeAt(how["made"], how.get("many", how["made"]), how["at"]))
             for name, how in raw.get("made_at", {}).items()
         ),
+        channel=raw.get("channel", ""),
     )
 
 

@@ -304,16 +304,26 @@ def _made_at(flow: Flow, r: _Records) -> MadeAt | None:
     return fact.made_for(r.table_field) if fact and r.table_field and r.tables else None
 
 
-def setup_step(flow: Flow, r: _Records, scenario: str, quoted: bool = False) -> str:
+def _make(flow: Flow, r: _Records, verb: str, many: bool = False, main: bool = False) -> str:
+    """The setup action every case of a workflow shares, so no two make the record differently: where
+    a mapped field is set only by where the record is made (``made_at``), the record is made there, at
+    a place the mapping table lists; ``main``: made the record's own way instead (the channel variant
+    of the happy path), without that field."""
+    at = None if main else _made_at(flow, r)
+    if at is not None:  # the field is set by where the record is made: made there, not typed in
+        return f"{at.many if many else at.made} at {_a(at.at)} the {r.tables[0]} lists"
+    return _made(flow, r, verb, many)
+
+
+def setup_step(flow: Flow, r: _Records, scenario: str, quoted: bool = False, main: bool = False) -> str:
     """The first step: in the source, the record this case needs (made as its system makes it) and
     the fields to set; a field a mapping table translates is set to a value the table lists.
     ``quoted``: the case's own conditions (an edge or error case) are named, as the scenario words
-    them. A record its system makes (a payout) is taken as it is, with no field set."""
+    them. A record its system makes (a payout) is taken as it is, with no field set. ``main``: the
+    record made its system's own way, which leaves the ``made_at`` field unset (see ``_make``)."""
     fact, many = record_fact(flow, r), bool(_MANY.search(scenario))
-    made = _made(flow, r, _verb(scenario), many)
+    made = _make(flow, r, _verb(scenario), many, main)
     at = _made_at(flow, r)
-    if at is not None:  # the field is set by where the record is made: made there, not typed in
-        made = f"{at.many if many else at.made} at {_a(at.at)} the {r.tables[0]} lists"
     if quoted and fact is not None and fact.made:  # the conditions first, then the system's own way of making it
         text = f'In {flow.source}, set up the conditions of "{scenario}", then {made}'
     else:
@@ -326,7 +336,7 @@ def setup_step(flow: Flow, r: _Records, scenario: str, quoted: bool = False) -> 
     own = [
         f"{f} to a value the {r.tables[0]} lists" if f == r.table_field and r.tables else f
         for f in r.fields
-        if not (at is not None and f == r.table_field)
+        if not (at is not None and f == r.table_field)  # set by where it is made, or left unset (main)
     ]
     if own:
         text += f", setting {_join(own)}"
@@ -469,6 +479,49 @@ def _case(s: TestScenario, title: str, flow: Flow | None, maps: list[FieldMappin
                 "and no alert is raised"
             )
     return TestCase("", flow.name, title, kind, pre, steps, expected, open_outcome=open_outcome, pending=pending)
+
+
+def _channel_variant(
+    case: TestCase, s: TestScenario, flow: Flow | None, maps: list[FieldMapping], ctx: PlanContext
+) -> TestCase | None:
+    """The happy path again for the records made the system's own way (an online order), when the
+    workflow's cases make theirs where a mapped field is set (a point-of-sale sale, ``made_at``) and
+    the catalog names that other channel: the record carries no such field, so the mappings of that
+    field are left out of the checks and what the target holds instead is agreed before UAT."""
+    if flow is None or case.type != "Happy Path":
+        return None
+    r = _records(maps, ctx.systems)
+    fact, at = record_fact(flow, r), _made_at(flow, r)
+    if fact is None or at is None or not fact.channel or not fact.made:
+        return None
+    obj = r.source_obj
+    unset = [
+        m for m in maps if _field(m.source_object if m.source_object != obj else None, m.source_field) == r.table_field
+    ]
+    kept = [m for m in maps if m not in unset]
+    rules = _unconfirmed_rules(ctx, flow, kept)
+    checks = mapping_checks(kept, flow.source, rules)
+    expected = (
+        f"In {flow.target}: {'; '.join(checks)}; and no alert is raised"
+        if checks
+        else f"In {flow.target}, the {r.target_record} is written, and no alert is raised"
+    )
+    targets = _join([_field(m.target_object, m.target_field) for m in unset])
+    pending = (
+        f"what {flow.target} {targets} holds for {_a(fact.channel)}, which carries no {r.table_field}, is agreed "
+        f"before UAT (technical specifications, section 4.{flow.number}), and this result is confirmed against it"
+    )
+    steps = (setup_step(flow, r, s.scenario, main=True), *case.steps[1:])
+    return replace(case, scenario=f"{case.scenario} ({fact.channel})", steps=steps, expected=expected, pending=pending)
+
+
+def _cases(
+    s: TestScenario, title: str, flow: Flow | None, maps: list[FieldMapping], ctx: PlanContext
+) -> list[TestCase]:
+    """A scenario's case, and the variant of its happy path for the system's other channel, if any."""
+    case = _case(s, title, flow, maps, ctx)
+    variant = _channel_variant(case, s, flow, maps, ctx)
+    return [case] if variant is None else [case, variant]
 
 
 def _titles(s: TestScenario, flows: list[Flow]) -> list[tuple[Flow, str]]:
@@ -677,7 +730,7 @@ def _standard_latency(flow: Flow, r: _Records, latency: Span) -> TestCase:
         "Performance",
         _preconditions(flow, r),
         (
-            f"In {flow.source}, {_made(flow, r, verb)} and note the time",
+            f"In {flow.source}, {_make(flow, r, verb)} and note the time",
             wait,
             f"Note the time the {r.target_record} appears in {flow.target}"
             if verb == "create"
@@ -878,7 +931,7 @@ def build_test_cases(ctx: PlanContext, kind: DocumentKind = TEST_CASES) -> TestC
     records: list[_Records] = []
     for i, rows in enumerate(planned):
         flow, maps = ctx.flows[i], by_map[i]
-        cases = tuple(_case(s, title, flow, maps, ctx) for s, title in rows)  # type: ignore[arg-type]
+        cases = tuple(c for s, title in rows for c in _cases(s, title, flow, maps, ctx))  # type: ignore[arg-type]
         records.append(_records(maps, ctx.systems))  # type: ignore[arg-type]
         std = _standard_for(flow, [s for s, _ in rows], records[-1], by_alert[i])  # type: ignore[arg-type]
         groups.append(TestGroup(f"Workflow {i + 1}: {wf[i].workflow}", cases, tuple(std)))
