@@ -50,6 +50,9 @@ class CatalogSystem:
     approval: str = ""
     #: records a tester cannot simply create, or that carry a caveat, by their API name (``RecordFact``)
     records: tuple[tuple[str, RecordFact], ...] = ()
+    #: the limit counts requests in flight at once, shared by every application on the account, not
+    #: requests per unit of time: an integration keeps within it by a cap on its own concurrent requests
+    concurrency: bool = False
 
     def record(self, name: str | None) -> RecordFact | None:
         """The facts of one record type, by its API name as Field Mappings give it ("InventoryBalance")."""
@@ -152,6 +155,7 @@ def load_catalog() -> tuple[CatalogSystem, ...]:
             auth=e.get("auth", ""),
             approval=e.get("approval", ""),
             records=tuple((name, _record_fact(fact)) for name, fact in e.get("records", {}).items()),
+            concurrency=bool(e.get("concurrency", False)),
         )
         for e in raw["systems"]
     )

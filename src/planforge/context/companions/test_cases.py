@@ -382,13 +382,83 @@ def _named_system(text: str, flow: Flow) -> str:
     return flow.target
 
 
+#: a number of concurrent requests the intake states for a system ("15 concurrent requests")
+_CONCURRENT = re.compile(r"\b(\d+) (?:concurrent|simultaneous|parallel)\b", re.I)
+#: the integration's own cap on its concurrent requests, as a risk's mitigation states it
+_CAP = re.compile(
+    r"\bconcurren\w* (?:cap|limit) of (\d+)\b|\bcap(?:ped)? (?:at|of) (\d+) (?:concurrent|simultaneous|parallel)\b",
+    re.I,
+)
+#: who else uses the account, as the intake's rate limit states it ("shared with the 3PL connector")
+_SHARED_WITH = re.compile(r"\bshared with ([^,;.()]+)", re.I)
+
+
+@dataclass(frozen=True)
+class _Share:
+    """A system's limit as a throttling case loads it: its concurrent requests and the integration's
+    own cap on them (None where not stated), and who shares the account ("" when not stated)."""
+
+    limit: int | None
+    cap: int | None
+    others: str
+
+    @property
+    def remainder(self) -> int | None:
+        """The requests other applications may hold while the integration uses its cap, None when the
+        limit, the cap or a positive difference is not known."""
+        if self.limit is None or self.cap is None or self.cap >= self.limit:
+            return None
+        return self.limit - self.cap
+
+
+def _share(ctx: PlanContext, system: str) -> _Share | None:
+    """How a system's limit is shared, when it is concurrency-based (the catalog's ``concurrency``, or
+    the intake's rate limit stating a number of concurrent requests): the number of requests from
+    the intake's Systems row, the integration's cap from a risk's mitigation that names the system
+    (or names none of the project's systems), and who else uses the account; None for a limit on
+    requests per unit of time."""
+    facts = next((f for f in ctx.project.systems if f.system.casefold() == system.casefold()), None)
+    stated = (facts.rate_limit or "") if facts else ""
+    entry = lookup(system).system
+    limit = _CONCURRENT.search(stated)
+    if not (entry and entry.concurrency) and limit is None:
+        return None
+    names = [n.split()[0].casefold() for n in ctx.systems if n]
+    caps = (
+        m
+        for risk in ctx.project.risks
+        if (words := set(re.findall(r"\w+", f"{risk.risk} {risk.mitigation or ''}".casefold())))
+        and (system.split()[0].casefold() in words or not words & set(names))
+        and (m := _CAP.search(risk.mitigation or ""))
+    )
+    cap = int(first.group(1) or first.group(2)) if (first := next(caps, None)) else None
+    shared = _SHARED_WITH.search(stated)
+    return _Share(int(limit.group(1)) if limit else None, cap, shared.group(1).strip() if shared else "")
+
+
+def _load(where: str, share: _Share | None) -> str:
+    """The throttling case's first step: a load script holds what other applications may use of the
+    account, never all of it (the integration could then send nothing and no expected result would
+    hold): the remainder its concurrency cap leaves, where the intake states both, else load near the
+    limit."""
+    others = f"standing in for {share.others}" if share and share.others else "standing in for other clients' share"
+    if share is not None and (rest := share.remainder) is not None:
+        return (
+            f"In the {where} test environment, hold {rest} of the account's {share.limit} concurrent requests with a "
+            f"load script ({others}), leaving the integration the {share.cap} its concurrency cap allows"
+        )
+    return (
+        f"In the {where} test environment, hold the account's load near its limit, not at it, with a load script "
+        f"({others} of it), so that some of the integration's calls are throttled"
+    )
+
+
 def _error_case(s: TestScenario, flow: Flow, r: _Records, ctx: PlanContext) -> tuple[tuple[str, ...], str]:
     where = _named_system(s.scenario, flow)
+    throttle = bool(_THROTTLE.search(s.scenario))
+    share = _share(ctx, where) if throttle else None
     cause = (  # a limit is reached by load, which a tester makes with a script
-        f"In the {where} test environment, hold the account's requests at its limit with a load script (standing in "
-        "for the other applications that share it)"
-        if _THROTTLE.search(s.scenario)
-        else f'Bring about "{s.scenario}" in the {where} test environment'
+        _load(where, share) if throttle else f'Bring about "{s.scenario}" in the {where} test environment'
     )
     steps = (
         cause,
@@ -398,12 +468,21 @@ def _error_case(s: TestScenario, flow: Flow, r: _Records, ctx: PlanContext) -> t
         f"Check {flow.target} for duplicate or partial records",
     )
     once = f"{flow.target} once, with no duplicate or partial record"
-    if _THROTTLE.search(s.scenario):
-        within = f", within the {span_adjective(flow.latency.text)} latency target" if flow.latency else ""
+    if throttle:
+        target = f"the {span_adjective(flow.latency.text)} latency target" if flow.latency else ""
+        every = f"every change reaches {flow.target} once, with no duplicate or partial {r.target_record}"
+        if share is not None and share.remainder is not None:  # the cap leaves the integration its own slots
+            within = f", within {target}" if target else ""
+            return steps, (
+                f"The integration keeps to its cap of {share.cap} concurrent requests to {where} and queues the rest "
+                f"rather than failing: {where} refuses none of its requests, no record is lost or parked, and "
+                f"{every}{within}; an alert is raised only if the queue backlog crosses its threshold"
+            )
+        clears = f"; the backlog clears within {target} once the load script stops" if target else ""
         return steps, (
-            f"The integration slows its calls to {where} rather than failing: no record is lost or parked, and every "
-            f"change reaches {flow.target} once, with no duplicate or partial {r.target_record}{within}; the "
-            "throttling is logged, and an alert is raised only if the queue backlog crosses its threshold"
+            f"The integration slows its calls to {where} rather than failing: no record is lost or parked, and "
+            f"{every}{clears}; the throttling is logged, and an alert is raised only if the queue backlog crosses "
+            "its threshold"
         )
     where_retries = f"section 4.{flow.number}" if flow.latency else "section 3"
     return steps, (
