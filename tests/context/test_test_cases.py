@@ -508,3 +508,28 @@ def test_a_key_two_records_share_gets_its_own_case_until_a_scenario_covers_it():
     own = [Scenario(2, "Split shipment of one order", "Edge Case", "1")]
     again = build_test_cases(_ctx(ships, field_mappings=maps, test_scenarios=own)).cases
     assert not [c for c in again if c.scenario.startswith("Two NetSuite")]
+
+
+def test_a_happy_path_checks_what_its_title_promises_beyond_the_mapped_fields():
+    """'as a draft product' promises the product's status, 'closes the order' that the order shows as
+    fulfilled (the catalog's check for a Shopify fulfillment): the expected result checks both, not only
+    the mapped fields; a title that promises neither gets only the mapping checks."""
+    items = Workflow(
+        2, "Sync new NetSuite items to Shopify as draft products", "Scheduled", None, "NetSuite", "Shopify"
+    )
+    ships = Workflow(3, "Sync fulfilments to Shopify", "Real-time", None, "NetSuite", "Shopify")
+    maps = [
+        FieldMapping(2, "1", "itemId", "variants.sku", "InventoryItem", "Product", key=True),
+        FieldMapping(3, "2", "trackingNumbers", "tracking_info.number", "ItemFulfillment", "Fulfillment"),
+        FieldMapping(4, "2", "createdFrom", "order_id", "ItemFulfillment", "Fulfillment", key=True),
+    ]
+    scenarios = [
+        Scenario(2, "New item appears in Shopify", "Happy Path", "1"),
+        Scenario(3, "Shipped fulfilment closes the Shopify order", "Happy Path", "2"),
+        Scenario(4, "Shipped fulfilment reaches Shopify", "Happy Path", "2"),
+    ]
+    cases = build_test_cases(_ctx(items, ships, field_mappings=maps, test_scenarios=scenarios)).cases
+    draft, closes, plain = (c for c in cases if not c.standard)
+    assert draft.expected.endswith("; the Product record's status is Draft; and no alert is raised")
+    assert closes.expected.endswith("; the order's fulfilment status is Fulfilled; and no alert is raised")
+    assert "status" not in plain.expected

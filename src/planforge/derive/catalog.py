@@ -73,7 +73,9 @@ class RecordFact:
     when a case needs one of its fields set, by field name, since the system sets that field from
     where the record is made (an order's location_id only on a point-of-sale sale); ``channel``: what
     ``made`` makes, as a noun ("online order"), where ``made_at`` makes records of another kind: the
-    record that lacks the field ``made_at`` sets, which a case of its own tests."""
+    record that lacks the field ``made_at`` sets, which a case of its own tests; ``closes``: what
+    writing the record shows on the record it belongs to, as a check ("the order's fulfilment status
+    is Fulfilled"), for a case whose title promises that it closes or completes it."""
 
     made: str
     many: str
@@ -84,6 +86,7 @@ class RecordFact:
     source: str
     made_at: tuple[tuple[str, MadeAt], ...] = ()
     channel: str = ""
+    closes: str = ""
 
     def field_note(self, field: str | None) -> str:
         key = (field or "").casefold()
@@ -176,6 +179,7 @@ def _record_fact(raw: dict[str, Any]) -> RecordFact:
             for name, how in raw.get("made_at", {}).items()
         ),
         channel=raw.get("channel", ""),
+        closes=raw.get("closes", ""),
     )
 
 

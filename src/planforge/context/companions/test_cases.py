@@ -537,6 +537,7 @@ def _case(s: TestScenario, title: str, flow: Flow | None, maps: list[FieldMappin
         steps = (setup_step(flow, r, s.scenario, quoted=kind == "Edge Case"), _run(flow), _compare(flow, r))
         rules = _unconfirmed_rules(ctx, flow, maps)
         checks = mapping_checks(maps, flow.source, rules)
+        promised = _promised(flow, r, maps, title)
         if any(rules) and kind != "Edge Case":
             pending = (
                 f"which of these readings applies is agreed before UAT (technical specifications, section "
@@ -549,15 +550,39 @@ def _case(s: TestScenario, title: str, flow: Flow | None, maps: list[FieldMappin
                 f"standard field mappings may not apply to it unchanged; in any outcome, no partial or duplicate "
                 f"record is written to {flow.target}"
             )
-        elif checks:
+        elif checks or promised:
             alone = f"; no other {r.target_record} in {flow.target} changes" if _ONLY.search(s.scenario) else ""
-            expected = f"In {flow.target}: {'; '.join(checks)}{alone}; and no alert is raised"
+            listed = list(checks) or [f"every field the technical specifications map matches the {flow.source} record"]
+            expected = f"In {flow.target}: {'; '.join([*listed, *promised])}{alone}; and no alert is raised"
         else:
             expected = (
                 f"In {flow.target}, every field the technical specifications map matches the {flow.source} record, "
                 "and no alert is raised"
             )
     return TestCase("", flow.name, title, kind, pre, steps, expected, open_outcome=open_outcome, pending=pending)
+
+
+#: a title or workflow name promising the target record's status ("appears as a draft product")
+_AS_STATUS = re.compile(r"\bas (?:an? )?(draft|active|archived|inactive|unpublished|published|hidden|pending)\b", re.I)
+#: a title or workflow name promising that the write closes the record it belongs to ("closes the order")
+_CLOSES = re.compile(r"\b(?:closes|completes)\b", re.I)
+
+
+def _promised(flow: Flow, r: _Records, maps: list[FieldMapping], title: str) -> tuple[str, ...]:
+    """The checks a happy path's title or its workflow's name promises beyond the mapped fields, so the
+    expected result checks what the title says: a status it names ("as a draft product": the record's
+    status is Draft), unless a mapping sets the status; and that the write closes the record it belongs
+    to ("closes the order"), as the catalog says the target shows it (``RecordFact.closes``)."""
+    said = f"{title} | {flow.name}"
+    out = []
+    sets_status = any(m.target_field.casefold().rsplit(".", 1)[-1] == "status" for m in maps)
+    if (m := _AS_STATUS.search(said)) and not sets_status:
+        out.append(f"the {r.target_record}'s status is {m.group(1).capitalize()}")
+    entry = lookup(flow.target).system
+    fact = entry.record(r.target_obj) if entry and r.target_obj else None
+    if _CLOSES.search(said) and fact is not None and fact.closes:
+        out.append(fact.closes)
+    return tuple(out)
 
 
 def _channel_variant(
@@ -580,6 +605,7 @@ def _channel_variant(
     kept = [m for m in maps if m not in unset]
     rules = _unconfirmed_rules(ctx, flow, kept)
     checks = mapping_checks(kept, flow.source, rules)
+    checks = (*checks, *_promised(flow, r, maps, case.scenario))
     expected = (
         f"In {flow.target}: {'; '.join(checks)}; and no alert is raised"
         if checks
