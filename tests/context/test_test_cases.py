@@ -538,3 +538,33 @@ def test_a_happy_path_checks_what_its_title_promises_beyond_the_mapped_fields():
     assert draft.expected.endswith("; the Product record's status is Draft; and no alert is raised")
     assert closes.expected.endswith("; the order's fulfilment status is Fulfilled; and no alert is raised")
     assert "status" not in plain.expected
+
+
+def test_a_replay_into_a_record_its_system_keeps_unique_checks_the_value_and_the_log_not_the_count():
+    """Shopify keeps one inventory level per item and location (catalog ``unique_by``): matched by both,
+    a second read cannot add a record, so the replay checks the quantity is unchanged and no second
+    inventory adjustment is logged; matched by the location alone, it still counts the records."""
+    both = [
+        FieldMapping(2, "2", "quantityAvailable", "available", "InventoryBalance", "InventoryLevel"),
+        FieldMapping(3, "2", "item", "inventory_item_id", "InventoryBalance", "InventoryLevel", key=True),
+        FieldMapping(
+            4, "2", "location", "location_id", "InventoryBalance", "InventoryLevel", "Location table", key=True
+        ),
+    ]
+    (replay,) = [
+        c
+        for c in build_test_cases(_ctx(_ORDERS, _STOCK, field_mappings=both)).cases
+        if c.type == "Replay" and c.workflow == _STOCK.workflow
+    ]
+    assert replay.expected.startswith(
+        "InventoryLevel.available in Shopify is unchanged, and the integration log shows no second inventory "
+        "adjustment of that InventoryLevel record (Shopify keeps one per inventory_item_id and location_id"
+    )
+    assert replay.steps[0].endswith(", and note InventoryLevel.available in Shopify")
+    assert replay.steps[2] == "Check the InventoryLevel record in Shopify and the integration log"
+    (alone,) = [
+        c
+        for c in build_test_cases(_ctx(_ORDERS, _STOCK, field_mappings=_STOCK_MAPS)).cases
+        if c.type == "Replay" and c.workflow == _STOCK.workflow
+    ]
+    assert alone.expected.startswith("Shopify still holds one InventoryLevel record")

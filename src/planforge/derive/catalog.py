@@ -75,7 +75,10 @@ class RecordFact:
     ``made`` makes, as a noun ("online order"), where ``made_at`` makes records of another kind: the
     record that lacks the field ``made_at`` sets, which a case of its own tests; ``closes``: what
     writing the record shows on the record it belongs to, as a check ("the order's fulfilment status
-    is Fulfilled"), for a case whose title promises that it closes or completes it."""
+    is Fulfilled"), for a case whose title promises that it closes or completes it; ``unique_by``: the
+    fields the system itself keeps the record unique by (one inventory level per inventory item and
+    location), so a repeated write can change its values but never add a second record; ``write``:
+    what one write of it is called there, as a noun ("inventory adjustment")."""
 
     made: str
     many: str
@@ -87,6 +90,8 @@ class RecordFact:
     made_at: tuple[tuple[str, MadeAt], ...] = ()
     channel: str = ""
     closes: str = ""
+    unique_by: tuple[str, ...] = ()
+    write: str = ""
 
     def field_note(self, field: str | None) -> str:
         key = (field or "").casefold()
@@ -180,6 +185,8 @@ def _record_fact(raw: dict[str, Any]) -> RecordFact:
         ),
         channel=raw.get("channel", ""),
         closes=raw.get("closes", ""),
+        unique_by=tuple(raw.get("unique_by", ())),
+        write=raw.get("write", ""),
     )
 
 

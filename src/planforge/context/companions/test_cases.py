@@ -220,6 +220,9 @@ class _Records:
     key_to_confirm: bool = False
     #: the other record that key names ("order": two fulfillments of one order share it), "" when none
     shared_by: str = ""
+    #: the target fields of the matching key, and the target fields mapped from the source's values
+    key_fields: tuple[str, ...] = ()
+    values: tuple[str, ...] = ()
 
     @property
     def record(self) -> str:
@@ -259,6 +262,12 @@ def _records(maps: list[FieldMapping], systems: Sequence[str] = ()) -> _Records:
         next((m.source_field for m in own if m.required and not m.key), ""),
         bool(shared := ambiguous_keys(maps, systems)),  # the same reading as the specs' keys to confirm
         shared[0].other if shared else "",
+        tuple(k.target_field for k in keys),
+        tuple(
+            _field(m.target_object, m.target_field)
+            for m in maps
+            if not m.key and not (m.transform and CONSTANT_TRANSFORM.match(m.transform))
+        ),
     )
 
 
@@ -692,6 +701,19 @@ def _standard_error(flow: Flow, r: _Records) -> TestCase:
     )
 
 
+def _unique_target(flow: Flow, r: _Records) -> RecordFact | None:
+    """The target record's catalog facts when its system keeps it unique by the very fields the
+    workflow matches by (Shopify's one inventory level per item and location): a replay there cannot
+    make a second record, so it is checked by the values it leaves alone and the write it does not
+    log; None otherwise."""
+    entry = lookup(flow.target).system
+    fact = entry.record(r.target_obj) if entry and r.target_obj else None
+    if fact is None or not fact.unique_by:
+        return None
+    keys = {k.casefold() for k in r.key_fields}
+    return fact if keys == {u.casefold() for u in fact.unique_by} else None
+
+
 def _standard_replay(flow: Flow, r: _Records) -> TestCase:
     again = (
         f"Replay that record's {flow.source} change event from the integration's event log"
@@ -702,10 +724,16 @@ def _standard_replay(flow: Flow, r: _Records) -> TestCase:
     matched = f", matched by {r.key_target}," if r.key_target else ""
     echo = f", and nothing is written back to {flow.source}" if flow.two_way else ""
     read = "delivery" if flow.event_driven else "read"
+    unique = _unique_target(flow, r) if r.values and not r.aggregate else None
     holds = (
         f"{flow.target}'s {r.target_record} counts the {flow.source} {r.record} once, with the same totals; the "
         f"second {read} changes nothing{echo}"
         if r.aggregate
+        else f"{_join(r.values)} in {flow.target} {'is' if len(r.values) == 1 else 'are'} unchanged, and the "
+        f"integration log shows no second {unique.write or 'write'} of that {r.target_record} ({flow.target} keeps "
+        f"one per {_join(list(unique.unique_by))}, so a repeated write would change its values, not add a record); "
+        f"the second {read} writes nothing new{echo}"
+        if unique is not None
         else f"{flow.target} still holds one {r.target_record}{matched} for the {flow.source} {r.record}, with the "
         f"same values; the second {read} writes nothing new{echo}"
     )
@@ -718,9 +746,12 @@ def _standard_replay(flow: Flow, r: _Records) -> TestCase:
         (
             f"Take {_a(flow.source + ' ' + r.record)} this workflow has already "
             f"{'counted in ' + _a(flow.target + ' ' + r.target_record) if r.aggregate else 'moved to ' + flow.target} "
-            "(for example, the one from its first case)",
+            "(for example, the one from its first case)"
+            + (f", and note {_join(r.values)} in {flow.target}" if unique is not None else ""),
             again,
-            f"Search {flow.target} for the {r.target_record}",
+            f"Check the {r.target_record} in {flow.target} and the integration log"
+            if unique is not None
+            else f"Search {flow.target} for the {r.target_record}",
         ),
         holds,
         standard=True,
