@@ -510,6 +510,16 @@ def test_a_key_two_records_share_gets_its_own_case_until_a_scenario_covers_it():
     (two,) = [c for c in cases if c.scenario == "Two NetSuite ItemFulfillment records for one order"]
     assert two.type == "Edge Case" and two.standard and "section 4.1" in two.pending
     assert two.expected.endswith("one for each NetSuite ItemFulfillment record, and neither overwrites the other")
+    assert two.steps[0] == (  # the catalog's words for two of them, not "each made as this workflow's first case"
+        "In NetSuite, fulfil one sales order the integration created in two shipments, each item fulfillment "
+        "marked Shipped with its own tracking number"
+    )
+    plain = [
+        FieldMapping(2, "1", "order", "order_id", "Parcel", "Fulfillment", key=True),
+        FieldMapping(3, "1", "tracking", "tracking_info.number", "Parcel", "Fulfillment"),
+    ]
+    (other,) = [c for c in build_test_cases(_ctx(ships, field_mappings=plain)).cases if c.scenario.startswith("Two ")]
+    assert other.steps[0] == "In NetSuite, make two Parcel records for the same order, each with its own tracking"
     own = [Scenario(2, "Split shipment of one order", "Edge Case", "1")]
     again = build_test_cases(_ctx(ships, field_mappings=maps, test_scenarios=own)).cases
     assert not [c for c in again if c.scenario.startswith("Two NetSuite")]
@@ -568,3 +578,13 @@ def test_a_replay_into_a_record_its_system_keeps_unique_checks_the_value_and_the
         if c.type == "Replay" and c.workflow == _STOCK.workflow
     ]
     assert alone.expected.startswith("Shopify still holds one InventoryLevel record")
+
+
+def test_an_event_driven_case_that_makes_several_records_waits_for_their_change_events():
+    bulk = Scenario(2, "Orders arrive in a bulk import", "Happy Path", "1")
+    cases = build_test_cases(_ctx(_ORDERS, field_mappings=_ORDER_MAPS, test_scenarios=[bulk])).cases
+    assert cases[0].steps[1] == "Wait for the Shopify change events to be processed (within minutes)"
+    error = next(c for c in cases if c.type == "Error Handling")  # an invalid record and a valid one
+    assert error.steps[1] == "Wait for the Shopify change events to be processed (within minutes)"
+    (replay,) = [c for c in cases if c.type == "Replay"]
+    assert "change event from" in replay.steps[1]

@@ -78,7 +78,8 @@ class RecordFact:
     is Fulfilled"), for a case whose title promises that it closes or completes it; ``unique_by``: the
     fields the system itself keeps the record unique by (one inventory level per inventory item and
     location), so a repeated write can change its values but never add a second record; ``write``:
-    what one write of it is called there, as a noun ("inventory adjustment")."""
+    what one write of it is called there, as a noun ("inventory adjustment"); ``split``: how a tester
+    makes two of the record for one other record they share (two shipments of one order)."""
 
     made: str
     many: str
@@ -92,6 +93,7 @@ class RecordFact:
     closes: str = ""
     unique_by: tuple[str, ...] = ()
     write: str = ""
+    split: str = ""
 
     def field_note(self, field: str | None) -> str:
         key = (field or "").casefold()
@@ -187,6 +189,7 @@ def _record_fact(raw: dict[str, Any]) -> RecordFact:
         closes=raw.get("closes", ""),
         unique_by=tuple(raw.get("unique_by", ())),
         write=raw.get("write", ""),
+        split=raw.get("split", ""),
     )
 
 

@@ -360,13 +360,14 @@ def _preconditions(flow: Flow, r: _Records) -> str:
     return f"The integration is connected to the {flow.source} and {flow.target} test environments with {loaded}"
 
 
-def _run(flow: Flow | None) -> str:
-    """How a test run is started: the workflow's own trigger, source and cadence."""
+def _run(flow: Flow | None, many: bool = False) -> str:
+    """How a test run is started: the workflow's own trigger, source and cadence; ``many``: the case
+    made several records, so an event-driven workflow waits for their change events."""
     if flow is None:
         return "Run the workflow in the test environment"
     within = f"within {flow.latency.text}" if flow.latency else "within minutes"
     if flow.event_driven:
-        return f"Wait for the {flow.source} change event to be processed ({within})"
+        return f"Wait for the {flow.source} change event{'s' if many else ''} to be processed ({within})"
     return {
         "Real-time": f"Wait for the next poll of {flow.polled_from or flow.source} ({flow.poll})",
         "Scheduled": (
@@ -473,7 +474,7 @@ def _error_case(s: TestScenario, flow: Flow, r: _Records, ctx: PlanContext) -> t
     steps = (
         cause,
         setup_step(flow, r, s.scenario),
-        _run(flow),
+        _run(flow, many=bool(_MANY.search(s.scenario))),
         "Check the integration log and the alert channel",
         f"Check {flow.target} for duplicate or partial records",
     )
@@ -508,7 +509,7 @@ def _other_case(
 ) -> tuple[tuple[str, ...], str]:
     """The steps and the expected result of a performance or security case, or of any case of a
     general scenario (no workflow named)."""
-    run = _run(flow)
+    run = _run(flow, many=kind == "Performance")  # a volume of records
     if kind == "Performance":
         stated = ctx.testing.performance_targets
         perf = stated if isinstance(stated, str) and stated.casefold() != s.scenario.casefold() else None
@@ -544,7 +545,11 @@ def _case(s: TestScenario, title: str, flow: Flow | None, maps: list[FieldMappin
     if kind == "Error Handling":
         steps, expected = _error_case(s, flow, r, ctx)
     else:
-        steps = (setup_step(flow, r, s.scenario, quoted=kind == "Edge Case"), _run(flow), _compare(flow, r))
+        steps = (
+            setup_step(flow, r, s.scenario, quoted=kind == "Edge Case"),
+            _run(flow, many=bool(_MANY.search(s.scenario))),
+            _compare(flow, r),
+        )
         if kind == "Edge Case":  # the agreed outcome may be to park the record: the tester looks there too
             steps += ("Check the integration log and the exception report of parked records",)
         rules = _unconfirmed_rules(ctx, flow, maps)
@@ -686,7 +691,7 @@ def _standard_error(flow: Flow, r: _Records) -> TestCase:
             else f"In {flow.source}, {_made(flow, r, 'create')}: once {fault}, and once with every field valid"
             if (fact := record_fact(flow, r)) and fact.made
             else f"In {flow.source}, create {_a(r.record)} {fault}, and a second, valid {r.record}",
-            _run(flow),
+            _run(flow, many=True),  # an invalid record and a valid one
             "Check the integration log and the exception report of parked records",
             f"Check {flow.target}",
             f"{_upper_first(fix)}, then replay the parked record from the support team's list",
@@ -829,8 +834,12 @@ def _standard_shared_key(flow: Flow, r: _Records) -> TestCase:
     """Two source records of one other record (two shipments of one order), which the workflow's
     matching key cannot tell apart (the specifications flag it): the case shows that, with the key
     agreed before UAT, each is written as its own target record and neither overwrites the other."""
-    made = (
-        " (each made as this workflow's first case makes one)" if (fact := record_fact(flow, r)) and fact.made else ""
+    fact = record_fact(flow, r)
+    make = (  # the system's own way of making two for one (two shipments of one order), else the plain words
+        fact.split
+        if fact is not None and fact.split
+        else f"make two {r.record}s for the same {r.shared_by}"
+        + (f", each with its own {_join(r.fields)}" if r.fields and not (fact and fact.derived) else "")
     )
     return TestCase(
         "",
@@ -839,8 +848,8 @@ def _standard_shared_key(flow: Flow, r: _Records) -> TestCase:
         "Edge Case",
         _preconditions(flow, r),
         (
-            f"In {flow.source}, make two {r.record}s for the same {r.shared_by}{made}",
-            _run(flow),
+            f"In {flow.source}, {make}",
+            _run(flow, many=True),
             f"Search {flow.target} for the {r.target_record}s of that {r.shared_by}",
         ),
         f"{flow.target} holds two {r.target_record}s for the {r.shared_by}, one for each {flow.source} {r.record}, "
