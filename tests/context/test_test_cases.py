@@ -356,6 +356,22 @@ def test_a_workflow_reading_what_an_earlier_one_writes_uses_that_cases_record():
     assert shipped.steps[0].startswith("In NetSuite, change the SalesOrder record from TC-01")
     # the first workflow reads nothing an earlier one writes
     assert "This case uses" not in cases[0].preconditions
+    # the preconditions its cases share are stated once, at the top of the section; a case adds its own
+    from planforge.render.environment import render_document
+
+    group = next(g for g in build_test_cases(ctx).groups if g.title.endswith(ship.workflow))
+    assert (
+        group.preconditions
+        == "The integration is connected to the NetSuite and Shopify test environments with the UAT test data loaded"
+    )
+    (own,) = [c for c in group.cases if not c.standard]
+    assert own.preconditions_shown == "As above; this case uses the SalesOrder record that TC-01 writes to NetSuite"
+    assert {c.preconditions_shown for c in group.standard} == {""}
+    text = render_document("test-cases", ctx)
+    assert text.count(f"**Preconditions of every case below, unless it states its own**: {group.preconditions}.") == 1
+    section = text.split(f"## {group.title}")[1].split("\n## ")[0]
+    assert f"**Preconditions**: {group.preconditions}." not in section
+    assert section.count("**Preconditions**: As above; this case uses the SalesOrder record") == 1
 
 
 def test_replay_and_reconciliation_wait_on_a_matching_key_still_to_be_confirmed():

@@ -55,6 +55,9 @@ class TestCase:
     open_outcome: bool = False
     #: what the expected result still waits on (a matching key to confirm): it prints after a TBD mark
     pending: str = ""
+    #: the preconditions as the case prints them under its section's (``TestGroup.preconditions``): ""
+    #: when those cover it, "As above; ..." for what it adds, else its own in full
+    preconditions_shown: str = ""
 
     @property
     def source(self) -> str:
@@ -75,6 +78,9 @@ class TestGroup:
     cases: tuple[TestCase, ...]
     #: the standard cases that follow the intake's
     standard: tuple[TestCase, ...] = ()
+    #: the preconditions most of its cases share, stated once at the top of its section ("" when no
+    #: two cases share theirs)
+    preconditions: str = ""
 
     @property
     def all(self) -> tuple[TestCase, ...]:
@@ -1067,6 +1073,32 @@ def _with_uses(
     return tuple(out[id(g)] for g in groups)
 
 
+def _shared_preconditions(group: TestGroup) -> TestGroup:
+    """The group's preconditions stated once: those most of its cases share (more than half, and at
+    least two), each case printing only what it adds ("As above; this case uses ...") or, when they
+    differ, its own in full."""
+    cases = group.all
+    counts: dict[str, int] = {}
+    for c in cases:
+        counts[c.preconditions] = counts.get(c.preconditions, 0) + 1
+    common, n = max(counts.items(), key=lambda kv: kv[1]) if counts else ("", 0)
+    shared = common if n >= 2 and 2 * n > len(cases) else ""
+
+    def shown(c: TestCase) -> str:
+        if not shared:
+            return c.preconditions
+        if c.preconditions == shared:
+            return ""
+        if c.preconditions.startswith(f"{shared}. "):
+            return f"As above; {_lower_first(c.preconditions[len(shared) + 2 :])}"
+        return c.preconditions
+
+    done = [replace(c, preconditions_shown=shown(c)) for c in cases]
+    return replace(
+        group, cases=tuple(done[: len(group.cases)]), standard=tuple(done[len(group.cases) :]), preconditions=shared
+    )
+
+
 def build_test_cases(ctx: PlanContext, kind: DocumentKind = TEST_CASES) -> TestCases:
     """One case per Test Scenarios row and workflow it names (a row without a workflow: one general
     case), in workflow order, each workflow's standard cases after its own, then the general
@@ -1090,7 +1122,9 @@ def build_test_cases(ctx: PlanContext, kind: DocumentKind = TEST_CASES) -> TestC
     if auth:
         groups.append(TestGroup("Authentication", (), tuple(auth)))
     uat = ctx.phases[2]
-    numbered = _with_uses(_numbered([g for g in groups if g.all]), ctx.flows, records)
+    numbered = tuple(
+        _shared_preconditions(g) for g in _with_uses(_numbered([g for g in groups if g.all]), ctx.flows, records)
+    )
     return TestCases(
         header(ctx, kind),
         numbered,
