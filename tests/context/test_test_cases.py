@@ -491,6 +491,7 @@ def test_an_orders_location_is_set_by_a_point_of_sale_sale_never_typed_in_at_che
     # location_id, is the happy path's variant, its subsidiary agreed before UAT
     online = next(c for c in cases if c.scenario == "Order creates a sales order (online order)")
     assert online.type == "Happy Path" and cases[1] is online
+    assert happy.scenario == "Order creates a sales order (point-of-sale sale)"  # each names its channel
     assert online.steps[0] == (
         "In Shopify, place a test order at checkout (Shopify's Bogus Gateway or Shopify Payments test mode)"
     )

@@ -108,11 +108,13 @@ class RecordFact:
 class MadeAt:
     """A record made where its system sets one of its fields: ``made`` and ``many`` as in
     ``RecordFact``, ``at`` the kind of place that sets the field ("location": "ring up a test sale
-    on Shopify POS at a location the table lists")."""
+    on Shopify POS at a location the table lists"); ``channel``: what it makes, as a noun
+    ("point-of-sale sale"), beside ``RecordFact.channel`` for the record made the other way."""
 
     made: str
     many: str
     at: str
+    channel: str = ""
 
 
 @dataclass(frozen=True)
@@ -182,7 +184,7 @@ def _record_fact(raw: dict[str, Any]) -> RecordFact:
         fields=tuple(raw.get("fields", {}).items()),
         source=raw["source"],
         made_at=tuple(
-            (name, MadeAt(how["made"], how.get("many", how["made"]), how["at"]))
+            (name, MadeAt(how["made"], how.get("many", how["made"]), how["at"], how.get("channel", "")))
             for name, how in raw.get("made_at", {}).items()
         ),
         channel=raw.get("channel", ""),

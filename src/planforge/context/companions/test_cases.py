@@ -647,10 +647,15 @@ def _channel_variant(
 def _cases(
     s: TestScenario, title: str, flow: Flow | None, maps: list[FieldMapping], ctx: PlanContext
 ) -> list[TestCase]:
-    """A scenario's case, and the variant of its happy path for the system's other channel, if any."""
+    """A scenario's case, and the variant of its happy path for the system's other channel, if any;
+    with a variant, each title names its channel (the catalog's ``MadeAt.channel`` for the first), so
+    neither reads as covering both."""
     case = _case(s, title, flow, maps, ctx)
     variant = _channel_variant(case, s, flow, maps, ctx)
-    return [case] if variant is None else [case, variant]
+    if variant is None:
+        return [case]
+    at = _made_at(flow, _records(maps, ctx.systems)) if flow else None
+    return [replace(case, scenario=f"{case.scenario} ({at.channel})") if at and at.channel else case, variant]
 
 
 def _titles(s: TestScenario, flows: list[Flow]) -> list[tuple[Flow, str]]:
