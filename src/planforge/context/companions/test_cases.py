@@ -458,7 +458,9 @@ def _load(where: str, share: _Share | None) -> str:
     account, never all of it (the integration could then send nothing and no expected result would
     hold): the remainder its concurrency cap leaves, where the intake states both, else load near the
     limit."""
-    others = f"standing in for {share.others}" if share and share.others else "standing in for other clients' share"
+    others = (
+        f"standing in for {share.others}" if share and share.others else "standing in for other clients' share of it"
+    )
     if share is not None and (rest := share.remainder) is not None:
         return (
             f"In the {where} test environment, hold {rest} of the account's {share.limit} concurrent requests with a "
@@ -466,7 +468,7 @@ def _load(where: str, share: _Share | None) -> str:
         )
     return (
         f"In the {where} test environment, hold the account's load near its limit, not at it, with a load script "
-        f"({others} of it), so that some of the integration's calls are throttled"
+        f"({others}), so that some of the integration's calls are throttled"
     )
 
 
