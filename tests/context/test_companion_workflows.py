@@ -43,10 +43,40 @@ def test_a_scenario_naming_two_workflows_is_two_distinct_cases():
         (_STOCK.workflow, "NetSuite concurrency limit reached (NetSuite to Shopify)"),
     ]
     assert cases[0].steps[0] == (  # a limit is reached by load: the step says how a tester makes it
-        "In the NetSuite test environment, hold the account's requests at its limit with a load script (standing "
-        "in for the other applications that share it)"
+        "In the NetSuite test environment, hold the account's load near its limit, not at it, with a load script "
+        "(standing in for other clients' share of it), so that some of the integration's calls are throttled"
     )
     assert cases[1].steps[-1] == "Check Shopify for duplicate or partial records"
+
+
+def test_a_concurrency_limit_is_loaded_with_what_the_integrations_cap_leaves_to_others():
+    """NetSuite's limit counts requests in flight (catalog): with 15 stated for the account and the
+    integration capped at 5 (a risk's mitigation), the load script holds the other 10, so every change
+    can still arrive within the latency target; a load at the limit would leave the integration none."""
+    from planforge.core.model import Risk
+
+    systems = [
+        SystemFacts(3, "Shopify", webhooks="Yes"),
+        SystemFacts(4, "NetSuite", "15 concurrent requests, shared with the 3PL connector"),
+    ]
+    risk = Risk(2, "NetSuite concurrency shared", "High", "High", "Queue with a concurrency cap of 5")
+    scenario = Scenario(2, "NetSuite concurrency limit reached", "Error Handling", "1")
+    (case,) = _agreed(_ctx(_ORDERS, systems=systems, risks=[risk], test_scenarios=[scenario]))
+    assert case.steps[0] == (
+        "In the NetSuite test environment, hold 10 of the account's 15 concurrent requests with a load script "
+        "(standing in for the 3PL connector), leaving the integration the 5 its concurrency cap allows"
+    )
+    assert case.expected.startswith(
+        "The integration keeps to its cap of 5 concurrent requests to NetSuite and queues the rest rather than "
+        "failing: NetSuite refuses none of its requests"
+    )
+    # without a stated cap the load stays near the limit, and only the backlog's clearing is timed
+    (near,) = _agreed(_ctx(_ORDERS, systems=systems, test_scenarios=[scenario]))
+    assert near.steps[0] == (
+        "In the NetSuite test environment, hold the account's load near its limit, not at it, with a load script "
+        "(standing in for the 3PL connector), so that some of the integration's calls are throttled"
+    )
+    assert "refuses none" not in near.expected
 
 
 def test_workflows_sharing_a_direction_are_told_apart_by_number():

@@ -93,10 +93,13 @@ def test_an_edge_case_does_not_expect_the_plain_mapping_checks():
     )
     (edge,) = [c for c in build_test_cases(ctx).cases if not c.standard]
     assert edge.open_outcome and edge.tracker_expected.startswith("[TBD]: ")
-    assert (
-        "quantityAvailable" not in edge.expected
-        and "no partial or duplicate record is written to Shopify" in edge.expected
+    assert "quantityAvailable" not in edge.expected and "Bundle" not in edge.expected  # no mail-merged title
+    assert edge.expected.startswith("the result Shopify must show for this case is agreed before UAT starts")
+    assert edge.expected.endswith(
+        "Whatever is agreed, the InventoryLevel record is either written as agreed or parked with its error in the "
+        "exception report, never written in part or twice"
     )
+    assert edge.steps[-1] == "Check the integration log and the exception report of parked records"
 
 
 def test_each_workflow_gets_standard_failure_replay_and_reconciliation_cases_naming_its_systems():
@@ -281,9 +284,9 @@ def test_a_scenario_that_does_not_say_change_is_set_up_as_a_create_never_both():
     ]
     ctx = _ctx(_ORDERS, _STOCK, field_mappings=_STOCK_MAPS, test_scenarios=scenarios)
     bundle, change = [c for c in build_test_cases(ctx).cases if not c.standard]
-    assert bundle.steps[0].startswith(  # the conditions first, then the system's own way of making the record
-        'In NetSuite, set up the conditions of "Bundle SKU with components in two locations", then post an '
-        "inventory adjustment"
+    assert bundle.steps[0].startswith(  # the case's data first, then the system's own way of making the record
+        "In NetSuite, prepare the data this case calls for (bundle SKU with components in two locations), then "
+        "post an inventory adjustment"
     )
     assert change.steps[0].startswith("In NetSuite, post an inventory adjustment")
     generic = [FieldMapping(2, "2", "qty", "available", "StockRow", "InventoryLevel", key=True)]
@@ -292,7 +295,9 @@ def test_a_scenario_that_does_not_say_change_is_set_up_as_a_create_never_both():
         for c in build_test_cases(_ctx(_ORDERS, _STOCK, field_mappings=generic, test_scenarios=scenarios)).cases
         if not c.standard
     ]
-    assert new.steps[0].startswith("In NetSuite, create a StockRow record with the conditions of ")
+    assert new.steps[0].startswith(
+        "In NetSuite, create a StockRow record as this case calls for (bundle SKU with components in two locations)"
+    )
     assert changed.steps[0].startswith("In NetSuite, change a StockRow record")
     assert not [c for c in build_test_cases(ctx).cases if "create or change" in " ".join(c.steps)]
 
@@ -351,6 +356,22 @@ def test_a_workflow_reading_what_an_earlier_one_writes_uses_that_cases_record():
     assert shipped.steps[0].startswith("In NetSuite, change the SalesOrder record from TC-01")
     # the first workflow reads nothing an earlier one writes
     assert "This case uses" not in cases[0].preconditions
+    # the preconditions its cases share are stated once, at the top of the section; a case adds its own
+    from planforge.render.environment import render_document
+
+    group = next(g for g in build_test_cases(ctx).groups if g.title.endswith(ship.workflow))
+    assert (
+        group.preconditions
+        == "The integration is connected to the NetSuite and Shopify test environments with the UAT test data loaded"
+    )
+    (own,) = [c for c in group.cases if not c.standard]
+    assert own.preconditions_shown == "As above; this case uses the SalesOrder record that TC-01 writes to NetSuite"
+    assert {c.preconditions_shown for c in group.standard} == {""}
+    text = render_document("test-cases", ctx)
+    assert text.count(f"**Preconditions of every case below, unless it states its own**: {group.preconditions}.") == 1
+    section = text.split(f"## {group.title}")[1].split("\n## ")[0]
+    assert f"**Preconditions**: {group.preconditions}." not in section
+    assert section.count("**Preconditions**: As above; this case uses the SalesOrder record") == 1
 
 
 def test_replay_and_reconciliation_wait_on_a_matching_key_still_to_be_confirmed():
@@ -446,7 +467,8 @@ def test_standard_features_and_risks_keep_to_what_the_scope_speaks_of():
 def test_an_orders_location_is_set_by_a_point_of_sale_sale_never_typed_in_at_checkout():
     """Shopify sets an order's location_id only on a point-of-sale sale: a case that needs a location
     the table lists rings a test sale up on Shopify POS there, and the standard failure rings one up
-    at a location the table does not list, never 'place a test order at checkout, setting location_id'."""
+    at a location the table does not list, never 'place a test order at checkout, setting location_id';
+    the online order (the catalog's other channel) is a variant of the happy path of its own."""
     maps = [
         FieldMapping(2, "1", "id", "externalId", "Order", "SalesOrder", key=True),
         FieldMapping(3, "1", "location_id", "subsidiary", "Order", "SalesOrder", "Location to subsidiary table"),
@@ -465,7 +487,19 @@ def test_an_orders_location_is_set_by_a_point_of_sale_sale_never_typed_in_at_che
         "In Shopify, ring up a test sale on Shopify POS: once at a location that has no entry in the location to "
         "subsidiary table, and once at a location the table lists"
     )
-    assert not any("checkout" in step for c in cases for step in c.steps)
+    # every case that makes a record makes it the same way; the online order, which carries no
+    # location_id, is the happy path's variant, its subsidiary agreed before UAT
+    online = next(c for c in cases if c.scenario == "Order creates a sales order (online order)")
+    assert online.type == "Happy Path" and cases[1] is online
+    assert happy.scenario == "Order creates a sales order (point-of-sale sale)"  # each names its channel
+    assert online.steps[0] == (
+        "In Shopify, place a test order at checkout (Shopify's Bogus Gateway or Shopify Payments test mode)"
+    )
+    assert "subsidiary" not in online.expected
+    assert online.pending.startswith(
+        "what NetSuite SalesOrder.subsidiary holds for an online order, which carries no location_id, is agreed"
+    )
+    assert [c.id for c in cases if any("checkout" in step for step in c.steps)] == [online.id]
 
 
 def test_a_revoked_credential_starts_a_workflow_whose_records_no_tester_can_change():
@@ -493,6 +527,81 @@ def test_a_key_two_records_share_gets_its_own_case_until_a_scenario_covers_it():
     (two,) = [c for c in cases if c.scenario == "Two NetSuite ItemFulfillment records for one order"]
     assert two.type == "Edge Case" and two.standard and "section 4.1" in two.pending
     assert two.expected.endswith("one for each NetSuite ItemFulfillment record, and neither overwrites the other")
+    assert two.steps[0] == (  # the catalog's words for two of them, not "each made as this workflow's first case"
+        "In NetSuite, fulfil one sales order the integration created in two shipments, each item fulfillment "
+        "marked Shipped with its own tracking number"
+    )
+    plain = [
+        FieldMapping(2, "1", "order", "order_id", "Parcel", "Fulfillment", key=True),
+        FieldMapping(3, "1", "tracking", "tracking_info.number", "Parcel", "Fulfillment"),
+    ]
+    (other,) = [c for c in build_test_cases(_ctx(ships, field_mappings=plain)).cases if c.scenario.startswith("Two ")]
+    assert other.steps[0] == "In NetSuite, make two Parcel records for the same order, each with its own tracking"
     own = [Scenario(2, "Split shipment of one order", "Edge Case", "1")]
     again = build_test_cases(_ctx(ships, field_mappings=maps, test_scenarios=own)).cases
     assert not [c for c in again if c.scenario.startswith("Two NetSuite")]
+
+
+def test_a_happy_path_checks_what_its_title_promises_beyond_the_mapped_fields():
+    """'as a draft product' promises the product's status, 'closes the order' that the order shows as
+    fulfilled (the catalog's check for a Shopify fulfillment): the expected result checks both, not only
+    the mapped fields; a title that promises neither gets only the mapping checks."""
+    items = Workflow(
+        2, "Sync new NetSuite items to Shopify as draft products", "Scheduled", None, "NetSuite", "Shopify"
+    )
+    ships = Workflow(3, "Sync fulfilments to Shopify", "Real-time", None, "NetSuite", "Shopify")
+    maps = [
+        FieldMapping(2, "1", "itemId", "variants.sku", "InventoryItem", "Product", key=True),
+        FieldMapping(3, "2", "trackingNumbers", "tracking_info.number", "ItemFulfillment", "Fulfillment"),
+        FieldMapping(4, "2", "createdFrom", "order_id", "ItemFulfillment", "Fulfillment", key=True),
+    ]
+    scenarios = [
+        Scenario(2, "New item appears in Shopify", "Happy Path", "1"),
+        Scenario(3, "Shipped fulfilment closes the Shopify order", "Happy Path", "2"),
+        Scenario(4, "Shipped fulfilment reaches Shopify", "Happy Path", "2"),
+    ]
+    cases = build_test_cases(_ctx(items, ships, field_mappings=maps, test_scenarios=scenarios)).cases
+    draft, closes, plain = (c for c in cases if not c.standard)
+    assert draft.expected.endswith("; the Product record's status is Draft; and no alert is raised")
+    assert closes.expected.endswith("; the order's fulfilment status is Fulfilled; and no alert is raised")
+    assert "status" not in plain.expected
+
+
+def test_a_replay_into_a_record_its_system_keeps_unique_checks_the_value_and_the_log_not_the_count():
+    """Shopify keeps one inventory level per item and location (catalog ``unique_by``): matched by both,
+    a second read cannot add a record, so the replay checks the quantity is unchanged and no second
+    inventory adjustment is logged; matched by the location alone, it still counts the records."""
+    both = [
+        FieldMapping(2, "2", "quantityAvailable", "available", "InventoryBalance", "InventoryLevel"),
+        FieldMapping(3, "2", "item", "inventory_item_id", "InventoryBalance", "InventoryLevel", key=True),
+        FieldMapping(
+            4, "2", "location", "location_id", "InventoryBalance", "InventoryLevel", "Location table", key=True
+        ),
+    ]
+    (replay,) = [
+        c
+        for c in build_test_cases(_ctx(_ORDERS, _STOCK, field_mappings=both)).cases
+        if c.type == "Replay" and c.workflow == _STOCK.workflow
+    ]
+    assert replay.expected.startswith(
+        "InventoryLevel.available in Shopify is unchanged, and the integration log shows no second inventory "
+        "adjustment of that InventoryLevel record (Shopify keeps one per inventory_item_id and location_id"
+    )
+    assert replay.steps[0].endswith(", and note InventoryLevel.available in Shopify")
+    assert replay.steps[2] == "Check the InventoryLevel record in Shopify and the integration log"
+    (alone,) = [
+        c
+        for c in build_test_cases(_ctx(_ORDERS, _STOCK, field_mappings=_STOCK_MAPS)).cases
+        if c.type == "Replay" and c.workflow == _STOCK.workflow
+    ]
+    assert alone.expected.startswith("Shopify still holds one InventoryLevel record")
+
+
+def test_an_event_driven_case_that_makes_several_records_waits_for_their_change_events():
+    bulk = Scenario(2, "Orders arrive in a bulk import", "Happy Path", "1")
+    cases = build_test_cases(_ctx(_ORDERS, field_mappings=_ORDER_MAPS, test_scenarios=[bulk])).cases
+    assert cases[0].steps[1] == "Wait for the Shopify change events to be processed (within minutes)"
+    error = next(c for c in cases if c.type == "Error Handling")  # an invalid record and a valid one
+    assert error.steps[1] == "Wait for the Shopify change events to be processed (within minutes)"
+    (replay,) = [c for c in cases if c.type == "Replay"]
+    assert "change event from" in replay.steps[1]

@@ -50,6 +50,9 @@ class CatalogSystem:
     approval: str = ""
     #: records a tester cannot simply create, or that carry a caveat, by their API name (``RecordFact``)
     records: tuple[tuple[str, RecordFact], ...] = ()
+    #: the limit counts requests in flight at once, shared by every application on the account, not
+    #: requests per unit of time: an integration keeps within it by a cap on its own concurrent requests
+    concurrency: bool = False
 
     def record(self, name: str | None) -> RecordFact | None:
         """The facts of one record type, by its API name as Field Mappings give it ("InventoryBalance")."""
@@ -68,7 +71,15 @@ class RecordFact:
     inventory balance, a label sets a shipment's tracking number), so no field is typed in;
     ``fields``: caveats of single fields, by field name; ``made_at``: the way of making the record
     when a case needs one of its fields set, by field name, since the system sets that field from
-    where the record is made (an order's location_id only on a point-of-sale sale)."""
+    where the record is made (an order's location_id only on a point-of-sale sale); ``channel``: what
+    ``made`` makes, as a noun ("online order"), where ``made_at`` makes records of another kind: the
+    record that lacks the field ``made_at`` sets, which a case of its own tests; ``closes``: what
+    writing the record shows on the record it belongs to, as a check ("the order's fulfilment status
+    is Fulfilled"), for a case whose title promises that it closes or completes it; ``unique_by``: the
+    fields the system itself keeps the record unique by (one inventory level per inventory item and
+    location), so a repeated write can change its values but never add a second record; ``write``:
+    what one write of it is called there, as a noun ("inventory adjustment"); ``split``: how a tester
+    makes two of the record for one other record they share (two shipments of one order)."""
 
     made: str
     many: str
@@ -78,6 +89,11 @@ class RecordFact:
     fields: tuple[tuple[str, str], ...]
     source: str
     made_at: tuple[tuple[str, MadeAt], ...] = ()
+    channel: str = ""
+    closes: str = ""
+    unique_by: tuple[str, ...] = ()
+    write: str = ""
+    split: str = ""
 
     def field_note(self, field: str | None) -> str:
         key = (field or "").casefold()
@@ -92,11 +108,13 @@ class RecordFact:
 class MadeAt:
     """A record made where its system sets one of its fields: ``made`` and ``many`` as in
     ``RecordFact``, ``at`` the kind of place that sets the field ("location": "ring up a test sale
-    on Shopify POS at a location the table lists")."""
+    on Shopify POS at a location the table lists"); ``channel``: what it makes, as a noun
+    ("point-of-sale sale"), beside ``RecordFact.channel`` for the record made the other way."""
 
     made: str
     many: str
     at: str
+    channel: str = ""
 
 
 @dataclass(frozen=True)
@@ -149,6 +167,7 @@ def load_catalog() -> tuple[CatalogSystem, ...]:
             auth=e.get("auth", ""),
             approval=e.get("approval", ""),
             records=tuple((name, _record_fact(fact)) for name, fact in e.get("records", {}).items()),
+            concurrency=bool(e.get("concurrency", False)),
         )
         for e in raw["systems"]
     )
@@ -165,9 +184,14 @@ def _record_fact(raw: dict[str, Any]) -> RecordFact:
         fields=tuple(raw.get("fields", {}).items()),
         source=raw["source"],
         made_at=tuple(
-            (name, MadeAt(how["made"], how.get("many", how["made"]), how["at"]))
+            (name, MadeAt(how["made"], how.get("many", how["made"]), how["at"], how.get("channel", "")))
             for name, how in raw.get("made_at", {}).items()
         ),
+        channel=raw.get("channel", ""),
+        closes=raw.get("closes", ""),
+        unique_by=tuple(raw.get("unique_by", ())),
+        write=raw.get("write", ""),
+        split=raw.get("split", ""),
     )
 
 

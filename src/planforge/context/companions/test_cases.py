@@ -55,6 +55,9 @@ class TestCase:
     open_outcome: bool = False
     #: what the expected result still waits on (a matching key to confirm): it prints after a TBD mark
     pending: str = ""
+    #: the preconditions as the case prints them under its section's (``TestGroup.preconditions``): ""
+    #: when those cover it, "As above; ..." for what it adds, else its own in full
+    preconditions_shown: str = ""
 
     @property
     def source(self) -> str:
@@ -75,6 +78,9 @@ class TestGroup:
     cases: tuple[TestCase, ...]
     #: the standard cases that follow the intake's
     standard: tuple[TestCase, ...] = ()
+    #: the preconditions most of its cases share, stated once at the top of its section ("" when no
+    #: two cases share theirs)
+    preconditions: str = ""
 
     @property
     def all(self) -> tuple[TestCase, ...]:
@@ -220,6 +226,9 @@ class _Records:
     key_to_confirm: bool = False
     #: the other record that key names ("order": two fulfillments of one order share it), "" when none
     shared_by: str = ""
+    #: the target fields of the matching key, and the target fields mapped from the source's values
+    key_fields: tuple[str, ...] = ()
+    values: tuple[str, ...] = ()
 
     @property
     def record(self) -> str:
@@ -259,6 +268,12 @@ def _records(maps: list[FieldMapping], systems: Sequence[str] = ()) -> _Records:
         next((m.source_field for m in own if m.required and not m.key), ""),
         bool(shared := ambiguous_keys(maps, systems)),  # the same reading as the specs' keys to confirm
         shared[0].other if shared else "",
+        tuple(k.target_field for k in keys),
+        tuple(
+            _field(m.target_object, m.target_field)
+            for m in maps
+            if not m.key and not (m.transform and CONSTANT_TRANSFORM.match(m.transform))
+        ),
     )
 
 
@@ -304,20 +319,31 @@ def _made_at(flow: Flow, r: _Records) -> MadeAt | None:
     return fact.made_for(r.table_field) if fact and r.table_field and r.tables else None
 
 
-def setup_step(flow: Flow, r: _Records, scenario: str, quoted: bool = False) -> str:
+def _make(flow: Flow, r: _Records, verb: str, many: bool = False, main: bool = False) -> str:
+    """The setup action every case of a workflow shares, so no two make the record differently: where
+    a mapped field is set only by where the record is made (``made_at``), the record is made there, at
+    a place the mapping table lists; ``main``: made the record's own way instead (the channel variant
+    of the happy path), without that field."""
+    at = None if main else _made_at(flow, r)
+    if at is not None:  # the field is set by where the record is made: made there, not typed in
+        return f"{at.many if many else at.made} at {_a(at.at)} the {r.tables[0]} lists"
+    return _made(flow, r, verb, many)
+
+
+def setup_step(flow: Flow, r: _Records, scenario: str, quoted: bool = False, main: bool = False) -> str:
     """The first step: in the source, the record this case needs (made as its system makes it) and
     the fields to set; a field a mapping table translates is set to a value the table lists.
     ``quoted``: the case's own conditions (an edge or error case) are named, as the scenario words
-    them. A record its system makes (a payout) is taken as it is, with no field set."""
+    them. A record its system makes (a payout) is taken as it is, with no field set. ``main``: the
+    record made its system's own way, which leaves the ``made_at`` field unset (see ``_make``)."""
     fact, many = record_fact(flow, r), bool(_MANY.search(scenario))
-    made = _made(flow, r, _verb(scenario), many)
+    made = _make(flow, r, _verb(scenario), many, main)
     at = _made_at(flow, r)
-    if at is not None:  # the field is set by where the record is made: made there, not typed in
-        made = f"{at.many if many else at.made} at {_a(at.at)} the {r.tables[0]} lists"
-    if quoted and fact is not None and fact.made:  # the conditions first, then the system's own way of making it
-        text = f'In {flow.source}, set up the conditions of "{scenario}", then {made}'
+    case = _lower_first(scenario)
+    if quoted and fact is not None and fact.made:  # the case's data first, then the system's own way of making it
+        text = f"In {flow.source}, prepare the data this case calls for ({case}), then {made}"
     else:
-        text = f"In {flow.source}, {made}" + (f' with the conditions of "{scenario}"' if quoted else "")
+        text = f"In {flow.source}, {made}" + (f" as this case calls for ({case})" if quoted else "")
     if fact is not None and fact.fixed:
         return text
     if fact is not None and fact.derived:  # the system computes the fields: the adjustment changes them
@@ -326,7 +352,7 @@ def setup_step(flow: Flow, r: _Records, scenario: str, quoted: bool = False) -> 
     own = [
         f"{f} to a value the {r.tables[0]} lists" if f == r.table_field and r.tables else f
         for f in r.fields
-        if not (at is not None and f == r.table_field)
+        if not (at is not None and f == r.table_field)  # set by where it is made, or left unset (main)
     ]
     if own:
         text += f", setting {_join(own)}"
@@ -340,13 +366,14 @@ def _preconditions(flow: Flow, r: _Records) -> str:
     return f"The integration is connected to the {flow.source} and {flow.target} test environments with {loaded}"
 
 
-def _run(flow: Flow | None) -> str:
-    """How a test run is started: the workflow's own trigger, source and cadence."""
+def _run(flow: Flow | None, many: bool = False) -> str:
+    """How a test run is started: the workflow's own trigger, source and cadence; ``many``: the case
+    made several records, so an event-driven workflow waits for their change events."""
     if flow is None:
         return "Run the workflow in the test environment"
     within = f"within {flow.latency.text}" if flow.latency else "within minutes"
     if flow.event_driven:
-        return f"Wait for the {flow.source} change event to be processed ({within})"
+        return f"Wait for the {flow.source} change event{'s' if many else ''} to be processed ({within})"
     return {
         "Real-time": f"Wait for the next poll of {flow.polled_from or flow.source} ({flow.poll})",
         "Scheduled": (
@@ -372,28 +399,109 @@ def _named_system(text: str, flow: Flow) -> str:
     return flow.target
 
 
+#: a number of concurrent requests the intake states for a system ("15 concurrent requests")
+_CONCURRENT = re.compile(r"\b(\d+) (?:concurrent|simultaneous|parallel)\b", re.I)
+#: the integration's own cap on its concurrent requests, as a risk's mitigation states it
+_CAP = re.compile(
+    r"\bconcurren\w* (?:cap|limit) of (\d+)\b|\bcap(?:ped)? (?:at|of) (\d+) (?:concurrent|simultaneous|parallel)\b",
+    re.I,
+)
+#: who else uses the account, as the intake's rate limit states it ("shared with the 3PL connector")
+_SHARED_WITH = re.compile(r"\bshared with ([^,;.()]+)", re.I)
+
+
+@dataclass(frozen=True)
+class _Share:
+    """A system's limit as a throttling case loads it: its concurrent requests and the integration's
+    own cap on them (None where not stated), and who shares the account ("" when not stated)."""
+
+    limit: int | None
+    cap: int | None
+    others: str
+
+    @property
+    def remainder(self) -> int | None:
+        """The requests other applications may hold while the integration uses its cap, None when the
+        limit, the cap or a positive difference is not known."""
+        if self.limit is None or self.cap is None or self.cap >= self.limit:
+            return None
+        return self.limit - self.cap
+
+
+def _share(ctx: PlanContext, system: str) -> _Share | None:
+    """How a system's limit is shared, when it is concurrency-based (the catalog's ``concurrency``, or
+    the intake's rate limit stating a number of concurrent requests): the number of requests from
+    the intake's Systems row, the integration's cap from a risk's mitigation that names the system
+    (or names none of the project's systems), and who else uses the account; None for a limit on
+    requests per unit of time."""
+    facts = next((f for f in ctx.project.systems if f.system.casefold() == system.casefold()), None)
+    stated = (facts.rate_limit or "") if facts else ""
+    entry = lookup(system).system
+    limit = _CONCURRENT.search(stated)
+    if not (entry and entry.concurrency) and limit is None:
+        return None
+    names = [n.split()[0].casefold() for n in ctx.systems if n]
+    caps = (
+        m
+        for risk in ctx.project.risks
+        if (words := set(re.findall(r"\w+", f"{risk.risk} {risk.mitigation or ''}".casefold())))
+        and (system.split()[0].casefold() in words or not words & set(names))
+        and (m := _CAP.search(risk.mitigation or ""))
+    )
+    cap = int(first.group(1) or first.group(2)) if (first := next(caps, None)) else None
+    shared = _SHARED_WITH.search(stated)
+    return _Share(int(limit.group(1)) if limit else None, cap, shared.group(1).strip() if shared else "")
+
+
+def _load(where: str, share: _Share | None) -> str:
+    """The throttling case's first step: a load script holds what other applications may use of the
+    account, never all of it (the integration could then send nothing and no expected result would
+    hold): the remainder its concurrency cap leaves, where the intake states both, else load near the
+    limit."""
+    others = (
+        f"standing in for {share.others}" if share and share.others else "standing in for other clients' share of it"
+    )
+    if share is not None and (rest := share.remainder) is not None:
+        return (
+            f"In the {where} test environment, hold {rest} of the account's {share.limit} concurrent requests with a "
+            f"load script ({others}), leaving the integration the {share.cap} its concurrency cap allows"
+        )
+    return (
+        f"In the {where} test environment, hold the account's load near its limit, not at it, with a load script "
+        f"({others}), so that some of the integration's calls are throttled"
+    )
+
+
 def _error_case(s: TestScenario, flow: Flow, r: _Records, ctx: PlanContext) -> tuple[tuple[str, ...], str]:
     where = _named_system(s.scenario, flow)
+    throttle = bool(_THROTTLE.search(s.scenario))
+    share = _share(ctx, where) if throttle else None
     cause = (  # a limit is reached by load, which a tester makes with a script
-        f"In the {where} test environment, hold the account's requests at its limit with a load script (standing in "
-        "for the other applications that share it)"
-        if _THROTTLE.search(s.scenario)
-        else f'Bring about "{s.scenario}" in the {where} test environment'
+        _load(where, share) if throttle else f'Bring about "{s.scenario}" in the {where} test environment'
     )
     steps = (
         cause,
         setup_step(flow, r, s.scenario),
-        _run(flow),
+        _run(flow, many=bool(_MANY.search(s.scenario))),
         "Check the integration log and the alert channel",
         f"Check {flow.target} for duplicate or partial records",
     )
     once = f"{flow.target} once, with no duplicate or partial record"
-    if _THROTTLE.search(s.scenario):
-        within = f", within the {span_adjective(flow.latency.text)} latency target" if flow.latency else ""
+    if throttle:
+        target = f"the {span_adjective(flow.latency.text)} latency target" if flow.latency else ""
+        every = f"every change reaches {flow.target} once, with no duplicate or partial {r.target_record}"
+        if share is not None and share.remainder is not None:  # the cap leaves the integration its own slots
+            within = f", within {target}" if target else ""
+            return steps, (
+                f"The integration keeps to its cap of {share.cap} concurrent requests to {where} and queues the rest "
+                f"rather than failing: {where} refuses none of its requests, no record is lost or parked, and "
+                f"{every}{within}; an alert is raised only if the queue backlog crosses its threshold"
+            )
+        clears = f"; the backlog clears within {target} once the load script stops" if target else ""
         return steps, (
-            f"The integration slows its calls to {where} rather than failing: no record is lost or parked, and every "
-            f"change reaches {flow.target} once, with no duplicate or partial {r.target_record}{within}; the "
-            "throttling is logged, and an alert is raised only if the queue backlog crosses its threshold"
+            f"The integration slows its calls to {where} rather than failing: no record is lost or parked, and "
+            f"{every}{clears}; the throttling is logged, and an alert is raised only if the queue backlog crosses "
+            "its threshold"
         )
     where_retries = f"section 4.{flow.number}" if flow.latency else "section 3"
     return steps, (
@@ -409,7 +517,7 @@ def _other_case(
 ) -> tuple[tuple[str, ...], str]:
     """The steps and the expected result of a performance or security case, or of any case of a
     general scenario (no workflow named)."""
-    run = _run(flow)
+    run = _run(flow, many=kind == "Performance")  # a volume of records
     if kind == "Performance":
         stated = ctx.testing.performance_targets
         perf = stated if isinstance(stated, str) and stated.casefold() != s.scenario.casefold() else None
@@ -445,9 +553,16 @@ def _case(s: TestScenario, title: str, flow: Flow | None, maps: list[FieldMappin
     if kind == "Error Handling":
         steps, expected = _error_case(s, flow, r, ctx)
     else:
-        steps = (setup_step(flow, r, s.scenario, quoted=kind == "Edge Case"), _run(flow), _compare(flow, r))
+        steps = (
+            setup_step(flow, r, s.scenario, quoted=kind == "Edge Case"),
+            _run(flow, many=bool(_MANY.search(s.scenario))),
+            _compare(flow, r),
+        )
+        if kind == "Edge Case":  # the agreed outcome may be to park the record: the tester looks there too
+            steps += ("Check the integration log and the exception report of parked records",)
         rules = _unconfirmed_rules(ctx, flow, maps)
         checks = mapping_checks(maps, flow.source, rules)
+        promised = _promised(flow, r, maps, title)
         if any(rules) and kind != "Edge Case":
             pending = (
                 f"which of these readings applies is agreed before UAT (technical specifications, section "
@@ -456,19 +571,93 @@ def _case(s: TestScenario, title: str, flow: Flow | None, maps: list[FieldMappin
         if kind == "Edge Case":
             open_outcome = True
             expected = (
-                f"the exact result {flow.target} must show for this case is agreed before UAT starts, as the "
-                f"standard field mappings may not apply to it unchanged; in any outcome, no partial or duplicate "
-                f"record is written to {flow.target}"
+                f"the result {flow.target} must show for this case is agreed before UAT starts and recorded here, "
+                f"as the field mappings (technical specifications, section 4.{flow.number}) do not say how it is handled. "
+                f"Whatever is agreed, the {r.target_record} is either written as agreed or parked with its error in "
+                "the exception report, never written in part or twice"
             )
-        elif checks:
+        elif checks or promised:
             alone = f"; no other {r.target_record} in {flow.target} changes" if _ONLY.search(s.scenario) else ""
-            expected = f"In {flow.target}: {'; '.join(checks)}{alone}; and no alert is raised"
+            listed = list(checks) or [f"every field the technical specifications map matches the {flow.source} record"]
+            expected = f"In {flow.target}: {'; '.join([*listed, *promised])}{alone}; and no alert is raised"
         else:
             expected = (
                 f"In {flow.target}, every field the technical specifications map matches the {flow.source} record, "
                 "and no alert is raised"
             )
     return TestCase("", flow.name, title, kind, pre, steps, expected, open_outcome=open_outcome, pending=pending)
+
+
+#: a title or workflow name promising the target record's status ("appears as a draft product")
+_AS_STATUS = re.compile(r"\bas (?:an? )?(draft|active|archived|inactive|unpublished|published|hidden|pending)\b", re.I)
+#: a title or workflow name promising that the write closes the record it belongs to ("closes the order")
+_CLOSES = re.compile(r"\b(?:closes|completes)\b", re.I)
+
+
+def _promised(flow: Flow, r: _Records, maps: list[FieldMapping], title: str) -> tuple[str, ...]:
+    """The checks a happy path's title or its workflow's name promises beyond the mapped fields, so the
+    expected result checks what the title says: a status it names ("as a draft product": the record's
+    status is Draft), unless a mapping sets the status; and that the write closes the record it belongs
+    to ("closes the order"), as the catalog says the target shows it (``RecordFact.closes``)."""
+    said = f"{title} | {flow.name}"
+    out = []
+    sets_status = any(m.target_field.casefold().rsplit(".", 1)[-1] == "status" for m in maps)
+    if (m := _AS_STATUS.search(said)) and not sets_status:
+        out.append(f"the {r.target_record}'s status is {m.group(1).capitalize()}")
+    entry = lookup(flow.target).system
+    fact = entry.record(r.target_obj) if entry and r.target_obj else None
+    if _CLOSES.search(said) and fact is not None and fact.closes:
+        out.append(fact.closes)
+    return tuple(out)
+
+
+def _channel_variant(
+    case: TestCase, s: TestScenario, flow: Flow | None, maps: list[FieldMapping], ctx: PlanContext
+) -> TestCase | None:
+    """The happy path again for the records made the system's own way (an online order), when the
+    workflow's cases make theirs where a mapped field is set (a point-of-sale sale, ``made_at``) and
+    the catalog names that other channel: the record carries no such field, so the mappings of that
+    field are left out of the checks and what the target holds instead is agreed before UAT."""
+    if flow is None or case.type != "Happy Path":
+        return None
+    r = _records(maps, ctx.systems)
+    fact, at = record_fact(flow, r), _made_at(flow, r)
+    if fact is None or at is None or not fact.channel or not fact.made:
+        return None
+    obj = r.source_obj
+    unset = [
+        m for m in maps if _field(m.source_object if m.source_object != obj else None, m.source_field) == r.table_field
+    ]
+    kept = [m for m in maps if m not in unset]
+    rules = _unconfirmed_rules(ctx, flow, kept)
+    checks = mapping_checks(kept, flow.source, rules)
+    checks = (*checks, *_promised(flow, r, maps, case.scenario))
+    expected = (
+        f"In {flow.target}: {'; '.join(checks)}; and no alert is raised"
+        if checks
+        else f"In {flow.target}, the {r.target_record} is written, and no alert is raised"
+    )
+    targets = _join([_field(m.target_object, m.target_field) for m in unset])
+    pending = (
+        f"what {flow.target} {targets} holds for {_a(fact.channel)}, which carries no {r.table_field}, is agreed "
+        f"before UAT (technical specifications, section 4.{flow.number}), and this result is confirmed against it"
+    )
+    steps = (setup_step(flow, r, s.scenario, main=True), *case.steps[1:])
+    return replace(case, scenario=f"{case.scenario} ({fact.channel})", steps=steps, expected=expected, pending=pending)
+
+
+def _cases(
+    s: TestScenario, title: str, flow: Flow | None, maps: list[FieldMapping], ctx: PlanContext
+) -> list[TestCase]:
+    """A scenario's case, and the variant of its happy path for the system's other channel, if any;
+    with a variant, each title names its channel (the catalog's ``MadeAt.channel`` for the first), so
+    neither reads as covering both."""
+    case = _case(s, title, flow, maps, ctx)
+    variant = _channel_variant(case, s, flow, maps, ctx)
+    if variant is None:
+        return [case]
+    at = _made_at(flow, _records(maps, ctx.systems)) if flow else None
+    return [replace(case, scenario=f"{case.scenario} ({at.channel})") if at and at.channel else case, variant]
 
 
 def _titles(s: TestScenario, flows: list[Flow]) -> list[tuple[Flow, str]]:
@@ -515,7 +704,7 @@ def _standard_error(flow: Flow, r: _Records) -> TestCase:
             else f"In {flow.source}, {_made(flow, r, 'create')}: once {fault}, and once with every field valid"
             if (fact := record_fact(flow, r)) and fact.made
             else f"In {flow.source}, create {_a(r.record)} {fault}, and a second, valid {r.record}",
-            _run(flow),
+            _run(flow, many=True),  # an invalid record and a valid one
             "Check the integration log and the exception report of parked records",
             f"Check {flow.target}",
             f"{_upper_first(fix)}, then replay the parked record from the support team's list",
@@ -530,6 +719,19 @@ def _standard_error(flow: Flow, r: _Records) -> TestCase:
     )
 
 
+def _unique_target(flow: Flow, r: _Records) -> RecordFact | None:
+    """The target record's catalog facts when its system keeps it unique by the very fields the
+    workflow matches by (Shopify's one inventory level per item and location): a replay there cannot
+    make a second record, so it is checked by the values it leaves alone and the write it does not
+    log; None otherwise."""
+    entry = lookup(flow.target).system
+    fact = entry.record(r.target_obj) if entry and r.target_obj else None
+    if fact is None or not fact.unique_by:
+        return None
+    keys = {k.casefold() for k in r.key_fields}
+    return fact if keys == {u.casefold() for u in fact.unique_by} else None
+
+
 def _standard_replay(flow: Flow, r: _Records) -> TestCase:
     again = (
         f"Replay that record's {flow.source} change event from the integration's event log"
@@ -540,10 +742,16 @@ def _standard_replay(flow: Flow, r: _Records) -> TestCase:
     matched = f", matched by {r.key_target}," if r.key_target else ""
     echo = f", and nothing is written back to {flow.source}" if flow.two_way else ""
     read = "delivery" if flow.event_driven else "read"
+    unique = _unique_target(flow, r) if r.values and not r.aggregate else None
     holds = (
         f"{flow.target}'s {r.target_record} counts the {flow.source} {r.record} once, with the same totals; the "
         f"second {read} changes nothing{echo}"
         if r.aggregate
+        else f"{_join(r.values)} in {flow.target} {'is' if len(r.values) == 1 else 'are'} unchanged, and the "
+        f"integration log shows no second {unique.write or 'write'} of that {r.target_record} ({flow.target} keeps "
+        f"one per {_join(list(unique.unique_by))}, so a repeated write would change its values, not add a record); "
+        f"the second {read} writes nothing new{echo}"
+        if unique is not None
         else f"{flow.target} still holds one {r.target_record}{matched} for the {flow.source} {r.record}, with the "
         f"same values; the second {read} writes nothing new{echo}"
     )
@@ -556,9 +764,12 @@ def _standard_replay(flow: Flow, r: _Records) -> TestCase:
         (
             f"Take {_a(flow.source + ' ' + r.record)} this workflow has already "
             f"{'counted in ' + _a(flow.target + ' ' + r.target_record) if r.aggregate else 'moved to ' + flow.target} "
-            "(for example, the one from its first case)",
+            "(for example, the one from its first case)"
+            + (f", and note {_join(r.values)} in {flow.target}" if unique is not None else ""),
             again,
-            f"Search {flow.target} for the {r.target_record}",
+            f"Check the {r.target_record} in {flow.target} and the integration log"
+            if unique is not None
+            else f"Search {flow.target} for the {r.target_record}",
         ),
         holds,
         standard=True,
@@ -636,8 +847,12 @@ def _standard_shared_key(flow: Flow, r: _Records) -> TestCase:
     """Two source records of one other record (two shipments of one order), which the workflow's
     matching key cannot tell apart (the specifications flag it): the case shows that, with the key
     agreed before UAT, each is written as its own target record and neither overwrites the other."""
-    made = (
-        " (each made as this workflow's first case makes one)" if (fact := record_fact(flow, r)) and fact.made else ""
+    fact = record_fact(flow, r)
+    make = (  # the system's own way of making two for one (two shipments of one order), else the plain words
+        fact.split
+        if fact is not None and fact.split
+        else f"make two {r.record}s for the same {r.shared_by}"
+        + (f", each with its own {_join(r.fields)}" if r.fields and not (fact and fact.derived) else "")
     )
     return TestCase(
         "",
@@ -646,8 +861,8 @@ def _standard_shared_key(flow: Flow, r: _Records) -> TestCase:
         "Edge Case",
         _preconditions(flow, r),
         (
-            f"In {flow.source}, make two {r.record}s for the same {r.shared_by}{made}",
-            _run(flow),
+            f"In {flow.source}, {make}",
+            _run(flow, many=True),
             f"Search {flow.target} for the {r.target_record}s of that {r.shared_by}",
         ),
         f"{flow.target} holds two {r.target_record}s for the {r.shared_by}, one for each {flow.source} {r.record}, "
@@ -677,7 +892,7 @@ def _standard_latency(flow: Flow, r: _Records, latency: Span) -> TestCase:
         "Performance",
         _preconditions(flow, r),
         (
-            f"In {flow.source}, {_made(flow, r, verb)} and note the time",
+            f"In {flow.source}, {_make(flow, r, verb)} and note the time",
             wait,
             f"Note the time the {r.target_record} appears in {flow.target}"
             if verb == "create"
@@ -865,6 +1080,32 @@ def _with_uses(
     return tuple(out[id(g)] for g in groups)
 
 
+def _shared_preconditions(group: TestGroup) -> TestGroup:
+    """The group's preconditions stated once: those most of its cases share (more than half, and at
+    least two), each case printing only what it adds ("As above; this case uses ...") or, when they
+    differ, its own in full."""
+    cases = group.all
+    counts: dict[str, int] = {}
+    for c in cases:
+        counts[c.preconditions] = counts.get(c.preconditions, 0) + 1
+    common, n = max(counts.items(), key=lambda kv: kv[1]) if counts else ("", 0)
+    shared = common if n >= 2 and 2 * n > len(cases) else ""
+
+    def shown(c: TestCase) -> str:
+        if not shared:
+            return c.preconditions
+        if c.preconditions == shared:
+            return ""
+        if c.preconditions.startswith(f"{shared}. "):
+            return f"As above; {_lower_first(c.preconditions[len(shared) + 2 :])}"
+        return c.preconditions
+
+    done = [replace(c, preconditions_shown=shown(c)) for c in cases]
+    return replace(
+        group, cases=tuple(done[: len(group.cases)]), standard=tuple(done[len(group.cases) :]), preconditions=shared
+    )
+
+
 def build_test_cases(ctx: PlanContext, kind: DocumentKind = TEST_CASES) -> TestCases:
     """One case per Test Scenarios row and workflow it names (a row without a workflow: one general
     case), in workflow order, each workflow's standard cases after its own, then the general
@@ -878,7 +1119,7 @@ def build_test_cases(ctx: PlanContext, kind: DocumentKind = TEST_CASES) -> TestC
     records: list[_Records] = []
     for i, rows in enumerate(planned):
         flow, maps = ctx.flows[i], by_map[i]
-        cases = tuple(_case(s, title, flow, maps, ctx) for s, title in rows)  # type: ignore[arg-type]
+        cases = tuple(c for s, title in rows for c in _cases(s, title, flow, maps, ctx))  # type: ignore[arg-type]
         records.append(_records(maps, ctx.systems))  # type: ignore[arg-type]
         std = _standard_for(flow, [s for s, _ in rows], records[-1], by_alert[i])  # type: ignore[arg-type]
         groups.append(TestGroup(f"Workflow {i + 1}: {wf[i].workflow}", cases, tuple(std)))
@@ -888,7 +1129,9 @@ def build_test_cases(ctx: PlanContext, kind: DocumentKind = TEST_CASES) -> TestC
     if auth:
         groups.append(TestGroup("Authentication", (), tuple(auth)))
     uat = ctx.phases[2]
-    numbered = _with_uses(_numbered([g for g in groups if g.all]), ctx.flows, records)
+    numbered = tuple(
+        _shared_preconditions(g) for g in _with_uses(_numbered([g for g in groups if g.all]), ctx.flows, records)
+    )
     return TestCases(
         header(ctx, kind),
         numbered,
