@@ -261,3 +261,4 @@ def test_a_polled_workflow_is_sized_to_the_tighter_of_its_target_and_its_criteri
     assert promised.poll == "every minute"  # under the criterion's 2 minutes, not the target's 5
     assert isinstance(promised.cadence, Assumed) and "success criterion's 2 minutes" in promised.cadence.basis
     assert promised.latency == alone.latency  # the stated target is still what the documents show as the target
+    assert promised.promise == parse_span("2 minutes") and alone.promise is None  # what the timed test case checks

@@ -127,6 +127,9 @@ class Flow:
     poll: str = ""
     #: the system that is polled (the source; for a two-way workflow, the end that publishes no events), else ""
     polled_from: str = ""
+    #: the duration a success criterion tied to the workflow promises when it is shorter than the Latency
+    #: Target (the workflow is sized to it: ``_sizing``), else None
+    promise: Span | None = None
 
     @property
     def stated_frequency(self) -> str:
@@ -260,6 +263,7 @@ def _flow(
         w.frequency,
         poll,
         quiet if poll else "",
+        sizing[0] if sizing[0] is not None and sizing[0] != w.latency_target else None,
     )
 
 

@@ -839,7 +839,7 @@ def _standard_for(
     if r.shared_by and not _TWO_OF_ONE.search(texts):
         out.append(_standard_shared_key(flow, r))
     if flow.latency and not any(s.type == "Performance" for s in scenarios):
-        out.append(_standard_latency(flow, r, flow.latency))
+        out.append(_standard_latency(flow, r, flow.promise or flow.latency))
     return out
 
 
@@ -873,7 +873,8 @@ def _standard_shared_key(flow: Flow, r: _Records) -> TestCase:
 
 
 def _standard_latency(flow: Flow, r: _Records, latency: Span) -> TestCase:
-    """The workflow's Latency Target as a timed case, the workflow left on its production trigger;
+    """The workflow's Latency Target (or the shorter duration a success criterion tied to it promises) as
+    a timed case, the workflow left on its production trigger;
     the record is created when the workflow's name speaks of new records, else changed."""
     verb = "create" if set(re.findall(r"[a-z]+", flow.name.casefold())) & _CREATE_WORDS else "change"
     wait = (
@@ -898,8 +899,12 @@ def _standard_latency(flow: Flow, r: _Records, latency: Span) -> TestCase:
             if verb == "create"
             else f"Note the time the {r.target_record} in {flow.target} shows the change",
         ),
-        f"The change reaches {flow.target} within {latency.text} of being made in {flow.source}, the workflow's "
-        "latency target",
+        f"The change reaches {flow.target} within {latency.text} of being made in {flow.source}, "
+        + (
+            "the success criterion agreed for this workflow"
+            if latency == flow.promise
+            else "the workflow's latency target"
+        ),
         standard=True,
     )
 
