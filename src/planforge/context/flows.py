@@ -337,6 +337,13 @@ def _links(flows: list[Flow], systems: tuple[str, ...]) -> str:
     return "; ".join(parts)
 
 
+def pair_ways(flows: tuple[Flow, ...], a: str, b: str) -> str:
+    """The primary pair with the workflows' directions (assumed ones included), as the key facts read
+    it: "A → B" when every workflow runs from A to B (or none is agreed yet), "B → A" when every
+    one runs from B to A, "A ↔ B" only when they run both ways."""
+    return _ways(list(flows), a, b)
+
+
 def systems_line(
     flows: tuple[Flow, ...], a: str, b: str, c: Completeness | None = None, extra: tuple[str, ...] = ()
 ) -> Shown:

@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from planforge.context import compose
 from planforge.context.alerts import FlowAlerts, flow_alerts
-from planforge.context.flows import Flow, build_flows, systems_line
+from planforge.context.flows import Flow, build_flows, pair_ways, systems_line
 from planforge.core.images import Logo
 from planforge.core.model import OpenItem, Project, Risk, Settings, SystemFacts, TeamMember
 from planforge.core.money import format_percent, plan_locale
@@ -75,7 +75,8 @@ class Header:
     systems: Shown = ""
     #: every system the project names, System A and B first (``PlanContext.systems``)
     names: tuple[str, ...] = ()
-    #: the title's systems: "A ↔ B", with each further system joined: "Shopify Plus ↔ Klaviyo + Gorgias"
+    #: the title's systems: the primary pair with the workflows' direction ("Etsy → QuickBooks", "A ↔ B"
+    #: only when they run both ways), or with three or more, "Shopify Plus, Klaviyo, and Gorgias"
     integration: str = ""
 
 
@@ -679,8 +680,19 @@ def _header(
         firm_details=firm_details(settings.firm_address, settings.firm_contact),
         systems=systems_line(flows, project.system_a, project.system_b, c, systems[2:]),
         names=systems,
-        integration=" + ".join((f"{systems[0]} \u2194 {systems[1]}", *systems[2:])),
+        integration=_title_systems(flows, systems),
     )
+
+
+def _title_systems(flows: tuple[Flow, ...], systems: tuple[str, ...]) -> str:
+    """The title's systems. Two read as the key facts do, with the workflows' direction ("Etsy →
+    QuickBooks" when every workflow runs one way, "↔" only when they run both ways), so the title
+    never contradicts the key facts. Three or more read as every companion document names them
+    ("Shopify Plus, Klaviyo, and Gorgias"): one arrow cannot say how each pair is connected, and the
+    key facts spell that out pair by pair."""
+    if len(systems) > 2:
+        return compose.join_words(list(systems))
+    return pair_ways(flows, systems[0], systems[1])
 
 
 def firm_details(address: str | None, contact: str | None) -> str:
