@@ -46,7 +46,8 @@ def test_outcomes_without_objectives_do_not_point_at_a_summary_that_states_none(
 
 def test_an_assumed_system_is_a_blocker_until_the_question_is_answered(plans):
     blockers = plans["FJORD-009"].split("### 9.2", 1)[1].split("###", 1)[0]
-    assert '"QuickBooks Online or Desktop?" (section 9.1)' in blockers and "assume QuickBooks Online" in blockers
+    assert "- QuickBooks Online or Desktop? Needed before design sign-off" in blockers
+    assert "assume QuickBooks Online" in blockers
     assert "No blockers identified" not in blockers
 
 
@@ -57,12 +58,15 @@ def _section(text: str, start: str, end: str) -> str:
 def test_no_risks_rows_lists_the_risk_the_plan_already_knows(plans):
     risks = _section(plans["FJORD-009"], "## 5. RISK", "### Common")
     assert (
-        '| The answer to "QuickBooks Online or Desktop?" may change the approach: this plan assumes QuickBooks Online |'
-        in risks
+        "| This plan assumes QuickBooks Online; the open question in section 9.2 may change that, and the approach"
+        " with it |" in risks
     )
+    # the question itself is asked once, as a blocker; the risk row and 9.1 point to it
+    assert plans["FJORD-009"].count("QuickBooks Online or Desktop?") == 1
+    assert "- One open question blocks design sign-off; section 9.2 gives it.\n" in plans["FJORD-009"]
     assert "| [TBD] | [TBD] |" not in risks
     # a project with its own Risks rows keeps only them
-    assert "may change the approach" not in _section(plans["HARBOR-004"], "## 5. RISK", "### Common")
+    assert "may change that" not in _section(plans["HARBOR-004"], "## 5. RISK", "### Common")
 
 
 def test_no_workflows_yet_names_the_scope_the_workflows_will_deliver(plans):

@@ -1277,14 +1277,15 @@ def _risks(c: Completeness, risks: list[Risk]) -> tuple[RiskRow, ...]:
 
 def _open_risks(o: OpenItems) -> tuple[RiskRow, ...]:
     """With no Risks rows, the risks the plan already knows: each current blocker, and each question
-    whose answer may change what the plan assumes (section 9.2), so section 5 never reads empty
-    while section 9 names a blocker."""
+    whose answer may change what the plan assumes, so section 5 never reads empty while section 9
+    names a blocker. The question itself is asked once, in section 9.2: the row names the assumption
+    at stake and points there, never repeating the question's words."""
     rows = [
         RiskRow(
-            f'The answer to "{q.item}" may change the approach: this plan assumes {q.assumed}',
+            f"This plan assumes {q.assumed}; the open question in section 9.2 may change that, and the approach with it",
             "Not yet known",
             "High: approach, API facts and timeline",
-            "Answered before design sign-off (section 9.2)",
+            "Answered before design sign-off",
             q.owner or "Owner to be assigned",
         )
         for q in o.questions
