@@ -17,8 +17,8 @@ from datetime import date, timedelta
 from typing import TypeVar
 
 from planforge.context import compose
-from planforge.context.alerts import FlowAlerts, flow_alerts
-from planforge.context.flows import Flow, build_flows, pair_ways, systems_line
+from planforge.context.alerts import FlowAlerts, flow_alerts, project_defaults
+from planforge.context.flows import Flow, build_flows, pair_ways, systems_line, webhook_support
 from planforge.core.images import Logo
 from planforge.core.model import OpenItem, Project, Risk, Settings, SystemFacts, TeamMember
 from planforge.core.money import format_percent, plan_locale
@@ -488,16 +488,6 @@ ROLE_DUTIES = {
     "Support Engineer": "Post-launch support, monitoring and incident response",
     "Other": "As agreed with the project manager",
 }
-DEFAULT_ALERTS = (
-    ("Sync failure rate", "> 2% of syncs in 15 minutes", "High", "30 minutes"),
-    (
-        "Authentication failure",
-        "Any rejected credential (HTTP 401 or 403) or failed token refresh",
-        "Critical",
-        "15 minutes",
-    ),
-    ("Queue backlog", "> 500 pending jobs for 10 minutes", "Medium", "2 hours"),
-)
 
 
 @dataclass(frozen=True)
@@ -554,7 +544,7 @@ def build_context(
     risks = Risks(risk_rows, types, () if risk_rows else _open_risks(open_items), scope)
     testing = _testing(c, project, systems, next(d for d in documents if d.kind == TEST_CASES.name))
     deployment = _deployment(c, project, types)
-    monitoring = _monitoring(c, project, settings)
+    monitoring = _monitoring(c, project, settings, flows, api)
     alerts = flow_alerts(project, flows, c)
     success = _success(c, project, schedule)
     references = _references(project, settings, plan_date, documents, pm)
@@ -1390,7 +1380,9 @@ def label_value(text: str | None) -> str | None:
     return text[0].upper() + text[1:]
 
 
-def _monitoring(c: Completeness, project: Project, settings: Settings) -> Monitoring:
+def _monitoring(
+    c: Completeness, project: Project, settings: Settings, flows: tuple[Flow, ...], api: Sequence[ApiFacts]
+) -> Monitoring:
     locale = plan_locale(project.locale, settings.locale, project.currency)
 
     def rate(label: str, given: float | None, default: float, setting: str) -> Shown:
@@ -1436,6 +1428,10 @@ def _monitoring(c: Completeness, project: Project, settings: Settings) -> Monito
         for a in project.alerts
     )
     if not alerts:
-        alerts = tuple(AlertRow(*row) for row in DEFAULT_ALERTS)
+        # standard alerts fit the cadence: run by run for batch work, by the minute for real-time work
+        hooks = next((f.webhooks for f in api if f.name == project.system_a), None)
+        pushes = isinstance(hooks, str) and webhook_support(hooks) == "yes"
+        targets = compose.join_words(list(dict.fromkeys(t for f in flows for t in f.writes_to)) or [project.system_b])
+        alerts = tuple(AlertRow(*row) for row in project_defaults(flows, pushes, targets))
         c.note_assumption("Alert thresholds", "standard alerts", "Alerts sheet is empty")
     return Monitoring(metrics, tools, alerts, not project.alerts)
