@@ -85,4 +85,5 @@ def test_a_bookkeeping_cutover_keeps_hand_keyed_entries_from_being_posted_twice(
     assert steps.index("cutover date") < steps.index("Enable the first sync cycle")
     assert "cutover date agreed" not in plans["BLOOM-002"]
     fjord = plans["FJORD-009"]
-    assert "Fjord Knitwear reports this problem with its current process, which Discovery & Design" in fjord
+    assert "Fjord Knitwear reports one problem today; Discovery & Design documents the current process" in fjord
+    assert "- **Pain Point**: Etsy payouts" in fjord and "This is our standard feature for this type" in fjord

@@ -947,7 +947,8 @@ def _pain_points(
             if derive.states_weekly_hours(p.pain_point, h):
                 text = ""  # the analyst's own words already give the weekly hours
             else:
-                text = ("" if how == "Hours per Week" else "about ") + f"{derive.number(h, locale)} hours a week"
+                unit = "hour" if h == 1 else "hours"
+                text = ("" if how == "Hours per Week" else "about ") + f"{derive.number(h, locale)} {unit} a week"
         else:
             c.find(
                 "savings-traceable",
