@@ -233,11 +233,25 @@ def test_section_11_titles_and_to_follow():
 
 def test_defaults_are_marked_assumed_for_the_client_and_settings_tools_are_facts():
     settings = Settings(hosting_provider="AWS", monitoring_tool="Datadog", incident_tool="Jira")
-    text = render_markdown(build_context(_project(), settings, _date(2026, 1, 15)))
+    project = _project(pain_points=[PainPoint(2, "Order entry by hand", 5)])  # quantified: a baseline
+    text = render_markdown(build_context(project, settings, _date(2026, 1, 15)))
     # the firm's Settings are its own facts (issue 22), never labelled assumed
     assert "Cloud hosting provider: AWS\n" in text and "AWS (assumed)" not in text
     assert "Datadog (assumed)" not in text and "Jira (assumed)" not in text and "Datadog" in text
     assert "our planning estimate is 80% fewer data-entry errors once re-keying is automated (assumed)" in text
+
+
+def test_the_firms_error_reduction_figure_needs_a_baseline():
+    # no pain point's hours are known, so the savings and ROI are still to come: no bare percentage
+    project = _project(pain_points=[PainPoint(2, "Payouts keyed by hand", None)])
+    text = render_markdown(build_context(project, Settings(), _date(2026, 1, 15)))
+    line = next(line for line in text.splitlines() if line.startswith("**Estimated Error Reduction**"))
+    assert "%" not in line and "To be measured against a count of today's errors" in line
+    # the intake's own figure is always shown
+    stated = render_markdown(
+        build_context(_project(pain_points=[], error_reduction=0.5), Settings(), _date(2026, 1, 15))
+    )
+    assert "**Estimated Error Reduction**: 50% fewer data-entry errors" in stated
 
 
 def test_line_breaks_and_bullets_survive_and_stay_inert():

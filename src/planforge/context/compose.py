@@ -414,20 +414,29 @@ def savings_text(
     return text
 
 
-def reduction_text(c: Completeness, share: float, estimated: bool, locale: str = DEFAULT_LOCALE) -> str:
+def reduction_text(
+    c: Completeness, share: float, estimated: bool, locale: str = DEFAULT_LOCALE, baseline: bool = True
+) -> str:
     """The error-reduction figure; the firm's planning figure is labelled an estimate (and listed
-    in the review as an assumption) since no data of the client's stands behind it."""
+    in the review as an assumption) since no data of the client's stands behind it. Without a
+    ``baseline`` (no pain point's manual work is quantified, so the time savings and ROI are still
+    to come) the firm's figure is left out: a percentage of an unmeasured quantity promises nothing,
+    and the line says what it will be measured against. The intake's own Error Reduction is always
+    shown."""
     text = f"{format_percent(share, locale)} fewer data-entry errors"
     if not estimated:
         return text
+    measured = "To be measured against a count of today's errors taken during Discovery & Design"
+    if not baseline:
+        return measured
     c.note_assumption(
         "Error reduction",
         format_percent(share, locale),
         "Settings > Error Reduction Estimate (no Projects > Error Reduction)",
     )
     return (
-        "To be measured against a count of today's errors taken during Discovery & Design; our planning "
-        f"estimate is {format_percent(share, locale)} fewer data-entry errors once re-keying is automated (assumed)"
+        f"{measured}; our planning estimate is {format_percent(share, locale)} fewer data-entry errors once "
+        "re-keying is automated (assumed)"
     )
 
 

@@ -995,7 +995,7 @@ def _business_context(
         pains,
         impacts,
         compose.savings_text(c, savings, settings, locale),
-        compose.reduction_text(c, reduction, estimated, locale),
+        compose.reduction_text(c, reduction, estimated, locale, baseline=savings is not None),
         compose.roi_text(c, roi, savings, project.currency, locale),
         project.approach_rationale,
         rationale,
