@@ -7,7 +7,7 @@
   one on every workflow) gets the standard alerts named for it and its systems (failed writes to its
   target, its target falling behind its source, sign-in refused by either end), marked assumed and
   noted for the review with the cell that would state them.
-- **Defaults fit the cadence**: a workflow that runs in batches (``runs_in_batches``: started by the
+- **Defaults fit the cadence**: a workflow that runs in batches (``Flow.runs_in_batches``: started by the
   team, or scheduled no more often than hourly) is watched run by run (a run that did not complete, a
   record a run could not write), with responses in business hours; per-15-minute rates and
   15-minute responses are kept for real-time work. The plan's own standard alerts (section 8.3, an
@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from planforge.context.flows import Flow
 from planforge.core.model import Alert, Project
@@ -26,9 +25,6 @@ from planforge.validation.traceability import match_workflows
 
 #: What a standard alert's threshold is when a workflow without a latency target is real-time.
 _DEFAULT_DELAY = "15 minutes"
-
-#: A schedule at least this far apart is batch work: watched run by run, not by the minute.
-_BATCH_INTERVAL = timedelta(hours=1)
 
 #: The plan's standard alerts (section 8.3, when the Alerts sheet is empty) for real-time work:
 #: (alert, threshold, severity, response time).
@@ -69,28 +65,13 @@ def batch_alerts(targets: str) -> tuple[tuple[str, str, str, str], ...]:
     )
 
 
-def runs_in_batches(flow: Flow) -> bool:
-    """Whether a workflow is batch work: started by the team, or scheduled (as stated or assumed)
-    with no stated Frequency or Latency Target shorter than an hour."""
-    if flow.trigger_value == "Manual":
-        return True
-    if flow.trigger_value != "Scheduled":
-        return False
-    every = flow.frequency.every if flow.frequency is not None else None
-    if flow.frequency is not None and flow.frequency.mode == "real-time":
-        return False
-    if every is not None and every < _BATCH_INTERVAL:
-        return False
-    return flow.latency is None or flow.latency.length >= _BATCH_INTERVAL
-
-
 def project_defaults(
     flows: tuple[Flow, ...], source_pushes: bool, targets: str
 ) -> tuple[tuple[str, str, str, str], ...]:
     """The plan's standard alerts: watched run by run when every workflow runs in batches, or when no
     workflow is agreed yet and the source publishes no change events unconditionally (the design then
     reads on a schedule, as section 1.3 says); else the real-time set."""
-    batch = all(runs_in_batches(f) for f in flows) if flows else not source_pushes
+    batch = all(f.runs_in_batches for f in flows) if flows else not source_pushes
     return batch_alerts(targets) if batch else REAL_TIME_ALERTS
 
 
@@ -151,7 +132,7 @@ def default_alerts(flow: Flow, c: Completeness | None = None) -> tuple[WorkflowA
     label = f"Workflow {flow.number}"
     writes = " and ".join(flow.writes_to)
     why = f"no Alerts row covers {label.lower()} (standard thresholds)"
-    batch = runs_in_batches(flow)
+    batch = flow.runs_in_batches
     lines = [
         (
             f"{label}: failed writes to {writes}",
