@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from planforge.pipeline import GenerateOptions, generate
+from planforge.render.environment import templates_dir
 from support import SAMPLE
 
 DAY = date(2026, 1, 15)
@@ -87,3 +88,18 @@ def test_a_bookkeeping_cutover_keeps_hand_keyed_entries_from_being_posted_twice(
     fjord = plans["FJORD-009"]
     assert "Fjord Knitwear reports one problem today; Discovery & Design documents the current process" in fjord
     assert "- **Pain Point**: Etsy payouts" in fjord and "This is our standard feature for this type" in fjord
+
+
+def test_a_plan_with_no_workflow_proposes_the_types_discovery_agenda(plans):
+    questions = _section(plans["FJORD-009"], "### 9.1", "### 9.2")
+    assert "**Proposed Discovery agenda**: no workflow is agreed yet" in questions
+    assert "- How Etsy payouts reach the books: as one net deposit, or as gross sales, fees and refunds" in questions
+    assert "- Whether Etsy collects and remits the sales tax or Fjord Knitwear does" in questions
+    # a project whose workflows are agreed asks only its own questions
+    assert "Proposed Discovery agenda" not in plans["HARBOR-004"]
+
+
+def test_every_integration_type_has_a_discovery_agenda():
+    plan = templates_dir() / "plan"
+    types = {p.name for p in (plan / "features").glob("*.md.j2")}
+    assert types and types == {p.name for p in (plan / "discovery").glob("*.md.j2")}
