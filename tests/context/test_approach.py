@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import planforge
-from support import SAMPLE
+from planforge.context.plan import build_context
+from planforge.core.model import Settings, Workflow
+from support import SAMPLE, make_project
 
 
 def _approach(project_id: str) -> str:
@@ -41,3 +43,22 @@ def test_catalog_facts_of_an_ambiguous_system_read_as_that_assumption():
     limits = plan.split("### 4.3 Third-Party API Limitations", 1)[1].split("\n---", 1)[0]
     assert "above assume QuickBooks is QuickBooks Online: they are taken from" in limits
     assert "assume Etsy" not in limits  # an unambiguous system carries no such reading
+
+
+def _reasons(**kw) -> list[str]:
+    ctx = build_context(make_project(**kw), Settings(), date(2026, 1, 15))
+    return [r.title for r in ctx.context.rationale]
+
+
+def test_the_rationale_leads_with_the_projects_own_workflows():
+    # scheduled work only: the schedule leads, and webhook availability is not argued at all
+    batch = _reasons(system_a="Etsy", workflows=[Workflow(2, "Post Etsy payouts to Xero", "Scheduled")])
+    assert batch[0] == "Scheduled where the business runs on a schedule"
+    assert "Webhooks only where available" not in batch
+    # no workflow yet and a source without unconditional webhooks: scheduled runs lead, why not webhooks follows
+    sparse = _reasons(system_a="Etsy")
+    assert sparse[0] == "Scheduled runs"
+    assert sparse.index("Books stay auditable") < sparse.index("Webhooks only where available")
+    # real-time work keeps its order: the events lead
+    live = _reasons(workflows=[Workflow(2, "Send Shopify orders to Xero", "Real-time")])
+    assert live[0] == "Event-driven where the work is time-sensitive"

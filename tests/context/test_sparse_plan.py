@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from planforge.pipeline import GenerateOptions, generate
+from planforge.render.environment import templates_dir
 from support import SAMPLE
 
 DAY = date(2026, 1, 15)
@@ -46,7 +47,8 @@ def test_outcomes_without_objectives_do_not_point_at_a_summary_that_states_none(
 
 def test_an_assumed_system_is_a_blocker_until_the_question_is_answered(plans):
     blockers = plans["FJORD-009"].split("### 9.2", 1)[1].split("###", 1)[0]
-    assert '"QuickBooks Online or Desktop?" (section 9.1)' in blockers and "assume QuickBooks Online" in blockers
+    assert "- QuickBooks Online or Desktop? Needed before design sign-off" in blockers
+    assert "assume QuickBooks Online" in blockers
     assert "No blockers identified" not in blockers
 
 
@@ -57,12 +59,15 @@ def _section(text: str, start: str, end: str) -> str:
 def test_no_risks_rows_lists_the_risk_the_plan_already_knows(plans):
     risks = _section(plans["FJORD-009"], "## 5. RISK", "### Common")
     assert (
-        '| The answer to "QuickBooks Online or Desktop?" may change the approach: this plan assumes QuickBooks Online |'
-        in risks
+        "| This plan assumes QuickBooks Online; the open question in section 9.2 may change that, and the approach"
+        " with it |" in risks
     )
+    # the question itself is asked once, as a blocker; the risk row and 9.1 point to it
+    assert plans["FJORD-009"].count("QuickBooks Online or Desktop?") == 1
+    assert "- One open question blocks design sign-off; section 9.2 gives it.\n" in plans["FJORD-009"]
     assert "| [TBD] | [TBD] |" not in risks
     # a project with its own Risks rows keeps only them
-    assert "may change the approach" not in _section(plans["HARBOR-004"], "## 5. RISK", "### Common")
+    assert "may change that" not in _section(plans["HARBOR-004"], "## 5. RISK", "### Common")
 
 
 def test_no_workflows_yet_names_the_scope_the_workflows_will_deliver(plans):
@@ -81,4 +86,20 @@ def test_a_bookkeeping_cutover_keeps_hand_keyed_entries_from_being_posted_twice(
     assert steps.index("cutover date") < steps.index("Enable the first sync cycle")
     assert "cutover date agreed" not in plans["BLOOM-002"]
     fjord = plans["FJORD-009"]
-    assert "Fjord Knitwear reports this problem with its current process, which Discovery & Design" in fjord
+    assert "Fjord Knitwear reports one problem today; Discovery & Design documents the current process" in fjord
+    assert "- **Pain Point**: Etsy payouts" in fjord and "This is our standard feature for this type" in fjord
+
+
+def test_a_plan_with_no_workflow_proposes_the_types_discovery_agenda(plans):
+    questions = _section(plans["FJORD-009"], "### 9.1", "### 9.2")
+    assert "**Proposed Discovery agenda**: no workflow is agreed yet" in questions
+    assert "- How Etsy payouts reach the books: as one net deposit, or as gross sales, fees and refunds" in questions
+    assert "- Whether Etsy collects and remits the sales tax or Fjord Knitwear does" in questions
+    # a project whose workflows are agreed asks only its own questions
+    assert "Proposed Discovery agenda" not in plans["HARBOR-004"]
+
+
+def test_every_integration_type_has_a_discovery_agenda():
+    plan = templates_dir() / "plan"
+    types = {p.name for p in (plan / "features").glob("*.md.j2")}
+    assert types and types == {p.name for p in (plan / "discovery").glob("*.md.j2")}

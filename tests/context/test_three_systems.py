@@ -42,7 +42,7 @@ def _three(**kw):
 def test_the_context_names_every_system_once_primary_pair_first():
     ctx = build_context(_three(), Settings(), DAY)
     assert ctx.systems == ("Shopify Plus", "Klaviyo", "Gorgias")
-    assert ctx.header.integration == "Shopify Plus \u2194 Klaviyo + Gorgias"
+    assert ctx.header.integration == "Shopify Plus, Klaviyo, and Gorgias"
     assert ctx.dependencies.systems == ctx.schedule.systems == ctx.systems
     assert [f.name for f in ctx.dependencies.api] == list(ctx.systems)
     assert [(a.system, a.details) for a in ctx.dependencies.access][2] == ("Gorgias", "Gorgias Pro, 12 seats")
@@ -51,8 +51,23 @@ def test_the_context_names_every_system_once_primary_pair_first():
 def test_two_system_projects_keep_the_pair_title_and_line():
     ctx = build_context(make_project(), Settings(), DAY)
     assert ctx.systems == ("Shopify", "Xero")
-    assert ctx.header.integration == "Shopify \u2194 Xero"
+    assert ctx.header.integration == "Shopify \u2192 Xero"
     assert ctx.header.systems == "Shopify \u2192 Xero"
+
+
+def test_the_title_follows_the_workflows_direction():
+    def title(*flows: tuple[str, str, str]) -> str:
+        workflows = [
+            Workflow(i, name, "Scheduled", source_system=s, target_system=t)
+            for i, (s, t, name) in enumerate(flows, start=2)
+        ]
+        return build_context(make_project(workflows=workflows), Settings(), DAY).header.integration
+
+    assert title(("Shopify", "Xero", "Post orders")) == "Shopify \u2192 Xero"
+    assert title(("Xero", "Shopify", "Send stock levels")) == "Xero \u2192 Shopify"
+    assert title(("Shopify", "Xero", "Post orders"), ("Xero", "Shopify", "Send stock levels")) == "Shopify \u2194 Xero"
+    two_way = make_project(workflows=[Workflow(2, "Sync Shopify and Xero customers both ways", "Scheduled")])
+    assert build_context(two_way, Settings(), DAY).header.integration == "Shopify \u2194 Xero"
 
 
 def test_key_facts_name_each_connected_pair():
@@ -73,7 +88,7 @@ def test_the_third_systems_type_joins_the_pairs():
 
 def test_plan_title_credentials_and_api_facts_cover_every_system():
     text = render_markdown(build_context(_three(), Settings(), DAY))
-    assert "## Test - Shopify Plus \u2194 Klaviyo + Gorgias Integration" in text
+    assert "## Test - Shopify Plus, Klaviyo, and Gorgias Integration" in text
     for name in ("Shopify Plus", "Klaviyo", "Gorgias"):
         assert f"- [ ] {name} API credentials: " in text  # how the catalog says it authenticates
         assert f"- [ ] Obtain API credentials for {name}" in text

@@ -233,11 +233,25 @@ def test_section_11_titles_and_to_follow():
 
 def test_defaults_are_marked_assumed_for_the_client_and_settings_tools_are_facts():
     settings = Settings(hosting_provider="AWS", monitoring_tool="Datadog", incident_tool="Jira")
-    text = render_markdown(build_context(_project(), settings, _date(2026, 1, 15)))
+    project = _project(pain_points=[PainPoint(2, "Order entry by hand", 5)])  # quantified: a baseline
+    text = render_markdown(build_context(project, settings, _date(2026, 1, 15)))
     # the firm's Settings are its own facts (issue 22), never labelled assumed
     assert "Cloud hosting provider: AWS\n" in text and "AWS (assumed)" not in text
     assert "Datadog (assumed)" not in text and "Jira (assumed)" not in text and "Datadog" in text
     assert "our planning estimate is 80% fewer data-entry errors once re-keying is automated (assumed)" in text
+
+
+def test_the_firms_error_reduction_figure_needs_a_baseline():
+    # no pain point's hours are known, so the savings and ROI are still to come: no bare percentage
+    project = _project(pain_points=[PainPoint(2, "Payouts keyed by hand", None)])
+    text = render_markdown(build_context(project, Settings(), _date(2026, 1, 15)))
+    line = next(line for line in text.splitlines() if line.startswith("**Estimated Error Reduction**"))
+    assert "%" not in line and "To be measured against a count of today's errors" in line
+    # the intake's own figure is always shown
+    stated = render_markdown(
+        build_context(_project(pain_points=[], error_reduction=0.5), Settings(), _date(2026, 1, 15))
+    )
+    assert "**Estimated Error Reduction**: 50% fewer data-entry errors" in stated
 
 
 def test_line_breaks_and_bullets_survive_and_stay_inert():
@@ -253,16 +267,16 @@ def _pain_line(text: str, hours: float | None) -> str:
     plan = render_markdown(
         build_context(_project(pain_points=[PainPoint(2, text, hours)]), Settings(), _date(2026, 1, 15))
     )
-    return next(line for line in plan.splitlines() if line.startswith("- **Pain Point 1**"))
+    return next(line for line in plan.splitlines() if line.startswith("- **Pain Point**"))
 
 
 def test_hours_beside_a_pain_point_only_when_its_text_does_not_give_them():
     # the analyst's words already state the weekly hours: no note repeating them
     assert (
         _pain_line("Order entry takes about 15 hours a week", 15)
-        == "- **Pain Point 1**: Order entry takes about 15 hours a week"
+        == "- **Pain Point**: Order entry takes about 15 hours a week"
     )
-    assert _pain_line("Keying takes 25 hours per week", None) == "- **Pain Point 1**: Keying takes 25 hours per week"
+    assert _pain_line("Keying takes 25 hours per week", None) == "- **Pain Point**: Keying takes 25 hours per week"
     # another unit: the weekly figure the total uses, converted
     assert _pain_line("Finance spends 40 hours per month reconciling", None).endswith("_(about 9.2 hours a week)_")
     # no hours in the text: the Hours per Week column
@@ -283,10 +297,21 @@ def test_tbd_markers_carry_no_bookkeeping_explanations():
     project = _project(kickoff_date=None)
     text = render_markdown(build_context(project, Settings(), _date(2026, 1, 15)))
     assert "[TBD] (" not in text and "recorded yet" not in text and "not yet described" not in text
-    assert (
-        "Client Co reports these problems with its current process, which Discovery & Design describes in full ([TBD]):"
-        in text
-    )
+    assert "Discovery & Design documents Client Co's current process and the problems it creates ([TBD]).\n" in text
+
+
+def test_the_business_problem_agrees_in_number_and_numbers_only_several_pain_points():
+    def problem(*pains: str) -> str:
+        project = _project(pain_points=[PainPoint(i, text, 1) for i, text in enumerate(pains, start=2)])
+        text = render_markdown(build_context(project, Settings(), _date(2026, 1, 15)))
+        return text.split("### 1.1 Business Problem\n", 1)[1].split("\n\n###", 1)[0]
+
+    one = problem("Payouts keyed by hand")
+    assert one.startswith("Client Co reports one problem today; Discovery & Design documents the current process")
+    assert "- **Pain Point**: Payouts keyed by hand" in one
+    two = problem("Payouts keyed by hand", "Fees missed")
+    assert two.startswith("Client Co reports two problems today;")
+    assert "- **Pain Point 1**: Payouts keyed by hand _(1 hour a week)_\n- **Pain Point 2**: Fees missed" in two
 
 
 def test_go_live_note_names_the_day_and_quotes_the_window():

@@ -7,6 +7,11 @@
   one on every workflow) gets the standard alerts named for it and its systems (failed writes to its
   target, its target falling behind its source, sign-in refused by either end), marked assumed and
   noted for the review with the cell that would state them.
+- **Defaults fit the cadence**: a workflow that runs in batches (``Flow.runs_in_batches``: started by the
+  team, or scheduled no more often than hourly) is watched run by run (a run that did not complete, a
+  record a run could not write), with responses in business hours; per-15-minute rates and
+  15-minute responses are kept for real-time work. The plan's own standard alerts (section 8.3, an
+  empty Alerts sheet) follow the same rule for the whole project (``project_defaults``).
 """
 
 from __future__ import annotations
@@ -20,6 +25,54 @@ from planforge.validation.traceability import match_workflows
 
 #: What a standard alert's threshold is when a workflow without a latency target is real-time.
 _DEFAULT_DELAY = "15 minutes"
+
+#: The plan's standard alerts (section 8.3, when the Alerts sheet is empty) for real-time work:
+#: (alert, threshold, severity, response time).
+REAL_TIME_ALERTS = (
+    ("Sync failure rate", "> 2% of syncs in 15 minutes", "High", "30 minutes"),
+    (
+        "Authentication failure",
+        "Any rejected credential (HTTP 401 or 403) or failed token refresh",
+        "Critical",
+        "15 minutes",
+    ),
+    ("Queue backlog", "> 500 pending jobs for 10 minutes", "Medium", "2 hours"),
+)
+
+
+def batch_alerts(targets: str) -> tuple[tuple[str, str, str, str], ...]:
+    """The plan's standard alerts when the work runs in batches, watched run by run (``targets``:
+    the systems written to, "QuickBooks"); each response comes before the next run, not within minutes."""
+    return (
+        (
+            "Scheduled run not completed",
+            "A scheduled run that failed, did not start, or had not finished when the next run was due",
+            "High",
+            "4 business hours",
+        ),
+        (
+            "Records a run could not write",
+            f"Any record a run could not write to {targets} (listed in the run's report)",
+            "Medium",
+            "1 business day",
+        ),
+        (
+            "Authentication failure",
+            "Any rejected credential (HTTP 401 or 403) or failed token refresh",
+            "Critical",
+            "2 business hours",
+        ),
+    )
+
+
+def project_defaults(
+    flows: tuple[Flow, ...], source_pushes: bool, targets: str
+) -> tuple[tuple[str, str, str, str], ...]:
+    """The plan's standard alerts: watched run by run when every workflow runs in batches, or when no
+    workflow is agreed yet and the source publishes no change events unconditionally (the design then
+    reads on a schedule, as section 1.3 says); else the real-time set."""
+    batch = all(f.runs_in_batches for f in flows) if flows else not source_pushes
+    return batch_alerts(targets) if batch else REAL_TIME_ALERTS
 
 
 @dataclass(frozen=True)
@@ -79,23 +132,28 @@ def default_alerts(flow: Flow, c: Completeness | None = None) -> tuple[WorkflowA
     label = f"Workflow {flow.number}"
     writes = " and ".join(flow.writes_to)
     why = f"no Alerts row covers {label.lower()} (standard thresholds)"
+    batch = flow.runs_in_batches
     lines = [
         (
             f"{label}: failed writes to {writes}",
-            f"> 2% of this workflow's records not written to {writes} in 15 minutes",
+            f"Any record a run could not write to {writes} (listed in the run's report)"
+            if batch
+            else f"> 2% of this workflow's records not written to {writes} in 15 minutes",
             "High",
-            "30 minutes",
+            "4 business hours" if batch else "30 minutes",
         )
     ]
     delay = _delay(flow)
     if delay:
-        lines.append((f"{label}: {flow.target} behind {flow.source}", delay, "Medium", "2 hours"))
+        lines.append(
+            (f"{label}: {flow.target} behind {flow.source}", delay, "Medium", "1 business day" if batch else "2 hours")
+        )
     lines.append(
         (
             f"{label}: sign-in refused by {flow.source} or {flow.target}",
             "Any rejected credential (HTTP 401 or 403) or failed token refresh",
             "Critical",
-            "15 minutes",
+            "2 business hours" if batch else "15 minutes",
         )
     )
     if c is not None:

@@ -197,10 +197,30 @@ def approach_rationale(
     names = (project.system_a, project.system_b, project.client_name)
     support = {name: webhook_support(text) for name, text in webhooks.items()}
     flows = tuple(flows) if flows is not None else build_flows(project, webhooks)
-    reasons = _workflow_reasons(flows, names, support)
     # a source the polling reason already names is not explained a second time
     told = {f.source for f in flows if f.polled}
-    reasons += _webhook_reasons(project, {name: s for name, s in support.items() if name not in told})
+    hooks = _webhook_reasons(project, {name: s for name, s in support.items() if name not in told})
+    if flows and all(f.runs_in_batches for f in flows):
+        # batch work only: the schedule leads, what the type adds follows, and webhooks do not matter
+        return _workflow_reasons(flows, names, support) + _type_reasons(project, types, migration) + _engineering()
+    if not flows and support.get(project.system_a) != "yes":
+        # no workflow yet, and the source publishes no change events to run on: the design reads on a
+        # schedule, so the scheduled runs lead, then what the type adds, then why not webhooks
+        reasons = [
+            (
+                "Scheduled runs",
+                f"until the workflows are agreed in Discovery & Design, the design writes {project.system_a}'s records "
+                f"to {project.system_b} in scheduled runs, each checked complete before the next, so a missing or "
+                "partial run is found the same day.",
+            )
+        ]
+        return reasons + _type_reasons(project, types, migration) + hooks + _engineering()
+    return _workflow_reasons(flows, names, support) + hooks + _engineering() + _type_reasons(project, types, migration)
+
+
+def _engineering() -> list[tuple[str, str]]:
+    """The reasons every design shares: rate limits and safe retries."""
+    reasons: list[tuple[str, str]] = []
     reasons.append(
         (
             "Rate limits respected by design",
@@ -213,7 +233,7 @@ def approach_rationale(
             "writes are idempotent and every run is reconciled, so a retried or repeated run creates no duplicate and a record that fails is reported, never silently lost.",
         )
     )
-    return reasons + _type_reasons(project, types, migration)
+    return reasons
 
 
 def _distinct(items: Sequence[str]) -> list[str]:
@@ -414,20 +434,29 @@ def savings_text(
     return text
 
 
-def reduction_text(c: Completeness, share: float, estimated: bool, locale: str = DEFAULT_LOCALE) -> str:
+def reduction_text(
+    c: Completeness, share: float, estimated: bool, locale: str = DEFAULT_LOCALE, baseline: bool = True
+) -> str:
     """The error-reduction figure; the firm's planning figure is labelled an estimate (and listed
-    in the review as an assumption) since no data of the client's stands behind it."""
+    in the review as an assumption) since no data of the client's stands behind it. Without a
+    ``baseline`` (no pain point's manual work is quantified, so the time savings and ROI are still
+    to come) the firm's figure is left out: a percentage of an unmeasured quantity promises nothing,
+    and the line says what it will be measured against. The intake's own Error Reduction is always
+    shown."""
     text = f"{format_percent(share, locale)} fewer data-entry errors"
     if not estimated:
         return text
+    measured = "To be measured against a count of today's errors taken during Discovery & Design"
+    if not baseline:
+        return measured
     c.note_assumption(
         "Error reduction",
         format_percent(share, locale),
         "Settings > Error Reduction Estimate (no Projects > Error Reduction)",
     )
     return (
-        "To be measured against a count of today's errors taken during Discovery & Design; our planning "
-        f"estimate is {format_percent(share, locale)} fewer data-entry errors once re-keying is automated (assumed)"
+        f"{measured}; our planning estimate is {format_percent(share, locale)} fewer data-entry errors once "
+        "re-keying is automated (assumed)"
     )
 
 

@@ -105,6 +105,10 @@ def worded_ends(workflow: Workflow, systems: tuple[str, ...]) -> tuple[str, str]
     return worded_direction(workflow, a, b)
 
 
+#: A schedule at least this far apart is batch work (``Flow.runs_in_batches``).
+_HOUR = timedelta(hours=1)
+
+
 @dataclass(frozen=True)
 class Flow:
     """One workflow as every document speaks of it. ``source`` and ``target`` are system names as
@@ -135,6 +139,20 @@ class Flow:
     def stated_frequency(self) -> str:
         """The stated Frequency's wording ("every 15 minutes", "daily at 02:00"), "" when blank."""
         return self.frequency.text if self.frequency is not None else ""
+
+    @property
+    def runs_in_batches(self) -> bool:
+        """Batch work: started by the team, or scheduled (as stated or assumed) with no stated
+        Frequency or Latency Target shorter than an hour. It is watched run by run, not by the minute."""
+        if self.trigger_value == "Manual":
+            return True
+        if self.trigger_value != "Scheduled":
+            return False
+        if self.frequency is not None and (
+            self.frequency.mode == "real-time" or (self.frequency.every is not None and self.frequency.every < _HOUR)
+        ):
+            return False
+        return self.latency is None or self.latency.length >= _HOUR
 
     @property
     def polled(self) -> bool:
@@ -364,6 +382,13 @@ def _links(flows: list[Flow], systems: tuple[str, ...]) -> str:
         if not linked:
             parts.append(f"{extra} (no workflow yet)")
     return "; ".join(parts)
+
+
+def pair_ways(flows: tuple[Flow, ...], a: str, b: str) -> str:
+    """The primary pair with the workflows' directions (assumed ones included), as the key facts read
+    it: "A → B" when every workflow runs from A to B (or none is agreed yet), "B → A" when every
+    one runs from B to A, "A ↔ B" only when they run both ways."""
+    return _ways(list(flows), a, b)
 
 
 def systems_line(

@@ -17,8 +17,8 @@ from datetime import date, timedelta
 from typing import TypeVar
 
 from planforge.context import compose
-from planforge.context.alerts import FlowAlerts, flow_alerts
-from planforge.context.flows import Flow, build_flows, systems_line
+from planforge.context.alerts import FlowAlerts, flow_alerts, project_defaults
+from planforge.context.flows import Flow, build_flows, pair_ways, systems_line, webhook_support
 from planforge.core.images import Logo
 from planforge.core.model import OpenItem, Project, Risk, Settings, SystemFacts, TeamMember
 from planforge.core.money import format_percent, plan_locale
@@ -75,7 +75,8 @@ class Header:
     systems: Shown = ""
     #: every system the project names, System A and B first (``PlanContext.systems``)
     names: tuple[str, ...] = ()
-    #: the title's systems: "A ↔ B", with each further system joined: "Shopify Plus ↔ Klaviyo + Gorgias"
+    #: the title's systems: the primary pair with the workflows' direction ("Etsy → QuickBooks", "A ↔ B"
+    #: only when they run both ways), or with three or more, "Shopify Plus, Klaviyo, and Gorgias"
     integration: str = ""
 
 
@@ -487,16 +488,6 @@ ROLE_DUTIES = {
     "Support Engineer": "Post-launch support, monitoring and incident response",
     "Other": "As agreed with the project manager",
 }
-DEFAULT_ALERTS = (
-    ("Sync failure rate", "> 2% of syncs in 15 minutes", "High", "30 minutes"),
-    (
-        "Authentication failure",
-        "Any rejected credential (HTTP 401 or 403) or failed token refresh",
-        "Critical",
-        "15 minutes",
-    ),
-    ("Queue backlog", "> 500 pending jobs for 10 minutes", "Medium", "2 hours"),
-)
 
 
 @dataclass(frozen=True)
@@ -553,7 +544,7 @@ def build_context(
     risks = Risks(risk_rows, types, () if risk_rows else _open_risks(open_items), scope)
     testing = _testing(c, project, systems, next(d for d in documents if d.kind == TEST_CASES.name))
     deployment = _deployment(c, project, types)
-    monitoring = _monitoring(c, project, settings)
+    monitoring = _monitoring(c, project, settings, flows, api)
     alerts = flow_alerts(project, flows, c)
     success = _success(c, project, schedule)
     references = _references(project, settings, plan_date, documents, pm)
@@ -679,8 +670,19 @@ def _header(
         firm_details=firm_details(settings.firm_address, settings.firm_contact),
         systems=systems_line(flows, project.system_a, project.system_b, c, systems[2:]),
         names=systems,
-        integration=" + ".join((f"{systems[0]} \u2194 {systems[1]}", *systems[2:])),
+        integration=_title_systems(flows, systems),
     )
+
+
+def _title_systems(flows: tuple[Flow, ...], systems: tuple[str, ...]) -> str:
+    """The title's systems. Two read as the key facts do, with the workflows' direction ("Etsy →
+    QuickBooks" when every workflow runs one way, "↔" only when they run both ways), so the title
+    never contradicts the key facts. Three or more read as every companion document names them
+    ("Shopify Plus, Klaviyo, and Gorgias"): one arrow cannot say how each pair is connected, and the
+    key facts spell that out pair by pair."""
+    if len(systems) > 2:
+        return compose.join_words(list(systems))
+    return pair_ways(flows, systems[0], systems[1])
 
 
 def firm_details(address: str | None, contact: str | None) -> str:
@@ -945,7 +947,8 @@ def _pain_points(
             if derive.states_weekly_hours(p.pain_point, h):
                 text = ""  # the analyst's own words already give the weekly hours
             else:
-                text = ("" if how == "Hours per Week" else "about ") + f"{derive.number(h, locale)} hours a week"
+                unit = "hour" if h == 1 else "hours"
+                text = ("" if how == "Hours per Week" else "about ") + f"{derive.number(h, locale)} {unit} a week"
         else:
             c.find(
                 "savings-traceable",
@@ -992,7 +995,7 @@ def _business_context(
         pains,
         impacts,
         compose.savings_text(c, savings, settings, locale),
-        compose.reduction_text(c, reduction, estimated, locale),
+        compose.reduction_text(c, reduction, estimated, locale, baseline=savings is not None),
         compose.roi_text(c, roi, savings, project.currency, locale),
         project.approach_rationale,
         rationale,
@@ -1265,14 +1268,15 @@ def _risks(c: Completeness, risks: list[Risk]) -> tuple[RiskRow, ...]:
 
 def _open_risks(o: OpenItems) -> tuple[RiskRow, ...]:
     """With no Risks rows, the risks the plan already knows: each current blocker, and each question
-    whose answer may change what the plan assumes (section 9.2), so section 5 never reads empty
-    while section 9 names a blocker."""
+    whose answer may change what the plan assumes, so section 5 never reads empty while section 9
+    names a blocker. The question itself is asked once, in section 9.2: the row names the assumption
+    at stake and points there, never repeating the question's words."""
     rows = [
         RiskRow(
-            f'The answer to "{q.item}" may change the approach: this plan assumes {q.assumed}',
+            f"This plan assumes {q.assumed}; the open question in section 9.2 may change that, and the approach with it",
             "Not yet known",
             "High: approach, API facts and timeline",
-            "Answered before design sign-off (section 9.2)",
+            "Answered before design sign-off",
             q.owner or "Owner to be assigned",
         )
         for q in o.questions
@@ -1377,7 +1381,9 @@ def label_value(text: str | None) -> str | None:
     return text[0].upper() + text[1:]
 
 
-def _monitoring(c: Completeness, project: Project, settings: Settings) -> Monitoring:
+def _monitoring(
+    c: Completeness, project: Project, settings: Settings, flows: tuple[Flow, ...], api: Sequence[ApiFacts]
+) -> Monitoring:
     locale = plan_locale(project.locale, settings.locale, project.currency)
 
     def rate(label: str, given: float | None, default: float, setting: str) -> Shown:
@@ -1423,6 +1429,10 @@ def _monitoring(c: Completeness, project: Project, settings: Settings) -> Monito
         for a in project.alerts
     )
     if not alerts:
-        alerts = tuple(AlertRow(*row) for row in DEFAULT_ALERTS)
+        # standard alerts fit the cadence: run by run for batch work, by the minute for real-time work
+        hooks = next((f.webhooks for f in api if f.name == project.system_a), None)
+        pushes = isinstance(hooks, str) and webhook_support(hooks) == "yes"
+        targets = compose.join_words(list(dict.fromkeys(t for f in flows for t in f.writes_to)) or [project.system_b])
+        alerts = tuple(AlertRow(*row) for row in project_defaults(flows, pushes, targets))
         c.note_assumption("Alert thresholds", "standard alerts", "Alerts sheet is empty")
     return Monitoring(metrics, tools, alerts, not project.alerts)

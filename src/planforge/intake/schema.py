@@ -1588,7 +1588,7 @@ DERIVED_PLACEHOLDERS: dict[str, str] = {
     "PHASE_5_STATUS": "derive.phase_status",
     "TIME_SAVINGS": "derive.time_savings: Pain Points > Hours per Week, else hours stated in the text",
     "ROI_ESTIMATE": "derive.roi: time savings x Hourly Rate against Budget",
-    "ERROR_REDUCTION": "Projects > Error Reduction, else Settings > Error Reduction Estimate (labelled estimate)",
+    "ERROR_REDUCTION": "Projects > Error Reduction, else Settings > Error Reduction Estimate (labelled estimate; left out when no pain point states its hours)",
     "ONE_PARAGRAPH_SUMMARY": "Projects > Executive Summary, else compose.executive_summary",
     "APPROACH_RATIONALE": "Projects > Approach Rationale, else compose.approach_rationale",
     "INTEGRATION_TYPE": "Projects > Integration Type, else catalog.integration_types from System A and B",

@@ -26,6 +26,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from planforge.context.compose import count_word
 from planforge.context.documents import BUILDERS, DocHeader, companion_context
 from planforge.context.plan import PlanContext, Review
 from planforge.core import markdown
@@ -512,6 +513,7 @@ def environment(flavor: str = MD.name, options: RenderOptions | None = None) -> 
         percent=percent,
         owner_due=owner_due,
         code=code_span,
+        count_word=count_word,
     )
     for name in ("center", "indent"):  # Jinja's filters that pad to a width
         env.filters[name] = bounded(env.filters[name], env.max_size, skip=1)

@@ -178,6 +178,21 @@ def _backlog_play(s: _Scope) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     )
 
 
+def _run_play(s: _Scope) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    return (
+        f"A scheduled run did not complete, or left records it could not write to {_or(s.targets)}; those records "
+        "wait until the run is repeated.",
+        (
+            "Find the run in the logs, the step where it stopped and the records its report lists",
+            f"Check {_status_pages(s.systems)} and the rate-limit responses (HTTP 429)",
+        ),
+        (
+            "Fix the cause and repeat the run: writes are idempotent, so nothing is posted twice",
+            "Confirm the repeated run's report lists every record as written",
+        ),
+    )
+
+
 def _drift_play(s: _Scope) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     owner = "the source of the workflow" if len(s.flows) == 1 else "the source of each workflow"
     return (
@@ -223,6 +238,7 @@ _Play = Callable[[_Scope], tuple[str, tuple[str, ...], tuple[str, ...]]]
 #: gets the general play.
 _PLAYS: tuple[tuple[frozenset[str], _Play], ...] = (
     (frozenset({"auth", "authentication", "token", "credential", "credentials", "sign", "refused"}), _auth_play),
+    (frozenset({"run", "runs"}), _run_play),
     (frozenset({"backlog", "queue", "pending", "lag", "delay", "delayed", "latency", "behind"}), _backlog_play),
     (
         frozenset(
