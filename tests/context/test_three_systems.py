@@ -42,7 +42,7 @@ def _three(**kw):
 def test_the_context_names_every_system_once_primary_pair_first():
     ctx = build_context(_three(), Settings(), DAY)
     assert ctx.systems == ("Shopify Plus", "Klaviyo", "Gorgias")
-    assert ctx.header.integration == "Shopify Plus, Klaviyo, and Gorgias"
+    assert ctx.header.integration == "Shopify Plus \u2192 Klaviyo + Gorgias"  # the pair's direction, then the third
     assert ctx.dependencies.systems == ctx.schedule.systems == ctx.systems
     assert [f.name for f in ctx.dependencies.api] == list(ctx.systems)
     assert [(a.system, a.details) for a in ctx.dependencies.access][2] == ("Gorgias", "Gorgias Pro, 12 seats")
@@ -88,7 +88,7 @@ def test_the_third_systems_type_joins_the_pairs():
 
 def test_plan_title_credentials_and_api_facts_cover_every_system():
     text = render_markdown(build_context(_three(), Settings(), DAY))
-    assert "## Test - Shopify Plus, Klaviyo, and Gorgias Integration" in text
+    assert "## Test - Shopify Plus \u2192 Klaviyo + Gorgias Integration" in text
     for name in ("Shopify Plus", "Klaviyo", "Gorgias"):
         assert f"- [ ] {name} API credentials: " in text  # how the catalog says it authenticates
         assert f"- [ ] Obtain API credentials for {name}" in text

@@ -76,7 +76,7 @@ class Header:
     #: every system the project names, System A and B first (``PlanContext.systems``)
     names: tuple[str, ...] = ()
     #: the title's systems: the primary pair with the workflows' direction ("Etsy → QuickBooks", "A ↔ B"
-    #: only when they run both ways), or with three or more, "Shopify Plus, Klaviyo, and Gorgias"
+    #: only when they run both ways), each further system joined: "Shopify Plus ↔ Klaviyo + Gorgias"
     integration: str = ""
 
 
@@ -675,14 +675,11 @@ def _header(
 
 
 def _title_systems(flows: tuple[Flow, ...], systems: tuple[str, ...]) -> str:
-    """The title's systems. Two read as the key facts do, with the workflows' direction ("Etsy →
-    QuickBooks" when every workflow runs one way, "↔" only when they run both ways), so the title
-    never contradicts the key facts. Three or more read as every companion document names them
-    ("Shopify Plus, Klaviyo, and Gorgias"): one arrow cannot say how each pair is connected, and the
-    key facts spell that out pair by pair."""
-    if len(systems) > 2:
-        return compose.join_words(list(systems))
-    return pair_ways(flows, systems[0], systems[1])
+    """The title's systems: the primary pair (the seed's title) read as the key facts read it, with the
+    workflows' direction ("Etsy → QuickBooks" when every workflow runs one way, "↔" only when they run
+    both ways), so the title never contradicts the key facts; each further system joined to it
+    ("Shopify Plus ↔ Klaviyo + Gorgias"), the key facts spelling out how each pair is connected."""
+    return " + ".join((pair_ways(flows, systems[0], systems[1]), *systems[2:]))
 
 
 def firm_details(address: str | None, contact: str | None) -> str:
