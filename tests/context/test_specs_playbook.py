@@ -185,3 +185,19 @@ def test_without_workflows_or_alerts_the_standard_plays_name_the_projects_system
     auth = next(a for a in book.alerts if a.alert == "Authentication failure")
     assert auth.meaning.startswith("The integration cannot sign in to Shopify or NetSuite")
     assert auth.workflows == "Every workflow"
+
+
+def test_a_required_field_set_only_for_some_records_is_to_be_confirmed_for_the_others():
+    maps = [
+        FieldMapping(2, "1", "location_id", "subsidiary", "Order", "SalesOrder", "Location table", required=True),
+        FieldMapping(3, "1", "location_id", "department", "Order", "SalesOrder", "Location table", required=False),
+    ]
+    ctx = _ctx(_ORDERS, field_mappings=maps)
+    (spec,) = build_specs(ctx).workflows
+    partial, optional = spec.mappings
+    assert partial.transform == "Location table; to be confirmed for online orders, which carry no location_id"
+    assert partial.required == "Yes; to be confirmed for online orders"
+    assert (optional.transform, optional.required) == ("Location table", "No")
+    (note,) = spec.mapping_notes
+    assert "not a rule that parks online orders" in note
+    assert "**Mapping to confirm**: SalesOrder.subsidiary is required" in render_document("technical-specs", ctx)

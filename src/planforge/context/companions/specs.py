@@ -18,7 +18,7 @@ from planforge.core.names import TECHNICAL_SPECS, DocumentKind
 from planforge.derive.catalog import lookup
 from planforge.derive.completeness import Assumed, Tbd
 from planforge.intake.parse import span_text
-from planforge.validation.mappings import AmbiguousKey, ambiguous_keys, stated_rule
+from planforge.validation.mappings import AmbiguousKey, PartialField, ambiguous_keys, partial_field, stated_rule
 from planforge.validation.traceability import covered
 from planforge.validation.workflows import project_systems
 
@@ -72,6 +72,8 @@ class WorkflowSpec:
     #: what the vendors' documentation says of the records and fields this workflow maps (the catalog's
     #: record facts: "InventoryBalance is a read-only search record ..."), each with its source
     platform_notes: tuple[str, ...] = ()
+    #: why each required mapping of a field its system sets only for some records is to be confirmed
+    mapping_notes: tuple[str, ...] = ()
 
 
 def platform_notes(flow: Flow, maps: list[FieldMapping]) -> tuple[str, ...]:
@@ -150,12 +152,29 @@ def _transform(project: Project, index: int, m: FieldMapping) -> str:
     return f'To be confirmed against "{rule}"'
 
 
-def _mapping_row(project: Project, index: int, m: FieldMapping) -> MappingRow:
-    """One mapping as printed; a constant ("Always 'X'") reads no source field: "(constant)", "Set to 'X'"."""
+def _mapping_row(project: Project, index: int, m: FieldMapping, systems: list[str]) -> MappingRow:
+    """One mapping as printed; a constant ("Always 'X'") reads no source field: "(constant)", "Set to 'X'".
+    A required field its system sets only for some records (``validation.mappings.partial_field``) is to be
+    confirmed for the others, in Transform and Required alike, so it does not read as a rule that parks them."""
     required = "Yes" if m.required else "No"
     if m.transform and (fixed := CONSTANT_TRANSFORM.match(m.transform.strip())):
         return MappingRow("(constant)", _name(m, "target"), f"Set to {fixed.group(1).strip()}", required)
-    return MappingRow(_name(m, "source"), _name(m, "target"), _transform(project, index, m), required)
+    transform = _transform(project, index, m)
+    if m.required and (partial := partial_field(m, systems)) is not None:
+        without = partial.made.without
+        transform = f"{transform}; to be confirmed for {without}, which carry no {m.source_field}"
+        required = f"Yes; to be confirmed for {without}"
+    return MappingRow(_name(m, "source"), _name(m, "target"), transform, required)
+
+
+def _partial_note(p: PartialField) -> str:
+    """Why a required mapping is to be confirmed: its source field is set only for some records."""
+    m, without = p.mapping, p.made.without
+    return (
+        f"{_name(m, 'target')} is required, but {p.system} sets {_name(m, 'source')} only for some records: "
+        f"{without} carry none. The mapping is not a rule that parks {without}: what "
+        f"{_name(m, 'target')} takes for them is agreed with the client before build."
+    )
 
 
 def _record_words(record: str) -> str:
@@ -299,6 +318,9 @@ def _workflow_spec(ctx: PlanContext, i: int, flow: Flow, maps: list[FieldMapping
     p = ctx.project
     keys = [_name(m, "target") for m in maps if m.key]
     notes = tuple(_key_note(k) for k in ambiguous_keys(maps, systems))
+    # the workflow's own source system first, then the project's others
+    read_from = [flow.source, *(s for s in systems if s != flow.source)]
+    partial = [found for m in maps if m.required and (found := partial_field(m, read_from)) is not None]
     return WorkflowSpec(
         f"4.{i + 1}",  # its section in the technical specifications, which the plan's phase 2 cites
         flow.name,
@@ -308,7 +330,7 @@ def _workflow_spec(ctx: PlanContext, i: int, flow: Flow, maps: list[FieldMapping
         flow.latency.text if flow.latency else None,
         _objects([m.source_object for m in maps]),
         _objects([m.target_object for m in maps]),
-        tuple(_mapping_row(p, i, m) for m in maps),
+        tuple(_mapping_row(p, i, m, read_from) for m in maps),
         (", ".join(keys) + (" (to be confirmed)" if notes else "")) if keys else tbd("Matching key"),
         _idempotency(keys),
         _retries(flow),
@@ -317,6 +339,7 @@ def _workflow_spec(ctx: PlanContext, i: int, flow: Flow, maps: list[FieldMapping
         _timing(flow),
         _questions(ctx, i),
         platform_notes(flow, maps),
+        tuple(_partial_note(found) for found in partial),
     )
 
 
