@@ -201,3 +201,18 @@ def test_a_required_field_set_only_for_some_records_is_to_be_confirmed_for_the_o
     (note,) = spec.mapping_notes
     assert "not a rule that parks online orders" in note
     assert "**Mapping to confirm**: SalesOrder.subsidiary is required" in render_document("technical-specs", ctx)
+
+
+def test_a_late_record_counts_only_toward_alerts_the_specifications_define():
+    timed = Workflow(
+        2, "Create orders in NetSuite", "Real-time", None, "Shopify", "NetSuite", None, parse_span("15 minutes")
+    )
+    backlog = Alert(2, "Queue backlog", "> 500 pending jobs for 10 minutes", "Medium", "2 hours")
+    failures = Alert(3, "Sync failure rate", "> 2% of syncs in 15 minutes", "High", "30 minutes")
+    named = build_specs(_ctx(timed, alerts=[backlog, failures])).late_policy
+    assert "counted toward the Queue backlog alert (section 1);" in named and "latency alerting" not in named
+    unwatched = build_specs(_ctx(timed, alerts=[failures])).late_policy
+    assert "no alert is defined for a late record" in unwatched and "counted toward" not in unwatched
+    # without Alerts rows the workflow's standard alerts include one on its target falling behind
+    default = build_specs(_ctx(timed)).late_policy
+    assert "counted toward the Workflow 1: NetSuite behind Shopify alert (section 4.1)" in default

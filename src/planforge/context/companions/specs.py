@@ -27,11 +27,11 @@ _STANDARD_RETRIES = (60, 120, 240, 480, 960)
 _COUNT = {1: "once", 2: "twice", 3: "three times", 4: "four times", 5: "five times"}
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 #: A Transform that sets a fixed value ("Always 'Shopify'"): its source field is never read.
-#: Section 3: a record late against its workflow's target is counted, not paged.
-_LATE = (
-    "A record still not written when its workflow's latency target passes stays in the retry queue and is "
-    "counted toward the backlog and latency alerting; it is not paged one by one."
-)
+#: Section 3: a record late against its workflow's target stays queued and is not paged one by one.
+_LATE = "A record still not written when its workflow's latency target passes stays in the retry queue"
+#: An alert that watches late or queued records, by the words of its name or threshold ("Queue backlog",
+#: "> 500 pending jobs", "NetSuite behind Shopify", "Latency above target").
+_WATCHES_LATE = re.compile(r"\b(?:backlog|queued?|pending|latency|behind|delay(?:ed)?|late)\b", re.IGNORECASE)
 #: The share of a latency target the retries may take, leaving headroom for processing.
 _RETRY_SHARE = 2 / 3
 
@@ -259,6 +259,33 @@ def _retry_policy(flows: list[Flow]) -> str:
     )
 
 
+def _alert_name(a: WorkflowAlert) -> str:
+    return a.alert.value if isinstance(a.alert, Assumed) else a.alert
+
+
+def _watches_late(a: WorkflowAlert) -> bool:
+    return bool(_WATCHES_LATE.search(f"{_alert_name(a)} {a.threshold}"))
+
+
+def _late_policy(shared: tuple[WorkflowAlert, ...], specs: list[WorkflowSpec]) -> str:
+    """Section 3's sentence on a record still late when its workflow's latency target passes ("" when no
+    workflow has one): it counts toward the alerts the document defines that watch late or queued records
+    (section 1's, and those of the workflows with a target), named with their sections; when none does,
+    the sentence says no alert is defined for it, rather than naming one the document does not define."""
+    timed = [w for w in specs if w.latency_target]
+    if not timed:
+        return ""
+    named = [(_alert_name(a), "1") for a in shared if _watches_late(a)]
+    named += [(_alert_name(a), w.number) for w in timed for a in w.alerts if _watches_late(a)]
+    if not named:
+        return f"{_LATE}, which the support team replays; no alert is defined for a late record, and it is not paged."
+    if len(named) == 1:
+        alerts = f"the {named[0][0]} alert (section {named[0][1]})"
+    else:
+        alerts = f"the {compose.join_words([f'{name} (section {at})' for name, at in named])} alerts"
+    return f"{_LATE} and is counted toward {alerts}; it is not paged one by one."
+
+
 def _repeats(flows: list[Flow]) -> str:
     """What may repeat a write, in the words the workflows' triggers fit: a change event for
     event-driven workflows, a run for scheduled, polled or manual ones."""
@@ -348,6 +375,7 @@ def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechS
     by_map = covered(p.field_mappings, p.workflows, blank_is_all=False)
     systems = project_systems(p)
     specs = [_workflow_spec(ctx, i, flow, by_map[i], systems) for i, flow in enumerate(ctx.flows)]  # type: ignore[arg-type]
+    shared = tuple(stated(a) for a in shared_alerts(p))
     return TechSpecs(
         header(ctx, kind),
         tuple(specs),
@@ -357,10 +385,10 @@ def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechS
         ctx.dependencies.monitoring_tool,
         ctx.monitoring.tools.alerts,
         ctx.monitoring.tools.logs,
-        tuple(stated(a) for a in shared_alerts(p)),
+        shared,
         any(w.key_notes for w in specs),
         _retry_policy(list(ctx.flows)),
-        _LATE if any(f.latency is not None for f in ctx.flows) else "",
+        _late_policy(shared, specs),
         _repeats(list(ctx.flows)),
         ctx.phases[0].end if ctx.phases else None,
         any(f.frequency is not None and f.frequency.at for f in ctx.flows),
