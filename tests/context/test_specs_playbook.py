@@ -216,3 +216,25 @@ def test_a_late_record_counts_only_toward_alerts_the_specifications_define():
     # without Alerts rows the workflow's standard alerts include one on its target falling behind
     default = build_specs(_ctx(timed)).late_policy
     assert "counted toward the Workflow 1: NetSuite behind Shopify alert (section 4.1)" in default
+
+
+def test_the_rate_limit_plan_says_per_system_what_its_queue_keeps_below_the_limit():
+    plan = build_specs(_ctx(_ORDERS, _STOCK)).rate_plan
+    assert (
+        "For Shopify it keeps the request rate below the limit; for NetSuite it keeps the number of requests in "
+        "flight below the cap." in plan
+    )
+    both = (
+        SystemFacts(3, "Shopify", rate_limit="2 req/s"),
+        SystemFacts(4, "NetSuite", rate_limit="500/min, 10 concurrent"),
+    )
+    plan = build_specs(_ctx(_ORDERS, systems=list(both))).rate_plan
+    assert "for NetSuite it keeps the request rate below the limit and the number of requests in flight below" in plan
+    alike = (
+        SystemFacts(3, "Shopify", rate_limit="2 req/s"),
+        SystemFacts(4, "NetSuite", rate_limit="40 requests per 20 s"),
+    )
+    assert (
+        "For Shopify and NetSuite it keeps the request rate below the limit."
+        in build_specs(_ctx(_ORDERS, systems=list(alike))).rate_plan
+    )

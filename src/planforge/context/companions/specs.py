@@ -32,6 +32,14 @@ _LATE = "A record still not written when its workflow's latency target passes st
 #: An alert that watches late or queued records, by the words of its name or threshold ("Queue backlog",
 #: "> 500 pending jobs", "NetSuite behind Shopify", "Latency above target").
 _WATCHES_LATE = re.compile(r"\b(?:backlog|queued?|pending|latency|behind|delay(?:ed)?|late)\b", re.IGNORECASE)
+#: A rate limit that caps the requests in flight ("15 concurrent requests", "concurrency per account").
+_CONCURRENT = re.compile(r"\bconcurren(?:t|cy)\b", re.IGNORECASE)
+#: A rate limit stated as requests over time ("100 pts/s", "500 req/min", "40 requests per 20 s", "leaky bucket").
+_RATE = re.compile(
+    r"/\s*\d*\s*(?:s|sec|second|m|min|minute|h|hour|day)\b|\bper\s+\d*\s*(?:s|sec|second|min|minute|hour|day)\b"
+    r"|\bbucket\b|\bwindow\b",
+    re.IGNORECASE,
+)
 #: The share of a latency target the retries may take, leaving headroom for processing.
 _RETRY_SHARE = 2 / 3
 
@@ -114,6 +122,8 @@ class TechSpecs:
     retry_policy: str = ""
     #: section 3's sentence on a record still late when its workflow's latency target passes ("" when none has one)
     late_policy: str = ""
+    #: section 2's rate-limit plan: one queue per system, and what each keeps below its limit
+    rate_plan: str = ""
     #: what may repeat a write: "a retry, a repeated change event or a re-run" (the words the triggers fit)
     repeats: str = "a retry or a re-run"
     #: the end of phase 1 (Discovery & Design), when the field mappings are to be approved; None without a kickoff
@@ -286,6 +296,41 @@ def _late_policy(shared: tuple[WorkflowAlert, ...], specs: list[WorkflowSpec]) -
     return f"{_LATE} and is counted toward {alerts}; it is not paged one by one."
 
 
+def _pacing(api: ApiFacts) -> str:
+    """What one system's queue keeps below its limit, as its Rate limit reads ("{systems}" stands for the
+    system's name): the request rate, the number of requests in flight (a cap on concurrent requests), or
+    both; a limit stated as neither is paced by the throttling responses; a limit not known yet is kept to
+    once it is confirmed."""
+    if isinstance(api.rate_limit, Tbd):
+        return "for {systems} it keeps the request rate below the limit, once the limit is confirmed"
+    capped, rated = bool(_CONCURRENT.search(api.rate_limit)), bool(_RATE.search(api.rate_limit))
+    if capped and rated:
+        return (
+            "for {systems} it keeps the request rate below the limit and the number of requests in flight below the cap"
+        )
+    if capped:
+        return "for {systems} it keeps the number of requests in flight below the cap"
+    if rated:
+        return "for {systems} it keeps the request rate below the limit"
+    return "for {systems}, which states no rate or cap, it paces the requests by the throttling responses below"
+
+
+def _rate_plan(api: tuple[ApiFacts, ...]) -> str:
+    """Section 2's queues: one per system, and what each keeps below its limit, the systems paced alike
+    named together in the order section 2 lists them ("For Shopify and Klaviyo it keeps the request rate
+    below the limit; for NetSuite it keeps the number of requests in flight below the cap.")."""
+    if not api:
+        return "Every call to a system passes through one queue per system that keeps the requests below its limits."
+    alike: dict[str, list[str]] = {}
+    for a in api:
+        alike.setdefault(_pacing(a), []).append(a.name)
+    parts = "; ".join(how.format(systems=compose.join_words(names)) for how, names in alike.items())
+    return (
+        f"Every call to a system passes through one queue per system. {parts[0].upper()}{parts[1:]}. Each queue "
+        "leaves headroom for other applications sharing the account."
+    )
+
+
 def _repeats(flows: list[Flow]) -> str:
     """What may repeat a write, in the words the workflows' triggers fit: a change event for
     event-driven workflows, a run for scheduled, polled or manual ones."""
@@ -389,6 +434,7 @@ def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechS
         any(w.key_notes for w in specs),
         _retry_policy(list(ctx.flows)),
         _late_policy(shared, specs),
+        _rate_plan(ctx.dependencies.api),
         _repeats(list(ctx.flows)),
         ctx.phases[0].end if ctx.phases else None,
         any(f.frequency is not None and f.frequency.at for f in ctx.flows),
