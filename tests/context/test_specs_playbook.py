@@ -10,7 +10,7 @@ from datetime import date
 
 from planforge.context.documents import build_playbook, build_specs
 from planforge.context.plan import build_context
-from planforge.core.model import Alert, FieldMapping, Settings, SystemFacts, Workflow
+from planforge.core.model import Alert, FieldMapping, Risk, Settings, SystemFacts, Workflow
 from planforge.intake.parse import parse_span
 from planforge.render.environment import render_document
 from support import make_project
@@ -238,3 +238,25 @@ def test_the_rate_limit_plan_says_per_system_what_its_queue_keeps_below_the_limi
         "For Shopify and NetSuite it keeps the request rate below the limit."
         in build_specs(_ctx(_ORDERS, systems=list(alike))).rate_plan
     )
+
+
+def test_a_concurrency_cap_the_risk_register_sets_is_stated_with_what_it_leaves_the_account():
+    shared = (
+        SystemFacts(3, "Shopify", webhooks="Yes"),
+        SystemFacts(4, "NetSuite", rate_limit="15 concurrent requests"),
+    )
+    risk = Risk(
+        2, "NetSuite concurrency shared with the 3PL connector", "High", "High", "Queue with a concurrency cap of 5"
+    )
+    plan = build_specs(_ctx(_ORDERS, systems=list(shared), risks=[risk])).rate_plan
+    assert (
+        "for NetSuite it keeps at most 5 requests in flight from the integration (the cap the implementation plan's "
+        "risk register sets), leaving 10 of the account's 15 for the other applications sharing it." in plan
+    )
+    assert plan.endswith("The Shopify queue leaves headroom for other applications sharing the account.")
+    # without the risk, the account's own cap is stated
+    plain = build_specs(_ctx(_ORDERS, systems=list(shared))).rate_plan
+    assert "for NetSuite it keeps the number of requests in flight below the cap of 15." in plain
+    # a cap in a risk about another system is not NetSuite's
+    other = Risk(2, "Shopify throttling at peak", "High", "High", "Queue with a concurrency cap of 5")
+    assert "at most 5" not in build_specs(_ctx(_ORDERS, systems=list(shared), risks=[other])).rate_plan

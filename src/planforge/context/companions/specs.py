@@ -13,7 +13,7 @@ from planforge.context.alerts import WorkflowAlert, shared_alerts, stated
 from planforge.context.companions.common import CONSTANT_TRANSFORM, DocHeader, header, tbd
 from planforge.context.flows import Flow
 from planforge.context.plan import ApiFacts, PlanContext, Shown
-from planforge.core.model import FieldMapping, Project
+from planforge.core.model import FieldMapping, Project, Risk
 from planforge.core.names import TECHNICAL_SPECS, DocumentKind
 from planforge.derive.catalog import lookup
 from planforge.derive.completeness import Assumed, Tbd
@@ -38,6 +38,14 @@ _CONCURRENT = re.compile(r"\bconcurren(?:t|cy)\b", re.IGNORECASE)
 _RATE = re.compile(
     r"/\s*\d*\s*(?:s|sec|second|m|min|minute|h|hour|day)\b|\bper\s+\d*\s*(?:s|sec|second|min|minute|hour|day)\b"
     r"|\bbucket\b|\bwindow\b",
+    re.IGNORECASE,
+)
+#: An account's cap on requests in flight as a Rate limit states it ("15 concurrent requests"): group 1.
+_ACCOUNT_CAP = re.compile(r"\b(\d+)\s+concurrent\b", re.IGNORECASE)
+#: The integration's own cap as a risk's mitigation sets it ("a concurrency cap of 5", "at most 5 concurrent").
+_OWN_CAP = re.compile(
+    r"\bconcurrency\s+(?:cap|limit)\s+of\s+(\d+)\b|\b(?:cap|limit)\s+of\s+(\d+)\s+concurrent\b"
+    r"|\bat\s+most\s+(\d+)\s+(?:concurrent|requests\s+in\s+flight)\b",
     re.IGNORECASE,
 )
 #: The share of a latency target the retries may take, leaving headroom for processing.
@@ -296,39 +304,81 @@ def _late_policy(shared: tuple[WorkflowAlert, ...], specs: list[WorkflowSpec]) -
     return f"{_LATE} and is counted toward {alerts}; it is not paged one by one."
 
 
-def _pacing(api: ApiFacts) -> str:
+def _own_cap(api: ApiFacts, risks: list[Risk]) -> int | None:
+    """The cap on requests in flight the implementation plan's risk register sets for the integration's calls
+    to ``api``'s system: the first risk that names the system (by the catalog, else the first word of its
+    name) and whose mitigation states a concurrency cap ("Queue with a concurrency cap of 5"); else None."""
+    system = lookup(api.name).system
+    first = api.name.split()[0].casefold() if api.name.split() else ""
+    for r in risks:
+        text = f"{r.risk} {r.mitigation or ''}"
+        names = (system is not None and lookup(text).system == system) or first in text.casefold().split()
+        found = _OWN_CAP.search(r.mitigation or "") if names else None
+        if found:
+            return int(next(g for g in found.groups() if g))
+    return None
+
+
+def _in_flight(api: ApiFacts, risks: list[Risk]) -> str:
+    """How a capped system's queue holds the requests in flight: the integration's own cap from the risk
+    register, with what it leaves of the account's cap; else the account's cap as stated; else "the cap"."""
+    account = _ACCOUNT_CAP.search(api.rate_limit) if isinstance(api.rate_limit, str) else None
+    total = int(account.group(1)) if account else None
+    own = _own_cap(api, risks)
+    if own is not None and total is not None and own < total:
+        return (
+            f"at most {own} requests in flight from the integration (the cap the implementation plan's risk "
+            f"register sets), leaving {total - own} of the account's {total} for the other applications sharing it"
+        )
+    if own is not None:
+        return f"at most {own} requests in flight from the integration (the cap the implementation plan's risk register sets)"
+    return (
+        f"the number of requests in flight below the cap of {total}"
+        if total is not None
+        else ("the number of requests in flight below the cap")
+    )
+
+
+def _pacing(api: ApiFacts, risks: list[Risk]) -> str:
     """What one system's queue keeps below its limit, as its Rate limit reads ("{systems}" stands for the
-    system's name): the request rate, the number of requests in flight (a cap on concurrent requests), or
-    both; a limit stated as neither is paced by the throttling responses; a limit not known yet is kept to
-    once it is confirmed."""
+    system's name): the request rate, the number of requests in flight (a cap on concurrent requests, with
+    its figures when the risk register or the limit states them), or both; a limit stated as neither is
+    paced by the throttling responses; a limit not known yet is kept to once it is confirmed."""
     if isinstance(api.rate_limit, Tbd):
         return "for {systems} it keeps the request rate below the limit, once the limit is confirmed"
     capped, rated = bool(_CONCURRENT.search(api.rate_limit)), bool(_RATE.search(api.rate_limit))
     if capped and rated:
-        return (
-            "for {systems} it keeps the request rate below the limit and the number of requests in flight below the cap"
-        )
+        return f"for {{systems}} it keeps the request rate below the limit and {_in_flight(api, risks)}"
     if capped:
-        return "for {systems} it keeps the number of requests in flight below the cap"
+        return f"for {{systems}} it keeps {_in_flight(api, risks)}"
     if rated:
         return "for {systems} it keeps the request rate below the limit"
     return "for {systems}, which states no rate or cap, it paces the requests by the throttling responses below"
 
 
-def _rate_plan(api: tuple[ApiFacts, ...]) -> str:
+def _rate_plan(api: tuple[ApiFacts, ...], risks: list[Risk]) -> str:
     """Section 2's queues: one per system, and what each keeps below its limit, the systems paced alike
-    named together in the order section 2 lists them ("For Shopify and Klaviyo it keeps the request rate
-    below the limit; for NetSuite it keeps the number of requests in flight below the cap.")."""
+    named together in the order section 2 lists them ("For Shopify it keeps the request rate below the
+    limit; for NetSuite it keeps at most 5 requests in flight from the integration, ...")."""
     if not api:
         return "Every call to a system passes through one queue per system that keeps the requests below its limits."
     alike: dict[str, list[str]] = {}
     for a in api:
-        alike.setdefault(_pacing(a), []).append(a.name)
+        alike.setdefault(_pacing(a, risks), []).append(a.name)
     parts = "; ".join(how.format(systems=compose.join_words(names)) for how, names in alike.items())
-    return (
-        f"Every call to a system passes through one queue per system. {parts[0].upper()}{parts[1:]}. Each queue "
-        "leaves headroom for other applications sharing the account."
-    )
+    # a queue with its own stated cap already says what it leaves to the others
+    open_ = [a.name for a in api if _own_cap(a, risks) is None]
+    if len(open_) == len(api):
+        headroom = " Each queue leaves headroom for other applications sharing the account."
+    elif open_:
+        one = len(open_) == 1
+        headroom = (
+            f" The {compose.join_words(open_)} queue{'' if one else 's'} leave{'s' if one else ''} headroom for "
+            "other applications sharing the account."
+        )
+    else:
+        headroom = ""
+    return f"Every call to a system passes through one queue per system. {parts[0].upper()}{parts[1:]}.{headroom}"
 
 
 def _repeats(flows: list[Flow]) -> str:
@@ -434,7 +484,7 @@ def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechS
         any(w.key_notes for w in specs),
         _retry_policy(list(ctx.flows)),
         _late_policy(shared, specs),
-        _rate_plan(ctx.dependencies.api),
+        _rate_plan(ctx.dependencies.api, p.risks),
         _repeats(list(ctx.flows)),
         ctx.phases[0].end if ctx.phases else None,
         any(f.frequency is not None and f.frequency.at for f in ctx.flows),
