@@ -11,7 +11,8 @@ from datetime import date
 from planforge.context.documents import build_playbook, build_specs
 from planforge.context.plan import build_context
 from planforge.core.model import Alert, FieldMapping, Risk, Settings, SystemFacts, Workflow
-from planforge.intake.parse import parse_span
+from planforge.derive.calendar import time_zone
+from planforge.intake.parse import parse_frequency, parse_span
 from planforge.render.environment import render_document
 from support import make_project
 
@@ -260,3 +261,23 @@ def test_a_concurrency_cap_the_risk_register_sets_is_stated_with_what_it_leaves_
     # a cap in a risk about another system is not NetSuite's
     other = Risk(2, "Shopify throttling at peak", "High", "High", "Queue with a concurrency cap of 5")
     assert "at most 5" not in build_specs(_ctx(_ORDERS, systems=list(shared), risks=[other])).rate_plan
+
+
+def test_clock_times_are_in_the_zone_the_deployment_window_is_stated_in_else_assumed():
+    daily = Workflow(
+        2, "Post payouts to NetSuite", "Scheduled", None, "Shopify", "NetSuite", parse_frequency("daily at 06:00")
+    )
+    stated_zone = render_document("technical-specs", _ctx(daily, deployment_window="Sunday 06:00-09:00 ET"))
+    assert (
+        "Clock times in the frequencies below are in ET, the time zone the agreed deployment window is stated in "
+        "(Sunday 06:00-09:00 ET)." in stated_zone
+    )
+    assert "(assumed) until the time zone is confirmed" not in stated_zone
+    unstated = render_document("technical-specs", _ctx(daily, deployment_window="Sunday 06:00-09:00"))
+    assert "local business time (assumed) until the time zone is confirmed" in unstated
+
+
+def test_a_time_zone_is_read_only_where_the_text_states_one():
+    assert time_zone("Saturday 20:00 - Sunday 02:00 ET") == "ET"
+    assert time_zone("Tuesdays 22:00 Europe/Berlin") == "Europe/Berlin"
+    assert time_zone("Sunday at 6 am") is None and time_zone(None) is None

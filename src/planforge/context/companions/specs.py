@@ -15,6 +15,7 @@ from planforge.context.flows import Flow
 from planforge.context.plan import ApiFacts, PlanContext, Shown
 from planforge.core.model import FieldMapping, Project, Risk
 from planforge.core.names import TECHNICAL_SPECS, DocumentKind
+from planforge.derive.calendar import time_zone
 from planforge.derive.catalog import lookup
 from planforge.derive.completeness import Assumed, Tbd
 from planforge.intake.parse import span_text
@@ -142,6 +143,11 @@ class TechSpecs:
     client_possessive: str = "the client's"
     #: True when some workflow reads on a schedule or by polling (it keeps a read position)
     read_position: bool = False
+    #: the time zone the clock times are in when the intake states one where it agreed a time (the zone the
+    #: Deployment Window is written in: "ET"), "" when none is stated and the zone is assumed
+    time_zone: str = ""
+    #: where that zone is stated, as the document cites it: the deployment window as typed
+    time_zone_source: str = ""
 
 
 def _objects(values: list[str | None]) -> str | Tbd:
@@ -471,6 +477,7 @@ def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechS
     systems = project_systems(p)
     specs = [_workflow_spec(ctx, i, flow, by_map[i], systems) for i, flow in enumerate(ctx.flows)]  # type: ignore[arg-type]
     shared = tuple(stated(a) for a in shared_alerts(p))
+    zone = time_zone(p.deployment_window)  # stated where the client agreed a time: never guessed
     return TechSpecs(
         header(ctx, kind),
         tuple(specs),
@@ -490,6 +497,8 @@ def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechS
         any(f.frequency is not None and f.frequency.at for f in ctx.flows),
         _possessive(p.client_name),
         any(not f.event_driven and f.trigger_value in ("Real-time", "Scheduled") for f in ctx.flows),
+        zone or "",
+        (p.deployment_window or "") if zone else "",
     )
 
 
