@@ -281,3 +281,19 @@ def test_a_time_zone_is_read_only_where_the_text_states_one():
     assert time_zone("Saturday 20:00 - Sunday 02:00 ET") == "ET"
     assert time_zone("Tuesdays 22:00 Europe/Berlin") == "Europe/Berlin"
     assert time_zone("Sunday at 6 am") is None and time_zone(None) is None
+
+
+def test_order_changes_no_workflow_carries_are_to_be_agreed_not_silently_left_out():
+    orders = [FieldMapping(2, "1", "id", "externalId", "Order", "SalesOrder", required=True, key=True)]
+    specs = build_specs(_ctx(_ORDERS, _STOCK, field_mappings=orders))
+    posting, stock = specs.workflows
+    assert posting.order_changes.startswith("Edits, cancellations, and refunds of a Shopify order after it is written")
+    assert "open question" in posting.order_changes and stock.order_changes == ""
+    assert specs.order_changes.startswith("No workflow carries the later edits, cancellations, or refunds of an order")
+    assert "(section 4.1)" in specs.order_changes
+    refunds = Workflow(4, "Post refunds as NetSuite credit memos", "Scheduled", None, "Shopify", "NetSuite")
+    handled = build_specs(_ctx(_ORDERS, refunds, field_mappings=orders))
+    assert handled.workflows[0].order_changes.startswith("Edits and cancellations of a Shopify order")
+    # orders sent to a marketing system are not posted records
+    klaviyo = Workflow(2, "Send orders to Klaviyo", "Real-time", None, "Shopify", "Klaviyo")
+    assert build_specs(_ctx(klaviyo, system_b="Klaviyo")).order_changes == ""

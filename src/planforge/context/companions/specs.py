@@ -49,6 +49,15 @@ _OWN_CAP = re.compile(
     r"|\bat\s+most\s+(\d+)\s+(?:concurrent|requests\s+in\s+flight)\b",
     re.IGNORECASE,
 )
+#: What later happens to an order that a workflow may carry to the target, each by the words of a
+#: workflow's name that say it does ("Sync order edits", "Post refunds as credit notes").
+_ORDER_CHANGES = (
+    ("edits", re.compile(r"\b(?:edit\w*|amend\w*|updat\w*|chang\w*|modif\w*)\b", re.IGNORECASE)),
+    ("cancellations", re.compile(r"\bcancel\w*\b", re.IGNORECASE)),
+    ("refunds", re.compile(r"\b(?:refund\w*|returns?|credit notes?|credit memos?)\b", re.IGNORECASE)),
+)
+#: The catalog categories where an order written stays as posted (a sales order, invoice, receipt, shipment).
+_POSTED = frozenset({"accounting", "fulfillment", "inventory"})
 #: The share of a latency target the retries may take, leaving headroom for processing.
 _RETRY_SHARE = 2 / 3
 
@@ -91,6 +100,8 @@ class WorkflowSpec:
     platform_notes: tuple[str, ...] = ()
     #: why each required mapping of a field its system sets only for some records is to be confirmed
     mapping_notes: tuple[str, ...] = ()
+    #: the later changes to an order this workflow posts that no workflow carries, to be agreed ("" when none)
+    order_changes: str = ""
 
 
 def platform_notes(flow: Flow, maps: list[FieldMapping]) -> tuple[str, ...]:
@@ -148,6 +159,8 @@ class TechSpecs:
     time_zone: str = ""
     #: where that zone is stated, as the document cites it: the deployment window as typed
     time_zone_source: str = ""
+    #: section 3's sentence on the order changes no workflow carries ("" when every one is, or no order is posted)
+    order_changes: str = ""
 
 
 def _objects(values: list[str | None]) -> str | Tbd:
@@ -387,6 +400,36 @@ def _rate_plan(api: tuple[ApiFacts, ...], risks: list[Risk]) -> str:
     return f"Every call to a system passes through one queue per system. {parts[0].upper()}{parts[1:]}.{headroom}"
 
 
+def _unhandled_changes(flows: tuple[Flow, ...]) -> list[str]:
+    """The later changes to an order (edits, cancellations, refunds) that no workflow's name says it carries."""
+    return [kind for kind, words in _ORDER_CHANGES if not any(words.search(f.name) for f in flows)]
+
+
+def _posts_orders(flow: Flow, maps: list[FieldMapping]) -> bool:
+    """The workflow reads orders (a source record named '...Order', else, without mappings, 'orders' in its
+    name) and writes them where they stay as posted (the target's catalog category: accounting, fulfillment,
+    inventory), so section 3's rule leaves a posted order as it is."""
+    system = lookup(flow.target).system
+    if system is None or system.category not in _POSTED:
+        return False
+    records = [m.source_object for m in maps if m.source_object]
+    if records:
+        return any(_record_words(r).split()[-1] == "order" for r in records if _record_words(r).split())
+    return bool(re.search(r"\borders?\b", flow.name, re.IGNORECASE))
+
+
+def _order_changes(flow: Flow, unhandled: list[str]) -> str:
+    """What the workflow's section says of an order's later changes no workflow carries ("" when none)."""
+    if not unhandled:
+        return ""
+    kinds = compose.join_words(unhandled)
+    return (
+        f"{kinds[0].upper()}{kinds[1:]} of a {flow.source} order after it is written to {flow.target} are carried "
+        "by no workflow, and the record posted there is left as it is (section 3). How each is handled is an open "
+        "question, agreed with the client before build."
+    )
+
+
 def _repeats(flows: list[Flow]) -> str:
     """What may repeat a write, in the words the workflows' triggers fit: a change event for
     event-driven workflows, a run for scheduled, polled or manual ones."""
@@ -468,6 +511,7 @@ def _workflow_spec(ctx: PlanContext, i: int, flow: Flow, maps: list[FieldMapping
         _questions(ctx, i),
         platform_notes(flow, maps),
         tuple(_partial_note(found) for found in partial),
+        _order_changes(flow, _unhandled_changes(ctx.flows)) if _posts_orders(flow, maps) else "",
     )
 
 
@@ -499,6 +543,19 @@ def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechS
         any(not f.event_driven and f.trigger_value in ("Real-time", "Scheduled") for f in ctx.flows),
         zone or "",
         (p.deployment_window or "") if zone else "",
+        _order_policy(specs, _unhandled_changes(ctx.flows)),
+    )
+
+
+def _order_policy(specs: list[WorkflowSpec], unhandled: list[str]) -> str:
+    """Section 3's pointer to the workflows that post orders whose later changes no workflow carries."""
+    posting = [w.number for w in specs if w.order_changes]
+    if not posting:
+        return ""
+    where = f"section{'s' if len(posting) > 1 else ''} {compose.join_words(posting)}"
+    return (
+        f"No workflow carries the later {compose.join_words(unhandled, 'or')} of an order already posted "
+        f"({where}): how they are handled is an open question, agreed with the client before build."
     )
 
 
