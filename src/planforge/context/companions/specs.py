@@ -208,7 +208,8 @@ def _partial_note(p: PartialField) -> str:
     """Why a required mapping is to be confirmed: its source field is set only for some records."""
     m, without = p.mapping, p.made.without
     return (
-        f"{_name(m, 'target')} is required, but {p.system} sets {_name(m, 'source')} only for some records: "
+        f"{_name(m, 'target')} is required, but {p.system} sets {_name(m, 'source')} only for some "
+        f"{_record_words(m.source_object or 'record')}s: "
         f"{without} carry none. The mapping is not a rule that parks {without}: what "
         f"{_name(m, 'target')} takes for them is agreed with the client before build."
     )
