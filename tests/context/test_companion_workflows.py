@@ -176,7 +176,10 @@ def test_specs_list_each_workflows_own_alerts_and_refer_to_the_shared_ones_once(
     assert orders.alerts == () and stock.alerts[0].alert == "Inventory drift"
     text = render_document("technical-specs", ctx)
     assert text.count("**Sync failure rate**") == 1  # in section 1 only, not repeated per workflow
-    assert text.count("**Alerting**") == 1  # workflow 1 has nothing of its own to add
+    # workflow 1 has nothing of its own to add, and says so: every workflow section closes alike
+    assert text.count("**Alerting**") == 2
+    assert "**Alerting**: the alerts on every workflow (section 1); none of its own." in text
+    assert text.count("**Platform notes**") == 2 and text.count("**Open questions**") == 2
 
 
 def test_a_workflow_no_alert_covers_gets_defaults_named_for_it_marked_and_reviewed():

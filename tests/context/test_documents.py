@@ -308,8 +308,12 @@ def test_direction_is_read_from_the_wording_and_marked_assumed():
         project = make_project(system_a="Shopify", system_b="NetSuite", workflows=[Workflow(2, text)])
         return str(build_flows(project, {})[0].direction)
 
-    assert direction("Sync fulfilments from NetSuite to Shopify") == "NetSuite to Shopify (assumed)"
+    # a name that states both ends outright is the direction as stated (the review notes where it was read)
+    assert direction("Sync fulfilments from NetSuite to Shopify") == "NetSuite to Shopify"
+    assert direction("Sync new NetSuite items to Shopify as draft products") == "NetSuite to Shopify"
     assert direction("Write tracking back") == "NetSuite to Shopify (assumed)"
+    assert direction("Write NetSuite tracking back to Shopify") == "NetSuite to Shopify (assumed)"
+    assert direction("Send orders to Shopify") == "NetSuite to Shopify (assumed)"  # one end named only
     assert direction("Create NetSuite sales orders from Shopify orders").startswith("Shopify to")
     assert direction("Publish NetSuite on-hand per location to Shopify").startswith("NetSuite to")
     assert direction("Send orders") == "Shopify to NetSuite (assumed)"

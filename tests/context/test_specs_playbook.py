@@ -10,8 +10,9 @@ from datetime import date
 
 from planforge.context.documents import build_playbook, build_specs
 from planforge.context.plan import build_context
-from planforge.core.model import Alert, FieldMapping, Settings, SystemFacts, Workflow
-from planforge.intake.parse import parse_span
+from planforge.core.model import Alert, FieldMapping, Risk, Settings, SystemFacts, Workflow
+from planforge.derive.calendar import time_zone
+from planforge.intake.parse import parse_frequency, parse_span
 from planforge.render.environment import render_document
 from support import make_project
 
@@ -185,3 +186,114 @@ def test_without_workflows_or_alerts_the_standard_plays_name_the_projects_system
     auth = next(a for a in book.alerts if a.alert == "Authentication failure")
     assert auth.meaning.startswith("The integration cannot sign in to Shopify or NetSuite")
     assert auth.workflows == "Every workflow"
+
+
+def test_a_required_field_set_only_for_some_records_is_to_be_confirmed_for_the_others():
+    maps = [
+        FieldMapping(2, "1", "location_id", "subsidiary", "Order", "SalesOrder", "Location table", required=True),
+        FieldMapping(3, "1", "location_id", "department", "Order", "SalesOrder", "Location table", required=False),
+    ]
+    ctx = _ctx(_ORDERS, field_mappings=maps)
+    (spec,) = build_specs(ctx).workflows
+    partial, optional = spec.mappings
+    assert partial.transform == "Location table; to be confirmed for online orders, which carry no location_id"
+    assert partial.required == "Yes; to be confirmed for online orders"
+    assert (optional.transform, optional.required) == ("Location table", "No")
+    (note,) = spec.mapping_notes
+    assert "not a rule that parks online orders" in note
+    assert "**Mapping to confirm**: SalesOrder.subsidiary is required" in render_document("technical-specs", ctx)
+
+
+def test_a_late_record_counts_only_toward_alerts_the_specifications_define():
+    timed = Workflow(
+        2, "Create orders in NetSuite", "Real-time", None, "Shopify", "NetSuite", None, parse_span("15 minutes")
+    )
+    backlog = Alert(2, "Queue backlog", "> 500 pending jobs for 10 minutes", "Medium", "2 hours")
+    failures = Alert(3, "Sync failure rate", "> 2% of syncs in 15 minutes", "High", "30 minutes")
+    named = build_specs(_ctx(timed, alerts=[backlog, failures])).late_policy
+    assert "counted toward the Queue backlog alert (section 1);" in named and "latency alerting" not in named
+    unwatched = build_specs(_ctx(timed, alerts=[failures])).late_policy
+    assert "no alert is defined for a late record" in unwatched and "counted toward" not in unwatched
+    # without Alerts rows the workflow's standard alerts include one on its target falling behind
+    default = build_specs(_ctx(timed)).late_policy
+    assert "counted toward the Workflow 1: NetSuite behind Shopify alert (section 4.1)" in default
+
+
+def test_the_rate_limit_plan_says_per_system_what_its_queue_keeps_below_the_limit():
+    plan = build_specs(_ctx(_ORDERS, _STOCK)).rate_plan
+    assert (
+        "For Shopify it keeps the request rate below the limit; for NetSuite it keeps the number of requests in "
+        "flight below the cap." in plan
+    )
+    both = (
+        SystemFacts(3, "Shopify", rate_limit="2 req/s"),
+        SystemFacts(4, "NetSuite", rate_limit="500/min, 10 concurrent"),
+    )
+    plan = build_specs(_ctx(_ORDERS, systems=list(both))).rate_plan
+    assert "for NetSuite it keeps the request rate below the limit and the number of requests in flight below" in plan
+    alike = (
+        SystemFacts(3, "Shopify", rate_limit="2 req/s"),
+        SystemFacts(4, "NetSuite", rate_limit="40 requests per 20 s"),
+    )
+    assert (
+        "For Shopify and NetSuite it keeps the request rate below the limit."
+        in build_specs(_ctx(_ORDERS, systems=list(alike))).rate_plan
+    )
+
+
+def test_a_concurrency_cap_the_risk_register_sets_is_stated_with_what_it_leaves_the_account():
+    shared = (
+        SystemFacts(3, "Shopify", webhooks="Yes"),
+        SystemFacts(4, "NetSuite", rate_limit="15 concurrent requests"),
+    )
+    risk = Risk(
+        2, "NetSuite concurrency shared with the 3PL connector", "High", "High", "Queue with a concurrency cap of 5"
+    )
+    plan = build_specs(_ctx(_ORDERS, systems=list(shared), risks=[risk])).rate_plan
+    assert (
+        "for NetSuite it keeps at most 5 requests in flight from the integration (the cap the implementation plan's "
+        "risk register sets), leaving 10 of the account's 15 for the other applications sharing it." in plan
+    )
+    assert plan.endswith("The Shopify queue leaves headroom for other applications sharing the account.")
+    # without the risk, the account's own cap is stated
+    plain = build_specs(_ctx(_ORDERS, systems=list(shared))).rate_plan
+    assert "for NetSuite it keeps the number of requests in flight below the cap of 15." in plain
+    # a cap in a risk about another system is not NetSuite's
+    other = Risk(2, "Shopify throttling at peak", "High", "High", "Queue with a concurrency cap of 5")
+    assert "at most 5" not in build_specs(_ctx(_ORDERS, systems=list(shared), risks=[other])).rate_plan
+
+
+def test_clock_times_are_in_the_zone_the_deployment_window_is_stated_in_else_assumed():
+    daily = Workflow(
+        2, "Post payouts to NetSuite", "Scheduled", None, "Shopify", "NetSuite", parse_frequency("daily at 06:00")
+    )
+    stated_zone = render_document("technical-specs", _ctx(daily, deployment_window="Sunday 06:00-09:00 ET"))
+    assert (
+        "Clock times in the frequencies below are in ET, the time zone the agreed deployment window is stated in "
+        "(Sunday 06:00-09:00 ET)." in stated_zone
+    )
+    assert "(assumed) until the time zone is confirmed" not in stated_zone
+    unstated = render_document("technical-specs", _ctx(daily, deployment_window="Sunday 06:00-09:00"))
+    assert "local business time (assumed) until the time zone is confirmed" in unstated
+
+
+def test_a_time_zone_is_read_only_where_the_text_states_one():
+    assert time_zone("Saturday 20:00 - Sunday 02:00 ET") == "ET"
+    assert time_zone("Tuesdays 22:00 Europe/Berlin") == "Europe/Berlin"
+    assert time_zone("Sunday at 6 am") is None and time_zone(None) is None
+
+
+def test_order_changes_no_workflow_carries_are_to_be_agreed_not_silently_left_out():
+    orders = [FieldMapping(2, "1", "id", "externalId", "Order", "SalesOrder", required=True, key=True)]
+    specs = build_specs(_ctx(_ORDERS, _STOCK, field_mappings=orders))
+    posting, stock = specs.workflows
+    assert posting.order_changes.startswith("Edits, cancellations, and refunds of a Shopify order after it is written")
+    assert "open question" in posting.order_changes and stock.order_changes == ""
+    assert specs.order_changes.startswith("No workflow carries the later edits, cancellations, or refunds of an order")
+    assert "(section 4.1)" in specs.order_changes
+    refunds = Workflow(4, "Post refunds as NetSuite credit memos", "Scheduled", None, "Shopify", "NetSuite")
+    handled = build_specs(_ctx(_ORDERS, refunds, field_mappings=orders))
+    assert handled.workflows[0].order_changes.startswith("Edits and cancellations of a Shopify order")
+    # orders sent to a marketing system are not posted records
+    klaviyo = Workflow(2, "Send orders to Klaviyo", "Real-time", None, "Shopify", "Klaviyo")
+    assert build_specs(_ctx(klaviyo, system_b="Klaviyo")).order_changes == ""

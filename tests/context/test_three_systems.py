@@ -152,7 +152,10 @@ def test_an_unstated_csat_workflow_no_longer_reads_as_the_primary_pair():
     project = _three(workflows=[Workflow(2, "Push Gorgias CSAT scores to Klaviyo", "Scheduled")])
     flow = build_context(project, Settings(), DAY).flows[0]
     assert (flow.source, flow.target) == ("Gorgias", "Klaviyo")
-    assert isinstance(flow.direction, Assumed) and flow.direction.value == "Gorgias to Klaviyo"
+    # the name states both ends outright: printed as stated, noted for the review only
+    assert flow.direction == "Gorgias to Klaviyo"
+    one_end = _three(workflows=[Workflow(2, "Push CSAT scores to Klaviyo", "Scheduled")])
+    assert isinstance(build_context(one_end, Settings(), DAY).flows[0].direction, Assumed)
 
 
 def test_a_two_system_header_names_the_pair_as_before():

@@ -78,7 +78,7 @@ def test_a_second_system_with_no_systems_row_is_still_a_full_participant(book, t
     result = generate([book(Projects=[PROJECT_HEADER, row])], tmp_path / "out", plan_date=date(2026, 1, 15))
     assert result.written
     plan = (tmp_path / "out" / "P-1-implementation-plan.md").read_text("utf-8")
-    assert "## Order sync - Shopify Plus, Klaviyo, and Gorgias Integration" in plan
+    assert "## Order sync - Shopify Plus → Klaviyo + Gorgias Integration" in plan
     assert "Gorgias" in plan.split("**Key Facts**", 1)[1].split("---", 1)[0]
     assert "- [ ] Obtain API credentials for Gorgias" in plan
 
@@ -113,7 +113,7 @@ def test_the_plan_names_the_first_system_never_the_joined_cell(book, tmp_path):
     plan = (tmp_path / "out" / "P-1-implementation-plan.md").read_text("utf-8")
     assert "Klaviyo, Gorgias" not in plan and "Klaviyo + Gorgias API" not in plan
     # Gorgias, on the Systems sheet, is a system of its own: the title names it with the primary pair
-    assert "Shopify, Klaviyo, and Gorgias Integration" in plan
+    assert "Shopify → Klaviyo + Gorgias Integration" in plan
     assert "- [ ] Klaviyo API credentials" in plan and "- [ ] Gorgias API credentials" in plan
     assert any(p.code == "several-systems-in-cell" for p in result.report.problems)
 

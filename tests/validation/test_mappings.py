@@ -155,3 +155,19 @@ def test_a_blank_transform_under_a_stated_rule_is_a_located_warning(book):
     (problem,) = [p for p in validate_files([path]).problems if p.code == "transform-unstated"]
     assert problem.flat() == ("Field Mappings", 2, "Transform", "transform-unstated")
     assert '"Published quantity is on-hand less buffer stock"' in problem.message
+
+
+def test_a_required_field_its_system_sets_only_for_some_records_is_a_located_warning(book):
+    header = [*MAP_HEADER[:6], "Required"]
+    path = book(
+        Workflows=[WF_HEADER, ["P-1", "Create invoices from Shopify orders", "Real-time"]],
+        Field_Mappings=[
+            header,
+            ["P-1", "1", "Order", "location_id", "Invoice", "ClassRef", "Yes"],
+            ["P-1", "1", "Order", "id", "Invoice", "DocNumber", "Yes"],
+            ["P-1", "1", "Order", "location_id", "Invoice", "DepartmentRef", "No"],
+        ],
+    )
+    (problem,) = [p for p in validate_files([path]).problems if p.code == "required-field-partial"]
+    assert problem.flat() == ("Field Mappings", 2, "Required", "required-field-partial")
+    assert "online orders carry none" in problem.message

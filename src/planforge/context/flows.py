@@ -8,7 +8,8 @@ rollback) reads it from one ``Flow``, built once per plan from the workflow's ro
   Frequency, when filled, are what every document prints.
 - **What is blank is derived and marked assumed.** The ends: from the workflow's wording
   (``worded_direction``), else System A to System B; one stated end keeps the other from the
-  wording. The trigger: from the stated Frequency (real-time is Real-time, an interval
+  wording. A name that states both ends outright (``named_ends``: "Sync new NetSuite items to
+  Shopify") is printed as stated, and only the review notes where it was read. The trigger: from the stated Frequency (real-time is Real-time, an interval
   Scheduled, on demand Manual), else from the source's webhook support (Systems sheet, else the
   catalog: the value section 4.3 shows): events when it publishes them, polling otherwise, TBD
   when that support is unknown. The cadence: event-driven only when the source publishes events
@@ -107,6 +108,28 @@ def worded_ends(workflow: Workflow, systems: tuple[str, ...]) -> tuple[str, str]
 
 #: A schedule at least this far apart is batch work (``Flow.runs_in_batches``).
 _HOUR = timedelta(hours=1)
+
+
+def named_ends(workflow: Workflow, systems: tuple[str, ...]) -> tuple[str, str] | None:
+    """The ends a workflow's name states outright, as (source, target): it names exactly two of the
+    project's systems (by the first word of their names), says neither 'back' nor both ways, and its
+    'to <X>' / 'into <X>' / 'from <X>' all agree on which is which ('Sync new NetSuite items to Shopify':
+    NetSuite to Shopify). None when the name leaves any doubt, and the direction stays assumed."""
+    firsts: dict[str, str] = {}
+    for name in systems:
+        if name.split():
+            firsts.setdefault(name.split()[0].casefold(), name)
+    words = {w.casefold() for w in _WORD.findall(workflow.workflow)}
+    named = [name for first, name in firsts.items() if first in words]
+    if len(named) != 2 or _BACK.search(workflow.workflow) or is_two_way([workflow]):
+        return None
+    readings = set()
+    for m in _TOWARDS.finditer(workflow.workflow):
+        found = firsts.get(m.group(2).casefold())
+        if found in named:
+            other = named[1] if found == named[0] else named[0]
+            readings.add((found, other) if m.group(1).casefold() == "from" else (other, found))
+    return readings.pop() if len(readings) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -255,6 +278,14 @@ def _flow(
     direction: Shown = f"{source} to {target}"
     if two_way:
         direction = assume("direction", f"Both ways between {source} and {target}", basis, "Source/Target System")
+    elif basis == "workflow wording" and named_ends(w, all_systems(project)) == (source, target):
+        # the name states it outright: printed as stated, noted for the review with where it was read
+        if c is not None:
+            c.note_assumption(
+                f"{label} direction",
+                f"{source} to {target}",
+                f"read from the workflow's name; state it in Workflows > Source System and Target System, row {w.row}",
+            )
     elif basis:
         direction = assume("direction", f"{source} to {target}", basis, "Source System and Target System")
     pushes = support.get(source) == "yes" and (not two_way or support.get(target) == "yes")

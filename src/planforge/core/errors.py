@@ -764,6 +764,19 @@ KINDS: tuple[ProblemKind, ...] = (
         "quantity, the technical specifications print the transform as one to confirm instead.",
     ),
     ProblemKind(
+        "required-field-partial",
+        WARNING,
+        "Required field its system sets only for some records",
+        "Mapping of {value_repr} is Required, but {system} sets {field} only for some records: {without} carry "
+        "none, so each of them would be parked for the missing value",
+        "Agree with the client what {target} takes for {without} and state it in Transform (a default, or a "
+        "second rule), or set Required to False if they are written without it.",
+        "Coherence: the systems catalog records which source fields a system sets only for records made a "
+        "certain way (an order's location_id only on a point-of-sale sale). A Required mapping of such a field "
+        "reads as a rule that parks every other record; the technical specifications print its transform and "
+        "Required as to be confirmed for those records.",
+    ),
+    ProblemKind(
         "holiday-country-region",
         WARNING,
         "Holiday country needs a region",

@@ -288,6 +288,71 @@ def _minutes(clock: str | None) -> int | None:
     return hour * 60 + int(mins or 0)
 
 
+#: Time zones a deployment window is written in, as their common abbreviations ('Sunday 06:00-09:00 ET').
+_ZONES = frozenset(
+    [
+        "UTC",
+        "GMT",
+        "ET",
+        "EST",
+        "EDT",
+        "CT",
+        "CST",
+        "CDT",
+        "MT",
+        "MST",
+        "MDT",
+        "PT",
+        "PST",
+        "PDT",
+        "AKST",
+        "AKDT",
+        "HST",
+        "AST",
+        "ADT",
+        "NST",
+        "NDT",
+        "BST",
+        "IST",
+        "WET",
+        "WEST",
+        "CET",
+        "CEST",
+        "EET",
+        "EEST",
+        "MSK",
+        "SAST",
+        "GST",
+        "PKT",
+        "SGT",
+        "HKT",
+        "JST",
+        "KST",
+        "AWST",
+        "ACST",
+        "ACDT",
+        "AEST",
+        "AEDT",
+        "NZST",
+        "NZDT",
+    ]
+)
+_ZONE_NAME = re.compile(r"\b[A-Z][A-Za-z]+/[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_]+)?\b")
+
+
+def time_zone(text: str | None) -> str | None:
+    """The time zone a text such as Projects > Deployment Window is written in: a zone abbreviation typed
+    in capitals ('Saturday 20:00 - Sunday 02:00 ET': 'ET'), else an IANA zone name ('Europe/Berlin');
+    None when it names none. One linear pass over the words."""
+    if not text:
+        return None
+    for word in re.finditer(r"[A-Za-z]+", text):
+        if word.group(0) in _ZONES:
+            return word.group(0)
+    found = _ZONE_NAME.search(text)
+    return found.group(0) if found else None
+
+
 def deployment_window(text: str | None) -> Window | None:
     """The weekly window in Projects > Deployment Window: the first weekday named ('Sunday
     06:00-09:00 ET', 'Saturday 20:00 - Sunday 02:00', 'Fri evenings') opens it, the first time

@@ -109,12 +109,16 @@ class MadeAt:
     """A record made where its system sets one of its fields: ``made`` and ``many`` as in
     ``RecordFact``, ``at`` the kind of place that sets the field ("location": "ring up a test sale
     on Shopify POS at a location the table lists"); ``channel``: what it makes, as a noun
-    ("point-of-sale sale"), beside ``RecordFact.channel`` for the record made the other way."""
+    ("point-of-sale sale"), beside ``RecordFact.channel`` for the record made the other way.
+    ``without``: the records of the type made any other way, which carry no such field ("online
+    orders"); "" when the catalog does not record them. A required mapping of the field is then to be
+    confirmed for those records, not a rule that parks them."""
 
     made: str
     many: str
     at: str
     channel: str = ""
+    without: str = ""
 
 
 @dataclass(frozen=True)
@@ -184,7 +188,16 @@ def _record_fact(raw: dict[str, Any]) -> RecordFact:
         fields=tuple(raw.get("fields", {}).items()),
         source=raw["source"],
         made_at=tuple(
-            (name, MadeAt(how["made"], how.get("many", how["made"]), how["at"], how.get("channel", "")))
+            (
+                name,
+                MadeAt(
+                    how["made"],
+                    how.get("many", how["made"]),
+                    how["at"],
+                    how.get("channel", ""),
+                    how.get("without", ""),
+                ),
+            )
             for name, how in raw.get("made_at", {}).items()
         ),
         channel=raw.get("channel", ""),

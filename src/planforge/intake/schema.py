@@ -1535,7 +1535,8 @@ WORKFLOW_MODEL: tuple[tuple[str, str, str], ...] = (
     (
         "Direction",
         "Workflows > Source System and Target System; a blank end from the workflow's wording "
-        "(context.flows.worded_direction), else System A to System B; marked assumed",
+        "(context.flows.worded_direction), else System A to System B; marked assumed, unless the name states "
+        "both ends outright (context.flows.named_ends), when only the review notes it",
         "plan 1.3; technical specifications 4.n Direction; test cases' preconditions and steps; "
         "runbook rollback and verification (the systems each workflow writes to)",
     ),

@@ -18,6 +18,12 @@ what the intake says is copied.
   logic (an inventory project) and the field is a stock quantity, the value is not known to be
   copied as is: a coherence warning ``transform-unstated`` at the Transform cell, and the
   specifications print the transform as one to confirm.
+- **A required field its system sets only for some records.** When the systems catalog says a mapped
+  source field is set only on records made a certain way (its ``made_at`` entry names the records
+  made otherwise, which carry none: an order's ``location_id`` and online orders), a Required mapping
+  of it would park every one of those records. A coherence warning ``required-field-partial`` at the
+  Required cell; the specifications print the transform and Required as to be confirmed for those
+  records, and say so under the workflow.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from typing import Any
 
 from planforge.core.errors import Problem, make_problem
 from planforge.core.model import FieldMapping, Project
-from planforge.derive.catalog import integration_types, lookup
+from planforge.derive.catalog import MadeAt, integration_types, lookup
 from planforge.validation.traceability import CellRef, covered, match_workflows
 from planforge.validation.workflows import project_systems
 
@@ -128,6 +134,28 @@ def stated_rule(project: Project, index: int, m: FieldMapping) -> str | None:
     return "buffer stock" if _is_stock(m) and is_inventory(project) else None
 
 
+@dataclass(frozen=True)
+class PartialField:
+    """A mapped source field its system sets only for some records (module docstring): ``system`` is
+    the catalog's name for the system, ``made`` the catalog's ``made_at`` entry for the field."""
+
+    mapping: FieldMapping
+    system: str
+    made: MadeAt
+
+
+def partial_field(m: FieldMapping, systems: Sequence[str]) -> PartialField | None:
+    """The catalog's word that ``m``'s source field is set only for some records of its type (the first
+    of ``systems``, the workflow's source first, whose catalog entry records it), else None."""
+    for name in systems:
+        system = lookup(name).system
+        fact = system.record(m.source_object) if system else None
+        made = fact.made_for(m.source_field) if fact else None
+        if system is not None and made is not None and made.without:
+            return PartialField(m, system.name, made)
+    return None
+
+
 def check(project: Project, cell: CellRef) -> Iterator[Problem]:
     """Every matching key and blank Transform of the project's field mappings that contradicts
     what the records or the intake say, at its cell."""
@@ -159,4 +187,19 @@ def check(project: Project, cell: CellRef) -> Iterator[Problem]:
             if rule is not None:
                 shown = _BUFFER_PLAN if rule == "buffer stock" else f'"{rule}"'
                 found.append(at(m, "Transform", "transform-unstated", value=m.target_field, rule=shown))
+            partial = partial_field(m, systems) if m.required else None
+            if partial is not None:
+                value = f"{m.source_object}.{m.source_field}"
+                found.append(
+                    at(
+                        m,
+                        "Required",
+                        "required-field-partial",
+                        value=value,
+                        system=partial.system,
+                        without=partial.made.without,
+                        field=m.source_field,
+                        target=m.target_field,
+                    )
+                )
     yield from sorted(found, key=lambda p: p.row or 0)

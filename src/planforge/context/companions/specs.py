@@ -13,12 +13,13 @@ from planforge.context.alerts import WorkflowAlert, shared_alerts, stated
 from planforge.context.companions.common import CONSTANT_TRANSFORM, DocHeader, header, tbd
 from planforge.context.flows import Flow
 from planforge.context.plan import ApiFacts, PlanContext, Shown
-from planforge.core.model import FieldMapping, Project
+from planforge.core.model import FieldMapping, Project, Risk
 from planforge.core.names import TECHNICAL_SPECS, DocumentKind
+from planforge.derive.calendar import time_zone
 from planforge.derive.catalog import lookup
 from planforge.derive.completeness import Assumed, Tbd
 from planforge.intake.parse import span_text
-from planforge.validation.mappings import AmbiguousKey, ambiguous_keys, stated_rule
+from planforge.validation.mappings import AmbiguousKey, PartialField, ambiguous_keys, partial_field, stated_rule
 from planforge.validation.traceability import covered
 from planforge.validation.workflows import project_systems
 
@@ -27,11 +28,36 @@ _STANDARD_RETRIES = (60, 120, 240, 480, 960)
 _COUNT = {1: "once", 2: "twice", 3: "three times", 4: "four times", 5: "five times"}
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 #: A Transform that sets a fixed value ("Always 'Shopify'"): its source field is never read.
-#: Section 3: a record late against its workflow's target is counted, not paged.
-_LATE = (
-    "A record still not written when its workflow's latency target passes stays in the retry queue and is "
-    "counted toward the backlog and latency alerting; it is not paged one by one."
+#: Section 3: a record late against its workflow's target stays queued and is not paged one by one.
+_LATE = "A record still not written when its workflow's latency target passes stays in the retry queue"
+#: An alert that watches late or queued records, by the words of its name or threshold ("Queue backlog",
+#: "> 500 pending jobs", "NetSuite behind Shopify", "Latency above target").
+_WATCHES_LATE = re.compile(r"\b(?:backlog|queued?|pending|latency|behind|delay(?:ed)?|late)\b", re.IGNORECASE)
+#: A rate limit that caps the requests in flight ("15 concurrent requests", "concurrency per account").
+_CONCURRENT = re.compile(r"\bconcurren(?:t|cy)\b", re.IGNORECASE)
+#: A rate limit stated as requests over time ("100 pts/s", "500 req/min", "40 requests per 20 s", "leaky bucket").
+_RATE = re.compile(
+    r"/\s*\d*\s*(?:s|sec|second|m|min|minute|h|hour|day)\b|\bper\s+\d*\s*(?:s|sec|second|min|minute|hour|day)\b"
+    r"|\bbucket\b|\bwindow\b",
+    re.IGNORECASE,
 )
+#: An account's cap on requests in flight as a Rate limit states it ("15 concurrent requests"): group 1.
+_ACCOUNT_CAP = re.compile(r"\b(\d+)\s+concurrent\b", re.IGNORECASE)
+#: The integration's own cap as a risk's mitigation sets it ("a concurrency cap of 5", "at most 5 concurrent").
+_OWN_CAP = re.compile(
+    r"\bconcurrency\s+(?:cap|limit)\s+of\s+(\d+)\b|\b(?:cap|limit)\s+of\s+(\d+)\s+concurrent\b"
+    r"|\bat\s+most\s+(\d+)\s+(?:concurrent|requests\s+in\s+flight)\b",
+    re.IGNORECASE,
+)
+#: What later happens to an order that a workflow may carry to the target, each by the words of a
+#: workflow's name that say it does ("Sync order edits", "Post refunds as credit notes").
+_ORDER_CHANGES = (
+    ("edits", re.compile(r"\b(?:edit\w*|amend\w*|updat\w*|chang\w*|modif\w*)\b", re.IGNORECASE)),
+    ("cancellations", re.compile(r"\bcancel\w*\b", re.IGNORECASE)),
+    ("refunds", re.compile(r"\b(?:refund\w*|returns?|credit notes?|credit memos?)\b", re.IGNORECASE)),
+)
+#: The catalog categories where an order written stays as posted (a sales order, invoice, receipt, shipment).
+_POSTED = frozenset({"accounting", "fulfillment", "inventory"})
 #: The share of a latency target the retries may take, leaving headroom for processing.
 _RETRY_SHARE = 2 / 3
 
@@ -72,6 +98,10 @@ class WorkflowSpec:
     #: what the vendors' documentation says of the records and fields this workflow maps (the catalog's
     #: record facts: "InventoryBalance is a read-only search record ..."), each with its source
     platform_notes: tuple[str, ...] = ()
+    #: why each required mapping of a field its system sets only for some records is to be confirmed
+    mapping_notes: tuple[str, ...] = ()
+    #: the later changes to an order this workflow posts that no workflow carries, to be agreed ("" when none)
+    order_changes: str = ""
 
 
 def platform_notes(flow: Flow, maps: list[FieldMapping]) -> tuple[str, ...]:
@@ -112,6 +142,8 @@ class TechSpecs:
     retry_policy: str = ""
     #: section 3's sentence on a record still late when its workflow's latency target passes ("" when none has one)
     late_policy: str = ""
+    #: section 2's rate-limit plan: one queue per system, and what each keeps below its limit
+    rate_plan: str = ""
     #: what may repeat a write: "a retry, a repeated change event or a re-run" (the words the triggers fit)
     repeats: str = "a retry or a re-run"
     #: the end of phase 1 (Discovery & Design), when the field mappings are to be approved; None without a kickoff
@@ -122,6 +154,13 @@ class TechSpecs:
     client_possessive: str = "the client's"
     #: True when some workflow reads on a schedule or by polling (it keeps a read position)
     read_position: bool = False
+    #: the time zone the clock times are in when the intake states one where it agreed a time (the zone the
+    #: Deployment Window is written in: "ET"), "" when none is stated and the zone is assumed
+    time_zone: str = ""
+    #: where that zone is stated, as the document cites it: the deployment window as typed
+    time_zone_source: str = ""
+    #: section 3's sentence on the order changes no workflow carries ("" when every one is, or no order is posted)
+    order_changes: str = ""
 
 
 def _objects(values: list[str | None]) -> str | Tbd:
@@ -150,12 +189,30 @@ def _transform(project: Project, index: int, m: FieldMapping) -> str:
     return f'To be confirmed against "{rule}"'
 
 
-def _mapping_row(project: Project, index: int, m: FieldMapping) -> MappingRow:
-    """One mapping as printed; a constant ("Always 'X'") reads no source field: "(constant)", "Set to 'X'"."""
+def _mapping_row(project: Project, index: int, m: FieldMapping, systems: list[str]) -> MappingRow:
+    """One mapping as printed; a constant ("Always 'X'") reads no source field: "(constant)", "Set to 'X'".
+    A required field its system sets only for some records (``validation.mappings.partial_field``) is to be
+    confirmed for the others, in Transform and Required alike, so it does not read as a rule that parks them."""
     required = "Yes" if m.required else "No"
     if m.transform and (fixed := CONSTANT_TRANSFORM.match(m.transform.strip())):
         return MappingRow("(constant)", _name(m, "target"), f"Set to {fixed.group(1).strip()}", required)
-    return MappingRow(_name(m, "source"), _name(m, "target"), _transform(project, index, m), required)
+    transform = _transform(project, index, m)
+    if m.required and (partial := partial_field(m, systems)) is not None:
+        without = partial.made.without
+        transform = f"{transform}; to be confirmed for {without}, which carry no {m.source_field}"
+        required = f"Yes; to be confirmed for {without}"
+    return MappingRow(_name(m, "source"), _name(m, "target"), transform, required)
+
+
+def _partial_note(p: PartialField) -> str:
+    """Why a required mapping is to be confirmed: its source field is set only for some records."""
+    m, without = p.mapping, p.made.without
+    return (
+        f"{_name(m, 'target')} is required, but {p.system} sets {_name(m, 'source')} only for some "
+        f"{_record_words(m.source_object or 'record')}s: "
+        f"{without} carry none. The mapping is not a rule that parks {without}: what "
+        f"{_name(m, 'target')} takes for them is agreed with the client before build."
+    )
 
 
 def _record_words(record: str) -> str:
@@ -240,6 +297,140 @@ def _retry_policy(flows: list[Flow]) -> str:
     )
 
 
+def _alert_name(a: WorkflowAlert) -> str:
+    return a.alert.value if isinstance(a.alert, Assumed) else a.alert
+
+
+def _watches_late(a: WorkflowAlert) -> bool:
+    return bool(_WATCHES_LATE.search(f"{_alert_name(a)} {a.threshold}"))
+
+
+def _late_policy(shared: tuple[WorkflowAlert, ...], specs: list[WorkflowSpec]) -> str:
+    """Section 3's sentence on a record still late when its workflow's latency target passes ("" when no
+    workflow has one): it counts toward the alerts the document defines that watch late or queued records
+    (section 1's, and those of the workflows with a target), named with their sections; when none does,
+    the sentence says no alert is defined for it, rather than naming one the document does not define."""
+    timed = [w for w in specs if w.latency_target]
+    if not timed:
+        return ""
+    named = [(_alert_name(a), "1") for a in shared if _watches_late(a)]
+    named += [(_alert_name(a), w.number) for w in timed for a in w.alerts if _watches_late(a)]
+    if not named:
+        return f"{_LATE}, which the support team replays; no alert is defined for a late record, and it is not paged."
+    if len(named) == 1:
+        alerts = f"the {named[0][0]} alert (section {named[0][1]})"
+    else:
+        alerts = f"the {compose.join_words([f'{name} (section {at})' for name, at in named])} alerts"
+    return f"{_LATE} and is counted toward {alerts}; it is not paged one by one."
+
+
+def _own_cap(api: ApiFacts, risks: list[Risk]) -> int | None:
+    """The cap on requests in flight the implementation plan's risk register sets for the integration's calls
+    to ``api``'s system: the first risk that names the system (by the catalog, else the first word of its
+    name) and whose mitigation states a concurrency cap ("Queue with a concurrency cap of 5"); else None."""
+    system = lookup(api.name).system
+    first = api.name.split()[0].casefold() if api.name.split() else ""
+    for r in risks:
+        text = f"{r.risk} {r.mitigation or ''}"
+        names = (system is not None and lookup(text).system == system) or first in text.casefold().split()
+        found = _OWN_CAP.search(r.mitigation or "") if names else None
+        if found:
+            return int(next(g for g in found.groups() if g))
+    return None
+
+
+def _in_flight(api: ApiFacts, risks: list[Risk]) -> str:
+    """How a capped system's queue holds the requests in flight: the integration's own cap from the risk
+    register, with what it leaves of the account's cap; else the account's cap as stated; else "the cap"."""
+    account = _ACCOUNT_CAP.search(api.rate_limit) if isinstance(api.rate_limit, str) else None
+    total = int(account.group(1)) if account else None
+    own = _own_cap(api, risks)
+    if own is not None and total is not None and own < total:
+        return (
+            f"at most {own} requests in flight from the integration (the cap the implementation plan's risk "
+            f"register sets), leaving {total - own} of the account's {total} for the other applications sharing it"
+        )
+    if own is not None:
+        return f"at most {own} requests in flight from the integration (the cap the implementation plan's risk register sets)"
+    return (
+        f"the number of requests in flight below the cap of {total}"
+        if total is not None
+        else ("the number of requests in flight below the cap")
+    )
+
+
+def _pacing(api: ApiFacts, risks: list[Risk]) -> str:
+    """What one system's queue keeps below its limit, as its Rate limit reads ("{systems}" stands for the
+    system's name): the request rate, the number of requests in flight (a cap on concurrent requests, with
+    its figures when the risk register or the limit states them), or both; a limit stated as neither is
+    paced by the throttling responses; a limit not known yet is kept to once it is confirmed."""
+    if isinstance(api.rate_limit, Tbd):
+        return "for {systems} it keeps the request rate below the limit, once the limit is confirmed"
+    capped, rated = bool(_CONCURRENT.search(api.rate_limit)), bool(_RATE.search(api.rate_limit))
+    if capped and rated:
+        return f"for {{systems}} it keeps the request rate below the limit and {_in_flight(api, risks)}"
+    if capped:
+        return f"for {{systems}} it keeps {_in_flight(api, risks)}"
+    if rated:
+        return "for {systems} it keeps the request rate below the limit"
+    return "for {systems}, which states no rate or cap, it paces the requests by the throttling responses below"
+
+
+def _rate_plan(api: tuple[ApiFacts, ...], risks: list[Risk]) -> str:
+    """Section 2's queues: one per system, and what each keeps below its limit, the systems paced alike
+    named together in the order section 2 lists them ("For Shopify it keeps the request rate below the
+    limit; for NetSuite it keeps at most 5 requests in flight from the integration, ...")."""
+    if not api:
+        return "Every call to a system passes through one queue per system that keeps the requests below its limits."
+    alike: dict[str, list[str]] = {}
+    for a in api:
+        alike.setdefault(_pacing(a, risks), []).append(a.name)
+    parts = "; ".join(how.format(systems=compose.join_words(names)) for how, names in alike.items())
+    # a queue with its own stated cap already says what it leaves to the others
+    open_ = [a.name for a in api if _own_cap(a, risks) is None]
+    if len(open_) == len(api):
+        headroom = " Each queue leaves headroom for other applications sharing the account."
+    elif open_:
+        one = len(open_) == 1
+        headroom = (
+            f" The {compose.join_words(open_)} queue{'' if one else 's'} leave{'s' if one else ''} headroom for "
+            "other applications sharing the account."
+        )
+    else:
+        headroom = ""
+    return f"Every call to a system passes through one queue per system. {parts[0].upper()}{parts[1:]}.{headroom}"
+
+
+def _unhandled_changes(flows: tuple[Flow, ...]) -> list[str]:
+    """The later changes to an order (edits, cancellations, refunds) that no workflow's name says it carries."""
+    return [kind for kind, words in _ORDER_CHANGES if not any(words.search(f.name) for f in flows)]
+
+
+def _posts_orders(flow: Flow, maps: list[FieldMapping]) -> bool:
+    """The workflow reads orders (a source record named '...Order', else, without mappings, 'orders' in its
+    name) and writes them where they stay as posted (the target's catalog category: accounting, fulfillment,
+    inventory), so section 3's rule leaves a posted order as it is."""
+    system = lookup(flow.target).system
+    if system is None or system.category not in _POSTED:
+        return False
+    records = [m.source_object for m in maps if m.source_object]
+    if records:
+        return any(_record_words(r).split()[-1] == "order" for r in records if _record_words(r).split())
+    return bool(re.search(r"\borders?\b", flow.name, re.IGNORECASE))
+
+
+def _order_changes(flow: Flow, unhandled: list[str]) -> str:
+    """What the workflow's section says of an order's later changes no workflow carries ("" when none)."""
+    if not unhandled:
+        return ""
+    kinds = compose.join_words(unhandled)
+    return (
+        f"{kinds[0].upper()}{kinds[1:]} of a {flow.source} order after it is written to {flow.target} are carried "
+        "by no workflow, and the record posted there is left as it is (section 3). How each is handled is an open "
+        "question, agreed with the client before build."
+    )
+
+
 def _repeats(flows: list[Flow]) -> str:
     """What may repeat a write, in the words the workflows' triggers fit: a change event for
     event-driven workflows, a run for scheduled, polled or manual ones."""
@@ -299,6 +490,9 @@ def _workflow_spec(ctx: PlanContext, i: int, flow: Flow, maps: list[FieldMapping
     p = ctx.project
     keys = [_name(m, "target") for m in maps if m.key]
     notes = tuple(_key_note(k) for k in ambiguous_keys(maps, systems))
+    # the workflow's own source system first, then the project's others
+    read_from = [flow.source, *(s for s in systems if s != flow.source)]
+    partial = [found for m in maps if m.required and (found := partial_field(m, read_from)) is not None]
     return WorkflowSpec(
         f"4.{i + 1}",  # its section in the technical specifications, which the plan's phase 2 cites
         flow.name,
@@ -308,7 +502,7 @@ def _workflow_spec(ctx: PlanContext, i: int, flow: Flow, maps: list[FieldMapping
         flow.latency.text if flow.latency else None,
         _objects([m.source_object for m in maps]),
         _objects([m.target_object for m in maps]),
-        tuple(_mapping_row(p, i, m) for m in maps),
+        tuple(_mapping_row(p, i, m, read_from) for m in maps),
         (", ".join(keys) + (" (to be confirmed)" if notes else "")) if keys else tbd("Matching key"),
         _idempotency(keys),
         _retries(flow),
@@ -317,6 +511,8 @@ def _workflow_spec(ctx: PlanContext, i: int, flow: Flow, maps: list[FieldMapping
         _timing(flow),
         _questions(ctx, i),
         platform_notes(flow, maps),
+        tuple(_partial_note(found) for found in partial),
+        _order_changes(flow, _unhandled_changes(ctx.flows)) if _posts_orders(flow, maps) else "",
     )
 
 
@@ -325,6 +521,8 @@ def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechS
     by_map = covered(p.field_mappings, p.workflows, blank_is_all=False)
     systems = project_systems(p)
     specs = [_workflow_spec(ctx, i, flow, by_map[i], systems) for i, flow in enumerate(ctx.flows)]  # type: ignore[arg-type]
+    shared = tuple(stated(a) for a in shared_alerts(p))
+    zone = time_zone(p.deployment_window)  # stated where the client agreed a time: never guessed
     return TechSpecs(
         header(ctx, kind),
         tuple(specs),
@@ -334,15 +532,31 @@ def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechS
         ctx.dependencies.monitoring_tool,
         ctx.monitoring.tools.alerts,
         ctx.monitoring.tools.logs,
-        tuple(stated(a) for a in shared_alerts(p)),
+        shared,
         any(w.key_notes for w in specs),
         _retry_policy(list(ctx.flows)),
-        _LATE if any(f.latency is not None for f in ctx.flows) else "",
+        _late_policy(shared, specs),
+        _rate_plan(ctx.dependencies.api, p.risks),
         _repeats(list(ctx.flows)),
         ctx.phases[0].end if ctx.phases else None,
         any(f.frequency is not None and f.frequency.at for f in ctx.flows),
         _possessive(p.client_name),
         any(not f.event_driven and f.trigger_value in ("Real-time", "Scheduled") for f in ctx.flows),
+        zone or "",
+        (p.deployment_window or "") if zone else "",
+        _order_policy(specs, _unhandled_changes(ctx.flows)),
+    )
+
+
+def _order_policy(specs: list[WorkflowSpec], unhandled: list[str]) -> str:
+    """Section 3's pointer to the workflows that post orders whose later changes no workflow carries."""
+    posting = [w.number for w in specs if w.order_changes]
+    if not posting:
+        return ""
+    where = f"section{'s' if len(posting) > 1 else ''} {compose.join_words(posting)}"
+    return (
+        f"No workflow carries the later {compose.join_words(unhandled, 'or')} of an order already posted "
+        f"({where}): how they are handled is an open question, agreed with the client before build."
     )
 
 
