@@ -58,7 +58,9 @@ def test_the_rationale_leads_with_the_projects_own_workflows():
     # no workflow yet and a source without unconditional webhooks: scheduled runs lead, why not webhooks follows
     sparse = _reasons(system_a="Etsy")
     assert sparse[0] == "Scheduled runs"
-    assert sparse.index("Books stay auditable") < sparse.index("Webhooks only where available")
+    # the design already reads on a schedule: webhooks under conditions are a later option, not a second reason
+    assert sparse.index("Books stay auditable") < sparse.index("Webhooks if granted")
+    assert "Webhooks only where available" not in sparse
     # real-time work keeps its order: the events lead
     live = _reasons(workflows=[Workflow(2, "Send Shopify orders to Xero", "Real-time")])
     assert live[0] == "Event-driven where the work is time-sensitive"

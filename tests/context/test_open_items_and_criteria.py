@@ -73,7 +73,8 @@ def test_a_question_on_an_assumed_system_is_a_blocker_asked_once():
     plan = render_markdown(ctx)
     blockers = plan.split("### 9.2", 1)[1].split("### 9.3", 1)[0]
     assert BLOCKER + "\n" in blockers
-    assert plan.count("QuickBooks Online or Desktop?") == 1
+    assert plan.count("QuickBooks Online or Desktop?") == 2  # listed in 9.1 as blocking, answered-for in 9.2
+    assert "- QuickBooks Online or Desktop? (blocks design sign-off;" in plan.split("### 9.1", 1)[1].split("### 9.2")[0]
 
 
 def test_the_same_question_on_a_system_written_in_full_adds_nothing():

@@ -28,7 +28,7 @@ def _summary(text: str) -> str:
 def test_a_derived_timeline_says_what_it_assumes(plans):
     fjord = _summary(plans["FJORD-009"])
     assert (
-        "The phase lengths assume a low-complexity integration (no workflow agreed yet, so sized as one simple flow; no data migration named)"
+        "The phase lengths assume a low-complexity integration (no workflow agreed yet, so sized as one simple flow; no migration of historical data assumed)"
         in fjord
     )
     assert "Discovery confidence is not yet assessed, so phases 1 to 4 include a 30% contingency." in fjord
@@ -62,9 +62,10 @@ def test_no_risks_rows_lists_the_risk_the_plan_already_knows(plans):
         "| This plan assumes QuickBooks Online; the open question in section 9.2 may change that, and the approach"
         " with it |" in risks
     )
-    # the question itself is asked once, as a blocker; the risk row and 9.1 point to it
-    assert plans["FJORD-009"].count("QuickBooks Online or Desktop?") == 1
-    assert "- One open question blocks design sign-off; section 9.2 gives it.\n" in plans["FJORD-009"]
+    # the question is listed in 9.1 as blocking, and 9.2 says what the plan assumes until it is answered;
+    # the risk row points to it without repeating it
+    assert plans["FJORD-009"].count("QuickBooks Online or Desktop?") == 2
+    assert "- QuickBooks Online or Desktop? (blocks design sign-off; section 9.2 says what" in plans["FJORD-009"]
     assert "| [TBD] | [TBD] |" not in risks
     # a project with its own Risks rows keeps only them
     assert "may change that" not in _section(plans["HARBOR-004"], "## 5. RISK", "### Common")
@@ -86,7 +87,7 @@ def test_a_bookkeeping_cutover_keeps_hand_keyed_entries_from_being_posted_twice(
     assert steps.index("cutover date") < steps.index("Enable the first sync cycle")
     assert "cutover date agreed" not in plans["BLOOM-002"]
     fjord = plans["FJORD-009"]
-    assert "Fjord Knitwear reports one problem today; Discovery & Design documents the current process" in fjord
+    assert "The problem Fjord Knitwear reports so far:" in fjord
     assert "- **Pain Point**: Etsy payouts" in fjord and "This is our standard feature for this type" in fjord
 
 
@@ -103,3 +104,14 @@ def test_every_integration_type_has_a_discovery_agenda():
     plan = templates_dir() / "plan"
     types = {p.name for p in (plan / "features").glob("*.md.j2")}
     assert types and types == {p.name for p in (plan / "discovery").glob("*.md.j2")}
+
+
+def test_the_summary_says_what_the_timeline_rests_on_that_is_not_settled(plans):
+    # an assumed system an open question asks about, and the vendor approvals 4.2 lists, in the summary a
+    # client reads first (they were only in sections 4.2 and 9)
+    assert (
+        "The timeline assumes QuickBooks Online until the open question in section 9.2 is answered and depends"
+        " on the integration's approval by Etsy and QuickBooks Online (section 4.2)." in _summary(plans["FJORD-009"])
+    )
+    assert "The timeline depends on the integration's approval by QuickBooks Online" in _summary(plans["ACME-001"])
+    assert "The timeline " not in _summary(plans["BLOOM-002"])  # WooCommerce and Klaviyo approve nothing

@@ -307,10 +307,11 @@ def test_the_business_problem_agrees_in_number_and_numbers_only_several_pain_poi
         return text.split("### 1.1 Business Problem\n", 1)[1].split("\n\n###", 1)[0]
 
     one = problem("Payouts keyed by hand")
-    assert one.startswith("Client Co reports one problem today; Discovery & Design documents the current process")
+    assert one.startswith("The current process is still to be described ([TBD]); Discovery & Design documents it")
+    assert "The problem Client Co reports so far:" in one
     assert "- **Pain Point**: Payouts keyed by hand" in one
     two = problem("Payouts keyed by hand", "Fees missed")
-    assert two.startswith("Client Co reports two problems today;")
+    assert "The problems Client Co reports so far:" in two
     assert "- **Pain Point 1**: Payouts keyed by hand _(1 hour a week)_\n- **Pain Point 2**: Fees missed" in two
 
 

@@ -85,8 +85,10 @@ def executive_summary(
     buffer: float,
     sized_as: str = "",
     locale: str = DEFAULT_LOCALE,
+    caveat: str = "",
 ) -> Summary:
-    """What we build, why it matters, expected impact and timeline. One objective goes in the
+    """What we build, why it matters, expected impact and timeline (with ``caveat``: what the timeline
+    rests on that is not yet settled, a system assumed until a question is answered, a vendor approval). One objective goes in the
     sentence after a colon; several become a list introduced by their count. ``sized_as`` says
     what the phase lengths assume when the intake states no complexity ("low-complexity
     integration, judged from ..."), so a client never reads a derived timeline as a commitment;
@@ -122,6 +124,8 @@ def executive_summary(
     closing.append(timeline)
     if sized_as:
         closing.append(f"The phase lengths assume a {sized_as}, and are re-baselined at the end of Discovery & Design.")
+    if caveat:
+        closing.append(caveat)
     if confidence is not None:
         conf = f"Discovery confidence is {format_percent(confidence, locale)}"
         contingency = f"{localize_digits(f'{buffer * 100:.0f}', locale)}%"
@@ -214,6 +218,7 @@ def approach_rationale(
                 "partial run is found the same day.",
             )
         ]
+        hooks = _webhook_reasons(project, {n: s for n, s in support.items() if n not in told}, scheduled=True)
         return reasons + _type_reasons(project, types, migration) + hooks + _engineering()
     return _workflow_reasons(flows, names, support) + hooks + _engineering() + _type_reasons(project, types, migration)
 
@@ -294,8 +299,10 @@ def _workflow_reasons(flows: Sequence[Flow], names: tuple[str, ...], support: di
     return reasons
 
 
-def _webhook_reasons(project: Project, support: dict[str, str]) -> list[tuple[str, str]]:
-    """Each system's webhook support as section 4.3 shows it (``support``: name -> yes/no/conditional/unknown)."""
+def _webhook_reasons(project: Project, support: dict[str, str], *, scheduled: bool = False) -> list[tuple[str, str]]:
+    """Each system's webhook support as section 4.3 shows it (``support``: name -> yes/no/conditional/unknown).
+    ``scheduled``: the design already reads on a schedule (the reason before says so), so a system whose
+    webhooks come with conditions is a later option, not a second reason to read on a schedule."""
     pushing = [n for n, s in support.items() if s == "yes"]
     polled = [n for n, s in support.items() if s == "no"]
     conditional = [n for n, s in support.items() if s == "conditional"]
@@ -309,7 +316,16 @@ def _webhook_reasons(project: Project, support: dict[str, str]) -> list[tuple[st
                 f"{'it is' if len(polled) == 1 else 'they are'} read on a schedule sized to the rate limits.",
             )
         )
-    if conditional:
+    if conditional and scheduled:
+        reasons.append(
+            (
+                "Webhooks if granted",
+                f"{join_words(conditional)} offer{'s' if len(conditional) == 1 else ''} webhooks only under conditions "
+                "(section 4.3, Third-Party API Limitations, gives them); the scheduled runs need none, and change "
+                "events can be added once that access is granted.",
+            )
+        )
+    elif conditional:
         reasons.append(
             (
                 "Webhooks only where available",

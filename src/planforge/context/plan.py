@@ -921,6 +921,7 @@ def _summary(
         if basis == "set in the intake"
         else f"{level.lower()}-complexity integration ({basis.removeprefix('derived from ')})",
         locale,
+        _timeline_caveat(project),
     )
     return ExecutiveSummary(
         project.executive_summary,
@@ -929,6 +930,22 @@ def _summary(
         c.value("Data volume", project.data_volume, "Projects > Data Volume"),
         c.value("Confidence score", project.confidence, "Projects > Confidence"),
     )
+
+
+def _timeline_caveat(project: Project) -> str:
+    """What the timeline rests on that is not settled yet, for the executive summary: a system the plan
+    assumes while an open question asks which it is (section 9.2), and the vendor approvals go-live
+    waits on (section 4.2); "" when neither."""
+    resolved = assumed_systems(project)
+    asked = [s.assumed for s in resolved if any(asks_assumed_system(o, [s]) for o in project.open_items)]
+    named = {s.written: s.assumed for s in resolved}
+    approvals = [named.get(name, name) for name, _ in vendor_approvals(derive.all_systems(project))]
+    parts = []
+    if asked:
+        parts.append(f"assumes {compose.join_words(asked)} until the open question in section 9.2 is answered")
+    if approvals:
+        parts.append(f"depends on the integration's approval by {compose.join_words(approvals)} (section 4.2)")
+    return f"The timeline {' and '.join(parts)}." if parts else ""
 
 
 def _pain_points(

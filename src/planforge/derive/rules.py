@@ -95,7 +95,7 @@ def complexity(project: Project) -> tuple[str, str]:
     level = "Low" if score == 0 else "Medium" if score <= 2 else "High"
     quiet = {0: "no workflows agreed yet", 1: "one workflow"}.get(n, f"{n} workflows")
     listed = ", ".join(reasons[:-1]) + f" and {reasons[-1]}" if len(reasons) > 1 else "".join(reasons)
-    none = "no data migration" if project.data_migration is False else "no data migration named"
+    none = "no data migration" if project.data_migration is False else "no migration of historical data assumed"
     # nothing agreed is no evidence of simplicity: the level is then an assumption until workflows are
     why = listed or (
         f"no workflow agreed yet, so sized as one simple flow; {none}" if n == 0 else f"{quiet} and {none}"
