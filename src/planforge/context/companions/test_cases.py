@@ -330,13 +330,16 @@ def _make(flow: Flow, r: _Records, verb: str, many: bool = False, main: bool = F
     return _made(flow, r, verb, many)
 
 
-def setup_step(flow: Flow, r: _Records, scenario: str, quoted: bool = False, main: bool = False) -> str:
+def setup_step(
+    flow: Flow, r: _Records, scenario: str, quoted: bool = False, main: bool = False, many: bool = False
+) -> str:
     """The first step: in the source, the record this case needs (made as its system makes it) and
     the fields to set; a field a mapping table translates is set to a value the table lists.
     ``quoted``: the case's own conditions (an edge or error case) are named, as the scenario words
     them. A record its system makes (a payout) is taken as it is, with no field set. ``main``: the
-    record made its system's own way, which leaves the ``made_at`` field unset (see ``_make``)."""
-    fact, many = record_fact(flow, r), bool(_MANY.search(scenario))
+    record made its system's own way, which leaves the ``made_at`` field unset (see ``_make``). ``many``:
+    several records, whatever the scenario says (a bulk load)."""
+    fact, many = record_fact(flow, r), many or bool(_MANY.search(scenario))
     made = _make(flow, r, _verb(scenario), many, main)
     at = _made_at(flow, r)
     case = _lower_first(scenario)
@@ -420,12 +423,20 @@ class _Share:
     others: str
 
     @property
-    def remainder(self) -> int | None:
-        """The requests other applications may hold while the integration uses its cap, None when the
-        limit, the cap or a positive difference is not known."""
-        if self.limit is None or self.cap is None or self.cap >= self.limit:
+    def free(self) -> int | None:
+        """The requests a load script leaves free so that the integration runs into the limit: all
+        but two (fewer than its cap, so some of its calls are refused), never none (it could then
+        send nothing and no expected result would hold); None when the limit or the cap is not
+        stated, or the cap leaves no such number."""
+        if self.limit is None or self.cap is None:
             return None
-        return self.limit - self.cap
+        free = min(2, self.cap - 1, self.limit - 1)
+        return free if free >= 1 else None
+
+    @property
+    def held(self) -> int | None:
+        """The requests the load script holds: the limit less those it leaves free."""
+        return self.limit - self.free if self.limit is not None and self.free is not None else None
 
 
 def _share(ctx: PlanContext, system: str) -> _Share | None:
@@ -454,17 +465,18 @@ def _share(ctx: PlanContext, system: str) -> _Share | None:
 
 
 def _load(where: str, share: _Share | None) -> str:
-    """The throttling case's first step: a load script holds what other applications may use of the
-    account, never all of it (the integration could then send nothing and no expected result would
-    hold): the remainder its concurrency cap leaves, where the intake states both, else load near the
-    limit."""
+    """The throttling case's first step: a load script holds most of the account, so that fewer
+    requests remain than the integration's concurrency cap allows and the bulk load that follows
+    runs into the limit; never all of it (the integration could then send nothing and no expected
+    result would hold). Without a stated limit and cap, the load is held near the limit."""
     others = (
         f"standing in for {share.others}" if share and share.others else "standing in for other clients' share of it"
     )
-    if share is not None and (rest := share.remainder) is not None:
+    if share is not None and (free := share.free) is not None:
         return (
-            f"In the {where} test environment, hold {rest} of the account's {share.limit} concurrent requests with a "
-            f"load script ({others}), leaving the integration the {share.cap} its concurrency cap allows"
+            f"In the {where} test environment, hold {share.held} of the account's {share.limit} concurrent "
+            f"requests with a load script ({others}), so that only {free} remain, fewer than the {share.cap} the "
+            "integration's concurrency cap allows"
         )
     return (
         f"In the {where} test environment, hold the account's load near its limit, not at it, with a load script "
@@ -472,43 +484,89 @@ def _load(where: str, share: _Share | None) -> str:
     )
 
 
+#: a daily volume the intake states ("600 orders a day"): the number and the noun it counts
+_DAILY = re.compile(
+    r"(?<![\d,.])(\d{1,9}(?:,\d{3}){0,3})\s{1,5}([a-z][a-z-]{0,30})\s{1,5}(?:a|per|each)\s{1,5}day\b", re.I
+)
+#: an alert on the queue's backlog, whose threshold a throttling case's backlog may cross
+_BACKLOG_ALERT = re.compile(r"\b(?:backlog|queue\w*|pending)\b", re.I)
+
+
+def _daily_volume(ctx: PlanContext, flow: Flow, r: _Records) -> tuple[int, str] | None:
+    """The day's volume of the workflow's source records, as Projects > Data Volume states it ("600
+    orders a day" for a workflow moving Order records, or one whose name speaks of orders): the
+    number and the words that state it; None when the intake states no daily figure for them."""
+    names = {w.casefold().removesuffix("s") for w in re.findall(r"[A-Za-z]+", f"{r.source_obj} {flow.name}")}
+    for m in _DAILY.finditer(ctx.project.data_volume or ""):
+        if m.group(2).casefold().removesuffix("s") in names:
+            return int(m.group(1).replace(",", "")), m.group(0)
+    return None
+
+
+def _bulk_step(flow: Flow, r: _Records, scenario: str, ctx: PlanContext) -> str:
+    """The throttling case's bulk load from the integration's side: many source changes at once,
+    as many as a day's stated volume of the workflow's records where the intake states one."""
+    made = setup_step(flow, r, scenario, many=True)
+    volume = _daily_volume(ctx, flow, r)
+    size = (
+        f", {volume[0]:,} at once (a day's volume, as the intake states it: {volume[1]})"
+        if volume
+        else ", as many at once as the UAT test data allows"
+    )
+    return f"Start a bulk load: {_lower_first(made)}{size}, entered by script or import where {flow.source} offers one"
+
+
 def _error_case(s: TestScenario, flow: Flow, r: _Records, ctx: PlanContext) -> tuple[tuple[str, ...], str]:
     where = _named_system(s.scenario, flow)
-    throttle = bool(_THROTTLE.search(s.scenario))
-    share = _share(ctx, where) if throttle else None
-    cause = (  # a limit is reached by load, which a tester makes with a script
-        _load(where, share) if throttle else f'Bring about "{s.scenario}" in the {where} test environment'
-    )
+    if _THROTTLE.search(s.scenario):
+        return _throttle_case(s, flow, r, ctx, where)
     steps = (
-        cause,
+        f'Bring about "{s.scenario}" in the {where} test environment',
         setup_step(flow, r, s.scenario),
         _run(flow, many=bool(_MANY.search(s.scenario))),
         "Check the integration log and the alert channel",
         f"Check {flow.target} for duplicate or partial records",
     )
     once = f"{flow.target} once, with no duplicate or partial record"
-    if throttle:
-        target = f"the {span_adjective(flow.latency.text)} latency target" if flow.latency else ""
-        every = f"every change reaches {flow.target} once, with no duplicate or partial {r.target_record}"
-        if share is not None and share.remainder is not None:  # the cap leaves the integration its own slots
-            within = f", within {target}" if target else ""
-            return steps, (
-                f"The integration keeps to its cap of {share.cap} concurrent requests to {where} and queues the rest "
-                f"rather than failing: {where} refuses none of its requests, no record is lost or parked, and "
-                f"{every}{within}; an alert is raised only if the queue backlog crosses its threshold"
-            )
-        clears = f"; the backlog clears within {target} once the load script stops" if target else ""
-        return steps, (
-            f"The integration slows its calls to {where} rather than failing: no record is lost or parked, and "
-            f"{every}{clears}; the throttling is logged, and an alert is raised only if the queue backlog crosses "
-            "its threshold"
-        )
     where_retries = f"section 4.{flow.number}" if flow.latency else "section 3"
     return steps, (
         f"The failure is logged with the {flow.source} {r.record}'s ID; the record is retried on the schedule of "
         f"the technical specifications ({where_retries}), then held in the retry queue; once the condition clears "
         f"it is written to {once}; the failure counts toward the failure-rate alert rather than raising an alert "
         "of its own"
+    )
+
+
+def _throttle_case(
+    s: TestScenario, flow: Flow, r: _Records, ctx: PlanContext, where: str
+) -> tuple[tuple[str, ...], str]:
+    """A limit scenario pushes the integration against the limit it is named for: a load script holds
+    most of the account, a bulk load from the integration follows, and the limit's refusals must pause
+    the queue with back-off, lose or repeat nothing, and leave a backlog that clears once the script
+    stops (within the latency target where the workflow states one)."""
+    share = _share(ctx, where)
+    steps = (
+        _load(where, share),
+        _bulk_step(flow, r, s.scenario, ctx),
+        _run(flow, many=True),
+        f"Check the integration log for {where}'s throttling responses and the queue's back-off, and the alert channel",
+        "Stop the load script, note the time, and watch the queue backlog until it clears",
+        f"Check {flow.target} for duplicate or partial records",
+    )
+    capped = (
+        f"The integration never exceeds its cap of {share.cap} concurrent requests; "
+        if share is not None and share.free is not None
+        else ""
+    )
+    within = f" within the {span_adjective(flow.latency.text)} latency target" if flow.latency else ""
+    backlog = next((a for a in ctx.project.alerts if _BACKLOG_ALERT.search(a.alert)), None)
+    threshold = f" ({backlog.threshold})" if backlog and backlog.threshold else ""
+    return steps, (
+        f"{capped}{where} throttles some of the integration's requests, and the integration pauses its queue and "
+        f"backs off rather than failing: the throttling is logged, and no record is lost, parked or written twice; "
+        f"once the load script stops, the backlog clears{within} and every change reaches {flow.target} once, with "
+        f"no duplicate or partial {r.target_record}; an alert is raised only if the queue backlog crosses its "
+        f"threshold{threshold}"
     )
 
 
