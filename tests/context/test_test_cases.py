@@ -126,10 +126,11 @@ def test_each_workflow_gets_standard_failure_replay_and_reconciliation_cases_nam
     assert "permission" not in " ".join(error.steps) + error.expected
     assert error.expected.endswith("the record is written to Shopify exactly once")
     assert replay.scenario == "The same NetSuite InventoryBalance record read twice"
-    assert replay.expected.startswith(
-        "Shopify still holds one InventoryLevel record, matched by InventoryLevel.location_id,"
+    assert replay.expected.startswith(  # location_id alone is flagged: the key agreed under the specs instead
+        "Shopify still holds one InventoryLevel record, matched by the key to be agreed under technical "
+        "specifications section 4.2,"
     )
-    assert rec.steps[1] == "Match them by the NetSuite location (InventoryLevel.location_id in Shopify)"
+    assert rec.steps[1] == "Match them by the key to be agreed under technical specifications section 4.2"
     # the workflow without mappings or scenarios gets them too, from its own direction
     orders = [c for c in doc.cases if c.workflow == _ORDERS.workflow]
     assert [c.type for c in orders] == ["Error Handling", "Replay", "Reconciliation"]
@@ -515,6 +516,21 @@ def test_a_revoked_credential_starts_a_workflow_whose_records_no_tester_can_chan
     assert auth.steps[1] == (
         "Change a record for workflow 1, and let it run (or start it on demand); start workflow 2 on demand"
     )
+
+
+def test_a_key_the_specs_flag_is_not_the_key_the_replay_and_reconciliation_match_by():
+    """Fulfillment.order_id cannot tell two shipments of one order apart (the specs' matching key to
+    confirm): the replay and the reconciliation match by the key to be agreed under the workflow's
+    specifications section, never by the flagged key, and their results wait on it."""
+    ships = Workflow(2, "Sync fulfilments from NetSuite to Shopify", "Scheduled", None, "NetSuite", "Shopify")
+    maps = [FieldMapping(2, "1", "createdFrom", "order_id", "ItemFulfillment", "Fulfillment", key=True)]
+    cases = build_test_cases(_ctx(ships, field_mappings=maps)).cases
+    replay = next(c for c in cases if c.type == "Replay")
+    rec = next(c for c in cases if c.type == "Reconciliation")
+    assert "matched by the key to be agreed under technical specifications section 4.1," in replay.expected
+    assert rec.steps[1] == "Match them by the key to be agreed under technical specifications section 4.1"
+    assert not any("order_id" in text for text in (replay.expected, *replay.steps, rec.expected, *rec.steps))
+    assert "section 4.1" in replay.pending and "section 4.1" in rec.pending
 
 
 def test_a_key_two_records_share_gets_its_own_case_until_a_scenario_covers_it():

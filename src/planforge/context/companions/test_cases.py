@@ -288,6 +288,13 @@ def _key_pending(flow: Flow, r: _Records) -> str:
     )
 
 
+def _agreed_key(flow: Flow) -> str:
+    """The matching key a case names while its workflow's is flagged ambiguous (the specifications'
+    matching key to confirm): the one to be agreed under its section, never the key the specifications
+    flag; the case's expected result carries the TBD mark (``_key_pending``)."""
+    return f"the key to be agreed under technical specifications section 4.{flow.number}"
+
+
 def _verb(text: str) -> str:
     """The setup's verb from the scenario's wording: "change" when it speaks only of changing a
     record, else "create" (a case never promises both paths)."""
@@ -797,7 +804,13 @@ def _standard_replay(flow: Flow, r: _Records) -> TestCase:
         else f"Re-run the workflow over the same {flow.source} {r.record}: reset the read position to before it, "
         f"then {_lower_first(_run(flow))}"
     )
-    matched = f", matched by {r.key_target}," if r.key_target else ""
+    matched = (
+        f", matched by {_agreed_key(flow)},"
+        if r.key_to_confirm
+        else f", matched by {r.key_target},"
+        if r.key_target
+        else ""
+    )
     echo = f", and nothing is written back to {flow.source}" if flow.two_way else ""
     read = "delivery" if flow.event_driven else "read"
     unique = _unique_target(flow, r) if r.values and not r.aggregate else None
@@ -837,7 +850,9 @@ def _standard_replay(flow: Flow, r: _Records) -> TestCase:
 
 def _standard_reconcile(flow: Flow, r: _Records, alerts: Sequence[Alert]) -> TestCase:
     match = (
-        f"Match them by the {flow.source} {r.key} ({r.key_target} in {flow.target})"
+        f"Match them by {_agreed_key(flow)}"
+        if r.key_to_confirm
+        else f"Match them by the {flow.source} {r.key} ({r.key_target} in {flow.target})"
         if r.key
         else f"Group the {flow.source} {r.record}s as the field mappings combine them"
         if r.aggregate
