@@ -10,7 +10,13 @@ from datetime import date, timedelta
 import openpyxl
 import pytest
 
-from planforge.context.companions.test_cases import _Records, mapping_checks, setup_step, transform_check
+from planforge.context.companions.test_cases import (
+    _Records,
+    _to_that_data,
+    mapping_checks,
+    setup_step,
+    transform_check,
+)
 from planforge.context.documents import build_test_cases
 from planforge.context.plan import build_context
 from planforge.core.model import Alert, Cadence, FieldMapping, Settings, Span, SystemFacts, Workflow
@@ -285,9 +291,9 @@ def test_a_scenario_that_does_not_say_change_is_set_up_as_a_create_never_both():
     ]
     ctx = _ctx(_ORDERS, _STOCK, field_mappings=_STOCK_MAPS, test_scenarios=scenarios)
     bundle, change = [c for c in build_test_cases(ctx).cases if not c.standard]
-    assert bundle.steps[0].startswith(  # the case's data first, then the system's own way of making the record
+    assert bundle.steps[0].startswith(  # the case's data first, then the system's change aimed at that data
         "In NetSuite, prepare the data this case calls for (bundle SKU with components in two locations), then "
-        "post an inventory adjustment"
+        "make the change the case describes to that data: post an inventory adjustment for one of its items at "
     )
     assert change.steps[0].startswith("In NetSuite, post an inventory adjustment")
     generic = [FieldMapping(2, "2", "qty", "available", "StockRow", "InventoryLevel", key=True)]
@@ -621,3 +627,14 @@ def test_an_event_driven_case_that_makes_several_records_waits_for_their_change_
     assert error.steps[1] == "Wait for the Shopify change events to be processed (within minutes)"
     (replay,) = [c for c in cases if c.type == "Replay"]
     assert "change event from" in replay.steps[1]
+
+
+def test_an_edge_cases_change_is_aimed_at_the_data_it_prepared():
+    """The change after an edge case's data names one record of that data, not any record."""
+    assert _to_that_data("post an inventory adjustment for an item at one location") == (
+        "make the change the case describes to that data: post an inventory adjustment for one of its items at "
+        "one location"
+    )
+    assert _to_that_data("adjust an item's stock at one location") == (
+        "make the change the case describes to that data: adjust one of its items' stock at one location"
+    )

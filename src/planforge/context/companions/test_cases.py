@@ -337,6 +337,28 @@ def _make(flow: Flow, r: _Records, verb: str, many: bool = False, main: bool = F
     return _made(flow, r, verb, many)
 
 
+#: the one record an action names ("an item" in "post an inventory adjustment for an item at ...", "an
+#: item's" in "adjust an item's stock"), a single word before a preposition, a comma or the end
+_ONE_RECORD = re.compile(r"\b(?:an?) ([a-z]+)(?:(?= (?:at|in|for|on|from)\b|,|$)|('s)(?= ))", re.I)
+
+
+def _plural(noun: str) -> str:
+    if noun.endswith(("s", "x", "ch", "sh")):
+        return f"{noun}es"
+    return f"{noun[:-1]}ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else f"{noun}s"
+
+
+def _to_that_data(made: str) -> str:
+    """The source system's change aimed at the data an edge case prepared, so the step says which
+    record it changes: "make the change the case describes to that data: post an inventory adjustment
+    for one of its items at ..." (the action's own record made one of that data's)."""
+
+    def one_of_its(m: re.Match[str]) -> str:
+        return f"one of its {_plural(m.group(1))}" + ("'" if m.group(2) else "")
+
+    return f"make the change the case describes to that data: {_ONE_RECORD.sub(one_of_its, made, count=1)}"
+
+
 def setup_step(
     flow: Flow, r: _Records, scenario: str, quoted: bool = False, main: bool = False, many: bool = False
 ) -> str:
@@ -350,8 +372,10 @@ def setup_step(
     made = _make(flow, r, _verb(scenario), many, main)
     at = _made_at(flow, r)
     case = _lower_first(scenario)
-    if quoted and fact is not None and fact.made:  # the case's data first, then the system's own way of making it
-        text = f"In {flow.source}, prepare the data this case calls for ({case}), then {made}"
+    if quoted and fact is not None and fact.made:  # the case's data first, then the change made to that data
+        # a record the system changes (an adjustment) is changed in that data; a new one is made with it
+        then = _to_that_data(made) if fact.derived else made
+        text = f"In {flow.source}, prepare the data this case calls for ({case}), then {then}"
     else:
         text = f"In {flow.source}, {made}" + (f" as this case calls for ({case})" if quoted else "")
     if fact is not None and fact.fixed:
