@@ -5,6 +5,7 @@ failure, replay, reconciliation and authentication cases fill the kinds the inta
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date, timedelta
 
 import openpyxl
@@ -638,3 +639,29 @@ def test_an_edge_cases_change_is_aimed_at_the_data_it_prepared():
     assert _to_that_data("adjust an item's stock at one location") == (
         "make the change the case describes to that data: adjust one of its items' stock at one location"
     )
+
+
+def test_a_stated_volume_gets_a_peak_case_timed_against_the_stated_target():
+    """Only stated facts: a day's volume of the workflow's records (Data Volume) against its latency
+    target, or the count a Performance Target states against that target; no case when the intake
+    states no volume of those records, and none for a workflow with an agreed performance scenario."""
+    orders = Workflow(2, "Create NetSuite orders from Shopify", "Real-time", None, "Shopify", "NetSuite")
+    timed = replace(orders, latency_target=Span("15 minutes", timedelta(minutes=15)))
+
+    def peaks(workflow, **kw):
+        ctx = _ctx(workflow, field_mappings=_ORDER_MAPS, **kw)
+        return [c for c in build_test_cases(ctx).cases if c.scenario.startswith("A peak of ")]
+
+    (daily,) = peaks(timed, data_volume="600 orders a day across 3 warehouses, 11,000 SKUs")
+    assert daily.type == "Performance" and daily.standard
+    assert "600 at once (a day's volume, as the intake states it: 600 orders a day)" in daily.steps[0]
+    assert daily.expected.endswith("the last of them within 15 minutes of being made, the workflow's latency target")
+    (stated,) = peaks(
+        orders, data_volume="600 orders a day", performance_targets="1,500 orders posted within 30 minutes"
+    )
+    assert stated.scenario == "A peak of 1,500 orders reaches NetSuite within its target"
+    assert stated.expected.endswith("the performance target is met: 1,500 orders posted within 30 minutes")
+    assert peaks(orders, data_volume="600 orders a day") == []  # no target to time it against
+    assert peaks(timed, data_volume="11,000 SKUs, 40 returns a day") == []  # no volume of its records
+    agreed = [Scenario(2, "Black Friday volume", "Performance", "1")]
+    assert peaks(timed, data_volume="600 orders a day", test_scenarios=agreed) == []

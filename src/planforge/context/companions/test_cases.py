@@ -523,11 +523,17 @@ _DAILY = re.compile(
 _BACKLOG_ALERT = re.compile(r"\b(?:backlog|queue\w*|pending)\b", re.I)
 
 
+def _source_nouns(flow: Flow, r: _Records) -> set[str]:
+    """The words, singular, that name the workflow's source records in the intake's counts: its source
+    object ("order" for Order records), else, without field mappings, the words of its name."""
+    return {w.casefold().removesuffix("s") for w in re.findall(r"[A-Za-z]+", r.source_obj or flow.name)}
+
+
 def _daily_volume(ctx: PlanContext, flow: Flow, r: _Records) -> tuple[int, str] | None:
     """The day's volume of the workflow's source records, as Projects > Data Volume states it ("600
-    orders a day" for a workflow moving Order records, or one whose name speaks of orders): the
-    number and the words that state it; None when the intake states no daily figure for them."""
-    names = {w.casefold().removesuffix("s") for w in re.findall(r"[A-Za-z]+", f"{r.source_obj} {flow.name}")}
+    orders a day" for a workflow moving Order records; without mappings, one whose name speaks of
+    orders): the number and the words that state it; None when the intake states no daily figure for them."""
+    names = _source_nouns(flow, r)
     for m in _DAILY.finditer(ctx.project.data_volume or ""):
         if m.group(2).casefold().removesuffix("s") in names:
             return int(m.group(1).replace(",", "")), m.group(0)
@@ -915,7 +921,7 @@ def _standard_reconcile(flow: Flow, r: _Records, alerts: Sequence[Alert]) -> Tes
 
 
 def _standard_for(
-    flow: Flow, scenarios: Sequence[TestScenario], r: _Records, alerts: Sequence[Alert]
+    flow: Flow, scenarios: Sequence[TestScenario], r: _Records, alerts: Sequence[Alert], ctx: PlanContext
 ) -> list[TestCase]:
     """The standard cases one workflow gets: each kind its own scenarios do not cover (a security
     scenario, such as a replayed webhook with a bad signature, covers no replay or reconciliation)."""
@@ -937,6 +943,8 @@ def _standard_for(
         out.append(_standard_shared_key(flow, r))
     if flow.latency and not any(s.type == "Performance" for s in scenarios):
         out.append(_standard_latency(flow, r, flow.promise or flow.latency))
+    if not any(s.type == "Performance" for s in scenarios) and (peak := _standard_peak(flow, r, ctx)) is not None:
+        out.append(peak)
     return out
 
 
@@ -969,12 +977,9 @@ def _standard_shared_key(flow: Flow, r: _Records) -> TestCase:
     )
 
 
-def _standard_latency(flow: Flow, r: _Records, latency: Span) -> TestCase:
-    """The workflow's Latency Target (or the shorter duration a success criterion tied to it promises) as
-    a timed case, the workflow left on its production trigger;
-    the record is created when the workflow's name speaks of new records, else changed."""
-    verb = "create" if set(re.findall(r"[a-z]+", flow.name.casefold())) & _CREATE_WORDS else "change"
-    wait = (
+def _production_wait(flow: Flow) -> str:
+    """A timed case's wait: the workflow left on its production trigger and cadence."""
+    return (
         f"Leave the workflow to run on the {flow.source} change events, as in production"
         if flow.event_driven
         else f"Leave the workflow to poll {flow.source} {flow.poll}, as in production"
@@ -983,6 +988,65 @@ def _standard_latency(flow: Flow, r: _Records, latency: Span) -> TestCase:
         if flow.stated_frequency
         else "Leave the workflow to run on its production trigger"
     )
+
+
+#: a number of records a performance target states ("1,500 orders posted within 30 minutes")
+_COUNTED = re.compile(r"(?<![\d,.])(\d{1,9}(?:,\d{3}){0,3})\s{1,5}([a-z][a-z-]{0,30})\b", re.I)
+
+
+def _counted(text: str, flow: Flow, r: _Records) -> tuple[int, str] | None:
+    """The first number of the workflow's source records a text states ("1,500 orders" for a workflow
+    moving Order records), with its noun; None when it states none."""
+    names = _source_nouns(flow, r)
+    for m in _COUNTED.finditer(text):
+        if m.group(2).casefold().removesuffix("s") in names:
+            return int(m.group(1).replace(",", "")), m.group(2)
+    return None
+
+
+def _standard_peak(flow: Flow, r: _Records, ctx: PlanContext) -> TestCase | None:
+    """A peak of the volume the intake states for the workflow's records, timed against the target it
+    states: the Performance Targets where they count the workflow's records ("1,500 orders posted
+    within 30 minutes"), at the number they state; else a day's volume from Projects > Data Volume
+    ("600 orders a day") at once, against the workflow's latency target. None when the intake states
+    no such volume or no target to time it against: nothing is invented."""
+    stated = ctx.project.performance_targets or ""
+    target = _counted(stated, flow, r)
+    daily = _daily_volume(ctx, flow, r)
+    if target is not None:
+        count, noun, why = target[0], target[1], f"the volume the performance target states: {stated}"
+        met = f"the performance target is met: {stated}"
+    elif daily is not None and flow.latency:
+        count, why = daily[0], f"a day's volume, as the intake states it: {daily[1]}"
+        noun = next(m.group(2) for m in _DAILY.finditer(ctx.project.data_volume or "") if m.group(0) == daily[1])
+        met = f"the last of them within {flow.latency.text} of being made, the workflow's latency target"
+    else:
+        return None
+    verb = "create" if set(re.findall(r"[a-z]+", flow.name.casefold())) & _CREATE_WORDS else "change"
+    return TestCase(
+        "",
+        flow.name,
+        f"A peak of {count:,} {noun} reaches {flow.target} within its target",
+        "Performance",
+        _preconditions(flow, r),
+        (
+            f"In {flow.source}, {_make(flow, r, verb, many=True)}: {count:,} at once ({why}), entered by script or "
+            f"import where {flow.source} offers one, and note the time",
+            _production_wait(flow),
+            f"Note the time the last {r.target_record} is written in {flow.target}, and check the integration log "
+            "for errors",
+        ),
+        f"All {count:,} reach {flow.target} once, with no error, duplicate or partial {r.target_record}, and {met}",
+        standard=True,
+    )
+
+
+def _standard_latency(flow: Flow, r: _Records, latency: Span) -> TestCase:
+    """The workflow's Latency Target (or the shorter duration a success criterion tied to it promises) as
+    a timed case, the workflow left on its production trigger;
+    the record is created when the workflow's name speaks of new records, else changed."""
+    verb = "create" if set(re.findall(r"[a-z]+", flow.name.casefold())) & _CREATE_WORDS else "change"
+    wait = _production_wait(flow)
     return TestCase(
         "",
         flow.name,
@@ -1115,14 +1179,16 @@ def _planned(ctx: PlanContext) -> tuple[list[list[tuple[TestScenario, str]]], li
     return planned, general
 
 
-def _standard_note(standard: bool) -> str:
-    """The introduction's one sentence on the standard cases, "" when the document adds none."""
+def _standard_note(standard: bool, peak: bool = False) -> str:
+    """The introduction's one sentence on the standard cases, "" when the document adds none; ``peak``:
+    it names the peak-volume case too, which only some documents have."""
+    timed = " a peak of the volume the intake states, timed against its stated target," if peak else ""
     return (
         "Cases marked Standard are the firm's standard checks, added for each workflow and connected system "
         "where the scenarios agreed for this project do not already cover them: a record that fails "
         "validation (where a tester can make one), the same record read twice, two records its matching key "
         "cannot tell apart (where the technical specifications flag the key), a reconciliation of the two systems, the workflow's latency "
-        "target where it states one, and a revoked credential. The others are the agreed scenarios."
+        f"target where it states one,{timed} and a revoked credential. The others are the agreed scenarios."
         if standard
         else ""
     )
@@ -1223,7 +1289,7 @@ def build_test_cases(ctx: PlanContext, kind: DocumentKind = TEST_CASES) -> TestC
         flow, maps = ctx.flows[i], by_map[i]
         cases = tuple(c for s, title in rows for c in _cases(s, title, flow, maps, ctx))  # type: ignore[arg-type]
         records.append(_records(maps, ctx.systems))  # type: ignore[arg-type]
-        std = _standard_for(flow, [s for s, _ in rows], records[-1], by_alert[i])  # type: ignore[arg-type]
+        std = _standard_for(flow, [s for s, _ in rows], records[-1], by_alert[i], ctx)  # type: ignore[arg-type]
         groups.append(TestGroup(f"Workflow {i + 1}: {wf[i].workflow}", cases, tuple(std)))
     if general:
         groups.append(TestGroup("General scenarios", tuple(_case(s, t, None, [], ctx) for s, t in general)))
@@ -1241,5 +1307,8 @@ def build_test_cases(ctx: PlanContext, kind: DocumentKind = TEST_CASES) -> TestC
         uat.end,
         person(ctx, "QA Engineer", "Lead Engineer"),
         ctx.testing.test_data.source,
-        _standard_note(any(g.standard for g in groups)),
+        _standard_note(
+            any(g.standard for g in groups),
+            any(c.scenario.startswith("A peak of ") for g in groups for c in g.standard),
+        ),
     )
