@@ -49,10 +49,11 @@ def test_a_scenario_naming_two_workflows_is_two_distinct_cases():
     assert cases[1].steps[-1] == "Check Shopify for duplicate or partial records"
 
 
-def test_a_concurrency_limit_is_loaded_with_what_the_integrations_cap_leaves_to_others():
+def test_a_concurrency_limit_case_pushes_the_integration_against_the_limit():
     """NetSuite's limit counts requests in flight (catalog): with 15 stated for the account and the
-    integration capped at 5 (a risk's mitigation), the load script holds the other 10, so every change
-    can still arrive within the latency target; a load at the limit would leave the integration none."""
+    integration capped at 5 (a risk's mitigation), the load script holds all but 2, fewer than the cap,
+    and a bulk load the size of a day's stated volume follows, so the integration meets the limit; a
+    load at the limit would leave it none. The throttling pauses the queue, and the backlog clears."""
     from planforge.core.model import Risk
 
     systems = [
@@ -61,15 +62,31 @@ def test_a_concurrency_limit_is_loaded_with_what_the_integrations_cap_leaves_to_
     ]
     risk = Risk(2, "NetSuite concurrency shared", "High", "High", "Queue with a concurrency cap of 5")
     scenario = Scenario(2, "NetSuite concurrency limit reached", "Error Handling", "1")
-    (case,) = _agreed(_ctx(_ORDERS, systems=systems, risks=[risk], test_scenarios=[scenario]))
+    alerts = [Alert(2, "Queue backlog", "> 500 pending jobs for 10 minutes", "Medium", "2 hours")]
+    (case,) = _agreed(
+        _ctx(
+            _ORDERS,
+            systems=systems,
+            risks=[risk],
+            test_scenarios=[scenario],
+            alerts=alerts,
+            data_volume="600 orders a day across 3 warehouses, 11,000 SKUs",
+        )
+    )
     assert case.steps[0] == (
-        "In the NetSuite test environment, hold 10 of the account's 15 concurrent requests with a load script "
-        "(standing in for the 3PL connector), leaving the integration the 5 its concurrency cap allows"
+        "In the NetSuite test environment, hold 13 of the account's 15 concurrent requests with a load script "
+        "(standing in for the 3PL connector), so that only 2 remain, fewer than the 5 the integration's "
+        "concurrency cap allows"
     )
+    assert case.steps[1].startswith("Start a bulk load: in Shopify, ")
+    assert "600 at once (a day's volume, as the intake states it: 600 orders a day)" in case.steps[1]
     assert case.expected.startswith(
-        "The integration keeps to its cap of 5 concurrent requests to NetSuite and queues the rest rather than "
-        "failing: NetSuite refuses none of its requests"
+        "The integration never exceeds its cap of 5 concurrent requests; NetSuite throttles some of the "
+        "integration's requests, and the integration pauses its queue and backs off rather than failing"
     )
+    assert "no record is lost, parked or written twice" in case.expected
+    assert case.expected.endswith("crosses its threshold (> 500 pending jobs for 10 minutes)")
+    assert "refuses none" not in case.expected
     # without a stated cap the load stays near the limit, and only the backlog's clearing is timed
     (near,) = _agreed(_ctx(_ORDERS, systems=systems, test_scenarios=[scenario]))
     assert near.steps[0] == (
@@ -210,7 +227,7 @@ def test_with_no_alerts_at_all_every_workflow_gets_its_own_defaults():
 @pytest.mark.parametrize(
     ("scenario", "says"),
     [
-        ("NetSuite concurrency limit reached", "slows its calls to NetSuite rather than failing"),
+        ("NetSuite concurrency limit reached", "pauses its queue and backs off rather than failing"),
         ("NetSuite times out mid-write", "retried on the schedule of the technical specifications"),
     ],
 )

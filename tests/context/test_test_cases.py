@@ -5,12 +5,19 @@ failure, replay, reconciliation and authentication cases fill the kinds the inta
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date, timedelta
 
 import openpyxl
 import pytest
 
-from planforge.context.companions.test_cases import _Records, mapping_checks, setup_step, transform_check
+from planforge.context.companions.test_cases import (
+    _Records,
+    _to_that_data,
+    mapping_checks,
+    setup_step,
+    transform_check,
+)
 from planforge.context.documents import build_test_cases
 from planforge.context.plan import build_context
 from planforge.core.model import Alert, Cadence, FieldMapping, Settings, Span, SystemFacts, Workflow
@@ -126,10 +133,11 @@ def test_each_workflow_gets_standard_failure_replay_and_reconciliation_cases_nam
     assert "permission" not in " ".join(error.steps) + error.expected
     assert error.expected.endswith("the record is written to Shopify exactly once")
     assert replay.scenario == "The same NetSuite InventoryBalance record read twice"
-    assert replay.expected.startswith(
-        "Shopify still holds one InventoryLevel record, matched by InventoryLevel.location_id,"
+    assert replay.expected.startswith(  # location_id alone is flagged: the key agreed under the specs instead
+        "Shopify still holds one InventoryLevel record, matched by the key to be agreed under technical "
+        "specifications section 4.2,"
     )
-    assert rec.steps[1] == "Match them by the NetSuite location (InventoryLevel.location_id in Shopify)"
+    assert rec.steps[1] == "Match them by the key to be agreed under technical specifications section 4.2"
     # the workflow without mappings or scenarios gets them too, from its own direction
     orders = [c for c in doc.cases if c.workflow == _ORDERS.workflow]
     assert [c.type for c in orders] == ["Error Handling", "Replay", "Reconciliation"]
@@ -284,9 +292,9 @@ def test_a_scenario_that_does_not_say_change_is_set_up_as_a_create_never_both():
     ]
     ctx = _ctx(_ORDERS, _STOCK, field_mappings=_STOCK_MAPS, test_scenarios=scenarios)
     bundle, change = [c for c in build_test_cases(ctx).cases if not c.standard]
-    assert bundle.steps[0].startswith(  # the case's data first, then the system's own way of making the record
+    assert bundle.steps[0].startswith(  # the case's data first, then the system's change aimed at that data
         "In NetSuite, prepare the data this case calls for (bundle SKU with components in two locations), then "
-        "post an inventory adjustment"
+        "make the change the case describes to that data: post an inventory adjustment for one of its items at "
     )
     assert change.steps[0].startswith("In NetSuite, post an inventory adjustment")
     generic = [FieldMapping(2, "2", "qty", "available", "StockRow", "InventoryLevel", key=True)]
@@ -517,6 +525,21 @@ def test_a_revoked_credential_starts_a_workflow_whose_records_no_tester_can_chan
     )
 
 
+def test_a_key_the_specs_flag_is_not_the_key_the_replay_and_reconciliation_match_by():
+    """Fulfillment.order_id cannot tell two shipments of one order apart (the specs' matching key to
+    confirm): the replay and the reconciliation match by the key to be agreed under the workflow's
+    specifications section, never by the flagged key, and their results wait on it."""
+    ships = Workflow(2, "Sync fulfilments from NetSuite to Shopify", "Scheduled", None, "NetSuite", "Shopify")
+    maps = [FieldMapping(2, "1", "createdFrom", "order_id", "ItemFulfillment", "Fulfillment", key=True)]
+    cases = build_test_cases(_ctx(ships, field_mappings=maps)).cases
+    replay = next(c for c in cases if c.type == "Replay")
+    rec = next(c for c in cases if c.type == "Reconciliation")
+    assert "matched by the key to be agreed under technical specifications section 4.1," in replay.expected
+    assert rec.steps[1] == "Match them by the key to be agreed under technical specifications section 4.1"
+    assert not any("order_id" in text for text in (replay.expected, *replay.steps, rec.expected, *rec.steps))
+    assert "section 4.1" in replay.pending and "section 4.1" in rec.pending
+
+
 def test_a_key_two_records_share_gets_its_own_case_until_a_scenario_covers_it():
     """Fulfillment.order_id cannot tell two shipments of one order apart (the specs flag it): the
     workflow gets a standard edge case of two fulfillments for one order, pending the key; a split
@@ -605,3 +628,40 @@ def test_an_event_driven_case_that_makes_several_records_waits_for_their_change_
     assert error.steps[1] == "Wait for the Shopify change events to be processed (within minutes)"
     (replay,) = [c for c in cases if c.type == "Replay"]
     assert "change event from" in replay.steps[1]
+
+
+def test_an_edge_cases_change_is_aimed_at_the_data_it_prepared():
+    """The change after an edge case's data names one record of that data, not any record."""
+    assert _to_that_data("post an inventory adjustment for an item at one location") == (
+        "make the change the case describes to that data: post an inventory adjustment for one of its items at "
+        "one location"
+    )
+    assert _to_that_data("adjust an item's stock at one location") == (
+        "make the change the case describes to that data: adjust one of its items' stock at one location"
+    )
+
+
+def test_a_stated_volume_gets_a_peak_case_timed_against_the_stated_target():
+    """Only stated facts: a day's volume of the workflow's records (Data Volume) against its latency
+    target, or the count a Performance Target states against that target; no case when the intake
+    states no volume of those records, and none for a workflow with an agreed performance scenario."""
+    orders = Workflow(2, "Create NetSuite orders from Shopify", "Real-time", None, "Shopify", "NetSuite")
+    timed = replace(orders, latency_target=Span("15 minutes", timedelta(minutes=15)))
+
+    def peaks(workflow, **kw):
+        ctx = _ctx(workflow, field_mappings=_ORDER_MAPS, **kw)
+        return [c for c in build_test_cases(ctx).cases if c.scenario.startswith("A peak of ")]
+
+    (daily,) = peaks(timed, data_volume="600 orders a day across 3 warehouses, 11,000 SKUs")
+    assert daily.type == "Performance" and daily.standard
+    assert "600 at once (a day's volume, as the intake states it: 600 orders a day)" in daily.steps[0]
+    assert daily.expected.endswith("the last of them within 15 minutes of being made, the workflow's latency target")
+    (stated,) = peaks(
+        orders, data_volume="600 orders a day", performance_targets="1,500 orders posted within 30 minutes"
+    )
+    assert stated.scenario == "A peak of 1,500 orders reaches NetSuite within its target"
+    assert stated.expected.endswith("the performance target is met: 1,500 orders posted within 30 minutes")
+    assert peaks(orders, data_volume="600 orders a day") == []  # no target to time it against
+    assert peaks(timed, data_volume="11,000 SKUs, 40 returns a day") == []  # no volume of its records
+    agreed = [Scenario(2, "Black Friday volume", "Performance", "1")]
+    assert peaks(timed, data_volume="600 orders a day", test_scenarios=agreed) == []

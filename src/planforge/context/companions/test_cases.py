@@ -288,6 +288,13 @@ def _key_pending(flow: Flow, r: _Records) -> str:
     )
 
 
+def _agreed_key(flow: Flow) -> str:
+    """The matching key a case names while its workflow's is flagged ambiguous (the specifications'
+    matching key to confirm): the one to be agreed under its section, never the key the specifications
+    flag; the case's expected result carries the TBD mark (``_key_pending``)."""
+    return f"the key to be agreed under technical specifications section 4.{flow.number}"
+
+
 def _verb(text: str) -> str:
     """The setup's verb from the scenario's wording: "change" when it speaks only of changing a
     record, else "create" (a case never promises both paths)."""
@@ -330,18 +337,45 @@ def _make(flow: Flow, r: _Records, verb: str, many: bool = False, main: bool = F
     return _made(flow, r, verb, many)
 
 
-def setup_step(flow: Flow, r: _Records, scenario: str, quoted: bool = False, main: bool = False) -> str:
+#: the one record an action names ("an item" in "post an inventory adjustment for an item at ...", "an
+#: item's" in "adjust an item's stock"), a single word before a preposition, a comma or the end
+_ONE_RECORD = re.compile(r"\b(?:an?) ([a-z]+)(?:(?= (?:at|in|for|on|from)\b|,|$)|('s)(?= ))", re.I)
+
+
+def _plural(noun: str) -> str:
+    if noun.endswith(("s", "x", "ch", "sh")):
+        return f"{noun}es"
+    return f"{noun[:-1]}ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else f"{noun}s"
+
+
+def _to_that_data(made: str) -> str:
+    """The source system's change aimed at the data an edge case prepared, so the step says which
+    record it changes: "make the change the case describes to that data: post an inventory adjustment
+    for one of its items at ..." (the action's own record made one of that data's)."""
+
+    def one_of_its(m: re.Match[str]) -> str:
+        return f"one of its {_plural(m.group(1))}" + ("'" if m.group(2) else "")
+
+    return f"make the change the case describes to that data: {_ONE_RECORD.sub(one_of_its, made, count=1)}"
+
+
+def setup_step(
+    flow: Flow, r: _Records, scenario: str, quoted: bool = False, main: bool = False, many: bool = False
+) -> str:
     """The first step: in the source, the record this case needs (made as its system makes it) and
     the fields to set; a field a mapping table translates is set to a value the table lists.
     ``quoted``: the case's own conditions (an edge or error case) are named, as the scenario words
     them. A record its system makes (a payout) is taken as it is, with no field set. ``main``: the
-    record made its system's own way, which leaves the ``made_at`` field unset (see ``_make``)."""
-    fact, many = record_fact(flow, r), bool(_MANY.search(scenario))
+    record made its system's own way, which leaves the ``made_at`` field unset (see ``_make``). ``many``:
+    several records, whatever the scenario says (a bulk load)."""
+    fact, many = record_fact(flow, r), many or bool(_MANY.search(scenario))
     made = _make(flow, r, _verb(scenario), many, main)
     at = _made_at(flow, r)
     case = _lower_first(scenario)
-    if quoted and fact is not None and fact.made:  # the case's data first, then the system's own way of making it
-        text = f"In {flow.source}, prepare the data this case calls for ({case}), then {made}"
+    if quoted and fact is not None and fact.made:  # the case's data first, then the change made to that data
+        # a record the system changes (an adjustment) is changed in that data; a new one is made with it
+        then = _to_that_data(made) if fact.derived else made
+        text = f"In {flow.source}, prepare the data this case calls for ({case}), then {then}"
     else:
         text = f"In {flow.source}, {made}" + (f" as this case calls for ({case})" if quoted else "")
     if fact is not None and fact.fixed:
@@ -420,12 +454,20 @@ class _Share:
     others: str
 
     @property
-    def remainder(self) -> int | None:
-        """The requests other applications may hold while the integration uses its cap, None when the
-        limit, the cap or a positive difference is not known."""
-        if self.limit is None or self.cap is None or self.cap >= self.limit:
+    def free(self) -> int | None:
+        """The requests a load script leaves free so that the integration runs into the limit: all
+        but two (fewer than its cap, so some of its calls are refused), never none (it could then
+        send nothing and no expected result would hold); None when the limit or the cap is not
+        stated, or the cap leaves no such number."""
+        if self.limit is None or self.cap is None:
             return None
-        return self.limit - self.cap
+        free = min(2, self.cap - 1, self.limit - 1)
+        return free if free >= 1 else None
+
+    @property
+    def held(self) -> int | None:
+        """The requests the load script holds: the limit less those it leaves free."""
+        return self.limit - self.free if self.limit is not None and self.free is not None else None
 
 
 def _share(ctx: PlanContext, system: str) -> _Share | None:
@@ -454,17 +496,18 @@ def _share(ctx: PlanContext, system: str) -> _Share | None:
 
 
 def _load(where: str, share: _Share | None) -> str:
-    """The throttling case's first step: a load script holds what other applications may use of the
-    account, never all of it (the integration could then send nothing and no expected result would
-    hold): the remainder its concurrency cap leaves, where the intake states both, else load near the
-    limit."""
+    """The throttling case's first step: a load script holds most of the account, so that fewer
+    requests remain than the integration's concurrency cap allows and the bulk load that follows
+    runs into the limit; never all of it (the integration could then send nothing and no expected
+    result would hold). Without a stated limit and cap, the load is held near the limit."""
     others = (
         f"standing in for {share.others}" if share and share.others else "standing in for other clients' share of it"
     )
-    if share is not None and (rest := share.remainder) is not None:
+    if share is not None and (free := share.free) is not None:
         return (
-            f"In the {where} test environment, hold {rest} of the account's {share.limit} concurrent requests with a "
-            f"load script ({others}), leaving the integration the {share.cap} its concurrency cap allows"
+            f"In the {where} test environment, hold {share.held} of the account's {share.limit} concurrent "
+            f"requests with a load script ({others}), so that only {free} remain, fewer than the {share.cap} the "
+            "integration's concurrency cap allows"
         )
     return (
         f"In the {where} test environment, hold the account's load near its limit, not at it, with a load script "
@@ -472,43 +515,95 @@ def _load(where: str, share: _Share | None) -> str:
     )
 
 
+#: a daily volume the intake states ("600 orders a day"): the number and the noun it counts
+_DAILY = re.compile(
+    r"(?<![\d,.])(\d{1,9}(?:,\d{3}){0,3})\s{1,5}([a-z][a-z-]{0,30})\s{1,5}(?:a|per|each)\s{1,5}day\b", re.I
+)
+#: an alert on the queue's backlog, whose threshold a throttling case's backlog may cross
+_BACKLOG_ALERT = re.compile(r"\b(?:backlog|queue\w*|pending)\b", re.I)
+
+
+def _source_nouns(flow: Flow, r: _Records) -> set[str]:
+    """The words, singular, that name the workflow's source records in the intake's counts: its source
+    object ("order" for Order records), else, without field mappings, the words of its name."""
+    return {w.casefold().removesuffix("s") for w in re.findall(r"[A-Za-z]+", r.source_obj or flow.name)}
+
+
+def _daily_volume(ctx: PlanContext, flow: Flow, r: _Records) -> tuple[int, str] | None:
+    """The day's volume of the workflow's source records, as Projects > Data Volume states it ("600
+    orders a day" for a workflow moving Order records; without mappings, one whose name speaks of
+    orders): the number and the words that state it; None when the intake states no daily figure for them."""
+    names = _source_nouns(flow, r)
+    for m in _DAILY.finditer(ctx.project.data_volume or ""):
+        if m.group(2).casefold().removesuffix("s") in names:
+            return int(m.group(1).replace(",", "")), m.group(0)
+    return None
+
+
+def _bulk_step(flow: Flow, r: _Records, scenario: str, ctx: PlanContext) -> str:
+    """The throttling case's bulk load from the integration's side: many source changes at once,
+    as many as a day's stated volume of the workflow's records where the intake states one."""
+    made = setup_step(flow, r, scenario, many=True)
+    volume = _daily_volume(ctx, flow, r)
+    size = (
+        f", {volume[0]:,} at once (a day's volume, as the intake states it: {volume[1]})"
+        if volume
+        else ", as many at once as the UAT test data allows"
+    )
+    return f"Start a bulk load: {_lower_first(made)}{size}, entered by script or import where {flow.source} offers one"
+
+
 def _error_case(s: TestScenario, flow: Flow, r: _Records, ctx: PlanContext) -> tuple[tuple[str, ...], str]:
     where = _named_system(s.scenario, flow)
-    throttle = bool(_THROTTLE.search(s.scenario))
-    share = _share(ctx, where) if throttle else None
-    cause = (  # a limit is reached by load, which a tester makes with a script
-        _load(where, share) if throttle else f'Bring about "{s.scenario}" in the {where} test environment'
-    )
+    if _THROTTLE.search(s.scenario):
+        return _throttle_case(s, flow, r, ctx, where)
     steps = (
-        cause,
+        f'Bring about "{s.scenario}" in the {where} test environment',
         setup_step(flow, r, s.scenario),
         _run(flow, many=bool(_MANY.search(s.scenario))),
         "Check the integration log and the alert channel",
         f"Check {flow.target} for duplicate or partial records",
     )
     once = f"{flow.target} once, with no duplicate or partial record"
-    if throttle:
-        target = f"the {span_adjective(flow.latency.text)} latency target" if flow.latency else ""
-        every = f"every change reaches {flow.target} once, with no duplicate or partial {r.target_record}"
-        if share is not None and share.remainder is not None:  # the cap leaves the integration its own slots
-            within = f", within {target}" if target else ""
-            return steps, (
-                f"The integration keeps to its cap of {share.cap} concurrent requests to {where} and queues the rest "
-                f"rather than failing: {where} refuses none of its requests, no record is lost or parked, and "
-                f"{every}{within}; an alert is raised only if the queue backlog crosses its threshold"
-            )
-        clears = f"; the backlog clears within {target} once the load script stops" if target else ""
-        return steps, (
-            f"The integration slows its calls to {where} rather than failing: no record is lost or parked, and "
-            f"{every}{clears}; the throttling is logged, and an alert is raised only if the queue backlog crosses "
-            "its threshold"
-        )
     where_retries = f"section 4.{flow.number}" if flow.latency else "section 3"
     return steps, (
         f"The failure is logged with the {flow.source} {r.record}'s ID; the record is retried on the schedule of "
         f"the technical specifications ({where_retries}), then held in the retry queue; once the condition clears "
         f"it is written to {once}; the failure counts toward the failure-rate alert rather than raising an alert "
         "of its own"
+    )
+
+
+def _throttle_case(
+    s: TestScenario, flow: Flow, r: _Records, ctx: PlanContext, where: str
+) -> tuple[tuple[str, ...], str]:
+    """A limit scenario pushes the integration against the limit it is named for: a load script holds
+    most of the account, a bulk load from the integration follows, and the limit's refusals must pause
+    the queue with back-off, lose or repeat nothing, and leave a backlog that clears once the script
+    stops (within the latency target where the workflow states one)."""
+    share = _share(ctx, where)
+    steps = (
+        _load(where, share),
+        _bulk_step(flow, r, s.scenario, ctx),
+        _run(flow, many=True),
+        f"Check the integration log for {where}'s throttling responses and the queue's back-off, and the alert channel",
+        "Stop the load script, note the time, and watch the queue backlog until it clears",
+        f"Check {flow.target} for duplicate or partial records",
+    )
+    capped = (
+        f"The integration never exceeds its cap of {share.cap} concurrent requests; "
+        if share is not None and share.free is not None
+        else ""
+    )
+    within = f" within the {span_adjective(flow.latency.text)} latency target" if flow.latency else ""
+    backlog = next((a for a in ctx.project.alerts if _BACKLOG_ALERT.search(a.alert)), None)
+    threshold = f" ({backlog.threshold})" if backlog and backlog.threshold else ""
+    return steps, (
+        f"{capped}{where} throttles some of the integration's requests, and the integration pauses its queue and "
+        f"backs off rather than failing: the throttling is logged, and no record is lost, parked or written twice; "
+        f"once the load script stops, the backlog clears{within} and every change reaches {flow.target} once, with "
+        f"no duplicate or partial {r.target_record}; an alert is raised only if the queue backlog crosses its "
+        f"threshold{threshold}"
     )
 
 
@@ -739,7 +834,13 @@ def _standard_replay(flow: Flow, r: _Records) -> TestCase:
         else f"Re-run the workflow over the same {flow.source} {r.record}: reset the read position to before it, "
         f"then {_lower_first(_run(flow))}"
     )
-    matched = f", matched by {r.key_target}," if r.key_target else ""
+    matched = (
+        f", matched by {_agreed_key(flow)},"
+        if r.key_to_confirm
+        else f", matched by {r.key_target},"
+        if r.key_target
+        else ""
+    )
     echo = f", and nothing is written back to {flow.source}" if flow.two_way else ""
     read = "delivery" if flow.event_driven else "read"
     unique = _unique_target(flow, r) if r.values and not r.aggregate else None
@@ -779,7 +880,9 @@ def _standard_replay(flow: Flow, r: _Records) -> TestCase:
 
 def _standard_reconcile(flow: Flow, r: _Records, alerts: Sequence[Alert]) -> TestCase:
     match = (
-        f"Match them by the {flow.source} {r.key} ({r.key_target} in {flow.target})"
+        f"Match them by {_agreed_key(flow)}"
+        if r.key_to_confirm
+        else f"Match them by the {flow.source} {r.key} ({r.key_target} in {flow.target})"
         if r.key
         else f"Group the {flow.source} {r.record}s as the field mappings combine them"
         if r.aggregate
@@ -818,7 +921,7 @@ def _standard_reconcile(flow: Flow, r: _Records, alerts: Sequence[Alert]) -> Tes
 
 
 def _standard_for(
-    flow: Flow, scenarios: Sequence[TestScenario], r: _Records, alerts: Sequence[Alert]
+    flow: Flow, scenarios: Sequence[TestScenario], r: _Records, alerts: Sequence[Alert], ctx: PlanContext
 ) -> list[TestCase]:
     """The standard cases one workflow gets: each kind its own scenarios do not cover (a security
     scenario, such as a replayed webhook with a bad signature, covers no replay or reconciliation)."""
@@ -840,6 +943,8 @@ def _standard_for(
         out.append(_standard_shared_key(flow, r))
     if flow.latency and not any(s.type == "Performance" for s in scenarios):
         out.append(_standard_latency(flow, r, flow.promise or flow.latency))
+    if not any(s.type == "Performance" for s in scenarios) and (peak := _standard_peak(flow, r, ctx)) is not None:
+        out.append(peak)
     return out
 
 
@@ -872,12 +977,9 @@ def _standard_shared_key(flow: Flow, r: _Records) -> TestCase:
     )
 
 
-def _standard_latency(flow: Flow, r: _Records, latency: Span) -> TestCase:
-    """The workflow's Latency Target (or the shorter duration a success criterion tied to it promises) as
-    a timed case, the workflow left on its production trigger;
-    the record is created when the workflow's name speaks of new records, else changed."""
-    verb = "create" if set(re.findall(r"[a-z]+", flow.name.casefold())) & _CREATE_WORDS else "change"
-    wait = (
+def _production_wait(flow: Flow) -> str:
+    """A timed case's wait: the workflow left on its production trigger and cadence."""
+    return (
         f"Leave the workflow to run on the {flow.source} change events, as in production"
         if flow.event_driven
         else f"Leave the workflow to poll {flow.source} {flow.poll}, as in production"
@@ -886,6 +988,65 @@ def _standard_latency(flow: Flow, r: _Records, latency: Span) -> TestCase:
         if flow.stated_frequency
         else "Leave the workflow to run on its production trigger"
     )
+
+
+#: a number of records a performance target states ("1,500 orders posted within 30 minutes")
+_COUNTED = re.compile(r"(?<![\d,.])(\d{1,9}(?:,\d{3}){0,3})\s{1,5}([a-z][a-z-]{0,30})\b", re.I)
+
+
+def _counted(text: str, flow: Flow, r: _Records) -> tuple[int, str] | None:
+    """The first number of the workflow's source records a text states ("1,500 orders" for a workflow
+    moving Order records), with its noun; None when it states none."""
+    names = _source_nouns(flow, r)
+    for m in _COUNTED.finditer(text):
+        if m.group(2).casefold().removesuffix("s") in names:
+            return int(m.group(1).replace(",", "")), m.group(2)
+    return None
+
+
+def _standard_peak(flow: Flow, r: _Records, ctx: PlanContext) -> TestCase | None:
+    """A peak of the volume the intake states for the workflow's records, timed against the target it
+    states: the Performance Targets where they count the workflow's records ("1,500 orders posted
+    within 30 minutes"), at the number they state; else a day's volume from Projects > Data Volume
+    ("600 orders a day") at once, against the workflow's latency target. None when the intake states
+    no such volume or no target to time it against: nothing is invented."""
+    stated = ctx.project.performance_targets or ""
+    target = _counted(stated, flow, r)
+    daily = _daily_volume(ctx, flow, r)
+    if target is not None:
+        count, noun, why = target[0], target[1], f"the volume the performance target states: {stated}"
+        met = f"the performance target is met: {stated}"
+    elif daily is not None and flow.latency:
+        count, why = daily[0], f"a day's volume, as the intake states it: {daily[1]}"
+        noun = next(m.group(2) for m in _DAILY.finditer(ctx.project.data_volume or "") if m.group(0) == daily[1])
+        met = f"the last of them within {flow.latency.text} of being made, the workflow's latency target"
+    else:
+        return None
+    verb = "create" if set(re.findall(r"[a-z]+", flow.name.casefold())) & _CREATE_WORDS else "change"
+    return TestCase(
+        "",
+        flow.name,
+        f"A peak of {count:,} {noun} reaches {flow.target} within its target",
+        "Performance",
+        _preconditions(flow, r),
+        (
+            f"In {flow.source}, {_make(flow, r, verb, many=True)}: {count:,} at once ({why}), entered by script or "
+            f"import where {flow.source} offers one, and note the time",
+            _production_wait(flow),
+            f"Note the time the last {r.target_record} is written in {flow.target}, and check the integration log "
+            "for errors",
+        ),
+        f"All {count:,} reach {flow.target} once, with no error, duplicate or partial {r.target_record}, and {met}",
+        standard=True,
+    )
+
+
+def _standard_latency(flow: Flow, r: _Records, latency: Span) -> TestCase:
+    """The workflow's Latency Target (or the shorter duration a success criterion tied to it promises) as
+    a timed case, the workflow left on its production trigger;
+    the record is created when the workflow's name speaks of new records, else changed."""
+    verb = "create" if set(re.findall(r"[a-z]+", flow.name.casefold())) & _CREATE_WORDS else "change"
+    wait = _production_wait(flow)
     return TestCase(
         "",
         flow.name,
@@ -1018,14 +1179,16 @@ def _planned(ctx: PlanContext) -> tuple[list[list[tuple[TestScenario, str]]], li
     return planned, general
 
 
-def _standard_note(standard: bool) -> str:
-    """The introduction's one sentence on the standard cases, "" when the document adds none."""
+def _standard_note(standard: bool, peak: bool = False) -> str:
+    """The introduction's one sentence on the standard cases, "" when the document adds none; ``peak``:
+    it names the peak-volume case too, which only some documents have."""
+    timed = " a peak of the volume the intake states, timed against its stated target," if peak else ""
     return (
         "Cases marked Standard are the firm's standard checks, added for each workflow and connected system "
         "where the scenarios agreed for this project do not already cover them: a record that fails "
         "validation (where a tester can make one), the same record read twice, two records its matching key "
         "cannot tell apart (where the technical specifications flag the key), a reconciliation of the two systems, the workflow's latency "
-        "target where it states one, and a revoked credential. The others are the agreed scenarios."
+        f"target where it states one,{timed} and a revoked credential. The others are the agreed scenarios."
         if standard
         else ""
     )
@@ -1126,7 +1289,7 @@ def build_test_cases(ctx: PlanContext, kind: DocumentKind = TEST_CASES) -> TestC
         flow, maps = ctx.flows[i], by_map[i]
         cases = tuple(c for s, title in rows for c in _cases(s, title, flow, maps, ctx))  # type: ignore[arg-type]
         records.append(_records(maps, ctx.systems))  # type: ignore[arg-type]
-        std = _standard_for(flow, [s for s, _ in rows], records[-1], by_alert[i])  # type: ignore[arg-type]
+        std = _standard_for(flow, [s for s, _ in rows], records[-1], by_alert[i], ctx)  # type: ignore[arg-type]
         groups.append(TestGroup(f"Workflow {i + 1}: {wf[i].workflow}", cases, tuple(std)))
     if general:
         groups.append(TestGroup("General scenarios", tuple(_case(s, t, None, [], ctx) for s, t in general)))
@@ -1144,5 +1307,8 @@ def build_test_cases(ctx: PlanContext, kind: DocumentKind = TEST_CASES) -> TestC
         uat.end,
         person(ctx, "QA Engineer", "Lead Engineer"),
         ctx.testing.test_data.source,
-        _standard_note(any(g.standard for g in groups)),
+        _standard_note(
+            any(g.standard for g in groups),
+            any(c.scenario.startswith("A peak of ") for g in groups for c in g.standard),
+        ),
     )
