@@ -222,9 +222,11 @@ def test_a_late_record_counts_only_toward_alerts_the_specifications_define():
 def test_the_rate_limit_plan_says_per_system_what_its_queue_keeps_below_the_limit():
     plan = build_specs(_ctx(_ORDERS, _STOCK)).rate_plan
     assert (
-        "For Shopify it keeps the request rate below the limit; for NetSuite it keeps the number of requests in "
-        "flight below the cap." in plan
+        "For Shopify it paces the calls by their query cost, using the throttle status each response reports; "
+        "for NetSuite it keeps the number of requests in flight below the cap." in plan
     )
+    # the catalog's Shopify limit is cost-based and per app: no request rate, and no others share it
+    assert "request rate" not in plan and "Shopify queue leaves headroom" not in plan
     both = (
         SystemFacts(3, "Shopify", rate_limit="2 req/s"),
         SystemFacts(4, "NetSuite", rate_limit="500/min, 10 concurrent"),
@@ -254,7 +256,8 @@ def test_a_concurrency_cap_the_risk_register_sets_is_stated_with_what_it_leaves_
         "for NetSuite it keeps at most 5 requests in flight from the integration (the cap the implementation plan's "
         "risk register sets), leaving 10 of the account's 15 for the other applications sharing it." in plan
     )
-    assert plan.endswith("The Shopify queue leaves headroom for other applications sharing the account.")
+    # Shopify's limit is per app (the catalog): no other application shares it
+    assert plan.endswith("for the other applications sharing it.") and "headroom" not in plan
     # without the risk, the account's own cap is stated
     plain = build_specs(_ctx(_ORDERS, systems=list(shared))).rate_plan
     assert "for NetSuite it keeps the number of requests in flight below the cap of 15." in plain

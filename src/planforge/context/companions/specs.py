@@ -41,6 +41,8 @@ _RATE = re.compile(
     r"|\bbucket\b|\bwindow\b",
     re.IGNORECASE,
 )
+#: A rate limit counted in query cost rather than requests ("GraphQL 100 points/s", "cost-based bucket").
+_COST = re.compile(r"\b(?:points?|pts|cost)\b", re.IGNORECASE)
 #: An account's cap on requests in flight as a Rate limit states it ("15 concurrent requests"): group 1.
 _ACCOUNT_CAP = re.compile(r"\b(\d+)\s+concurrent\b", re.IGNORECASE)
 #: The integration's own cap as a risk's mitigation sets it ("a concurrency cap of 5", "at most 5 concurrent").
@@ -359,13 +361,32 @@ def _in_flight(api: ApiFacts, risks: list[Risk]) -> str:
     )
 
 
+def _by_cost(api: ApiFacts) -> bool:
+    """The catalog says ``api``'s system counts its limit by query cost (``CatalogSystem.cost``), and the
+    limit shown is the catalog's, or the Systems sheet's own figure counts points or cost too ("GraphQL
+    100 points/s"), not requests."""
+    entry = lookup(api.name).system
+    if entry is None or not entry.cost or not isinstance(api.rate_limit, str):
+        return False
+    return api.rate_limit.casefold() == entry.rate_limit.casefold() or bool(_COST.search(api.rate_limit))
+
+
+def _per_app(api: ApiFacts) -> bool:
+    """The catalog says ``api``'s system gives each app its own limit, shared with no other application."""
+    entry = lookup(api.name).system
+    return entry is not None and entry.per_app
+
+
 def _pacing(api: ApiFacts, risks: list[Risk]) -> str:
     """What one system's queue keeps below its limit, as its Rate limit reads ("{systems}" stands for the
     system's name): the request rate, the number of requests in flight (a cap on concurrent requests, with
-    its figures when the risk register or the limit states them), or both; a limit stated as neither is
+    its figures when the risk register or the limit states them), or both; a limit the catalog says counts
+    query cost is paced by that cost, as each response's throttle status reports it; a limit stated as neither is
     paced by the throttling responses; a limit not known yet is kept to once it is confirmed."""
     if isinstance(api.rate_limit, Tbd):
         return "for {systems} it keeps the request rate below the limit, once the limit is confirmed"
+    if _by_cost(api):
+        return "for {systems} it paces the calls by their query cost, using the throttle status each response reports"
     capped, rated = bool(_CONCURRENT.search(api.rate_limit)), bool(_RATE.search(api.rate_limit))
     if capped and rated:
         return f"for {{systems}} it keeps the request rate below the limit and {_in_flight(api, risks)}"
@@ -386,18 +407,19 @@ def _rate_plan(api: tuple[ApiFacts, ...], risks: list[Risk]) -> str:
     for a in api:
         alike.setdefault(_pacing(a, risks), []).append(a.name)
     parts = "; ".join(how.format(systems=compose.join_words(names)) for how, names in alike.items())
-    # a queue with its own stated cap already says what it leaves to the others
-    open_ = [a.name for a in api if _own_cap(a, risks) is None]
-    if len(open_) == len(api):
+    # a queue with its own stated cap already says what it leaves to the others; a limit the catalog says is
+    # the integration's own (per app) is shared with no other application
+    open_ = [a.name for a in api if _own_cap(a, risks) is None and not _per_app(a)]
+    if not open_:
+        headroom = ""
+    elif len(open_) == len(api):
         headroom = " Each queue leaves headroom for other applications sharing the account."
-    elif open_:
+    else:
         one = len(open_) == 1
         headroom = (
             f" The {compose.join_words(open_)} queue{'' if one else 's'} leave{'s' if one else ''} headroom for "
             "other applications sharing the account."
         )
-    else:
-        headroom = ""
     return f"Every call to a system passes through one queue per system. {parts[0].upper()}{parts[1:]}.{headroom}"
 
 
