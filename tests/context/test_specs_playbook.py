@@ -196,11 +196,15 @@ def test_a_required_field_set_only_for_some_records_is_to_be_confirmed_for_the_o
     ctx = _ctx(_ORDERS, field_mappings=maps)
     (spec,) = build_specs(ctx).workflows
     partial, optional = spec.mappings
-    assert partial.transform == "Location table; to be confirmed for online orders, which carry no location_id"
-    assert partial.required == "Yes; to be confirmed for online orders"
+    # the cells stay short; the note says why, once, with the catalog's caveat and its source
+    assert (partial.transform, partial.required) == ("Location table", "Yes; to be confirmed for online orders")
     assert (optional.transform, optional.required) == ("Location table", "No")
     (note,) = spec.mapping_notes
-    assert "not a rule that parks online orders" in note
+    assert note.startswith("SalesOrder.subsidiary is required, but Shopify sets an order's location_id only for")
+    assert "(source: shopify.dev" in note and note.endswith("is agreed with the client before build.")
+    assert "parks" not in note
+    # the caveat is not repeated as a platform note
+    assert not any("location_id" in n for n in spec.platform_notes)
     assert "**Mapping to confirm**: SalesOrder.subsidiary is required" in render_document("technical-specs", ctx)
 
 
@@ -292,8 +296,11 @@ def test_order_changes_no_workflow_carries_are_to_be_agreed_not_silently_left_ou
     posting, stock = specs.workflows
     assert posting.order_changes.startswith("Edits, cancellations, and refunds of a Shopify order after it is written")
     assert "open question" in posting.order_changes and stock.order_changes == ""
-    assert specs.order_changes.startswith("No workflow carries the later edits, cancellations, or refunds of an order")
-    assert "(section 4.1)" in specs.order_changes
+    # said once, in the workflow's section; section 3 points to it
+    assert (
+        specs.order_changes
+        == "For the later edits, cancellations, and refunds of an order already posted, see section 4.1."
+    )
     refunds = Workflow(4, "Post refunds as NetSuite credit memos", "Scheduled", None, "Shopify", "NetSuite")
     handled = build_specs(_ctx(_ORDERS, refunds, field_mappings=orders))
     assert handled.workflows[0].order_changes.startswith("Edits and cancellations of a Shopify order")

@@ -106,11 +106,13 @@ class WorkflowSpec:
     order_changes: str = ""
 
 
-def platform_notes(flow: Flow, maps: list[FieldMapping]) -> tuple[str, ...]:
+def platform_notes(flow: Flow, maps: list[FieldMapping], said: tuple[FieldMapping, ...] = ()) -> tuple[str, ...]:
     """The catalog's facts on the records and fields a workflow maps, in mapping order, each once:
     a record's note (source records in the source system, target records in the target system)
-    and a mapped source field's caveat, followed by the vendor page that says so."""
+    and a mapped source field's caveat, followed by the vendor page that says so; the caveats of the
+    source fields the mappings in ``said`` read are left out, since their own note to confirm says them."""
     notes: dict[str, None] = {}
+    told = {(m.source_object, m.source_field) for m in said}
     for system_name, side in ((flow.source, "source"), (flow.target, "target")):
         system = lookup(system_name).system
         if system is None:
@@ -120,7 +122,8 @@ def platform_notes(flow: Flow, maps: list[FieldMapping]) -> tuple[str, ...]:
             fact = system.record(obj)
             if fact is None:
                 continue
-            for note in (fact.note, fact.field_note(field)):
+            caveat = "" if side == "source" and (obj, field) in told else fact.field_note(field)
+            for note in (fact.note, caveat):
                 if note:
                     notes.setdefault(f"{note} (source: {fact.source})")
     return tuple(notes)
@@ -193,27 +196,33 @@ def _transform(project: Project, index: int, m: FieldMapping) -> str:
 
 def _mapping_row(project: Project, index: int, m: FieldMapping, systems: list[str]) -> MappingRow:
     """One mapping as printed; a constant ("Always 'X'") reads no source field: "(constant)", "Set to 'X'".
-    A required field its system sets only for some records (``validation.mappings.partial_field``) is to be
-    confirmed for the others, in Transform and Required alike, so it does not read as a rule that parks them."""
+    A required field its system sets only for some records (``validation.mappings.partial_field``) is
+    "Yes; to be confirmed for" the others in its Required cell; the section's note says why, once."""
     required = "Yes" if m.required else "No"
     if m.transform and (fixed := CONSTANT_TRANSFORM.match(m.transform.strip())):
         return MappingRow("(constant)", _name(m, "target"), f"Set to {fixed.group(1).strip()}", required)
-    transform = _transform(project, index, m)
     if m.required and (partial := partial_field(m, systems)) is not None:
-        without = partial.made.without
-        transform = f"{transform}; to be confirmed for {without}, which carry no {m.source_field}"
-        required = f"Yes; to be confirmed for {without}"
-    return MappingRow(_name(m, "source"), _name(m, "target"), transform, required)
+        required = f"Yes; to be confirmed for {partial.made.without}"
+    return MappingRow(_name(m, "source"), _name(m, "target"), _transform(project, index, m), required)
 
 
 def _partial_note(p: PartialField) -> str:
-    """Why a required mapping is to be confirmed: its source field is set only for some records."""
+    """Why a required mapping is to be confirmed, said once: its source field is set only for some
+    records, in the catalog's words with their source when it records them (``platform_notes`` then
+    leaves that field's caveat out), and what the target field takes for the others is agreed."""
     m, without = p.mapping, p.made.without
+    system = lookup(p.system).system
+    fact = system.record(m.source_object) if system else None
+    caveat = fact.field_note(m.source_field) if fact else ""
+    said = (
+        f"{caveat.rstrip('.')} (source: {fact.source})"
+        if caveat and fact
+        else f"{p.system} sets {_name(m, 'source')} only for some {_record_words(m.source_object or 'record')}s: "
+        f"{without} carry none"
+    )
     return (
-        f"{_name(m, 'target')} is required, but {p.system} sets {_name(m, 'source')} only for some "
-        f"{_record_words(m.source_object or 'record')}s: "
-        f"{without} carry none. The mapping is not a rule that parks {without}: what "
-        f"{_name(m, 'target')} takes for them is agreed with the client before build."
+        f"{_name(m, 'target')} is required, but {said}. What {_name(m, 'target')} takes for {without} is agreed "
+        "with the client before build."
     )
 
 
@@ -532,7 +541,7 @@ def _workflow_spec(ctx: PlanContext, i: int, flow: Flow, maps: list[FieldMapping
         notes,
         _timing(flow),
         _questions(ctx, i),
-        platform_notes(flow, maps),
+        platform_notes(flow, maps, tuple(found.mapping for found in partial)),
         tuple(_partial_note(found) for found in partial),
         _order_changes(flow, _unhandled_changes(ctx.flows)) if _posts_orders(flow, maps) else "",
     )
@@ -571,15 +580,13 @@ def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechS
 
 
 def _order_policy(specs: list[WorkflowSpec], unhandled: list[str]) -> str:
-    """Section 3's pointer to the workflows that post orders whose later changes no workflow carries."""
+    """Section 3's pointer to the workflows that post orders whose later changes no workflow carries;
+    their own sections say what is to be agreed."""
     posting = [w.number for w in specs if w.order_changes]
     if not posting:
         return ""
     where = f"section{'s' if len(posting) > 1 else ''} {compose.join_words(posting)}"
-    return (
-        f"No workflow carries the later {compose.join_words(unhandled, 'or')} of an order already posted "
-        f"({where}): how they are handled is an open question, agreed with the client before build."
-    )
+    return f"For the later {compose.join_words(unhandled)} of an order already posted, see {where}."
 
 
 def _possessive(name: str) -> str:
