@@ -48,6 +48,11 @@ def test_a_key_naming_only_the_parent_record_is_printed_as_one_to_confirm():
     text = render_document("technical-specs", ctx)
     assert " A matching key marked to be confirmed in section 4 is agreed before build.\n" in text
     assert text.count("**Idempotency**") == 1
+    # the section that raises the key to confirm never says it raises nothing
+    assert parent.to_confirm == "the matching key" and own.to_confirm == ""
+    stock = text[text.index("### 4.2") :]
+    assert "**Open questions**: the matching key (see above); none else raised for this workflow" in stock
+    assert "**Open questions**: none" not in stock
     assert "**Matching key to confirm**: Fulfillment.order\\_id identifies the order" in text
 
 

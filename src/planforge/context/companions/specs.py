@@ -105,6 +105,20 @@ class WorkflowSpec:
     #: the later changes to an order this workflow posts that no workflow carries, to be agreed ("" when none)
     order_changes: str = ""
 
+    @property
+    def to_confirm(self) -> str:
+        """What this section itself leaves to confirm, as its Open questions line names it ("the matching
+        key and the mapping of SalesOrder.subsidiary"); "" when nothing."""
+        items = ["the matching key"] if self.key_notes or self.idempotency else []
+        items += [
+            f"the mapping of {m.target}"
+            for m in self.mappings
+            if "to be confirmed" in f"{m.transform} {m.required}".casefold()
+        ]
+        items += ["the frequency or latency target"] if self.timing else []
+        items += ["the order changes"] if self.order_changes else []
+        return compose.join_words(items)
+
 
 def platform_notes(flow: Flow, maps: list[FieldMapping], said: tuple[FieldMapping, ...] = ()) -> tuple[str, ...]:
     """The catalog's facts on the records and fields a workflow maps, in mapping order, each once:
