@@ -312,3 +312,25 @@ def test_order_changes_no_workflow_carries_are_to_be_agreed_not_silently_left_ou
     # orders sent to a marketing system are not posted records
     klaviyo = Workflow(2, "Send orders to Klaviyo", "Real-time", None, "Shopify", "Klaviyo")
     assert build_specs(_ctx(klaviyo, system_b="Klaviyo")).order_changes == ""
+
+
+def test_a_status_the_workflow_name_states_is_mapped_as_a_constant_unless_a_mapping_sets_it():
+    drafts = Workflow(
+        2, "Sync new NetSuite items to Shopify as draft products", "Scheduled", None, "NetSuite", "Shopify"
+    )
+    sku = FieldMapping(2, "1", "itemId", "variants.sku", "InventoryItem", "Product", required=True, key=True)
+    (spec,) = build_specs(_ctx(drafts, field_mappings=[sku])).workflows
+    row = spec.mappings[-1]
+    assert (row.source, row.target, row.transform, row.required) == (
+        "(constant)",
+        "Product.status",
+        "Set to 'Draft', as the workflow's name states",
+        "Yes",
+    )
+    # a mapping that sets the status is the rule; no constant row is added
+    status = FieldMapping(3, "1", "isInactive", "status", "InventoryItem", "Product", "Inactive to Archived")
+    (spec,) = build_specs(_ctx(drafts, field_mappings=[sku, status])).workflows
+    assert [m.target for m in spec.mappings] == ["Product.variants.sku", "Product.status"]
+    # a name that states no status adds none
+    (spec,) = build_specs(_ctx(_STOCK, field_mappings=[sku])).workflows
+    assert len(spec.mappings) == 1

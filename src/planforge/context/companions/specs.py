@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from planforge.context import compose
 from planforge.context.alerts import WorkflowAlert, shared_alerts, stated
-from planforge.context.companions.common import CONSTANT_TRANSFORM, DocHeader, header, tbd
+from planforge.context.companions.common import CONSTANT_TRANSFORM, DocHeader, header, named_status, sets_status, tbd
 from planforge.context.flows import Flow
 from planforge.context.plan import ApiFacts, PlanContext, Shown
 from planforge.core.model import FieldMapping, Project, Risk
@@ -218,6 +218,17 @@ def _mapping_row(project: Project, index: int, m: FieldMapping, systems: list[st
     if m.required and (partial := partial_field(m, systems)) is not None:
         required = f"Yes; to be confirmed for {partial.made.without}"
     return MappingRow(_name(m, "source"), _name(m, "target"), _transform(project, index, m), required)
+
+
+def _status_row(flow: Flow, maps: list[FieldMapping]) -> tuple[MappingRow, ...]:
+    """The status the workflow's name states for the records it writes ("... as draft products": Draft),
+    as a constant row, when no mapping sets the status field; () when the name states none, a mapping sets
+    it, or no mapping names the target record."""
+    status = named_status(flow.name)
+    record = next((m.target_object for m in maps if m.target_object), None)
+    if status is None or record is None or sets_status(maps):
+        return ()
+    return (MappingRow("(constant)", f"{record}.status", f"Set to '{status}', as the workflow's name states", "Yes"),)
 
 
 def _partial_note(p: PartialField) -> str:
@@ -547,7 +558,7 @@ def _workflow_spec(ctx: PlanContext, i: int, flow: Flow, maps: list[FieldMapping
         flow.latency.text if flow.latency else None,
         _objects([m.source_object for m in maps]),
         _objects([m.target_object for m in maps]),
-        tuple(_mapping_row(p, i, m, read_from) for m in maps),
+        (*(_mapping_row(p, i, m, read_from) for m in maps), *_status_row(flow, maps)),
         (", ".join(keys) + (" (to be confirmed)" if notes else "")) if keys else tbd("Matching key"),
         _idempotency(keys),
         _retries(flow),
