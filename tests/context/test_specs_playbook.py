@@ -11,7 +11,7 @@ from datetime import date
 from planforge.context.documents import build_playbook, build_specs
 from planforge.context.plan import build_context
 from planforge.core.model import Alert, FieldMapping, Risk, Settings, SystemFacts, Workflow
-from planforge.derive.calendar import time_zone
+from planforge.derive.calendar import time_zone, zone_words
 from planforge.intake.parse import parse_frequency, parse_span
 from planforge.render.environment import render_document
 from support import make_project
@@ -280,9 +280,11 @@ def test_clock_times_are_in_the_zone_the_deployment_window_is_stated_in_else_ass
         2, "Post payouts to NetSuite", "Scheduled", None, "Shopify", "NetSuite", parse_frequency("daily at 06:00")
     )
     stated_zone = render_document("technical-specs", _ctx(daily, deployment_window="Sunday 06:00-09:00 ET"))
-    assert (
-        "Clock times in the frequencies below are in ET, the time zone the agreed deployment window is stated in "
-        "(Sunday 06:00-09:00 ET)." in stated_zone
+    # said plainly; where the zone is stated is the review's note
+    assert "\nAll times are US Eastern (ET).\n" in stated_zone and "deployment window is stated in" not in stated_zone
+    review = _ctx(daily, deployment_window="Sunday 06:00-09:00 ET").review.conventions
+    assert review.endswith(
+        "Clock times are US Eastern (ET), the zone Projects > Deployment Window is stated in ('Sunday 06:00-09:00 ET')."
     )
     assert "(assumed) until the time zone is confirmed" not in stated_zone
     unstated = render_document("technical-specs", _ctx(daily, deployment_window="Sunday 06:00-09:00"))
@@ -293,6 +295,11 @@ def test_a_time_zone_is_read_only_where_the_text_states_one():
     assert time_zone("Saturday 20:00 - Sunday 02:00 ET") == "ET"
     assert time_zone("Tuesdays 22:00 Europe/Berlin") == "Europe/Berlin"
     assert time_zone("Sunday at 6 am") is None and time_zone(None) is None
+    assert (zone_words("ET"), zone_words("UTC"), zone_words("Europe/Berlin")) == (
+        "US Eastern (ET)",
+        "UTC",
+        "Europe/Berlin",
+    )
 
 
 def test_order_changes_no_workflow_carries_are_to_be_agreed_not_silently_left_out():

@@ -15,7 +15,7 @@ from planforge.context.flows import Flow
 from planforge.context.plan import ApiFacts, PlanContext, Shown
 from planforge.core.model import FieldMapping, Project, Risk
 from planforge.core.names import TECHNICAL_SPECS, DocumentKind
-from planforge.derive.calendar import time_zone
+from planforge.derive.calendar import time_zone, zone_words
 from planforge.derive.catalog import lookup
 from planforge.derive.completeness import Assumed, Tbd
 from planforge.intake.parse import span_text
@@ -174,10 +174,9 @@ class TechSpecs:
     #: True when some workflow reads on a schedule or by polling (it keeps a read position)
     read_position: bool = False
     #: the time zone the clock times are in when the intake states one where it agreed a time (the zone the
-    #: Deployment Window is written in: "ET"), "" when none is stated and the zone is assumed
+    #: Deployment Window is written in), as the document names it: "US Eastern (ET)"; "" when none is stated
+    #: and the zone is assumed. The review says where it is stated.
     time_zone: str = ""
-    #: where that zone is stated, as the document cites it: the deployment window as typed
-    time_zone_source: str = ""
     #: section 3's sentence on the order changes no workflow carries ("" when every one is, or no order is posted)
     order_changes: str = ""
 
@@ -598,8 +597,7 @@ def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechS
         any(f.frequency is not None and f.frequency.at for f in ctx.flows),
         _possessive(p.client_name),
         any(not f.event_driven and f.trigger_value in ("Real-time", "Scheduled") for f in ctx.flows),
-        zone or "",
-        (p.deployment_window or "") if zone else "",
+        zone_words(zone) if zone else "",
         _order_policy(specs, _unhandled_changes(ctx.flows)),
     )
 
