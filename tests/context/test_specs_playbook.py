@@ -341,3 +341,9 @@ def test_a_status_the_workflow_name_states_is_mapped_as_a_constant_unless_a_mapp
     # a name that states no status adds none
     (spec,) = build_specs(_ctx(_STOCK, field_mappings=[sku])).workflows
     assert len(spec.mappings) == 1
+
+
+def test_a_workflow_without_platform_notes_prints_no_platform_notes_line():
+    text = render_document("technical-specs", _ctx(_ORDERS))
+    assert "**Platform notes**" not in text and "none recorded" not in text
+    assert "**Alerting**" in text and "**Open questions**" in text
