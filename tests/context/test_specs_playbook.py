@@ -11,7 +11,7 @@ from datetime import date
 from planforge.context.documents import build_playbook, build_specs
 from planforge.context.plan import build_context
 from planforge.core.model import Alert, FieldMapping, Risk, Settings, SystemFacts, Workflow
-from planforge.derive.calendar import time_zone
+from planforge.derive.calendar import time_zone, zone_words
 from planforge.intake.parse import parse_frequency, parse_span
 from planforge.render.environment import render_document
 from support import make_project
@@ -48,6 +48,11 @@ def test_a_key_naming_only_the_parent_record_is_printed_as_one_to_confirm():
     text = render_document("technical-specs", ctx)
     assert " A matching key marked to be confirmed in section 4 is agreed before build.\n" in text
     assert text.count("**Idempotency**") == 1
+    # the section that raises the key to confirm never says it raises nothing
+    assert parent.to_confirm == "the matching key" and own.to_confirm == ""
+    stock = text[text.index("### 4.2") :]
+    assert "**Open questions**: the matching key (see above); none else raised for this workflow" in stock
+    assert "**Open questions**: none" not in stock
     assert "**Matching key to confirm**: Fulfillment.order\\_id identifies the order" in text
 
 
@@ -196,11 +201,15 @@ def test_a_required_field_set_only_for_some_records_is_to_be_confirmed_for_the_o
     ctx = _ctx(_ORDERS, field_mappings=maps)
     (spec,) = build_specs(ctx).workflows
     partial, optional = spec.mappings
-    assert partial.transform == "Location table; to be confirmed for online orders, which carry no location_id"
-    assert partial.required == "Yes; to be confirmed for online orders"
+    # the cells stay short; the note says why, once, with the catalog's caveat and its source
+    assert (partial.transform, partial.required) == ("Location table", "Yes; to be confirmed for online orders")
     assert (optional.transform, optional.required) == ("Location table", "No")
     (note,) = spec.mapping_notes
-    assert "not a rule that parks online orders" in note
+    assert note.startswith("SalesOrder.subsidiary is required, but Shopify sets an order's location_id only for")
+    assert "(source: shopify.dev" in note and note.endswith("is agreed with the client before build.")
+    assert "parks" not in note
+    # the caveat is not repeated as a platform note
+    assert not any("location_id" in n for n in spec.platform_notes)
     assert "**Mapping to confirm**: SalesOrder.subsidiary is required" in render_document("technical-specs", ctx)
 
 
@@ -222,9 +231,11 @@ def test_a_late_record_counts_only_toward_alerts_the_specifications_define():
 def test_the_rate_limit_plan_says_per_system_what_its_queue_keeps_below_the_limit():
     plan = build_specs(_ctx(_ORDERS, _STOCK)).rate_plan
     assert (
-        "For Shopify it keeps the request rate below the limit; for NetSuite it keeps the number of requests in "
-        "flight below the cap." in plan
+        "For Shopify it paces the calls by their query cost, using the throttle status each response reports; "
+        "for NetSuite it keeps the number of requests in flight below the cap." in plan
     )
+    # the catalog's Shopify limit is cost-based and per app: no request rate, and no others share it
+    assert "request rate" not in plan and "Shopify queue leaves headroom" not in plan
     both = (
         SystemFacts(3, "Shopify", rate_limit="2 req/s"),
         SystemFacts(4, "NetSuite", rate_limit="500/min, 10 concurrent"),
@@ -254,7 +265,8 @@ def test_a_concurrency_cap_the_risk_register_sets_is_stated_with_what_it_leaves_
         "for NetSuite it keeps at most 5 requests in flight from the integration (the cap the implementation plan's "
         "risk register sets), leaving 10 of the account's 15 for the other applications sharing it." in plan
     )
-    assert plan.endswith("The Shopify queue leaves headroom for other applications sharing the account.")
+    # Shopify's limit is per app (the catalog): no other application shares it
+    assert plan.endswith("for the other applications sharing it.") and "headroom" not in plan
     # without the risk, the account's own cap is stated
     plain = build_specs(_ctx(_ORDERS, systems=list(shared))).rate_plan
     assert "for NetSuite it keeps the number of requests in flight below the cap of 15." in plain
@@ -268,9 +280,11 @@ def test_clock_times_are_in_the_zone_the_deployment_window_is_stated_in_else_ass
         2, "Post payouts to NetSuite", "Scheduled", None, "Shopify", "NetSuite", parse_frequency("daily at 06:00")
     )
     stated_zone = render_document("technical-specs", _ctx(daily, deployment_window="Sunday 06:00-09:00 ET"))
-    assert (
-        "Clock times in the frequencies below are in ET, the time zone the agreed deployment window is stated in "
-        "(Sunday 06:00-09:00 ET)." in stated_zone
+    # said plainly; where the zone is stated is the review's note
+    assert "\nAll times are US Eastern (ET).\n" in stated_zone and "deployment window is stated in" not in stated_zone
+    review = _ctx(daily, deployment_window="Sunday 06:00-09:00 ET").review.conventions
+    assert review.endswith(
+        "Clock times are US Eastern (ET), the zone Projects > Deployment Window is stated in ('Sunday 06:00-09:00 ET')."
     )
     assert "(assumed) until the time zone is confirmed" not in stated_zone
     unstated = render_document("technical-specs", _ctx(daily, deployment_window="Sunday 06:00-09:00"))
@@ -281,6 +295,11 @@ def test_a_time_zone_is_read_only_where_the_text_states_one():
     assert time_zone("Saturday 20:00 - Sunday 02:00 ET") == "ET"
     assert time_zone("Tuesdays 22:00 Europe/Berlin") == "Europe/Berlin"
     assert time_zone("Sunday at 6 am") is None and time_zone(None) is None
+    assert (zone_words("ET"), zone_words("UTC"), zone_words("Europe/Berlin")) == (
+        "US Eastern (ET)",
+        "UTC",
+        "Europe/Berlin",
+    )
 
 
 def test_order_changes_no_workflow_carries_are_to_be_agreed_not_silently_left_out():
@@ -289,11 +308,42 @@ def test_order_changes_no_workflow_carries_are_to_be_agreed_not_silently_left_ou
     posting, stock = specs.workflows
     assert posting.order_changes.startswith("Edits, cancellations, and refunds of a Shopify order after it is written")
     assert "open question" in posting.order_changes and stock.order_changes == ""
-    assert specs.order_changes.startswith("No workflow carries the later edits, cancellations, or refunds of an order")
-    assert "(section 4.1)" in specs.order_changes
+    # said once, in the workflow's section; section 3 points to it
+    assert (
+        specs.order_changes
+        == "For the later edits, cancellations, and refunds of an order already posted, see section 4.1."
+    )
     refunds = Workflow(4, "Post refunds as NetSuite credit memos", "Scheduled", None, "Shopify", "NetSuite")
     handled = build_specs(_ctx(_ORDERS, refunds, field_mappings=orders))
     assert handled.workflows[0].order_changes.startswith("Edits and cancellations of a Shopify order")
     # orders sent to a marketing system are not posted records
     klaviyo = Workflow(2, "Send orders to Klaviyo", "Real-time", None, "Shopify", "Klaviyo")
     assert build_specs(_ctx(klaviyo, system_b="Klaviyo")).order_changes == ""
+
+
+def test_a_status_the_workflow_name_states_is_mapped_as_a_constant_unless_a_mapping_sets_it():
+    drafts = Workflow(
+        2, "Sync new NetSuite items to Shopify as draft products", "Scheduled", None, "NetSuite", "Shopify"
+    )
+    sku = FieldMapping(2, "1", "itemId", "variants.sku", "InventoryItem", "Product", required=True, key=True)
+    (spec,) = build_specs(_ctx(drafts, field_mappings=[sku])).workflows
+    row = spec.mappings[-1]
+    assert (row.source, row.target, row.transform, row.required) == (
+        "(constant)",
+        "Product.status",
+        "Set to 'Draft', as the workflow's name states",
+        "Yes",
+    )
+    # a mapping that sets the status is the rule; no constant row is added
+    status = FieldMapping(3, "1", "isInactive", "status", "InventoryItem", "Product", "Inactive to Archived")
+    (spec,) = build_specs(_ctx(drafts, field_mappings=[sku, status])).workflows
+    assert [m.target for m in spec.mappings] == ["Product.variants.sku", "Product.status"]
+    # a name that states no status adds none
+    (spec,) = build_specs(_ctx(_STOCK, field_mappings=[sku])).workflows
+    assert len(spec.mappings) == 1
+
+
+def test_a_workflow_without_platform_notes_prints_no_platform_notes_line():
+    text = render_document("technical-specs", _ctx(_ORDERS))
+    assert "**Platform notes**" not in text and "none recorded" not in text
+    assert "**Alerting**" in text and "**Open questions**" in text

@@ -31,6 +31,8 @@ from planforge.derive.calendar import (
     parse_closures,
     plan_years,
     project_holiday_country,
+    time_zone,
+    zone_words,
 )
 from planforge.derive.catalog import CatalogSystem, Match, catalog_revision, integration_types, lookup
 from planforge.derive.completeness import Assumed, AssumedPassage, Assumption, Completeness, Finding, Tbd
@@ -691,8 +693,9 @@ def firm_details(address: str | None, contact: str | None) -> str:
 
 
 def _conventions(project: Project, settings: Settings) -> str:
-    """The review's line on the locale and the calendar, each with where it comes from, so a derived
-    locale or a firm-wide calendar is never taken silently for the client's own."""
+    """The review's line on the locale, the calendar and the time zone clock times are in, each with where
+    it comes from, so a derived locale or a firm-wide calendar is never taken silently for the client's own
+    (the documents state the zone plainly: "All times are US Eastern (ET).")."""
     locale = plan_locale(project.locale, settings.locale, project.currency).replace("_", "-")
     if project.locale:
         source = "Projects > Locale"
@@ -706,7 +709,16 @@ def _conventions(project: Project, settings: Settings) -> str:
         calendar = f"weekends and the public holidays of {calendar_name(country)} ({where})"
     else:
         calendar = "weekends only (Holiday Country is blank on the Projects row and in Settings)"
-    return f"Figures are printed in {locale} ({source}); business days exclude {calendar}."
+    # the zone the technical specifications state for the workflows' clock times ("daily at 06:00")
+    zone = time_zone(project.deployment_window)
+    clock = any(w.frequency is not None and w.frequency.at for w in project.workflows)
+    times = (
+        f" Clock times are {zone_words(zone)}, the zone Projects > Deployment Window is stated in "
+        f"('{project.deployment_window}')."
+        if zone and clock
+        else ""
+    )
+    return f"Figures are printed in {locale} ({source}); business days exclude {calendar}.{times}"
 
 
 def _review(project: Project, plan_date: date, c: Completeness, conventions: str = "") -> Review:

@@ -337,6 +337,16 @@ _ZONES = frozenset(
         "NZDT",
     ]
 )
+#: The plain names of the abbreviations a client reads as a region's time ('ET': 'US Eastern').
+_ZONE_WORDS = {
+    "ET": "US Eastern",
+    "CT": "US Central",
+    "MT": "US Mountain",
+    "PT": "US Pacific",
+    "CET": "Central European",
+    "EET": "Eastern European",
+    "WET": "Western European",
+}
 _ZONE_NAME = re.compile(r"\b[A-Z][A-Za-z]+/[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_]+)?\b")
 
 
@@ -351,6 +361,13 @@ def time_zone(text: str | None) -> str | None:
             return word.group(0)
     found = _ZONE_NAME.search(text)
     return found.group(0) if found else None
+
+
+def zone_words(zone: str) -> str:
+    """A time zone as a document states it: 'US Eastern (ET)' for an abbreviation with a plain name,
+    else the zone as written ('UTC', 'Europe/Berlin')."""
+    name = _ZONE_WORDS.get(zone)
+    return f"{name} ({zone})" if name else zone
 
 
 def deployment_window(text: str | None) -> Window | None:

@@ -53,6 +53,12 @@ class CatalogSystem:
     #: the limit counts requests in flight at once, shared by every application on the account, not
     #: requests per unit of time: an integration keeps within it by a cap on its own concurrent requests
     concurrency: bool = False
+    #: the limit counts each call's query cost, not the number of requests, and each response reports the
+    #: throttle status (the cost left in the bucket): an integration paces its calls by that cost
+    cost: bool = False
+    #: the limit is the integration's own (per app, on each account or store), not shared with the other
+    #: applications on the account
+    per_app: bool = False
 
     def record(self, name: str | None) -> RecordFact | None:
         """The facts of one record type, by its API name as Field Mappings give it ("InventoryBalance")."""
@@ -172,6 +178,8 @@ def load_catalog() -> tuple[CatalogSystem, ...]:
             approval=e.get("approval", ""),
             records=tuple((name, _record_fact(fact)) for name, fact in e.get("records", {}).items()),
             concurrency=bool(e.get("concurrency", False)),
+            cost=bool(e.get("cost", False)),
+            per_app=bool(e.get("per_app", False)),
         )
         for e in raw["systems"]
     )

@@ -8,12 +8,28 @@ from datetime import date
 
 from planforge.context import compose
 from planforge.context.plan import PlanContext, people_by_role
+from planforge.core.model import FieldMapping
 from planforge.core.names import DocumentKind
 from planforge.derive.completeness import Tbd
 
 #: A Transform that sets a constant ("Always 'Shopify'", "Set to: web"): group 1 is the value. The specs
 #: print it as "Set to ...", the test cases check the target holds it.
 CONSTANT_TRANSFORM = re.compile(r"^(?:always|constant|fixed(?: value)?|set to|hard-?coded)[:\s]+(.+)$", re.I)
+
+#: a title or workflow name promising the target record's status ("appears as a draft product"): group 1
+_AS_STATUS = re.compile(r"\bas (?:an? )?(draft|active|archived|inactive|unpublished|published|hidden|pending)\b", re.I)
+
+
+def named_status(text: str) -> str | None:
+    """The status a title or workflow name promises the target record ("... as draft products" ->
+    "Draft"), else None: the specs map it as a constant, the test cases check it."""
+    found = _AS_STATUS.search(text)
+    return found.group(1).capitalize() if found else None
+
+
+def sets_status(maps: list[FieldMapping]) -> bool:
+    """Some mapping writes the target record's status field (``Product.status``, ``status``)."""
+    return any(m.target_field.casefold().rsplit(".", 1)[-1] == "status" for m in maps)
 
 
 def tbd(label: str) -> Tbd:

@@ -10,12 +10,12 @@ from datetime import date, timedelta
 
 from planforge.context import compose
 from planforge.context.alerts import WorkflowAlert, shared_alerts, stated
-from planforge.context.companions.common import CONSTANT_TRANSFORM, DocHeader, header, tbd
+from planforge.context.companions.common import CONSTANT_TRANSFORM, DocHeader, header, named_status, sets_status, tbd
 from planforge.context.flows import Flow
 from planforge.context.plan import ApiFacts, PlanContext, Shown
 from planforge.core.model import FieldMapping, Project, Risk
 from planforge.core.names import TECHNICAL_SPECS, DocumentKind
-from planforge.derive.calendar import time_zone
+from planforge.derive.calendar import time_zone, zone_words
 from planforge.derive.catalog import lookup
 from planforge.derive.completeness import Assumed, Tbd
 from planforge.intake.parse import span_text
@@ -41,6 +41,8 @@ _RATE = re.compile(
     r"|\bbucket\b|\bwindow\b",
     re.IGNORECASE,
 )
+#: A rate limit counted in query cost rather than requests ("GraphQL 100 points/s", "cost-based bucket").
+_COST = re.compile(r"\b(?:points?|pts|cost)\b", re.IGNORECASE)
 #: An account's cap on requests in flight as a Rate limit states it ("15 concurrent requests"): group 1.
 _ACCOUNT_CAP = re.compile(r"\b(\d+)\s+concurrent\b", re.IGNORECASE)
 #: The integration's own cap as a risk's mitigation sets it ("a concurrency cap of 5", "at most 5 concurrent").
@@ -103,12 +105,28 @@ class WorkflowSpec:
     #: the later changes to an order this workflow posts that no workflow carries, to be agreed ("" when none)
     order_changes: str = ""
 
+    @property
+    def to_confirm(self) -> str:
+        """What this section itself leaves to confirm, as its Open questions line names it ("the matching
+        key and the mapping of SalesOrder.subsidiary"); "" when nothing."""
+        items = ["the matching key"] if self.key_notes or self.idempotency else []
+        items += [
+            f"the mapping of {m.target}"
+            for m in self.mappings
+            if "to be confirmed" in f"{m.transform} {m.required}".casefold()
+        ]
+        items += ["the frequency or latency target"] if self.timing else []
+        items += ["the order changes"] if self.order_changes else []
+        return compose.join_words(items)
 
-def platform_notes(flow: Flow, maps: list[FieldMapping]) -> tuple[str, ...]:
+
+def platform_notes(flow: Flow, maps: list[FieldMapping], said: tuple[FieldMapping, ...] = ()) -> tuple[str, ...]:
     """The catalog's facts on the records and fields a workflow maps, in mapping order, each once:
     a record's note (source records in the source system, target records in the target system)
-    and a mapped source field's caveat, followed by the vendor page that says so."""
+    and a mapped source field's caveat, followed by the vendor page that says so; the caveats of the
+    source fields the mappings in ``said`` read are left out, since their own note to confirm says them."""
     notes: dict[str, None] = {}
+    told = {(m.source_object, m.source_field) for m in said}
     for system_name, side in ((flow.source, "source"), (flow.target, "target")):
         system = lookup(system_name).system
         if system is None:
@@ -118,7 +136,8 @@ def platform_notes(flow: Flow, maps: list[FieldMapping]) -> tuple[str, ...]:
             fact = system.record(obj)
             if fact is None:
                 continue
-            for note in (fact.note, fact.field_note(field)):
+            caveat = "" if side == "source" and (obj, field) in told else fact.field_note(field)
+            for note in (fact.note, caveat):
                 if note:
                     notes.setdefault(f"{note} (source: {fact.source})")
     return tuple(notes)
@@ -155,10 +174,9 @@ class TechSpecs:
     #: True when some workflow reads on a schedule or by polling (it keeps a read position)
     read_position: bool = False
     #: the time zone the clock times are in when the intake states one where it agreed a time (the zone the
-    #: Deployment Window is written in: "ET"), "" when none is stated and the zone is assumed
+    #: Deployment Window is written in), as the document names it: "US Eastern (ET)"; "" when none is stated
+    #: and the zone is assumed. The review says where it is stated.
     time_zone: str = ""
-    #: where that zone is stated, as the document cites it: the deployment window as typed
-    time_zone_source: str = ""
     #: section 3's sentence on the order changes no workflow carries ("" when every one is, or no order is posted)
     order_changes: str = ""
 
@@ -191,27 +209,44 @@ def _transform(project: Project, index: int, m: FieldMapping) -> str:
 
 def _mapping_row(project: Project, index: int, m: FieldMapping, systems: list[str]) -> MappingRow:
     """One mapping as printed; a constant ("Always 'X'") reads no source field: "(constant)", "Set to 'X'".
-    A required field its system sets only for some records (``validation.mappings.partial_field``) is to be
-    confirmed for the others, in Transform and Required alike, so it does not read as a rule that parks them."""
+    A required field its system sets only for some records (``validation.mappings.partial_field``) is
+    "Yes; to be confirmed for" the others in its Required cell; the section's note says why, once."""
     required = "Yes" if m.required else "No"
     if m.transform and (fixed := CONSTANT_TRANSFORM.match(m.transform.strip())):
         return MappingRow("(constant)", _name(m, "target"), f"Set to {fixed.group(1).strip()}", required)
-    transform = _transform(project, index, m)
     if m.required and (partial := partial_field(m, systems)) is not None:
-        without = partial.made.without
-        transform = f"{transform}; to be confirmed for {without}, which carry no {m.source_field}"
-        required = f"Yes; to be confirmed for {without}"
-    return MappingRow(_name(m, "source"), _name(m, "target"), transform, required)
+        required = f"Yes; to be confirmed for {partial.made.without}"
+    return MappingRow(_name(m, "source"), _name(m, "target"), _transform(project, index, m), required)
+
+
+def _status_row(flow: Flow, maps: list[FieldMapping]) -> tuple[MappingRow, ...]:
+    """The status the workflow's name states for the records it writes ("... as draft products": Draft),
+    as a constant row, when no mapping sets the status field; () when the name states none, a mapping sets
+    it, or no mapping names the target record."""
+    status = named_status(flow.name)
+    record = next((m.target_object for m in maps if m.target_object), None)
+    if status is None or record is None or sets_status(maps):
+        return ()
+    return (MappingRow("(constant)", f"{record}.status", f"Set to '{status}', as the workflow's name states", "Yes"),)
 
 
 def _partial_note(p: PartialField) -> str:
-    """Why a required mapping is to be confirmed: its source field is set only for some records."""
+    """Why a required mapping is to be confirmed, said once: its source field is set only for some
+    records, in the catalog's words with their source when it records them (``platform_notes`` then
+    leaves that field's caveat out), and what the target field takes for the others is agreed."""
     m, without = p.mapping, p.made.without
+    system = lookup(p.system).system
+    fact = system.record(m.source_object) if system else None
+    caveat = fact.field_note(m.source_field) if fact else ""
+    said = (
+        f"{caveat.rstrip('.')} (source: {fact.source})"
+        if caveat and fact
+        else f"{p.system} sets {_name(m, 'source')} only for some {_record_words(m.source_object or 'record')}s: "
+        f"{without} carry none"
+    )
     return (
-        f"{_name(m, 'target')} is required, but {p.system} sets {_name(m, 'source')} only for some "
-        f"{_record_words(m.source_object or 'record')}s: "
-        f"{without} carry none. The mapping is not a rule that parks {without}: what "
-        f"{_name(m, 'target')} takes for them is agreed with the client before build."
+        f"{_name(m, 'target')} is required, but {said}. What {_name(m, 'target')} takes for {without} is agreed "
+        "with the client before build."
     )
 
 
@@ -359,13 +394,32 @@ def _in_flight(api: ApiFacts, risks: list[Risk]) -> str:
     )
 
 
+def _by_cost(api: ApiFacts) -> bool:
+    """The catalog says ``api``'s system counts its limit by query cost (``CatalogSystem.cost``), and the
+    limit shown is the catalog's, or the Systems sheet's own figure counts points or cost too ("GraphQL
+    100 points/s"), not requests."""
+    entry = lookup(api.name).system
+    if entry is None or not entry.cost or not isinstance(api.rate_limit, str):
+        return False
+    return api.rate_limit.casefold() == entry.rate_limit.casefold() or bool(_COST.search(api.rate_limit))
+
+
+def _per_app(api: ApiFacts) -> bool:
+    """The catalog says ``api``'s system gives each app its own limit, shared with no other application."""
+    entry = lookup(api.name).system
+    return entry is not None and entry.per_app
+
+
 def _pacing(api: ApiFacts, risks: list[Risk]) -> str:
     """What one system's queue keeps below its limit, as its Rate limit reads ("{systems}" stands for the
     system's name): the request rate, the number of requests in flight (a cap on concurrent requests, with
-    its figures when the risk register or the limit states them), or both; a limit stated as neither is
+    its figures when the risk register or the limit states them), or both; a limit the catalog says counts
+    query cost is paced by that cost, as each response's throttle status reports it; a limit stated as neither is
     paced by the throttling responses; a limit not known yet is kept to once it is confirmed."""
     if isinstance(api.rate_limit, Tbd):
         return "for {systems} it keeps the request rate below the limit, once the limit is confirmed"
+    if _by_cost(api):
+        return "for {systems} it paces the calls by their query cost, using the throttle status each response reports"
     capped, rated = bool(_CONCURRENT.search(api.rate_limit)), bool(_RATE.search(api.rate_limit))
     if capped and rated:
         return f"for {{systems}} it keeps the request rate below the limit and {_in_flight(api, risks)}"
@@ -386,18 +440,19 @@ def _rate_plan(api: tuple[ApiFacts, ...], risks: list[Risk]) -> str:
     for a in api:
         alike.setdefault(_pacing(a, risks), []).append(a.name)
     parts = "; ".join(how.format(systems=compose.join_words(names)) for how, names in alike.items())
-    # a queue with its own stated cap already says what it leaves to the others
-    open_ = [a.name for a in api if _own_cap(a, risks) is None]
-    if len(open_) == len(api):
+    # a queue with its own stated cap already says what it leaves to the others; a limit the catalog says is
+    # the integration's own (per app) is shared with no other application
+    open_ = [a.name for a in api if _own_cap(a, risks) is None and not _per_app(a)]
+    if not open_:
+        headroom = ""
+    elif len(open_) == len(api):
         headroom = " Each queue leaves headroom for other applications sharing the account."
-    elif open_:
+    else:
         one = len(open_) == 1
         headroom = (
             f" The {compose.join_words(open_)} queue{'' if one else 's'} leave{'s' if one else ''} headroom for "
             "other applications sharing the account."
         )
-    else:
-        headroom = ""
     return f"Every call to a system passes through one queue per system. {parts[0].upper()}{parts[1:]}.{headroom}"
 
 
@@ -502,7 +557,7 @@ def _workflow_spec(ctx: PlanContext, i: int, flow: Flow, maps: list[FieldMapping
         flow.latency.text if flow.latency else None,
         _objects([m.source_object for m in maps]),
         _objects([m.target_object for m in maps]),
-        tuple(_mapping_row(p, i, m, read_from) for m in maps),
+        (*(_mapping_row(p, i, m, read_from) for m in maps), *_status_row(flow, maps)),
         (", ".join(keys) + (" (to be confirmed)" if notes else "")) if keys else tbd("Matching key"),
         _idempotency(keys),
         _retries(flow),
@@ -510,7 +565,7 @@ def _workflow_spec(ctx: PlanContext, i: int, flow: Flow, maps: list[FieldMapping
         notes,
         _timing(flow),
         _questions(ctx, i),
-        platform_notes(flow, maps),
+        platform_notes(flow, maps, tuple(found.mapping for found in partial)),
         tuple(_partial_note(found) for found in partial),
         _order_changes(flow, _unhandled_changes(ctx.flows)) if _posts_orders(flow, maps) else "",
     )
@@ -542,22 +597,19 @@ def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechS
         any(f.frequency is not None and f.frequency.at for f in ctx.flows),
         _possessive(p.client_name),
         any(not f.event_driven and f.trigger_value in ("Real-time", "Scheduled") for f in ctx.flows),
-        zone or "",
-        (p.deployment_window or "") if zone else "",
+        zone_words(zone) if zone else "",
         _order_policy(specs, _unhandled_changes(ctx.flows)),
     )
 
 
 def _order_policy(specs: list[WorkflowSpec], unhandled: list[str]) -> str:
-    """Section 3's pointer to the workflows that post orders whose later changes no workflow carries."""
+    """Section 3's pointer to the workflows that post orders whose later changes no workflow carries;
+    their own sections say what is to be agreed."""
     posting = [w.number for w in specs if w.order_changes]
     if not posting:
         return ""
     where = f"section{'s' if len(posting) > 1 else ''} {compose.join_words(posting)}"
-    return (
-        f"No workflow carries the later {compose.join_words(unhandled, 'or')} of an order already posted "
-        f"({where}): how they are handled is an open question, agreed with the client before build."
-    )
+    return f"For the later {compose.join_words(unhandled)} of an order already posted, see {where}."
 
 
 def _possessive(name: str) -> str:

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from planforge.context.companions.common import CONSTANT_TRANSFORM, DocHeader, header, person
+from planforge.context.companions.common import CONSTANT_TRANSFORM, DocHeader, header, named_status, person, sets_status
 from planforge.context.compose import span_adjective
 from planforge.context.flows import Flow
 from planforge.context.plan import PlanContext, Shown
@@ -683,8 +683,6 @@ def _case(s: TestScenario, title: str, flow: Flow | None, maps: list[FieldMappin
     return TestCase("", flow.name, title, kind, pre, steps, expected, open_outcome=open_outcome, pending=pending)
 
 
-#: a title or workflow name promising the target record's status ("appears as a draft product")
-_AS_STATUS = re.compile(r"\bas (?:an? )?(draft|active|archived|inactive|unpublished|published|hidden|pending)\b", re.I)
 #: a title or workflow name promising that the write closes the record it belongs to ("closes the order")
 _CLOSES = re.compile(r"\b(?:closes|completes)\b", re.I)
 
@@ -696,9 +694,8 @@ def _promised(flow: Flow, r: _Records, maps: list[FieldMapping], title: str) -> 
     to ("closes the order"), as the catalog says the target shows it (``RecordFact.closes``)."""
     said = f"{title} | {flow.name}"
     out = []
-    sets_status = any(m.target_field.casefold().rsplit(".", 1)[-1] == "status" for m in maps)
-    if (m := _AS_STATUS.search(said)) and not sets_status:
-        out.append(f"the {r.target_record}'s status is {m.group(1).capitalize()}")
+    if (status := named_status(said)) and not sets_status(maps):
+        out.append(f"the {r.target_record}'s status is {status}")
     entry = lookup(flow.target).system
     fact = entry.record(r.target_obj) if entry and r.target_obj else None
     if _CLOSES.search(said) and fact is not None and fact.closes:
