@@ -79,7 +79,7 @@ def test_a_concurrency_limit_case_pushes_the_integration_against_the_limit():
         "concurrency cap allows"
     )
     assert case.steps[1].startswith("Start a bulk load: in Shopify, ")
-    assert "600 at once (a day's volume, as the intake states it: 600 orders a day)" in case.steps[1]
+    assert "600 at once (a day's volume: 600 orders a day)" in case.steps[1]
     assert case.expected.startswith(
         "The integration never exceeds its cap of 5 concurrent requests; NetSuite throttles some of the "
         "integration's requests, and the integration pauses its queue and backs off rather than failing"

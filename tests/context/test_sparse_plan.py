@@ -110,7 +110,7 @@ def test_the_summary_says_what_the_timeline_rests_on_that_is_not_settled(plans):
     # an assumed system an open question asks about, and the vendor approvals 4.2 lists, in the summary a
     # client reads first (they were only in sections 4.2 and 9)
     assert (
-        "The timeline assumes QuickBooks Online until the open question in section 9.2 is answered and depends"
+        "The timeline assumes QuickBooks Online until the open question in section 9 is answered and depends"
         " on the integration's approval by Etsy and QuickBooks Online (section 4.2)." in _summary(plans["FJORD-009"])
     )
     assert "The timeline depends on the integration's approval by QuickBooks Online" in _summary(plans["ACME-001"])

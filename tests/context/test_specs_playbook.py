@@ -331,7 +331,7 @@ def test_a_status_the_workflow_name_states_is_mapped_as_a_constant_unless_a_mapp
     assert (row.source, row.target, row.transform, row.required) == (
         "(constant)",
         "Product.status",
-        "Set to 'Draft', as the workflow's name states",
+        "Set to 'Draft' when the record is created; a later update leaves the status as it is",
         "Yes",
     )
     # a mapping that sets the status is the rule; no constant row is added

@@ -654,7 +654,7 @@ def test_a_stated_volume_gets_a_peak_case_timed_against_the_stated_target():
 
     (daily,) = peaks(timed, data_volume="600 orders a day across 3 warehouses, 11,000 SKUs")
     assert daily.type == "Performance" and daily.standard
-    assert "600 at once (a day's volume, as the intake states it: 600 orders a day)" in daily.steps[0]
+    assert "600 at once (a day's volume: 600 orders a day)" in daily.steps[0]
     assert daily.expected.endswith("the last of them within 15 minutes of being made, the workflow's latency target")
     (stated,) = peaks(
         orders, data_volume="600 orders a day", performance_targets="1,500 orders posted within 30 minutes"

@@ -954,7 +954,7 @@ def _timeline_caveat(project: Project) -> str:
     approvals = [named.get(name, name) for name, _ in vendor_approvals(derive.all_systems(project))]
     parts = []
     if asked:
-        parts.append(f"assumes {compose.join_words(asked)} until the open question in section 9.2 is answered")
+        parts.append(f"assumes {compose.join_words(asked)} until the open question in section 9 is answered")
     if approvals:
         parts.append(f"depends on the integration's approval by {compose.join_words(approvals)} (section 4.2)")
     return f"The timeline {' and '.join(parts)}." if parts else ""

@@ -227,7 +227,14 @@ def _status_row(flow: Flow, maps: list[FieldMapping]) -> tuple[MappingRow, ...]:
     record = next((m.target_object for m in maps if m.target_object), None)
     if status is None or record is None or sets_status(maps):
         return ()
-    return (MappingRow("(constant)", f"{record}.status", f"Set to '{status}', as the workflow's name states", "Yes"),)
+    return (
+        MappingRow(
+            "(constant)",
+            f"{record}.status",
+            f"Set to '{status}' when the record is created; a later update leaves the status as it is",
+            "Yes",
+        ),
+    )
 
 
 def _partial_note(p: PartialField) -> str:

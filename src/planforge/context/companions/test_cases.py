@@ -546,7 +546,7 @@ def _bulk_step(flow: Flow, r: _Records, scenario: str, ctx: PlanContext) -> str:
     made = setup_step(flow, r, scenario, many=True)
     volume = _daily_volume(ctx, flow, r)
     size = (
-        f", {volume[0]:,} at once (a day's volume, as the intake states it: {volume[1]})"
+        f", {volume[0]:,} at once (a day's volume: {volume[1]})"
         if volume
         else ", as many at once as the UAT test data allows"
     )
@@ -1014,7 +1014,7 @@ def _standard_peak(flow: Flow, r: _Records, ctx: PlanContext) -> TestCase | None
         count, noun, why = target[0], target[1], f"the volume the performance target states: {stated}"
         met = f"the performance target is met: {stated}"
     elif daily is not None and flow.latency:
-        count, why = daily[0], f"a day's volume, as the intake states it: {daily[1]}"
+        count, why = daily[0], f"a day's volume: {daily[1]}"
         noun = next(m.group(2) for m in _DAILY.finditer(ctx.project.data_volume or "") if m.group(0) == daily[1])
         met = f"the last of them within {flow.latency.text} of being made, the workflow's latency target"
     else:
