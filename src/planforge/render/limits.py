@@ -117,16 +117,25 @@ def bounded_join(chunks: Iterator[str], max_size: int, seconds: float) -> str:
         return collect(chunks, max_size, time.monotonic() + seconds)
     out: list[str] = []
     counted = size = 0  # chunks counted at the last tick, and their characters
+    over = False  # the size bound was passed and said so at a tick
     deadline = time.monotonic() + seconds
 
     def on_tick(signum: int, frame: Any) -> None:
-        nonlocal counted, size
+        nonlocal counted, size, over
         if time.monotonic() >= deadline:
             raise RenderLimit(f"took longer than the render time limit of {seconds:g} s")
+        if over:
+            # said once: a tick that lands in a finalizer (a generator being closed) has its exception
+            # reported as unraisable instead of stopping the render, and raising again at every tick
+            # could land in the interpreter's unraisable hook itself; the check after the render (or the
+            # deadline, for a render that never ends) stops it
+            return
         gathered = len(out)
         size += sum(map(len, out[counted:gathered]))
         counted = gathered
-        too_big(size, max_size)
+        if size > max_size:
+            over = True
+            too_big(size, max_size)
 
     previous = signal.signal(signal.SIGALRM, on_tick)
     earlier = signal.setitimer(signal.ITIMER_REAL, min(TICK, seconds), TICK)
