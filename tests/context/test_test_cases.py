@@ -20,7 +20,7 @@ from planforge.context.companions.test_cases import (
 )
 from planforge.context.documents import build_test_cases
 from planforge.context.plan import build_context
-from planforge.core.model import Alert, Cadence, FieldMapping, Settings, Span, SystemFacts, Workflow
+from planforge.core.model import Alert, Cadence, FieldMapping, Risk, Settings, Span, SystemFacts, Workflow
 from planforge.core.model import TestScenario as Scenario
 from planforge.formats.uat import uat_tracker
 from support import make_project
@@ -665,3 +665,25 @@ def test_a_stated_volume_gets_a_peak_case_timed_against_the_stated_target():
     assert peaks(timed, data_volume="11,000 SKUs, 40 returns a day") == []  # no volume of its records
     agreed = [Scenario(2, "Black Friday volume", "Performance", "1")]
     assert peaks(timed, data_volume="600 orders a day", test_scenarios=agreed) == []
+
+
+def test_the_specs_and_the_test_cases_read_one_concurrency_cap():
+    """The intake's concurrency facts are read once (``common.concurrency``): a cap a risk sets without
+    naming a system, and an account limit in 'simultaneous' requests, give the same figures in the
+    specifications' rate-limit plan and the throttling case."""
+    from planforge.context.documents import build_specs
+
+    systems = [SystemFacts(3, "Shopify", webhooks="Yes"), SystemFacts(4, "NetSuite", rate_limit="12 simultaneous")]
+    risk = Risk(2, "Throttling at peak volume", "High", "High", "Queue capped at 4 parallel requests")
+    scenario = Scenario(2, "NetSuite concurrency limit reached", "Error Handling", "1")
+    ctx = _ctx(_ORDERS, systems=systems, risks=[risk], test_scenarios=[scenario])
+    assert "at most 4 requests in flight from the integration" in build_specs(ctx).rate_plan
+    assert "leaving 8 of the account's 12" in build_specs(ctx).rate_plan
+    case = next(c for c in build_test_cases(ctx).cases if c.scenario == scenario.scenario)
+    assert case.steps[0].startswith("In the NetSuite test environment, hold 10 of the account's 12 concurrent requests")
+    assert "fewer than the 4 the integration's concurrency cap allows" in case.steps[0]
+    # a cap in a risk naming only the other system is neither document's
+    other = Risk(2, "Shopify throttling at peak", "High", "High", "Queue capped at 4 parallel requests")
+    ctx = _ctx(_ORDERS, systems=systems, risks=[other], test_scenarios=[scenario])
+    assert "at most 4" not in build_specs(ctx).rate_plan
+    assert "hold 10" not in next(c for c in build_test_cases(ctx).cases if c.scenario == scenario.scenario).steps[0]

@@ -10,6 +10,7 @@ from planforge.context import compose
 from planforge.context.plan import PlanContext, people_by_role
 from planforge.core.model import FieldMapping
 from planforge.core.names import DocumentKind
+from planforge.derive.catalog import lookup
 from planforge.derive.completeness import Tbd
 
 #: A Transform that sets a constant ("Always 'Shopify'", "Set to: web"): group 1 is the value. The specs
@@ -30,6 +31,59 @@ def named_status(text: str) -> str | None:
 def sets_status(maps: list[FieldMapping]) -> bool:
     """Some mapping writes the target record's status field (``Product.status``, ``status``)."""
     return any(m.target_field.casefold().rsplit(".", 1)[-1] == "status" for m in maps)
+
+
+#: a number of requests in flight an account allows, as a Rate limit states it ("15 concurrent requests"): group 1
+_ACCOUNT_CAP = re.compile(r"\b(\d+)\s+(?:concurrent|simultaneous|parallel)\b", re.IGNORECASE)
+#: the integration's own cap on its requests in flight, as a risk's mitigation states it ("a concurrency cap
+#: of 5", "capped at 5 parallel requests", "at most 5 concurrent"): the first group that matched
+_OWN_CAP = re.compile(
+    r"\bconcurren\w*\s+(?:cap|limit)\s+of\s+(\d+)\b"
+    r"|\b(?:cap(?:ped)?|limit(?:ed)?)\s+(?:at|of|to)\s+(\d+)\s+(?:concurrent|simultaneous|parallel)\b"
+    r"|\bat\s+most\s+(\d+)\s+(?:concurrent|simultaneous|parallel|requests\s+in\s+flight)\b",
+    re.IGNORECASE,
+)
+#: who else uses the account, as a Rate limit states it ("shared with the 3PL connector"): group 1
+_SHARED_WITH = re.compile(r"\bshared with ([^,;.()]+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Concurrency:
+    """A system's cap on requests in flight as the specs and the test cases both state it, read once so
+    the two documents cannot disagree: the account's cap (None where the limit states no number), the
+    integration's own cap from the risk register (None where no risk sets one), and who else uses the
+    account ("" when not stated)."""
+
+    limit: int | None
+    cap: int | None
+    others: str
+
+
+def concurrency(ctx: PlanContext, system: str) -> Concurrency | None:
+    """How ``system``'s requests in flight are capped, when its limit is concurrency-based (the catalog
+    says so, or its Rate limit as section 2 shows it states a number of concurrent requests); None for
+    a limit on requests over time. The integration's cap is the first risk whose mitigation states one
+    and that names the system (by the catalog, else the first word of its name) or none of the
+    project's systems."""
+    facts = next((a for a in ctx.dependencies.api if a.name.casefold() == system.casefold()), None)
+    stated = facts.rate_limit if facts is not None and isinstance(facts.rate_limit, str) else ""
+    entry = lookup(system).system
+    limit = _ACCOUNT_CAP.search(stated)
+    if not (entry is not None and entry.concurrency) and limit is None:
+        return None
+    first = system.split()[0].casefold() if system.split() else ""
+    project_firsts = {n.split()[0].casefold() for n in ctx.systems if n.split()}
+    cap = None
+    for risk in ctx.project.risks:
+        text = f"{risk.risk} {risk.mitigation or ''}"
+        words = set(re.findall(r"\w+", text.casefold()))
+        names = (entry is not None and lookup(text).system == entry) or first in words
+        found = _OWN_CAP.search(risk.mitigation or "")
+        if found and (names or not words & project_firsts):
+            cap = int(next(g for g in found.groups() if g))
+            break
+    shared = _SHARED_WITH.search(stated)
+    return Concurrency(int(limit.group(1)) if limit else None, cap, shared.group(1).strip() if shared else "")
 
 
 def tbd(label: str) -> Tbd:

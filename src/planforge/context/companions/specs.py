@@ -10,10 +10,18 @@ from datetime import date, timedelta
 
 from planforge.context import compose
 from planforge.context.alerts import WorkflowAlert, shared_alerts, stated
-from planforge.context.companions.common import CONSTANT_TRANSFORM, DocHeader, header, named_status, sets_status, tbd
+from planforge.context.companions.common import (
+    CONSTANT_TRANSFORM,
+    DocHeader,
+    concurrency,
+    header,
+    named_status,
+    sets_status,
+    tbd,
+)
 from planforge.context.flows import Flow
 from planforge.context.plan import ApiFacts, PlanContext, Shown
-from planforge.core.model import FieldMapping, Project, Risk
+from planforge.core.model import FieldMapping, Project
 from planforge.core.names import TECHNICAL_SPECS, DocumentKind
 from planforge.derive.calendar import time_zone, zone_words
 from planforge.derive.catalog import lookup
@@ -33,8 +41,9 @@ _LATE = "A record still not written when its workflow's latency target passes st
 #: An alert that watches late or queued records, by the words of its name or threshold ("Queue backlog",
 #: "> 500 pending jobs", "NetSuite behind Shopify", "Latency above target").
 _WATCHES_LATE = re.compile(r"\b(?:backlog|queued?|pending|latency|behind|delay(?:ed)?|late)\b", re.IGNORECASE)
-#: A rate limit that caps the requests in flight ("15 concurrent requests", "concurrency per account").
-_CONCURRENT = re.compile(r"\bconcurren(?:t|cy)\b", re.IGNORECASE)
+#: A rate limit that caps the requests in flight ("15 concurrent requests", "concurrency per account",
+#: "12 simultaneous", "5 parallel requests").
+_CONCURRENT = re.compile(r"\b(?:concurren(?:t|cy)|simultaneous|parallel)\b", re.IGNORECASE)
 #: A rate limit stated as requests over time ("100 pts/s", "500 req/min", "40 requests per 20 s", "leaky bucket").
 _RATE = re.compile(
     r"/\s*\d*\s*(?:s|sec|second|m|min|minute|h|hour|day)\b|\bper\s+\d*\s*(?:s|sec|second|min|minute|hour|day)\b"
@@ -43,14 +52,6 @@ _RATE = re.compile(
 )
 #: A rate limit counted in query cost rather than requests ("GraphQL 100 points/s", "cost-based bucket").
 _COST = re.compile(r"\b(?:points?|pts|cost)\b", re.IGNORECASE)
-#: An account's cap on requests in flight as a Rate limit states it ("15 concurrent requests"): group 1.
-_ACCOUNT_CAP = re.compile(r"\b(\d+)\s+concurrent\b", re.IGNORECASE)
-#: The integration's own cap as a risk's mitigation sets it ("a concurrency cap of 5", "at most 5 concurrent").
-_OWN_CAP = re.compile(
-    r"\bconcurrency\s+(?:cap|limit)\s+of\s+(\d+)\b|\b(?:cap|limit)\s+of\s+(\d+)\s+concurrent\b"
-    r"|\bat\s+most\s+(\d+)\s+(?:concurrent|requests\s+in\s+flight)\b",
-    re.IGNORECASE,
-)
 #: What later happens to an order that a workflow may carry to the target, each by the words of a
 #: workflow's name that say it does ("Sync order edits", "Post refunds as credit notes").
 _ORDER_CHANGES = (
@@ -366,27 +367,11 @@ def _late_policy(shared: tuple[WorkflowAlert, ...], specs: list[WorkflowSpec]) -
     return f"{_LATE} and is counted toward {alerts}; it is not paged one by one."
 
 
-def _own_cap(api: ApiFacts, risks: list[Risk]) -> int | None:
-    """The cap on requests in flight the implementation plan's risk register sets for the integration's calls
-    to ``api``'s system: the first risk that names the system (by the catalog, else the first word of its
-    name) and whose mitigation states a concurrency cap ("Queue with a concurrency cap of 5"); else None."""
-    system = lookup(api.name).system
-    first = api.name.split()[0].casefold() if api.name.split() else ""
-    for r in risks:
-        text = f"{r.risk} {r.mitigation or ''}"
-        names = (system is not None and lookup(text).system == system) or first in text.casefold().split()
-        found = _OWN_CAP.search(r.mitigation or "") if names else None
-        if found:
-            return int(next(g for g in found.groups() if g))
-    return None
-
-
-def _in_flight(api: ApiFacts, risks: list[Risk]) -> str:
+def _in_flight(api: ApiFacts, ctx: PlanContext) -> str:
     """How a capped system's queue holds the requests in flight: the integration's own cap from the risk
     register, with what it leaves of the account's cap; else the account's cap as stated; else "the cap"."""
-    account = _ACCOUNT_CAP.search(api.rate_limit) if isinstance(api.rate_limit, str) else None
-    total = int(account.group(1)) if account else None
-    own = _own_cap(api, risks)
+    found = concurrency(ctx, api.name)
+    total, own = (found.limit, found.cap) if found is not None else (None, None)
     if own is not None and total is not None and own < total:
         return (
             f"at most {own} requests in flight from the integration (the cap the implementation plan's risk "
@@ -399,6 +384,11 @@ def _in_flight(api: ApiFacts, risks: list[Risk]) -> str:
         if total is not None
         else ("the number of requests in flight below the cap")
     )
+
+
+def _own_cap(api: ApiFacts, ctx: PlanContext) -> int | None:
+    found = concurrency(ctx, api.name)
+    return found.cap if found is not None else None
 
 
 def _by_cost(api: ApiFacts) -> bool:
@@ -417,7 +407,7 @@ def _per_app(api: ApiFacts) -> bool:
     return entry is not None and entry.per_app
 
 
-def _pacing(api: ApiFacts, risks: list[Risk]) -> str:
+def _pacing(api: ApiFacts, ctx: PlanContext) -> str:
     """What one system's queue keeps below its limit, as its Rate limit reads ("{systems}" stands for the
     system's name): the request rate, the number of requests in flight (a cap on concurrent requests, with
     its figures when the risk register or the limit states them), or both; a limit the catalog says counts
@@ -429,15 +419,15 @@ def _pacing(api: ApiFacts, risks: list[Risk]) -> str:
         return "for {systems} it paces the calls by their query cost, using the throttle status each response reports"
     capped, rated = bool(_CONCURRENT.search(api.rate_limit)), bool(_RATE.search(api.rate_limit))
     if capped and rated:
-        return f"for {{systems}} it keeps the request rate below the limit and {_in_flight(api, risks)}"
+        return f"for {{systems}} it keeps the request rate below the limit and {_in_flight(api, ctx)}"
     if capped:
-        return f"for {{systems}} it keeps {_in_flight(api, risks)}"
+        return f"for {{systems}} it keeps {_in_flight(api, ctx)}"
     if rated:
         return "for {systems} it keeps the request rate below the limit"
     return "for {systems}, which states no rate or cap, it paces the requests by the throttling responses below"
 
 
-def _rate_plan(api: tuple[ApiFacts, ...], risks: list[Risk]) -> str:
+def _rate_plan(api: tuple[ApiFacts, ...], ctx: PlanContext) -> str:
     """Section 2's queues: one per system, and what each keeps below its limit, the systems paced alike
     named together in the order section 2 lists them ("For Shopify it keeps the request rate below the
     limit; for NetSuite it keeps at most 5 requests in flight from the integration, ...")."""
@@ -445,11 +435,11 @@ def _rate_plan(api: tuple[ApiFacts, ...], risks: list[Risk]) -> str:
         return "Every call to a system passes through one queue per system that keeps the requests below its limits."
     alike: dict[str, list[str]] = {}
     for a in api:
-        alike.setdefault(_pacing(a, risks), []).append(a.name)
+        alike.setdefault(_pacing(a, ctx), []).append(a.name)
     parts = "; ".join(how.format(systems=compose.join_words(names)) for how, names in alike.items())
     # a queue with its own stated cap already says what it leaves to the others; a limit the catalog says is
     # the integration's own (per app) is shared with no other application
-    open_ = [a.name for a in api if _own_cap(a, risks) is None and not _per_app(a)]
+    open_ = [a.name for a in api if _own_cap(a, ctx) is None and not _per_app(a)]
     if not open_:
         headroom = ""
     elif len(open_) == len(api):
@@ -598,7 +588,7 @@ def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechS
         any(w.key_notes for w in specs),
         _retry_policy(list(ctx.flows)),
         _late_policy(shared, specs),
-        _rate_plan(ctx.dependencies.api, p.risks),
+        _rate_plan(ctx.dependencies.api, ctx),
         _repeats(list(ctx.flows)),
         ctx.phases[0].end if ctx.phases else None,
         any(f.frequency is not None and f.frequency.at for f in ctx.flows),

@@ -28,7 +28,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from planforge.context.companions.common import CONSTANT_TRANSFORM, DocHeader, header, named_status, person, sets_status
+from planforge.context.companions.common import (
+    CONSTANT_TRANSFORM,
+    Concurrency,
+    DocHeader,
+    concurrency,
+    header,
+    named_status,
+    person,
+    sets_status,
+)
 from planforge.context.compose import span_adjective
 from planforge.context.flows import Flow
 from planforge.context.plan import PlanContext, Shown
@@ -433,25 +442,10 @@ def _named_system(text: str, flow: Flow) -> str:
     return flow.target
 
 
-#: a number of concurrent requests the intake states for a system ("15 concurrent requests")
-_CONCURRENT = re.compile(r"\b(\d+) (?:concurrent|simultaneous|parallel)\b", re.I)
-#: the integration's own cap on its concurrent requests, as a risk's mitigation states it
-_CAP = re.compile(
-    r"\bconcurren\w* (?:cap|limit) of (\d+)\b|\bcap(?:ped)? (?:at|of) (\d+) (?:concurrent|simultaneous|parallel)\b",
-    re.I,
-)
-#: who else uses the account, as the intake's rate limit states it ("shared with the 3PL connector")
-_SHARED_WITH = re.compile(r"\bshared with ([^,;.()]+)", re.I)
-
-
 @dataclass(frozen=True)
-class _Share:
-    """A system's limit as a throttling case loads it: its concurrent requests and the integration's
-    own cap on them (None where not stated), and who shares the account ("" when not stated)."""
-
-    limit: int | None
-    cap: int | None
-    others: str
+class _Share(Concurrency):
+    """A system's limit as a throttling case loads it (``common.concurrency``), with what the load
+    script holds and leaves free."""
 
     @property
     def free(self) -> int | None:
@@ -471,28 +465,10 @@ class _Share:
 
 
 def _share(ctx: PlanContext, system: str) -> _Share | None:
-    """How a system's limit is shared, when it is concurrency-based (the catalog's ``concurrency``, or
-    the intake's rate limit stating a number of concurrent requests): the number of requests from
-    the intake's Systems row, the integration's cap from a risk's mitigation that names the system
-    (or names none of the project's systems), and who else uses the account; None for a limit on
-    requests per unit of time."""
-    facts = next((f for f in ctx.project.systems if f.system.casefold() == system.casefold()), None)
-    stated = (facts.rate_limit or "") if facts else ""
-    entry = lookup(system).system
-    limit = _CONCURRENT.search(stated)
-    if not (entry and entry.concurrency) and limit is None:
-        return None
-    names = [n.split()[0].casefold() for n in ctx.systems if n]
-    caps = (
-        m
-        for risk in ctx.project.risks
-        if (words := set(re.findall(r"\w+", f"{risk.risk} {risk.mitigation or ''}".casefold())))
-        and (system.split()[0].casefold() in words or not words & set(names))
-        and (m := _CAP.search(risk.mitigation or ""))
-    )
-    cap = int(first.group(1) or first.group(2)) if (first := next(caps, None)) else None
-    shared = _SHARED_WITH.search(stated)
-    return _Share(int(limit.group(1)) if limit else None, cap, shared.group(1).strip() if shared else "")
+    """How a system's limit is shared, when it is concurrency-based, read as the specs read it; None
+    for a limit on requests per unit of time."""
+    found = concurrency(ctx, system)
+    return _Share(found.limit, found.cap, found.others) if found is not None else None
 
 
 def _load(where: str, share: _Share | None) -> str:
