@@ -343,7 +343,7 @@ def test_metric_values_after_a_label_start_with_a_capital():
     assert "- **Sync Duration**: Inventory within 5 minutes" in text
     assert "- **Data Accuracy**: Daily totals match" in text
     assert "- **API Response Times**: p95 under 2 seconds" in text  # not a plain word: left as typed
-    assert "- **Error Rate**: Below " in text and "Average" not in text
+    assert "- **Sync Success Rate**: At least " in text and "Average" not in text
 
 
 def test_fast_paths_answer_as_the_slow_ones():

@@ -307,7 +307,8 @@ class Deployment:
 class Metrics:
     success_rate: Shown
     duration: str | Tbd
-    error_rate: Shown
+    #: printed only when it measures something other than the success rate (``one_rate_measure``)
+    error_rate: Shown | None
     accuracy: str | Tbd
     response_time: str | Tbd
 
@@ -1407,6 +1408,17 @@ def label_value(text: str | None) -> str | None:
     return text[0].upper() + text[1:]
 
 
+def _dashboard(c: Completeness, project: Project, settings: Settings) -> str | Tbd:
+    """The dashboard's link; without one, the stated monitoring platform the dashboard is built in (its
+    link listed for the review), so section 8.2 never shows TBD beside the platform section 4.2 names."""
+    tool = project.monitoring_tool or settings.monitoring_tool
+    if project.dashboard_url or not tool:
+        dashboard: str | Tbd = c.value("Dashboard URL", project.dashboard_url, "Projects > Dashboard URL")
+        return dashboard
+    c.todo("Dashboard URL", "Projects > Dashboard URL")
+    return f"{tool} (link shared before go-live)"
+
+
 def _monitoring(
     c: Completeness, project: Project, settings: Settings, flows: tuple[Flow, ...], api: Sequence[ApiFacts]
 ) -> Monitoring:
@@ -1417,10 +1429,13 @@ def _monitoring(
             return format_percent(given, locale)
         return c.assume(label, format_percent(default, locale), f"Settings > {setting} (firm standard)")
 
+    success, error = derive.one_rate_measure(project.target_success_rate, project.target_error_rate)
     metrics = Metrics(
-        rate("Target success rate", project.target_success_rate, settings.target_success_rate, "Target Success Rate"),
+        format_percent(success, locale)
+        if success is not None
+        else rate("Target success rate", None, settings.target_success_rate, "Target Success Rate"),
         c.value("Target sync duration", label_value(project.target_sync_duration), "Projects > Target Sync Duration"),
-        rate("Target error rate", project.target_error_rate, settings.target_error_rate, "Target Error Rate"),
+        None if error is None else format_percent(error, locale),
         c.value("Accuracy metric", label_value(project.accuracy_metric), "Projects > Accuracy Metric"),
         c.value("Response-time target", label_value(project.response_time_target), "Projects > Response Time Target"),
     )
@@ -1431,7 +1446,7 @@ def _monitoring(
             settings.log_location,
             "Projects > Log Location, else Settings > Log Location",
         ),
-        c.value("Dashboard URL", project.dashboard_url, "Projects > Dashboard URL"),
+        _dashboard(c, project, settings),
         c.pick(
             "Alert destination",
             project.alert_destination,

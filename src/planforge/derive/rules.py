@@ -147,6 +147,18 @@ def phase_days(level: str, confidence: float | None, settings: Settings) -> tupl
     return tuple(math.ceil(round(d * factor, 6)) if i < 4 else d for i, d in enumerate(base))
 
 
+def one_rate_measure(success: float | None, error: float | None) -> tuple[float | None, float | None]:
+    """A sync success rate and an error rate are one measure (99.5% synced is 0.5% failed), so the plan
+    states it once: the success rate, derived from a stated error rate when only that is given (None:
+    neither stated, the firm's success rate is assumed). The error rate is returned only when both are
+    stated and do not add up to 100%, so it measures something else and is printed beside it."""
+    if success is None:
+        return (None if error is None else round(1 - error, 6)), None
+    if error is None or abs(success + error - 1) < 1e-9:
+        return success, None
+    return success, error
+
+
 def support_days(planned: int, stabilization_days: int) -> int:
     """Business days of post-launch support: at least the stabilisation period its exit
     criterion names. ``stabilization_days`` calendar days need ceil(days x 5 / 7) business days
