@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from planforge.context.plan import Tbd, build_context
-from planforge.derive.rules import one_rate_measure
 from planforge.core.model import Settings
+from planforge.derive.rules import one_rate_measure
 from support import make_project
 
 DAY = date(2026, 1, 15)
