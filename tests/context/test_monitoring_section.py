@@ -1,4 +1,4 @@
-"""Section 8 states each measure once and names the stated monitoring platform (issue 21, client read)."""
+"""Phase 5 and section 8 as a client reads them: one measure stated once, the stated platform (issue 21)."""
 
 from __future__ import annotations
 
@@ -50,3 +50,12 @@ def test_a_dashboard_link_or_no_platform_is_as_before():
     linked = build_context(make_project(dashboard_url="https://d.example/x"), Settings(monitoring_tool="Datadog"), DAY)
     assert linked.monitoring.tools.dashboard == "https://d.example/x"
     assert isinstance(build_context(make_project(), Settings(), DAY).monitoring.tools.dashboard, Tbd)
+
+
+def test_the_stability_criterion_names_the_support_phase_it_fits():
+    ctx = build_context(make_project(stabilization_period_days=45), Settings(), DAY)
+    support = ctx.schedule.phases[4].days
+    assert support == 33  # 45 calendar days need 33 business days from a Monday
+    assert "for 45 consecutive calendar days, which fit within this phase's 33 business days" in (
+        ctx.schedule.stable_exit
+    )

@@ -115,3 +115,14 @@ def test_the_summary_says_what_the_timeline_rests_on_that_is_not_settled(plans):
     )
     assert "The timeline depends on the integration's approval by QuickBooks Online" in _summary(plans["ACME-001"])
     assert "The timeline " not in _summary(plans["BLOOM-002"])  # WooCommerce and Klaviyo approve nothing
+
+
+def test_the_stability_exit_criterion_fits_the_support_phase_and_says_what_follows_an_incident(plans):
+    """Issue 21: '30 consecutive calendar days' beside a 22-business-day phase read as a contradiction."""
+    support = _section(plans["FJORD-009"], "### Phase 5", "## 3.")
+    assert "**Duration**: 22 business days" in support
+    assert (
+        "- ✓ Stable operation (no Critical or High incident) for 30 consecutive calendar days, which fit within "
+        "this phase's 22 business days; such an incident restarts the count, and support continues until the "
+        "30 days are reached" in support
+    )

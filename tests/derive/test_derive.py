@@ -223,9 +223,21 @@ def test_go_live_moves_to_the_next_window_day_and_skips_closed_days():
     assert derive.go_live_date(date(2026, 5, 21), monday, frozenset({date(2026, 5, 25)})) == date(2026, 6, 1)
 
 
-@pytest.mark.parametrize("planned, stable, days", [(20, 30, 22), (30, 30, 30), (10, 14, 10), (2, 30, 22)])
+@pytest.mark.parametrize(
+    "planned, stable, days", [(20, 30, 22), (30, 30, 30), (10, 14, 11), (10, 12, 10), (2, 30, 22), (4, 6, 6)]
+)
 def test_support_covers_the_stabilisation_period(planned, stable, days):
     assert derive.support_days(planned, stable) == days
+
+
+@pytest.mark.parametrize("start", [date(2026, 3, 2) + timedelta(days=i) for i in range(5)])
+@pytest.mark.parametrize("stable", [1, 6, 7, 14, 30, 31, 45])
+def test_the_support_phase_spans_its_stable_period_from_any_weekday(start, stable):
+    """Ten business days from a Monday end on day 12, so a 14-day criterion would outlast the phase."""
+    days = derive.support_days(1, stable)
+    ((first, last),) = derive.schedule(start, (days,))
+    assert (last - first).days + 1 >= stable
+    assert derive.calendar_span(days) <= (last - first).days + 1
 
 
 def test_fixed_holidays_move_phase_dates():

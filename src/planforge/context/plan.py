@@ -193,6 +193,18 @@ class Schedule:
     #: what the project is for, which the standard feature lists (section 2.4 on) are kept to
     scope: Scope = Scope()
 
+    @property
+    def stable_exit(self) -> str:
+        """Phase 5's stability criterion as the client reads it beside the phase's length: the
+        calendar days it names fit the business days the phase lasts (``derive.support_days``), and
+        the count restarts after an incident, so the phase says it continues until they are reached."""
+        days, support = self.stabilization_days, self.phases[4].days
+        return (
+            f"Stable operation (no Critical or High incident) for {days} consecutive calendar days, which fit "
+            f"within this phase's {support} business days; such an incident restarts the count, and support "
+            f"continues until the {days} days are reached"
+        )
+
 
 @dataclass(frozen=True)
 class TeamRow:

@@ -159,11 +159,22 @@ def one_rate_measure(success: float | None, error: float | None) -> tuple[float 
     return success, error
 
 
+def calendar_span(business_days: int) -> int:
+    """The fewest calendar days ``business_days`` business days can span, first day to last
+    (starting on a Monday, each five business days after the first five add a weekend): 5 -> 5,
+    6 -> 8, 22 -> 30. Holidays only lengthen the span, so a period this short always fits."""
+    return business_days + 2 * ((business_days - 1) // 5) if business_days > 0 else 0
+
+
 def support_days(planned: int, stabilization_days: int) -> int:
-    """Business days of post-launch support: at least the stabilisation period its exit
-    criterion names. ``stabilization_days`` calendar days need ceil(days x 5 / 7) business days
-    (30 days -> 22), so phase 5 never ends before the stable period it promises can be observed."""
-    return max(planned, math.ceil(stabilization_days * 5 / 7))
+    """Business days of post-launch support: at least the stabilisation period its exit criterion
+    names, so phase 5 never ends before the stable period it promises can be observed. The fewest
+    business days whose shortest calendar span (``calendar_span``) holds ``stabilization_days``
+    calendar days (30 days -> 22, 14 -> 11: ten business days from a Monday end on day 12)."""
+    needed = 0
+    while calendar_span(needed) < stabilization_days:
+        needed += 1
+    return max(planned, needed)
 
 
 def phase_status(span: tuple[date, date] | None, today: date, project_status: str | None) -> str:
