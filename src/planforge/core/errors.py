@@ -859,6 +859,19 @@ KINDS: tuple[ProblemKind, ...] = (
         "A hand-edited Markdown document whose data changed is merged with its new rendering; when that cannot "
         "be done, none of the document's formats is rewritten, so they never disagree.",
     ),
+    ProblemKind(
+        "criterion-outlasts-support",
+        WARNING,
+        "Success criterion outlasts post-launch support",
+        "Success criterion {value_repr} is observed over {period}, longer than post-launch support lasts "
+        "({support}, which may span as few as {span}): it cannot be confirmed before handoff",
+        "State a period post-launch support covers, set Projects > Stabilization Period Days to {needed} "
+        "(support is lengthened to cover it), or say the criterion is measured after handoff.",
+        'Coherence: a Success Criteria row states a period of observation ("for 60 consecutive days", "90 days in '
+        'a row") longer than the shortest calendar span of post-launch support, the last phase (its Phase Days '
+        "for the project's complexity, at least the Stabilization Period Days). Durations that are not periods "
+        '("within 2 days") are not read.',
+    ),
 )
 
 #: code -> kind, the registry ``make_problem`` reads.

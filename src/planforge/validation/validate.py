@@ -70,6 +70,7 @@ from planforge.validation.deployment import check as deployment_check
 from planforge.validation.firm import FirmCheck, firm_profile
 from planforge.validation.holiday_country import read_holiday_country
 from planforge.validation.mappings import check as mappings_check
+from planforge.validation.support_period import check as support_period_check
 from planforge.validation.system_cells import count_word, join_quoted, named_systems
 from planforge.validation.traceability import CellRef
 from planforge.validation.traceability import check as traceability_check
@@ -275,6 +276,7 @@ def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None, firm: Firm
         checker.problems.extend(mappings_check(project, cell))
         checker.problems.extend(claims_check(project, cell))
         checker.problems.extend(deployment_check(project, cell))
+        checker.problems.extend(support_period_check(project, settings, cell))
     bad_ids |= _held_back(checker.problems)  # a workflow naming no system of its project holds it back
     projects = [p for p in projects if p.project_id not in bad_ids]
     errors_by_project: dict[str, list[Problem]] = defaultdict(list)
