@@ -35,7 +35,15 @@ from planforge.derive.calendar import (
     zone_words,
 )
 from planforge.derive.catalog import CatalogSystem, Match, catalog_revision, integration_types, lookup
-from planforge.derive.completeness import Assumed, AssumedPassage, Assumption, Completeness, Finding, Tbd
+from planforge.derive.completeness import (
+    ASSUMED_MARK,
+    Assumed,
+    AssumedPassage,
+    Assumption,
+    Completeness,
+    Finding,
+    Tbd,
+)
 from planforge.intake.schema import ROLES
 from planforge.validation.claims import asks_assumed_system, assumed_systems
 from planforge.validation.deployment import defers
@@ -276,6 +284,16 @@ class Risks:
     known: tuple[RiskRow, ...] = ()
     #: what the project is for, which the common risks of its types are kept to
     scope: Scope = Scope()
+    #: with a thin Risks sheet, the standard risks of the project's types and systems, marked assumed
+    #: (``default_risks``); the plan lists them after the intake's, the portfolio reads only ``rows``
+    assumed: tuple[RiskRow, ...] = ()
+    #: the common risks (section 5's list) an assumed row already states, so the list does not repeat them
+    promoted: frozenset[str] = frozenset()
+
+    @property
+    def table(self) -> tuple[RiskRow, ...]:
+        """Section 5's table: the intake's rows (else what section 9 already knows), then the assumed ones."""
+        return (self.rows or self.known) + self.assumed
 
 
 @dataclass(frozen=True)
@@ -556,7 +574,8 @@ def build_context(
     dependencies = _dependencies(c, project, settings, api)
     open_items = _open_items(project, plan_date)
     risk_rows = _risks(c, project.risks)
-    risks = Risks(risk_rows, types, () if risk_rows else _open_risks(open_items), scope)
+    assumed, promoted = default_risks(c, project, types)
+    risks = Risks(risk_rows, types, () if risk_rows else _open_risks(open_items), scope, assumed, promoted)
     testing = _testing(c, project, systems, next(d for d in documents if d.kind == TEST_CASES.name))
     deployment = _deployment(c, project, types)
     monitoring = _monitoring(c, project, settings, flows, api)
@@ -1303,6 +1322,125 @@ def _risks(c: Completeness, risks: list[Risk]) -> tuple[RiskRow, ...]:
         mitigation = r.mitigation or c.todo(f"Mitigation of risk {r.row}", f"Risks > Mitigation, row {r.row}")
         rows.append(RiskRow(r.risk, r.likelihood, r.impact, mitigation, owner))
     return tuple(rows)
+
+
+#: Fewer Risks rows than this is a thin register: the plan adds the standard risks of its types and systems.
+THIN_REGISTER = 3
+
+#: Per integration type: the common risk (section 5's list, ``templates/plan/risks/``) its standard row
+#: states, the word stems of a stated risk that already covers it, then the row's risk, likelihood,
+#: impact and mitigation; "{source}" is the other system, "{target}" the system of the type.
+_TYPE_RISKS: dict[str, tuple[str, str, str, str, str, str]] = {
+    "accounting": (
+        "Payment reconciliation failures",
+        "reconcil payout deposit settlement",
+        "{source}'s payouts do not reconcile in {target}: a payout nets sales, fees and refunds, and the entries "
+        "posted for it must add up to the amount deposited",
+        "Medium",
+        "High: the books disagree with the bank",
+        "Each payout posted as the sales, fees and refunds it nets; each run's totals reconciled against the "
+        "{source} payout report, and a difference reported the same day",
+    ),
+    "fulfillment": (
+        "Tracking number sync delays",
+        "tracking",
+        "Tracking numbers reach {source} late or not at all, so customers are not told their order has shipped",
+        "Medium",
+        "Medium: customer enquiries and late notifications",
+        "Tracking written back as each shipment is confirmed, with retries; a shipment still without tracking "
+        "after a day is reported",
+    ),
+    "inventory": (
+        "Overselling during sync lag",
+        "oversell stock",
+        "Stock levels lag between {source} and {target}, so orders are taken for stock that is gone",
+        "Medium",
+        "High: cancelled orders and refunds",
+        "Stock synced as often as the rate limits allow, buffer stock kept on fast movers, and counts "
+        "reconciled daily with each variance reported",
+    ),
+    "marketing": (
+        "Privacy compliance violations",
+        "consent unsubscrib privacy gdpr",
+        "Customers who did not consent, or who unsubscribed, receive marketing from {target}",
+        "Low",
+        "High: complaints to the regulator and lost trust",
+        "Consent and unsubscribes carried with every customer record; only consented customers synced to {target}",
+    ),
+    "pos": (
+        "Offline transactions arriving late",
+        "offline",
+        "Sales rung up while a register was offline arrive late, so stock and sales totals are briefly wrong",
+        "Medium",
+        "Medium: stock and sales totals off until the sales arrive",
+        "Late sales queued and reconciled as they arrive; daily totals compared between {source} and {target}",
+    ),
+    "support": (
+        "Helpdesk customers matched to the wrong profile",
+        "match profile",
+        "A {target} ticket is matched to the wrong {source} customer, so an agent sees another customer's orders",
+        "Low",
+        "High: personal data shown to the wrong person",
+        "Customers matched on a verified email address, never on a name; unmatched records reported",
+    ),
+}
+
+
+def default_risks(
+    c: Completeness, project: Project, types: tuple[str, ...]
+) -> tuple[tuple[RiskRow, ...], frozenset[str]]:
+    """With fewer than ``THIN_REGISTER`` Risks rows, the risks every project of its kind carries, each
+    marked assumed and listed for the review: one per integration type (``_TYPE_RISKS``: a payout posted
+    as entries that must reconcile, ...) and one per system the catalog records as having no sandbox
+    (tests run on the client's live account). Returns the rows and the common risks they state."""
+    if len(project.risks) >= THIN_REGISTER:
+        return (), frozenset()
+    systems = derive.all_systems(project)
+    entries = [(name, lookup(name).system) for name in systems]
+    rows: list[RiskRow] = []
+    promoted: set[str] = set()
+    stated = Scope(
+        frozenset(
+            re.findall(r"[a-z0-9]+", " ".join(f"{r.risk} {r.mitigation or ''}" for r in project.risks).casefold())
+        )
+    )
+    for kind in types:
+        target = next((name for name, e in entries if e is not None and e.category == kind), project.system_b)
+        source = next((name for name in systems if name != target), project.system_a)
+        common, stems, risk, likelihood, impact, mitigation = _TYPE_RISKS[kind]
+        if stated.mentions(stems):  # a stated risk already covers it
+            continue
+        rows.append(
+            RiskRow(
+                f"{risk.format(source=source, target=target)} {ASSUMED_MARK}",
+                likelihood,
+                impact,
+                mitigation.format(source=source, target=target),
+                "Lead Engineer",
+            )
+        )
+        promoted.add(common)
+    for name, entry in entries:
+        if entry is None or not entry.live_testing:
+            continue
+        rows.append(
+            RiskRow(
+                f"{name} offers no sandbox, so tests run on {project.client_name}'s live {name} account: the records "
+                f"a test needs cannot be created on demand, and anything a test writes there is real {ASSUMED_MARK}",
+                "High",
+                "Medium: tests limited to the records the live account holds",
+                f"Tests read the live {name} account and write only to the test environments section 6.2 names; a "
+                f"test that must write to {name} uses a record {project.client_name} sets aside for it",
+                "QA Engineer",
+            )
+        )
+    if rows:
+        c.note_assumption(
+            "Standard risks",
+            f"{len(rows)} standard risk{'s' if len(rows) != 1 else ''} of the integration's type and systems",
+            f"Risks sheet has fewer than {THIN_REGISTER} rows",
+        )
+    return tuple(rows), frozenset(promoted)
 
 
 def _open_risks(o: OpenItems) -> tuple[RiskRow, ...]:

@@ -42,6 +42,8 @@ class CatalogSystem:
     #: where a project tests against this system, "{name}" standing for the name the intake gives it
     #: ("a {name} development store"); "" when the catalog does not record it
     test_environment: str = ""
+    #: the vendor offers no sandbox, so tests read (and anything they write reaches) the client's live account
+    live_testing: bool = False
     #: how an integration authenticates there ("OAuth 2.0 through an Intuit Developer app, ..."); "" when
     #: the catalog does not record it
     auth: str = ""
@@ -174,6 +176,7 @@ def load_catalog() -> tuple[CatalogSystem, ...]:
             excludes=tuple(e.get("excludes", ())),
             objects=e.get("objects", ""),
             test_environment=e.get("test_environment", ""),
+            live_testing=bool(e.get("live_testing", False)),
             auth=e.get("auth", ""),
             approval=e.get("approval", ""),
             records=tuple((name, _record_fact(fact)) for name, fact in e.get("records", {}).items()),

@@ -1,0 +1,55 @@
+"""Issue 21: a thin risk register gets the standard risks of its integration type and systems, marked
+assumed, and the common-risk list below the table does not repeat them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from planforge.context.plan import THIN_REGISTER, build_context
+from planforge.core.model import Risk, Settings
+from planforge.render.environment import render_markdown
+from support import make_project
+
+DAY = date(2026, 1, 15)
+
+
+def _risks(n: int, text: str = "Carrier outage") -> list[Risk]:
+    return [Risk(i + 2, f"{text} {i}", "Low", "Low", "Watch it", "Ana") for i in range(n)]
+
+
+def test_no_risks_rows_get_the_types_standard_risk_marked_assumed():
+    ctx = build_context(make_project(), Settings(), DAY)  # Shopify -> Xero: accounting
+    (row,) = ctx.risk_register.assumed
+    assert row.risk.startswith("Shopify's payouts do not reconcile in Xero") and row.risk.endswith("(assumed)")
+    assert ctx.risk_register.promoted == {"Payment reconciliation failures"}
+    assert "Standard risks" in [a.label for a in ctx.completeness.assumptions]
+    assert ctx.risk_register.rows == ()  # the portfolio's register reads only the intake's rows
+
+
+def test_the_common_list_does_not_repeat_a_risk_the_table_states():
+    text = render_markdown(build_context(make_project(), Settings(), DAY))
+    section = text.split("## 5.", 1)[1].split("## 6.", 1)[0]
+    assert "Shopify's payouts do not reconcile in Xero" in section
+    assert "Payment reconciliation failures" not in section
+    assert "_Rows marked (assumed) are our standard risks" in section
+
+
+def test_a_full_register_gets_no_standard_rows():
+    ctx = build_context(make_project(risks=_risks(THIN_REGISTER)), Settings(), DAY)
+    assert ctx.risk_register.assumed == () and ctx.risk_register.promoted == frozenset()
+    text = render_markdown(ctx)
+    assert "_Rows marked (assumed)" not in text and "- **Payment reconciliation failures**" in text
+
+
+def test_a_stated_risk_on_the_same_topic_replaces_the_standard_row():
+    ctx = build_context(make_project(risks=_risks(1, "Payouts fail to reconcile")), Settings(), DAY)
+    assert ctx.risk_register.assumed == ()
+    assert [r.risk for r in ctx.risk_register.table] == ["Payouts fail to reconcile 0"]
+
+
+def test_a_system_without_a_sandbox_adds_the_live_testing_risk():
+    ctx = build_context(make_project(system_a="Etsy", system_b="QuickBooks Online"), Settings(), DAY)
+    live = [r for r in ctx.risk_register.assumed if "offers no sandbox" in r.risk]
+    assert len(live) == 1 and live[0].risk.startswith("Etsy offers no sandbox, so tests run on Client Co's live Etsy")
+    shopify = build_context(make_project(), Settings(), DAY)
+    assert not [r for r in shopify.risk_register.assumed if "sandbox" in r.risk]
