@@ -53,3 +53,10 @@ def test_a_system_without_a_sandbox_adds_the_live_testing_risk():
     assert len(live) == 1 and live[0].risk.startswith("Etsy offers no sandbox, so tests run on Client Co's live Etsy")
     shopify = build_context(make_project(), Settings(), DAY)
     assert not [r for r in shopify.risk_register.assumed if "sandbox" in r.risk]
+
+
+def test_the_standard_reconciliation_row_does_not_presume_how_payouts_are_posted():
+    """Section 9.1 asks whether a payout is one net deposit or its parts: the risk row must not answer it."""
+    (row,) = build_context(make_project(), Settings(), DAY).risk_register.assumed
+    assert "Each payout posted as" not in row.mitigation
+    assert "agreed in Discovery & Design" in row.mitigation

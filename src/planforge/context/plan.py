@@ -1338,8 +1338,9 @@ _TYPE_RISKS: dict[str, tuple[str, str, str, str, str, str]] = {
         "posted for it must add up to the amount deposited",
         "Medium",
         "High: the books disagree with the bank",
-        "Each payout posted as the sales, fees and refunds it nets; each run's totals reconciled against the "
-        "{source} payout report, and a difference reported the same day",
+        "Each run's posted totals reconciled against the {source} payout report, and a difference reported the "
+        "same day; how each payout is posted (one net deposit, or its sales, fees and refunds) agreed in "
+        "Discovery & Design",
     ),
     "fulfillment": (
         "Tracking number sync delays",
