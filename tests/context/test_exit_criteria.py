@@ -17,7 +17,7 @@ BACKED_BY = {
     1: {
         "All API credentials obtained and tested": "Validate API access",
         "Data mapping approved by client": "data mapping (see Technical Specifications) and get the client's approval",
-        "Technical Specifications signed off": "Get sign-off on Technical Specifications",
+        "Technical Specifications signed off": "Get sign-off on the Technical Specifications",
         "No blocking open questions remain": "Resolve the open questions and blockers",
     },
     2: {
@@ -28,7 +28,7 @@ BACKED_BY = {
         "Ready for UAT environment deployment": "Set up cloud hosting environment",
     },
     3: {
-        "All test scenarios passed": "Walk through test scenarios with client team",
+        "All test scenarios passed": "Walk through the test scenarios with the client's team",
         "Client UAT sign-off received": "Get formal UAT sign-off",
         "No critical or high-priority bugs remain": "fix every critical and high-priority bug, and retest",
         "Performance meets": "Performance:",
@@ -70,3 +70,11 @@ def test_every_exit_criterion_is_backed_by_a_task_of_its_phase(phases, number):
     for criterion in criteria:
         words = next(v for k, v in known.items() if criterion.startswith(k))
         assert words in tasks, (criterion, words)
+
+
+def test_phase_tasks_read_as_sentences_with_their_articles(phases):
+    """A client read marked down telegraphic tasks ('Daily monitoring for first week', 'with client team')."""
+    tasks = "".join(t for _, t in phases.values())
+    assert "Daily monitoring for the first week" in tasks
+    for clipped in ("for first week", "with client team", "checklist to client", "window with client\n"):
+        assert clipped not in tasks
