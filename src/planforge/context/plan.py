@@ -325,9 +325,11 @@ class Testing:
 class Deployment:
     client_name: str
     system_b: str
-    strategy: str | Tbd
+    #: with the standard cutover steps and no stated strategy, the cutover they describe, assumed
+    strategy: Shown
     window: str | Tbd
-    rollback_criteria: str | Tbd
+    #: likewise: the standard steps' checks failing past the window, assumed
+    rollback_criteria: Shown
     rollback_time: str | Tbd
     steps: tuple[str, ...]
     steps_are_standard: bool
@@ -1537,15 +1539,27 @@ def _deployment(c: Completeness, project: Project, types: tuple[str, ...] = ()) 
     if not steps:
         steps = tuple(compose.default_steps(project, posts_to_books="accounting" in types))
         c.note_assumption("Deployment steps", "standard cutover steps", "Deployment Steps sheet is empty")
+    standard = not project.deployment_steps
+    strategy: Shown = c.value("Deployment strategy", project.deployment_strategy, "Projects > Deployment Strategy")
+    rollback: Shown = c.value("Rollback criteria", project.rollback_criteria, "Projects > Rollback Criteria")
+    if standard and isinstance(strategy, Tbd):  # the standard steps are one window's cutover: say so
+        strategy = c.assume("Deployment strategy", "Big-bang cutover in one window", "the standard cutover steps")
+    if standard and isinstance(rollback, Tbd):
+        rollback = c.assume(
+            "Rollback criteria",
+            f"The smoke tests fail, or the first records in {project.system_b} do not match {project.system_a}, "
+            "and the cause cannot be fixed within the window",
+            "the standard cutover steps' checks",
+        )
     return Deployment(
         project.client_name,
         project.system_b,
-        c.value("Deployment strategy", project.deployment_strategy, "Projects > Deployment Strategy"),
+        strategy,
         c.value("Deployment window", project.deployment_window, "Projects > Deployment Window"),
-        c.value("Rollback criteria", project.rollback_criteria, "Projects > Rollback Criteria"),
+        rollback,
         c.value("Rollback time", project.rollback_time, "Projects > Rollback Time"),
         steps,
-        not project.deployment_steps,
+        standard,
     )
 
 

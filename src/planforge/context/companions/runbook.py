@@ -82,14 +82,14 @@ class Runbook:
     header: DocHeader
     go_live: date | None
     window: str | Tbd
-    strategy: str | Tbd
+    strategy: str | Assumed | Tbd
     countdown: tuple[CountdownItem, ...]
     gates: tuple[Gate, ...]
     steps: tuple[RunbookStep, ...]
     steps_are_standard: bool
     #: sentences after the steps: what continues in later windows, and which steps the runbook added
     step_notes: tuple[str, ...]
-    rollback_criteria: str | Tbd
+    rollback_criteria: str | Assumed | Tbd
     rollback_time: str | Tbd
     rollback_steps: tuple[RollbackStep, ...]
     verification: tuple[str, ...]
