@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from planforge.context.plan import build_context
-from planforge.core.model import Settings
+from planforge.core.model import OpenItem, Settings
 from planforge.render.environment import render_markdown
 from support import make_project
 
@@ -78,3 +78,11 @@ def test_phase_tasks_read_as_sentences_with_their_articles(phases):
     assert "Daily monitoring for the first week" in tasks
     for clipped in ("for first week", "with client team", "checklist to client", "window with client\n"):
         assert clipped not in tasks
+
+
+def test_the_open_questions_task_points_at_section_9_only_when_it_lists_some():
+    none = render_markdown(build_context(make_project(), Settings(), date(2026, 1, 15)))
+    assert "- [ ] Resolve the open questions and blockers Discovery & Design raises" in none
+    asked = make_project(open_items=[OpenItem(2, "Which tax codes?", "Question")])
+    text = render_markdown(build_context(asked, Settings(), date(2026, 1, 15)))
+    assert "- [ ] Resolve the open questions and blockers listed in section 9" in text
