@@ -654,8 +654,14 @@ def test_a_stated_volume_gets_a_peak_case_timed_against_the_stated_target():
 
     (daily,) = peaks(timed, data_volume="600 orders a day across 3 warehouses, 11,000 SKUs")
     assert daily.type == "Performance" and daily.standard
-    assert "600 at once (a day's volume: 600 orders a day)" in daily.steps[0]
-    assert daily.expected.endswith("the last of them within 15 minutes of being made, the workflow's latency target")
+    assert "600 Order records (a day's volume: 600 orders a day)" in daily.steps[0]
+    assert (
+        daily.steps[1]
+        == "Replay the 600 captured change events to the integration's webhook endpoint at once, and note the time"
+    )
+    assert daily.expected.endswith(
+        "the last of them within 15 minutes of the time noted in step 2, the workflow's latency target"
+    )
     (stated,) = peaks(
         orders, data_volume="600 orders a day", performance_targets="1,500 orders posted within 30 minutes"
     )
@@ -680,10 +686,65 @@ def test_the_specs_and_the_test_cases_read_one_concurrency_cap():
     assert "at most 4 requests in flight from the integration" in build_specs(ctx).rate_plan
     assert "leaving 8 of the account's 12" in build_specs(ctx).rate_plan
     case = next(c for c in build_test_cases(ctx).cases if c.scenario == scenario.scenario)
-    assert case.steps[0].startswith("In the NetSuite test environment, hold 10 of the account's 12 concurrent requests")
-    assert "fewer than the 4 the integration's concurrency cap allows" in case.steps[0]
+    assert case.steps[1].startswith("In the NetSuite test environment, hold 10 of the account's 12 concurrent requests")
+    assert "fewer than the 4 the integration's concurrency cap allows" in case.steps[1]
     # a cap in a risk naming only the other system is neither document's
     other = Risk(2, "Shopify throttling at peak", "High", "High", "Queue capped at 4 parallel requests")
     ctx = _ctx(_ORDERS, systems=systems, risks=[other], test_scenarios=[scenario])
     assert "at most 4" not in build_specs(ctx).rate_plan
-    assert "hold 10" not in next(c for c in build_test_cases(ctx).cases if c.scenario == scenario.scenario).steps[0]
+    assert "hold 10" not in next(c for c in build_test_cases(ctx).cases if c.scenario == scenario.scenario).steps[1]
+
+
+def test_a_bulk_load_is_made_by_script_at_the_rate_the_test_store_accepts_and_released_at_once():
+    """Issue 21 (client read): no tester can key in a day's volume by hand. The load is made ahead of the
+    test with a script, in the way and at the pace the catalog records (a Shopify development store takes
+    five new orders a minute through orderCreate: 600 take about 2 hours), held back (an event-driven
+    workflow's change events kept at a capture endpoint, another workflow switched off) and released at
+    once; a load made another way than the cases make their records says what it lacks."""
+    timed = replace(_ORDERS, latency_target=Span("15 minutes", timedelta(minutes=15)))
+    maps = [*_ORDER_MAPS, FieldMapping(6, "1", "location_id", "subsidiary", "Order", "SalesOrder", "Location table")]
+    scenario = Scenario(2, "NetSuite concurrency limit reached during bulk sync", "Error Handling", "1")
+    ctx = _ctx(timed, field_mappings=maps, data_volume="600 orders a day", test_scenarios=[scenario])
+    case = next(c for c in build_test_cases(ctx).cases if c.scenario == scenario.scenario)
+    made = case.steps[0]
+    assert made.startswith(
+        "Ahead of the test, make the load in Shopify: 600 Order records (a day's volume: 600 orders a day)"
+    )
+    assert "orderCreate" in made and "five new orders a minute" in made and "so 600 take about 2 hours" in made
+    assert "capture endpoint" in made and "by hand" not in " ".join(case.steps)
+    assert "ring up a series" not in made  # point-of-sale sales cannot be scripted
+    assert (
+        case.steps[2]
+        == "Start the bulk load: replay the 600 captured change events to the integration's webhook endpoint at once"
+    )
+    assert case.pending.startswith(
+        "a script makes online orders, not point-of-sale sales, and they carry no location_id"
+    )
+    assert "SalesOrder.subsidiary" in case.pending
+    # a scheduled workflow without a stated volume: an assumed load, made with the workflow off, then released
+    stock = Scenario(2, "NetSuite concurrency limit during bulk sync", "Error Handling", "2")
+    ctx = _ctx(_ORDERS, _STOCK, field_mappings=_STOCK_MAPS, test_scenarios=[stock])
+    case = next(c for c in build_test_cases(ctx).cases if c.scenario == stock.scenario)
+    assert "100 in all (assumed: the intake states no daily volume of InventoryBalance records)" in case.steps[0]
+    assert case.steps[0].endswith("the workflow is switched off meanwhile, so that none is read before the test")
+    assert case.steps[2] == "Start the bulk load: switch the workflow back on"
+    assert case.pending == ""
+
+
+def test_a_throttling_case_names_the_backlog_alert_and_its_threshold_or_says_none_is_defined():
+    """Issue 21 (client read): 'an alert is raised only if the queue backlog crosses its threshold' left
+    the tester to guess which alert; the case names the intake's alert and threshold, or says plainly
+    that none is defined."""
+    scenario = Scenario(2, "NetSuite concurrency limit reached during bulk sync", "Error Handling", "1")
+
+    def expected(**kw):
+        ctx = _ctx(_ORDERS, field_mappings=_ORDER_MAPS, test_scenarios=[scenario], **kw)
+        return next(c for c in build_test_cases(ctx).cases if c.scenario == scenario.scenario).expected
+
+    backlog = Alert(2, "Queue backlog", "> 500 pending jobs for 10 minutes", "Medium")
+    assert expected(alerts=[backlog]).endswith(
+        "the queue backlog alert is raised if, and only if, the backlog noted as it clears crosses its threshold "
+        "(> 500 pending jobs for 10 minutes)"
+    )
+    assert expected(alerts=[]).endswith("the intake defines no alert on the queue's backlog, so no alert is expected")
+    assert "its threshold" not in expected(alerts=[])

@@ -85,7 +85,11 @@ class RecordFact:
     fields the system itself keeps the record unique by (one inventory level per inventory item and
     location), so a repeated write can change its values but never add a second record; ``write``:
     what one write of it is called there, as a noun ("inventory adjustment"); ``split``: how a tester
-    makes two of the record for one other record they share (two shipments of one order)."""
+    makes two of the record for one other record they share (two shipments of one order); ``bulk``: how
+    a load of many is made at a controlled rate, for a bulk or peak case no tester could key in by hand
+    (``Bulk``), None when the catalog records no such way; ``pending``: the record as its system holds it
+    before it is final, as a noun phrase (a payout scheduled or in transit), for a case that checks it is
+    not written until it is."""
 
     made: str
     many: str
@@ -100,6 +104,8 @@ class RecordFact:
     unique_by: tuple[str, ...] = ()
     write: str = ""
     split: str = ""
+    bulk: Bulk | None = None
+    pending: str = ""
 
     def field_note(self, field: str | None) -> str:
         key = (field or "").casefold()
@@ -108,6 +114,20 @@ class RecordFact:
     def made_for(self, field: str | None) -> MadeAt | None:
         key = (field or "").casefold()
         return next((how for name, how in self.made_at if name.casefold() == key), None)
+
+
+@dataclass(frozen=True)
+class Bulk:
+    """How a load of many records is made for a bulk or peak case, with the vendor page that says so:
+    ``made`` the way, as a participle phrase ("created with a script through the Admin API's orderCreate
+    mutation"); ``per_minute`` the most a test environment accepts a minute (0: not
+    recorded) and ``limit`` that limit in words ("a Shopify development store accepts at most five new
+    orders a minute"), so the load is started that far ahead of the test."""
+
+    made: str
+    source: str
+    per_minute: int = 0
+    limit: str = ""
 
 
 @dataclass(frozen=True)
@@ -213,6 +233,10 @@ def _record_fact(raw: dict[str, Any]) -> RecordFact:
         unique_by=tuple(raw.get("unique_by", ())),
         write=raw.get("write", ""),
         split=raw.get("split", ""),
+        bulk=Bulk(b["made"], b["source"], int(b.get("per_minute", 0)), b.get("limit", ""))
+        if (b := raw.get("bulk"))
+        else None,
+        pending=raw.get("pending", ""),
     )
 
 

@@ -238,6 +238,8 @@ class _Records:
     #: the target fields of the matching key, and the target fields mapped from the source's values
     key_fields: tuple[str, ...] = ()
     values: tuple[str, ...] = ()
+    #: the target field the first mapping table fills ("SalesOrder.subsidiary"), "" when none
+    table_target: str = ""
 
     @property
     def record(self) -> str:
@@ -283,6 +285,7 @@ def _records(maps: list[FieldMapping], systems: Sequence[str] = ()) -> _Records:
             for m in maps
             if not m.key and not (m.transform and CONSTANT_TRANSFORM.match(m.transform))
         ),
+        _field(tabled[0].target_object, tabled[0].target_field) if tabled else "",
     )
 
 
@@ -516,20 +519,90 @@ def _daily_volume(ctx: PlanContext, flow: Flow, r: _Records) -> tuple[int, str] 
     return None
 
 
-def _bulk_step(flow: Flow, r: _Records, scenario: str, ctx: PlanContext) -> str:
-    """The throttling case's bulk load from the integration's side: many source changes at once,
-    as many as a day's stated volume of the workflow's records where the intake states one."""
-    made = setup_step(flow, r, scenario, many=True)
+#: the load a bulk or peak case makes when the intake states no daily volume of its records (assumed)
+_ASSUMED_LOAD = 100
+
+
+def _load_size(ctx: PlanContext, flow: Flow, r: _Records) -> tuple[int, str]:
+    """How many records a bulk load makes, and why: a day's volume of them as the intake states it, else
+    an assumed hundred, said to be assumed."""
     volume = _daily_volume(ctx, flow, r)
-    size = (
-        f", {volume[0]:,} at once (a day's volume: {volume[1]})"
-        if volume
-        else ", as many at once as the UAT test data allows"
-    )
-    return f"Start a bulk load: {_lower_first(made)}{size}, entered by script or import where {flow.source} offers one"
+    if volume is not None:
+        return volume[0], f"a day's volume: {volume[1]}"
+    return _ASSUMED_LOAD, f"assumed: the intake states no daily volume of {r.record}s"
 
 
-def _error_case(s: TestScenario, flow: Flow, r: _Records, ctx: PlanContext) -> tuple[tuple[str, ...], str]:
+def _duration(minutes: int) -> str:
+    """A time to make a load in, rounded as a tester plans it: "about 2 hours", "about 40 minutes"."""
+    if minutes >= 90:
+        hours = round(minutes / 60)
+        return f"about {hours} hours"
+    return f"about {minutes} minute{'s' if minutes != 1 else ''}"
+
+
+@dataclass(frozen=True)
+class _Load:
+    """A bulk load as a tester makes it: the records made ahead of the test at a rate the source
+    accepts, held back so that they reach the integration at once, and released in the test. ``made``:
+    the step that makes them; ``release``: the step that lets them through; ``pending``: what the result
+    waits on when the load is made another way than the workflow's cases make their records (a script
+    makes online orders, not point-of-sale sales, so the field those set is missing)."""
+
+    count: int
+    made: str
+    release: str
+    pending: str = ""
+
+
+def _bulk_load(ctx: PlanContext, flow: Flow, r: _Records, scenario: str, size: tuple[int, str] | None = None) -> _Load:
+    """The records of a bulk or peak case, made as no tester could make them by hand: with a script
+    through the source's API, in the way and at the pace the catalog records for the record where it
+    has one (a Shopify development store takes five new orders a minute through orderCreate, so 600
+    take about 2 hours), else paced within the limit the specifications state; made ahead of the test
+    and held back (an event-driven workflow's change events kept at a capture endpoint and replayed at
+    once; another workflow switched off while they are made), so that the load reaches the integration
+    at once, as a day's volume at a peak would. ``size``: the count and why, when the case states its own
+    (the count a performance target names)."""
+    count, why = size or _load_size(ctx, flow, r)
+    fact = record_fact(flow, r)
+    bulk = fact.bulk if fact is not None else None
+    at = _made_at(flow, r)
+    if bulk is not None:
+        pace = (
+            f", paced to what the test environment accepts ({bulk.limit}, so {count:,} take "
+            f"{_duration(-(-count // bulk.per_minute))})"
+            if bulk.per_minute
+            else ""
+        )
+        what = f"{count:,} {r.record}s ({why}), {bulk.made}{pace}"
+    else:
+        what = (
+            f"{_lower_first(setup_step(flow, r, scenario, many=True).removeprefix(f'In {flow.source}, '))}, "
+            f"{count:,} in all ({why}), with a script through the {flow.source} API, paced within the rate limit "
+            f"the technical specifications state for {flow.source} (section 2)"
+        )
+    if flow.event_driven:
+        held = (
+            f"; the integration's {flow.source} webhook subscription points at a capture endpoint meanwhile, so "
+            "that their change events are kept, not processed"
+        )
+        release = f"Replay the {count:,} captured change events to the integration's webhook endpoint at once"
+    else:
+        held = "; the workflow is switched off meanwhile, so that none is read before the test"
+        release = "Switch the workflow back on"
+    pending = ""
+    if bulk is not None and at is not None and fact is not None and fact.channel and r.table_target:
+        pending = (
+            f"a script makes {_plural(fact.channel)}, not {_plural(at.channel or 'record')}, and they carry no "
+            f"{r.table_field}: what {flow.target} {r.table_target} holds for them is agreed before UAT (technical "
+            f"specifications, section 4.{flow.number}), and this result is confirmed against it"
+        )
+    return _Load(count, f"Ahead of the test, make the load in {flow.source}: {what}{held}", release, pending)
+
+
+def _error_case(s: TestScenario, flow: Flow, r: _Records, ctx: PlanContext) -> tuple[tuple[str, ...], str, str]:
+    """The steps, the expected result and what it still waits on ("" when nothing) of an Error Handling
+    scenario."""
     where = _named_system(s.scenario, flow)
     if _THROTTLE.search(s.scenario):
         return _throttle_case(s, flow, r, ctx, where)
@@ -542,28 +615,32 @@ def _error_case(s: TestScenario, flow: Flow, r: _Records, ctx: PlanContext) -> t
     )
     once = f"{flow.target} once, with no duplicate or partial record"
     where_retries = f"section 4.{flow.number}" if flow.latency else "section 3"
-    return steps, (
+    expected = (
         f"The failure is logged with the {flow.source} {r.record}'s ID; the record is retried on the schedule of "
         f"the technical specifications ({where_retries}), then held in the retry queue; once the condition clears "
         f"it is written to {once}; the failure counts toward the failure-rate alert rather than raising an alert "
         "of its own"
     )
+    return steps, expected, ""
 
 
 def _throttle_case(
     s: TestScenario, flow: Flow, r: _Records, ctx: PlanContext, where: str
-) -> tuple[tuple[str, ...], str]:
-    """A limit scenario pushes the integration against the limit it is named for: a load script holds
-    most of the account, a bulk load from the integration follows, and the limit's refusals must pause
-    the queue with back-off, lose or repeat nothing, and leave a backlog that clears once the script
-    stops (within the latency target where the workflow states one)."""
+) -> tuple[tuple[str, ...], str, str]:
+    """A limit scenario pushes the integration against the limit it is named for: the bulk load is made
+    ahead of the test and held back (``_bulk_load``), a load script holds most of the account, the load
+    is released, and the limit's refusals must pause the queue with back-off, lose or repeat nothing, and
+    leave a backlog that clears once the script stops (within the latency target where the workflow
+    states one)."""
     share = _share(ctx, where)
+    load = _bulk_load(ctx, flow, r, s.scenario)
     steps = (
+        load.made,
         _load(where, share),
-        _bulk_step(flow, r, s.scenario, ctx),
+        f"Start the bulk load: {_lower_first(load.release)}",
         _run(flow, many=True),
         f"Check the integration log for {where}'s throttling responses and the queue's back-off, and the alert channel",
-        "Stop the load script, note the time, and watch the queue backlog until it clears",
+        "Stop the load script, note the time, and watch the queue backlog until it clears, noting its peak",
         f"Check {flow.target} for duplicate or partial records",
     )
     capped = (
@@ -573,14 +650,25 @@ def _throttle_case(
     )
     within = f" within the {span_adjective(flow.latency.text)} latency target" if flow.latency else ""
     backlog = next((a for a in ctx.project.alerts if _BACKLOG_ALERT.search(a.alert)), None)
-    threshold = f" ({backlog.threshold})" if backlog and backlog.threshold else ""
-    return steps, (
+    expected = (
         f"{capped}{where} throttles some of the integration's requests, and the integration pauses its queue and "
         f"backs off rather than failing: the throttling is logged, and no record is lost, parked or written twice; "
         f"once the load script stops, the backlog clears{within} and every change reaches {flow.target} once, with "
-        f"no duplicate or partial {r.target_record}; an alert is raised only if the queue backlog crosses its "
-        f"threshold{threshold}"
+        f"no duplicate or partial {r.target_record}; {_backlog_alert(backlog)}"
     )
+    return steps, expected, load.pending
+
+
+def _backlog_alert(alert: Alert | None) -> str:
+    """What a throttling case expects of the alert on the queue's backlog, by the name and threshold the
+    intake's Alerts give it; said plainly when the intake defines none, so the tester is not left to
+    guess what "its threshold" means."""
+    if alert is None:
+        return "the intake defines no alert on the queue's backlog, so no alert is expected"
+    name = f"the {_lower_first(alert.alert)} alert"
+    if not alert.threshold:
+        return f"{name} is raised only if the backlog crosses its threshold, which the intake leaves to be set"
+    return f"{name} is raised if, and only if, the backlog noted as it clears crosses its threshold ({alert.threshold})"
 
 
 def _other_case(
@@ -622,7 +710,7 @@ def _case(s: TestScenario, title: str, flow: Flow | None, maps: list[FieldMappin
     r = _records(maps, ctx.systems)
     pre, open_outcome, pending = _preconditions(flow, r), False, ""
     if kind == "Error Handling":
-        steps, expected = _error_case(s, flow, r, ctx)
+        steps, expected, pending = _error_case(s, flow, r, ctx)
     else:
         steps = (
             setup_step(flow, r, s.scenario, quoted=kind == "Edge Case"),
@@ -992,10 +1080,11 @@ def _standard_peak(flow: Flow, r: _Records, ctx: PlanContext) -> TestCase | None
     elif daily is not None and flow.latency:
         count, why = daily[0], f"a day's volume: {daily[1]}"
         noun = next(m.group(2) for m in _DAILY.finditer(ctx.project.data_volume or "") if m.group(0) == daily[1])
-        met = f"the last of them within {flow.latency.text} of being made, the workflow's latency target"
+        met = f"the last of them within {flow.latency.text} of the time noted in step 2, the workflow's latency target"
     else:
         return None
     verb = "create" if set(re.findall(r"[a-z]+", flow.name.casefold())) & _CREATE_WORDS else "change"
+    load = _bulk_load(ctx, flow, r, verb, (count, why))
     return TestCase(
         "",
         flow.name,
@@ -1003,14 +1092,15 @@ def _standard_peak(flow: Flow, r: _Records, ctx: PlanContext) -> TestCase | None
         "Performance",
         _preconditions(flow, r),
         (
-            f"In {flow.source}, {_make(flow, r, verb, many=True)}: {count:,} at once ({why}), entered by script or "
-            f"import where {flow.source} offers one, and note the time",
+            load.made,
+            f"{load.release}, and note the time",
             _production_wait(flow),
             f"Note the time the last {r.target_record} is written in {flow.target}, and check the integration log "
             "for errors",
         ),
         f"All {count:,} reach {flow.target} once, with no error, duplicate or partial {r.target_record}, and {met}",
         standard=True,
+        pending=load.pending,
     )
 
 
