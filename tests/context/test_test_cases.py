@@ -121,8 +121,9 @@ def test_each_workflow_gets_standard_failure_replay_and_reconciliation_cases_nam
         ("Replay", True),
         ("Reconciliation", True),
         ("Edge Case", True),  # location_id alone cannot tell two items' levels at one location apart
+        ("Edge Case", True),  # a Shopify sale while the stock is pushed
     ]
-    error, replay, rec, _ = stock[1:]
+    error, replay, rec, _, _ = stock[1:]
     assert (
         error.steps[0] == "In NetSuite, post an inventory adjustment for an item: once at a location that has no "
         "entry in the location table, and once at a location the table lists"
@@ -748,3 +749,117 @@ def test_a_throttling_case_names_the_backlog_alert_and_its_threshold_or_says_non
     )
     assert expected(alerts=[]).endswith("the intake defines no alert on the queue's backlog, so no alert is expected")
     assert "its threshold" not in expected(alerts=[])
+
+
+_ITEMS = Workflow(4, "Sync new NetSuite items to Shopify as draft products", "Scheduled", None, "NetSuite", "Shopify")
+_ITEM_MAPS = [
+    FieldMapping(6, "3", "itemId", "variants.sku", "InventoryItem", "Product", key=True),
+    FieldMapping(7, "3", "displayName", "title", "InventoryItem", "Product", required=True),
+]
+_PAYOUTS = Workflow(5, "Post Shopify payouts as NetSuite deposits", "Scheduled", None, "Shopify", "NetSuite")
+_PAYOUT_MAPS = [
+    FieldMapping(8, "4", "id", "externalId", "Payout", "Deposit", key=True),
+    FieldMapping(9, "4", "net", "amount", "Payout", "Deposit"),
+]
+
+
+def _standard_titles(ctx) -> list[str]:
+    return [c.scenario for c in build_test_cases(ctx).cases if c.standard]
+
+
+def test_a_payout_not_yet_final_is_not_posted_until_it_is():
+    """Issue 21 (client read): a payout still in transit (the catalog's ``pending``) gets its case: not
+    written while it is not final, written once when it is; none when a scenario covers it, and none for a
+    record the catalog records no such state of."""
+    ctx = _ctx(_PAYOUTS, field_mappings=[replace(m, workflow="1") for m in _PAYOUT_MAPS])
+    case = next(c for c in build_test_cases(ctx).cases if "in transit" in c.scenario)
+    assert case.scenario == "A payout still scheduled or in transit is not written to NetSuite"
+    assert case.steps[0].startswith("In Shopify, find a payout still scheduled or in transit and note its ID")
+    assert case.expected.startswith("While it is not final, no Deposit record is written for it")
+    assert case.expected.endswith("the next run writes exactly one Deposit record for it")
+    covered = [Scenario(2, "Payout still in transit", "Edge Case", "1")]
+    ctx = _ctx(_PAYOUTS, field_mappings=[replace(m, workflow="1") for m in _PAYOUT_MAPS], test_scenarios=covered)
+    assert not any("scheduled or in transit" in t for t in _standard_titles(ctx))
+    ctx = _ctx(_ORDERS, field_mappings=_ORDER_MAPS)
+    assert not any("in transit" in t for t in _standard_titles(ctx))
+
+
+def test_a_status_set_on_create_is_left_alone_by_a_later_update():
+    """Issue 21 (client read): a workflow whose name sets a status on create ('as draft products') gets a
+    case that a product made live is not reset to Draft by a later change of its source item."""
+    ctx = _ctx(_ITEMS, field_mappings=[replace(m, workflow="1") for m in _ITEM_MAPS])
+    case = next(c for c in build_test_cases(ctx).cases if c.scenario.startswith("A later change"))
+    assert case.scenario == "A later change leaves a Shopify Product that was moved out of Draft as it is"
+    assert "set its status to another value than Draft" in case.steps[0]
+    assert (
+        case.steps[1] == "In NetSuite, change the InventoryItem record it came from, setting displayName to a new value"
+    )
+    assert "its status is still the one set in Shopify, not Draft" in case.expected
+    # a mapping that writes the status itself: the workflow owns the status, no such case
+    status = FieldMapping(10, "1", "isinactive", "status", "InventoryItem", "Product", "Active to Draft")
+    ctx = _ctx(_ITEMS, field_mappings=[*(replace(m, workflow="1") for m in _ITEM_MAPS), status])
+    assert not any(t.startswith("A later change") for t in _standard_titles(ctx))
+
+
+def test_a_sku_matching_key_gets_a_duplicate_sku_case_and_an_id_key_none():
+    ctx = _ctx(_ITEMS, field_mappings=[replace(m, workflow="1") for m in _ITEM_MAPS])
+    case = next(c for c in build_test_cases(ctx).cases if c.scenario.startswith("Two Shopify Product"))
+    assert case.scenario == "Two Shopify Product records with the same Product.variants.sku"
+    assert case.steps[0] == "In Shopify, create two Product records by hand with the same Product.variants.sku"
+    assert case.steps[1] == "In NetSuite, create an InventoryItem record whose itemId is that value"
+    assert case.expected.startswith("The NetSuite InventoryItem record is not written: it is parked with its error")
+    assert case.expected.endswith("neither Product record changes and no third is created")
+    ctx = _ctx(_ORDERS, field_mappings=_ORDER_MAPS)  # matched by the source's ID: no duplicate to make
+    assert not any("with the same" in t for t in _standard_titles(ctx))
+
+
+def test_a_stock_push_into_a_selling_system_gets_a_sale_during_the_push():
+    """Issue 21 (client read): a quantity the target's own sales change (the catalog's ``sold_from``:
+    Shopify's available) is tested with a sale made between the push's read and its write."""
+    ctx = _ctx(_ORDERS, _STOCK, field_mappings=_STOCK_MAPS)
+    case = next(c for c in build_test_cases(ctx).cases if c.scenario.startswith("A sale in"))
+    assert case.scenario == "A sale in Shopify while NetSuite stock is pushed"
+    assert case.steps[1] == (
+        "In NetSuite, post an inventory adjustment for that item at that location, which changes its "
+        "quantityAvailable, and note InventoryBalance.quantityAvailable"
+    )
+    assert case.steps[2] == (
+        "In Shopify, before the run, ring up a test sale on Shopify POS at that location, for one unit of that item"
+    )
+    assert case.expected.startswith("The sale is not overwritten: InventoryLevel.available in Shopify never shows more")
+    # stock pushed the other way (into NetSuite, which the catalog records no sales of): no such case
+    back = [replace(m, source_object=m.target_object, target_object=m.source_object) for m in _STOCK_MAPS]
+    ctx = _ctx(_ORDERS, replace(_STOCK, source_system="Shopify", target_system="NetSuite"), field_mappings=back)
+    assert not any(t.startswith("A sale in") for t in _standard_titles(ctx))
+
+
+def test_a_product_workflow_pushes_the_full_catalogue_at_the_size_the_intake_states():
+    ctx = _ctx(
+        _ITEMS,
+        field_mappings=[replace(m, workflow="1") for m in _ITEM_MAPS],
+        data_volume="600 orders a day, 11,000 SKUs",
+    )
+    case = next(c for c in build_test_cases(ctx).cases if c.scenario.startswith("A full catalogue"))
+    assert case.scenario == "A full catalogue of 11,000 InventoryItem records reaches Shopify"
+    assert "11,000 in all (the catalogue's size: 11,000 SKUs)" in case.steps[0]
+    assert case.steps[1] == "Switch the workflow back on, and note the time"
+    assert case.expected.startswith("All 11,000 reach Shopify once, as Draft, with no error, duplicate or partial")
+    assert case.expected.endswith(
+        "the time the push takes is recorded for the cutover plan (the intake states no target for it)"
+    )
+    unsized = _ctx(_ITEMS, field_mappings=[replace(m, workflow="1") for m in _ITEM_MAPS])
+    case = next(c for c in build_test_cases(unsized).cases if c.scenario.startswith("A full catalogue"))
+    assert "its size is not stated: note the number of records" in case.steps[0]
+    # a fulfilment is no catalogue record, though its name starts with Item
+    maps = [FieldMapping(2, "1", "trackingNumbers", "number", "ItemFulfillment", "Fulfillment", required=True)]
+    ctx = _ctx(Workflow(2, "Sync fulfilments", "Scheduled", None, "NetSuite", "Shopify"), field_mappings=maps)
+    assert not any(t.startswith("A full catalogue") for t in _standard_titles(ctx))
+
+
+def test_the_introduction_names_the_record_cases_the_document_has_and_only_those():
+    ctx = _ctx(_ITEMS, field_mappings=[replace(m, workflow="1") for m in _ITEM_MAPS], data_volume="11,000 SKUs")
+    note = build_test_cases(ctx).standard_note
+    assert "they also cover a status set on create that a later change leaves alone, a duplicate SKU and a " in note
+    assert "full-catalogue push." in note
+    assert "sale during a stock push" not in note and "not yet made final" not in note
+    assert "they also cover" not in build_test_cases(_ctx(_ORDERS, field_mappings=_ORDER_MAPS)).standard_note

@@ -88,8 +88,9 @@ class RecordFact:
     makes two of the record for one other record they share (two shipments of one order); ``bulk``: how
     a load of many is made at a controlled rate, for a bulk or peak case no tester could key in by hand
     (``Bulk``), None when the catalog records no such way; ``pending``: the record as its system holds it
-    before it is final, as a noun phrase (a payout scheduled or in transit), for a case that checks it is
-    not written until it is."""
+    before it is final, as a noun phrase ("a payout still scheduled or in transit"), for a case that checks
+    it is not written until it is; ``sold_from``: the quantity fields the system's own sales change while
+    an integration writes them (Shopify's ``available``), for a case of a sale made during a push."""
 
     made: str
     many: str
@@ -106,6 +107,7 @@ class RecordFact:
     split: str = ""
     bulk: Bulk | None = None
     pending: str = ""
+    sold_from: tuple[str, ...] = ()
 
     def field_note(self, field: str | None) -> str:
         key = (field or "").casefold()
@@ -237,6 +239,7 @@ def _record_fact(raw: dict[str, Any]) -> RecordFact:
         if (b := raw.get("bulk"))
         else None,
         pending=raw.get("pending", ""),
+        sold_from=tuple(raw.get("sold_from", ())),
     )
 
 

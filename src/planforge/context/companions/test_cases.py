@@ -982,10 +982,16 @@ def _standard_reconcile(flow: Flow, r: _Records, alerts: Sequence[Alert]) -> Tes
 
 
 def _standard_for(
-    flow: Flow, scenarios: Sequence[TestScenario], r: _Records, alerts: Sequence[Alert], ctx: PlanContext
+    flow: Flow,
+    scenarios: Sequence[TestScenario],
+    r: _Records,
+    alerts: Sequence[Alert],
+    ctx: PlanContext,
+    maps: Sequence[FieldMapping] = (),
 ) -> list[TestCase]:
     """The standard cases one workflow gets: each kind its own scenarios do not cover (a security
-    scenario, such as a replayed webhook with a bad signature, covers no replay or reconciliation)."""
+    scenario, such as a replayed webhook with a bad signature, covers no replay or reconciliation);
+    then the cases its records call for (``_record_cases``)."""
     texts = " | ".join(s.scenario for s in scenarios if s.type not in ("Security", "Performance"))
     out = []
     fact = record_fact(flow, r)
@@ -1006,7 +1012,227 @@ def _standard_for(
         out.append(_standard_latency(flow, r, flow.promise or flow.latency))
     if not any(s.type == "Performance" for s in scenarios) and (peak := _standard_peak(flow, r, ctx)) is not None:
         out.append(peak)
+    return out + _record_cases(flow, scenarios, r, ctx, maps)
+
+
+#: scenario words that already cover a record not yet final, a duplicate key, a concurrent sale, a full load
+_PENDING_WORDS = re.compile(r"\b(?:in transit|pending|unpaid|not yet paid|scheduled payout)\b", re.I)
+_DUPLICATE_WORDS = re.compile(r"\b(?:duplicate\w*|same (?:sku|key|code)|shared (?:sku|key))\b", re.I)
+_DURING_WORDS = re.compile(r"\b(?:sale|sold|order\w*)\b.{0,40}\b(?:during|while|mid)\b", re.I)
+_FULL_WORDS = re.compile(r"\b(?:full|whole|entire|initial)\s+(?:catalog\w*|catalogue\w*|load|sync|push)\b", re.I)
+#: a SKU as a matching key ("variants.sku", "Sku"): a code people type, which nothing keeps unique
+_SKU = re.compile(r"sku", re.I)
+#: a catalog record: the head noun (the last word) of its name is a product or an item ("InventoryItem",
+#: "Product"; not "ItemFulfillment")
+_CATALOG_RECORD = frozenset({"product", "item", "sku", "catalog", "catalogue", "variant"})
+
+
+def _catalog_record(name: str) -> bool:
+    words = re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", name)
+    return bool(words) and words[-1].casefold() in _CATALOG_RECORD
+
+
+#: the catalogue's size as Data Volume states it ("11,000 SKUs", "240 retail SKUs", "3,400 products")
+_CATALOG_SIZE = re.compile(
+    r"(?<![\d,.])(\d{1,9}(?:,\d{3}){0,3})\s{1,5}(?:[a-z-]{1,20}\s{1,5})?(SKUs?|products?|items?)\b", re.I
+)
+
+
+def _record_cases(
+    flow: Flow, scenarios: Sequence[TestScenario], r: _Records, ctx: PlanContext, maps: Sequence[FieldMapping]
+) -> list[TestCase]:
+    """The standard cases a client QA lead expects of the workflow's records, where its own scenarios do
+    not already cover them: a record not yet final in its system (the catalog's ``pending``: a payout
+    still in transit); a status the workflow's name sets on create, left alone by a later update; a SKU
+    as the matching key, which two target records share; a sale in the target while its stock is
+    pushed (the catalog's ``sold_from``); and a full-catalogue push of a product or item workflow."""
+    texts = " | ".join(s.scenario for s in scenarios)
+    out: list[TestCase] = []
+    fact = record_fact(flow, r)
+    if fact is not None and fact.pending and not _PENDING_WORDS.search(texts):
+        out.append(_standard_pending(flow, r, fact.pending))
+    status = named_status(flow.name)
+    creates = set(re.findall(r"[a-z]+", flow.name.casefold())) & _CREATE_WORDS or " as " in f" {flow.name} "
+    if status and creates and not sets_status(list(maps)) and r.target_obj:
+        out.append(_standard_status_kept(flow, r, status))
+    natural = [m for m in maps if m.key and (_SKU.search(m.target_field) or _SKU.search(m.source_field))]
+    if natural and not r.key_to_confirm and not _DUPLICATE_WORDS.search(texts):
+        out.append(_standard_duplicate_key(flow, r, natural[0]))
+    sold = _sold_field(flow, r, maps)
+    if sold is not None and not _DURING_WORDS.search(texts):
+        out.append(_standard_sale_during_push(flow, r, sold, ctx))
+    if (_catalog_record(r.source_obj) or _catalog_record(r.target_obj)) and not _FULL_WORDS.search(texts):
+        out.append(_standard_full_catalog(flow, r, ctx, status if creates else None))
     return out
+
+
+def _standard_pending(flow: Flow, r: _Records, pending: str) -> TestCase:
+    """A source record its system has not made final (a payout still scheduled or in transit) is not
+    written, and is written once when it is final: the case the catalog's ``pending`` names."""
+    return TestCase(
+        "",
+        flow.name,
+        f"{_upper_first(pending)} is not written to {flow.target}",
+        "Edge Case",
+        _preconditions(flow, r),
+        (
+            f"In {flow.source}, find {pending} and note its ID (read as the first case of this workflow reads "
+            f"its {r.record})",
+            _run(flow),
+            f"Search {flow.target} for {_a(r.target_record)} of it, and check the integration log",
+            f"When {flow.source} shows it final, {_lower_first(_run(flow))}, and search {flow.target} again",
+        ),
+        f"While it is not final, no {r.target_record} is written for it, nothing is parked and no alert is "
+        f"raised; once {flow.source} shows it final, the next run writes exactly one {r.target_record} for it",
+        standard=True,
+    )
+
+
+def _standard_status_kept(flow: Flow, r: _Records, status: str) -> TestCase:
+    """A status the workflow's name sets when it creates the target record ("as draft products") is set
+    on create only: a later update of the source record leaves the status someone has since set in the
+    target (a product made live) as it is."""
+    return TestCase(
+        "",
+        flow.name,
+        f"A later change leaves a {flow.target} {r.target_obj} that was moved out of {status} as it is",
+        "Edge Case",
+        _preconditions(flow, r),
+        (
+            f"Take the {r.target_record} the first case of this workflow created in {flow.target} ({status}), and "
+            f"in {flow.target} set its status to another value than {status}, as the client's team does when it "
+            "goes live",
+            f"In {flow.source}, change the {r.record} it came from"
+            + (f", setting {_join(r.fields)} to a new value" if r.fields else ""),
+            _run(flow),
+            f"Open the {r.target_record} in {flow.target}",
+        ),
+        f"The change reaches the {r.target_record} in {flow.target}, and its status is still the one set in "
+        f"{flow.target}, not {status}: the workflow sets {status} only when it creates the record; no second "
+        f"{r.target_record} is created",
+        standard=True,
+    )
+
+
+def _standard_duplicate_key(flow: Flow, r: _Records, key: FieldMapping) -> TestCase:
+    """A SKU as the matching key (a code people type, not an ID the target assigns), which nothing
+    stops two target records from sharing: the source record is parked as a permanent error rather than written to either
+    or to a third, and nothing is overwritten."""
+    target_key = _field(key.target_object, key.target_field)
+    return TestCase(
+        "",
+        flow.name,
+        f"Two {flow.target} {r.target_record}s with the same {target_key}",
+        "Edge Case",
+        _preconditions(flow, r),
+        (
+            f"In {flow.target}, create two {r.target_record}s by hand with the same {target_key}",
+            f"In {flow.source}, {_made(flow, r, 'create')} whose {key.source_field} is that value"
+            if (fact := record_fact(flow, r)) and fact.made
+            else f"In {flow.source}, create {_a(r.record)} whose {key.source_field} is that value",
+            _run(flow),
+            f"Check both {r.target_record}s in {flow.target}, the integration log and the exception report of "
+            "parked records",
+        ),
+        f"The {flow.source} {r.record} is not written: it is parked with its error (two {flow.target} "
+        f"{r.target_record}s match its {key.source_field}) and listed in the exception report, as a permanent "
+        f"error (technical specifications, section 3); neither {r.target_record} changes and no third is created",
+        standard=True,
+    )
+
+
+def _sold_field(flow: Flow, r: _Records, maps: Sequence[FieldMapping]) -> FieldMapping | None:
+    """The mapping that writes a quantity the target system's own sales change (the catalog's
+    ``sold_from``: Shopify's inventory ``available``), None when the workflow writes none."""
+    entry = lookup(flow.target).system
+    fact = entry.record(r.target_obj) if entry and r.target_obj else None
+    if fact is None or not fact.sold_from:
+        return None
+    sold = {f.casefold() for f in fact.sold_from}
+    return next((m for m in maps if m.target_field.casefold() in sold and not m.key), None)
+
+
+def _standard_sale_during_push(flow: Flow, r: _Records, sold: FieldMapping, ctx: PlanContext) -> TestCase:
+    """A sale in the target system between the workflow's read and its write (a Shopify sale while stock
+    is pushed): the push must not set back the quantity the sale changed, so the sale's unit is neither
+    sold twice nor taken off twice once the sale reaches the source."""
+    target_field = _field(sold.target_object, sold.target_field)
+    source_field = _field(sold.source_object, sold.source_field)
+    entry = lookup(flow.target).system
+    order = entry.record("Order") if entry else None
+    sale = order.made_at[0][1].made if order and order.made_at else "make a test sale"
+    listed = f"{_a('location')} the {r.tables[0]} lists"
+    at = f" at {listed}" if r.tables else ""
+    change = _ONE_RECORD.sub(lambda m: f"that {m.group(1)}{m.group(2) or ''}", setup_step(flow, r, "change"), count=1)
+    change = change.replace(listed, "that location", 1)
+    return TestCase(
+        "",
+        flow.name,
+        f"A sale in {flow.target} while {flow.source} stock is pushed",
+        "Edge Case",
+        _preconditions(flow, r),
+        (
+            f"In {flow.target}, note {target_field} of an item{at}",
+            f"{change}, and note {source_field}",
+            f"In {flow.target}, before the run, {sale}{' at that location' if r.tables else ''}, for one unit of "
+            "that item",
+            _run(flow),
+            f"Open the {r.target_record} in {flow.target}, and check the integration log",
+        ),
+        f"The sale is not overwritten: {target_field} in {flow.target} never shows more than {flow.source}'s "
+        f"{source_field} less the unit sold while {flow.source} does not yet hold the sale, so the unit cannot "
+        f"be sold twice; once the sale reaches {flow.source} and a later run has read it, the two agree, with "
+        "the unit taken off once",
+        standard=True,
+    )
+
+
+def _catalog_size(ctx: PlanContext) -> tuple[int, str] | None:
+    """The catalogue's size as Projects > Data Volume states it ("11,000 SKUs"), with its words."""
+    m = _CATALOG_SIZE.search(ctx.project.data_volume or "")
+    return (int(m.group(1).replace(",", "")), m.group(0)) if m else None
+
+
+def _standard_full_catalog(flow: Flow, r: _Records, ctx: PlanContext, status: str | None) -> TestCase:
+    """A push of the whole catalogue through a product or item workflow, at the size the intake states
+    (else the catalogue as the client holds it, its size recorded by the tester): every record once,
+    the limits paced, and the time it takes recorded against the latency target, or for the cutover
+    plan where none is stated."""
+    size = _catalog_size(ctx)
+    count, why = size if size else (0, "")
+    load = _bulk_load(ctx, flow, r, "create", (count, f"the catalogue's size: {why}")) if size else None
+    made = (
+        load.made
+        if load
+        else f"Ahead of the test, load the client's full catalogue into {flow.source} (its size is not stated: "
+        "note the number of records); the workflow is switched off meanwhile, so that none is read before the test"
+    )
+    release = load.release if load else "Switch the workflow back on"
+    many = f"{count:,}" if size else "all"
+    as_status = f", as {status}" if status else ""
+    timed = (
+        f"; the last is written within {flow.latency.text} of the time noted in step 2, the workflow's latency target"
+        if flow.latency
+        else "; the time the push takes is recorded for the cutover plan (the intake states no target for it)"
+    )
+    return TestCase(
+        "",
+        flow.name,
+        f"A full catalogue of {f'{count:,} ' if size else ''}{r.record}s reaches {flow.target}",
+        "Performance",
+        _preconditions(flow, r),
+        (
+            made,
+            f"{release}, and note the time",
+            _run(flow, many=True),
+            f"When the run ends, count the {r.target_record}s in {flow.target} made from them, and check the "
+            f"integration log for errors and for {flow.target}'s throttling responses",
+        ),
+        f"All {many} reach {flow.target} once{as_status}, with no error, duplicate or partial {r.target_record}; "
+        f"any throttling is paced by the queue (technical specifications, section 2) and loses nothing{timed}",
+        standard=True,
+        pending=load.pending if load else "",
+    )
 
 
 def _standard_shared_key(flow: Flow, r: _Records) -> TestCase:
@@ -1242,16 +1468,35 @@ def _planned(ctx: PlanContext) -> tuple[list[list[tuple[TestScenario, str]]], li
     return planned, general
 
 
-def _standard_note(standard: bool, peak: bool = False) -> str:
+#: the record cases (``_record_cases``) as the introduction names them, by the start of their titles
+_RECORD_KINDS = (
+    (re.compile(r".* is not written to "), "a record its system has not yet made final"),
+    (re.compile(r"A later change leaves "), "a status set on create that a later change leaves alone"),
+    (re.compile(r"Two .* with the same "), "a duplicate SKU"),
+    (re.compile(r"A sale in "), "a sale during a stock push"),
+    (re.compile(r"A full catalogue "), "a full-catalogue push"),
+)
+
+
+def _record_note(cases: Sequence[TestCase]) -> str:
+    """The introduction's second sentence, naming the record cases the document has ("" when none)."""
+    kinds = [words for pattern, words in _RECORD_KINDS if any(c.standard and pattern.match(c.scenario) for c in cases)]
+    if not kinds:
+        return ""
+    return f" Where a workflow's records call for them, they also cover {_join(kinds)}."
+
+
+def _standard_note(standard: bool, peak: bool = False, records: str = "") -> str:
     """The introduction's one sentence on the standard cases, "" when the document adds none; ``peak``:
-    it names the peak-volume case too, which only some documents have."""
+    it names the peak-volume case too, which only some documents have; ``records``: the sentence on the
+    record cases it has (``_record_note``)."""
     timed = " a peak of the volume the intake states, timed against its stated target," if peak else ""
     return (
         "Cases marked Standard are the firm's standard checks, added for each workflow and connected system "
         "where the scenarios agreed for this project do not already cover them: a record that fails "
         "validation (where a tester can make one), the same record read twice, two records its matching key "
         "cannot tell apart (where the technical specifications flag the key), a reconciliation of the two systems, the workflow's latency "
-        f"target where it states one,{timed} and a revoked credential. The others are the agreed scenarios."
+        f"target where it states one,{timed} and a revoked credential.{records} The others are the agreed scenarios."
         if standard
         else ""
     )
@@ -1352,7 +1597,7 @@ def build_test_cases(ctx: PlanContext, kind: DocumentKind = TEST_CASES) -> TestC
         flow, maps = ctx.flows[i], by_map[i]
         cases = tuple(c for s, title in rows for c in _cases(s, title, flow, maps, ctx))  # type: ignore[arg-type]
         records.append(_records(maps, ctx.systems))  # type: ignore[arg-type]
-        std = _standard_for(flow, [s for s, _ in rows], records[-1], by_alert[i], ctx)  # type: ignore[arg-type]
+        std = _standard_for(flow, [s for s, _ in rows], records[-1], by_alert[i], ctx, maps)  # type: ignore[arg-type]
         groups.append(TestGroup(f"Workflow {i + 1}: {wf[i].workflow}", cases, tuple(std)))
     if general:
         groups.append(TestGroup("General scenarios", tuple(_case(s, t, None, [], ctx) for s, t in general)))
@@ -1373,5 +1618,6 @@ def build_test_cases(ctx: PlanContext, kind: DocumentKind = TEST_CASES) -> TestC
         _standard_note(
             any(g.standard for g in groups),
             any(c.scenario.startswith("A peak of ") for g in groups for c in g.standard),
+            _record_note([c for g in groups for c in g.standard]),
         ),
     )
