@@ -203,11 +203,19 @@ def test_one_authentication_case_per_connected_system_resuming_as_each_workflow_
         "The runs of workflows 1, 2 and 3 stop at Shopify's refusal and write nothing to NetSuite or Shopify"
     )
     assert "(the authentication failure alert)" in auth[0].expected
-    # the scheduled workflows pick the waiting changes up again; the event-driven one's events wait in the
-    # retry queue the specifications describe (section 3), never a reconciliation no section defines
+    # the scheduled workflows pick the waiting changes up again; the event-driven one catches up by the
+    # reconciliation run the specifications' missed-events design states (hourly without a shorter latency
+    # target), since Shopify does not retry its webhooks indefinitely (catalog)
     assert auth[0].expected.endswith(
-        "the next run of workflows 2 and 3 picks up the waiting changes, each once; the change events workflow 1 "
-        "received meanwhile wait in the retry queue and are written once when the support team replays it"
+        "the next run of workflows 2 and 3 picks up the waiting changes, each once; workflow 1 catches up by its "
+        "reconciliation run (every hour, assumed; technical specifications, section 4.1), which reads the Shopify "
+        "records changed since its last successful run and writes each change made meanwhile once (the design "
+        "does not count on the change events: Shopify retries a webhook it could not deliver 8 times over 4 hours)"
+    )
+    assert "replay" not in auth[0].expected
+    assert auth[0].steps[3] == (
+        "Restore the credential, wait for the next run of each workflow (workflow 1: its reconciliation run, every "
+        "hour), then check NetSuite and Shopify again"
     )
 
 
@@ -863,3 +871,23 @@ def test_the_introduction_names_the_record_cases_the_document_has_and_only_those
     assert "full-catalogue push." in note
     assert "sale during a stock push" not in note and "not yet made final" not in note
     assert "they also cover" not in build_test_cases(_ctx(_ORDERS, field_mappings=_ORDER_MAPS)).standard_note
+
+
+def test_a_revoked_credential_is_caught_up_as_often_as_the_latency_target_and_agrees_with_catch_up_every():
+    """The reconciliation run an event-driven workflow catches up by runs as often as its latency target
+    when that is under an hour (``common.catch_up_every``, which the specs' missed-events design reads);
+    a source the catalog records no retry window for gets no such parenthesis."""
+    from planforge.context.companions.common import catch_up_every
+
+    timed = replace(_ORDERS, latency_target=Span("15 minutes", timedelta(minutes=15)))
+    ctx = _ctx(timed, field_mappings=_ORDER_MAPS)
+    assert catch_up_every(ctx.flows[0]) == "15 minutes"
+    auth = next(c for c in build_test_cases(ctx).cases if c.scenario == "Revoked or rotated Shopify credential")
+    assert "its reconciliation run (every 15 minutes, assumed; technical specifications, section 4.1)" in auth.expected
+    assert "reads the Shopify Order records changed since its last successful run" in auth.expected
+    stock = _ctx(_STOCK, field_mappings=[replace(m, workflow="1") for m in _STOCK_MAPS])
+    assert catch_up_every(stock.flows[0]) is None
+    unknown = Workflow(2, "Create orders from Acme", "Real-time", None, "Acme Shop", "NetSuite")
+    ctx = _ctx(unknown, systems=[SystemFacts(3, "Acme Shop", webhooks="Yes")])
+    auth = next(c for c in build_test_cases(ctx).cases if c.scenario.startswith("Revoked or rotated Acme"))
+    assert "reconciliation run (every hour, assumed" in auth.expected and "retries" not in auth.expected

@@ -59,6 +59,11 @@ class CatalogSystem:
     #: the limit is the integration's own (per app, on each account or store), not shared with the other
     #: applications on the account
     per_app: bool = False
+    #: how long the system retries a change event it could not deliver, as a clause ("retries a webhook it
+    #: could not deliver 8 times over 4 hours"), and the vendor page that says so: an event missed for longer
+    #: is not sent again, so a workflow catches up by reading the changes instead; "" when not recorded
+    event_retries: str = ""
+    event_retries_source: str = ""
 
     def record(self, name: str | None) -> RecordFact | None:
         """The facts of one record type, by its API name as Field Mappings give it ("InventoryBalance")."""
@@ -202,6 +207,8 @@ def load_catalog() -> tuple[CatalogSystem, ...]:
             concurrency=bool(e.get("concurrency", False)),
             cost=bool(e.get("cost", False)),
             per_app=bool(e.get("per_app", False)),
+            event_retries=e.get("event_retries", {}).get("retries", ""),
+            event_retries_source=e.get("event_retries", {}).get("source", ""),
         )
         for e in raw["systems"]
     )

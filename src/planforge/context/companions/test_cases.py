@@ -32,6 +32,7 @@ from planforge.context.companions.common import (
     CONSTANT_TRANSFORM,
     Concurrency,
     DocHeader,
+    catch_up_every,
     concurrency,
     header,
     named_status,
@@ -1359,19 +1360,29 @@ def _standard_latency(flow: Flow, r: _Records, latency: Span) -> TestCase:
     )
 
 
-def _resumes(flows: Sequence[Flow]) -> str:
-    """What happens to the changes made while a credential was revoked, per workflow model: a
-    polled or scheduled source is read again from where it stopped; an event-driven workflow's
-    events wait in the retry queue (technical specifications, section 3) until it is replayed."""
+def _resumes(flows: Sequence[Flow], records: dict[int, _Records] | None = None) -> str:
+    """What happens to the changes made while a credential was revoked, per workflow model: a polled or
+    scheduled source is read again from where it stopped; an event-driven workflow does not count on its
+    change events being sent again (the catalog records how long its source retries them, where it
+    does), so its reconciliation run (``common.catch_up_every``, as the technical specifications' missed
+    events design states it, section 4) reads the source records changed since its last successful run."""
     read = [str(f.number) for f in flows if not f.event_driven]
-    events = [str(f.number) for f in flows if f.event_driven]
     parts = []
     if read:
         parts.append(f"the next run of {_numbers(read)} picks up the waiting changes, each once")
-    if events:
+    for f in (f for f in flows if f.event_driven):
+        r = (records or {}).get(f.number)
+        what = f"{f.source} {r.record}s" if r is not None and r.source_obj else f"{f.source} records"
+        entry = lookup(f.source).system
+        retried = (
+            f" (the design does not count on the change events: {f.source} {entry.event_retries})"
+            if entry is not None and entry.event_retries
+            else ""
+        )
         parts.append(
-            f"the change events {_numbers(events)} received meanwhile wait in the retry queue and are written once "
-            "when the support team replays it"
+            f"workflow {f.number} catches up by its reconciliation run (every {catch_up_every(f)}, assumed; "
+            f"technical specifications, section 4.{f.number}), which reads the {what} changed since its last "
+            f"successful run and writes each change made meanwhile once{retried}"
         )
     return "; ".join(parts)
 
@@ -1381,7 +1392,11 @@ def _numbers(numbers: Sequence[str]) -> str:
 
 
 def _auth_case(
-    system: str, flows: Sequence[Flow], alert: Alert | None, fixed: frozenset[int] = frozenset()
+    system: str,
+    flows: Sequence[Flow],
+    alert: Alert | None,
+    fixed: frozenset[int] = frozenset(),
+    records: dict[int, _Records] | None = None,
 ) -> TestCase:
     """The authentication case of one connected system: its credential revoked or rotated, the
     runs that use it stop without writing, and resume as each workflow's model allows. A workflow
@@ -1404,6 +1419,13 @@ def _auth_case(
     writes = _join(ends, "or")
     raised = f" (the {_lower_first(alert.alert)} alert)" if alert else ""
     others = list(dict.fromkeys(e for f in flows for e in (f.source, f.target) if e != system))
+    events = [f for f in flows if f.event_driven]
+    catching = (
+        f" ({_numbers([str(f.number) for f in events])}: {'its' if len(events) == 1 else 'their'} "
+        f"reconciliation run, every {_join([str(catch_up_every(f)) for f in events])})"
+        if events
+        else ""
+    )
     return TestCase(
         "",
         f"{system} connection",
@@ -1415,11 +1437,11 @@ def _auth_case(
             f"In the {system} test environment, revoke or rotate the integration's credential for {system}",
             feed,
             f"Check the integration log, the alert channel, {_join(ends)}",
-            f"Restore the credential, then check {_join(ends)} again",
+            f"Restore the credential, wait for the next run of each workflow{catching}, then check {_join(ends)} again",
         ),
         f"The runs of {runs} stop at {system}'s refusal and write nothing to {writes}; the failure is "
         f"logged and an alert reaches the support team{raised}; after the credential is restored, "
-        f"{_resumes(flows)}",
+        f"{_resumes(flows, records)}",
         standard=True,
     )
 
@@ -1442,8 +1464,9 @@ def _auth_cases(
     fixed = frozenset(
         flow.number for flow, r in zip(ctx.flows, records, strict=True) if (fact := record_fact(flow, r)) and fact.fixed
     )
+    by_number = {flow.number: r for flow, r in zip(ctx.flows, records, strict=True)}
     return [
-        _auth_case(system, flows, alert, fixed)
+        _auth_case(system, flows, alert, fixed, by_number)
         for system, flows in uses.items()
         if not any(_AUTH.search(s.scenario) for f in flows for s in scenarios_of[f.number - 1])
     ]
