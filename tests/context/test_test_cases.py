@@ -891,3 +891,18 @@ def test_a_revoked_credential_is_caught_up_as_often_as_the_latency_target_and_ag
     ctx = _ctx(unknown, systems=[SystemFacts(3, "Acme Shop", webhooks="Yes")])
     auth = next(c for c in build_test_cases(ctx).cases if c.scenario.startswith("Revoked or rotated Acme"))
     assert "reconciliation run (every hour, assumed" in auth.expected and "retries" not in auth.expected
+
+
+def test_a_revoked_credential_names_each_end_to_check_and_groups_the_catch_up_runs():
+    """'Check the integration log, the alert channel, Xero' lacked its 'and'; two event-driven workflows
+    of one source catch up in one clause, each run's cadence read as a cadence ('every hour')."""
+    refunds = Workflow(3, "Post Shopify refunds to NetSuite", "Real-time", None, "Shopify", "NetSuite")
+    timed = replace(_ORDERS, latency_target=Span("10 minutes", timedelta(minutes=10)))
+    maps = [*_ORDER_MAPS, FieldMapping(6, "2", "id", "externalId", "Refund", "CreditMemo", key=True)]
+    ctx = _ctx(timed, refunds, field_mappings=maps)
+    auth = next(c for c in build_test_cases(ctx).cases if c.scenario == "Revoked or rotated Shopify credential")
+    assert auth.steps[2] == "Check the integration log, the alert channel and NetSuite"
+    assert "(workflows 1 and 2: their reconciliation runs, every 10 minutes and every hour)" in auth.steps[3]
+    assert auth.expected.count("catch up by their reconciliation runs") == 1
+    assert "which read the Shopify Order and Refund records changed since their last successful run" in auth.expected
+    assert auth.expected.count("8 times over 4 hours") == 1

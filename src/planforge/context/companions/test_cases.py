@@ -1370,21 +1370,33 @@ def _resumes(flows: Sequence[Flow], records: dict[int, _Records] | None = None) 
     parts = []
     if read:
         parts.append(f"the next run of {_numbers(read)} picks up the waiting changes, each once")
-    for f in (f for f in flows if f.event_driven):
-        r = (records or {}).get(f.number)
-        what = f"{f.source} {r.record}s" if r is not None and r.source_obj else f"{f.source} records"
-        entry = lookup(f.source).system
+    events = [f for f in flows if f.event_driven]
+    for source in dict.fromkeys(f.source for f in events):
+        group = [f for f in events if f.source == source]
+        objs = [r.source_obj for f in group if (r := (records or {}).get(f.number)) is not None and r.source_obj]
+        what = f"{source} {_join(list(dict.fromkeys(objs)))} records" if objs else f"{source} records"
+        one = len(group) == 1
+        entry = lookup(source).system
         retried = (
-            f" (the design does not count on the change events: {f.source} {entry.event_retries})"
+            f" (the design does not count on the change events: {source} {entry.event_retries})"
             if entry is not None and entry.event_retries
             else ""
         )
+        sections = _join([f"4.{f.number}" for f in group])
         parts.append(
-            f"workflow {f.number} catches up by its reconciliation run (every {catch_up_every(f)}, assumed; "
-            f"technical specifications, section 4.{f.number}), which reads the {what} changed since its last "
-            f"successful run and writes each change made meanwhile once{retried}"
+            f"{_numbers([str(f.number) for f in group])} {'catches' if one else 'catch'} up by "
+            f"{'its reconciliation run' if one else 'their reconciliation runs'} ({_catch_up_words(group)}, assumed; "
+            f"technical specifications, section{'' if one else 's'} {sections}), which "
+            f"{'reads' if one else 'read'} the {what} changed since {'its' if one else 'their'} last successful run "
+            f"and {'writes' if one else 'write'} each change made meanwhile once{retried}"
         )
     return "; ".join(parts)
+
+
+def _catch_up_words(flows: Sequence[Flow]) -> str:
+    """How often the reconciliation runs of event-driven workflows run: "every 15 minutes", "every 10
+    minutes and every hour" (``common.catch_up_every``)."""
+    return _join([f"every {catch_up_every(f)}" for f in flows])
 
 
 def _numbers(numbers: Sequence[str]) -> str:
@@ -1421,8 +1433,8 @@ def _auth_case(
     others = list(dict.fromkeys(e for f in flows for e in (f.source, f.target) if e != system))
     events = [f for f in flows if f.event_driven]
     catching = (
-        f" ({_numbers([str(f.number) for f in events])}: {'its' if len(events) == 1 else 'their'} "
-        f"reconciliation run, every {_join([str(catch_up_every(f)) for f in events])})"
+        f" ({_numbers([str(f.number) for f in events])}: "
+        f"{'its reconciliation run' if len(events) == 1 else 'their reconciliation runs'}, {_catch_up_words(events)})"
         if events
         else ""
     )
@@ -1436,7 +1448,7 @@ def _auth_case(
         (
             f"In the {system} test environment, revoke or rotate the integration's credential for {system}",
             feed,
-            f"Check the integration log, the alert channel, {_join(ends)}",
+            f"Check {_join(['the integration log', 'the alert channel', *ends])}",
             f"Restore the credential, wait for the next run of each workflow{catching}, then check {_join(ends)} again",
         ),
         f"The runs of {runs} stop at {system}'s refusal and write nothing to {writes}; the failure is "
