@@ -632,9 +632,11 @@ def test_a_replay_into_a_record_its_system_keeps_unique_checks_the_value_and_the
 def test_an_event_driven_case_that_makes_several_records_waits_for_their_change_events():
     bulk = Scenario(2, "Orders arrive in a bulk import", "Happy Path", "1")
     cases = build_test_cases(_ctx(_ORDERS, field_mappings=_ORDER_MAPS, test_scenarios=[bulk])).cases
-    assert cases[0].steps[1] == "Wait for the Shopify change events to be processed (within minutes)"
+    # no latency target: the tester records the time rather than judging an unstated 'within minutes'
+    waited = "Wait for the Shopify change events to be processed (the workflow states no latency target: note how long it takes)"
+    assert cases[0].steps[1] == waited
     error = next(c for c in cases if c.type == "Error Handling")  # an invalid record and a valid one
-    assert error.steps[1] == "Wait for the Shopify change events to be processed (within minutes)"
+    assert error.steps[1] == waited
     (replay,) = [c for c in cases if c.type == "Replay"]
     assert "change event from" in replay.steps[1]
 
