@@ -837,6 +837,7 @@ def test_a_stock_push_into_a_selling_system_gets_a_sale_during_the_push():
         "In Shopify, before the run, ring up a test sale on Shopify POS at that location, for one unit of that item"
     )
     assert case.expected.startswith("The sale is not overwritten: InventoryLevel.available in Shopify never shows more")
+    assert "(the concurrent-sales design of technical specifications section 4.2)" in case.expected
     # stock pushed the other way (into NetSuite, which the catalog records no sales of): no such case
     back = [replace(m, source_object=m.target_object, target_object=m.source_object) for m in _STOCK_MAPS]
     ctx = _ctx(_ORDERS, replace(_STOCK, source_system="Shopify", target_system="NetSuite"), field_mappings=back)

@@ -1187,8 +1187,8 @@ def _standard_sale_during_push(flow: Flow, r: _Records, sold: FieldMapping, ctx:
         ),
         f"The sale is not overwritten: {target_field} in {flow.target} never shows more than {flow.source}'s "
         f"{source_field} less the unit sold while {flow.source} does not yet hold the sale, so the unit cannot "
-        f"be sold twice; once the sale reaches {flow.source} and a later run has read it, the two agree, with "
-        "the unit taken off once",
+        f"be sold twice (the concurrent-sales design of technical specifications section 4.{flow.number}); once "
+        f"the sale reaches {flow.source} and a later run has read it, the two agree, with the unit taken off once",
         standard=True,
     )
 
