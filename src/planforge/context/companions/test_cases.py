@@ -1057,9 +1057,9 @@ def _record_cases(
     fact = record_fact(flow, r)
     if fact is not None and fact.pending and not _PENDING_WORDS.search(texts):
         out.append(_standard_pending(flow, r, fact.pending))
-    status = named_status(flow.name)
-    creates = set(re.findall(r"[a-z]+", flow.name.casefold())) & _CREATE_WORDS or " as " in f" {flow.name} "
-    if status and creates and not sets_status(list(maps)) and r.target_obj:
+    # a status the name states ("as draft products") is the one the workflow sets when it creates the record
+    status = None if sets_status(list(maps)) else named_status(flow.name)
+    if status and r.target_obj:
         out.append(_standard_status_kept(flow, r, status))
     natural = [m for m in maps if m.key and (_SKU.search(m.target_field) or _SKU.search(m.source_field))]
     if natural and not r.key_to_confirm and not _DUPLICATE_WORDS.search(texts):
@@ -1068,7 +1068,7 @@ def _record_cases(
     if sold is not None and not _DURING_WORDS.search(texts):
         out.append(_standard_sale_during_push(flow, r, sold, ctx))
     if (_catalog_record(r.source_obj) or _catalog_record(r.target_obj)) and not _FULL_WORDS.search(texts):
-        out.append(_standard_full_catalog(flow, r, ctx, status if creates else None))
+        out.append(_standard_full_catalog(flow, r, ctx, status))
     return out
 
 
