@@ -42,7 +42,7 @@ def test_a_scenario_naming_two_workflows_is_two_distinct_cases():
         (_ORDERS.workflow, "NetSuite concurrency limit reached (Shopify to NetSuite)"),
         (_STOCK.workflow, "NetSuite concurrency limit reached (NetSuite to Shopify)"),
     ]
-    assert cases[0].steps[0] == (  # a limit is reached by load: the step says how a tester makes it
+    assert cases[0].steps[1] == (  # a limit is reached by load: the step says how a tester makes it
         "In the NetSuite test environment, hold the account's load near its limit, not at it, with a load script "
         "(standing in for other clients' share of it), so that some of the integration's calls are throttled"
     )
@@ -73,23 +73,30 @@ def test_a_concurrency_limit_case_pushes_the_integration_against_the_limit():
             data_volume="600 orders a day across 3 warehouses, 11,000 SKUs",
         )
     )
-    assert case.steps[0] == (
+    assert case.steps[1] == (
         "In the NetSuite test environment, hold 13 of the account's 15 concurrent requests with a load script "
         "(standing in for the 3PL connector), so that only 2 remain, fewer than the 5 the integration's "
         "concurrency cap allows"
     )
-    assert case.steps[1].startswith("Start a bulk load: in Shopify, ")
-    assert "600 at once (a day's volume: 600 orders a day)" in case.steps[1]
+    assert case.steps[0].startswith("Ahead of the test, make the load in Shopify: ")
+    assert "600 in all (a day's volume: 600 orders a day)" in case.steps[0]
+    assert (
+        case.steps[2]
+        == "Start the bulk load: replay the 600 captured change events to the integration's webhook endpoint at once"
+    )
     assert case.expected.startswith(
         "The integration never exceeds its cap of 5 concurrent requests; NetSuite throttles some of the "
         "integration's requests, and the integration pauses its queue and backs off rather than failing"
     )
     assert "no record is lost, parked or written twice" in case.expected
-    assert case.expected.endswith("crosses its threshold (> 500 pending jobs for 10 minutes)")
+    assert case.expected.endswith(
+        "the queue backlog alert is raised if, and only if, the backlog noted as it clears crosses its threshold "
+        "(> 500 pending jobs for 10 minutes)"
+    )
     assert "refuses none" not in case.expected
     # without a stated cap the load stays near the limit, and only the backlog's clearing is timed
     (near,) = _agreed(_ctx(_ORDERS, systems=systems, test_scenarios=[scenario]))
-    assert near.steps[0] == (
+    assert near.steps[1] == (
         "In the NetSuite test environment, hold the account's load near its limit, not at it, with a load script "
         "(standing in for the 3PL connector), so that some of the integration's calls are throttled"
     )

@@ -61,6 +61,11 @@ class CatalogSystem:
     #: the limit is the integration's own (per app, on each account or store), not shared with the other
     #: applications on the account
     per_app: bool = False
+    #: how long the system retries a change event it could not deliver, as a clause ("retries a webhook it
+    #: could not deliver 8 times over 4 hours"), and the vendor page that says so: an event missed for longer
+    #: is not sent again, so a workflow catches up by reading the changes instead; "" when not recorded
+    event_retries: str = ""
+    event_retries_source: str = ""
 
     def record(self, name: str | None) -> RecordFact | None:
         """The facts of one record type, by its API name as Field Mappings give it ("InventoryBalance")."""
@@ -87,7 +92,12 @@ class RecordFact:
     fields the system itself keeps the record unique by (one inventory level per inventory item and
     location), so a repeated write can change its values but never add a second record; ``write``:
     what one write of it is called there, as a noun ("inventory adjustment"); ``split``: how a tester
-    makes two of the record for one other record they share (two shipments of one order)."""
+    makes two of the record for one other record they share (two shipments of one order); ``bulk``: how
+    a load of many is made at a controlled rate, for a bulk or peak case no tester could key in by hand
+    (``Bulk``), None when the catalog records no such way; ``pending``: the record as its system holds it
+    before it is final, as a noun phrase ("a payout still scheduled or in transit"), for a case that checks
+    it is not written until it is; ``sold_from``: the quantity fields the system's own sales change while
+    an integration writes them (Shopify's ``available``), for a case of a sale made during a push."""
 
     made: str
     many: str
@@ -102,6 +112,9 @@ class RecordFact:
     unique_by: tuple[str, ...] = ()
     write: str = ""
     split: str = ""
+    bulk: Bulk | None = None
+    pending: str = ""
+    sold_from: tuple[str, ...] = ()
 
     def field_note(self, field: str | None) -> str:
         key = (field or "").casefold()
@@ -110,6 +123,20 @@ class RecordFact:
     def made_for(self, field: str | None) -> MadeAt | None:
         key = (field or "").casefold()
         return next((how for name, how in self.made_at if name.casefold() == key), None)
+
+
+@dataclass(frozen=True)
+class Bulk:
+    """How a load of many records is made for a bulk or peak case, with the vendor page that says so:
+    ``made`` the way, as a participle phrase ("created with a script through the Admin API's orderCreate
+    mutation"); ``per_minute`` the most a test environment accepts a minute (0: not
+    recorded) and ``limit`` that limit in words ("a Shopify development store accepts at most five new
+    orders a minute"), so the load is started that far ahead of the test."""
+
+    made: str
+    source: str
+    per_minute: int = 0
+    limit: str = ""
 
 
 @dataclass(frozen=True)
@@ -183,6 +210,8 @@ def load_catalog() -> tuple[CatalogSystem, ...]:
             concurrency=bool(e.get("concurrency", False)),
             cost=bool(e.get("cost", False)),
             per_app=bool(e.get("per_app", False)),
+            event_retries=e.get("event_retries", {}).get("retries", ""),
+            event_retries_source=e.get("event_retries", {}).get("source", ""),
         )
         for e in raw["systems"]
     )
@@ -216,6 +245,11 @@ def _record_fact(raw: dict[str, Any]) -> RecordFact:
         unique_by=tuple(raw.get("unique_by", ())),
         write=raw.get("write", ""),
         split=raw.get("split", ""),
+        bulk=Bulk(b["made"], b["source"], int(b.get("per_minute", 0)), b.get("limit", ""))
+        if (b := raw.get("bulk"))
+        else None,
+        pending=raw.get("pending", ""),
+        sold_from=tuple(raw.get("sold_from", ())),
     )
 
 

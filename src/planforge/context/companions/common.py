@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from planforge.context import compose
+from planforge.context.flows import Flow
 from planforge.context.plan import PlanContext, people_by_role
 from planforge.core.model import FieldMapping
 from planforge.core.names import DocumentKind
 from planforge.derive.catalog import lookup
 from planforge.derive.completeness import Tbd
+from planforge.intake.parse import span_text
 
 #: A Transform that sets a constant ("Always 'Shopify'", "Set to: web"): group 1 is the value. The specs
 #: print it as "Set to ...", the test cases check the target holds it.
@@ -149,3 +151,16 @@ def person(ctx: PlanContext, *roles: str) -> str | Tbd:
         if isinstance(name, str) and name:
             return name
     return tbd(roles[0])
+
+
+def catch_up_every(flow: Flow) -> str | None:
+    """How often an event-driven workflow's reconciliation run reads the source records changed since its
+    last successful run, catching the change events that never arrived (assumed): as often as its latency
+    target when that is shorter than an hour ("15 minutes"), else hourly ("hour"); None for a scheduled or
+    polled workflow, whose stored read position already covers every change. The specifications'
+    missed-events design and the test cases' recovery after a revoked credential read it from here."""
+    if not flow.event_driven:
+        return None
+    if flow.latency is not None and flow.latency.length < timedelta(hours=1):
+        return span_text(int(flow.latency.length.total_seconds()))
+    return "hour"

@@ -32,6 +32,7 @@ from planforge.context.companions.common import (
     CONSTANT_TRANSFORM,
     Concurrency,
     DocHeader,
+    catch_up_every,
     concurrency,
     header,
     named_status,
@@ -238,6 +239,8 @@ class _Records:
     #: the target fields of the matching key, and the target fields mapped from the source's values
     key_fields: tuple[str, ...] = ()
     values: tuple[str, ...] = ()
+    #: the target field the first mapping table fills ("SalesOrder.subsidiary"), "" when none
+    table_target: str = ""
 
     @property
     def record(self) -> str:
@@ -283,6 +286,7 @@ def _records(maps: list[FieldMapping], systems: Sequence[str] = ()) -> _Records:
             for m in maps
             if not m.key and not (m.transform and CONSTANT_TRANSFORM.match(m.transform))
         ),
+        _field(tabled[0].target_object, tabled[0].target_field) if tabled else "",
     )
 
 
@@ -414,7 +418,12 @@ def _run(flow: Flow | None, many: bool = False) -> str:
     made several records, so an event-driven workflow waits for their change events."""
     if flow is None:
         return "Run the workflow in the test environment"
-    within = f"within {flow.latency.text}" if flow.latency else "within minutes"
+    # no latency target: nothing to time it against, so the tester records the time instead of judging it
+    within = (
+        f"within {flow.latency.text}"
+        if flow.latency
+        else "the workflow states no latency target: note how long it takes"
+    )
     if flow.event_driven:
         return f"Wait for the {flow.source} change event{'s' if many else ''} to be processed ({within})"
     return {
@@ -516,20 +525,90 @@ def _daily_volume(ctx: PlanContext, flow: Flow, r: _Records) -> tuple[int, str] 
     return None
 
 
-def _bulk_step(flow: Flow, r: _Records, scenario: str, ctx: PlanContext) -> str:
-    """The throttling case's bulk load from the integration's side: many source changes at once,
-    as many as a day's stated volume of the workflow's records where the intake states one."""
-    made = setup_step(flow, r, scenario, many=True)
+#: the load a bulk or peak case makes when the intake states no daily volume of its records (assumed)
+_ASSUMED_LOAD = 100
+
+
+def _load_size(ctx: PlanContext, flow: Flow, r: _Records) -> tuple[int, str]:
+    """How many records a bulk load makes, and why: a day's volume of them as the intake states it, else
+    an assumed hundred, said to be assumed."""
     volume = _daily_volume(ctx, flow, r)
-    size = (
-        f", {volume[0]:,} at once (a day's volume: {volume[1]})"
-        if volume
-        else ", as many at once as the UAT test data allows"
-    )
-    return f"Start a bulk load: {_lower_first(made)}{size}, entered by script or import where {flow.source} offers one"
+    if volume is not None:
+        return volume[0], f"a day's volume: {volume[1]}"
+    return _ASSUMED_LOAD, f"assumed: the intake states no daily volume of {r.record}s"
 
 
-def _error_case(s: TestScenario, flow: Flow, r: _Records, ctx: PlanContext) -> tuple[tuple[str, ...], str]:
+def _duration(minutes: int) -> str:
+    """A time to make a load in, rounded as a tester plans it: "about 2 hours", "about 40 minutes"."""
+    if minutes >= 90:
+        hours = round(minutes / 60)
+        return f"about {hours} hours"
+    return f"about {minutes} minute{'s' if minutes != 1 else ''}"
+
+
+@dataclass(frozen=True)
+class _Load:
+    """A bulk load as a tester makes it: the records made ahead of the test at a rate the source
+    accepts, held back so that they reach the integration at once, and released in the test. ``made``:
+    the step that makes them; ``release``: the step that lets them through; ``pending``: what the result
+    waits on when the load is made another way than the workflow's cases make their records (a script
+    makes online orders, not point-of-sale sales, so the field those set is missing)."""
+
+    count: int
+    made: str
+    release: str
+    pending: str = ""
+
+
+def _bulk_load(ctx: PlanContext, flow: Flow, r: _Records, scenario: str, size: tuple[int, str] | None = None) -> _Load:
+    """The records of a bulk or peak case, made as no tester could make them by hand: with a script
+    through the source's API, in the way and at the pace the catalog records for the record where it
+    has one (a Shopify development store takes five new orders a minute through orderCreate, so 600
+    take about 2 hours), else paced within the limit the specifications state; made ahead of the test
+    and held back (an event-driven workflow's change events kept at a capture endpoint and replayed at
+    once; another workflow switched off while they are made), so that the load reaches the integration
+    at once, as a day's volume at a peak would. ``size``: the count and why, when the case states its own
+    (the count a performance target names)."""
+    count, why = size or _load_size(ctx, flow, r)
+    fact = record_fact(flow, r)
+    bulk = fact.bulk if fact is not None else None
+    at = _made_at(flow, r)
+    if bulk is not None:
+        pace = (
+            f", paced to what the test environment accepts ({bulk.limit}, so {count:,} take "
+            f"{_duration(-(-count // bulk.per_minute))})"
+            if bulk.per_minute
+            else ""
+        )
+        what = f"{count:,} {r.record}s ({why}), {bulk.made}{pace}"
+    else:
+        what = (
+            f"{_lower_first(setup_step(flow, r, scenario, many=True).removeprefix(f'In {flow.source}, '))}, "
+            f"{count:,} in all ({why}), with a script through the {flow.source} API, paced within the rate limit "
+            f"the technical specifications state for {flow.source} (section 2)"
+        )
+    if flow.event_driven:
+        held = (
+            f"; the integration's {flow.source} webhook subscription points at a capture endpoint meanwhile, so "
+            "that their change events are kept, not processed"
+        )
+        release = f"Replay the {count:,} captured change events to the integration's webhook endpoint at once"
+    else:
+        held = "; the workflow is switched off meanwhile, so that none is read before the test"
+        release = "Switch the workflow back on"
+    pending = ""
+    if bulk is not None and at is not None and fact is not None and fact.channel and r.table_target:
+        pending = (
+            f"a script makes {_plural(fact.channel)}, not {_plural(at.channel or 'record')}, and they carry no "
+            f"{r.table_field}: what {flow.target} {r.table_target} holds for them is agreed before UAT (technical "
+            f"specifications, section 4.{flow.number}), and this result is confirmed against it"
+        )
+    return _Load(count, f"Ahead of the test, make the load in {flow.source}: {what}{held}", release, pending)
+
+
+def _error_case(s: TestScenario, flow: Flow, r: _Records, ctx: PlanContext) -> tuple[tuple[str, ...], str, str]:
+    """The steps, the expected result and what it still waits on ("" when nothing) of an Error Handling
+    scenario."""
     where = _named_system(s.scenario, flow)
     if _THROTTLE.search(s.scenario):
         return _throttle_case(s, flow, r, ctx, where)
@@ -542,28 +621,32 @@ def _error_case(s: TestScenario, flow: Flow, r: _Records, ctx: PlanContext) -> t
     )
     once = f"{flow.target} once, with no duplicate or partial record"
     where_retries = f"section 4.{flow.number}" if flow.latency else "section 3"
-    return steps, (
+    expected = (
         f"The failure is logged with the {flow.source} {r.record}'s ID; the record is retried on the schedule of "
         f"the technical specifications ({where_retries}), then held in the retry queue; once the condition clears "
         f"it is written to {once}; the failure counts toward the failure-rate alert rather than raising an alert "
         "of its own"
     )
+    return steps, expected, ""
 
 
 def _throttle_case(
     s: TestScenario, flow: Flow, r: _Records, ctx: PlanContext, where: str
-) -> tuple[tuple[str, ...], str]:
-    """A limit scenario pushes the integration against the limit it is named for: a load script holds
-    most of the account, a bulk load from the integration follows, and the limit's refusals must pause
-    the queue with back-off, lose or repeat nothing, and leave a backlog that clears once the script
-    stops (within the latency target where the workflow states one)."""
+) -> tuple[tuple[str, ...], str, str]:
+    """A limit scenario pushes the integration against the limit it is named for: the bulk load is made
+    ahead of the test and held back (``_bulk_load``), a load script holds most of the account, the load
+    is released, and the limit's refusals must pause the queue with back-off, lose or repeat nothing, and
+    leave a backlog that clears once the script stops (within the latency target where the workflow
+    states one)."""
     share = _share(ctx, where)
+    load = _bulk_load(ctx, flow, r, s.scenario)
     steps = (
+        load.made,
         _load(where, share),
-        _bulk_step(flow, r, s.scenario, ctx),
+        f"Start the bulk load: {_lower_first(load.release)}",
         _run(flow, many=True),
         f"Check the integration log for {where}'s throttling responses and the queue's back-off, and the alert channel",
-        "Stop the load script, note the time, and watch the queue backlog until it clears",
+        "Stop the load script, note the time, and watch the queue backlog until it clears, noting its peak",
         f"Check {flow.target} for duplicate or partial records",
     )
     capped = (
@@ -573,14 +656,25 @@ def _throttle_case(
     )
     within = f" within the {span_adjective(flow.latency.text)} latency target" if flow.latency else ""
     backlog = next((a for a in ctx.project.alerts if _BACKLOG_ALERT.search(a.alert)), None)
-    threshold = f" ({backlog.threshold})" if backlog and backlog.threshold else ""
-    return steps, (
+    expected = (
         f"{capped}{where} throttles some of the integration's requests, and the integration pauses its queue and "
         f"backs off rather than failing: the throttling is logged, and no record is lost, parked or written twice; "
         f"once the load script stops, the backlog clears{within} and every change reaches {flow.target} once, with "
-        f"no duplicate or partial {r.target_record}; an alert is raised only if the queue backlog crosses its "
-        f"threshold{threshold}"
+        f"no duplicate or partial {r.target_record}; {_backlog_alert(backlog)}"
     )
+    return steps, expected, load.pending
+
+
+def _backlog_alert(alert: Alert | None) -> str:
+    """What a throttling case expects of the alert on the queue's backlog, by the name and threshold the
+    intake's Alerts give it; said plainly when the intake defines none, so the tester is not left to
+    guess what "its threshold" means."""
+    if alert is None:
+        return "the intake defines no alert on the queue's backlog, so no alert is expected"
+    name = f"the {_lower_first(alert.alert)} alert"
+    if not alert.threshold:
+        return f"{name} is raised only if the backlog crosses its threshold, which the intake leaves to be set"
+    return f"{name} is raised if, and only if, the backlog noted as it clears crosses its threshold ({alert.threshold})"
 
 
 def _other_case(
@@ -622,7 +716,7 @@ def _case(s: TestScenario, title: str, flow: Flow | None, maps: list[FieldMappin
     r = _records(maps, ctx.systems)
     pre, open_outcome, pending = _preconditions(flow, r), False, ""
     if kind == "Error Handling":
-        steps, expected = _error_case(s, flow, r, ctx)
+        steps, expected, pending = _error_case(s, flow, r, ctx)
     else:
         steps = (
             setup_step(flow, r, s.scenario, quoted=kind == "Edge Case"),
@@ -894,10 +988,16 @@ def _standard_reconcile(flow: Flow, r: _Records, alerts: Sequence[Alert]) -> Tes
 
 
 def _standard_for(
-    flow: Flow, scenarios: Sequence[TestScenario], r: _Records, alerts: Sequence[Alert], ctx: PlanContext
+    flow: Flow,
+    scenarios: Sequence[TestScenario],
+    r: _Records,
+    alerts: Sequence[Alert],
+    ctx: PlanContext,
+    maps: Sequence[FieldMapping] = (),
 ) -> list[TestCase]:
     """The standard cases one workflow gets: each kind its own scenarios do not cover (a security
-    scenario, such as a replayed webhook with a bad signature, covers no replay or reconciliation)."""
+    scenario, such as a replayed webhook with a bad signature, covers no replay or reconciliation);
+    then the cases its records call for (``_record_cases``)."""
     texts = " | ".join(s.scenario for s in scenarios if s.type not in ("Security", "Performance"))
     out = []
     fact = record_fact(flow, r)
@@ -918,7 +1018,227 @@ def _standard_for(
         out.append(_standard_latency(flow, r, flow.promise or flow.latency))
     if not any(s.type == "Performance" for s in scenarios) and (peak := _standard_peak(flow, r, ctx)) is not None:
         out.append(peak)
+    return out + _record_cases(flow, scenarios, r, ctx, maps)
+
+
+#: scenario words that already cover a record not yet final, a duplicate key, a concurrent sale, a full load
+_PENDING_WORDS = re.compile(r"\b(?:in transit|pending|unpaid|not yet paid|scheduled payout)\b", re.I)
+_DUPLICATE_WORDS = re.compile(r"\b(?:duplicate\w*|same (?:sku|key|code)|shared (?:sku|key))\b", re.I)
+_DURING_WORDS = re.compile(r"\b(?:sale|sold|order\w*)\b.{0,40}\b(?:during|while|mid)\b", re.I)
+_FULL_WORDS = re.compile(r"\b(?:full|whole|entire|initial)\s+(?:catalog\w*|catalogue\w*|load|sync|push)\b", re.I)
+#: a SKU as a matching key ("variants.sku", "Sku"): a code people type, which nothing keeps unique
+_SKU = re.compile(r"sku", re.I)
+#: a catalog record: the head noun (the last word) of its name is a product or an item ("InventoryItem",
+#: "Product"; not "ItemFulfillment")
+_CATALOG_RECORD = frozenset({"product", "item", "sku", "catalog", "catalogue", "variant"})
+
+
+def _catalog_record(name: str) -> bool:
+    words = re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", name)
+    return bool(words) and words[-1].casefold() in _CATALOG_RECORD
+
+
+#: the catalogue's size as Data Volume states it ("11,000 SKUs", "240 retail SKUs", "3,400 products")
+_CATALOG_SIZE = re.compile(
+    r"(?<![\d,.])(\d{1,9}(?:,\d{3}){0,3})\s{1,5}(?:[a-z-]{1,20}\s{1,5})?(SKUs?|products?|items?)\b", re.I
+)
+
+
+def _record_cases(
+    flow: Flow, scenarios: Sequence[TestScenario], r: _Records, ctx: PlanContext, maps: Sequence[FieldMapping]
+) -> list[TestCase]:
+    """The standard cases a client QA lead expects of the workflow's records, where its own scenarios do
+    not already cover them: a record not yet final in its system (the catalog's ``pending``: a payout
+    still in transit); a status the workflow's name sets on create, left alone by a later update; a SKU
+    as the matching key, which two target records share; a sale in the target while its stock is
+    pushed (the catalog's ``sold_from``); and a full-catalogue push of a product or item workflow."""
+    texts = " | ".join(s.scenario for s in scenarios)
+    out: list[TestCase] = []
+    fact = record_fact(flow, r)
+    if fact is not None and fact.pending and not _PENDING_WORDS.search(texts):
+        out.append(_standard_pending(flow, r, fact.pending))
+    # a status the name states ("as draft products") is the one the workflow sets when it creates the record
+    status = None if sets_status(list(maps)) else named_status(flow.name)
+    if status and r.target_obj:
+        out.append(_standard_status_kept(flow, r, status))
+    natural = [m for m in maps if m.key and (_SKU.search(m.target_field) or _SKU.search(m.source_field))]
+    if natural and not r.key_to_confirm and not _DUPLICATE_WORDS.search(texts):
+        out.append(_standard_duplicate_key(flow, r, natural[0]))
+    sold = _sold_field(flow, r, maps)
+    if sold is not None and not _DURING_WORDS.search(texts):
+        out.append(_standard_sale_during_push(flow, r, sold, ctx))
+    if (_catalog_record(r.source_obj) or _catalog_record(r.target_obj)) and not _FULL_WORDS.search(texts):
+        out.append(_standard_full_catalog(flow, r, ctx, status))
     return out
+
+
+def _standard_pending(flow: Flow, r: _Records, pending: str) -> TestCase:
+    """A source record its system has not made final (a payout still scheduled or in transit) is not
+    written, and is written once when it is final: the case the catalog's ``pending`` names."""
+    return TestCase(
+        "",
+        flow.name,
+        f"{_upper_first(pending)} is not written to {flow.target}",
+        "Edge Case",
+        _preconditions(flow, r),
+        (
+            f"In {flow.source}, find {pending} and note its ID (read as the first case of this workflow reads "
+            f"its {r.record})",
+            _run(flow),
+            f"Search {flow.target} for {_a(r.target_record)} of it, and check the integration log",
+            f"When {flow.source} shows it final, {_lower_first(_run(flow))}, and search {flow.target} again",
+        ),
+        f"While it is not final, no {r.target_record} is written for it, nothing is parked and no alert is "
+        f"raised; once {flow.source} shows it final, the next run writes exactly one {r.target_record} for it",
+        standard=True,
+    )
+
+
+def _standard_status_kept(flow: Flow, r: _Records, status: str) -> TestCase:
+    """A status the workflow's name sets when it creates the target record ("as draft products") is set
+    on create only: a later update of the source record leaves the status someone has since set in the
+    target (a product made live) as it is."""
+    return TestCase(
+        "",
+        flow.name,
+        f"A later change leaves a {flow.target} {r.target_obj} that was moved out of {status} as it is",
+        "Edge Case",
+        _preconditions(flow, r),
+        (
+            f"Take the {r.target_record} the first case of this workflow created in {flow.target} ({status}), and "
+            f"in {flow.target} set its status to another value than {status}, as the client's team does when it "
+            "goes live",
+            f"In {flow.source}, change the {r.record} it came from"
+            + (f", setting {_join(r.fields)} to a new value" if r.fields else ""),
+            _run(flow),
+            f"Open the {r.target_record} in {flow.target}",
+        ),
+        f"The change reaches the {r.target_record} in {flow.target}, and its status is still the one set in "
+        f"{flow.target}, not {status}: the workflow sets {status} only when it creates the record; no second "
+        f"{r.target_record} is created",
+        standard=True,
+    )
+
+
+def _standard_duplicate_key(flow: Flow, r: _Records, key: FieldMapping) -> TestCase:
+    """A SKU as the matching key (a code people type, not an ID the target assigns), which nothing
+    stops two target records from sharing: the source record is parked as a permanent error rather than written to either
+    or to a third, and nothing is overwritten."""
+    target_key = _field(key.target_object, key.target_field)
+    return TestCase(
+        "",
+        flow.name,
+        f"Two {flow.target} {r.target_record}s with the same {target_key}",
+        "Edge Case",
+        _preconditions(flow, r),
+        (
+            f"In {flow.target}, create two {r.target_record}s by hand with the same {target_key}",
+            f"In {flow.source}, {_made(flow, r, 'create')} whose {key.source_field} is that value"
+            if (fact := record_fact(flow, r)) and fact.made
+            else f"In {flow.source}, create {_a(r.record)} whose {key.source_field} is that value",
+            _run(flow),
+            f"Check both {r.target_record}s in {flow.target}, the integration log and the exception report of "
+            "parked records",
+        ),
+        f"The {flow.source} {r.record} is not written: it is parked with its error (two {flow.target} "
+        f"{r.target_record}s match its {key.source_field}) and listed in the exception report, as a permanent "
+        f"error (technical specifications, section 3); neither {r.target_record} changes and no third is created",
+        standard=True,
+    )
+
+
+def _sold_field(flow: Flow, r: _Records, maps: Sequence[FieldMapping]) -> FieldMapping | None:
+    """The mapping that writes a quantity the target system's own sales change (the catalog's
+    ``sold_from``: Shopify's inventory ``available``), None when the workflow writes none."""
+    entry = lookup(flow.target).system
+    fact = entry.record(r.target_obj) if entry and r.target_obj else None
+    if fact is None or not fact.sold_from:
+        return None
+    sold = {f.casefold() for f in fact.sold_from}
+    return next((m for m in maps if m.target_field.casefold() in sold and not m.key), None)
+
+
+def _standard_sale_during_push(flow: Flow, r: _Records, sold: FieldMapping, ctx: PlanContext) -> TestCase:
+    """A sale in the target system between the workflow's read and its write (a Shopify sale while stock
+    is pushed): the push must not set back the quantity the sale changed, so the sale's unit is neither
+    sold twice nor taken off twice once the sale reaches the source."""
+    target_field = _field(sold.target_object, sold.target_field)
+    source_field = _field(sold.source_object, sold.source_field)
+    entry = lookup(flow.target).system
+    order = entry.record("Order") if entry else None
+    sale = order.made_at[0][1].made if order and order.made_at else "make a test sale"
+    listed = f"{_a('location')} the {r.tables[0]} lists"
+    at = f" at {listed}" if r.tables else ""
+    change = _ONE_RECORD.sub(lambda m: f"that {m.group(1)}{m.group(2) or ''}", setup_step(flow, r, "change"), count=1)
+    change = change.replace(listed, "that location", 1)
+    return TestCase(
+        "",
+        flow.name,
+        f"A sale in {flow.target} while {flow.source} stock is pushed",
+        "Edge Case",
+        _preconditions(flow, r),
+        (
+            f"In {flow.target}, note {target_field} of an item{at}",
+            f"{change}, and note {source_field}",
+            f"In {flow.target}, before the run, {sale}{' at that location' if r.tables else ''}, for one unit of "
+            "that item",
+            _run(flow),
+            f"Open the {r.target_record} in {flow.target}, and check the integration log",
+        ),
+        f"The sale is not overwritten: {target_field} in {flow.target} never shows more than {flow.source}'s "
+        f"{source_field} less the unit sold while {flow.source} does not yet hold the sale, so the unit cannot "
+        f"be sold twice (the concurrent-sales design of technical specifications section 4.{flow.number}); once "
+        f"the sale reaches {flow.source} and a later run has read it, the two agree, with the unit taken off once",
+        standard=True,
+    )
+
+
+def _catalog_size(ctx: PlanContext) -> tuple[int, str] | None:
+    """The catalogue's size as Projects > Data Volume states it ("11,000 SKUs"), with its words."""
+    m = _CATALOG_SIZE.search(ctx.project.data_volume or "")
+    return (int(m.group(1).replace(",", "")), m.group(0)) if m else None
+
+
+def _standard_full_catalog(flow: Flow, r: _Records, ctx: PlanContext, status: str | None) -> TestCase:
+    """A push of the whole catalogue through a product or item workflow, at the size the intake states
+    (else the catalogue as the client holds it, its size recorded by the tester): every record once,
+    the limits paced, and the time it takes recorded against the latency target, or for the cutover
+    plan where none is stated."""
+    size = _catalog_size(ctx)
+    count, why = size if size else (0, "")
+    load = _bulk_load(ctx, flow, r, "create", (count, f"the catalogue's size: {why}")) if size else None
+    made = (
+        load.made
+        if load
+        else f"Ahead of the test, load the client's full catalogue into {flow.source} (its size is not stated: "
+        "note the number of records); the workflow is switched off meanwhile, so that none is read before the test"
+    )
+    release = load.release if load else "Switch the workflow back on"
+    many = f"{count:,}" if size else "all"
+    as_status = f", as {status}" if status else ""
+    timed = (
+        f"; the last is written within {flow.latency.text} of the time noted in step 2, the workflow's latency target"
+        if flow.latency
+        else "; the time the push takes is recorded for the cutover plan (the intake states no target for it)"
+    )
+    return TestCase(
+        "",
+        flow.name,
+        f"A full catalogue of {f'{count:,} ' if size else ''}{r.record}s reaches {flow.target}",
+        "Performance",
+        _preconditions(flow, r),
+        (
+            made,
+            f"{release}, and note the time",
+            _run(flow, many=True),
+            f"When the run ends, count the {r.target_record}s in {flow.target} made from them, and check the "
+            f"integration log for errors and for {flow.target}'s throttling responses",
+        ),
+        f"All {many} reach {flow.target} once{as_status}, with no error, duplicate or partial {r.target_record}; "
+        f"any throttling is paced by the queue (technical specifications, section 2) and loses nothing{timed}",
+        standard=True,
+        pending=load.pending if load else "",
+    )
 
 
 def _standard_shared_key(flow: Flow, r: _Records) -> TestCase:
@@ -992,10 +1312,11 @@ def _standard_peak(flow: Flow, r: _Records, ctx: PlanContext) -> TestCase | None
     elif daily is not None and flow.latency:
         count, why = daily[0], f"a day's volume: {daily[1]}"
         noun = next(m.group(2) for m in _DAILY.finditer(ctx.project.data_volume or "") if m.group(0) == daily[1])
-        met = f"the last of them within {flow.latency.text} of being made, the workflow's latency target"
+        met = f"the last of them within {flow.latency.text} of the time noted in step 2, the workflow's latency target"
     else:
         return None
     verb = "create" if set(re.findall(r"[a-z]+", flow.name.casefold())) & _CREATE_WORDS else "change"
+    load = _bulk_load(ctx, flow, r, verb, (count, why))
     return TestCase(
         "",
         flow.name,
@@ -1003,14 +1324,15 @@ def _standard_peak(flow: Flow, r: _Records, ctx: PlanContext) -> TestCase | None
         "Performance",
         _preconditions(flow, r),
         (
-            f"In {flow.source}, {_make(flow, r, verb, many=True)}: {count:,} at once ({why}), entered by script or "
-            f"import where {flow.source} offers one, and note the time",
+            load.made,
+            f"{load.release}, and note the time",
             _production_wait(flow),
             f"Note the time the last {r.target_record} is written in {flow.target}, and check the integration log "
             "for errors",
         ),
         f"All {count:,} reach {flow.target} once, with no error, duplicate or partial {r.target_record}, and {met}",
         standard=True,
+        pending=load.pending,
     )
 
 
@@ -1043,21 +1365,43 @@ def _standard_latency(flow: Flow, r: _Records, latency: Span) -> TestCase:
     )
 
 
-def _resumes(flows: Sequence[Flow]) -> str:
-    """What happens to the changes made while a credential was revoked, per workflow model: a
-    polled or scheduled source is read again from where it stopped; an event-driven workflow's
-    events wait in the retry queue (technical specifications, section 3) until it is replayed."""
+def _resumes(flows: Sequence[Flow], records: dict[int, _Records] | None = None) -> str:
+    """What happens to the changes made while a credential was revoked, per workflow model: a polled or
+    scheduled source is read again from where it stopped; an event-driven workflow does not count on its
+    change events being sent again (the catalog records how long its source retries them, where it
+    does), so its reconciliation run (``common.catch_up_every``, as the technical specifications' missed
+    events design states it, section 4) reads the source records changed since its last successful run."""
     read = [str(f.number) for f in flows if not f.event_driven]
-    events = [str(f.number) for f in flows if f.event_driven]
     parts = []
     if read:
         parts.append(f"the next run of {_numbers(read)} picks up the waiting changes, each once")
-    if events:
+    events = [f for f in flows if f.event_driven]
+    for source in dict.fromkeys(f.source for f in events):
+        group = [f for f in events if f.source == source]
+        objs = [r.source_obj for f in group if (r := (records or {}).get(f.number)) is not None and r.source_obj]
+        what = f"{source} {_join(list(dict.fromkeys(objs)))} records" if objs else f"{source} records"
+        one = len(group) == 1
+        entry = lookup(source).system
+        retried = (
+            f" (the design does not count on the change events: {source} {entry.event_retries})"
+            if entry is not None and entry.event_retries
+            else ""
+        )
+        sections = _join([f"4.{f.number}" for f in group])
         parts.append(
-            f"the change events {_numbers(events)} received meanwhile wait in the retry queue and are written once "
-            "when the support team replays it"
+            f"{_numbers([str(f.number) for f in group])} {'catches' if one else 'catch'} up by "
+            f"{'its reconciliation run' if one else 'their reconciliation runs'} ({_catch_up_words(group)}, assumed; "
+            f"technical specifications, section{'' if one else 's'} {sections}), which "
+            f"{'reads' if one else 'read'} the {what} changed since {'its' if one else 'their'} last successful run "
+            f"and {'writes' if one else 'write'} each change made meanwhile once{retried}"
         )
     return "; ".join(parts)
+
+
+def _catch_up_words(flows: Sequence[Flow]) -> str:
+    """How often the reconciliation runs of event-driven workflows run: "every 15 minutes", "every 10
+    minutes and every hour" (``common.catch_up_every``)."""
+    return _join([f"every {catch_up_every(f)}" for f in flows])
 
 
 def _numbers(numbers: Sequence[str]) -> str:
@@ -1065,7 +1409,11 @@ def _numbers(numbers: Sequence[str]) -> str:
 
 
 def _auth_case(
-    system: str, flows: Sequence[Flow], alert: Alert | None, fixed: frozenset[int] = frozenset()
+    system: str,
+    flows: Sequence[Flow],
+    alert: Alert | None,
+    fixed: frozenset[int] = frozenset(),
+    records: dict[int, _Records] | None = None,
 ) -> TestCase:
     """The authentication case of one connected system: its credential revoked or rotated, the
     runs that use it stop without writing, and resume as each workflow's model allows. A workflow
@@ -1088,6 +1436,13 @@ def _auth_case(
     writes = _join(ends, "or")
     raised = f" (the {_lower_first(alert.alert)} alert)" if alert else ""
     others = list(dict.fromkeys(e for f in flows for e in (f.source, f.target) if e != system))
+    events = [f for f in flows if f.event_driven]
+    catching = (
+        f" ({_numbers([str(f.number) for f in events])}: "
+        f"{'its reconciliation run' if len(events) == 1 else 'their reconciliation runs'}, {_catch_up_words(events)})"
+        if events
+        else ""
+    )
     return TestCase(
         "",
         f"{system} connection",
@@ -1098,12 +1453,12 @@ def _auth_case(
         (
             f"In the {system} test environment, revoke or rotate the integration's credential for {system}",
             feed,
-            f"Check the integration log, the alert channel, {_join(ends)}",
-            f"Restore the credential, then check {_join(ends)} again",
+            f"Check {_join(['the integration log', 'the alert channel', *ends])}",
+            f"Restore the credential, wait for the next run of each workflow{catching}, then check {_join(ends)} again",
         ),
         f"The runs of {runs} stop at {system}'s refusal and write nothing to {writes}; the failure is "
         f"logged and an alert reaches the support team{raised}; after the credential is restored, "
-        f"{_resumes(flows)}",
+        f"{_resumes(flows, records)}",
         standard=True,
     )
 
@@ -1126,8 +1481,9 @@ def _auth_cases(
     fixed = frozenset(
         flow.number for flow, r in zip(ctx.flows, records, strict=True) if (fact := record_fact(flow, r)) and fact.fixed
     )
+    by_number = {flow.number: r for flow, r in zip(ctx.flows, records, strict=True)}
     return [
-        _auth_case(system, flows, alert, fixed)
+        _auth_case(system, flows, alert, fixed, by_number)
         for system, flows in uses.items()
         if not any(_AUTH.search(s.scenario) for f in flows for s in scenarios_of[f.number - 1])
     ]
@@ -1152,16 +1508,35 @@ def _planned(ctx: PlanContext) -> tuple[list[list[tuple[TestScenario, str]]], li
     return planned, general
 
 
-def _standard_note(standard: bool, peak: bool = False) -> str:
+#: the record cases (``_record_cases``) as the introduction names them, by the start of their titles
+_RECORD_KINDS = (
+    (re.compile(r".* is not written to "), "a record its system has not yet made final"),
+    (re.compile(r"A later change leaves "), "a status set on create that a later change leaves alone"),
+    (re.compile(r"Two .* with the same "), "a duplicate SKU"),
+    (re.compile(r"A sale in "), "a sale during a stock push"),
+    (re.compile(r"A full catalogue "), "a full-catalogue push"),
+)
+
+
+def _record_note(cases: Sequence[TestCase]) -> str:
+    """The introduction's second sentence, naming the record cases the document has ("" when none)."""
+    kinds = [words for pattern, words in _RECORD_KINDS if any(c.standard and pattern.match(c.scenario) for c in cases)]
+    if not kinds:
+        return ""
+    return f" Where a workflow's records call for them, they also cover {_join(kinds)}."
+
+
+def _standard_note(standard: bool, peak: bool = False, records: str = "") -> str:
     """The introduction's one sentence on the standard cases, "" when the document adds none; ``peak``:
-    it names the peak-volume case too, which only some documents have."""
+    it names the peak-volume case too, which only some documents have; ``records``: the sentence on the
+    record cases it has (``_record_note``)."""
     timed = " a peak of the volume the intake states, timed against its stated target," if peak else ""
     return (
         "Cases marked Standard are the firm's standard checks, added for each workflow and connected system "
         "where the scenarios agreed for this project do not already cover them: a record that fails "
         "validation (where a tester can make one), the same record read twice, two records its matching key "
         "cannot tell apart (where the technical specifications flag the key), a reconciliation of the two systems, the workflow's latency "
-        f"target where it states one,{timed} and a revoked credential. The others are the agreed scenarios."
+        f"target where it states one,{timed} and a revoked credential.{records} The others are the agreed scenarios."
         if standard
         else ""
     )
@@ -1262,7 +1637,7 @@ def build_test_cases(ctx: PlanContext, kind: DocumentKind = TEST_CASES) -> TestC
         flow, maps = ctx.flows[i], by_map[i]
         cases = tuple(c for s, title in rows for c in _cases(s, title, flow, maps, ctx))  # type: ignore[arg-type]
         records.append(_records(maps, ctx.systems))  # type: ignore[arg-type]
-        std = _standard_for(flow, [s for s, _ in rows], records[-1], by_alert[i], ctx)  # type: ignore[arg-type]
+        std = _standard_for(flow, [s for s, _ in rows], records[-1], by_alert[i], ctx, maps)  # type: ignore[arg-type]
         groups.append(TestGroup(f"Workflow {i + 1}: {wf[i].workflow}", cases, tuple(std)))
     if general:
         groups.append(TestGroup("General scenarios", tuple(_case(s, t, None, [], ctx) for s, t in general)))
@@ -1283,5 +1658,6 @@ def build_test_cases(ctx: PlanContext, kind: DocumentKind = TEST_CASES) -> TestC
         _standard_note(
             any(g.standard for g in groups),
             any(c.scenario.startswith("A peak of ") for g in groups for c in g.standard),
+            _record_note([c for g in groups for c in g.standard]),
         ),
     )
