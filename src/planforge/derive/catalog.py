@@ -85,7 +85,18 @@ class RecordFact:
     fields the system itself keeps the record unique by (one inventory level per inventory item and
     location), so a repeated write can change its values but never add a second record; ``write``:
     what one write of it is called there, as a noun ("inventory adjustment"); ``split``: how a tester
-    makes two of the record for one other record they share (two shipments of one order)."""
+    makes two of the record for one other record they share (two shipments of one order).
+
+    What a specification must design around: ``required``: the fields the system requires on the
+    record, each with what it holds ("account": "the bank account the payout is deposited to"), which a
+    workflow writing the record must map or list as to confirm; ``sold_from``: the quantity fields the
+    system's own sales change while an integration writes them (Shopify's ``available``), and
+    ``set_with`` the write that sets one only if it still holds the value last read (a compare-and-set),
+    cited by ``set_source``; ``nets``: the fields that are a net of other amounts, each with what it nets
+    (a payout's ``net``), and ``pending``: the record not yet final ("a payout still in transit");
+    ``lines``: the lines of another record a write of this record must name to tell two of them apart
+    (the fulfillment order line items a fulfillment ships); ``own_id``: the field holding the record's
+    own ID in its system ("internalId")."""
 
     made: str
     many: str
@@ -100,6 +111,14 @@ class RecordFact:
     unique_by: tuple[str, ...] = ()
     write: str = ""
     split: str = ""
+    required: tuple[tuple[str, str], ...] = ()
+    sold_from: tuple[str, ...] = ()
+    set_with: str = ""
+    set_source: str = ""
+    nets: tuple[tuple[str, str], ...] = ()
+    pending: str = ""
+    lines: str = ""
+    own_id: str = ""
 
     def field_note(self, field: str | None) -> str:
         key = (field or "").casefold()
@@ -213,6 +232,14 @@ def _record_fact(raw: dict[str, Any]) -> RecordFact:
         unique_by=tuple(raw.get("unique_by", ())),
         write=raw.get("write", ""),
         split=raw.get("split", ""),
+        required=tuple(raw.get("required", {}).items()),
+        sold_from=tuple(raw.get("sold_from", ())),
+        set_with=raw.get("set_with", ""),
+        set_source=raw.get("set_source", ""),
+        nets=tuple(raw.get("nets", {}).items()),
+        pending=raw.get("pending", ""),
+        lines=raw.get("lines", ""),
+        own_id=raw.get("own_id", ""),
     )
 
 
