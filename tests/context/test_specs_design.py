@@ -13,6 +13,7 @@ from datetime import date
 from planforge.context.documents import build_specs
 from planforge.context.plan import build_context
 from planforge.core.model import FieldMapping, OpenItem, Settings, SuccessCriterion, SystemFacts, Workflow
+from planforge.intake.parse import parse_span
 from planforge.render.environment import render_document
 from planforge.validation.mappings import natural_keys
 from support import make_project
@@ -155,3 +156,39 @@ def test_every_workflow_heading_starts_a_paragraph_of_its_own():
     headings = [m.start() for m in re.finditer(r"^### 4\.\d", text, re.MULTILINE)]
     assert len(headings) == 2
     assert all(text[h - 2 : h] == "\n\n" for h in headings)
+
+
+def test_an_event_driven_workflow_says_how_a_missed_event_is_caught():
+    timed = Workflow(
+        2,
+        "Create NetSuite orders from Shopify",
+        "Real-time",
+        None,
+        "Shopify",
+        "NetSuite",
+        None,
+        parse_span("15 minutes"),
+    )
+    ctx = _ctx(timed, _STOCK, field_mappings=[_ORDER_ID, _stock("2")])
+    orders, stock = build_specs(ctx).workflows
+    assert orders.missed_events.startswith("Shopify change events are delivered at least once but not always")
+    # the reconciliation runs as often as the target it is to keep near, and says what it cannot keep
+    assert "A reconciliation run every 15 minutes (assumed) reads the Shopify orders changed" in orders.missed_events
+    assert orders.missed_events.endswith(
+        "An order whose event is missed is written within twice the latency target, not within it."
+    )
+    assert stock.missed_events == ""  # a scheduled read position already covers every change
+    assert "**Missed events**: Shopify change events" in render_document("technical-specs", ctx)
+
+
+def test_section_3_excepts_a_status_set_only_at_creation_and_orders_computed_records_by_transaction():
+    drafts = Workflow(3, "Sync new items to Shopify as draft products", "Scheduled", None, "NetSuite", "Shopify")
+    title = FieldMapping(3, "2", "displayName", "title", "InventoryItem", "Product")
+    specs = build_specs(_ctx(_STOCK, drafts, field_mappings=[_stock("1"), title]))
+    assert specs.status_once == "section 4.2"
+    assert specs.computed == "section 4.1"  # InventoryBalance: computed from transactions, no change time
+    text = render_document("technical-specs", _ctx(_STOCK, drafts, field_mappings=[_stock("1"), title]))
+    assert "statuses stay in step with their source, except the status that section 4.2 sets only when" in text
+    assert "with no change time of its own, as in section 4.1: the time of the latest transaction read" in text
+    plain = build_specs(_ctx(_ORDERS, field_mappings=[_ORDER_ID]))
+    assert (plain.status_once, plain.computed) == ("", "")

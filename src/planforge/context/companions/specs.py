@@ -131,6 +131,12 @@ class WorkflowSpec:
     key_assumptions: tuple[str, ...] = ()
     #: those business values, as prose ("SKU")
     assumed_unique: tuple[str, ...] = ()
+    #: how an event-driven workflow catches a change event that never arrives ("" when it is not event-driven)
+    missed_events: str = ""
+    #: True when the workflow sets a status only when it creates the record (its name states one)
+    status_once: bool = False
+    #: True when its source record is computed by its system from transactions (``RecordFact.derived``)
+    computed_source: bool = False
 
     @property
     def to_confirm(self) -> str:
@@ -210,6 +216,12 @@ class TechSpecs:
     time_zone: str = ""
     #: section 3's sentence on the order changes no workflow carries ("" when every one is, or no order is posted)
     order_changes: str = ""
+    #: the sections whose workflow sets a status only when it creates the record ("section 4.5"), which
+    #: section 3's rule that statuses stay in step with their source excepts; "" when none
+    status_once: str = ""
+    #: the sections whose source record its system computes from transactions, with no change time of its
+    #: own ("section 4.2"), whose writes section 3 orders by the latest transaction read; "" when none
+    computed: str = ""
 
 
 def _objects(values: list[str | None]) -> str | Tbd:
@@ -755,7 +767,41 @@ def _workflow_spec(
         _net_amount(flow, maps, criteria),
         tuple(dict.fromkeys(_key_assumption(k, flow) for k in natural)),
         tuple(dict.fromkeys(k.value for k in natural)),
+        _missed_events(flow, maps),
+        bool(_status_row(flow, maps)),
+        any((fact := _fact(flow.source, m.source_object)) is not None and bool(fact.derived) for m in maps),
     )
+
+
+def _missed_events(flow: Flow, maps: list[FieldMapping]) -> str:
+    """How an event-driven workflow catches an event that never arrives: change events are delivered at
+    least once but not always, so a reconciliation run (hourly, assumed) reads the source records changed
+    since its last run and writes the ones not yet written; "" for a scheduled or polled workflow, whose
+    read position already covers every change."""
+    if not flow.event_driven:
+        return ""
+    record = next((m.source_object for m in maps if m.source_object), None)
+    one = _record_words(record) if record else "record"
+    short = flow.latency is not None and flow.latency.length < timedelta(hours=1)
+    every = span_text(int(flow.latency.length.total_seconds())) if short and flow.latency else "hour"
+    late = (
+        f" {'An' if one[0] in 'aeiou' else 'A'} {one} whose event is missed is written within twice the latency "
+        "target, not within it."
+        if short
+        else ""
+    )
+    return (
+        f"{flow.source} change events are delivered at least once but not always: an event can arrive late or "
+        f"never. A reconciliation run every {every} (assumed) reads the {flow.source} {one}s changed since its "
+        f"last run and writes those not yet written; the matching key finds any already written, so none is "
+        f"written twice.{late}"
+    )
+
+
+def _sections(specs: list[WorkflowSpec], which: str) -> str:
+    """'section 4.5', 'sections 4.2 and 4.3': the sections of the workflows whose flag ``which`` is set."""
+    numbers = [w.number for w in specs if getattr(w, which)]
+    return f"section{'s' if len(numbers) > 1 else ''} {compose.join_words(numbers)}" if numbers else ""
 
 
 def _orders_back(flows: tuple[Flow, ...], by_map: list[list[FieldMapping]], flow: Flow) -> tuple[str, ...]:
@@ -799,6 +845,8 @@ def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechS
         any(not f.event_driven and f.trigger_value in ("Real-time", "Scheduled") for f in ctx.flows),
         zone_words(zone) if zone else "",
         _order_policy(specs, _unhandled_changes(ctx.flows)),
+        _sections(specs, "status_once"),
+        _sections(specs, "computed_source"),
     )
 
 
