@@ -192,3 +192,44 @@ def test_section_3_excepts_a_status_set_only_at_creation_and_orders_computed_rec
     assert "with no change time of its own, as in section 4.1: the time of the latest transaction read" in text
     plain = build_specs(_ctx(_ORDERS, field_mappings=[_ORDER_ID]))
     assert (plain.status_once, plain.computed) == ("", "")
+
+
+def test_the_quantity_row_says_what_the_concurrent_sales_design_nets():
+    ctx = _ctx(_ORDERS, _STOCK, field_mappings=[_ORDER_ID, _stock("2")], integration_type=("inventory",))
+    (row,) = build_specs(ctx).workflows[1].mappings
+    assert row.transform == (
+        "To be confirmed: less the orders not yet counted (see Concurrent sales), and whether also net of buffer stock"
+    )
+    # nothing carries orders back: the quantity is not netted, so its cell is left as it was
+    (alone,) = build_specs(_ctx(_STOCK, field_mappings=[_stock("1")])).workflows[0].mappings
+    assert alone.transform == "Copied as is"
+
+
+def test_a_key_found_by_a_sku_says_so():
+    looked_up = FieldMapping(
+        2, "1", "item", "inventory_item_id", "InventoryBalance", "InventoryLevel", "By SKU", key=True
+    )
+    (spec,) = build_specs(_ctx(_STOCK, field_mappings=[looked_up])).workflows
+    (note,) = spec.key_assumptions
+    assert note.startswith("Matching by SKU (InventoryLevel.inventory_item_id, found by its SKU) assumes")
+
+
+def test_mappings_due_before_the_documents_date_are_outstanding_not_future():
+    late = build_context(
+        make_project(system_a="Shopify", system_b="NetSuite", workflows=[_ORDERS], systems=list(_SYSTEMS)),
+        Settings(),
+        date(2026, 12, 1),
+    )
+    text = render_document("technical-specs", late)
+    assert "the complete mappings were due for the client's approval at the end of Discovery & Design" in text
+    assert "are drawn up and approved" not in text
+    early = render_document("technical-specs", _ctx(_ORDERS))
+    assert "the complete mappings are drawn up and approved by the client" in early
+
+
+def test_an_endpoint_for_change_events_is_specified_only_when_a_workflow_runs_on_them():
+    evented = render_document("technical-specs", _ctx(_ORDERS))
+    assert (
+        "- **Inbound change events**: received on an HTTPS endpoint that accepts an event only with a valid" in evented
+    )
+    assert "Inbound change events" not in render_document("technical-specs", _ctx(_STOCK))

@@ -132,6 +132,8 @@ class NaturalKey:
     value: str
     article: str = "a"
     scope: str = "records"
+    #: True when the key field is a system ID the Transform finds by the value ("the item with the SKU")
+    by_lookup: bool = False
 
 
 def natural_keys(maps: Sequence[FieldMapping]) -> tuple[NaturalKey, ...]:
@@ -144,11 +146,10 @@ def natural_keys(maps: Sequence[FieldMapping]) -> tuple[NaturalKey, ...]:
         if not m.key:
             continue
         fields = _words(m.target_field.split(".")[-1]) + _words(m.source_field.split(".")[-1])
-        words = [w for w in fields if w in _NATURAL_WORDS] or [
-            w for w in _words(m.transform or "") if w in _NATURAL_WORDS
-        ]
+        own = [w for w in fields if w in _NATURAL_WORDS]
+        words = own or [w for w in _words(m.transform or "") if w in _NATURAL_WORDS]
         if words:
-            found.append(NaturalKey(m, *_NATURAL_WORDS[words[0]]))
+            found.append(NaturalKey(m, *_NATURAL_WORDS[words[0]], by_lookup=not own))
     return tuple(found)
 
 

@@ -216,6 +216,10 @@ class TechSpecs:
     time_zone: str = ""
     #: section 3's sentence on the order changes no workflow carries ("" when every one is, or no order is posted)
     order_changes: str = ""
+    #: True when the end of phase 1, when the mappings were to be approved, is before the document's date
+    approval_past: bool = False
+    #: True when some workflow runs on its source's change events (an endpoint receives them)
+    events: bool = False
     #: the sections whose workflow sets a status only when it creates the record ("section 4.5"), which
     #: section 3's rule that statuses stay in step with their source excepts; "" when none
     status_once: str = ""
@@ -345,26 +349,30 @@ def _key_note(k: AmbiguousKey, flow: Flow, maps: list[FieldMapping]) -> str:
 def _key_assumption(k: NaturalKey, flow: Flow) -> str:
     """A key that matches by a business value holds only while the value is unique in both systems."""
     value, scope = k.value, k.scope
+    key = f"{_name(k.mapping, 'target')}, found by its {value}" if k.by_lookup else _name(k.mapping, "target")
     return (
-        f"Matching by {value} ({_name(k.mapping, 'target')}) assumes each {value} is unique in the "
+        f"Matching by {value} ({key}) assumes each {value} is unique in the "
         f"{flow.source} {scope} and in the {flow.target} {scope} (assumed; to be confirmed against both before "
         f"build). A record whose {value} matches two records there is parked as a permanent error (section 3), "
         "never written to the first match."
     )
 
 
-def _concurrent_sales(flow: Flow, maps: list[FieldMapping], orders_back: tuple[str, ...]) -> str:
+def _concurrent_sales(
+    flow: Flow, maps: list[FieldMapping], orders_back: tuple[str, ...]
+) -> tuple[FieldMapping | None, str]:
     """How a stock quantity written to a system that sells from it (``RecordFact.sold_from``) keeps clear
     of those sales, when the Transform does not already say: the quantity is set by the catalog's
     compare-and-set write (``set_with``), and, when a workflow carries the target's orders to the source
     (``orders_back``: their sections), net of the orders the source does not count yet. The design is
-    assumed until confirmed; "" when no such quantity is written."""
+    assumed until confirmed; the mapping it concerns, and the note; (None, "") when no such quantity is
+    written."""
     for m in maps:
         fact = _fact(flow.target, m.target_object)
         if fact is None or not fact.set_with or m.target_field.casefold() not in {f.casefold() for f in fact.sold_from}:
             continue
         if m.transform and _RACE_STATED.search(m.transform):
-            return ""
+            return None, ""
         target, source = _name(m, "target"), _name(m, "source")
         where = compose.join_words([f"section {n}" for n in orders_back])
         pending = (
@@ -379,13 +387,29 @@ def _concurrent_sales(flow: Flow, maps: list[FieldMapping], orders_back: tuple[s
             if orders_back
             else ""
         )
-        return (
+        return m, (
             f"{flow.target} sells from {target} while this workflow writes it{pending}. Setting the quantity to the "
             f"figure read would undo a sale made in between and oversell. The design, assumed until confirmed before "
             f"build:{netted} it is set with {fact.set_with}; the level is then re-read and written again "
             f"(source: {fact.set_source or fact.source})."
         )
-    return ""
+    return None, ""
+
+
+def _netted(row: MappingRow, netted: bool) -> MappingRow:
+    """A stock quantity's row when the concurrent-sales design nets the orders on their way: its Transform
+    says so, so the table and the note below it agree (a rule still to confirm stays beside it)."""
+    if not netted:
+        return row
+    less = "less the orders not yet counted (see Concurrent sales)"
+    either = "To be confirmed: copied as is, or "
+    if row.transform == "Copied as is":
+        transform = f"To be confirmed: {less}"
+    elif row.transform.startswith(either):
+        transform = f"To be confirmed: {less}, and whether also {row.transform.removeprefix(either)}"
+    else:
+        transform = f"{row.transform}; to be confirmed: {less}"
+    return MappingRow(row.source, row.target, transform, row.required)
 
 
 def _required_fields(flow: Flow, maps: list[FieldMapping]) -> tuple[tuple[MappingRow, ...], str]:
@@ -737,6 +761,7 @@ def _workflow_spec(
     keys = [_name(m, "target") for m in maps if m.key]
     notes = tuple(_key_note(k, flow, maps) for k in ambiguous_keys(maps, systems))
     unmapped, required_note = _required_fields(flow, maps)
+    raced, concurrent = _concurrent_sales(flow, maps, orders_back)
     natural = natural_keys(maps)
     criteria = [c.criterion for c in covered(p.success_criteria, p.workflows, blank_is_all=False)[i]]  # type: ignore[attr-defined]
     # the workflow's own source system first, then the project's others
@@ -751,7 +776,11 @@ def _workflow_spec(
         flow.latency.text if flow.latency else None,
         _objects([m.source_object for m in maps]),
         _objects([m.target_object for m in maps]),
-        (*(_mapping_row(p, i, m, read_from) for m in maps), *_status_row(flow, maps), *unmapped),
+        (
+            *(_netted(_mapping_row(p, i, m, read_from), m is raced and bool(orders_back)) for m in maps),
+            *_status_row(flow, maps),
+            *unmapped,
+        ),
         (", ".join(keys) + (" (to be confirmed)" if notes else "")) if keys else tbd("Matching key"),
         _idempotency(keys),
         _retries(flow),
@@ -762,7 +791,7 @@ def _workflow_spec(
         platform_notes(flow, maps, tuple(found.mapping for found in partial)),
         tuple(_partial_note(found) for found in partial),
         _order_changes(flow, _unhandled_changes(ctx.flows)) if _posts_orders(flow, maps) else "",
-        _concurrent_sales(flow, maps, orders_back),
+        concurrent,
         required_note,
         _net_amount(flow, maps, criteria),
         tuple(dict.fromkeys(_key_assumption(k, flow) for k in natural)),
@@ -845,9 +874,16 @@ def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechS
         any(not f.event_driven and f.trigger_value in ("Real-time", "Scheduled") for f in ctx.flows),
         zone_words(zone) if zone else "",
         _order_policy(specs, _unhandled_changes(ctx.flows)),
+        _approval_past(ctx),
+        any(f.event_driven for f in ctx.flows),
         _sections(specs, "status_once"),
         _sections(specs, "computed_source"),
     )
+
+
+def _approval_past(ctx: PlanContext) -> bool:
+    end = ctx.phases[0].end if ctx.phases else None
+    return end is not None and end < ctx.plan_date
 
 
 def _order_policy(specs: list[WorkflowSpec], unhandled: list[str]) -> str:
