@@ -233,3 +233,17 @@ def test_an_endpoint_for_change_events_is_specified_only_when_a_workflow_runs_on
         "- **Inbound change events**: received on an HTTPS endpoint that accepts an event only with a valid" in evented
     )
     assert "Inbound change events" not in render_document("technical-specs", _ctx(_STOCK))
+
+
+def test_a_parent_key_on_a_record_the_target_keeps_unique_proposes_those_fields():
+    square = Workflow(2, "Publish Square counts to Shopify", "Scheduled", None, "Square", "Shopify")
+    key = FieldMapping(2, "1", "location_id", "location_id", "InventoryCount", "InventoryLevel", key=True)
+    ctx = build_context(
+        make_project(system_a="Square", system_b="Shopify", workflows=[square], field_mappings=[key]), Settings(), DAY
+    )
+    (note,) = build_specs(ctx).workflows[0].key_notes
+    assert note.endswith(
+        "Proposed in its place, to be confirmed before build: InventoryLevel.inventory_item_id and "
+        "InventoryLevel.location_id together, by which Shopify keeps one inventory level for each pair."
+    )
+    assert "own ID" not in note

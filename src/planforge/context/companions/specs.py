@@ -316,9 +316,10 @@ def _fact(system_name: str, record: str | None) -> RecordFact | None:
 
 def _key_note(k: AmbiguousKey, flow: Flow, maps: list[FieldMapping]) -> str:
     """Why a key naming only the parent record is to be confirmed, and the key proposed in its place when
-    the catalog says what tells two records apart: the source record's own ID (``RecordFact.own_id``),
-    kept against the ID of the record written, and the parent's lines each write names
-    (``RecordFact.lines``); without either, the two ways to settle it."""
+    the catalog records either record: the fields the target keeps the record unique by
+    (``RecordFact.unique_by``: one inventory level per item and location); else the source record's own ID (its field when ``RecordFact.own_id``
+    names it), kept against the ID of the record written, and the parent's lines each write names
+    (``RecordFact.lines``); when the catalog records neither, the two ways to settle it."""
     record = _record_words(k.record)
     source = k.mapping.source_object or next((m.source_object for m in maps if m.source_object), None)
     own = _fact(flow.source, source)
@@ -329,9 +330,14 @@ def _key_note(k: AmbiguousKey, flow: Flow, maps: list[FieldMapping]) -> str:
         "overwrite the first."
     )
     proposed = []
-    if own is not None and own.own_id and source:
+    if lines is not None and lines.unique_by:
+        fields = compose.join_words([f"{k.record}.{f}" for f in lines.unique_by])
+        each = "pair" if len(lines.unique_by) == 2 else "combination"
+        proposed.append(f"{fields} together, by which {flow.target} keeps one {record} for each {each}")
+    elif source and (own is not None or lines is not None):
+        field = f" ({source}.{own.own_id})" if own is not None and own.own_id else ""
         proposed.append(
-            f"the {flow.source} {_record_words(source)}'s own ID ({source}.{own.own_id}), which the integration "
+            f"the {flow.source} {_record_words(source)}'s own ID{field}, which the integration "
             f"stores against the ID of the {flow.target} {record} it creates, so each one is looked up on its own"
         )
     if lines is not None and lines.lines:
