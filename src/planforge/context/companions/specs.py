@@ -358,8 +358,8 @@ def _key_assumption(k: NaturalKey, flow: Flow) -> str:
     key = f"{_name(k.mapping, 'target')}, found by its {value}" if k.by_lookup else _name(k.mapping, "target")
     return (
         f"Matching by {value} ({key}) assumes each {value} is unique in the "
-        f"{flow.source} {scope} and in the {flow.target} {scope} (assumed; to be confirmed against both before "
-        f"build). A record whose {value} matches two records there is parked as a permanent error (section 3), "
+        f"{flow.source} {scope} and in the {flow.target} {scope} (assumed), to be confirmed against both before "
+        f"build. A record whose {value} matches two records there is parked as a permanent error (section 3), "
         "never written to the first match."
     )
 
@@ -395,7 +395,7 @@ def _concurrent_sales(
         )
         return m, (
             f"{flow.target} sells from {target} while this workflow writes it{pending}. Setting the quantity to the "
-            f"figure read would undo a sale made in between and oversell. The design, assumed until confirmed before "
+            f"figure read would undo a sale made in between and oversell. The design (assumed), to be confirmed before "
             f"build:{netted} it is set with {fact.set_with}; the level is then re-read and written again "
             f"(source: {fact.set_source or fact.source})."
         )
