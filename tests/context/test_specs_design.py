@@ -46,7 +46,7 @@ def test_a_quantity_the_target_sells_from_is_a_compare_and_set_net_of_the_orders
     assert "Shopify orders still on their way to NetSuite (section 4.1)" in note
     assert "less the units of the Shopify orders NetSuite does not count yet" in note
     assert "changeFromQuantity" in note and "(source: shopify.dev/" in note
-    assert "The design (assumed), to be confirmed before build:" in note  # the review lists it
+    assert "The design, to be confirmed before build: " in note and "since it was read (assumed);" in note
     assert "the guard against concurrent sales" in stock.to_confirm
     assert "**Concurrent sales**: Shopify sells from" in render_document("technical-specs", ctx)
 

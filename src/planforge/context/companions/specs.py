@@ -395,9 +395,9 @@ def _concurrent_sales(
         )
         return m, (
             f"{flow.target} sells from {target} while this workflow writes it{pending}. Setting the quantity to the "
-            f"figure read would undo a sale made in between and oversell. The design (assumed), to be confirmed before "
-            f"build:{netted} it is set with {fact.set_with}; the level is then re-read and written again "
-            f"(source: {fact.set_source or fact.source})."
+            f"figure read would undo a sale made in between and oversell. The design, to be confirmed before build:"
+            f"{netted} it is set with {fact.set_with} (assumed); when {flow.target} rejects a write, the level is re-read "
+            f"and written again (source: {fact.set_source or fact.source})."
         )
     return None, ""
 
