@@ -156,6 +156,11 @@ def test_every_workflow_heading_starts_a_paragraph_of_its_own():
     headings = [m.start() for m in re.finditer(r"^### 4\.\d", text, re.MULTILINE)]
     assert len(headings) == 2
     assert all(text[h - 2 : h] == "\n\n" for h in headings)
+    # and every section heading, after a paragraph whose wording depends on the dates
+    for ctx in (_ctx(_ORDERS), build_context(make_project(workflows=[_ORDERS]), Settings(), date(2026, 12, 1))):
+        rendered = render_document("technical-specs", ctx)
+        starts = [m.start() for m in re.finditer(r"^##+ ", rendered, re.MULTILINE)][1:]  # after the title
+        assert starts and all(rendered[s - 2 : s] == "\n\n" for s in starts), rendered[:1500]
 
 
 def test_an_event_driven_workflow_says_how_a_missed_event_is_caught():
