@@ -93,7 +93,9 @@ class RecordFact:
     system's own sales change while an integration writes them (Shopify's ``available``), and
     ``set_with`` the write that sets one only if it still holds the value last read (a compare-and-set),
     cited by ``set_source``; ``nets``: the fields that are a net of other amounts, each with what it nets
-    (a payout's ``net``), and ``pending``: the record not yet final ("a payout still in transit");
+    (a payout's ``net``), and ``pending``: what a record not yet final means for a run that posts only
+    final ones, as a clause ("a payout still in transit at the run is posted only at the first run after
+    it is paid, ...");
     ``lines``: the lines of another record a write of this record must name to tell two of them apart
     (the fulfillment order line items a fulfillment ships); ``own_id``: the field holding the record's
     own ID in its system ("internalId")."""

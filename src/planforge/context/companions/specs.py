@@ -317,9 +317,10 @@ def _fact(system_name: str, record: str | None) -> RecordFact | None:
 def _key_note(k: AmbiguousKey, flow: Flow, maps: list[FieldMapping]) -> str:
     """Why a key naming only the parent record is to be confirmed, and the key proposed in its place when
     the catalog records either record: the fields the target keeps the record unique by
-    (``RecordFact.unique_by``: one inventory level per item and location); else the source record's own ID (its field when ``RecordFact.own_id``
-    names it), kept against the ID of the record written, and the parent's lines each write names
-    (``RecordFact.lines``); when the catalog records neither, the two ways to settle it."""
+    (``RecordFact.unique_by``: one inventory level per item and location); else the source record's own
+    ID (its field when ``RecordFact.own_id`` names it), kept against the ID of the record written; and
+    the parent's lines each write names (``RecordFact.lines``). When the catalog records neither, the
+    two ways to settle it."""
     record = _record_words(k.record)
     source = k.mapping.source_object or next((m.source_object for m in maps if m.source_object), None)
     own = _fact(flow.source, source)
@@ -469,12 +470,7 @@ def _net_amount(flow: Flow, maps: list[FieldMapping], criteria: list[str]) -> st
         }
         if words & _NET_PARTS:
             return ""
-        pending = (
-            f"; and {fact.pending} at the run is posted only at the first run after it is paid, so the clearing "
-            "account holds its amount until then and a reconciliation on that day must allow for it"
-            if fact.pending
-            else ""
-        )
+        pending = f"; and {fact.pending}" if fact.pending else ""
         unmet = (
             f" As mapped, the workflow cannot meet the success criteri{'on' if len(criteria) == 1 else 'a'} "
             f"{compose.join_words([chr(34) + c + chr(34) for c in criteria])}."
@@ -810,9 +806,9 @@ def _workflow_spec(
 
 def _missed_events(flow: Flow, maps: list[FieldMapping]) -> str:
     """How an event-driven workflow catches an event that never arrives: change events are delivered at
-    least once but not always, so a reconciliation run (hourly, assumed) reads the source records changed
-    since its last run and writes the ones not yet written; "" for a scheduled or polled workflow, whose
-    read position already covers every change."""
+    least once but not always, so a reconciliation run (assumed: as often as a latency target under an
+    hour, else hourly) reads the source records changed since its last run and writes the ones not yet
+    written; "" for a scheduled or polled workflow, whose read position already covers every change."""
     if not flow.event_driven:
         return ""
     record = next((m.source_object for m in maps if m.source_object), None)
@@ -833,9 +829,8 @@ def _missed_events(flow: Flow, maps: list[FieldMapping]) -> str:
     )
 
 
-def _sections(specs: list[WorkflowSpec], which: str) -> str:
-    """'section 4.5', 'sections 4.2 and 4.3': the sections of the workflows whose flag ``which`` is set."""
-    numbers = [w.number for w in specs if getattr(w, which)]
+def _sections(numbers: list[str]) -> str:
+    """['4.5'] -> 'section 4.5', ['4.2', '4.3'] -> 'sections 4.2 and 4.3'; [] -> ''."""
     return f"section{'s' if len(numbers) > 1 else ''} {compose.join_words(numbers)}" if numbers else ""
 
 
@@ -882,8 +877,8 @@ def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechS
         _order_policy(specs, _unhandled_changes(ctx.flows)),
         _approval_past(ctx),
         any(f.event_driven for f in ctx.flows),
-        _sections(specs, "status_once"),
-        _sections(specs, "computed_source"),
+        _sections([w.number for w in specs if w.status_once]),
+        _sections([w.number for w in specs if w.computed_source]),
     )
 
 
