@@ -96,8 +96,20 @@ class RecordFact:
     a load of many is made at a controlled rate, for a bulk or peak case no tester could key in by hand
     (``Bulk``), None when the catalog records no such way; ``pending``: the record as its system holds it
     before it is final, as a noun phrase ("a payout still scheduled or in transit"), for a case that checks
-    it is not written until it is; ``sold_from``: the quantity fields the system's own sales change while
-    an integration writes them (Shopify's ``available``), for a case of a sale made during a push."""
+    it is not written until it is.
+
+    What a specification must design around: ``required``: the fields the system requires on the
+    record, each with what it holds ("account": "the bank account the payout is deposited to"), which a
+    workflow writing the record must map or list as to confirm; ``sold_from``: the quantity fields the
+    system's own sales change while an integration writes them (Shopify's ``available``), and
+    ``set_with`` the write that sets one only if it still holds the value last read (a compare-and-set),
+    cited by ``set_source``; ``nets``: the fields that are a net of other amounts, each with what it nets
+    (a payout's ``net``), and ``posting``: what a record not yet final means for a run that posts only
+    final ones, as a clause ("a payout still in transit at the run is posted only at the first run after
+    it is paid, ...");
+    ``lines``: the lines of another record a write of this record must name to tell two of them apart
+    (the fulfillment order line items a fulfillment ships); ``own_id``: the field holding the record's
+    own ID in its system ("internalId")."""
 
     made: str
     many: str
@@ -114,7 +126,14 @@ class RecordFact:
     split: str = ""
     bulk: Bulk | None = None
     pending: str = ""
+    required: tuple[tuple[str, str], ...] = ()
     sold_from: tuple[str, ...] = ()
+    set_with: str = ""
+    set_source: str = ""
+    nets: tuple[tuple[str, str], ...] = ()
+    posting: str = ""
+    lines: str = ""
+    own_id: str = ""
 
     def field_note(self, field: str | None) -> str:
         key = (field or "").casefold()
@@ -249,7 +268,14 @@ def _record_fact(raw: dict[str, Any]) -> RecordFact:
         if (b := raw.get("bulk"))
         else None,
         pending=raw.get("pending", ""),
+        required=tuple(raw.get("required", {}).items()),
         sold_from=tuple(raw.get("sold_from", ())),
+        set_with=raw.get("set_with", ""),
+        set_source=raw.get("set_source", ""),
+        nets=tuple(raw.get("nets", {}).items()),
+        posting=raw.get("posting", ""),
+        lines=raw.get("lines", ""),
+        own_id=raw.get("own_id", ""),
     )
 
 

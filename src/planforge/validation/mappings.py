@@ -18,6 +18,10 @@ what the intake says is copied.
   logic (an inventory project) and the field is a stock quantity, the value is not known to be
   copied as is: a coherence warning ``transform-unstated`` at the Transform cell, and the
   specifications print the transform as one to confirm.
+- **A key that matches by a business value.** A matching key whose field is a SKU, barcode or email
+  (``variants.sku``, ``email``), or whose Transform looks the record up by one ("the inventory item
+  with the item's SKU"), is a natural key, not a system ID: it holds only while the value is unique
+  in both systems, which the specifications state as an assumption to confirm (``natural_keys``).
 - **A required field its system sets only for some records.** When the systems catalog says a mapped
   source field is set only on records made a certain way (its ``made_at`` entry names the records
   made otherwise, which carry none: an order's ``location_id`` and online orders), a Required mapping
@@ -102,6 +106,50 @@ def ambiguous_keys(maps: Sequence[FieldMapping], systems: Sequence[str] = ()) ->
         other = reference_to(record, keys[0].target_field, systems)
         if other is not None:
             found.append(AmbiguousKey(keys[0], record, other))
+    return tuple(found)
+
+
+#: Words of a business value that identifies a record without being its system's ID ("SKU", "email"):
+#: nothing in the system need keep it unique.
+#: Each as prose, with its article and where it must be unique.
+_NATURAL_WORDS = {
+    "sku": ("SKU", "a", "catalog"),
+    "barcode": ("barcode", "a", "catalog"),
+    "upc": ("UPC", "a", "catalog"),
+    "ean": ("EAN", "an", "catalog"),
+    "gtin": ("GTIN", "a", "catalog"),
+    "email": ("email", "an", "records"),
+}
+
+
+@dataclass(frozen=True)
+class NaturalKey:
+    """A workflow's matching key that matches by a business value (a SKU, an email) rather than a system
+    ID: ``mapping`` is its Field Mappings row, ``value`` the value as prose ("SKU"), ``article`` its
+    indefinite article ("an email"), ``scope`` where it must be unique ("catalog", "records")."""
+
+    mapping: FieldMapping
+    value: str
+    article: str = "a"
+    scope: str = "records"
+    #: True when the key field is a system ID the Transform finds by the value ("the item with the SKU")
+    by_lookup: bool = False
+
+
+def natural_keys(maps: Sequence[FieldMapping]) -> tuple[NaturalKey, ...]:
+    """One workflow's matching keys that match by a natural key: the key's target or source field is one
+    (``variants.sku``, ``email``), or its Transform looks the record up by one ("the Shopify inventory item
+    with the NetSuite item's SKU"). Such a key holds only while the value is unique in both systems, which
+    neither need enforce."""
+    found = []
+    for m in maps:
+        if not m.key:
+            continue
+        fields = _words(m.target_field.split(".")[-1]) + _words(m.source_field.split(".")[-1])
+        own = [w for w in fields if w in _NATURAL_WORDS]
+        words = own or [w for w in _words(m.transform or "") if w in _NATURAL_WORDS]
+        if words:
+            found.append(NaturalKey(m, *_NATURAL_WORDS[words[0]], by_lookup=not own))
     return tuple(found)
 
 

@@ -24,10 +24,18 @@ from planforge.context.plan import ApiFacts, PlanContext, Shown
 from planforge.core.model import FieldMapping, Project
 from planforge.core.names import TECHNICAL_SPECS, DocumentKind
 from planforge.derive.calendar import time_zone, zone_words
-from planforge.derive.catalog import lookup
+from planforge.derive.catalog import RecordFact, lookup
 from planforge.derive.completeness import Assumed, Tbd
 from planforge.intake.parse import span_text
-from planforge.validation.mappings import AmbiguousKey, PartialField, ambiguous_keys, partial_field, stated_rule
+from planforge.validation.mappings import (
+    AmbiguousKey,
+    NaturalKey,
+    PartialField,
+    ambiguous_keys,
+    natural_keys,
+    partial_field,
+    stated_rule,
+)
 from planforge.validation.traceability import covered
 from planforge.validation.workflows import project_systems
 
@@ -61,6 +69,14 @@ _ORDER_CHANGES = (
 )
 #: The catalog categories where an order written stays as posted (a sales order, invoice, receipt, shipment).
 _POSTED = frozenset({"accounting", "fulfillment", "inventory"})
+#: A stock quantity's Transform that already says how the write keeps clear of the target's own sales.
+_RACE_STATED = re.compile(
+    r"\b(?:compare|delta|adjust\w*|change from|pending|unfulfilled|committed|open orders?)\b", re.IGNORECASE
+)
+#: Words of a source field that carries one part of a net amount (a payout's fees, refunds, gross sales).
+_NET_PARTS = frozenset({"fee", "fees", "refund", "refunds", "gross", "charges", "adjustment", "adjustments"})
+#: The Source cell of a row the catalog requires and no mapping sets yet.
+_UNMAPPED = "To be confirmed"
 #: The share of a latency target the retries may take, leaving headroom for processing.
 _RETRY_SHARE = 2 / 3
 
@@ -105,6 +121,22 @@ class WorkflowSpec:
     mapping_notes: tuple[str, ...] = ()
     #: the later changes to an order this workflow posts that no workflow carries, to be agreed ("" when none)
     order_changes: str = ""
+    #: how a stock quantity written to a system that sells from it keeps clear of those sales ("" when none)
+    concurrent_sales: str = ""
+    #: the fields the target system requires on a record this workflow writes that no mapping sets ("" when none)
+    required_fields: str = ""
+    #: why a net amount posted as one figure leaves its parts to reconcile by hand ("" when none is posted)
+    net_amount: str = ""
+    #: each matching key that matches by a business value (a SKU) and so assumes it unique
+    key_assumptions: tuple[str, ...] = ()
+    #: those business values, as prose ("SKU")
+    assumed_unique: tuple[str, ...] = ()
+    #: how an event-driven workflow catches a change event that never arrives ("" when it is not event-driven)
+    missed_events: str = ""
+    #: True when the workflow sets a status only when it creates the record (its name states one)
+    status_once: bool = False
+    #: True when its source record is computed by its system from transactions (``RecordFact.derived``)
+    computed_source: bool = False
 
     @property
     def to_confirm(self) -> str:
@@ -114,10 +146,14 @@ class WorkflowSpec:
         items += [
             f"the mapping of {m.target}"
             for m in self.mappings
-            if "to be confirmed" in f"{m.transform} {m.required}".casefold()
+            if m.source != _UNMAPPED and "to be confirmed" in f"{m.transform} {m.required}".casefold()
         ]
+        items += ["the required fields not yet mapped"] if self.required_fields else []
         items += ["the frequency or latency target"] if self.timing else []
         items += ["the order changes"] if self.order_changes else []
+        items += ["the guard against concurrent sales"] if self.concurrent_sales else []
+        items += ["how the net amount's parts are posted"] if self.net_amount else []
+        items += [f"that each {value} is unique" for value in self.assumed_unique]
         return compose.join_words(items)
 
 
@@ -180,6 +216,16 @@ class TechSpecs:
     time_zone: str = ""
     #: section 3's sentence on the order changes no workflow carries ("" when every one is, or no order is posted)
     order_changes: str = ""
+    #: True when the end of phase 1, when the mappings were to be approved, is before the document's date
+    approval_past: bool = False
+    #: True when some workflow runs on its source's change events (an endpoint receives them)
+    events: bool = False
+    #: the sections whose workflow sets a status only when it creates the record ("section 4.5"), which
+    #: section 3's rule that statuses stay in step with their source excepts; "" when none
+    status_once: str = ""
+    #: the sections whose source record its system computes from transactions, with no change time of its
+    #: own ("section 4.2"), whose writes section 3 orders by the latest transaction read; "" when none
+    computed: str = ""
 
 
 def _objects(values: list[str | None]) -> str | Tbd:
@@ -263,14 +309,181 @@ def _record_words(record: str) -> str:
     return _CAMEL.sub(" ", record).replace("_", " ").lower()
 
 
-def _key_note(k: AmbiguousKey) -> str:
+def _fact(system_name: str, record: str | None) -> RecordFact | None:
+    system = lookup(system_name).system
+    return system.record(record) if system and record else None
+
+
+def _key_note(k: AmbiguousKey, flow: Flow, maps: list[FieldMapping]) -> str:
+    """Why a key naming only the parent record is to be confirmed, and the key proposed in its place when
+    the catalog records either record: the fields the target keeps the record unique by
+    (``RecordFact.unique_by``: one inventory level per item and location); else the source record's own
+    ID (its field when ``RecordFact.own_id`` names it), kept against the ID of the record written; and
+    the parent's lines each write names (``RecordFact.lines``). When the catalog records neither, the
+    two ways to settle it."""
     record = _record_words(k.record)
-    return (
+    source = k.mapping.source_object or next((m.source_object for m in maps if m.source_object), None)
+    own = _fact(flow.source, source)
+    lines = _fact(flow.target, k.record)
+    said = (
         f"{_name(k.mapping, 'target')} identifies the {k.other} each {record} belongs to, not the {record} itself, "
-        f"so two {record} records of the same {k.other} would share it and the second would overwrite the first. "
-        f"The key must be confirmed before build: the {record}'s own ID, or a second field that together with "
-        f"the {k.other} identifies one {record}."
+        f"so two {record} records of the same {k.other} would share it and the second would "
+        "overwrite the first."
     )
+    proposed = []
+    if lines is not None and lines.unique_by:
+        fields = compose.join_words([f"{k.record}.{f}" for f in lines.unique_by])
+        each = "pair" if len(lines.unique_by) == 2 else "combination"
+        proposed.append(f"{fields} together, by which {flow.target} keeps one {record} for each {each}")
+    elif source and (own is not None or lines is not None):
+        field = f" ({source}.{own.own_id})" if own is not None and own.own_id else ""
+        proposed.append(
+            f"the {flow.source} {_record_words(source)}'s own ID{field}, which the integration "
+            f"stores against the ID of the {flow.target} {record} it creates, so each one is looked up on its own"
+        )
+    if lines is not None and lines.lines:
+        proposed.append(
+            f"each {record} written against {lines.lines}, so two {record}s of one {k.other} never claim the same lines"
+        )
+    if not proposed:
+        return (
+            f"{said} The key must be confirmed before build: the {record}'s own ID, or a second field that "
+            f"together with the {k.other} identifies one {record}."
+        )
+    return f"{said} Proposed in its place, to be confirmed before build: {'; and '.join(proposed)}."
+
+
+def _key_assumption(k: NaturalKey, flow: Flow) -> str:
+    """A key that matches by a business value holds only while the value is unique in both systems."""
+    value, scope = k.value, k.scope
+    key = f"{_name(k.mapping, 'target')}, found by its {value}" if k.by_lookup else _name(k.mapping, "target")
+    return (
+        f"Matching by {value} ({key}) assumes each {value} is unique in the "
+        f"{flow.source} {scope} and in the {flow.target} {scope} (assumed), to be confirmed against both before "
+        f"build. A record whose {value} matches two records there is parked as a permanent error (section 3), "
+        "never written to the first match."
+    )
+
+
+def _concurrent_sales(
+    flow: Flow, maps: list[FieldMapping], orders_back: tuple[str, ...]
+) -> tuple[FieldMapping | None, str]:
+    """How a stock quantity written to a system that sells from it (``RecordFact.sold_from``) keeps clear
+    of those sales, when the Transform does not already say: the quantity is set by the catalog's
+    compare-and-set write (``set_with``), and, when a workflow carries the target's orders to the source
+    (``orders_back``: their sections), net of the orders the source does not count yet. The design is
+    assumed until confirmed; the mapping it concerns, and the note; (None, "") when no such quantity is
+    written."""
+    for m in maps:
+        fact = _fact(flow.target, m.target_object)
+        if fact is None or not fact.set_with or m.target_field.casefold() not in {f.casefold() for f in fact.sold_from}:
+            continue
+        if m.transform and _RACE_STATED.search(m.transform):
+            return None, ""
+        target, source = _name(m, "target"), _name(m, "source")
+        where = compose.join_words([f"section {n}" for n in orders_back])
+        pending = (
+            f", and the {flow.source} figure read does not yet count the {flow.target} orders still on their way "
+            f"to {flow.source} ({where})"
+            if orders_back
+            else ""
+        )
+        netted = (
+            f" the quantity written is {source} less the units of the {flow.target} orders {flow.source} does not "
+            f"count yet (not yet written by {where}), and"
+            if orders_back
+            else ""
+        )
+        return m, (
+            f"{flow.target} sells from {target} while this workflow writes it{pending}. Setting the quantity to the "
+            f"figure read would undo a sale made in between and oversell. The design, to be confirmed before build:"
+            f"{netted} it is set with {fact.set_with} (assumed); when {flow.target} rejects a write, the level is re-read "
+            f"and written again (source: {fact.set_source or fact.source})."
+        )
+    return None, ""
+
+
+def _netted(row: MappingRow, netted: bool) -> MappingRow:
+    """A stock quantity's row when the concurrent-sales design nets the orders on their way: its Transform
+    says so, so the table and the note below it agree (a rule still to confirm stays beside it)."""
+    if not netted:
+        return row
+    less = "less the orders not yet counted (see Concurrent sales)"
+    either = "To be confirmed: copied as is, or "
+    if row.transform == "Copied as is":
+        transform = f"To be confirmed: {less}"
+    elif row.transform.startswith(either):
+        transform = f"To be confirmed: {less}, and whether also {row.transform.removeprefix(either)}"
+    else:
+        transform = f"{row.transform}; to be confirmed: {less}"
+    return MappingRow(row.source, row.target, transform, row.required)
+
+
+def _required_fields(flow: Flow, maps: list[FieldMapping]) -> tuple[tuple[MappingRow, ...], str]:
+    """The fields the target system requires on a record the workflow writes (``RecordFact.required``)
+    that no mapping sets, as rows marked to be confirmed, and the note that says so with its source;
+    ((), "") when every one is mapped."""
+    rows: list[MappingRow] = []
+    named: list[str] = []
+    sources: list[str] = []
+    for record in dict.fromkeys(m.target_object for m in maps if m.target_object):
+        fact = _fact(flow.target, record)
+        if fact is None:
+            continue
+        mapped = [m.target_field.casefold() for m in maps if m.target_object == record]
+        missing = [
+            (field, what)
+            for field, what in fact.required
+            if not any(f == field.casefold() or f.startswith(f"{field.casefold()}.") for f in mapped)
+        ]
+        for field, what in missing:
+            rows.append(MappingRow(_UNMAPPED, f"{record}.{field}", f"To be confirmed: {what}", "Yes"))
+            named.append(f"{record}.{field}")
+        if missing:
+            sources.append(fact.source)
+    if not rows:
+        return (), ""
+    one = len(named) == 1
+    note = (
+        f"{flow.target} requires {compose.join_words(named)} (source: {'; '.join(sources)}), and no field mapping "
+        f"sets {'it' if one else 'them'} yet, so the table marks {'it' if one else 'them'} to be confirmed: what "
+        f"{'it takes' if one else 'each takes'} is agreed with the client before build, never defaulted."
+    )
+    return tuple(rows), note
+
+
+def _net_amount(flow: Flow, maps: list[FieldMapping], criteria: list[str]) -> str:
+    """Why a net amount posted as one figure (``RecordFact.nets``: a payout's net) leaves its parts to
+    reconcile by hand, with the success criteria tied to the workflow it then cannot meet; "" when no net
+    amount is mapped, or the mappings also carry its parts (fees, refunds, gross)."""
+    for m in maps:
+        fact = _fact(flow.source, m.source_object)
+        nets = {k.casefold(): v for k, v in fact.nets} if fact else {}
+        parts = nets.get(m.source_field.casefold())
+        if fact is None or parts is None:
+            continue
+        words = {
+            w
+            for other in maps
+            if other.source_object == m.source_object
+            for w in _record_words(other.source_field).split()
+        }
+        if words & _NET_PARTS:
+            return ""
+        pending = f"; and {fact.posting}" if fact.posting else ""
+        unmet = (
+            f" As mapped, the workflow cannot meet the success criteri{'on' if len(criteria) == 1 else 'a'} "
+            f"{compose.join_words([chr(34) + c + chr(34) for c in criteria])}."
+            if criteria
+            else ""
+        )
+        return (
+            f"{_name(m, 'source')} is posted as one amount, so {parts} reach {flow.target} only as that total, and "
+            f"matching them to the orders and refunds already there is left to be done by hand{pending}.{unmet} "
+            "How each part is posted (for example each part as a line of its own, the fees to an expense account) "
+            "is an open question, agreed with the client before build."
+        )
+    return ""
 
 
 def _delays(budget: timedelta | None) -> tuple[int, ...]:
@@ -538,10 +751,21 @@ def _questions(ctx: PlanContext, i: int) -> tuple[str, ...]:
     return tuple(o.item for o in covered(items, ctx.project.workflows, blank_is_all=False)[i])  # type: ignore[attr-defined]
 
 
-def _workflow_spec(ctx: PlanContext, i: int, flow: Flow, maps: list[FieldMapping], systems: list[str]) -> WorkflowSpec:
+def _workflow_spec(
+    ctx: PlanContext,
+    i: int,
+    flow: Flow,
+    maps: list[FieldMapping],
+    systems: list[str],
+    orders_back: tuple[str, ...] = (),
+) -> WorkflowSpec:
     p = ctx.project
     keys = [_name(m, "target") for m in maps if m.key]
-    notes = tuple(_key_note(k) for k in ambiguous_keys(maps, systems))
+    notes = tuple(_key_note(k, flow, maps) for k in ambiguous_keys(maps, systems))
+    unmapped, required_note = _required_fields(flow, maps)
+    raced, concurrent = _concurrent_sales(flow, maps, orders_back)
+    natural = natural_keys(maps)
+    criteria = [c.criterion for c in covered(p.success_criteria, p.workflows, blank_is_all=False)[i]]  # type: ignore[attr-defined]
     # the workflow's own source system first, then the project's others
     read_from = [flow.source, *(s for s in systems if s != flow.source)]
     partial = [found for m in maps if m.required and (found := partial_field(m, read_from)) is not None]
@@ -554,7 +778,11 @@ def _workflow_spec(ctx: PlanContext, i: int, flow: Flow, maps: list[FieldMapping
         flow.latency.text if flow.latency else None,
         _objects([m.source_object for m in maps]),
         _objects([m.target_object for m in maps]),
-        (*(_mapping_row(p, i, m, read_from) for m in maps), *_status_row(flow, maps)),
+        (
+            *(_netted(_mapping_row(p, i, m, read_from), m is raced and bool(orders_back)) for m in maps),
+            *_status_row(flow, maps),
+            *unmapped,
+        ),
         (", ".join(keys) + (" (to be confirmed)" if notes else "")) if keys else tbd("Matching key"),
         _idempotency(keys),
         _retries(flow),
@@ -565,6 +793,53 @@ def _workflow_spec(ctx: PlanContext, i: int, flow: Flow, maps: list[FieldMapping
         platform_notes(flow, maps, tuple(found.mapping for found in partial)),
         tuple(_partial_note(found) for found in partial),
         _order_changes(flow, _unhandled_changes(ctx.flows)) if _posts_orders(flow, maps) else "",
+        concurrent,
+        required_note,
+        _net_amount(flow, maps, criteria),
+        tuple(dict.fromkeys(_key_assumption(k, flow) for k in natural)),
+        tuple(dict.fromkeys(k.value for k in natural)),
+        _missed_events(flow, maps),
+        bool(_status_row(flow, maps)),
+        any((fact := _fact(flow.source, m.source_object)) is not None and bool(fact.derived) for m in maps),
+    )
+
+
+def _missed_events(flow: Flow, maps: list[FieldMapping]) -> str:
+    """How an event-driven workflow catches an event that never arrives: change events are delivered at
+    least once but not always, so a reconciliation run (assumed: as often as a latency target under an
+    hour, else hourly) reads the source records changed since its last run and writes the ones not yet
+    written; "" for a scheduled or polled workflow, whose read position already covers every change."""
+    if not flow.event_driven:
+        return ""
+    record = next((m.source_object for m in maps if m.source_object), None)
+    one = _record_words(record) if record else "record"
+    short = flow.latency is not None and flow.latency.length < timedelta(hours=1)
+    every = span_text(int(flow.latency.length.total_seconds())) if short and flow.latency else "hour"
+    late = (
+        f" {'An' if one[0] in 'aeiou' else 'A'} {one} whose event is missed is written within twice the latency "
+        "target, not within it."
+        if short
+        else ""
+    )
+    return (
+        f"{flow.source} change events are delivered at least once but not always: an event can arrive late or "
+        f"never. A reconciliation run every {every} (assumed) reads the {flow.source} {one}s changed since its "
+        f"last run and writes those not yet written; the matching key finds any already written, so none is "
+        f"written twice.{late}"
+    )
+
+
+def _sections(numbers: list[str]) -> str:
+    """['4.5'] -> 'section 4.5', ['4.2', '4.3'] -> 'sections 4.2 and 4.3'; [] -> ''."""
+    return f"section{'s' if len(numbers) > 1 else ''} {compose.join_words(numbers)}" if numbers else ""
+
+
+def _orders_back(flows: tuple[Flow, ...], by_map: list[list[FieldMapping]], flow: Flow) -> tuple[str, ...]:
+    """The sections of the workflows that carry ``flow``'s target system's orders to its source system."""
+    return tuple(
+        f"4.{j + 1}"
+        for j, other in enumerate(flows)
+        if other.source == flow.target and other.target == flow.source and _posts_orders(other, by_map[j])
     )
 
 
@@ -572,7 +847,11 @@ def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechS
     p = ctx.project
     by_map = covered(p.field_mappings, p.workflows, blank_is_all=False)
     systems = project_systems(p)
-    specs = [_workflow_spec(ctx, i, flow, by_map[i], systems) for i, flow in enumerate(ctx.flows)]  # type: ignore[arg-type]
+    maps: list[list[FieldMapping]] = by_map  # type: ignore[assignment]
+    specs = [
+        _workflow_spec(ctx, i, flow, maps[i], systems, _orders_back(ctx.flows, maps, flow))
+        for i, flow in enumerate(ctx.flows)
+    ]
     shared = tuple(stated(a) for a in shared_alerts(p))
     zone = time_zone(p.deployment_window)  # stated where the client agreed a time: never guessed
     return TechSpecs(
@@ -596,7 +875,16 @@ def build_specs(ctx: PlanContext, kind: DocumentKind = TECHNICAL_SPECS) -> TechS
         any(not f.event_driven and f.trigger_value in ("Real-time", "Scheduled") for f in ctx.flows),
         zone_words(zone) if zone else "",
         _order_policy(specs, _unhandled_changes(ctx.flows)),
+        _approval_past(ctx),
+        any(f.event_driven for f in ctx.flows),
+        _sections([w.number for w in specs if w.status_once]),
+        _sections([w.number for w in specs if w.computed_source]),
     )
+
+
+def _approval_past(ctx: PlanContext) -> bool:
+    end = ctx.phases[0].end if ctx.phases else None
+    return end is not None and end < ctx.plan_date
 
 
 def _order_policy(specs: list[WorkflowSpec], unhandled: list[str]) -> str:
