@@ -3,6 +3,7 @@ the options object, errors naming parameters, DataFrames, and writers without hi
 
 from __future__ import annotations
 
+import gc
 import os
 from datetime import date
 
@@ -194,8 +195,32 @@ def test_parallel_writing_gives_the_same_files_in_the_same_order(tmp_path):
     assert [p.name for p in parallel] == [p.name for p in serial]
     assert sum(steps) == len(contexts)
     assert (parallel_dir / "side.txt").read_text() == "ran"  # the side job ran in a worker
+    # the workers were forked with the parent's objects frozen out of the collector, and this process
+    # collects them again afterwards (a frozen parent would keep every later garbage cycle of them)
+    assert gc.get_freeze_count() == 0
     for path in serial:
         assert path.read_bytes() == (parallel_dir / path.relative_to(serial_dir)).read_bytes()
+
+
+def test_with_word_the_side_job_runs_in_the_parent_after_the_workers(tmp_path):
+    """A Word run's workers take minutes; the summary, run in the parent once they are done, reads
+    the contexts in the parent's own pages instead of a worker copying every one of them."""
+    portfolio = planforge.load([SAMPLE])
+    contexts = [build_context(p, portfolio.settings_for(p), DAY) for p in portfolio.projects][:3]
+    ran: list[int] = []
+    for formats in (("md",), ("md", "docx")):
+        written, problems = write_plans(
+            contexts,
+            tmp_path / "-".join(formats),
+            WriteOptions(plan_date=DAY, formats=formats),
+            {},
+            jobs=2,
+            parallel_min_plans=1,
+            side_job=lambda: (tmp_path / "side-pid").write_text(str(os.getpid())),
+        )
+        assert problems == [] and written
+        ran.append(int((tmp_path / "side-pid").read_text()))
+    assert ran[0] != os.getpid() and ran[1] == os.getpid()
 
 
 def test_a_failure_in_a_worker_reaches_the_caller_as_a_problem(tmp_path):
