@@ -870,7 +870,10 @@ def test_a_product_workflow_pushes_the_full_catalogue_at_the_size_the_intake_sta
 def test_the_introduction_names_the_record_cases_the_document_has_and_only_those():
     ctx = _ctx(_ITEMS, field_mappings=[replace(m, workflow="1") for m in _ITEM_MAPS], data_volume="11,000 SKUs")
     note = build_test_cases(ctx).standard_note
-    assert "they also cover a status set on create that a later change leaves alone, a duplicate SKU and a " in note
+    assert (
+        "they also cover a status set on create that a later change leaves alone, a duplicate natural key (a SKU, barcode or email) and a "
+        in note
+    )
     assert "full-catalogue push." in note
     assert "sale during a stock push" not in note and "not yet made final" not in note
     assert "they also cover" not in build_test_cases(_ctx(_ORDERS, field_mappings=_ORDER_MAPS)).standard_note

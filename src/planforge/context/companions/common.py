@@ -153,6 +153,12 @@ def person(ctx: PlanContext, *roles: str) -> str | Tbd:
     return tbd(roles[0])
 
 
+def specs_section(flow: Flow) -> str:
+    """The technical specifications' section for a workflow ("4.2"): section 4 holds one subsection per
+    workflow, in the intake's order. The specs number their sections with it and the other documents cite it."""
+    return f"4.{flow.number}"
+
+
 def catch_up_every(flow: Flow) -> str | None:
     """How often an event-driven workflow's reconciliation run reads the source records changed since its
     last successful run, catching the change events that never arrived (assumed): as often as its latency

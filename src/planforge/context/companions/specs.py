@@ -13,10 +13,12 @@ from planforge.context.alerts import WorkflowAlert, shared_alerts, stated
 from planforge.context.companions.common import (
     CONSTANT_TRANSFORM,
     DocHeader,
+    catch_up_every,
     concurrency,
     header,
     named_status,
     sets_status,
+    specs_section,
     tbd,
 )
 from planforge.context.flows import Flow
@@ -770,7 +772,7 @@ def _workflow_spec(
     read_from = [flow.source, *(s for s in systems if s != flow.source)]
     partial = [found for m in maps if m.required and (found := partial_field(m, read_from)) is not None]
     return WorkflowSpec(
-        f"4.{i + 1}",  # its section in the technical specifications, which the plan's phase 2 cites
+        specs_section(flow),  # its section in the technical specifications, which the plan's phase 2 cites
         flow.name,
         _trigger(flow),
         flow.direction,
@@ -806,15 +808,15 @@ def _workflow_spec(
 
 def _missed_events(flow: Flow, maps: list[FieldMapping]) -> str:
     """How an event-driven workflow catches an event that never arrives: change events are delivered at
-    least once but not always, so a reconciliation run (assumed: as often as a latency target under an
-    hour, else hourly) reads the source records changed since its last run and writes the ones not yet
+    least once but not always, so a reconciliation run (assumed: ``common.catch_up_every``, which the test
+    cases' recovery after a revoked credential also states) reads the source records changed since its last run and writes the ones not yet
     written; "" for a scheduled or polled workflow, whose read position already covers every change."""
     if not flow.event_driven:
         return ""
     record = next((m.source_object for m in maps if m.source_object), None)
     one = _record_words(record) if record else "record"
-    short = flow.latency is not None and flow.latency.length < timedelta(hours=1)
-    every = span_text(int(flow.latency.length.total_seconds())) if short and flow.latency else "hour"
+    every = catch_up_every(flow)
+    short = every != "hour"
     late = (
         f" {'An' if one[0] in 'aeiou' else 'A'} {one} whose event is missed is written within twice the latency "
         "target, not within it."
@@ -837,7 +839,7 @@ def _sections(numbers: list[str]) -> str:
 def _orders_back(flows: tuple[Flow, ...], by_map: list[list[FieldMapping]], flow: Flow) -> tuple[str, ...]:
     """The sections of the workflows that carry ``flow``'s target system's orders to its source system."""
     return tuple(
-        f"4.{j + 1}"
+        specs_section(other)
         for j, other in enumerate(flows)
         if other.source == flow.target and other.target == flow.source and _posts_orders(other, by_map[j])
     )

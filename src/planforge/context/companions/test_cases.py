@@ -38,6 +38,7 @@ from planforge.context.companions.common import (
     named_status,
     person,
     sets_status,
+    specs_section,
 )
 from planforge.context.compose import span_adjective
 from planforge.context.flows import Flow
@@ -46,7 +47,7 @@ from planforge.core.model import Alert, FieldMapping, Span, TestScenario
 from planforge.core.names import TEST_CASES, DocumentKind
 from planforge.derive.catalog import MadeAt, RecordFact, lookup
 from planforge.derive.completeness import Tbd
-from planforge.validation.mappings import ambiguous_keys, stated_rule
+from planforge.validation.mappings import NaturalKey, ambiguous_keys, natural_keys, stated_rule
 from planforge.validation.traceability import covered, match_workflows
 
 
@@ -296,7 +297,7 @@ def _key_pending(flow: Flow, r: _Records) -> str:
     if not r.key_to_confirm:
         return ""
     return (
-        f"the matching key is agreed before UAT (technical specifications, section 4.{flow.number}), and this "
+        f"the matching key is agreed before UAT (technical specifications, section {specs_section(flow)}), and this "
         "result is confirmed against it"
     )
 
@@ -305,7 +306,7 @@ def _agreed_key(flow: Flow) -> str:
     """The matching key a case names while its workflow's is flagged ambiguous (the specifications'
     matching key to confirm): the one to be agreed under its section, never the key the specifications
     flag; the case's expected result carries the TBD mark (``_key_pending``)."""
-    return f"the key to be agreed under technical specifications section 4.{flow.number}"
+    return f"the key to be agreed under technical specifications section {specs_section(flow)}"
 
 
 def _verb(text: str) -> str:
@@ -601,7 +602,7 @@ def _bulk_load(ctx: PlanContext, flow: Flow, r: _Records, scenario: str, size: t
         pending = (
             f"a script makes {_plural(fact.channel)}, not {_plural(at.channel or 'record')}, and they carry no "
             f"{r.table_field}: what {flow.target} {r.table_target} holds for them is agreed before UAT (technical "
-            f"specifications, section 4.{flow.number}), and this result is confirmed against it"
+            f"specifications, section {specs_section(flow)}), and this result is confirmed against it"
         )
     return _Load(count, f"Ahead of the test, make the load in {flow.source}: {what}{held}", release, pending)
 
@@ -620,7 +621,7 @@ def _error_case(s: TestScenario, flow: Flow, r: _Records, ctx: PlanContext) -> t
         f"Check {flow.target} for duplicate or partial records",
     )
     once = f"{flow.target} once, with no duplicate or partial record"
-    where_retries = f"section 4.{flow.number}" if flow.latency else "section 3"
+    where_retries = f"section {specs_section(flow)}" if flow.latency else "section 3"
     expected = (
         f"The failure is logged with the {flow.source} {r.record}'s ID; the record is retried on the schedule of "
         f"the technical specifications ({where_retries}), then held in the retry queue; once the condition clears "
@@ -731,13 +732,13 @@ def _case(s: TestScenario, title: str, flow: Flow | None, maps: list[FieldMappin
         if any(rules) and kind != "Edge Case":
             pending = (
                 f"which of these readings applies is agreed before UAT (technical specifications, section "
-                f"4.{flow.number}), and this result is confirmed against it"
+                f"{specs_section(flow)}), and this result is confirmed against it"
             )
         if kind == "Edge Case":
             open_outcome = True
             expected = (
                 f"the result {flow.target} must show for this case is agreed before UAT starts and recorded here, "
-                f"as the field mappings (technical specifications, section 4.{flow.number}) do not say how it is handled. "
+                f"as the field mappings (technical specifications, section {specs_section(flow)}) do not say how it is handled. "
                 f"Whatever is agreed, the {r.target_record} is either written as agreed or parked with its error in "
                 "the exception report, never written in part or twice"
             )
@@ -802,7 +803,7 @@ def _channel_variant(
     targets = _join([_field(m.target_object, m.target_field) for m in unset])
     pending = (
         f"what {flow.target} {targets} holds for {_a(fact.channel)}, which carries no {r.table_field}, is agreed "
-        f"before UAT (technical specifications, section 4.{flow.number}), and this result is confirmed against it"
+        f"before UAT (technical specifications, section {specs_section(flow)}), and this result is confirmed against it"
     )
     steps = (setup_step(flow, r, s.scenario, main=True), *case.steps[1:])
     return replace(case, scenario=f"{case.scenario} ({fact.channel})", steps=steps, expected=expected, pending=pending)
@@ -1026,8 +1027,6 @@ _PENDING_WORDS = re.compile(r"\b(?:in transit|pending|unpaid|not yet paid|schedu
 _DUPLICATE_WORDS = re.compile(r"\b(?:duplicate\w*|same (?:sku|key|code)|shared (?:sku|key))\b", re.I)
 _DURING_WORDS = re.compile(r"\b(?:sale|sold|order\w*)\b.{0,40}\b(?:during|while|mid)\b", re.I)
 _FULL_WORDS = re.compile(r"\b(?:full|whole|entire|initial)\s+(?:catalog\w*|catalogue\w*|load|sync|push)\b", re.I)
-#: a SKU as a matching key ("variants.sku", "Sku"): a code people type, which nothing keeps unique
-_SKU = re.compile(r"sku", re.I)
 #: a catalog record: the head noun (the last word) of its name is a product or an item ("InventoryItem",
 #: "Product"; not "ItemFulfillment")
 _CATALOG_RECORD = frozenset({"product", "item", "sku", "catalog", "catalogue", "variant"})
@@ -1061,9 +1060,12 @@ def _record_cases(
     status = None if sets_status(list(maps)) else named_status(flow.name)
     if status and r.target_obj:
         out.append(_standard_status_kept(flow, r, status))
-    natural = [m for m in maps if m.key and (_SKU.search(m.target_field) or _SKU.search(m.source_field))]
-    if natural and not r.key_to_confirm and not _DUPLICATE_WORDS.search(texts):
-        out.append(_standard_duplicate_key(flow, r, natural[0]))
+    # the keys the technical specifications flag as assumed unique (validation.mappings.natural_keys), each once
+    if not r.key_to_confirm and not _DUPLICATE_WORDS.search(texts):
+        by_value: dict[str, NaturalKey] = {}
+        for k in natural_keys(maps):
+            by_value.setdefault(k.value, k)
+        out += [_standard_duplicate_key(flow, r, k) for k in by_value.values()]
     sold = _sold_field(flow, r, maps)
     if sold is not None and not _DURING_WORDS.search(texts):
         out.append(_standard_sale_during_push(flow, r, sold, ctx))
@@ -1120,11 +1122,14 @@ def _standard_status_kept(flow: Flow, r: _Records, status: str) -> TestCase:
     )
 
 
-def _standard_duplicate_key(flow: Flow, r: _Records, key: FieldMapping) -> TestCase:
-    """A SKU as the matching key (a code people type, not an ID the target assigns), which nothing
-    stops two target records from sharing: the source record is parked as a permanent error rather than written to either
-    or to a third, and nothing is overwritten."""
-    target_key = _field(key.target_object, key.target_field)
+def _standard_duplicate_key(flow: Flow, r: _Records, natural: NaturalKey) -> TestCase:
+    """A matching key that matches by a business value (a SKU, a barcode, an email: ``natural_keys``, the
+    keys the technical specifications assume unique), which nothing stops two target records from sharing:
+    the source record is parked as a permanent error rather than written to either or to a third, and
+    nothing is overwritten. A key found by the value through its Transform names the value, not the ID field."""
+    key = natural.mapping
+    target_key = natural.value if natural.by_lookup else _field(key.target_object, key.target_field)
+    source_key = natural.value if natural.by_lookup else key.source_field
     return TestCase(
         "",
         flow.name,
@@ -1133,15 +1138,15 @@ def _standard_duplicate_key(flow: Flow, r: _Records, key: FieldMapping) -> TestC
         _preconditions(flow, r),
         (
             f"In {flow.target}, create two {r.target_record}s by hand with the same {target_key}",
-            f"In {flow.source}, {_made(flow, r, 'create')} whose {key.source_field} is that value"
+            f"In {flow.source}, {_made(flow, r, 'create')} whose {source_key} is that value"
             if (fact := record_fact(flow, r)) and fact.made
-            else f"In {flow.source}, create {_a(r.record)} whose {key.source_field} is that value",
+            else f"In {flow.source}, create {_a(r.record)} whose {source_key} is that value",
             _run(flow),
             f"Check both {r.target_record}s in {flow.target}, the integration log and the exception report of "
             "parked records",
         ),
         f"The {flow.source} {r.record} is not written: it is parked with its error (two {flow.target} "
-        f"{r.target_record}s match its {key.source_field}) and listed in the exception report, as a permanent "
+        f"{r.target_record}s match its {source_key}) and listed in the exception report, as a permanent "
         f"error (technical specifications, section 3); neither {r.target_record} changes and no third is created",
         standard=True,
     )
@@ -1187,7 +1192,7 @@ def _standard_sale_during_push(flow: Flow, r: _Records, sold: FieldMapping, ctx:
         ),
         f"The sale is not overwritten: {target_field} in {flow.target} never shows more than {flow.source}'s "
         f"{source_field} less the unit sold while {flow.source} does not yet hold the sale, so the unit cannot "
-        f"be sold twice (the concurrent-sales design of technical specifications section 4.{flow.number}); once "
+        f"be sold twice (the concurrent-sales design of technical specifications section {specs_section(flow)}); once "
         f"the sale reaches {flow.source} and a later run has read it, the two agree, with the unit taken off once",
         standard=True,
     )
@@ -1387,7 +1392,7 @@ def _resumes(flows: Sequence[Flow], records: dict[int, _Records] | None = None) 
             if entry is not None and entry.event_retries
             else ""
         )
-        sections = _join([f"4.{f.number}" for f in group])
+        sections = _join([specs_section(f) for f in group])
         parts.append(
             f"{_numbers([str(f.number) for f in group])} {'catches' if one else 'catch'} up by "
             f"{'its reconciliation run' if one else 'their reconciliation runs'} ({_catch_up_words(group)}, assumed; "
@@ -1512,7 +1517,7 @@ def _planned(ctx: PlanContext) -> tuple[list[list[tuple[TestScenario, str]]], li
 _RECORD_KINDS = (
     (re.compile(r".* is not written to "), "a record its system has not yet made final"),
     (re.compile(r"A later change leaves "), "a status set on create that a later change leaves alone"),
-    (re.compile(r"Two .* with the same "), "a duplicate SKU"),
+    (re.compile(r"Two .* with the same "), "a duplicate natural key (a SKU, barcode or email)"),
     (re.compile(r"A sale in "), "a sale during a stock push"),
     (re.compile(r"A full catalogue "), "a full-catalogue push"),
 )
