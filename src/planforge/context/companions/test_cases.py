@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+from planforge.context.alerts import shared_alerts, threshold_level
 from planforge.context.companions.common import (
     CONSTANT_TRANSFORM,
     Concurrency,
@@ -506,6 +507,7 @@ _DAILY = re.compile(
 )
 #: an alert on the queue's backlog, whose threshold a throttling case's backlog may cross
 _BACKLOG_ALERT = re.compile(r"\b(?:backlog|queue\w*|pending)\b", re.I)
+_FAILURE_ALERT = re.compile(r"\b(?:fail\w*|error\w*|could not write)", re.I)
 
 
 def _source_nouns(flow: Flow, r: _Records) -> set[str]:
@@ -835,7 +837,26 @@ def _titles(s: TestScenario, flows: list[Flow]) -> list[tuple[Flow, str]]:
     ]
 
 
-def _standard_error(flow: Flow, r: _Records) -> TestCase:
+def _failure_alert(alerts: Sequence[Alert], records: int) -> str:
+    """What a run of ``records`` records with one that fails expects of the alert on failed records
+    (the first, not on sign-in, the workflow's own before those on every workflow): raised when one
+    failure in that many crosses its threshold, not raised when it does not, and left to the
+    threshold when the threshold states no level the intake's parsers read."""
+    alert = next((a for a in alerts if _FAILURE_ALERT.search(a.alert) and not _AUTH.search(a.alert)), None)
+    if alert is None:
+        return "counted toward the alert on failed records"
+    name = f"the {_lower_first(alert.alert)} alert"
+    level = threshold_level(alert.threshold)
+    if level is None:
+        return f"counted toward {name}, which its threshold ({alert.threshold or 'not yet set'}) raises or not"
+    verdict = "raised" if level.raised_by(1, records) else "not raised"
+    return (
+        f"counted toward {name}, which is {verdict}: one failure in the run's {records} records "
+        f"{'crosses' if verdict == 'raised' else 'does not cross'} its threshold ({alert.threshold})"
+    )
+
+
+def _standard_error(flow: Flow, r: _Records, alerts: Sequence[Alert] = ()) -> TestCase:
     """A record that fails validation, built from the workflow's own mappings: its value has no
     entry in a mapping table the transforms name, else a Required mapped field is blank, else a
     field the target requires is left blank. A validation failure is permanent: the record is
@@ -873,8 +894,8 @@ def _standard_error(flow: Flow, r: _Records) -> TestCase:
             f"Check {flow.target} again",
         ),
         f"The invalid record is not written to {flow.target}: it is parked with its error and the {flow.source} "
-        f"{r.record}'s ID, listed in the exception report and counted toward the failure-rate alert (no alert "
-        f"is raised for the one record); the valid {r.record} of the same "
+        f"{r.record}'s ID, listed in the exception report and {_failure_alert(alerts, 2)}; the valid {r.record} "
+        f"of the same "
         f"run is written; once corrected and replayed (a manual step, as the technical specifications describe), "
         f"the record is written to {flow.target} exactly once",
         standard=True,
@@ -1007,7 +1028,7 @@ def _standard_for(
     # a limit scenario tests load, not a record that fails validation
     faults = [s for s in scenarios if (s.type or "") == "Error Handling" and not _THROTTLE.search(s.scenario)]
     if not faults and can_fault:
-        out.append(_standard_error(flow, r))
+        out.append(_standard_error(flow, r, (*alerts, *shared_alerts(ctx.project))))
     if not _REPLAY.search(texts):
         out.append(_standard_replay(flow, r))
     if not _RECONCILE.search(texts):
