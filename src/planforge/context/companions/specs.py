@@ -518,8 +518,10 @@ def _delay_words(delays: tuple[int, ...]) -> str:
 
 
 def _retries(flow: Flow) -> str:
-    """A workflow's own retry schedule, when its latency target bounds it: the last retry runs inside
-    the target. "" without a target: section 3's standard schedule applies."""
+    """A workflow's own retry schedule, when its latency target bounds it. The delays count from the
+    first failure, not from the change, so the schedule fits the target only for a record whose first
+    attempt fails early enough: the sentence names that margin (the target less the retries' span,
+    which ``_delays`` keeps under the target). "" without a target: section 3's standard schedule applies."""
     target = flow.latency
     if target is None:
         return ""
@@ -529,7 +531,9 @@ def _retries(flow: Flow) -> str:
         return f"Transient errors are retried at once, since {within} leaves no time to wait."
     return (
         f"Transient errors are retried after {_delay_words(delays)}: the last retry runs "
-        f"{_seconds_words(sum(delays))} after the first failure, inside {within}."
+        f"{_seconds_words(sum(delays))} after the first failure, so a record whose first attempt fails within "
+        f"{_seconds_words(int(target.length.total_seconds()) - sum(delays))} of the change still has its last "
+        f"retry inside {within}; one whose first attempt fails later may be written after it."
     )
 
 
