@@ -929,3 +929,20 @@ def test_a_standard_validation_failure_expects_the_failure_alert_its_threshold_d
     error = next(c for c in cases if c.type == "Error Handling" and c.standard)
     assert f"counted toward the sync failure rate alert, {verdict}" in error.expected
     assert "no alert is raised for the one record" not in error.expected
+
+
+def test_a_transient_failure_case_expects_the_failure_alert_its_one_record_decides():
+    """A transient failure of the case's one record raises no alert of its own; the failure alert it
+    counts toward is raised or not as one failure in one record meets its threshold."""
+    timeout = Scenario(2, "NetSuite times out mid-write", "Error Handling", "1")
+
+    def expected(threshold: str) -> str:
+        alert = Alert(2, "Sync failure rate", threshold, "High", None, "1")  # the workflow's own alert
+        ctx = _ctx(_ORDERS, field_mappings=_ORDER_MAPS, test_scenarios=[timeout], alerts=[alert])
+        return next(c for c in build_test_cases(ctx).cases if c.scenario == timeout.scenario).expected
+
+    assert expected("> 2% of syncs in 15 minutes").endswith(
+        "the failure raises no alert of its own and is counted toward the sync failure rate alert, which is raised: "
+        "one failure in the run's one record crosses its threshold (> 2% of syncs in 15 minutes)"
+    )
+    assert "which is not raised: one failure in the run's one record does not cross" in expected("> 3 failed syncs")

@@ -623,11 +623,18 @@ def _error_case(s: TestScenario, flow: Flow, r: _Records, ctx: PlanContext) -> t
     )
     once = f"{flow.target} once, with no duplicate or partial record"
     where_retries = f"section 4.{flow.number}" if flow.latency else "section 3"
+    p = ctx.project
+    own = [a for a in p.alerts if a.workflow and flow.number - 1 in match_workflows(a.workflow, p.workflows).indexes]
+    # one record fails, unless the scenario makes several (their number is the tester's)
+    counted = (
+        "is counted toward the failure-rate alert"
+        if _MANY.search(s.scenario)
+        else f"is {_failure_alert((*own, *shared_alerts(p)), 1)}"
+    )
     expected = (
         f"The failure is logged with the {flow.source} {r.record}'s ID; the record is retried on the schedule of "
         f"the technical specifications ({where_retries}), then held in the retry queue; once the condition clears "
-        f"it is written to {once}; the failure counts toward the failure-rate alert rather than raising an alert "
-        "of its own"
+        f"it is written to {once}; the failure raises no alert of its own and {counted}"
     )
     return steps, expected, ""
 
@@ -850,8 +857,9 @@ def _failure_alert(alerts: Sequence[Alert], records: int) -> str:
     if level is None:
         return f"counted toward {name}, which its threshold ({alert.threshold or 'not yet set'}) raises or not"
     verdict = "raised" if level.raised_by(1, records) else "not raised"
+    run = "one record" if records == 1 else f"{records} records"
     return (
-        f"counted toward {name}, which is {verdict}: one failure in the run's {records} records "
+        f"counted toward {name}, which is {verdict}: one failure in the run's {run} "
         f"{'crosses' if verdict == 'raised' else 'does not cross'} its threshold ({alert.threshold})"
     )
 
