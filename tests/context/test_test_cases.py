@@ -912,3 +912,40 @@ def test_a_revoked_credential_names_each_end_to_check_and_groups_the_catch_up_ru
     assert auth.expected.count("catch up by their reconciliation runs") == 1
     assert "which read the Shopify Order and Refund records changed since their last successful run" in auth.expected
     assert auth.expected.count("8 times over 4 hours") == 1
+
+
+@pytest.mark.parametrize(
+    ("threshold", "verdict"),
+    [
+        # one failure in the case's two records is 50%: far past a 2% rate
+        ("> 2% of syncs in 15 minutes", "which is raised: one failure in the run's 2 records crosses its threshold"),
+        # a count the one failure does not reach
+        ("> 5 failed records in 15 minutes", "which is not raised: one failure in the run's 2 records does not cross"),
+        ("Any record that could not be written", "which is raised: one failure"),
+    ],
+)
+def test_a_standard_validation_failure_expects_the_failure_alert_its_threshold_decides(threshold: str, verdict: str):
+    """The standard validation-failure case runs one invalid record beside one valid one: whether the
+    failure alert (here one on every workflow) is raised follows from its threshold, never a flat 'no alert'."""
+    alert = Alert(2, "Sync failure rate", threshold, "High")
+    cases = build_test_cases(_ctx(_STOCK, field_mappings=_STOCK_MAPS, alerts=[alert])).cases
+    error = next(c for c in cases if c.type == "Error Handling" and c.standard)
+    assert f"counted toward the sync failure rate alert, {verdict}" in error.expected
+    assert "no alert is raised for the one record" not in error.expected
+
+
+def test_a_transient_failure_case_expects_the_failure_alert_its_one_record_decides():
+    """A transient failure of the case's one record raises no alert of its own; the failure alert it
+    counts toward is raised or not as one failure in one record meets its threshold."""
+    timeout = Scenario(2, "NetSuite times out mid-write", "Error Handling", "1")
+
+    def expected(threshold: str) -> str:
+        alert = Alert(2, "Sync failure rate", threshold, "High", None, "1")  # the workflow's own alert
+        ctx = _ctx(_ORDERS, field_mappings=_ORDER_MAPS, test_scenarios=[timeout], alerts=[alert])
+        return next(c for c in build_test_cases(ctx).cases if c.scenario == timeout.scenario).expected
+
+    assert expected("> 2% of syncs in 15 minutes").endswith(
+        "the failure raises no alert of its own and is counted toward the sync failure rate alert, which is raised: "
+        "one failure in the run's one record crosses its threshold (> 2% of syncs in 15 minutes)"
+    )
+    assert "which is not raised: one failure in the run's one record does not cross" in expected("> 3 failed syncs")

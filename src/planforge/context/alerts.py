@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from planforge.context.flows import Flow
 from planforge.core.model import Alert, Project
 from planforge.derive.completeness import Assumed, Completeness, Tbd
+from planforge.intake.parse import BadValue, parse_number, parse_percent
 from planforge.validation.traceability import match_workflows
 
 #: What a standard alert's threshold is when a workflow without a latency target is real-time.
@@ -175,3 +176,45 @@ def _delay(flow: Flow) -> str:
     if flow.trigger_value == "Manual":
         return ""
     return f"A {flow.source} change not in {flow.target} within {_DEFAULT_DELAY}"
+
+
+#: An alert's threshold opens with how it compares: reaching the level (">= 2%", "at least 5") or
+#: passing it ("> 2%", "more than 5"); "any" means one is enough.
+_REACHING = (">=", "≥", "at least ")
+_PASSING = (">", "more than ", "over ", "above ", "exceeds ")
+
+
+@dataclass(frozen=True)
+class Level:
+    """The level an alert's threshold states: a share of the records (``share``, 0.02 for "2%") or a
+    number of them (``count``); ``reaching`` when reaching the level raises the alert, not only passing it."""
+
+    share: float | None
+    count: float | None
+    reaching: bool
+
+    def raised_by(self, failures: int, records: int) -> bool:
+        """Whether ``failures`` of ``records`` raise the alert (a share over the run's records, a count as is)."""
+        level, seen = (self.share, failures / records) if self.share is not None else (self.count or 0, failures)
+        return seen >= level if self.reaching else seen > level
+
+
+def threshold_level(threshold: str | None) -> Level | None:
+    """The level of a threshold such as "> 2% of syncs in 15 minutes" (a share, passed), ">= 5 failed
+    records" (a count, reached) or "Any record a run could not write" (one is enough), read by the intake's
+    own percent and number parsers; None when it opens with no level they read."""
+    text = " ".join((threshold or "").split()).casefold()
+    if text.startswith("any "):
+        return Level(None, 1, reaching=True)
+    reaching = True
+    for lead, reach in [*((x, True) for x in _REACHING), *((x, False) for x in _PASSING)]:
+        if text.startswith(lead):
+            text, reaching = text[len(lead) :].strip(), reach
+            break
+    word = text.split(" ", 1)[0] if text else ""
+    try:
+        if word.endswith("%"):
+            return Level(parse_percent(word), None, reaching)
+        return Level(None, parse_number(word), reaching)
+    except BadValue:
+        return None

@@ -29,6 +29,7 @@ from planforge.derive.calendar import time_zone, zone_words
 from planforge.derive.catalog import RecordFact, lookup
 from planforge.derive.completeness import Assumed, Tbd
 from planforge.intake.parse import span_text
+from planforge.validation.claims import stated_duration
 from planforge.validation.mappings import (
     AmbiguousKey,
     NaturalKey,
@@ -520,8 +521,10 @@ def _delay_words(delays: tuple[int, ...]) -> str:
 
 
 def _retries(flow: Flow) -> str:
-    """A workflow's own retry schedule, when its latency target bounds it: the last retry runs inside
-    the target. "" without a target: section 3's standard schedule applies."""
+    """A workflow's own retry schedule, when its latency target bounds it. The delays count from the
+    first failure, not from the change, so the schedule fits the target only for a record whose first
+    attempt fails early enough: the sentence names that margin (the target less the retries' span,
+    which ``_delays`` keeps under the target). "" without a target: section 3's standard schedule applies."""
     target = flow.latency
     if target is None:
         return ""
@@ -531,7 +534,9 @@ def _retries(flow: Flow) -> str:
         return f"Transient errors are retried at once, since {within} leaves no time to wait."
     return (
         f"Transient errors are retried after {_delay_words(delays)}: the last retry runs "
-        f"{_seconds_words(sum(delays))} after the first failure, inside {within}."
+        f"{_seconds_words(sum(delays))} after the first failure, so a record whose first attempt fails within "
+        f"{_seconds_words(int(target.length.total_seconds()) - sum(delays))} of the change still has its last "
+        f"retry inside {within}; one whose first attempt fails later may be written after it."
     )
 
 
@@ -800,17 +805,20 @@ def _workflow_spec(
         _net_amount(flow, maps, criteria),
         tuple(dict.fromkeys(_key_assumption(k, flow) for k in natural)),
         tuple(dict.fromkeys(k.value for k in natural)),
-        _missed_events(flow, maps),
+        _missed_events(flow, maps, criteria),
         bool(_status_row(flow, maps)),
         any((fact := _fact(flow.source, m.source_object)) is not None and bool(fact.derived) for m in maps),
     )
 
 
-def _missed_events(flow: Flow, maps: list[FieldMapping]) -> str:
+def _missed_events(flow: Flow, maps: list[FieldMapping], criteria: list[str]) -> str:
     """How an event-driven workflow catches an event that never arrives: change events are delivered at
     least once but not always, so a reconciliation run (assumed: ``common.catch_up_every``, which the test
-    cases' recovery after a revoked credential also states) reads the source records changed since its last run and writes the ones not yet
-    written; "" for a scheduled or polled workflow, whose read position already covers every change."""
+    cases' recovery after a revoked credential also states) reads the source records changed since its
+    last run and writes the ones not yet written; "" for a scheduled or polled workflow, whose read
+    position already covers every change. A success criterion tied to the workflow that states a duration
+    (``claims.stated_duration``) shorter than the missed-event path's twice the target is named as not
+    covering that path, to be agreed."""
     if not flow.event_driven:
         return ""
     record = next((m.source_object for m in maps if m.source_object), None)
@@ -823,6 +831,16 @@ def _missed_events(flow: Flow, maps: list[FieldMapping]) -> str:
         if short
         else ""
     )
+    bound = flow.latency.length * 2 if short and flow.latency else None
+    unmet = [c for c in criteria if bound and (d := stated_duration(c)) is not None and d.length < bound]
+    if unmet:
+        quoted = compose.join_words([f'"{c}"' for c in unmet])
+        late += (
+            f" That is the exception the success criteri{'on' if len(unmet) == 1 else 'a'} {quoted} "
+            f"{'does' if len(unmet) == 1 else 'do'} not cover: {'it holds' if len(unmet) == 1 else 'they hold'} "
+            f"for the events that arrive; the exception is agreed with the client before build, or the "
+            f"reconciliation runs often enough to meet {'it' if len(unmet) == 1 else 'them'}."
+        )
     return (
         f"{flow.source} change events are delivered at least once but not always: an event can arrive late or "
         f"never. A reconciliation run every {every} (assumed) reads the {flow.source} {one}s changed since its "

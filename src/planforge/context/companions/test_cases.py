@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+from planforge.context.alerts import shared_alerts, threshold_level
 from planforge.context.companions.common import (
     CONSTANT_TRANSFORM,
     Concurrency,
@@ -507,6 +508,7 @@ _DAILY = re.compile(
 )
 #: an alert on the queue's backlog, whose threshold a throttling case's backlog may cross
 _BACKLOG_ALERT = re.compile(r"\b(?:backlog|queue\w*|pending)\b", re.I)
+_FAILURE_ALERT = re.compile(r"\b(?:fail\w*|error\w*|could not write)", re.I)
 
 
 def _source_nouns(flow: Flow, r: _Records) -> set[str]:
@@ -622,11 +624,18 @@ def _error_case(s: TestScenario, flow: Flow, r: _Records, ctx: PlanContext) -> t
     )
     once = f"{flow.target} once, with no duplicate or partial record"
     where_retries = f"section {specs_section(flow)}" if flow.latency else "section 3"
+    p = ctx.project
+    own = [a for a in p.alerts if a.workflow and flow.number - 1 in match_workflows(a.workflow, p.workflows).indexes]
+    # one record fails, unless the scenario makes several (their number is the tester's)
+    counted = (
+        "is counted toward the failure-rate alert"
+        if _MANY.search(s.scenario)
+        else f"is {_failure_alert((*own, *shared_alerts(p)), 1)}"
+    )
     expected = (
         f"The failure is logged with the {flow.source} {r.record}'s ID; the record is retried on the schedule of "
         f"the technical specifications ({where_retries}), then held in the retry queue; once the condition clears "
-        f"it is written to {once}; the failure counts toward the failure-rate alert rather than raising an alert "
-        "of its own"
+        f"it is written to {once}; the failure raises no alert of its own and {counted}"
     )
     return steps, expected, ""
 
@@ -836,7 +845,27 @@ def _titles(s: TestScenario, flows: list[Flow]) -> list[tuple[Flow, str]]:
     ]
 
 
-def _standard_error(flow: Flow, r: _Records) -> TestCase:
+def _failure_alert(alerts: Sequence[Alert], records: int) -> str:
+    """What a run of ``records`` records with one that fails expects of the alert on failed records
+    (the first, not on sign-in, the workflow's own before those on every workflow): raised when one
+    failure in that many crosses its threshold, not raised when it does not, and left to the
+    threshold when the threshold states no level the intake's parsers read."""
+    alert = next((a for a in alerts if _FAILURE_ALERT.search(a.alert) and not _AUTH.search(a.alert)), None)
+    if alert is None:
+        return "counted toward the alert on failed records"
+    name = f"the {_lower_first(alert.alert)} alert"
+    level = threshold_level(alert.threshold)
+    if level is None:
+        return f"counted toward {name}, which its threshold ({alert.threshold or 'not yet set'}) raises or not"
+    verdict = "raised" if level.raised_by(1, records) else "not raised"
+    run = "one record" if records == 1 else f"{records} records"
+    return (
+        f"counted toward {name}, which is {verdict}: one failure in the run's {run} "
+        f"{'crosses' if verdict == 'raised' else 'does not cross'} its threshold ({alert.threshold})"
+    )
+
+
+def _standard_error(flow: Flow, r: _Records, alerts: Sequence[Alert] = ()) -> TestCase:
     """A record that fails validation, built from the workflow's own mappings: its value has no
     entry in a mapping table the transforms name, else a Required mapped field is blank, else a
     field the target requires is left blank. A validation failure is permanent: the record is
@@ -874,8 +903,8 @@ def _standard_error(flow: Flow, r: _Records) -> TestCase:
             f"Check {flow.target} again",
         ),
         f"The invalid record is not written to {flow.target}: it is parked with its error and the {flow.source} "
-        f"{r.record}'s ID, listed in the exception report and counted toward the failure-rate alert (no alert "
-        f"is raised for the one record); the valid {r.record} of the same "
+        f"{r.record}'s ID, listed in the exception report and {_failure_alert(alerts, 2)}; the valid {r.record} "
+        f"of the same "
         f"run is written; once corrected and replayed (a manual step, as the technical specifications describe), "
         f"the record is written to {flow.target} exactly once",
         standard=True,
@@ -1008,7 +1037,7 @@ def _standard_for(
     # a limit scenario tests load, not a record that fails validation
     faults = [s for s in scenarios if (s.type or "") == "Error Handling" and not _THROTTLE.search(s.scenario)]
     if not faults and can_fault:
-        out.append(_standard_error(flow, r))
+        out.append(_standard_error(flow, r, (*alerts, *shared_alerts(ctx.project))))
     if not _REPLAY.search(texts):
         out.append(_standard_replay(flow, r))
     if not _RECONCILE.search(texts):
