@@ -576,7 +576,7 @@ def build_context(
     dependencies = _dependencies(c, project, settings, api)
     open_items = _open_items(project, plan_date)
     risk_rows = _risks(c, project.risks)
-    assumed, promoted = default_risks(c, project, types)
+    assumed, promoted = default_risks(c, project, types, flows)
     risks = Risks(risk_rows, types, () if risk_rows else _open_risks(open_items), scope, assumed, promoted)
     testing = _testing(c, project, systems, next(d for d in documents if d.kind == TEST_CASES.name))
     deployment = _deployment(c, project, types)
@@ -1389,13 +1389,45 @@ _TYPE_RISKS: dict[str, tuple[str, str, str, str, str, str]] = {
 }
 
 
+def live_testing_risk(project: Project, name: str, flows: tuple[Flow, ...]) -> RiskRow:
+    """The risk of testing on the live account of a system with no sandbox. The missing sandbox is a
+    fact, not a risk: the row states its consequence (cases the live records lack go untested). When
+    workflows are known and none writes to the system, the integration and its tests only read from
+    it, and every write goes to the targets' test environments; otherwise a test that must write there
+    uses a record the client sets aside. With no workflows yet, the plan's direction (System A to the
+    others, as the key facts print it) says which systems are written to."""
+    client = project.client_name
+    writes = [t for f in flows for t in f.writes_to] or [
+        n for n in derive.all_systems(project) if n != project.system_a
+    ]
+    risk = (
+        f"Tests on {client}'s live {name} account ({name} offers no sandbox) can use only the records it "
+        f"holds, so a case those records lack is first met in production {ASSUMED_MARK}"
+    )
+    if name not in writes:
+        targets = " and ".join(dict.fromkeys(writes))
+        mitigation = (
+            f"The integration and its tests only read from {name}; every write goes to the {targets} test "
+            f"environment section 6.2 names. Cases the live records lack are listed during Discovery & Design "
+            f"and checked on the first live records"
+        )
+    else:
+        mitigation = (
+            f"Tests read the live {name} account and write only to the test environments section 6.2 names; a "
+            f"test that must write to {name} uses a record {client} sets aside for it"
+        )
+    return RiskRow(
+        risk, "Medium", "Medium: tests limited to the records the live account holds", mitigation, "QA Engineer"
+    )
+
+
 def default_risks(
-    c: Completeness, project: Project, types: tuple[str, ...]
+    c: Completeness, project: Project, types: tuple[str, ...], flows: tuple[Flow, ...] = ()
 ) -> tuple[tuple[RiskRow, ...], frozenset[str]]:
     """With fewer than ``THIN_REGISTER`` Risks rows, the risks every project of its kind carries, each
     marked assumed and listed for the review: one per integration type (``_TYPE_RISKS``: a payout posted
     as entries that must reconcile, ...) and one per system the catalog records as having no sandbox
-    (tests run on the client's live account). Returns the rows and the common risks they state."""
+    (``live_testing_risk``). Returns the rows and the common risks they state."""
     if len(project.risks) >= THIN_REGISTER:
         return (), frozenset()
     systems = derive.all_systems(project)
@@ -1424,19 +1456,8 @@ def default_risks(
         )
         promoted.add(common)
     for name, entry in entries:
-        if entry is None or not entry.live_testing:
-            continue
-        rows.append(
-            RiskRow(
-                f"{name} offers no sandbox, so tests run on {project.client_name}'s live {name} account: the records "
-                f"a test needs cannot be created on demand, and anything a test writes there is real {ASSUMED_MARK}",
-                "High",
-                "Medium: tests limited to the records the live account holds",
-                f"Tests read the live {name} account and write only to the test environments section 6.2 names; a "
-                f"test that must write to {name} uses a record {project.client_name} sets aside for it",
-                "QA Engineer",
-            )
-        )
+        if entry is not None and entry.live_testing:
+            rows.append(live_testing_risk(project, name, flows))
     if rows:
         c.note_assumption(
             "Standard risks",
