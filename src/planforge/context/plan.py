@@ -264,6 +264,26 @@ class Dependencies:
     #: the systems whose vendor approves the integration before it can go live (their approvals are
     #: among ``others``; section 5 names the delay as a risk)
     approvals: tuple[str, ...] = ()
+    #: those approvals as the exit criteria name them ("Etsy's approval of the app's API key")
+    approval_names: tuple[str, ...] = ()
+
+    @property
+    def credentials_exit(self) -> str:
+        """Phase 1's credentials criterion: a vendor approval is outside the team's control, so with one
+        the phase asks only for development/sandbox credentials and for the approval to be requested."""
+        if not self.approval_names:
+            return "All API credentials obtained and tested"
+        return (
+            f"Development/sandbox credentials obtained and tested; {compose.join_words(self.approval_names)} requested"
+        )
+
+    @property
+    def production_exit(self) -> str:
+        """The deployment phase's go-live criterion when a vendor approval gates production credentials;
+        "" when none does (phase 1 already asked for every credential)."""
+        if not self.approval_names:
+            return ""
+        return f"Production credentials obtained and tested, with {compose.join_words(self.approval_names)} in hand"
 
 
 @dataclass(frozen=True)
@@ -1300,6 +1320,7 @@ def _dependencies(c: Completeness, project: Project, settings: Settings, api: tu
         tuple(f.name for f in api),
         tuple(credentials_line(f.name) for f in api),
         tuple(name for name, _ in approvals),
+        tuple(e.approval_name for name, _ in approvals if (e := lookup(name).system)),
     )
 
 
