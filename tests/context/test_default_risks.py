@@ -93,3 +93,20 @@ def test_with_no_workflows_the_plans_direction_says_the_live_system_is_only_read
     flipped = build_context(make_project(system_a="QuickBooks Online", system_b="Etsy"), Settings(), DAY)
     (row,) = [r for r in flipped.risk_register.assumed if "offers no sandbox" in r.risk]
     assert "a test that must write to Etsy uses a record" in row.mitigation
+
+
+def test_a_webhook_quirk_of_a_system_whose_webhooks_the_design_does_not_use_is_marked_as_not_applying():
+    from planforge.core.model import SystemFacts
+
+    ctx = build_context(make_project(system_a="Etsy", system_b="QuickBooks Online"), Settings(), DAY)
+    etsy = next(f for f in ctx.dependencies.api if f.name == "Etsy")
+    assert etsy.quirks_note == "does not apply: this design does not use Etsy's webhooks"
+    text = render_markdown(ctx)
+    assert "- Known quirks: Thin webhook payloads (does not apply: this design does not use Etsy's webhooks)" in text
+    stated = make_project(
+        system_a="Etsy",
+        system_b="QuickBooks Online",
+        systems=[SystemFacts(2, "Etsy", known_quirks="Thin webhook payloads")],
+    )
+    etsy = next(f for f in build_context(stated, Settings(), DAY).dependencies.api if f.name == "Etsy")
+    assert etsy.quirks_note == ""  # the Systems sheet's own quirk prints as written

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TypeVar
 
@@ -230,6 +230,13 @@ class ApiFacts:
     quirks: str | Tbd
     source: str
     account_details: str | None = None
+    #: why a catalog quirk does not bear on this design ("does not apply: ..."); "" when it may
+    quirks_note: str = ""
+
+    @property
+    def quirks_shown(self) -> str | Tbd:
+        """The known quirks as 4.3 prints them, with the note when they do not apply."""
+        return f"{self.quirks} ({self.quirks_note})" if self.quirks_note else self.quirks
 
 
 @dataclass(frozen=True)
@@ -273,9 +280,7 @@ class Dependencies:
         the phase asks only for development/sandbox credentials and for the approval to be requested."""
         if not self.approval_names:
             return "All API credentials obtained and tested"
-        return (
-            f"Development/sandbox credentials obtained and tested; {compose.join_words(self.approval_names)} requested"
-        )
+        return f"Development/sandbox credentials obtained and tested; {compose.join_words(list(self.approval_names))} requested"
 
     @property
     def production_exit(self) -> str:
@@ -283,7 +288,9 @@ class Dependencies:
         "" when none does (phase 1 already asked for every credential)."""
         if not self.approval_names:
             return ""
-        return f"Production credentials obtained and tested, with {compose.join_words(self.approval_names)} in hand"
+        return (
+            f"Production credentials obtained and tested, with {compose.join_words(list(self.approval_names))} in hand"
+        )
 
 
 @dataclass(frozen=True)
@@ -582,6 +589,7 @@ def build_context(
     roi = derive.roi(savings, project, settings)
     api = tuple(_api_facts(c, name, project, plan_date) for name in systems)
     flows = build_flows(project, {f.name: (f.webhooks if isinstance(f.webhooks, str) else None) for f in api}, c)
+    api = _webhook_quirks(project, api, flows)
     documents = tuple(
         DocumentRef(kind.name, kind.title, kind.name in produced, kind.filename(project.project_id))
         for kind in COMPANIONS
@@ -1267,6 +1275,26 @@ def vendor_approvals(systems: Iterable[str]) -> tuple[tuple[str, str], ...]:
         if entry and entry.approval:
             found.append((name, f"{entry.approval}, requested as Discovery & Design starts"))
     return tuple(found)
+
+
+def _webhook_quirks(project: Project, api: tuple[ApiFacts, ...], flows: tuple[Flow, ...]) -> tuple[ApiFacts, ...]:
+    """A catalog quirk about a system's webhooks is no design quirk when the design does not use them:
+    no workflow runs on that system's change events (with no workflows yet, System A's webhooks are
+    used only when it offers them outright, as the standard alerts assume). Such a quirk prints with a
+    note that it does not apply; a quirk the Systems sheet states prints as written."""
+    if flows:
+        hooked = {f.source for f in flows if f.event_driven}
+    else:
+        hooks = next((f.webhooks for f in api if f.name == project.system_a), None)
+        hooked = {project.system_a} if isinstance(hooks, str) and webhook_support(hooks) == "yes" else set()
+    out = []
+    for f in api:
+        row = _facts_row(project, f.name)
+        entry = lookup(f.name).system
+        if entry and "webhook" in entry.quirks.casefold() and not (row and row.known_quirks) and f.name not in hooked:
+            f = replace(f, quirks_note=f"does not apply: this design does not use {f.name}'s webhooks")
+        out.append(f)
+    return tuple(out)
 
 
 def _dependencies(c: Completeness, project: Project, settings: Settings, api: tuple[ApiFacts, ...]) -> Dependencies:
