@@ -31,7 +31,11 @@ def test_the_common_list_does_not_repeat_a_risk_the_table_states():
     section = text.split("## 5.", 1)[1].split("## 6.", 1)[0]
     assert "Shopify's payouts do not reconcile in Xero" in section
     assert "Payment reconciliation failures" not in section
-    assert "_Rows marked (assumed) are our standard risks" in section
+    assert (
+        "_Rows marked (assumed) are risks that integrations of this type, with these systems, usually carry; we will confirm each one with Client Co"
+        in section
+    )
+    assert "our standard" not in section  # client-facing prose, not our internal shorthand
 
 
 def test_a_full_register_gets_no_standard_rows():

@@ -88,7 +88,11 @@ def test_a_bookkeeping_cutover_keeps_hand_keyed_entries_from_being_posted_twice(
     assert "cutover date agreed" not in plans["BLOOM-002"]
     fjord = plans["FJORD-009"]
     assert "The problem Fjord Knitwear reports so far:" in fjord
-    assert "- **Pain Point**: Etsy payouts" in fjord and "This is our standard feature for this type" in fjord
+    assert (
+        "- **Pain Point**: Etsy payouts" in fjord
+        and "This feature is part of every integration of this type; during Discovery & Design we confirm it against the agreed scope and remove it if it does not apply."
+        in fjord
+    )
 
 
 def test_a_plan_with_no_workflow_proposes_the_types_discovery_agenda(plans):
