@@ -203,14 +203,14 @@ class Schedule:
 
     @property
     def stable_exit(self) -> str:
-        """Phase 5's stability criterion as the client reads it beside the phase's length: the
-        calendar days it names fit the business days the phase lasts (``derive.support_days``), and
-        the count restarts after an incident, so the phase says it continues until they are reached."""
+        """Phase 5's stability criterion as the client reads it beside the phase's length, in one
+        sentence: the calendar days are counted from go-live and are the business days the phase lasts
+        (``derive.support_days``); an incident restarts the count, and support extends with it."""
         days, support = self.stabilization_days, self.phases[4].days
         return (
-            f"Stable operation (no Critical or High incident) for {days} consecutive calendar days, which fit "
-            f"within this phase's {support} business days; such an incident restarts the count, and support "
-            f"continues until the {days} days are reached"
+            f"Stable operation (no Critical or High incident) for {days} consecutive calendar days counted from "
+            f"go-live (this phase's {support} business days), with support extended if such an incident restarts "
+            "the count"
         )
 
 
