@@ -50,3 +50,18 @@ def test_a_batch_workflows_own_defaults_respond_in_business_hours():
     assert found.assumed
     assert [a.response_time for a in found.own] == ["4 business hours", "1 business day", "2 business hours"]
     assert "in 15 minutes" not in str(found.own[0].threshold)
+
+
+def test_the_authentication_alert_does_not_page_on_a_routine_token_expiry():
+    """An OAuth access token expires every hour or so and is refreshed: only a failed refresh, or a
+    refusal that outlasts a successful one, is Critical, whatever the cadence."""
+    for workflows in (
+        [Workflow(2, "Post daily payouts to Xero", "Scheduled")],
+        [Workflow(3, "Send orders to Xero", "Real-time")],
+    ):
+        ctx = build_context(make_project(workflows=workflows), Settings(), DAY)
+        (auth,) = [a for a in ctx.monitoring.alerts if a.alert == "Authentication failure"]
+        assert (
+            auth.threshold == "A failed token refresh, or an HTTP 401 or 403 that persists after a successful refresh"
+        )
+        assert "Any rejected credential" not in str(auth.threshold)

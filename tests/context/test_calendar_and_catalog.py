@@ -77,3 +77,13 @@ def test_the_review_names_the_locale_and_calendar_with_their_sources(book, tmp_p
     assert "Figures are printed in en-US (from the currency USD" in german
     assert "weekends and the public holidays of Baden-Württemberg (DE-BW) (Projects > Holiday Country)" in german
     assert "weekends and the public holidays of England (GB-ENG) (Settings > Holiday Country)" in english
+
+
+def test_the_quickbooks_batch_fact_states_intuits_maximum_not_an_item_recommendation():
+    """Intuit's limits page: at most 30 payloads a batch request, 40 batch requests a minute per realm and app."""
+    from planforge.derive.catalog import lookup
+
+    entry = lookup("QuickBooks Online").system
+    assert entry is not None
+    assert entry.batch.startswith("Batch endpoint: at most 30 payloads per batch request")
+    assert "items per batch recommended" not in entry.batch

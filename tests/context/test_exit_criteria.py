@@ -16,6 +16,7 @@ from support import make_project
 BACKED_BY = {
     1: {
         "All API credentials obtained and tested": "Validate API access",
+        "Development/sandbox credentials obtained and tested": "Validate API access",
         "Data mapping approved by client": "data mapping (see Technical Specifications) and get the client's approval",
         "Technical Specifications signed off": "Get sign-off on the Technical Specifications",
         "No blocking open questions remain": "Resolve the open questions and blockers",
@@ -36,6 +37,7 @@ BACKED_BY = {
     },
     4: {
         "Production deployment successful": "Deploy application to production",
+        "Production credentials obtained and tested": "Configure production API credentials",
         "First sync cycle completed without errors": "Initiate first sync cycle",
         "Client confirms data accuracy": "Verify data accuracy with the client",
         "Monitoring and alerts operational": "Confirm all alerts are working",
@@ -50,15 +52,35 @@ BACKED_BY = {
 }
 
 
-@pytest.fixture(scope="module")
-def phases() -> dict[int, tuple[list[str], str]]:
-    text = render_markdown(build_context(make_project(), Settings(), date(2026, 1, 15)))
+def _phases(text: str) -> dict[int, tuple[list[str], str]]:
     out = {}
     for n in BACKED_BY:
         body = text.split(f"### Phase {n}:", 1)[1].split("\n---", 1)[0]
         tasks, exits = body.split("**Tasks**:", 1)[1].split("**Exit Criteria**:", 1)
         out[n] = ([line[4:] for line in exits.splitlines() if line.startswith("- ✓ ")], tasks)
     return out
+
+
+@pytest.fixture(
+    scope="module", params=[{}, {"system_a": "Etsy", "system_b": "QuickBooks Online"}], ids=["plain", "approvals"]
+)
+def phases(request) -> dict[int, tuple[list[str], str]]:
+    return _phases(render_markdown(build_context(make_project(**request.param), Settings(), date(2026, 1, 15))))
+
+
+def test_a_vendor_approval_moves_production_credentials_to_go_live():
+    """Etsy's key approval and Intuit's production keys are outside the team's control: phase 1 asks
+    for sandbox credentials and the approvals' request, and production credentials gate go-live."""
+    project = make_project(system_a="Etsy", system_b="QuickBooks Online")
+    got = _phases(render_markdown(build_context(project, Settings(), date(2026, 1, 15))))
+    approvals = "Etsy's approval of the app's API key and Intuit's production keys for the app"
+    assert got[1][0][0] == f"Development/sandbox credentials obtained and tested; {approvals} requested"
+    assert f"- [ ] Request {approvals} (section 4.2)" in got[1][1]
+    assert f"Production credentials obtained and tested, with {approvals} in hand" in got[4][0]
+    assert "All API credentials obtained and tested" not in got[1][0]
+    plain = _phases(render_markdown(build_context(make_project(), Settings(), date(2026, 1, 15))))
+    assert plain[1][0][0] == "All API credentials obtained and tested"
+    assert not [c for c in plain[4][0] if c.startswith("Production credentials")]
 
 
 @pytest.mark.parametrize("number", sorted(BACKED_BY))

@@ -56,6 +56,6 @@ def test_the_stability_criterion_names_the_support_phase_it_fits():
     ctx = build_context(make_project(stabilization_period_days=45), Settings(), DAY)
     support = ctx.schedule.phases[4].days
     assert support == 33  # 45 calendar days need 33 business days from a Monday
-    assert "for 45 consecutive calendar days, which fit within this phase's 33 business days" in (
+    assert "for 45 consecutive calendar days counted from go-live (this phase's 33 business days)" in (
         ctx.schedule.stable_exit
     )

@@ -88,7 +88,11 @@ def test_a_bookkeeping_cutover_keeps_hand_keyed_entries_from_being_posted_twice(
     assert "cutover date agreed" not in plans["BLOOM-002"]
     fjord = plans["FJORD-009"]
     assert "The problem Fjord Knitwear reports so far:" in fjord
-    assert "- **Pain Point**: Etsy payouts" in fjord and "This is our standard feature for this type" in fjord
+    assert (
+        "- **Pain Point**: Etsy payouts" in fjord
+        and "This feature is part of every integration of this type; during Discovery & Design we confirm it against the agreed scope and remove it if it does not apply."
+        in fjord
+    )
 
 
 def test_a_plan_with_no_workflow_proposes_the_types_discovery_agenda(plans):
@@ -122,7 +126,8 @@ def test_the_stability_exit_criterion_fits_the_support_phase_and_says_what_follo
     support = _section(plans["FJORD-009"], "### Phase 5", "## 3.")
     assert "**Duration**: 22 business days" in support
     assert (
-        "- ✓ Stable operation (no Critical or High incident) for 30 consecutive calendar days, which fit within "
-        "this phase's 22 business days; such an incident restarts the count, and support continues until the "
-        "30 days are reached" in support
+        "- ✓ Stable operation (no Critical or High incident) for 30 consecutive calendar days counted from "
+        "go-live (this phase's 22 business days), with support extended if such an incident restarts the count\n"
+        in support
     )
+    assert "which fit" not in support and "support continues until" not in support

@@ -27,13 +27,18 @@ from planforge.validation.traceability import match_workflows
 #: What a standard alert's threshold is when a workflow without a latency target is real-time.
 _DEFAULT_DELAY = "15 minutes"
 
+#: The standard authentication alert's threshold. An OAuth access token is short-lived and its expiry
+#: is routine (the integration refreshes it), so an expired token's 401 pages no one: only a refresh that
+#: fails, or a refusal that persists once the refresh succeeded, is a credential problem.
+AUTH_THRESHOLD = "A failed token refresh, or an HTTP 401 or 403 that persists after a successful refresh"
+
 #: The plan's standard alerts (section 8.3, when the Alerts sheet is empty) for real-time work:
 #: (alert, threshold, severity, response time).
 REAL_TIME_ALERTS = (
     ("Sync failure rate", "> 2% of syncs in 15 minutes", "High", "30 minutes"),
     (
         "Authentication failure",
-        "Any rejected credential (HTTP 401 or 403) or failed token refresh",
+        AUTH_THRESHOLD,
         "Critical",
         "15 minutes",
     ),
@@ -59,7 +64,7 @@ def batch_alerts(targets: str) -> tuple[tuple[str, str, str, str], ...]:
         ),
         (
             "Authentication failure",
-            "Any rejected credential (HTTP 401 or 403) or failed token refresh",
+            AUTH_THRESHOLD,
             "Critical",
             "2 business hours",
         ),
@@ -152,7 +157,7 @@ def default_alerts(flow: Flow, c: Completeness | None = None) -> tuple[WorkflowA
     lines.append(
         (
             f"{label}: sign-in refused by {flow.source} or {flow.target}",
-            "Any rejected credential (HTTP 401 or 403) or failed token refresh",
+            AUTH_THRESHOLD,
             "Critical",
             "2 business hours" if batch else "15 minutes",
         )

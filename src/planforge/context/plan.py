@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TypeVar
 
@@ -203,14 +203,14 @@ class Schedule:
 
     @property
     def stable_exit(self) -> str:
-        """Phase 5's stability criterion as the client reads it beside the phase's length: the
-        calendar days it names fit the business days the phase lasts (``derive.support_days``), and
-        the count restarts after an incident, so the phase says it continues until they are reached."""
+        """Phase 5's stability criterion as the client reads it beside the phase's length, in one
+        sentence: the calendar days are counted from go-live and are the business days the phase lasts
+        (``derive.support_days``); an incident restarts the count, and support extends with it."""
         days, support = self.stabilization_days, self.phases[4].days
         return (
-            f"Stable operation (no Critical or High incident) for {days} consecutive calendar days, which fit "
-            f"within this phase's {support} business days; such an incident restarts the count, and support "
-            f"continues until the {days} days are reached"
+            f"Stable operation (no Critical or High incident) for {days} consecutive calendar days counted from "
+            f"go-live (this phase's {support} business days), with support extended if such an incident restarts "
+            "the count"
         )
 
 
@@ -230,6 +230,13 @@ class ApiFacts:
     quirks: str | Tbd
     source: str
     account_details: str | None = None
+    #: why a catalog quirk does not bear on this design ("does not apply: ..."); "" when it may
+    quirks_note: str = ""
+
+    @property
+    def quirks_shown(self) -> str | Tbd:
+        """The known quirks as 4.3 prints them, with the note when they do not apply."""
+        return f"{self.quirks} ({self.quirks_note})" if self.quirks_note else self.quirks
 
 
 @dataclass(frozen=True)
@@ -264,6 +271,26 @@ class Dependencies:
     #: the systems whose vendor approves the integration before it can go live (their approvals are
     #: among ``others``; section 5 names the delay as a risk)
     approvals: tuple[str, ...] = ()
+    #: those approvals as the exit criteria name them ("Etsy's approval of the app's API key")
+    approval_names: tuple[str, ...] = ()
+
+    @property
+    def credentials_exit(self) -> str:
+        """Phase 1's credentials criterion: a vendor approval is outside the team's control, so with one
+        the phase asks only for development/sandbox credentials and for the approval to be requested."""
+        if not self.approval_names:
+            return "All API credentials obtained and tested"
+        return f"Development/sandbox credentials obtained and tested; {compose.join_words(list(self.approval_names))} requested"
+
+    @property
+    def production_exit(self) -> str:
+        """The deployment phase's go-live criterion when a vendor approval gates production credentials;
+        "" when none does (phase 1 already asked for every credential)."""
+        if not self.approval_names:
+            return ""
+        return (
+            f"Production credentials obtained and tested, with {compose.join_words(list(self.approval_names))} in hand"
+        )
 
 
 @dataclass(frozen=True)
@@ -562,6 +589,7 @@ def build_context(
     roi = derive.roi(savings, project, settings)
     api = tuple(_api_facts(c, name, project, plan_date) for name in systems)
     flows = build_flows(project, {f.name: (f.webhooks if isinstance(f.webhooks, str) else None) for f in api}, c)
+    api = _webhook_quirks(project, api, flows)
     documents = tuple(
         DocumentRef(kind.name, kind.title, kind.name in produced, kind.filename(project.project_id))
         for kind in COMPANIONS
@@ -576,7 +604,7 @@ def build_context(
     dependencies = _dependencies(c, project, settings, api)
     open_items = _open_items(project, plan_date)
     risk_rows = _risks(c, project.risks)
-    assumed, promoted = default_risks(c, project, types)
+    assumed, promoted = default_risks(c, project, types, flows)
     risks = Risks(risk_rows, types, () if risk_rows else _open_risks(open_items), scope, assumed, promoted)
     testing = _testing(c, project, systems, next(d for d in documents if d.kind == TEST_CASES.name))
     deployment = _deployment(c, project, types)
@@ -1249,6 +1277,26 @@ def vendor_approvals(systems: Iterable[str]) -> tuple[tuple[str, str], ...]:
     return tuple(found)
 
 
+def _webhook_quirks(project: Project, api: tuple[ApiFacts, ...], flows: tuple[Flow, ...]) -> tuple[ApiFacts, ...]:
+    """A catalog quirk about a system's webhooks is no design quirk when the design does not use them:
+    no workflow runs on that system's change events (with no workflows yet, System A's webhooks are
+    used only when it offers them outright, as the standard alerts assume). Such a quirk prints with a
+    note that it does not apply; a quirk the Systems sheet states prints as written."""
+    if flows:
+        hooked = {f.source for f in flows if f.event_driven}
+    else:
+        hooks = next((f.webhooks for f in api if f.name == project.system_a), None)
+        hooked = {project.system_a} if isinstance(hooks, str) and webhook_support(hooks) == "yes" else set()
+    out = []
+    for f in api:
+        row = _facts_row(project, f.name)
+        entry = lookup(f.name).system
+        if entry and "webhook" in entry.quirks.casefold() and not (row and row.known_quirks) and f.name not in hooked:
+            f = replace(f, quirks_note=f"does not apply: this design does not use {f.name}'s webhooks")
+        out.append(f)
+    return tuple(out)
+
+
 def _dependencies(c: Completeness, project: Project, settings: Settings, api: tuple[ApiFacts, ...]) -> Dependencies:
     access = tuple(
         Access(
@@ -1300,6 +1348,7 @@ def _dependencies(c: Completeness, project: Project, settings: Settings, api: tu
         tuple(f.name for f in api),
         tuple(credentials_line(f.name) for f in api),
         tuple(name for name, _ in approvals),
+        tuple(e.approval_name for name, _ in approvals if (e := lookup(name).system)),
     )
 
 
@@ -1389,13 +1438,45 @@ _TYPE_RISKS: dict[str, tuple[str, str, str, str, str, str]] = {
 }
 
 
+def live_testing_risk(project: Project, name: str, flows: tuple[Flow, ...]) -> RiskRow:
+    """The risk of testing on the live account of a system with no sandbox. The missing sandbox is a
+    fact, not a risk: the row states its consequence (cases the live records lack go untested). When
+    workflows are known and none writes to the system, the integration and its tests only read from
+    it, and every write goes to the targets' test environments; otherwise a test that must write there
+    uses a record the client sets aside. With no workflows yet, the plan's direction (System A to the
+    others, as the key facts print it) says which systems are written to."""
+    client = project.client_name
+    writes = [t for f in flows for t in f.writes_to] or [
+        n for n in derive.all_systems(project) if n != project.system_a
+    ]
+    risk = (
+        f"Tests on {client}'s live {name} account ({name} offers no sandbox) can use only the records it "
+        f"holds, so a case those records lack is first met in production {ASSUMED_MARK}"
+    )
+    if name not in writes:
+        targets = " and ".join(dict.fromkeys(writes))
+        mitigation = (
+            f"The integration and its tests only read from {name}; every write goes to the {targets} test "
+            f"environment section 6.2 names. Cases the live records lack are listed during Discovery & Design "
+            f"and checked on the first live records"
+        )
+    else:
+        mitigation = (
+            f"Tests read the live {name} account and write only to the test environments section 6.2 names; a "
+            f"test that must write to {name} uses a record {client} sets aside for it"
+        )
+    return RiskRow(
+        risk, "Medium", "Medium: tests limited to the records the live account holds", mitigation, "QA Engineer"
+    )
+
+
 def default_risks(
-    c: Completeness, project: Project, types: tuple[str, ...]
+    c: Completeness, project: Project, types: tuple[str, ...], flows: tuple[Flow, ...] = ()
 ) -> tuple[tuple[RiskRow, ...], frozenset[str]]:
     """With fewer than ``THIN_REGISTER`` Risks rows, the risks every project of its kind carries, each
     marked assumed and listed for the review: one per integration type (``_TYPE_RISKS``: a payout posted
     as entries that must reconcile, ...) and one per system the catalog records as having no sandbox
-    (tests run on the client's live account). Returns the rows and the common risks they state."""
+    (``live_testing_risk``). Returns the rows and the common risks they state."""
     if len(project.risks) >= THIN_REGISTER:
         return (), frozenset()
     systems = derive.all_systems(project)
@@ -1424,19 +1505,8 @@ def default_risks(
         )
         promoted.add(common)
     for name, entry in entries:
-        if entry is None or not entry.live_testing:
-            continue
-        rows.append(
-            RiskRow(
-                f"{name} offers no sandbox, so tests run on {project.client_name}'s live {name} account: the records "
-                f"a test needs cannot be created on demand, and anything a test writes there is real {ASSUMED_MARK}",
-                "High",
-                "Medium: tests limited to the records the live account holds",
-                f"Tests read the live {name} account and write only to the test environments section 6.2 names; a "
-                f"test that must write to {name} uses a record {project.client_name} sets aside for it",
-                "QA Engineer",
-            )
-        )
+        if entry is not None and entry.live_testing:
+            rows.append(live_testing_risk(project, name, flows))
     if rows:
         c.note_assumption(
             "Standard risks",

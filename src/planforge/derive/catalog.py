@@ -67,6 +67,12 @@ class CatalogSystem:
     event_retries: str = ""
     event_retries_source: str = ""
 
+    @property
+    def approval_name(self) -> str:
+        """The approval without its reason ("Etsy's approval of the app's API key"), as an exit
+        criterion names it; "" when none is recorded."""
+        return self.approval.partition(" (")[0].strip()
+
     def record(self, name: str | None) -> RecordFact | None:
         """The facts of one record type, by its API name as Field Mappings give it ("InventoryBalance")."""
         key = (name or "").casefold()
