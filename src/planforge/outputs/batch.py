@@ -345,14 +345,16 @@ def _parallel(
     # write to every tracked object's header and copy all of them into each worker (memory flat in the
     # number of projects only while the workers leave what they inherit alone)
     gc.freeze()
-    for _ in range(min(jobs, len(queued))):
-        reader, writer = fork.Pipe(duplex=False)
-        args = (tasks, writer, contexts, out, options, side_job, keep, merged or {}, lifeline, [*pipes, reader])
-        w = fork.Process(target=_worker, args=args, daemon=True)
-        w.start()
-        writer.close()  # the parent's copy: the reader sees EOF once the worker is gone
-        pipes[reader] = w
-    gc.unfreeze()
+    try:
+        for _ in range(min(jobs, len(queued))):
+            reader, writer = fork.Pipe(duplex=False)
+            args = (tasks, writer, contexts, out, options, side_job, keep, merged or {}, lifeline, [*pipes, reader])
+            w = fork.Process(target=_worker, args=args, daemon=True)
+            w.start()
+            writer.close()  # the parent's copy: the reader sees EOF once the worker is gone
+            pipes[reader] = w
+    finally:  # this process collects its objects again, however the forking ended
+        gc.unfreeze()
     for task in queued + [None] * len(pipes):
         tasks.put(task)
     try:
