@@ -152,6 +152,7 @@ def stages(path: Path, out: Path) -> dict:
     from planforge.core.atomic import write_text
     from planforge.core.result import RunResult
     from planforge.formats.options import WriteOptions
+    from planforge.portfolio.facts import project_facts
     from planforge.portfolio.summary import write_summary
     from planforge.render.environment import render_markdown
     from planforge.validation.validate import read_all, validate_workbooks
@@ -178,7 +179,8 @@ def stages(path: Path, out: Path) -> dict:
     for c, text in zip(contexts, texts):
         write_text(out / f"{c.project.project_id}.md", text)
     lap("write")
-    write_summary(out / "summary.xlsx", RunResult(report=report, contexts=contexts), WriteOptions(plan_date=DAY))
+    facts = [project_facts(c) for c in contexts]
+    write_summary(out / "summary.xlsx", RunResult(report=report), facts, WriteOptions(plan_date=DAY))
     lap("summary")
     return row
 

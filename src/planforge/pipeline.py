@@ -73,6 +73,7 @@ from planforge.outputs.batch import check_options, in_background, write_plans
 from planforge.outputs.documents import render_document
 from planforge.outputs.final import edition as final_edition
 from planforge.outputs.merge import forget_conflict, plan_merges
+from planforge.portfolio.facts import project_facts
 from planforge.portfolio.summary import write_summary
 from planforge.render.environment import RenderOptions, templates_dir
 from planforge.render.limits import DEFAULT_MAX_SIZE, DEFAULT_TIMEOUT, check_bounds
@@ -646,7 +647,9 @@ def _render_and_write(
     rewritten); returns the files written, each project's file records, and the problems of what
     could not be made. Files kept as hand edits are not overwritten."""
     summary_target = inside(out, SUMMARY_NAME)
-    side_job = partial(write_summary, summary_target, so_far, options) if SUMMARY_NAME in rerun.rewritten else None
+    side_job = None
+    if SUMMARY_NAME in rerun.rewritten:
+        side_job = partial(write_summary, summary_target, so_far, [project_facts(c) for c in so_far.contexts], options)
     recorded: dict[str, dict[Path, Output]] = {}
     changed = rerun.changed
     written, problems = write_plans(

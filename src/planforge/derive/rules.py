@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from types import MappingProxyType
 
 from planforge.core.model import PainPoint, Project, Settings
 from planforge.core.money import DEFAULT_LOCALE, localize_digits
@@ -31,6 +32,20 @@ from planforge.derive.calendar import schedule as schedule
 from planforge.derive.catalog import lookup
 
 PHASE_NAMES = ("Discovery & Design", "Development", "Testing & Validation", "Deployment", "Post-Launch Support")
+#: role -> phase numbers (1-5) the role works in: the People load and the SOW's team allocation both use it
+ROLE_PHASES: Mapping[str, tuple[int, ...]] = MappingProxyType(
+    {
+        "Project Manager": (1, 2, 3, 4, 5),
+        "Lead Engineer": (1, 2, 3, 4),
+        "Solutions Architect": (1, 2),
+        "Business Analyst": (1, 3),
+        "Backend Developer": (2, 3),
+        "QA Engineer": (3,),
+        "DevOps Engineer": (2, 4),
+        "Support Engineer": (5,),
+        "Other": (1, 2, 3, 4),
+    }
+)
 
 
 def confidence_buffer(confidence: float | None, settings: Settings) -> float:

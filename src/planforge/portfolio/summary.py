@@ -28,17 +28,17 @@ from xlsxwriter.utility import xl_cell_to_rowcol
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from planforge.context.plan import PlanContext
-from planforge.context.workload import overlap_runs, people_load, phase_spans
 from planforge.core.atomic import write_bytes
 from planforge.core.errors import CODES, ERROR, OUTPUT_FOLDER_CODES, Problem
-from planforge.core.money import Money, excel_money_format
+from planforge.core.money import excel_money_format
 from planforge.core.names import FORMAT_LABELS, REVIEW_DIR, plan_filename, review_filename, richest
 from planforge.core.result import RunResult
 from planforge.derive.calendar import week_start
 from planforge.derive.completeness import Tbd
 from planforge.derive.rules import PHASE_NAMES, risk_level, risk_score
 from planforge.formats.options import WriteOptions
+from planforge.portfolio.facts import ProjectFacts
+from planforge.portfolio.workload import overlap_runs, people_load
 
 GANTT_WEEK_LIMIT = 156  # three years of week columns; a longer portfolio says where the grid stops
 SEVERITY_FILLS = {"High": "#F4B183", "Medium": "#FFE699", "Low": "#C6E0B4"}
@@ -69,15 +69,16 @@ DATA_QUALITY_NOTES = (
 )
 
 
-def write_summary(target: Path, result: RunResult, options: WriteOptions) -> None:
+def write_summary(target: Path, result: RunResult, projects: Sequence[ProjectFacts], options: WriteOptions) -> None:
     """Write the whole summary workbook atomically, dated ``options.plan_date``. The workbook is
     built in memory and written in one atomic write, so a full disk is the ``write-failed``
     problem naming the file (``core.atomic``) and leaves nothing half-written behind."""
-    write_bytes(target, summary_xlsx(result, options))
+    write_bytes(target, summary_xlsx(result, projects, options))
 
 
-def summary_xlsx(result: RunResult, options: WriteOptions) -> bytes:
-    """The summary workbook's bytes, dated ``options.plan_date``."""
+def summary_xlsx(result: RunResult, projects: Sequence[ProjectFacts], options: WriteOptions) -> bytes:
+    """The summary workbook's bytes, dated ``options.plan_date``: of ``projects`` (each one's
+    ``facts.project_facts``), with the run's problems and skipped projects from ``result``."""
     plan_date = options.plan_date
     buffer = io.BytesIO()
     book = Workbook(
@@ -94,15 +95,15 @@ def summary_xlsx(result: RunResult, options: WriteOptions) -> bytes:
     book.set_properties(
         {
             "title": "Portfolio summary",
-            "author": _firm(result),
+            "author": _firm(projects),
             "created": created,
             "comments": f"Plan date {plan_date.isoformat()}",
         }
     )
     fmt = _Formats(book)
-    contexts = sorted(result.contexts, key=lambda c: c.project.project_id)
-    schedule = [phase_spans(c) for c in contexts]  # None: no kickoff date, so off the calendar
-    undated = [c.project.project_id for c, spans in zip(contexts, schedule) if spans is None]
+    contexts = sorted(projects, key=lambda c: c.project_id)
+    schedule = [c.spans() for c in contexts]  # None: no kickoff date, so off the calendar
+    undated = [c.project_id for c, spans in zip(contexts, schedule) if spans is None]
     _overview(book, fmt, contexts, result, plan_date, len(undated))
     _portfolio(book, fmt, contexts, options.formats)
     _timeline(book, fmt, contexts)
@@ -115,9 +116,9 @@ def summary_xlsx(result: RunResult, options: WriteOptions) -> bytes:
     return buffer.getvalue()
 
 
-def _firm(result: RunResult) -> str:
+def _firm(projects: Sequence[ProjectFacts]) -> str:
     """The workbook's author: the firm named in Settings, else a neutral label (never the tool)."""
-    names = sorted({c.header.firm_name for c in result.contexts if c.header.firm_given})
+    names = sorted({c.firm for c in projects if c.firm is not None})
     return names[0] if len(names) == 1 else "Delivery team"
 
 
@@ -262,17 +263,17 @@ def _lines(text: str, width: float) -> int:
 
 
 def _overview(
-    book: Workbook, fmt: _Formats, contexts: list[PlanContext], result: RunResult, plan_date: date, undated: int
+    book: Workbook, fmt: _Formats, contexts: Sequence[ProjectFacts], result: RunResult, plan_date: date, undated: int
 ) -> None:
     """The first page: the handful of numbers a delivery lead scans before opening the detail."""
     ws = _sheet(book, "Overview", header_rows=None)
     ws.set_column(0, 0, 46)
     ws.set_column(1, 4, 14)
     ws.write(0, 0, f"Portfolio summary, {plan_date.day} {plan_date:%b %Y}", fmt.title)
-    confidences = [c.project.confidence for c in contexts if c.project.confidence is not None]
+    confidences = [c.confidence for c in contexts if c.confidence is not None]
     soon = [c for c in contexts if c.go_live and 0 <= (c.go_live - plan_date).days <= 30]
-    high_risks = sum(_risk_counts(c)["High"] for c in contexts)
-    savings = [c.savings.weekly_hours for c in contexts if c.savings]
+    high_risks = sum(c.risk_counts()["High"] for c in contexts)
+    savings = [c.weekly_hours for c in contexts if c.weekly_hours is not None]
     figures = [
         ("Projects with a plan", len(contexts), "int"),
         ("Projects skipped for errors (see Data Quality)", len(result.skipped), "int"),
@@ -284,11 +285,11 @@ def _overview(
         ("Projects without dates (no kickoff; see Data Quality)", undated, "int"),
         ("Go-lives in the next 30 days", len(soon), "int"),
         ("High risks (likelihood x impact)", high_risks, "int"),
-        ("Open blockers", sum(len(c.blockers) for c in contexts), "int"),
+        ("Open blockers", sum(c.blockers for c in contexts), "int"),
         ("Staff hours saved per week (stated)", sum(savings) if savings else None, "num"),
         (
             "Average plan completeness",
-            sum(c.completeness.ratio for c in contexts) / len(contexts) if contexts else None,
+            sum(c.completeness for c in contexts) / len(contexts) if contexts else None,
             "pct",
         ),
     ]
@@ -301,7 +302,7 @@ def _overview(
     go_lives["no go-live date"] = sum(1 for c in contexts if not c.go_live)
     for title, counter in (
         ("Projects by status", Counter(c.status for c in contexts)),
-        ("Projects by integration type (each project once)", Counter(type_group(c) for c in contexts)),
+        ("Projects by integration type (each project once)", Counter(c.type_group for c in contexts)),
         ("Go-lives by month", +go_lives),
     ):  # every block counts each project once, so its total is the number of projects
         ws.write_string(row, 0, title, fmt.header)
@@ -314,19 +315,9 @@ def _overview(
         row += len(counter) + 3
 
 
-def type_group(ctx: PlanContext) -> str:
-    """A project's integration types as one label ("accounting + inventory"), so a two-type project is
-    counted once, under its combination, and counts by type add up to the number of projects."""
-    return " + ".join(ctx.types) if ctx.types else "not determined"
-
-
 def plan_link(project_id: str, formats: tuple[str, ...]) -> str:
     """The plan file a delivery lead should open: the richest format written (pdf > docx > html > md)."""
     return plan_filename(project_id, richest(formats))
-
-
-def _risk_counts(ctx: PlanContext) -> Counter[str]:
-    return Counter(risk_level(r.likelihood, r.impact) for r in ctx.project.risks)
 
 
 PORTFOLIO_COLUMNS: tuple[tuple[str, str, float], ...] = (
@@ -359,7 +350,7 @@ PORTFOLIO_SCALED = ("Confidence", "Completeness")
 PORTFOLIO_FLAGGED = ("High Risks", "Blockers")
 
 
-def _portfolio(book: Workbook, fmt: _Formats, contexts: list[PlanContext], formats: tuple[str, ...]) -> None:
+def _portfolio(book: Workbook, fmt: _Formats, contexts: Sequence[ProjectFacts], formats: tuple[str, ...]) -> None:
     """One row per project: its systems, confidence, dates, savings, risks and completeness, and a link
     to its plan in the richest format written; weak confidence and completeness, High risks and
     blockers stand out."""
@@ -375,42 +366,43 @@ def _column(header: str) -> int:
     return [name for name, _, _ in PORTFOLIO_COLUMNS].index(header)
 
 
-def _portfolio_row(ctx: PlanContext) -> list[Any]:
+def _portfolio_row(c: ProjectFacts) -> list[Any]:
     """A project's Portfolio row, in ``PORTFOLIO_COLUMNS`` order; the Plan cell is left for its link."""
-    p, counts = ctx.project, _risk_counts(ctx)
-    weekly, annual_value, roi, payback = _savings(ctx)
+    counts = c.risk_counts()
     return [
-        p.project_id,
-        p.client_name,
-        p.project_name,
-        p.system_a,
-        p.system_b,
-        ", ".join(ctx.types) or "not determined",
-        p.confidence,
-        ctx.complexity,
-        ctx.phases[0].start,
-        ctx.go_live,
-        sum(ph.days for ph in ctx.phases[:4]) / 5,
-        ctx.status,
-        weekly,
-        annual_value,
-        roi,
-        payback,
+        c.project_id,
+        c.client_name,
+        c.project_name,
+        c.system_a,
+        c.system_b,
+        ", ".join(c.types) or "not determined",
+        c.confidence,
+        c.complexity,
+        c.phases[0].start,
+        c.go_live,
+        sum(ph.days for ph in c.phases[:4]) / 5,
+        c.status,
+        c.weekly_hours,
+        c.annual_value,
+        c.roi,
+        c.payback_months,
         counts["High"],
         counts["Medium"],
         counts["Low"],
-        len(ctx.questions),
-        len(ctx.blockers),
-        ctx.completeness.ratio,
+        c.questions,
+        c.blockers,
+        c.completeness,
         None,
     ]
 
 
-def _plan_links(ws: Worksheet, fmt: _Formats, contexts: list[PlanContext], formats: tuple[str, ...], col: int) -> None:
+def _plan_links(
+    ws: Worksheet, fmt: _Formats, contexts: Sequence[ProjectFacts], formats: tuple[str, ...], col: int
+) -> None:
     """Each project's link to its plan, "Open (PDF)": our own link to our own file (IDs are validated
     file-safe), the only link in the workbook."""
     for i, ctx in enumerate(contexts, start=1):
-        name = plan_link(ctx.project.project_id, formats)
+        name = plan_link(ctx.project_id, formats)
         label = FORMAT_LABELS[name.rsplit(".", 1)[1]]
         ws.write_url(i, col, f"external:{name}", fmt.link, string=f"Open ({label})", tip=name)
 
@@ -441,16 +433,7 @@ def _portfolio_highlights(ws: Worksheet, fmt: _Formats, last: int) -> None:
         ws.conditional_format(1, col, last, col, {"type": "cell", "criteria": ">", "value": 0, "format": fmt.red})
 
 
-def _savings(ctx: PlanContext) -> tuple[Any, Any, Any, Any]:
-    """(hours a week, annual value, first-year ROI, payback months); None where unknown."""
-    weekly = ctx.savings.weekly_hours if ctx.savings else None
-    if ctx.roi_figures is None:
-        return weekly, None, None, None
-    r = ctx.roi_figures
-    return weekly, Money(r.annual_value, ctx.project.currency), r.roi, r.payback_months
-
-
-def _timeline(book: Workbook, fmt: _Formats, contexts: list[PlanContext]) -> None:
+def _timeline(book: Workbook, fmt: _Formats, contexts: Sequence[ProjectFacts]) -> None:
     """The phase schedule, compact: one row per project with the phase it is in, who owns it (or the next), the
     kickoff and each phase's end (a phase starts the business day after the one before it ends, so
     the ends are the milestones; Deployment ends on the go-live day). Client and all owners are on
@@ -477,20 +460,22 @@ def _timeline(book: Workbook, fmt: _Formats, contexts: list[PlanContext]) -> Non
         # who a lead calls: the owner of the phase in progress, else of the next one still to finish
         acting = current or next((ph for ph in c.phases if ph.status != "Complete"), None)
         owner = acting.owner if acting is not None else None
-        row: list[Any] = [c.project.project_id, label, owner, c.phases[0].start]
+        row: list[Any] = [c.project_id, label, owner, c.phases[0].start]
         row += [ph.end for ph in c.phases]
         rows.append(row + [sum(ph.days for ph in c.phases[:4])])
     _table(ws, fmt, "Timeline", columns, rows)
 
 
-def _gantt(book: Workbook, fmt: _Formats, contexts: list[PlanContext], schedule: Schedule, undated: list[str]) -> None:
+def _gantt(
+    book: Workbook, fmt: _Formats, contexts: Sequence[ProjectFacts], schedule: Schedule, undated: list[str]
+) -> None:
     """One row per dated project, one column per week (headed by its Monday, the month above it);
     a week's cell carries the phase that has most of its working days, by number and colour, and
     "GL" marks the go-live week. Undated projects are listed under the grid and on Data Quality."""
     ws = _sheet(book, "Gantt", header_rows=(0, 3))
     dated = sorted(
         ((c, spans) for c, spans in zip(contexts, schedule) if spans is not None),
-        key=lambda pair: (pair[1][0][0], pair[0].project.project_id),
+        key=lambda pair: (pair[1][0][0], pair[0].project_id),
     )
     legend = "Phases: " + "; ".join(f"{i} {name}" for i, name in enumerate(PHASE_NAMES, start=1))
     ws.write_string(0, 0, "Portfolio timeline by week", fmt.title)
@@ -538,8 +523,8 @@ def _gantt(book: Workbook, fmt: _Formats, contexts: list[PlanContext], schedule:
     write_string, write_datetime = ws.write_string, ws.write_datetime
     labels = [str(n + 1) for n in range(len(phase_fmts))]
     for i, (c, spans) in enumerate(dated, start=4):
-        write_string(i, 0, c.project.project_id, plain)
-        write_string(i, 1, c.project.client_name, plain)
+        write_string(i, 0, c.project_id, plain)
+        write_string(i, 1, c.client_name, plain)
         write_datetime(i, 2, datetime.combine(spans[0][0], datetime.min.time()), fmt.date)
         if c.go_live:
             write_datetime(i, 3, datetime.combine(c.go_live, datetime.min.time()), fmt.date)
@@ -601,17 +586,17 @@ def _phase_of_week(spans: list[tuple[date, date]], week: date) -> int | None:
     return best
 
 
-def _confidence(book: Workbook, fmt: _Formats, contexts: list[PlanContext]) -> None:
+def _confidence(book: Workbook, fmt: _Formats, contexts: Sequence[ProjectFacts]) -> None:
     ws = _sheet(book, "Confidence", header_rows=None)
     ws.set_column(0, 0, 30)
     ws.set_column(1, 4, 14)
     ws.write(0, 0, "Confidence distribution", fmt.title)
     ws.write_row(1, 0, ["Band", "Projects"], fmt.header)
     bands = [
-        (label, sum(1 for c in contexts if c.project.confidence is not None and lo <= c.project.confidence < hi))
+        (label, sum(1 for c in contexts if c.confidence is not None and lo <= c.confidence < hi))
         for label, lo, hi in CONFIDENCE_BANDS
     ]
-    bands.append(("Not recorded", sum(1 for c in contexts if c.project.confidence is None)))
+    bands.append(("Not recorded", sum(1 for c in contexts if c.confidence is None)))
     for i, (label, count) in enumerate(bands, start=2):
         ws.write_string(i, 0, label)
         ws.write_number(i, 1, count)
@@ -636,9 +621,9 @@ def _confidence(book: Workbook, fmt: _Formats, contexts: list[PlanContext]) -> N
     by_type: dict[str, list[float]] = defaultdict(list)
     counts: Counter[str] = Counter()
     for c in contexts:
-        counts[type_group(c)] += 1
-        if c.project.confidence is not None:
-            by_type[type_group(c)].append(c.project.confidence)
+        counts[c.type_group] += 1
+        if c.confidence is not None:
+            by_type[c.type_group].append(c.confidence)
     types = sorted(counts)
     for i, t in enumerate(types, start=top + 1):
         ws.write_string(i, 0, t)
@@ -673,7 +658,7 @@ def _confidence(book: Workbook, fmt: _Formats, contexts: list[PlanContext]) -> N
         ws.insert_chart(top, 4, chart)
 
 
-def _risks(book: Workbook, fmt: _Formats, contexts: list[PlanContext]) -> None:
+def _risks(book: Workbook, fmt: _Formats, contexts: Sequence[ProjectFacts]) -> None:
     """The register a lead acts on: every High risk (likelihood x impact 6 or 9), the most severe
     first, with its mitigation and owner. Medium and Low risks are counted per project on Portfolio
     and listed in each plan's section 5; the heat map beside the register counts every risk."""
@@ -691,12 +676,12 @@ def _risks(book: Workbook, fmt: _Formats, contexts: list[PlanContext]) -> None:
     grid: Counter[tuple[str, str]] = Counter()
     high: list[tuple[int, int, list[Any]]] = []
     for n, c in enumerate(contexts):  # contexts are sorted by project ID, so n orders within a score
-        for r in c.project.risks:
-            grid[(r.likelihood, r.impact)] += 1
-            if risk_level(r.likelihood, r.impact) == "High":
-                row = [c.project.project_id, c.project.client_name, r.risk, r.likelihood, r.impact, "High"]
-                score = risk_score(r.likelihood, r.impact)
-                high.append((-score, n, row + [r.mitigation, r.owner]))
+        for likelihood, impact, count in c.risk_grid:
+            grid[(likelihood, impact)] += count
+        for r in c.high_risks:
+            row = [c.project_id, c.client_name, r.risk, r.likelihood, r.impact, "High"]
+            score = risk_score(r.likelihood, r.impact)
+            high.append((-score, n, row + [r.mitigation, r.owner]))
     high.sort(key=lambda item: item[:2])  # stable: a project's risks keep their sheet order
     rows = [row for _, _, row in high]
     _table(ws, fmt, "Risks", columns, rows)
@@ -734,7 +719,7 @@ def _risks(book: Workbook, fmt: _Formats, contexts: list[PlanContext]) -> None:
     ws.set_column(col + 1, col + 3, 12)
 
 
-def _people(book: Workbook, fmt: _Formats, contexts: list[PlanContext], undated: list[str]) -> None:
+def _people(book: Workbook, fmt: _Formats, contexts: Sequence[ProjectFacts], undated: list[str]) -> None:
     ws = _sheet(book, "People", header_rows=(2, 2))
     loads = people_load(contexts)
     if undated:
@@ -789,7 +774,7 @@ def _people(book: Workbook, fmt: _Formats, contexts: list[PlanContext], undated:
 
 
 def _data_quality(
-    book: Workbook, fmt: _Formats, result: RunResult, contexts: list[PlanContext], schedule: Schedule
+    book: Workbook, fmt: _Formats, result: RunResult, contexts: Sequence[ProjectFacts], schedule: Schedule
 ) -> None:
     """Every validation problem, then per project: not scheduled (no kickoff), and how many TBD fields it
     has, pointing at its review file, which lists each with where to fill it. Errors are one row each (each
@@ -815,28 +800,28 @@ def _data_quality(
                 [
                     "Not scheduled",
                     "warning",
-                    ctx.project.project_id,
-                    ctx.project.file,
-                    f"Projects row {ctx.project.row}",
+                    ctx.project_id,
+                    ctx.file,
+                    f"Projects row {ctx.row}",
                     "no kickoff date",
                     None,
                     "No kickoff date: the project is left out of the Gantt and the People load until "
                     "Projects > Kickoff Date is filled.",
                 ]
             )
-        missing = len(ctx.completeness.missing)
+        missing = ctx.missing
         if missing:  # the count tells a lead where to chase; the fields and their cells are in the review file
             rows.append(
                 [
                     "TBD",
                     "info",
-                    ctx.project.project_id,
-                    ctx.project.file,
-                    f"Projects row {ctx.project.row}",
+                    ctx.project_id,
+                    ctx.file,
+                    f"Projects row {ctx.row}",
                     f"{missing} field{'s' if missing != 1 else ''}",
                     None,
                     f"{missing} field{'s' if missing != 1 else ''} to fill, each with its sheet and column in "
-                    f"{REVIEW_DIR}/{review_filename(ctx.project.project_id)}",
+                    f"{REVIEW_DIR}/{review_filename(ctx.project_id)}",
                 ]
             )
     _table(ws, fmt, "DataQuality", columns, rows, first_row=len(DATA_QUALITY_NOTES) + 1)

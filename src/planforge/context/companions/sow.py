@@ -13,7 +13,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from planforge.context import compose
 from planforge.context.companions.common import DocHeader, header, person
 from planforge.context.plan import Phase, PlanContext, people_by_role
-from planforge.context.workload import ROLE_PHASES
 from planforge.core.model import PaymentTerms, Project
 from planforge.core.money import format_money, format_percent, format_rate, localize_digits
 from planforge.core.names import COMPANIONS, SOW, DocumentKind
@@ -107,7 +106,7 @@ def _scope(project: Project, kind: str) -> tuple[str, ...]:
 
 def _effort(ctx: PlanContext) -> tuple[PhaseEffort, ...]:
     """Person-days per phase: each delivery-team member's allocation x the phase's business days,
-    for the phases their role works in (workload.ROLE_PHASES, the rule the summary's People sheet
+    for the phases their role works in (derive.ROLE_PHASES, the rule the summary's People sheet
     uses). Client staff are not counted; a phase no one works on is left out (never a 0-day row)."""
     team = [m for m in ctx.project.team if m.role != "Client Point of Contact"]
     rows = []
@@ -115,7 +114,7 @@ def _effort(ctx: PlanContext) -> tuple[PhaseEffort, ...]:
         share = sum(
             (m.allocation if m.allocation is not None else 1.0)
             for m in team
-            if phase.number in ROLE_PHASES.get(m.role, ROLE_PHASES["Other"])
+            if phase.number in derive.ROLE_PHASES.get(m.role, derive.ROLE_PHASES["Other"])
         )
         days = round(share * phase.days, 1)
         if days > 0:

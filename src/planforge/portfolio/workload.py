@@ -1,6 +1,6 @@
-"""People load across projects: Team sheet x phase dates, week by week.
+"""People load across projects (the summary's People sheets): Team sheet x phase dates, week by week.
 
-A role works in the phases listed in ROLE_PHASES at its Allocation (100% when blank). A week
+A role works in the phases listed in ``derive.rules.ROLE_PHASES`` at its Allocation (100% when blank). A week
 is flagged when a person works on two or more projects in it; it is over-allocated when
 their summed allocation passes 100%. Client contacts are the client's staff and not counted.
 """
@@ -8,24 +8,13 @@ their summed allocation passes 100%. Client contacts are the client's staff and 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from planforge.context.plan import PlanContext
 from planforge.derive.calendar import week_start
-
-#: role -> phase numbers (1-5) the role is busy in
-ROLE_PHASES: dict[str, tuple[int, ...]] = {
-    "Project Manager": (1, 2, 3, 4, 5),
-    "Lead Engineer": (1, 2, 3, 4),
-    "Solutions Architect": (1, 2),
-    "Business Analyst": (1, 3),
-    "Backend Developer": (2, 3),
-    "QA Engineer": (3,),
-    "DevOps Engineer": (2, 4),
-    "Support Engineer": (5,),
-    "Other": (1, 2, 3, 4),
-}
+from planforge.derive.rules import ROLE_PHASES
+from planforge.portfolio.facts import ProjectFacts
 
 
 @dataclass(frozen=True)
@@ -44,19 +33,13 @@ class WeekLoad:
         return self.load > 1.0 + 1e-9
 
 
-def phase_spans(ctx: PlanContext) -> list[tuple[date, date]] | None:
-    """Each phase's (start, end), or None when the plan is undated (no kickoff date)."""
-    spans = [(ph.start, ph.end) for ph in ctx.phases if ph.start is not None and ph.end is not None]
-    return spans if spans and len(spans) == len(ctx.phases) else None
-
-
-def people_load(contexts: list[PlanContext]) -> list[WeekLoad]:
+def people_load(portfolio: Sequence[ProjectFacts]) -> list[WeekLoad]:
     """Every (person, week) with any load, sorted by person then week."""
     load: dict[tuple[str, date], float] = defaultdict(float)
     projects: dict[tuple[str, date], set[str]] = defaultdict(set)
     week = timedelta(days=7)
-    for ctx in contexts:
-        spans = phase_spans(ctx)
+    for facts in portfolio:
+        spans = facts.spans()
         if spans is None:
             continue
         phase_weeks = []  # the Mondays each phase touches, computed once per project
@@ -67,8 +50,8 @@ def people_load(contexts: list[PlanContext]) -> list[WeekLoad]:
                 day += week
             phase_weeks.append(mondays)
         role_weeks: dict[tuple[int, ...], set[date]] = {}
-        pid = ctx.project.project_id
-        for member in ctx.project.team:
+        pid = facts.project_id
+        for member in facts.team:
             phases = ROLE_PHASES.get(member.role)
             if not phases:
                 continue
