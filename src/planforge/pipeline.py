@@ -73,7 +73,7 @@ from planforge.outputs.batch import check_options, in_background, write_plans
 from planforge.outputs.documents import render_document
 from planforge.outputs.final import edition as final_edition
 from planforge.outputs.merge import forget_conflict, plan_merges
-from planforge.portfolio.facts import project_facts
+from planforge.portfolio.facts import ProjectFacts, project_facts
 from planforge.portfolio.summary import write_summary
 from planforge.render.environment import RenderOptions, templates_dir
 from planforge.render.limits import DEFAULT_MAX_SIZE, DEFAULT_TIMEOUT, check_bounds
@@ -268,7 +268,8 @@ def _generate(
     on_disk, refused = _mark_in_progress(out, rerun)
     report = _reported(report, refused)
     so_far = _run_so_far(out, report, rerun, derived, stale, _failures(derived.failed, refused), opts)
-    written, recorded, problems = _render_and_write(out, rerun, so_far, write_options, opts, timings)
+    facts, listed = derived.summary_facts()
+    written, recorded, problems = _render_and_write(out, rerun, so_far, listed, write_options, opts, timings)
     report, failed = _reported(report, problems), _failures(so_far.failed, problems)
     contexts = [c for c in derived.contexts if c.project.project_id not in failed]  # all their files written
     shared, problems = _summarize(out, rerun, problems, contexts, write_options)
@@ -285,6 +286,7 @@ def _generate(
             keep_removed=bool(opts.only),
             run=run,
             versions={pid: v for pid, v in versions.items() if pid not in rerun.unissued},
+            facts={pid: f.to_json() for pid, f in facts.items()},
         )
         problems = _write_manifest(out, final) if final != on_disk else []
     report = _reported(report, problems)
@@ -427,6 +429,14 @@ class _Derived:
     contexts: list[PlanContext]
     problems: list[Problem]
     failed: dict[str, list[Problem]]
+    #: the summary facts of the projects not derived, from the manifest (a rerun that rewrites the summary)
+    recorded: Mapping[str, ProjectFacts] = field(default_factory=dict)
+
+    def summary_facts(self) -> tuple[dict[str, ProjectFacts], list[ProjectFacts]]:
+        """The facts of the projects derived (by ID, for the manifest), and those of every project the
+        summary lists: the derived and the recorded ones."""
+        derived = {c.project.project_id: project_facts(c) for c in self.contexts}
+        return derived, [*derived.values(), *self.recorded.values()]
 
 
 # ---------------------------------------------------------------------------------- the stages, in order
@@ -493,13 +503,15 @@ def _derive_and_plan_rerun(
 ) -> tuple[_Rerun, _Derived]:
     """Plan the rerun (which projects changed since the manifest) and derive the plan contexts it needs.
 
-    A large run computes the projects' digests in a forked process while this one derives every
-    project: a cold run and a changed portfolio need every context anyway (summary, index), and the
-    digests (~0.1 ms a project) no longer wait for the derivation (~0.2 ms a project) or it for them.
-    Otherwise the plan comes first, and only what it needs is derived."""
-    overlap = (opts.jobs or os.cpu_count() or 1) > 1 and len(projects) >= outputs.PARALLEL_MIN_PLANS
+    A large cold run computes the projects' digests in a forked process while this one derives every
+    project (it needs every context anyway), so the digests (~0.1 ms a project) do not wait for the
+    derivation (~2 ms a project) or it for them. A rerun plans first, and derives only what it needs:
+    the changed projects (the summary takes the others' rows from the manifest, ``_recorded_facts``)."""
     with _timed(timings, "plan rerun"):
         manifest = (inputs.previous if inputs.key is not None else load_manifest(out)) or Manifest()  # read once
+    parallel = (opts.jobs or os.cpu_count() or 1) > 1 and len(projects) >= outputs.PARALLEL_MIN_PLANS
+    overlap = parallel and not manifest.projects
+    with _timed(timings, "plan rerun"):
         run_inputs = _run_inputs(options, inputs.templates, inputs.extra)
         planned = in_background(partial(_plan_rerun, manifest, projects, report, run_inputs, out, opts), fork=overlap)
     early = None
@@ -564,14 +576,17 @@ def _rerun(
 def _derive_needed(
     projects: list[Project], rerun: _Rerun, report: Report, options: WriteOptions, early: _Derivation | None
 ) -> _Derived:
-    """The contexts this run writes from. The summary and index list every project: when they are
-    rewritten, every project is derived (its files are still written only if it changed); otherwise
-    only the changed ones are, and the others' after-derive warnings come from ``_plausibility_only``.
-    ``early``: every project, derived while the rerun was planned."""
+    """The contexts this run writes from. The summary and index list every project: when the index
+    is rewritten, or the summary and an unchanged project has no summary facts on record, every
+    project is derived (its files are still written only if it changed); otherwise only the changed
+    ones are, the summary takes the others' facts from the manifest, and their after-derive warnings
+    come from ``_plausibility_only``. ``early``: every project, derived while the rerun was planned."""
     changed = rerun.changed
+    recorded = _recorded_facts(rerun) if rerun.shared_changed and INDEX_NAME not in rerun.rewritten else None
+    everything = rerun.shared_changed and recorded is None
     if early is not None:  # derived for nothing when the shared files stay: the unchanged projects' files stay
-        derivation = early if rerun.shared_changed else early.only(changed)
-    elif rerun.shared_changed:
+        derivation = early if everything else early.only(changed)
+    elif everything:
         derivation = _derive(projects, report, options)
     else:
         derivation = _derive([p for p in projects if p.project_id in changed], report, options).then(
@@ -580,7 +595,28 @@ def _derive_needed(
     # in project order however they were derived: a rerun reports as a cold run
     problems = [p for project in projects for p in derivation.after.get(project.project_id, ())]
     contexts = _with_warnings(derivation.contexts, [*report.problems, *problems])
-    return _Derived(contexts, problems, derivation.failed)
+    derived = {c.project.project_id for c in contexts}
+    kept = {pid: f for pid, f in (recorded or {}).items() if pid not in derived and pid not in derivation.failed}
+    return _Derived(contexts, problems, derivation.failed, kept)
+
+
+def _recorded_facts(rerun: _Rerun) -> dict[str, ProjectFacts] | None:
+    """The summary facts the manifest holds for every project this run leaves unchanged, or None
+    when one has none it can read (recorded by an older version, or damaged): every project is then
+    derived, as in a cold run."""
+    found: dict[str, ProjectFacts] = {}
+    projects = rerun.manifest.projects
+    for pid in rerun.plan.unchanged:
+        entry = projects.get(pid)
+        if entry is None or entry.facts is None:
+            return None
+        try:
+            found[pid] = ProjectFacts.from_json(entry.facts)
+        except (ValueError, TypeError):
+            return None
+        if found[pid].project_id != pid:
+            return None
+    return found
 
 
 def _stale(
@@ -589,7 +625,8 @@ def _stale(
     """The planforge files in ``out`` this run leaves as they are that no longer stand for the intake
     (see ``_stale_outputs``): the projects written count, and the unchanged ones when the shared files stay."""
     ids = [c.project.project_id for c in contexts]
-    ids += [pid for pid in rerun.plan.unchanged if not rerun.shared_changed]
+    derived = set(ids)
+    ids += [pid for pid in rerun.plan.unchanged if pid not in derived]
     known = {p.project_id for p in report.portfolio.projects} | set(report.invalid_projects)
     return _stale_outputs(out, known, ids, options.formats, opts.summary, list(opts.only), options.documents)
 
@@ -639,17 +676,18 @@ def _render_and_write(
     out: Path,
     rerun: _Rerun,
     so_far: RunResult,
+    listed: list[ProjectFacts],
     options: WriteOptions,
     opts: GenerateOptions,
     timings: dict[str, float],
 ) -> tuple[list[Path], dict[str, dict[Path, Output]], list[Problem]]:
-    """Render and write the changed projects' files (and, beside them, the summary when it is
-    rewritten); returns the files written, each project's file records, and the problems of what
-    could not be made. Files kept as hand edits are not overwritten."""
+    """Render and write the changed projects' files (and, beside them, the summary of the ``listed``
+    projects when it is rewritten); returns the files written, each project's file records, and the
+    problems of what could not be made. Files kept as hand edits are not overwritten."""
     summary_target = inside(out, SUMMARY_NAME)
-    side_job = None
-    if SUMMARY_NAME in rerun.rewritten:
-        side_job = partial(write_summary, summary_target, so_far, [project_facts(c) for c in so_far.contexts], options)
+    side_job = (
+        partial(write_summary, summary_target, so_far, listed, options) if SUMMARY_NAME in rerun.rewritten else None
+    )
     recorded: dict[str, dict[Path, Output]] = {}
     changed = rerun.changed
     written, problems = write_plans(
@@ -982,12 +1020,14 @@ def _updated_manifest(
     keep_removed: bool,
     run: RunRecord | None,
     versions: Mapping[str, DocumentVersion] | None = None,
+    facts: Mapping[str, Any] | None = None,
 ) -> Manifest:
     """What this run leaves as the manifest. A project that failed is left out, so the next run redoes
     it; one with a file kept because it was edited by hand is recorded under a digest no run computes,
     so each later run reports the file again until it is resolved (deleted, or ``force``). The same
     holds for a kept summary or index and the portfolio digest. ``keep_removed`` (a run limited with
-    ``only``) keeps the other projects' entries. ``run`` records a complete run (see ``RunRecord``)."""
+    ``only``) keeps the other projects' entries. ``run`` records a complete run (see ``RunRecord``);
+    ``facts`` each written project's summary facts (JSON), so a rerun need not derive it for the summary."""
     manifest, keep = rerun.manifest, rerun.keep
     digests = dict(rerun.plan.digests)
 
@@ -1008,7 +1048,14 @@ def _updated_manifest(
     plan = replace(rerun.plan, digests=digests)
     if not rerun.shared_changed:
         return manifest_after(
-            manifest, plan, written, keep_removed=keep_removed, run=run, versions=versions, still_there=there
+            manifest,
+            plan,
+            written,
+            keep_removed=keep_removed,
+            run=run,
+            versions=versions,
+            still_there=there,
+            facts=facts,
         )
     portfolio = rerun.portfolio
     shared: dict[str, Output] = {}
@@ -1035,6 +1082,7 @@ def _updated_manifest(
         run=run,
         versions=versions,
         still_there=there,
+        facts=facts,
     )
 
 

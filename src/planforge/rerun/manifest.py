@@ -33,10 +33,11 @@ from planforge.rerun.digests import file_digest
 
 MANIFEST_NAME = ".planforge-manifest.json"
 #: Bumped when the manifest's layout changes; a manifest of another format is ignored (a cold run).
-MANIFEST_FORMAT = 3  # 3: each project records the version its documents were issued under
-#: The formats this version reads: a folder written by the version before keeps its records (and
-#: so its hand edits) across the upgrade; its projects have no recorded version yet (1.0).
-READABLE_FORMATS = (2, 3)
+MANIFEST_FORMAT = 4  # 3: each project records the version its documents were issued under; 4: its summary facts
+#: The formats this version reads: a folder written by a version before keeps its records (and so
+#: its hand edits) across the upgrade; its projects have no recorded version yet (1.0) before 3, and
+#: no summary facts before 4 (the next run that rewrites the summary derives them again).
+READABLE_FORMATS = (2, 3, 4)
 #: The digest a manifest records for what is not current (a kept hand edit, a file that failed): no
 #: run computes it, so the next run redoes that project or the shared files.
 NOT_CURRENT = "0" * 64
@@ -136,6 +137,9 @@ class ProjectEntry:
     #: the same as read from the manifest file, decoded only when asked for (``issued``): a rerun
     #: that leaves a project alone copies it as it was, and 10,000 of them cost nothing to load
     stored: Any = field(default=None, compare=False, repr=False)
+    #: what the portfolio summary shows of the project, as JSON (``portfolio.facts``; opaque here): a
+    #: rerun that rewrites the summary takes an unchanged project's row from it instead of deriving it
+    facts: Any = field(default=None, compare=False, repr=False)
 
     def issued(self) -> DocumentVersion | None:
         """The version the project's documents were last issued under (None: none recorded, or unreadable)."""
@@ -185,6 +189,7 @@ class Manifest:
                     "digest": e.digest,
                     "outputs": {rel: _output_json(o) for rel, o in e.outputs.items()},
                     "version": _version_json(e.version) if e.version is not None else e.stored,
+                    "facts": e.facts,
                 }
                 for pid, e in self.projects.items()
             },
@@ -206,6 +211,7 @@ class Manifest:
                     {_relpath(rel): _output(o) for rel, o in entry["outputs"].items()},
                     None,
                     entry.get("version"),
+                    entry.get("facts"),
                 )
                 for pid, entry in raw["projects"].items()
             }

@@ -35,7 +35,7 @@ hashed.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +129,7 @@ def manifest_after(
     run: RunRecord | None = None,
     versions: Mapping[str, DocumentVersion] | None = None,
     still_there: Callable[[str], bool] | None = None,
+    facts: Mapping[str, Any] | None = None,
 ) -> Manifest:
     """``manifest`` after a run that followed ``plan``: unchanged projects keep their entries,
     changed ones get ``written[pid]`` (relative path -> Output; a changed project that wrote
@@ -138,7 +139,9 @@ def manifest_after(
     ``run`` records a complete run (None: the next run cannot skip reading). ``versions``: the version
     each written project's documents were issued under (a project without one keeps its old one).
     ``still_there(relative path)``: a removed project (held back, or gone from the intake) whose
-    files are still in the folder keeps its entry, so its hand edits are still known if it returns."""
+    files are still in the folder keeps its entry, so its hand edits are still known if it returns.
+    ``facts``: the summary facts (JSON, ``ProjectEntry.facts``) of the projects derived: each written
+    one's, and an unchanged one's over what its entry held (none, from an older version, or unreadable)."""
     projects: dict[str, ProjectEntry] = {}
     for pid in plan.removed:
         entry = manifest.projects.get(pid)
@@ -149,13 +152,18 @@ def manifest_after(
     unchanged = set(plan.unchanged)  # a set: 10,000 lookups in a tuple of 10,000 would be quadratic
     for pid, d in plan.digests.items():
         if pid in unchanged and pid in manifest.projects:
-            projects[pid] = manifest.projects[pid]
+            entry = manifest.projects[pid]
+            fresh = (facts or {}).get(pid)  # derived this time: what it found stands, over an older version's record
+            if fresh is not None and entry.facts != fresh:
+                entry = replace(entry, facts=fresh)
+            projects[pid] = entry
         elif written.get(pid):
             old = manifest.projects.get(pid)
+            recorded = (facts or {}).get(pid)
             if (version := (versions or {}).get(pid)) is not None or old is None:
-                projects[pid] = ProjectEntry(d, dict(written[pid]), version)
+                projects[pid] = ProjectEntry(d, dict(written[pid]), version, facts=recorded)
             else:
-                projects[pid] = ProjectEntry(d, dict(written[pid]), old.version, old.stored)
+                projects[pid] = ProjectEntry(d, dict(written[pid]), old.version, old.stored, recorded)
     return Manifest(
         projects=projects,
         portfolio=portfolio or manifest.portfolio,
