@@ -399,6 +399,15 @@ KINDS: tuple[ProblemKind, ...] = (
         "A separator could be a thousands separator or a decimal point; the message says which reading was taken.",
     ),
     ProblemKind(
+        "data-volume-read",
+        WARNING,
+        "Data volume read one of two ways",
+        "{value_repr} reads two ways; its number was read as {how}, so the count is {reading}",
+        "Type the count without separators (1234000 orders a day, or 1234k orders a day).",
+        "A count in Projects > Data Volume whose number could use either digit convention; the complexity score and "
+        "the test cases' loads use the reading the message gives.",
+    ),
+    ProblemKind(
         "ambiguous-percent",
         WARNING,
         "Ambiguous percentage",

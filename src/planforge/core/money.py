@@ -151,8 +151,10 @@ def _mark(mark: str, text: str) -> tuple[str | None, tuple[str, ...]]:
     return ("USD" if cleaned == "$" else codes[0]), codes
 
 
-def read_number(text: str, *, money: bool = False) -> Amount:
-    """Parse a number typed as text (a currency mark allowed when ``money``). Raises NotANumber."""
+def read_number(text: str, *, money: bool = False, count: bool = False) -> Amount:
+    """Parse a number typed as text (a currency mark allowed when ``money``). Raises NotANumber.
+    ``count``: the number counts whole things (records), so a reading with decimals written gives way
+    to one without: "2,843" is 2,843 and "1.234" is 1,234 in either convention, with no ambiguity."""
     if len(text) > 64:
         raise NotANumber(text[:64])
     number, code, codes = _split_currency(text) if money else (text.strip(), None, ())
@@ -170,6 +172,8 @@ def read_number(text: str, *, money: bool = False) -> Amount:
         raise NotANumber(text)
     if any(not v.is_finite() for v in readings.values()):
         raise NotANumber(text)
+    if count and (whole := {k: v for k, v in readings.items() if _exponent(v) >= 0}):
+        readings = whole
     ambiguous = len(set(readings.values())) > 1
     if money:  # an amount has at most two decimals: "1,2345" is neither 1.2345 nor 12,345 for sure
         readings = {k: v for k, v in readings.items() if -int(v.as_tuple().exponent) <= 2}
@@ -184,6 +188,12 @@ def read_number(text: str, *, money: bool = False) -> Amount:
     sep = "." if "." in number else ","
     shown = format_decimal(value, locale="en_US")
     return Amount(value, code, codes, f"{shown} (the '{sep}' read as a thousands separator)")
+
+
+def _exponent(value: Decimal) -> int:
+    """The exponent of a finite Decimal: negative by the decimals written ("1.000" is -3)."""
+    exponent = value.as_tuple().exponent
+    return exponent if isinstance(exponent, int) else 0
 
 
 def read_locale(text: str) -> str:

@@ -30,6 +30,7 @@ from planforge.derive.calendar import is_business_day as is_business_day
 from planforge.derive.calendar import next_business_day as next_business_day
 from planforge.derive.calendar import schedule as schedule
 from planforge.derive.catalog import lookup
+from planforge.derive.volumes import daily_volume as daily_volume
 
 PHASE_NAMES = ("Discovery & Design", "Development", "Testing & Validation", "Deployment", "Post-Launch Support")
 #: role -> phase numbers (1-5) the role works in: the People load and the SOW's team allocation both use it
@@ -64,25 +65,6 @@ def confidence_buffer(confidence: float | None, settings: Settings) -> float:
 
 #: Linear in the text: a number starts only where no digit, comma or point precedes it (so a long
 #: digit run is scanned once, not from each of its digits), and every gap after it is bounded.
-_VOLUME = re.compile(
-    r"(?<![\d,.])(\d{1,15}(?:,\d{3}){0,5}(?:\.\d{1,6})?)(?![\d,])\s{0,5}(k\b|thousand)?[^\d]{0,40}?\b(?:a|per|/|each)\s{0,5}(day|week|month)",
-    re.I,
-)
-
-
-def daily_volume(text: str | None) -> float | None:
-    """Largest 'N ... a day/week/month' figure in the Data Volume text, as records per day
-    (weeks over 5 business days, months over 21)."""
-    if not text:
-        return None
-    best = None
-    for number, thousands, unit in _VOLUME.findall(text):
-        value = float(number.replace(",", "")) * (1000 if thousands else 1)
-        per_day = value / {"day": 1, "week": 5, "month": 21}[unit.lower()]
-        best = per_day if best is None else max(best, per_day)
-    return best
-
-
 def complexity(project: Project) -> tuple[str, str]:
     """The analyst's Complexity when given. Otherwise a score: +2 for 5+ workflows (+1 for 3-4),
     +1 for a data migration, +1 for more than two systems, +1 for 1,000+ records a day.

@@ -66,6 +66,7 @@ from planforge.intake.reader import (
     read_workbook,
 )
 from planforge.validation.claims import check as claims_check
+from planforge.validation.data_volume import check as data_volume_check
 from planforge.validation.deployment import check as deployment_check
 from planforge.validation.firm import FirmCheck, firm_profile
 from planforge.validation.holiday_country import read_holiday_country
@@ -251,7 +252,7 @@ def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None, firm: Firm
         _check_systems(checker, project_table, row, project)
         _check_phase_status(checker, project_table, row, project, settings, as_of)
         projects.append(project)
-    cell = _cell_finder(tables)
+    cell = _cell_finder({**tables, schema.PROJECTS.key: project_table})
     for pid, fact_row, text, parts in split_rows:
         checker.add(
             "several-systems-in-cell",
@@ -277,6 +278,7 @@ def validate_workbook(raw: RawWorkbook, *, as_of: date | None = None, firm: Firm
         checker.problems.extend(claims_check(project, cell))
         checker.problems.extend(deployment_check(project, cell))
         checker.problems.extend(support_period_check(project, settings, cell))
+        checker.problems.extend(data_volume_check(project, cell))
     bad_ids |= _held_back(checker.problems)  # a workflow naming no system of its project holds it back
     projects = [p for p in projects if p.project_id not in bad_ids]
     errors_by_project: dict[str, list[Problem]] = defaultdict(list)
@@ -323,8 +325,8 @@ def _held_back_project(file: str, row: _Row, children: dict[str, dict[str, list[
 
 def _cell_finder(tables: dict[str, _Table]) -> CellRef:
     """(sheet name, Excel row, column header) -> cell reference such as 'B5' (blank when the
-    column is absent), for the traceability checks that run on the typed projects."""
-    by_name = {s.name: s for s in schema.CHILD_SHEETS}
+    column is absent), for the checks that run on the typed projects (the Projects sheet's own too)."""
+    by_name = {s.name: s for s in (schema.PROJECTS, *schema.CHILD_SHEETS)}
 
     def cell(sheet: str, row: int, header: str) -> str:
         sch = by_name[sheet]

@@ -1,0 +1,91 @@
+"""The record counts Projects > Data Volume states ("2,843 orders a day", "11,000 active SKUs", "1.5k
+refunds per week"), read once for every rule that needs one: the complexity score, a test case's load,
+a full-catalogue push.
+
+A count is a number, an optional "k" or "thousand", the words after it (no digit among them, at most 40
+characters) and, when they end in "a", "per", "/" or "each" and a day, week or month, its period. The
+number itself is read by ``core.money.read_number`` (Babel, in both digit conventions), never by
+stripping separators. A count of records is whole, so "2,843 orders" and "1.234 orders" are read
+without doubt (2,843 and 1,234); what stays ambiguous ("1.234k orders": 1,234 or 1,234,000) is read as
+``read_number`` reads it and ``Volume.ambiguity`` says how, so validation warns at the cell
+(``data-volume-read``). A number neither convention reads is no count at all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from planforge.core.money import NotANumber, read_number
+
+#: Business days in a week and a month, for a count per week or month as records per day.
+_DAYS_PER = {"day": 1, "week": 5, "month": 21}
+_COUNT = re.compile(
+    r"(?<![\d,.])(\d{1,15}(?:[.,]\d{1,6}){0,5})(?![\d,])\s{0,5}(k\b|thousand\b)?"
+    r"([^\d]{0,40}?)(?:\b(a|per|each)\s{0,5}|/\s{0,5})(day|week|month)\b",
+    re.I,
+)
+_STOCK = re.compile(r"(?<![\d,.])(\d{1,15}(?:[.,]\d{1,6}){0,5})(?![\d,.])\s{0,5}(k\b|thousand\b)?([^\d]{0,40})", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Volume:
+    """One count the text states: how many (``count``, the "k" applied), the words after the number
+    (``words``, stripped), the period it is counted over (None for a stock: "11,000 SKUs"), the text as
+    typed, and how an ambiguous number was read ("" when certain)."""
+
+    count: Decimal
+    words: str
+    period: str | None
+    text: str
+    ambiguity: str = ""
+
+    @property
+    def per_day(self) -> float | None:
+        """Records per business day (weeks over 5, months over 21); None for a stock."""
+        return float(self.count) / _DAYS_PER[self.period] if self.period else None
+
+    @property
+    def whole(self) -> int | None:
+        """The count as a whole number of records, or None when it is not one ("2.5 orders")."""
+        return int(self.count) if self.count == self.count.to_integral_value() else None
+
+
+def volumes(text: str | None) -> tuple[Volume, ...]:
+    """Every count ``text`` states over a period ("600 orders a day"), in text order."""
+    if not text:
+        return ()
+    found = (_volume(m.group(1), m.group(2), m.group(3), m.group(5).lower(), m.group(0)) for m in _COUNT.finditer(text))
+    return tuple(v for v in found if v is not None)
+
+
+def stocks(text: str | None) -> tuple[Volume, ...]:
+    """Every count ``text`` states that is not over a period ("11,000 active SKUs"), in text order."""
+    if not text:
+        return ()
+    periodic = {m.start(1) for m in _COUNT.finditer(text)}
+    found = (
+        _volume(m.group(1), m.group(2), m.group(3), None, m.group(0).rstrip())
+        for m in _STOCK.finditer(text)
+        if m.start(1) not in periodic
+    )
+    return tuple(v for v in found if v is not None)
+
+
+def _volume(number: str, thousands: str | None, words: str, period: str | None, text: str) -> Volume | None:
+    if number.isdigit():  # digits alone read one way only (and a cell of thousands of them stays fast)
+        value, ambiguity = Decimal(number), ""
+    else:
+        try:
+            amount = read_number(number, count=not thousands)  # "1.5k" has decimals; "2,843 orders" has none
+        except NotANumber:
+            return None
+        value, ambiguity = amount.value, amount.ambiguity
+    return Volume(value * (1000 if thousands else 1), words.strip(), period, text, ambiguity)
+
+
+def daily_volume(text: str | None) -> float | None:
+    """The largest count over a period in ``text``, as records per business day; None without one."""
+    rates = [v.per_day for v in volumes(text) if v.per_day is not None]
+    return max(rates) if rates else None
