@@ -127,19 +127,54 @@ def test_no_function_level_imports_outside_the_allow_list():
     assert found == [], "import at module level; only optional heavy dependencies may be imported late"
 
 
+_MUTATORS = frozenset({"pop", "popitem", "clear", "update", "setdefault", "add", "discard", "remove", "append"})
+
+
 def _mutable_state(tree: ast.Module) -> list[tuple[int, str]]:
     """Module-level names bound to a list, dict or set (literal or comprehension), and any
-    ``global`` statement. ALL_CAPS dict and set tables (read-only by convention) are tolerated;
-    an ALL_CAPS list is not (a tuple says "constant")."""
+    ``global`` statement. ALL_CAPS dict and set tables (read-only by convention) are tolerated
+    unless the module changes them (an item assigned or deleted, a mutating method called); an
+    ALL_CAPS list is not (a tuple says "constant")."""
     found = [(n.lineno, "global " + ", ".join(n.names)) for n in ast.walk(tree) if isinstance(n, ast.Global)]
+    changed = _changed_names(tree)
     for node in tree.body:
         targets, value = _assignment(node)
         for target in targets:
-            if target.startswith("__") or (target.isupper() and not isinstance(value, (ast.List, ast.ListComp))):
+            if target.startswith("__"):
                 continue
-            if isinstance(value, (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)):
+            table = target.isupper() and not isinstance(value, (ast.List, ast.ListComp))
+            if table and target not in changed:
+                continue
+            if _mutable(value):
                 found.append((node.lineno, target))
     return found
+
+
+_MUTABLE_TYPES = frozenset({"list", "dict", "set", "defaultdict", "OrderedDict", "Counter", "deque"})
+
+
+def _mutable(value: ast.expr | None) -> bool:
+    """A list, dict or set, written as a literal, a comprehension or a call of its type (``set()``)."""
+    if isinstance(value, (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)):
+        return True
+    return isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in _MUTABLE_TYPES
+
+
+def _changed_names(tree: ast.Module) -> set[str]:
+    """Names the module changes in place: ``NAME[k] = v``, ``del NAME[k]``, ``NAME.pop(...)`` and the like."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            if isinstance(node.value, ast.Name):
+                names.add(node.value.id)
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _MUTATORS
+            and isinstance(node.func.value, ast.Name)
+        ):
+            names.add(node.func.value.id)
+    return names
 
 
 def test_no_module_level_mutable_state():
@@ -150,6 +185,10 @@ def test_no_module_level_mutable_state():
 def test_the_mutable_state_check_can_fail():
     code = "_SHARED = None\ncache = {}\nNAMES = []\nTABLE = {'a': 1}\ndef f():\n    global _SHARED\n"
     assert _mutable_state(ast.parse(code)) == [(6, "global _SHARED"), (2, "cache"), (3, "NAMES")]
+    cached = "_CACHE: dict = {}\nKINDS = {'a': 1}\ndef f(k):\n    _CACHE[k] = 1\n    return KINDS[k]\n"
+    assert _mutable_state(ast.parse(cached)) == [(1, "_CACHE")]  # an ALL_CAPS table the module fills is state
+    popped = "_SEEN = set()\ndef f(k):\n    _SEEN.add(k)\n"
+    assert _mutable_state(ast.parse(popped)) == [(1, "_SEEN")]
 
 
 def _assignment(node: ast.stmt) -> tuple[list[str], ast.expr | None]:

@@ -81,21 +81,33 @@ class _Shared:
         return self.unmarked
 
 
-_SHARED: dict[str, _Shared] = {}
+class InlineCache:
+    """The inline parses a run shares between its documents (a run makes one and hands it to each
+    ``Document``): at most ``limit`` distinct contents, the oldest dropped first. A document parsed
+    without one gets a cache of its own, so it shares nothing and reads the same."""
+
+    __slots__ = ("_found", "limit")
+
+    def __init__(self, limit: int = SHARED_INLINES) -> None:
+        self._found: dict[str, _Shared] = {}
+        self.limit = limit
+
+    def shared(self, content: str) -> _Shared:
+        """The shared parse of one inline content, raw HTML other than ``<br>`` neutralised: the parse
+        a whole document gives it (the inline parse reads nothing but the content, unless the document
+        defines link references, which ``parse`` leaves to markdown-it)."""
+        found = self._found.get(content)
+        if found is None:
+            children = parser().parseInline(content)[0].children or []
+            _neutralise(children)
+            if len(self._found) >= self.limit:
+                self._found.pop(next(iter(self._found)), None)  # the oldest
+            found = self._found[content] = _Shared(children)
+        return found
 
 
-def _shared(content: str) -> _Shared:
-    """The shared parse of one inline content, raw HTML other than ``<br>`` neutralised: the parse
-    a whole document gives it (the inline parse reads nothing but the content, unless the document
-    defines link references, which ``parse`` leaves to markdown-it)."""
-    found = _SHARED.get(content)
-    if found is None:
-        children = parser().parseInline(content)[0].children or []
-        _neutralise(children)
-        if len(_SHARED) >= SHARED_INLINES:
-            _SHARED.pop(next(iter(_SHARED)), None)  # the oldest
-        found = _SHARED[content] = _Shared(children)
-    return found
+#: the key of an inline token's ``meta`` holding the shared parse its children came from
+_SHARED_PARSE = "planforge-shared"
 
 
 def _neutralise(children: Sequence[Token]) -> None:
@@ -117,7 +129,7 @@ def memoised(inline: Token, key: Hashable, make: Callable[[Token], _T]) -> _T:
     while ``inline``'s children are the run's shared parse of its content (the same sentence in
     every plan of a portfolio); for children changed in one document, made each time. ``make``
     must read nothing but the token."""
-    shared = _SHARED.get(inline.content)
+    shared = inline.meta.get(_SHARED_PARSE)
     children = inline.children
     if shared is None or children is None:
         return make(inline)
@@ -137,17 +149,18 @@ class Document:
     use, which every writer of the document reads and none changes. ``markdown`` is the text parsed;
     ``with_links`` gives a document whose links point elsewhere, its Markdown as it was."""
 
-    __slots__ = ("_tokens", "markdown")
+    __slots__ = ("_cache", "_tokens", "markdown")
 
-    def __init__(self, markdown: str, tokens: Sequence[Token] | None = None) -> None:
+    def __init__(self, markdown: str, tokens: Sequence[Token] | None = None, cache: InlineCache | None = None) -> None:
         self.markdown = markdown
         self._tokens = None if tokens is None else tuple(tokens)
+        self._cache = cache
 
     @property
     def tokens(self) -> tuple[Token, ...]:
         """The block tokens (each inline token's ``children`` its inline tokens), as ``parse`` gives them."""
         if self._tokens is None:
-            self._tokens = tuple(parse(self.markdown))
+            self._tokens = tuple(parse(self.markdown, self._cache))
         return self._tokens
 
     def with_links(self, targets: Mapping[str, str]) -> Document:
@@ -172,7 +185,7 @@ class Document:
             if children is not None:
                 tokens[i] = copy(tok, children=children)
                 changed = True
-        return Document(self.markdown, tokens) if changed else self
+        return Document(self.markdown, tokens, self._cache) if changed else self
 
 
 def document(source: str | Document) -> Document:
@@ -180,10 +193,12 @@ def document(source: str | Document) -> Document:
     return source if isinstance(source, Document) else Document(source)
 
 
-def parse(markdown: str) -> list[Token]:
+def parse(markdown: str, cache: InlineCache | None = None) -> list[Token]:
     """Tokens with raw HTML neutralised, task-list items marked (``token.meta['task']``) and ticked
     criteria marked (``token.meta['check']``), their markers taken out of the text. The block tokens
-    are new; the inline tokens may be shared with other documents (see ``Document``)."""
+    are new; the inline tokens may be shared with the other documents parsed with ``cache`` (see
+    ``Document``)."""
+    cache = cache if cache is not None else InlineCache()
     env: dict[str, Any] = {}
     tokens = _block_parser().parse(markdown, env)
     if env.get("references"):  # link reference definitions: the inline parse reads them
@@ -194,7 +209,8 @@ def parse(markdown: str) -> list[Token]:
     else:
         for tok in tokens:
             if tok.type == "inline":
-                tok.children = list(_shared(tok.content).children)
+                shared = tok.meta[_SHARED_PARSE] = cache.shared(tok.content)
+                tok.children = list(shared.children)
     lines: list[str] | None = None
     for i, tok in enumerate(tokens):
         if tok.type == "list_item_open" and tok.map:
@@ -221,9 +237,10 @@ def _strip_marker(tokens: list[Token], item_index: int, marker: re.Pattern[str],
             children = tok.children or []
             first = children[0] if children else None
             if first is not None and first.type == "text" and marker.match(first.content):
-                shared = _SHARED.get(tok.content)
+                shared = tok.meta.get(_SHARED_PARSE)
                 if shared is not None and shared.holds(children):
-                    tok.children = list(shared.without_marker(length).children)
+                    unmarked = tok.meta[_SHARED_PARSE] = shared.without_marker(length)
+                    tok.children = list(unmarked.children)
                 else:
                     tok.children = [copy(first, content=first.content[length:]), *children[1:]]
             return

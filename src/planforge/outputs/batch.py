@@ -50,7 +50,7 @@ from planforge.core.names import (
 from planforge.core.result import failure
 from planforge.formats.docx import check_reference
 from planforge.formats.markdown import plan_markdown
-from planforge.formats.md_tokens import Document
+from planforge.formats.md_tokens import Document, InlineCache
 from planforge.formats.options import WriteOptions
 from planforge.formats.pdf import find_soffice, write_pdfs
 from planforge.formats.registry import LIBREOFFICE, PDF_ENGINES, made_from_docx, writer
@@ -144,9 +144,9 @@ def write_plans(
     if jobs > 1 and len(contexts) >= parallel_min_plans and "fork" in multiprocessing.get_all_start_methods():
         made = _parallel(contexts, out, options, jobs, progress, side_job, problems, keep, merged or {})
     else:
-        made = []
+        made, cache = [], InlineCache()  # the run's inline parses, shared by its documents
         for ctx in contexts:
-            files, failed = _one(ctx, out, options, keep, merged or {})
+            files, failed = _one(ctx, out, options, keep, merged or {}, cache)
             made += [(ctx.project.project_id, path, output) for path, output in files]
             problems += failed
             if progress:
@@ -191,11 +191,13 @@ def _one(
     options: WriteOptions,
     keep: frozenset[Path] = frozenset(),
     merged: Mapping[str, str] | None = None,
+    cache: InlineCache | None = None,
 ) -> tuple[list[tuple[Path, Output]], list[Problem]]:
     """One project's files, each behind the isolation boundary: an exception while rendering costs
     the project's plan, one while making or writing a file costs that file; never raised. Returns
     each file written with its ``Output`` (hashed from the bytes just written); files in ``keep``
-    are not written; a document in ``merged`` is written from its merged text (see ``write_plans``)."""
+    are not written; a document in ``merged`` is written from its merged text (see ``write_plans``).
+    ``cache``: the inline parses the process's documents share (``md_tokens.InlineCache``)."""
     merged = merged or {}
     project = ctx.project
     try:
@@ -214,7 +216,7 @@ def _one(
     paths: list[tuple[Path, Output]] = []
     problems: list[Problem] = []
     md_name = plan_filename(project.project_id, MD.extension)
-    source = Document(merged.get(md_name, markdown))  # parsed once, by the first format that reads tokens
+    source = Document(merged.get(md_name, markdown), cache=cache)  # parsed once, by the first format reading tokens
     for fmt in options.formats if markdown else ():
         if made_from_docx(fmt, options):
             continue  # made from the DOCX in one LibreOffice batch, after all plans
@@ -233,7 +235,7 @@ def _one(
                 paths.append((target, Output.of_bytes(data)))
         except Exception as e:
             problems.append(failure(f"making {name}", e, project=project, file=name))
-    documents, failed, rendered = write_documents(ctx, out, options, keep, merged)
+    documents, failed, rendered = write_documents(ctx, out, options, keep, merged, cache)
     paths += documents
     problems += failed
     name = review_filename(project.project_id)
@@ -301,6 +303,7 @@ def _worker(
     for other in others:
         other.close()
     lifeline.hold()
+    cache = InlineCache()  # the worker's documents share their inline parses
     while (task := tasks.get()) is not None:
         lo, hi = task
         answers.send(("start", lo, hi))
@@ -309,7 +312,7 @@ def _worker(
             answers.send(("side", _side(side_job)))
             continue
         for i in range(lo, hi):
-            files, problems = _one(contexts[i], out, options, keep, merged)
+            files, problems = _one(contexts[i], out, options, keep, merged, cache)
             answers.send(("plan", i, [(str(p), o.sha256, o.size) for p, o in files], problems))
     answers.close()
 
@@ -362,9 +365,10 @@ def _parallel(
         side_done = side_done and in_worker
     finally:
         lifeline.close()
+    cache = InlineCache()
     for i, ctx in enumerate(contexts):  # what no worker finished (all of them died): written here
         if i not in done:
-            files, failed = _one(ctx, out, options, keep, merged)
+            files, failed = _one(ctx, out, options, keep, merged, cache)
             done[i] = [(str(p), o.sha256, o.size) for p, o in files]
             problems += failed
             if progress:

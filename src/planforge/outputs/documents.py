@@ -19,7 +19,7 @@ from planforge.core.errors import Problem
 from planforge.core.names import COMPANIONS, MD, TEST_CASES, document_filename, uat_filename
 from planforge.core.result import failure
 from planforge.formats.docx import plan_docx
-from planforge.formats.md_tokens import Document
+from planforge.formats.md_tokens import Document, InlineCache
 from planforge.formats.options import WriteOptions
 from planforge.formats.registry import front_matter, made_from_docx, write_html, writer
 from planforge.formats.uat import uat_tracker
@@ -103,12 +103,14 @@ def write_documents(
     options: WriteOptions,
     keep: frozenset[Path] = frozenset(),
     merged: Mapping[str, str] | None = None,
+    cache: InlineCache | None = None,
 ) -> tuple[list[tuple[Path, Output]], list[Problem], list[tuple[str, str]]]:
     """Write the companion documents ``options.documents`` asks for, in every format with a writer
     (``formats.registry``; PDF is made from the DOCX in the PDF batch), and the UAT tracker with the test cases. Each document
     sits behind the run's isolation boundary: a failure costs that document (a located problem),
     never the project's other files. Files in ``keep`` (edited by hand, see rerun/planner.py) are not written;
     a document in ``merged`` (its Markdown file name -> text) is written from that text in every format.
+    ``cache``: the inline parses the run's documents share (``md_tokens.InlineCache``).
     Returns each file written with its ``Output`` (a merged Markdown file's is its rendering's), and
     each rendered document's title and Markdown, which the review reads."""
     merged = merged or {}
@@ -125,7 +127,7 @@ def write_documents(
             problems.append(failure(f"rendering the {kind_title(kind, options)}", e, project=project))
             continue
         rendered.append((kind_title(kind, options), markdown))
-        source = Document(merged.get(document_filename(pid, kind, MD.extension), markdown))  # parsed once
+        source = Document(merged.get(document_filename(pid, kind, MD.extension), markdown), cache=cache)  # parsed once
         for fmt in options.formats:
             if made_from_docx(fmt, options):
                 continue  # made from the DOCX in the batch after every document
