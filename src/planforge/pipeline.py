@@ -250,7 +250,7 @@ def _generate(
     out = prepare_out_dir(folder)
     if not locked:
         lock.enter_context(output_lock(out, wait=opts.wait))
-        if inputs.key is not None and (previous := load_manifest(out)) is not None:
+        if inputs.key is not None and (previous := load_manifest(out, only_run=inputs.key)) is not None:
             inputs = replace(inputs, previous=previous)
     # derive, plan the rerun; then what the folder holds that this run leaves alone
     rerun, derived = _derive_and_plan_rerun(inputs, projects, report, out, opts, write_options, timings)
@@ -452,7 +452,7 @@ def _fingerprint(
     extra = _extra_inputs(options)
     fingerprints = None if opts.force else file_digests(files)
     key = None if fingerprints is None else _run_key(files, fingerprints, found, opts, options, templates, extra)
-    previous = load_manifest(out_dir) if key is not None and out_dir.is_dir() else None
+    previous = load_manifest(out_dir, only_run=key) if key is not None and out_dir.is_dir() else None
     return _Fingerprint(files, found, templates, extra, fingerprints, key, previous)
 
 
@@ -1218,8 +1218,9 @@ def _with_warnings(contexts: list[PlanContext], problems: Iterable[Problem]) -> 
     """Each project's warnings (how a value was read, what is not traced, what looks implausible),
     listed at their cells in its review file, where the team works through them."""
     found: dict[str, list[Finding]] = {}
+    wanted = {c.project.project_id for c in contexts}  # a rerun's few, not every project's warnings
     for p in problems:
-        if p.project_id and p.severity == WARNING:
+        if p.project_id in wanted and p.severity == WARNING:
             hint = f" {p.hint}" if p.hint else ""
             found.setdefault(p.project_id, []).append(Finding(p.location or p.file, f"{p.message}.{hint}"))
     return [

@@ -114,3 +114,16 @@ def test_a_run_that_rewrites_the_index_still_derives_every_project(tmp_path, der
     derived.clear()
     _run(book, tmp_path / "a", formats=("md", "html"))
     assert sorted(derived) == IDS
+
+
+def test_a_run_record_of_another_run_key_is_not_decoded(tmp_path):
+    """A rerun whose inputs changed cannot use the last run's record (its problems, 100,000 at
+    10,000 projects): it is left undecoded; the record of the same key is read whole."""
+    out = tmp_path / "a"
+    _run(_book(tmp_path / "in.xlsx"), out)
+    whole = load_manifest(out)
+    assert whole is not None and whole.run is not None and whole.run.problems
+    same = load_manifest(out, only_run=whole.run.key)
+    assert same is not None and same.run == whole.run
+    other = load_manifest(out, only_run="f" * 64)
+    assert other is not None and other.run is None and other.projects == whole.projects
