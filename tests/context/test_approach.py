@@ -41,8 +41,8 @@ def test_catalog_facts_of_an_ambiguous_system_read_as_that_assumption():
     project = next(p for p in portfolio.projects if p.project_id == "FJORD-009")  # System B "QuickBooks"
     plan = planforge.render_plan(project, portfolio=portfolio, plan_date=date(2026, 1, 15))
     limits = plan.split("### 4.3 Third-Party API Limitations", 1)[1].split("\n---", 1)[0]
-    assert "above assume QuickBooks is QuickBooks Online: they are taken from" in limits
-    assert "assume Etsy" not in limits  # an unambiguous system carries no such reading
+    assert "above are those of QuickBooks Online, the product assumed for QuickBooks: they are taken from" in limits
+    assert "assumed for Etsy" not in limits  # an unambiguous system carries no such reading
 
 
 def _reasons(**kw) -> list[str]:

@@ -400,7 +400,11 @@ class Monitoring:
 class OpenItemLine:
     """One open item as section 9 lists it: its text, owner and due date as typed; ``about`` the
     workflows its Workflow cell names ("" when it is about the whole project); ``assumed`` the
-    product the plan assumes until a question on an ambiguous system is answered ("" otherwise)."""
+    product the plan assumes until a question on an ambiguous system is answered ("" otherwise), and
+    ``consequence`` what another answer would change, as the catalog's ambiguity note says it ("QuickBooks
+    Desktop is a different product with no cloud API, so the design changes if it is the one in use").
+    Section 9.1 asks such a question once, with its consequence; every other section reads the assumed
+    product as an assumption and points to 9.1."""
 
     item: str
     type: str
@@ -408,6 +412,7 @@ class OpenItemLine:
     due_date: date | None = None
     about: str = ""
     assumed: str = ""
+    consequence: str = ""
 
 
 @dataclass(frozen=True)
@@ -661,7 +666,10 @@ def _open_items(project: Project, plan_date: date) -> OpenItems:
     def line(o: OpenItem) -> OpenItemLine:
         asked = asks_assumed_system(o, systems)
         about = _about(o.workflow, project)
-        return OpenItemLine(o.item, o.type, o.owner, o.due_date, about, asked.assumed if asked else "")
+        if asked is None:
+            return OpenItemLine(o.item, o.type, o.owner, o.due_date, about)
+        why = lookup(asked.written).ambiguity
+        return OpenItemLine(o.item, o.type, o.owner, o.due_date, about, asked.assumed, why)
 
     return OpenItems(
         tuple(line(o) for o in project.open_items if o.type == "Question"),
@@ -1008,7 +1016,7 @@ def _summary(
 
 def _timeline_caveat(project: Project) -> str:
     """What the timeline rests on that is not settled yet, for the executive summary: a system the plan
-    assumes while an open question asks which it is (section 9.2), and the vendor approvals go-live
+    assumes while an open question asks which it is (section 9.1), and the vendor approvals go-live
     waits on (section 4.2); "" when neither."""
     resolved = assumed_systems(project)
     asked = [s.assumed for s in resolved if any(asks_assumed_system(o, [s]) for o in project.open_items)]
@@ -1016,7 +1024,7 @@ def _timeline_caveat(project: Project) -> str:
     approvals = [named.get(name, name) for name, _ in vendor_approvals(derive.all_systems(project))]
     parts = []
     if asked:
-        parts.append(f"assumes {compose.join_words(asked)} until the open question in section 9 is answered")
+        parts.append(f"assumes {compose.join_words(asked)} (section 9.1)")
     if approvals:
         parts.append(f"depends on the integration's approval by {compose.join_words(approvals)} (section 4.2)")
     return f"The timeline {' and '.join(parts)}." if parts else ""
@@ -1254,8 +1262,9 @@ def _api_facts(c: Completeness, name: str, project: Project, plan_date: date) ->
     if used and entry:
         if match.ambiguity and entry.name != name:  # "QuickBooks": the reading is itself an assumption
             source = (
-                f"The {name} {compose.join_words(used)} above assume {name} is {entry.name}: they are taken from "
-                f"the {cite(entry, plan_date)}, and are assumed until the product, plan and tier are confirmed."
+                f"The {name} {compose.join_words(used)} above are those of {entry.name}, the product assumed for "
+                f"{name}: they are taken from the {cite(entry, plan_date)}, and are assumed until confirmed for the "
+                "account's plan and tier."
             )
         else:
             source = (
@@ -1519,11 +1528,12 @@ def default_risks(
 def _open_risks(o: OpenItems) -> tuple[RiskRow, ...]:
     """With no Risks rows, the risks the plan already knows: each current blocker, and each question
     whose answer may change what the plan assumes, so section 5 never reads empty while section 9
-    names a blocker. The question itself is asked once, in section 9.2: the row names the assumption
+    names a blocker. The question itself is asked once, in section 9.1: the row names the assumption
     at stake and points there, never repeating the question's words."""
     rows = [
         RiskRow(
-            f"This plan assumes {q.assumed}; the open question in section 9.2 may change that, and the approach with it",
+            f"The product in use proves not to be {q.assumed}, which this plan assumes (section 9.1), and the design "
+            "changes with it",
             "Not yet known",
             "High: approach, API facts and timeline",
             "Answered before design sign-off",

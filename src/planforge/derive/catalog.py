@@ -35,6 +35,9 @@ class CatalogSystem:
     source: str
     confidence: str
     as_of: str
+    #: each alias that names several products ("QuickBooks"), with why the default may be wrong and what
+    #: that would change, as one clause ("QuickBooks Desktop is a different product with no cloud API, so
+    #: the design changes if it is the one in use"): the consequence the plan's open question states
     ambiguous: tuple[tuple[str, str], ...] = ()
     excludes: tuple[str, ...] = ()
     #: the records an integration usually reads or writes there ("tickets, customers, satisfaction surveys")
