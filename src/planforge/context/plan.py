@@ -273,6 +273,39 @@ class Dependencies:
     approvals: tuple[str, ...] = ()
     #: those approvals as the exit criteria name them ("Etsy's approval of the app's API key")
     approval_names: tuple[str, ...] = ()
+    #: the systems among ``approvals`` whose approval the build needs (``CatalogSystem.approval_gates_build``:
+    #: no sandbox, so development and testing use the approved key), and those approvals by name
+    build_approvals: tuple[str, ...] = ()
+    build_approval_names: tuple[str, ...] = ()
+
+    @property
+    def build_entry(self) -> str:
+        """Development's entry criterion when a vendor approval gates the build (the vendor offers no
+        sandbox); "" when none does."""
+        if not self.build_approval_names:
+            return ""
+        one = len(self.build_approvals) == 1
+        return (
+            f"{compose.join_words(list(self.build_approval_names))} received (requested in phase 1): "
+            f"{compose.join_words(list(self.build_approvals))} {'offers' if one else 'offer'} no sandbox, so "
+            f"building and testing the integration need {'it' if len(self.build_approval_names) == 1 else 'them'}"
+        )
+
+    @property
+    def approval_delay(self) -> str:
+        """The common risk of vendor approvals, naming what each one holds up: Development for an
+        approval the build needs, go-live for the others."""
+        later = [name for name in self.approvals if name not in self.build_approvals]
+        held = []
+        if self.build_approvals:
+            held.append(f"Development (phase 2) cannot start without {_approvals(self.build_approvals)}")
+        if later:
+            held.append(f"go-live waits on {_approvals(later)}")
+        each = "each is" if len(self.approvals) > 1 else "it is"
+        return (
+            f"{compose.join_words(held)} (section 4.2); {each} requested as Discovery & Design starts and followed "
+            "up weekly until given"
+        )
 
     @property
     def credentials_exit(self) -> str:
@@ -285,12 +318,17 @@ class Dependencies:
     @property
     def production_exit(self) -> str:
         """The deployment phase's go-live criterion when a vendor approval gates production credentials;
-        "" when none does (phase 1 already asked for every credential)."""
-        if not self.approval_names:
+        "" when none does (phase 1 already asked for every credential, and an approval the build needs is
+        Development's entry criterion)."""
+        names = [name for name in self.approval_names if name not in self.build_approval_names]
+        if not names:
             return ""
-        return (
-            f"Production credentials obtained and tested, with {compose.join_words(list(self.approval_names))} in hand"
-        )
+        return f"Production credentials obtained and tested, with {compose.join_words(names)} in hand"
+
+
+def _approvals(systems: Sequence[str]) -> str:
+    """'the Etsy approval', 'the Etsy and QuickBooks approvals'."""
+    return f"the {compose.join_words(list(systems))} approval{'s' if len(systems) > 1 else ''}"
 
 
 @dataclass(frozen=True)
@@ -1282,7 +1320,10 @@ def vendor_approvals(systems: Iterable[str]) -> tuple[tuple[str, str], ...]:
     for name in systems:
         entry = lookup(name).system
         if entry and entry.approval:
-            found.append((name, f"{entry.approval}, requested as Discovery & Design starts"))
+            when = "requested as Discovery & Design starts"
+            if entry.approval_gates_build:
+                when += f" and needed before Development starts, since {name} offers no sandbox"
+            found.append((name, f"{entry.approval}, {when}"))
     return tuple(found)
 
 
@@ -1358,6 +1399,8 @@ def _dependencies(c: Completeness, project: Project, settings: Settings, api: tu
         tuple(credentials_line(f.name) for f in api),
         tuple(name for name, _ in approvals),
         tuple(e.approval_name for name, _ in approvals if (e := lookup(name).system)),
+        tuple(name for name, _ in approvals if (e := lookup(name).system) and e.approval_gates_build),
+        tuple(e.approval_name for name, _ in approvals if (e := lookup(name).system) and e.approval_gates_build),
     )
 
 

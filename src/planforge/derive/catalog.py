@@ -76,6 +76,14 @@ class CatalogSystem:
         criterion names it; "" when none is recorded."""
         return self.approval.partition(" (")[0].strip()
 
+    @property
+    def approval_gates_build(self) -> bool:
+        """Whether the vendor's approval is needed before the build, not only before go-live: the vendor
+        offers no sandbox (``live_testing``), so development and its tests run against the client's live
+        account with the approved app or key; a plan asks for the approval in Discovery & Design and makes
+        it an entry criterion of Development."""
+        return bool(self.approval) and self.live_testing
+
     def record(self, name: str | None) -> RecordFact | None:
         """The facts of one record type, by its API name as Field Mappings give it ("InventoryBalance")."""
         key = (name or "").casefold()
