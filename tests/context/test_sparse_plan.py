@@ -132,3 +132,33 @@ def test_the_stability_exit_criterion_fits_the_support_phase_and_says_what_follo
         in support
     )
     assert "which fit" not in support and "support continues until" not in support
+
+
+def test_assumptions_list_each_assumed_value_and_leave_the_bookkeeping_to_the_review(plans, tmp_path):
+    """A client reader could not tell what 'the values marked (assumed)' were: 9.3 lists each one with
+    its value and the section that uses it, in client words; where each comes from stays in the review."""
+    assumptions = _section(plans["FJORD-009"], "### 9.3", "---")
+    assert "beyond the values marked" not in assumptions
+    for line in (
+        "- **Product assumed for QuickBooks** (section 9.1): QuickBooks Online\n",
+        "- **Etsy and QuickBooks API facts** (section 4.3): the vendors' published rate limits",
+        "- **Test data** (section 6.2): The client's own Etsy shop (Etsy offers no sandbox) and a QuickBooks",
+        "- **Deployment approach** (section 7.1): Big-bang cutover in one window\n",
+        "- **Sync success rate** (section 8.1): at least 99.5%\n",
+        "- **Alert thresholds** (section 8.3): the standard alerts\n",
+    ):
+        assert line in assumptions
+    for internal in ("sheet", "Settings >", "Projects >", "intake", "basis", "firm standard"):
+        assert internal not in assumptions
+    # a project's own Assumption items come first, then the values the plan assumes
+    harbor = _section(plans["HARBOR-004"], "### 9.3", "---")
+    assert harbor.index("- The 3PL connector") < harbor.index("this plan also assumes the following values:")
+    assert "- **Workflow 3 (Sync fulfilments from NetSuite to Shopify), frequency**: On each change" in harbor
+    review = generate_review(tmp_path)
+    assert "- Target success rate: 99.5% (basis: Settings > Target Success Rate (firm standard))" in review
+    assert "| Implementation Plan | 9.3" not in review  # 9.3 prints no '(assumed)' passage of its own
+
+
+def generate_review(tmp_path) -> str:
+    generate([SAMPLE], tmp_path, GenerateOptions(plan_date=DAY, formats=("md",)))
+    return (tmp_path / "review" / "FJORD-009-review.md").read_text("utf-8")

@@ -454,11 +454,24 @@ class OpenItemLine:
 
 
 @dataclass(frozen=True)
+class AssumedValue:
+    """One value the plan assumes until the client confirms it, as section 9.3 lists it: what is
+    assumed, the value itself, and where the plan uses it ("section 8.1"; "" when nowhere in particular).
+    The basis of each (which intake cell was blank) is the team's bookkeeping: the review lists it."""
+
+    what: str
+    value: str
+    where: str = ""
+
+
+@dataclass(frozen=True)
 class OpenItems:
     questions: tuple[OpenItemLine, ...]
     blockers: tuple[OpenItemLine, ...]
     assumptions: tuple[OpenItemLine, ...]
     as_of: date
+    #: every value the plan assumes, for section 9.3 (``assumed_values``)
+    assumed: tuple[AssumedValue, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -660,6 +673,7 @@ def build_context(
         c.todo("Firm name", f"Settings > Firm Name (the documents name their preparer as {FIRM_PLACEHOLDER})")
     draft = bool(c.missing)
     header = _header(project, settings, plan_date, type_label, lead, pm, draft, flows, c, systems)
+    open_items = replace(open_items, assumed=assumed_values(c, project))
     review = _review(project, plan_date, c, _conventions(project, settings))
     return PlanContext(
         project=project,
@@ -715,6 +729,72 @@ def _open_items(project: Project, plan_date: date) -> OpenItems:
         tuple(line(o) for o in project.open_items if o.type == "Assumption"),
         plan_date,
     )
+
+
+#: the plan's assumptions (``Completeness`` labels) as section 9.3 names them for the client: what is
+#: assumed, how its value reads ("{value}" the value recorded), and the section that shows it
+_ASSUMED_AS = {
+    "Key facts systems": ("Direction of the integration", "{value}", "the key facts"),
+    "Error reduction": ("Error reduction estimate", "{value} fewer data-entry errors", "section 1.2"),
+    "Hourly rate": ("Hourly rate the time savings are valued at", "{value}", "section 1.2"),
+    "Standard risks": ("Standard risks", "{value}", "section 5"),
+    "Test data source": ("Test data", "{value}", "section 6.2"),
+    "Deployment strategy": ("Deployment approach", "{value}", "section 7.1"),
+    "Rollback criteria": ("Rollback trigger", "{value}", "section 7.1"),
+    "Deployment steps": ("Deployment steps", "the {value}", "section 7.3"),
+    "Target success rate": ("Sync success rate", "at least {value}", "section 8.1"),
+    "Alert thresholds": ("Alert thresholds", "the {value}", "section 8.3"),
+}
+_WORKFLOW_LABEL = re.compile(r"(Workflow \d+ \(.*\)) ([a-z][a-z ]*)")
+_CATALOG_FIELDS = ("rate limit", "webhook support", "batch operations", "known quirks")
+
+
+def assumed_values(c: Completeness, project: Project) -> tuple[AssumedValue, ...]:
+    """What section 9.3 lists as assumed, each with its value, in the plan's order: the product read
+    for an ambiguous system name, the complexity the phases are sized for when the intake states none,
+    the vendors' published API facts (one line for all of them), each workflow's assumed direction,
+    trigger or cadence (one line a workflow), then every other default the plan marks assumed. A value
+    the plan prints as the intake states it (a direction read from the workflow's name) is not listed."""
+    out: list[AssumedValue] = []
+    for s in assumed_systems(project):
+        asked = any(asks_assumed_system(o, [s]) for o in project.open_items)
+        out.append(
+            AssumedValue(f"Product assumed for {s.written}", s.assumed, "section 9.1" if asked else "section 4.3")
+        )
+    level, basis = derive.complexity(project)
+    if basis != "set in the intake":
+        sizing = f"{level} ({basis.removeprefix('derived from ')})"
+        out.append(AssumedValue("Complexity the phases are sized for", sizing, "section 2"))
+    catalog: list[str] = []
+    workflows: list[AssumedValue] = []
+    others: list[tuple[int, AssumedValue]] = []
+    order = list(_ASSUMED_AS)
+    for a in c.assumptions:
+        if a.basis.startswith("systems catalog:"):
+            name = next((a.label.removesuffix(f" {f}") for f in _CATALOG_FIELDS if a.label.endswith(f" {f}")), "")
+            if name and name not in catalog:
+                catalog.append(name)
+        elif m := _WORKFLOW_LABEL.fullmatch(a.label):
+            if m[2] != "alerts" and not a.basis.startswith("read from"):
+                workflows.append(AssumedValue(f"{m[1]}, {m[2]}", a.value))
+        elif a.label == "Standard risks":
+            count = int(a.value.split(" ", 1)[0])
+            risks = "the risk" if count == 1 else f"the {count} risks"
+            others.append(
+                (order.index(a.label), AssumedValue("Standard risks", f"{risks} marked as assumed", "section 5"))
+            )
+        elif a.label in _ASSUMED_AS:
+            what, shown, where = _ASSUMED_AS[a.label]
+            others.append((order.index(a.label), AssumedValue(what, shown.format(value=a.value), where)))
+        else:
+            others.append((len(order), AssumedValue(a.label, a.value)))
+    if catalog:
+        vendors = "the vendor's" if len(catalog) == 1 else "the vendors'"
+        published = f"{vendors} published rate limits, webhook support, batch operations and known quirks"
+        out.append(AssumedValue(f"{compose.join_words(catalog)} API facts", published, "section 4.3"))
+    out += workflows
+    out += [value for _, value in sorted(others, key=lambda pair: pair[0])]
+    return tuple(out)
 
 
 def _success(c: Completeness, project: Project, schedule: Schedule) -> Success:
