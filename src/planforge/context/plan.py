@@ -21,7 +21,7 @@ from planforge.context.alerts import FlowAlerts, flow_alerts, project_defaults
 from planforge.context.flows import Flow, build_flows, pair_ways, systems_line, webhook_support
 from planforge.core.images import Logo
 from planforge.core.model import OpenItem, Project, Risk, Settings, SystemFacts, TeamMember
-from planforge.core.money import format_percent, plan_locale
+from planforge.core.money import format_number, format_percent, plan_locale
 from planforge.core.names import COMPANIONS, TEST_CASES
 from planforge.core.versions import Revision
 from planforge.derive import rules as derive
@@ -402,12 +402,16 @@ class Deployment:
 
 @dataclass(frozen=True)
 class Metrics:
-    success_rate: Shown
+    #: the sync success rate; None when ``failures`` replaces it
+    success_rate: Shown | None
     duration: str | Tbd
     #: printed only when it measures something other than the success rate (``one_rate_measure``)
     error_rate: Shown | None
     accuracy: str | Tbd
     response_time: str | Tbd
+    #: with no stated success rate and too few records a day for the firm's rate to be observed
+    #: (``derive.too_few_for_rate``), the criterion on failed records that replaces it, assumed
+    failures: Shown | None = None
 
 
 @dataclass(frozen=True)
@@ -743,6 +747,7 @@ _ASSUMED_AS = {
     "Rollback criteria": ("Rollback trigger", "{value}", "section 7.1"),
     "Deployment steps": ("Deployment steps", "the {value}", "section 7.3"),
     "Target success rate": ("Sync success rate", "at least {value}", "section 8.1"),
+    "Failed records": ("Failed records", "{value}", "section 8.1"),
     "Alert thresholds": ("Alert thresholds", "the {value}", "section 8.3"),
 }
 _WORKFLOW_LABEL = re.compile(r"(Workflow \d+ \(.*\)) ([a-z][a-z ]*)")
@@ -1797,15 +1802,47 @@ def _monitoring(
             return format_percent(given, locale)
         return c.assume(label, format_percent(default, locale), f"Settings > {setting} (firm standard)")
 
+    alerts = tuple(
+        AlertRow(
+            a.alert,
+            a.threshold or c.todo(f"Threshold of alert {a.row}", f"Alerts > Threshold, row {a.row}"),
+            a.severity or c.todo(f"Severity of alert {a.row}", f"Alerts > Severity, row {a.row}"),
+            a.response_time or c.todo(f"Response time of alert {a.row}", f"Alerts > Response Time, row {a.row}"),
+        )
+        for a in project.alerts
+    )
+    if not alerts:
+        # standard alerts fit the cadence: run by run for batch work, by the minute for real-time work
+        hooks = next((f.webhooks for f in api if f.name == project.system_a), None)
+        pushes = isinstance(hooks, str) and webhook_support(hooks) == "yes"
+        targets = compose.join_words(list(dict.fromkeys(t for f in flows for t in f.writes_to)) or [project.system_b])
+        alerts = tuple(AlertRow(*row) for row in project_defaults(flows, pushes, targets))
+        c.note_assumption("Alert thresholds", "standard alerts", "Alerts sheet is empty")
     success, error = derive.one_rate_measure(project.target_success_rate, project.target_error_rate)
+    volume = derive.daily_records(project)
+    failures = None
+    if success is None and volume and derive.too_few_for_rate(volume.count, settings.target_success_rate):
+        failures = _failures_criterion(c, volume, settings.target_success_rate, alerts, locale)
+    elif success is not None and volume and derive.too_few_for_rate(volume.count, success):
+        c.find(
+            "success-rate-volume",
+            f"Projects > Target Success Rate {format_percent(success, locale)} allows less than one failed record "
+            f"a day at about {format_number(volume.count, locale)} records a day, so a single failure breaks it; "
+            "consider a criterion on failed records instead (each alerted, then retried or resolved within the "
+            "alert's response time).",
+        )
+    shown: Shown | None = None
+    if success is not None:
+        shown = format_percent(success, locale)
+    elif failures is None:
+        shown = rate("Target success rate", None, settings.target_success_rate, "Target Success Rate")
     metrics = Metrics(
-        format_percent(success, locale)
-        if success is not None
-        else rate("Target success rate", None, settings.target_success_rate, "Target Success Rate"),
+        shown,
         c.value("Target sync duration", label_value(project.target_sync_duration), "Projects > Target Sync Duration"),
         None if error is None else format_percent(error, locale),
         c.value("Accuracy metric", label_value(project.accuracy_metric), "Projects > Accuracy Metric"),
         c.value("Response-time target", label_value(project.response_time_target), "Projects > Response Time Target"),
+        failures,
     )
     tools = Tools(
         c.pick(
@@ -1828,20 +1865,37 @@ def _monitoring(
             "Projects > Incident Tool, else Settings > Incident Tool",
         ),
     )
-    alerts = tuple(
-        AlertRow(
-            a.alert,
-            a.threshold or c.todo(f"Threshold of alert {a.row}", f"Alerts > Threshold, row {a.row}"),
-            a.severity or c.todo(f"Severity of alert {a.row}", f"Alerts > Severity, row {a.row}"),
-            a.response_time or c.todo(f"Response time of alert {a.row}", f"Alerts > Response Time, row {a.row}"),
-        )
-        for a in project.alerts
-    )
-    if not alerts:
-        # standard alerts fit the cadence: run by run for batch work, by the minute for real-time work
-        hooks = next((f.webhooks for f in api if f.name == project.system_a), None)
-        pushes = isinstance(hooks, str) and webhook_support(hooks) == "yes"
-        targets = compose.join_words(list(dict.fromkeys(t for f in flows for t in f.writes_to)) or [project.system_b])
-        alerts = tuple(AlertRow(*row) for row in project_defaults(flows, pushes, targets))
-        c.note_assumption("Alert thresholds", "standard alerts", "Alerts sheet is empty")
     return Monitoring(metrics, tools, alerts, not project.alerts)
+
+
+def _failures_criterion(
+    c: Completeness, volume: derive.DailyRecords, rate: float, alerts: tuple[AlertRow, ...], locale: str
+) -> Assumed:
+    """Section 8.1's criterion when the firm's success rate allows less than one failed record a day
+    (``derive.too_few_for_rate``): every failed record alerted, then retried or resolved within the
+    response time of section 8.3's alert on failed records, with why a percentage would mean nothing."""
+    window = next(
+        (
+            a.response_time
+            for a in alerts
+            if isinstance(a.response_time, str)
+            and re.search(r"could not write|fail", str(a.alert), re.I)
+            and "auth" not in str(a.alert).casefold()
+        ),
+        "one business day",
+    )
+    few = (
+        f"With only a handful of {volume.periodic} a day"
+        if volume.periodic
+        else f"At about {format_number(volume.count, locale)} records a day"
+    )
+    shown = format_percent(rate, locale)
+    text = (
+        f"{few}, where a {shown} target would allow less than one failure, every record that fails raises an "
+        f"alert and is retried or resolved within {window}"
+    )
+    basis = (
+        f"Settings > Target Success Rate {shown} allows less than one failed record a day at this volume "
+        f"({'no Data Volume; the records moved are ' + volume.periodic if volume.periodic else 'Projects > Data Volume'})"
+    )
+    return c.assume("Failed records", text, basis)
