@@ -1386,15 +1386,31 @@ def _api_facts(c: Completeness, name: str, project: Project, plan_date: date) ->
         if match.ambiguity and entry.name != name:  # "QuickBooks": the reading is itself an assumption
             source = (
                 f"The {name} {compose.join_words(used)} above are those of {entry.name}, the product assumed for "
-                f"{name}: they are taken from the {cite(entry, plan_date)}, and are assumed until confirmed for the "
-                "account's plan and tier."
+                f"{name}: they are taken from the {cite(entry, plan_date)}{_confirmed_for(entry)}."
             )
         else:
             source = (
-                f"The {name} {compose.join_words(used)} above are taken from the {cite(entry, plan_date)}, and are assumed "
-                "until confirmed for the account's plan and tier."
+                f"The {name} {compose.join_words(used)} above are taken from the {cite(entry, plan_date)}"
+                f"{_confirmed_for(entry)}."
             )
     return ApiFacts(name, rate, hooks, batch, quirks, source, row.account_details if row else None)
+
+
+def _confirmed_for(entry: CatalogSystem) -> str:
+    """How 4.3's note ends: what the vendor's published figures are assumed until confirmed for, as the
+    system's limits are set (``CatalogSystem.limits_by``): the account's plan and tier; for a system that
+    sets them per API key, that key (no plan tiers to confirm); for self-hosted software, its hosting."""
+    if entry.limits_by == "key":
+        return (
+            f"; {entry.name} has no plan tiers for API access (its limits are set for each app's API key), so they "
+            "are assumed until confirmed for this integration's key"
+        )
+    if entry.limits_by == "host":
+        return (
+            f"; {entry.name} is self-hosted, so any rate limit is set by the client's hosting, and they are assumed "
+            "until confirmed with the host"
+        )
+    return ", and are assumed until confirmed for the account's plan and tier"
 
 
 def vendor_approvals(systems: Iterable[str]) -> tuple[tuple[str, str], ...]:

@@ -69,6 +69,10 @@ class CatalogSystem:
     #: is not sent again, so a workflow catches up by reading the changes instead; "" when not recorded
     event_retries: str = ""
     event_retries_source: str = ""
+    #: what the published limits depend on, so a plan says what they are to be confirmed for: "plan" (the
+    #: account's plan or tier, the default), "key" (set for each app's API key, with no plan tiers: Etsy),
+    #: "host" (self-hosted software, whose limits the client's own hosting sets: WooCommerce)
+    limits_by: str = "plan"
 
     @property
     def approval_name(self) -> str:
@@ -248,6 +252,7 @@ def load_catalog() -> tuple[CatalogSystem, ...]:
             per_app=bool(e.get("per_app", False)),
             event_retries=e.get("event_retries", {}).get("retries", ""),
             event_retries_source=e.get("event_retries", {}).get("source", ""),
+            limits_by=e.get("limits_by", "plan"),
         )
         for e in raw["systems"]
     )
