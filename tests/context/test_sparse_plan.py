@@ -62,8 +62,8 @@ def _section(text: str, start: str, end: str) -> str:
 def test_no_risks_rows_lists_the_risk_the_plan_already_knows(plans):
     risks = _section(plans["FJORD-009"], "## 5. RISK", "### Common")
     assert (
-        "| The product in use proves not to be QuickBooks Online, which this plan assumes (section 9.1), and the"
-        " design changes with it |" in risks
+        "| The QuickBooks in use proves not to be QuickBooks Online, which this plan assumes (section 9.1), and"
+        " the design changes with it |" in risks
     )
     # the question is asked once, in 9.1; the risk row points to it without repeating it
     assert plans["FJORD-009"].count("QuickBooks Online or Desktop?") == 1

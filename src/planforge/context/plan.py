@@ -455,6 +455,8 @@ class OpenItemLine:
     about: str = ""
     assumed: str = ""
     consequence: str = ""
+    #: the system's name as the intake writes it ("QuickBooks") when ``assumed`` is set
+    written: str = ""
 
 
 @dataclass(frozen=True)
@@ -725,7 +727,7 @@ def _open_items(project: Project, plan_date: date) -> OpenItems:
         if asked is None:
             return OpenItemLine(o.item, o.type, o.owner, o.due_date, about)
         why = lookup(asked.written).ambiguity
-        return OpenItemLine(o.item, o.type, o.owner, o.due_date, about, asked.assumed, why)
+        return OpenItemLine(o.item, o.type, o.owner, o.due_date, about, asked.assumed, why, asked.written)
 
     return OpenItems(
         tuple(line(o) for o in project.open_items if o.type == "Question"),
@@ -1676,8 +1678,8 @@ def _open_risks(o: OpenItems) -> tuple[RiskRow, ...]:
     at stake and points there, never repeating the question's words."""
     rows = [
         RiskRow(
-            f"The product in use proves not to be {q.assumed}, which this plan assumes (section 9.1), and the design "
-            "changes with it",
+            f"The {q.written or 'product'} in use proves not to be {q.assumed}, which this plan assumes (section 9.1), "
+            "and the design changes with it",
             "Not yet known",
             "High: approach, API facts and timeline",
             "Answered before design sign-off",
