@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 import planforge
 from planforge.context.plan import build_context
 from planforge.core.model import Settings, Workflow
+from planforge.derive.catalog import lookup
 from support import SAMPLE, make_project
 
 
@@ -41,8 +44,8 @@ def test_catalog_facts_of_an_ambiguous_system_read_as_that_assumption():
     project = next(p for p in portfolio.projects if p.project_id == "FJORD-009")  # System B "QuickBooks"
     plan = planforge.render_plan(project, portfolio=portfolio, plan_date=date(2026, 1, 15))
     limits = plan.split("### 4.3 Third-Party API Limitations", 1)[1].split("\n---", 1)[0]
-    assert "above assume QuickBooks is QuickBooks Online: they are taken from" in limits
-    assert "assume Etsy" not in limits  # an unambiguous system carries no such reading
+    assert "above are those of QuickBooks Online, the product assumed for QuickBooks: they are taken from" in limits
+    assert "assumed for Etsy" not in limits  # an unambiguous system carries no such reading
 
 
 def _reasons(**kw) -> list[str]:
@@ -64,3 +67,20 @@ def test_the_rationale_leads_with_the_projects_own_workflows():
     # real-time work keeps its order: the events lead
     live = _reasons(workflows=[Workflow(2, "Send Shopify orders to Xero", "Real-time")])
     assert live[0] == "Event-driven where the work is time-sensitive"
+
+
+@pytest.mark.parametrize(
+    ("system", "ending"),
+    [
+        ("Etsy", "Etsy has no plan tiers for API access (its limits are set for each app's API key), so they are"),
+        ("WooCommerce", "WooCommerce is self-hosted, so any rate limit is set by the client's hosting"),
+        ("Xero", "and are assumed until confirmed for the account's plan and tier."),
+    ],
+)
+def test_the_catalog_note_says_what_the_figures_are_confirmed_for_as_the_vendor_sets_limits(system, ending):
+    """'Confirmed for the account's plan and tier' read oddly for Etsy, whose limits are per API key with
+    no plan tiers: the catalog's limits_by says how each system sets them, and the note follows it."""
+    ctx = build_context(make_project(system_a=system, system_b="QuickBooks Online"), Settings(), date(2026, 1, 15))
+    note = next(f.source for f in ctx.dependencies.api if f.name == system)
+    assert ending in note
+    assert ("plan and tier" in note) is (lookup(system).system.limits_by == "plan")

@@ -12,6 +12,8 @@ from planforge.core.model import OpenItem, Settings
 from planforge.render.environment import render_markdown
 from support import make_project
 
+DAY = date(2026, 1, 15)
+
 #: per phase, each exit criterion's opening words -> words of the task in that phase that produces it
 BACKED_BY = {
     1: {
@@ -76,11 +78,38 @@ def test_a_vendor_approval_moves_production_credentials_to_go_live():
     approvals = "Etsy's approval of the app's API key and Intuit's production keys for the app"
     assert got[1][0][0] == f"Development/sandbox credentials obtained and tested; {approvals} requested"
     assert f"- [ ] Request {approvals} (section 4.2)" in got[1][1]
-    assert f"Production credentials obtained and tested, with {approvals} in hand" in got[4][0]
+    # Etsy's approval is Development's entry criterion (below); go-live waits only on Intuit's
+    assert "Production credentials obtained and tested, with Intuit's production keys for the app in hand" in got[4][0]
     assert "All API credentials obtained and tested" not in got[1][0]
     plain = _phases(render_markdown(build_context(make_project(), Settings(), date(2026, 1, 15))))
     assert plain[1][0][0] == "All API credentials obtained and tested"
     assert not [c for c in plain[4][0] if c.startswith("Production credentials")]
+
+
+def _entry(text: str, number: int) -> list[str]:
+    body = text.split(f"### Phase {number}:", 1)[1].split("**Objectives**:", 1)[0]
+    if "**Entry Criteria**:" not in body:
+        return []
+    return [line[4:] for line in body.split("**Entry Criteria**:", 1)[1].splitlines() if line.startswith("- ✓ ")]
+
+
+def test_an_approval_a_system_without_a_sandbox_needs_is_developments_entry_criterion():
+    """Etsy offers no sandbox, so the build and its tests run on the approved key: the approval is
+    requested in phase 1 and gates phase 2, not only go-live. Intuit's production keys (QuickBooks
+    Online has sandbox companies) stay a go-live criterion only."""
+    text = render_markdown(build_context(make_project(system_a="Etsy", system_b="QuickBooks Online"), Settings(), DAY))
+    assert _entry(text, 2) == [
+        "Etsy's approval of the app's API key received (requested in phase 1): Etsy offers no sandbox, so building"
+        " and testing the integration need it"
+    ]
+    assert "Request Etsy's approval of the app's API key" in _phases(text)[1][1]
+    assert not any("Etsy" in c for c in _phases(text)[4][0])
+    assert "needed before Development starts, since Etsy offers no sandbox" in text.split("### 4.2", 1)[1]
+    sandboxed = render_markdown(
+        build_context(make_project(system_a="Shopify", system_b="QuickBooks Online"), Settings(), DAY)
+    )
+    assert _entry(sandboxed, 2) == [] and "**Entry Criteria**" not in sandboxed
+    assert "needed before Development" not in sandboxed
 
 
 @pytest.mark.parametrize("number", sorted(BACKED_BY))

@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 
 from planforge.context.plan import Tbd, build_context
-from planforge.core.model import Settings
-from planforge.derive.rules import one_rate_measure
+from planforge.core.model import ScopeItem, Settings
+from planforge.derive.rules import DailyRecords, daily_records, one_rate_measure, too_few_for_rate
+from planforge.render.environment import render_markdown
 from support import make_project
 
 DAY = date(2026, 1, 15)
@@ -59,3 +60,41 @@ def test_the_stability_criterion_names_the_support_phase_it_fits():
     assert "for 45 consecutive calendar days counted from go-live (this phase's 33 business days)" in (
         ctx.schedule.stable_exit
     )
+
+
+@pytest.mark.parametrize(("records", "few"), [(1, True), (199, True), (200, False), (5000, False)])
+def test_a_success_rate_cannot_be_observed_when_it_allows_less_than_one_failure_a_day(records, few):
+    """99.5% of fewer than 200 records a day allows less than one failed record: one failure breaks it."""
+    assert too_few_for_rate(records, 0.995) is few
+    assert too_few_for_rate(records, 1.0) is False
+
+
+def test_a_handful_of_records_a_day_is_held_to_every_failure_not_a_percentage():
+    """A daily payout (FJORD-009): '99.5% of records succeed' meant nothing; every failed record raises an
+    alert and is retried or resolved within the response time section 8.3 gives failed records."""
+    payouts = make_project(
+        system_a="Etsy", system_b="QuickBooks", scope=[ScopeItem(2, "Etsy payouts recorded in QuickBooks", "In scope")]
+    )
+    ctx = build_context(payouts, Settings(), DAY)
+    assert daily_records(payouts) == DailyRecords(1.0, "payouts")
+    metrics = ctx.monitoring.metrics
+    assert metrics.success_rate is None
+    assert str(metrics.failures) == (
+        "With only a handful of payouts a day, where a 99.5% target would allow less than one failure, every"
+        " record that fails raises an alert and is retried or resolved within 1 business day (assumed)"
+    )
+    plan = render_markdown(ctx)
+    assert "Sync Success Rate" not in plan and "at least 99.5%" not in plan
+    assert "- **Failed records** (section 8.1): With only a handful of payouts a day" in plan.split("### 9.3", 1)[1]
+    assert [a.label for a in ctx.review.assumptions if "success rate" in a.label.casefold()] == []
+    # a stated daily volume counts too; enough records keep the percentage
+    assert build_context(make_project(data_volume="150 orders a day"), Settings(), DAY).monitoring.metrics.failures
+    many = build_context(make_project(data_volume="600 orders a day"), Settings(), DAY).monitoring.metrics
+    assert many.failures is None and str(many.success_rate) == "99.5% (assumed)"
+    assert daily_records(make_project()) is None  # nothing said: the firm's rate stands, assumed
+
+
+def test_a_stated_success_rate_is_kept_and_the_review_flags_it_at_a_low_volume():
+    ctx = build_context(make_project(data_volume="20 orders a day", target_success_rate=0.99), Settings(), DAY)
+    assert str(ctx.monitoring.metrics.success_rate) == "99%" and ctx.monitoring.metrics.failures is None
+    assert [f.rule for f in ctx.review.findings if f.rule == "success-rate-volume"] == ["success-rate-volume"]

@@ -8,6 +8,7 @@ from datetime import date
 from planforge.context.documents import build_specs
 from planforge.context.plan import build_context
 from planforge.core.model import OpenItem, Settings, SuccessCriterion, Workflow
+from planforge.derive.catalog import load_catalog
 from planforge.pipeline import generate
 from planforge.render.environment import render_document, render_markdown
 from support import PROJECT_HEADER, make_project
@@ -61,20 +62,34 @@ def test_workflow_names_in_the_plan_are_escaped_as_cell_text():
 
 
 QUESTION = OpenItem(2, "QuickBooks Online or Desktop?", "Question")
-#: a question on an assumed system is asked once, as a blocker (section 9.2)
-BLOCKER = (
-    "- QuickBooks Online or Desktop? Needed before design sign-off: this plan's approach, API facts and timeline"
-    " assume QuickBooks Online until it is answered, and the answer may change them."
+#: a question on an assumed system is asked once, in section 9.1, with what another answer would change
+ASKED = (
+    "- QuickBooks Online or Desktop? Design sign-off waits on the answer: this plan assumes QuickBooks Online"
+    " until then; QuickBooks Desktop is a different product with no cloud API, so the design changes if it is"
+    " the one in use."
 )
 
 
-def test_a_question_on_an_assumed_system_is_a_blocker_asked_once():
+def test_a_question_on_an_assumed_system_is_asked_once_with_its_consequence():
+    """A client reader counted the QuickBooks question in five places: 9.1 asks it, with the catalog's
+    consequence; the blockers, the risk row, the summary and 4.3 read QuickBooks Online as an assumption."""
     ctx = build_context(make_project(system_a="Etsy", system_b="QuickBooks", open_items=[QUESTION]), Settings(), DAY)
     plan = render_markdown(ctx)
+    assert plan.count("QuickBooks Online or Desktop?") == 1
+    assert plan.count("no cloud API") == 1
+    assert ASKED + "\n" in plan.split("### 9.1", 1)[1].split("### 9.2", 1)[0]
     blockers = plan.split("### 9.2", 1)[1].split("### 9.3", 1)[0]
-    assert BLOCKER + "\n" in blockers
-    assert plan.count("QuickBooks Online or Desktop?") == 2  # listed in 9.1 as blocking, answered-for in 9.2
-    assert "- QuickBooks Online or Desktop? (blocks design sign-off;" in plan.split("### 9.1", 1)[1].split("### 9.2")[0]
+    assert "- No blockers identified as of 15 Jan 2026 beyond the open question in section 9.1 that design" in blockers
+    before = plan.split("## 9. OPEN", 1)[0]
+    assert "until the open question" not in before and "section 9.2" not in plan
+    mentions = [line for line in before.splitlines() if "QuickBooks Online" in line]
+    assert mentions and all("assume" in line for line in mentions), mentions
+    assert "The timeline assumes QuickBooks Online (section 9.1)" in before
+
+
+def test_the_catalog_says_what_every_ambiguous_name_would_change():
+    notes = [why for system in load_catalog() for _, why in system.ambiguous]
+    assert notes and all("the design changes" in why for why in notes), notes
 
 
 def test_the_same_question_on_a_system_written_in_full_adds_nothing():
@@ -102,7 +117,7 @@ def test_every_mention_of_the_assumed_product_reads_as_the_assumption(book, tmp_
     assert mentions, "the catalog facts name the assumed product"
     assert all("assume" in line for _, line in mentions), mentions
     plan = texts["P-1-implementation-plan.md"]
-    assert BLOCKER in plan
+    assert ASKED in plan
 
 
 def test_the_specs_read_the_assumed_product_as_an_assumption():

@@ -45,11 +45,14 @@ def test_outcomes_without_objectives_do_not_point_at_a_summary_that_states_none(
     assert "- An end to the manual work described in section 1.1" in impact
 
 
-def test_an_assumed_system_is_a_blocker_until_the_question_is_answered(plans):
+def test_an_assumed_system_is_asked_about_once_and_blocks_design_sign_off(plans):
+    questions = plans["FJORD-009"].split("### 9.1", 1)[1].split("###", 1)[0]
+    assert "- QuickBooks Online or Desktop? Design sign-off waits on the answer" in questions
+    assert (
+        "assumes QuickBooks Online until then; QuickBooks Desktop is a different product with no cloud API" in questions
+    )
     blockers = plans["FJORD-009"].split("### 9.2", 1)[1].split("###", 1)[0]
-    assert "- QuickBooks Online or Desktop? Needed before design sign-off" in blockers
-    assert "assume QuickBooks Online" in blockers
-    assert "No blockers identified" not in blockers
+    assert "QuickBooks" not in blockers and "beyond the open question in section 9.1" in blockers
 
 
 def _section(text: str, start: str, end: str) -> str:
@@ -59,13 +62,11 @@ def _section(text: str, start: str, end: str) -> str:
 def test_no_risks_rows_lists_the_risk_the_plan_already_knows(plans):
     risks = _section(plans["FJORD-009"], "## 5. RISK", "### Common")
     assert (
-        "| This plan assumes QuickBooks Online; the open question in section 9.2 may change that, and the approach"
-        " with it |" in risks
+        "| The QuickBooks in use proves not to be QuickBooks Online, which this plan assumes (section 9.1), and"
+        " the design changes with it |" in risks
     )
-    # the question is listed in 9.1 as blocking, and 9.2 says what the plan assumes until it is answered;
-    # the risk row points to it without repeating it
-    assert plans["FJORD-009"].count("QuickBooks Online or Desktop?") == 2
-    assert "- QuickBooks Online or Desktop? (blocks design sign-off; section 9.2 says what" in plans["FJORD-009"]
+    # the question is asked once, in 9.1; the risk row points to it without repeating it
+    assert plans["FJORD-009"].count("QuickBooks Online or Desktop?") == 1
     assert "| [TBD] | [TBD] |" not in risks
     # a project with its own Risks rows keeps only them
     assert "may change that" not in _section(plans["HARBOR-004"], "## 5. RISK", "### Common")
@@ -114,7 +115,7 @@ def test_the_summary_says_what_the_timeline_rests_on_that_is_not_settled(plans):
     # an assumed system an open question asks about, and the vendor approvals 4.2 lists, in the summary a
     # client reads first (they were only in sections 4.2 and 9)
     assert (
-        "The timeline assumes QuickBooks Online until the open question in section 9 is answered and depends"
+        "The timeline assumes QuickBooks Online (section 9.1) and depends"
         " on the integration's approval by Etsy and QuickBooks Online (section 4.2)." in _summary(plans["FJORD-009"])
     )
     assert "The timeline depends on the integration's approval by QuickBooks Online" in _summary(plans["ACME-001"])
@@ -131,3 +132,33 @@ def test_the_stability_exit_criterion_fits_the_support_phase_and_says_what_follo
         in support
     )
     assert "which fit" not in support and "support continues until" not in support
+
+
+def test_assumptions_list_each_assumed_value_and_leave_the_bookkeeping_to_the_review(plans, tmp_path):
+    """A client reader could not tell what 'the values marked (assumed)' were: 9.3 lists each one with
+    its value and the section that uses it, in client words; where each comes from stays in the review."""
+    assumptions = _section(plans["FJORD-009"], "### 9.3", "---")
+    assert "beyond the values marked" not in assumptions
+    for line in (
+        "- **Product assumed for QuickBooks** (section 9.1): QuickBooks Online\n",
+        "- **Etsy and QuickBooks API facts** (section 4.3): the vendors' published rate limits",
+        "- **Test data** (section 6.2): The client's own Etsy shop (Etsy offers no sandbox) and a QuickBooks",
+        "- **Deployment approach** (section 7.1): Big-bang cutover in one window\n",
+        "- **Failed records** (section 8.1): With only a handful of payouts a day, where a 99.5% target would",
+        "- **Alert thresholds** (section 8.3): the standard alerts\n",
+    ):
+        assert line in assumptions
+    for internal in ("sheet", "Settings >", "Projects >", "intake", "basis", "firm standard"):
+        assert internal not in assumptions
+    # a project's own Assumption items come first, then the values the plan assumes
+    harbor = _section(plans["HARBOR-004"], "### 9.3", "---")
+    assert harbor.index("- The 3PL connector") < harbor.index("this plan also assumes the following values:")
+    assert "- **Workflow 3 (Sync fulfilments from NetSuite to Shopify), frequency**: On each change" in harbor
+    review = generate_review(tmp_path)
+    assert "- Deployment strategy: Big-bang cutover in one window (basis: the standard cutover steps)" in review
+    assert "| Implementation Plan | 9.3" not in review  # 9.3 prints no '(assumed)' passage of its own
+
+
+def generate_review(tmp_path) -> str:
+    generate([SAMPLE], tmp_path, GenerateOptions(plan_date=DAY, formats=("md",)))
+    return (tmp_path / "review" / "FJORD-009-review.md").read_text("utf-8")

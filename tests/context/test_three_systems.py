@@ -221,7 +221,8 @@ def test_a_vendor_approval_is_a_schedule_risk_in_section_5():
     text = render_markdown(build_context(make_project(system_a="Etsy", system_b="QuickBooks Online"), Settings(), DAY))
     risks = text[text.index("### Common Integration Risks") : text.index("## 6.")]
     assert (
-        "- **Vendor approval delays**: go-live waits on the Etsy and QuickBooks Online approvals section 4.2 lists"
+        "- **Vendor approval delays**: Development (phase 2) cannot start without the Etsy approval and go-live"
+        " waits on the QuickBooks Online approval (section 4.2); each is requested as Discovery & Design starts"
         in risks
     )
     plain = render_markdown(build_context(make_project(), Settings(), DAY))

@@ -21,7 +21,7 @@ from planforge.context.alerts import FlowAlerts, flow_alerts, project_defaults
 from planforge.context.flows import Flow, build_flows, pair_ways, systems_line, webhook_support
 from planforge.core.images import Logo
 from planforge.core.model import OpenItem, Project, Risk, Settings, SystemFacts, TeamMember
-from planforge.core.money import format_percent, plan_locale
+from planforge.core.money import format_number, format_percent, plan_locale
 from planforge.core.names import COMPANIONS, TEST_CASES
 from planforge.core.versions import Revision
 from planforge.derive import rules as derive
@@ -273,6 +273,39 @@ class Dependencies:
     approvals: tuple[str, ...] = ()
     #: those approvals as the exit criteria name them ("Etsy's approval of the app's API key")
     approval_names: tuple[str, ...] = ()
+    #: the systems among ``approvals`` whose approval the build needs (``CatalogSystem.approval_gates_build``:
+    #: no sandbox, so development and testing use the approved key), and those approvals by name
+    build_approvals: tuple[str, ...] = ()
+    build_approval_names: tuple[str, ...] = ()
+
+    @property
+    def build_entry(self) -> str:
+        """Development's entry criterion when a vendor approval gates the build (the vendor offers no
+        sandbox); "" when none does."""
+        if not self.build_approval_names:
+            return ""
+        one = len(self.build_approvals) == 1
+        return (
+            f"{compose.join_words(list(self.build_approval_names))} received (requested in phase 1): "
+            f"{compose.join_words(list(self.build_approvals))} {'offers' if one else 'offer'} no sandbox, so "
+            f"building and testing the integration need {'it' if len(self.build_approval_names) == 1 else 'them'}"
+        )
+
+    @property
+    def approval_delay(self) -> str:
+        """The common risk of vendor approvals, naming what each one holds up: Development for an
+        approval the build needs, go-live for the others."""
+        later = [name for name in self.approvals if name not in self.build_approvals]
+        held = []
+        if self.build_approvals:
+            held.append(f"Development (phase 2) cannot start without {_approvals(self.build_approvals)}")
+        if later:
+            held.append(f"go-live waits on {_approvals(later)}")
+        each = "each is" if len(self.approvals) > 1 else "it is"
+        return (
+            f"{compose.join_words(held)} (section 4.2); {each} requested as Discovery & Design starts and followed "
+            "up weekly until given"
+        )
 
     @property
     def credentials_exit(self) -> str:
@@ -285,12 +318,17 @@ class Dependencies:
     @property
     def production_exit(self) -> str:
         """The deployment phase's go-live criterion when a vendor approval gates production credentials;
-        "" when none does (phase 1 already asked for every credential)."""
-        if not self.approval_names:
+        "" when none does (phase 1 already asked for every credential, and an approval the build needs is
+        Development's entry criterion)."""
+        names = [name for name in self.approval_names if name not in self.build_approval_names]
+        if not names:
             return ""
-        return (
-            f"Production credentials obtained and tested, with {compose.join_words(list(self.approval_names))} in hand"
-        )
+        return f"Production credentials obtained and tested, with {compose.join_words(names)} in hand"
+
+
+def _approvals(systems: Sequence[str]) -> str:
+    """'the Etsy approval', 'the Etsy and QuickBooks approvals'."""
+    return f"the {compose.join_words(list(systems))} approval{'s' if len(systems) > 1 else ''}"
 
 
 @dataclass(frozen=True)
@@ -364,12 +402,16 @@ class Deployment:
 
 @dataclass(frozen=True)
 class Metrics:
-    success_rate: Shown
+    #: the sync success rate; None when ``failures`` replaces it
+    success_rate: Shown | None
     duration: str | Tbd
     #: printed only when it measures something other than the success rate (``one_rate_measure``)
     error_rate: Shown | None
     accuracy: str | Tbd
     response_time: str | Tbd
+    #: with no stated success rate and too few records a day for the firm's rate to be observed
+    #: (``derive.too_few_for_rate``), the criterion on failed records that replaces it, assumed
+    failures: Shown | None = None
 
 
 @dataclass(frozen=True)
@@ -400,7 +442,11 @@ class Monitoring:
 class OpenItemLine:
     """One open item as section 9 lists it: its text, owner and due date as typed; ``about`` the
     workflows its Workflow cell names ("" when it is about the whole project); ``assumed`` the
-    product the plan assumes until a question on an ambiguous system is answered ("" otherwise)."""
+    product the plan assumes until a question on an ambiguous system is answered ("" otherwise), and
+    ``consequence`` what another answer would change, as the catalog's ambiguity note says it ("QuickBooks
+    Desktop is a different product with no cloud API, so the design changes if it is the one in use").
+    Section 9.1 asks such a question once, with its consequence; every other section reads the assumed
+    product as an assumption and points to 9.1."""
 
     item: str
     type: str
@@ -408,6 +454,20 @@ class OpenItemLine:
     due_date: date | None = None
     about: str = ""
     assumed: str = ""
+    consequence: str = ""
+    #: the system's name as the intake writes it ("QuickBooks") when ``assumed`` is set
+    written: str = ""
+
+
+@dataclass(frozen=True)
+class AssumedValue:
+    """One value the plan assumes until the client confirms it, as section 9.3 lists it: what is
+    assumed, the value itself, and where the plan uses it ("section 8.1"; "" when nowhere in particular).
+    The basis of each (which intake cell was blank) is the team's bookkeeping: the review lists it."""
+
+    what: str
+    value: str
+    where: str = ""
 
 
 @dataclass(frozen=True)
@@ -416,6 +476,8 @@ class OpenItems:
     blockers: tuple[OpenItemLine, ...]
     assumptions: tuple[OpenItemLine, ...]
     as_of: date
+    #: every value the plan assumes, for section 9.3 (``assumed_values``)
+    assumed: tuple[AssumedValue, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -617,6 +679,7 @@ def build_context(
         c.todo("Firm name", f"Settings > Firm Name (the documents name their preparer as {FIRM_PLACEHOLDER})")
     draft = bool(c.missing)
     header = _header(project, settings, plan_date, type_label, lead, pm, draft, flows, c, systems)
+    open_items = replace(open_items, assumed=assumed_values(c, project))
     review = _review(project, plan_date, c, _conventions(project, settings))
     return PlanContext(
         project=project,
@@ -661,7 +724,10 @@ def _open_items(project: Project, plan_date: date) -> OpenItems:
     def line(o: OpenItem) -> OpenItemLine:
         asked = asks_assumed_system(o, systems)
         about = _about(o.workflow, project)
-        return OpenItemLine(o.item, o.type, o.owner, o.due_date, about, asked.assumed if asked else "")
+        if asked is None:
+            return OpenItemLine(o.item, o.type, o.owner, o.due_date, about)
+        why = lookup(asked.written).ambiguity
+        return OpenItemLine(o.item, o.type, o.owner, o.due_date, about, asked.assumed, why, asked.written)
 
     return OpenItems(
         tuple(line(o) for o in project.open_items if o.type == "Question"),
@@ -669,6 +735,73 @@ def _open_items(project: Project, plan_date: date) -> OpenItems:
         tuple(line(o) for o in project.open_items if o.type == "Assumption"),
         plan_date,
     )
+
+
+#: the plan's assumptions (``Completeness`` labels) as section 9.3 names them for the client: what is
+#: assumed, how its value reads ("{value}" the value recorded), and the section that shows it
+_ASSUMED_AS = {
+    "Key facts systems": ("Direction of the integration", "{value}", "the key facts"),
+    "Error reduction": ("Error reduction estimate", "{value} fewer data-entry errors", "section 1.2"),
+    "Hourly rate": ("Hourly rate the time savings are valued at", "{value}", "section 1.2"),
+    "Standard risks": ("Standard risks", "{value}", "section 5"),
+    "Test data source": ("Test data", "{value}", "section 6.2"),
+    "Deployment strategy": ("Deployment approach", "{value}", "section 7.1"),
+    "Rollback criteria": ("Rollback trigger", "{value}", "section 7.1"),
+    "Deployment steps": ("Deployment steps", "the {value}", "section 7.3"),
+    "Target success rate": ("Sync success rate", "at least {value}", "section 8.1"),
+    "Failed records": ("Failed records", "{value}", "section 8.1"),
+    "Alert thresholds": ("Alert thresholds", "the {value}", "section 8.3"),
+}
+_WORKFLOW_LABEL = re.compile(r"(Workflow \d+ \(.*\)) ([a-z][a-z ]*)")
+_CATALOG_FIELDS = ("rate limit", "webhook support", "batch operations", "known quirks")
+
+
+def assumed_values(c: Completeness, project: Project) -> tuple[AssumedValue, ...]:
+    """What section 9.3 lists as assumed, each with its value, in the plan's order: the product read
+    for an ambiguous system name, the complexity the phases are sized for when the intake states none,
+    the vendors' published API facts (one line for all of them), each workflow's assumed direction,
+    trigger or cadence (one line a workflow), then every other default the plan marks assumed. A value
+    the plan prints as the intake states it (a direction read from the workflow's name) is not listed."""
+    out: list[AssumedValue] = []
+    for s in assumed_systems(project):
+        asked = any(asks_assumed_system(o, [s]) for o in project.open_items)
+        out.append(
+            AssumedValue(f"Product assumed for {s.written}", s.assumed, "section 9.1" if asked else "section 4.3")
+        )
+    level, basis = derive.complexity(project)
+    if basis != "set in the intake":
+        sizing = f"{level} ({basis.removeprefix('derived from ')})"
+        out.append(AssumedValue("Complexity the phases are sized for", sizing, "section 2"))
+    catalog: list[str] = []
+    workflows: list[AssumedValue] = []
+    others: list[tuple[int, AssumedValue]] = []
+    order = list(_ASSUMED_AS)
+    for a in c.assumptions:
+        if a.basis.startswith("systems catalog:"):
+            name = next((a.label.removesuffix(f" {f}") for f in _CATALOG_FIELDS if a.label.endswith(f" {f}")), "")
+            if name and name not in catalog:
+                catalog.append(name)
+        elif m := _WORKFLOW_LABEL.fullmatch(a.label):
+            if m[2] != "alerts" and not a.basis.startswith("read from"):
+                workflows.append(AssumedValue(f"{m[1]}, {m[2]}", a.value))
+        elif a.label == "Standard risks":
+            count = int(a.value.split(" ", 1)[0])
+            risks = "the risk" if count == 1 else f"the {count} risks"
+            others.append(
+                (order.index(a.label), AssumedValue("Standard risks", f"{risks} marked as assumed", "section 5"))
+            )
+        elif a.label in _ASSUMED_AS:
+            what, shown, where = _ASSUMED_AS[a.label]
+            others.append((order.index(a.label), AssumedValue(what, shown.format(value=a.value), where)))
+        else:
+            others.append((len(order), AssumedValue(a.label, a.value)))
+    if catalog:
+        vendors = "the vendor's" if len(catalog) == 1 else "the vendors'"
+        published = f"{vendors} published rate limits, webhook support, batch operations and known quirks"
+        out.append(AssumedValue(f"{compose.join_words(catalog)} API facts", published, "section 4.3"))
+    out += workflows
+    out += [value for _, value in sorted(others, key=lambda pair: pair[0])]
+    return tuple(out)
 
 
 def _success(c: Completeness, project: Project, schedule: Schedule) -> Success:
@@ -1008,7 +1141,7 @@ def _summary(
 
 def _timeline_caveat(project: Project) -> str:
     """What the timeline rests on that is not settled yet, for the executive summary: a system the plan
-    assumes while an open question asks which it is (section 9.2), and the vendor approvals go-live
+    assumes while an open question asks which it is (section 9.1), and the vendor approvals go-live
     waits on (section 4.2); "" when neither."""
     resolved = assumed_systems(project)
     asked = [s.assumed for s in resolved if any(asks_assumed_system(o, [s]) for o in project.open_items)]
@@ -1016,7 +1149,7 @@ def _timeline_caveat(project: Project) -> str:
     approvals = [named.get(name, name) for name, _ in vendor_approvals(derive.all_systems(project))]
     parts = []
     if asked:
-        parts.append(f"assumes {compose.join_words(asked)} until the open question in section 9 is answered")
+        parts.append(f"assumes {compose.join_words(asked)} (section 9.1)")
     if approvals:
         parts.append(f"depends on the integration's approval by {compose.join_words(approvals)} (section 4.2)")
     return f"The timeline {' and '.join(parts)}." if parts else ""
@@ -1254,15 +1387,32 @@ def _api_facts(c: Completeness, name: str, project: Project, plan_date: date) ->
     if used and entry:
         if match.ambiguity and entry.name != name:  # "QuickBooks": the reading is itself an assumption
             source = (
-                f"The {name} {compose.join_words(used)} above assume {name} is {entry.name}: they are taken from "
-                f"the {cite(entry, plan_date)}, and are assumed until the product, plan and tier are confirmed."
+                f"The {name} {compose.join_words(used)} above are those of {entry.name}, the product assumed for "
+                f"{name}: they are taken from the {cite(entry, plan_date)}{_confirmed_for(entry)}."
             )
         else:
             source = (
-                f"The {name} {compose.join_words(used)} above are taken from the {cite(entry, plan_date)}, and are assumed "
-                "until confirmed for the account's plan and tier."
+                f"The {name} {compose.join_words(used)} above are taken from the {cite(entry, plan_date)}"
+                f"{_confirmed_for(entry)}."
             )
     return ApiFacts(name, rate, hooks, batch, quirks, source, row.account_details if row else None)
+
+
+def _confirmed_for(entry: CatalogSystem) -> str:
+    """How 4.3's note ends: what the vendor's published figures are assumed until confirmed for, as the
+    system's limits are set (``CatalogSystem.limits_by``): the account's plan and tier; for a system that
+    sets them per API key, that key (no plan tiers to confirm); for self-hosted software, its hosting."""
+    if entry.limits_by == "key":
+        return (
+            f"; {entry.name} has no plan tiers for API access (its limits are set for each app's API key), so they "
+            "are assumed until confirmed for this integration's key"
+        )
+    if entry.limits_by == "host":
+        return (
+            f"; {entry.name} is self-hosted, so any rate limit is set by the client's hosting, and they are assumed "
+            "until confirmed with the host"
+        )
+    return ", and are assumed until confirmed for the account's plan and tier"
 
 
 def vendor_approvals(systems: Iterable[str]) -> tuple[tuple[str, str], ...]:
@@ -1273,7 +1423,10 @@ def vendor_approvals(systems: Iterable[str]) -> tuple[tuple[str, str], ...]:
     for name in systems:
         entry = lookup(name).system
         if entry and entry.approval:
-            found.append((name, f"{entry.approval}, requested as Discovery & Design starts"))
+            when = "requested as Discovery & Design starts"
+            if entry.approval_gates_build:
+                when += f" and needed before Development starts, since {name} offers no sandbox"
+            found.append((name, f"{entry.approval}, {when}"))
     return tuple(found)
 
 
@@ -1349,6 +1502,8 @@ def _dependencies(c: Completeness, project: Project, settings: Settings, api: tu
         tuple(credentials_line(f.name) for f in api),
         tuple(name for name, _ in approvals),
         tuple(e.approval_name for name, _ in approvals if (e := lookup(name).system)),
+        tuple(name for name, _ in approvals if (e := lookup(name).system) and e.approval_gates_build),
+        tuple(e.approval_name for name, _ in approvals if (e := lookup(name).system) and e.approval_gates_build),
     )
 
 
@@ -1519,11 +1674,12 @@ def default_risks(
 def _open_risks(o: OpenItems) -> tuple[RiskRow, ...]:
     """With no Risks rows, the risks the plan already knows: each current blocker, and each question
     whose answer may change what the plan assumes, so section 5 never reads empty while section 9
-    names a blocker. The question itself is asked once, in section 9.2: the row names the assumption
+    names a blocker. The question itself is asked once, in section 9.1: the row names the assumption
     at stake and points there, never repeating the question's words."""
     rows = [
         RiskRow(
-            f"This plan assumes {q.assumed}; the open question in section 9.2 may change that, and the approach with it",
+            f"The {q.written or 'product'} in use proves not to be {q.assumed}, which this plan assumes (section 9.1), "
+            "and the design changes with it",
             "Not yet known",
             "High: approach, API facts and timeline",
             "Answered before design sign-off",
@@ -1664,15 +1820,47 @@ def _monitoring(
             return format_percent(given, locale)
         return c.assume(label, format_percent(default, locale), f"Settings > {setting} (firm standard)")
 
+    alerts = tuple(
+        AlertRow(
+            a.alert,
+            a.threshold or c.todo(f"Threshold of alert {a.row}", f"Alerts > Threshold, row {a.row}"),
+            a.severity or c.todo(f"Severity of alert {a.row}", f"Alerts > Severity, row {a.row}"),
+            a.response_time or c.todo(f"Response time of alert {a.row}", f"Alerts > Response Time, row {a.row}"),
+        )
+        for a in project.alerts
+    )
+    if not alerts:
+        # standard alerts fit the cadence: run by run for batch work, by the minute for real-time work
+        hooks = next((f.webhooks for f in api if f.name == project.system_a), None)
+        pushes = isinstance(hooks, str) and webhook_support(hooks) == "yes"
+        targets = compose.join_words(list(dict.fromkeys(t for f in flows for t in f.writes_to)) or [project.system_b])
+        alerts = tuple(AlertRow(*row) for row in project_defaults(flows, pushes, targets))
+        c.note_assumption("Alert thresholds", "standard alerts", "Alerts sheet is empty")
     success, error = derive.one_rate_measure(project.target_success_rate, project.target_error_rate)
+    volume = derive.daily_records(project)
+    failures = None
+    if success is None and volume and derive.too_few_for_rate(volume.count, settings.target_success_rate):
+        failures = _failures_criterion(c, volume, settings.target_success_rate, alerts, locale)
+    elif success is not None and volume and derive.too_few_for_rate(volume.count, success):
+        c.find(
+            "success-rate-volume",
+            f"Projects > Target Success Rate {format_percent(success, locale)} allows less than one failed record "
+            f"a day at about {format_number(volume.count, locale)} records a day, so a single failure breaks it; "
+            "consider a criterion on failed records instead (each alerted, then retried or resolved within the "
+            "alert's response time).",
+        )
+    shown: Shown | None = None
+    if success is not None:
+        shown = format_percent(success, locale)
+    elif failures is None:
+        shown = rate("Target success rate", None, settings.target_success_rate, "Target Success Rate")
     metrics = Metrics(
-        format_percent(success, locale)
-        if success is not None
-        else rate("Target success rate", None, settings.target_success_rate, "Target Success Rate"),
+        shown,
         c.value("Target sync duration", label_value(project.target_sync_duration), "Projects > Target Sync Duration"),
         None if error is None else format_percent(error, locale),
         c.value("Accuracy metric", label_value(project.accuracy_metric), "Projects > Accuracy Metric"),
         c.value("Response-time target", label_value(project.response_time_target), "Projects > Response Time Target"),
+        failures,
     )
     tools = Tools(
         c.pick(
@@ -1695,20 +1883,37 @@ def _monitoring(
             "Projects > Incident Tool, else Settings > Incident Tool",
         ),
     )
-    alerts = tuple(
-        AlertRow(
-            a.alert,
-            a.threshold or c.todo(f"Threshold of alert {a.row}", f"Alerts > Threshold, row {a.row}"),
-            a.severity or c.todo(f"Severity of alert {a.row}", f"Alerts > Severity, row {a.row}"),
-            a.response_time or c.todo(f"Response time of alert {a.row}", f"Alerts > Response Time, row {a.row}"),
-        )
-        for a in project.alerts
-    )
-    if not alerts:
-        # standard alerts fit the cadence: run by run for batch work, by the minute for real-time work
-        hooks = next((f.webhooks for f in api if f.name == project.system_a), None)
-        pushes = isinstance(hooks, str) and webhook_support(hooks) == "yes"
-        targets = compose.join_words(list(dict.fromkeys(t for f in flows for t in f.writes_to)) or [project.system_b])
-        alerts = tuple(AlertRow(*row) for row in project_defaults(flows, pushes, targets))
-        c.note_assumption("Alert thresholds", "standard alerts", "Alerts sheet is empty")
     return Monitoring(metrics, tools, alerts, not project.alerts)
+
+
+def _failures_criterion(
+    c: Completeness, volume: derive.DailyRecords, rate: float, alerts: tuple[AlertRow, ...], locale: str
+) -> Assumed:
+    """Section 8.1's criterion when the firm's success rate allows less than one failed record a day
+    (``derive.too_few_for_rate``): every failed record alerted, then retried or resolved within the
+    response time of section 8.3's alert on failed records, with why a percentage would mean nothing."""
+    window = next(
+        (
+            a.response_time
+            for a in alerts
+            if isinstance(a.response_time, str)
+            and re.search(r"could not write|fail", str(a.alert), re.I)
+            and "auth" not in str(a.alert).casefold()
+        ),
+        "one business day",
+    )
+    few = (
+        f"With only a handful of {volume.periodic} a day"
+        if volume.periodic
+        else f"At about {format_number(volume.count, locale)} records a day"
+    )
+    shown = format_percent(rate, locale)
+    text = (
+        f"{few}, where a {shown} target would allow less than one failure, every record that fails raises an "
+        f"alert and is retried or resolved within {window}"
+    )
+    basis = (
+        f"Settings > Target Success Rate {shown} allows less than one failed record a day at this volume "
+        f"({'no Data Volume; the records moved are ' + volume.periodic if volume.periodic else 'Projects > Data Volume'})"
+    )
+    return c.assume("Failed records", text, basis)

@@ -35,6 +35,9 @@ class CatalogSystem:
     source: str
     confidence: str
     as_of: str
+    #: each alias that names several products ("QuickBooks"), with why the default may be wrong and what
+    #: that would change, as one clause ("QuickBooks Desktop is a different product with no cloud API, so
+    #: the design changes if it is the one in use"): the consequence the plan's open question states
     ambiguous: tuple[tuple[str, str], ...] = ()
     excludes: tuple[str, ...] = ()
     #: the records an integration usually reads or writes there ("tickets, customers, satisfaction surveys")
@@ -66,12 +69,24 @@ class CatalogSystem:
     #: is not sent again, so a workflow catches up by reading the changes instead; "" when not recorded
     event_retries: str = ""
     event_retries_source: str = ""
+    #: what the published limits depend on, so a plan says what they are to be confirmed for: "plan" (the
+    #: account's plan or tier, the default), "key" (set for each app's API key, with no plan tiers: Etsy),
+    #: "host" (self-hosted software, whose limits the client's own hosting sets: WooCommerce)
+    limits_by: str = "plan"
 
     @property
     def approval_name(self) -> str:
         """The approval without its reason ("Etsy's approval of the app's API key"), as an exit
         criterion names it; "" when none is recorded."""
         return self.approval.partition(" (")[0].strip()
+
+    @property
+    def approval_gates_build(self) -> bool:
+        """Whether the vendor's approval is needed before the build, not only before go-live: the vendor
+        offers no sandbox (``live_testing``), so development and its tests run against the client's live
+        account with the approved app or key; a plan asks for the approval in Discovery & Design and makes
+        it an entry criterion of Development."""
+        return bool(self.approval) and self.live_testing
 
     def record(self, name: str | None) -> RecordFact | None:
         """The facts of one record type, by its API name as Field Mappings give it ("InventoryBalance")."""
@@ -237,6 +252,7 @@ def load_catalog() -> tuple[CatalogSystem, ...]:
             per_app=bool(e.get("per_app", False)),
             event_retries=e.get("event_retries", {}).get("retries", ""),
             event_retries_source=e.get("event_retries", {}).get("source", ""),
+            limits_by=e.get("limits_by", "plan"),
         )
         for e in raw["systems"]
     )

@@ -63,8 +63,57 @@ def confidence_buffer(confidence: float | None, settings: Settings) -> float:
     return settings.buffer_below_50
 
 
-#: Linear in the text: a number starts only where no digit, comma or point precedes it (so a long
-#: digit run is scanned once, not from each of its digits), and every gap after it is bounded.
+#: Records a system makes once a period for each account, whatever the trading behind them (a payout, a
+#: bank deposit, a settlement, an end-of-day summary): a workflow that moves only these moves a handful a
+#: day. Each word, singular or plural, maps to its plural.
+_PERIODIC_RECORDS = {
+    word: plural
+    for singular, plural in (
+        ("payout", "payouts"),
+        ("deposit", "deposits"),
+        ("settlement", "settlements"),
+        ("summary", "summaries"),
+    )
+    for word in (singular, plural)
+}
+
+
+@dataclass(frozen=True)
+class DailyRecords:
+    """How many records the integration moves a day: ``count``, and ``periodic`` the plural noun of
+    the records when the count is derived from their kind ("payouts") rather than stated ("")."""
+
+    count: float
+    periodic: str = ""
+
+
+def daily_records(project: Project) -> DailyRecords | None:
+    """The records the integration moves a day: the Data Volume's daily figure (``daily_volume``);
+    else, when every workflow (with none agreed yet, every in-scope item) moves only records made
+    once a period (``_PERIODIC_RECORDS``: payouts, deposits, settlements, summaries), one a day for
+    each of them; None when neither says."""
+    stated = daily_volume(project.data_volume)
+    if stated is not None:
+        return DailyRecords(stated)
+    texts = [w.workflow for w in project.workflows] or [i.item for i in project.scope if i.kind == "In scope"]
+    kinds = []
+    for text in texts:
+        found = [_PERIODIC_RECORDS[w] for w in re.findall(r"[a-z]+", text.casefold()) if w in _PERIODIC_RECORDS]
+        if not found:
+            return None
+        kinds.append(found[0])
+    if not kinds:
+        return None
+    return DailyRecords(float(len(kinds)), kinds[0] if len(set(kinds)) == 1 else "records")
+
+
+def too_few_for_rate(records_a_day: float, success_rate: float) -> bool:
+    """Whether a success-rate target cannot be observed at this volume: the failures it allows in a
+    day (``records_a_day`` times the failure share) come to less than one record, so a single failure
+    breaks the target and none meets it by any margin. At 99.5% that is below 200 records a day."""
+    return success_rate < 1 and records_a_day * (1 - success_rate) < 1
+
+
 def complexity(project: Project) -> tuple[str, str]:
     """The analyst's Complexity when given. Otherwise a score: +2 for 5+ workflows (+1 for 3-4),
     +1 for a data migration, +1 for more than two systems, +1 for 1,000+ records a day.

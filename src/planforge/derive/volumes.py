@@ -21,6 +21,8 @@ from planforge.core.money import NotANumber, read_number
 
 #: Business days in a week and a month, for a count per week or month as records per day.
 _DAYS_PER = {"day": 1, "week": 5, "month": 21}
+#: Linear in the text: a number starts only where no digit, comma or point precedes it (so a long
+#: digit run is scanned once, not from each of its digits), and every gap after it is bounded.
 _COUNT = re.compile(
     r"(?<![\d,.])(\d{1,15}(?:[.,]\d{1,6}){0,5})(?![\d,])\s{0,5}(k\b|thousand\b)?"
     r"([^\d]{0,40}?)(?:\b(a|per|each)\s{0,5}|/\s{0,5})(day|week|month)\b",
