@@ -723,6 +723,11 @@ def test_a_bulk_load_is_made_by_script_at_the_rate_the_test_store_accepts_and_re
     )
     assert "orderCreate" in made and "five new orders a minute" in made and "so 600 take about 2 hours" in made
     assert "capture endpoint" in made and "by hand" not in " ".join(case.steps)
+    # the reconciliation run would move the captured records first, and the case would prove nothing
+    assert made.endswith(
+        "and the workflow's scheduled reconciliation run (every 15 minutes) is paused until the case ends, so that "
+        "it cannot move the records before their change events are released"
+    )
     assert "ring up a series" not in made  # point-of-sale sales cannot be scripted
     assert (
         case.steps[2]
@@ -825,19 +830,44 @@ def test_a_sku_matching_key_gets_a_duplicate_sku_case_and_an_id_key_none():
 
 def test_a_stock_push_into_a_selling_system_gets_a_sale_during_the_push():
     """Issue 21 (client read): a quantity the target's own sales change (the catalog's ``sold_from``:
-    Shopify's available) is tested with a sale made between the push's read and its write."""
-    ctx = _ctx(_ORDERS, _STOCK, field_mappings=_STOCK_MAPS)
+    Shopify's available) is tested with a sale made between the push's read and its write, in numbers a
+    tester checks (10 on hand, 2 sold, 8 expected), with the push's schedule and the workflow that carries
+    the sale back to the source held, so that neither runs before the case starts it."""
+    ctx = _ctx(_ORDERS, _STOCK, field_mappings=[*_ORDER_MAPS, *_STOCK_MAPS])
     case = next(c for c in build_test_cases(ctx).cases if c.scenario.startswith("A sale in"))
     assert case.scenario == "A sale in Shopify while NetSuite stock is pushed"
+    assert case.steps[0].startswith(
+        "In NetSuite, post an inventory adjustment for an item at a location the location table lists, which "
+        "changes its quantityAvailable to 8; start the scheduled run on demand"
+    )
     assert case.steps[1] == (
-        "In NetSuite, post an inventory adjustment for that item at that location, which changes its "
-        "quantityAvailable, and note InventoryBalance.quantityAvailable"
+        "Pause this workflow's scheduled run; and hold workflow 1, which carries Shopify sales to NetSuite: point "
+        "its Shopify webhook subscription at a capture endpoint and pause its reconciliation run (every hour), so "
+        "that neither runs until this case starts it"
     )
     assert case.steps[2] == (
-        "In Shopify, before the run, ring up a test sale on Shopify POS at that location, for one unit of that item"
+        "In NetSuite, post an inventory adjustment for that item at that location, which changes its "
+        "quantityAvailable to 10 (2 units more)"
     )
-    assert case.expected.startswith("The sale is not overwritten: InventoryLevel.available in Shopify never shows more")
+    assert case.steps[3] == (
+        "In Shopify, ring up a test sale on Shopify POS at that location, for 2 units of that item"
+    )
+    assert case.steps[6].startswith(
+        "Release workflow 1 (replay its captured change event and resume its reconciliation"
+    )
+    assert case.steps[-1] == "Resume this workflow's scheduled run"
+    assert case.expected.startswith(
+        "After step 5, InventoryLevel.available in Shopify shows 8: the 10 NetSuite holds, less the 2 units sold "
+        "that NetSuite does not yet hold, never 10"
+    )
     assert "(the concurrent-sales design of technical specifications section 4.2)" in case.expected
+    assert case.expected.endswith("still shows 8, not 6: the 2 units are taken off once")
+    # no workflow carries the sales back: only the push's own schedule is paused
+    customers = replace(_ORDERS, workflow="Sync customers from Shopify to NetSuite")
+    ctx = _ctx(customers, _STOCK, field_mappings=_STOCK_MAPS)
+    alone = next(c for c in build_test_cases(ctx).cases if c.scenario.startswith("A sale in"))
+    assert alone.steps[1] == "Pause this workflow's scheduled run, so that it does not run until this case starts it"
+    assert alone.steps[-2].startswith("Once the sale has reached NetSuite, start the scheduled run on demand")
     # stock pushed the other way (into NetSuite, which the catalog records no sales of): no such case
     back = [replace(m, source_object=m.target_object, target_object=m.source_object) for m in _STOCK_MAPS]
     ctx = _ctx(_ORDERS, replace(_STOCK, source_system="Shopify", target_system="NetSuite"), field_mappings=back)
