@@ -828,6 +828,32 @@ def test_a_sku_matching_key_gets_a_duplicate_sku_case_and_an_id_key_none():
     assert not any("with the same" in t for t in _standard_titles(ctx))
 
 
+def test_a_key_found_by_sku_through_a_lookup_duplicates_the_record_that_carries_the_sku():
+    """Issue 21 (client read): 'create two InventoryLevel records by hand with the same SKU' cannot be
+    done: an inventory level has no SKU; the SKU is on the inventory item its inventory_item_id names,
+    which the lookup goes through, so the duplicate is made there."""
+    item = FieldMapping(
+        4,
+        "2",
+        "item",
+        "inventory_item_id",
+        "InventoryBalance",
+        "InventoryLevel",
+        "The Shopify inventory item with the NetSuite item's SKU",
+        key=True,
+    )
+    ctx = _ctx(_ORDERS, _STOCK, field_mappings=[*_STOCK_MAPS, item])
+    case = next(c for c in build_test_cases(ctx).cases if c.scenario.startswith("Two Shopify"))
+    assert case.scenario == "Two Shopify inventory items with the same SKU"
+    assert case.steps[0] == "In Shopify, give two inventory items the same SKU by hand"
+    assert "InventoryLevel records by hand" not in " ".join(case.steps)
+    assert case.steps[3].startswith("Check the InventoryLevel records of both inventory items in Shopify")
+    assert "(two Shopify inventory items match its SKU)" in case.expected
+    assert case.expected.endswith(
+        "neither inventory item's InventoryLevel record changes and none is written for a third"
+    )
+
+
 def test_a_stock_push_into_a_selling_system_gets_a_sale_during_the_push():
     """Issue 21 (client read): a quantity the target's own sales change (the catalog's ``sold_from``:
     Shopify's available) is tested with a sale made between the push's read and its write, in numbers a

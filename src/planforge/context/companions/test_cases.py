@@ -1163,32 +1163,60 @@ def _standard_status_kept(flow: Flow, r: _Records, status: str) -> TestCase:
     )
 
 
+def _key_carrier(natural: NaturalKey) -> str:
+    """The record that carries a natural key found through a lookup (``NaturalKey.by_lookup``): the one
+    its key field identifies ("inventory item" for inventory_item_id, found by its SKU), in plain words;
+    "" when the field names no record (a bare "id")."""
+    words = [w.casefold() for w in re.findall(r"[A-Za-z][a-z]*", natural.mapping.target_field.split(".")[-1])]
+    return " ".join(words[:-1]) if len(words) > 1 and words[-1] == "id" else ""
+
+
 def _standard_duplicate_key(flow: Flow, r: _Records, natural: NaturalKey) -> TestCase:
     """A matching key that matches by a business value (a SKU, a barcode, an email: ``natural_keys``, the
     keys the technical specifications assume unique), which nothing stops two target records from sharing:
     the source record is parked as a permanent error rather than written to either or to a third, and
-    nothing is overwritten. A key found by the value through its Transform names the value, not the ID field."""
+    nothing is overwritten. The duplicate is made on the record that carries the value: the target record
+    when its key field holds it (Product.variants.sku); when the key field is an ID the Transform finds by
+    the value (an inventory level's inventory_item_id, the inventory item with the SKU), the record that
+    ID names, which the lookup goes through (two inventory items given one SKU), never the target record,
+    which has no such field."""
     key = natural.mapping
+    carrier = _key_carrier(natural) if natural.by_lookup else ""
     target_key = natural.value if natural.by_lookup else _field(key.target_object, key.target_field)
     source_key = natural.value if natural.by_lookup else key.source_field
+    made = (
+        f"In {flow.target}, give two {_plural(carrier)} the same {target_key} by hand"
+        if carrier
+        else f"In {flow.target}, create two {r.target_record}s by hand with the same {target_key}"
+    )
+    records = f"{_plural(carrier)}" if carrier else f"{r.target_record}s"
+    check = (
+        f"Check the {r.target_record}s of both {_plural(carrier)} in {flow.target}"
+        if carrier
+        else f"Check both {r.target_record}s in {flow.target}"
+    )
+    untouched = (
+        f"neither {carrier}'s {r.target_record} changes and none is written for a third"
+        if carrier
+        else f"neither {r.target_record} changes and no third is created"
+    )
     return TestCase(
         "",
         flow.name,
-        f"Two {flow.target} {r.target_record}s with the same {target_key}",
+        f"Two {flow.target} {records} with the same {target_key}",
         "Edge Case",
         _preconditions(flow, r),
         (
-            f"In {flow.target}, create two {r.target_record}s by hand with the same {target_key}",
+            made,
             f"In {flow.source}, {_made(flow, r, 'create')} whose {source_key} is that value"
             if (fact := record_fact(flow, r)) and fact.made
             else f"In {flow.source}, create {_a(r.record)} whose {source_key} is that value",
             _run(flow),
-            f"Check both {r.target_record}s in {flow.target}, the integration log and the exception report of "
-            "parked records",
+            f"{check}, the integration log and the exception report of parked records",
         ),
         f"The {flow.source} {r.record} is not written: it is parked with its error (two {flow.target} "
-        f"{r.target_record}s match its {source_key}) and listed in the exception report, as a permanent "
-        f"error (technical specifications, section 3); neither {r.target_record} changes and no third is created",
+        f"{records} match its {source_key}) and listed in the exception report, as a permanent "
+        f"error (technical specifications, section 3); {untouched}",
         standard=True,
     )
 
