@@ -91,7 +91,11 @@ def test_a_constant_is_not_a_field_to_set_and_reads_as_set_to():
     assert "after the transform" not in case.expected
 
 
-def test_an_edge_case_does_not_expect_the_plain_mapping_checks():
+def test_an_edge_case_without_an_expected_result_expects_the_mappings_and_the_review_lists_it():
+    """Issue 21 (client read): the Test Scenarios sheet states no expected result, and an edge case printed
+    '[TBD]: the result Shopify must show for this case is agreed before UAT starts and recorded here', which
+    read like template text. It expects what the workflow's field mappings give, concretely; that the
+    result is still to agree is said in the review only."""
     ctx = _ctx(
         _ORDERS,
         _STOCK,
@@ -99,14 +103,20 @@ def test_an_edge_case_does_not_expect_the_plain_mapping_checks():
         test_scenarios=[Scenario(2, "Bundle SKU with components in two locations", "Edge Case", "2")],
     )
     (edge,) = [c for c in build_test_cases(ctx).cases if not c.standard]
-    assert edge.open_outcome and edge.tracker_expected.startswith("[TBD]: ")
-    assert "quantityAvailable" not in edge.expected and "Bundle" not in edge.expected  # no mail-merged title
-    assert edge.expected.startswith("the result Shopify must show for this case is agreed before UAT starts")
-    assert edge.expected.endswith(
-        "Whatever is agreed, the InventoryLevel record is either written as agreed or parked with its error in the "
-        "exception report, never written in part or twice"
+    assert not edge.open_outcome and not edge.tracker_expected.startswith("[TBD]")
+    assert edge.expected == (
+        "In Shopify: InventoryLevel.available equals NetSuite InventoryBalance.quantityAvailable; "
+        "InventoryLevel.location_id is NetSuite InventoryBalance.location mapped through the location table; the "
+        "InventoryLevel record is written once, not in part; nothing is parked and no alert is raised"
     )
+    assert "agreed before UAT starts and recorded here" not in edge.tracker_expected
     assert edge.steps[-1] == "Check the integration log and the exception report of parked records"
+    produced = build_context(ctx.project, Settings(), DAY, frozenset({"test-cases"}))
+    (finding,) = [f for f in produced.review.findings if f.rule == "expected-result-to-agree"]
+    assert finding.message.startswith(
+        "Test Scenarios row 2 ('Bundle SKU with components in two locations') states no expected result"
+    )
+    assert not [f for f in ctx.review.findings if f.rule == "expected-result-to-agree"]  # no test cases written
 
 
 def test_each_workflow_gets_standard_failure_replay_and_reconciliation_cases_naming_its_systems():
@@ -302,8 +312,8 @@ def test_a_scenario_that_does_not_say_change_is_set_up_as_a_create_never_both():
     ctx = _ctx(_ORDERS, _STOCK, field_mappings=_STOCK_MAPS, test_scenarios=scenarios)
     bundle, change = [c for c in build_test_cases(ctx).cases if not c.standard]
     assert bundle.steps[0].startswith(  # the case's data first, then the system's change aimed at that data
-        "In NetSuite, prepare the data this case calls for (bundle SKU with components in two locations), then "
-        "make the change the case describes to that data: post an inventory adjustment for one of its items at "
+        'In NetSuite, set up the test data for "Bundle SKU with components in two locations": post an inventory '
+        "adjustment for one of its items at "
     )
     assert change.steps[0].startswith("In NetSuite, post an inventory adjustment")
     generic = [FieldMapping(2, "2", "qty", "available", "StockRow", "InventoryLevel", key=True)]
@@ -313,7 +323,7 @@ def test_a_scenario_that_does_not_say_change_is_set_up_as_a_create_never_both():
         if not c.standard
     ]
     assert new.steps[0].startswith(
-        "In NetSuite, create a StockRow record as this case calls for (bundle SKU with components in two locations)"
+        'In NetSuite, set up the test data for "Bundle SKU with components in two locations": create a StockRow record'
     )
     assert changed.steps[0].startswith("In NetSuite, change a StockRow record")
     assert not [c for c in build_test_cases(ctx).cases if "create or change" in " ".join(c.steps)]
@@ -644,12 +654,9 @@ def test_an_event_driven_case_that_makes_several_records_waits_for_their_change_
 def test_an_edge_cases_change_is_aimed_at_the_data_it_prepared():
     """The change after an edge case's data names one record of that data, not any record."""
     assert _to_that_data("post an inventory adjustment for an item at one location") == (
-        "make the change the case describes to that data: post an inventory adjustment for one of its items at "
-        "one location"
+        "post an inventory adjustment for one of its items at one location"
     )
-    assert _to_that_data("adjust an item's stock at one location") == (
-        "make the change the case describes to that data: adjust one of its items' stock at one location"
-    )
+    assert _to_that_data("adjust an item's stock at one location") == ("adjust one of its items' stock at one location")
 
 
 def test_a_stated_volume_gets_a_peak_case_timed_against_the_stated_target():

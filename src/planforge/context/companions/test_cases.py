@@ -8,8 +8,9 @@ names none of a kind.
 - **Expected results are the scenario's, never contradicted.** A happy path expects each mapped
   field in the target, composed from its transform ("is set to 'Shopify'", "is Shopify Order.id
   prefixed 'Shopify #'", "is Shopify Order.location_id mapped through the location to subsidiary
-  table"). An edge case is an exception to the mappings, so its outcome is left to be agreed
-  (marked TBD) rather than printed as the plain mapping checks.
+  table"). The Test Scenarios sheet states no expected result, so an edge case expects what the
+  field mappings give, concretely; the review (never the client's document) lists it as an
+  expected result to agree with the client.
 - **Standard cases fill the gaps**, marked Source "Standard" (the introduction says once what
   they are). Per workflow, a validation failure built from its own mappings (when no Error
   Handling scenario names one: parked, then written once after correction and replay), a replay
@@ -364,14 +365,14 @@ def _plural(noun: str) -> str:
 
 
 def _to_that_data(made: str) -> str:
-    """The source system's change aimed at the data an edge case prepared, so the step says which
-    record it changes: "make the change the case describes to that data: post an inventory adjustment
-    for one of its items at ..." (the action's own record made one of that data's)."""
+    """The source system's change aimed at the data an edge case set up, so the step says which
+    record it changes: "post an inventory adjustment for one of its items at ..." (the action's own
+    record made one of that data's)."""
 
     def one_of_its(m: re.Match[str]) -> str:
         return f"one of its {_plural(m.group(1))}" + ("'" if m.group(2) else "")
 
-    return f"make the change the case describes to that data: {_ONE_RECORD.sub(one_of_its, made, count=1)}"
+    return _ONE_RECORD.sub(one_of_its, made, count=1)
 
 
 def setup_step(
@@ -386,13 +387,12 @@ def setup_step(
     fact, many = record_fact(flow, r), many or bool(_MANY.search(scenario))
     made = _make(flow, r, _verb(scenario), many, main)
     at = _made_at(flow, r)
-    case = _lower_first(scenario)
-    if quoted and fact is not None and fact.made:  # the case's data first, then the change made to that data
+    if quoted:  # the case's data first, then the record made, or the change made to that data
         # a record the system changes (an adjustment) is changed in that data; a new one is made with it
-        then = _to_that_data(made) if fact.derived else made
-        text = f"In {flow.source}, prepare the data this case calls for ({case}), then {then}"
+        then = _to_that_data(made) if fact is not None and fact.made and fact.derived else made
+        text = f'In {flow.source}, set up the test data for "{scenario}": {then}'
     else:
-        text = f"In {flow.source}, {made}" + (f" as this case calls for ({case})" if quoted else "")
+        text = f"In {flow.source}, {made}"
     if fact is not None and fact.fixed:
         return text
     if fact is not None and fact.derived:  # the system computes the fields: the adjustment changes them
@@ -750,18 +750,18 @@ def _case(s: TestScenario, title: str, flow: Flow | None, maps: list[FieldMappin
         rules = _unconfirmed_rules(ctx, flow, maps)
         checks = mapping_checks(maps, flow.source, rules)
         promised = _promised(flow, r, maps, title)
-        if any(rules) and kind != "Edge Case":
+        if any(rules):
             pending = (
                 f"which of these readings applies is agreed before UAT (technical specifications, section "
                 f"{specs_section(flow)}), and this result is confirmed against it"
             )
         if kind == "Edge Case":
-            open_outcome = True
+            # the intake states no expected result: the case expects what the field mappings give, and the
+            # review (plan context, ``_testing``) lists it as an expected result to agree with the client
+            listed = list(checks) or [f"every field the technical specifications map matches the {flow.source} record"]
             expected = (
-                f"the result {flow.target} must show for this case is agreed before UAT starts and recorded here, "
-                f"as the field mappings (technical specifications, section {specs_section(flow)}) do not say how it is handled. "
-                f"Whatever is agreed, the {r.target_record} is either written as agreed or parked with its error in "
-                "the exception report, never written in part or twice"
+                f"In {flow.target}: {'; '.join([*listed, *promised])}; the {r.target_record} is written once, not in "
+                "part; nothing is parked and no alert is raised"
             )
         elif checks or promised:
             alone = f"; no other {r.target_record} in {flow.target} changes" if _ONLY.search(s.scenario) else ""
