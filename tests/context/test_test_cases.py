@@ -131,9 +131,10 @@ def test_each_workflow_gets_standard_failure_replay_and_reconciliation_cases_nam
         ("Replay", True),
         ("Reconciliation", True),
         ("Edge Case", True),  # location_id alone cannot tell two items' levels at one location apart
+        ("Error Handling", True),  # a transient error from Shopify, retried
         ("Edge Case", True),  # a Shopify sale while the stock is pushed
     ]
-    error, replay, rec, _, _ = stock[1:]
+    error, replay, rec, _, _, _ = stock[1:]
     assert (
         error.steps[0] == "In NetSuite, post an inventory adjustment for an item: once at a location that has no "
         "entry in the location table, and once at a location the table lists"
@@ -151,7 +152,14 @@ def test_each_workflow_gets_standard_failure_replay_and_reconciliation_cases_nam
     assert rec.steps[1] == "Match them by the key to be agreed under technical specifications section 4.2"
     # the workflow without mappings or scenarios gets them too, from its own direction
     orders = [c for c in doc.cases if c.workflow == _ORDERS.workflow]
-    assert [c.type for c in orders] == ["Error Handling", "Replay", "Reconciliation"]
+    assert [c.type for c in orders] == [
+        "Error Handling",
+        "Replay",
+        "Reconciliation",
+        "Error Handling",  # a transient error from NetSuite
+        "Security",  # a change event with an invalid signature (the workflow runs on Shopify's webhooks)
+        "Error Handling",  # a change event that never arrives
+    ]
     assert (
         orders[0].steps[0]
         == "In Shopify, create a record with a field NetSuite requires left blank, and a second, valid record"
@@ -174,6 +182,7 @@ def test_the_intakes_own_cases_of_a_kind_replace_the_standard_ones():
             Scenario(3, "The same stock update delivered twice", "Edge Case", "1"),
             Scenario(4, "Stock drift report after a day", "Happy Path", "1"),
             Scenario(5, "Expired NetSuite token", "Security", "1"),
+            Scenario(6, "Shopify timeout is retried", "Error Handling", "1"),
         ],
     )
     doc = build_test_cases(ctx)
@@ -236,9 +245,63 @@ def test_reconciliation_names_the_workflows_drift_alert_threshold():
         field_mappings=_STOCK_MAPS,
         alerts=[Alert(2, "Inventory drift", "> 0.5% of SKUs differ", "High", None, "2")],
     )
-    (rec,) = [c for c in build_test_cases(ctx).cases if c.type == "Reconciliation" and c.workflow == _STOCK.workflow]
+    cases = build_test_cases(ctx).cases
+    rec, drift = [c for c in cases if c.type == "Reconciliation" and c.workflow == _STOCK.workflow]
     assert rec.expected.endswith(  # every field agrees, so the alert stays silent: no tolerance contradicts it
         "their mapped fields agree, so the inventory drift alert (> 0.5% of SKUs differ) is not raised"
+    )
+    # Issue 21 (client read): a drift alert the model defines gets a case that raises it, counted by its threshold
+    assert drift.scenario == "The inventory drift alert is raised when Shopify and NetSuite differ"
+    assert "for example, 6 of 1,000 InventoryLevel records in the test environment" in drift.steps[2]
+    assert drift.expected.startswith(
+        "With one InventoryLevel record differing, the inventory drift alert is not raised, since one record does "
+        "not cross its threshold (> 0.5% of SKUs differ)"
+    )
+    assert drift.expected.endswith("the inventory drift alert is raised and reaches the support team (severity High)")
+    # no drift alert: no such case
+    ctx = _ctx(_ORDERS, _STOCK, field_mappings=_STOCK_MAPS)
+    assert not [c for c in build_test_cases(ctx).cases if c.scenario.startswith("The inventory drift alert")]
+
+
+def test_a_webhook_workflow_gets_a_forged_and_a_missed_event_and_every_workflow_a_transient_error():
+    """Issue 21 (client read): a senior QA lead expects, where the model supports them, an event with an
+    invalid HMAC signature refused and alerted, a missed event picked up by the reconciliation run (with
+    the catalog's redelivery fact), and for every workflow a transient 5xx/429 from the target retried on
+    the specifications' schedule and written once; a scheduled workflow gets no webhook cases."""
+    timed = replace(_ORDERS, latency_target=Span("15 minutes", timedelta(minutes=15)))
+    auth = Alert(2, "Authentication failure", "Any rejected credential", "Critical")
+    ctx = _ctx(timed, _STOCK, field_mappings=[*_ORDER_MAPS, *_STOCK_MAPS], alerts=[auth])
+    cases = build_test_cases(ctx).cases
+    orders = [c for c in cases if c.workflow == timed.workflow]
+    forged = next(c for c in orders if "invalid signature" in c.scenario)
+    assert forged.scenario == "A Shopify change event with an invalid signature is refused, not processed"
+    assert forged.steps[0].endswith(
+        "pause the workflow's reconciliation run (every 15 minutes) until the case ends, so that neither delivers this case's record"
+    )
+    assert "HMAC signature altered" in forged.steps[2]
+    assert (
+        "the refusal is logged and raises the authentication failure alert; nothing is written to NetSuite"
+        in forged.expected
+    )
+    missed = next(c for c in orders if "never arrives" in c.scenario)
+    assert missed.expected.startswith(
+        "Though its change event never arrived, the Order record reaches NetSuite by the first reconciliation run "
+        "after the change, which runs every 15 minutes (assumed; technical specifications, section 4.1), without "
+        "waiting on Shopify's own redelivery (Shopify retries a webhook it could not deliver 8 times over 4 hours)"
+    )
+    transient = next(c for c in orders if c.scenario.startswith("A transient error"))
+    assert transient.scenario == "A transient error from NetSuite is retried and the SalesOrder record written once"
+    assert "HTTP 503 (Service Unavailable)" in transient.steps[0] and "HTTP 429" in transient.steps[0]
+    assert transient.expected.startswith(
+        "The 503 is logged and the write retried after 1 minute, the first step of the retry schedule of technical "
+        "specifications section 4.1 (1, 2, and 4 minutes)"
+    )
+    assert "writes the SalesOrder record to NetSuite exactly once, with no duplicate" in transient.expected
+    stock = [c for c in cases if c.workflow == _STOCK.workflow]
+    assert not [c for c in stock if "invalid signature" in c.scenario or "never arrives" in c.scenario]
+    (stock_transient,) = [c for c in stock if c.scenario.startswith("A transient error")]
+    assert (
+        "retry schedule of technical specifications section 3 (1, 2, 4, 8, and 16 minutes)" in stock_transient.expected
     )
 
 
@@ -283,7 +346,15 @@ def test_a_security_scenario_on_replayed_webhooks_keeps_the_standard_replay_and_
         ],
     )
     cases = build_test_cases(ctx).cases
-    assert [c.type for c in cases if c.standard] == ["Error Handling", "Replay", "Reconciliation"]
+    # the scenario covers the forged signature: no standard one; the transient error and the missed event stay
+    assert [c.type for c in cases if c.standard] == [
+        "Error Handling",
+        "Replay",
+        "Reconciliation",
+        "Error Handling",
+        "Error Handling",
+    ]
+    assert not [c for c in cases if "invalid signature" in c.scenario]
     assert not [c for c in cases if c.scenario.startswith("Revoked or rotated")]
 
 
@@ -335,7 +406,7 @@ def test_the_standard_failure_blanks_a_required_mapped_field_when_no_mapping_tab
         FieldMapping(3, "1", "amount", "total", "Refund", "Deposit", "Net of fees", required=True),
     ]
     ctx = _ctx(Workflow(2, "Post refunds", "Scheduled", None, "Shopify", "NetSuite"), field_mappings=maps)
-    (error,) = [c for c in build_test_cases(ctx).cases if c.type == "Error Handling"]
+    (error,) = [c for c in build_test_cases(ctx).cases if c.type == "Error Handling" and "transient" not in c.scenario]
     assert error.scenario == "A Shopify Refund record with amount blank is parked, not written as a NetSuite Deposit"
     assert (
         error.steps[0] == "In Shopify, create a Refund record with amount left blank, and a second, valid Refund record"
@@ -462,7 +533,9 @@ def test_a_record_its_system_makes_is_taken_as_it_is_and_never_made_invalid():
     happy = cases[0]
     assert happy.steps[0].startswith("In Shopify, take a payout Shopify Payments has paid to the store")
     assert "setting" not in happy.steps[0]
-    assert "Error Handling" not in [c.type for c in cases if c.workflow == payouts.workflow]
+    assert "Error Handling" not in [
+        c.type for c in cases if c.workflow == payouts.workflow and not c.scenario.startswith("A transient")
+    ]
 
 
 def test_the_specs_print_the_catalogs_facts_of_the_records_and_fields_a_workflow_maps():
@@ -939,7 +1012,13 @@ def test_the_introduction_names_the_record_cases_the_document_has_and_only_those
     )
     assert "full-catalogue push." in note
     assert "sale during a stock push" not in note and "not yet made final" not in note
-    assert "they also cover" not in build_test_cases(_ctx(_ORDERS, field_mappings=_ORDER_MAPS)).standard_note
+    # an order workflow on webhooks: only the cases of its trigger, none of the record kinds
+    note = build_test_cases(_ctx(_ORDERS, field_mappings=_ORDER_MAPS)).standard_note
+    assert note.endswith(
+        "they also cover a change event with an invalid signature and a change event that never arrives. The others "
+        "are the agreed scenarios."
+    )
+    assert "full-catalogue" not in note and "duplicate natural key" not in note
 
 
 def test_a_revoked_credential_is_caught_up_as_often_as_the_latency_target_and_agrees_with_catch_up_every():

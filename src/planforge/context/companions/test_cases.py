@@ -42,6 +42,7 @@ from planforge.context.companions.common import (
     sets_status,
     specs_section,
 )
+from planforge.context.companions.specs import _delay_words, _delays
 from planforge.context.compose import span_adjective
 from planforge.context.flows import Flow
 from planforge.context.plan import PlanContext, Shown
@@ -1060,7 +1061,205 @@ def _standard_for(
         out.append(_standard_latency(flow, r, flow.promise or flow.latency))
     if not any(s.type == "Performance" for s in scenarios) and (peak := _standard_peak(flow, r, ctx)) is not None:
         out.append(peak)
-    return out + _record_cases(flow, scenarios, r, ctx, maps)
+    return out + _failure_cases(flow, scenarios, r, alerts, ctx) + _record_cases(flow, scenarios, r, ctx, maps)
+
+
+#: scenario words that already cover a transient error, a forged event, a missed event, a drift alert raised
+_TRANSIENT = re.compile(
+    r"\b(?:5\d\d|time-?outs?|timed out|outage|unavailable|server errors?|transient|downtime|goes down|is down)\b", re.I
+)
+_SIGNATURE = re.compile(r"\b(?:signature\w*|hmac|spoof\w*|forged|unsigned)\b", re.I)
+_MISSED = re.compile(r"\b(?:missed|lost|dropped|undelivered|never arriv\w*)\b", re.I)
+_ALERT_WORDS = re.compile(r"\balert\w*", re.I)
+#: the test catalogue a drift case's example counts against, when the threshold is a share of records
+_DRIFT_SAMPLE = 1000
+
+
+def _failure_cases(
+    flow: Flow, scenarios: Sequence[TestScenario], r: _Records, alerts: Sequence[Alert], ctx: PlanContext
+) -> list[TestCase]:
+    """The failure cases a client QA lead expects where the workflow's model has them and its own
+    scenarios do not cover them: for every workflow, a transient error from the target, retried with
+    back-off and written once; for one run on its source's change events, an event with an invalid
+    signature refused, and an event that never arrives picked up by the reconciliation run; where the
+    workflow has a drift or mismatch alert, a case that raises it."""
+    texts = " | ".join(s.scenario for s in scenarios)
+    out = []
+    if not _TRANSIENT.search(texts):
+        out.append(_standard_transient(flow, r))
+    if flow.event_driven and not _SIGNATURE.search(texts):
+        out.append(_standard_signature(flow, r, ctx))
+    if flow.event_driven and catch_up_every(flow) and not _MISSED.search(texts):
+        out.append(_standard_missed_event(flow, r))
+    drift = next((a for a in alerts if _DRIFT_ALERT.search(a.alert)), None)
+    # only an alert whose threshold states a level (a share or count of records that differ) can be raised by
+    # changing records by hand; one that states another condition is left to the intake's own scenarios
+    if (
+        drift is not None
+        and threshold_level(drift.threshold) is not None
+        and r.values
+        and not (_DRIFT_ALERT.search(texts) and _ALERT_WORDS.search(texts))
+    ):
+        out.append(_standard_drift(flow, r, drift))
+    return out
+
+
+def _setup_verb(flow: Flow) -> str:
+    return "create" if set(re.findall(r"[a-z]+", flow.name.casefold())) & _CREATE_WORDS else "change"
+
+
+def _standard_transient(flow: Flow, r: _Records) -> TestCase:
+    """A transient error from the target (HTTP 503), then a throttling response (HTTP 429): the first is
+    retried on the workflow's schedule (technical specifications: its own, sized to its latency target,
+    else section 3's standard one), the second paused by the queue (section 2); the record is written
+    once, and nothing is parked."""
+    delays = _delays(flow.latency.length if flow.latency else None)
+    where = specs_section(flow) if flow.latency else "3"
+    retried = (
+        f"retried after {_delay_words(delays[:1])}, the first step of the retry schedule of technical "
+        f"specifications section {where} ({_delay_words(delays)})"
+        if delays
+        else f"retried at once, as technical specifications section {where} sets out"
+    )
+    return TestCase(
+        "",
+        flow.name,
+        f"A transient error from {flow.target} is retried and the {r.target_record} written once",
+        "Error Handling",
+        _preconditions(flow, r),
+        (
+            f"Route the integration's calls to {flow.target} through a fault-injecting test proxy, set to answer "
+            "the first write with HTTP 503 (Service Unavailable) and the second with HTTP 429 (Too Many Requests), "
+            "then to pass calls through",
+            setup_step(flow, r, _setup_verb(flow)),
+            _run(flow),
+            f"Check the integration log for the two refused attempts and the time of each attempt, then search "
+            f"{flow.target} for the {r.target_record}",
+            "Remove the test proxy",
+        ),
+        f"The 503 is logged and the write {retried}; the 429 pauses the {flow.target} queue for the time "
+        f"{flow.target} asks, else for a back-off that starts at one second and doubles (technical specifications, "
+        f"section 2); the next attempt writes the {r.target_record} to {flow.target} exactly once, with no duplicate "
+        "or partial record; the record is not parked, and the refused attempts raise no alert of their own",
+        standard=True,
+    )
+
+
+def _standard_signature(flow: Flow, r: _Records, ctx: PlanContext) -> TestCase:
+    """A change event with an invalid signature (its HMAC signature altered) is refused and logged, never
+    queued, and raises the intake's alert on rejected credentials where it defines one; the same event
+    with the signature its system gave it is processed once, so the refusal is the signature's."""
+    alert = next((a for a in ctx.project.alerts if _AUTH.search(a.alert)), None)
+    raised = (
+        f"the refusal is logged and raises the {_lower_first(alert.alert)} alert"
+        if alert
+        else "the refusal is logged (the intake defines no alert on a refused event, so none is expected)"
+    )
+    return TestCase(
+        "",
+        flow.name,
+        f"A {flow.source} change event with an invalid signature is refused, not processed",
+        "Security",
+        _preconditions(flow, r),
+        (
+            f"Point the integration's {flow.source} webhook subscription at a capture endpoint, and pause the "
+            f"workflow's reconciliation run (every {catch_up_every(flow)}) until the case ends, so that neither "
+            "delivers this case's record",
+            f"{setup_step(flow, r, _setup_verb(flow))}, and keep its captured change event",
+            "Send the captured event to the integration's webhook endpoint with its HMAC signature altered (one "
+            "character changed)",
+            f"Check the integration log, the alert channel and {flow.target}",
+            f"Send the same event with the signature {flow.source} gave it, and check {flow.target} again",
+            "Point the subscription back at the integration and resume the reconciliation run",
+        ),
+        f"The event with the altered signature is refused: the endpoint answers it with an error and queues "
+        f"nothing; {raised}; nothing is written to {flow.target}; the event with its own signature is processed "
+        f"and writes the {r.target_record} once",
+        standard=True,
+    )
+
+
+def _standard_missed_event(flow: Flow, r: _Records) -> TestCase:
+    """A change event that never reaches the integration: the reconciliation run (``common.catch_up_every``,
+    as the technical specifications' missed-events design states it) writes the record, and the event,
+    replayed late, writes nothing new."""
+    every = catch_up_every(flow)
+    entry = lookup(flow.source).system
+    redelivery = (
+        f", without waiting on {flow.source}'s own redelivery ({flow.source} {entry.event_retries})"
+        if entry is not None and entry.event_retries
+        else ""
+    )
+    return TestCase(
+        "",
+        flow.name,
+        f"A {flow.source} change event that never arrives is picked up by the reconciliation run",
+        "Error Handling",
+        _preconditions(flow, r),
+        (
+            f"Point the integration's {flow.source} webhook subscription at a capture endpoint, so that this "
+            "case's change event never reaches the integration; leave the reconciliation run on",
+            f"{setup_step(flow, r, _setup_verb(flow))}, and note the time",
+            f"Leave the workflow's reconciliation run to start every {every}, as in production",
+            f"Note the time the {r.target_record} appears in {flow.target}",
+            f"Point the subscription back at the integration, replay the captured event to it, and search "
+            f"{flow.target} for the {r.target_record}s of that {r.record}",
+        ),
+        f"Though its change event never arrived, the {r.record} reaches {flow.target} by the first reconciliation "
+        f"run after the change, which runs every {every} (assumed; technical specifications, section "
+        f"{specs_section(flow)}){redelivery}; the event replayed afterwards writes nothing new: {flow.target} "
+        f"holds one {r.target_record} for it",
+        standard=True,
+    )
+
+
+def _standard_drift(flow: Flow, r: _Records, alert: Alert) -> TestCase:
+    """The workflow's drift or mismatch alert raised: one target record changed by hand, then enough to
+    cross the alert's threshold (read by ``threshold_level``; a share counted, for the example, against a
+    test catalogue of a thousand records), each checked against the alert channel."""
+    name = f"the {_lower_first(alert.alert)} alert"
+    field = r.values[0]
+    level = threshold_level(alert.threshold)
+    one = level.raised_by(1, _DRIFT_SAMPLE) if level is not None else None
+    needed = (
+        next((n for n in range(1, _DRIFT_SAMPLE + 1) if level.raised_by(n, _DRIFT_SAMPLE)), None) if level else None
+    )
+    threshold = f" ({alert.threshold})" if alert.threshold else ""
+    example = (
+        f": for example, {needed} of {_DRIFT_SAMPLE:,} {r.target_record}s in the test environment"
+        if level is not None and level.share is not None and needed
+        else f": {needed} in all"
+        if needed
+        else ""
+    )
+    severity = f" (severity {alert.severity})" if alert.severity else ""
+    first = (
+        f"with one {r.target_record} differing, {name} is {'raised' if one else 'not raised'}, since one record "
+        f"{'crosses' if one else 'does not cross'} its threshold{threshold}; "
+        if one is not None
+        else ""
+    )
+    return TestCase(
+        "",
+        flow.name,
+        f"{_upper_first(name)} is raised when {flow.target} and {flow.source} differ",
+        "Reconciliation",
+        _preconditions(flow, r),
+        (
+            f"After a run of the workflow has brought {flow.target} in step with {flow.source}, change {field} by "
+            f"hand in {flow.target} on one {r.target_record}",
+            f"Wait for the next run of the check that raises {name} (or start it on demand), and check the alert channel",
+            f"Change {field} by hand on more {r.target_record}s, until more differ than its threshold "
+            f"allows{threshold}{example}",
+            "Wait for the next check again, and check the alert channel",
+            f"Set the changed values in {flow.target} back by hand",
+        ),
+        _upper_first(
+            f"{first}once more records differ than its threshold allows, {name} is raised and reaches the support "
+            f"team{severity}"
+        ),
+        standard=True,
+    )
 
 
 #: scenario words that already cover a record not yet final, a duplicate key, a concurrent sale, a full load
@@ -1680,6 +1879,9 @@ _RECORD_KINDS = (
     (re.compile(r"Two .* with the same "), "a duplicate natural key (a SKU, barcode or email)"),
     (re.compile(r"A sale in "), "a sale during a stock push"),
     (re.compile(r"A full catalogue "), "a full-catalogue push"),
+    (re.compile(r".* change event with an invalid signature "), "a change event with an invalid signature"),
+    (re.compile(r".* change event that never arrives "), "a change event that never arrives"),
+    (re.compile(r"The .* alert is raised when "), "a drift alert raised"),
 )
 
 
@@ -1688,7 +1890,7 @@ def _record_note(cases: Sequence[TestCase]) -> str:
     kinds = [words for pattern, words in _RECORD_KINDS if any(c.standard and pattern.match(c.scenario) for c in cases)]
     if not kinds:
         return ""
-    return f" Where a workflow's records call for them, they also cover {_join(kinds)}."
+    return f" Where a workflow's records, trigger or alerts call for them, they also cover {_join(kinds)}."
 
 
 def _standard_note(standard: bool, peak: bool = False, records: str = "") -> str:
@@ -1700,7 +1902,8 @@ def _standard_note(standard: bool, peak: bool = False, records: str = "") -> str
         "Cases marked Standard are the firm's standard checks, added for each workflow and connected system "
         "where the scenarios agreed for this project do not already cover them: a record that fails "
         "validation (where a tester can make one), the same record read twice, two records its matching key "
-        "cannot tell apart (where the technical specifications flag the key), a reconciliation of the two systems, the workflow's latency "
+        "cannot tell apart (where the technical specifications flag the key), a reconciliation of the two systems, "
+        "a transient error from the target system, retried until the record is written once, the workflow's latency "
         f"target where it states one,{timed} and a revoked credential.{records} The others are the agreed scenarios."
         if standard
         else ""
