@@ -129,7 +129,10 @@ def test_repeated_writes_are_named_by_the_workflows_triggers():
     assert build_specs(_ctx(_ORDERS, _STOCK)).repeats == "a retry, a repeated change event, or a re-run"
     text = render_document("technical-specs", _ctx(_STOCK))
     assert "replayed event" not in text and "updates the record instead" not in text
-    assert "updates the record found" in text and "must not change once posted" in text
+    assert "updates the record found" in text and "a transaction already written to its system" in text
+    # a NetSuite sales order is non-posting: no document calls an order posted
+    orders = render_document("technical-specs", _ctx(_ORDERS, _STOCK))
+    assert "posted order" not in orders and "once posted" not in orders and "already posted" not in orders
 
 
 def test_a_real_time_workflow_whose_source_is_polled_says_so_in_its_trigger():
@@ -321,8 +324,10 @@ def test_order_changes_no_workflow_carries_are_to_be_agreed_not_silently_left_ou
     # said once, in the workflow's section; section 3 points to it
     assert (
         specs.order_changes
-        == "For the later edits, cancellations, and refunds of an order already posted, see section 4.1."
+        == "For the later edits, cancellations, and refunds of an order already written, see section 4.1."
     )
+    assert "the record written there is left as it is" in posting.order_changes
+    assert "posted" not in posting.order_changes
     refunds = Workflow(4, "Post refunds as NetSuite credit memos", "Scheduled", None, "Shopify", "NetSuite")
     handled = build_specs(_ctx(_ORDERS, refunds, field_mappings=orders))
     assert handled.workflows[0].order_changes.startswith("Edits and cancellations of a Shopify order")

@@ -70,7 +70,9 @@ _ORDER_CHANGES = (
     ("cancellations", re.compile(r"\bcancel\w*\b", re.IGNORECASE)),
     ("refunds", re.compile(r"\b(?:refund\w*|returns?|credit notes?|credit memos?)\b", re.IGNORECASE)),
 )
-#: The catalog categories where an order written stays as posted (a sales order, invoice, receipt, shipment).
+#: The catalog categories where an order written stays as it is written (a sales order, invoice, receipt,
+#: shipment). Not all of them post: a NetSuite sales order is non-posting (its deposits, invoices and cash
+#: sales post), so the documents say the record is written, never that an order is posted.
 _POSTED = frozenset({"accounting", "fulfillment", "inventory"})
 #: A stock quantity's Transform that already says how the write keeps clear of the target's own sales.
 _RACE_STATED = re.compile(
@@ -680,8 +682,8 @@ def _unhandled_changes(flows: tuple[Flow, ...]) -> list[str]:
 
 def _posts_orders(flow: Flow, maps: list[FieldMapping]) -> bool:
     """The workflow reads orders (a source record named '...Order', else, without mappings, 'orders' in its
-    name) and writes them where they stay as posted (the target's catalog category: accounting, fulfillment,
-    inventory), so section 3's rule leaves a posted order as it is."""
+    name) and writes them where they stay as written (the target's catalog category: accounting, fulfillment,
+    inventory), so section 3's rule leaves an order already written as it is."""
     system = lookup(flow.target).system
     if system is None or system.category not in _POSTED:
         return False
@@ -698,7 +700,7 @@ def _order_changes(flow: Flow, unhandled: list[str]) -> str:
     kinds = compose.join_words(unhandled)
     return (
         f"{kinds[0].upper()}{kinds[1:]} of a {flow.source} order after it is written to {flow.target} are carried "
-        "by no workflow, and the record posted there is left as it is (section 3). How each is handled is an open "
+        "by no workflow, and the record written there is left as it is (section 3). How each is handled is an open "
         "question, agreed with the client before build."
     )
 
@@ -914,7 +916,7 @@ def _order_policy(specs: list[WorkflowSpec], unhandled: list[str]) -> str:
     if not posting:
         return ""
     where = f"section{'s' if len(posting) > 1 else ''} {compose.join_words(posting)}"
-    return f"For the later {compose.join_words(unhandled)} of an order already posted, see {where}."
+    return f"For the later {compose.join_words(unhandled)} of an order already written, see {where}."
 
 
 def _possessive(name: str) -> str:
