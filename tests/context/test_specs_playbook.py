@@ -63,6 +63,24 @@ def test_a_key_naming_only_the_parent_record_is_printed_as_one_to_confirm():
     assert "**Matching key to confirm**: Fulfillment.order\\_id identifies the order" in text
 
 
+def test_a_key_to_confirm_with_a_proposal_shows_the_proposed_key_in_the_table_not_the_flagged_one():
+    """Issue 21 (client read): the 4.x table showed 'Fulfillment.order_id (to be confirmed)' beside a note
+    proposing the item fulfillment's own ID; the table shows the proposed key, marked proposed."""
+    fulfil = Workflow(3, "Sync fulfilments from NetSuite", "Scheduled", None, "NetSuite", "Shopify")
+    maps = [FieldMapping(3, "1", "createdFrom", "order_id", "ItemFulfillment", "Fulfillment", key=True)]
+    (spec,) = build_specs(_ctx(fulfil, field_mappings=maps)).workflows
+    assert spec.keys == "ItemFulfillment.internalId (proposed, to be confirmed before build)"
+    assert "order_id" not in spec.keys
+    (note,) = spec.key_notes
+    assert "(ItemFulfillment.internalId)" in note
+    # a key the target keeps unique by two fields: both are shown, proposed
+    levels = [FieldMapping(4, "1", "location", "location_id", "InventoryBalance", "InventoryLevel", key=True)]
+    (stock,) = build_specs(_ctx(_STOCK, field_mappings=levels)).workflows
+    assert stock.keys == (
+        "InventoryLevel.inventory_item_id, InventoryLevel.location_id (proposed, to be confirmed before build)"
+    )
+
+
 def test_a_stock_quantity_of_an_inventory_project_is_not_copied_as_is():
     maps = [
         FieldMapping(2, "1", "quantityAvailable", "available", "InventoryBalance", "InventoryLevel"),

@@ -319,6 +319,41 @@ def _fact(system_name: str, record: str | None) -> RecordFact | None:
     return system.record(record) if system and record else None
 
 
+def _proposed_key(k: AmbiguousKey, flow: Flow, maps: list[FieldMapping]) -> str:
+    """The key ``_key_note`` proposes in place of an ambiguous one, as the workflow's table names it: the
+    fields the target keeps the record unique by, else the source record's own ID field; "" when the
+    catalog records neither (the note then names the two ways to settle it)."""
+    source = k.mapping.source_object or next((m.source_object for m in maps if m.source_object), None)
+    own = _fact(flow.source, source)
+    lines = _fact(flow.target, k.record)
+    if lines is not None and lines.unique_by:
+        return ", ".join(f"{k.record}.{f}" for f in lines.unique_by)
+    if source and own is not None and own.own_id:
+        return f"{source}.{own.own_id}"
+    return ""
+
+
+def _keys_shown(keys: list[FieldMapping], ambiguous: list[AmbiguousKey], flow: Flow, maps: list[FieldMapping]) -> str:
+    """The table's matching key: each key as the mappings name it, except one the specifications flag as
+    ambiguous, which shows the key proposed in its place (``_proposed_key``), marked proposed, never the
+    flagged key beside it; a flagged key with no proposal is shown marked to be confirmed."""
+    names: list[str] = []
+    proposed_any = unsettled = False
+    for m in keys:
+        flagged = next((k for k in ambiguous if k.mapping == m), None)
+        proposed = _proposed_key(flagged, flow, maps) if flagged is not None else ""
+        if proposed:
+            proposed_any = True
+            names.extend(proposed.split(", "))
+        else:
+            unsettled = unsettled or flagged is not None
+            names.append(_name(m, "target"))
+    text = ", ".join(dict.fromkeys(names))
+    if proposed_any:
+        return f"{text} (proposed, to be confirmed before build)"
+    return f"{text} (to be confirmed)" if unsettled else text
+
+
 def _key_note(k: AmbiguousKey, flow: Flow, maps: list[FieldMapping]) -> str:
     """Why a key naming only the parent record is to be confirmed, and the key proposed in its place when
     the catalog records either record: the fields the target keeps the record unique by
@@ -770,7 +805,8 @@ def _workflow_spec(
 ) -> WorkflowSpec:
     p = ctx.project
     keys = [_name(m, "target") for m in maps if m.key]
-    notes = tuple(_key_note(k, flow, maps) for k in ambiguous_keys(maps, systems))
+    ambiguous = list(ambiguous_keys(maps, systems))
+    notes = tuple(_key_note(k, flow, maps) for k in ambiguous)
     unmapped, required_note = _required_fields(flow, maps)
     raced, concurrent = _concurrent_sales(flow, maps, orders_back)
     natural = natural_keys(maps)
@@ -792,7 +828,7 @@ def _workflow_spec(
             *_status_row(flow, maps),
             *unmapped,
         ),
-        (", ".join(keys) + (" (to be confirmed)" if notes else "")) if keys else tbd("Matching key"),
+        _keys_shown([m for m in maps if m.key], ambiguous, flow, maps) if keys else tbd("Matching key"),
         _idempotency(keys),
         _retries(flow),
         ctx.flow_alerts[i].own,
