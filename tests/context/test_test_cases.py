@@ -289,6 +289,11 @@ def test_a_webhook_workflow_gets_a_forged_and_a_missed_event_and_every_workflow_
         "after the change, which runs every 15 minutes (assumed; technical specifications, section 4.1), without "
         "waiting on Shopify's own redelivery (Shopify retries a webhook it could not deliver 8 times over 4 hours)"
     )
+    assert missed.steps[3] == "Note the time the SalesOrder record appears in NetSuite"
+    updates = replace(timed, workflow="Sync Shopify order updates to NetSuite")
+    ctx2 = _ctx(updates, field_mappings=_ORDER_MAPS)
+    changed = next(c for c in build_test_cases(ctx2).cases if "never arrives" in c.scenario)
+    assert changed.steps[3] == "Note the time the SalesOrder record in NetSuite shows the change"
     transient = next(c for c in orders if c.scenario.startswith("A transient error"))
     assert transient.scenario == "A transient error from NetSuite is retried and the SalesOrder record written once"
     assert "HTTP 503 (Service Unavailable)" in transient.steps[0] and "HTTP 429" in transient.steps[0]

@@ -1201,7 +1201,9 @@ def _standard_missed_event(flow: Flow, r: _Records) -> TestCase:
             "case's change event never reaches the integration; leave the reconciliation run on",
             f"{setup_step(flow, r, _setup_verb(flow))}, and note the time",
             f"Leave the workflow's reconciliation run to start every {every}, as in production",
-            f"Note the time the {r.target_record} appears in {flow.target}",
+            f"Note the time the {r.target_record} appears in {flow.target}"
+            if _setup_verb(flow) == "create"
+            else f"Note the time the {r.target_record} in {flow.target} shows the change",
             f"Point the subscription back at the integration, replay the captured event to it, and search "
             f"{flow.target} for the {r.target_record}s of that {r.record}",
         ),
@@ -1443,7 +1445,7 @@ def _sales_carrier(flow: Flow, ctx: PlanContext) -> Flow | None:
     for other in ctx.flows:
         if other is flow or other.source != flow.target or flow.source not in other.writes_to:
             continue
-        objs = [m.source_object or "" for m in by_map[other.number - 1]]
+        objs = [m.source_object or "" for m in by_map[other.number - 1]]  # type: ignore[attr-defined]
         if any(re.findall(r"[A-Z]?[a-z]+", o)[-1:] == ["Order"] for o in objs if o) or (
             not any(objs) and re.search(r"\borders?\b", other.name, re.I)
         ):
