@@ -931,6 +931,9 @@ def test_a_key_found_by_sku_through_a_lookup_duplicates_the_record_that_carries_
     case = next(c for c in build_test_cases(ctx).cases if c.scenario.startswith("Two Shopify"))
     assert case.scenario == "Two Shopify inventory items with the same SKU"
     assert case.steps[0] == "In Shopify, give two inventory items the same SKU by hand"
+    assert case.steps[1] == (  # the SKU is the item's, not the location's
+        "In NetSuite, post an inventory adjustment for an item whose SKU is that value, at one location"
+    )
     assert "InventoryLevel records by hand" not in " ".join(case.steps)
     assert case.steps[3].startswith("Check the InventoryLevel records of both inventory items in Shopify")
     assert "(two Shopify inventory items match its SKU)" in case.expected

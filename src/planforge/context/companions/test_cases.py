@@ -1364,6 +1364,17 @@ def _standard_status_kept(flow: Flow, r: _Records, status: str) -> TestCase:
     )
 
 
+def _whose(made: str, clause: str) -> str:
+    """A clause on the one record an action names, placed right after it ("post an inventory adjustment
+    for an item whose SKU is that value, at one location"), so it never reads as the location's; at the end
+    when the action names no single record."""
+    m = _ONE_RECORD.search(made)
+    if m is None or m.group(2):
+        return f"{made} {clause}"
+    rest = made[m.end(1) :]
+    return f"{made[: m.end(1)]} {clause}{',' if rest.startswith(' ') else ''}{rest}"
+
+
 def _key_carrier(natural: NaturalKey) -> str:
     """The record that carries a natural key found through a lookup (``NaturalKey.by_lookup``): the one
     its key field identifies ("inventory item" for inventory_item_id, found by its SKU), in plain words;
@@ -1409,7 +1420,7 @@ def _standard_duplicate_key(flow: Flow, r: _Records, natural: NaturalKey) -> Tes
         _preconditions(flow, r),
         (
             made,
-            f"In {flow.source}, {_made(flow, r, 'create')} whose {source_key} is that value"
+            f"In {flow.source}, {_whose(_made(flow, r, 'create'), f'whose {source_key} is that value')}"
             if (fact := record_fact(flow, r)) and fact.made
             else f"In {flow.source}, create {_a(r.record)} whose {source_key} is that value",
             _run(flow),
