@@ -81,4 +81,4 @@ def test_each_natural_key_the_specs_flag_gets_a_duplicate_case():
     assert _dup_keys(ctx) == ["Product.variants.barcode", "SKU"]
     case = next(c for c in build_test_cases(ctx).cases if c.scenario.endswith("with the same SKU"))
     assert "whose SKU is that value" in case.steps[1]
-    assert "records match its SKU)" in case.expected
+    assert "two Shopify inventory items match its SKU)" in case.expected

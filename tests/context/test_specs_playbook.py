@@ -63,6 +63,24 @@ def test_a_key_naming_only_the_parent_record_is_printed_as_one_to_confirm():
     assert "**Matching key to confirm**: Fulfillment.order\\_id identifies the order" in text
 
 
+def test_a_key_to_confirm_with_a_proposal_shows_the_proposed_key_in_the_table_not_the_flagged_one():
+    """Issue 21 (client read): the 4.x table showed 'Fulfillment.order_id (to be confirmed)' beside a note
+    proposing the item fulfillment's own ID; the table shows the proposed key, marked proposed."""
+    fulfil = Workflow(3, "Sync fulfilments from NetSuite", "Scheduled", None, "NetSuite", "Shopify")
+    maps = [FieldMapping(3, "1", "createdFrom", "order_id", "ItemFulfillment", "Fulfillment", key=True)]
+    (spec,) = build_specs(_ctx(fulfil, field_mappings=maps)).workflows
+    assert spec.keys == "ItemFulfillment.internalId (proposed, to be confirmed before build)"
+    assert "order_id" not in spec.keys
+    (note,) = spec.key_notes
+    assert "(ItemFulfillment.internalId)" in note
+    # a key the target keeps unique by two fields: both are shown, proposed
+    levels = [FieldMapping(4, "1", "location", "location_id", "InventoryBalance", "InventoryLevel", key=True)]
+    (stock,) = build_specs(_ctx(_STOCK, field_mappings=levels)).workflows
+    assert stock.keys == (
+        "InventoryLevel.inventory_item_id, InventoryLevel.location_id (proposed, to be confirmed before build)"
+    )
+
+
 def test_a_stock_quantity_of_an_inventory_project_is_not_copied_as_is():
     maps = [
         FieldMapping(2, "1", "quantityAvailable", "available", "InventoryBalance", "InventoryLevel"),
@@ -129,7 +147,10 @@ def test_repeated_writes_are_named_by_the_workflows_triggers():
     assert build_specs(_ctx(_ORDERS, _STOCK)).repeats == "a retry, a repeated change event, or a re-run"
     text = render_document("technical-specs", _ctx(_STOCK))
     assert "replayed event" not in text and "updates the record instead" not in text
-    assert "updates the record found" in text and "must not change once posted" in text
+    assert "updates the record found" in text and "a transaction already written to its system" in text
+    # a NetSuite sales order is non-posting: no document calls an order posted
+    orders = render_document("technical-specs", _ctx(_ORDERS, _STOCK))
+    assert "posted order" not in orders and "once posted" not in orders and "already posted" not in orders
 
 
 def test_a_real_time_workflow_whose_source_is_polled_says_so_in_its_trigger():
@@ -321,8 +342,10 @@ def test_order_changes_no_workflow_carries_are_to_be_agreed_not_silently_left_ou
     # said once, in the workflow's section; section 3 points to it
     assert (
         specs.order_changes
-        == "For the later edits, cancellations, and refunds of an order already posted, see section 4.1."
+        == "For the later edits, cancellations, and refunds of an order already written, see section 4.1."
     )
+    assert "the record written there is left as it is" in posting.order_changes
+    assert "posted" not in posting.order_changes
     refunds = Workflow(4, "Post refunds as NetSuite credit memos", "Scheduled", None, "Shopify", "NetSuite")
     handled = build_specs(_ctx(_ORDERS, refunds, field_mappings=orders))
     assert handled.workflows[0].order_changes.startswith("Edits and cancellations of a Shopify order")

@@ -91,7 +91,11 @@ def test_a_constant_is_not_a_field_to_set_and_reads_as_set_to():
     assert "after the transform" not in case.expected
 
 
-def test_an_edge_case_does_not_expect_the_plain_mapping_checks():
+def test_an_edge_case_without_an_expected_result_expects_the_mappings_and_the_review_lists_it():
+    """Issue 21 (client read): the Test Scenarios sheet states no expected result, and an edge case printed
+    '[TBD]: the result Shopify must show for this case is agreed before UAT starts and recorded here', which
+    read like template text. It expects what the workflow's field mappings give, concretely; that the
+    result is still to agree is said in the review only."""
     ctx = _ctx(
         _ORDERS,
         _STOCK,
@@ -99,14 +103,20 @@ def test_an_edge_case_does_not_expect_the_plain_mapping_checks():
         test_scenarios=[Scenario(2, "Bundle SKU with components in two locations", "Edge Case", "2")],
     )
     (edge,) = [c for c in build_test_cases(ctx).cases if not c.standard]
-    assert edge.open_outcome and edge.tracker_expected.startswith("[TBD]: ")
-    assert "quantityAvailable" not in edge.expected and "Bundle" not in edge.expected  # no mail-merged title
-    assert edge.expected.startswith("the result Shopify must show for this case is agreed before UAT starts")
-    assert edge.expected.endswith(
-        "Whatever is agreed, the InventoryLevel record is either written as agreed or parked with its error in the "
-        "exception report, never written in part or twice"
+    assert not edge.open_outcome and not edge.tracker_expected.startswith("[TBD]")
+    assert edge.expected == (
+        "In Shopify: InventoryLevel.available equals NetSuite InventoryBalance.quantityAvailable; "
+        "InventoryLevel.location_id is NetSuite InventoryBalance.location mapped through the location table; the "
+        "InventoryLevel record is written once, not in part; nothing is parked and no alert is raised"
     )
+    assert "agreed before UAT starts and recorded here" not in edge.tracker_expected
     assert edge.steps[-1] == "Check the integration log and the exception report of parked records"
+    produced = build_context(ctx.project, Settings(), DAY, frozenset({"test-cases"}))
+    (finding,) = [f for f in produced.review.findings if f.rule == "expected-result-to-agree"]
+    assert finding.message.startswith(
+        "Test Scenarios row 2 ('Bundle SKU with components in two locations') states no expected result"
+    )
+    assert not [f for f in ctx.review.findings if f.rule == "expected-result-to-agree"]  # no test cases written
 
 
 def test_each_workflow_gets_standard_failure_replay_and_reconciliation_cases_naming_its_systems():
@@ -121,9 +131,10 @@ def test_each_workflow_gets_standard_failure_replay_and_reconciliation_cases_nam
         ("Replay", True),
         ("Reconciliation", True),
         ("Edge Case", True),  # location_id alone cannot tell two items' levels at one location apart
+        ("Error Handling", True),  # a transient error from Shopify, retried
         ("Edge Case", True),  # a Shopify sale while the stock is pushed
     ]
-    error, replay, rec, _, _ = stock[1:]
+    error, replay, rec, _, _, _ = stock[1:]
     assert (
         error.steps[0] == "In NetSuite, post an inventory adjustment for an item: once at a location that has no "
         "entry in the location table, and once at a location the table lists"
@@ -141,7 +152,14 @@ def test_each_workflow_gets_standard_failure_replay_and_reconciliation_cases_nam
     assert rec.steps[1] == "Match them by the key to be agreed under technical specifications section 4.2"
     # the workflow without mappings or scenarios gets them too, from its own direction
     orders = [c for c in doc.cases if c.workflow == _ORDERS.workflow]
-    assert [c.type for c in orders] == ["Error Handling", "Replay", "Reconciliation"]
+    assert [c.type for c in orders] == [
+        "Error Handling",
+        "Replay",
+        "Reconciliation",
+        "Error Handling",  # a transient error from NetSuite
+        "Security",  # a change event with an invalid signature (the workflow runs on Shopify's webhooks)
+        "Error Handling",  # a change event that never arrives
+    ]
     assert (
         orders[0].steps[0]
         == "In Shopify, create a record with a field NetSuite requires left blank, and a second, valid record"
@@ -164,6 +182,7 @@ def test_the_intakes_own_cases_of_a_kind_replace_the_standard_ones():
             Scenario(3, "The same stock update delivered twice", "Edge Case", "1"),
             Scenario(4, "Stock drift report after a day", "Happy Path", "1"),
             Scenario(5, "Expired NetSuite token", "Security", "1"),
+            Scenario(6, "Shopify timeout is retried", "Error Handling", "1"),
         ],
     )
     doc = build_test_cases(ctx)
@@ -226,9 +245,68 @@ def test_reconciliation_names_the_workflows_drift_alert_threshold():
         field_mappings=_STOCK_MAPS,
         alerts=[Alert(2, "Inventory drift", "> 0.5% of SKUs differ", "High", None, "2")],
     )
-    (rec,) = [c for c in build_test_cases(ctx).cases if c.type == "Reconciliation" and c.workflow == _STOCK.workflow]
+    cases = build_test_cases(ctx).cases
+    rec, drift = [c for c in cases if c.type == "Reconciliation" and c.workflow == _STOCK.workflow]
     assert rec.expected.endswith(  # every field agrees, so the alert stays silent: no tolerance contradicts it
         "their mapped fields agree, so the inventory drift alert (> 0.5% of SKUs differ) is not raised"
+    )
+    # Issue 21 (client read): a drift alert the model defines gets a case that raises it, counted by its threshold
+    assert drift.scenario == "The inventory drift alert is raised when Shopify and NetSuite differ"
+    assert "for example, 6 of 1,000 InventoryLevel records in the test environment" in drift.steps[2]
+    assert drift.expected.startswith(
+        "With one InventoryLevel record differing, the inventory drift alert is not raised, since one record does "
+        "not cross its threshold (> 0.5% of SKUs differ)"
+    )
+    assert drift.expected.endswith("the inventory drift alert is raised and reaches the support team (severity High)")
+    # no drift alert: no such case
+    ctx = _ctx(_ORDERS, _STOCK, field_mappings=_STOCK_MAPS)
+    assert not [c for c in build_test_cases(ctx).cases if c.scenario.startswith("The inventory drift alert")]
+
+
+def test_a_webhook_workflow_gets_a_forged_and_a_missed_event_and_every_workflow_a_transient_error():
+    """Issue 21 (client read): a senior QA lead expects, where the model supports them, an event with an
+    invalid HMAC signature refused and alerted, a missed event picked up by the reconciliation run (with
+    the catalog's redelivery fact), and for every workflow a transient 5xx/429 from the target retried on
+    the specifications' schedule and written once; a scheduled workflow gets no webhook cases."""
+    timed = replace(_ORDERS, latency_target=Span("15 minutes", timedelta(minutes=15)))
+    auth = Alert(2, "Authentication failure", "Any rejected credential", "Critical")
+    ctx = _ctx(timed, _STOCK, field_mappings=[*_ORDER_MAPS, *_STOCK_MAPS], alerts=[auth])
+    cases = build_test_cases(ctx).cases
+    orders = [c for c in cases if c.workflow == timed.workflow]
+    forged = next(c for c in orders if "invalid signature" in c.scenario)
+    assert forged.scenario == "A Shopify change event with an invalid signature is refused, not processed"
+    assert forged.steps[0].endswith(
+        "pause the workflow's reconciliation run (every 15 minutes) until the case ends, so that neither delivers this case's record"
+    )
+    assert "HMAC signature altered" in forged.steps[2]
+    assert (
+        "the refusal is logged and raises the authentication failure alert; nothing is written to NetSuite"
+        in forged.expected
+    )
+    missed = next(c for c in orders if "never arrives" in c.scenario)
+    assert missed.expected.startswith(
+        "Though its change event never arrived, the Order record reaches NetSuite by the first reconciliation run "
+        "after the change, which runs every 15 minutes (assumed; technical specifications, section 4.1), without "
+        "waiting on Shopify's own redelivery (Shopify retries a webhook it could not deliver 8 times over 4 hours)"
+    )
+    assert missed.steps[3] == "Note the time the SalesOrder record appears in NetSuite"
+    updates = replace(timed, workflow="Sync Shopify order updates to NetSuite")
+    ctx2 = _ctx(updates, field_mappings=_ORDER_MAPS)
+    changed = next(c for c in build_test_cases(ctx2).cases if "never arrives" in c.scenario)
+    assert changed.steps[3] == "Note the time the SalesOrder record in NetSuite shows the change"
+    transient = next(c for c in orders if c.scenario.startswith("A transient error"))
+    assert transient.scenario == "A transient error from NetSuite is retried and the SalesOrder record written once"
+    assert "HTTP 503 (Service Unavailable)" in transient.steps[0] and "HTTP 429" in transient.steps[0]
+    assert transient.expected.startswith(
+        "The 503 is logged and the write retried after 1 minute, the first step of the retry schedule of technical "
+        "specifications section 4.1 (1, 2, and 4 minutes)"
+    )
+    assert "writes the SalesOrder record to NetSuite exactly once, with no duplicate" in transient.expected
+    stock = [c for c in cases if c.workflow == _STOCK.workflow]
+    assert not [c for c in stock if "invalid signature" in c.scenario or "never arrives" in c.scenario]
+    (stock_transient,) = [c for c in stock if c.scenario.startswith("A transient error")]
+    assert (
+        "retry schedule of technical specifications section 3 (1, 2, 4, 8, and 16 minutes)" in stock_transient.expected
     )
 
 
@@ -273,7 +351,15 @@ def test_a_security_scenario_on_replayed_webhooks_keeps_the_standard_replay_and_
         ],
     )
     cases = build_test_cases(ctx).cases
-    assert [c.type for c in cases if c.standard] == ["Error Handling", "Replay", "Reconciliation"]
+    # the scenario covers the forged signature: no standard one; the transient error and the missed event stay
+    assert [c.type for c in cases if c.standard] == [
+        "Error Handling",
+        "Replay",
+        "Reconciliation",
+        "Error Handling",
+        "Error Handling",
+    ]
+    assert not [c for c in cases if "invalid signature" in c.scenario]
     assert not [c for c in cases if c.scenario.startswith("Revoked or rotated")]
 
 
@@ -302,8 +388,8 @@ def test_a_scenario_that_does_not_say_change_is_set_up_as_a_create_never_both():
     ctx = _ctx(_ORDERS, _STOCK, field_mappings=_STOCK_MAPS, test_scenarios=scenarios)
     bundle, change = [c for c in build_test_cases(ctx).cases if not c.standard]
     assert bundle.steps[0].startswith(  # the case's data first, then the system's change aimed at that data
-        "In NetSuite, prepare the data this case calls for (bundle SKU with components in two locations), then "
-        "make the change the case describes to that data: post an inventory adjustment for one of its items at "
+        'In NetSuite, set up the test data for "Bundle SKU with components in two locations": post an inventory '
+        "adjustment for one of its items at "
     )
     assert change.steps[0].startswith("In NetSuite, post an inventory adjustment")
     generic = [FieldMapping(2, "2", "qty", "available", "StockRow", "InventoryLevel", key=True)]
@@ -313,7 +399,7 @@ def test_a_scenario_that_does_not_say_change_is_set_up_as_a_create_never_both():
         if not c.standard
     ]
     assert new.steps[0].startswith(
-        "In NetSuite, create a StockRow record as this case calls for (bundle SKU with components in two locations)"
+        'In NetSuite, set up the test data for "Bundle SKU with components in two locations": create a StockRow record'
     )
     assert changed.steps[0].startswith("In NetSuite, change a StockRow record")
     assert not [c for c in build_test_cases(ctx).cases if "create or change" in " ".join(c.steps)]
@@ -325,7 +411,7 @@ def test_the_standard_failure_blanks_a_required_mapped_field_when_no_mapping_tab
         FieldMapping(3, "1", "amount", "total", "Refund", "Deposit", "Net of fees", required=True),
     ]
     ctx = _ctx(Workflow(2, "Post refunds", "Scheduled", None, "Shopify", "NetSuite"), field_mappings=maps)
-    (error,) = [c for c in build_test_cases(ctx).cases if c.type == "Error Handling"]
+    (error,) = [c for c in build_test_cases(ctx).cases if c.type == "Error Handling" and "transient" not in c.scenario]
     assert error.scenario == "A Shopify Refund record with amount blank is parked, not written as a NetSuite Deposit"
     assert (
         error.steps[0] == "In Shopify, create a Refund record with amount left blank, and a second, valid Refund record"
@@ -452,7 +538,9 @@ def test_a_record_its_system_makes_is_taken_as_it_is_and_never_made_invalid():
     happy = cases[0]
     assert happy.steps[0].startswith("In Shopify, take a payout Shopify Payments has paid to the store")
     assert "setting" not in happy.steps[0]
-    assert "Error Handling" not in [c.type for c in cases if c.workflow == payouts.workflow]
+    assert "Error Handling" not in [
+        c.type for c in cases if c.workflow == payouts.workflow and not c.scenario.startswith("A transient")
+    ]
 
 
 def test_the_specs_print_the_catalogs_facts_of_the_records_and_fields_a_workflow_maps():
@@ -644,12 +732,9 @@ def test_an_event_driven_case_that_makes_several_records_waits_for_their_change_
 def test_an_edge_cases_change_is_aimed_at_the_data_it_prepared():
     """The change after an edge case's data names one record of that data, not any record."""
     assert _to_that_data("post an inventory adjustment for an item at one location") == (
-        "make the change the case describes to that data: post an inventory adjustment for one of its items at "
-        "one location"
+        "post an inventory adjustment for one of its items at one location"
     )
-    assert _to_that_data("adjust an item's stock at one location") == (
-        "make the change the case describes to that data: adjust one of its items' stock at one location"
-    )
+    assert _to_that_data("adjust an item's stock at one location") == ("adjust one of its items' stock at one location")
 
 
 def test_a_stated_volume_gets_a_peak_case_timed_against_the_stated_target():
@@ -723,6 +808,11 @@ def test_a_bulk_load_is_made_by_script_at_the_rate_the_test_store_accepts_and_re
     )
     assert "orderCreate" in made and "five new orders a minute" in made and "so 600 take about 2 hours" in made
     assert "capture endpoint" in made and "by hand" not in " ".join(case.steps)
+    # the reconciliation run would move the captured records first, and the case would prove nothing
+    assert made.endswith(
+        "and the workflow's scheduled reconciliation run (every 15 minutes) is paused until the case ends, so that "
+        "it cannot move the records before their change events are released"
+    )
     assert "ring up a series" not in made  # point-of-sale sales cannot be scripted
     assert (
         case.steps[2]
@@ -823,21 +913,75 @@ def test_a_sku_matching_key_gets_a_duplicate_sku_case_and_an_id_key_none():
     assert not any("with the same" in t for t in _standard_titles(ctx))
 
 
+def test_a_key_found_by_sku_through_a_lookup_duplicates_the_record_that_carries_the_sku():
+    """Issue 21 (client read): 'create two InventoryLevel records by hand with the same SKU' cannot be
+    done: an inventory level has no SKU; the SKU is on the inventory item its inventory_item_id names,
+    which the lookup goes through, so the duplicate is made there."""
+    item = FieldMapping(
+        4,
+        "2",
+        "item",
+        "inventory_item_id",
+        "InventoryBalance",
+        "InventoryLevel",
+        "The Shopify inventory item with the NetSuite item's SKU",
+        key=True,
+    )
+    ctx = _ctx(_ORDERS, _STOCK, field_mappings=[*_STOCK_MAPS, item])
+    case = next(c for c in build_test_cases(ctx).cases if c.scenario.startswith("Two Shopify"))
+    assert case.scenario == "Two Shopify inventory items with the same SKU"
+    assert case.steps[0] == "In Shopify, give two inventory items the same SKU by hand"
+    assert case.steps[1] == (  # the SKU is the item's, not the location's
+        "In NetSuite, post an inventory adjustment for an item whose SKU is that value, at one location"
+    )
+    assert "InventoryLevel records by hand" not in " ".join(case.steps)
+    assert case.steps[3].startswith("Check the InventoryLevel records of both inventory items in Shopify")
+    assert "(two Shopify inventory items match its SKU)" in case.expected
+    assert case.expected.endswith(
+        "neither inventory item's InventoryLevel record changes and none is written for a third"
+    )
+
+
 def test_a_stock_push_into_a_selling_system_gets_a_sale_during_the_push():
     """Issue 21 (client read): a quantity the target's own sales change (the catalog's ``sold_from``:
-    Shopify's available) is tested with a sale made between the push's read and its write."""
-    ctx = _ctx(_ORDERS, _STOCK, field_mappings=_STOCK_MAPS)
+    Shopify's available) is tested with a sale made between the push's read and its write, in numbers a
+    tester checks (10 on hand, 2 sold, 8 expected), with the push's schedule and the workflow that carries
+    the sale back to the source held, so that neither runs before the case starts it."""
+    ctx = _ctx(_ORDERS, _STOCK, field_mappings=[*_ORDER_MAPS, *_STOCK_MAPS])
     case = next(c for c in build_test_cases(ctx).cases if c.scenario.startswith("A sale in"))
     assert case.scenario == "A sale in Shopify while NetSuite stock is pushed"
+    assert case.steps[0].startswith(
+        "In NetSuite, post an inventory adjustment for an item at a location the location table lists, which "
+        "changes its quantityAvailable to 8; start the scheduled run on demand"
+    )
     assert case.steps[1] == (
-        "In NetSuite, post an inventory adjustment for that item at that location, which changes its "
-        "quantityAvailable, and note InventoryBalance.quantityAvailable"
+        "Pause this workflow's scheduled run; and hold workflow 1, which carries Shopify sales to NetSuite: point "
+        "its Shopify webhook subscription at a capture endpoint and pause its reconciliation run (every hour), so "
+        "that neither runs until this case starts it"
     )
     assert case.steps[2] == (
-        "In Shopify, before the run, ring up a test sale on Shopify POS at that location, for one unit of that item"
+        "In NetSuite, post an inventory adjustment for that item at that location, which changes its "
+        "quantityAvailable to 10 (2 units more)"
     )
-    assert case.expected.startswith("The sale is not overwritten: InventoryLevel.available in Shopify never shows more")
+    assert case.steps[3] == (
+        "In Shopify, ring up a test sale on Shopify POS at that location, for 2 units of that item"
+    )
+    assert case.steps[6].startswith(
+        "Release workflow 1 (replay its captured change event and resume its reconciliation"
+    )
+    assert case.steps[-1] == "Resume this workflow's scheduled run"
+    assert case.expected.startswith(
+        "After step 5, InventoryLevel.available in Shopify shows 8: the 10 NetSuite holds, less the 2 units sold "
+        "that NetSuite does not yet hold, never 10"
+    )
     assert "(the concurrent-sales design of technical specifications section 4.2)" in case.expected
+    assert case.expected.endswith("still shows 8, not 6: the 2 units are taken off once")
+    # no workflow carries the sales back: only the push's own schedule is paused
+    customers = replace(_ORDERS, workflow="Sync customers from Shopify to NetSuite")
+    ctx = _ctx(customers, _STOCK, field_mappings=_STOCK_MAPS)
+    alone = next(c for c in build_test_cases(ctx).cases if c.scenario.startswith("A sale in"))
+    assert alone.steps[1] == "Pause this workflow's scheduled run, so that it does not run until this case starts it"
+    assert alone.steps[-2].startswith("Once the sale has reached NetSuite, start the scheduled run on demand")
     # stock pushed the other way (into NetSuite, which the catalog records no sales of): no such case
     back = [replace(m, source_object=m.target_object, target_object=m.source_object) for m in _STOCK_MAPS]
     ctx = _ctx(_ORDERS, replace(_STOCK, source_system="Shopify", target_system="NetSuite"), field_mappings=back)
@@ -876,7 +1020,13 @@ def test_the_introduction_names_the_record_cases_the_document_has_and_only_those
     )
     assert "full-catalogue push." in note
     assert "sale during a stock push" not in note and "not yet made final" not in note
-    assert "they also cover" not in build_test_cases(_ctx(_ORDERS, field_mappings=_ORDER_MAPS)).standard_note
+    # an order workflow on webhooks: only the cases of its trigger, none of the record kinds
+    note = build_test_cases(_ctx(_ORDERS, field_mappings=_ORDER_MAPS)).standard_note
+    assert note.endswith(
+        "they also cover a change event with an invalid signature and a change event that never arrives. The others "
+        "are the agreed scenarios."
+    )
+    assert "full-catalogue" not in note and "duplicate natural key" not in note
 
 
 def test_a_revoked_credential_is_caught_up_as_often_as_the_latency_target_and_agrees_with_catch_up_every():

@@ -1736,6 +1736,17 @@ def test_environments(systems: Sequence[str]) -> str:
 
 def _testing(c: Completeness, project: Project, systems: tuple[str, ...], test_cases: DocumentRef) -> Testing:
     scen = _scenarios(project)
+    if test_cases.produced:
+        # the Test Scenarios sheet states no expected result: an edge case expects what the field mappings
+        # give (test cases), which the team agrees with the client before UAT; said here, never to the client
+        for s in project.test_scenarios:
+            if (s.type or "") == "Edge Case" and s.workflow:
+                c.find(
+                    "expected-result-to-agree",
+                    f"Test Scenarios row {s.row} ({s.scenario!r}) states no expected result, so the test cases expect "
+                    "what the workflow's field mappings give; agree the expected result with the client before UAT "
+                    "and correct the case if it differs.",
+                )
     source: Shown = project.test_data_source or c.assume(
         "Test data source",
         test_environments(systems),

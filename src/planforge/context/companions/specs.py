@@ -70,7 +70,9 @@ _ORDER_CHANGES = (
     ("cancellations", re.compile(r"\bcancel\w*\b", re.IGNORECASE)),
     ("refunds", re.compile(r"\b(?:refund\w*|returns?|credit notes?|credit memos?)\b", re.IGNORECASE)),
 )
-#: The catalog categories where an order written stays as posted (a sales order, invoice, receipt, shipment).
+#: The catalog categories where an order written stays as it is written (a sales order, invoice, receipt,
+#: shipment). Not all of them post: a NetSuite sales order is non-posting (its deposits, invoices and cash
+#: sales post), so the documents say the record is written, never that an order is posted.
 _POSTED = frozenset({"accounting", "fulfillment", "inventory"})
 #: A stock quantity's Transform that already says how the write keeps clear of the target's own sales.
 _RACE_STATED = re.compile(
@@ -315,6 +317,41 @@ def _record_words(record: str) -> str:
 def _fact(system_name: str, record: str | None) -> RecordFact | None:
     system = lookup(system_name).system
     return system.record(record) if system and record else None
+
+
+def _proposed_key(k: AmbiguousKey, flow: Flow, maps: list[FieldMapping]) -> str:
+    """The key ``_key_note`` proposes in place of an ambiguous one, as the workflow's table names it: the
+    fields the target keeps the record unique by, else the source record's own ID field; "" when the
+    catalog records neither (the note then names the two ways to settle it)."""
+    source = k.mapping.source_object or next((m.source_object for m in maps if m.source_object), None)
+    own = _fact(flow.source, source)
+    lines = _fact(flow.target, k.record)
+    if lines is not None and lines.unique_by:
+        return ", ".join(f"{k.record}.{f}" for f in lines.unique_by)
+    if source and own is not None and own.own_id:
+        return f"{source}.{own.own_id}"
+    return ""
+
+
+def _keys_shown(keys: list[FieldMapping], ambiguous: list[AmbiguousKey], flow: Flow, maps: list[FieldMapping]) -> str:
+    """The table's matching key: each key as the mappings name it, except one the specifications flag as
+    ambiguous, which shows the key proposed in its place (``_proposed_key``), marked proposed, never the
+    flagged key beside it; a flagged key with no proposal is shown marked to be confirmed."""
+    names: list[str] = []
+    proposed_any = unsettled = False
+    for m in keys:
+        flagged = next((k for k in ambiguous if k.mapping == m), None)
+        proposed = _proposed_key(flagged, flow, maps) if flagged is not None else ""
+        if proposed:
+            proposed_any = True
+            names.extend(proposed.split(", "))
+        else:
+            unsettled = unsettled or flagged is not None
+            names.append(_name(m, "target"))
+    text = ", ".join(dict.fromkeys(names))
+    if proposed_any:
+        return f"{text} (proposed, to be confirmed before build)"
+    return f"{text} (to be confirmed)" if unsettled else text
 
 
 def _key_note(k: AmbiguousKey, flow: Flow, maps: list[FieldMapping]) -> str:
@@ -680,8 +717,8 @@ def _unhandled_changes(flows: tuple[Flow, ...]) -> list[str]:
 
 def _posts_orders(flow: Flow, maps: list[FieldMapping]) -> bool:
     """The workflow reads orders (a source record named '...Order', else, without mappings, 'orders' in its
-    name) and writes them where they stay as posted (the target's catalog category: accounting, fulfillment,
-    inventory), so section 3's rule leaves a posted order as it is."""
+    name) and writes them where they stay as written (the target's catalog category: accounting, fulfillment,
+    inventory), so section 3's rule leaves an order already written as it is."""
     system = lookup(flow.target).system
     if system is None or system.category not in _POSTED:
         return False
@@ -698,7 +735,7 @@ def _order_changes(flow: Flow, unhandled: list[str]) -> str:
     kinds = compose.join_words(unhandled)
     return (
         f"{kinds[0].upper()}{kinds[1:]} of a {flow.source} order after it is written to {flow.target} are carried "
-        "by no workflow, and the record posted there is left as it is (section 3). How each is handled is an open "
+        "by no workflow, and the record written there is left as it is (section 3). How each is handled is an open "
         "question, agreed with the client before build."
     )
 
@@ -768,7 +805,8 @@ def _workflow_spec(
 ) -> WorkflowSpec:
     p = ctx.project
     keys = [_name(m, "target") for m in maps if m.key]
-    notes = tuple(_key_note(k, flow, maps) for k in ambiguous_keys(maps, systems))
+    ambiguous = list(ambiguous_keys(maps, systems))
+    notes = tuple(_key_note(k, flow, maps) for k in ambiguous)
     unmapped, required_note = _required_fields(flow, maps)
     raced, concurrent = _concurrent_sales(flow, maps, orders_back)
     natural = natural_keys(maps)
@@ -790,7 +828,7 @@ def _workflow_spec(
             *_status_row(flow, maps),
             *unmapped,
         ),
-        (", ".join(keys) + (" (to be confirmed)" if notes else "")) if keys else tbd("Matching key"),
+        _keys_shown([m for m in maps if m.key], ambiguous, flow, maps) if keys else tbd("Matching key"),
         _idempotency(keys),
         _retries(flow),
         ctx.flow_alerts[i].own,
@@ -914,7 +952,7 @@ def _order_policy(specs: list[WorkflowSpec], unhandled: list[str]) -> str:
     if not posting:
         return ""
     where = f"section{'s' if len(posting) > 1 else ''} {compose.join_words(posting)}"
-    return f"For the later {compose.join_words(unhandled)} of an order already posted, see {where}."
+    return f"For the later {compose.join_words(unhandled)} of an order already written, see {where}."
 
 
 def _possessive(name: str) -> str:

@@ -8,8 +8,9 @@ names none of a kind.
 - **Expected results are the scenario's, never contradicted.** A happy path expects each mapped
   field in the target, composed from its transform ("is set to 'Shopify'", "is Shopify Order.id
   prefixed 'Shopify #'", "is Shopify Order.location_id mapped through the location to subsidiary
-  table"). An edge case is an exception to the mappings, so its outcome is left to be agreed
-  (marked TBD) rather than printed as the plain mapping checks.
+  table"). The Test Scenarios sheet states no expected result, so an edge case expects what the
+  field mappings give, concretely; the review (never the client's document) lists it as an
+  expected result to agree with the client.
 - **Standard cases fill the gaps**, marked Source "Standard" (the introduction says once what
   they are). Per workflow, a validation failure built from its own mappings (when no Error
   Handling scenario names one: parked, then written once after correction and replay), a replay
@@ -41,6 +42,7 @@ from planforge.context.companions.common import (
     sets_status,
     specs_section,
 )
+from planforge.context.companions.specs import _delay_words, _delays
 from planforge.context.compose import span_adjective
 from planforge.context.flows import Flow
 from planforge.context.plan import PlanContext, Shown
@@ -364,14 +366,14 @@ def _plural(noun: str) -> str:
 
 
 def _to_that_data(made: str) -> str:
-    """The source system's change aimed at the data an edge case prepared, so the step says which
-    record it changes: "make the change the case describes to that data: post an inventory adjustment
-    for one of its items at ..." (the action's own record made one of that data's)."""
+    """The source system's change aimed at the data an edge case set up, so the step says which
+    record it changes: "post an inventory adjustment for one of its items at ..." (the action's own
+    record made one of that data's)."""
 
     def one_of_its(m: re.Match[str]) -> str:
         return f"one of its {_plural(m.group(1))}" + ("'" if m.group(2) else "")
 
-    return f"make the change the case describes to that data: {_ONE_RECORD.sub(one_of_its, made, count=1)}"
+    return _ONE_RECORD.sub(one_of_its, made, count=1)
 
 
 def setup_step(
@@ -386,13 +388,12 @@ def setup_step(
     fact, many = record_fact(flow, r), many or bool(_MANY.search(scenario))
     made = _make(flow, r, _verb(scenario), many, main)
     at = _made_at(flow, r)
-    case = _lower_first(scenario)
-    if quoted and fact is not None and fact.made:  # the case's data first, then the change made to that data
+    if quoted:  # the case's data first, then the record made, or the change made to that data
         # a record the system changes (an adjustment) is changed in that data; a new one is made with it
-        then = _to_that_data(made) if fact.derived else made
-        text = f"In {flow.source}, prepare the data this case calls for ({case}), then {then}"
+        then = _to_that_data(made) if fact is not None and fact.made and fact.derived else made
+        text = f'In {flow.source}, set up the test data for "{scenario}": {then}'
     else:
-        text = f"In {flow.source}, {made}" + (f" as this case calls for ({case})" if quoted else "")
+        text = f"In {flow.source}, {made}"
     if fact is not None and fact.fixed:
         return text
     if fact is not None and fact.derived:  # the system computes the fields: the adjustment changes them
@@ -593,7 +594,7 @@ def _bulk_load(ctx: PlanContext, flow: Flow, r: _Records, scenario: str, size: t
     if flow.event_driven:
         held = (
             f"; the integration's {flow.source} webhook subscription points at a capture endpoint meanwhile, so "
-            "that their change events are kept, not processed"
+            f"that their change events are kept, not processed, {_paused_catch_up(flow)}"
         )
         release = f"Replay the {count:,} captured change events to the integration's webhook endpoint at once"
     else:
@@ -607,6 +608,18 @@ def _bulk_load(ctx: PlanContext, flow: Flow, r: _Records, scenario: str, size: t
             f"specifications, section {specs_section(flow)}), and this result is confirmed against it"
         )
     return _Load(count, f"Ahead of the test, make the load in {flow.source}: {what}{held}", release, pending)
+
+
+def _paused_catch_up(flow: Flow) -> str:
+    """What a case that holds an event-driven workflow's change events back says of its reconciliation run
+    (``common.catch_up_every``): paused until the case ends, else the run would read the records changed
+    since its last run and move them before their events are released, and the case would prove nothing."""
+    every = catch_up_every(flow)
+    when = f" (every {every})" if every else ""
+    return (
+        f"and the workflow's scheduled reconciliation run{when} is paused until the case ends, so that it cannot "
+        "move the records before their change events are released"
+    )
 
 
 def _error_case(s: TestScenario, flow: Flow, r: _Records, ctx: PlanContext) -> tuple[tuple[str, ...], str, str]:
@@ -738,18 +751,18 @@ def _case(s: TestScenario, title: str, flow: Flow | None, maps: list[FieldMappin
         rules = _unconfirmed_rules(ctx, flow, maps)
         checks = mapping_checks(maps, flow.source, rules)
         promised = _promised(flow, r, maps, title)
-        if any(rules) and kind != "Edge Case":
+        if any(rules):
             pending = (
                 f"which of these readings applies is agreed before UAT (technical specifications, section "
                 f"{specs_section(flow)}), and this result is confirmed against it"
             )
         if kind == "Edge Case":
-            open_outcome = True
+            # the intake states no expected result: the case expects what the field mappings give, and the
+            # review (plan context, ``_testing``) lists it as an expected result to agree with the client
+            listed = list(checks) or [f"every field the technical specifications map matches the {flow.source} record"]
             expected = (
-                f"the result {flow.target} must show for this case is agreed before UAT starts and recorded here, "
-                f"as the field mappings (technical specifications, section {specs_section(flow)}) do not say how it is handled. "
-                f"Whatever is agreed, the {r.target_record} is either written as agreed or parked with its error in "
-                "the exception report, never written in part or twice"
+                f"In {flow.target}: {'; '.join([*listed, *promised])}; the {r.target_record} is written once, not in "
+                "part; nothing is parked and no alert is raised"
             )
         elif checks or promised:
             alone = f"; no other {r.target_record} in {flow.target} changes" if _ONLY.search(s.scenario) else ""
@@ -1048,7 +1061,207 @@ def _standard_for(
         out.append(_standard_latency(flow, r, flow.promise or flow.latency))
     if not any(s.type == "Performance" for s in scenarios) and (peak := _standard_peak(flow, r, ctx)) is not None:
         out.append(peak)
-    return out + _record_cases(flow, scenarios, r, ctx, maps)
+    return out + _failure_cases(flow, scenarios, r, alerts, ctx) + _record_cases(flow, scenarios, r, ctx, maps)
+
+
+#: scenario words that already cover a transient error, a forged event, a missed event, a drift alert raised
+_TRANSIENT = re.compile(
+    r"\b(?:5\d\d|time-?outs?|timed out|outage|unavailable|server errors?|transient|downtime|goes down|is down)\b", re.I
+)
+_SIGNATURE = re.compile(r"\b(?:signature\w*|hmac|spoof\w*|forged|unsigned)\b", re.I)
+_MISSED = re.compile(r"\b(?:missed|lost|dropped|undelivered|never arriv\w*)\b", re.I)
+_ALERT_WORDS = re.compile(r"\balert\w*", re.I)
+#: the test catalogue a drift case's example counts against, when the threshold is a share of records
+_DRIFT_SAMPLE = 1000
+
+
+def _failure_cases(
+    flow: Flow, scenarios: Sequence[TestScenario], r: _Records, alerts: Sequence[Alert], ctx: PlanContext
+) -> list[TestCase]:
+    """The failure cases a client QA lead expects where the workflow's model has them and its own
+    scenarios do not cover them: for every workflow, a transient error from the target, retried with
+    back-off and written once; for one run on its source's change events, an event with an invalid
+    signature refused, and an event that never arrives picked up by the reconciliation run; where the
+    workflow has a drift or mismatch alert, a case that raises it."""
+    texts = " | ".join(s.scenario for s in scenarios)
+    out = []
+    if not _TRANSIENT.search(texts):
+        out.append(_standard_transient(flow, r))
+    if flow.event_driven and not _SIGNATURE.search(texts):
+        out.append(_standard_signature(flow, r, ctx))
+    if flow.event_driven and catch_up_every(flow) and not _MISSED.search(texts):
+        out.append(_standard_missed_event(flow, r))
+    drift = next((a for a in alerts if _DRIFT_ALERT.search(a.alert)), None)
+    # only an alert whose threshold states a level (a share or count of records that differ) can be raised by
+    # changing records by hand; one that states another condition is left to the intake's own scenarios
+    if (
+        drift is not None
+        and threshold_level(drift.threshold) is not None
+        and r.values
+        and not (_DRIFT_ALERT.search(texts) and _ALERT_WORDS.search(texts))
+    ):
+        out.append(_standard_drift(flow, r, drift))
+    return out
+
+
+def _setup_verb(flow: Flow) -> str:
+    return "create" if set(re.findall(r"[a-z]+", flow.name.casefold())) & _CREATE_WORDS else "change"
+
+
+def _standard_transient(flow: Flow, r: _Records) -> TestCase:
+    """A transient error from the target (HTTP 503), then a throttling response (HTTP 429): the first is
+    retried on the workflow's schedule (technical specifications: its own, sized to its latency target,
+    else section 3's standard one), the second paused by the queue (section 2); the record is written
+    once, and nothing is parked."""
+    delays = _delays(flow.latency.length if flow.latency else None)
+    where = specs_section(flow) if flow.latency else "3"
+    retried = (
+        f"retried after {_delay_words(delays[:1])}, the first step of the retry schedule of technical "
+        f"specifications section {where} ({_delay_words(delays)})"
+        if delays
+        else f"retried at once, as technical specifications section {where} sets out"
+    )
+    return TestCase(
+        "",
+        flow.name,
+        f"A transient error from {flow.target} is retried and the {r.target_record} written once",
+        "Error Handling",
+        _preconditions(flow, r),
+        (
+            f"Route the integration's calls to {flow.target} through a fault-injecting test proxy, set to answer "
+            "the first write with HTTP 503 (Service Unavailable) and the second with HTTP 429 (Too Many Requests), "
+            "then to pass calls through",
+            setup_step(flow, r, _setup_verb(flow)),
+            _run(flow),
+            f"Check the integration log for the two refused attempts and the time of each attempt, then search "
+            f"{flow.target} for the {r.target_record}",
+            "Remove the test proxy",
+        ),
+        f"The 503 is logged and the write {retried}; the 429 pauses the {flow.target} queue for the time "
+        f"{flow.target} asks, else for a back-off that starts at one second and doubles (technical specifications, "
+        f"section 2); the next attempt writes the {r.target_record} to {flow.target} exactly once, with no duplicate "
+        "or partial record; the record is not parked, and the refused attempts raise no alert of their own",
+        standard=True,
+    )
+
+
+def _standard_signature(flow: Flow, r: _Records, ctx: PlanContext) -> TestCase:
+    """A change event with an invalid signature (its HMAC signature altered) is refused and logged, never
+    queued, and raises the intake's alert on rejected credentials where it defines one; the same event
+    with the signature its system gave it is processed once, so the refusal is the signature's."""
+    alert = next((a for a in ctx.project.alerts if _AUTH.search(a.alert)), None)
+    raised = (
+        f"the refusal is logged and raises the {_lower_first(alert.alert)} alert"
+        if alert
+        else "the refusal is logged (the intake defines no alert on a refused event, so none is expected)"
+    )
+    return TestCase(
+        "",
+        flow.name,
+        f"A {flow.source} change event with an invalid signature is refused, not processed",
+        "Security",
+        _preconditions(flow, r),
+        (
+            f"Point the integration's {flow.source} webhook subscription at a capture endpoint, and pause the "
+            f"workflow's reconciliation run (every {catch_up_every(flow)}) until the case ends, so that neither "
+            "delivers this case's record",
+            f"{setup_step(flow, r, _setup_verb(flow))}, and keep its captured change event",
+            "Send the captured event to the integration's webhook endpoint with its HMAC signature altered (one "
+            "character changed)",
+            f"Check the integration log, the alert channel and {flow.target}",
+            f"Send the same event with the signature {flow.source} gave it, and check {flow.target} again",
+            "Point the subscription back at the integration and resume the reconciliation run",
+        ),
+        f"The event with the altered signature is refused: the endpoint answers it with an error and queues "
+        f"nothing; {raised}; nothing is written to {flow.target}; the event with its own signature is processed "
+        f"and writes the {r.target_record} once",
+        standard=True,
+    )
+
+
+def _standard_missed_event(flow: Flow, r: _Records) -> TestCase:
+    """A change event that never reaches the integration: the reconciliation run (``common.catch_up_every``,
+    as the technical specifications' missed-events design states it) writes the record, and the event,
+    replayed late, writes nothing new."""
+    every = catch_up_every(flow)
+    entry = lookup(flow.source).system
+    redelivery = (
+        f", without waiting on {flow.source}'s own redelivery ({flow.source} {entry.event_retries})"
+        if entry is not None and entry.event_retries
+        else ""
+    )
+    return TestCase(
+        "",
+        flow.name,
+        f"A {flow.source} change event that never arrives is picked up by the reconciliation run",
+        "Error Handling",
+        _preconditions(flow, r),
+        (
+            f"Point the integration's {flow.source} webhook subscription at a capture endpoint, so that this "
+            "case's change event never reaches the integration; leave the reconciliation run on",
+            f"{setup_step(flow, r, _setup_verb(flow))}, and note the time",
+            f"Leave the workflow's reconciliation run to start every {every}, as in production",
+            f"Note the time the {r.target_record} appears in {flow.target}"
+            if _setup_verb(flow) == "create"
+            else f"Note the time the {r.target_record} in {flow.target} shows the change",
+            f"Point the subscription back at the integration, replay the captured event to it, and search "
+            f"{flow.target} for the {r.target_record}s of that {r.record}",
+        ),
+        f"Though its change event never arrived, the {r.record} reaches {flow.target} by the first reconciliation "
+        f"run after the change, which runs every {every} (assumed; technical specifications, section "
+        f"{specs_section(flow)}){redelivery}; the event replayed afterwards writes nothing new: {flow.target} "
+        f"holds one {r.target_record} for it",
+        standard=True,
+    )
+
+
+def _standard_drift(flow: Flow, r: _Records, alert: Alert) -> TestCase:
+    """The workflow's drift or mismatch alert raised: one target record changed by hand, then enough to
+    cross the alert's threshold (read by ``threshold_level``; a share counted, for the example, against a
+    test catalogue of a thousand records), each checked against the alert channel."""
+    name = f"the {_lower_first(alert.alert)} alert"
+    field = r.values[0]
+    level = threshold_level(alert.threshold)
+    one = level.raised_by(1, _DRIFT_SAMPLE) if level is not None else None
+    needed = (
+        next((n for n in range(1, _DRIFT_SAMPLE + 1) if level.raised_by(n, _DRIFT_SAMPLE)), None) if level else None
+    )
+    threshold = f" ({alert.threshold})" if alert.threshold else ""
+    example = (
+        f": for example, {needed} of {_DRIFT_SAMPLE:,} {r.target_record}s in the test environment"
+        if level is not None and level.share is not None and needed
+        else f": {needed} in all"
+        if needed
+        else ""
+    )
+    severity = f" (severity {alert.severity})" if alert.severity else ""
+    first = (
+        f"with one {r.target_record} differing, {name} is {'raised' if one else 'not raised'}, since one record "
+        f"{'crosses' if one else 'does not cross'} its threshold{threshold}; "
+        if one is not None
+        else ""
+    )
+    return TestCase(
+        "",
+        flow.name,
+        f"{_upper_first(name)} is raised when {flow.target} and {flow.source} differ",
+        "Reconciliation",
+        _preconditions(flow, r),
+        (
+            f"After a run of the workflow has brought {flow.target} in step with {flow.source}, change {field} by "
+            f"hand in {flow.target} on one {r.target_record}",
+            f"Wait for the next run of the check that raises {name} (or start it on demand), and check the alert channel",
+            f"Change {field} by hand on more {r.target_record}s, until more differ than its threshold "
+            f"allows{threshold}{example}",
+            "Wait for the next check again, and check the alert channel",
+            f"Set the changed values in {flow.target} back by hand",
+        ),
+        _upper_first(
+            f"{first}once more records differ than its threshold allows, {name} is raised and reaches the support "
+            f"team{severity}"
+        ),
+        standard=True,
+    )
 
 
 #: scenario words that already cover a record not yet final, a duplicate key, a concurrent sale, a full load
@@ -1151,32 +1364,71 @@ def _standard_status_kept(flow: Flow, r: _Records, status: str) -> TestCase:
     )
 
 
+def _whose(made: str, clause: str) -> str:
+    """A clause on the one record an action names, placed right after it ("post an inventory adjustment
+    for an item whose SKU is that value, at one location"), so it never reads as the location's; at the end
+    when the action names no single record."""
+    m = _ONE_RECORD.search(made)
+    if m is None or m.group(2):
+        return f"{made} {clause}"
+    rest = made[m.end(1) :]
+    return f"{made[: m.end(1)]} {clause}{',' if rest.startswith(' ') else ''}{rest}"
+
+
+def _key_carrier(natural: NaturalKey) -> str:
+    """The record that carries a natural key found through a lookup (``NaturalKey.by_lookup``): the one
+    its key field identifies ("inventory item" for inventory_item_id, found by its SKU), in plain words;
+    "" when the field names no record (a bare "id")."""
+    words = [w.casefold() for w in re.findall(r"[A-Za-z][a-z]*", natural.mapping.target_field.split(".")[-1])]
+    return " ".join(words[:-1]) if len(words) > 1 and words[-1] == "id" else ""
+
+
 def _standard_duplicate_key(flow: Flow, r: _Records, natural: NaturalKey) -> TestCase:
     """A matching key that matches by a business value (a SKU, a barcode, an email: ``natural_keys``, the
     keys the technical specifications assume unique), which nothing stops two target records from sharing:
     the source record is parked as a permanent error rather than written to either or to a third, and
-    nothing is overwritten. A key found by the value through its Transform names the value, not the ID field."""
+    nothing is overwritten. The duplicate is made on the record that carries the value: the target record
+    when its key field holds it (Product.variants.sku); when the key field is an ID the Transform finds by
+    the value (an inventory level's inventory_item_id, the inventory item with the SKU), the record that
+    ID names, which the lookup goes through (two inventory items given one SKU), never the target record,
+    which has no such field."""
     key = natural.mapping
+    carrier = _key_carrier(natural) if natural.by_lookup else ""
     target_key = natural.value if natural.by_lookup else _field(key.target_object, key.target_field)
     source_key = natural.value if natural.by_lookup else key.source_field
+    made = (
+        f"In {flow.target}, give two {_plural(carrier)} the same {target_key} by hand"
+        if carrier
+        else f"In {flow.target}, create two {r.target_record}s by hand with the same {target_key}"
+    )
+    records = f"{_plural(carrier)}" if carrier else f"{r.target_record}s"
+    check = (
+        f"Check the {r.target_record}s of both {_plural(carrier)} in {flow.target}"
+        if carrier
+        else f"Check both {r.target_record}s in {flow.target}"
+    )
+    untouched = (
+        f"neither {carrier}'s {r.target_record} changes and none is written for a third"
+        if carrier
+        else f"neither {r.target_record} changes and no third is created"
+    )
     return TestCase(
         "",
         flow.name,
-        f"Two {flow.target} {r.target_record}s with the same {target_key}",
+        f"Two {flow.target} {records} with the same {target_key}",
         "Edge Case",
         _preconditions(flow, r),
         (
-            f"In {flow.target}, create two {r.target_record}s by hand with the same {target_key}",
-            f"In {flow.source}, {_made(flow, r, 'create')} whose {source_key} is that value"
+            made,
+            f"In {flow.source}, {_whose(_made(flow, r, 'create'), f'whose {source_key} is that value')}"
             if (fact := record_fact(flow, r)) and fact.made
             else f"In {flow.source}, create {_a(r.record)} whose {source_key} is that value",
             _run(flow),
-            f"Check both {r.target_record}s in {flow.target}, the integration log and the exception report of "
-            "parked records",
+            f"{check}, the integration log and the exception report of parked records",
         ),
         f"The {flow.source} {r.record} is not written: it is parked with its error (two {flow.target} "
-        f"{r.target_record}s match its {source_key}) and listed in the exception report, as a permanent "
-        f"error (technical specifications, section 3); neither {r.target_record} changes and no third is created",
+        f"{records} match its {source_key}) and listed in the exception report, as a permanent "
+        f"error (technical specifications, section 3); {untouched}",
         standard=True,
     )
 
@@ -1192,38 +1444,129 @@ def _sold_field(flow: Flow, r: _Records, maps: Sequence[FieldMapping]) -> FieldM
     return next((m for m in maps if m.target_field.casefold() in sold and not m.key), None)
 
 
+#: the quantities of the sale-during-a-push case: before the push, pushed (a receipt of two), and sold meanwhile
+_BEFORE, _ON_HAND, _SOLD = 8, 10, 2
+
+
+def _sales_carrier(flow: Flow, ctx: PlanContext) -> Flow | None:
+    """The workflow that carries the target system's sales back to this workflow's source (a Shopify order
+    written to NetSuite as a sales order): its source is this workflow's target and it writes orders (its
+    source records named '...Order', else, without mappings, 'orders' in its name); None when none does."""
+    by_map = covered(ctx.project.field_mappings, ctx.project.workflows, blank_is_all=False)
+    for other in ctx.flows:
+        if other is flow or other.source != flow.target or flow.source not in other.writes_to:
+            continue
+        objs = [m.source_object or "" for m in by_map[other.number - 1]]  # type: ignore[attr-defined]
+        if any(re.findall(r"[A-Z]?[a-z]+", o)[-1:] == ["Order"] for o in objs if o) or (
+            not any(objs) and re.search(r"\borders?\b", other.name, re.I)
+        ):
+            return other
+    return None
+
+
+def _hold(flow: Flow) -> str:
+    """How a case keeps a workflow from running until it starts or releases it, as an imperative: an
+    event-driven one's change events kept at a capture endpoint with its reconciliation run paused; a
+    polled one's polling paused; a scheduled one's schedule paused."""
+    if flow.event_driven:
+        every = catch_up_every(flow)
+        return (
+            f"point its {flow.source} webhook subscription at a capture endpoint and pause its reconciliation run"
+            + (f" (every {every})" if every else "")
+        )
+    if flow.polled:
+        return f"pause its polling of {flow.polled_from or flow.source}"
+    if flow.stated_frequency:
+        return f"pause its scheduled run ({flow.stated_frequency} in production)"
+    return "pause its scheduled run" if flow.trigger_value == "Scheduled" else "switch its runs off"
+
+
 def _standard_sale_during_push(flow: Flow, r: _Records, sold: FieldMapping, ctx: PlanContext) -> TestCase:
     """A sale in the target system between the workflow's read and its write (a Shopify sale while stock
-    is pushed): the push must not set back the quantity the sale changed, so the sale's unit is neither
-    sold twice nor taken off twice once the sale reaches the source."""
+    is pushed), in numbers a tester can check: 8 in both systems, a receipt in the source that brings it to
+    10, a sale of 2 in the target before the push, 8 expected. The workflow itself, and the workflow that
+    carries the sale back to the source, are held so that neither runs before the case starts it (a
+    scheduled run, or the sale reaching the source early, would leave the case proving nothing); the push
+    must not set back the quantity the sale changed, and once the sale reaches the source the units are
+    taken off once."""
     target_field = _field(sold.target_object, sold.target_field)
     source_field = _field(sold.source_object, sold.source_field)
     entry = lookup(flow.target).system
     order = entry.record("Order") if entry else None
     sale = order.made_at[0][1].made if order and order.made_at else "make a test sale"
-    listed = f"{_a('location')} the {r.tables[0]} lists"
-    at = f" at {listed}" if r.tables else ""
-    change = _ONE_RECORD.sub(lambda m: f"that {m.group(1)}{m.group(2) or ''}", setup_step(flow, r, "change"), count=1)
-    change = change.replace(listed, "that location", 1)
+    place = " at that location" if r.tables else ""
+    change = setup_step(flow, r, "change")
+    to_before = f" to {_BEFORE}" if change.endswith(sold.source_field) else f", with {source_field} at {_BEFORE}"
+    again = re.sub(r"\ban? ([a-z]+)\b at [^,]*? lists", r"that \1 at that location", change, count=1)
+    again = re.sub(r"\ban? (item|product|variant|record)\b", r"that \1", again, count=1)
+    again = again.replace(" at one location", " at that location", 1)
+    to_on_hand = f" to {_ON_HAND}" if again.endswith(sold.source_field) else f", with {source_field} at {_ON_HAND}"
+    carrier = _sales_carrier(flow, ctx)
+    holds = [_hold(flow).replace("its ", "this workflow's ", 1)]
+    if carrier is not None:
+        holds.append(
+            f"hold workflow {carrier.number}, which carries {flow.target} sales to {flow.source}: {_hold(carrier)}"
+        )
+    if flow.event_driven:
+        push = (
+            f"Point this workflow's {flow.source} webhook subscription back at the integration, replay the captured "
+            f"change event to it and resume its reconciliation run; {_lower_first(_run(flow))}"
+        )
+        later = _lower_first(_run(flow))
+    elif flow.polled:
+        push = f"Resume this workflow's polling, and {_lower_first(_run(flow))}"
+        later = _lower_first(_run(flow))
+    else:
+        push = _run(flow)
+        later = f"{_lower_first(_run(flow))} again"
+    steps = [
+        f"{change}{to_before}; {_lower_first(_run(flow))}, and check that {target_field} in {flow.target} shows "
+        f"{_BEFORE} for that item{place}",
+        f"{_upper_first('; and '.join(holds))}, so that {'neither runs' if len(holds) > 1 else 'it does not run'} "
+        "until this case starts it",
+        f"{again}{to_on_hand} ({_ON_HAND - _BEFORE} units more)",
+        f"In {flow.target}, {sale}{place}, for {_SOLD} units of that item",
+        push,
+        f"Open the {r.target_record} in {flow.target}, and check the integration log",
+    ]
+    pushed = len(steps) - 1
+    release = (
+        f"Release workflow {carrier.number} ("
+        + (
+            "replay its captured change event and resume its reconciliation run"
+            if carrier.event_driven
+            else "resume its runs"
+        )
+        + f"), and once the sale has reached {flow.source}, "
+        if carrier is not None
+        else f"Once the sale has reached {flow.source}, "
+    )
+    steps.append(f"{release}{later}, and open the {r.target_record} in {flow.target}")
+    if not flow.event_driven and not flow.polled:
+        steps.append("Resume this workflow's scheduled run")
+    left = _ON_HAND - _SOLD
+    rules = _unconfirmed_rules(ctx, flow, [sold])
+    pending = (
+        f"the figures assume {target_field} is {source_field} less the units {flow.source} does not yet hold; "
+        f"if the mapping agreed under technical specifications section {specs_section(flow)} also deducts buffer "
+        "stock or another amount, each expected figure is lowered by it"
+        if any(rules) or (sold.transform or "").casefold().startswith("to be confirmed")
+        else ""
+    )
     return TestCase(
         "",
         flow.name,
         f"A sale in {flow.target} while {flow.source} stock is pushed",
         "Edge Case",
         _preconditions(flow, r),
-        (
-            f"In {flow.target}, note {target_field} of an item{at}",
-            f"{change}, and note {source_field}",
-            f"In {flow.target}, before the run, {sale}{' at that location' if r.tables else ''}, for one unit of "
-            "that item",
-            _run(flow),
-            f"Open the {r.target_record} in {flow.target}, and check the integration log",
-        ),
-        f"The sale is not overwritten: {target_field} in {flow.target} never shows more than {flow.source}'s "
-        f"{source_field} less the unit sold while {flow.source} does not yet hold the sale, so the unit cannot "
-        f"be sold twice (the concurrent-sales design of technical specifications section {specs_section(flow)}); once "
-        f"the sale reaches {flow.source} and a later run has read it, the two agree, with the unit taken off once",
+        tuple(steps),
+        f"After step {pushed}, {target_field} in {flow.target} shows {left}: the {_ON_HAND} {flow.source} holds, "
+        f"less the {_SOLD} units sold that {flow.source} does not yet hold, never {_ON_HAND}, so those units cannot "
+        f"be sold twice (the concurrent-sales design of technical specifications section {specs_section(flow)}); "
+        f"after the sale has reached {flow.source}, {flow.source}'s {source_field} is {left} and {target_field} in "
+        f"{flow.target} still shows {left}, not {left - _SOLD}: the {_SOLD} units are taken off once",
         standard=True,
+        pending=pending,
     )
 
 
@@ -1549,6 +1892,9 @@ _RECORD_KINDS = (
     (re.compile(r"Two .* with the same "), "a duplicate natural key (a SKU, barcode or email)"),
     (re.compile(r"A sale in "), "a sale during a stock push"),
     (re.compile(r"A full catalogue "), "a full-catalogue push"),
+    (re.compile(r".* change event with an invalid signature "), "a change event with an invalid signature"),
+    (re.compile(r".* change event that never arrives "), "a change event that never arrives"),
+    (re.compile(r"The .* alert is raised when "), "a drift alert raised"),
 )
 
 
@@ -1557,7 +1903,7 @@ def _record_note(cases: Sequence[TestCase]) -> str:
     kinds = [words for pattern, words in _RECORD_KINDS if any(c.standard and pattern.match(c.scenario) for c in cases)]
     if not kinds:
         return ""
-    return f" Where a workflow's records call for them, they also cover {_join(kinds)}."
+    return f" Where a workflow's records, trigger or alerts call for them, they also cover {_join(kinds)}."
 
 
 def _standard_note(standard: bool, peak: bool = False, records: str = "") -> str:
@@ -1569,7 +1915,8 @@ def _standard_note(standard: bool, peak: bool = False, records: str = "") -> str
         "Cases marked Standard are the firm's standard checks, added for each workflow and connected system "
         "where the scenarios agreed for this project do not already cover them: a record that fails "
         "validation (where a tester can make one), the same record read twice, two records its matching key "
-        "cannot tell apart (where the technical specifications flag the key), a reconciliation of the two systems, the workflow's latency "
+        "cannot tell apart (where the technical specifications flag the key), a reconciliation of the two systems, "
+        "a transient error from the target system, retried until the record is written once, the workflow's latency "
         f"target where it states one,{timed} and a revoked credential.{records} The others are the agreed scenarios."
         if standard
         else ""
