@@ -46,3 +46,17 @@ def test_a_data_volume_that_reads_two_ways_is_a_warning_at_its_cell(tmp_path):
     (p,) = [p for p in report.problems if p.code == "data-volume-read"]
     assert (p.sheet, p.row, p.column) == ("Projects", 2, "Data Volume")
     assert "1,234,000 orders a day" in p.message and "thousands separator" in p.message
+
+
+def test_the_test_cases_readers_take_whole_counts_of_the_named_records():
+    from planforge.derive.volumes import catalogue_size, counted, daily_count
+
+    text = "11,000 active SKUs; 1.234 orders a day and 2.5 refunds a day"
+    order = daily_count(text, {"order"})
+    assert order is not None and (order.whole, order.words, order.text) == (1234, "orders", "1.234 orders a day")
+    assert daily_count(text, {"refund"}) is None  # 2.5 refunds is no count of records
+    size = catalogue_size(text)
+    assert size is not None and (size.whole, size.text) == (11000, "11,000 active SKUs")
+    peak = counted("1,500 orders posted within 30 minutes", {"order"})
+    assert peak is not None and (peak.whole, peak.words) == (1500, "orders")
+    assert counted("1,500 orders posted", {"refund"}) is None

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 
 from planforge.derive import rules as derive
+from planforge.derive import volumes
 from planforge.intake import schema
 from planforge.intake.column_kinds import KINDS
 from planforge.intake.parse import BadValue, Rules
@@ -27,6 +28,9 @@ def _parsers() -> list[tuple[str, Callable[[str], object]]]:
     found: list[tuple[str, Callable[[str], object]]] = [
         ("hours_in_text", derive.hours_in_text),
         ("daily_volume", derive.daily_volume),
+        ("stocks", volumes.stocks),
+        ("catalogue_size", volumes.catalogue_size),
+        ("daily_count", lambda text: volumes.daily_count(text, {"order", "hour"})),
         ("integration type", _column_parser(schema.PROJECTS.column("integration_type"))),
     ]
     found += [

@@ -14,6 +14,7 @@ without doubt (2,843 and 1,234); what stays ambiguous ("1.234k orders": 1,234 or
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -91,3 +92,46 @@ def daily_volume(text: str | None) -> float | None:
     """The largest count over a period in ``text``, as records per business day; None without one."""
     rates = [v.per_day for v in volumes(text) if v.per_day is not None]
     return max(rates) if rates else None
+
+
+#: a day's count of one kind of record, in one word ("600 orders a day"), as a test case's load reads it
+_DAILY_COUNT = re.compile(
+    r"(?<![\d,.])(\d{1,9}(?:[.,]\d{1,6}){0,3})(?![\d,])\s{1,5}([a-z][a-z-]{0,30})\s{1,5}(?:a|per|each)\s{1,5}day\b",
+    re.I,
+)
+#: a number of records in one word ("1,500 orders posted within 30 minutes")
+_NOUN_COUNT = re.compile(r"(?<![\d,.])(\d{1,9}(?:[.,]\d{1,6}){0,3})(?![\d,])\s{1,5}([a-z][a-z-]{0,30})\b", re.I)
+#: the catalogue's size ("11,000 SKUs", "240 retail SKUs", "3,400 products")
+_CATALOGUE = re.compile(
+    r"(?<![\d,.])(\d{1,9}(?:[.,]\d{1,6}){0,3})(?![\d,])\s{1,5}(?:[a-z-]{1,20}\s{1,5})?(SKUs?|products?|items?)\b", re.I
+)
+
+
+def _singular(word: str) -> str:
+    return word.casefold().removesuffix("s")
+
+
+def daily_count(text: str | None, nouns: set[str]) -> Volume | None:
+    """The first whole count a day of records named by one of ``nouns`` (singular, casefolded) that
+    ``text`` states ("600 orders a day" for {"order"}), else None."""
+    return _first_whole((m for m in _DAILY_COUNT.finditer(text or "") if _singular(m.group(2)) in nouns), "day")
+
+
+def counted(text: str | None, nouns: set[str]) -> Volume | None:
+    """The first whole number of records named by one of ``nouns`` that ``text`` states ("1,500 orders
+    posted within 30 minutes"), its word in ``Volume.words``; else None."""
+    return _first_whole((m for m in _NOUN_COUNT.finditer(text or "") if _singular(m.group(2)) in nouns), None)
+
+
+def catalogue_size(text: str | None) -> Volume | None:
+    """The catalogue's size ``text`` states ("11,000 SKUs"), the words as typed in ``Volume.text``; else None."""
+    return _first_whole(_CATALOGUE.finditer(text or ""), None)
+
+
+def _first_whole(matches: Iterable[re.Match[str]], period: str | None) -> Volume | None:
+    """The first of ``matches`` (number, then word) whose number is a whole count of records."""
+    for m in matches:
+        v = _volume(m.group(1), None, m.group(2), period, m.group(0))
+        if v is not None and v.whole is not None:
+            return v
+    return None

@@ -50,6 +50,7 @@ from planforge.core.model import Alert, FieldMapping, Span, TestScenario
 from planforge.core.names import TEST_CASES, DocumentKind
 from planforge.derive.catalog import MadeAt, RecordFact, lookup
 from planforge.derive.completeness import Tbd
+from planforge.derive.volumes import catalogue_size, counted, daily_count
 from planforge.validation.mappings import NaturalKey, ambiguous_keys, natural_keys, stated_rule
 from planforge.validation.traceability import covered, match_workflows
 
@@ -503,10 +504,6 @@ def _load(where: str, share: _Share | None) -> str:
     )
 
 
-#: a daily volume the intake states ("600 orders a day"): the number and the noun it counts
-_DAILY = re.compile(
-    r"(?<![\d,.])(\d{1,9}(?:,\d{3}){0,3})\s{1,5}([a-z][a-z-]{0,30})\s{1,5}(?:a|per|each)\s{1,5}day\b", re.I
-)
 #: an alert on the queue's backlog, whose threshold a throttling case's backlog may cross
 _BACKLOG_ALERT = re.compile(r"\b(?:backlog|queue\w*|pending)\b", re.I)
 _FAILURE_ALERT = re.compile(r"\b(?:fail\w*|error\w*|could not write)", re.I)
@@ -522,11 +519,8 @@ def _daily_volume(ctx: PlanContext, flow: Flow, r: _Records) -> tuple[int, str] 
     """The day's volume of the workflow's source records, as Projects > Data Volume states it ("600
     orders a day" for a workflow moving Order records; without mappings, one whose name speaks of
     orders): the number and the words that state it; None when the intake states no daily figure for them."""
-    names = _source_nouns(flow, r)
-    for m in _DAILY.finditer(ctx.project.data_volume or ""):
-        if m.group(2).casefold().removesuffix("s") in names:
-            return int(m.group(1).replace(",", "")), m.group(0)
-    return None
+    v = daily_count(ctx.project.data_volume, _source_nouns(flow, r))
+    return (v.whole, v.text) if v is not None and v.whole is not None else None
 
 
 #: the load a bulk or peak case makes when the intake states no daily volume of its records (assumed)
@@ -1279,12 +1273,6 @@ def _catalog_record(name: str) -> bool:
     return bool(words) and words[-1].casefold() in _CATALOG_RECORD
 
 
-#: the catalogue's size as Data Volume states it ("11,000 SKUs", "240 retail SKUs", "3,400 products")
-_CATALOG_SIZE = re.compile(
-    r"(?<![\d,.])(\d{1,9}(?:,\d{3}){0,3})\s{1,5}(?:[a-z-]{1,20}\s{1,5})?(SKUs?|products?|items?)\b", re.I
-)
-
-
 def _record_cases(
     flow: Flow, scenarios: Sequence[TestScenario], r: _Records, ctx: PlanContext, maps: Sequence[FieldMapping]
 ) -> list[TestCase]:
@@ -1572,8 +1560,8 @@ def _standard_sale_during_push(flow: Flow, r: _Records, sold: FieldMapping, ctx:
 
 def _catalog_size(ctx: PlanContext) -> tuple[int, str] | None:
     """The catalogue's size as Projects > Data Volume states it ("11,000 SKUs"), with its words."""
-    m = _CATALOG_SIZE.search(ctx.project.data_volume or "")
-    return (int(m.group(1).replace(",", "")), m.group(0)) if m else None
+    v = catalogue_size(ctx.project.data_volume)
+    return (v.whole, v.text) if v is not None and v.whole is not None else None
 
 
 def _standard_full_catalog(flow: Flow, r: _Records, ctx: PlanContext, status: str | None) -> TestCase:
@@ -1660,18 +1648,11 @@ def _production_wait(flow: Flow) -> str:
     )
 
 
-#: a number of records a performance target states ("1,500 orders posted within 30 minutes")
-_COUNTED = re.compile(r"(?<![\d,.])(\d{1,9}(?:,\d{3}){0,3})\s{1,5}([a-z][a-z-]{0,30})\b", re.I)
-
-
 def _counted(text: str, flow: Flow, r: _Records) -> tuple[int, str] | None:
     """The first number of the workflow's source records a text states ("1,500 orders" for a workflow
     moving Order records), with its noun; None when it states none."""
-    names = _source_nouns(flow, r)
-    for m in _COUNTED.finditer(text):
-        if m.group(2).casefold().removesuffix("s") in names:
-            return int(m.group(1).replace(",", "")), m.group(2)
-    return None
+    v = counted(text, _source_nouns(flow, r))
+    return (v.whole, v.words) if v is not None and v.whole is not None else None
 
 
 def _standard_peak(flow: Flow, r: _Records, ctx: PlanContext) -> TestCase | None:
@@ -1688,7 +1669,8 @@ def _standard_peak(flow: Flow, r: _Records, ctx: PlanContext) -> TestCase | None
         met = f"the performance target is met: {stated}"
     elif daily is not None and flow.latency:
         count, why = daily[0], f"a day's volume: {daily[1]}"
-        noun = next(m.group(2) for m in _DAILY.finditer(ctx.project.data_volume or "") if m.group(0) == daily[1])
+        found = daily_count(ctx.project.data_volume, _source_nouns(flow, r))
+        noun = found.words if found is not None else "records"
         met = f"the last of them within {flow.latency.text} of the time noted in step 2, the workflow's latency target"
     else:
         return None
