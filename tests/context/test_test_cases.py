@@ -826,7 +826,7 @@ def test_a_bulk_load_is_made_by_script_at_the_rate_the_test_store_accepts_and_re
     stock = Scenario(2, "NetSuite concurrency limit during bulk sync", "Error Handling", "2")
     ctx = _ctx(_ORDERS, _STOCK, field_mappings=_STOCK_MAPS, test_scenarios=[stock])
     case = next(c for c in build_test_cases(ctx).cases if c.scenario == stock.scenario)
-    assert "100 in all (assumed: the intake states no daily volume of InventoryBalance records)" in case.steps[0]
+    assert "100 in all (assumed: no daily volume of InventoryBalance records has been stated)" in case.steps[0]
     assert case.steps[0].endswith("the workflow is switched off meanwhile, so that none is read before the test")
     assert case.steps[2] == "Start the bulk load: switch the workflow back on"
     assert case.pending == ""
@@ -1000,7 +1000,7 @@ def test_a_product_workflow_pushes_the_full_catalogue_at_the_size_the_intake_sta
     assert case.steps[1] == "Switch the workflow back on, and note the time"
     assert case.expected.startswith("All 11,000 reach Shopify once, as Draft, with no error, duplicate or partial")
     assert case.expected.endswith(
-        "the time the push takes is recorded for the cutover plan (the intake states no target for it)"
+        "the time the push takes is recorded for the cutover plan (no target has been agreed for it)"
     )
     unsized = _ctx(_ITEMS, field_mappings=[replace(m, workflow="1") for m in _ITEM_MAPS])
     case = next(c for c in build_test_cases(unsized).cases if c.scenario.startswith("A full catalogue"))

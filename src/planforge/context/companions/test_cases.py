@@ -533,7 +533,7 @@ def _load_size(ctx: PlanContext, flow: Flow, r: _Records) -> tuple[int, str]:
     volume = _daily_volume(ctx, flow, r)
     if volume is not None:
         return volume[0], f"a day's volume: {volume[1]}"
-    return _ASSUMED_LOAD, f"assumed: the intake states no daily volume of {r.record}s"
+    return _ASSUMED_LOAD, f"assumed: no daily volume of {r.record}s has been stated"
 
 
 def _duration(minutes: int) -> str:
@@ -1584,7 +1584,7 @@ def _standard_full_catalog(flow: Flow, r: _Records, ctx: PlanContext, status: st
     timed = (
         f"; the last is written within {flow.latency.text} of the time noted in step 2, the workflow's latency target"
         if flow.latency
-        else "; the time the push takes is recorded for the cutover plan (the intake states no target for it)"
+        else "; the time the push takes is recorded for the cutover plan (no target has been agreed for it)"
     )
     return TestCase(
         "",
@@ -1892,7 +1892,7 @@ def _standard_note(standard: bool, peak: bool = False, records: str = "") -> str
     """The introduction's one sentence on the standard cases, "" when the document adds none; ``peak``:
     it names the peak-volume case too, which only some documents have; ``records``: the sentence on the
     record cases it has (``_record_note``)."""
-    timed = " a peak of the volume the intake states, timed against its stated target," if peak else ""
+    timed = " a peak of the volume stated for this project, timed against its target," if peak else ""
     return (
         "Cases marked Standard are the firm's standard checks, added for each workflow and connected system "
         "where the scenarios agreed for this project do not already cover them: a record that fails "
