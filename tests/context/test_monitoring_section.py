@@ -80,12 +80,12 @@ def test_a_handful_of_records_a_day_is_held_to_every_failure_not_a_percentage():
     metrics = ctx.monitoring.metrics
     assert metrics.success_rate is None
     assert str(metrics.failures) == (
-        "With only a handful of payouts a day, where a 99.5% target would allow less than one failure, every"
+        "At most one payout a day is too few to measure a 99.5% success rate against, so every"
         " record that fails raises an alert and is retried or resolved within 1 business day (assumed)"
     )
     plan = render_markdown(ctx)
     assert "Sync Success Rate" not in plan and "at least 99.5%" not in plan
-    assert "- **Failed records** (section 8.1): With only a handful of payouts a day" in plan.split("### 9.3", 1)[1]
+    assert "- **Failed records** (section 8.1): At most one payout a day is too few" in plan.split("### 9.3", 1)[1]
     assert [a.label for a in ctx.review.assumptions if "success rate" in a.label.casefold()] == []
     # a stated daily volume counts too; enough records keep the percentage
     assert build_context(make_project(data_volume="150 orders a day"), Settings(), DAY).monitoring.metrics.failures

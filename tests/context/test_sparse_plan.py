@@ -144,7 +144,7 @@ def test_assumptions_list_each_assumed_value_and_leave_the_bookkeeping_to_the_re
         "- **Etsy and QuickBooks API facts** (section 4.3): the vendors' published rate limits",
         "- **Test data** (section 6.2): The client's own Etsy shop (Etsy offers no sandbox) and a QuickBooks",
         "- **Deployment approach** (section 7.1): Big-bang cutover in one window\n",
-        "- **Failed records** (section 8.1): With only a handful of payouts a day, where a 99.5% target would",
+        "- **Failed records** (section 8.1): At most one payout a day is too few to measure a 99.5% success rate",
         "- **Alert thresholds** (section 8.3): the standard alerts\n",
     ):
         assert line in assumptions

@@ -1913,14 +1913,15 @@ def _failures_criterion(
         ),
         "one business day",
     )
-    few = (
-        f"With only a handful of {volume.periodic} a day"
-        if volume.periodic
-        else f"At about {format_number(volume.count, locale)} records a day"
-    )
+    if volume.periodic and volume.count == 1:  # made at most once a day: a payout a day at most
+        few = f"At most one {derive.PERIODIC_SINGULAR.get(volume.periodic, 'record')} a day is"
+    elif volume.periodic:
+        few = f"At most {format_number(volume.count, locale)} {volume.periodic} a day are"
+    else:
+        few = f"About {format_number(volume.count, locale)} records a day are"
     shown = format_percent(rate, locale)
     text = (
-        f"{few}, where a {shown} target would allow less than one failure, every record that fails raises an "
+        f"{few} too few to measure a {shown} success rate against, so every record that fails raises an "
         f"alert and is retried or resolved within {window}"
     )
     basis = (

@@ -63,19 +63,18 @@ def confidence_buffer(confidence: float | None, settings: Settings) -> float:
     return settings.buffer_below_50
 
 
-#: Records a system makes once a period for each account, whatever the trading behind them (a payout, a
-#: bank deposit, a settlement, an end-of-day summary): a workflow that moves only these moves a handful a
-#: day. Each word, singular or plural, maps to its plural.
-_PERIODIC_RECORDS = {
-    word: plural
-    for singular, plural in (
-        ("payout", "payouts"),
-        ("deposit", "deposits"),
-        ("settlement", "settlements"),
-        ("summary", "summaries"),
-    )
-    for word in (singular, plural)
-}
+_PERIODIC_KINDS = (
+    ("payout", "payouts"),
+    ("deposit", "deposits"),
+    ("settlement", "settlements"),
+    ("summary", "summaries"),
+)
+#: Records a system makes at most once a day for each account, whatever the trading behind them (a payout,
+#: a bank deposit, a settlement, an end-of-day summary): a workflow that moves only these moves at most one
+#: a day. Each word, singular or plural, maps to its plural.
+_PERIODIC_RECORDS = {word: plural for singular, plural in _PERIODIC_KINDS for word in (singular, plural)}
+#: the plural of each such record (and of "records") -> its singular
+PERIODIC_SINGULAR = {plural: singular for singular, plural in (*_PERIODIC_KINDS, ("record", "records"))}
 
 
 @dataclass(frozen=True)
