@@ -1141,13 +1141,15 @@ def _standard_transient(flow: Flow, r: _Records) -> TestCase:
 
 def _standard_signature(flow: Flow, r: _Records, ctx: PlanContext) -> TestCase:
     """A change event with an invalid signature (its HMAC signature altered) is refused and logged, never
-    queued, and raises the intake's alert on rejected credentials where it defines one; the same event
-    with the signature its system gave it is processed once, so the refusal is the signature's."""
+    queued, and pages no one: an alert on rejected credentials is about the integration's own credentials,
+    and a forged event from outside must not wake the on-call engineer. The same event with the signature
+    its system gave it is processed once, so the refusal is the signature's."""
     alert = next((a for a in ctx.project.alerts if _AUTH.search(a.alert)), None)
     raised = (
-        f"the refusal is logged and raises the {_lower_first(alert.alert)} alert"
+        f"the refusal is logged and the {_lower_first(alert.alert)} alert is not raised (it covers the "
+        "integration's own credentials, not events sent to it)"
         if alert
-        else "the refusal is logged (the intake defines no alert on a refused event, so none is expected)"
+        else "the refusal is logged and no alert is raised"
     )
     return TestCase(
         "",
@@ -1166,7 +1168,7 @@ def _standard_signature(flow: Flow, r: _Records, ctx: PlanContext) -> TestCase:
             f"Send the same event with the signature {flow.source} gave it, and check {flow.target} again",
             "Point the subscription back at the integration and resume the reconciliation run",
         ),
-        f"The event with the altered signature is refused: the endpoint answers it with an error and queues "
+        f"The event with the altered signature is refused: the endpoint answers it with HTTP 401 and queues "
         f"nothing; {raised}; nothing is written to {flow.target}; the event with its own signature is processed "
         f"and writes the {r.target_record} once",
         standard=True,
