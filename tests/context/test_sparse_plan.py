@@ -162,3 +162,14 @@ def test_assumptions_list_each_assumed_value_and_leave_the_bookkeeping_to_the_re
 def generate_review(tmp_path) -> str:
     generate([SAMPLE], tmp_path, GenerateOptions(plan_date=DAY, formats=("md",)))
     return (tmp_path / "review" / "FJORD-009-review.md").read_text("utf-8")
+
+
+def test_the_discovery_agenda_names_the_kind_of_integration_in_plain_words():
+    from planforge.context.plan import build_context
+    from planforge.core.model import Settings
+    from support import make_project
+
+    ctx = build_context(make_project(system_a="Etsy", system_b="QuickBooks Online"), Settings(), date(2026, 1, 15))
+    assert ctx.integration_kind == "an accounting integration"
+    pos = build_context(make_project(system_a="Square", system_b="Shopify"), Settings(), date(2026, 1, 15))
+    assert pos.integration_kind.startswith("a point-of-sale")

@@ -146,7 +146,7 @@ def test_a_sku_key_is_assumed_unique_and_listed_to_confirm():
     text = render_document("technical-specs", ctx)
     assert "**Key assumption**: Matching by SKU" in text
     # a section with open questions of its own still lists what it raises itself
-    assert "- Which location is the default?\n\nAlso to agree before build, as this section sets out above: " in text
+    assert "- Which location is the default?\n\nAlso to agree before build (set out above): " in text
 
 
 def test_every_workflow_heading_starts_a_paragraph_of_its_own():

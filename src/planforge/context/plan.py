@@ -586,6 +586,15 @@ class PlanContext:
         return self.header.status
 
     @property
+    def integration_kind(self) -> str:
+        """The project's integration types as a noun with its article, for prose: "an accounting
+        integration", "a point-of-sale and inventory integration"; "an integration" when none is known."""
+        phrase = compose.type_phrase(self.types)
+        if not phrase:
+            return "an integration"
+        return f"{'an' if phrase[0] in 'aeiou' else 'a'} {phrase} integration"
+
+    @property
     def risks(self) -> tuple[RiskRow, ...]:
         return self.risk_register.rows
 
