@@ -1068,9 +1068,9 @@ def test_a_revoked_credential_names_each_end_to_check_and_groups_the_catch_up_ru
     ("threshold", "verdict"),
     [
         # one failure in the case's two records is 50%: far past a 2% rate
-        ("> 2% of syncs in 15 minutes", "which is raised: one failure in the run's 2 records crosses its threshold"),
+        ("> 2% of syncs in 15 minutes", "which is raised: one failure among the case's 2 records crosses its threshold"),
         # a count the one failure does not reach
-        ("> 5 failed records in 15 minutes", "which is not raised: one failure in the run's 2 records does not cross"),
+        ("> 5 failed records in 15 minutes", "which is not raised: one failure among the case's 2 records does not cross"),
         ("Any record that could not be written", "which is raised: one failure"),
     ],
 )
@@ -1096,6 +1096,6 @@ def test_a_transient_failure_case_expects_the_failure_alert_its_one_record_decid
 
     assert expected("> 2% of syncs in 15 minutes").endswith(
         "the failure raises no alert of its own and is counted toward the sync failure rate alert, which is raised: "
-        "one failure in the run's one record crosses its threshold (> 2% of syncs in 15 minutes)"
+        "one failure among the case's one record crosses its threshold (> 2% of syncs in 15 minutes)"
     )
-    assert "which is not raised: one failure in the run's one record does not cross" in expected("> 3 failed syncs")
+    assert "which is not raised: one failure among the case's one record does not cross" in expected("> 3 failed syncs")

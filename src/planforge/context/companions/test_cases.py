@@ -867,7 +867,7 @@ def _failure_alert(alerts: Sequence[Alert], records: int) -> str:
     verdict = "raised" if level.raised_by(1, records) else "not raised"
     run = "one record" if records == 1 else f"{records} records"
     return (
-        f"counted toward {name}, which is {verdict}: one failure in the run's {run} "
+        f"counted toward {name}, which is {verdict}: one failure among the case's {run} "
         f"{'crosses' if verdict == 'raised' else 'does not cross'} its threshold ({alert.threshold})"
     )
 
