@@ -79,7 +79,10 @@ def test_a_vendor_approval_moves_production_credentials_to_go_live():
     assert got[1][0][0] == f"Development/sandbox credentials obtained and tested; {approvals} requested"
     assert f"- [ ] Request {approvals} (section 4.2)" in got[1][1]
     # Etsy's approval is Development's entry criterion (below); go-live waits only on Intuit's
-    assert "Production credentials obtained and tested, with Intuit's production keys for the app in hand" in got[4][0]
+    assert "Production credentials obtained and tested" in got[4][0]
+    assert _entry(render_markdown(build_context(project, Settings(), date(2026, 1, 15))), 4) == [
+        "Intuit's production keys for the app in hand"  # deploying needs them: not left to the phase's end
+    ]
     assert "All API credentials obtained and tested" not in got[1][0]
     plain = _phases(render_markdown(build_context(make_project(), Settings(), date(2026, 1, 15))))
     assert plain[1][0][0] == "All API credentials obtained and tested"
@@ -108,7 +111,8 @@ def test_an_approval_a_system_without_a_sandbox_needs_is_developments_entry_crit
     sandboxed = render_markdown(
         build_context(make_project(system_a="Shopify", system_b="QuickBooks Online"), Settings(), DAY)
     )
-    assert _entry(sandboxed, 2) == [] and "**Entry Criteria**" not in sandboxed
+    assert _entry(sandboxed, 2) == []  # Intuit's production keys are phase 4's entry criterion only
+    assert _entry(sandboxed, 4) == ["Intuit's production keys for the app in hand"]
     assert "needed before Development" not in sandboxed
 
 

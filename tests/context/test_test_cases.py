@@ -1068,9 +1068,15 @@ def test_a_revoked_credential_names_each_end_to_check_and_groups_the_catch_up_ru
     ("threshold", "verdict"),
     [
         # one failure in the case's two records is 50%: far past a 2% rate
-        ("> 2% of syncs in 15 minutes", "which is raised: one failure among the case's 2 records crosses its threshold"),
+        (
+            "> 2% of syncs in 15 minutes",
+            "which is raised: one failure among the case's 2 records crosses its threshold",
+        ),
         # a count the one failure does not reach
-        ("> 5 failed records in 15 minutes", "which is not raised: one failure among the case's 2 records does not cross"),
+        (
+            "> 5 failed records in 15 minutes",
+            "which is not raised: one failure among the case's 2 records does not cross",
+        ),
         ("Any record that could not be written", "which is raised: one failure"),
     ],
 )

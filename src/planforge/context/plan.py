@@ -316,14 +316,19 @@ class Dependencies:
         return f"Development/sandbox credentials obtained and tested; {compose.join_words(list(self.approval_names))} requested"
 
     @property
-    def production_exit(self) -> str:
-        """The deployment phase's go-live criterion when a vendor approval gates production credentials;
-        "" when none does (phase 1 already asked for every credential, and an approval the build needs is
-        Development's entry criterion)."""
+    def production_entry(self) -> str:
+        """The deployment phase's entry criterion when a vendor approval gates production credentials
+        ("Intuit's production keys for the app in hand"): deploying needs them, so they cannot wait for
+        the phase's end; "" when none does (phase 1 already asked for every credential, and an approval
+        the build needs is Development's entry criterion)."""
         names = [name for name in self.approval_names if name not in self.build_approval_names]
-        if not names:
-            return ""
-        return f"Production credentials obtained and tested, with {compose.join_words(names)} in hand"
+        return f"{compose.join_words(names)} in hand" if names else ""
+
+    @property
+    def production_exit(self) -> str:
+        """The deployment phase's credentials criterion when a vendor approval gates them (the keys are
+        its entry criterion; configuring and testing them is one of its tasks); "" otherwise."""
+        return "Production credentials obtained and tested" if self.production_entry else ""
 
 
 def _approvals(systems: Sequence[str]) -> str:
