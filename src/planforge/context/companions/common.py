@@ -170,3 +170,32 @@ def catch_up_every(flow: Flow) -> str | None:
     if flow.latency is not None and flow.latency.length < timedelta(hours=1):
         return span_text(int(flow.latency.length.total_seconds()))
     return "hour"
+
+
+#: The standard back-off when no latency target bounds it: five retries, the delays doubling.
+STANDARD_RETRIES = (60, 120, 240, 480, 960)
+#: The share of a latency target the retries may take, leaving headroom for processing.
+RETRY_SHARE = 2 / 3
+
+
+def retry_delays(budget: timedelta | None) -> tuple[int, ...]:
+    """The back-off delays in seconds: the standard five without a target; otherwise doubling from
+    1 minute (15 seconds under 3 minutes) while their sum stays within two thirds of the target, so
+    the last retry runs well inside it with time left for the write itself."""
+    if budget is None:
+        return STANDARD_RETRIES
+    total, step = 0, 60 if budget >= timedelta(minutes=3) else 15
+    limit = budget.total_seconds() * RETRY_SHARE
+    out: list[int] = []
+    while len(out) < len(STANDARD_RETRIES) and total + step <= limit:
+        out.append(step)
+        total += step
+        step *= 2
+    return tuple(out)
+
+
+def delay_words(delays: tuple[int, ...]) -> str:
+    """(60, 120, 240) -> '1, 2, and 4 minutes'; (15, 30) -> '15 and 30 seconds'."""
+    unit, size = ("minute", 60) if all(d % 60 == 0 for d in delays) else ("second", 1)
+    numbers = [str(d // size) for d in delays]
+    return f"{compose.join_words(numbers)} {unit}{'' if numbers == ['1'] else 's'}"

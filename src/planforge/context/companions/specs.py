@@ -6,17 +6,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from planforge.context import compose
 from planforge.context.alerts import WorkflowAlert, shared_alerts, stated
 from planforge.context.companions.common import (
     CONSTANT_TRANSFORM,
+    STANDARD_RETRIES,
     DocHeader,
     catch_up_every,
     concurrency,
+    delay_words,
     header,
     named_status,
+    retry_delays,
     sets_status,
     specs_section,
     tbd,
@@ -42,8 +45,6 @@ from planforge.validation.mappings import (
 from planforge.validation.traceability import covered
 from planforge.validation.workflows import project_systems
 
-#: The standard back-off when no latency target bounds it: five retries, the delays doubling.
-_STANDARD_RETRIES = (60, 120, 240, 480, 960)
 _COUNT = {1: "once", 2: "twice", 3: "three times", 4: "four times", 5: "five times"}
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 #: A Transform that sets a fixed value ("Always 'Shopify'"): its source field is never read.
@@ -82,8 +83,6 @@ _RACE_STATED = re.compile(
 _NET_PARTS = frozenset({"fee", "fees", "refund", "refunds", "gross", "charges", "adjustment", "adjustments"})
 #: The Source cell of a row the catalog requires and no mapping sets yet.
 _UNMAPPED = "To be confirmed"
-#: The share of a latency target the retries may take, leaving headroom for processing.
-_RETRY_SHARE = 2 / 3
 
 
 @dataclass(frozen=True)
@@ -526,22 +525,6 @@ def _net_amount(flow: Flow, maps: list[FieldMapping], criteria: list[str]) -> st
     return ""
 
 
-def _delays(budget: timedelta | None) -> tuple[int, ...]:
-    """The back-off delays in seconds: the standard five without a target; otherwise doubling from
-    1 minute (15 seconds under 3 minutes) while their sum stays within two thirds of the target, so
-    the last retry runs well inside it with time left for the write itself."""
-    if budget is None:
-        return _STANDARD_RETRIES
-    total, step = 0, 60 if budget >= timedelta(minutes=3) else 15
-    limit = budget.total_seconds() * _RETRY_SHARE
-    out: list[int] = []
-    while len(out) < len(_STANDARD_RETRIES) and total + step <= limit:
-        out.append(step)
-        total += step
-        step *= 2
-    return tuple(out)
-
-
 def _seconds_words(seconds: int) -> str:
     """420 -> '7 minutes', 45 -> '45 seconds', 90 -> '90 seconds'."""
     if seconds % 60 == 0:
@@ -550,27 +533,20 @@ def _seconds_words(seconds: int) -> str:
     return f"{seconds} seconds"
 
 
-def _delay_words(delays: tuple[int, ...]) -> str:
-    """(60, 120, 240) -> '1, 2, and 4 minutes'; (15, 30) -> '15 and 30 seconds'."""
-    unit, size = ("minute", 60) if all(d % 60 == 0 for d in delays) else ("second", 1)
-    numbers = [str(d // size) for d in delays]
-    return f"{compose.join_words(numbers)} {unit}{'' if numbers == ['1'] else 's'}"
-
-
 def _retries(flow: Flow) -> str:
     """A workflow's own retry schedule, when its latency target bounds it. The delays count from the
     first failure, not from the change, so the schedule fits the target only for a record whose first
     attempt fails early enough: the sentence names that margin (the target less the retries' span,
-    which ``_delays`` keeps under the target). "" without a target: section 3's standard schedule applies."""
+    which ``common.retry_delays`` keeps under the target). "" without a target: section 3's standard schedule applies."""
     target = flow.latency
     if target is None:
         return ""
-    delays = _delays(target.length)
+    delays = retry_delays(target.length)
     within = f"the {compose.span_adjective(target.text)} latency target"
     if not delays:
         return f"Transient errors are retried at once, since {within} leaves no time to wait."
     return (
-        f"Transient errors are retried after {_delay_words(delays)}: the last retry runs "
+        f"Transient errors are retried after {delay_words(delays)}: the last retry runs "
         f"{_seconds_words(sum(delays))} after the first failure, so a record whose first attempt fails within "
         f"{_seconds_words(int(target.length.total_seconds()) - sum(delays))} of the change still has its last "
         f"retry inside {within}; one whose first attempt fails later may be written after it."
@@ -578,8 +554,8 @@ def _retries(flow: Flow) -> str:
 
 
 def _standard_retries() -> str:
-    delays = _STANDARD_RETRIES
-    return f"{_COUNT[len(delays)]}, after {_delay_words(delays)}"
+    delays = STANDARD_RETRIES
+    return f"{_COUNT[len(delays)]}, after {delay_words(delays)}"
 
 
 def _retry_policy(flows: list[Flow]) -> str:

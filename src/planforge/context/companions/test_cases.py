@@ -36,13 +36,14 @@ from planforge.context.companions.common import (
     DocHeader,
     catch_up_every,
     concurrency,
+    delay_words,
     header,
     named_status,
     person,
+    retry_delays,
     sets_status,
     specs_section,
 )
-from planforge.context.companions.specs import _delay_words, _delays
 from planforge.context.compose import span_adjective
 from planforge.context.flows import Flow
 from planforge.context.plan import PlanContext, Shown
@@ -1107,11 +1108,11 @@ def _standard_transient(flow: Flow, r: _Records) -> TestCase:
     retried on the workflow's schedule (technical specifications: its own, sized to its latency target,
     else section 3's standard one), the second paused by the queue (section 2); the record is written
     once, and nothing is parked."""
-    delays = _delays(flow.latency.length if flow.latency else None)
+    delays = retry_delays(flow.latency.length if flow.latency else None)
     where = specs_section(flow) if flow.latency else "3"
     retried = (
-        f"retried after {_delay_words(delays[:1])}, the first step of the retry schedule of technical "
-        f"specifications section {where} ({_delay_words(delays)})"
+        f"retried after {delay_words(delays[:1])}, the first step of the retry schedule of technical "
+        f"specifications section {where} ({delay_words(delays)})"
         if delays
         else f"retried at once, as technical specifications section {where} sets out"
     )
