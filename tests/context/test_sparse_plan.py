@@ -89,11 +89,25 @@ def test_a_bookkeeping_cutover_keeps_hand_keyed_entries_from_being_posted_twice(
     assert "cutover date agreed" not in plans["BLOOM-002"]
     fjord = plans["FJORD-009"]
     assert "The problem Fjord Knitwear reports so far:" in fjord
-    assert (
-        "- **Pain Point**: Etsy payouts" in fjord
-        and "This feature is part of every integration of this type; during Discovery & Design we confirm it against the agreed scope and remove it if it does not apply."
-        in fjord
+    assert "- **Pain Point**: Etsy payouts" in fjord
+    # payout reconciliation is what FJORD's scope speaks of: its own feature, not one to confirm or remove
+    features = _section(fjord, "#### 2.4", "#### 2.5")
+    assert "- [ ] Payment reconciliation logic" in features and "part of every integration" not in features
+
+
+def test_the_standard_feature_list_is_said_to_be_confirmed_only_when_the_scope_names_none_of_it():
+    from planforge.context.plan import build_context
+    from planforge.core.model import ScopeItem, Settings
+    from planforge.render.environment import render_markdown
+    from support import make_project
+
+    day = date(2026, 1, 15)
+    silent = make_project(
+        system_a="Etsy", system_b="QuickBooks Online", scope=[ScopeItem(2, "Go live soon", "In scope")]
     )
+    features = _section(render_markdown(build_context(silent, Settings(), day)), "#### 2.4", "#### 2.5")
+    assert features.count("- [ ] ") == 4  # the whole standard list, nothing in the scope to keep it to
+    assert "These features are part of every integration of this type; during Discovery & Design we confirm" in features
 
 
 def test_a_plan_with_no_workflow_proposes_the_types_discovery_agenda(plans):

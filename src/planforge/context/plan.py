@@ -143,6 +143,15 @@ class Phase:
     note: str = ""
 
 
+class Kept(list[_Item]):
+    """The items ``Scope.keep`` keeps; ``mentioned``: the scope speaks of them (False: it speaks of none,
+    so they are the whole standard list, still to be confirmed against the agreed scope)."""
+
+    def __init__(self, items: Iterable[_Item], *, mentioned: bool) -> None:
+        super().__init__(items)
+        self.mentioned = mentioned
+
+
 @dataclass(frozen=True)
 class Scope:
     """The words of what this project is for (its workflows, pain points, objectives, in-scope
@@ -152,13 +161,13 @@ class Scope:
 
     words: frozenset[str] = frozenset()
 
-    def keep(self, items: Iterable[tuple[_Item, str]]) -> list[_Item]:
+    def keep(self, items: Iterable[tuple[_Item, str]]) -> Kept[_Item]:
         """The items whose stems (space-separated word beginnings: "payout payment reconcil") a word
         of the scope starts with; all of them when the scope mentions none (nothing to go by: the
-        firm's standard list stands, to be confirmed in Discovery & Design)."""
+        firm's standard list stands, to be confirmed in Discovery & Design; ``Kept.mentioned`` False)."""
         items = list(items)
         kept = [value for value, stems in items if self.mentions(stems)]
-        return kept or [value for value, _ in items]
+        return Kept(kept, mentioned=True) if kept else Kept([value for value, _ in items], mentioned=False)
 
     def mentions(self, stems: str) -> bool:
         return any(word.startswith(stem) for stem in stems.split() for word in self.words)
