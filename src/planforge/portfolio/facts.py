@@ -14,7 +14,6 @@ project instead.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -306,17 +305,11 @@ def _day_or_none(raw: Any) -> date | None:
 def _money(raw: Any) -> Money | None:
     if raw is None:
         return None
-    amount, currency = _pair(raw)
+    amount, currency = _fields(raw, 2)
     try:
         return Money(Decimal(_text(amount)), _text(currency))
     except InvalidOperation as e:
         raise ValueError("not an amount") from e
-
-
-def _pair(raw: Any) -> Sequence[Any]:
-    if not isinstance(raw, list) or len(raw) != 2:
-        raise ValueError("expected a pair")
-    return raw
 
 
 def _phase(raw: Any) -> PhaseFacts:
